@@ -1,0 +1,67 @@
+"""The sensitive-API table (data/sensitive_apis.yaml): one source of truth for scanner and agent."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from .taxonomy import categories
+
+
+@dataclass(frozen=True)
+class SensitiveApi:
+    id: str
+    cls: str                      # Java name, e.g. android.provider.Settings$Secure
+    member: str                   # method or field name
+    kind: str                     # method | field | permission_request
+    descriptors: tuple[str, ...]  # smali descriptors of the overloads that count
+    category: str | None = None
+    permission: str | None = None
+    arg_filter: dict = field(default_factory=dict, compare=False, hash=False)
+    canary: str | None = None
+    notes: str = ""
+
+    @property
+    def smali_class(self) -> str:
+        """`Landroid/provider/Settings$Secure;`"""
+        return "L" + self.cls.replace(".", "/") + ";"
+
+    def smali(self, descriptor: str | None = None) -> str:
+        """`Lcls;->member(desc)` for methods, `Lcls;->FIELD:type` for fields."""
+        desc = descriptor or self.descriptors[0]
+        sep = ":" if self.kind == "field" else ""
+        return f"{self.smali_class}->{self.member}{sep}{desc}"
+
+
+def _parse(raw: list[dict]) -> tuple[SensitiveApi, ...]:
+    cats = categories()
+    out, seen = [], set()
+    for row in raw:
+        api = SensitiveApi(
+            id=row["id"], cls=row["class"], member=row["member"], kind=row["kind"],
+            descriptors=tuple(row["descriptors"]), category=row.get("category"),
+            permission=row.get("permission"), arg_filter=dict(row.get("arg_filter") or {}),
+            canary=row.get("canary"), notes=row.get("notes", ""),
+        )
+        if api.id in seen:
+            raise ValueError(f"sensitive_apis.yaml: duplicate id {api.id}")
+        if api.kind not in ("method", "field", "permission_request"):
+            raise ValueError(f"sensitive_apis.yaml: {api.id}: bad kind {api.kind}")
+        if api.kind != "permission_request" and api.category not in cats:
+            raise ValueError(f"sensitive_apis.yaml: {api.id}: unknown category {api.category}")
+        seen.add(api.id)
+        out.append(api)
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def apis() -> tuple[SensitiveApi, ...]:
+    raw = yaml.safe_load(resources.files("sdkgate.data").joinpath("sensitive_apis.yaml").read_text("utf-8"))
+    return _parse(raw)
+
+
+@lru_cache(maxsize=1)
+def by_id() -> dict[str, SensitiveApi]:
+    return {a.id: a for a in apis()}

@@ -1,0 +1,152 @@
+"""The SDK catalogue: one table that attributes code (package prefixes) and traffic (domains) to SDKs.
+
+Static call sites, hook stacks and network flows are all attributed here, so the three sources
+agree on who did what. Longest package prefix wins, matched on whole package segments.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+
+FIRST_PARTY = "first_party"
+UNKNOWN = "unknown"
+KINDS = ("analytics", "push", "ads", "crash", "login", "payment", "map_location", "face_identity",
+         "oaid", "utility", "share", "social", "attribution")
+
+
+@dataclass(frozen=True)
+class Sdk:
+    id: str
+    name: str
+    vendor: str
+    kind: str
+    packages: tuple[str, ...]
+    domains: tuple[str, ...] = ()
+    source: str = "sdkgate"   # "sdkgate" or "exodus" for imported rows
+
+
+def java_name(name: str) -> str:
+    """`Lcom/a/B;` or `com/a/B` or `com.a.B` -> `com.a.B`."""
+    if name.startswith("L") and name.endswith(";"):
+        name = name[1:-1]
+    return name.replace("/", ".")
+
+
+def _segments_prefixes(name: str):
+    """Yield package prefixes of a dotted class name, longest first (`a.b.C` -> `a.b.C`, `a.b`, `a`)."""
+    parts = name.split(".")
+    for n in range(len(parts), 0, -1):
+        yield ".".join(parts[:n])
+
+
+@dataclass
+class Catalogue:
+    sdks: dict[str, Sdk]
+    _by_prefix: dict[str, str] = field(default_factory=dict, repr=False)
+    _by_domain: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        self._by_prefix, self._by_domain = {}, {}
+        for sdk in self.sdks.values():
+            for p in sdk.packages:
+                other = self._by_prefix.get(p)
+                if other and other != sdk.id:
+                    raise ValueError(f"package prefix {p} claimed by both {other} and {sdk.id}")
+                self._by_prefix[p] = sdk.id
+            for d in sdk.domains:
+                self._by_domain.setdefault(d.lower().lstrip("."), sdk.id)
+
+    # --- code attribution -------------------------------------------------------------
+    def match_prefix(self, class_name: str) -> tuple[str, str] | None:
+        """(sdk id, matched prefix) by longest package prefix, or None."""
+        for prefix in _segments_prefixes(java_name(class_name)):
+            sid = self._by_prefix.get(prefix)
+            if sid:
+                return sid, prefix
+        return None
+
+    def attribute_class(self, class_name: str, app_packages: tuple[str, ...] = ()) -> str:
+        """SDK id, `first_party` (under one of the app's own packages) or `unknown`."""
+        hit = self.match_prefix(class_name)
+        if hit:
+            return hit[0]
+        jn = java_name(class_name)
+        for p in app_packages:
+            if jn == p or jn.startswith(p + "."):
+                return FIRST_PARTY
+        return UNKNOWN
+
+    # --- traffic attribution ----------------------------------------------------------
+    def attribute_host(self, host: str) -> str | None:
+        """SDK id owning the host (exact host or any parent domain listed), else None."""
+        host = host.lower().rstrip(".")
+        parts = host.split(".")
+        for i in range(len(parts)):
+            sid = self._by_domain.get(".".join(parts[i:]))
+            if sid:
+                return sid
+        return None
+
+    def merged(self, extra: list[Sdk]) -> "Catalogue":
+        """A catalogue with rows added (rows whose id exists already are skipped, as are prefixes already claimed)."""
+        sdks = dict(self.sdks)
+        claimed = set(self._by_prefix)
+        for sdk in extra:
+            if sdk.id in sdks:
+                continue
+            pk = tuple(p for p in sdk.packages if p not in claimed)
+            if not pk and not sdk.domains:
+                continue
+            claimed.update(pk)
+            sdks[sdk.id] = Sdk(sdk.id, sdk.name, sdk.vendor, sdk.kind, pk, sdk.domains, sdk.source)
+        return Catalogue(sdks)
+
+
+def parse_rows(raw, name: str) -> list[Sdk]:
+    if not isinstance(raw, list):
+        raise InputError(name, None, "expected a list of SDK entries")
+    out, seen = [], set()
+    for i, row in enumerate(raw):
+        place = f"entry {i + 1}" + (f" ({row.get('id')})" if isinstance(row, dict) and row.get("id") else "")
+        if not isinstance(row, dict):
+            raise InputError(name, place, "expected a mapping")
+        for key in ("id", "name", "vendor", "kind", "packages"):
+            if not row.get(key):
+                raise InputError(name, place, f"missing field {key!r}")
+        if row["kind"] not in KINDS:
+            raise InputError(name, place, f"unknown kind {row['kind']!r} (one of {', '.join(KINDS)})")
+        if row["id"] in seen:
+            raise InputError(name, place, f"duplicate SDK id {row['id']!r}")
+        seen.add(row["id"])
+        out.append(Sdk(row["id"], row["name"], row["vendor"], row["kind"], tuple(row["packages"]),
+                       tuple(row.get("domains") or ()), row.get("source", "sdkgate")))
+    return out
+
+
+USER_CATALOGUE_ENV = "SDKGATE_CATALOGUE_EXTRA"
+
+
+@lru_cache(maxsize=1)
+def default_catalogue() -> Catalogue:
+    """The bundled catalogue, plus rows imported by `sdkgate catalogue import-exodus` (user data dir)."""
+    raw = yaml.safe_load(resources.files("sdkgate.data").joinpath("sdks.yaml").read_text("utf-8"))
+    cat = Catalogue({s.id: s for s in parse_rows(raw, "sdks.yaml")})
+    extra = user_catalogue_path()
+    if extra.exists():
+        cat = cat.merged(parse_rows(yaml.safe_load(extra.read_text("utf-8")) or [], str(extra)))
+    return cat
+
+
+def user_catalogue_path() -> Path:
+    import os
+    base = os.environ.get(USER_CATALOGUE_ENV)
+    if base:
+        return Path(base)
+    root = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return root / "sdkgate" / "catalogue-extra.yaml"

@@ -1,0 +1,196 @@
+"""One evidence model for every source (static, hook, net, step): an event, stored as JSON Lines.
+
+Every line is one JSON object with `v` (schema version), `seq` (per-source counter, no gaps),
+`t_ms` (ms since run start, one clock for all sources of a run), `source`, `kind` and the fields of
+that kind. Readers stream: memory does not grow with the length of the log.
+"""
+from __future__ import annotations
+
+import heapq
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator
+
+SCHEMA_VERSION = 1
+SOURCES = ("static", "hook", "net", "step")
+# kind -> what it means
+KINDS = {
+    "read": "a sensitive API was called (hook) ",
+    "call_site": "a sensitive API is referenced in code (static)",
+    "send": "a planted or real personal value was seen in traffic (net)",
+    "flow": "one request/response or connection seen by the proxy (net)",
+    "tls_failed": "a TLS handshake the proxy could not intercept, e.g. certificate pinning (net)",
+    "permission_request": "the app asked for runtime permissions",
+    "permission_result": "the user's answer to a permission request",
+    "permission_declared": "a uses-permission in the APK manifest (static)",
+    "consent": "a consent transition: scope + granted|declined|withdrawn (step log)",
+    "consent_marker": "the app recorded a consent decision (marker hook: method or SharedPreferences key)",
+    "lifecycle": "process/app lifecycle: spawn, launch, background, foreground, kill, died, clock",
+    "feature": "a feature was opened (step)",
+    "step": "a scenario step started or ended",
+    "sdk_present": "an SDK's code is in the APK (static)",
+    "component": "an SDK component that runs at process start (static)",
+    "path": "a call path from a process entry point to an SDK init / sensitive API (static)",
+    "scan": "a static scan summary (one per APK)",
+    "agent_status": "agent health: loaded, dropped event counts, errors",
+    "incomplete": "the producer knows its evidence is incomplete (reason in `reason`)",
+}
+TRANSITIONS = ("granted", "declined", "withdrawn")
+CORE = ("v", "seq", "t_ms", "source", "kind", "category", "api", "actor", "stack", "consent")
+
+
+@dataclass
+class Event:
+    seq: int
+    t_ms: float
+    source: str
+    kind: str
+    category: str | None = None
+    api: str | None = None          # smali signature (or api id where no signature applies)
+    actor: str | None = None        # SDK id / first_party / unknown
+    stack: list[str] = field(default_factory=list)
+    consent: dict[str, str] | None = None   # scope -> state at that moment, as the producer saw it
+    extra: dict[str, Any] = field(default_factory=dict)
+    v: int = SCHEMA_VERSION
+
+    def get(self, key: str, default=None):
+        return self.extra.get(key, default)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"v": self.v, "seq": self.seq, "t_ms": self.t_ms, "source": self.source, "kind": self.kind}
+        for k in ("category", "api", "actor"):
+            val = getattr(self, k)
+            if val is not None:
+                d[k] = val
+        if self.stack:
+            d["stack"] = self.stack
+        if self.consent is not None:
+            d["consent"] = self.consent
+        d.update(self.extra)
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Event":
+        """Build from a parsed line; raises ValueError on a missing or mistyped core field."""
+        try:
+            seq, t_ms, source, kind = d["seq"], d["t_ms"], d["source"], d["kind"]
+        except KeyError as exc:
+            raise ValueError(f"missing field {exc.args[0]!r}") from None
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            raise ValueError("seq must be an integer")
+        if not isinstance(t_ms, (int, float)) or isinstance(t_ms, bool):
+            raise ValueError("t_ms must be a number")
+        if source not in SOURCES:
+            raise ValueError(f"unknown source {source!r}")
+        if not isinstance(kind, str):
+            raise ValueError("kind must be a string")
+        v = d.get("v", SCHEMA_VERSION)
+        if not isinstance(v, int) or v > SCHEMA_VERSION:
+            raise ValueError(f"event schema version {v!r} is newer than this sdkgate understands ({SCHEMA_VERSION})")
+        stack = d.get("stack") or []
+        if not isinstance(stack, list):
+            raise ValueError("stack must be a list")
+        extra = {k: val for k, val in d.items() if k not in CORE}
+        return cls(seq=seq, t_ms=t_ms, source=source, kind=kind, category=d.get("category"),
+                   api=d.get("api"), actor=d.get("actor"), stack=stack, consent=d.get("consent"),
+                   extra=extra, v=v)
+
+
+@dataclass
+class BadLine:
+    """A line that could not be read; the engine turns it into an `incomplete` reason."""
+    file: str
+    line: int
+    problem: str
+
+
+def read_events(path: str | Path) -> Iterator[Event | BadLine]:
+    """Stream events from a JSONL file; broken lines come out as BadLine (never an exception)."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        yield from parse_lines(fh, str(path))
+
+
+def parse_lines(fh: IO[bytes] | Iterable[bytes], name: str) -> Iterator[Event | BadLine]:
+    loads = json.loads
+    for n, raw in enumerate(fh, 1):
+        if not raw.strip():
+            continue
+        if not raw.endswith(b"\n"):
+            # the last line of a file cut short while writing
+            try:
+                d = loads(raw)
+            except ValueError:
+                yield BadLine(name, n, "truncated line (no newline, not valid JSON)")
+                continue
+        else:
+            try:
+                d = loads(raw)
+            except ValueError as exc:
+                yield BadLine(name, n, f"not valid JSON: {exc}")
+                continue
+        if not isinstance(d, dict):
+            yield BadLine(name, n, "not a JSON object")
+            continue
+        try:
+            yield Event.from_dict(d)
+        except ValueError as exc:
+            yield BadLine(name, n, str(exc))
+
+
+def merge_streams(streams: list[Iterator[Event | BadLine]]) -> Iterator[Event | BadLine]:
+    """Merge several time-ordered streams on the one run clock (t_ms); bad lines pass straight through."""
+    if len(streams) == 1:
+        yield from streams[0]
+        return
+
+    def keyed(i: int, it: Iterator[Event | BadLine]):
+        last = 0.0
+        for item in it:
+            if isinstance(item, BadLine):
+                yield (last, i, 0, item)
+            else:
+                last = item.t_ms
+                yield (item.t_ms, i, item.seq, item)
+
+    for _, _, _, item in heapq.merge(*(keyed(i, s) for i, s in enumerate(streams))):
+        yield item
+
+
+class EventWriter:
+    """Append events as JSON Lines, assigning per-source seq numbers when the producer did not."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._fh = self.path.open("a", encoding="utf-8")
+        self._next: dict[str, int] = {}
+
+    def next_seq(self, source: str) -> int:
+        n = self._next.get(source, 0)
+        self._next[source] = n + 1
+        return n
+
+    def write(self, ev: Event) -> Event:
+        self._fh.write(ev.to_json() + "\n")
+        return ev
+
+    def emit(self, source: str, kind: str, t_ms: float, **fields) -> Event:
+        core = {k: fields.pop(k) for k in ("category", "api", "actor", "stack", "consent") if k in fields}
+        ev = Event(seq=self.next_seq(source), t_ms=t_ms, source=source, kind=kind, extra=fields, **core)
+        return self.write(ev)
+
+    def flush(self):
+        self._fh.flush()
+
+    def close(self):
+        self._fh.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,254 @@
+"""The declared manifest: what an app's privacy policy promises (SDK list, permission table, consent).
+
+One YAML file per app (manifests/*.yaml). Validation names the file, the line and the field.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .catalogue import Catalogue, Sdk, default_catalogue
+from .errors import InputError
+from .taxonomy import categories
+from .yamlio import Located, load_yaml, line
+
+SCHEMA = "sdkgate.manifest/1"
+WHEN = ("on_feature", "at_start")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """How the app records consent: a method it calls or a SharedPreferences key it writes."""
+    scope: str
+    method: str | None = None          # Java `pkg.Class.method`
+    prefs_file: str | None = None
+    prefs_key: str | None = None
+    value: Any = True                  # the value meaning "granted" (for prefs); a false-y write means revoked
+
+
+@dataclass(frozen=True)
+class Consent:
+    scopes: tuple[str, ...]
+    accept_text: tuple[str, ...]
+    accept_id: str | None
+    decline_text: tuple[str, ...]
+    decline_id: str | None
+    withdraw_text: tuple[str, ...]
+    browse_mode: bool
+    markers: tuple[Marker, ...]
+    tolerance_ms: int
+    check: tuple[str, ...]             # smali methods/fields the code uses to test consent (static SG205)
+
+
+@dataclass(frozen=True)
+class SdkRow:
+    id: str
+    name: str
+    vendor: str
+    purpose: str
+    categories: tuple[str, ...]
+    permissions: tuple[str, ...]
+    domains: tuple[str, ...]
+    packages: tuple[str, ...]
+    consent_scope: str
+    feature: str | None = None
+
+
+@dataclass(frozen=True)
+class PermissionRow:
+    permission: str
+    purpose: str
+    feature: str | None
+    when: str
+    scope: str
+
+
+@dataclass
+class Manifest:
+    path: str
+    package: str
+    name: str
+    policy_version: str
+    app_packages: tuple[str, ...]
+    app_domains: tuple[str, ...]
+    consent: Consent
+    sdks: dict[str, SdkRow]
+    permissions: dict[str, PermissionRow]
+    never_transmit: tuple[str, ...]
+    allowed_regions: tuple[str, ...]
+    features: tuple[str, ...]
+    max_reads_per_second: float = 1.0
+    max_immutable_reads: int = 3
+    raw: dict = field(default_factory=dict, repr=False)
+    _catalogue: Catalogue | None = field(default=None, repr=False)
+
+    def catalogue(self) -> Catalogue:
+        """The default catalogue plus the manifest's own rows (SDKs the catalogue does not know)."""
+        if self._catalogue is None:
+            base = default_catalogue()
+            extra = [Sdk(r.id, r.name, r.vendor, "utility", r.packages, r.domains, "manifest")
+                     for r in self.sdks.values() if r.id not in base.sdks and r.packages]
+            self._catalogue = base.merged(extra)
+        return self._catalogue
+
+    def sdk_packages(self, sdk_id: str) -> tuple[str, ...]:
+        row = self.sdks.get(sdk_id)
+        if row and row.packages:
+            return row.packages
+        sdk = self.catalogue().sdks.get(sdk_id)
+        return sdk.packages if sdk else ()
+
+    def sdk_domains(self, sdk_id: str) -> tuple[str, ...]:
+        row = self.sdks.get(sdk_id)
+        return row.domains if row else ()
+
+    def scope_for(self, actor: str | None) -> str:
+        row = self.sdks.get(actor or "")
+        return row.consent_scope if row else "policy"
+
+
+def _str_list(v, name, place, fld) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    if isinstance(v, str):
+        return (v,)
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise InputError(name, place, f"field {fld!r} must be a list of strings")
+    return tuple(v)
+
+
+def _need(d: dict, key: str, name: str, typ=str):
+    if not isinstance(d, dict):
+        raise InputError(name, line(d), "expected a mapping")
+    if key not in d or d[key] in (None, ""):
+        raise InputError(name, line(d), f"missing field {key!r}")
+    if typ and not isinstance(d[key], typ):
+        raise InputError(name, line(d, key), f"field {key!r} must be a {typ.__name__}")
+    return d[key]
+
+
+def load_manifest(path: str | Path) -> Manifest:
+    path = Path(path)
+    data = load_yaml(path)
+    return parse_manifest(data, str(path))
+
+
+def parse_manifest(data: Any, name: str) -> Manifest:
+    if not isinstance(data, dict):
+        raise InputError(name, None, "a manifest is a YAML mapping")
+    schema = data.get("schema", SCHEMA)
+    if schema != SCHEMA:
+        raise InputError(name, line(data, "schema"), f"unsupported schema {schema!r} (expected {SCHEMA})")
+    known_top = {"schema", "app", "consent", "sdks", "permissions", "constraints", "limits", "features"}
+    for k in data:
+        if k not in known_top:
+            raise InputError(name, line(data, k), f"unknown field {k!r}")
+    cats = categories()
+
+    def check_cats(values, where, fld):
+        for c in values:
+            if c not in cats:
+                raise InputError(name, where, f"field {fld!r}: unknown category id {c!r}")
+
+    app = _need(data, "app", name, dict)
+    package = _need(app, "package", name)
+    app_packages = _str_list(app.get("packages"), name, line(app, "packages"), "packages") or (package,)
+    app_domains = _str_list(app.get("domains"), name, line(app, "domains"), "domains")
+
+    features = _str_list(data.get("features"), name, line(data, "features"), "features")
+
+    c = _need(data, "consent", name, dict)
+    scopes = _str_list(c.get("scopes"), name, line(c, "scopes"), "scopes") or ("policy",)
+    if "policy" not in scopes:
+        raise InputError(name, line(c, "scopes"), "consent scopes must include 'policy'")
+    markers = []
+    for i, m in enumerate(c.get("markers") or []):
+        if not isinstance(m, dict):
+            raise InputError(name, line(c, "markers"), f"markers[{i}] must be a mapping")
+        scope = m.get("scope", "policy")
+        if scope not in scopes:
+            raise InputError(name, line(m, "scope"), f"marker scope {scope!r} is not a declared consent scope")
+        prefs = m.get("shared_prefs") or {}
+        if not m.get("method") and not prefs.get("key"):
+            raise InputError(name, line(m), "a marker needs 'method' or 'shared_prefs: {file, key}'")
+        markers.append(Marker(scope, m.get("method"), prefs.get("file"), prefs.get("key"), prefs.get("value", True)))
+    accept = c.get("accept") or {}
+    decline = c.get("decline") or {}
+    withdraw = c.get("withdraw") or {}
+    consent = Consent(
+        scopes=scopes,
+        accept_text=_str_list(accept.get("text"), name, line(accept, "text"), "accept.text") or ("同意", "我同意并确认", "Agree", "Accept"),
+        accept_id=accept.get("resource_id"),
+        decline_text=_str_list(decline.get("text"), name, line(decline, "text"), "decline.text") or ("不同意", "拒绝", "Disagree", "Decline"),
+        decline_id=decline.get("resource_id"),
+        withdraw_text=_str_list(withdraw.get("text"), name, line(withdraw, "text"), "withdraw.text") or ("撤回同意", "Withdraw consent"),
+        browse_mode=bool(c.get("browse_mode", False)),
+        markers=tuple(markers),
+        tolerance_ms=int(c.get("tolerance_ms", 2000)),
+        check=_str_list(c.get("check"), name, line(c, "check"), "check"),
+    )
+
+    sdks: dict[str, SdkRow] = {}
+    prefix_owner: dict[str, str] = {}
+    for row in data.get("sdks") or []:
+        sid = _need(row, "id", name)
+        where = line(row, "id")
+        if sid in sdks:
+            raise InputError(name, where, f"duplicate SDK id {sid!r}")
+        cat_list = _str_list(row.get("categories"), name, line(row, "categories"), "categories")
+        check_cats(cat_list, line(row, "categories"), "categories")
+        scope = row.get("consent_scope", "policy")
+        if scope not in scopes:
+            raise InputError(name, line(row, "consent_scope"), f"consent_scope {scope!r} is not a declared consent scope")
+        pk = _str_list(row.get("packages"), name, line(row, "packages"), "packages")
+        for p in pk:
+            for q, owner in prefix_owner.items():
+                if p == q or p.startswith(q + ".") or q.startswith(p + "."):
+                    raise InputError(name, line(row, "packages"),
+                                     f"package prefix {p!r} overlaps {q!r} of SDK {owner!r}")
+            prefix_owner[p] = sid
+        known = default_catalogue().sdks.get(sid)
+        if not known and not pk:
+            raise InputError(name, where, f"SDK {sid!r} is not in the catalogue: give its 'packages'")
+        feature = row.get("feature")
+        if feature and feature not in features:
+            raise InputError(name, line(row, "feature"), f"feature {feature!r} is not in 'features'")
+        sdks[sid] = SdkRow(
+            id=sid, name=str(row.get("name") or (known.name if known else sid)),
+            vendor=str(row.get("vendor") or (known.vendor if known else "")),
+            purpose=str(row.get("purpose") or ""), categories=cat_list,
+            permissions=_str_list(row.get("permissions"), name, line(row, "permissions"), "permissions"),
+            domains=_str_list(row.get("domains"), name, line(row, "domains"), "domains") or (known.domains if known else ()),
+            packages=pk or (known.packages if known else ()), consent_scope=scope, feature=feature)
+
+    perms: dict[str, PermissionRow] = {}
+    for row in data.get("permissions") or []:
+        p = _need(row, "permission", name)
+        if p in perms:
+            raise InputError(name, line(row, "permission"), f"permission {p!r} is named twice")
+        when = row.get("when", "on_feature")
+        if when not in WHEN:
+            raise InputError(name, line(row, "when"), f"field 'when' must be one of {', '.join(WHEN)}")
+        scope = row.get("scope", "policy")
+        if scope not in scopes:
+            raise InputError(name, line(row, "scope"), f"scope {scope!r} is not a declared consent scope")
+        feature = row.get("feature")
+        if feature and feature not in features:
+            raise InputError(name, line(row, "feature"), f"feature {feature!r} is not in 'features'")
+        perms[p] = PermissionRow(p, str(row.get("purpose") or ""), feature, when, scope)
+
+    cons = data.get("constraints") or {}
+    never = _str_list(cons.get("never_transmit"), name, line(cons, "never_transmit"), "never_transmit")
+    check_cats(never, line(cons, "never_transmit"), "never_transmit")
+    limits = data.get("limits") or {}
+    return Manifest(
+        path=name, package=package, name=str(app.get("name") or package),
+        policy_version=str(app.get("policy_version") or ""), app_packages=app_packages,
+        app_domains=app_domains, consent=consent, sdks=sdks, permissions=perms, never_transmit=never,
+        allowed_regions=_str_list(cons.get("allowed_regions"), name, line(cons, "allowed_regions"), "allowed_regions"),
+        features=features,
+        max_reads_per_second=float(limits.get("max_reads_per_second", 1.0)),
+        max_immutable_reads=int(limits.get("max_immutable_reads", 3)),
+        raw=data,
+    )
