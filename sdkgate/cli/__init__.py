@@ -1,0 +1,48 @@
+"""The `sdkgate` command. Each command lives in its own module of this package and registers here."""
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from .. import __version__
+from .common import run_guarded
+
+# command name -> module (imported lazily so `sdkgate --help` stays fast)
+COMMANDS = {
+    "manifest": "sdkgate.cli.manifest_cmd",
+    "catalogue": "sdkgate.cli.catalogue_cmd",
+    "evaluate": "sdkgate.cli.evaluate_cmd",
+    "scan": "sdkgate.cli.scan_cmd",
+    "simulate": "sdkgate.cli.simulate_cmd",
+    "proxy": "sdkgate.cli.proxy_cmd",
+    "run": "sdkgate.cli.run_cmd",
+    "verify": "sdkgate.cli.verify_cmd",
+    "report": "sdkgate.cli.report_cmd",
+    "doctor": "sdkgate.cli.doctor_cmd",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return [n for n in COMMANDS if importlib.util.find_spec(COMMANDS[n]) is not None]
+
+    def get_command(self, ctx, name):
+        mod = COMMANDS.get(name)
+        if not mod or importlib.util.find_spec(mod) is None:
+            return None
+        return importlib.import_module(mod).command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sdkgate")
+def cli():
+    """sdkgate: prove whether an Android app's SDKs collect personal data before consent.
+
+    Exit codes: 0 pass, 1 fail, 2 bad input or usage, 3 incomplete evidence, 4 tampered bundle.
+    """
+
+
+def main(argv=None):
+    sys.exit(run_guarded(cli, argv))

@@ -1,0 +1,53 @@
+"""What every command shares: exit codes, the bad-input guard, output options."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import InputError
+
+EXIT_PASS, EXIT_FAIL, EXIT_INPUT, EXIT_INCOMPLETE, EXIT_TAMPERED = 0, 1, 2, 3, 4
+VERDICT_EXIT = {"pass": EXIT_PASS, "fail": EXIT_FAIL, "incomplete": EXIT_INCOMPLETE}
+
+
+def quiet_androguard():
+    """androguard logs through loguru at import time; silence it before anything else."""
+    try:
+        from loguru import logger
+        logger.remove()
+    except ImportError:  # pragma: no cover
+        pass
+
+
+def run_guarded(group: click.Group, argv=None) -> int:
+    """Run the click group; InputError anywhere becomes one clear line and exit 2."""
+    quiet_androguard()
+    try:
+        rv = group.main(args=argv, prog_name="sdkgate", standalone_mode=False)
+    except InputError as exc:
+        click.echo(f"sdkgate: error: {exc.render()}", err=True)
+        return EXIT_INPUT
+    except click.exceptions.Abort:
+        click.echo("sdkgate: aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_INPUT
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    return rv if isinstance(rv, int) else 0
+
+
+FORMATS = ("console", "json", "junit", "sarif", "html")
+
+
+def format_option(default="console", choices=("console", "json", "junit", "sarif")):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+                        help="Report format.")
+
+
+lang_option = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                           help="Language of labels and messages.")

@@ -1,0 +1,26 @@
+"""Output formats: one small interface, one module per format (console, json, junit, sarif, html)."""
+from __future__ import annotations
+
+import importlib
+from typing import Protocol
+
+from ..report import Report
+
+
+class Format(Protocol):
+    name: str
+    binary: bool
+
+    def render(self, report: Report, lang: str = "en") -> str: ...
+
+
+MODULES = {"console": "console", "json": "json_", "junit": "junit", "sarif": "sarif", "html": "html"}
+
+
+def get(name: str) -> Format:
+    mod = importlib.import_module(f"sdkgate.formats.{MODULES[name]}")
+    return mod.FORMAT
+
+
+def render(report: Report, fmt: str, lang: str = "en") -> str:
+    return get(fmt).render(report, lang)

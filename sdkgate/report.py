@@ -1,0 +1,102 @@
+"""The report model every judging command produces (JSON contract `sdkgate.report/1`)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA = "sdkgate.report/1"
+SEVERITIES = ("violation", "warning", "info")
+
+
+@dataclass
+class EvidenceRef:
+    source: str
+    seq: int
+    t_ms: float
+    detail: str = ""          # api, host+encoding, permission, component, ... what the event shows
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str             # violation | warning | info
+    actor: str | None
+    category: str | None
+    message: str              # English
+    message_zh: str
+    clause: str               # the policy / regulation clause it rests on
+    evidence: list[EvidenceRef] = field(default_factory=list)
+    evidence_count: int = 0   # all events that prove it (evidence lists the first ones)
+    suppressed: bool = False
+    suppression_reason: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)   # rule-specific (stack, chain, host, component)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["evidence"] = [asdict(e) for e in self.evidence]
+        return d
+
+
+@dataclass
+class SdkEntry:
+    id: str
+    name: str
+    declared: bool
+    packages: list[str] = field(default_factory=list)
+    vendor: str = ""
+    kind: str = ""
+    class_count: int | None = None
+
+
+@dataclass
+class CallSite:
+    category: str
+    api: str
+    caller: str
+    actor: str
+
+
+@dataclass
+class Report:
+    verdict: str                                  # pass | fail | incomplete
+    app: dict[str, Any] = field(default_factory=dict)
+    sdks: list[SdkEntry] = field(default_factory=list)
+    call_sites: list[CallSite] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    incomplete: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)      # rules not evaluated, and why
+    stats: dict[str, Any] = field(default_factory=dict)   # event counts per source/kind, consent moments
+    permissions: list[dict[str, Any]] = field(default_factory=list)  # requests/results seen (for HTML)
+
+    @property
+    def exit_code(self) -> int:
+        return {"pass": 0, "fail": 1, "incomplete": 3}[self.verdict]
+
+    def active_findings(self, severity: str | None = None) -> list[Finding]:
+        return [f for f in self.findings if not f.suppressed and (severity is None or f.severity == severity)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "verdict": self.verdict,
+            "app": self.app,
+            "sdks": [asdict(s) for s in self.sdks],
+            "call_sites": [asdict(c) for c in self.call_sites],
+            "findings": [f.to_dict() for f in self.findings],
+            "incomplete": list(self.incomplete),
+            "skipped": list(self.skipped),
+            "permissions": list(self.permissions),
+            "stats": self.stats,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Report":
+        return cls(
+            verdict=d["verdict"], app=d.get("app") or {},
+            sdks=[SdkEntry(**s) for s in d.get("sdks") or []],
+            call_sites=[CallSite(**c) for c in d.get("call_sites") or []],
+            findings=[Finding(**{**f, "evidence": [EvidenceRef(**e) for e in f.get("evidence") or []]})
+                      for f in d.get("findings") or []],
+            incomplete=list(d.get("incomplete") or []), skipped=list(d.get("skipped") or []),
+            stats=d.get("stats") or {}, permissions=list(d.get("permissions") or []),
+        )
