@@ -51,3 +51,28 @@ def format_option(default="console", choices=("console", "json", "junit", "sarif
 
 lang_option = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
                            help="Language of labels and messages.")
+
+
+def emit_report(report, fmt: str, lang: str, output: str | None) -> None:
+    """Render a report in one format to a file (-o) or stdout."""
+    from pathlib import Path
+
+    from .. import formats
+    text = formats.render(report, fmt, lang)
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def load_options(suppressions: str | None, geoip: str | None):
+    from ..rules import EvalOptions
+    from ..rules.suppress import load_suppressions
+    return EvalOptions(suppressions=load_suppressions(suppressions) if suppressions else [], geoip=geoip)
+
+
+suppressions_option = click.option("--suppressions", type=click.Path(dir_okay=False), default=None,
+                                   help="YAML file of suppressions (rule, actor, reason, expires).")
+geoip_option = click.option("--geoip", type=click.Path(dir_okay=False), default=None,
+                            help="MaxMind .mmdb database for SG405 (destination regions).")

@@ -1,0 +1,37 @@
+"""`sdkgate evaluate`: judge recorded events (hook, step, net, static) against a manifest."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+from ..events import merge_streams, read_events
+from ..manifest import load_manifest
+from ..rules import evaluate
+from .common import emit_report, format_option, geoip_option, lang_option, load_options, suppressions_option
+
+
+@click.command("evaluate")
+@click.option("--manifest", "-m", "manifest_path", type=click.Path(dir_okay=False), default=None,
+              help="Declared manifest (YAML). Without it only evidence rules are judged.")
+@click.argument("event_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@format_option()
+@lang_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write the report here.")
+@suppressions_option
+@geoip_option
+def command(manifest_path, event_files, fmt, lang, output, suppressions, geoip):
+    """Evaluate EVENT_FILES (events.jsonl, net.jsonl, ...: merged on one clock) and print a report.
+
+    Exit code: 0 pass, 1 fail, 2 bad input, 3 incomplete evidence.
+    """
+    manifest = load_manifest(manifest_path) if manifest_path else None
+    options = load_options(suppressions, geoip)
+    for f in event_files:
+        p = Path(f)
+        if not p.is_file():
+            raise InputError(f, None, "event log not found")
+    report = evaluate(merge_streams([read_events(f) for f in event_files]), manifest, options)
+    emit_report(report, fmt, lang, output)
+    return report.exit_code

@@ -1,0 +1,58 @@
+"""JUnit XML: one test case per rule x actor, so CI dashboards list them."""
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+from ..report import Report
+from ..rules.catalog import RULES
+
+
+class JunitFormat:
+    name = "junit"
+    binary = False
+
+    def render(self, report: Report, lang: str = "en") -> str:
+        suite = ET.Element("testsuite", name=f"sdkgate {report.app.get('package') or ''}".strip())
+        cases = failures = 0
+        by_rule: dict[str, list] = {}
+        for f in report.findings:
+            by_rule.setdefault(f.rule, []).append(f)
+        for rid, rule in RULES.items():
+            found = by_rule.get(rid, [])
+            if not found:
+                cases += 1
+                ET.SubElement(suite, "testcase", classname=f"sdkgate.{rid}", name=f"{rid} {rule.en}")
+                continue
+            actors: dict[str, list] = {}
+            for f in found:
+                actors.setdefault(f.actor or "-", []).append(f)
+            for actor, fs in actors.items():
+                cases += 1
+                tc = ET.SubElement(suite, "testcase", classname=f"sdkgate.{rid}", name=f"{rid} {actor}")
+                active = [f for f in fs if not f.suppressed and f.severity == "violation"]
+                text = "\n".join(
+                    (f.message_zh if lang == "zh" else f.message)
+                    + f" [{f.severity}{', suppressed: ' + f.suppression_reason if f.suppressed else ''}]"
+                    + f" evidence: {', '.join(f'{e.source}#{e.seq}' for e in f.evidence[:10])}" for f in fs)
+                if active:
+                    failures += 1
+                    el = ET.SubElement(tc, "failure", message=active[0].message, type=rid)
+                    el.text = text + f"\nclause: {RULES[rid].clause}"
+                elif rid == "SG900":
+                    failures += 1
+                    el = ET.SubElement(tc, "failure", message="evidence incomplete", type=rid)
+                    el.text = text
+                else:
+                    ET.SubElement(tc, "system-out").text = text
+        suite.set("tests", str(cases))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        props = ET.SubElement(suite, "properties")
+        ET.SubElement(props, "property", name="verdict", value=report.verdict)
+        for reason in report.incomplete:
+            ET.SubElement(props, "property", name="incomplete", value=reason)
+        ET.indent(suite)
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
+
+
+FORMAT = JunitFormat()

@@ -1,0 +1,119 @@
+"""The engine: streams events once through every rule group and builds the Report.
+
+Rule groups are small classes whose methods are named after the event kinds they handle
+(`read`, `send`, `permission_request`, ...), like mitmproxy addons; `any` sees every event,
+`finish` runs at the end. Adding a rule = adding a method (or a group) here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable
+
+from ..events import BadLine, Event
+from ..manifest import Manifest
+from ..report import Report
+from .evidence import EvidenceRules
+from .inventory import InventoryRules
+from .network import NetworkRules
+from .permissions import PermissionRules
+from .reads import ReadRules
+from .state import RunState
+from .suppress import Suppression, apply_suppressions
+
+
+@dataclass
+class EvalOptions:
+    suppressions: list[Suppression] = field(default_factory=list)
+    geoip: str | None = None                  # path of a MaxMind .mmdb for SG405
+    today: date | None = None                 # for suppression expiry (default: today)
+    app: dict = field(default_factory=dict)   # known app facts (version_name, sha256) to put in the report
+
+
+class _Lifecycle:
+    """Keeps consent, clock and feature state current; owns no rule."""
+
+    def consent(self, ev: Event, st: RunState):
+        scope, tr = ev.get("scope") or "policy", ev.get("transition")
+        if tr not in ("granted", "declined", "withdrawn"):
+            st.incomplete_reason(f"{ev.source} event seq {ev.seq}: consent event without a valid transition", ev)
+            return
+        st.set_consent(scope, tr, ev.t_ms, "step" if ev.source == "step" else "marker")
+
+    def consent_marker(self, ev: Event, st: RunState):
+        tr = ev.get("transition")
+        if tr in ("granted", "declined", "withdrawn"):
+            st.set_consent(ev.get("scope") or "policy", tr, ev.t_ms, "marker")
+
+    def lifecycle(self, ev: Event, st: RunState):
+        what = ev.get("what")
+        if what == "clock":
+            st.clock_offset_ms += float(ev.get("advance_ms") or 0)
+        elif what in ("install", "clear_data"):
+            st.reset_app_data()
+        if what in ("launch", "relaunch", "kill", "install", "clear_data"):
+            st.features_open.clear()
+
+    def feature(self, ev: Event, st: RunState):
+        if ev.get("feature"):
+            st.features_open.add(ev.get("feature"))
+
+
+def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
+             options: EvalOptions | None = None) -> Report:
+    options = options or EvalOptions()
+    st = RunState(manifest=manifest)
+    inventory, perms, evidence = InventoryRules(), PermissionRules(), EvidenceRules()
+    groups = [_Lifecycle(), evidence, ReadRules(), inventory, perms, NetworkRules()]
+    geo = None
+    if options.geoip:
+        from .geo import GeoRules  # noqa: PLC0415 - optional dependency on a user database
+        geo = GeoRules(options.geoip)
+        groups.append(geo)
+    elif manifest is not None and manifest.allowed_regions:
+        st.skipped.append("SG405 skipped: no GeoIP database given (--geoip FILE.mmdb)")
+    # dispatch table: kind -> bound handlers, built once (the hot path is one dict lookup per event)
+    dispatch: dict[str, list] = {}
+    anys = [g.any for g in groups if hasattr(g, "any")]
+    counts = st.counts
+    for ev in events:
+        if isinstance(ev, BadLine):
+            evidence.bad_line(ev, st)
+            continue
+        counts[ev.source] = counts.get(ev.source, 0) + 1
+        if st.first_t is None:
+            st.first_t = ev.t_ms
+        st.last_t = ev.t_ms
+        for h in anys:
+            h(ev, st)
+        handlers = dispatch.get(ev.kind)
+        if handlers is None:
+            handlers = dispatch[ev.kind] = [getattr(g, ev.kind) for g in groups if hasattr(g, ev.kind)]
+        for h in handlers:
+            h(ev, st)
+    for g in groups:
+        if hasattr(g, "finish"):
+            g.finish(st)
+    findings = st.sink.findings()
+    apply_suppressions(findings, options.suppressions, options.today or date.today())
+    if st.incomplete:
+        verdict = "incomplete"
+    elif any(f.severity == "violation" and not f.suppressed for f in findings):
+        verdict = "fail"
+    else:
+        verdict = "pass"
+    if not any(counts.values()) and not st.incomplete:
+        verdict = "incomplete"
+        st.incomplete.append("no evidence: the event log is empty")
+    app = {"package": manifest.package if manifest else None, "name": manifest.name if manifest else None,
+           "version_name": None, "sha256": None}
+    app.update({k: v for k, v in options.app.items() if v})
+    app.update({k: v for k, v in inventory.app.items() if v})
+    return Report(
+        verdict=verdict, app=app, sdks=sorted(inventory.sdks.values(), key=lambda s: s.id),
+        call_sites=inventory.call_sites, findings=findings, incomplete=st.incomplete, skipped=st.skipped,
+        permissions=perms.log,
+        stats={"events": dict(counts), "first_t_ms": st.first_t, "last_t_ms": st.last_t,
+               "consent": [{"t_ms": m.t_ms, "scope": m.scope, "transition": m.transition, "source": m.source}
+                           for m in st.moments]},
+    )

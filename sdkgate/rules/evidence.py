@@ -1,0 +1,82 @@
+"""SG900: the evidence itself. Gaps, drops, broken lines, dead processes, disagreeing consent records."""
+from __future__ import annotations
+
+from ..events import BadLine, Event
+from .state import RunState
+
+
+class EvidenceRules:
+    def __init__(self):
+        self.next_seq: dict[str, int] = {}
+        self.agent_loaded = False
+        self.steps = 0
+        self.consent_steps = 0
+        self.consent_step_failures: list[str] = []
+
+    def bad_line(self, bad: BadLine, st: RunState):
+        st.incomplete_reason(f"{bad.file}:{bad.line}: {bad.problem}")
+
+    def any(self, ev: Event, st: RunState):
+        """Every event: per-source seq numbers must run without gap or repeat."""
+        exp = self.next_seq.get(ev.source)
+        if exp is None:
+            if ev.seq not in (0, 1):
+                st.incomplete_reason(f"{ev.source} events start at seq {ev.seq}: earlier events are missing", ev)
+        elif ev.seq != exp:
+            what = "repeated or out of order" if ev.seq < exp else f"{ev.seq - exp} missing"
+            st.incomplete_reason(f"{ev.source} events: seq {ev.seq} where {exp} was expected ({what})", ev)
+        self.next_seq[ev.source] = max(ev.seq + 1, exp or 0)
+
+    def incomplete(self, ev: Event, st: RunState):
+        st.incomplete_reason(f"{ev.source}: {ev.get('reason') or 'incomplete evidence'}", ev)
+
+    def agent_status(self, ev: Event, st: RunState):
+        status = ev.get("status")
+        if status == "loaded":
+            self.agent_loaded = True
+        dropped = ev.get("dropped") or 0
+        if dropped:
+            st.incomplete_reason(f"agent dropped {dropped} events", ev)
+        if status == "error":
+            st.incomplete_reason(f"agent error: {ev.get('detail') or 'unknown'}", ev)
+
+    def lifecycle(self, ev: Event, st: RunState):
+        if ev.get("what") == "died":
+            st.incomplete_reason(f"app process died at t={ev.t_ms:.0f} ms ({ev.get('detail') or 'unexpected'})", ev)
+
+    def step(self, ev: Event, st: RunState):
+        self.steps += 1
+        if ev.get("action") == "consent":
+            self.consent_steps += 1
+            if ev.get("status") not in (None, "ok"):
+                self.consent_step_failures.append(str(ev.get("detail") or "consent control not found"))
+        if ev.get("status") == "failed":
+            st.incomplete_reason(f"step {ev.get('index')} ({ev.get('action')}) failed: {ev.get('detail') or ''}".strip(), ev)
+
+    def finish(self, st: RunState):
+        if self.steps and not self.agent_loaded and st.counts.get("hook", 0) == 0:
+            st.incomplete_reason("a scenario ran but no hook evidence arrived (agent not loaded?)")
+        step_moments = [m for m in st.moments if m.source == "step"]
+        if self.consent_steps and not step_moments:
+            st.incomplete_reason("the scenario has a consent step but no consent event was recorded")
+        self._cross_check(st)
+
+    @staticmethod
+    def _cross_check(st: RunState):
+        """Step log and marker hooks must agree on consent moments within the manifest's tolerance."""
+        m = st.manifest
+        if m is None or not m.consent.markers:
+            return
+        steps = [x for x in st.moments if x.source == "step" and x.transition in ("granted", "withdrawn")]
+        markers = [x for x in st.moments if x.source == "marker" and x.transition in ("granted", "withdrawn")]
+        if not steps or (not markers and st.counts.get("hook", 0) == 0):
+            return
+        tol = m.consent.tolerance_ms
+        for s in steps:
+            if not any(x.scope == s.scope and x.transition == s.transition and abs(x.t_ms - s.t_ms) <= tol for x in markers):
+                st.incomplete_reason(f"consent {s.transition} ({s.scope}) at t={s.t_ms:.0f} ms has no marker hook "
+                                     f"within {tol} ms: step log and app disagree")
+        for x in markers:
+            if not any(s.scope == x.scope and s.transition == x.transition and abs(x.t_ms - s.t_ms) <= tol for s in steps):
+                st.incomplete_reason(f"marker hook says consent {x.transition} ({x.scope}) at t={x.t_ms:.0f} ms "
+                                     "with no matching step: step log and app disagree")

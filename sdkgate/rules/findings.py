@@ -1,0 +1,42 @@
+"""Collects findings while the engine streams: one finding per (rule, actor, category, key), bounded evidence."""
+from __future__ import annotations
+
+from ..events import Event
+from ..report import EvidenceRef, Finding
+from ..taxonomy import label
+from .catalog import rule
+
+EVIDENCE_CAP = 20
+
+
+def _fmt(template: str, **kw) -> str:
+    return template.format(**{k: ("" if v is None else v) for k, v in kw.items()})
+
+
+class FindingSink:
+    def __init__(self, cap: int = EVIDENCE_CAP):
+        self._by_key: dict[tuple, Finding] = {}
+        self.cap = cap
+
+    def add(self, rid: str, ev: Event | None, *, actor: str | None, category: str | None,
+            key: str = "", detail_en: str = "", detail_zh: str = "", severity: str | None = None,
+            ref: str = "", detail: dict | None = None) -> Finding:
+        k = (rid, actor, category, key)
+        f = self._by_key.get(k)
+        if f is None:
+            r = rule(rid)
+            who = actor or "-"
+            cat_en, cat_zh = label(category, "en"), label(category, "zh")
+            en = f"{r.en}: {who}" + (f" / {cat_en}" if cat_en else "") + (f" ({detail_en})" if detail_en else "")
+            zh = f"{r.zh}：{who}" + (f" / {cat_zh}" if cat_zh else "") + (f"（{detail_zh or detail_en}）" if (detail_zh or detail_en) else "")
+            f = Finding(rule=rid, severity=severity or r.severity, actor=actor, category=category,
+                        message=en, message_zh=zh, clause=r.clause, detail=dict(detail or {}))
+            self._by_key[k] = f
+        f.evidence_count += 1
+        if ev is not None and len(f.evidence) < self.cap:
+            f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref))
+        return f
+
+    def findings(self) -> list[Finding]:
+        order = {"violation": 0, "warning": 1, "info": 2}
+        return sorted(self._by_key.values(), key=lambda f: (order.get(f.severity, 3), f.rule, f.actor or "", f.category or ""))

@@ -1,0 +1,117 @@
+"""SG201-SG205: which SDKs are there, what their code can reach, what runs at process start."""
+from __future__ import annotations
+
+from ..events import Event
+from ..report import CallSite, SdkEntry
+from .reads import declared_category
+from .state import RunState
+
+CALL_SITE_CAP = 100_000
+
+
+class InventoryRules:
+    def __init__(self):
+        self.sdks: dict[str, SdkEntry] = {}
+        self.call_sites: list[CallSite] = []
+        self.scanned = False
+        self.app: dict = {}
+        self._undeclared_seen: set[str] = set()
+
+    # --- static events --------------------------------------------------------------------
+    def scan(self, ev: Event, st: RunState):
+        self.scanned = True
+        for k in ("package", "version_name", "sha256"):
+            if ev.get(k):
+                self.app[k] = ev.get(k)
+        if ev.get("bounds"):
+            st.skipped.append(f"static analysis bound hit: {ev.get('bounds')}")
+
+    def sdk_present(self, ev: Event, st: RunState):
+        actor = ev.actor or "unknown"
+        entry = self._entry(actor, st)
+        for p in ev.get("packages") or []:
+            if p not in entry.packages:
+                entry.packages.append(p)
+        if ev.get("class_count") is not None:
+            entry.class_count = (entry.class_count or 0) + int(ev.get("class_count"))
+        self._undeclared(ev, st, actor, "in the APK")
+
+    def call_site(self, ev: Event, st: RunState):
+        actor = ev.actor or "unknown"
+        if len(self.call_sites) < CALL_SITE_CAP:
+            self.call_sites.append(CallSite(ev.category or "", ev.api or "", ev.get("caller") or "", actor))
+        elif "call sites truncated" not in " ".join(st.skipped):
+            st.skipped.append(f"call sites truncated at {CALL_SITE_CAP}")
+        self._entry(actor, st)
+        self._undeclared(ev, st, actor, "in the APK")
+        if ev.category:
+            declared_category(ev, st, actor, ev.category, severity="warning", ref=ev.get("caller") or "")
+
+    def component(self, ev: Event, st: RunState):
+        actor = ev.actor or "unknown"
+        if not st.is_sdk(actor):
+            return
+        name = ev.get("name") or ""
+        st.sink.add("SG204", ev, actor=actor, category=None, key=name,
+                    detail_en=f"{ev.get('component_type', 'component')} {name}", ref=name,
+                    detail={"component": name, "component_type": ev.get("component_type"), "reason": ev.get("reason")})
+
+    def path(self, ev: Event, st: RunState):
+        chain = ev.get("chain") or []
+        target = ev.get("target") or (chain[-1] if chain else "")
+        st.sink.add("SG205", ev, actor=ev.actor or "unknown", category=ev.category, key=target,
+                    detail_en=" -> ".join(chain[-4:]) if chain else target, ref=target,
+                    detail={"chain": chain, "target": target})
+
+    # --- dynamic and network events ---------------------------------------------------------
+    def read(self, ev: Event, st: RunState):
+        self._seen(ev, st, "at run time")
+
+    def send(self, ev: Event, st: RunState):
+        self._seen(ev, st, "in traffic")
+
+    def flow(self, ev: Event, st: RunState):
+        self._seen(ev, st, "in traffic")
+
+    def _seen(self, ev, st, where):
+        actor = ev.actor or "unknown"
+        if st.is_sdk(actor):
+            self._entry(actor, st)
+            self._undeclared(ev, st, actor, where)
+
+    # --- helpers --------------------------------------------------------------------------
+    def _entry(self, actor: str, st: RunState) -> SdkEntry:
+        e = self.sdks.get(actor)
+        if e is None:
+            m = st.manifest
+            cat = m.catalogue() if m else None
+            sdk = cat.sdks.get(actor) if cat else None
+            if sdk is None:
+                from ..catalogue import default_catalogue
+                sdk = default_catalogue().sdks.get(actor)
+            e = SdkEntry(id=actor, name=sdk.name if sdk else actor,
+                         declared=bool(m and actor in m.sdks),
+                         vendor=sdk.vendor if sdk else "", kind=sdk.kind if sdk else "")
+            self.sdks[actor] = e
+        return e
+
+    def _undeclared(self, ev, st: RunState, actor: str, where: str):
+        m = st.manifest
+        if m is None or not st.is_sdk(actor) or actor in m.sdks:
+            return
+        st.sink.add("SG201", ev, actor=actor, category=None, detail_en=f"found {where}",
+                    detail_zh={"in the APK": "存在于 APK 中", "at run time": "运行时发现", "in traffic": "流量中发现"}.get(where, where),
+                    ref=ev.api or ev.get("host") or "")
+
+    def finish(self, st: RunState):
+        m = st.manifest
+        if m is None:
+            st.skipped.append("no manifest: declaration rules (SG2xx, SG3xx, SG404) not judged")
+            return
+        if not self.scanned:
+            st.skipped.append("SG203 needs a static scan of the APK")
+            return
+        for sid in m.sdks:
+            if sid not in self.sdks:
+                st.sink.add("SG203", None, actor=sid, category=None, detail_en="declared but not in the APK",
+                            detail_zh="已声明但 APK 中未发现")

@@ -1,0 +1,68 @@
+"""SG401-SG404: what left the device, to whom, when and how (SG405 lives in geo.py)."""
+from __future__ import annotations
+
+from ..catalogue import FIRST_PARTY, UNKNOWN
+from ..events import Event
+from .reads import declared_category
+from .state import RunState
+
+
+def host_in(host: str, domains) -> bool:
+    host = (host or "").lower().rstrip(".")
+    return any(host == d.lower() or host.endswith("." + d.lower().lstrip(".")) for d in domains)
+
+
+class NetworkRules:
+    def __init__(self):
+        self.pinned_hosts: set[str] = set()
+
+    def send(self, ev: Event, st: RunState):
+        actor = ev.actor or UNKNOWN
+        host = ev.get("host") or ""
+        cat = ev.category
+        ref = f"{ev.get('scheme', '')}://{host}{ev.get('path', '')} [{ev.get('encoding', '')}]"
+        detail = {"host": host, "path": ev.get("path"), "encoding": ev.get("encoding"), "where": ev.get("where"),
+                  "flow_id": ev.get("flow_id"), "scheme": ev.get("scheme")}
+        if not st.consented(actor):
+            refused = st.refused(actor)
+            st.sink.add("SG401", ev, actor=actor, category=cat, key=host,
+                        detail_en=f"to {host}" + (f" after consent was {refused}" if refused else ""),
+                        detail_zh=f"发往 {host}", ref=ref, detail=detail)
+        m = st.manifest
+        if m and cat in m.never_transmit:
+            st.sink.add("SG402", ev, actor=actor, category=cat, key=host, detail_en=f"to {host}",
+                        detail_zh=f"发往 {host}", ref=ref, detail=detail)
+        if (ev.get("scheme") or "").lower() in ("http", "ws"):
+            st.sink.add("SG403", ev, actor=actor, category=cat, key=host, detail_en=f"http://{host}", ref=ref, detail=detail)
+        if cat:
+            declared_category(ev, st, actor, cat, severity="violation", ref=ref)
+        self._destination(ev, st, actor, host, personal=True, ref=ref)
+
+    def flow(self, ev: Event, st: RunState):
+        self._destination(ev, st, ev.actor or UNKNOWN, ev.get("host") or "", personal=False,
+                          ref=f"{ev.get('scheme', '')}://{ev.get('host', '')}{ev.get('path', '')}")
+
+    def tls_failed(self, ev: Event, st: RunState):
+        host = ev.get("host") or "?"
+        if host not in self.pinned_hosts:
+            self.pinned_hosts.add(host)
+            st.incomplete_reason(f"TLS interception failed for {host} ({ev.get('reason') or 'certificate pinning?'}): "
+                                 "nothing can be said of what was sent there", ev)
+
+    def _destination(self, ev: Event, st: RunState, actor: str, host: str, personal: bool, ref: str):
+        m = st.manifest
+        if m is None or not host:
+            return
+        if actor == FIRST_PARTY or host_in(host, m.app_domains):
+            return
+        severity = "violation" if personal else "warning"
+        if actor == UNKNOWN:
+            st.sink.add("SG404", ev, actor=UNKNOWN, category=None, key=f"{host}/{severity}", severity=severity,
+                        detail_en=f"unknown third party {host}", detail_zh=f"未知第三方 {host}", ref=ref,
+                        detail={"host": host})
+            return
+        row = m.sdks.get(actor)
+        if row is not None and not host_in(host, row.domains):
+            st.sink.add("SG404", ev, actor=actor, category=None, key=f"{host}/{severity}", severity=severity,
+                        detail_en=f"{host} not declared for {actor}", detail_zh=f"{host} 未为 {actor} 声明", ref=ref,
+                        detail={"host": host})

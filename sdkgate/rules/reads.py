@@ -1,0 +1,62 @@
+"""SG101-SG104 and the behavioural SG202: reads of personal data seen by the hooks."""
+from __future__ import annotations
+
+from ..catalogue import FIRST_PARTY
+from ..events import Event
+from ..taxonomy import categories
+from .state import RunState
+
+
+class ReadRules:
+    def __init__(self):
+        self._last: dict[tuple, float] = {}
+        self._immutable: dict[tuple, int] = {}
+
+    def read(self, ev: Event, st: RunState):
+        cat = categories().get(ev.category or "")
+        if cat is None:
+            st.incomplete_reason(f"hook event seq {ev.seq} has unknown category {ev.category!r}", ev)
+            return
+        actor = ev.actor or "unknown"
+        ref = ev.api or ev.get("api_id", "")
+        detail = {"api": ev.api, "stack": ev.stack[:24], "thread": ev.get("thread")}
+        if cat.gated and not st.consented(actor):
+            refused = st.refused(actor)
+            m = st.manifest
+            if refused and (actor != FIRST_PARTY or refused == "withdrawn" or (m and m.consent.browse_mode)):
+                st.sink.add("SG103", ev, actor=actor, category=cat.id, detail_en=f"after consent was {refused}",
+                            detail_zh="拒绝后" if refused == "declined" else "撤回后", ref=ref, detail=detail)
+            elif not refused:
+                rid = "SG102" if actor == FIRST_PARTY else "SG101"
+                st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=ev.get("api_id") or "", ref=ref, detail=detail)
+        self._frequency(ev, st, actor, cat, ref)
+        declared_category(ev, st, actor, cat.id, severity="violation", ref=ref)
+
+    def _frequency(self, ev: Event, st: RunState, actor: str, cat, ref: str):
+        m = st.manifest
+        rate = m.max_reads_per_second if m else 1.0
+        limit = m.max_immutable_reads if m else 3
+        key = (actor, ev.get("api_id") or ev.api)
+        prev = self._last.get(key)
+        self._last[key] = ev.t_ms
+        if rate > 0 and prev is not None and ev.t_ms - prev < 1000.0 / rate:
+            st.sink.add("SG104", ev, actor=actor, category=cat.id, key="rate",
+                        detail_en=f"more than {rate:g} per second", detail_zh=f"每秒超过 {rate:g} 次", ref=ref)
+        if cat.immutable:
+            n = self._immutable.get((actor, cat.id), 0) + 1
+            self._immutable[(actor, cat.id)] = n
+            if n > limit:
+                st.sink.add("SG104", ev, actor=actor, category=cat.id, key="immutable",
+                            detail_en=f"immutable identifier read more than {limit} times",
+                            detail_zh=f"不变标识符读取超过 {limit} 次", ref=ref)
+
+
+def declared_category(ev: Event, st: RunState, actor: str, category: str, severity: str, ref: str = ""):
+    """SG202: a declared SDK handling a category its row does not list."""
+    m = st.manifest
+    if not m or not st.is_sdk(actor):
+        return
+    row = m.sdks.get(actor)
+    if row is not None and category not in row.categories:
+        st.sink.add("SG202", ev, actor=actor, category=category, severity=severity,
+                    key=severity, detail_en="not in its declared data types", detail_zh="未在其声明的信息类型中", ref=ref)

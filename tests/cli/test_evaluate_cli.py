@@ -1,0 +1,63 @@
+"""The evaluate and manifest commands as a user runs them: real process, exit codes, messages."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SDKGATE = [sys.executable, "-m", "sdkgate"]
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([*SDKGATE, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def _log(path: Path, lines: list[str]):
+    path.write_text("".join(line + "\n" for line in lines))
+    return path
+
+
+GOOD = ['{"seq":0,"t_ms":0,"source":"hook","kind":"agent_status","status":"loaded"}',
+        '{"seq":1,"t_ms":10,"source":"hook","kind":"read","actor":"umeng_common","category":"device_id.imei","api_id":"telephony.getDeviceId"}']
+
+
+def test_evaluate_fail_json(tmp_path):
+    p = _log(tmp_path / "events.jsonl", GOOD)
+    r = run("evaluate", "--manifest", ROOT / "manifests/demo-recruit.yaml", p, "--format", "json")
+    assert r.returncode == 1, r.stderr
+    d = json.loads(r.stdout)
+    assert d["verdict"] == "fail" and d["findings"][0]["rule"] == "SG101"
+
+
+def test_evaluate_broken_line_incomplete_names_line(tmp_path):
+    p = _log(tmp_path / "events.jsonl", [GOOD[0], "{not json", GOOD[1].replace('"seq":1', '"seq":2')])
+    r = run("evaluate", "--manifest", ROOT / "manifests/demo-recruit.yaml", p)
+    assert r.returncode == 3
+    assert "events.jsonl:2" in r.stdout
+    assert "Traceback" not in r.stderr
+
+
+def test_evaluate_missing_file_exit_2(tmp_path):
+    r = run("evaluate", tmp_path / "nope.jsonl")
+    assert r.returncode == 2 and "nope.jsonl" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_manifest_validate_ok_and_broken(tmp_path):
+    ok = run("manifest", "validate", *sorted((ROOT / "manifests").glob("*.yaml")))
+    assert ok.returncode == 0, ok.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((ROOT / "manifests/demo-recruit.yaml").read_text().replace(
+        "categories: [device_id.android_id]", "categories: [device_id.imeii]"))
+    r = run("manifest", "validate", bad)
+    assert r.returncode == 2
+    assert "bad.yaml:line" in r.stderr and "device_id.imeii" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_help_on_every_command():
+    r = run("--help")
+    assert r.returncode == 0
+    cmds = [line.split()[0] for line in r.stdout.split("Commands:")[1].splitlines() if line.strip()]
+    assert "evaluate" in cmds and "manifest" in cmds
+    for c in cmds:
+        h = run(c, "--help")
+        assert h.returncode == 0 and "Usage" in h.stdout, (c, h.stderr)

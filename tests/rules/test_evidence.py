@@ -1,0 +1,55 @@
+import io
+
+from sdkgate.events import parse_lines
+from sdkgate.rules import evaluate
+
+
+def test_seq_gap_is_incomplete(log, demo_manifest):
+    log.agent()
+    log.read(10, "umeng_common", "sensors", api_id="sensors.getSensorList")
+    log.events[-1].seq = 5
+    r = evaluate(log.events, demo_manifest)
+    assert r.verdict == "incomplete" and any("seq 5" in x for x in r.incomplete)
+
+
+def test_agent_drop_is_incomplete_even_with_violations(log, demo_manifest):
+    log.agent()
+    log.read(10, "umeng_common", "device_id.imei")
+    log.add("hook", "agent_status", 20, status="dropped", dropped=7)
+    r = evaluate(log.events, demo_manifest)
+    assert r.verdict == "incomplete" and any("dropped 7" in x for x in r.incomplete)
+    assert any(f.rule == "SG101" for f in r.findings)
+
+
+def test_broken_line_named_and_incomplete(demo_manifest):
+    raw = (b'{"seq":0,"t_ms":0,"source":"hook","kind":"agent_status","status":"loaded"}\n'
+           b'{"seq":1,"t_ms":5,"source":"hook","kind":"re\n'
+           b'{"seq":2,"t_ms":9,"source":"hook","kind":"agent_status","status":"loaded"}\n')
+    r = evaluate(parse_lines(io.BytesIO(raw), "events.jsonl"), demo_manifest)
+    assert r.verdict == "incomplete"
+    assert any(x.startswith("events.jsonl:2:") for x in r.incomplete)
+
+
+def test_empty_log_is_incomplete(demo_manifest):
+    r = evaluate([], demo_manifest)
+    assert r.verdict == "incomplete"
+
+
+def test_consent_step_without_marker_is_incomplete(log, demo_manifest):
+    log.agent()
+    log.consent(100, "granted")
+    log.marker(5000, "granted")     # the app recorded consent 4.9 s later than the tap: disagreement
+    r = evaluate(log.events, demo_manifest)
+    assert r.verdict == "incomplete" and any("disagree" in x for x in r.incomplete)
+
+
+def test_process_death_is_incomplete(log, demo_manifest):
+    log.agent()
+    log.add("step", "lifecycle", 100, what="died", detail="SIGKILL")
+    assert evaluate(log.events, demo_manifest).verdict == "incomplete"
+
+
+def test_newer_schema_line_is_rejected():
+    raw = b'{"v":99,"seq":0,"t_ms":0,"source":"hook","kind":"read"}\n'
+    out = list(parse_lines(io.BytesIO(raw), "e.jsonl"))
+    assert "newer" in out[0].problem

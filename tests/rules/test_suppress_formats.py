@@ -1,0 +1,73 @@
+import json
+from datetime import date
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from sdkgate import formats
+from sdkgate.errors import InputError
+from sdkgate.rules import EvalOptions, evaluate
+from sdkgate.rules.suppress import load_suppressions
+
+
+def _violating(log):
+    log.agent()
+    log.read(10, "umeng_common", "device_id.imei")
+    log.read(20, "jpush", "device_id.android_id", api_id="settings.secure.getString")
+    return log.events
+
+
+def test_suppression_by_rule_and_actor_with_expiry(tmp_path, log, demo_manifest):
+    f = tmp_path / "sup.yaml"
+    f.write_text("suppressions:\n"
+                 "  - {rule: SG101, actor: umeng_common, reason: 'ticket 12', expires: 2999-01-01}\n"
+                 "  - {rule: SG101, actor: jpush, reason: 'old', expires: 2000-01-01}\n")
+    sups = load_suppressions(f)
+    r = evaluate(_violating(log), demo_manifest, EvalOptions(suppressions=sups, today=date(2026, 11, 28)))
+    by_actor = {x.actor: x for x in r.findings if x.rule == "SG101"}
+    assert by_actor["umeng_common"].suppressed and by_actor["umeng_common"].suppression_reason == "ticket 12"
+    assert not by_actor["jpush"].suppressed        # expired
+    assert r.verdict == "fail"
+
+
+def test_all_suppressed_passes(tmp_path, log, demo_manifest):
+    f = tmp_path / "sup.yaml"
+    f.write_text("- {rule: SG101, reason: accepted risk}\n")
+    r = evaluate(_violating(log), demo_manifest, EvalOptions(suppressions=load_suppressions(f)))
+    assert r.verdict == "pass"
+
+
+def test_bad_suppression_file_names_line(tmp_path):
+    f = tmp_path / "sup.yaml"
+    f.write_text("suppressions:\n  - {rule: SG999, reason: x}\n")
+    with pytest.raises(InputError) as e:
+        load_suppressions(f)
+    assert "sup.yaml" in str(e.value) and "line 2" in str(e.value) and "SG999" in str(e.value)
+
+
+def test_json_contract_keys(log, demo_manifest):
+    d = json.loads(formats.render(evaluate(_violating(log), demo_manifest), "json"))
+    assert d["schema"] == "sdkgate.report/1"
+    for k in ("verdict", "app", "sdks", "call_sites", "findings", "incomplete"):
+        assert k in d
+    f = d["findings"][0]
+    for k in ("rule", "severity", "actor", "category", "message", "evidence"):
+        assert k in f
+    assert {"package", "version_name", "sha256"} <= set(d["app"])
+
+
+def test_junit_one_case_per_rule_and_actor(log, demo_manifest):
+    xml = formats.render(evaluate(_violating(log), demo_manifest), "junit")
+    root = ET.fromstring(xml)
+    names = [tc.get("name") for tc in root.iter("testcase")]
+    assert "SG101 umeng_common" in names and "SG101 jpush" in names
+    failed = {tc.get("name") for tc in root.iter("testcase") if tc.find("failure") is not None}
+    assert failed == {"SG101 umeng_common", "SG101 jpush"}
+    assert root.get("failures") == "2"
+
+
+def test_console_narrow_and_chinese(log, demo_manifest):
+    r = evaluate(_violating(log), demo_manifest)
+    text = formats.get("console").render(r, "zh", width=60)
+    assert "不通过" in text and "SG101" in text and "IMEI" in text
+    assert max(len(x) for x in text.splitlines()) <= 60
