@@ -1,0 +1,113 @@
+"""Benchmark: evaluate a generated log of 1,000,000 events against the seed manifest.
+
+Prints events/s and peak memory of `sdkgate evaluate` (streaming) and of a plain `json.loads` pass
+over the same file (the baseline), each measured in its own child process, and their ratio.
+Usage: python bench/bench_evaluate.py [N_EVENTS]
+"""
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+MANIFEST = ROOT / "manifests" / "zhaopin-jobseeker.yaml"
+if not MANIFEST.exists():
+    MANIFEST = ROOT / "manifests" / "demo-recruit.yaml"
+
+ACTORS = ["umeng_common", "jpush", "bugly", "amap_location", "first_party", "getui", "unknown"]
+READS = [("telephony.getDeviceId", "device_id.imei"), ("settings.secure.getString", "device_id.android_id"),
+         ("wifiinfo.getMacAddress", "device_id.mac"), ("location.getLastKnownLocation", "location"),
+         ("clipboard.getPrimaryClip", "clipboard"), ("pm.getInstalledPackages", "installed_apps")]
+
+
+def generate(path: Path, n: int) -> None:
+    rnd = random.Random(7)
+    seq = {"hook": 0, "step": 0, "net": 0}
+
+    def line(source, kind, t, **kw):
+        d = {"v": 1, "seq": seq[source], "t_ms": t, "source": source, "kind": kind, **kw}
+        seq[source] += 1
+        return json.dumps(d, separators=(",", ":")) + "\n"
+
+    with path.open("w") as fh:
+        fh.write(line("hook", "agent_status", 0, status="loaded"))
+        fh.write(line("step", "lifecycle", 0, what="launch"))
+        t = 1.0
+        for i in range(n - 2):
+            t += rnd.random() * 3
+            if i == n // 2:
+                fh.write(line("step", "consent", t, scope="policy", transition="granted"))
+                continue
+            r = rnd.random()
+            actor = rnd.choice(ACTORS)
+            if r < 0.8:
+                api, cat = rnd.choice(READS)
+                fh.write(line("hook", "read", round(t, 3), category=cat, api_id=api, actor=actor, thread="main",
+                              api=f"Lx;->{api}()V", stack=[f"com.{actor}.a.b(SourceFile:{i % 50})",
+                                                          "com.example.recruit.App.onCreate(App.java:20)"]))
+            elif r < 0.97:
+                fh.write(line("net", "send", round(t, 3), category=rnd.choice(READS)[1], actor=actor,
+                              host=f"h{i % 97}.umeng.com", scheme="https", method="POST", path="/c",
+                              encoding="md5-hex-upper", flow_id=str(i)))
+            else:
+                fh.write(line("hook", "permission_request", round(t, 3), actor=actor,
+                              permissions=["android.permission.ACCESS_FINE_LOCATION"]))
+
+
+CHILD_BASELINE = """
+import json, sys, time, resource
+t = time.perf_counter(); n = 0
+with open(sys.argv[1], 'rb') as fh:
+    for raw in fh:
+        json.loads(raw); n += 1
+dt = time.perf_counter() - t
+print(json.dumps({'n': n, 's': dt, 'rss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+CHILD_EVALUATE = """
+import json, sys, time, resource
+from sdkgate.events import read_events
+from sdkgate.manifest import load_manifest
+from sdkgate.rules import evaluate
+m = load_manifest(sys.argv[2])
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t = time.perf_counter()
+r = evaluate(read_events(sys.argv[1]), m)
+dt = time.perf_counter() - t
+n = sum(r.stats['events'].values())
+print(json.dumps({'n': n, 's': dt, 'rss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  'rss_before_kb': base, 'verdict': r.verdict, 'findings': len(r.findings)}))
+"""
+
+
+def child(code: str, *args) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, check=True,
+                         cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    OUT.mkdir(parents=True, exist_ok=True)
+    log = OUT / f"events-{n}.jsonl"
+    if not log.exists():
+        t = time.perf_counter()
+        generate(log, n)
+        print(f"generated {log} ({log.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f}s")
+    base = child(CHILD_BASELINE, log)
+    ev = child(CHILD_EVALUATE, log, MANIFEST)
+    base_rate, ev_rate = base["n"] / base["s"], ev["n"] / ev["s"]
+    print(f"manifest: {MANIFEST.name}; events: {ev['n']:,}; verdict {ev['verdict']}, {ev['findings']} findings")
+    print(f"baseline json.loads : {base_rate:12,.0f} events/s  peak RSS {base['rss_kb'] / 1024:7.1f} MiB")
+    print(f"sdkgate evaluate    : {ev_rate:12,.0f} events/s  peak RSS {ev['rss_kb'] / 1024:7.1f} MiB "
+          f"(RSS before the run {ev['rss_before_kb'] / 1024:.1f} MiB)")
+    print(f"ratio evaluate/baseline: speed {ev_rate / base_rate:.2f}x, "
+          f"memory growth during the run {(ev['rss_kb'] - ev['rss_before_kb']) / 1024:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
