@@ -53,3 +53,25 @@ def test_newer_schema_line_is_rejected():
     raw = b'{"v":99,"seq":0,"t_ms":0,"source":"hook","kind":"read"}\n'
     out = list(parse_lines(io.BytesIO(raw), "e.jsonl"))
     assert "newer" in out[0].problem
+
+
+def test_memory_does_not_grow_with_log_length(demo_manifest):
+    """Streaming: a 4x longer log must not need (anywhere near) 4x the memory."""
+    import tracemalloc
+
+    from sdkgate.events import Event
+
+    def gen(n):
+        yield Event(seq=0, t_ms=0, source="hook", kind="agent_status", extra={"status": "loaded"})
+        for i in range(1, n):
+            yield Event(seq=i, t_ms=float(i), source="hook", kind="read", actor=("umeng_common", "jpush")[i % 2],
+                        category="device_id.imei", extra={"api_id": "telephony.getDeviceId"})
+
+    peaks = []
+    for n in (20_000, 80_000):
+        tracemalloc.start()
+        r = evaluate(gen(n), demo_manifest)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert r.findings[0].evidence_count > 0
+    assert peaks[1] < peaks[0] * 1.5, peaks
