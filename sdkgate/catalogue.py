@@ -132,14 +132,29 @@ def parse_rows(raw, name: str) -> list[Sdk]:
 USER_CATALOGUE_ENV = "SDKGATE_CATALOGUE_EXTRA"
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=1)
+def bundled_catalogue() -> Catalogue:
+    """The catalogue shipped in the package (sdkgate/data/sdks.yaml)."""
+    raw = yaml.load(resources.files("sdkgate.data").joinpath("sdks.yaml").read_text("utf-8"), Loader=_Loader)  # noqa: S506
+    return Catalogue({s.id: s for s in parse_rows(raw, "sdks.yaml")})
+
+
 @lru_cache(maxsize=1)
 def default_catalogue() -> Catalogue:
-    """The bundled catalogue, plus rows imported by `sdkgate catalogue import-exodus` (user data dir)."""
-    raw = yaml.safe_load(resources.files("sdkgate.data").joinpath("sdks.yaml").read_text("utf-8"))
-    cat = Catalogue({s.id: s for s in parse_rows(raw, "sdks.yaml")})
+    """The bundled catalogue plus rows imported by `sdkgate catalogue import-exodus` (user data dir).
+
+    Imported rows never take a prefix a bundled row already claims."""
+    cat = bundled_catalogue()
     extra = user_catalogue_path()
     if extra.exists():
-        cat = cat.merged(parse_rows(yaml.safe_load(extra.read_text("utf-8")) or [], str(extra)))
+        try:
+            rows = yaml.load(extra.read_text("utf-8"), Loader=_Loader) or []  # noqa: S506
+        except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
+            raise InputError(str(extra), None, f"user catalogue unreadable: {exc}") from None
+        cat = cat.merged(parse_rows(rows, str(extra)))
     return cat
 
 
