@@ -29,7 +29,7 @@ STEPS = [
      ["simulate", "scenarios/demo-compliant.yaml", "--out", str(OUT / "compliant")]),
     ("HTML report of the non-compliant run", 0,
      ["report", str(OUT / "noncompliant"), "--html", str(OUT / "noncompliant-report.html")]),
-    ("Auditor: verify the non-compliant evidence bundle (verdict fail reproduced)", 1,
+    ("Auditor: verify the non-compliant evidence bundle (intact, verdict fail reproduced)", 0,
      ["verify", str(OUT / "noncompliant")]),
 ]
 

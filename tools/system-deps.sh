@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages sdkgate's tests use, when missing and when we may (root + apt-get).
-# smali/aapt/apksigner/zipalign rebuild the fixture APKs; chromium renders the HTML report.
+# smali/aapt/apksigner/zipalign/framework-res rebuild the fixture APKs; chromium renders the HTML
+# report; fonts-wqy-microhei gives it CJK glyphs; a JRE runs keytool.
 set -u
+command -v dpkg >/dev/null 2>&1 || { echo "note: not a Debian system; tests that need smali/chromium skip with a reason"; exit 0; }
 need=()
-command -v smali >/dev/null 2>&1 || need+=(libsmali-java)
-command -v aapt >/dev/null 2>&1 || need+=(aapt)
-command -v apksigner >/dev/null 2>&1 || need+=(apksigner)
-command -v zipalign >/dev/null 2>&1 || need+=(zipalign)
-[ -f /usr/share/android-framework-res/framework-res.apk ] || need+=(android-framework-res)
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v keytool >/dev/null 2>&1 || need+=(default-jre-headless)
+for p in libsmali-java aapt apksigner zipalign android-framework-res chromium fonts-wqy-microhei default-jre-headless; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing Debian packages: ${need[*]}"

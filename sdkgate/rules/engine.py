@@ -30,7 +30,7 @@ class EvalOptions:
     app: dict = field(default_factory=dict)   # known app facts (version_name, sha256) to put in the report
 
 
-class _Lifecycle:
+class LifecycleState:
     """Keeps consent, clock and feature state current; owns no rule."""
 
     def consent(self, ev: Event, st: RunState):
@@ -64,7 +64,7 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
     options = options or EvalOptions()
     st = RunState(manifest=manifest)
     inventory, perms, evidence = InventoryRules(), PermissionRules(), EvidenceRules()
-    groups = [_Lifecycle(), evidence, ReadRules(), inventory, perms, NetworkRules()]
+    groups = [LifecycleState(), evidence, ReadRules(), inventory, perms, NetworkRules()]
     geo = None
     if options.geoip:
         from .geo import GeoRules  # noqa: PLC0415 - optional dependency on a user database

@@ -1,0 +1,150 @@
+"""`report --merge`: one table over many bundles (one per device x scenario), for device farms and CI matrices."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..report import Report
+from .bundle import BUNDLE_FILE, list_files, sha256_file
+
+VERDICT_ORDER = {"fail": 0, "incomplete": 1, "pass": 2}
+
+
+@dataclass
+class MergeRow:
+    bundle: str
+    device: str
+    scenario: str
+    verdict: str
+    seal: str                                   # sealed | TAMPERED | unsealed
+    counts: dict[str, int] = field(default_factory=dict)   # rule id -> active findings
+
+
+@dataclass
+class MergeTable:
+    rows: list[MergeRow]
+
+    @property
+    def rules(self) -> list[str]:
+        return sorted({r for row in self.rows for r in row.counts})
+
+    @property
+    def exit_code(self) -> int:
+        """1 if any bundle fails, else 3 if any is incomplete or tampered, else 0."""
+        verdicts = {r.verdict for r in self.rows}
+        if "fail" in verdicts:
+            return 1
+        if "incomplete" in verdicts or any(r.seal == "TAMPERED" for r in self.rows):
+            return 3
+        return 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": "sdkgate.merge/1", "rules": self.rules,
+                "rows": [{"bundle": r.bundle, "device": r.device, "scenario": r.scenario, "verdict": r.verdict,
+                          "seal": r.seal, "counts": r.counts} for r in self.rows],
+                "totals": {rule: sum(r.counts.get(rule, 0) for r in self.rows) for rule in self.rules}}
+
+
+def find_bundles(paths: list[str | Path]) -> list[Path]:
+    """Each path is an evidence folder (has report.json) or a folder of them (searched two levels deep)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if not p.is_dir():
+            raise InputError(str(p), None, "not a folder")
+        if (p / "report.json").is_file():
+            out.append(p)
+            continue
+        found = sorted({r.parent for r in list(p.glob("*/report.json")) + list(p.glob("*/*/report.json"))})
+        if not found:
+            raise InputError(str(p), None, "no evidence folder here (no report.json in it or below it)")
+        out.extend(found)
+    seen, uniq = set(), []
+    for p in out:
+        if p.resolve() not in seen:
+            seen.add(p.resolve())
+            uniq.append(p)
+    return uniq
+
+
+def seal_state(root: Path) -> str:
+    try:
+        meta = json.loads((root / BUNDLE_FILE).read_text("utf-8"))
+    except FileNotFoundError:
+        return "unsealed"
+    except (OSError, ValueError):
+        return "TAMPERED"
+    files = meta.get("files") if isinstance(meta, dict) else None
+    if not isinstance(files, dict) or set(list_files(root)) != set(files):
+        return "TAMPERED"
+    for rel, entry in files.items():
+        want = entry.get("sha256") if isinstance(entry, dict) else entry
+        if sha256_file(root / rel) != want:
+            return "TAMPERED"
+    return "sealed"
+
+
+def _json(p: Path) -> dict:
+    try:
+        d = json.loads(p.read_text("utf-8"))
+        return d if isinstance(d, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def describe_device(bundle: dict, run: dict) -> str:
+    d = bundle.get("device") or (run.get("backend_info") or {}).get("device") or run.get("backend") or ""
+    if isinstance(d, str):
+        return d
+    parts = [str(d[k]) for k in ("model", "android_release") if d.get(k)]
+    if d.get("endpoint"):
+        parts.append(f"@{d['endpoint']}")
+    if not parts and (d.get("ids") or {}).get("serial"):
+        parts.append(d["ids"]["serial"][7:19])
+    return " ".join(parts) or str(d.get("kind") or "")
+
+
+def merge(paths: list[str | Path]) -> MergeTable:
+    rows = []
+    for root in find_bundles(paths):
+        try:
+            report = Report.from_dict(json.loads((root / "report.json").read_text("utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise InputError(str(root / "report.json"), None, f"not a valid report: {exc}") from None
+        run, bundle = _json(root / "run.json"), _json(root / BUNDLE_FILE)
+        scen = run.get("scenario")
+        scen = scen.get("name") if isinstance(scen, dict) else scen
+        counts: dict[str, int] = {}
+        for f in report.active_findings():
+            counts[f.rule] = counts.get(f.rule, 0) + 1
+        rows.append(MergeRow(bundle=root.name, device=describe_device(bundle, run),
+                             scenario=str(scen or (bundle.get("scenario") or {}).get("name") or ""),
+                             verdict=report.verdict, seal=seal_state(root), counts=counts))
+    rows.sort(key=lambda r: (r.scenario, r.device, r.bundle))
+    return MergeTable(rows)
+
+
+def render_console(table: MergeTable, lang: str = "en") -> str:
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+    buf = io.StringIO()
+    con = Console(file=buf, width=160, force_terminal=False, color_system=None)
+    head = ("bundle", "device", "scenario", "verdict", "seal") if lang == "en" else ("证据包", "设备", "场景", "结论", "封存")
+    tb = Table(title="sdkgate merge" if lang == "en" else "sdkgate 汇总")
+    for h in head:
+        tb.add_column(h, overflow="fold")
+    for rule in table.rules:
+        tb.add_column(rule, justify="right")
+    for r in table.rows:
+        tb.add_row(r.bundle, r.device, r.scenario, r.verdict, r.seal, *[str(r.counts.get(x, 0) or "") for x in table.rules])
+    con.print(tb)
+    return buf.getvalue()
+
+
+def render_html(table: MergeTable, lang: str = "en") -> str:
+    from ..formats.html import _env
+    return _env().get_template("merge.html.j2").render(table=table, lang=lang)

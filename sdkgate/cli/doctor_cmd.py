@@ -1,0 +1,59 @@
+"""`sdkgate doctor`: is this machine (and the device) ready for `sdkgate run`? Each problem with its fix."""
+from __future__ import annotations
+
+import click
+
+HELP = """Check what `sdkgate run` needs: adb (adbutils' bundled adb), a device, root or frida-server
+and its version against the installed frida (major versions must match), the proxy route, the
+mitmproxy CA on the device, free storage; Node.js is not needed, Chromium is optional.
+
+\b
+Exit codes: 0 everything needed is in place, 1 problems found (each printed with its fix).
+An adb server started by doctor is stopped again before it exits.
+"""
+
+MARK = {"ok": "ok  ", "problem": "FAIL", "warning": "warn", "not checked": "----", "info": "info"}
+
+
+@click.command(help=HELP)
+@click.option("--device", "serial", default=None, help="Device serial (adb devices), or HOST:PORT of a remote adb endpoint.")
+def command(serial):
+    from ..device.adb import AdbServer
+    from ..device.checks import Check, PROBLEM, adb_binary_check, device_checks, host_checks, no_device_checks
+    checks: list[Check] = host_checks()
+    adb_check = adb_binary_check()
+    checks.append(adb_check)
+    if adb_check.status != "ok":
+        checks += no_device_checks("adb does not work")
+    else:
+        with AdbServer() as server:
+            try:
+                client = server.client
+                if serial and ":" in serial:
+                    client.connect(serial, timeout=10)
+                devices = client.device_list()
+            except Exception as exc:  # noqa: BLE001 - adb server refused to start, etc.
+                devices = None
+                checks.append(Check("adb server", PROBLEM, str(exc), "adb kill-server; then run doctor again"))
+            if devices is not None:
+                chosen = [d for d in devices if d.serial == serial] if serial else devices
+                if not chosen:
+                    what = f"device {serial} not found" if serial else "no device connected"
+                    checks.append(Check("device", PROBLEM, what + f" (adb sees: {', '.join(d.serial for d in devices) or 'nothing'})",
+                                        "connect a phone with USB debugging on, start an emulator (emulator -avd NAME), "
+                                        "or `adb connect HOST:PORT` for a device farm endpoint"))
+                    checks += no_device_checks(what)
+                elif len(chosen) > 1:
+                    checks.append(Check("device", PROBLEM, f"{len(chosen)} devices: " + ", ".join(d.serial for d in chosen),
+                                        "choose one: sdkgate doctor --device SERIAL"))
+                    checks += no_device_checks("several devices")
+                else:
+                    checks += device_checks(chosen[0])
+    width = max(len(c.name) for c in checks)
+    for c in checks:
+        click.echo(f"[{MARK.get(c.status, c.status)}] {c.name.ljust(width)}  {c.detail}")
+        if c.fix and c.status != "ok":
+            click.echo(f"       {''.ljust(width)}  fix: {c.fix}")
+    bad = [c for c in checks if c.bad]
+    click.echo(f"\n{len(bad)} problem(s) found." if bad else "\nready: everything `sdkgate run` needs is in place.")
+    return 1 if bad else 0

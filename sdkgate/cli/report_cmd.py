@@ -1,0 +1,107 @@
+"""`sdkgate report`: render an evidence folder's report (HTML, SARIF, JUnit, JSON) or merge many into one table."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+from .common import lang_option
+
+HELP = """Render the report of an evidence folder, or one table over many (--merge).
+
+\b
+  sdkgate report DIR --html report.html [--lang zh]
+  sdkgate report DIR --format sarif|junit|json|console [-o FILE]
+  sdkgate report --merge DIR... [--format json|console|html] [-o FILE]
+
+A DIR given to --merge may also be a folder of evidence folders (e.g. one per device).
+Exit code: the recorded verdict (0 pass, 1 fail, 3 incomplete); with --merge the worst
+of all bundles (1 if any fails, else 3 if any is incomplete or tampered, else 0).
+"""
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        p = Path(output)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+@click.command(help=HELP)
+@click.argument("dirs", nargs=-1, type=click.Path())
+@click.option("--html", "html", type=click.Path(dir_okay=False), default=None, help="Write the HTML report here.")
+@click.option("--format", "fmt", type=click.Choice(["console", "json", "junit", "sarif", "html"]), default=None,
+              help="Output format (default: console; html needs -o or --html).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to this file instead of stdout.")
+@click.option("--merge", is_flag=True, help="One table over many bundles: rows bundle/device/scenario, verdict, counts per rule.")
+@lang_option
+def command(dirs, html, fmt, output, merge, lang):
+    if not dirs:
+        raise InputError(None, None, "give an evidence folder (or several with --merge)")
+    if merge:
+        return _merge(dirs, fmt or "console", output, lang, html)
+    if len(dirs) > 1:
+        raise InputError(None, None, f"{len(dirs)} folders given: use --merge to combine several bundles")
+    root = Path(dirs[0])
+    if root.is_file() and root.suffix == ".zip":
+        from ..bundle.verify import opened_bundle
+        with opened_bundle(root) as inner:
+            return _single(inner, html, fmt, output, lang)
+    if not root.is_dir():
+        raise InputError(str(root), None, "evidence folder not found")
+    return _single(root, html, fmt, output, lang)
+
+
+def _single(root: Path, html, fmt, output, lang) -> int:
+    import json
+
+    from ..formats import render
+    from ..formats.html import render_bundle
+    from ..report import Report
+    rp = root / "report.json"
+    if not rp.is_file():
+        raise InputError(str(rp), None, "report.json not found: not an evidence folder")
+    try:
+        report = Report.from_dict(json.loads(rp.read_text("utf-8")))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(str(rp), None, f"not a valid report: {exc}") from None
+    if html:
+        _write(render_bundle(root, lang, report), html)
+        click.echo(f"HTML report: {html}", err=True)
+    if fmt or not html:
+        fmt = fmt or "console"
+        if fmt == "html":
+            if not output:
+                raise InputError(None, "--format html", "give -o FILE (or use --html FILE)")
+            text = render_bundle(root, lang, report)
+        else:
+            try:
+                text = render(report, fmt, lang)
+            except ModuleNotFoundError as exc:
+                raise InputError(None, f"--format {fmt}", f"format not available in this build ({exc.name})") from None
+        _write(text, output)
+    return report.exit_code
+
+
+def _merge(dirs, fmt, output, lang, html) -> int:
+    import json
+
+    from ..bundle.merge import merge, render_console, render_html
+    if fmt in ("junit", "sarif"):
+        raise InputError(None, "--format", "--merge writes json, console or html")
+    table = merge(list(dirs))
+    if html:
+        _write(render_html(table, lang), html)
+    if fmt == "json":
+        _write(json.dumps(table.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
+    elif fmt == "html":
+        if not output and not html:
+            raise InputError(None, "--format html", "give -o FILE")
+        if output:
+            _write(render_html(table, lang), output)
+    else:
+        _write(render_console(table, lang), output)
+    return table.exit_code

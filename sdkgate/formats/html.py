@@ -1,0 +1,507 @@
+"""HTML: one self-contained page an auditor can open offline (inline CSS and SVG, no script, no network).
+
+`render(report)` works from the report alone (timeline marks come from the findings' evidence);
+`render_bundle(dir)` also reads the raw evidence of an evidence folder (events.jsonl, net.jsonl,
+run.json, manifest.yaml, bundle.json, flows.har) and draws every read and send.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+
+from ..catalogue import FIRST_PARTY, UNKNOWN
+from ..events import BadLine, Event, merge_streams, read_events
+from ..report import Finding, Report
+from ..taxonomy import label
+
+# SDK colours: none of them red (red is reserved for pre-consent marks)
+PALETTE = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#17becf", "#bcbd22", "#7f7f7f", "#393b79",
+           "#637939", "#e7ba52", "#5254a3", "#6b6ecf", "#3182bd", "#31a354", "#756bb1", "#636363")
+PRE_COLOUR = "#d62728"
+TRANSITION_COLOUR = {"granted": "#2e7d32", "declined": "#ef6c00", "withdrawn": "#6a1b9a"}
+SVG_W, LABEL_W, LANE_H, TOP, BOTTOM = 1000, 170, 24, 34, 30
+HAR_MAX_BYTES = 50 << 20
+BODY_EXCERPT = 600
+
+T = {
+    "en": {
+        "title": "sdkgate report", "verdict": "Verdict", "pass": "PASS", "fail": "FAIL", "incomplete": "INCOMPLETE",
+        "app": "App", "scenario": "Scenario", "device": "Device", "tools": "Tools", "generated": "Bundle sealed",
+        "timeline": "Timeline", "timeline_note": "Each mark is a read (circle, from the hooks) or a send "
+                    "(square, seen on the wire), in the lane of the SDK that made it. Red marks happened "
+                    "before consent. Vertical lines are consent moments.",
+        "consent": "consent", "read": "read", "send": "send", "pre": "before consent", "post": "after consent",
+        "sdk_table": "What each SDK read and sent", "sdk": "SDK", "declared_rows": "Declared data types",
+        "read_pre": "Read before consent", "read_post": "Read after consent", "sent_pre": "Sent before consent",
+        "sent_post": "Sent after consent", "hosts": "Hosts", "not_declared": "not on the declared list",
+        "app_itself": "the app itself", "undeclared_cat": "not declared for this SDK",
+        "permissions": "Permission requests", "t": "Time", "permission": "Permission", "by": "Requested by",
+        "result": "Result", "in_table": "In permission table", "when": "Declared when", "yes": "yes", "no": "NO",
+        "findings": "Findings", "rule": "Rule", "severity": "Severity", "actor": "Actor", "category": "Data",
+        "clause": "Clause", "evidence": "Evidence", "stack": "Stack", "flow": "Flow that proves it",
+        "canary": "Planted value", "wire": "On the wire as", "suppressed": "suppressed", "count": "events",
+        "incomplete_reasons": "Evidence incomplete", "skipped": "Not judged", "none": "none",
+        "no_findings": "No findings.", "no_permissions": "No permission requests seen.",
+        "more_marks": "marks merged where they overlap", "no_events": "No reads or sends were recorded.",
+        "request": "Request", "body": "Body excerpt", "sdks": "SDKs", "events": "events",
+    },
+    "zh": {
+        "title": "sdkgate 检测报告", "verdict": "结论", "pass": "通过", "fail": "不通过", "incomplete": "证据不完整",
+        "app": "应用", "scenario": "场景", "device": "设备", "tools": "工具版本", "generated": "证据封存时间",
+        "timeline": "时间线", "timeline_note": "每个标记是一次读取（圆形，来自 Hook）或一次发送（方形，来自网络流量），"
+                    "位于对应 SDK 的泳道。红色标记发生在用户同意之前。竖线为同意/拒绝/撤回的时刻。",
+        "consent": "同意", "read": "读取", "send": "发送", "pre": "同意前", "post": "同意后",
+        "sdk_table": "各 SDK 读取与发送的信息", "sdk": "SDK", "declared_rows": "声明的信息类型",
+        "read_pre": "同意前读取", "read_post": "同意后读取", "sent_pre": "同意前发送", "sent_post": "同意后发送",
+        "hosts": "域名", "not_declared": "未在共享清单中声明", "app_itself": "应用自身",
+        "undeclared_cat": "该 SDK 未声明此类信息",
+        "permissions": "权限申请", "t": "时间", "permission": "权限", "by": "申请方", "result": "结果",
+        "in_table": "在权限清单中", "when": "声明的申请时机", "yes": "是", "no": "否",
+        "findings": "问题", "rule": "规则", "severity": "级别", "actor": "主体", "category": "信息类型",
+        "clause": "依据条款", "evidence": "证据", "stack": "调用栈", "flow": "证明该问题的网络请求",
+        "canary": "植入的值", "wire": "在流量中的形式", "suppressed": "已豁免", "count": "次",
+        "incomplete_reasons": "证据不完整", "skipped": "未评估", "none": "无",
+        "no_findings": "未发现问题。", "no_permissions": "未观察到权限申请。",
+        "more_marks": "个重叠标记已合并", "no_events": "未记录到读取或发送。",
+        "request": "请求", "body": "请求体片段", "sdks": "SDK", "events": "事件",
+    },
+}
+SEVERITY_ZH = {"violation": "违规", "warning": "警告", "info": "提示"}
+TRANSITION_ZH = {"granted": "同意", "declined": "拒绝", "withdrawn": "撤回"}
+
+
+@dataclass
+class Lane:
+    actor: str
+    name: str
+    colour: str
+    y: float = 0.0
+
+
+@dataclass
+class Mark:
+    x: float
+    y: float
+    kind: str            # read | send
+    pre: bool
+    actor: str
+    colour: str
+    title: str
+    count: int = 1
+
+
+@dataclass
+class SdkRowView:
+    actor: str
+    name: str
+    declared: bool | None           # None: first party / unknown
+    declared_categories: list[str] = field(default_factory=list)
+    read_pre: dict[str, int] = field(default_factory=dict)
+    read_post: dict[str, int] = field(default_factory=dict)
+    sent_pre: dict[str, int] = field(default_factory=dict)
+    sent_post: dict[str, int] = field(default_factory=dict)
+    hosts: set[str] = field(default_factory=set)
+
+
+class Timeline:
+    """Consent state replayed with the rule engine's own lifecycle handler, marks bucketed per pixel."""
+
+    def __init__(self, manifest, t_end: float):
+        from ..rules.engine import LifecycleState
+        from ..rules.state import RunState
+        self.state = RunState(manifest=manifest)
+        self.life = LifecycleState()
+        self.t_end = max(t_end, 1.0)
+        self.raw: list[tuple[float, str, str, bool, str]] = []    # t, actor, kind, pre, title
+        self.moments: list[dict[str, Any]] = []
+        self.perm_ticks: list[tuple[float, str]] = []
+
+    def feed(self, ev: Event) -> bool | None:
+        """Update state; for a read/send return whether it was before consent."""
+        h = getattr(self.life, ev.kind, None)
+        if h is not None and ev.kind in ("consent", "consent_marker", "lifecycle", "feature"):
+            h(ev, self.state)
+        if ev.kind == "consent" and ev.get("transition"):
+            self.moments.append({"t_ms": ev.t_ms, "scope": ev.get("scope") or "policy",
+                                 "transition": ev.get("transition"), "source": "step"})
+        if ev.kind == "permission_request":
+            self.perm_ticks.append((ev.t_ms, ", ".join(short_perm(p) for p in ev.get("permissions") or [])))
+        if (ev.source == "hook" and ev.kind == "read") or (ev.source == "net" and ev.kind == "send"):
+            return not self.state.consented(ev.actor or UNKNOWN)
+        return None
+
+
+def short_perm(p: str) -> str:
+    return p.rsplit(".", 1)[-1]
+
+
+def _x(t: float, t_end: float) -> float:
+    return round(LABEL_W + 10 + (t / t_end) * (SVG_W - LABEL_W - 30), 1)
+
+
+def _ticks(t_end: float) -> list[tuple[float, str]]:
+    s = t_end / 1000.0
+    step = next((c for c in (0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600) if s / c <= 10), 7200)
+    out, v = [], 0.0
+    while v <= s + 1e-9:
+        out.append((_x(v * 1000, t_end), f"{v:g} s"))
+        v += step
+    return out
+
+
+class View:
+    """Everything the template shows, built in one pass over the evidence."""
+
+    def __init__(self, report: Report, lang: str, manifest=None, run: dict | None = None,
+                 bundle: dict | None = None, har: list[dict] | None = None):
+        self.report, self.lang, self.t = report, lang, T[lang]
+        self.manifest, self.run, self.bundle = manifest, run or {}, bundle or {}
+        self.har = har or []
+        self.canaries: dict[str, list[str]] = {k: ([v] if isinstance(v, str) else list(v))
+                                               for k, v in (self.run.get("canaries") or {}).items()}
+        self.rows: dict[str, SdkRowView] = {}
+        self.needed = {(e.source, e.seq) for f in report.findings for e in f.evidence}
+        self.evidence_events: dict[tuple[str, int], Event] = {}
+        self.permission_log: list[dict[str, Any]] = []
+        self.bad_lines = 0
+        self.have_events = False
+
+    # --- names and labels ----------------------------------------------------------------
+    def sdk_name(self, actor: str | None) -> str:
+        if actor in (None, ""):
+            return "-"
+        if actor == FIRST_PARTY:
+            return self.t["app_itself"]
+        if self.manifest is not None and actor in self.manifest.sdks:
+            return self.manifest.sdks[actor].name
+        for s in self.report.sdks:
+            if s.id == actor:
+                return s.name
+        cat = (self.manifest.catalogue() if self.manifest else None)
+        if cat is None:
+            from ..catalogue import default_catalogue
+            cat = default_catalogue()
+        sdk = cat.sdks.get(actor)
+        return sdk.name if sdk else actor
+
+    def row(self, actor: str) -> SdkRowView:
+        r = self.rows.get(actor)
+        if r is None:
+            declared: bool | None = None
+            cats: list[str] = []
+            if actor not in (FIRST_PARTY, UNKNOWN):
+                mrow = self.manifest.sdks.get(actor) if self.manifest else None
+                declared = mrow is not None if self.manifest else None
+                cats = list(mrow.categories) if mrow else []
+            r = self.rows[actor] = SdkRowView(actor, self.sdk_name(actor), declared, cats)
+        return r
+
+    # --- evidence --------------------------------------------------------------------------
+    def consume(self, events: Iterable[Event | BadLine]) -> Timeline:
+        t_end = float(self.report.stats.get("last_t_ms") or 0.0)
+        tl = Timeline(self.manifest, t_end)
+        for ev in events:
+            if isinstance(ev, BadLine):
+                self.bad_lines += 1
+                continue
+            self.have_events = True
+            if (ev.source, ev.seq) in self.needed:
+                self.evidence_events[(ev.source, ev.seq)] = ev
+            pre = tl.feed(ev)
+            if ev.t_ms > tl.t_end:
+                tl.t_end = ev.t_ms
+            if ev.kind == "permission_request":
+                self.permission_log.append({"t_ms": ev.t_ms, "permissions": list(ev.get("permissions") or []),
+                                            "actor": ev.actor, "pre": not tl.state.consented(ev.actor or UNKNOWN),
+                                            "results": {}})
+            elif ev.kind == "permission_result":
+                res = ev.get("results") or {}
+                for entry in reversed(self.permission_log):
+                    if set(entry["permissions"]) & set(res):
+                        entry["results"].update(res)
+                        break
+                else:
+                    self.permission_log.append({"t_ms": ev.t_ms, "permissions": list(res), "actor": ev.actor,
+                                                "pre": False, "results": dict(res)})
+            if pre is None:
+                continue
+            actor = ev.actor or UNKNOWN
+            r = self.row(actor)
+            cat = ev.category or "?"
+            if ev.kind == "read":
+                bucket = r.read_pre if pre else r.read_post
+                title = f"{ev.t_ms / 1000:.3f} s {self.sdk_name(actor)} {self.t['read']} {label(cat, self.lang)} " \
+                        f"({ev.get('api_id') or ev.api or ''})"
+            else:
+                bucket = r.sent_pre if pre else r.sent_post
+                if ev.get("host"):
+                    r.hosts.add(ev.get("host"))
+                title = f"{ev.t_ms / 1000:.3f} s {self.sdk_name(actor)} {self.t['send']} {label(cat, self.lang)} " \
+                        f"→ {ev.get('host', '')} [{ev.get('encoding', '')}]"
+            bucket[cat] = bucket.get(cat, 0) + 1
+            tl.raw.append((ev.t_ms, actor, ev.kind, pre, title))
+        return tl
+
+    def timeline_from_report(self) -> Timeline:
+        """Without raw evidence: consent moments from the stats, marks from the findings' evidence refs."""
+        tl = Timeline(self.manifest, float(self.report.stats.get("last_t_ms") or 0.0))
+        tl.moments = [m for m in self.report.stats.get("consent") or [] if m.get("source", "step") == "step"] \
+            or list(self.report.stats.get("consent") or [])
+        seen = set()
+        for f in self.report.findings:
+            for e in f.evidence:
+                if e.source not in ("hook", "net") or (e.source, e.seq) in seen:
+                    continue
+                seen.add((e.source, e.seq))
+                pre = f.rule in ("SG101", "SG102", "SG103", "SG401", "SG302")
+                kind = "read" if e.source == "hook" else "send"
+                tl.raw.append((e.t_ms, f.actor or UNKNOWN, kind, pre, f"{e.t_ms / 1000:.3f} s {f.rule} {e.detail}"))
+                tl.t_end = max(tl.t_end, e.t_ms)
+        return tl
+
+    def svg(self, tl: Timeline) -> dict[str, Any]:
+        order: list[str] = []
+        for _, actor, *_ in tl.raw:
+            if actor not in order:
+                order.append(actor)
+        declared_first = sorted(order, key=lambda a: (a in (FIRST_PARTY, UNKNOWN), a == UNKNOWN))
+        lanes = []
+        for i, actor in enumerate(declared_first):
+            lanes.append(Lane(actor, self.sdk_name(actor), PALETTE[i % len(PALETTE)], TOP + i * LANE_H + LANE_H / 2))
+        by_actor = {ln.actor: ln for ln in lanes}
+        perm_y = TOP + len(lanes) * LANE_H + LANE_H / 2
+        height = TOP + (len(lanes) + (1 if tl.perm_ticks else 0)) * LANE_H + BOTTOM
+        buckets: dict[tuple, Mark] = {}
+        for t, actor, kind, pre, title in tl.raw:
+            ln = by_actor[actor]
+            x = _x(t, tl.t_end)
+            key = (actor, round(x), kind, pre)
+            m = buckets.get(key)
+            if m is None:
+                buckets[key] = Mark(x, ln.y, kind, pre, actor, PRE_COLOUR if pre else ln.colour, title)
+            else:
+                m.count += 1
+        marks = list(buckets.values())
+        for m in marks:
+            if m.count > 1:
+                m.title += f" (+{m.count - 1})"
+        moments = []
+        for mo in tl.moments:
+            tr = mo.get("transition", "granted")
+            text = TRANSITION_ZH.get(tr, tr) if self.lang == "zh" else tr
+            moments.append({"x": _x(float(mo["t_ms"]), tl.t_end), "colour": TRANSITION_COLOUR.get(tr, "#000"),
+                            "label": f"{mo.get('scope', 'policy')}: {text}",
+                            "title": f"{float(mo['t_ms']) / 1000:.3f} s {mo.get('scope', 'policy')} {tr}"})
+        return {"width": SVG_W, "height": height, "lanes": lanes, "marks": marks, "moments": moments,
+                "ticks": _ticks(tl.t_end), "label_w": LABEL_W, "lane_h": LANE_H, "top": TOP,
+                "perm_y": perm_y, "perm_ticks": [{"x": _x(t, tl.t_end), "title": f"{t / 1000:.3f} s {p}"}
+                                                 for t, p in tl.perm_ticks],
+                "merged": sum(m.count - 1 for m in marks), "axis_y": height - BOTTOM + 4}
+
+    # --- findings ------------------------------------------------------------------------------
+    def finding_view(self, f: Finding) -> dict[str, Any]:
+        stack = list(f.detail.get("stack") or [])
+        flows = []
+        for e in f.evidence:
+            ev = self.evidence_events.get((e.source, e.seq))
+            if ev is None:
+                continue
+            if not stack and ev.stack:
+                stack = list(ev.stack)
+            if ev.source == "net" and ev.kind == "send" and len(flows) < 3:
+                flows.append(self.flow_view(ev))
+        if not flows and f.detail.get("host") and f.rule.startswith("SG4"):
+            flows.append({"method": "", "url": f"{f.detail.get('scheme') or 'https'}://{f.detail.get('host')}"
+                          f"{f.detail.get('path') or ''}", "encoding": f.detail.get("encoding") or "",
+                          "where": f.detail.get("where") or "", "canaries": [], "body": None, "flow_id": f.detail.get("flow_id")})
+        return {"f": f, "message": f.message_zh if self.lang == "zh" else f.message,
+                "severity": SEVERITY_ZH.get(f.severity, f.severity) if self.lang == "zh" else f.severity,
+                "category": label(f.category, self.lang), "actor": self.sdk_name(f.actor) if f.actor else "-",
+                "stack": stack[:24], "flows": flows}
+
+    def flow_view(self, ev: Event) -> dict[str, Any]:
+        cat, enc = ev.category or "", ev.get("encoding") or ""
+        canaries = []
+        wire_forms = []
+        for value in self.canaries.get(cat, []):
+            wire = wire_form(cat, value, enc)
+            canaries.append({"value": value, "wire": wire if wire and wire != value else None})
+            wire_forms.append(wire or value)
+        url = f"{ev.get('scheme') or 'https'}://{ev.get('host', '')}{ev.get('path') or ''}"
+        body = None
+        entry = self.har_entry(ev.get("flow_id"), ev.get("method"), ev.get("host"), ev.get("path"))
+        if entry is not None:
+            req = entry.get("request") or {}
+            url = req.get("url") or url
+            text = ((req.get("postData") or {}).get("text") or "")
+            body = highlight_excerpt(text, [w for w in wire_forms if w]) if text else None
+            url_parts = highlight_excerpt(url, [w for w in wire_forms if w], width=len(url) + 1)
+        else:
+            url_parts = highlight_excerpt(url, [w for w in wire_forms if w], width=len(url) + 1)
+        return {"method": ev.get("method") or "", "url": url, "url_parts": url_parts, "encoding": enc,
+                "where": ev.get("where") or "", "canaries": canaries, "body": body, "flow_id": ev.get("flow_id"),
+                "category": label(cat, self.lang)}
+
+    def har_entry(self, flow_id, method, host, path) -> dict | None:
+        if not self.har:
+            return None
+        for e in self.har:
+            if flow_id and flow_id in (e.get("_flow_id"), e.get("_sdkgate_flow_id"), e.get("comment"), e.get("_id")):
+                return e
+        for e in self.har:
+            req = e.get("request") or {}
+            u = req.get("url") or ""
+            if host and host in u and (not path or path.split("?")[0] in u) and (not method or req.get("method") == method):
+                return e
+        return None
+
+
+def wire_form(category: str, value: str, encoding: str) -> str | None:
+    """The exact text the matcher found on the wire for this canary and encoding (for highlighting)."""
+    if not encoding:
+        return value
+    try:
+        from ..net.matcher import forms_for
+    except ImportError:        # pragma: no cover - the net module is part of the package
+        return None
+    for pattern, form in forms_for(category, value):
+        if form.encoding == encoding:
+            return pattern
+    return None
+
+
+def highlight_excerpt(text: str, needles: list[str], width: int = BODY_EXCERPT) -> list[tuple[str, bool]]:
+    """(text, highlighted) parts of an excerpt centred on the first needle found."""
+    hits = []
+    for n in needles:
+        if not n:
+            continue
+        start = 0
+        while True:
+            i = text.find(n, start)
+            if i < 0:
+                break
+            hits.append((i, i + len(n)))
+            start = i + len(n)
+    hits.sort()
+    lo = max(0, hits[0][0] - width // 3) if hits else 0
+    hi = min(len(text), lo + width)
+    parts: list[tuple[str, bool]] = []
+    pos = lo
+    for a, b in hits:
+        if a < pos or a >= hi:
+            continue
+        parts.append((text[pos:a], False))
+        parts.append((text[a:min(b, hi)], True))
+        pos = min(b, hi)
+    parts.append((text[pos:hi], False))
+    if lo > 0:
+        parts.insert(0, ("…", False))
+    if hi < len(text):
+        parts.append(("…", False))
+    return [p for p in parts if p[0]]
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(lambda name: resources.files("sdkgate.templates").joinpath(name).read_text("utf-8")),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.ChainableUndefined)
+
+
+def _render(view: View, tl: Timeline) -> str:
+    rep = view.report
+    for f in rep.findings:                      # every actor with findings gets a table row
+        if f.actor and f.rule not in ("SG900",):
+            view.row(f.actor)
+    if view.manifest is not None:
+        for sid in view.manifest.sdks:
+            if sid in {s.id for s in rep.sdks} or sid in view.rows:
+                view.row(sid)
+    rows = sorted(view.rows.values(), key=lambda r: (r.declared is None, r.actor == UNKNOWN, r.actor))
+    findings = sorted(rep.findings, key=lambda f: (f.suppressed, {"violation": 0, "warning": 1, "info": 2}.get(f.severity, 3), f.rule))
+    perms = view.permission_log or [{"t_ms": p.get("t_ms"), "permissions": p.get("permissions") or [p.get("permission")],
+                                     "actor": p.get("actor"), "pre": p.get("pre", False),
+                                     "results": p.get("results") or {}} for p in rep.permissions]
+    table = view.manifest.permissions if view.manifest is not None else {}
+    ctx = {
+        "t": view.t, "lang": view.lang, "report": rep, "svg": view.svg(tl), "rows": rows,
+        "findings": [view.finding_view(f) for f in findings], "permissions": perms, "perm_table": table,
+        "label": lambda c: label(c, view.lang), "sdk_name": view.sdk_name, "short_perm": short_perm,
+        "run": view.run, "bundle": view.bundle, "have_events": view.have_events, "bad_lines": view.bad_lines,
+        "pre_colour": PRE_COLOUR, "active": len(rep.active_findings()),
+        "violations": len(rep.active_findings("violation")),
+        "scenario": _scenario_name(view.run, view.bundle), "device": _device_text(view.bundle, view.run),
+    }
+    return _env().get_template("report.html.j2").render(**ctx)
+
+
+def _scenario_name(run: dict, bundle: dict) -> str:
+    s = run.get("scenario")
+    if isinstance(s, dict):
+        s = s.get("name") or s.get("file")
+    return str(s or (bundle.get("scenario") or {}).get("name") or "")
+
+
+def _device_text(bundle: dict, run: dict) -> str:
+    d = bundle.get("device") or run.get("device") or {}
+    if isinstance(d, str):
+        return d
+    parts = [str(d.get(k)) for k in ("manufacturer", "model") if d.get(k)]
+    if d.get("android_release"):
+        parts.append(f"Android {d['android_release']}")
+    if d.get("sdk"):
+        parts.append(f"API {d['sdk']}")
+    return " ".join(parts) or str(d.get("kind") or "")
+
+
+class HtmlFormat:
+    name = "html"
+    binary = False
+
+    def render(self, report: Report, lang: str = "en") -> str:
+        view = View(report, lang)
+        return _render(view, view.timeline_from_report())
+
+
+FORMAT = HtmlFormat()
+
+
+def _read_json(p: Path) -> dict:
+    try:
+        d = json.loads(p.read_text("utf-8"))
+        return d if isinstance(d, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def render_bundle(out_dir: str | Path, lang: str = "en", report: Report | None = None) -> str:
+    """The HTML report of an evidence folder, drawing every read and send of its raw evidence."""
+    from ..errors import InputError
+    root = Path(out_dir)
+    if report is None:
+        rp = root / "report.json"
+        if not rp.is_file():
+            raise InputError(str(rp), None, "report.json not found: not an evidence folder")
+        try:
+            report = Report.from_dict(json.loads(rp.read_text("utf-8")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(str(rp), None, f"not a valid report: {exc}") from None
+    manifest = None
+    if (root / "manifest.yaml").is_file():
+        from ..manifest import load_manifest
+        manifest = load_manifest(root / "manifest.yaml")
+    har: list[dict] = []
+    hp = root / "flows.har"
+    if hp.is_file() and hp.stat().st_size <= HAR_MAX_BYTES:
+        har = ((_read_json(hp).get("log") or {}).get("entries")) or []
+    view = View(report, lang, manifest=manifest, run=_read_json(root / "run.json"),
+                bundle=_read_json(root / "bundle.json"), har=har)
+    streams = [read_events(root / n) for n in ("events.jsonl", "net.jsonl") if (root / n).is_file()]
+    if not streams:
+        return _render(view, view.timeline_from_report())
+    return _render(view, view.consume(merge_streams(streams)))

@@ -1,0 +1,33 @@
+"""A bundle from a real simulated run: verified intact, then caught when its raw evidence is cut."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sdkgate.cli import cli
+from sdkgate.cli.common import run_guarded
+from tests.bundle.evidence_kit import simulated_run
+
+
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory):
+    return simulated_run(tmp_path_factory.mktemp("sim") / "demo-noncompliant")
+
+
+def test_simulated_bundle_lists_every_file_and_verifies(sim, capsys, tmp_path):
+    import shutil
+    d = tmp_path / "copy"
+    shutil.copytree(sim, d)
+    meta = json.loads((d / "bundle.json").read_text("utf-8"))
+    on_disk = sorted(p.relative_to(d).as_posix() for p in d.rglob("*") if p.is_file()
+                     and p.name not in ("bundle.json", "bundle.sig"))
+    assert sorted(meta["files"]) == on_disk
+    assert {"events.jsonl", "net.jsonl", "run.json", "report.json", "manifest.yaml", "scenario.yaml"} <= set(meta["files"])
+    assert meta["canaries"] and meta["agent"]["sha256"] and meta["tools"]["frida"]
+    assert run_guarded(cli, ["verify", str(d)]) == 0
+    assert "verdict reproduced: fail" in capsys.readouterr().out
+    lines = (d / "net.jsonl").read_bytes().splitlines(keepends=True)
+    (d / "net.jsonl").write_bytes(b"".join(lines[:-1]))          # one send removed from the evidence
+    assert run_guarded(cli, ["verify", str(d)]) == 4
+    assert "altered: net.jsonl" in capsys.readouterr().out

@@ -1,0 +1,58 @@
+"""`sdkgate doctor` on this machine, which has no device: it explains every missing piece, exits 1,
+and stops the adb server it started."""
+from __future__ import annotations
+
+import pytest
+
+from sdkgate.cli import cli
+from sdkgate.cli.common import run_guarded
+from sdkgate.device.adb import server_running
+from sdkgate.device.checks import subject_hash_old
+
+
+def test_doctor_without_a_device(tmp_path, monkeypatch, capsys):
+    if server_running():
+        pytest.skip("an adb server is already running here (a device may be attached): not this test's case")
+    monkeypatch.setenv("HOME", str(tmp_path))            # adb writes ~/.android/adbkey
+    monkeypatch.delenv("SDKGATE_CONFDIR", raising=False)
+    code = run_guarded(cli, ["doctor"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "[ok  ] adb" in out
+    assert "[FAIL] device" in out and "no device connected" in out and "adb connect HOST:PORT" in out
+    for name in ("root or frida-server", "proxy route", "CA on the device", "free storage"):
+        line = next(ln for ln in out.splitlines() if name in ln)
+        assert "needs a device" in line
+    assert out.count("fix:") >= 5
+    assert "node.js" in out and "not needed" in out
+    assert not server_running()                           # the adb server doctor started is gone
+
+
+def test_ca_subject_hash_matches_openssl(tmp_path):
+    import shutil
+    import subprocess
+    from mitmproxy.certs import CertStore
+    CertStore.from_store(tmp_path, "mitmproxy", 2048)
+    pem = tmp_path / "mitmproxy-ca-cert.pem"
+    if not shutil.which("openssl"):
+        pytest.skip("openssl not installed")
+    want = subprocess.run(["openssl", "x509", "-inform", "PEM", "-subject_hash_old", "-noout", "-in", str(pem)],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    assert subject_hash_old(pem) == want
+
+
+def test_run_without_a_device_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    if server_running():
+        pytest.skip("an adb server is already running here")
+    from pathlib import Path
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("SDKGATE_CONFDIR", str(tmp_path / "ca"))
+    repo = Path(__file__).resolve().parents[2]
+    code = run_guarded(cli, ["run", "--apk", str(repo / "tests/fixtures/apks/recruit-noncompliant.apk"),
+                             "-m", str(repo / "manifests/demo-recruit.yaml"),
+                             "--scenario", str(repo / "scenarios/cold-start-accept.yaml"), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "device unavailable: no device connected" in err and "sdkgate doctor" in err
+    assert "Traceback" not in err
+    assert not server_running()
