@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from .taxonomy import categories
+
+from .yamlio import package_data
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def _parse(raw: list[dict]) -> tuple[SensitiveApi, ...]:
 
 @lru_cache(maxsize=1)
 def apis() -> tuple[SensitiveApi, ...]:
-    raw = yaml.safe_load(resources.files("sdkgate.data").joinpath("sensitive_apis.yaml").read_text("utf-8"))
+    raw = package_data("sensitive_apis.yaml")
     return _parse(raw)
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from .errors import InputError
+from .yamlio import package_data
 
 FIRST_PARTY = "first_party"
 UNKNOWN = "unknown"
@@ -138,7 +138,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 @lru_cache(maxsize=1)
 def bundled_catalogue() -> Catalogue:
     """The catalogue shipped in the package (sdkgate/data/sdks.yaml)."""
-    raw = yaml.load(resources.files("sdkgate.data").joinpath("sdks.yaml").read_text("utf-8"), Loader=_Loader)  # noqa: S506
+    raw = package_data("sdks.yaml")
     return Catalogue({s.id: s for s in parse_rows(raw, "sdks.yaml")})
 
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
+from .yamlio import package_data
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class Category:
 
 @lru_cache(maxsize=1)
 def categories() -> dict[str, Category]:
-    raw = yaml.safe_load(resources.files("sdkgate.data").joinpath("categories.yaml").read_text("utf-8"))
+    raw = package_data("categories.yaml")
     return {row["id"]: Category(**row) for row in raw}
 
 

@@ -85,3 +85,10 @@ def line(obj: Any, key: str | None = None) -> str:
     if isinstance(obj, LocatedList):
         return f"line {obj.line}"
     return ""
+
+
+def package_data(name: str) -> Any:
+    """Parse one of the package's own data tables (sdkgate/data/NAME) with the fast C loader."""
+    from importlib import resources
+    text = resources.files("sdkgate.data").joinpath(name).read_text("utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader

@@ -42,8 +42,9 @@ class InventoryRules:
             self.call_sites.append(CallSite(ev.category or "", ev.api or "", ev.get("caller") or "", actor))
         elif "call sites truncated" not in " ".join(st.skipped):
             st.skipped.append(f"call sites truncated at {CALL_SITE_CAP}")
-        self._entry(actor, st)
-        self._undeclared(ev, st, actor, "in the APK")
+        if st.is_sdk(actor):
+            self._entry(actor, st)
+            self._undeclared(ev, st, actor, "in the APK")
         if ev.category:
             declared_category(ev, st, actor, ev.category, severity="warning", ref=ev.get("caller") or "")
 
@@ -59,8 +60,9 @@ class InventoryRules:
     def path(self, ev: Event, st: RunState):
         chain = ev.get("chain") or []
         target = ev.get("target") or (chain[-1] if chain else "")
+        shown = (chain[-3:] + [target]) if chain and chain[-1] != target else chain[-4:] or [target]
         st.sink.add("SG205", ev, actor=ev.actor or "unknown", category=ev.category, key=target,
-                    detail_en=" -> ".join(chain[-4:]) if chain else target, ref=target,
+                    detail_en=" -> ".join(shown), ref=target,
                     detail={"chain": chain, "target": target})
 
     # --- dynamic and network events ---------------------------------------------------------
