@@ -1,0 +1,77 @@
+"""Which SDKs' code is in the APK: every defined class attributed through the catalogue.
+
+Classes that are neither the app's, nor a catalogued SDK's, nor the platform / standard support
+libraries are never dropped: they are grouped by their first three package segments and reported
+with actor `unknown`, so an auditor sees code nobody has named yet.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, java_name
+
+# platform and standard libraries: not third-party data collectors, not worth reporting as unknown
+PLATFORM_PREFIXES = ("android.", "androidx.", "kotlin.", "kotlinx.", "java.", "javax.", "dalvik.",
+                     "com.android.internal.", "android.support.", "com.google.android.material.",
+                     "org.intellij.lang.annotations.", "org.jetbrains.annotations.", "_COROUTINE.")
+
+
+@dataclass
+class SdkPresence:
+    actor: str                      # sdk id, or `unknown` for a group of unattributed packages
+    packages: list[str] = field(default_factory=list)
+    class_count: int = 0
+
+
+@dataclass
+class Inventory:
+    sdks: dict[str, SdkPresence] = field(default_factory=dict)
+    unknown: dict[str, SdkPresence] = field(default_factory=dict)   # group -> presence
+    first_party: int = 0
+    platform: int = 0
+
+
+def package_of(jname: str) -> str:
+    return jname.rsplit(".", 1)[0] if "." in jname else ""
+
+
+def unknown_group(pkg: str) -> str:
+    return ".".join(pkg.split(".")[:3]) if pkg else "(default package)"
+
+
+def is_platform(jname: str) -> bool:
+    return jname.startswith(PLATFORM_PREFIXES)
+
+
+def take_inventory(class_descs, catalogue: Catalogue, app_packages: tuple[str, ...]) -> Inventory:
+    inv = Inventory()
+    by_pkg: dict[str, tuple[str, str | None]] = {}     # package -> (actor, matched prefix)
+    for desc in class_descs:
+        jn = java_name(desc)
+        pkg = package_of(jn)
+        got = by_pkg.get(pkg)
+        if got is None:
+            hit = catalogue.match_prefix(jn if not pkg else pkg + ".X")
+            if hit:
+                got = hit
+            elif is_platform(jn):
+                got = ("platform", None)
+            else:
+                actor = catalogue.attribute_class(jn, app_packages)
+                got = (actor, None)
+            by_pkg[pkg] = got
+        actor, prefix = got
+        if actor == "platform":
+            inv.platform += 1
+        elif actor == FIRST_PARTY:
+            inv.first_party += 1
+        elif actor == UNKNOWN:
+            g = unknown_group(pkg)
+            entry = inv.unknown.setdefault(g, SdkPresence(UNKNOWN, [g]))
+            entry.class_count += 1
+        else:
+            entry = inv.sdks.setdefault(actor, SdkPresence(actor))
+            if prefix and prefix not in entry.packages:
+                entry.packages.append(prefix)
+            entry.class_count += 1
+    return inv

@@ -1,0 +1,226 @@
+"""One APK in, static events out: `scan`, `sdk_present`, `call_site`, `permission_declared`,
+`component`, `path` and `incomplete` (schema in docs/ARCHITECTURE.md). The rule engine judges them."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, default_catalogue, java_name
+from ..errors import InputError
+from ..events import Event
+from ..manifest import Manifest
+from .callsites import SiteScan, TargetIndex, find_sites
+from .container import Archive, Budget, EntryError, Limits, load_dex_blobs
+from .dex import Dex, DexError
+from .inventory import is_platform, take_inventory
+from .manifest_xml import (AUTOSTART_ACTIONS, STARTUP_PROVIDER, ApkManifest, ManifestXmlError,
+                           parse_manifest_xml, protection_level)
+from .paths import Bounds, PathSearch, find_paths
+from .program import Program
+
+SOURCE = "static"
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    limits: Limits = Limits()
+    bounds: Bounds = Bounds()
+
+
+@dataclass
+class ScanResult:
+    events: list[Event]
+    apk_manifest: ApkManifest | None = None
+    sites: SiteScan | None = None
+    paths: PathSearch | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+class _Emitter:
+    def __init__(self):
+        self.events: list[Event] = []
+
+    def emit(self, kind: str, **fields) -> Event:
+        core = {k: fields.pop(k) for k in ("category", "api", "actor", "stack") if k in fields}
+        ev = Event(seq=len(self.events), t_ms=0.0, source=SOURCE, kind=kind, extra=fields, **core)
+        self.events.append(ev)
+        return ev
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def scan_apk(path: str | Path, manifest: Manifest | None = None, options: ScanOptions = ScanOptions()) -> ScanResult:
+    """Scan one APK. Raises InputError when it is not an APK at all; anything less is `incomplete`."""
+    path = Path(path)
+    label = str(path)
+    if not path.is_file():
+        raise InputError(label, None, "no such file" if not path.exists() else "not a file")
+    sha = _sha256(path)
+    budget = Budget(options.limits)
+    apk = Archive.open(path, label, budget)
+    try:
+        return _scan_archive(apk, label, sha, manifest, options)
+    finally:
+        apk.close()
+
+
+def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None, options: ScanOptions) -> ScanResult:
+    problems = list(apk.problems)
+    has_manifest = apk.has("AndroidManifest.xml")
+    dex_blobs, dex_problems = load_dex_blobs(apk)
+    problems += dex_problems
+    if not has_manifest and not dex_blobs and not apk.dex_names():
+        raise InputError(label, None, "not an APK: no AndroidManifest.xml and no classes.dex")
+
+    amf: ApkManifest | None = None
+    if not has_manifest:
+        problems.append(f"{label}: no AndroidManifest.xml: permissions, components and entry points unknown")
+    else:
+        try:
+            raw = apk.read("AndroidManifest.xml", options.limits.max_manifest_bytes)
+            amf = parse_manifest_xml(raw)
+        except EntryError as exc:
+            problems.append(f"{exc}: permissions, components and entry points unknown")
+        except ManifestXmlError as exc:
+            problems.append(f"{label}!AndroidManifest.xml: {exc}: permissions, components and entry points unknown")
+    if not dex_blobs and not dex_problems:
+        problems.append(f"{label}: no classes.dex: no code to scan")
+
+    dexes: list[Dex] = []
+    for name, data in dex_blobs:
+        try:
+            dexes.append(Dex(data, name))
+        except DexError as exc:
+            problems.append(f"{label}!{exc}" if str(exc).startswith(name) else f"{label}!{name}: {exc}")
+    program = Program(dexes)
+    problems += [f"{label}!{p}" for p in program.problems]
+
+    package = (amf.package if amf else "") or (manifest.package if manifest else "")
+    app_packages = manifest.app_packages if manifest else ((package,) if package else ())
+    catalogue = manifest.catalogue() if manifest else default_catalogue()
+
+    em = _Emitter()
+    scan_ev = em.emit("scan", apk=label, sha256=sha, package=package,
+                      version_name=amf.version_name if amf else "", dex_count=len(dexes),
+                      dex_files=[d.name for d in dexes], class_count=len(program.classes), bounds=[])
+
+    # --- inventory ---------------------------------------------------------------------------
+    inv = take_inventory(program.classes.keys(), catalogue, app_packages)
+    for sid, pres in sorted(inv.sdks.items()):
+        em.emit("sdk_present", actor=sid, packages=sorted(pres.packages), class_count=pres.class_count)
+    for group, pres in sorted(inv.unknown.items()):
+        em.emit("sdk_present", actor=UNKNOWN, packages=pres.packages, class_count=pres.class_count)
+    scan_ev.extra.update(first_party_classes=inv.first_party, platform_classes=inv.platform)
+
+    # --- call sites ----------------------------------------------------------------------------
+    sites = find_sites(program, TargetIndex.build(), package)
+    problems += [f"{label}!{p}" for p in sites.problems]
+    declared_perms = {p for p, _tag, _max in amf.permissions} if amf else None
+    grouped: dict[tuple, dict] = {}
+    for s in sites.sites:
+        dex = program.dexes[s.dex]
+        caller = dex.method_sig(s.method)
+        key = (s.api.id, caller, s.via)
+        g = grouped.get(key)
+        if g is None:
+            caller_cls = caller.split("->", 1)[0]
+            g = grouped[key] = {"site": s, "caller": caller, "actor": catalogue.attribute_class(caller_cls, app_packages),
+                                "count": 0, "dex": dex.name, "notes": []}
+        g["count"] += 1
+        if s.note and s.note not in g["notes"]:
+            g["notes"].append(s.note)
+    undeclared: dict[str, list[str]] = {}
+    for (api_id, caller, via), g in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2] or "")):
+        s = g["site"]
+        fields = {"api_id": api_id, "caller": caller, "dex": g["dex"], "count": g["count"]}
+        if via:
+            fields["invoked_as"] = via
+        if s.extra:
+            fields.update(s.extra)
+        if g["notes"]:
+            fields["note"] = "; ".join(g["notes"])
+        if s.api.kind == "permission_request":
+            fields["api_kind"] = "permission_request"
+        if s.api.permission:
+            fields["permission"] = s.api.permission
+            if declared_perms is not None:
+                fields["permission_declared"] = s.api.permission in declared_perms
+                if s.api.permission not in declared_perms:
+                    undeclared.setdefault(s.api.permission, [])
+                    if api_id not in undeclared[s.api.permission]:
+                        undeclared[s.api.permission].append(api_id)
+        em.emit("call_site", category=s.api.category, api=s.api.smali(s.descriptor), actor=g["actor"], **fields)
+    scan_ev.extra["unresolved_uri_queries"] = sites.unresolved_queries
+    scan_ev.extra["undeclared_api_permissions"] = undeclared
+
+    # --- permissions and components ----------------------------------------------------------------
+    if amf is not None:
+        for perm, tag, max_sdk in amf.permissions:
+            em.emit("permission_declared", permission=perm, protection_level=protection_level(perm),
+                    max_sdk=int(max_sdk) if max_sdk and str(max_sdk).isdigit() else None, tag=tag)
+        _components(em, amf, program, catalogue, app_packages)
+
+    # --- pre-consent paths -------------------------------------------------------------------------
+    search = None
+    if manifest is None:
+        scan_ev.extra["paths"] = "not searched: no manifest, so no consent check to look for"
+    elif amf is None:
+        scan_ev.extra["paths"] = "not searched: the APK manifest is unreadable, so the entry points are unknown"
+    else:
+        search = find_paths(program, amf, sites.sites, catalogue, app_packages, manifest.consent.check, options.bounds)
+        problems += [f"{label}!{p}" for p in search.problems]
+        scan_ev.extra.update(entry_points=search.entries, gated_paths=search.gated, visited_methods=search.visited,
+                             consent_checks=list(manifest.consent.check))
+        scan_ev.extra["bounds"] = list(search.bounds_hit)
+        for p in search.paths:
+            fields = {"chain": p.chain, "target": p.target, "entry": p.entry, "caller": p.chain[-1] if p.chain else None,
+                      "path_kind": p.kind}
+            if p.api_id:
+                fields["api_id"] = p.api_id
+            em.emit("path", actor=p.actor, category=p.category,
+                    **({"api": p.target} if p.kind == "sensitive_api" else {}), **fields)
+
+    for reason in problems:
+        em.emit("incomplete", reason=reason)
+    return ScanResult(em.events, amf, sites, search, problems)
+
+
+def _components(em: _Emitter, amf: ApkManifest, program: Program, catalogue: Catalogue,
+                app_packages: tuple[str, ...]) -> None:
+    """Process-start code: providers, startup initializers, an SDK Application base class, autostart receivers."""
+
+    def actor(name: str) -> str:
+        return catalogue.attribute_class(name, app_packages)
+
+    def third_party(a: str, name: str) -> bool:
+        return a != FIRST_PARTY and not is_platform(name)
+
+    for c in amf.components:
+        if c.kind == "provider":
+            for meta_name, value in c.meta:
+                if value == "androidx.startup" and third_party(actor(meta_name), meta_name):
+                    em.emit("component", actor=actor(meta_name), component_type="startup_initializer", name=meta_name,
+                            reason=f"androidx.startup initializer run by {c.name} at process start")
+            if c.name != STARTUP_PROVIDER and third_party(actor(c.name), c.name):
+                em.emit("component", actor=actor(c.name), component_type="provider", name=c.name,
+                        reason="ContentProvider: created at process start, before Application.onCreate")
+        elif c.kind == "application":
+            for anc in program.superclasses("L" + c.name.replace(".", "/") + ";"):
+                jn = java_name(anc)
+                a = actor(jn)
+                if a not in (FIRST_PARTY, UNKNOWN) and not is_platform(jn):
+                    em.emit("component", actor=a, component_type="application", name=c.name,
+                            reason=f"Application class is or extends SDK class {jn}")
+                    break
+        elif c.kind == "receiver":
+            autos = [a for a in c.actions if a in AUTOSTART_ACTIONS]
+            if autos and third_party(actor(c.name), c.name):
+                em.emit("component", actor=actor(c.name), component_type="receiver", name=c.name,
+                        reason="receiver started by system broadcasts: " + ", ".join(autos))
