@@ -1,0 +1,47 @@
+"""`sdkgate proxy`: run mitmproxy with the sdkgate addon until SIGINT/SIGTERM; writes net.jsonl,
+flows.mitm and flows.har into --out."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..canaries import load_canary_file
+from ..errors import InputError
+
+
+@click.command("proxy")
+@click.option("--port", type=click.IntRange(0, 65535), required=True, help="Listen port (0: any free port).")
+@click.option("--listen-host", default="127.0.0.1", show_default=True, help="Listen address.")
+@click.option("--canaries", "canary_file", required=True, type=click.Path(dir_okay=False),
+              help="Canary file: JSON {category id: value | [values]}.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for net.jsonl, flows.mitm, flows.har (and proxy.json once listening).")
+@click.option("--confdir", default="~/.mitmproxy", show_default=True,
+              help="mitmproxy folder holding the CA that clients must trust (mitmproxy-ca-cert.pem).")
+@click.option("--offline", is_flag=True, help="Answer every request locally (HTTP 204); never contact an upstream.")
+@click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False), default=None,
+              help="App manifest: first-party domains and extra SDK rows for attribution.")
+@click.option("--t0", "t0_ms", type=int, default=None,
+              help="Run start as epoch ms, so t_ms shares the clock of the hook events (default: proxy start).")
+def command(port, listen_host, canary_file, out_dir, confdir, offline, manifest_path, t0_ms):
+    """Run the intercepting proxy and record personal data seen on the wire."""
+    canaries = load_canary_file(canary_file)
+    manifest = None
+    if manifest_path:
+        from ..manifest import load_manifest
+        manifest = load_manifest(manifest_path)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(out_dir, None, f"cannot create output folder: {exc.strerror}") from None
+    conf = Path(confdir).expanduser()
+    try:
+        conf.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(confdir, None, f"cannot create confdir: {exc.strerror}") from None
+    from ..net.proxy import serve
+    return serve(listen_host=listen_host, port=port, canaries=canaries, out_dir=out, confdir=conf,
+                 offline=offline, manifest=manifest, t0_ms=t0_ms,
+                 announce=lambda msg: click.echo(msg, err=True))
