@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# npm packages of the Frida agent (frida-java-bridge, @types/frida-gum); only needed to rebuild
+# npm packages of the Frida agent (frida-java-bridge, @types/frida-gum, typescript); only needed to rebuild
 # the agent and for the stale-bundle test: the compiled agent ships inside the package.
 $(NODESTAMP): hooks/package.json hooks/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \

@@ -1,0 +1,538 @@
+// Stand-in for frida-java-bridge: the simulated Android runtime's Java side.
+//
+// The unchanged sdkgate agent is compiled against this module (build.py links it as
+// node_modules/frida-java-bridge) and runs inside a real Frida session in a local process.
+// Hooks the agent installs (`Java.use(c)[m].overload(...).implementation = fn`) land in a table;
+// the host (sdkgate/dynamic/simruntime.py) drives simulated app calls through rpc exports:
+//
+//   simInvoke({cls, member, types, self, args, ret, throws, stack, thread})
+//       -> {hooked, ret | threw}   calls the installed implementation with a fake `this`; inside it,
+//          calling the method again (`ov.call(this, ...)`) is the "original", which returns `ret`
+//          (or throws `throws`). `stack` (most recent first, the caller's frames) becomes the Java
+//          stack seen by Throwable/Log.getStackTraceString, below a frame for the API itself.
+//   simInvokeMany(req, count)      the same call `count` times (benchmarks)
+//   simDefine({cls: {member: [[types...], ...]}})   declare app classes' overloads (for `.overloads`)
+//   simSetField(cls, name, value) / simField(cls, name)   static fields (e.g. Build.SERIAL)
+//   simHooks()                     keys of installed hooks
+//   simCrash()                     the process dies abruptly: _exit(134) (abort() and signals are caught
+//                                  by Frida's own crash handling in a local process, so they would hang)
+//
+// Values cross the wire as JSON: null/bool/number/string (java.lang.String), JSON lists (object
+// arrays such as String[]), {"$array": "byte", "items": [...]} (primitive arrays),
+// {"$list": [...]} (java.util.List), {"$obj": "cls", "fields": {...}, "returns": {method: value}}.
+// A few framework classes the agent itself uses have small models (Thread, Throwable, Log, String,
+// ArrayList, ClipData, Location via the bean rule); any other object is a bean: setX(v)/getX()/isX()
+// use `fields`, other methods answer from `returns`.
+
+const methods = new Map();      // "cls|member|t1,t2" -> Method
+const declared = new Map();     // cls -> Map(member -> [[types]])
+const staticFields = new Map(); // "cls|name" -> value
+const wrappers = new Map();     // cls -> class wrapper
+let ctx = null;                 // the simulated call in progress
+let hashSeq = 0x1000;
+
+class JavaException extends Error {
+    constructor(cls, msg) {
+        super(msg ? `${cls}: ${msg}` : cls);
+        this.$className = cls;
+    }
+}
+
+// ---------------------------------------------------------------- objects
+class SimObject {
+    constructor(cls, fields, returns) {
+        this.$className = cls;
+        this.fields = fields || {};
+        this.returns = returns || {};
+        this.$h = ++hashSeq;
+        this.$members = undefined;
+    }
+    toString() {
+        const m = MODELS[this.$className];
+        if (m && m.toString) return m.toString(this);
+        if ("toString" in this.returns) return decode(this.returns.toString);
+        if ("value" in this.fields && typeof this.fields.value === "string") return this.fields.value;
+        return `${this.$className}@${this.$h.toString(16)}`;
+    }
+    $dispose() {}
+}
+
+class SimList extends SimObject {
+    constructor(items) {
+        super("java.util.ArrayList");
+        this.items = items || [];
+    }
+}
+
+function cap(s) {
+    return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+function callInstance(obj, name, args) {
+    const model = MODELS[obj.$className];
+    if (model && model.methods && name in model.methods) return model.methods[name](obj, ...args);
+    if (obj instanceof SimList && name in LIST_METHODS) return LIST_METHODS[name](obj, ...args);
+    if (name in obj.returns) return decode(obj.returns[name]);
+    if (name.startsWith("set") && args.length === 1) {
+        obj.fields[cap(name.slice(3))] = args[0];
+        return undefined;
+    }
+    if (name.startsWith("get") && args.length === 0 && cap(name.slice(3)) in obj.fields) return obj.fields[cap(name.slice(3))];
+    if (name.startsWith("is") && args.length === 0 && cap(name.slice(2)) in obj.fields) return obj.fields[cap(name.slice(2))];
+    if (name === "toString") return obj.toString();
+    if (name === "hashCode") return obj.$h;
+    if (name === "equals") return obj === args[0];
+    throw new JavaException("java.lang.NoSuchMethodError", `${obj.$className}.${name}`);
+}
+
+function instanceMember(obj, name) {
+    if (obj.$members === undefined) obj.$members = new Map();
+    const cached = obj.$members.get(name);
+    if (cached !== undefined) return cached;
+    const d = function (...args) {
+        return callInstance(obj, name, args);
+    };
+    d.overload = () => d;
+    Object.defineProperty(d, "value", {
+        get: () => obj.fields[name],
+        set: (v) => {
+            obj.fields[name] = v;
+        },
+    });
+    obj.$members.set(name, d);
+    return d;
+}
+
+function wrapObject(o) {
+    return new Proxy(o, {
+        get(t, p) {
+            if (typeof p === "symbol" || p in t) return t[p];
+            return instanceMember(t, p);
+        },
+    });
+}
+
+const LIST_METHODS = {
+    size: (l) => l.items.length,
+    get: (l, i) => l.items[i],
+    add: (l, x) => {
+        l.items.push(x);
+        return true;
+    },
+    isEmpty: (l) => l.items.length === 0,
+    toArray: (l) => l.items.slice(),
+};
+
+function makeObject(cls, fields, returns) {
+    return wrapObject(new SimObject(cls, fields, returns));
+}
+
+function makeList(items) {
+    return wrapObject(new SimList(items));
+}
+
+// ---------------------------------------------------------------- framework models
+const stackTexts = new WeakMap();  // frames array -> text (one simulated call site renders once)
+
+function stackText(frames) {
+    let text = stackTexts.get(frames);
+    if (text === undefined) {
+        text = "java.lang.Throwable\n" + frames.map((f) => `\tat ${f}`).join("\n") + "\n";
+        stackTexts.set(frames, text);
+    }
+    return text;
+}
+
+const threads = new Map();   // simulated thread name -> java.lang.Thread object
+
+function threadObject(name) {
+    let t = threads.get(name);
+    if (t === undefined) {
+        t = makeObject("java.lang.Thread", { name });
+        threads.set(name, t);
+    }
+    return t;
+}
+
+function newThrowable() {
+    const t = makeObject("java.lang.Throwable");
+    t.fields.frames = ctx ? ctx.frames : [];
+    return t;
+}
+
+const MODELS = {
+    "java.lang.Thread": {
+        statics: {
+            currentThread: () => threadObject(ctx ? ctx.thread : "main"),
+        },
+    },
+    "java.lang.Throwable": { $new: newThrowable },
+    "java.lang.Exception": { $new: newThrowable },
+    "android.util.Log": {
+        statics: {
+            getStackTraceString: (t) => (t ? stackText(t.fields.frames || []) : ""),
+        },
+    },
+    "java.lang.String": {
+        $new: (s) => makeObject("java.lang.String", { value: String(s) }),
+        toString: (o) => o.fields.value,
+        statics: { valueOf: (x) => String(x) },
+    },
+    "java.util.ArrayList": {
+        $new: (c) => makeList(c instanceof SimList ? c.items.slice() : Array.isArray(c) ? c.slice() : []),
+    },
+    "android.content.ClipData": {
+        statics: {
+            newPlainText: (label, text) =>
+                makeObject("android.content.ClipData", {
+                    label: String(label),
+                    items: [makeObject("android.content.ClipData$Item", { text: String(text) })],
+                }),
+        },
+        methods: {
+            getItemCount: (o) => o.fields.items.length,
+            getItemAt: (o, i) => o.fields.items[i],
+        },
+    },
+    "android.location.Location": {
+        $new: (provider) => makeObject("android.location.Location", { provider: String(provider) }),
+    },
+};
+
+// ---------------------------------------------------------------- classes, methods, hooks
+function methodKey(cls, member, types) {
+    return `${cls}|${member}|${types.join(",")}`;
+}
+
+function makeMethod(cls, member, types) {
+    const key = methodKey(cls, member, types);
+    const existing = methods.get(key);
+    if (existing !== undefined) return existing;
+    const m = function (...args) {
+        if (m.implementation !== null && m._depth === 0) {
+            m._depth++;
+            try {
+                return m.implementation.apply(this, args);
+            } finally {
+                m._depth--;
+            }
+        }
+        return original(m, this, args);
+    };
+    m._depth = 0;
+    m._key = key;
+    m.methodName = member;
+    m.holder = classWrapper(cls);
+    m.type = 3;
+    m.handle = ptr(0);
+    m.implementation = null;
+    m.argumentTypes = types.map((t) => ({ name: t, className: t }));
+    m.returnType = { name: "java.lang.Object", className: "java.lang.Object" };
+    m.canInvokeWith = (...args) => args.length === types.length;
+    methods.set(key, m);
+    return m;
+}
+
+/** The original implementation: inside a simulated call it answers what the host said the device returns. */
+function original(m, self, args) {
+    if (ctx !== null && ctx.key === m._key) {
+        if (ctx.throws) throw new JavaException(ctx.throws, "simulated");
+        return ctx.retValue;
+    }
+    if (self instanceof SimObject) {
+        return callInstance(self, m.methodName, args);
+    }
+    return undefined;
+}
+
+function declaredOverloads(cls, member) {
+    const byMember = declared.get(cls);
+    const list = byMember ? byMember.get(member) : undefined;
+    if (list !== undefined) return list.map((types) => makeMethod(cls, member, types));
+    const prefix = `${cls}|${member}|`;
+    return [...methods.values()].filter((m) => m._key.startsWith(prefix));
+}
+
+const staticMembers = new Map();   // "cls|name" -> dispatcher (property reads are hot: cache them)
+
+function staticMember(cls, name) {
+    const cacheKey = `${cls}|${name}`;
+    let cached = staticMembers.get(cacheKey);
+    if (cached === undefined) {
+        cached = makeStaticMember(cls, name);
+        staticMembers.set(cacheKey, cached);
+    }
+    return cached;
+}
+
+function makeStaticMember(cls, name) {
+    const model = MODELS[cls];
+    const d = function (...args) {
+        if (model && model.statics && name in model.statics) return model.statics[name](...args);
+        const ovs = declaredOverloads(cls, name).filter((m) => m.canInvokeWith(...args));
+        if (ovs.length > 0) return ovs[0].apply(classWrapper(cls), args);
+        throw new JavaException("java.lang.NoSuchMethodError", `${cls}.${name}`);
+    };
+    d.overload = (...types) => makeMethod(cls, name, types);
+    Object.defineProperty(d, "overloads", { get: () => declaredOverloads(cls, name) });
+    Object.defineProperty(d, "implementation", {
+        get: () => {
+            const ovs = declaredOverloads(cls, name);
+            return ovs.length === 1 ? ovs[0].implementation : null;
+        },
+        set: (fn) => {
+            const ovs = declaredOverloads(cls, name);
+            if (ovs.length !== 1) throw new Error(`${cls}.${name}(): has ${ovs.length} overloads, use .overload(<signature>)`);
+            ovs[0].implementation = fn;
+        },
+    });
+    Object.defineProperty(d, "value", {
+        get: () => staticFields.get(`${cls}|${name}`),
+        set: (v) => {
+            staticFields.set(`${cls}|${name}`, v);
+        },
+    });
+    return d;
+}
+
+function classWrapper(cls) {
+    let w = wrappers.get(cls);
+    if (w !== undefined) return w;
+    const model = MODELS[cls];
+    const target = {
+        $className: cls,
+        $new: (...args) => (model && model.$new ? model.$new(...args) : makeObject(cls, {})),
+        $alloc: () => makeObject(cls, {}),
+        $dispose() {},
+        toString: () => `<class: ${cls}>`,
+    };
+    w = new Proxy(target, {
+        get(t, p) {
+            if (typeof p === "symbol" || p in t) return t[p];
+            if (p === "class") return makeObject("java.lang.Class", { name: cls });
+            return staticMember(cls, p);
+        },
+    });
+    wrappers.set(cls, w);
+    return w;
+}
+
+// ---------------------------------------------------------------- wire format
+function decode(j) {
+    if (j === null || j === undefined) return null;
+    if (typeof j !== "object") return j;
+    if (Array.isArray(j)) return j.map(decode);
+    if ("$array" in j) {
+        const a = (j.items || []).map(decode);
+        a.$type = j.$array;
+        return a;
+    }
+    if ("$list" in j) return makeList(j.$list.map(decode));
+    if ("$obj" in j) {
+        const fields = {};
+        for (const [k, v] of Object.entries(j.fields || {})) fields[k] = decode(v);
+        return makeObject(j.$obj, fields, j.returns || {});
+    }
+    if ("$class" in j) return classWrapper(j.$class);
+    throw new Error(`sim-bridge: cannot decode ${JSON.stringify(j)}`);
+}
+
+function encode(v) {
+    if (v === null || v === undefined) return null;
+    if (typeof v !== "object" && typeof v !== "function") return v;
+    if (Array.isArray(v)) return { $array: v.$type || null, items: v.map(encode) };
+    if (v instanceof SimList) return { $list: v.items.map(encode) };
+    if (v instanceof SimObject) {
+        if (v.$className === "java.lang.String") return v.fields.value;
+        const fields = {};
+        for (const [k, x] of Object.entries(v.fields)) if (k !== "frames") fields[k] = encode(x);
+        return { $obj: v.$className, fields };
+    }
+    if (typeof v.$className === "string") return { $class: v.$className };
+    return String(v);
+}
+
+// ---------------------------------------------------------------- driving simulated calls
+function prepare(req) {
+    const types = req.types || [];
+    return {
+        key: methodKey(req.cls, req.member, types),
+        frames: [`${req.cls}.${req.member}(Native Method)`].concat(req.stack || []),
+        thread: req.thread || "main",
+        throws: req.throws || null,
+        retJson: req.ret === undefined ? null : req.ret,
+        cls: req.cls,
+        selfJson: req.self === undefined ? null : req.self,
+        argsJson: req.args || [],
+    };
+}
+
+function invokePrepared(p, reuse) {
+    ctx = {
+        key: p.key, frames: p.frames, thread: p.thread, throws: p.throws, retValue: decode(p.retJson),
+    };
+    try {
+        const m = methods.get(p.key);
+        let self = reuse ? p.self : undefined;
+        if (self === undefined) {
+            self = p.selfJson !== null ? decode(p.selfJson) : classWrapper(p.cls);
+            if (reuse) p.self = self;     // the same receiver object for every repeat (like a cached manager)
+        }
+        const args = p.argsJson.map(decode);
+        const hooked = m !== undefined && m.implementation !== null;
+        try {
+            const r = hooked ? m.apply(self, args) : original({ _key: p.key }, self, args);
+            return { hooked, ret: encode(r) };
+        } catch (e) {
+            if (e instanceof JavaException || (e && typeof e.$className === "string")) return { hooked, threw: e.$className };
+            throw e;
+        }
+    } finally {
+        ctx = null;
+    }
+}
+
+const simExports = {
+    simInvoke(req) {
+        return invokePrepared(prepare(req), false);
+    },
+    simInvokeMany(req, count) {
+        const p = prepare(req);
+        let hooked = 0;
+        for (let i = 0; i < count; i++) if (invokePrepared(p, true).hooked) hooked++;
+        return { calls: count, hooked };
+    },
+    simDefine(defs) {
+        for (const [cls, members] of Object.entries(defs)) {
+            let byMember = declared.get(cls);
+            if (byMember === undefined) {
+                byMember = new Map();
+                declared.set(cls, byMember);
+            }
+            for (const [member, overloads] of Object.entries(members)) byMember.set(member, overloads);
+        }
+        return true;
+    },
+    simSetField(cls, name, value) {
+        staticFields.set(`${cls}|${name}`, decode(value));
+        return true;
+    },
+    simField(cls, name) {
+        return encode(staticFields.get(`${cls}|${name}`));
+    },
+    simHooks() {
+        return [...methods.values()].filter((m) => m.implementation !== null).map((m) => m._key);
+    },
+    simCrash() {
+        const exit = new NativeFunction(Module.getGlobalExportByName("_exit"), "void", ["int"]);
+        setTimeout(() => exit(134), 0);
+        return true;
+    },
+};
+
+function ensureExports() {
+    Object.assign(rpc.exports, simExports);
+}
+
+ensureExports();
+
+// ---------------------------------------------------------------- the Java object
+const Java = {
+    available: true,
+    androidVersion: "13",
+    ACC_PUBLIC: 0x1, ACC_PRIVATE: 0x2, ACC_PROTECTED: 0x4, ACC_STATIC: 0x8, ACC_FINAL: 0x10,
+    ACC_SYNCHRONIZED: 0x20, ACC_BRIDGE: 0x40, ACC_VARARGS: 0x80, ACC_NATIVE: 0x100,
+    ACC_ABSTRACT: 0x400, ACC_STRICT: 0x800, ACC_SYNTHETIC: 0x1000,
+    perform(fn) {
+        ensureExports();
+        fn();
+    },
+    performNow(fn) {
+        ensureExports();
+        fn();
+    },
+    use(name) {
+        return classWrapper(name);
+    },
+    array(type, elements) {
+        const a = elements.slice();
+        a.$type = type;
+        return a;
+    },
+    cast(obj) {
+        return obj;
+    },
+    retain(obj) {
+        return obj;
+    },
+    synchronized(obj, fn) {
+        fn();
+    },
+    scheduleOnMainThread(fn) {
+        fn();
+    },
+    isMainThread() {
+        return (ctx ? ctx.thread : "main") === "main";
+    },
+    backtrace(options) {
+        const limit = options && options.limit ? options.limit : 64;
+        const frames = (ctx ? ctx.frames : []).slice(0, limit).map((f) => {
+            const open = f.indexOf("(");
+            const head = open >= 0 ? f.slice(0, open) : f;
+            const dot = head.lastIndexOf(".");
+            const loc = open >= 0 ? f.slice(open + 1, -1) : "";
+            const [fileName, line] = loc.split(":");
+            return {
+                signature: f, origin: "", className: head.slice(0, dot), methodName: head.slice(dot + 1),
+                methodFlags: 0, fileName: fileName || "", lineNumber: line ? Number(line) : -1,
+            };
+        });
+        return { id: frames.map((f) => f.signature).join("|"), frames };
+    },
+    enumerateLoadedClassesSync() {
+        return [...declared.keys()];
+    },
+    enumerateLoadedClasses(cb) {
+        for (const c of declared.keys()) cb.onMatch(c, ptr(0));
+        cb.onComplete();
+    },
+    enumerateClassLoadersSync() {
+        return [];
+    },
+    enumerateClassLoaders(cb) {
+        cb.onComplete();
+    },
+    enumerateMethods() {
+        return [];
+    },
+    choose(className, cb) {
+        cb.onComplete();
+    },
+    openClassFile() {
+        throw new Error("sim-bridge: openClassFile is not simulated");
+    },
+    registerClass() {
+        throw new Error("sim-bridge: registerClass is not simulated");
+    },
+    deoptimizeEverything() {},
+    deoptimizeBootImage() {},
+    vm: {
+        perform(fn) {
+            fn();
+        },
+        getEnv() {
+            return null;
+        },
+        tryGetEnv() {
+            return null;
+        },
+    },
+    classFactory: {
+        loader: null,
+        cacheDir: "/data/local/tmp",
+        tempFileNaming: { prefix: "frida", suffix: "" },
+        use: (name) => classWrapper(name),
+    },
+};
+
+export default Java;

@@ -1,0 +1,55 @@
+// The one place events leave a hook: stamp time, thread and stack, then queue them.
+
+import { nowMs } from "./clock.js";
+import { javaStack, threadName } from "./java.js";
+import { EventQueue } from "./queue.js";
+
+export const state = {
+    queue: new EventQueue({ batchMax: 200, flushMs: 50, queueMax: 100000 }),
+    stackLimit: 64,
+    errors: 0,
+};
+
+export function emit(kind: string, fields: Record<string, unknown>): void {
+    const t = nowMs();
+    const ev: Record<string, unknown> = { kind, t, thread: threadName() };
+    Object.assign(ev, fields);
+    let key: string | null = null;
+    let frames: string[] | null = null;
+    try {
+        const s = javaStack(state.stackLimit);
+        key = s.key;
+        frames = s.frames;
+    } catch (e) {
+        ev.stack_error = String(e);
+    }
+    state.queue.push(ev, key, frames);
+}
+
+// Per-thread nesting of hooked calls. Framework APIs often call a hooked overload of themselves
+// (getImei() -> getImei(slot), ActivityCompat.requestPermissions -> Activity.requestPermissions):
+// only the outermost call, the one the app made, is recorded (and gets the canary).
+const depth = new Map<number, number>();
+
+/** Enter a hooked call: returns the thread id for leave(), negative when nested (not the outermost). */
+export function enter(): number {
+    const tid = Process.getCurrentThreadId();
+    const d = depth.get(tid) ?? 0;
+    depth.set(tid, d + 1);
+    return d === 0 ? tid : -tid - 1;
+}
+
+export function leave(token: number): void {
+    const tid = token < 0 ? -token - 1 : token;
+    const d = (depth.get(tid) ?? 1) - 1;
+    if (d <= 0) depth.delete(tid);
+    else depth.set(tid, d);
+}
+
+/** A failure inside a hook: the app's call goes on, the host hears about it (and marks the run incomplete). */
+export function hookError(where: string, e: unknown): void {
+    state.errors++;
+    if (state.errors <= 20) {
+        send({ type: "status", status: "error", t: nowMs(), detail: `${where}: ${e instanceof Error ? e.message : String(e)}` });
+    }
+}

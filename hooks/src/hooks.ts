@@ -1,0 +1,141 @@
+// Hooks for every entry of the sensitive-API table (generated from sdkgate/data/sensitive_apis.yaml).
+
+import Java from "frida-java-bridge";
+import { plant } from "./canary.js";
+import { emit, enter, hookError, leave } from "./emit.js";
+import { overloadTypes, splitDescriptor } from "./java.js";
+import { summarize } from "./redact.js";
+import type { AgentConfig, ApiEntry } from "./types.js";
+
+export interface InstallReport {
+    hooked: string[];
+    missing: { id: string; reason: string }[];
+    limits: string[];
+}
+
+function argText(v: any): string | null {
+    if (v === null || v === undefined) return null;
+    if (typeof v === "string") return v;
+    try {
+        return String(v.toString());
+    } catch (e) {
+        return null;
+    }
+}
+
+/** Does this call count for the entry? Returns the clear-text summary of the filtered argument. */
+function filterMatch(e: ApiEntry, args: any[], cfg: AgentConfig): { ok: boolean; shown?: string } {
+    const f = e.arg_filter;
+    if (f === null) return { ok: true };
+    const s = argText(args[f.index]);
+    if (s === null) return { ok: false };
+    if (f.equals !== undefined) return { ok: f.equals.includes(s), shown: s };
+    if (f.uri_prefix !== undefined) {
+        const p = f.uri_prefix.find((x) => s.startsWith(x));
+        return p === undefined ? { ok: false } : { ok: true, shown: p + (s.length > p.length ? "…" : "") };
+    }
+    if (f.other_package) return { ok: s !== cfg.package, shown: s === cfg.package ? s : undefined };
+    return { ok: true };
+}
+
+function summarizeArgs(args: any[], filterIndex: number | null, shown: string | undefined): unknown[] {
+    return args.map((a, i) => (i === filterIndex && shown !== undefined ? shown : summarize(a)));
+}
+
+/** Group method entries by overload so entries sharing one (ContentResolver.query) share one hook. */
+function groups(table: ApiEntry[]): Map<string, { cls: string; member: string; desc: string; entries: ApiEntry[] }> {
+    const out = new Map<string, { cls: string; member: string; desc: string; entries: ApiEntry[] }>();
+    for (const e of table) {
+        if (e.kind !== "method") continue;
+        for (const d of e.descriptors) {
+            const k = `${e.cls}|${e.member}|${d}`;
+            let g = out.get(k);
+            if (g === undefined) {
+                g = { cls: e.cls, member: e.member, desc: d, entries: [] };
+                out.set(k, g);
+            }
+            g.entries.push(e);
+        }
+    }
+    return out;
+}
+
+export function installApiHooks(table: ApiEntry[], cfg: AgentConfig, report: InstallReport): void {
+    const canaries = cfg.canaries ?? {};
+    for (const g of groups(table).values()) {
+        let ov: any;
+        try {
+            ov = Java.use(g.cls)[g.member].overload(...overloadTypes(g.desc));
+        } catch (err) {
+            for (const e of g.entries) report.missing.push({ id: e.id, reason: String(err) });
+            continue;
+        }
+        const retDesc = splitDescriptor(g.desc).ret;
+        const entries = g.entries;
+        const member = g.member;
+        ov.implementation = function (this: any, ...args: any[]): any {
+            let ret: any;
+            let threw: any = null;
+            const token = enter();
+            try {
+                ret = ov.call(this, ...args);
+            } catch (err) {
+                threw = err;
+            } finally {
+                leave(token);
+            }
+            if (token < 0) {
+                if (threw !== null) throw threw;
+                return ret;
+            }
+            try {
+                for (const e of entries) {
+                    const m = filterMatch(e, args, cfg);
+                    if (!m.ok) continue;
+                    // compact on the wire: the host fills `api` (smali of overload `ov`) and `category`
+                    // from the same table, by api_id
+                    const ev: Record<string, unknown> = {
+                        api_id: e.id,
+                        args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
+                        canary: false,
+                    };
+                    const ovIndex = e.descriptors.indexOf(g.desc);
+                    if (ovIndex > 0) ev.ov = ovIndex;
+                    const value = e.canary !== null ? canaries[e.canary] : undefined;
+                    if (threw !== null) {
+                        ev.threw = String(threw);
+                    } else if (value !== undefined) {
+                        const planted = plant(member, retDesc, value, ret);
+                        if (planted !== undefined) {
+                            ret = planted;
+                            ev.canary = true;
+                            ev.ret = { t: "canary", value };
+                        }
+                    }
+                    if (ev.ret === undefined && threw === null) ev.ret = summarize(ret);
+                    emit("read", ev);
+                    break;
+                }
+            } catch (err) {
+                hookError(`hook ${g.cls}.${member}`, err);
+            }
+            if (threw !== null) throw threw;
+            return ret;
+        };
+        for (const e of entries) if (!report.hooked.includes(e.id)) report.hooked.push(e.id);
+    }
+    // Static field reads (sget) never reach Java code, so Frida cannot observe them. In canary mode
+    // the field's value is replaced at load, so the planted value still reaches the network side.
+    for (const e of table) {
+        if (e.kind !== "field") continue;
+        report.limits.push(`${e.id}: static field reads are not observable by hooks`);
+        const value = e.canary !== null ? canaries[e.canary] : undefined;
+        if (value === undefined) continue;
+        try {
+            Java.use(e.cls)[e.member].value = value;
+            report.limits.push(`${e.id}: canary planted in the field at load`);
+        } catch (err) {
+            report.missing.push({ id: e.id, reason: String(err) });
+        }
+    }
+}

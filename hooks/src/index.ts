@@ -1,0 +1,78 @@
+// sdkgate Frida agent. Loaded into the spawned process before it is resumed; the host calls
+// rpc.exports.configure(config) (still before resume), which installs every hook at once:
+//   - one hook per overload of each sensitive-API table entry (table.generated.ts, generated at
+//     build time from sdkgate/data/sensitive_apis.yaml), with arg filters and canary mode;
+//   - permission request/result hooks and the manifest's consent marker hooks.
+// Events are batched (queue.ts) and sent as {type: "batch", ...}; health as {type: "status", ...}.
+// The agent only observes calls the app makes: it never reads the clipboard, location etc. itself.
+
+import Java from "frida-java-bridge";
+import { nowMs } from "./clock.js";
+import { installMarkerHooks, installPermissionHooks } from "./consent.js";
+import { state } from "./emit.js";
+import { installApiHooks, type InstallReport } from "./hooks.js";
+import { initJava } from "./java.js";
+import { API_TABLE } from "./table.generated.js";
+import type { AgentConfig, ApiEntry } from "./types.js";
+
+const FRAMEWORK = /^(android|java|javax|dalvik|libcore|sun|com\.android)\./;
+
+let configured = false;
+
+function configure(cfg: AgentConfig): Record<string, unknown> {
+    if (configured) throw new Error("agent already configured");
+    configured = true;
+    state.queue.opts = {
+        batchMax: Math.max(1, cfg.batch_max ?? 200),
+        flushMs: cfg.flush_ms ?? 50,
+        queueMax: Math.max(0, cfg.queue_max ?? 100000),
+    };
+    state.stackLimit = cfg.stack_limit ?? 64;
+    const report: InstallReport = { hooked: [], missing: [], limits: [] };
+    if (!Java.available) {
+        return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"] };
+    }
+    const table = API_TABLE as ApiEntry[];
+    const framework = table.filter((e) => FRAMEWORK.test(e.cls));
+    const appSide = table.filter((e) => !FRAMEWORK.test(e.cls));
+    // Framework classes are in the boot class path: hook them now, before the first app instruction.
+    Java.performNow(() => {
+        initJava();
+        installApiHooks(framework, cfg, report);
+        installPermissionHooks(framework, report);
+        installMarkerHooks(cfg, report, false);
+    });
+    // SDK/app classes need the app's class loader: Java.perform runs as soon as it exists (at once
+    // when it already does; otherwise later, and the result arrives as a "hooked" status message).
+    const pending: InstallReport = { hooked: [], missing: [], limits: [] };
+    let inConfigure = true;
+    let ran = false;
+    Java.perform(() => {
+        installApiHooks(appSide, cfg, pending);
+        installPermissionHooks(appSide, pending);
+        installMarkerHooks(cfg, pending, true);
+        ran = true;
+        if (!inConfigure) send({ type: "status", status: "hooked", t: nowMs(), ...pending });
+    });
+    inConfigure = false;
+    const all = ran ? merge(report, pending) : report;
+    return { t: nowMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
+}
+
+function merge(a: InstallReport, b: InstallReport): InstallReport {
+    return { hooked: a.hooked.concat(b.hooked), missing: a.missing.concat(b.missing), limits: a.limits.concat(b.limits) };
+}
+
+Object.assign(rpc.exports, {
+    configure,
+    flush(): Record<string, number> {
+        state.queue.flush();
+        return { ...state.queue.stats(), errors: state.errors };
+    },
+    stats(): Record<string, number> {
+        return { ...state.queue.stats(), errors: state.errors };
+    },
+    now(): number {
+        return nowMs();
+    },
+});

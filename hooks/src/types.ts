@@ -1,0 +1,42 @@
+// Shapes shared by the agent modules: the generated API table and the host's config.
+
+export interface ArgFilter {
+    index: number;
+    equals?: string[];
+    uri_prefix?: string[];
+    other_package?: boolean;
+}
+
+/** One row of sdkgate/data/sensitive_apis.yaml (generated into table.generated.ts at build time). */
+export interface ApiEntry {
+    id: string;
+    cls: string;
+    member: string;
+    kind: "method" | "field" | "permission_request";
+    descriptors: string[];
+    smali: string[];
+    category: string | null;
+    arg_filter: ArgFilter | null;
+    canary: string | null;
+}
+
+export interface MarkerConfig {
+    scope: string;
+    method?: string | null;
+    prefs_file?: string | null;
+    prefs_key?: string | null;
+    value?: unknown;
+}
+
+/** Sent by the host with rpc.exports.configure() before the process is resumed. */
+export interface AgentConfig {
+    package?: string;
+    canaries?: Record<string, string>;
+    markers?: MarkerConfig[];
+    batch_max?: number;
+    flush_ms?: number;
+    queue_max?: number;
+    stack_limit?: number;
+}
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };

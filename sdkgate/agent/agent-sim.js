@@ -1,0 +1,2274 @@
+📦
+66401 /src/index.js
+✄
+// ../../work/main/hooks/sim-bridge/index.js
+var methods = /* @__PURE__ */ new Map();
+var declared = /* @__PURE__ */ new Map();
+var staticFields = /* @__PURE__ */ new Map();
+var wrappers = /* @__PURE__ */ new Map();
+var ctx = null;
+var hashSeq = 4096;
+var JavaException = class extends Error {
+  constructor(cls, msg) {
+    super(msg ? `${cls}: ${msg}` : cls);
+    this.$className = cls;
+  }
+};
+var SimObject = class {
+  constructor(cls, fields, returns) {
+    this.$className = cls;
+    this.fields = fields || {};
+    this.returns = returns || {};
+    this.$h = ++hashSeq;
+    this.$members = void 0;
+  }
+  toString() {
+    const m = MODELS[this.$className];
+    if (m && m.toString) return m.toString(this);
+    if ("toString" in this.returns) return decode(this.returns.toString);
+    if ("value" in this.fields && typeof this.fields.value === "string") return this.fields.value;
+    return `${this.$className}@${this.$h.toString(16)}`;
+  }
+  $dispose() {
+  }
+};
+var SimList = class extends SimObject {
+  constructor(items) {
+    super("java.util.ArrayList");
+    this.items = items || [];
+  }
+};
+function cap(s) {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+function callInstance(obj, name, args) {
+  const model = MODELS[obj.$className];
+  if (model && model.methods && name in model.methods) return model.methods[name](obj, ...args);
+  if (obj instanceof SimList && name in LIST_METHODS) return LIST_METHODS[name](obj, ...args);
+  if (name in obj.returns) return decode(obj.returns[name]);
+  if (name.startsWith("set") && args.length === 1) {
+    obj.fields[cap(name.slice(3))] = args[0];
+    return void 0;
+  }
+  if (name.startsWith("get") && args.length === 0 && cap(name.slice(3)) in obj.fields) return obj.fields[cap(name.slice(3))];
+  if (name.startsWith("is") && args.length === 0 && cap(name.slice(2)) in obj.fields) return obj.fields[cap(name.slice(2))];
+  if (name === "toString") return obj.toString();
+  if (name === "hashCode") return obj.$h;
+  if (name === "equals") return obj === args[0];
+  throw new JavaException("java.lang.NoSuchMethodError", `${obj.$className}.${name}`);
+}
+function instanceMember(obj, name) {
+  if (obj.$members === void 0) obj.$members = /* @__PURE__ */ new Map();
+  const cached = obj.$members.get(name);
+  if (cached !== void 0) return cached;
+  const d = function(...args) {
+    return callInstance(obj, name, args);
+  };
+  d.overload = () => d;
+  Object.defineProperty(d, "value", {
+    get: () => obj.fields[name],
+    set: (v) => {
+      obj.fields[name] = v;
+    }
+  });
+  obj.$members.set(name, d);
+  return d;
+}
+function wrapObject(o) {
+  return new Proxy(o, {
+    get(t, p) {
+      if (typeof p === "symbol" || p in t) return t[p];
+      return instanceMember(t, p);
+    }
+  });
+}
+var LIST_METHODS = {
+  size: (l) => l.items.length,
+  get: (l, i) => l.items[i],
+  add: (l, x) => {
+    l.items.push(x);
+    return true;
+  },
+  isEmpty: (l) => l.items.length === 0,
+  toArray: (l) => l.items.slice()
+};
+function makeObject(cls, fields, returns) {
+  return wrapObject(new SimObject(cls, fields, returns));
+}
+function makeList(items) {
+  return wrapObject(new SimList(items));
+}
+var stackTexts = /* @__PURE__ */ new WeakMap();
+function stackText(frames) {
+  let text = stackTexts.get(frames);
+  if (text === void 0) {
+    text = "java.lang.Throwable\n" + frames.map((f) => `	at ${f}`).join("\n") + "\n";
+    stackTexts.set(frames, text);
+  }
+  return text;
+}
+var threads = /* @__PURE__ */ new Map();
+function threadObject(name) {
+  let t = threads.get(name);
+  if (t === void 0) {
+    t = makeObject("java.lang.Thread", { name });
+    threads.set(name, t);
+  }
+  return t;
+}
+function newThrowable() {
+  const t = makeObject("java.lang.Throwable");
+  t.fields.frames = ctx ? ctx.frames : [];
+  return t;
+}
+var MODELS = {
+  "java.lang.Thread": {
+    statics: {
+      currentThread: () => threadObject(ctx ? ctx.thread : "main")
+    }
+  },
+  "java.lang.Throwable": { $new: newThrowable },
+  "java.lang.Exception": { $new: newThrowable },
+  "android.util.Log": {
+    statics: {
+      getStackTraceString: (t) => t ? stackText(t.fields.frames || []) : ""
+    }
+  },
+  "java.lang.String": {
+    $new: (s) => makeObject("java.lang.String", { value: String(s) }),
+    toString: (o) => o.fields.value,
+    statics: { valueOf: (x) => String(x) }
+  },
+  "java.util.ArrayList": {
+    $new: (c) => makeList(c instanceof SimList ? c.items.slice() : Array.isArray(c) ? c.slice() : [])
+  },
+  "android.content.ClipData": {
+    statics: {
+      newPlainText: (label, text) => makeObject("android.content.ClipData", {
+        label: String(label),
+        items: [makeObject("android.content.ClipData$Item", { text: String(text) })]
+      })
+    },
+    methods: {
+      getItemCount: (o) => o.fields.items.length,
+      getItemAt: (o, i) => o.fields.items[i]
+    }
+  },
+  "android.location.Location": {
+    $new: (provider) => makeObject("android.location.Location", { provider: String(provider) })
+  }
+};
+function methodKey(cls, member, types) {
+  return `${cls}|${member}|${types.join(",")}`;
+}
+function makeMethod(cls, member, types) {
+  const key = methodKey(cls, member, types);
+  const existing = methods.get(key);
+  if (existing !== void 0) return existing;
+  const m = function(...args) {
+    if (m.implementation !== null && m._depth === 0) {
+      m._depth++;
+      try {
+        return m.implementation.apply(this, args);
+      } finally {
+        m._depth--;
+      }
+    }
+    return original(m, this, args);
+  };
+  m._depth = 0;
+  m._key = key;
+  m.methodName = member;
+  m.holder = classWrapper(cls);
+  m.type = 3;
+  m.handle = ptr(0);
+  m.implementation = null;
+  m.argumentTypes = types.map((t) => ({ name: t, className: t }));
+  m.returnType = { name: "java.lang.Object", className: "java.lang.Object" };
+  m.canInvokeWith = (...args) => args.length === types.length;
+  methods.set(key, m);
+  return m;
+}
+function original(m, self, args) {
+  if (ctx !== null && ctx.key === m._key) {
+    if (ctx.throws) throw new JavaException(ctx.throws, "simulated");
+    return ctx.retValue;
+  }
+  if (self instanceof SimObject) {
+    return callInstance(self, m.methodName, args);
+  }
+  return void 0;
+}
+function declaredOverloads(cls, member) {
+  const byMember = declared.get(cls);
+  const list = byMember ? byMember.get(member) : void 0;
+  if (list !== void 0) return list.map((types) => makeMethod(cls, member, types));
+  const prefix = `${cls}|${member}|`;
+  return [...methods.values()].filter((m) => m._key.startsWith(prefix));
+}
+var staticMembers = /* @__PURE__ */ new Map();
+function staticMember(cls, name) {
+  const cacheKey = `${cls}|${name}`;
+  let cached = staticMembers.get(cacheKey);
+  if (cached === void 0) {
+    cached = makeStaticMember(cls, name);
+    staticMembers.set(cacheKey, cached);
+  }
+  return cached;
+}
+function makeStaticMember(cls, name) {
+  const model = MODELS[cls];
+  const d = function(...args) {
+    if (model && model.statics && name in model.statics) return model.statics[name](...args);
+    const ovs = declaredOverloads(cls, name).filter((m) => m.canInvokeWith(...args));
+    if (ovs.length > 0) return ovs[0].apply(classWrapper(cls), args);
+    throw new JavaException("java.lang.NoSuchMethodError", `${cls}.${name}`);
+  };
+  d.overload = (...types) => makeMethod(cls, name, types);
+  Object.defineProperty(d, "overloads", { get: () => declaredOverloads(cls, name) });
+  Object.defineProperty(d, "implementation", {
+    get: () => {
+      const ovs = declaredOverloads(cls, name);
+      return ovs.length === 1 ? ovs[0].implementation : null;
+    },
+    set: (fn) => {
+      const ovs = declaredOverloads(cls, name);
+      if (ovs.length !== 1) throw new Error(`${cls}.${name}(): has ${ovs.length} overloads, use .overload(<signature>)`);
+      ovs[0].implementation = fn;
+    }
+  });
+  Object.defineProperty(d, "value", {
+    get: () => staticFields.get(`${cls}|${name}`),
+    set: (v) => {
+      staticFields.set(`${cls}|${name}`, v);
+    }
+  });
+  return d;
+}
+function classWrapper(cls) {
+  let w = wrappers.get(cls);
+  if (w !== void 0) return w;
+  const model = MODELS[cls];
+  const target = {
+    $className: cls,
+    $new: (...args) => model && model.$new ? model.$new(...args) : makeObject(cls, {}),
+    $alloc: () => makeObject(cls, {}),
+    $dispose() {
+    },
+    toString: () => `<class: ${cls}>`
+  };
+  w = new Proxy(target, {
+    get(t, p) {
+      if (typeof p === "symbol" || p in t) return t[p];
+      if (p === "class") return makeObject("java.lang.Class", { name: cls });
+      return staticMember(cls, p);
+    }
+  });
+  wrappers.set(cls, w);
+  return w;
+}
+function decode(j) {
+  if (j === null || j === void 0) return null;
+  if (typeof j !== "object") return j;
+  if (Array.isArray(j)) return j.map(decode);
+  if ("$array" in j) {
+    const a = (j.items || []).map(decode);
+    a.$type = j.$array;
+    return a;
+  }
+  if ("$list" in j) return makeList(j.$list.map(decode));
+  if ("$obj" in j) {
+    const fields = {};
+    for (const [k, v] of Object.entries(j.fields || {})) fields[k] = decode(v);
+    return makeObject(j.$obj, fields, j.returns || {});
+  }
+  if ("$class" in j) return classWrapper(j.$class);
+  throw new Error(`sim-bridge: cannot decode ${JSON.stringify(j)}`);
+}
+function encode(v) {
+  if (v === null || v === void 0) return null;
+  if (typeof v !== "object" && typeof v !== "function") return v;
+  if (Array.isArray(v)) return { $array: v.$type || null, items: v.map(encode) };
+  if (v instanceof SimList) return { $list: v.items.map(encode) };
+  if (v instanceof SimObject) {
+    if (v.$className === "java.lang.String") return v.fields.value;
+    const fields = {};
+    for (const [k, x] of Object.entries(v.fields)) if (k !== "frames") fields[k] = encode(x);
+    return { $obj: v.$className, fields };
+  }
+  if (typeof v.$className === "string") return { $class: v.$className };
+  return String(v);
+}
+function prepare(req) {
+  const types = req.types || [];
+  return {
+    key: methodKey(req.cls, req.member, types),
+    frames: [`${req.cls}.${req.member}(Native Method)`].concat(req.stack || []),
+    thread: req.thread || "main",
+    throws: req.throws || null,
+    retJson: req.ret === void 0 ? null : req.ret,
+    cls: req.cls,
+    selfJson: req.self === void 0 ? null : req.self,
+    argsJson: req.args || []
+  };
+}
+function invokePrepared(p, reuse) {
+  ctx = {
+    key: p.key,
+    frames: p.frames,
+    thread: p.thread,
+    throws: p.throws,
+    retValue: decode(p.retJson)
+  };
+  try {
+    const m = methods.get(p.key);
+    let self = reuse ? p.self : void 0;
+    if (self === void 0) {
+      self = p.selfJson !== null ? decode(p.selfJson) : classWrapper(p.cls);
+      if (reuse) p.self = self;
+    }
+    const args = p.argsJson.map(decode);
+    const hooked = m !== void 0 && m.implementation !== null;
+    try {
+      const r = hooked ? m.apply(self, args) : original({ _key: p.key }, self, args);
+      return { hooked, ret: encode(r) };
+    } catch (e) {
+      if (e instanceof JavaException || e && typeof e.$className === "string") return { hooked, threw: e.$className };
+      throw e;
+    }
+  } finally {
+    ctx = null;
+  }
+}
+var simExports = {
+  simInvoke(req) {
+    return invokePrepared(prepare(req), false);
+  },
+  simInvokeMany(req, count) {
+    const p = prepare(req);
+    let hooked = 0;
+    for (let i = 0; i < count; i++) if (invokePrepared(p, true).hooked) hooked++;
+    return { calls: count, hooked };
+  },
+  simDefine(defs) {
+    for (const [cls, members] of Object.entries(defs)) {
+      let byMember = declared.get(cls);
+      if (byMember === void 0) {
+        byMember = /* @__PURE__ */ new Map();
+        declared.set(cls, byMember);
+      }
+      for (const [member, overloads] of Object.entries(members)) byMember.set(member, overloads);
+    }
+    return true;
+  },
+  simSetField(cls, name, value) {
+    staticFields.set(`${cls}|${name}`, decode(value));
+    return true;
+  },
+  simField(cls, name) {
+    return encode(staticFields.get(`${cls}|${name}`));
+  },
+  simHooks() {
+    return [...methods.values()].filter((m) => m.implementation !== null).map((m) => m._key);
+  },
+  simCrash() {
+    const exit = new NativeFunction(Module.getGlobalExportByName("_exit"), "void", ["int"]);
+    setTimeout(() => exit(134), 0);
+    return true;
+  }
+};
+function ensureExports() {
+  Object.assign(rpc.exports, simExports);
+}
+ensureExports();
+var Java = {
+  available: true,
+  androidVersion: "13",
+  ACC_PUBLIC: 1,
+  ACC_PRIVATE: 2,
+  ACC_PROTECTED: 4,
+  ACC_STATIC: 8,
+  ACC_FINAL: 16,
+  ACC_SYNCHRONIZED: 32,
+  ACC_BRIDGE: 64,
+  ACC_VARARGS: 128,
+  ACC_NATIVE: 256,
+  ACC_ABSTRACT: 1024,
+  ACC_STRICT: 2048,
+  ACC_SYNTHETIC: 4096,
+  perform(fn) {
+    ensureExports();
+    fn();
+  },
+  performNow(fn) {
+    ensureExports();
+    fn();
+  },
+  use(name) {
+    return classWrapper(name);
+  },
+  array(type, elements) {
+    const a = elements.slice();
+    a.$type = type;
+    return a;
+  },
+  cast(obj) {
+    return obj;
+  },
+  retain(obj) {
+    return obj;
+  },
+  synchronized(obj, fn) {
+    fn();
+  },
+  scheduleOnMainThread(fn) {
+    fn();
+  },
+  isMainThread() {
+    return (ctx ? ctx.thread : "main") === "main";
+  },
+  backtrace(options) {
+    const limit = options && options.limit ? options.limit : 64;
+    const frames = (ctx ? ctx.frames : []).slice(0, limit).map((f) => {
+      const open = f.indexOf("(");
+      const head = open >= 0 ? f.slice(0, open) : f;
+      const dot = head.lastIndexOf(".");
+      const loc = open >= 0 ? f.slice(open + 1, -1) : "";
+      const [fileName, line] = loc.split(":");
+      return {
+        signature: f,
+        origin: "",
+        className: head.slice(0, dot),
+        methodName: head.slice(dot + 1),
+        methodFlags: 0,
+        fileName: fileName || "",
+        lineNumber: line ? Number(line) : -1
+      };
+    });
+    return { id: frames.map((f) => f.signature).join("|"), frames };
+  },
+  enumerateLoadedClassesSync() {
+    return [...declared.keys()];
+  },
+  enumerateLoadedClasses(cb) {
+    for (const c of declared.keys()) cb.onMatch(c, ptr(0));
+    cb.onComplete();
+  },
+  enumerateClassLoadersSync() {
+    return [];
+  },
+  enumerateClassLoaders(cb) {
+    cb.onComplete();
+  },
+  enumerateMethods() {
+    return [];
+  },
+  choose(className2, cb) {
+    cb.onComplete();
+  },
+  openClassFile() {
+    throw new Error("sim-bridge: openClassFile is not simulated");
+  },
+  registerClass() {
+    throw new Error("sim-bridge: registerClass is not simulated");
+  },
+  deoptimizeEverything() {
+  },
+  deoptimizeBootImage() {
+  },
+  vm: {
+    perform(fn) {
+      fn();
+    },
+    getEnv() {
+      return null;
+    },
+    tryGetEnv() {
+      return null;
+    }
+  },
+  classFactory: {
+    loader: null,
+    cacheDir: "/data/local/tmp",
+    tempFileNaming: { prefix: "frida", suffix: "" },
+    use: (name) => classWrapper(name)
+  }
+};
+var sim_bridge_default = Java;
+
+// src/clock.ts
+var CLOCK_MONOTONIC = 1;
+function makeRaw() {
+  try {
+    const fn = new NativeFunction(Module.getGlobalExportByName("clock_gettime"), "int", ["int", "pointer"]);
+    const ts = Memory.alloc(Process.pointerSize * 2);
+    const nsecAt = ts.add(Process.pointerSize);
+    return () => {
+      fn(CLOCK_MONOTONIC, ts);
+      return ts.readU32() * 1e3 + nsecAt.readU32() / 1e6;
+    };
+  } catch (e) {
+    return () => Date.now();
+  }
+}
+var raw = makeRaw();
+var T0 = raw();
+function nowMs() {
+  return Math.round((raw() - T0) * 1e3) / 1e3;
+}
+
+// src/java.ts
+var PRIMITIVES = {
+  Z: "boolean",
+  B: "byte",
+  C: "char",
+  S: "short",
+  I: "int",
+  J: "long",
+  F: "float",
+  D: "double",
+  V: "void"
+};
+function splitDescriptor(desc) {
+  const close = desc.indexOf(")");
+  const inner = desc.startsWith("(") ? desc.slice(1, close) : "";
+  const params = [];
+  let i = 0;
+  while (i < inner.length) {
+    let j = i;
+    while (inner[j] === "[")
+      j++;
+    if (inner[j] === "L")
+      j = inner.indexOf(";", j);
+    params.push(inner.slice(i, j + 1));
+    i = j + 1;
+  }
+  return { params, ret: close >= 0 ? desc.slice(close + 1) : desc };
+}
+function fridaType(t) {
+  if (t.startsWith("["))
+    return t.replace(/\//g, ".");
+  if (t.startsWith("L"))
+    return t.slice(1, -1).replace(/\//g, ".");
+  return PRIMITIVES[t] ?? t;
+}
+function overloadTypes(desc) {
+  return splitDescriptor(desc).params.map(fridaType);
+}
+var Log = null;
+var Throwable = null;
+var JThread = null;
+var frameCache = /* @__PURE__ */ new Map();
+function initJava() {
+  Log = sim_bridge_default.use("android.util.Log");
+  Throwable = sim_bridge_default.use("java.lang.Throwable");
+  JThread = sim_bridge_default.use("java.lang.Thread");
+}
+function javaStack(limit) {
+  const t = Throwable.$new();
+  const text = String(Log.getStackTraceString(t));
+  let frames = frameCache.get(text);
+  if (frames === void 0) {
+    frames = [];
+    for (const line of text.split("\n")) {
+      const s = line.trim();
+      if (s.startsWith("at ")) {
+        frames.push(s.slice(3));
+        if (frames.length >= limit)
+          break;
+      }
+    }
+    if (frameCache.size > 4096)
+      frameCache.clear();
+    frameCache.set(text, frames);
+  }
+  return { key: text, frames };
+}
+function threadName() {
+  try {
+    return String(JThread.currentThread().getName());
+  } catch (e) {
+    return "?";
+  }
+}
+
+// src/queue.ts
+var EventQueue = class {
+  opts;
+  events = [];
+  stacks = [];
+  stackIndex = /* @__PURE__ */ new Map();
+  nextSeq = 0;
+  spanStart = 0;
+  droppedSpan = 0;
+  droppedTotal = 0;
+  batches = 0;
+  queued = 0;
+  timer = null;
+  constructor(opts) {
+    this.opts = opts;
+  }
+  /** Queue one event (its stack given as a cache key plus parsed frames); counts a drop when full. */
+  push(ev, stackKey, frames) {
+    const seq = this.nextSeq++;
+    if (this.events.length >= this.opts.queueMax) {
+      this.droppedSpan++;
+      this.droppedTotal++;
+      this.arm();
+      return;
+    }
+    ev.seq = seq;
+    if (stackKey !== null && frames !== null) {
+      let idx = this.stackIndex.get(stackKey);
+      if (idx === void 0) {
+        idx = this.stacks.length;
+        this.stacks.push(frames);
+        this.stackIndex.set(stackKey, idx);
+      }
+      ev.st = idx;
+    }
+    this.events.push(ev);
+    this.queued++;
+    if (this.events.length >= this.opts.batchMax) {
+      this.flush();
+    } else {
+      this.arm();
+    }
+  }
+  arm() {
+    if (this.timer !== null)
+      return;
+    if (this.opts.flushMs <= 0) {
+      this.flush();
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, this.opts.flushMs);
+  }
+  flush() {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.events.length === 0 && this.droppedSpan === 0)
+      return;
+    send({
+      type: "batch",
+      first_seq: this.spanStart,
+      next_seq: this.nextSeq,
+      dropped: this.droppedSpan,
+      dropped_total: this.droppedTotal,
+      stacks: this.stacks,
+      events: this.events
+    });
+    this.batches++;
+    this.spanStart = this.nextSeq;
+    this.droppedSpan = 0;
+    this.events = [];
+    this.stacks = [];
+    this.stackIndex = /* @__PURE__ */ new Map();
+  }
+  stats() {
+    return { next_seq: this.nextSeq, queued: this.queued, batches: this.batches, dropped: this.droppedTotal };
+  }
+};
+
+// src/emit.ts
+var state = {
+  queue: new EventQueue({ batchMax: 200, flushMs: 50, queueMax: 1e5 }),
+  stackLimit: 64,
+  errors: 0
+};
+function emit(kind, fields) {
+  const t = nowMs();
+  const ev = { kind, t, thread: threadName() };
+  Object.assign(ev, fields);
+  let key = null;
+  let frames = null;
+  try {
+    const s = javaStack(state.stackLimit);
+    key = s.key;
+    frames = s.frames;
+  } catch (e) {
+    ev.stack_error = String(e);
+  }
+  state.queue.push(ev, key, frames);
+}
+var depth = /* @__PURE__ */ new Map();
+function enter() {
+  const tid = Process.getCurrentThreadId();
+  const d = depth.get(tid) ?? 0;
+  depth.set(tid, d + 1);
+  return d === 0 ? tid : -tid - 1;
+}
+function leave(token) {
+  const tid = token < 0 ? -token - 1 : token;
+  const d = (depth.get(tid) ?? 1) - 1;
+  if (d <= 0)
+    depth.delete(tid);
+  else
+    depth.set(tid, d);
+}
+function hookError(where, e) {
+  state.errors++;
+  if (state.errors <= 20) {
+    send({ type: "status", status: "error", t: nowMs(), detail: `${where}: ${e instanceof Error ? e.message : String(e)}` });
+  }
+}
+
+// src/consent.ts
+var NAMES_EXTRA = "android.content.pm.extra.REQUEST_PERMISSIONS_NAMES";
+var RESULTS_EXTRA = "android.content.pm.extra.REQUEST_PERMISSIONS_RESULTS";
+function stringList(v) {
+  if (v === null || v === void 0)
+    return null;
+  if (typeof v === "string")
+    return [v];
+  try {
+    const c = v.$className;
+    if (c === "java.lang.String")
+      return [String(v)];
+    if (typeof c === "string" && c !== "[Ljava.lang.String;")
+      return null;
+  } catch (e) {
+    return null;
+  }
+  const n = v.length;
+  if (typeof n !== "number")
+    return null;
+  const out = [];
+  for (let i = 0; i < n; i++)
+    out.push(String(v[i]));
+  return out;
+}
+function installPermissionHooks(table, report) {
+  for (const e of table) {
+    if (e.kind !== "permission_request")
+      continue;
+    for (let i = 0; i < e.descriptors.length; i++) {
+      const desc = e.descriptors[i];
+      const api = e.smali[i];
+      let ov;
+      try {
+        ov = sim_bridge_default.use(e.cls)[e.member].overload(...overloadTypes(desc));
+      } catch (err) {
+        report.missing.push({ id: e.id, reason: String(err) });
+        continue;
+      }
+      ov.implementation = function(...args) {
+        const token = enter();
+        try {
+          if (token >= 0)
+            record(args);
+          return ov.call(this, ...args);
+        } finally {
+          leave(token);
+        }
+      };
+      const record = (args) => {
+        try {
+          let perms = null;
+          let code = null;
+          for (const a of args) {
+            if (typeof a === "number" && code === null)
+              code = a;
+            else if (perms === null)
+              perms = stringList(a);
+          }
+          if (perms !== null && perms.length > 0 && perms.every((p) => p.includes("permission"))) {
+            emit("permission_request", { api, api_id: e.id, permissions: perms, request_code: code });
+          }
+        } catch (err) {
+          hookError(`hook ${e.id}`, err);
+        }
+      };
+      if (!report.hooked.includes(e.id))
+        report.hooked.push(e.id);
+    }
+  }
+  try {
+    const ov = sim_bridge_default.use("android.app.Activity").dispatchRequestPermissionsResult.overload("int", "android.content.Intent");
+    ov.implementation = function(code, data) {
+      try {
+        const names = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
+        const grants = data === null ? null : data.getIntArrayExtra(RESULTS_EXTRA);
+        const results = {};
+        if (names !== null) {
+          names.forEach((p, i) => {
+            const g = grants !== null && grants !== void 0 ? Number(grants[i]) : -1;
+            results[p] = g === 0 ? "granted" : "denied";
+          });
+        }
+        emit("permission_result", { api_id: "perm.activity.dispatchRequestPermissionsResult", request_code: code, results });
+      } catch (err) {
+        hookError("hook dispatchRequestPermissionsResult", err);
+      }
+      return ov.call(this, code, data);
+    };
+    report.hooked.push("perm.activity.dispatchRequestPermissionsResult");
+  } catch (err) {
+    report.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
+  }
+}
+var markerState = /* @__PURE__ */ new Map();
+function transition(id, granted) {
+  const before = markerState.get(id) === true;
+  markerState.set(id, granted);
+  return granted ? "granted" : before ? "withdrawn" : "declined";
+}
+function sameValue(a, want) {
+  if (want === void 0 || want === null)
+    return a === true || a === "true";
+  return String(a) === String(want);
+}
+function emitMarker(m, marker, value, granted) {
+  emit("consent_marker", { scope: m.scope, marker, value, transition: transition(marker, granted) });
+}
+function installMethodMarker(m, report) {
+  const name = m.method;
+  const dot = name.lastIndexOf(".");
+  const cls = name.slice(0, dot);
+  const meth = name.slice(dot + 1);
+  const id = `method:${name}`;
+  try {
+    const overloads = sim_bridge_default.use(cls)[meth].overloads;
+    if (overloads.length === 0)
+      throw new Error(`no method ${meth}`);
+    for (const ov of overloads) {
+      ov.implementation = function(...args) {
+        try {
+          const b = args.find((a) => typeof a === "boolean");
+          const value = b === void 0 ? true : b;
+          emitMarker(m, id, value, value === true);
+        } catch (err) {
+          hookError(`marker ${id}`, err);
+        }
+        return ov.call(this, ...args);
+      };
+    }
+    report.hooked.push(id);
+  } catch (err) {
+    report.missing.push({ id, reason: String(err) });
+  }
+}
+function prefsFile(editor) {
+  try {
+    const name = String(editor["this$0"].value.mFile.value.getName());
+    return name.endsWith(".xml") ? name.slice(0, -4) : name;
+  } catch (e) {
+    return null;
+  }
+}
+function installPrefsMarkers(markers, report) {
+  if (markers.length === 0)
+    return;
+  const find = (file, key) => markers.find((m) => m.prefs_key === key && (m.prefs_file == null || file === null || m.prefs_file === file));
+  const Editor = sim_bridge_default.use("android.app.SharedPreferencesImpl$EditorImpl");
+  const puts = [
+    ["putBoolean", "boolean"],
+    ["putString", "java.lang.String"],
+    ["putInt", "int"],
+    ["putLong", "long"]
+  ];
+  for (const [meth, type] of puts) {
+    try {
+      const ov = Editor[meth].overload("java.lang.String", type);
+      ov.implementation = function(key, value) {
+        try {
+          const file = prefsFile(this);
+          const m = find(file, String(key));
+          if (m !== void 0) {
+            const id = `prefs:${m.prefs_file ?? file ?? "?"}/${m.prefs_key}`;
+            emitMarker(m, id, value, sameValue(value, m.value));
+          }
+        } catch (err) {
+          hookError(`marker ${meth}`, err);
+        }
+        return ov.call(this, key, value);
+      };
+    } catch (err) {
+      report.missing.push({ id: `prefs:${meth}`, reason: String(err) });
+    }
+  }
+  try {
+    const ov = Editor.remove.overload("java.lang.String");
+    ov.implementation = function(key) {
+      try {
+        const file = prefsFile(this);
+        const m = find(file, String(key));
+        if (m !== void 0)
+          emitMarker(m, `prefs:${m.prefs_file ?? file ?? "?"}/${m.prefs_key}`, null, false);
+      } catch (err) {
+        hookError("marker remove", err);
+      }
+      return ov.call(this, key);
+    };
+  } catch (err) {
+    report.missing.push({ id: "prefs:remove", reason: String(err) });
+  }
+  for (const m of markers)
+    report.hooked.push(`prefs:${m.prefs_file ?? "*"}/${m.prefs_key}`);
+}
+function installMarkerHooks(cfg, report, appClasses) {
+  const markers = cfg.markers ?? [];
+  if (appClasses) {
+    for (const m of markers)
+      if (m.method)
+        installMethodMarker(m, report);
+  } else {
+    installPrefsMarkers(markers.filter((m) => !m.method && m.prefs_key), report);
+  }
+}
+
+// src/canary.ts
+function macBytes(mac) {
+  return mac.split(":").map((h) => {
+    const b = parseInt(h, 16);
+    return b > 127 ? b - 256 : b;
+  });
+}
+function plant(member, ret, value, original2) {
+  switch (ret) {
+    case "Ljava/lang/String;":
+      return value;
+    case "[B":
+      return sim_bridge_default.array("byte", macBytes(value));
+    case "Ljava/lang/CharSequence;":
+      return sim_bridge_default.use("java.lang.String").$new(value);
+    case "Landroid/content/ClipData;":
+      return sim_bridge_default.use("android.content.ClipData").newPlainText("sdkgate", value);
+    case "Landroid/location/Location;": {
+      const [lat, lon] = value.split(",").map(Number);
+      const loc = sim_bridge_default.use("android.location.Location").$new("gps");
+      loc.setLatitude(lat);
+      loc.setLongitude(lon);
+      loc.setAccuracy(12);
+      loc.setTime(Date.now());
+      return loc;
+    }
+    case "Ljava/util/List;": {
+      const ArrayList = sim_bridge_default.use("java.util.ArrayList");
+      const list = original2 === null || original2 === void 0 ? ArrayList.$new() : ArrayList.$new(original2);
+      let extra;
+      if (member === "getInstalledApplications") {
+        extra = sim_bridge_default.use("android.content.pm.ApplicationInfo").$new();
+      } else {
+        extra = sim_bridge_default.use("android.content.pm.PackageInfo").$new();
+      }
+      extra.packageName.value = value;
+      list.add(extra);
+      return list;
+    }
+    default:
+      return void 0;
+  }
+}
+
+// src/redact.ts
+function mask(s) {
+  if (s.length < 6)
+    return "*".repeat(s.length);
+  return "*".repeat(s.length - 2) + s.slice(-2);
+}
+function className(v) {
+  try {
+    const c = v.$className;
+    return typeof c === "string" ? c : null;
+  } catch (e) {
+    return null;
+  }
+}
+function summarize(v) {
+  if (v === null || v === void 0)
+    return null;
+  switch (typeof v) {
+    case "string":
+      return { t: "String", len: v.length, mask: mask(v) };
+    case "number":
+    case "boolean":
+      return v;
+    case "object": {
+      const c = className(v);
+      if (c === "java.lang.String") {
+        const s = String(v);
+        return { t: "String", len: s.length, mask: mask(s) };
+      }
+      if (c !== null)
+        return { t: c };
+      const len = v.length;
+      if (typeof len === "number")
+        return { t: "array", len };
+      return { t: "object" };
+    }
+    default:
+      return { t: typeof v };
+  }
+}
+
+// src/hooks.ts
+function argText(v) {
+  if (v === null || v === void 0)
+    return null;
+  if (typeof v === "string")
+    return v;
+  try {
+    return String(v.toString());
+  } catch (e) {
+    return null;
+  }
+}
+function filterMatch(e, args, cfg) {
+  const f = e.arg_filter;
+  if (f === null)
+    return { ok: true };
+  const s = argText(args[f.index]);
+  if (s === null)
+    return { ok: false };
+  if (f.equals !== void 0)
+    return { ok: f.equals.includes(s), shown: s };
+  if (f.uri_prefix !== void 0) {
+    const p = f.uri_prefix.find((x) => s.startsWith(x));
+    return p === void 0 ? { ok: false } : { ok: true, shown: p + (s.length > p.length ? "\u2026" : "") };
+  }
+  if (f.other_package)
+    return { ok: s !== cfg.package, shown: s === cfg.package ? s : void 0 };
+  return { ok: true };
+}
+function summarizeArgs(args, filterIndex, shown) {
+  return args.map((a, i) => i === filterIndex && shown !== void 0 ? shown : summarize(a));
+}
+function groups(table) {
+  const out = /* @__PURE__ */ new Map();
+  for (const e of table) {
+    if (e.kind !== "method")
+      continue;
+    for (const d of e.descriptors) {
+      const k = `${e.cls}|${e.member}|${d}`;
+      let g = out.get(k);
+      if (g === void 0) {
+        g = { cls: e.cls, member: e.member, desc: d, entries: [] };
+        out.set(k, g);
+      }
+      g.entries.push(e);
+    }
+  }
+  return out;
+}
+function installApiHooks(table, cfg, report) {
+  const canaries = cfg.canaries ?? {};
+  for (const g of groups(table).values()) {
+    let ov;
+    try {
+      ov = sim_bridge_default.use(g.cls)[g.member].overload(...overloadTypes(g.desc));
+    } catch (err) {
+      for (const e of g.entries)
+        report.missing.push({ id: e.id, reason: String(err) });
+      continue;
+    }
+    const retDesc = splitDescriptor(g.desc).ret;
+    const entries = g.entries;
+    const member = g.member;
+    ov.implementation = function(...args) {
+      let ret;
+      let threw = null;
+      const token = enter();
+      try {
+        ret = ov.call(this, ...args);
+      } catch (err) {
+        threw = err;
+      } finally {
+        leave(token);
+      }
+      if (token < 0) {
+        if (threw !== null)
+          throw threw;
+        return ret;
+      }
+      try {
+        for (const e of entries) {
+          const m = filterMatch(e, args, cfg);
+          if (!m.ok)
+            continue;
+          const ev = {
+            api_id: e.id,
+            args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
+            canary: false
+          };
+          const ovIndex = e.descriptors.indexOf(g.desc);
+          if (ovIndex > 0)
+            ev.ov = ovIndex;
+          const value = e.canary !== null ? canaries[e.canary] : void 0;
+          if (threw !== null) {
+            ev.threw = String(threw);
+          } else if (value !== void 0) {
+            const planted = plant(member, retDesc, value, ret);
+            if (planted !== void 0) {
+              ret = planted;
+              ev.canary = true;
+              ev.ret = { t: "canary", value };
+            }
+          }
+          if (ev.ret === void 0 && threw === null)
+            ev.ret = summarize(ret);
+          emit("read", ev);
+          break;
+        }
+      } catch (err) {
+        hookError(`hook ${g.cls}.${member}`, err);
+      }
+      if (threw !== null)
+        throw threw;
+      return ret;
+    };
+    for (const e of entries)
+      if (!report.hooked.includes(e.id))
+        report.hooked.push(e.id);
+  }
+  for (const e of table) {
+    if (e.kind !== "field")
+      continue;
+    report.limits.push(`${e.id}: static field reads are not observable by hooks`);
+    const value = e.canary !== null ? canaries[e.canary] : void 0;
+    if (value === void 0)
+      continue;
+    try {
+      sim_bridge_default.use(e.cls)[e.member].value = value;
+      report.limits.push(`${e.id}: canary planted in the field at load`);
+    } catch (err) {
+      report.missing.push({ id: e.id, reason: String(err) });
+    }
+  }
+}
+
+// src/table.generated.ts
+var API_TABLE = [
+  {
+    "arg_filter": null,
+    "canary": "device_id.imei",
+    "category": "device_id.imei",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "id": "telephony.getDeviceId",
+    "kind": "method",
+    "member": "getDeviceId",
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getDeviceId(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.imei",
+    "category": "device_id.imei",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "id": "telephony.getImei",
+    "kind": "method",
+    "member": "getImei",
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getImei()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getImei(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.meid",
+    "category": "device_id.meid",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "id": "telephony.getMeid",
+    "kind": "method",
+    "member": "getMeid",
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getMeid()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getMeid(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.imsi",
+    "category": "device_id.imsi",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "id": "telephony.getSubscriberId",
+    "kind": "method",
+    "member": "getSubscriberId",
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getSubscriberId()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getSubscriberId(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.iccid",
+    "category": "device_id.iccid",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "id": "telephony.getSimSerialNumber",
+    "kind": "method",
+    "member": "getSimSerialNumber",
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getSimSerialNumber()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getSimSerialNumber(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.phone_number",
+    "category": "device_id.phone_number",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "id": "telephony.getLine1Number",
+    "kind": "method",
+    "member": "getLine1Number",
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getLine1Number()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getLine1Number(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.carrier",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "id": "telephony.getSimOperator",
+    "kind": "method",
+    "member": "getSimOperator",
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getSimOperator()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.carrier",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "id": "telephony.getNetworkOperator",
+    "kind": "method",
+    "member": "getNetworkOperator",
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getNetworkOperator()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Landroid/telephony/CellLocation;"
+    ],
+    "id": "telephony.getCellLocation",
+    "kind": "method",
+    "member": "getCellLocation",
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getCellLocation()Landroid/telephony/CellLocation;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/util/List;"
+    ],
+    "id": "telephony.getAllCellInfo",
+    "kind": "method",
+    "member": "getAllCellInfo",
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getAllCellInfo()Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "equals": [
+        "android_id"
+      ],
+      "index": 1
+    },
+    "canary": "device_id.android_id",
+    "category": "device_id.android_id",
+    "cls": "android.provider.Settings$Secure",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "id": "settings.secure.getString",
+    "kind": "method",
+    "member": "getString",
+    "smali": [
+      "Landroid/provider/Settings$Secure;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "equals": [
+        "android_id"
+      ],
+      "index": 1
+    },
+    "canary": "device_id.android_id",
+    "category": "device_id.android_id",
+    "cls": "android.provider.Settings$System",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "id": "settings.system.getString",
+    "kind": "method",
+    "member": "getString",
+    "smali": [
+      "Landroid/provider/Settings$System;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "android.os.Build",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "id": "build.getSerial",
+    "kind": "method",
+    "member": "getSerial",
+    "smali": [
+      "Landroid/os/Build;->getSerial()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "android.os.Build",
+    "descriptors": [
+      "Ljava/lang/String;"
+    ],
+    "id": "build.SERIAL",
+    "kind": "field",
+    "member": "SERIAL",
+    "smali": [
+      "Landroid/os/Build;->SERIAL:Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "id": "wifiinfo.getMacAddress",
+    "kind": "method",
+    "member": "getMacAddress",
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getMacAddress()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "id": "wifiinfo.getSSID",
+    "kind": "method",
+    "member": "getSSID",
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getSSID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "id": "wifiinfo.getBSSID",
+    "kind": "method",
+    "member": "getBSSID",
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getBSSID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.ip",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()I"
+    ],
+    "id": "wifiinfo.getIpAddress",
+    "kind": "method",
+    "member": "getIpAddress",
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getIpAddress()I"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiManager",
+    "descriptors": [
+      "()Landroid/net/wifi/WifiInfo;"
+    ],
+    "id": "wifimanager.getConnectionInfo",
+    "kind": "method",
+    "member": "getConnectionInfo",
+    "smali": [
+      "Landroid/net/wifi/WifiManager;->getConnectionInfo()Landroid/net/wifi/WifiInfo;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiManager",
+    "descriptors": [
+      "()Ljava/util/List;"
+    ],
+    "id": "wifimanager.getScanResults",
+    "kind": "method",
+    "member": "getScanResults",
+    "smali": [
+      "Landroid/net/wifi/WifiManager;->getScanResults()Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "java.net.NetworkInterface",
+    "descriptors": [
+      "()[B"
+    ],
+    "id": "networkinterface.getHardwareAddress",
+    "kind": "method",
+    "member": "getHardwareAddress",
+    "smali": [
+      "Ljava/net/NetworkInterface;->getHardwareAddress()[B"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "android.bluetooth.BluetoothAdapter",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "id": "bluetooth.getAddress",
+    "kind": "method",
+    "member": "getAddress",
+    "smali": [
+      "Landroid/bluetooth/BluetoothAdapter;->getAddress()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.gaid",
+    "category": "device_id.gaid",
+    "cls": "com.google.android.gms.ads.identifier.AdvertisingIdClient$Info",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "id": "gms.adid.getId",
+    "kind": "method",
+    "member": "getId",
+    "smali": [
+      "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.gaid",
+    "cls": "com.google.android.gms.ads.identifier.AdvertisingIdClient",
+    "descriptors": [
+      "(Landroid/content/Context;)Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;"
+    ],
+    "id": "gms.adid.getAdvertisingIdInfo",
+    "kind": "method",
+    "member": "getAdvertisingIdInfo",
+    "smali": [
+      "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient;->getAdvertisingIdInfo(Landroid/content/Context;)Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "com.huawei.hms.ads.identifier.AdvertisingIdClient",
+    "descriptors": [
+      "(Landroid/content/Context;)Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;"
+    ],
+    "id": "hms.adid.getAdvertisingIdInfo",
+    "kind": "method",
+    "member": "getAdvertisingIdInfo",
+    "smali": [
+      "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient;->getAdvertisingIdInfo(Landroid/content/Context;)Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.huawei.hms.ads.identifier.AdvertisingIdClient$Info",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "id": "hms.adid.getId",
+    "kind": "method",
+    "member": "getId",
+    "smali": [
+      "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.bun.miitmdid.interfaces.IdSupplier",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "id": "msa.IdSupplier.getOAID",
+    "kind": "method",
+    "member": "getOAID",
+    "smali": [
+      "Lcom/bun/miitmdid/interfaces/IdSupplier;->getOAID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.bun.supplier.IdSupplier",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "id": "msa.supplier.IdSupplier.getOAID",
+    "kind": "method",
+    "member": "getOAID",
+    "smali": [
+      "Lcom/bun/supplier/IdSupplier;->getOAID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.android.id.impl.IdProviderImpl",
+    "descriptors": [
+      "(Landroid/content/Context;)Ljava/lang/String;"
+    ],
+    "id": "xiaomi.IdProvider.getOAID",
+    "kind": "method",
+    "member": "getOAID",
+    "smali": [
+      "Lcom/android/id/impl/IdProviderImpl;->getOAID(Landroid/content/Context;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "clipboard",
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Landroid/content/ClipData;"
+    ],
+    "id": "clipboard.getPrimaryClip",
+    "kind": "method",
+    "member": "getPrimaryClip",
+    "smali": [
+      "Landroid/content/ClipboardManager;->getPrimaryClip()Landroid/content/ClipData;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Landroid/content/ClipDescription;"
+    ],
+    "id": "clipboard.getPrimaryClipDescription",
+    "kind": "method",
+    "member": "getPrimaryClipDescription",
+    "smali": [
+      "Landroid/content/ClipboardManager;->getPrimaryClipDescription()Landroid/content/ClipDescription;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Z"
+    ],
+    "id": "clipboard.hasPrimaryClip",
+    "kind": "method",
+    "member": "hasPrimaryClip",
+    "smali": [
+      "Landroid/content/ClipboardManager;->hasPrimaryClip()Z"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "clipboard",
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Ljava/lang/CharSequence;"
+    ],
+    "id": "clipboard.getText",
+    "kind": "method",
+    "member": "getText",
+    "smali": [
+      "Landroid/content/ClipboardManager;->getText()Ljava/lang/CharSequence;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "(Landroid/content/ClipboardManager$OnPrimaryClipChangedListener;)V"
+    ],
+    "id": "clipboard.addPrimaryClipChangedListener",
+    "kind": "method",
+    "member": "addPrimaryClipChangedListener",
+    "smali": [
+      "Landroid/content/ClipboardManager;->addPrimaryClipChangedListener(Landroid/content/ClipboardManager$OnPrimaryClipChangedListener;)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "clipboard",
+    "category": "clipboard",
+    "cls": "android.text.ClipboardManager",
+    "descriptors": [
+      "()Ljava/lang/CharSequence;"
+    ],
+    "id": "textclipboard.getText",
+    "kind": "method",
+    "member": "getText",
+    "smali": [
+      "Landroid/text/ClipboardManager;->getText()Ljava/lang/CharSequence;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.text.ClipboardManager",
+    "descriptors": [
+      "()Z"
+    ],
+    "id": "textclipboard.hasText",
+    "kind": "method",
+    "member": "hasText",
+    "smali": [
+      "Landroid/text/ClipboardManager;->hasText()Z"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "location",
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;)Landroid/location/Location;"
+    ],
+    "id": "location.getLastKnownLocation",
+    "kind": "method",
+    "member": "getLastKnownLocation",
+    "smali": [
+      "Landroid/location/LocationManager;->getLastKnownLocation(Ljava/lang/String;)Landroid/location/Location;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
+      "(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
+      "(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "(Ljava/lang/String;JFLandroid/app/PendingIntent;)V"
+    ],
+    "id": "location.requestLocationUpdates",
+    "kind": "method",
+    "member": "requestLocationUpdates",
+    "smali": [
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/app/PendingIntent;)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "(Landroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V"
+    ],
+    "id": "location.requestSingleUpdate",
+    "kind": "method",
+    "member": "requestSingleUpdate",
+    "smali": [
+      "Landroid/location/LocationManager;->requestSingleUpdate(Ljava/lang/String;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "Landroid/location/LocationManager;->requestSingleUpdate(Landroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
+    ],
+    "id": "location.getCurrentLocation",
+    "kind": "method",
+    "member": "getCurrentLocation",
+    "smali": [
+      "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
+    "descriptors": [
+      "()Lcom/google/android/gms/tasks/Task;"
+    ],
+    "id": "fused.getLastLocation",
+    "kind": "method",
+    "member": "getLastLocation",
+    "smali": [
+      "Lcom/google/android/gms/location/FusedLocationProviderClient;->getLastLocation()Lcom/google/android/gms/tasks/Task;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
+    "descriptors": [
+      "(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
+    ],
+    "id": "fused.requestLocationUpdates",
+    "kind": "method",
+    "member": "requestLocationUpdates",
+    "smali": [
+      "Lcom/google/android/gms/location/FusedLocationProviderClient;->requestLocationUpdates(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "installed_apps",
+    "category": "installed_apps",
+    "cls": "android.content.pm.PackageManager",
+    "descriptors": [
+      "(I)Ljava/util/List;"
+    ],
+    "id": "pm.getInstalledPackages",
+    "kind": "method",
+    "member": "getInstalledPackages",
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getInstalledPackages(I)Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "installed_apps",
+    "category": "installed_apps",
+    "cls": "android.content.pm.PackageManager",
+    "descriptors": [
+      "(I)Ljava/util/List;"
+    ],
+    "id": "pm.getInstalledApplications",
+    "kind": "method",
+    "member": "getInstalledApplications",
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getInstalledApplications(I)Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.content.pm.PackageManager",
+    "descriptors": [
+      "(Landroid/content/Intent;I)Ljava/util/List;"
+    ],
+    "id": "pm.queryIntentActivities",
+    "kind": "method",
+    "member": "queryIntentActivities",
+    "smali": [
+      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;I)Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.content.pm.PackageManager",
+    "descriptors": [
+      "(I)[Ljava/lang/String;"
+    ],
+    "id": "pm.getPackagesForUid",
+    "kind": "method",
+    "member": "getPackagesForUid",
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getPackagesForUid(I)[Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "other_package": true
+    },
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.content.pm.PackageManager",
+    "descriptors": [
+      "(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;"
+    ],
+    "id": "pm.getPackageInfo",
+    "kind": "method",
+    "member": "getPackageInfo",
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ActivityManager",
+    "descriptors": [
+      "()Ljava/util/List;"
+    ],
+    "id": "am.getRunningAppProcesses",
+    "kind": "method",
+    "member": "getRunningAppProcesses",
+    "smali": [
+      "Landroid/app/ActivityManager;->getRunningAppProcesses()Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ActivityManager",
+    "descriptors": [
+      "(I)Ljava/util/List;"
+    ],
+    "id": "am.getRunningTasks",
+    "kind": "method",
+    "member": "getRunningTasks",
+    "smali": [
+      "Landroid/app/ActivityManager;->getRunningTasks(I)Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ActivityManager",
+    "descriptors": [
+      "(II)Ljava/util/List;"
+    ],
+    "id": "am.getRecentTasks",
+    "kind": "method",
+    "member": "getRecentTasks",
+    "smali": [
+      "Landroid/app/ActivityManager;->getRecentTasks(II)Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.contacts",
+        "content://contacts"
+      ]
+    },
+    "canary": null,
+    "category": "contacts",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ],
+    "id": "resolver.query.contacts",
+    "kind": "method",
+    "member": "query",
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://sms",
+        "content://mms-sms"
+      ]
+    },
+    "canary": null,
+    "category": "sms",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ],
+    "id": "resolver.query.sms",
+    "kind": "method",
+    "member": "query",
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://call_log"
+      ]
+    },
+    "canary": null,
+    "category": "call_log",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ],
+    "id": "resolver.query.call_log",
+    "kind": "method",
+    "member": "query",
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.calendar"
+      ]
+    },
+    "canary": null,
+    "category": "calendar",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ],
+    "id": "resolver.query.calendar",
+    "kind": "method",
+    "member": "query",
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.vivo.vms.IdProvider",
+        "content://com.meizu.flyme.openidsdk",
+        "content://com.oplus.stdid"
+      ]
+    },
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ],
+    "id": "resolver.query.oaid_provider",
+    "kind": "method",
+    "member": "query",
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "accounts",
+    "cls": "android.accounts.AccountManager",
+    "descriptors": [
+      "()[Landroid/accounts/Account;"
+    ],
+    "id": "accounts.getAccounts",
+    "kind": "method",
+    "member": "getAccounts",
+    "smali": [
+      "Landroid/accounts/AccountManager;->getAccounts()[Landroid/accounts/Account;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "accounts",
+    "cls": "android.accounts.AccountManager",
+    "descriptors": [
+      "(Ljava/lang/String;)[Landroid/accounts/Account;"
+    ],
+    "id": "accounts.getAccountsByType",
+    "kind": "method",
+    "member": "getAccountsByType",
+    "smali": [
+      "Landroid/accounts/AccountManager;->getAccountsByType(Ljava/lang/String;)[Landroid/accounts/Account;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "sensors",
+    "cls": "android.hardware.SensorManager",
+    "descriptors": [
+      "(I)Ljava/util/List;"
+    ],
+    "id": "sensors.getSensorList",
+    "kind": "method",
+    "member": "getSensorList",
+    "smali": [
+      "Landroid/hardware/SensorManager;->getSensorList(I)Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "camera",
+    "cls": "android.hardware.Camera",
+    "descriptors": [
+      "()Landroid/hardware/Camera;",
+      "(I)Landroid/hardware/Camera;"
+    ],
+    "id": "camera.open",
+    "kind": "method",
+    "member": "open",
+    "smali": [
+      "Landroid/hardware/Camera;->open()Landroid/hardware/Camera;",
+      "Landroid/hardware/Camera;->open(I)Landroid/hardware/Camera;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "camera",
+    "cls": "android.hardware.camera2.CameraManager",
+    "descriptors": [
+      "(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V"
+    ],
+    "id": "camera2.openCamera",
+    "kind": "method",
+    "member": "openCamera",
+    "smali": [
+      "Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "microphone",
+    "cls": "android.media.AudioRecord",
+    "descriptors": [
+      "()V"
+    ],
+    "id": "audiorecord.startRecording",
+    "kind": "method",
+    "member": "startRecording",
+    "smali": [
+      "Landroid/media/AudioRecord;->startRecording()V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "microphone",
+    "cls": "android.media.MediaRecorder",
+    "descriptors": [
+      "(I)V"
+    ],
+    "id": "mediarecorder.setAudioSource",
+    "kind": "method",
+    "member": "setAudioSource",
+    "smali": [
+      "Landroid/media/MediaRecorder;->setAudioSource(I)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "android.app.Activity",
+    "descriptors": [
+      "([Ljava/lang/String;I)V"
+    ],
+    "id": "perm.activity.requestPermissions",
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "smali": [
+      "Landroid/app/Activity;->requestPermissions([Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "androidx.core.app.ActivityCompat",
+    "descriptors": [
+      "(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ],
+    "id": "perm.activitycompat.requestPermissions",
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "smali": [
+      "Landroidx/core/app/ActivityCompat;->requestPermissions(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "android.support.v4.app.ActivityCompat",
+    "descriptors": [
+      "(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ],
+    "id": "perm.supportcompat.requestPermissions",
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "smali": [
+      "Landroid/support/v4/app/ActivityCompat;->requestPermissions(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "androidx.fragment.app.Fragment",
+    "descriptors": [
+      "([Ljava/lang/String;I)V"
+    ],
+    "id": "perm.fragment.requestPermissions",
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "smali": [
+      "Landroidx/fragment/app/Fragment;->requestPermissions([Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "androidx.activity.result.ActivityResultLauncher",
+    "descriptors": [
+      "(Ljava/lang/Object;)V"
+    ],
+    "id": "perm.resultlauncher.launch",
+    "kind": "permission_request",
+    "member": "launch",
+    "smali": [
+      "Landroidx/activity/result/ActivityResultLauncher;->launch(Ljava/lang/Object;)V"
+    ]
+  }
+];
+
+// src/index.ts
+var FRAMEWORK = /^(android|java|javax|dalvik|libcore|sun|com\.android)\./;
+var configured = false;
+function configure(cfg) {
+  if (configured)
+    throw new Error("agent already configured");
+  configured = true;
+  state.queue.opts = {
+    batchMax: Math.max(1, cfg.batch_max ?? 200),
+    flushMs: cfg.flush_ms ?? 50,
+    queueMax: Math.max(0, cfg.queue_max ?? 1e5)
+  };
+  state.stackLimit = cfg.stack_limit ?? 64;
+  const report = { hooked: [], missing: [], limits: [] };
+  if (!sim_bridge_default.available) {
+    return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"] };
+  }
+  const table = API_TABLE;
+  const framework = table.filter((e) => FRAMEWORK.test(e.cls));
+  const appSide = table.filter((e) => !FRAMEWORK.test(e.cls));
+  sim_bridge_default.performNow(() => {
+    initJava();
+    installApiHooks(framework, cfg, report);
+    installPermissionHooks(framework, report);
+    installMarkerHooks(cfg, report, false);
+  });
+  const pending = { hooked: [], missing: [], limits: [] };
+  let inConfigure = true;
+  let ran = false;
+  sim_bridge_default.perform(() => {
+    installApiHooks(appSide, cfg, pending);
+    installPermissionHooks(appSide, pending);
+    installMarkerHooks(cfg, pending, true);
+    ran = true;
+    if (!inConfigure)
+      send({ type: "status", status: "hooked", t: nowMs(), ...pending });
+  });
+  inConfigure = false;
+  const all = ran ? merge(report, pending) : report;
+  return { t: nowMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
+}
+function merge(a, b) {
+  return { hooked: a.hooked.concat(b.hooked), missing: a.missing.concat(b.missing), limits: a.limits.concat(b.limits) };
+}
+Object.assign(rpc.exports, {
+  configure,
+  flush() {
+    state.queue.flush();
+    return { ...state.queue.stats(), errors: state.errors };
+  },
+  stats() {
+    return { ...state.queue.stats(), errors: state.errors };
+  },
+  now() {
+    return nowMs();
+  }
+});

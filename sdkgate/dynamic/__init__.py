@@ -1,0 +1,1 @@
+"""Dynamic evidence: the Frida agent host, stack attribution, the simulated device."""

@@ -1,0 +1,106 @@
+"""Who made a hooked call: attribute a Java stack to an SDK, the app itself, or unknown.
+
+A stack is a list of "class.method(File:line)" strings, most recent frame first (frame 0 is usually
+the hooked API itself). The rule, from issue 4 ("first frame outside the framework, JDK, Kotlin and
+reflection layers, matched to the SDK catalogue by longest prefix; a call from an SDK into another
+SDK is attributed to the caller at the top of the SDK part of the stack"):
+
+1. Skip the API's own frames (leading frames of the hooked class) and every *layer* frame:
+   framework/JDK/Kotlin/reflection/proxy/coroutine code (android.*, androidx.*, java.*, javax.*,
+   kotlin.*, kotlinx.*, dalvik.*, libcore.*, sun.*, jdk.*, com.android.internal.*, org.json.*,
+   org.apache.harmony.*, dynamic proxies `$ProxyN`, ...). The first frame left is the `caller`.
+2. If the caller is first-party code (under the manifest's app packages) the actor is `first_party`.
+3. Otherwise walk on, outward (towards older frames), through the *SDK part* of the stack: the
+   contiguous run of non-first-party frames (layer frames in between are skipped, so reflection,
+   proxies, executors and coroutines do not end the run). The run ends at the first first-party
+   frame or at the bottom of the stack. The actor is the outermost catalogued SDK in that run: the
+   SDK that called into the others is the one that made the call happen. `via` lists every SDK of
+   the run, innermost first. E.g. App.onCreate -> Umeng -> MSA OAID SDK -> getOAID: actor umeng,
+   via [msa, umeng]. A run without any catalogued SDK is `unknown`.
+Class attribution itself is always Catalogue.attribute_class (longest package prefix).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue
+
+# package prefixes of the platform layers (matched on whole segments)
+LAYER_PREFIXES = (
+    "android", "androidx", "java", "javax", "kotlin", "kotlinx", "dalvik", "libcore", "sun", "jdk",
+    "com.android.internal", "com.android.okhttp", "com.android.org.conscrypt", "com.android.server",
+    "org.json", "org.apache.harmony", "org.apache.http", "org.xmlpull", "org.w3c", "org.xml",
+    "com.google.android.collect", "com.google.android.gles_jni",
+)
+_LAYER_RE = re.compile(r"^(?:%s)(?:\.|$)" % "|".join(re.escape(p) for p in LAYER_PREFIXES))
+# dynamic proxies ($Proxy12, jdk.proxy1.$Proxy3) and reflection/lambda plumbing without a package
+_PROXY_RE = re.compile(r"(?:^|\.)\$Proxy\d*$")
+
+
+def frame_class(frame: str) -> tuple[str, str]:
+    """`com.a.B$C.run(B.java:12)` -> (`com.a.B$C`, `run`)."""
+    head = frame.split("(", 1)[0].strip()
+    cls, _, meth = head.rpartition(".")
+    return (cls, meth) if cls else (head, "")
+
+
+def is_layer_class(cls: str) -> bool:
+    return bool(_LAYER_RE.match(cls) or _PROXY_RE.search(cls) or cls.startswith("$Proxy"))
+
+
+@dataclass(frozen=True)
+class Attribution:
+    actor: str                      # SDK id, first_party or unknown
+    caller: str | None              # first frame outside the layers (the code that made the call)
+    via: tuple[str, ...] = field(default=())   # SDKs of the SDK part of the stack, innermost first
+
+
+class Attributor:
+    """Attribute stacks for one run (one catalogue, the app's packages); results are cached per stack."""
+
+    def __init__(self, catalogue: Catalogue, app_packages: tuple[str, ...] = ()):
+        self.catalogue = catalogue
+        self.app_packages = tuple(app_packages)
+        self._cached = lru_cache(maxsize=8192)(self._attribute)
+
+    @classmethod
+    def for_manifest(cls, manifest) -> "Attributor":
+        if manifest is None:
+            from ..catalogue import default_catalogue
+            return cls(default_catalogue(), ())
+        return cls(manifest.catalogue(), manifest.app_packages)
+
+    def attribute(self, stack: list[str] | tuple[str, ...], api_class: str | None = None) -> Attribution:
+        return self._cached(tuple(stack), api_class)
+
+    def _attribute(self, stack: tuple[str, ...], api_class: str | None) -> Attribution:
+        i = 0
+        if api_class:
+            while i < len(stack) and frame_class(stack[i])[0] == api_class:
+                i += 1
+        caller = None
+        via: list[str] = []
+        for frame in stack[i:]:
+            cls, _ = frame_class(frame)
+            if is_layer_class(cls):
+                continue
+            who = self.catalogue.attribute_class(cls, self.app_packages)
+            if caller is None:
+                caller = frame
+                if who == FIRST_PARTY:
+                    return Attribution(FIRST_PARTY, caller, ())
+            if who == FIRST_PARTY:
+                break
+            if who != UNKNOWN and (not via or via[-1] != who):
+                via.append(who)
+        if caller is None:
+            return Attribution(UNKNOWN, None, ())
+        return Attribution(via[-1] if via else UNKNOWN, caller, tuple(via))
+
+
+def attribute(stack: list[str], catalogue: Catalogue, app_packages: tuple[str, ...] = (),
+              api_class: str | None = None) -> Attribution:
+    """One-off attribution (use Attributor for many events)."""
+    return Attributor(catalogue, app_packages).attribute(stack, api_class)

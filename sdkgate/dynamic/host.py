@@ -1,0 +1,353 @@
+"""Host side of the Frida agent: load it into a session, configure it, turn its batches into Events.
+
+Use (real device or simulator alike)::
+
+    host = AgentHost(session, load_bundle("device"), manifest=m, canaries=c, on_event=cb, clock=clk)
+    host.load()          # create + load the script (process still suspended)
+    host.configure()     # install every hook (before resume), sync clocks
+    device.resume(pid)
+    ...
+    host.flush()         # all events the agent queued so far have reached on_event when this returns
+    stats = host.close()
+
+Guarantees:
+- every hook event comes out as `Event(source="hook", ...)` through `on_event`, with this host's own
+  contiguous `seq` (the host owns the `hook` source's numbering: write these with EventWriter.write),
+  `t_ms` on the run clock, `actor`/`caller`/`via` from attribution.py and the full stack;
+- a gap in the agent's seq numbers, events the agent dropped, a script error, an error inside a hook,
+  a missing Java runtime or a detached session (process died) each yield an `agent_status` event and
+  an `incomplete` event with a reason; what was delivered before stays delivered;
+- `on_event` is called with `self.lock` held (frida delivers messages on its own thread): writers that
+  also write other events to the same file should hold `host.lock` too.
+Clock: the agent stamps CLOCK_MONOTONIC ms since it started. configure() measures the offset to the
+run clock (RPC midpoint); note_clock() records a new offset when the run clock jumped relative to
+real time (a simulator advancing virtual time), so event times follow the run clock.
+"""
+from __future__ import annotations
+
+import bisect
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..apitable import by_id
+from ..errors import InputError
+from ..events import Event
+from .attribution import Attributor
+
+
+class AgentLoadError(InputError):
+    """The agent could not be loaded or configured in the target: exit 2 with the reason."""
+
+    def __init__(self, problem: str):
+        super().__init__("agent", None, problem)
+
+
+@dataclass
+class AgentOptions:
+    batch_max: int = 200        # flush when this many events are queued
+    flush_ms: int = 50          # ... or this long after the first queued event
+    queue_max: int = 100_000    # events beyond this (between flushes) are dropped and counted
+    stack_limit: int = 64       # frames kept per stack (nothing skipped before the cap)
+
+    def to_config(self) -> dict:
+        return {"batch_max": self.batch_max, "flush_ms": self.flush_ms, "queue_max": self.queue_max,
+                "stack_limit": self.stack_limit}
+
+
+@dataclass
+class HostStats:
+    events: int = 0             # hook events delivered (read, permission, marker)
+    batches: int = 0
+    dropped: int = 0            # events the agent reported dropped
+    gaps: int = 0               # unexplained seq gaps
+    errors: int = 0             # script errors + hook errors
+    incomplete: list[str] = field(default_factory=list)   # reasons
+    detached: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"events": self.events, "batches": self.batches, "dropped": self.dropped, "gaps": self.gaps,
+                "errors": self.errors, "incomplete": list(self.incomplete), "detached": self.detached}
+
+
+def agent_config(manifest, canaries: dict | None, options: AgentOptions, package: str | None = None) -> dict:
+    """The config the agent receives before resume: package, canaries (category -> one value), markers."""
+    cfg = options.to_config()
+    if package or manifest is not None:
+        cfg["package"] = package or manifest.package
+    if manifest is not None:
+        cfg["markers"] = [{"scope": m.scope, "method": m.method, "prefs_file": m.prefs_file,
+                           "prefs_key": m.prefs_key, "value": m.value} for m in manifest.consent.markers]
+    if canaries:
+        cfg["canaries"] = {k: (v[0] if isinstance(v, (list, tuple)) else v) for k, v in canaries.items()}
+    return cfg
+
+
+def _default_clock() -> Callable[[], float]:
+    t0 = time.monotonic()
+    return lambda: (time.monotonic() - t0) * 1000.0
+
+
+class AgentHost:
+    def __init__(self, session, bundle: str, *, manifest=None, canaries: dict | None = None,
+                 on_event: Callable[[Event], None], clock: Callable[[], float] | None = None,
+                 options: AgentOptions | None = None, runtime: str | None = None, package: str | None = None):
+        self.session = session
+        self.bundle = bundle
+        self.manifest = manifest
+        self.canaries = canaries
+        self.on_event = on_event
+        self.clock = clock or _default_clock()
+        self.options = options or AgentOptions()
+        self.runtime = runtime
+        self.package = package
+        self.attributor = Attributor.for_manifest(manifest)
+        self.lock = threading.RLock()
+        self.stats = HostStats()
+        self.script = None
+        self.install: dict = {}
+        self.detached = threading.Event()
+        self._seq = 0
+        self._expect = 0
+        self._sync_agent: list[float] = []     # agent ms at each sync point
+        self._sync_offset: list[float] = []    # run ms - agent ms from that point on
+        self._mono_offset = 0.0                # host monotonic ms - agent ms
+        self._callback_error: BaseException | None = None
+        self._closed = False
+        self._apis = by_id()
+
+    # ------------------------------------------------------------------ lifecycle
+    def load(self) -> None:
+        """Create and load the script (the target is still suspended)."""
+        self.session.on("detached", self._on_detached)
+        try:
+            kw = {"runtime": self.runtime} if self.runtime else {}
+            self.script = self.session.create_script(self.bundle, name="sdkgate-agent", **kw)
+            self.script.on("message", self._on_message)
+            self.script.load()
+        except Exception as exc:  # frida raises its own error types for syntax/load failures
+            raise AgentLoadError(f"agent failed to load: {exc}") from None
+
+    def configure(self) -> dict:
+        """Send the config (hooks are installed now, before the target resumes) and sync clocks."""
+        cfg = agent_config(self.manifest, self.canaries, self.options, self.package)
+        m0, h0 = time.monotonic() * 1000.0, self.clock()
+        try:
+            rep = self.script.exports_sync.configure(cfg)
+        except Exception as exc:
+            raise AgentLoadError(f"agent configure failed: {exc}") from None
+        m1, h1 = time.monotonic() * 1000.0, self.clock()
+        t_agent = float(rep.get("t", 0.0))
+        self._mono_offset = (m0 + m1) / 2 - t_agent
+        self._sync_agent = [float("-inf")]
+        self._sync_offset = [(h0 + h1) / 2 - t_agent]
+        self.install = rep
+        with self.lock:
+            if not rep.get("java", False):
+                self._status("error", h1, detail="no Java runtime in the target process")
+                self._incomplete(h1, "the agent found no Java runtime in the target: no hooks installed")
+            else:
+                self._status("loaded", h1, hooked=len(rep.get("hooked", [])),
+                             missing=[m["id"] for m in rep.get("missing", [])], limits=rep.get("limits", []),
+                             app_hooks=rep.get("app_hooks"),
+                             detail=f"{len(rep.get('hooked', []))} hooks installed, {len(rep.get('missing', []))} missing")
+        return rep
+
+    def flush(self) -> dict:
+        """Ask the agent to send what it queued; when this returns those events went through on_event."""
+        if self.detached.is_set() or self.script is None:
+            self._raise_callback_error()
+            return {}
+        try:
+            st = self.script.exports_sync.flush()
+        except Exception:
+            # the process died under us: the detached handler reports it
+            self.detached.wait(2.0)
+            st = {}
+        self._raise_callback_error()
+        return st
+
+    def close(self) -> HostStats:
+        """Final flush and unload; returns the intake statistics."""
+        if not self.detached.is_set() and self.script is not None:
+            self.flush()
+            self._closed = True
+            try:
+                self.script.unload()
+            except Exception:
+                pass
+        self._closed = True
+        return self.stats
+
+    def wait_detached(self, timeout: float = 5.0) -> bool:
+        return self.detached.wait(timeout)
+
+    # ------------------------------------------------------------------ clock
+    def now_run_ms(self) -> float:
+        return self.clock()
+
+    def note_clock(self) -> None:
+        """Record a new agent->run offset if the run clock moved differently from real time.
+
+        Detecting the jump is free (host monotonic clock vs run clock); only then one RPC asks the
+        agent for its exact time, so events before and after the jump map to the right side."""
+        if not self._sync_offset:
+            return
+        agent_est = time.monotonic() * 1000.0 - self._mono_offset
+        if abs(self.clock() - agent_est - self._sync_offset[-1]) <= 0.5:
+            return
+        try:
+            run0 = self.clock()
+            agent_now = float(self.script.exports_sync.now())
+            run_now = (run0 + self.clock()) / 2
+        except Exception:
+            agent_now, run_now = agent_est, self.clock()
+        with self.lock:
+            self._sync_agent.append(agent_now)
+            self._sync_offset.append(run_now - agent_now)
+
+    def to_run_ms(self, t_agent: float) -> float:
+        if not self._sync_offset:
+            return t_agent
+        i = bisect.bisect_right(self._sync_agent, t_agent) - 1
+        return round(t_agent + self._sync_offset[max(i, 0)], 3)
+
+    # ------------------------------------------------------------------ intake
+    def _next_seq(self) -> int:
+        n = self._seq
+        self._seq += 1
+        return n
+
+    def _deliver(self, ev: Event) -> None:
+        try:
+            self.on_event(ev)
+        except BaseException as exc:  # never let a writer error vanish in frida's thread
+            if self._callback_error is None:
+                self._callback_error = exc
+
+    def _raise_callback_error(self):
+        if self._callback_error is not None:
+            exc, self._callback_error = self._callback_error, None
+            raise exc
+
+    def _status(self, status: str, t_ms: float, **fields) -> None:
+        fields.setdefault("dropped", self.stats.dropped)
+        self._deliver(Event(seq=self._next_seq(), t_ms=round(t_ms, 3), source="hook", kind="agent_status",
+                            extra={"status": status, **fields}))
+
+    def _incomplete(self, t_ms: float, reason: str) -> None:
+        self.stats.incomplete.append(reason)
+        self._deliver(Event(seq=self._next_seq(), t_ms=round(t_ms, 3), source="hook", kind="incomplete",
+                            extra={"reason": reason}))
+
+    def _on_message(self, message: dict, data) -> None:
+        with self.lock:
+            if message.get("type") == "error":
+                self.stats.errors += 1
+                where = f" at {message.get('fileName', '?')}:{message.get('lineNumber', '?')}"
+                detail = f"script error: {message.get('description', message)}{where}"
+                now = self.clock()
+                self._status("error", now, detail=detail)
+                self._incomplete(now, f"agent {detail}")
+                return
+            payload = message.get("payload") or {}
+            kind = payload.get("type")
+            if kind == "batch":
+                self._intake(payload)
+            elif kind == "status":
+                t = self.to_run_ms(float(payload.get("t", 0.0)))
+                if payload.get("status") == "error":
+                    self.stats.errors += 1
+                    self._status("error", t, detail=payload.get("detail"))
+                    self._incomplete(t, f"error inside an agent hook: {payload.get('detail')}")
+                elif payload.get("status") == "hooked":
+                    self._status("loaded", t, hooked=len(payload.get("hooked", [])),
+                                 missing=[m["id"] for m in payload.get("missing", [])],
+                                 detail="app-class hooks installed")
+
+    def _intake(self, p: dict) -> None:
+        first, nxt = int(p["first_seq"]), int(p["next_seq"])
+        events, stacks, dropped = p.get("events") or [], p.get("stacks") or [], int(p.get("dropped", 0))
+        self.stats.batches += 1
+        if first != self._expect:
+            self.stats.gaps += 1
+            t = self.to_run_ms(float(events[0]["t"])) if events else self.clock()
+            self._incomplete(t, f"agent event seq gap: expected {self._expect}, batch starts at {first}")
+        if nxt != first + len(events) + dropped:
+            self.stats.gaps += 1
+            self._incomplete(self.clock(), f"agent batch {first}..{nxt} holds {len(events)} events and "
+                                           f"{dropped} drops: seq numbers do not add up")
+        last_t = None
+        per_stack: dict = {}          # (stack index, api class) -> attribution, once per batch
+        for i, raw in enumerate(events):
+            if raw.get("seq", first + i) != first + i:
+                self.stats.gaps += 1
+                self._incomplete(self.clock(), f"agent event seq {raw.get('seq')} out of order (expected {first + i})")
+            self._deliver(self._convert(raw, stacks, per_stack))
+            last_t = raw.get("t")
+        self.stats.events += len(events)
+        if dropped:
+            self.stats.dropped += dropped
+            t = self.to_run_ms(float(last_t)) if last_t is not None else self.clock()
+            self._status("dropped", t, detail=f"agent queue full: {dropped} events dropped")
+            self._incomplete(t, f"the agent dropped {dropped} events (queue full): evidence is missing")
+        self._expect = max(self._expect, nxt)
+
+    def _convert(self, raw: dict, stacks: list, per_stack: dict) -> Event:
+        ev = raw                       # each message is parsed fresh: safe to consume in place
+        kind = ev.pop("kind")
+        t = self.to_run_ms(float(ev.pop("t")))
+        ev.pop("seq", None)
+        st = ev.pop("st", None)
+        api = ev.pop("api", None)
+        category = ev.pop("category", None)
+        ov = ev.pop("ov", 0)
+        entry = self._apis.get(ev.get("api_id", ""))
+        api_class = entry.cls if entry is not None else None
+        if entry is not None and kind == "read":
+            # read events travel compact: api and category come from the same table the agent was built from
+            api = api or entry.smali(entry.descriptors[ov if 0 <= ov < len(entry.descriptors) else 0])
+            category = category or entry.category
+        marker = ev.get("marker")
+        if api_class is None and isinstance(marker, str) and marker.startswith("method:"):
+            api_class = marker[len("method:"):].rpartition(".")[0]   # skip the marker method's own frame
+        key = (st, api_class)
+        hit = per_stack.get(key)
+        if hit is None:
+            stack = stacks[st] if st is not None and st < len(stacks) else []
+            hit = per_stack[key] = (stack, self.attributor.attribute(stack, api_class))
+        stack, att = hit
+        ev["caller"] = att.caller
+        if len(att.via) > 1:
+            ev["via"] = list(att.via)
+        return Event(seq=self._next_seq(), t_ms=t, source="hook", kind=kind, category=category, api=api,
+                     actor=att.actor, stack=stack, extra=ev)
+
+    def _on_detached(self, reason, crash=None) -> None:
+        with self.lock:
+            if not self._closed and reason != "application-requested":
+                detail = f"session detached: {reason}"
+                if crash is not None:
+                    detail += f" (crash: {getattr(crash, 'summary', crash)})"
+                self.stats.detached = str(reason)
+                now = self.clock()
+                self._status("error", now, detail=detail)
+                self._incomplete(now, f"target process died mid-run ({detail}); events not yet "
+                                      "flushed by the agent are lost, what was collected is kept")
+            self.detached.set()
+
+
+def load_agent(session, ctx, package: str, *, options: AgentOptions | None = None, bundle: str | None = None) -> AgentHost:
+    """For the device backend: load + configure the shipped device agent in a spawned, still suspended
+    app (the caller resumes it). ctx is a scenario RunContext (manifest, canaries, emit, clock)."""
+    from .build import load_bundle
+    opts = options
+    if opts is None:
+        raw = (getattr(ctx, "options", None) or {}).get("agent") or {}
+        opts = AgentOptions(**raw) if isinstance(raw, dict) else raw
+    host = AgentHost(session, bundle or load_bundle("device"), manifest=ctx.manifest, canaries=ctx.canaries or None,
+                     on_event=ctx.emit, clock=ctx.clock.now_ms, options=opts, package=package)
+    host.load()
+    host.configure()
+    return host
