@@ -2,22 +2,24 @@
 from __future__ import annotations
 
 import io
+import shutil
 
 from rich.console import Console
 from rich.table import Table
 
 from ..report import Report
+from ..rules.catalog import RULES
 from ..taxonomy import label
 
 COLOURS = {"pass": "green", "fail": "red", "incomplete": "yellow"}
 T = {
     "en": {"verdict": "Verdict", "sdks": "SDKs", "declared": "declared", "undeclared": "NOT declared",
            "findings": "Findings", "rule": "Rule", "sev": "Severity", "actor": "Actor", "cat": "Data",
-           "msg": "Message", "n": "#", "incomplete": "Evidence incomplete", "calls": "Sensitive call sites",
+           "msg": "Detail", "n": "#", "legend": "Rules", "incomplete": "Evidence incomplete", "calls": "Sensitive call sites",
            "skipped": "Not judged", "suppressed": "suppressed"},
     "zh": {"verdict": "结论", "sdks": "SDK 清单", "declared": "已声明", "undeclared": "未声明",
            "findings": "问题", "rule": "规则", "sev": "级别", "actor": "主体", "cat": "信息类型",
-           "msg": "说明", "n": "次数", "incomplete": "证据不完整", "calls": "敏感 API 调用点",
+           "msg": "详情", "n": "次数", "legend": "规则", "incomplete": "证据不完整", "calls": "敏感 API 调用点",
            "skipped": "未评估", "suppressed": "已豁免"},
 }
 VERDICT_ZH = {"pass": "通过", "fail": "不通过", "incomplete": "证据不完整"}
@@ -30,7 +32,7 @@ class ConsoleFormat:
     def render(self, report: Report, lang: str = "en", width: int | None = None) -> str:
         t = T[lang]
         buf = io.StringIO()
-        con = Console(file=buf, width=width or 100, force_terminal=False, color_system=None, soft_wrap=False)
+        con = Console(file=buf, width=width or max(60, shutil.get_terminal_size((100, 24)).columns), force_terminal=False, color_system=None, soft_wrap=False)
         app = report.app.get("name") or report.app.get("package") or ""
         verdict = report.verdict if lang == "en" else f"{VERDICT_ZH[report.verdict]} ({report.verdict})"
         con.print(f"[bold]{t['verdict']}: {verdict.upper() if lang == 'en' else verdict}[/bold]  {app}")
@@ -51,9 +53,13 @@ class ConsoleFormat:
                 tb.add_column(t[col], overflow="fold")
             for f in report.findings:
                 sev = f.severity + (f" ({t['suppressed']})" if f.suppressed else "")
-                msg = f.message_zh if lang == "zh" else f.message
+                msg = f.detail.get("summary_zh" if lang == "zh" else "summary") or ""
                 tb.add_row(f.rule, sev, f.actor or "-", label(f.category, lang) or "-", str(f.evidence_count), msg)
             con.print(tb)
+            con.print(f"{t['legend']}:")
+            for rid in sorted({f.rule for f in report.findings}):
+                r = RULES[rid]
+                con.print(f"  {rid} {r.zh if lang == 'zh' else r.en}")
         for reason in report.incomplete:
             con.print(f"[yellow]{t['incomplete']}:[/yellow] {reason}")
         for s in report.skipped:

@@ -67,7 +67,9 @@ class EvidenceRules:
         m = st.manifest
         if m is None or not m.consent.markers:
             return
-        steps = [x for x in st.moments if x.source == "step" and x.transition in ("granted", "withdrawn")]
+        marked = {mk.scope for mk in m.consent.markers}   # scopes the app records in a marker
+        steps = [x for x in st.moments if x.source == "step" and x.transition in ("granted", "withdrawn")
+                 and x.scope in marked]
         markers = [x for x in st.moments if x.source == "marker" and x.transition in ("granted", "withdrawn")]
         if not steps or (not markers and st.counts.get("hook", 0) == 0):
             return

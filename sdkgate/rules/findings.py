@@ -9,8 +9,13 @@ from .catalog import rule
 EVIDENCE_CAP = 20
 
 
-def _fmt(template: str, **kw) -> str:
-    return template.format(**{k: ("" if v is None else v) for k, v in kw.items()})
+def short_method(smali: str) -> str:
+    """`Lcom/a/Foo$Bar;->baz(I)V` -> `Foo$Bar.baz`: readable in messages, the full form stays in detail."""
+    if "->" not in smali:
+        return smali
+    cls, member = smali.split("->", 1)
+    simple = cls.strip("L;").rsplit("/", 1)[-1]
+    return f"{simple}.{member.split('(', 1)[0].split(':', 1)[0]}"
 
 
 class FindingSink:
@@ -29,8 +34,12 @@ class FindingSink:
             cat_en, cat_zh = label(category, "en"), label(category, "zh")
             en = f"{r.en}: {who}" + (f" / {cat_en}" if cat_en else "") + (f" ({detail_en})" if detail_en else "")
             zh = f"{r.zh}：{who}" + (f" / {cat_zh}" if cat_zh else "") + (f"（{detail_zh or detail_en}）" if (detail_zh or detail_en) else "")
+            d = dict(detail or {})
+            if detail_en:
+                d["summary"] = detail_en
+                d["summary_zh"] = detail_zh or detail_en
             f = Finding(rule=rid, severity=severity or r.severity, actor=actor, category=category,
-                        message=en, message_zh=zh, clause=r.clause, detail=dict(detail or {}))
+                        message=en, message_zh=zh, clause=r.clause, detail=d)
             self._by_key[k] = f
         f.evidence_count += 1
         if ev is not None and len(f.evidence) < self.cap:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..events import Event
 from ..report import CallSite, SdkEntry
+from .findings import short_method
 from .reads import declared_category
 from .state import RunState
 
@@ -62,7 +63,7 @@ class InventoryRules:
         target = ev.get("target") or (chain[-1] if chain else "")
         shown = (chain[-3:] + [target]) if chain and chain[-1] != target else chain[-4:] or [target]
         st.sink.add("SG205", ev, actor=ev.actor or "unknown", category=ev.category, key=target,
-                    detail_en=" -> ".join(shown), ref=target,
+                    detail_en=" → ".join(short_method(m) for m in shown), ref=target,
                     detail={"chain": chain, "target": target})
 
     # --- dynamic and network events ---------------------------------------------------------
