@@ -1,0 +1,99 @@
+"""`sdkgate simulate`: run a scenario on the simulated device and leave an evidence folder.
+
+Exit code = the verdict (0 pass, 1 fail, 3 incomplete; 2 bad input or an agent that does not
+build or load: nothing ran). When the scenario carries expectations for the app model run and
+they are not met, stderr says which ("expectation not met: ...") and a pass becomes exit 1, so
+a mismatch never exits 0; a met expectation is reported on stderr too.
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+from .common import EXIT_FAIL, EXIT_INPUT, format_option, lang_option
+
+
+def default_out_dir(scenario_name: str) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", scenario_name).strip("-") or "scenario"
+    return Path("out") / f"{safe}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+@click.command("simulate")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--app-model", "app_model", type=click.Path(dir_okay=False), default=None,
+              help="App model (YAML) to play; default: the scenario's app-model.")
+@click.option("--manifest", "-m", "manifest_path", type=click.Path(dir_okay=False), default=None,
+              help="Declared manifest; default: the scenario's manifest.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Evidence folder to create (must not exist or be empty); default out/<scenario>-<time>/.")
+@click.option("--no-proxy", is_flag=True, default=False,
+              help="Do not run the proxy (no network evidence; the model's sends are skipped).")
+@format_option()
+@lang_option
+def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, lang):
+    """Run SCENARIO on the simulated device (real agent in real Frida, real proxy) and judge it.
+
+    Writes events.jsonl, net.jsonl, flows.mitm, flows.har, run.json and report.json to the
+    evidence folder, prints the report, exits with the verdict (0 pass, 1 fail, 3 incomplete,
+    2 bad input). `sdkgate evaluate -m manifest.yaml events.jsonl net.jsonl` on the folder gives
+    the same findings.
+    """
+    from .. import formats
+    from ..dynamic.simulator import load_app_model, SimulatedDevice
+    from ..manifest import load_manifest
+    from ..scenario.backend import BackendUnavailable
+    from ..scenario.model import load_scenario
+    from ..scenario.runner import RunOptions, run_scenario
+
+    sc = load_scenario(scenario)
+    mpath = Path(manifest_path) if manifest_path else sc.manifest
+    if mpath is None:
+        raise InputError(scenario, None, "no manifest: give --manifest or 'manifest:' in the scenario")
+    manifest = load_manifest(mpath)
+    model_path = Path(app_model) if app_model else sc.app_model
+    if model_path is None:
+        raise InputError(scenario, None, "no app model: give --app-model or 'app-model:' in the scenario")
+    model = load_app_model(model_path, manifest)
+    sc.check_manifest(manifest)
+    out = Path(out_dir) if out_dir else default_out_dir(sc.name)
+    options = RunOptions(app_model=model_path, proxy_factory=(lambda *a: _NoProxy()) if no_proxy else None)
+    try:
+        result = run_scenario(sc, manifest, SimulatedDevice(model), out, options)
+    except BackendUnavailable as exc:
+        click.echo(f"sdkgate: error: cannot run the scenario: {exc} (nothing ran; see {out}/run.json)", err=True)
+        return EXIT_INPUT
+    click.echo(formats.render(result.report, fmt, lang), nl=False)
+    click.echo(f"sdkgate: evidence in {result.out_dir}", err=True)
+    code = result.exit_code
+    exp = result.expectation
+    if exp is not None:
+        if exp.met:
+            click.echo(f"sdkgate: expectation met ({_describe(exp.expectation)})", err=True)
+        else:
+            click.echo("sdkgate: expectation not met: " + "; ".join(exp.mismatches), err=True)
+            if code == 0:
+                code = EXIT_FAIL
+    return code
+
+
+def _describe(e) -> str:
+    parts = [f"verdict {e.verdict}"] if e.verdict else []
+    if e.rules:
+        parts.append("rules " + ", ".join(e.rules))
+    if e.absent_rules:
+        parts.append("absent " + ", ".join(e.absent_rules))
+    return "; ".join(parts) or "no conditions"
+
+
+class _NoProxy:
+    """--no-proxy: the runner's proxy slot left empty."""
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
