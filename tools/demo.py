@@ -27,7 +27,7 @@ STEPS = [
      ["simulate", "scenarios/demo-noncompliant.yaml", "--out", str(OUT / "noncompliant")]),
     ("Simulated device: compliant app, cold start then accept", 0,
      ["simulate", "scenarios/demo-compliant.yaml", "--out", str(OUT / "compliant")]),
-    ("HTML report of the non-compliant run", 0,
+    ("HTML report of the non-compliant run (exit code = its verdict: fail)", 1,
      ["report", str(OUT / "noncompliant"), "--html", str(OUT / "noncompliant-report.html")]),
     ("Auditor: verify the non-compliant evidence bundle (intact, verdict fail reproduced)", 0,
      ["verify", str(OUT / "noncompliant")]),

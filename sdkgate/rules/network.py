@@ -26,12 +26,12 @@ class NetworkRules:
         if not st.consented(actor):
             refused = st.refused(actor)
             st.sink.add("SG401", ev, actor=actor, category=cat, key=host,
-                        detail_en=f"to {host}" + (f" after consent was {refused}" if refused else ""),
-                        detail_zh=f"发往 {host}", ref=ref, detail=detail)
+                        detail_en=f"to {host} as {ev.get('encoding') or 'plain'}" + (f" after consent was {refused}" if refused else ""),
+                        detail_zh=f"以 {ev.get('encoding') or 'plain'} 形式发往 {host}", ref=ref, detail=detail)
         m = st.manifest
         if m and cat in m.never_transmit:
-            st.sink.add("SG402", ev, actor=actor, category=cat, key=host, detail_en=f"to {host}",
-                        detail_zh=f"发往 {host}", ref=ref, detail=detail)
+            st.sink.add("SG402", ev, actor=actor, category=cat, key=host, detail_en=f"to {host} as {ev.get('encoding') or 'plain'}",
+                        detail_zh=f"以 {ev.get('encoding') or 'plain'} 形式发往 {host}", ref=ref, detail=detail)
         if (ev.get("scheme") or "").lower() in ("http", "ws"):
             st.sink.add("SG403", ev, actor=actor, category=cat, key=host, detail_en=f"http://{host}", ref=ref, detail=detail)
         if cat:

@@ -265,6 +265,8 @@ def run_scenario(scenario: Scenario, manifest: Manifest, backend: Backend, out_d
                steps_total=len(scenario.steps), verdict=report.verdict, events=dict(log.counts),
                expectation=result_exp.to_dict() if result_exp else None)
     _write_json(out_dir / "run.json", run)
+    from ..bundle import write_bundle  # noqa: PLC0415 - the seal comes last, over every final file
+    write_bundle(out_dir)
     if interrupted:
         raise interrupted
     return RunResult(out_dir, report, run, result_exp, steps_done)
