@@ -34,6 +34,21 @@ class SensitiveApi:
         return f"{self.smali_class}->{self.member}{sep}{desc}"
 
 
+def split_descriptor(desc: str) -> tuple[list[str], str]:
+    """`(Ljava/lang/String;I[J)V` -> (['Ljava/lang/String;', 'I', '[J'], 'V')."""
+    close = desc.index(")")
+    inner, params, i = desc[1:close], [], 0
+    while i < len(inner):
+        j = i
+        while inner[j] == "[":
+            j += 1
+        if inner[j] == "L":
+            j = inner.index(";", j)
+        params.append(inner[i:j + 1])
+        i = j + 1
+    return params, desc[close + 1:]
+
+
 def _parse(raw: list[dict]) -> tuple[SensitiveApi, ...]:
     cats = categories()
     out, seen = [], set()

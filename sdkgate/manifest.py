@@ -11,7 +11,7 @@ from typing import Any
 from .catalogue import Catalogue, Sdk, default_catalogue
 from .errors import InputError
 from .taxonomy import categories
-from .yamlio import Located, load_yaml, line
+from .yamlio import load_yaml, line
 
 SCHEMA = "sdkgate.manifest/1"
 WHEN = ("on_feature", "at_start")

@@ -90,6 +90,21 @@ class Report:
         }
 
     @classmethod
+    def load(cls, path) -> "Report":
+        """Read a report.json; a missing or malformed file is bad input naming the file."""
+        import json
+        from pathlib import Path
+
+        from .errors import InputError
+        rp = Path(path)
+        if not rp.is_file():
+            raise InputError(str(rp), None, "report.json not found: not an evidence folder")
+        try:
+            return cls.from_dict(json.loads(rp.read_text("utf-8")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(str(rp), None, f"not a valid report: {exc}") from None
+
+    @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Report":
         return cls(
             verdict=d["verdict"], app=d.get("app") or {},

@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import InputError
+from ..hashing import sha256_file  # noqa: F401 - re-exported
 
 SCHEMA = "sdkgate.bundle/1"
 SCHEMA_PREFIX = "sdkgate.bundle/"
@@ -32,18 +33,8 @@ EVIDENCE_FILES = ("events.jsonl", "net.jsonl")
 # device properties that identify a person's phone: hashed, never stored in clear
 IDENTIFYING_KEYS = ("serial", "imei", "meid", "imsi", "iccid", "android_id", "mac", "phone_number",
                     "oaid", "gaid", "adb_serial", "ro.serialno", "bt_mac", "wifi_mac")
-_CHUNK = 1 << 20
 
 
-def sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while True:
-            block = fh.read(_CHUNK)
-            if not block:
-                break
-            h.update(block)
-    return h.hexdigest()
 
 
 def salted_hash(salt: str, value: str) -> str:

@@ -1,7 +1,6 @@
 """What every command shares: exit codes, the bad-input guard, output options."""
 from __future__ import annotations
 
-import sys
 
 import click
 

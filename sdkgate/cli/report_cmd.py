@@ -56,18 +56,11 @@ def command(dirs, html, fmt, output, merge, lang):
 
 
 def _single(root: Path, html, fmt, output, lang) -> int:
-    import json
 
     from ..formats import render
     from ..formats.html import render_bundle
     from ..report import Report
-    rp = root / "report.json"
-    if not rp.is_file():
-        raise InputError(str(rp), None, "report.json not found: not an evidence folder")
-    try:
-        report = Report.from_dict(json.loads(rp.read_text("utf-8")))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(str(rp), None, f"not a valid report: {exc}") from None
+    report = Report.load(root / "report.json")
     if html:
         _write(render_bundle(root, lang, report), html)
         click.echo(f"HTML report: {html}", err=True)

@@ -40,7 +40,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..apitable import SensitiveApi, by_id
+from ..apitable import SensitiveApi, by_id, split_descriptor
 from ..canaries import generate
 from ..errors import InputError
 from ..events import Event
@@ -78,18 +78,6 @@ class SimObject:
     fields: dict = field(default_factory=dict)
 
 
-def split_descriptor(desc: str) -> tuple[list[str], str]:
-    close = desc.index(")")
-    inner, params, i = desc[1:close], [], 0
-    while i < len(inner):
-        j = i
-        while inner[j] == "[":
-            j += 1
-        if inner[j] == "L":
-            j = inner.index(";", j)
-        params.append(inner[i:j + 1])
-        i = j + 1
-    return params, desc[close + 1:]
 
 
 def frida_type(t: str) -> str:

@@ -481,16 +481,9 @@ def _read_json(p: Path) -> dict:
 
 def render_bundle(out_dir: str | Path, lang: str = "en", report: Report | None = None) -> str:
     """The HTML report of an evidence folder, drawing every read and send of its raw evidence."""
-    from ..errors import InputError
     root = Path(out_dir)
     if report is None:
-        rp = root / "report.json"
-        if not rp.is_file():
-            raise InputError(str(rp), None, "report.json not found: not an evidence folder")
-        try:
-            report = Report.from_dict(json.loads(rp.read_text("utf-8")))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(str(rp), None, f"not a valid report: {exc}") from None
+        report = Report.load(root / "report.json")
     manifest = None
     if (root / "manifest.yaml").is_file():
         from ..manifest import load_manifest

@@ -16,7 +16,6 @@ events.jsonl is appended live (a crash keeps what was collected) and re-sorted b
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -35,6 +34,7 @@ from ..report import Report
 from .backend import (CONSENT_ACTIONS, PERMISSION_DECISIONS, Backend, BackendError, BackendUnavailable,
                       ProxyInfo, RunClock, RunContext, StepFailed, StepOutcome, TargetDied)
 from .model import ExpectationResult, Scenario, Step, check_expectation
+from ..hashing import sha256_file
 
 RUN_SCHEMA = "sdkgate.run/1"
 LIFECYCLE_OF = {"fresh_install": "install", "clear_data": "clear_data", "launch": "launch", "kill": "kill",
@@ -45,12 +45,6 @@ LIFECYCLE_OF = {"fresh_install": "install", "clear_data": "clear_data", "launch"
 ProxyFactory = Callable[[Path, Path, int, Path], ContextManager[Any]]
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class EventLog:

@@ -14,7 +14,7 @@ import re
 import struct
 from dataclasses import dataclass, field
 
-from ..apitable import SensitiveApi, apis
+from ..apitable import SensitiveApi, apis, split_descriptor
 from .dex import Dex, DexError
 from .opcodes import (CONST_STRING, CONST_STRING_JUMBO, INVOKE, INVOKE_STATIC, LENGTH, MOVE_RESULT, SGET,
                       invoke_registers, payload_length, written_register)
@@ -28,17 +28,7 @@ def normalise_descriptor(desc: str) -> str:
 
 def param_types(desc: str) -> list[str]:
     """`(Ljava/lang/String;I[J)V` -> ['Ljava/lang/String;', 'I', '[J']."""
-    inner = desc[1:desc.index(")")]
-    out, i = [], 0
-    while i < len(inner):
-        j = i
-        while inner[j] == "[":
-            j += 1
-        if inner[j] == "L":
-            j = inner.index(";", j)
-        out.append(inner[i:j + 1])
-        i = j + 1
-    return out
+    return split_descriptor(desc)[0]
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 `component`, `path` and `incomplete` (schema in docs/ARCHITECTURE.md). The rule engine judges them."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from .manifest_xml import (AUTOSTART_ACTIONS, STARTUP_PROVIDER, ApkManifest, Man
                            parse_manifest_xml, protection_level)
 from .paths import Bounds, PathSearch, find_paths
 from .program import Program
+from ..hashing import sha256_file as _sha256
 
 SOURCE = "static"
 
@@ -48,12 +48,6 @@ class _Emitter:
         return ev
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def scan_apk(path: str | Path, manifest: Manifest | None = None, options: ScanOptions = ScanOptions()) -> ScanResult:
