@@ -1,7 +1,7 @@
 📦
-66401 /src/index.js
+66539 /src/index.js
 ✄
-// ../../work/main/hooks/sim-bridge/index.js
+// node_modules/frida-java-bridge/index.js
 var methods = /* @__PURE__ */ new Map();
 var declared = /* @__PURE__ */ new Map();
 var staticFields = /* @__PURE__ */ new Map();
@@ -494,7 +494,7 @@ var Java = {
     use: (name) => classWrapper(name)
   }
 };
-var sim_bridge_default = Java;
+var frida_java_bridge_default = Java;
 
 // src/clock.ts
 var CLOCK_MONOTONIC = 1;
@@ -560,9 +560,9 @@ var Throwable = null;
 var JThread = null;
 var frameCache = /* @__PURE__ */ new Map();
 function initJava() {
-  Log = sim_bridge_default.use("android.util.Log");
-  Throwable = sim_bridge_default.use("java.lang.Throwable");
-  JThread = sim_bridge_default.use("java.lang.Thread");
+  Log = frida_java_bridge_default.use("android.util.Log");
+  Throwable = frida_java_bridge_default.use("java.lang.Throwable");
+  JThread = frida_java_bridge_default.use("java.lang.Thread");
 }
 function javaStack(limit) {
   const t = Throwable.$new();
@@ -752,7 +752,7 @@ function installPermissionHooks(table, report) {
       const api = e.smali[i];
       let ov;
       try {
-        ov = sim_bridge_default.use(e.cls)[e.member].overload(...overloadTypes(desc));
+        ov = frida_java_bridge_default.use(e.cls)[e.member].overload(...overloadTypes(desc));
       } catch (err) {
         report.missing.push({ id: e.id, reason: String(err) });
         continue;
@@ -789,7 +789,7 @@ function installPermissionHooks(table, report) {
     }
   }
   try {
-    const ov = sim_bridge_default.use("android.app.Activity").dispatchRequestPermissionsResult.overload("int", "android.content.Intent");
+    const ov = frida_java_bridge_default.use("android.app.Activity").dispatchRequestPermissionsResult.overload("int", "android.content.Intent");
     ov.implementation = function(code, data) {
       try {
         const names = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
@@ -833,7 +833,7 @@ function installMethodMarker(m, report) {
   const meth = name.slice(dot + 1);
   const id = `method:${name}`;
   try {
-    const overloads = sim_bridge_default.use(cls)[meth].overloads;
+    const overloads = frida_java_bridge_default.use(cls)[meth].overloads;
     if (overloads.length === 0)
       throw new Error(`no method ${meth}`);
     for (const ov of overloads) {
@@ -865,7 +865,7 @@ function installPrefsMarkers(markers, report) {
   if (markers.length === 0)
     return;
   const find = (file, key) => markers.find((m) => m.prefs_key === key && (m.prefs_file == null || file === null || m.prefs_file === file));
-  const Editor = sim_bridge_default.use("android.app.SharedPreferencesImpl$EditorImpl");
+  const Editor = frida_java_bridge_default.use("android.app.SharedPreferencesImpl$EditorImpl");
   const puts = [
     ["putBoolean", "boolean"],
     ["putString", "java.lang.String"],
@@ -934,14 +934,14 @@ function plant(member, ret, value, original2) {
     case "Ljava/lang/String;":
       return value;
     case "[B":
-      return sim_bridge_default.array("byte", macBytes(value));
+      return frida_java_bridge_default.array("byte", macBytes(value));
     case "Ljava/lang/CharSequence;":
-      return sim_bridge_default.use("java.lang.String").$new(value);
+      return frida_java_bridge_default.use("java.lang.String").$new(value);
     case "Landroid/content/ClipData;":
-      return sim_bridge_default.use("android.content.ClipData").newPlainText("sdkgate", value);
+      return frida_java_bridge_default.use("android.content.ClipData").newPlainText("sdkgate", value);
     case "Landroid/location/Location;": {
       const [lat, lon] = value.split(",").map(Number);
-      const loc = sim_bridge_default.use("android.location.Location").$new("gps");
+      const loc = frida_java_bridge_default.use("android.location.Location").$new("gps");
       loc.setLatitude(lat);
       loc.setLongitude(lon);
       loc.setAccuracy(12);
@@ -949,13 +949,13 @@ function plant(member, ret, value, original2) {
       return loc;
     }
     case "Ljava/util/List;": {
-      const ArrayList = sim_bridge_default.use("java.util.ArrayList");
+      const ArrayList = frida_java_bridge_default.use("java.util.ArrayList");
       const list = original2 === null || original2 === void 0 ? ArrayList.$new() : ArrayList.$new(original2);
       let extra;
       if (member === "getInstalledApplications") {
-        extra = sim_bridge_default.use("android.content.pm.ApplicationInfo").$new();
+        extra = frida_java_bridge_default.use("android.content.pm.ApplicationInfo").$new();
       } else {
-        extra = sim_bridge_default.use("android.content.pm.PackageInfo").$new();
+        extra = frida_java_bridge_default.use("android.content.pm.PackageInfo").$new();
       }
       extra.packageName.value = value;
       list.add(extra);
@@ -1061,7 +1061,7 @@ function installApiHooks(table, cfg, report) {
   for (const g of groups(table).values()) {
     let ov;
     try {
-      ov = sim_bridge_default.use(g.cls)[g.member].overload(...overloadTypes(g.desc));
+      ov = frida_java_bridge_default.use(g.cls)[g.member].overload(...overloadTypes(g.desc));
     } catch (err) {
       for (const e of g.entries)
         report.missing.push({ id: e.id, reason: String(err) });
@@ -1134,7 +1134,7 @@ function installApiHooks(table, cfg, report) {
     if (value === void 0)
       continue;
     try {
-      sim_bridge_default.use(e.cls)[e.member].value = value;
+      frida_java_bridge_default.use(e.cls)[e.member].value = value;
       report.limits.push(`${e.id}: canary planted in the field at load`);
     } catch (err) {
       report.missing.push({ id: e.id, reason: String(err) });
@@ -2229,13 +2229,13 @@ function configure(cfg) {
   };
   state.stackLimit = cfg.stack_limit ?? 64;
   const report = { hooked: [], missing: [], limits: [] };
-  if (!sim_bridge_default.available) {
+  if (!frida_java_bridge_default.available) {
     return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"] };
   }
   const table = API_TABLE;
   const framework = table.filter((e) => FRAMEWORK.test(e.cls));
   const appSide = table.filter((e) => !FRAMEWORK.test(e.cls));
-  sim_bridge_default.performNow(() => {
+  frida_java_bridge_default.performNow(() => {
     initJava();
     installApiHooks(framework, cfg, report);
     installPermissionHooks(framework, report);
@@ -2244,7 +2244,7 @@ function configure(cfg) {
   const pending = { hooked: [], missing: [], limits: [] };
   let inConfigure = true;
   let ran = false;
-  sim_bridge_default.perform(() => {
+  frida_java_bridge_default.perform(() => {
     installApiHooks(appSide, cfg, pending);
     installPermissionHooks(appSide, pending);
     installMarkerHooks(cfg, pending, true);

@@ -6,8 +6,8 @@ Two bundles come from the same sources (hooks/src/*.ts):
                   bridge hooks/sim-bridge (its index.d.ts is the real bridge's, so the agent is
                   type-checked against the real API either way).
 Each build copies the sources into a temporary project root, writes src/table.generated.ts there
-(the table is never kept by hand in hooks/), links node_modules/frida-java-bridge to the chosen
-bridge and node_modules/@types/frida-gum, and compiles. `python -m sdkgate.dynamic.build` rebuilds
+(the table is never kept by hand in hooks/), copies the chosen bridge into node_modules/frida-java-bridge, links
+node_modules/@types/frida-gum, and compiles. `python -m sdkgate.dynamic.build` rebuilds
 the shipped bundles in sdkgate/agent/ and records a hash of every input in sources.json, which
 tests/dynamic/test_bundle_fresh.py checks.
 """
@@ -132,7 +132,9 @@ def compile_agent(target: str, hooks: Path = HOOKS, src_dir: Path | None = None)
                                                         "type": "module"}), "utf-8")
         nm = root / "node_modules"
         (nm / "@types").mkdir(parents=True)
-        os.symlink(bridge, nm / "frida-java-bridge")
+        # copied, not linked: the bundler writes module paths into the bundle, and a link would put
+        # this checkout's absolute location there (the shipped bundle must not depend on where it was built)
+        shutil.copytree(bridge, nm / "frida-java-bridge", ignore=shutil.ignore_patterns("node_modules"))
         os.symlink(gum_types, nm / "@types" / "frida-gum")
         diags: list[str] = []
         compiler = frida.Compiler()
