@@ -5,7 +5,7 @@
    SG101 against each SDK that reads before consent, the clipboard read, a hashed identifier and a
    clipboard upload found on the wire);
 3. the compliant app model (expect: pass);
-4. the HTML report of the non-compliant run, and `verify` of its evidence bundle.
+4. `verify` of the non-compliant evidence bundle, then its HTML report.
 Exits 0 when every step ends as expected.
 """
 from __future__ import annotations
@@ -27,10 +27,10 @@ STEPS = [
      ["simulate", "scenarios/demo-noncompliant.yaml", "--out", str(OUT / "noncompliant")]),
     ("Simulated device: compliant app, cold start then accept", 0,
      ["simulate", "scenarios/demo-compliant.yaml", "--out", str(OUT / "compliant")]),
-    ("HTML report of the non-compliant run (exit code = its verdict: fail)", 1,
-     ["report", str(OUT / "noncompliant"), "--html", str(OUT / "noncompliant-report.html")]),
     ("Auditor: verify the non-compliant evidence bundle (intact, verdict fail reproduced)", 0,
      ["verify", str(OUT / "noncompliant")]),
+    ("HTML report of the non-compliant run (exit code = its verdict: fail)", 1,
+     ["report", str(OUT / "noncompliant"), "--html", str(OUT / "noncompliant-report.html")]),
 ]
 
 
