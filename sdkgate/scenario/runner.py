@@ -250,6 +250,13 @@ def run_scenario(scenario: Scenario, manifest: Manifest, backend: Backend, out_d
             log.step_event("incomplete", clock.now_ms(), reason="run interrupted by the user (Ctrl-C)")
             interrupted = exc
     # backend stopped, proxy flushed (ExitStack closed)
+    if proxy is not None:
+        # fail closed: a proxy that died, or left no net.jsonl, means the wire was not watched
+        rc = getattr(proxy, "returncode", 0)
+        if rc not in (0, None) or not (out_dir / "net.jsonl").is_file():
+            log.step_event("incomplete", clock.now_ms(),
+                           reason=f"network evidence missing: the proxy exited with code {rc}"
+                                  + ("" if (out_dir / "net.jsonl").is_file() else " and wrote no net.jsonl"))
     log.sort_by_time()
     report = judge(out_dir, manifest)
     _write_json(out_dir / "report.json", report.to_dict())

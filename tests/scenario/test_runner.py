@@ -256,3 +256,25 @@ def test_proxy_that_does_not_start_is_reported(scenario, manifest, tmp_path):
         run_scenario(scenario, manifest, be, tmp_path / "out", RunOptions(proxy_factory=lambda *a: Broken()))
     assert be.calls == []
     assert json.loads((tmp_path / "out" / "run.json").read_text())["status"] == "error"
+
+
+def test_proxy_that_dies_mid_run_makes_the_run_incomplete(scenario, manifest, tmp_path):
+    """The real proxy, killed once it listens: the wire was not watched, so never `pass`."""
+    import signal
+
+    from sdkgate.net.proxy import ProxyProcess
+
+    class DyingProxy(ProxyProcess):
+        def __enter__(self):
+            started = super().__enter__()
+            started.proc.send_signal(signal.SIGKILL)
+            started.proc.wait(10)
+            return started
+
+    def factory(out_dir, canaries_path, t0, manifest_path):
+        return DyingProxy(canaries_path, out_dir, offline=True, manifest=manifest_path, t0_ms=t0)
+
+    res = run_scenario(scenario, manifest, StandIn(), tmp_path / "out",
+                       RunOptions(proxy_factory=factory, canaries={"clipboard": "sdkgate-clip-test1"}))
+    assert res.report.verdict == "incomplete"
+    assert any("network evidence missing" in r and "-9" in r for r in res.report.incomplete)
