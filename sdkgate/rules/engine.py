@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
 
+from ..consent import RESETTING_LIFECYCLE, TRANSITIONS
 from ..events import BadLine, Event
 from ..manifest import Manifest
 from ..report import Report
@@ -35,21 +36,21 @@ class LifecycleState:
 
     def consent(self, ev: Event, st: RunState):
         scope, tr = ev.get("scope") or "policy", ev.get("transition")
-        if tr not in ("granted", "declined", "withdrawn"):
+        if tr not in TRANSITIONS:
             st.incomplete_reason(f"{ev.source} event seq {ev.seq}: consent event without a valid transition", ev)
             return
         st.set_consent(scope, tr, ev.t_ms, "step" if ev.source == "step" else "marker")
 
     def consent_marker(self, ev: Event, st: RunState):
         tr = ev.get("transition")
-        if tr in ("granted", "declined", "withdrawn"):
+        if tr in TRANSITIONS:
             st.set_consent(ev.get("scope") or "policy", tr, ev.t_ms, "marker")
 
     def lifecycle(self, ev: Event, st: RunState):
         what = ev.get("what")
         if what == "clock":
             st.clock_offset_ms += float(ev.get("advance_ms") or 0)
-        elif what in ("install", "clear_data"):
+        elif what in RESETTING_LIFECYCLE:
             st.reset_app_data()
         if what in ("launch", "relaunch", "kill", "install", "clear_data"):
             st.features_open.clear()

@@ -4,12 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..catalogue import FIRST_PARTY, UNKNOWN
+from ..consent import DECLINED, GRANTED, WITHDRAWN, ConsentState
 from ..events import Event
 from ..manifest import Manifest
 from .findings import FindingSink
 
-NOT_ASKED = "not_asked"
-GRANTED, DECLINED, WITHDRAWN = "granted", "declined", "withdrawn"
 
 
 @dataclass
@@ -24,7 +23,7 @@ class ConsentMoment:
 class RunState:
     manifest: Manifest | None
     sink: FindingSink = field(default_factory=FindingSink)
-    consent: dict[str, str] = field(default_factory=dict)
+    consent: ConsentState = field(default_factory=ConsentState)
     moments: list[ConsentMoment] = field(default_factory=list)
     clock_offset_ms: float = 0.0          # sum of advance_clock steps: device clock = t_ms + offset
     features_open: set[str] = field(default_factory=set)
@@ -36,7 +35,7 @@ class RunState:
 
     # --- consent -------------------------------------------------------------------------
     def scope_state(self, scope: str) -> str:
-        return self.consent.get(scope, NOT_ASKED)
+        return self.consent.get(scope)
 
     def actor_scope(self, actor: str | None) -> str:
         return self.manifest.scope_for(actor) if self.manifest else "policy"
@@ -56,14 +55,10 @@ class RunState:
 
     def set_consent(self, scope: str, transition: str, t_ms: float, source: str):
         self.moments.append(ConsentMoment(t_ms, scope, transition, source))
-        self.consent[scope] = transition
-        if scope == "policy" and transition in (DECLINED, WITHDRAWN):
-            # refusing the policy refuses every narrower scope too
-            for other in list(self.consent):
-                self.consent[other] = transition
+        self.consent.set(scope, transition)
 
     def reset_app_data(self):
-        self.consent.clear()
+        self.consent.reset()
         self.features_open.clear()
 
     def device_clock(self, ev: Event) -> float:

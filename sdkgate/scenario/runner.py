@@ -27,14 +27,15 @@ from typing import Any, Callable, ContextManager
 
 from .. import __version__
 from ..canaries import generate
+from ..consent import ConsentState
 from ..errors import InputError
 from ..events import Event, merge_streams, read_events
+from ..hashing import sha256_file
 from ..manifest import Manifest
 from ..report import Report
 from .backend import (CONSENT_ACTIONS, PERMISSION_DECISIONS, Backend, BackendError, BackendUnavailable,
                       ProxyInfo, RunClock, RunContext, StepFailed, StepOutcome, TargetDied)
 from .model import ExpectationResult, Scenario, Step, check_expectation
-from ..hashing import sha256_file
 
 RUN_SCHEMA = "sdkgate.run/1"
 LIFECYCLE_OF = {"fresh_install": "install", "clear_data": "clear_data", "launch": "launch", "kill": "kill",
@@ -96,6 +97,7 @@ class EventLog:
                     bad.append(raw if raw.endswith(b"\n") else raw + b"\n")
         good.sort(key=lambda x: x[0])
         seqs: dict[str, int] = {}
+        consent = ConsentState()   # the consent state at each moment, recorded on reads and requests
         tmp = self.path.with_suffix(".jsonl.tmp")
         with tmp.open("wb") as out:
             for _, d in good:
@@ -105,6 +107,9 @@ class EventLog:
                 if src == "hook" and "agent_seq" not in d:
                     d["agent_seq"] = d.get("seq")
                 d["seq"] = n
+                consent.observe(d.get("kind"), d)
+                if d.get("kind") in ("read", "permission_request") and "consent" not in d:
+                    d["consent"] = consent.snapshot()
                 out.write(json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
             for raw in bad:
                 out.write(raw)

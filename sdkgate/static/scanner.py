@@ -8,6 +8,7 @@ from pathlib import Path
 from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, default_catalogue, java_name
 from ..errors import InputError
 from ..events import Event
+from ..hashing import sha256_file as _sha256
 from ..manifest import Manifest
 from .callsites import SiteScan, TargetIndex, find_sites
 from .container import Archive, Budget, EntryError, Limits, load_dex_blobs
@@ -17,7 +18,6 @@ from .manifest_xml import (AUTOSTART_ACTIONS, STARTUP_PROVIDER, ApkManifest, Man
                            parse_manifest_xml, protection_level)
 from .paths import Bounds, PathSearch, find_paths
 from .program import Program
-from ..hashing import sha256_file as _sha256
 
 SOURCE = "static"
 

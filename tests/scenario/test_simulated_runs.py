@@ -137,6 +137,18 @@ def test_hook_stacks_name_the_sdk_and_the_app_entry(runs):
     assert bugly.get("thread") == "Bugly-ThreadMonitor"
 
 
+def test_recorded_reads_carry_the_consent_state_of_their_moment(runs):
+    res = runs("demo-noncompliant.yaml", "recruit-noncompliant.yaml")
+    evs = _events(res.out_dir)
+    granted_at = next(e.t_ms for e in evs if e.kind == "consent" and e.get("transition") == "granted")
+    reads = [e for e in evs if e.kind == "read"]
+    assert reads and all(e.consent is not None for e in reads)
+    before = [e for e in reads if e.t_ms < granted_at]
+    after = [e for e in reads if e.t_ms > granted_at + 50]
+    assert before and all(e.consent == {"policy": "not_asked"} for e in before)
+    assert after and all(e.consent.get("policy") == "granted" for e in after)
+
+
 def test_browse_mode_of_the_compliant_app_collects_nothing(runs):
     res = runs("cold-start-decline-browse.yaml", "recruit-compliant.yaml")
     evs = _events(res.out_dir)
