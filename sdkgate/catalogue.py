@@ -62,6 +62,10 @@ class Catalogue:
             for d in sdk.domains:
                 self._by_domain.setdefault(d.lower().lstrip("."), sdk.id)
 
+    def prefixes(self) -> dict[str, str]:
+        """Every claimed package prefix -> SDK id."""
+        return self._by_prefix
+
     # --- code attribution -------------------------------------------------------------
     def match_prefix(self, class_name: str) -> tuple[str, str] | None:
         """(sdk id, matched prefix) by longest package prefix, or None."""

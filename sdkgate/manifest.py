@@ -118,6 +118,27 @@ def _str_list(v, name, place, fld) -> tuple[str, ...]:
     return tuple(v)
 
 
+FIELDS = {
+    "app": {"package", "name", "policy_version", "policy_url", "packages", "domains"},
+    "consent": {"scopes", "accept", "decline", "withdraw", "browse_mode", "markers", "tolerance_ms", "check"},
+    "marker": {"scope", "method", "shared_prefs"},
+    "sdk": {"id", "name", "vendor", "purpose", "categories", "permissions", "domains", "packages",
+            "consent_scope", "feature"},
+    "permission": {"permission", "purpose", "feature", "when", "scope"},
+    "constraints": {"never_transmit", "allowed_regions"},
+    "limits": {"max_reads_per_second", "max_immutable_reads"},
+}
+
+
+def _known(d, what: str, name: str) -> None:
+    """Unknown fields are typos more often than extensions: name them."""
+    if isinstance(d, dict):
+        for k in d:
+            if k not in FIELDS[what]:
+                raise InputError(name, line(d, k), f"unknown field {k!r} in {what} "
+                                 f"(known: {', '.join(sorted(FIELDS[what]))})")
+
+
 def _need(d: dict, key: str, name: str, typ=str):
     if not isinstance(d, dict):
         raise InputError(name, line(d), "expected a mapping")
@@ -152,6 +173,7 @@ def parse_manifest(data: Any, name: str) -> Manifest:
                 raise InputError(name, where, f"field {fld!r}: unknown category id {c!r}")
 
     app = _need(data, "app", name, dict)
+    _known(app, "app", name)
     package = _need(app, "package", name)
     app_packages = _str_list(app.get("packages"), name, line(app, "packages"), "packages") or (package,)
     app_domains = _str_list(app.get("domains"), name, line(app, "domains"), "domains")
@@ -159,6 +181,7 @@ def parse_manifest(data: Any, name: str) -> Manifest:
     features = _str_list(data.get("features"), name, line(data, "features"), "features")
 
     c = _need(data, "consent", name, dict)
+    _known(c, "consent", name)
     scopes = _str_list(c.get("scopes"), name, line(c, "scopes"), "scopes") or ("policy",)
     if "policy" not in scopes:
         raise InputError(name, line(c, "scopes"), "consent scopes must include 'policy'")
@@ -166,6 +189,7 @@ def parse_manifest(data: Any, name: str) -> Manifest:
     for i, m in enumerate(c.get("markers") or []):
         if not isinstance(m, dict):
             raise InputError(name, line(c, "markers"), f"markers[{i}] must be a mapping")
+        _known(m, "marker", name)
         scope = m.get("scope", "policy")
         if scope not in scopes:
             raise InputError(name, line(m, "scope"), f"marker scope {scope!r} is not a declared consent scope")
@@ -193,6 +217,7 @@ def parse_manifest(data: Any, name: str) -> Manifest:
     prefix_owner: dict[str, str] = {}
     for row in data.get("sdks") or []:
         sid = _need(row, "id", name)
+        _known(row, "sdk", name)
         where = line(row, "id")
         if sid in sdks:
             raise InputError(name, where, f"duplicate SDK id {sid!r}")
@@ -208,7 +233,17 @@ def parse_manifest(data: Any, name: str) -> Manifest:
                     raise InputError(name, line(row, "packages"),
                                      f"package prefix {p!r} overlaps {q!r} of SDK {owner!r}")
             prefix_owner[p] = sid
-        known = default_catalogue().sdks.get(sid)
+        cat = default_catalogue()
+        for p in pk:
+            hit = cat.match_prefix(p + ".X")
+            if hit and hit[0] != sid and (hit[1] == p or hit[1].startswith(p + ".") or p.startswith(hit[1] + ".")):
+                raise InputError(name, line(row, "packages"),
+                                 f"package prefix {p!r} overlaps {hit[1]!r} of catalogue SDK {hit[0]!r}")
+            claimed = [q for q, owner in cat.prefixes().items() if owner != sid and q.startswith(p + ".")]
+            if claimed:
+                raise InputError(name, line(row, "packages"),
+                                 f"package prefix {p!r} covers {claimed[0]!r} of catalogue SDK {cat.prefixes()[claimed[0]]!r}")
+        known = cat.sdks.get(sid)
         if not known and not pk:
             raise InputError(name, where, f"SDK {sid!r} is not in the catalogue: give its 'packages'")
         feature = row.get("feature")
@@ -225,6 +260,7 @@ def parse_manifest(data: Any, name: str) -> Manifest:
     perms: dict[str, PermissionRow] = {}
     for row in data.get("permissions") or []:
         p = _need(row, "permission", name)
+        _known(row, "permission", name)
         if p in perms:
             raise InputError(name, line(row, "permission"), f"permission {p!r} is named twice")
         when = row.get("when", "on_feature")
@@ -239,9 +275,11 @@ def parse_manifest(data: Any, name: str) -> Manifest:
         perms[p] = PermissionRow(p, str(row.get("purpose") or ""), feature, when, scope)
 
     cons = data.get("constraints") or {}
+    _known(cons, "constraints", name)
     never = _str_list(cons.get("never_transmit"), name, line(cons, "never_transmit"), "never_transmit")
     check_cats(never, line(cons, "never_transmit"), "never_transmit")
     limits = data.get("limits") or {}
+    _known(limits, "limits", name)
     return Manifest(
         path=name, package=package, name=str(app.get("name") or package),
         policy_version=str(app.get("policy_version") or ""), app_packages=app_packages,

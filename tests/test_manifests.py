@@ -150,6 +150,12 @@ BROKEN = [
      "unknown field 'telemetry'"),
     ("unknown_never_transmit", "never_transmit: [clipboard]", "never_transmit: [clipbord]",
      "never_transmit: [clipbord]", "clipbord"),
+    ("prefix_of_another_catalogue_sdk", "packages: [com.acme.sdk]", "packages: [com.acme.sdk, com.igexin.sdk]",
+     "packages: [com.acme.sdk, com.igexin.sdk]", "catalogue SDK 'getui'"),
+    ("unknown_sdk_field", "    purpose: analytics\n", "    purpose: analytics\n    purpse: typo\n", "purpse: typo",
+     "unknown field 'purpse'"),
+    ("unknown_permission_field", "purpose: net, when: at_start", "purpose: net, wehn: at_start",
+     "wehn: at_start", "unknown field 'wehn'"),
 ]
 
 

@@ -96,7 +96,7 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
         if hasattr(g, "finish"):
             g.finish(st)
     findings = st.sink.findings()
-    apply_suppressions(findings, options.suppressions, options.today or date.today())
+    st.skipped.extend(apply_suppressions(findings, options.suppressions, options.today or date.today()))
     if st.incomplete:
         verdict = "incomplete"
     elif any(f.severity == "violation" and not f.suppressed for f in findings):

@@ -46,6 +46,9 @@ class FindingSink:
             f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref))
         return f
 
+    def discard(self, rid: str, actor: str | None, category: str | None, key: str = "") -> None:
+        self._by_key.pop((rid, actor, category, key), None)
+
     def findings(self) -> list[Finding]:
         order = {"violation": 0, "warning": 1, "info": 2}
         return sorted(self._by_key.values(), key=lambda f: (order.get(f.severity, 3), f.rule, f.actor or "", f.category or ""))

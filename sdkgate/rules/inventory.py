@@ -1,6 +1,7 @@
 """SG201-SG205: which SDKs are there, what their code can reach, what runs at process start."""
 from __future__ import annotations
 
+from ..catalogue import default_catalogue
 from ..events import Event
 from ..report import CallSite, SdkEntry
 from .findings import short_method
@@ -8,6 +9,7 @@ from .reads import declared_category
 from .state import RunState
 
 CALL_SITE_CAP = 100_000
+STACK_LOOKS = 8          # stacks per SDK read for its package prefixes (bounded work per event)
 
 
 class InventoryRules:
@@ -16,11 +18,15 @@ class InventoryRules:
         self.call_sites: list[CallSite] = []
         self.scanned = False
         self.app: dict = {}
-        self._undeclared_seen: set[str] = set()
+        self._stack_looks: dict[str, int] = {}
 
     # --- static events --------------------------------------------------------------------
     def scan(self, ev: Event, st: RunState):
         self.scanned = True
+        pkg, m = ev.get("package"), st.manifest
+        if m and pkg and pkg != m.package:
+            st.incomplete_reason(f"the APK is {pkg} but the manifest declares {m.package}: "
+                                 "its declarations cannot judge this app", ev)
         for k in ("package", "version_name", "sha256"):
             if ev.get(k):
                 self.app[k] = ev.get(k)
@@ -79,8 +85,21 @@ class InventoryRules:
     def _seen(self, ev, st, where):
         actor = ev.actor or "unknown"
         if st.is_sdk(actor):
-            self._entry(actor, st)
+            entry = self._entry(actor, st)
             self._undeclared(ev, st, actor, where)
+            if ev.stack and self._stack_looks.get(actor, 0) < STACK_LOOKS:
+                self._stack_looks[actor] = self._stack_looks.get(actor, 0) + 1
+                self._packages_from_stack(ev.stack, actor, entry, st)
+
+    @staticmethod
+    def _packages_from_stack(stack: list[str], actor: str, entry: SdkEntry, st: RunState):
+        """The package prefixes that attributed a run-time stack to this SDK (as static reports them)."""
+        cat = st.manifest.catalogue() if st.manifest else default_catalogue()
+        for frame in stack:
+            cls = frame.split("(", 1)[0].rsplit(".", 1)[0]
+            hit = cat.match_prefix(cls)
+            if hit and hit[0] == actor and hit[1] not in entry.packages:
+                entry.packages.append(hit[1])
 
     # --- helpers --------------------------------------------------------------------------
     def _entry(self, actor: str, st: RunState) -> SdkEntry:
@@ -90,7 +109,6 @@ class InventoryRules:
             cat = m.catalogue() if m else None
             sdk = cat.sdks.get(actor) if cat else None
             if sdk is None:
-                from ..catalogue import default_catalogue
                 sdk = default_catalogue().sdks.get(actor)
             e = SdkEntry(id=actor, name=sdk.name if sdk else actor,
                          declared=bool(m and actor in m.sdks),

@@ -15,6 +15,7 @@ def host_in(host: str, domains) -> bool:
 class NetworkRules:
     def __init__(self):
         self.pinned_hosts: set[str] = set()
+        self.sent_to: set[tuple[str, str]] = set()
 
     def send(self, ev: Event, st: RunState):
         actor = ev.actor or UNKNOWN
@@ -49,6 +50,11 @@ class NetworkRules:
             st.incomplete_reason(f"TLS interception failed for {host} ({ev.get('reason') or 'certificate pinning?'}): "
                                  "nothing can be said of what was sent there", ev)
 
+    def finish(self, st: RunState):
+        """A host that received personal data has its SG404 violation; drop its no-data warning."""
+        for actor, host in self.sent_to:
+            st.sink.discard("SG404", actor, None, f"{host}/warning")
+
     def _destination(self, ev: Event, st: RunState, actor: str, host: str, personal: bool, ref: str):
         m = st.manifest
         if m is None or not host:
@@ -56,6 +62,8 @@ class NetworkRules:
         if actor == FIRST_PARTY or host_in(host, m.app_domains):
             return
         severity = "violation" if personal else "warning"
+        if personal:
+            self.sent_to.add((actor, host))
         if actor == UNKNOWN:
             st.sink.add("SG404", ev, actor=UNKNOWN, category=None, key=f"{host}/{severity}", severity=severity,
                         detail_en=f"unknown third party {host}", detail_zh=f"未知第三方 {host}", ref=ref,

@@ -14,6 +14,10 @@ class PermissionRules:
 
     def permission_declared(self, ev: Event, st: RunState):
         perm = ev.get("permission") or ""
+        if len(self.log) < 1000:
+            self.log.append({"t_ms": ev.t_ms, "kind": "declared", "permissions": [perm], "source": ev.source,
+                             "seq": ev.seq, "protection_level": ev.get("protection_level"),
+                             "in_table": bool(st.manifest and perm in st.manifest.permissions)})
         m = st.manifest
         if m and perm and perm not in m.permissions:
             st.sink.add("SG301", ev, actor=None, category=None, key=perm, detail_en=perm, ref=perm,

@@ -44,13 +44,19 @@ def load_suppressions(path: str | Path) -> list[Suppression]:
     return out
 
 
-def apply_suppressions(findings: list[Finding], sups: list[Suppression], today: date) -> None:
+def apply_suppressions(findings: list[Finding], sups: list[Suppression], today: date) -> list[str]:
+    """Mark suppressed findings; return notes on expired suppressions that would have applied."""
+    notes: list[str] = []
     for f in findings:
         if f.rule == "SG900":
             continue          # incomplete evidence is never suppressible
         for s in sups:
             if s.rule == f.rule and (s.actor in (None, "*") or s.actor == f.actor):
                 if s.expires and s.expires < today:
+                    note = f"suppression of {s.rule} for {s.actor or 'any actor'} expired on {s.expires.isoformat()}"
+                    if note not in notes:
+                        notes.append(note)
                     continue
                 f.suppressed, f.suppression_reason = True, s.reason
                 break
+    return notes

@@ -35,3 +35,31 @@ def test_without_manifest_only_inventory_is_reported(log):
     assert r.verdict == "pass" and not rule_ids(r)
     assert [s.id for s in r.sdks] == ["getui"]
     assert any("no manifest" in s for s in r.skipped)
+
+
+def test_run_time_reads_give_the_sdk_its_matched_packages(log, demo_manifest):
+    log.agent()
+    log.add("hook", "read", 10, actor="amap_location", category="location", api_id="location.getLastKnownLocation",
+            stack=["android.location.LocationManager.getLastKnownLocation(Native Method)",
+                   "com.loc.ff.a(SourceFile:12)", "com.amap.api.location.AMapLocationClient.startLocation(SourceFile:40)",
+                   "com.example.recruit.App.onCreate(App.java:22)"])
+    r = evaluate(log.events, demo_manifest)
+    entry = next(s for s in r.sdks if s.id == "amap_location")
+    assert set(entry.packages) == {"com.loc", "com.amap.api.location"}
+
+
+def test_apk_of_another_app_is_incomplete(log, demo_manifest):
+    log.add("static", "scan", 0, package="com.zhaopin.social")
+    r = evaluate(log.events, demo_manifest)
+    assert r.verdict == "incomplete"
+    assert any("com.zhaopin.social" in x and "com.example.recruit" in x for x in r.incomplete)
+
+
+def test_declared_permissions_are_listed_with_protection_level(log, demo_manifest):
+    log.add("static", "permission_declared", 0, permission="android.permission.CAMERA", protection_level="dangerous")
+    log.add("static", "permission_declared", 0, permission="android.permission.READ_CONTACTS", protection_level="dangerous")
+    r = evaluate(log.events, demo_manifest)
+    declared = {p["permissions"][0]: p for p in r.permissions if p["kind"] == "declared"}
+    assert declared["android.permission.CAMERA"]["in_table"] is True
+    assert declared["android.permission.READ_CONTACTS"]["in_table"] is False
+    assert declared["android.permission.CAMERA"]["protection_level"] == "dangerous"

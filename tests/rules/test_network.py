@@ -45,3 +45,12 @@ def test_pinning_makes_run_incomplete(log, demo_manifest):
     assert r.verdict == "incomplete" and r.exit_code == 3
     assert any("android.bugly.qq.com" in reason for reason in r.incomplete)
     assert any(f.rule == "SG900" for f in r.findings)
+
+
+def test_one_sg404_per_host_when_it_received_personal_data(log, demo_manifest):
+    log.consented(0)
+    log.send(10, "unknown", "device_id.imei", "collect.tracker.example")
+    log.add("net", "flow", 11, actor="unknown", host="collect.tracker.example", scheme="https", method="POST", path="/")
+    r = evaluate(log.events, demo_manifest)
+    sg404 = [f for f in r.findings if f.rule == "SG404"]
+    assert [(f.actor, f.severity) for f in sg404] == [("unknown", "violation")]

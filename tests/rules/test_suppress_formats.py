@@ -71,3 +71,10 @@ def test_console_narrow_and_chinese(log, demo_manifest):
     text = formats.get("console").render(r, "zh", width=60)
     assert "不通过" in text and "SG101" in text and "IMEI" in text
     assert max(len(x) for x in text.splitlines()) <= 60
+
+
+def test_expired_suppression_is_said_in_the_report(tmp_path, log, demo_manifest):
+    f = tmp_path / "sup.yaml"
+    f.write_text("- {rule: SG101, actor: jpush, reason: old, expires: 2000-01-01}\n")
+    r = evaluate(_violating(log), demo_manifest, EvalOptions(suppressions=load_suppressions(f), today=date(2026, 1, 1)))
+    assert any("SG101" in s and "jpush" in s and "expired on 2000-01-01" in s for s in r.skipped)
