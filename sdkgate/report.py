@@ -100,8 +100,12 @@ class Report:
         if not rp.is_file():
             raise InputError(str(rp), None, "report.json not found: not an evidence folder")
         try:
-            return cls.from_dict(json.loads(rp.read_text("utf-8")))
-        except (ValueError, KeyError, TypeError) as exc:
+            data = json.loads(rp.read_text("utf-8"))
+            if data.get("schema", SCHEMA) != SCHEMA:
+                raise InputError(str(rp), "schema", f"report schema {data.get('schema')!r} is not {SCHEMA}: "
+                                 "written by another sdkgate version")
+            return cls.from_dict(data)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InputError(str(rp), None, f"not a valid report: {exc}") from None
 
     @classmethod

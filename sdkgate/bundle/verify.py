@@ -34,6 +34,9 @@ VERDICT_EXIT = {"pass": 0, "fail": 1, "incomplete": 3}
 MAX_ZIP_BYTES = 4 << 30
 
 
+EVIDENCE_MARKERS = ("run.json", "report.json", "events.jsonl", "net.jsonl")
+
+
 @dataclass
 class VerifyResult:
     bundle: str
@@ -233,8 +236,9 @@ def verify_bundle(path: str | Path, manifest: str | Path | None = None, key: str
         try:
             meta = load_bundle_meta(root)
         except FileNotFoundError:
-            if not any(root.iterdir()):
-                raise InputError(str(path), None, "empty folder: not an evidence bundle") from None
+            if not any((root / f).is_file() for f in EVIDENCE_MARKERS):
+                raise InputError(str(path), None, "not an evidence bundle (no bundle.json, run.json, "
+                                 "report.json or events.jsonl)") from None
             res.problems.append(f"{BUNDLE_FILE} missing: nothing to check the files against")
             return res
         except ValueError as exc:

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from .common import lang_option
+from .common import EXIT_TAMPERED, lang_option
 
 HELP = """Render the report of an evidence folder, or one table over many (--merge).
 
@@ -55,12 +55,31 @@ def command(dirs, html, fmt, output, merge, lang):
     return _single(root, html, fmt, output, lang)
 
 
-def _single(root: Path, html, fmt, output, lang) -> int:
+def _sealed_and_intact(root: Path) -> bool:
+    """A sealed folder must still match its bundle.json before anything is rendered from it."""
+    from ..bundle.verify import BUNDLE_FILE, VerifyResult, check_files, load_bundle_meta
+    if not (root / BUNDLE_FILE).is_file():
+        click.echo(f"sdkgate: note: {root} is not sealed (no {BUNDLE_FILE}): integrity not checked", err=True)
+        return True
+    res = VerifyResult(bundle=str(root))
+    try:
+        check_files(root, load_bundle_meta(root)["files"], res)
+    except ValueError as exc:
+        res.problems.append(str(exc))
+    for line in res.lines() if not res.intact else []:
+        click.echo(f"sdkgate: {line}", err=True)
+    return res.intact
 
+
+def _single(root: Path, html, fmt, output, lang) -> int:
     from ..formats import render
     from ..formats.html import render_bundle
     from ..report import Report
     report = Report.load(root / "report.json")
+    if not _sealed_and_intact(root):
+        click.echo("sdkgate: error: the evidence was altered after it was sealed; no report written "
+                   f"(`sdkgate verify {root}` says what changed)", err=True)
+        return EXIT_TAMPERED
     if html:
         _write(render_bundle(root, lang, report), html)
         click.echo(f"HTML report: {html}", err=True)

@@ -78,6 +78,7 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
 
     if not Path(apk).is_file():
         raise InputError(apk, None, "APK not found")
+    _check_apk(apk)
     if sign_key:
         from ..bundle.sign import load_private_key
         load_private_key(sign_key)                  # a bad key is bad input before anything runs
@@ -124,6 +125,17 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
         click.echo(text, nl=False)
     click.echo(f"sdkgate: evidence in {out}" + (f" (and {out}.zip)" if make_zip else ""), err=True)
     return code if code else report.exit_code
+
+
+def _check_apk(apk: str) -> None:
+    """A file that is not an APK is bad input before any device is touched (the scanner's bounded reader)."""
+    from ..static.container import Archive, Budget, Limits
+    arc = Archive.open(apk, apk, Budget(Limits()))
+    try:
+        if "AndroidManifest.xml" not in arc.names:
+            raise InputError(apk, None, "no AndroidManifest.xml: not an APK")
+    finally:
+        arc.zf.close()
 
 
 def seal(out: Path, apk: str | None, sign_key: str | None, make_zip: bool) -> int:

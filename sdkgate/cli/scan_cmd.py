@@ -107,7 +107,7 @@ def _names(apks: list[Path], ext: str) -> list[str]:
 
 @click.command("scan")
 @click.argument("apks", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--manifest", "manifest_path", type=click.Path(path_type=Path),
+@click.option("--manifest", "-m", "manifest_path", type=click.Path(path_type=Path),
               help="The app's declarations (manifests/*.yaml). Without it: inventory and call sites only.")
 @format_option(choices=("console", "json", "junit", "sarif"))
 @click.option("-o", "--output", type=click.Path(path_type=Path),

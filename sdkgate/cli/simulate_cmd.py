@@ -31,7 +31,7 @@ def default_out_dir(scenario_name: str) -> Path:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Evidence folder to create (must not exist or be empty); default out/<scenario>-<time>/.")
 @click.option("--no-proxy", is_flag=True, default=False,
-              help="Do not run the proxy (no network evidence; the model's sends are skipped).")
+              help="Do not run the proxy (no network evidence: the model's sends are skipped and the verdict is at best incomplete).")
 @format_option()
 @lang_option
 def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, lang):

@@ -255,7 +255,10 @@ def run_scenario(scenario: Scenario, manifest: Manifest, backend: Backend, out_d
             log.step_event("incomplete", clock.now_ms(), reason="run interrupted by the user (Ctrl-C)")
             interrupted = exc
     # backend stopped, proxy flushed (ExitStack closed)
-    if proxy is not None:
+    if proxy is None:
+        log.step_event("incomplete", clock.now_ms(),
+                       reason="network not observed (run without the proxy): SG401-SG405 could not be judged")
+    else:
         # fail closed: a proxy that died, or left no net.jsonl, means the wire was not watched
         rc = getattr(proxy, "returncode", 0)
         if rc not in (0, None) or not (out_dir / "net.jsonl").is_file():

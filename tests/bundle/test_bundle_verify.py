@@ -210,3 +210,22 @@ def test_bundle_records_apk_hash(tmp_path):
     meta = json.loads((d / "bundle.json").read_text("utf-8"))
     assert meta["apk"]["sha256"] == hashlib.sha256(apk.read_bytes()).hexdigest()
     assert meta["apk"]["file"] == "app.apk"
+
+
+def test_report_refuses_a_tampered_bundle(bundle, capsys, tmp_path):
+    html = tmp_path / "r.html"
+    assert run_guarded(cli, ["report", str(bundle), "--html", str(html)]) == 1     # intact: exit = verdict
+    assert html.is_file()
+    capsys.readouterr()
+    (bundle / "net.jsonl").write_text((bundle / "net.jsonl").read_text() + "\n")
+    html2 = tmp_path / "r2.html"
+    code = run_guarded(cli, ["report", str(bundle), "--html", str(html2)])
+    err = capsys.readouterr().err
+    assert code == 4 and "altered: net.jsonl" in err and not html2.exists()
+
+
+def test_folder_without_evidence_is_not_a_bundle(tmp_path, capsys):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "app.apk").write_bytes(b"PK")
+    code, out = verify(capsys, tmp_path / "x")
+    assert code == 2 and "not an evidence bundle" in out

@@ -61,3 +61,12 @@ def test_help_on_every_command():
     for c in cmds:
         h = run(c, "--help")
         assert h.returncode == 0 and "Usage" in h.stdout, (c, h.stderr)
+
+
+def test_run_rejects_a_file_that_is_not_an_apk_before_touching_a_device(tmp_path):
+    bad = tmp_path / "app.apk"
+    bad.write_bytes(b"garbage, not a zip")
+    r = run("run", "--apk", bad, "--manifest", ROOT / "manifests/demo-recruit.yaml",
+            "--scenario", ROOT / "scenarios/demo-noncompliant.yaml", "--out", tmp_path / "out")
+    assert r.returncode == 2 and "app.apk" in r.stderr and "not a zip" in r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "out").exists()

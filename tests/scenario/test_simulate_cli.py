@@ -50,7 +50,7 @@ def test_expectation_mismatch_never_exits_zero(tmp_path, capsys):
     sc.write_text(f"name: wrong\nmanifest: {MANIFEST}\napp-model: {MODELS / 'recruit-compliant.yaml'}\n"
                   "steps:\n  - fresh_install\n  - launch\n  - consent: decline\n"
                   "expect: {verdict: fail, rules: [SG101]}\n")
-    code = sdkgate("simulate", sc, "--out", tmp_path / "ev", "--no-proxy")
+    code = sdkgate("simulate", sc, "--out", tmp_path / "ev")
     err = capsys.readouterr().err
     assert code == 1
     assert "expectation not met" in err and "verdict 'pass', expected 'fail'" in err and "SG101 did not fire" in err
@@ -62,7 +62,10 @@ def test_default_out_dir(tmp_path, capsys, monkeypatch):
     sc.write_text(f"name: tiny run\nmanifest: {MANIFEST}\napp-model: {MODELS / 'recruit-compliant.yaml'}\n"
                   "steps:\n  - fresh_install\n  - launch\n")
     code = sdkgate("simulate", sc, "--no-proxy", "--format", "json")
-    assert code == 0, capsys.readouterr()
+    report = json.loads(capsys.readouterr().out)
+    # without the proxy the wire was not watched: never `pass`
+    assert code == 3 and report["verdict"] == "incomplete"
+    assert any("network not observed" in r for r in report["incomplete"])
     made = list((tmp_path / "out").iterdir())
     assert len(made) == 1 and made[0].name.startswith("tiny-run-") and (made[0] / "report.json").exists()
 
