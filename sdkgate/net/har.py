@@ -6,7 +6,9 @@ counted in the log's comment and stay in the flow file.
 """
 from __future__ import annotations
 
+import base64
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 from mitmproxy import http, io, version
@@ -20,6 +22,37 @@ def iter_flows(flow_file: str | Path):
             yield from reader.stream()
         except Exception:            # a flow file cut short by a crash: keep what was written
             return
+
+
+def _headers(h) -> list[dict]:
+    return [{"name": k, "value": v} for k, v in h.items(multi=True)]
+
+
+def raw_entry(f: http.HTTPFlow) -> dict:
+    """A HAR entry from the bytes as sent, for flows mitmproxy's converter cannot decode."""
+    req, resp = f.request, f.response
+    body = req.raw_content or b""
+    started = datetime.fromtimestamp(req.timestamp_start, tz=timezone.utc).isoformat()
+    entry = {
+        "startedDateTime": started, "time": 0,
+        "request": {"method": req.method, "url": req.pretty_url, "httpVersion": req.http_version,
+                    "cookies": [], "headers": _headers(req.headers),
+                    "queryString": [{"name": k, "value": v} for k, v in req.query.items(multi=True)],
+                    "headersSize": -1, "bodySize": len(body),
+                    "postData": {"mimeType": req.headers.get("content-type", ""),
+                                 "text": base64.b64encode(body).decode("ascii"),
+                                 "comment": "raw body bytes in base64: its content-encoding could not be decoded"}},
+        "response": {"status": resp.status_code if resp else 0, "statusText": resp.reason if resp else "",
+                     "httpVersion": resp.http_version if resp else "", "cookies": [],
+                     "headers": _headers(resp.headers) if resp else [],
+                     "content": {"size": len(resp.raw_content or b"") if resp else 0, "mimeType": "",
+                                 "text": base64.b64encode(resp.raw_content or b"").decode("ascii") if resp else "",
+                                 "encoding": "base64"},
+                     "redirectURL": "", "headersSize": -1, "bodySize": -1},
+        "cache": {}, "timings": {"send": 0, "wait": 0, "receive": 0},
+        "comment": "written by sdkgate from raw bytes",
+    }
+    return entry
 
 
 def write_har(flow_file: str | Path, har_path: str | Path) -> int:
@@ -38,9 +71,12 @@ def write_har(flow_file: str | Path, har_path: str | Path) -> int:
                 continue
             try:
                 entry = conv.flow_entry(f, servers_seen)
-            except Exception:
-                skipped += 1
-                continue
+            except Exception:            # e.g. a body that claims gzip and is not: keep it, raw
+                try:
+                    entry = raw_entry(f)
+                except Exception:
+                    skipped += 1
+                    continue
             out.write((",\n" if n else "") + json.dumps(entry, ensure_ascii=False))
             n += 1
         out.write('\n], "comment": ' + json.dumps(f"{skipped} non-HTTP or unconvertible flows are only in the flow file") + "}}\n")

@@ -258,6 +258,10 @@ def test_zz_sigint_flushes_flow_file_and_har(proxy):
     urls = {e["request"]["url"] for e in har["log"]["entries"]}
     assert f"https://alog.umeng.com/c/query?imei={IMEI}&x=1" in urls
     assert "http://api.recruit.example.com/c/fp" in urls
+    # a body that claims gzip and is not cannot be decoded, yet its flow is in the HAR, raw
+    bad = [e for e in har["log"]["entries"] if e["request"]["url"] == "https://alog.umeng.com/bad/gzip"]
+    assert len(bad) == 1
+    assert base64.b64decode(bad[0]["request"]["postData"]["text"]) == b"imei=" + IMEI.encode()
     from sdkgate.net.har import iter_flows
     assert sum(1 for _ in iter_flows(out / "flows.mitm")) >= len(CASES)
 
