@@ -66,9 +66,15 @@ def emit_report(report, fmt: str, lang: str, output: str | None) -> None:
 
 
 def load_options(suppressions: str | None, geoip: str | None):
+    from pathlib import Path
+
+    from ..errors import InputError
     from ..rules import EvalOptions
     from ..rules.suppress import load_suppressions
-    return EvalOptions(suppressions=load_suppressions(suppressions) if suppressions else [], geoip=geoip)
+    if geoip and not Path(geoip).is_file():
+        raise InputError(geoip, None, "GeoIP database not found")
+    return EvalOptions(suppressions=load_suppressions(suppressions) if suppressions else [],
+                       geoip=str(Path(geoip).resolve()) if geoip else None)
 
 
 suppressions_option = click.option("--suppressions", type=click.Path(dir_okay=False), default=None,

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from .common import EXIT_INPUT, lang_option
+from .common import EXIT_INPUT, geoip_option, lang_option, load_options, suppressions_option
 
 FORMATS = ("console", "json", "junit", "sarif")
 
@@ -66,8 +66,10 @@ def load_ui_routes(path: str | None) -> dict:
 @click.option("--confdir", type=click.Path(file_okay=False), default=None,
               help="mitmproxy CA folder (the CA installed on the device); default ~/.mitmproxy or $SDKGATE_CONFDIR.")
 @lang_option
+@suppressions_option
+@geoip_option
 def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sign_key, make_zip, ui_file,
-            proxy_route, proxy_host, offline, confdir, lang):
+            proxy_route, proxy_host, offline, confdir, lang, suppressions, geoip):
     """Run a scenario on a real device or emulator and judge it (same evidence folder as `simulate`)."""
     from ..device.backend import DeviceBackend, DeviceOptions
     from ..device.checks import default_confdir
@@ -79,6 +81,7 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
     if not Path(apk).is_file():
         raise InputError(apk, None, "APK not found")
     _check_apk(apk)
+    eval_opts = load_options(suppressions, geoip)   # bad suppression / GeoIP files are bad input up front
     if sign_key:
         from ..bundle.sign import load_private_key
         load_private_key(sign_key)                  # a bad key is bad input before anything runs
@@ -101,7 +104,8 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
 
     interrupted = False
     try:
-        result = run_scenario(sc, manifest, backend, out, RunOptions(proxy_factory=proxy_factory))
+        result = run_scenario(sc, manifest, backend, out, RunOptions(proxy_factory=proxy_factory,
+                                                                               eval=eval_opts))
         report = result.report
     except BackendUnavailable as exc:
         click.echo(f"sdkgate: error: device unavailable: {exc}\n  (nothing ran; `sdkgate doctor` lists what is "

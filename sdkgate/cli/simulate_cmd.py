@@ -14,7 +14,8 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from .common import EXIT_FAIL, EXIT_INPUT, format_option, lang_option
+from .common import (EXIT_FAIL, EXIT_INPUT, format_option, geoip_option, lang_option, load_options,
+                     suppressions_option)
 
 
 def default_out_dir(scenario_name: str) -> Path:
@@ -34,7 +35,9 @@ def default_out_dir(scenario_name: str) -> Path:
               help="Do not run the proxy (no network evidence: the model's sends are skipped and the verdict is at best incomplete).")
 @format_option()
 @lang_option
-def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, lang):
+@suppressions_option
+@geoip_option
+def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, lang, suppressions, geoip):
     """Run SCENARIO on the simulated device (real agent in real Frida, real proxy) and judge it.
 
     Writes events.jsonl, net.jsonl, flows.mitm, flows.har, run.json and report.json to the
@@ -60,7 +63,8 @@ def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, lang):
     model = load_app_model(model_path, manifest)
     sc.check_manifest(manifest)
     out = Path(out_dir) if out_dir else default_out_dir(sc.name)
-    options = RunOptions(app_model=model_path, proxy_factory=(lambda *a: _NoProxy()) if no_proxy else None)
+    options = RunOptions(app_model=model_path, proxy_factory=(lambda *a: _NoProxy()) if no_proxy else None,
+                         eval=load_options(suppressions, geoip))
     try:
         result = run_scenario(sc, manifest, SimulatedDevice(model), out, options)
     except BackendUnavailable as exc:

@@ -30,6 +30,13 @@ class EvalOptions:
     today: date | None = None                 # for suppression expiry (default: today)
     app: dict = field(default_factory=dict)   # known app facts (version_name, sha256) to put in the report
 
+    def to_record(self) -> dict:
+        """What run.json keeps so that `verify` judges the evidence exactly as the run did."""
+        return {"today": (self.today or date.today()).isoformat(),
+                "suppressions": [{"rule": s.rule, "actor": s.actor, "reason": s.reason,
+                                  "expires": s.expires.isoformat() if s.expires else None} for s in self.suppressions],
+                "geoip": self.geoip}
+
 
 class LifecycleState:
     """Keeps consent, clock and feature state current; owns no rule."""

@@ -135,6 +135,7 @@ class RunOptions:
     canaries: dict[str, str] | None = None   # default: fresh per run
     proxy_factory: ProxyFactory | None = None
     backend_options: dict[str, Any] = field(default_factory=dict)
+    eval: Any = None                         # sdkgate.rules.EvalOptions (suppressions, geoip); recorded in run.json
 
 
 def default_proxy_factory() -> ProxyFactory | None:
@@ -186,6 +187,10 @@ def run_scenario(scenario: Scenario, manifest: Manifest, backend: Backend, out_d
     clock = RunClock()
     started = datetime.fromtimestamp(clock.t0_epoch_ms / 1000, tz=timezone.utc).isoformat(timespec="milliseconds")
     canaries = dict(options.canaries or generate())
+    from ..rules import EvalOptions  # noqa: PLC0415
+    eval_opts = options.eval or EvalOptions()
+    if eval_opts.today is None:
+        eval_opts.today = datetime.now(timezone.utc).date()   # suppressions expire: the run's day is kept
 
     # inputs as run
     manifest_src = Path(manifest.path)
@@ -209,6 +214,7 @@ def run_scenario(scenario: Scenario, manifest: Manifest, backend: Backend, out_d
         "started": started,
         "t0_epoch_ms": clock.t0_epoch_ms,
         "status": "starting",
+        "eval_options": eval_opts.to_record(),
     }
     _write_json(out_dir / "run.json", run)
 
@@ -266,7 +272,7 @@ def run_scenario(scenario: Scenario, manifest: Manifest, backend: Backend, out_d
                            reason=f"network evidence missing: the proxy exited with code {rc}"
                                   + ("" if (out_dir / "net.jsonl").is_file() else " and wrote no net.jsonl"))
     log.sort_by_time()
-    report = judge(out_dir, manifest)
+    report = judge(out_dir, manifest, eval_opts)
     _write_json(out_dir / "report.json", report.to_dict())
     exp = scenario.expectation_for(options.app_model)
     result_exp = check_expectation(exp, report) if exp else None
@@ -281,12 +287,12 @@ def run_scenario(scenario: Scenario, manifest: Manifest, backend: Backend, out_d
     return RunResult(out_dir, report, run, result_exp, steps_done)
 
 
-def judge(out_dir: Path, manifest: Manifest | None) -> Report:
+def judge(out_dir: Path, manifest: Manifest | None, options=None) -> Report:
     """The report of an evidence folder: events.jsonl + net.jsonl merged on the run clock."""
     from ..rules import evaluate  # noqa: PLC0415
 
     files = [out_dir / "events.jsonl"] + ([out_dir / "net.jsonl"] if (out_dir / "net.jsonl").exists() else [])
-    return evaluate(merge_streams([read_events(f) for f in files]), manifest)
+    return evaluate(merge_streams([read_events(f) for f in files]), manifest, options)
 
 
 def play_steps(scenario: Scenario, backend: Backend, log: EventLog, clock: RunClock) -> int:

@@ -118,3 +118,26 @@ def test_agent_that_fails_to_load_makes_the_run_incomplete(tmp_path, capsys, mon
 
 def test_help():
     assert sdkgate("simulate", "--help") == 0
+
+
+def test_suppressions_are_applied_recorded_and_reproduced_by_verify(tmp_path, capsys):
+    sup = tmp_path / "sup.yaml"
+    sup.write_text("- {rule: SG101, actor: bugly, reason: 'vendor fix due', expires: 2999-01-01}\n")
+    out = tmp_path / "ev"
+    code = sdkgate("simulate", SCENARIOS / "demo-noncompliant.yaml", "--out", out, "--format", "json",
+                   "--suppressions", sup)
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    by = {(f["rule"], f["actor"]): f for f in report["findings"]}
+    assert by[("SG101", "bugly")]["suppressed"] and not by[("SG101", "jpush")]["suppressed"]
+    rec = json.loads((out / "run.json").read_text())["eval_options"]
+    assert rec["suppressions"][0]["actor"] == "bugly" and rec["today"]
+    assert sdkgate("verify", out) == 0
+    assert "verdict reproduced: fail" in capsys.readouterr().out
+
+
+def test_missing_geoip_database_is_bad_input(tmp_path, capsys):
+    code = sdkgate("simulate", SCENARIOS / "demo-compliant.yaml", "--out", tmp_path / "ev",
+                   "--geoip", tmp_path / "nope.mmdb")
+    err = capsys.readouterr().err
+    assert code == 2 and "nope.mmdb" in err and "not found" in err
