@@ -71,6 +71,7 @@ def load_ui_routes(path: str | None) -> dict:
 def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sign_key, make_zip, ui_file,
             proxy_route, proxy_host, offline, confdir, lang, suppressions, geoip):
     """Run a scenario on a real device or emulator and judge it (same evidence folder as `simulate`)."""
+    from ..bundle import seal
     from ..device.backend import DeviceBackend, DeviceOptions
     from ..device.checks import default_confdir
     from ..manifest import load_manifest
@@ -117,7 +118,7 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
     for line in backend.teardown_log:
         if line.startswith("failed"):
             click.echo(f"sdkgate: teardown {line}", err=True)
-    code = seal(out, apk, sign_key, make_zip)
+    seal(out, apk=apk, sign_key=sign_key, make_zip=make_zip)
     if interrupted:
         click.echo(f"sdkgate: interrupted; evidence so far judged and sealed in {out}", err=True)
         return 130
@@ -128,7 +129,7 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
     else:
         click.echo(text, nl=False)
     click.echo(f"sdkgate: evidence in {out}" + (f" (and {out}.zip)" if make_zip else ""), err=True)
-    return code if code else report.exit_code
+    return report.exit_code
 
 
 def _check_apk(apk: str) -> None:
@@ -142,14 +143,3 @@ def _check_apk(apk: str) -> None:
         arc.zf.close()
 
 
-def seal(out: Path, apk: str | None, sign_key: str | None, make_zip: bool) -> int:
-    """bundle.json (unless the runner wrote it), then the signature and the zip. Returns 0."""
-    from ..bundle import pack_zip, write_bundle
-    if (out / "report.json").is_file() and not (out / "bundle.json").is_file():
-        write_bundle(out, apk=apk)
-    if sign_key and (out / "bundle.json").is_file():
-        from ..bundle.sign import sign_bundle
-        sign_bundle(out, sign_key)
-    if make_zip and (out / "bundle.json").is_file():
-        pack_zip(out)
-    return 0

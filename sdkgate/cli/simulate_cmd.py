@@ -37,7 +37,10 @@ def default_out_dir(scenario_name: str) -> Path:
 @lang_option
 @suppressions_option
 @geoip_option
-def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, lang, suppressions, geoip):
+@click.option("--sign", "sign_key", type=click.Path(dir_okay=False), default=None,
+              help="Ed25519 private key (PEM/OpenSSH): write bundle.sig next to bundle.json.")
+@click.option("--zip", "make_zip", is_flag=True, help="Also pack the evidence folder into DIR.zip.")
+def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, lang, suppressions, geoip, sign_key, make_zip):
     """Run SCENARIO on the simulated device (real agent in real Frida, real proxy) and judge it.
 
     Writes events.jsonl, net.jsonl, flows.mitm, flows.har, run.json and report.json to the
@@ -63,6 +66,9 @@ def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, lang, su
     model = load_app_model(model_path, manifest)
     sc.check_manifest(manifest)
     out = Path(out_dir) if out_dir else default_out_dir(sc.name)
+    if sign_key:
+        from ..bundle.sign import load_private_key
+        load_private_key(sign_key)                  # a bad key is bad input before anything runs
     options = RunOptions(app_model=model_path, proxy_factory=(lambda *a: _NoProxy()) if no_proxy else None,
                          eval=load_options(suppressions, geoip))
     try:
@@ -70,8 +76,10 @@ def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, lang, su
     except BackendUnavailable as exc:
         click.echo(f"sdkgate: error: cannot run the scenario: {exc} (nothing ran; see {out}/run.json)", err=True)
         return EXIT_INPUT
+    from ..bundle import seal
+    seal(result.out_dir, sign_key=sign_key, make_zip=make_zip)
     click.echo(formats.render(result.report, fmt, lang), nl=False)
-    click.echo(f"sdkgate: evidence in {result.out_dir}", err=True)
+    click.echo(f"sdkgate: evidence in {result.out_dir}" + (f" (and {result.out_dir}.zip)" if make_zip else ""), err=True)
     code = result.exit_code
     exp = result.expectation
     if exp is not None:

@@ -141,3 +141,25 @@ def test_missing_geoip_database_is_bad_input(tmp_path, capsys):
                    "--geoip", tmp_path / "nope.mmdb")
     err = capsys.readouterr().err
     assert code == 2 and "nope.mmdb" in err and "not found" in err
+
+
+def test_simulate_signs_and_zips_and_verify_checks_the_key(tmp_path, capsys):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    priv, pub = tmp_path / "k.pem", tmp_path / "k.pub"
+    priv.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    pub.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                  serialization.PublicFormat.SubjectPublicKeyInfo))
+    out = tmp_path / "ev"
+    assert sdkgate("simulate", SCENARIOS / "demo-compliant.yaml", "--out", out, "--sign", priv, "--zip") == 0
+    assert (out / "bundle.sig").is_file() and (tmp_path / "ev.zip").is_file()
+    capsys.readouterr()
+    assert sdkgate("verify", tmp_path / "ev.zip", "--key", pub) == 0
+    assert "signature: valid" in capsys.readouterr().out
+    other = tmp_path / "other.pub"
+    other.write_bytes(Ed25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    assert sdkgate("verify", out, "--key", other) == 4
