@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from .common import EXIT_INCOMPLETE, EXIT_INPUT, format_option, lang_option, quiet_androguard
+from .common import (EXIT_INCOMPLETE, EXIT_INPUT, format_option, lang_option, load_options, quiet_androguard,
+                     suppressions_option)
 
 EXTENSIONS = {"console": "txt", "json": "json", "junit": "xml", "sarif": "sarif"}
 # worst first: an unreadable input, then missing evidence, then a violation
@@ -31,7 +32,7 @@ def worst(codes) -> int:
     return max(codes, key=lambda c: _WORST.get(c, 5)) if codes else 0
 
 
-def build_report(apk: Path, manifest, options=None):
+def build_report(apk: Path, manifest, options=None, eval_options=None):
     """Scan -> events -> engine -> report; scan facts the engine does not keep go to stats['static']."""
     from ..rules import evaluate
     from ..static import ScanOptions, scan_apk
@@ -46,7 +47,7 @@ def build_report(apk: Path, manifest, options=None):
         events = [Event(seq=0, t_ms=0.0, source="static", kind="incomplete",
                         extra={"reason": f"{apk}: scan failed: {type(exc).__name__}: {exc}"})]
         result = None
-    report = evaluate(events, manifest)
+    report = evaluate(events, manifest, eval_options)
     report.app.setdefault("apk", str(apk))
     if result is not None:
         scan = next((e for e in result.events if e.kind == "scan"), None)
@@ -60,7 +61,7 @@ def build_report(apk: Path, manifest, options=None):
 
 
 def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file: str | None,
-              events_file: str | None) -> Outcome:
+              events_file: str | None, suppressions: str | None = None) -> Outcome:
     """Worker: everything for one APK, so only a small Outcome crosses the process boundary."""
     quiet_androguard()
     from ..formats import render
@@ -68,7 +69,7 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
 
     try:
         manifest = load_manifest(manifest_path) if manifest_path else None
-        report, result = build_report(Path(apk), manifest)
+        report, result = build_report(Path(apk), manifest, eval_options=load_options(suppressions, None))
     except InputError as exc:
         return Outcome(apk, EXIT_INPUT, error=exc.render())
     text = render(report, fmt, lang)
@@ -115,9 +116,10 @@ def _names(apks: list[Path], ext: str) -> list[str]:
 @lang_option
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Parallel scans (processes) when several APKs are given [default: CPUs].")
+@suppressions_option
 @click.option("--events", "events_out", type=click.Path(path_type=Path),
               help="Also write the static events as JSON Lines (file; folder for several APKs).")
-def command(apks, manifest_path, fmt, output, lang, jobs, events_out):
+def command(apks, manifest_path, fmt, output, lang, jobs, suppressions, events_out):
     """Scan APK(s): SDK inventory, sensitive call sites, process-start code, pre-consent paths.
 
     APKS are .apk files or folders of them. Exit code: the worst of the reports
@@ -128,10 +130,11 @@ def command(apks, manifest_path, fmt, output, lang, jobs, events_out):
     files = _expand(apks)
     if manifest_path is not None:
         load_manifest(manifest_path)        # bad manifest: one clear error before any scan
+    load_options(suppressions, None)        # likewise a bad suppression file
     single = len(files) == 1 and not any(p.is_dir() for p in apks)
     if single:
         o = _scan_one(str(files[0]), str(manifest_path) if manifest_path else None, fmt, lang,
-                      str(output) if output else None, str(events_out) if events_out else None)
+                      str(output) if output else None, str(events_out) if events_out else None, suppressions)
         if o.error:
             raise InputError(None, None, o.error)
         if o.text is not None:
@@ -157,7 +160,7 @@ def command(apks, manifest_path, fmt, output, lang, jobs, events_out):
         task = progress.add_task("", total=len(files))
         futs = {pool.submit(_scan_one, str(f), str(manifest_path) if manifest_path else None, fmt, lang,
                             str(output / names[i]) if output else None,
-                            str(events_out / ev_names[i]) if events_out else None): f
+                            str(events_out / ev_names[i]) if events_out else None, suppressions): f
                 for i, f in enumerate(files)}
         for fut in as_completed(futs):
             f = futs[fut]

@@ -78,8 +78,6 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
         from .geo import GeoRules  # noqa: PLC0415 - optional dependency on a user database
         geo = GeoRules(options.geoip)
         groups.append(geo)
-    elif manifest is not None and manifest.allowed_regions:
-        st.skipped.append("SG405 skipped: no GeoIP database given (--geoip FILE.mmdb)")
     # dispatch table: kind -> bound handlers, built once (the hot path is one dict lookup per event)
     dispatch: dict[str, list] = {}
     anys = [g.any for g in groups if hasattr(g, "any")]
@@ -102,6 +100,8 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
     for g in groups:
         if hasattr(g, "finish"):
             g.finish(st)
+    if geo is None and manifest is not None and manifest.allowed_regions and counts.get("net"):
+        st.skipped.append("SG405 skipped: no GeoIP database given (--geoip FILE.mmdb)")
     findings = st.sink.findings()
     st.skipped.extend(apply_suppressions(findings, options.suppressions, options.today or date.today()))
     if st.incomplete:

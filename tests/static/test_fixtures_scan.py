@@ -241,3 +241,18 @@ def test_folder_scan_in_parallel(tmp_path, capsys):
     assert verdicts["recruit-noncompliant"] == "fail"
     assert code == max((({"pass": 0, "fail": 1, "incomplete": 3}[v]) for v in verdicts.values()),
                        key=lambda c: {0: 0, 1: 1, 3: 2}[c])
+
+
+def test_scan_takes_suppressions_and_does_not_mention_network_rules(tmp_path):
+    from sdkgate.cli import cli
+    from sdkgate.cli.common import run_guarded
+
+    sup = tmp_path / "sup.yaml"
+    sup.write_text("- {rule: SG201, actor: getui, reason: 'removed in 2.0', expires: 2999-01-01}\n")
+    out = tmp_path / "r.json"
+    code = run_guarded(cli, ["scan", str(APKS / "recruit-noncompliant.apk"), "-m", str(ROOT / "manifests/demo-recruit.yaml"),
+                             "--suppressions", str(sup), "--format", "json", "-o", str(out)])
+    d = json.loads(out.read_text())
+    assert code == 1
+    assert [f["suppressed"] for f in d["findings"] if f["rule"] == "SG201" and f["actor"] == "getui"] == [True]
+    assert not any("SG405" in s for s in d["skipped"])
