@@ -63,6 +63,7 @@ from ..apitable import by_id
 from ..catalogue import FIRST_PARTY
 from ..errors import InputError
 from ..manifest import Manifest
+from ..net.protobuf import field as pb_field
 from ..scenario.backend import (BackendUnavailable, RunContext, StepFailed, StepOutcome, TargetDied)
 from ..scenario.model import normalise_permission, parse_duration
 from ..taxonomy import categories
@@ -498,23 +499,9 @@ def transform_value(value: str, steps: tuple[str, ...]) -> str:
     return v
 
 
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
 def protobuf_fields(items: list[tuple[str, str]]) -> bytes:
     """Field i+1 (wire type 2) per item, in order: what a protobuf string field looks like on the wire."""
-    out = bytearray()
-    for i, (_, v) in enumerate(items, 1):
-        raw = v.encode("utf-8")
-        out += _varint((i << 3) | 2) + _varint(len(raw)) + raw
-    return bytes(out)
+    return b"".join(pb_field(i, v) for i, (_, v) in enumerate(items, 1))
 
 
 def build_request(spec: SendSpec, values: dict[str, str]) -> tuple[str, dict[str, str], bytes | None, list[str]]:

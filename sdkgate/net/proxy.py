@@ -81,7 +81,23 @@ def serve(*, listen_host: str, port: int, canaries: dict[str, list[str]], out_di
     return 0
 
 
-class InProcessProxy:
+class _Endpoint:
+    """Where clients connect and which CA they must trust (both proxy runners)."""
+
+    confdir: Path
+    listen_host: str
+    port: int | None
+
+    @property
+    def ca_path(self) -> str:
+        return str(self.confdir / CA_FILE)
+
+    @property
+    def proxy_url(self) -> str:
+        return f"http://{self.listen_host}:{self.port}"
+
+
+class InProcessProxy(_Endpoint):
     """A DumpMaster in a background thread (one per process!). `.port`, `.ca_path`, `.stop()`."""
 
     def __init__(self, canaries, out_dir, *, offline: bool = True, manifest=None, confdir=None,
@@ -98,14 +114,6 @@ class InProcessProxy:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
-
-    @property
-    def ca_path(self) -> str:
-        return str(self.confdir / CA_FILE)
-
-    @property
-    def proxy_url(self) -> str:
-        return f"http://{self.listen_host}:{self.port}"
 
     def start(self, timeout: float = 20) -> "InProcessProxy":
         from .addon import SdkgateAddon
@@ -149,7 +157,7 @@ class InProcessProxy:
         self.stop()
 
 
-class ProxyProcess:
+class ProxyProcess(_Endpoint):
     """`sdkgate proxy` (or `mitmdump -s addon.py`) as a child process on 127.0.0.1, port 0.
 
     `canaries` is a dict (written to out_dir/canaries.json) or the path of a canary file. Without
@@ -176,14 +184,6 @@ class ProxyProcess:
         self.port: int | None = None
         self.returncode: int | None = None
         self._log = None
-
-    @property
-    def ca_path(self) -> str:
-        return str(self.confdir / CA_FILE)
-
-    @property
-    def proxy_url(self) -> str:
-        return f"http://{self.listen_host}:{self.port}"
 
     def command(self) -> list[str]:
         if self.mitmdump:

@@ -7,6 +7,7 @@ import json
 import socket
 import ssl
 import time
+from sdkgate.net.protobuf import field as pb_field  # noqa: F401 - the package's own encoder, re-exported for tests
 from pathlib import Path
 
 IMEI = "866123456789012"
@@ -111,25 +112,6 @@ def h2_request(port: int, ca: str, host: str, method: str, path: str, headers=()
         tls.sendall(conn.data_to_send())
     tls.close()
     return status, alpn
-
-
-# --- protobuf encoding (for building test bodies) -------------------------------------------------
-
-def pb_varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
-def pb_field(no: int, value) -> bytes:
-    if isinstance(value, int):
-        return pb_varint(no << 3) + pb_varint(value)
-    data = value.encode() if isinstance(value, str) else value
-    return pb_varint(no << 3 | 2) + pb_varint(len(data)) + data
 
 
 # --- a minimal MaxMind DB (IPv4 tree, 24-bit records) ---------------------------------------------
