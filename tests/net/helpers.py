@@ -7,8 +7,9 @@ import json
 import socket
 import ssl
 import time
-from sdkgate.net.protobuf import field as pb_field  # noqa: F401 - the package's own encoder, re-exported for tests
 from pathlib import Path
+
+from sdkgate.net.protobuf import field as pb_field  # noqa: F401 - the package's own encoder, re-exported for tests
 
 IMEI = "866123456789012"
 MAC = "02:1a:2b:3c:4d:5e"
