@@ -108,6 +108,31 @@ class BadLine:
     problem: str
 
 
+def check_event_log(path: str | Path) -> None:
+    """Bad input, before judging: a file that is not a JSON Lines event log at all (a flow file,
+    an APK, a report) is named with exit 2 rather than judged as thousands of broken lines."""
+    from .errors import InputError
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(str(path), None, "event log not found")
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            if raw.strip():
+                try:
+                    first = json.loads(raw)
+                except ValueError:
+                    cut_short = not raw.endswith(b"\n") and raw.lstrip().startswith(b'{"') and b"\0" not in raw
+                    if not cut_short:
+                        hint = "a mitmproxy flow file? give net.jsonl" if raw[:12].split(b":")[0].isdigit() else \
+                            "binary or other text"
+                        raise InputError(str(path), f"line {n}", f"not a JSON Lines event log ({hint})") from None
+                    return       # a single line cut short while writing: judged as a broken line
+                if not isinstance(first, dict) or "kind" not in first or "source" not in first:
+                    raise InputError(str(path), f"line {n}", "not an sdkgate event (no 'source'/'kind'): "
+                                     "is this a report or another JSON file?")
+                return
+
+
 def read_events(path: str | Path) -> Iterator[Event | BadLine]:
     """Stream events from a JSONL file; broken lines come out as BadLine (never an exception)."""
     path = Path(path)

@@ -1,12 +1,9 @@
 """`sdkgate evaluate`: judge recorded events (hook, step, net, static) against a manifest."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from ..errors import InputError
-from ..events import merge_streams, read_events
+from ..events import check_event_log, merge_streams, read_events
 from ..manifest import load_manifest
 from ..rules import evaluate
 from .common import emit_report, format_option, geoip_option, lang_option, load_options, suppressions_option
@@ -29,9 +26,7 @@ def command(manifest_path, event_files, fmt, lang, output, suppressions, geoip):
     manifest = load_manifest(manifest_path) if manifest_path else None
     options = load_options(suppressions, geoip)
     for f in event_files:
-        p = Path(f)
-        if not p.is_file():
-            raise InputError(f, None, "event log not found")
+        check_event_log(f)
     report = evaluate(merge_streams([read_events(f) for f in event_files]), manifest, options)
     emit_report(report, fmt, lang, output)
     return report.exit_code

@@ -5,6 +5,9 @@ from ..events import BadLine, Event
 from .state import RunState
 
 
+BAD_LINES_NAMED = 20      # broken lines named one by one in the report; the rest are counted
+
+
 class EvidenceRules:
     def __init__(self):
         self.next_seq: dict[str, int] = {}
@@ -12,9 +15,16 @@ class EvidenceRules:
         self.steps = 0
         self.consent_steps = 0
         self.consent_step_failures: list[str] = []
+        self.bad_lines = 0
 
     def bad_line(self, bad: BadLine, st: RunState):
-        st.incomplete_reason(f"{bad.file}:{bad.line}: {bad.problem}")
+        self.bad_lines += 1
+        if self.bad_lines <= BAD_LINES_NAMED:
+            st.incomplete_reason(f"{bad.file}:{bad.line}: {bad.problem}")
+
+    def _bad_line_summary(self, st: RunState):
+        if self.bad_lines > BAD_LINES_NAMED:
+            st.incomplete_reason(f"{self.bad_lines - BAD_LINES_NAMED} more broken lines not listed")
 
     def any(self, ev: Event, st: RunState):
         """Every event: per-source seq numbers must run without gap or repeat."""
@@ -54,6 +64,7 @@ class EvidenceRules:
             st.incomplete_reason(f"step {ev.get('index')} ({ev.get('action')}) failed: {ev.get('detail') or ''}".strip(), ev)
 
     def finish(self, st: RunState):
+        self._bad_line_summary(st)
         if self.steps and not self.agent_loaded and st.counts.get("hook", 0) == 0:
             st.incomplete_reason("a scenario ran but no hook evidence arrived (agent not loaded?)")
         step_moments = [m for m in st.moments if m.source == "step"]

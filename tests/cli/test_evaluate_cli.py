@@ -70,3 +70,23 @@ def test_run_rejects_a_file_that_is_not_an_apk_before_touching_a_device(tmp_path
             "--scenario", ROOT / "scenarios/demo-noncompliant.yaml", "--out", tmp_path / "out")
     assert r.returncode == 2 and "app.apk" in r.stderr and "not a zip" in r.stderr
     assert "Traceback" not in r.stderr and not (tmp_path / "out").exists()
+
+
+def test_evaluate_a_file_that_is_no_event_log_is_bad_input(tmp_path):
+    flows = tmp_path / "flows.mitm"
+    flows.write_bytes(b"2001:9:websocket;0:~8:response;244:6:reason;10:No Content")   # tnetstring, no newline
+    r = run("evaluate", flows)
+    assert r.returncode == 2 and "flows.mitm:line 1" in r.stderr and "flow file" in r.stderr
+    rep = tmp_path / "report.json"
+    rep.write_text('{"schema": "sdkgate.report/1", "verdict": "pass"}\n')
+    r = run("evaluate", rep)
+    assert r.returncode == 2 and "not an sdkgate event" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_many_broken_lines_are_counted_not_all_listed(tmp_path):
+    lines = [GOOD[0]] + ["{broken" for _ in range(100)]
+    p = _log(tmp_path / "events.jsonl", lines)
+    r = run("evaluate", p, "--format", "json")
+    d = json.loads(r.stdout)
+    assert r.returncode == 3
+    assert len(d["incomplete"]) == 21 and "80 more broken lines" in d["incomplete"][-1]
