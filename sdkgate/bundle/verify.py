@@ -49,6 +49,7 @@ class VerifyResult:
     derived_verdict: str | None = None
     new_manifest: str | None = None
     differences: list[str] = field(default_factory=list)    # recorded vs re-derived
+    notes: list[str] = field(default_factory=list)          # what could not be re-checked, and why
     derived: Report | None = None
 
     @property
@@ -100,6 +101,7 @@ class VerifyResult:
         else:
             out.append(f"verdict NOT reproduced: recorded {self.recorded_verdict}, re-derived {self.derived_verdict}")
         out.extend(f"  {d}" for d in self.differences)
+        out.extend(f"note: {n}" for n in self.notes)
         return out
 
 
@@ -273,4 +275,30 @@ def verify_bundle(path: str | Path, manifest: str | Path | None = None, key: str
                 res.differences.append("report.json missing from the bundle: nothing recorded to reproduce")
             else:
                 res.differences.extend(compare_reports(recorded, derived))
+        recheck_network(root, res)
         return res
+
+
+def recheck_network(root: Path, res: VerifyResult) -> None:
+    """net.jsonl is derived evidence: re-derive its sends from the recorded traffic (flows.mitm)."""
+    if not (root / "net.jsonl").is_file():
+        return
+    missing = [f for f in ("flows.mitm", "canaries.json", "run.json") if not (root / f).is_file()]
+    if missing:
+        res.notes.append(f"network matches not re-derived from traffic: {', '.join(missing)} not in the bundle")
+        return
+    from ..canaries import validate_canaries
+    from ..manifest import load_manifest
+    from ..net.replay import compare
+    try:
+        canaries = validate_canaries(json.loads((root / "canaries.json").read_text("utf-8")), "canaries.json")
+        t0 = json.loads((root / "run.json").read_text("utf-8"))["t0_epoch_ms"]
+        manifest = load_manifest(root / "manifest.yaml") if (root / "manifest.yaml").is_file() else None
+        rep = compare(root / "net.jsonl", root / "flows.mitm", canaries, manifest, t0)
+    except (InputError, ValueError, KeyError, TypeError, OSError) as exc:
+        res.differences.append(f"network matches could not be re-derived from flows.mitm: {exc}")
+        return
+    res.differences.extend(rep.differences)
+    res.notes.extend(rep.not_replayed)
+    if not rep.differences:
+        res.notes.append(f"network matches re-derived from the recorded traffic ({rep.replayed_flows} HTTP flows)")

@@ -31,3 +31,25 @@ def test_simulated_bundle_lists_every_file_and_verifies(sim, capsys, tmp_path):
     (d / "net.jsonl").write_bytes(b"".join(lines[:-1]))          # one send removed from the evidence
     assert run_guarded(cli, ["verify", str(d)]) == 4
     assert "altered: net.jsonl" in capsys.readouterr().out
+
+
+def test_resealed_net_evidence_is_checked_against_the_recorded_traffic(sim, capsys, tmp_path):
+    """Someone edits net.jsonl and re-seals the bundle: the hashes agree, the traffic does not."""
+    import shutil
+
+    from sdkgate.bundle import write_bundle
+    d = tmp_path / "copy"
+    shutil.copytree(sim, d)
+    assert run_guarded(cli, ["verify", str(d)]) == 0
+    assert "network matches re-derived from the recorded traffic" in capsys.readouterr().out
+    rows = [json.loads(x) for x in (d / "net.jsonl").read_text().splitlines()]
+    send = next(r for r in rows if r["kind"] == "send" and r["encoding"] == "md5-hex-upper")
+    send["encoding"] = "plain"                    # claims the IMEI went out in clear
+    (d / "net.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (d / "bundle.json").unlink()
+    write_bundle(d)
+    code = run_guarded(cli, ["verify", str(d)])
+    out = capsys.readouterr().out
+    assert code == 1 and "verdict NOT reproduced" in out
+    assert "net.jsonl has a send the recorded traffic does not show: device_id.imei as plain" in out
+    assert "the recorded traffic shows a send net.jsonl lacks: device_id.imei as md5-hex-upper" in out
