@@ -29,8 +29,18 @@ class ReadRules:
             elif not refused:
                 rid = "SG102" if actor == FIRST_PARTY else "SG101"
                 st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=ev.get("api_id") or "", ref=ref, detail=detail)
+        elif cat.gated:
+            self._feature_bound(ev, st, actor, cat.id, ref, detail)
         self._frequency(ev, st, actor, cat, ref)
         declared_category(ev, st, actor, cat.id, severity="violation", ref=ref)
+
+    @staticmethod
+    def _feature_bound(ev: Event, st: RunState, actor: str, category: str, ref: str, detail: dict):
+        """SG105: an SDK whose row names a feature must stay idle until that feature is opened."""
+        row = st.manifest.sdks.get(actor) if st.manifest else None
+        if row is not None and row.feature and row.feature not in st.features_open:
+            st.sink.add("SG105", ev, actor=actor, category=category, detail_en=f"before {row.feature} was opened",
+                        detail_zh=f"{row.feature} 功能使用前", ref=ref, detail=detail)
 
     def _frequency(self, ev: Event, st: RunState, actor: str, cat, ref: str):
         m = st.manifest

@@ -112,3 +112,18 @@ def test_compliant_log_passes(log, demo_manifest):
     log.read(200, "umeng_common", "device_id.imei")
     r = evaluate(log.events, demo_manifest)
     assert r.verdict == "pass" and r.exit_code == 0, [f.message for f in r.findings]
+
+
+def test_feature_bound_sdk_reading_before_its_feature_is_SG105(log, demo_manifest):
+    log.consented(0)
+    log.add("step", "lifecycle", 5, what="launch")
+    log.read(100, "amap_location", "location", api_id="location.getLastKnownLocation")   # row: feature location_job_search
+    log.add("step", "feature", 200, feature="location_job_search")
+    log.read(300, "amap_location", "location", api_id="location.getLastKnownLocation")
+    log.add("step", "lifecycle", 400, what="relaunch")
+    log.read(5000, "amap_location", "location", api_id="location.getLastKnownLocation")
+    r = evaluate(log.events, demo_manifest)
+    sg105 = [f for f in r.findings if f.rule == "SG105"]
+    assert len(sg105) == 1 and sg105[0].actor == "amap_location"
+    assert [e.t_ms for e in sg105[0].evidence] == [100, 5000]
+    assert not any(f.rule == "SG101" for f in r.findings)
