@@ -17,12 +17,12 @@ T = {
            "findings": "Findings", "rule": "Rule", "sev": "Severity", "actor": "Actor", "cat": "Data",
            "msg": "Detail", "n": "#", "legend": "Rules", "incomplete": "Evidence incomplete", "calls": "Sensitive call sites",
            "skipped": "Not judged", "suppressed": "suppressed",
-           "undeclared": "APIs whose permission the APK does not declare"},
+           "perm_missing": "APIs whose permission the APK does not declare"},
     "zh": {"verdict": "结论", "sdks": "SDK 清单", "declared": "已声明", "undeclared": "未声明",
            "findings": "问题", "rule": "规则", "sev": "级别", "actor": "主体", "cat": "信息类型",
            "msg": "详情", "n": "次数", "legend": "规则", "incomplete": "证据不完整", "calls": "敏感 API 调用点",
            "skipped": "未评估", "suppressed": "已豁免",
-           "undeclared": "所需权限未在 APK 中声明的 API"},
+           "perm_missing": "所需权限未在 APK 中声明的 API"},
 }
 VERDICT_ZH = {"pass": "通过", "fail": "不通过", "incomplete": "证据不完整"}
 
@@ -51,7 +51,7 @@ class ConsoleFormat:
             con.print(f"{t['calls']}: {len(report.call_sites)}")
         undeclared = (report.stats.get("static") or {}).get("undeclared_api_permissions") or {}
         for perm, api_ids in undeclared.items():
-            con.print(f"{t['undeclared']}: {perm} ({', '.join(api_ids)})")
+            con.print(f"{t['perm_missing']}: {perm} ({', '.join(api_ids)})")
         if report.findings:
             tb = Table(title=t["findings"], expand=False)
             for col in ("rule", "sev", "actor", "cat", "n", "msg"):

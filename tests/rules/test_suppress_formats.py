@@ -78,3 +78,12 @@ def test_expired_suppression_is_said_in_the_report(tmp_path, log, demo_manifest)
     f.write_text("- {rule: SG101, actor: jpush, reason: old, expires: 2000-01-01}\n")
     r = evaluate(_violating(log), demo_manifest, EvalOptions(suppressions=load_suppressions(f), today=date(2026, 1, 1)))
     assert any("SG101" in s and "jpush" in s and "expired on 2000-01-01" in s for s in r.skipped)
+
+
+def test_console_marks_undeclared_sdks(log, demo_manifest):
+    log.add("static", "scan", 0, package="com.example.recruit")
+    log.add("static", "sdk_present", 0, actor="getui", packages=["com.igexin"])
+    log.add("static", "sdk_present", 0, actor="jpush", packages=["cn.jpush"])
+    text = formats.get("console").render(evaluate(log.events, demo_manifest), "en", width=120)
+    rows = {line.split("│")[1].strip(): line for line in text.splitlines() if line.startswith("│ getui") or line.startswith("│ jpush")}
+    assert "NOT declared" in rows["getui"] and "NOT declared" not in rows["jpush"]
