@@ -75,29 +75,30 @@ class Event:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Event":
-        """Build from a parsed line; raises ValueError on a missing or mistyped core field."""
+        """Build from a parsed line (the dict becomes the event's `extra`: callers pass a fresh one).
+
+        Raises ValueError on a missing or mistyped core field."""
+        pop = d.pop
         try:
-            seq, t_ms, source, kind = d["seq"], d["t_ms"], d["source"], d["kind"]
+            seq, t_ms, source, kind = pop("seq"), pop("t_ms"), pop("source"), pop("kind")
         except KeyError as exc:
             raise ValueError(f"missing field {exc.args[0]!r}") from None
-        if not isinstance(seq, int) or isinstance(seq, bool):
+        if seq.__class__ is not int:
             raise ValueError("seq must be an integer")
-        if not isinstance(t_ms, (int, float)) or isinstance(t_ms, bool):
+        if t_ms.__class__ is not float and t_ms.__class__ is not int:
             raise ValueError("t_ms must be a number")
         if source not in SOURCES:
             raise ValueError(f"unknown source {source!r}")
-        if not isinstance(kind, str):
+        if kind.__class__ is not str:
             raise ValueError("kind must be a string")
-        v = d.get("v", SCHEMA_VERSION)
-        if not isinstance(v, int) or v > SCHEMA_VERSION:
+        v = pop("v", SCHEMA_VERSION)
+        if v.__class__ is not int or v > SCHEMA_VERSION:
             raise ValueError(f"event schema version {v!r} is newer than this sdkgate understands ({SCHEMA_VERSION})")
-        stack = d.get("stack") or []
-        if not isinstance(stack, list):
+        stack = pop("stack", None) or []
+        if stack.__class__ is not list:
             raise ValueError("stack must be a list")
-        extra = {k: val for k, val in d.items() if k not in CORE}
-        return cls(seq=seq, t_ms=t_ms, source=source, kind=kind, category=d.get("category"),
-                   api=d.get("api"), actor=d.get("actor"), stack=stack, consent=d.get("consent"),
-                   extra=extra, v=v)
+        return cls(seq, t_ms, source, kind, pop("category", None), pop("api", None), pop("actor", None),
+                   stack, pop("consent", None), d, v)
 
 
 @dataclass
@@ -141,23 +142,19 @@ def read_events(path: str | Path) -> Iterator[Event | BadLine]:
 
 
 def parse_lines(fh: IO[bytes] | Iterable[bytes], name: str) -> Iterator[Event | BadLine]:
-    loads = json.loads
+    decode = json.JSONDecoder().decode          # str in: skips json.loads' per-call encoding sniffing
     for n, raw in enumerate(fh, 1):
         if not raw.strip():
             continue
-        if not raw.endswith(b"\n"):
-            # the last line of a file cut short while writing
-            try:
-                d = loads(raw)
-            except ValueError:
-                yield BadLine(name, n, "truncated line (no newline, not valid JSON)")
-                continue
-        else:
-            try:
-                d = loads(raw)
-            except ValueError as exc:
-                yield BadLine(name, n, f"not valid JSON: {exc}")
-                continue
+        try:
+            d = decode(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            yield BadLine(name, n, f"not UTF-8: {exc.reason} at byte {exc.start}")
+            continue
+        except ValueError as exc:
+            cut = not raw.endswith(b"\n")        # the last line of a file cut short while writing
+            yield BadLine(name, n, "truncated line (no newline, not valid JSON)" if cut else f"not valid JSON: {exc}")
+            continue
         if not isinstance(d, dict):
             yield BadLine(name, n, "not a JSON object")
             continue
