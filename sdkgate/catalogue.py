@@ -5,6 +5,7 @@ agree on who did what. Longest package prefix wins, matched on whole package seg
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,21 @@ from .yamlio import package_data
 
 FIRST_PARTY = "first_party"
 UNKNOWN = "unknown"
+# The platform layers: framework, JDK, Kotlin, support libraries. Never an actor: static inventory
+# does not list them as unknown code, stack attribution walks past their frames.
+PLATFORM_PREFIXES = (
+    "android", "androidx", "android.support", "java", "javax", "kotlin", "kotlinx", "dalvik", "libcore", "sun",
+    "jdk", "com.android.internal", "com.android.okhttp", "com.android.org.conscrypt", "com.android.server",
+    "org.json", "org.apache.harmony", "org.apache.http", "org.xmlpull", "org.w3c", "org.xml",
+    "com.google.android.collect", "com.google.android.gles_jni", "com.google.android.material",
+    "org.intellij.lang.annotations", "org.jetbrains.annotations", "_COROUTINE",
+)
+_PLATFORM_RE = re.compile(r"^(?:%s)(?:\.|$)" % "|".join(re.escape(p) for p in PLATFORM_PREFIXES))
+
+
+def is_platform(class_name: str) -> bool:
+    """True for a class of the platform layers (dotted or smali name)."""
+    return bool(_PLATFORM_RE.match(java_name(class_name)))
 KINDS = ("analytics", "push", "ads", "crash", "login", "payment", "map_location", "face_identity",
          "oaid", "utility", "share", "social", "attribution")
 

@@ -25,16 +25,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue
+from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, is_platform
 
-# package prefixes of the platform layers (matched on whole segments)
-LAYER_PREFIXES = (
-    "android", "androidx", "java", "javax", "kotlin", "kotlinx", "dalvik", "libcore", "sun", "jdk",
-    "com.android.internal", "com.android.okhttp", "com.android.org.conscrypt", "com.android.server",
-    "org.json", "org.apache.harmony", "org.apache.http", "org.xmlpull", "org.w3c", "org.xml",
-    "com.google.android.collect", "com.google.android.gles_jni",
-)
-_LAYER_RE = re.compile(r"^(?:%s)(?:\.|$)" % "|".join(re.escape(p) for p in LAYER_PREFIXES))
 # dynamic proxies ($Proxy12, jdk.proxy1.$Proxy3) and reflection/lambda plumbing without a package
 _PROXY_RE = re.compile(r"(?:^|\.)\$Proxy\d*$")
 
@@ -47,7 +39,7 @@ def frame_class(frame: str) -> tuple[str, str]:
 
 
 def is_layer_class(cls: str) -> bool:
-    return bool(_LAYER_RE.match(cls) or _PROXY_RE.search(cls) or cls.startswith("$Proxy"))
+    return bool(is_platform(cls) or _PROXY_RE.search(cls) or cls.startswith("$Proxy"))
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, java_name
-
-# platform and standard libraries: not third-party data collectors, not worth reporting as unknown
-PLATFORM_PREFIXES = ("android.", "androidx.", "kotlin.", "kotlinx.", "java.", "javax.", "dalvik.",
-                     "com.android.internal.", "android.support.", "com.google.android.material.",
-                     "org.intellij.lang.annotations.", "org.jetbrains.annotations.", "_COROUTINE.")
-
+from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, is_platform, java_name
 
 @dataclass
 class SdkPresence:
@@ -37,10 +31,6 @@ def package_of(jname: str) -> str:
 
 def unknown_group(pkg: str) -> str:
     return ".".join(pkg.split(".")[:3]) if pkg else "(default package)"
-
-
-def is_platform(jname: str) -> bool:
-    return jname.startswith(PLATFORM_PREFIXES)
 
 
 def take_inventory(class_descs, catalogue: Catalogue, app_packages: tuple[str, ...]) -> Inventory:

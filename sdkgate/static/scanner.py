@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, default_catalogue, java_name
+from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, default_catalogue, is_platform, java_name
 from ..errors import InputError
 from ..events import Event
 from ..hashing import sha256_file as _sha256
@@ -13,7 +13,7 @@ from ..manifest import Manifest
 from .callsites import SiteScan, TargetIndex, find_sites
 from .container import Archive, Budget, EntryError, Limits, load_dex_blobs
 from .dex import Dex, DexError
-from .inventory import is_platform, take_inventory
+from .inventory import take_inventory
 from .manifest_xml import (AUTOSTART_ACTIONS, STARTUP_PROVIDER, ApkManifest, ManifestXmlError,
                            parse_manifest_xml, protection_level)
 from .paths import Bounds, PathSearch, find_paths
