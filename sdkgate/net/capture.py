@@ -1,0 +1,309 @@
+"""The core of the addon: every request, WebSocket message and TCP/UDP payload the app sends is
+searched for planted values; what is found becomes `send` events, and every flow one `flow` event.
+
+Per-flow failures of our own code are contained: the flow becomes an `incomplete` event
+(`NetRecorder.failed`) and the proxy goes on.
+"""
+import time
+from dataclasses import dataclass, field
+from urllib.parse import unquote_to_bytes
+
+from mitmproxy import ctx, http
+
+from sdkgate.net.attribution import registrable_domain
+from sdkgate.net.decode import DECODE_CAP, Decoded, add_pairs, decode_body
+from sdkgate.net.matcher import Match, StreamScan
+from sdkgate.net.offline import OFFLINE_HEADER, OfflineResponder
+from sdkgate.net.recorder import NetRecorder
+from sdkgate.net.stream import STREAM_DECODED_CAP, BodyStream
+
+PATH_CAP = 2048
+
+
+@dataclass
+class FlowState:
+    flow_id: str
+    host: str
+    scheme: str
+    method: str
+    path: str
+    actor: str
+    domain: str
+    stream: BodyStream | None = None
+    tcp_scan: StreamScan | None = None
+    bytes: int = 0
+    capped: bool = False
+    errors: list[str] = field(default_factory=list)
+    sent: set = field(default_factory=set)
+    done: bool = False
+
+
+class Capture:
+    """HTTP, WebSocket, TCP and UDP capture with canary matching. Reads the matcher and attributor
+    from the recorder at every event (they may be replaced, e.g. by `replay`); asks the offline
+    responder only whether upstream addresses are real."""
+
+    def __init__(self, recorder: NetRecorder, offline: OfflineResponder, body_cap: int = DECODE_CAP):
+        self.rec = recorder
+        self.offline = offline
+        self.body_cap = body_cap
+        self._flows: dict[str, FlowState] = {}
+
+    def configure(self, updated):
+        o = ctx.options
+        if "stream_large_bodies" in o.keys() and not o.stream_large_bodies:
+            o.update(stream_large_bodies=str(self.body_cap))     # stream (and scan) what we would not parse
+
+    def done(self):
+        """Flows still open at shutdown: scan what arrived and write their `flow` event."""
+        matcher = self.rec.matcher
+        for st in list(self._flows.values()):
+            if not st.done:
+                if st.stream is not None:
+                    self._emit_matches(st, st.stream.matches() if st.stream.over else
+                                       matcher.scan(bytes(st.stream.buf)) if matcher else [], "body.stream", time.time())
+                self._emit_flow(st, None, error="still open at proxy shutdown")
+
+    # --- events ---------------------------------------------------------------------------------
+    def _emit_matches(self, st: FlowState, matches: list[Match], where: str, ts: float | None):
+        for m in matches:
+            key = (where, m.category, m.value, m.encoding)
+            if key in st.sent:
+                continue
+            st.sent.add(key)
+            self.rec.emit("send", ts, category=m.category, actor=st.actor, host=st.host, domain=st.domain,
+                          scheme=st.scheme, method=st.method, path=st.path, encoding=m.encoding, where=where,
+                          flow_id=st.flow_id)
+
+    def _emit_flow(self, st: FlowState, status: int | None, *, ip: str | None = None, error: str | None = None,
+                   extra: dict | None = None):
+        if st.done:
+            return
+        st.done = True
+        fields = dict(actor=st.actor, host=st.host, domain=st.domain, scheme=st.scheme, method=st.method,
+                      path=st.path, status=status, flow_id=st.flow_id, bytes=st.bytes, capped=st.capped)
+        if ip:
+            fields["ip"] = ip
+        if error:
+            fields["error"] = error
+        if st.errors:
+            fields["notes"] = st.errors[:10]
+        if extra:
+            fields.update(extra)
+        self.rec.emit("flow", **fields)
+        self._flows.pop(st.flow_id, None)
+        self.rec.flush()
+
+    # --- HTTP -----------------------------------------------------------------------------------
+    def _state(self, flow: http.HTTPFlow) -> FlowState:
+        st = self._flows.get(flow.id)
+        if st is None:
+            req = flow.request
+            host = req.pretty_host
+            st = FlowState(flow.id, host, req.scheme, req.method, req.path[:PATH_CAP],
+                           self.rec.actor(host), registrable_domain(host))
+            self._flows[flow.id] = st
+        return st
+
+    def requestheaders(self, flow: http.HTTPFlow):
+        """Bodies too large to buffer, or of unknown length, are scanned as they stream."""
+        try:
+            st = self._state(flow)
+            req = flow.request
+            if self.rec.matcher is None:
+                return
+            unknown_len = "content-length" not in req.headers and (
+                "chunked" in req.headers.get("transfer-encoding", "").lower()
+                or (req.http_version.startswith("HTTP/2") and req.method not in ("GET", "HEAD", "OPTIONS", "DELETE")))
+            if req.stream is True or unknown_len:
+                st.stream = BodyStream(self.rec.matcher, self.body_cap, req.headers.get("content-encoding", ""))
+                req.stream = st.stream
+        except Exception as exc:
+            self.rec.failed("requestheaders", flow, exc)
+
+    def request(self, flow: http.HTTPFlow):
+        try:
+            st = self._state(flow)
+            req = flow.request
+            ts = req.timestamp_end or time.time()
+            if st.stream is not None:
+                st.bytes = st.stream.total
+                if st.stream.over:
+                    st.capped = True
+                    st.errors.append(f"body of {st.stream.total} bytes above the {self.body_cap}-byte cap: "
+                                     "scanned as a stream, not parsed")
+                    if st.stream.decode_capped:
+                        st.errors.append(f"decoded stream scanned up to {STREAM_DECODED_CAP} bytes")
+                    self._scan_head(st, req, ts)
+                    self._emit_matches(st, st.stream.matches(), "body.stream", ts)
+                    self.rec.flush()
+                    return
+                req.raw_content = bytes(st.stream.buf)
+                st.stream.buf = bytearray()
+            elif req.raw_content is None:
+                st.capped = True
+                st.errors.append("body streamed by mitmproxy and not scanned")
+            self._scan_head(st, req, ts)
+            self._scan_body(st, req, ts)
+            self.rec.flush()
+        except Exception as exc:
+            self.rec.failed("request scan", flow, exc)
+
+    def _scan_parts(self, st: FlowState, d: Decoded, ts: float):
+        m = self.rec.matcher
+        for part in d.parts:
+            found: list[Match] = []
+            seen_values: set[tuple[str, str]] = set()
+            for i, rep in enumerate(part.reps):
+                for match in m.scan(rep):
+                    if i and (match.category, match.value) in seen_values:
+                        continue                      # a decoded view adds only values the wire form hid
+                    found.append(match)
+                seen_values |= {(x.category, x.value) for x in found}
+            self._emit_matches(st, found, part.where, ts)
+
+    def _scan_head(self, st: FlowState, req: http.Request, ts: float):
+        d = Decoded()
+        path, _, query = req.path.partition("?")
+        d.add("path", path.encode("latin-1", "replace"), unquote_to_bytes(path))
+        if query:
+            add_pairs(d, "query", query)
+        for name, value in req.headers.fields:
+            lname = name.decode("latin-1").lower()
+            if lname == "cookie":
+                add_pairs(d, "cookie", value.decode("latin-1"), sep=";", plus=False)
+            elif lname not in ("host", "content-length", "content-type", "content-encoding", "transfer-encoding"):
+                d.add(f"header:{lname}", value, unquote_to_bytes(value) if b"%" in value else b"")
+        self._scan_parts(st, d, ts)
+
+    def _scan_body(self, st: FlowState, req: http.Request, ts: float):
+        raw = req.raw_content or b""
+        st.bytes = len(raw)
+        if not raw:
+            return
+        d = decode_body(raw, req.headers.get("content-type", ""), req.headers.get("content-encoding", ""),
+                        cap=self.body_cap)
+        st.capped |= d.capped
+        st.errors += d.errors
+        self._scan_parts(st, d, ts)
+
+    def response(self, flow: http.HTTPFlow):
+        try:
+            st = self._state(flow)
+            ip = None
+            if not self.offline.enabled and flow.server_conn and flow.server_conn.peername:
+                ip = flow.server_conn.peername[0]
+            extra = {"http_version": flow.request.http_version}
+            if flow.websocket is not None:
+                extra["websocket"] = True
+            if flow.response is not None and flow.response.headers.get(OFFLINE_HEADER[0]) == OFFLINE_HEADER[1]:
+                extra["offline"] = True
+            if flow.websocket is not None and flow.response is not None and flow.response.status_code == 101:
+                # keep the state for the messages; the flow event is written now
+                self._emit_flow_keep(st, flow.response.status_code, ip, extra)
+                return
+            self._emit_flow(st, flow.response.status_code if flow.response else None, ip=ip, extra=extra)
+        except Exception as exc:
+            self.rec.failed("response", flow, exc)
+
+    def _emit_flow_keep(self, st: FlowState, status, ip, extra):
+        self._emit_flow(st, status, ip=ip, extra=extra)
+        st.done = True
+        self._flows[st.flow_id] = st        # WebSocket messages still come
+
+    def error(self, flow: http.HTTPFlow):
+        try:
+            st = self._flows.get(flow.id)
+            if st is None:
+                st = self._state(flow)
+            if st.done:
+                return
+            if st.stream is not None and not st.sent:
+                # a body cut short (e.g. truncated chunked upload): scan what did arrive
+                partial = st.stream.matches() if st.stream.over else self.rec.matcher.scan(bytes(st.stream.buf))
+                st.bytes = st.stream.total
+                self._emit_matches(st, partial, "body.partial", time.time())
+            err = flow.error.msg if flow.error else "error"
+            self._emit_flow(st, flow.response.status_code if flow.response else None, error=err)
+        except Exception as exc:
+            self.rec.failed("error", flow, exc)
+
+    # --- WebSocket, TCP, UDP --------------------------------------------------------------------
+    def websocket_message(self, flow: http.HTTPFlow):
+        try:
+            msg = flow.websocket.messages[-1]
+            if not msg.from_client or self.rec.matcher is None:
+                return
+            st = self._state(flow)
+            d = decode_body(msg.content, "", "", cap=self.body_cap)
+            for p in d.parts:
+                p.where = "ws"
+            self._scan_parts(st, d, msg.timestamp)
+            self.rec.flush()
+        except Exception as exc:
+            self.rec.failed("websocket scan", flow, exc)
+
+    def websocket_end(self, flow: http.HTTPFlow):
+        self._flows.pop(flow.id, None)
+
+    def _conn_state(self, flow, scheme: str) -> FlowState:
+        st = self._flows.get(flow.id)
+        if st is None:
+            addr = flow.server_conn.address or ("", 0)
+            host = flow.client_conn.sni or addr[0] or ""
+            st = FlowState(flow.id, host, scheme, "", f":{addr[1]}" if addr[1] else "",
+                           self.rec.actor(host), registrable_domain(host))
+            self._flows[flow.id] = st
+        return st
+
+    def tcp_start(self, flow):
+        try:
+            self._conn_state(flow, "tcp")
+        except Exception as exc:
+            self.rec.failed("tcp_start", flow, exc)
+
+    def tcp_message(self, flow):
+        try:
+            msg = flow.messages[-1]
+            if not msg.from_client or self.rec.matcher is None:
+                return
+            st = self._conn_state(flow, "tcp")
+            if st.tcp_scan is None:
+                st.tcp_scan = self.rec.matcher.stream()
+            st.tcp_scan.feed(msg.content)
+            st.bytes += len(msg.content)
+            self._emit_matches(st, st.tcp_scan.matches(), "tcp", msg.timestamp)
+            self.rec.flush()
+        except Exception as exc:
+            self.rec.failed("tcp scan", flow, exc)
+
+    def tcp_end(self, flow):
+        try:
+            st = self._conn_state(flow, "tcp")
+            ip = flow.server_conn.peername[0] if (not self.offline.enabled and flow.server_conn.peername) else None
+            self._emit_flow(st, None, ip=ip, error=flow.error.msg if flow.error else None)
+        except Exception as exc:
+            self.rec.failed("tcp_end", flow, exc)
+
+    tcp_error = tcp_end
+
+    def udp_message(self, flow):
+        try:
+            msg = flow.messages[-1]
+            if not msg.from_client or self.rec.matcher is None:
+                return
+            st = self._conn_state(flow, "udp")
+            st.bytes += len(msg.content)
+            self._emit_matches(st, self.rec.matcher.scan(msg.content), "udp", msg.timestamp)
+            self.rec.flush()
+        except Exception as exc:
+            self.rec.failed("udp scan", flow, exc)
+
+    def udp_end(self, flow):
+        try:
+            st = self._conn_state(flow, "udp")
+            self._emit_flow(st, None, error=flow.error.msg if flow.error else None)
+        except Exception as exc:
+            self.rec.failed("udp_end", flow, exc)
+
+    udp_error = udp_end
