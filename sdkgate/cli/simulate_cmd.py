@@ -49,7 +49,8 @@ def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, lang, su
     the same findings.
     """
     from .. import formats
-    from ..dynamic.simulator import load_app_model, SimulatedDevice
+    from ..dynamic.appmodel import load_app_model
+    from ..dynamic.simulator import SimulatedDevice
     from ..manifest import load_manifest
     from ..scenario.backend import BackendUnavailable
     from ..scenario.model import load_scenario

@@ -10,8 +10,9 @@ import urllib.parse
 import pytest
 
 from sdkgate.apitable import by_id
-from sdkgate.dynamic.simulator import (SendSpec, StackBuilder, api_frame, build_request, load_app_model,
-                                       protobuf_fields, transform_value)
+from sdkgate.dynamic.appmodel import SendSpec, load_app_model
+from sdkgate.dynamic.sends import build_request, protobuf_fields, transform_value
+from sdkgate.dynamic.stacks import StackBuilder, api_frame
 from sdkgate.errors import InputError
 
 from .conftest import MODELS

@@ -11,7 +11,8 @@ import pytest
 
 from sdkgate.cli import cli
 from sdkgate.cli.common import run_guarded
-from sdkgate.dynamic.simulator import SimulatedDevice, load_app_model
+from sdkgate.dynamic.appmodel import load_app_model
+from sdkgate.dynamic.simulator import SimulatedDevice
 from sdkgate.events import read_events
 from sdkgate.manifest import load_manifest
 from sdkgate.scenario.model import load_scenario
