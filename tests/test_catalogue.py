@@ -22,15 +22,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SDKGATE_BIN = ROOT / ".venv" / "bin" / "sdkgate"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def no_user_catalogue(tmp_path_factory):
-    """The module sees the bundled catalogue only (never the developer's ~/.local/share rows)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SDKGATE_CATALOGUE_EXTRA", str(tmp_path_factory.mktemp("none") / "absent.yaml"))
-        default_catalogue.cache_clear()
-        yield
-    default_catalogue.cache_clear()
-
 
 @pytest.fixture
 def isolated_user_catalogue(tmp_path, monkeypatch):

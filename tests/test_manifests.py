@@ -17,15 +17,6 @@ MANIFESTS = sorted((ROOT / "manifests").glob("*.yaml"))
 SEED = ROOT / "manifests" / "zhaopin-jobseeker.yaml"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def no_user_catalogue(tmp_path_factory):
-    """Manifests are checked against the bundled catalogue only."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SDKGATE_CATALOGUE_EXTRA", str(tmp_path_factory.mktemp("none") / "absent.yaml"))
-        default_catalogue.cache_clear()
-        yield
-    default_catalogue.cache_clear()
-
 
 def test_there_are_manifests():
     assert SEED in MANIFESTS and len(MANIFESTS) >= 2

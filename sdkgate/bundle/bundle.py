@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import InputError
-from ..hashing import sha256_file  # noqa: F401 - re-exported
+from ..fileio import read_json_object, sha256_file  # noqa: F401 - sha256_file re-exported
 
 SCHEMA = "sdkgate.bundle/1"
 SCHEMA_PREFIX = "sdkgate.bundle/"
@@ -122,13 +122,6 @@ def _file_ref(root: Path, name: str) -> dict[str, Any] | None:
     return {"file": name, "sha256": sha256_file(p)}
 
 
-def _read_json(p: Path) -> dict[str, Any]:
-    try:
-        d = json.loads(p.read_text("utf-8"))
-        return d if isinstance(d, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
 
 def write_bundle(out_dir: str | Path, extra_meta: dict[str, Any] | None = None, *,
                  apk: str | Path | None = None, device: dict[str, Any] | None = None,
@@ -144,8 +137,8 @@ def write_bundle(out_dir: str | Path, extra_meta: dict[str, Any] | None = None, 
     if not root.is_dir():
         raise InputError(str(root), None, "evidence folder not found")
     extra = dict(extra_meta or {})
-    run = _read_json(root / "run.json")
-    report = _read_json(root / "report.json")
+    run = read_json_object(root / "run.json")
+    report = read_json_object(root / "report.json")
     binfo = run.get("backend_info") if isinstance(run.get("backend_info"), dict) else {}
     # a backend that hashed identifiers itself (run.json is sealed too) hands over its salt
     salt = str(binfo.get("id_salt") or secrets.token_hex(16))

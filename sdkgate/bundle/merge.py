@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..fileio import read_json_object
 from ..report import Report
 from .bundle import BUNDLE_FILE, list_files, sha256_file
 
@@ -86,13 +87,6 @@ def seal_state(root: Path) -> str:
     return "sealed"
 
 
-def _json(p: Path) -> dict:
-    try:
-        d = json.loads(p.read_text("utf-8"))
-        return d if isinstance(d, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
 
 def describe_device(bundle: dict, run: dict) -> str:
     d = bundle.get("device") or (run.get("backend_info") or {}).get("device") or run.get("backend") or ""
@@ -113,7 +107,7 @@ def merge(paths: list[str | Path]) -> MergeTable:
             report = Report.from_dict(json.loads((root / "report.json").read_text("utf-8")))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise InputError(str(root / "report.json"), None, f"not a valid report: {exc}") from None
-        run, bundle = _json(root / "run.json"), _json(root / BUNDLE_FILE)
+        run, bundle = read_json_object(root / "run.json"), read_json_object(root / BUNDLE_FILE)
         scen = run.get("scenario")
         scen = scen.get("name") if isinstance(scen, dict) else scen
         counts: dict[str, int] = {}

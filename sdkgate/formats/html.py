@@ -6,7 +6,6 @@ run.json, manifest.yaml, bundle.json, flows.har) and draws every read and send.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -16,6 +15,7 @@ import jinja2
 
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..events import BadLine, Event, merge_streams, read_events
+from ..fileio import read_json_object
 from ..report import Finding, Report
 from ..taxonomy import label
 
@@ -471,13 +471,6 @@ class HtmlFormat:
 FORMAT = HtmlFormat()
 
 
-def _read_json(p: Path) -> dict:
-    try:
-        d = json.loads(p.read_text("utf-8"))
-        return d if isinstance(d, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
 
 def render_bundle(out_dir: str | Path, lang: str = "en", report: Report | None = None) -> str:
     """The HTML report of an evidence folder, drawing every read and send of its raw evidence."""
@@ -491,9 +484,9 @@ def render_bundle(out_dir: str | Path, lang: str = "en", report: Report | None =
     har: list[dict] = []
     hp = root / "flows.har"
     if hp.is_file() and hp.stat().st_size <= HAR_MAX_BYTES:
-        har = ((_read_json(hp).get("log") or {}).get("entries")) or []
-    view = View(report, lang, manifest=manifest, run=_read_json(root / "run.json"),
-                bundle=_read_json(root / "bundle.json"), har=har)
+        har = ((read_json_object(hp).get("log") or {}).get("entries")) or []
+    view = View(report, lang, manifest=manifest, run=read_json_object(root / "run.json"),
+                bundle=read_json_object(root / "bundle.json"), har=har)
     streams = [read_events(root / n) for n in ("events.jsonl", "net.jsonl") if (root / n).is_file()]
     if not streams:
         return _render(view, view.timeline_from_report())

@@ -30,7 +30,7 @@ from ..canaries import generate
 from ..consent import ConsentState
 from ..errors import InputError
 from ..events import Event, merge_streams, read_events
-from ..hashing import sha256_file
+from ..fileio import sha256_file
 from ..manifest import Manifest
 from ..report import Report
 from .backend import (CONSENT_ACTIONS, PERMISSION_DECISIONS, Backend, BackendError, BackendUnavailable,

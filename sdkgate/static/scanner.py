@@ -8,7 +8,7 @@ from pathlib import Path
 from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, default_catalogue, is_platform, java_name
 from ..errors import InputError
 from ..events import Event
-from ..hashing import sha256_file as _sha256
+from ..fileio import sha256_file as _sha256
 from ..manifest import Manifest
 from .callsites import SiteScan, TargetIndex, find_sites
 from .container import Archive, Budget, EntryError, Limits, load_dex_blobs
