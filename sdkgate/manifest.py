@@ -11,7 +11,7 @@ from typing import Any
 from .catalogue import Catalogue, Sdk, default_catalogue
 from .errors import InputError
 from .taxonomy import categories
-from .yamlio import load_yaml, line
+from .yamlio import Located, load_yaml, line
 
 SCHEMA = "sdkgate.manifest/1"
 WHEN = ("on_feature", "at_start")
@@ -106,6 +106,29 @@ class Manifest:
     def scope_for(self, actor: str | None) -> str:
         row = self.sdks.get(actor or "")
         return row.consent_scope if row else "policy"
+
+    def source_ref(self) -> dict:
+        """Where the declarations live, for reports that point at a line (SARIF physical locations): the
+        file as a path relative to the working folder (never absolute: the manifest sits in the app's
+        repository, where CI runs), and the line of each SDK row and permission row."""
+        import os
+        from pathlib import Path
+        p = Path(self.path)
+        try:
+            rel = Path(os.path.relpath(p.resolve(), Path.cwd())) if p.is_absolute() or p.exists() else p
+        except ValueError:                      # another drive (Windows)
+            rel = Path(p.name)
+        if rel.is_absolute() or rel.parts[:1] == ("..",):
+            rel = Path(p.name)
+        raw = self.raw if isinstance(self.raw, Located) else None
+        sdks, perms = {}, {}
+        for key, out, rows in (("id", sdks, (raw or {}).get("sdks")), ("permission", perms, (raw or {}).get("permissions"))):
+            for row in rows or []:
+                if isinstance(row, Located) and isinstance(row.get(key), str):
+                    out[row[key]] = row.line_of(key)
+        return {"file": rel.as_posix(), "sdks": sdks, "permissions": perms,
+                "sdks_line": raw.line_of("sdks") if raw is not None and "sdks" in raw else 1,
+                "permissions_line": raw.line_of("permissions") if raw is not None and "permissions" in raw else 1}
 
 
 def _str_list(v, name, place, fld) -> tuple[str, ...]:

@@ -5,6 +5,12 @@ locations (the class and method in smali notation) taken from the finding's deta
 `component`, `chain` (the method that starts a pre-consent path and the one it reaches).
 Severity: violation -> error, warning -> warning, info -> note; suppressed findings keep their
 result with a SARIF `suppressions` entry.
+
+GitHub code scanning needs a physical location on every result, relative to the repository, and
+one `automationDetails.id` per kind of run. Static findings point at the class as a smali path
+(apktool's layout, under the `%SRCROOT%` base); device and network findings point at the line of
+the manifest (kept in the app's repository) that declares the SDK or permission concerned, or at
+the list where it should be declared. No absolute path of the machine that ran sdkgate appears.
 """
 from __future__ import annotations
 
@@ -64,6 +70,60 @@ def _locations(f: Finding) -> tuple[list[dict], list[dict]]:
     return [], related
 
 
+SRCROOT = "%SRCROOT%"
+PERMISSION_RULES = ("SG30",)
+
+
+def _smali_path(sig: str) -> str | None:
+    cls = sig.partition("->")[0].strip()
+    if not (cls.startswith("L") and cls.endswith(";")):
+        return None
+    inner = cls[1:-1].split("$", 1)[0]              # nested classes live in their outer class's file
+    return f"smali/{inner}.smali" if inner else None
+
+
+def _physical(f: Finding, report: Report) -> dict:
+    """The artifact and line a result is shown at (see the module docstring)."""
+    d = f.detail or {}
+    sig = (d.get("chain") or [None])[0] or d.get("caller")
+    if not sig and d.get("component"):
+        sig = "L" + str(d["component"]).replace(".", "/") + ";"
+    path = _smali_path(str(sig)) if sig else None
+    if path:
+        return {"artifactLocation": {"uri": _uri(path), "uriBaseId": SRCROOT}}
+    ref = report.app.get("manifest") if isinstance(report.app.get("manifest"), dict) else None
+    if ref and ref.get("file"):
+        perm = d.get("permission")
+        if f.rule.startswith(PERMISSION_RULES) or (perm and not f.actor):
+            line = (ref.get("permissions") or {}).get(perm) or ref.get("permissions_line") or 1
+        else:
+            line = (ref.get("sdks") or {}).get(f.actor or "") or ref.get("sdks_line") or 1
+        return {"artifactLocation": {"uri": _uri(ref["file"]), "uriBaseId": SRCROOT},
+                "region": {"startLine": int(line)}}
+    apk = report.app.get("apk")
+    name = str(apk).replace("\\", "/").rsplit("/", 1)[-1] if apk else "sdkgate-evidence"
+    return {"artifactLocation": {"uri": _uri(name), "uriBaseId": SRCROOT}}
+
+
+def _app_properties(app: dict) -> dict:
+    """The app facts without local paths (the APK by its file name; the manifest by its repository path)."""
+    out = {k: v for k, v in app.items() if k not in ("apk", "manifest")}
+    if app.get("apk"):
+        out["apk"] = str(app["apk"]).replace("\\", "/").rsplit("/", 1)[-1]
+    if isinstance(app.get("manifest"), dict):
+        out["manifest"] = app["manifest"].get("file")
+    return out
+
+
+def _automation_id(report: Report) -> str:
+    """One id per kind of run, so uploads of a scan and of each scenario do not replace each other."""
+    import re
+    scenario = report.app.get("scenario")
+    kind, name = ("run", scenario) if scenario else ("scan", report.app.get("package") or "app")
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", str(name)).strip("-") or "app"
+    return f"sdkgate/{kind}/{safe}/"
+
+
 def _fingerprint(f: Finding) -> str:
     d = f.detail or {}
     key = d.get("target") or d.get("caller") or d.get("component") or d.get("permission") or ""
@@ -99,11 +159,8 @@ class SarifFormat:
         apk = report.app.get("apk")
         for f in report.findings:
             locs, related = _locations(f)
-            if apk:
-                # the APK is the artifact; the logical locations say where inside it
-                locs = locs or [{}]
-                for loc in locs:
-                    loc["physicalLocation"] = {"artifactLocation": {"uri": _uri(apk), "index": 0}}
+            locs = locs[:1] or [{}]
+            locs[0]["physicalLocation"] = _physical(f, report)
             res: dict = {
                 "ruleId": f.rule,
                 "level": LEVELS.get(f.severity, "warning"),
@@ -127,11 +184,16 @@ class SarifFormat:
                                 "informationUri": INFO_URI, "rules": rules}},
             "results": results,
             "columnKind": "unicodeCodePoints",
-            "properties": {"verdict": report.verdict, "app": report.app, "incomplete": list(report.incomplete),
+            "properties": {"verdict": report.verdict, "app": _app_properties(report.app),
+                           "incomplete": list(report.incomplete),
                            "skipped": list(report.skipped)},
         }
+        run["automationDetails"] = {"id": _automation_id(report)}
+        run["originalUriBaseIds"] = {SRCROOT: {"description": {
+            "text": "the root of the app's repository (manifests) / of the APK decoded with apktool (smali)"}}}
         if apk:
-            run["artifacts"] = [{"location": {"uri": _uri(apk)}, "roles": ["analysisTarget"],
+            name = str(apk).replace("\\", "/").rsplit("/", 1)[-1]
+            run["artifacts"] = [{"location": {"uri": _uri(name), "uriBaseId": SRCROOT}, "roles": ["analysisTarget"],
                                  **({"hashes": {"sha-256": report.app["sha256"]}} if report.app.get("sha256") else {})}]
         if report.incomplete:
             run["invocations"] = [{"executionSuccessful": False,

@@ -117,6 +117,8 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
            "version_name": None, "sha256": None}
     app.update({k: v for k, v in options.app.items() if v})
     app.update({k: v for k, v in inventory.app.items() if v})
+    if manifest is not None:
+        app["manifest"] = manifest.source_ref()
     return Report(
         verdict=verdict, app=app, sdks=sorted(inventory.sdks.values(), key=lambda s: s.id),
         call_sites=inventory.call_sites, findings=findings, incomplete=st.incomplete, skipped=st.skipped,

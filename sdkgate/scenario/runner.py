@@ -191,6 +191,7 @@ def run_scenario(scenario: Scenario, manifest: Manifest, backend: Backend, out_d
     eval_opts = options.eval or EvalOptions()
     if eval_opts.today is None:
         eval_opts.today = datetime.now(timezone.utc).date()   # suppressions expire: the run's day is kept
+    eval_opts.app.setdefault("scenario", scenario.name)       # names the run in SARIF (automationDetails)
 
     # inputs as run
     manifest_src = Path(manifest.path)

@@ -218,7 +218,8 @@ def test_sarif_structure(capsys):
         levels.add(res["level"])
         assert res["message"]["text"]
         for loc in res.get("locations", []):
-            assert loc["physicalLocation"]["artifactLocation"]["uri"].endswith("recruit-noncompliant.apk")
+            uri = loc["physicalLocation"]["artifactLocation"]["uri"]   # relative: a smali path or the manifest
+            assert not uri.startswith("/") and (uri.endswith((".smali", "demo-recruit.yaml", "recruit-noncompliant.apk")))
             for ll in loc.get("logicalLocations", []):
                 assert ll["fullyQualifiedName"] and ll["kind"] in ("function", "member", "type", "resource")
     assert levels == {"error", "warning", "note"}
