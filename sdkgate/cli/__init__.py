@@ -38,11 +38,18 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sdkgate")
-def cli():
+@click.option("-q", "--quiet", is_flag=True,
+              help="Console report: the verdict line (and why evidence is incomplete) only; no progress on stderr.")
+def cli(quiet):
     """sdkgate: prove whether an Android app's SDKs collect personal data before consent.
 
     Exit codes: 0 pass, 1 fail, 2 bad input or usage, 3 incomplete evidence, 4 tampered bundle.
+
+    On a terminal the console report is coloured (not when NO_COLOR is set or the output is a pipe or
+    file) and long steps show progress on stderr. Shell completion: see README ("Shell completion").
     """
+    from .. import terminal
+    terminal.QUIET = quiet
 
 
 def main(argv=None):

@@ -52,12 +52,18 @@ lang_option = click.option("--lang", type=click.Choice(["en", "zh"]), default="e
                            help="Language of labels and messages.")
 
 
+def console_style(output) -> dict:
+    """Colour for a person at a terminal (never into a file, a pipe or with NO_COLOR); --quiet."""
+    from .. import terminal
+    return {"color": output is None and terminal.use_color(), "quiet": terminal.QUIET}
+
+
 def emit_report(report, fmt: str, lang: str, output: str | None) -> None:
     """Render a report in one format to a file (-o) or stdout."""
     from pathlib import Path
 
     from .. import formats
-    text = formats.render(report, fmt, lang)
+    text = formats.render(report, fmt, lang, **console_style(output))
     if output:
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(text, encoding="utf-8")

@@ -91,7 +91,8 @@ def _single(root: Path, html, fmt, output, lang) -> int:
             text = render_bundle(root, lang, report)
         else:
             try:
-                text = render(report, fmt, lang)
+                from .common import console_style
+                text = render(report, fmt, lang, **console_style(output))
             except ModuleNotFoundError as exc:
                 raise InputError(None, f"--format {fmt}", f"format not available in this build ({exc.name})") from None
         _write(text, output)

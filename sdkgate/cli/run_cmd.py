@@ -105,8 +105,10 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
 
     interrupted = False
     try:
-        result = run_scenario(sc, manifest, backend, out, RunOptions(proxy_factory=proxy_factory,
-                                                                               eval=eval_opts))
+        from .. import terminal
+        with terminal.reporting(f"run {sc.name}"):
+            result = run_scenario(sc, manifest, backend, out, RunOptions(proxy_factory=proxy_factory,
+                                                                         eval=eval_opts))
         report = result.report
     except BackendUnavailable as exc:
         click.echo(f"sdkgate: error: device unavailable: {exc}\n  (nothing ran; `sdkgate doctor` lists what is "
@@ -123,7 +125,8 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
         click.echo(f"sdkgate: interrupted; evidence so far judged and sealed in {out}", err=True)
         return 130
     from .. import formats
-    text = formats.render(report, fmt, lang)
+    from .common import console_style
+    text = formats.render(report, fmt, lang, **console_style(output))
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:

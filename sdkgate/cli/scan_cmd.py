@@ -61,7 +61,7 @@ def build_report(apk: Path, manifest, options=None, eval_options=None):
 
 
 def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file: str | None,
-              events_file: str | None, suppressions: str | None = None) -> Outcome:
+              events_file: str | None, suppressions: str | None = None, style: dict | None = None) -> Outcome:
     """Worker: everything for one APK, so only a small Outcome crosses the process boundary."""
     quiet_androguard()
     from ..formats import render
@@ -72,7 +72,7 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
         report, result = build_report(Path(apk), manifest, eval_options=load_options(suppressions, None))
     except InputError as exc:
         return Outcome(apk, EXIT_INPUT, error=exc.render())
-    text = render(report, fmt, lang)
+    text = render(report, fmt, lang, **(style or {}))
     if events_file and result is not None:
         Path(events_file).write_text("".join(e.to_json() + "\n" for e in result.events), encoding="utf-8")
     if out_file:
@@ -133,8 +133,12 @@ def command(apks, manifest_path, fmt, output, lang, jobs, suppressions, events_o
     load_options(suppressions, None)        # likewise a bad suppression file
     single = len(files) == 1 and not any(p.is_dir() for p in apks)
     if single:
-        o = _scan_one(str(files[0]), str(manifest_path) if manifest_path else None, fmt, lang,
-                      str(output) if output else None, str(events_out) if events_out else None, suppressions)
+        from .. import terminal
+        from .common import console_style
+        with terminal.reporting(f"scan {files[0].name}"):
+            o = _scan_one(str(files[0]), str(manifest_path) if manifest_path else None, fmt, lang,
+                          str(output) if output else None, str(events_out) if events_out else None, suppressions,
+                          console_style(output))
         if o.error:
             raise InputError(None, None, o.error)
         if o.text is not None:
@@ -152,10 +156,12 @@ def command(apks, manifest_path, fmt, output, lang, jobs, suppressions, events_o
     jobs = jobs or max(1, min(len(files), os.cpu_count() or 1))
     outcomes: dict[str, Outcome] = {}
     from rich.console import Console
+    from .. import terminal
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     progress = Progress(TextColumn("scan"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        TextColumn("{task.description}"), console=Console(stderr=True), transient=False)
+                        TextColumn("{task.description}"), console=Console(stderr=True), transient=False,
+                        disable=not terminal.enabled())
     with progress, ProcessPoolExecutor(max_workers=jobs) as pool:
         task = progress.add_task("", total=len(files))
         futs = {pool.submit(_scan_one, str(f), str(manifest_path) if manifest_path else None, fmt, lang,

@@ -73,13 +73,16 @@ def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, lang, su
     options = RunOptions(app_model=model_path, proxy_factory=(lambda *a: _NoProxy()) if no_proxy else None,
                          eval=load_options(suppressions, geoip))
     try:
-        result = run_scenario(sc, manifest, SimulatedDevice(model), out, options)
+        from .. import terminal
+        with terminal.reporting(f"simulate {sc.name}"):
+            result = run_scenario(sc, manifest, SimulatedDevice(model), out, options)
     except BackendUnavailable as exc:
         click.echo(f"sdkgate: error: cannot run the scenario: {exc} (nothing ran; see {out}/run.json)", err=True)
         return EXIT_INPUT
     from ..bundle import seal
     seal(result.out_dir, sign_key=sign_key, make_zip=make_zip)
-    click.echo(formats.render(result.report, fmt, lang), nl=False)
+    from .common import console_style
+    click.echo(formats.render(result.report, fmt, lang, **console_style(None)), nl=False)
     click.echo(f"sdkgate: evidence in {result.out_dir}" + (f" (and {result.out_dir}.zip)" if make_zip else ""), err=True)
     code = result.exit_code
     exp = result.expectation

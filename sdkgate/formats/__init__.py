@@ -22,5 +22,8 @@ def get(name: str) -> Format:
     return mod.FORMAT
 
 
-def render(report: Report, fmt: str, lang: str = "en") -> str:
+def render(report: Report, fmt: str, lang: str = "en", *, color: bool = False, quiet: bool = False) -> str:
+    """`color`/`quiet` concern the console only (a person at a terminal); files never get ANSI codes."""
+    if fmt == "console":
+        return get(fmt).render(report, lang, color=color, quiet=quiet)
     return get(fmt).render(report, lang)

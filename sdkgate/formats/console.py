@@ -11,7 +11,8 @@ from ..report import Report
 from ..rules.catalog import RULES
 from ..taxonomy import label
 
-COLOURS = {"pass": "green", "fail": "red", "incomplete": "yellow"}
+COLOURS = {"pass": "green", "fail": "red", "incomplete": "yellow", "not_judged": "yellow"}
+SEVERITY_COLOURS = {"violation": "red", "warning": "yellow"}
 T = {
     "en": {"verdict": "Verdict", "sdks": "SDKs", "declared": "declared", "undeclared": "NOT declared",
            "findings": "Findings", "rule": "Rule", "sev": "Severity", "actor": "Actor", "cat": "Data",
@@ -31,13 +32,23 @@ class ConsoleFormat:
     name = "console"
     binary = False
 
-    def render(self, report: Report, lang: str = "en", width: int | None = None) -> str:
+    def render(self, report: Report, lang: str = "en", width: int | None = None, color: bool = False,
+               quiet: bool = False) -> str:
+        """`color`: ANSI colours (the caller decides: a terminal, NO_COLOR unset); `quiet`: the verdict line
+        and the reasons evidence is incomplete, nothing else."""
         t = T[lang]
         buf = io.StringIO()
-        con = Console(file=buf, width=width or max(60, shutil.get_terminal_size((100, 24)).columns), force_terminal=False, color_system=None, soft_wrap=False)
+        con = Console(file=buf, width=width or max(60, shutil.get_terminal_size((100, 24)).columns),
+                      force_terminal=color, color_system="standard" if color else None, soft_wrap=False,
+                      highlight=False)
         app = report.app.get("name") or report.app.get("package") or ""
-        verdict = report.verdict if lang == "en" else f"{VERDICT_ZH[report.verdict]} ({report.verdict})"
-        con.print(f"[bold]{t['verdict']}: {verdict.upper() if lang == 'en' else verdict}[/bold]  {app}")
+        verdict = report.verdict if lang == "en" else f"{VERDICT_ZH.get(report.verdict, report.verdict)} ({report.verdict})"
+        colour = COLOURS.get(report.verdict, "yellow")
+        con.print(f"[bold {colour}]{t['verdict']}: {verdict.upper() if lang == 'en' else verdict}[/bold {colour}]  {app}")
+        if quiet:
+            for reason in report.incomplete:
+                con.print(f"[yellow]{t['incomplete']}:[/yellow] {reason}")
+            return buf.getvalue()
         if report.sdks:
             tb = Table(title=t["sdks"], expand=False, show_lines=False)
             tb.add_column("SDK", overflow="fold")
@@ -58,6 +69,8 @@ class ConsoleFormat:
                 tb.add_column(t[col], overflow="fold")
             for f in report.findings:
                 sev = f.severity + (f" ({t['suppressed']})" if f.suppressed else "")
+                if not f.suppressed and f.severity in SEVERITY_COLOURS:
+                    sev = f"[{SEVERITY_COLOURS[f.severity]}]{sev}[/{SEVERITY_COLOURS[f.severity]}]"
                 msg = f.detail.get("summary_zh" if lang == "zh" else "summary") or ""
                 tb.add_row(f.rule, sev, f.actor or "-", label(f.category, lang) or "-", str(f.evidence_count), msg)
             con.print(tb)

@@ -257,7 +257,7 @@ def run_scenario(scenario: Scenario, manifest: Manifest, backend: Backend, out_d
         run["status"] = "running"
         _write_json(out_dir / "run.json", run)
         try:
-            steps_done = play_steps(scenario, backend, log, clock)
+            steps_done = play_steps(scenario, backend, log, clock, _StepProgress(out_dir, log, len(scenario.steps)))
         except KeyboardInterrupt as exc:
             log.step_event("incomplete", clock.now_ms(), reason="run interrupted by the user (Ctrl-C)")
             interrupted = exc
@@ -296,9 +296,40 @@ def judge(out_dir: Path, manifest: Manifest | None, options=None) -> Report:
     return evaluate(merge_streams([read_events(f) for f in files]), manifest, options)
 
 
-def play_steps(scenario: Scenario, backend: Backend, log: EventLog, clock: RunClock) -> int:
+class _StepProgress:
+    """Progress line per step (terminal only, see sdkgate.terminal): step, run time, events and flows so far."""
+
+    def __init__(self, out_dir: Path, log: "EventLog", total: int):
+        self.net = out_dir / "net.jsonl"
+        self.log, self.total = log, total
+        self._flows, self._offset = 0, 0
+
+    def flows(self) -> int:
+        """Flows the proxy recorded so far (counted incrementally: net.jsonl only grows during a run)."""
+        try:
+            with self.net.open("rb") as f:
+                f.seek(self._offset)
+                chunk = f.read()
+        except OSError:
+            return self._flows
+        self._offset += len(chunk)
+        self._flows += chunk.count(b'"kind": "flow"') + chunk.count(b'"kind":"flow"')
+        return self._flows
+
+    def __call__(self, step, clock: "RunClock") -> None:
+        from .. import terminal
+        if not terminal.enabled():
+            return
+        events = sum(self.log.counts.values())
+        terminal.phase(f"step {step.index + 1}/{self.total} {step.action}  t={clock.now_ms() / 1000:.1f}s  "
+                       f"events {events}  flows {self.flows()}")
+
+
+def play_steps(scenario: Scenario, backend: Backend, log: EventLog, clock: RunClock, progress=None) -> int:
     """Run every step; stop at a dead target. Returns the number of steps that ran."""
     for step in scenario.steps:
+        if progress is not None:
+            progress(step, clock)
         started = clock.now_ms()
         try:
             outcome = _do(step, backend)

@@ -10,6 +10,7 @@ from ..errors import InputError
 from ..events import Event
 from ..fileio import sha256_file as _sha256
 from ..manifest import Manifest
+from ..terminal import phase
 from .callsites import SiteScan, TargetIndex, find_sites
 from .container import Archive, Budget, EntryError, Limits, load_dex_blobs
 from .dex import Dex, DexError
@@ -67,6 +68,7 @@ def scan_apk(path: str | Path, manifest: Manifest | None = None, options: ScanOp
 
 def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None, options: ScanOptions) -> ScanResult:
     problems = list(apk.problems)
+    phase("reading the DEX files")
     has_manifest = apk.has("AndroidManifest.xml")
     dex_blobs, dex_problems = load_dex_blobs(apk)
     problems += dex_problems
@@ -106,6 +108,7 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
                       dex_files=[d.name for d in dexes], class_count=len(program.classes), bounds=[])
 
     # --- inventory ---------------------------------------------------------------------------
+    phase(f"SDK inventory of {len(program.classes)} classes")
     inv = take_inventory(program.classes.keys(), catalogue, app_packages)
     for sid, pres in sorted(inv.sdks.items()):
         em.emit("sdk_present", actor=sid, packages=sorted(pres.packages), class_count=pres.class_count)
@@ -114,6 +117,7 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
     scan_ev.extra.update(first_party_classes=inv.first_party, platform_classes=inv.platform)
 
     # --- call sites ----------------------------------------------------------------------------
+    phase("sensitive call sites")
     sites = find_sites(program, TargetIndex.build(), package)
     problems += [f"{label}!{p}" for p in sites.problems]
     declared_perms = {p for p, _tag, _max in amf.permissions} if amf else None
@@ -162,6 +166,7 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
         _components(em, amf, program, catalogue, app_packages)
 
     # --- pre-consent paths -------------------------------------------------------------------------
+    phase("pre-consent paths from the entry points")
     search = None
     if manifest is None:
         scan_ev.extra["paths"] = "not searched: no manifest, so no consent check to look for"
