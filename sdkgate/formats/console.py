@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..report import Report
+from ..fixhints import rule_hint, sdk_hint
 from ..rules.catalog import RULES
 from ..taxonomy import label
 
@@ -18,12 +19,12 @@ T = {
            "findings": "Findings", "rule": "Rule", "sev": "Severity", "actor": "Actor", "cat": "Data",
            "msg": "Detail", "n": "#", "legend": "Rules", "incomplete": "Evidence incomplete", "calls": "Sensitive call sites",
            "skipped": "Not judged", "suppressed": "suppressed",
-           "perm_missing": "APIs whose permission the APK does not declare"},
+           "perm_missing": "APIs whose permission the APK does not declare", "fix": "fix"},
     "zh": {"verdict": "结论", "sdks": "SDK 清单", "declared": "已声明", "undeclared": "未声明",
            "findings": "问题", "rule": "规则", "sev": "级别", "actor": "主体", "cat": "信息类型",
            "msg": "详情", "n": "次数", "legend": "规则", "incomplete": "证据不完整", "calls": "敏感 API 调用点",
            "skipped": "未评估", "suppressed": "已豁免",
-           "perm_missing": "所需权限未在 APK 中声明的 API"},
+           "perm_missing": "所需权限未在 APK 中声明的 API", "fix": "修复建议"},
 }
 VERDICT_ZH = {"pass": "通过", "fail": "不通过", "incomplete": "证据不完整"}
 
@@ -78,6 +79,14 @@ class ConsoleFormat:
             for rid in sorted({f.rule for f in report.findings}):
                 r = RULES[rid]
                 con.print(f"  {rid} {r.zh if lang == 'zh' else r.en}")
+                general = rule_hint(rid)
+                if general:
+                    con.print(f"      {t['fix']}: {general.text(lang)}")
+            sdk_fixes = sorted({(f.actor, f.rule) for f in report.active_findings() if sdk_hint(f.rule, f.actor)})
+            for actor in dict.fromkeys(a for a, _ in sdk_fixes):
+                h = sdk_hint(next(r for a, r in sdk_fixes if a == actor), actor)
+                con.print(f"  {t['fix']} ({actor}): {h.text(lang)}")
+                con.print(f"      {h.api}")
         for reason in report.incomplete:
             con.print(f"[yellow]{t['incomplete']}:[/yellow] {reason}")
         for s in report.skipped:

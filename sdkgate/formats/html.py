@@ -16,6 +16,7 @@ import jinja2
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..events import BadLine, Event, merge_streams, read_events
 from ..fileio import read_json_object
+from ..fixhints import hint_text, sdk_hint
 from ..report import Finding, Report
 from ..taxonomy import label
 
@@ -46,7 +47,7 @@ T = {
         "clause": "Clause", "evidence": "Evidence", "stack": "Stack", "flow": "Flow that proves it",
         "canary": "Planted value", "wire": "On the wire as", "suppressed": "suppressed", "count": "events",
         "incomplete_reasons": "Evidence incomplete", "skipped": "Not judged", "none": "none",
-        "no_findings": "No findings.", "no_permissions": "No permission requests seen.",
+        "fix": "How to fix", "no_findings": "No findings.", "no_permissions": "No permission requests seen.",
         "more_marks": "marks merged where they overlap", "no_events": "No reads or sends were recorded.",
         "request": "Request", "body": "Body excerpt", "sdks": "SDKs", "events": "events",
     },
@@ -66,7 +67,7 @@ T = {
         "clause": "依据条款", "evidence": "证据", "stack": "调用栈", "flow": "证明该问题的网络请求",
         "canary": "植入的值", "wire": "在流量中的形式", "suppressed": "已豁免", "count": "次",
         "incomplete_reasons": "证据不完整", "skipped": "未评估", "none": "无",
-        "no_findings": "未发现问题。", "no_permissions": "未观察到权限申请。",
+        "fix": "修复建议", "no_findings": "未发现问题。", "no_permissions": "未观察到权限申请。",
         "more_marks": "个重叠标记已合并", "no_events": "未记录到读取或发送。",
         "request": "请求", "body": "请求体片段", "sdks": "SDK", "events": "事件",
     },
@@ -322,7 +323,8 @@ class View:
         return {"f": f, "message": f.message_zh if self.lang == "zh" else f.message,
                 "severity": SEVERITY_ZH.get(f.severity, f.severity) if self.lang == "zh" else f.severity,
                 "category": label(f.category, self.lang), "actor": self.sdk_name(f.actor) if f.actor else "-",
-                "stack": stack[:24], "flows": flows}
+                "stack": stack[:24], "flows": flows, "fix": hint_text(f.rule, f.actor, self.lang),
+                "fix_api": (sdk_hint(f.rule, f.actor).api if sdk_hint(f.rule, f.actor) else "")}
 
     def flow_view(self, ev: Event) -> dict[str, Any]:
         cat, enc = ev.category or "", ev.get("encoding") or ""

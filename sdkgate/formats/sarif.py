@@ -18,6 +18,7 @@ import json
 
 from .. import __version__
 from ..report import Finding, Report
+from ..fixhints import hint_text, rule_hint, sdk_hint
 from ..rules.catalog import RULES
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -124,6 +125,15 @@ def _automation_id(report: Report) -> str:
     return f"sdkgate/{kind}/{safe}/"
 
 
+def _rule_help(rid: str, r) -> dict:
+    """The rule's text, clause and how to fix it, in both languages (GitHub shows `help` under an alert)."""
+    h = rule_hint(rid)
+    fix_en, fix_zh = (h.en, h.zh) if h else ("", "")
+    text = f"{r.en}\n{r.zh}\nClause: {r.clause}" + (f"\nHow to fix: {fix_en}\n修复建议: {fix_zh}" if h else "")
+    md = f"**{r.en}** / {r.zh}\n\nClause: {r.clause}" + (f"\n\n**How to fix:** {fix_en}\n\n**修复建议:** {fix_zh}" if h else "")
+    return {"text": text, "markdown": md}
+
+
 def _fingerprint(f: Finding) -> str:
     d = f.detail or {}
     key = d.get("target") or d.get("caller") or d.get("component") or d.get("permission") or ""
@@ -151,7 +161,7 @@ class SarifFormat:
                 "name": rid,
                 "shortDescription": {"text": r.zh if lang == "zh" else r.en},
                 "fullDescription": {"text": f"{r.en} / {r.zh}. Clause: {r.clause}"},
-                "help": {"text": f"{r.en}\n{r.zh}\nClause: {r.clause}"},
+                "help": _rule_help(rid, r),
                 "defaultConfiguration": {"level": LEVELS.get(r.severity, "warning")},
                 "properties": {"clause": r.clause, "severity": r.severity},
             })
@@ -170,6 +180,13 @@ class SarifFormat:
                                "clause": f.clause, "evidence_count": f.evidence_count,
                                "evidence": [{"source": e.source, "seq": e.seq, "detail": e.detail} for e in f.evidence]},
             }
+            fix = hint_text(f.rule, f.actor, lang)
+            if fix:
+                res["properties"]["fix"] = fix
+                sdk = sdk_hint(f.rule, f.actor)
+                if sdk is not None:
+                    res["properties"]["fix_api"] = sdk.api
+                    res["message"]["text"] += ("\n修复建议: " if lang == "zh" else "\nHow to fix: ") + fix
             if f.rule in index:
                 res["ruleIndex"] = index[f.rule]
             if locs:
