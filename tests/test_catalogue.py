@@ -433,6 +433,9 @@ def test_list_filters_by_kind_and_prints_json(capsys):
 def test_lookup_class_host_and_url(capsys):
     rc, out, _ = run_cli(capsys, "catalogue", "lookup", "Lcom/igexin/sdk/PushManager;")
     assert rc == 0 and "-> getui" in out and "prefix com.igexin" in out
+    for pasted in ("Lcom/igexin/sdk/PushManager", "Lcom/igexin/sdk/PushManager;->initialize(Landroid/content/Context;)V"):
+        rc, out, _ = run_cli(capsys, "catalogue", "lookup", pasted)          # without `;`, or with a member
+        assert rc == 0 and "class com.igexin.sdk.PushManager -> getui" in out, out
     rc, out, _ = run_cli(capsys, "catalogue", "lookup", "https://sdk.e.kuaishou.com/rest/x?y=1")
     assert "host sdk.e.kuaishou.com -> kuaishou_ads" in out
     rc, out, _ = run_cli(capsys, "catalogue", "lookup", "--json", "org.example.Nothing")

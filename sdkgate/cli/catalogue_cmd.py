@@ -61,6 +61,15 @@ def _host_of(text: str) -> str | None:
     return t.lower().rstrip(".")
 
 
+def _smali_class(q: str) -> str:
+    """A smali name as people paste it: `Lcom/a/B;`, `Lcom/a/B` (no `;`) or `Lcom/a/B;->m()V` -> `Lcom/a/B;`."""
+    q = q.strip()
+    if "://" in q or not (q.startswith("L") and "/" in q):
+        return q
+    q = q.split("->", 1)[0]
+    return q if q.endswith(";") else q + ";"
+
+
 @command.command("lookup")
 @click.argument("name_or_host")
 @click.option("--app-package", "app_packages", multiple=True,
@@ -70,6 +79,7 @@ def lookup_cmd(name_or_host: str, app_packages: tuple[str, ...], as_json: bool) 
     """Which SDK owns a class name (com.a.B, Lcom/a/B;) or a host (or URL)."""
     cat = _fresh_catalogue()
     results = []
+    name_or_host = _smali_class(name_or_host)
     host = _host_of(name_or_host)
     if "://" not in name_or_host:
         sid = cat.attribute_class(name_or_host, app_packages)
