@@ -9,6 +9,8 @@ mitmproxy CA on the device, free storage; Node.js is not needed, Chromium is opt
 
 \b
 Exit codes: 0 everything needed is in place, 1 problems found (each printed with its fix).
+With no device connected (and no --device), the checks that need a device are listed as not
+checked and not counted as problems: the host is judged alone. --json prints the same as JSON.
 An adb server started by doctor is stopped again before it exits.
 """
 
@@ -17,9 +19,11 @@ MARK = {"ok": "ok  ", "problem": "FAIL", "warning": "warn", "not checked": "----
 
 @click.command(help=HELP)
 @click.option("--device", "serial", default=None, help="Device serial (adb devices), or HOST:PORT of a remote adb endpoint.")
-def command(serial):
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON (name, status, detail, fix).")
+def command(serial, as_json):
     from ..device.adb import AdbServer
-    from ..device.checks import Check, PROBLEM, adb_binary_check, device_checks, host_checks, no_device_checks
+    from ..device.checks import (PROBLEM, WARN, Check, adb_binary_check, device_checks, host_checks,
+                                 no_device_checks)
     checks: list[Check] = host_checks()
     adb_check = adb_binary_check()
     checks.append(adb_check)
@@ -39,7 +43,9 @@ def command(serial):
                 chosen = [d for d in devices if d.serial == serial] if serial else devices
                 if not chosen:
                     what = f"device {serial} not found" if serial else "no device connected"
-                    checks.append(Check("device", PROBLEM, what + f" (adb sees: {', '.join(d.serial for d in devices) or 'nothing'})",
+                    # a device that was asked for and is missing is a problem; none at all: the host is judged alone
+                    checks.append(Check("device", PROBLEM if serial or devices else WARN,
+                                        what + f" (adb sees: {', '.join(d.serial for d in devices) or 'nothing'})",
                                         "connect a phone with USB debugging on, start an emulator (emulator -avd NAME), "
                                         "or `adb connect HOST:PORT` for a device farm endpoint"))
                     checks += no_device_checks(what)
@@ -49,11 +55,26 @@ def command(serial):
                     checks += no_device_checks("several devices")
                 else:
                     checks += device_checks(chosen[0])
+    no_device = any(c.name == "device" and c.status == WARN for c in checks)
+    # with no device at all, what needs one is "not checked", not a problem of this machine
+    bad = [c for c in checks if c.bad and not (no_device and c.detail.startswith("needs a device"))]
+    if as_json:
+        import json
+        device = next((c for c in checks if c.name == "device"), None)
+        click.echo(json.dumps({"ready": not bad, "problems": len(bad),
+                               "device_connected": bool(device and device.status == "ok"),
+                               "checks": [{"name": c.name, "status": c.status, "detail": c.detail, "fix": c.fix}
+                                          for c in checks]}, ensure_ascii=False, indent=2))
+        return 1 if bad else 0
     width = max(len(c.name) for c in checks)
     for c in checks:
         click.echo(f"[{MARK.get(c.status, c.status)}] {c.name.ljust(width)}  {c.detail}")
         if c.fix and c.status != "ok":
             click.echo(f"       {''.ljust(width)}  fix: {c.fix}")
-    bad = [c for c in checks if c.bad]
-    click.echo(f"\n{len(bad)} problem(s) found." if bad else "\nready: everything `sdkgate run` needs is in place.")
+    if bad:
+        click.echo(f"\n{len(bad)} problem(s) found.")
+    elif no_device:
+        click.echo("\nhost ready; no device connected, so the device checks were not run (connect one and run doctor again).")
+    else:
+        click.echo("\nready: everything `sdkgate run` needs is in place.")
     return 1 if bad else 0

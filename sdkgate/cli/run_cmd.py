@@ -104,6 +104,7 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
                             confdir=ca_dir, listen_host=listen, t0_ms=t0)
 
     interrupted = False
+    out_was_there = out.exists()
     try:
         from .. import terminal
         with terminal.reporting(f"run {sc.name}"):
@@ -111,6 +112,7 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
                                                                          eval=eval_opts))
         report = result.report
     except BackendUnavailable as exc:
+        _discard(out, out_was_there)           # nothing ran: no evidence folder that looks like a run
         click.echo(f"sdkgate: error: device unavailable: {exc}\n  (nothing ran; `sdkgate doctor` lists what is "
                    f"missing and how to fix it)", err=True)
         return EXIT_INPUT
@@ -133,6 +135,22 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
         click.echo(text, nl=False)
     click.echo(f"sdkgate: evidence in {out}" + (f" (and {out}.zip)" if make_zip else ""), err=True)
     return report.exit_code
+
+
+def _discard(out: Path, was_there: bool) -> None:
+    """Remove what a run that never started wrote (the folder itself too when the run created it; the runner
+    refuses non-empty folders, so an existing one was empty)."""
+    import shutil
+    if not out.is_dir():
+        return
+    if not was_there:
+        shutil.rmtree(out, ignore_errors=True)
+        return
+    for child in out.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def _check_apk(apk: str) -> None:

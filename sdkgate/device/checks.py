@@ -67,19 +67,34 @@ def frida_server_problem(adb, frida_device=None) -> str | None:
     """A one-line problem when frida-server is missing or of another major version than the installed frida."""
     try:
         version, where = frida_server_version(adb)
+        abi = (adb.getprop("ro.product.cpu.abi") or "").strip()
     except DeviceGone as exc:
         return f"device disconnected: {exc}"
-    return version_problem(version, where)
+    except Exception:  # noqa: BLE001 - a device without the property: the file name says which ABIs exist
+        abi = None
+    return version_problem(version, where, abi)
 
 
-def version_problem(version: str | None, where: str) -> str | None:
+FRIDA_ABI = {"arm64-v8a": "arm64", "armeabi-v7a": "arm", "armeabi": "arm", "x86_64": "x86_64", "x86": "x86"}
+
+
+def frida_server_file(abi: str | None = None) -> str:
+    """The exact release file of frida-server for the installed Python `frida` and the device's ABI, and where
+    a user downloads it (frida's GitHub release of that version)."""
+    import frida
+    v = frida.__version__
+    arch = FRIDA_ABI.get(abi or "", "<arch: arm64 for phones, x86_64 for emulators>")
+    return (f"frida-server-{v}-android-{arch}.xz from https://github.com/frida/frida/releases/tag/{v} "
+            f"(unxz it, adb push it to {FRIDA_SERVER_DIR}/frida-server, chmod 755, start it as root)")
+
+
+def version_problem(version: str | None, where: str, abi: str | None = None) -> str | None:
     import frida
     if version is None:
-        return (f"frida-server not found ({where}): push frida-server {frida.__version__} for the device's ABI to "
-                f"{FRIDA_SERVER_DIR} and start it as root")
+        return f"frida-server not found ({where}): install {frida_server_file(abi)}"
     if major(version) != major(frida.__version__):
         return (f"frida-server {version} on the device ({where}) does not match frida {frida.__version__} here "
-                f"(major versions must match): install frida-server {frida.__version__} on the device, "
+                f"(major versions must match): install {frida_server_file(abi)}, "
                 f"or pip install 'frida=={version}'")
     return None
 
@@ -126,8 +141,7 @@ def adb_binary_check() -> Check:
 
 
 DEVICE_CHECKS = {
-    "root or frida-server": f"push frida-server matching frida to {FRIDA_SERVER_DIR} and start it as root "
-                            "(emulator: `adb root`)",
+    "root or frida-server": "root (emulator: `adb root`) and " + frida_server_file(),
     "proxy route": "sdkgate run sets it itself (adb reverse tcp:P + settings put global http_proxy 127.0.0.1:P)",
     "CA on the device": "install the mitmproxy CA in the system store (emulator: adb root; adb remount; "
                         "adb push HASH.0 /system/etc/security/cacerts/)",
@@ -155,7 +169,8 @@ def device_checks(adb) -> list[Check]:
                          "adbd runs as root" if uid == "0" else ("su works" if su == "0" else "no root"),
                          "" if rooted else "frida-server needs root; advance_clock needs root (emulator: `adb root`)"))
         version, where = frida_server_version(adb)
-        problem = version_problem(version, where)
+        abi = (adb.getprop("ro.product.cpu.abi") or "").strip()
+        problem = version_problem(version, where, abi)
         if problem:
             what, _, fix = problem.partition(": ")
             out.append(Check("frida-server", PROBLEM, what, fix))

@@ -143,7 +143,9 @@ def test_frida_server_major_mismatch(tmp_path, manifest, apk):
     with pytest.raises(BackendUnavailable) as err:
         be.start(context(tmp_path, manifest, []))
     msg = str(err.value)
-    assert "frida-server 16.5.9" in msg and "major versions must match" in msg and "install frida-server 17." in msg
+    assert "frida-server 16.5.9" in msg and "major versions must match" in msg and "install frida-server-17." in msg
+    import frida
+    assert f"frida-server-{frida.__version__}-android-" in msg     # the exact release file (the fake's ABI)
     checks = {c.name: c for c in device_checks(FakeAdbDevice(frida_server="16.5.9"))}
     assert checks["frida-server"].status == "problem" and "17." in checks["frida-server"].fix
     ok = {c.name: c for c in device_checks(FakeAdbDevice())}
