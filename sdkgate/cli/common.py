@@ -41,9 +41,10 @@ def run_guarded(group: click.Group, argv=None) -> int:
 
 
 FORMATS = ("console", "json", "junit", "sarif", "html")
+REPORT_FORMATS = ("console", "json", "junit", "sarif", "csv", "xlsx")   # every judging command writes these
 
 
-def format_option(default="console", choices=("console", "json", "junit", "sarif")):
+def format_option(default="console", choices=REPORT_FORMATS):
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
                         help="Report format.")
 
@@ -63,8 +64,18 @@ def emit_report(report, fmt: str, lang: str, output: str | None) -> None:
     from pathlib import Path
 
     from .. import formats
-    text = formats.render(report, fmt, lang, **console_style(output))
-    if output:
+    write_output(formats.render(report, fmt, lang, **console_style(output)), output, fmt)
+
+
+def write_output(text, output: str | None, fmt: str = "") -> None:
+    """A rendered report to a file (-o; its folder is created) or stdout; binary formats need -o."""
+    from pathlib import Path
+    if isinstance(text, bytes):
+        if not output:
+            raise InputError(None, f"--format {fmt}", "a binary format: give -o FILE")
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_bytes(text)
+    elif output:
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(text, encoding="utf-8")
     else:

@@ -21,8 +21,11 @@ of all bundles (1 if any fails, else 3 if any is incomplete or tampered, else 0)
 """
 
 
-def _write(text: str, output: str | None) -> None:
-    if output:
+def _write(text, output: str | None) -> None:
+    if isinstance(text, bytes):
+        from .common import write_output
+        write_output(text, output, "xlsx")
+    elif output:
         p = Path(output)
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, encoding="utf-8")
@@ -33,7 +36,7 @@ def _write(text: str, output: str | None) -> None:
 @click.command(help=HELP)
 @click.argument("dirs", nargs=-1, type=click.Path())
 @click.option("--html", "html", type=click.Path(dir_okay=False), default=None, help="Write the HTML report here.")
-@click.option("--format", "fmt", type=click.Choice(["console", "json", "junit", "sarif", "html"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(["console", "json", "junit", "sarif", "html", "csv", "xlsx"]), default=None,
               help="Output format (default: console; html needs -o or --html).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to this file instead of stdout.")
 @click.option("--merge", is_flag=True, help="One table over many bundles: rows bundle/device/scenario, verdict, counts per rule.")
@@ -103,7 +106,7 @@ def _merge(dirs, fmt, output, lang, html) -> int:
     import json
 
     from ..bundle.merge import merge, render_console, render_html
-    if fmt in ("junit", "sarif"):
+    if fmt in ("junit", "sarif", "csv", "xlsx"):
         raise InputError(None, "--format", "--merge writes json, console or html")
     table = merge(list(dirs))
     if html:

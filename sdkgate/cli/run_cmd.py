@@ -15,7 +15,7 @@ import click
 from ..errors import InputError
 from .common import EXIT_INPUT, geoip_option, lang_option, load_options, suppressions_option
 
-FORMATS = ("console", "json", "junit", "sarif")
+from .common import REPORT_FORMATS as FORMATS
 
 
 def default_out_dir(scenario_name: str, serial: str | None) -> Path:
@@ -127,12 +127,8 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
         click.echo(f"sdkgate: interrupted; evidence so far judged and sealed in {out}", err=True)
         return 130
     from .. import formats
-    from .common import console_style
-    text = formats.render(report, fmt, lang, **console_style(output))
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
+    from .common import console_style, write_output
+    write_output(formats.render(report, fmt, lang, **console_style(output)), output, fmt)
     click.echo(f"sdkgate: evidence in {out}" + (f" (and {out}.zip)" if make_zip else ""), err=True)
     return report.exit_code
 

@@ -13,7 +13,8 @@ from ..errors import InputError
 from .common import (EXIT_INCOMPLETE, EXIT_INPUT, format_option, lang_option, load_options, quiet_androguard,
                      suppressions_option)
 
-EXTENSIONS = {"console": "txt", "json": "json", "junit": "xml", "sarif": "sarif"}
+EXTENSIONS = {"console": "txt", "json": "json", "junit": "xml", "sarif": "sarif", "html": "html", "csv": "csv",
+              "xlsx": "xlsx"}
 # worst first: an unreadable input, then missing evidence, then a violation
 _WORST = {2: 4, 3: 3, 1: 2, 0: 1}
 
@@ -75,8 +76,11 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
     text = render(report, fmt, lang, **(style or {}))
     if events_file and result is not None:
         Path(events_file).write_text("".join(e.to_json() + "\n" for e in result.events), encoding="utf-8")
+    if isinstance(text, bytes) and not out_file:
+        return Outcome(apk, EXIT_INPUT, error=f"--format {fmt}: a binary format: give -o FILE")
     if out_file:
-        Path(out_file).write_text(text, encoding="utf-8")
+        from .common import write_output
+        write_output(text, out_file, fmt)
         text = None
     return Outcome(apk, report.exit_code, report.verdict, text=text)
 
@@ -110,7 +114,7 @@ def _names(apks: list[Path], ext: str) -> list[str]:
 @click.argument("apks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--manifest", "-m", "manifest_path", type=click.Path(path_type=Path),
               help="The app's declarations (manifests/*.yaml). Without it: inventory and call sites only.")
-@format_option(choices=("console", "json", "junit", "sarif"))
+@format_option(choices=("console", "json", "junit", "sarif", "html", "csv", "xlsx"))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Report file (one APK) or folder (several APKs; one report each).")
 @lang_option

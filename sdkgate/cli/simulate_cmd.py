@@ -34,13 +34,16 @@ def default_out_dir(scenario_name: str) -> Path:
 @click.option("--no-proxy", is_flag=True, default=False,
               help="Do not run the proxy (no network evidence: the model's sends are skipped and the verdict is at best incomplete).")
 @format_option()
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the report here instead of stdout (its folder is created).")
 @lang_option
 @suppressions_option
 @geoip_option
 @click.option("--sign", "sign_key", type=click.Path(dir_okay=False), default=None,
               help="Ed25519 private key (PEM/OpenSSH): write bundle.sig next to bundle.json.")
 @click.option("--zip", "make_zip", is_flag=True, help="Also pack the evidence folder into DIR.zip.")
-def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, lang, suppressions, geoip, sign_key, make_zip):
+def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, output, lang, suppressions, geoip, sign_key,
+            make_zip):
     """Run SCENARIO on the simulated device (real agent in real Frida, real proxy) and judge it.
 
     Writes events.jsonl, net.jsonl, flows.mitm, flows.har, run.json and report.json to the
@@ -81,8 +84,8 @@ def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, lang, su
         return EXIT_INPUT
     from ..bundle import seal
     seal(result.out_dir, sign_key=sign_key, make_zip=make_zip)
-    from .common import console_style
-    click.echo(formats.render(result.report, fmt, lang, **console_style(None)), nl=False)
+    from .common import console_style, write_output
+    write_output(formats.render(result.report, fmt, lang, **console_style(output)), output, fmt)
     click.echo(f"sdkgate: evidence in {result.out_dir}" + (f" (and {result.out_dir}.zip)" if make_zip else ""), err=True)
     code = result.exit_code
     exp = result.expectation

@@ -9,12 +9,13 @@ from ..report import Report
 
 class Format(Protocol):
     name: str
-    binary: bool
+    binary: bool          # render() returns bytes (written to a file only)
 
-    def render(self, report: Report, lang: str = "en") -> str: ...
+    def render(self, report: Report, lang: str = "en") -> str | bytes: ...
 
 
-MODULES = {"console": "console", "json": "json_", "junit": "junit", "sarif": "sarif", "html": "html"}
+MODULES = {"console": "console", "json": "json_", "junit": "junit", "sarif": "sarif", "html": "html",
+           "csv": "csv_", "xlsx": "xlsx"}
 
 
 def get(name: str) -> Format:
@@ -22,8 +23,9 @@ def get(name: str) -> Format:
     return mod.FORMAT
 
 
-def render(report: Report, fmt: str, lang: str = "en", *, color: bool = False, quiet: bool = False) -> str:
-    """`color`/`quiet` concern the console only (a person at a terminal); files never get ANSI codes."""
+def render(report: Report, fmt: str, lang: str = "en", *, color: bool = False, quiet: bool = False) -> str | bytes:
+    """`color`/`quiet` concern the console only (a person at a terminal); files never get ANSI codes.
+    Binary formats (xlsx) return bytes."""
     if fmt == "console":
         return get(fmt).render(report, lang, color=color, quiet=quiet)
     return get(fmt).render(report, lang)

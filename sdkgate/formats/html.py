@@ -466,6 +466,9 @@ class HtmlFormat:
     binary = False
 
     def render(self, report: Report, lang: str = "en") -> str:
+        from . import html_scan
+        if html_scan.is_static(report):             # a scan: SDKs, call sites, paths, permissions (no timeline)
+            return html_scan.render(report, lang)
         view = View(report, lang)
         return _render(view, view.timeline_from_report())
 
