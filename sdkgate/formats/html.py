@@ -50,6 +50,10 @@ T = {
         "fix": "How to fix", "no_findings": "No findings.", "no_permissions": "No permission requests seen.",
         "more_marks": "marks merged where they overlap", "no_events": "No reads or sends were recorded.",
         "request": "Request", "body": "Body excerpt", "sdks": "SDKs", "events": "events",
+        "legend_lanes": "Lane colour: one colour per SDK (named at the left of its lane); red fill: before consent.",
+        "violation_mark": "red outline: evidence of a violation (also after consent, e.g. a never-transmit value sent)",
+        "violations_label": "violations", "active_label": "active findings", "when_label": "When",
+        "event": "event", "marks_one": "mark merged where it overlaps",
     },
     "zh": {
         "title": "sdkgate 检测报告", "verdict": "结论", "pass": "通过", "fail": "不通过", "incomplete": "证据不完整",
@@ -70,9 +74,48 @@ T = {
         "fix": "修复建议", "no_findings": "未发现问题。", "no_permissions": "未观察到权限申请。",
         "more_marks": "个重叠标记已合并", "no_events": "未记录到读取或发送。",
         "request": "请求", "body": "请求体片段", "sdks": "SDK", "events": "事件",
+        "legend_lanes": "泳道颜色：每个 SDK 一种颜色（名称在泳道左侧）；红色填充：同意前。",
+        "violation_mark": "红色描边：违规证据（包括同意后的违规，如发送了承诺不上传的信息）",
+        "violations_label": "违规", "active_label": "有效问题", "when_label": "时间",
+        "event": "次", "marks_one": "个重叠标记已合并",
     },
 }
 SEVERITY_ZH = {"violation": "违规", "warning": "警告", "info": "提示"}
+REL = {"en": {"before": "{d} before consent", "after": "{d} after consent", "declined": "{d} after decline",
+              "withdrawn": "{d} after withdrawal", "none": "no consent given in this run", "at": "at the consent moment"},
+       "zh": {"before": "同意前 {d}", "after": "同意后 {d}", "declined": "拒绝后 {d}", "withdrawn": "撤回后 {d}",
+              "none": "本次运行中用户未同意", "at": "在同意的时刻"}}
+
+
+def _dur(ms: float) -> str:
+    s = abs(ms) / 1000.0
+    if s < 60:
+        return f"{s:.1f} s"
+    if s < 3600:
+        return f"{s / 60:.1f} min"
+    return f"{s / 3600:.1f} h"
+
+
+def relative_to_consent(t_ms: float, moments: list[dict[str, Any]], lang: str = "en", scope: str = "policy") -> str:
+    """How a moment stands to the user's answer: "1.8 s before consent", "after decline", ... (the policy scope's
+    answers in time order; the last answer before the moment decides, else the first accept after it)."""
+    words = REL["zh" if lang == "zh" else "en"]
+    ms = sorted((m for m in moments if (m.get("scope") or "policy") == scope), key=lambda m: float(m.get("t_ms") or 0))
+    last = None
+    for m in ms:
+        if float(m["t_ms"]) <= t_ms:
+            last = m
+    if last is not None:
+        d = _dur(t_ms - float(last["t_ms"]))
+        tr = last.get("transition")
+        if tr == "granted":
+            return words["after"].format(d=d) if t_ms > float(last["t_ms"]) else words["at"]
+        if tr in ("declined", "withdrawn"):
+            return words[tr].format(d=d)
+    later = next((m for m in ms if float(m["t_ms"]) > t_ms and m.get("transition") == "granted"), None)
+    if later is not None:
+        return words["before"].format(d=_dur(float(later["t_ms"]) - t_ms))
+    return words["none"]
 TRANSITION_ZH = {"granted": "同意", "declined": "拒绝", "withdrawn": "撤回"}
 
 
@@ -94,6 +137,7 @@ class Mark:
     colour: str
     title: str
     count: int = 1
+    violation: bool = False      # evidence of an unsuppressed violation (also after consent, e.g. SG402)
 
 
 @dataclass
@@ -118,7 +162,7 @@ class Timeline:
         self.state = RunState(manifest=manifest)
         self.life = LifecycleState()
         self.t_end = max(t_end, 1.0)
-        self.raw: list[tuple[float, str, str, bool, str]] = []    # t, actor, kind, pre, title
+        self.raw: list[tuple[float, str, str, bool, str, bool]] = []    # t, actor, kind, pre, title, violation
         self.moments: list[dict[str, Any]] = []
         self.perm_ticks: list[tuple[float, str]] = []
 
@@ -167,10 +211,16 @@ class View:
                                                for k, v in (self.run.get("canaries") or {}).items()}
         self.rows: dict[str, SdkRowView] = {}
         self.needed = {(e.source, e.seq) for f in report.findings for e in f.evidence}
+        self.violation_refs = {(e.source, e.seq) for f in report.findings if f.severity == "violation"
+                               and not f.suppressed for e in f.evidence}
         self.evidence_events: dict[tuple[str, int], Event] = {}
         self.permission_log: list[dict[str, Any]] = []
         self.bad_lines = 0
         self.have_events = False
+
+    def moments(self, tl: "Timeline | None" = None) -> list[dict[str, Any]]:
+        """The user's answers (the report's consent moments; while replaying evidence, those seen so far too)."""
+        return list(self.report.stats.get("consent") or []) or (tl.moments if tl else [])
 
     # --- names and labels ----------------------------------------------------------------
     def sdk_name(self, actor: str | None) -> str:
@@ -245,7 +295,8 @@ class View:
                 title = f"{ev.t_ms / 1000:.3f} s {self.sdk_name(actor)} {self.t['send']} {label(cat, self.lang)} " \
                         f"→ {ev.get('host', '')} [{ev.get('encoding', '')}]"
             bucket[cat] = bucket.get(cat, 0) + 1
-            tl.raw.append((ev.t_ms, actor, ev.kind, pre, title))
+            title += f" · {relative_to_consent(ev.t_ms, self.moments(tl), self.lang)}"
+            tl.raw.append((ev.t_ms, actor, ev.kind, pre, title, (ev.source, ev.seq) in self.violation_refs))
         return tl
 
     def timeline_from_report(self) -> Timeline:
@@ -261,13 +312,16 @@ class View:
                 seen.add((e.source, e.seq))
                 pre = f.rule in ("SG101", "SG102", "SG103", "SG401", "SG302")
                 kind = "read" if e.source == "hook" else "send"
-                tl.raw.append((e.t_ms, f.actor or UNKNOWN, kind, pre, f"{e.t_ms / 1000:.3f} s {f.rule} {e.detail}"))
+                tl.raw.append((e.t_ms, f.actor or UNKNOWN, kind, pre,
+                               f"{e.t_ms / 1000:.3f} s {f.rule} {e.detail} · "
+                               f"{relative_to_consent(e.t_ms, self.moments(tl), self.lang)}",
+                               (e.source, e.seq) in self.violation_refs))
                 tl.t_end = max(tl.t_end, e.t_ms)
         return tl
 
     def svg(self, tl: Timeline) -> dict[str, Any]:
         order: list[str] = []
-        for _, actor, *_ in tl.raw:
+        for _t, actor, *_rest in tl.raw:
             if actor not in order:
                 order.append(actor)
         declared_first = sorted(order, key=lambda a: (a in (FIRST_PARTY, UNKNOWN), a == UNKNOWN))
@@ -278,13 +332,14 @@ class View:
         perm_y = TOP + len(lanes) * LANE_H + LANE_H / 2
         height = TOP + (len(lanes) + (1 if tl.perm_ticks else 0)) * LANE_H + BOTTOM
         buckets: dict[tuple, Mark] = {}
-        for t, actor, kind, pre, title in tl.raw:
+        for t, actor, kind, pre, title, violation in tl.raw:
             ln = by_actor[actor]
             x = _x(t, tl.t_end)
-            key = (actor, round(x), kind, pre)
+            key = (actor, round(x), kind, pre, violation)
             m = buckets.get(key)
             if m is None:
-                buckets[key] = Mark(x, ln.y, kind, pre, actor, PRE_COLOUR if pre else ln.colour, title)
+                buckets[key] = Mark(x, ln.y, kind, pre, actor, PRE_COLOUR if pre else ln.colour, title,
+                                    violation=violation)
             else:
                 m.count += 1
         marks = list(buckets.values())
@@ -324,6 +379,8 @@ class View:
                 "severity": SEVERITY_ZH.get(f.severity, f.severity) if self.lang == "zh" else f.severity,
                 "category": label(f.category, self.lang), "actor": self.sdk_name(f.actor) if f.actor else "-",
                 "stack": stack[:24], "flows": flows, "fix": hint_text(f.rule, f.actor, self.lang),
+                "when": (relative_to_consent(f.evidence[0].t_ms, self.moments(), self.lang)
+                         if f.evidence and f.evidence[0].source in ("hook", "net", "step") else ""),
                 "fix_api": (sdk_hint(f.rule, f.actor).api if sdk_hint(f.rule, f.actor) else "")}
 
     def flow_view(self, ev: Event) -> dict[str, Any]:

@@ -58,7 +58,15 @@ def test_html_report_in_chromium_en(bundle, tmp_path, capsys):
     assert 'data-rule="SG101"' in dom and 'data-rule="SG401"' in dom
     # 3 reads + 2 sends in the evidence, far enough apart not to merge; 3 of them before consent
     assert len(re.findall(r'class="mark (?:read|send)', dom)) == 5
-    assert len(re.findall(r'class="mark (?:read|send) pre"', dom)) == 3
+    assert len(re.findall(r'class="mark (?:read|send) pre(?: violation)?"', dom)) == 3
+    # every pre-consent mark is evidence of a violation here; time relative to the consent moment is shown
+    assert len(re.findall(r'class="mark (?:read|send)[^"]* violation"', dom)) >= 3
+    assert re.search(r'<span class="when">\d+\.\d s before consent</span>', dom)
+    assert "1.9 s before consent" in dom                                  # the IMEI read at 0.12 s, accept at 2.0 s
+    assert 'id="lane-legend"' in dom and "one colour per SDK" in dom
+    assert re.search(r'id="finding-counts">.*?violations / \d+ active findings', dom, re.S)
+    from .test_scan_html import _page_width
+    assert _page_width(tmp_path, page, 1280) <= 1280                      # the SDK table fits without side scrolling
     assert len(re.findall(r'class="consent-moment"', dom)) == 1
     # the flow of SG401 shows the planted IMEI and its on-the-wire form (md5, upper-case hex)
     wire = hashlib.md5(CANARIES["device_id.imei"].encode()).hexdigest().upper()
