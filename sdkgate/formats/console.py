@@ -9,6 +9,7 @@ from rich.table import Table
 
 from ..report import Report
 from ..fixhints import rule_hint, sdk_hint
+from ..i18n import localise
 from ..rules.catalog import RULES
 from ..taxonomy import label
 
@@ -19,14 +20,15 @@ T = {
            "findings": "Findings", "rule": "Rule", "sev": "Severity", "actor": "Actor", "cat": "Data",
            "msg": "Detail", "n": "#", "legend": "Rules", "incomplete": "Evidence incomplete", "calls": "Sensitive call sites",
            "skipped": "Not judged", "suppressed": "suppressed",
-           "perm_missing": "APIs whose permission the APK does not declare", "fix": "fix"},
+           "perm_missing": "APIs whose permission the APK does not declare", "fix": "fix", "packages": "packages"},
     "zh": {"verdict": "结论", "sdks": "SDK 清单", "declared": "已声明", "undeclared": "未声明",
            "findings": "问题", "rule": "规则", "sev": "级别", "actor": "主体", "cat": "信息类型",
            "msg": "详情", "n": "次数", "legend": "规则", "incomplete": "证据不完整", "calls": "敏感 API 调用点",
            "skipped": "未评估", "suppressed": "已豁免",
-           "perm_missing": "所需权限未在 APK 中声明的 API", "fix": "修复建议"},
+           "perm_missing": "所需权限未在 APK 中声明的 API", "fix": "修复建议", "packages": "包名"},
 }
-VERDICT_ZH = {"pass": "通过", "fail": "不通过", "incomplete": "证据不完整"}
+VERDICT_ZH = {"pass": "通过", "fail": "不通过", "incomplete": "证据不完整", "not_judged": "未评估"}
+SEVERITY_ZH = {"violation": "违规", "warning": "警告", "info": "提示"}
 
 
 class ConsoleFormat:
@@ -48,13 +50,13 @@ class ConsoleFormat:
         con.print(f"[bold {colour}]{t['verdict']}: {verdict.upper() if lang == 'en' else verdict}[/bold {colour}]  {app}")
         if quiet:
             for reason in report.incomplete:
-                con.print(f"[yellow]{t['incomplete']}:[/yellow] {reason}")
+                con.print(f"[yellow]{t['incomplete']}:[/yellow] {localise(reason, lang)}")
             return buf.getvalue()
         if report.sdks:
             tb = Table(title=t["sdks"], expand=False, show_lines=False)
             tb.add_column("SDK", overflow="fold")
             tb.add_column(t["declared"], overflow="fold")
-            tb.add_column("packages", overflow="fold")
+            tb.add_column(t["packages"], overflow="fold")
             for s in report.sdks:
                 tb.add_row(f"{s.id}\n{s.name}" if s.name != s.id else s.id,
                            t["declared"] if s.declared else t["undeclared"], ", ".join(s.packages[:4]))
@@ -69,7 +71,8 @@ class ConsoleFormat:
             for col in ("rule", "sev", "actor", "cat", "n", "msg"):
                 tb.add_column(t[col], overflow="fold")
             for f in report.findings:
-                sev = f.severity + (f" ({t['suppressed']})" if f.suppressed else "")
+                sev = (SEVERITY_ZH.get(f.severity, f.severity) if lang == "zh" else f.severity) \
+                    + (f" ({t['suppressed']})" if f.suppressed else "")
                 if not f.suppressed and f.severity in SEVERITY_COLOURS:
                     sev = f"[{SEVERITY_COLOURS[f.severity]}]{sev}[/{SEVERITY_COLOURS[f.severity]}]"
                 msg = f.detail.get("summary_zh" if lang == "zh" else "summary") or ""
@@ -88,9 +91,9 @@ class ConsoleFormat:
                 con.print(f"  {t['fix']} ({actor}): {h.text(lang)}")
                 con.print(f"      {h.api}")
         for reason in report.incomplete:
-            con.print(f"[yellow]{t['incomplete']}:[/yellow] {reason}")
+            con.print(f"[yellow]{t['incomplete']}:[/yellow] {localise(reason, lang)}")
         for s in report.skipped:
-            con.print(f"{t['skipped']}: {s}")
+            con.print(f"{t['skipped']}: {localise(s, lang)}")
         return buf.getvalue()
 
 

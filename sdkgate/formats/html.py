@@ -17,6 +17,7 @@ from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..events import BadLine, Event, merge_streams, read_events
 from ..fileio import read_json_object
 from ..fixhints import hint_text, sdk_hint
+from ..i18n import localise
 from ..report import Finding, Report
 from ..taxonomy import label
 
@@ -495,6 +496,8 @@ def _render(view: View, tl: Timeline) -> str:
         "pre_colour": PRE_COLOUR, "active": len(rep.active_findings()),
         "violations": len(rep.active_findings("violation")),
         "scenario": _scenario_name(view.run, view.bundle), "device": _device_text(view.bundle, view.run),
+        "incomplete": [localise(r, view.lang) for r in rep.incomplete],
+        "skipped": [localise(r, view.lang) for r in rep.skipped],
     }
     return _env().get_template("report.html.j2").render(**ctx)
 

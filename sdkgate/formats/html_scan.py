@@ -7,9 +7,11 @@ from collections import defaultdict
 from typing import Any
 
 from ..fixhints import hint_text, sdk_hint
+from ..i18n import localise
 from ..report import Report
 from ..taxonomy import label
 
+SEVERITY_ZH = {"violation": "违规", "warning": "警告", "info": "提示"}
 T = {
     "en": {"title": "sdkgate static scan", "verdict": "Verdict", "pass": "PASS", "fail": "FAIL",
            "incomplete": "INCOMPLETE", "not_judged": "NOT JUDGED", "app": "App", "sha": "APK SHA-256",
@@ -88,6 +90,7 @@ def context(report: Report, lang: str) -> dict[str, Any]:
             p["in_table"] = False
     static = report.stats.get("static") or {}
     findings = [{"f": f, "message": f.message_zh if lang == "zh" else f.message, "fix": hint_text(f.rule, f.actor, lang),
+                 "severity": SEVERITY_ZH.get(f.severity, f.severity) if lang == "zh" else f.severity,
                  "api": (sdk_hint(f.rule, f.actor).api if sdk_hint(f.rule, f.actor) else "")}
                 for f in sorted(report.findings, key=lambda f: (f.suppressed, {"violation": 0, "warning": 1}.get(f.severity, 2), f.rule))]
     return {"t": t, "lang": lang, "report": report, "sdk_rows": sdk_rows, "calls": calls, "start": start,
@@ -95,7 +98,10 @@ def context(report: Report, lang: str) -> dict[str, Any]:
             "counts": {"sdks": len(report.sdks), "undeclared": sum(1 for s in report.sdks if not s.declared),
                        "sites": len(report.call_sites), "violations": sum(1 for f in active if f.severity == "violation"),
                        "paths": len(paths)},
-            "verdict_text": t.get(report.verdict, report.verdict)}
+            "verdict_text": t.get(report.verdict, report.verdict),
+            "loc": (lambda s: localise(str(s or ""), lang) if s else ""),
+            "incomplete": [localise(r, lang) for r in report.incomplete],
+            "skipped": [localise(r, lang) for r in report.skipped]}
 
 
 def render(report: Report, lang: str = "en") -> str:

@@ -1,0 +1,84 @@
+"""Chinese for the sentences sdkgate writes as plain English text (reasons evidence is incomplete, rules not
+judged), so `--lang zh` reports carry no English sentences. Each entry is a pattern of the English sentence
+and its Chinese form; names, paths, numbers and identifiers stay as they are (named groups). A sentence
+without an entry is shown as is, marked as the original wording, and a test lists the producers' sentences."""
+from __future__ import annotations
+
+import re
+
+# (English pattern, Chinese template); tried in order, first match wins
+_TABLE: list[tuple[str, str]] = [
+    (r"run interrupted by the user \(Ctrl-C\)", "运行被用户中断（Ctrl-C）"),
+    (r"network not observed \(run without the proxy\): SG401-SG405 could not be judged",
+     "未观察网络（运行时未启用代理）：无法评估 SG401-SG405"),
+    (r"network evidence missing: the proxy exited with code (?P<rc>\S+)(?P<rest> and wrote no net\.jsonl)?",
+     "网络证据缺失：代理退出码为 {rc}{rest_zh}"),
+    (r"no evidence: the event log is empty", "没有证据：事件日志为空"),
+    (r"SG405 skipped: no GeoIP database given \(--geoip FILE\.mmdb\)", "未评估 SG405：未提供 GeoIP 数据库（--geoip FILE.mmdb）"),
+    (r"SG405 skipped: the manifest declares no allowed_regions", "未评估 SG405：声明文件未声明 allowed_regions"),
+    (r"SG405: (?P<n>\d+) flow\(s\) without a server address (?P<rest>.*)", "SG405：{n} 个请求没有服务器地址 {rest}"),
+    (r"SG405: (?P<n>\d+) address\(es\) not in (?P<path>\S+): (?P<rest>.*)", "SG405：{n} 个地址不在 {path} 中：{rest}"),
+    (r"no manifest: declaration rules \(SG2xx, SG3xx, SG404\) not judged",
+     "未提供声明文件：未评估声明类规则（SG2xx、SG3xx、SG404）"),
+    (r"SG203 needs a static scan of the APK", "SG203 需要对 APK 做静态扫描"),
+    (r"static analysis bound hit: (?P<b>.*)", "静态分析达到上限：{b}"),
+    (r"call sites truncated at (?P<n>\d+)", "调用点过多，仅保留前 {n} 个"),
+    (r"(?P<src>\w+) events start at seq (?P<seq>\d+): earlier events are missing", "{src} 事件从序号 {seq} 开始：之前的事件缺失"),
+    (r"(?P<src>\w+) events: seq (?P<seq>\d+) where (?P<exp>\d+) was expected \((?P<what>.*)\)",
+     "{src} 事件：序号应为 {exp}，实际为 {seq}（{what_zh}）"),
+    (r"agent dropped (?P<n>\d+) events", "Hook 代理丢弃了 {n} 个事件"),
+    (r"agent error: (?P<d>.*)", "Hook 代理错误：{d}"),
+    (r"app process died at t=(?P<t>\d+) ms \((?P<d>.*)\)", "应用进程在 t={t} ms 退出（{d}）"),
+    (r"step (?P<i>\d+) \((?P<a>[\w_]+)\) failed: ?(?P<d>.*)", "第 {i} 步（{a}）失败：{d}"),
+    (r"a scenario ran but no hook evidence arrived \(agent not loaded\?\)", "场景已运行但未收到任何 Hook 证据（代理未加载？）"),
+    (r"the scenario has a consent step but no consent event was recorded", "场景包含同意步骤，但未记录到同意事件"),
+    (r"consent (?P<tr>\w+) \((?P<scope>\w+)\) at t=(?P<t>\d+) ms has no marker hook within (?P<tol>\d+) ms: step log and app disagree",
+     "t={t} ms 的同意状态变化（{scope}，{tr}）在 {tol} ms 内没有应用的同意标记：步骤日志与应用记录不一致"),
+    (r"marker hook says consent (?P<tr>\w+) \((?P<scope>\w+)\) at t=(?P<t>\d+) ms with no matching step: step log and app disagree",
+     "应用在 t={t} ms 记录了同意状态变化（{scope}，{tr}），但没有对应的用户操作：步骤日志与应用记录不一致"),
+    (r"(?P<n>\d+) more broken lines not listed", "另有 {n} 行损坏未列出"),
+    (r"(?P<where>\S+): no AndroidManifest\.xml: permissions, components and entry points unknown",
+     "{where}：没有 AndroidManifest.xml：权限、组件与入口未知"),
+    (r"(?P<where>\S+): no classes\.dex: no code to scan", "{where}：没有 classes.dex：无代码可扫描"),
+    (r"(?P<where>\S+): not a readable DEX \(encrypted or packed\?\)", "{where}：无法读取的 DEX（已加密或加固？）"),
+    (r"androidx\.startup initializer run by (?P<p>\S+) at process start", "由 {p} 在进程启动时运行的 androidx.startup 初始化器"),
+    (r"ContentProvider: created at process start, before Application\.onCreate",
+     "ContentProvider：在进程启动时、Application.onCreate 之前创建"),
+    (r"Application class is or extends SDK class (?P<c>\S+)", "Application 类即为或继承自 SDK 类 {c}"),
+    (r"receiver started by system broadcasts: (?P<a>.*)", "由系统广播启动的 Receiver：{a}"),
+    (r"(?P<src>\w+): (?P<reason>.+)", "{src}：{reason_zh}"),
+]
+_WHAT = {"repeated or out of order": "重复或乱序"}
+_COMPILED = [(re.compile(p + r"\Z"), z) for p, z in _TABLE]
+ORIGINAL = "（原文）"
+
+
+def _fill(template: str, m: re.Match) -> str:
+    g = {k: (v or "") for k, v in m.groupdict().items()}
+    if "rest_zh" in template:
+        g["rest_zh"] = "，且未写出 net.jsonl" if g.get("rest") else ""
+    if "what_zh" in template:
+        w = g.get("what", "")
+        g["what_zh"] = _WHAT.get(w, re.sub(r"^(\d+) missing$", r"缺失 \1 个", w))
+    if "reason_zh" in template:
+        inner = reason_zh(g.get("reason", ""), mark=False)
+        if inner is None:
+            raise LookupError
+        g["reason_zh"] = inner
+    return template.format(**g)
+
+
+def reason_zh(text: str, mark: bool = True) -> str | None:
+    """The Chinese form of one sentence; unknown sentences come back marked as original (or None, mark=False)."""
+    for rx, zh in _COMPILED:
+        m = rx.match(text)
+        if m:
+            try:
+                return _fill(zh, m)
+            except LookupError:
+                continue
+    return f"{ORIGINAL}{text}" if mark else None
+
+
+def localise(text: str, lang: str) -> str:
+    return reason_zh(text) if lang == "zh" else text
