@@ -92,7 +92,11 @@ def describe_device(bundle: dict, run: dict) -> str:
     d = bundle.get("device") or (run.get("backend_info") or {}).get("device") or run.get("backend") or ""
     if isinstance(d, str):
         return d
-    parts = [str(d[k]) for k in ("model", "android_release") if d.get(k)]
+    parts = [str(d[k]) for k in ("manufacturer", "model") if d.get(k)]
+    if d.get("android_release"):
+        parts.append(f"Android {d['android_release']}")
+    if d.get("sdk"):
+        parts.append(f"API {d['sdk']}")
     if d.get("endpoint"):
         parts.append(f"@{d['endpoint']}")
     if not parts and (d.get("ids") or {}).get("serial"):
@@ -100,9 +104,22 @@ def describe_device(bundle: dict, run: dict) -> str:
     return " ".join(parts) or str(d.get("kind") or "")
 
 
+def bundle_labels(roots: list[Path]) -> dict[Path, str]:
+    """Each bundle by its full name: its path below the folder all bundles share (`api30/cold-start-accept`),
+    so bundles whose folders end alike (one per device) stay apart."""
+    import os
+    resolved = [r.resolve() for r in roots]
+    if len(resolved) == 1:
+        return {roots[0]: roots[0].name}
+    base = Path(os.path.commonpath(resolved))
+    return {r: (rr.relative_to(base).as_posix() or r.name) for r, rr in zip(roots, resolved)}
+
+
 def merge(paths: list[str | Path]) -> MergeTable:
     rows = []
-    for root in find_bundles(paths):
+    roots = find_bundles(paths)
+    labels = bundle_labels(roots)
+    for root in roots:
         try:
             report = Report.from_dict(json.loads((root / "report.json").read_text("utf-8")))
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -113,7 +130,7 @@ def merge(paths: list[str | Path]) -> MergeTable:
         counts: dict[str, int] = {}
         for f in report.active_findings():
             counts[f.rule] = counts.get(f.rule, 0) + 1
-        rows.append(MergeRow(bundle=root.name, device=describe_device(bundle, run),
+        rows.append(MergeRow(bundle=labels[root], device=describe_device(bundle, run),
                              scenario=str(scen or (bundle.get("scenario") or {}).get("name") or ""),
                              verdict=report.verdict, seal=seal_state(root), counts=counts))
     rows.sort(key=lambda r: (r.scenario, r.device, r.bundle))
