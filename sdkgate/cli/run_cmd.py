@@ -45,10 +45,18 @@ def load_ui_routes(path: str | None) -> dict:
 
 
 @click.command("run")
-@click.option("--apk", required=True, type=click.Path(dir_okay=False), help="The APK to install and run.")
+@click.option("--apk", default=None, type=click.Path(dir_okay=False),
+              help="The APK to install and run (scenario runs); without --scenario it may be left out if --package is given.")
 @click.option("--manifest", "-m", "manifest_path", required=True, type=click.Path(dir_okay=False),
               help="Declared manifest of the app.")
-@click.option("--scenario", "scenario_path", required=True, type=click.Path(dir_okay=False), help="Scenario file.")
+@click.option("--scenario", "scenario_path", default=None, type=click.Path(dir_okay=False),
+              help="Scenario file. Without it: explore mode (drive the app by hand; reads and sends are printed "
+                   "live; Ctrl-C judges and seals).")
+@click.option("--package", "package", default=None,
+              help="Explore mode: the installed app's package (default: the APK's, else the manifest's).")
+@click.option("--attach", is_flag=True,
+              help="Explore mode: attach to the already running app instead of spawning it (what ran before is not "
+                   "seen: the report is incomplete and says so).")
 @click.option("--device", "serial", default=None, help="adb serial (or HOST:PORT of a remote adb endpoint).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Evidence folder to create; default out/<scenario>-<device>-<time>/.")
@@ -68,9 +76,15 @@ def load_ui_routes(path: str | None) -> dict:
 @lang_option
 @suppressions_option
 @geoip_option
-def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sign_key, make_zip, ui_file,
-            proxy_route, proxy_host, offline, confdir, lang, suppressions, geoip):
-    """Run a scenario on a real device or emulator and judge it (same evidence folder as `simulate`)."""
+def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir, fmt, output, sign_key, make_zip,
+            ui_file, proxy_route, proxy_host, offline, confdir, lang, suppressions, geoip):
+    """Run a scenario on a real device or emulator and judge it (same evidence folder as `simulate`).
+
+    Without --scenario, explore mode: `sdkgate run --package PKG -m M.yaml` spawns the installed app with the
+    agent and the proxy, prints every read and send as it happens (actor, data, before/after consent; the
+    consent moment is the tap on the manifest's consent control), and judges and seals the evidence when
+    you press Ctrl-C. --attach attaches to the running app instead (and says what it could not see).
+    """
     from ..bundle import seal
     from ..device.backend import DeviceBackend, DeviceOptions
     from ..device.checks import default_confdir
@@ -79,21 +93,38 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
     from ..scenario.model import load_scenario
     from ..scenario.runner import RunOptions, run_scenario
 
-    if not Path(apk).is_file():
-        raise InputError(apk, None, "APK not found")
-    _check_apk(apk)
+    explore = scenario_path is None
+    if attach and not explore:
+        raise InputError(None, "--attach", "only in explore mode (without --scenario)")
+    if apk is None and not (explore and package):
+        raise InputError(None, "--apk", "give the APK (or, in explore mode without --scenario, --package PKG)")
+    if apk is not None:
+        if not Path(apk).is_file():
+            raise InputError(apk, None, "APK not found")
+        _check_apk(apk)
     eval_opts = load_options(suppressions, geoip)   # bad suppression / GeoIP files are bad input up front
     if sign_key:
         from ..bundle.sign import load_private_key
         load_private_key(sign_key)                  # a bad key is bad input before anything runs
     if proxy_route == "settings" and not proxy_host:
         raise InputError(None, "--proxy-route settings", "give --proxy-host (this machine's address on the device's network)")
+    import tempfile
+    tmp = tempfile.TemporaryDirectory(prefix="sdkgate-explore-")
+    if explore:
+        from ..device.explore import write_scenario
+        scenario_path = str(write_scenario(Path(tmp.name)))
     sc = load_scenario(scenario_path)
     manifest = load_manifest(manifest_path)
     sc.check_manifest(manifest)
     out = Path(out_dir) if out_dir else default_out_dir(sc.name, serial)
-    backend = DeviceBackend(DeviceOptions(serial=serial, apk=Path(apk), features=load_ui_routes(ui_file),
+    backend = DeviceBackend(DeviceOptions(serial=serial, apk=Path(apk) if apk else None, package=package,
+                                          features=load_ui_routes(ui_file),
                                           proxy_route=proxy_route, proxy_host=proxy_host))
+    if explore:
+        from ..device.explore import ExploreBackend, LivePrinter
+        backend = ExploreBackend(backend, LivePrinter(click.get_text_stream("stderr"), lang), attach=attach)
+        click.echo(f"sdkgate: explore mode: use the app on the device; reads and sends appear below. "
+                   f"Press Ctrl-C to judge and seal ({out}).", err=True)
     ca_dir = Path(confdir) if confdir else default_confdir()
     listen = "0.0.0.0" if proxy_route == "settings" else "127.0.0.1"   # noqa: S104 - the device must reach it
 
@@ -123,6 +154,7 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
         if line.startswith("failed"):
             click.echo(f"sdkgate: teardown {line}", err=True)
     seal(out, apk=apk, sign_key=sign_key, make_zip=make_zip)
+    tmp.cleanup()
     if interrupted:
         click.echo(f"sdkgate: interrupted; evidence so far judged and sealed in {out}", err=True)
         return 130

@@ -493,6 +493,23 @@ class DeviceBackend:
             raise TargetDied(f"app died right after launch ({self._died})" + (f"; see {shot}" if shot else ""), self._now())
         return StepOutcome(t_ms=t, detail=f"spawned pid {pid} with the agent loaded before app code")
 
+    def attach_running(self) -> StepOutcome:
+        """`run --attach`: load the agent into the app's running main process. What ran before the attach is
+        not seen; the explore mode records that as an incomplete reason."""
+        pids = [p for p in self._sh(["pidof", self.package], check=False).split() if p.isdigit()]
+        if not pids:
+            raise StepFailed(f"{self.package} is not running on the device: start it first, or run without --attach")
+        self._died = None
+        self.pid = int(pids[0])
+        try:
+            self.session = self.frida.attach(self.pid)
+            self.session.on("detached", self._on_detached)
+            self.handle = self.agent_loader(self.session, self.ctx, self.package)
+        except Exception as exc:  # noqa: BLE001 - frida refused (no root, process gone)
+            self.pid = None
+            raise StepFailed(f"could not attach to {self.package} (pid {pids[0]}): {exc}") from None
+        return StepOutcome(t_ms=self._now(), detail=f"attached to the running app (pid {self.pid})")
+
     def _on_detached(self, reason, crash=None) -> None:
         text = str(reason)
         if crash is not None:

@@ -344,8 +344,11 @@ def play_steps(scenario: Scenario, backend: Backend, log: EventLog, clock: RunCl
             outcome = StepOutcome(ok=False, detail=str(exc) or type(exc).__name__)
         except Exception as exc:  # noqa: BLE001 - a backend bug must not lose the evidence
             outcome = StepOutcome(ok=False, detail=f"backend error: {type(exc).__name__}: {exc}")
+        unseen = list(outcome.data.pop("incomplete", None) or [])
         if outcome.ok:
             _effects(step, outcome, log, clock)
+        for reason in unseen:                  # what the backend could not observe in this step
+            log.step_event("incomplete", clock.now_ms(), reason=reason)
         log.step_event("step", clock.now_ms(), index=step.index, action=step.action,
                        status="ok" if outcome.ok else "failed", detail=outcome.detail or step.describe(),
                        started_ms=started, line=step.line, **step.fields(), **outcome.data)

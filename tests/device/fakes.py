@@ -29,6 +29,7 @@ class FakeAdbDevice:
         self.gone = False
         self.epoch = 1_700_000_000
         self.installed = False
+        self.running_pid: int | None = None           # `pidof` answer (an app already running, for --attach)
         self.props = {"ro.product.model": "sdk_gphone64_x86_64", "ro.product.manufacturer": "Google",
                       "ro.build.version.release": "13", "ro.build.version.sdk": "33",
                       "ro.product.cpu.abi": "x86_64", "ro.serialno": "EMULATOR33X1X1", "ro.build.fingerprint": "google/sdk"}
@@ -95,6 +96,8 @@ class FakeAdbDevice:
         if a[:2] == ["date", "-u"] and self.root:
             self.epoch = int(a[2].lstrip("@"))
             return ""
+        if a[0] == "pidof":
+            return str(self.running_pid) if self.running_pid else ""
         if a[:2] == ["df", "-k"]:
             return "Filesystem 1K-blocks Used Available Use% Mounted on\n/dev/block/dm-5 6000000 2000000 4000000 34% /data"
         if a[0] == "ls":
