@@ -77,6 +77,20 @@ def load_options(suppressions: str | None, geoip: str | None):
                        geoip=str(Path(geoip).resolve()) if geoip else None)
 
 
+def _duration(ctx, param, value):
+    if value is None:
+        return None
+    from ..scenario.model import parse_duration
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+settle_option = click.option("--settle", "settle_ms", default=None, callback=_duration, metavar="DURATION",
+                             help="Keep the app observed this long after the last step (SDK timers); "
+                                  "default: the scenario's 'settle:', else 10s; 0 allowed.")
+
 suppressions_option = click.option("--suppressions", type=click.Path(dir_okay=False), default=None,
                                    help="YAML file of suppressions (rule, actor, reason, expires).")
 geoip_option = click.option("--geoip", type=click.Path(dir_okay=False), default=None,

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from .common import EXIT_INPUT, geoip_option, lang_option, load_options, suppressions_option
+from .common import EXIT_INPUT, geoip_option, lang_option, load_options, settle_option, suppressions_option
 
 FORMATS = ("console", "json", "junit", "sarif")
 
@@ -68,8 +68,9 @@ def load_ui_routes(path: str | None) -> dict:
 @lang_option
 @suppressions_option
 @geoip_option
+@settle_option
 def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sign_key, make_zip, ui_file,
-            proxy_route, proxy_host, offline, confdir, lang, suppressions, geoip):
+            proxy_route, proxy_host, offline, confdir, lang, suppressions, geoip, settle_ms):
     """Run a scenario on a real device or emulator and judge it (same evidence folder as `simulate`)."""
     from ..bundle import seal
     from ..device.backend import DeviceBackend, DeviceOptions
@@ -106,7 +107,7 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
     interrupted = False
     try:
         result = run_scenario(sc, manifest, backend, out, RunOptions(proxy_factory=proxy_factory,
-                                                                               eval=eval_opts))
+                                                                               eval=eval_opts, settle_ms=settle_ms))
         report = result.report
     except BackendUnavailable as exc:
         click.echo(f"sdkgate: error: device unavailable: {exc}\n  (nothing ran; `sdkgate doctor` lists what is "

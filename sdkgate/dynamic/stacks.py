@@ -73,6 +73,8 @@ class StackBuilder:
             return [frame(f"{act}.onRequestPermissionsResult", 90),
                     "android.app.Activity.dispatchRequestPermissionsResult(Activity.java:8598)",
                     "android.app.Activity.dispatchActivityResult(Activity.java:8448)", *LOOPER]
+        if trigger == "timer":      # a Handler.postDelayed / Timer callback: nothing of the app's UI below
+            return ["android.os.Handler.handleCallback(Handler.java:938)", *LOOPER]
         return list(LOOPER)
 
     def actor_frames(self, a: Action) -> list[str]:

@@ -10,16 +10,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
 
-from ..consent import RESETTING_LIFECYCLE, TRANSITIONS
+from ..consent import RESETTING_LIFECYCLE, TRANSITIONS, UI_TAP, is_user_answer
 from ..events import BadLine, Event
 from ..manifest import Manifest
 from ..report import Report
+from .authority import ConsentAuthority
 from .evidence import EvidenceRules
 from .inventory import InventoryRules
 from .network import NetworkRules
 from .permissions import PermissionRules
 from .reads import ReadRules
-from .state import RunState
+from .state import ConsentMoment, RunState
 from .suppress import Suppression, apply_suppressions
 
 
@@ -46,12 +47,16 @@ class LifecycleState:
         if tr not in TRANSITIONS:
             st.incomplete_reason(f"{ev.source} event seq {ev.seq}: consent event without a valid transition", ev)
             return
-        st.set_consent(scope, tr, ev.t_ms, "step" if ev.source == "step" else "marker")
+        if is_user_answer(ev.kind, ev.source, ev.extra):
+            st.set_consent(scope, tr, ev.t_ms, "step" if ev.source == "step" else UI_TAP)
+        else:       # a click the input system did not deliver: the app's doing, judged by SG106
+            st.moments.append(ConsentMoment(ev.t_ms, scope, tr, "marker"))
 
     def consent_marker(self, ev: Event, st: RunState):
+        """The app's own record of a decision: never moves the state (authority.py checks it)."""
         tr = ev.get("transition")
         if tr in TRANSITIONS:
-            st.set_consent(ev.get("scope") or "policy", tr, ev.t_ms, "marker")
+            st.moments.append(ConsentMoment(ev.t_ms, ev.get("scope") or "policy", tr, "marker"))
 
     def lifecycle(self, ev: Event, st: RunState):
         what = ev.get("what")
@@ -72,7 +77,7 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
     options = options or EvalOptions()
     st = RunState(manifest=manifest)
     inventory, perms, evidence = InventoryRules(), PermissionRules(), EvidenceRules()
-    groups = [LifecycleState(), evidence, ReadRules(), inventory, perms, NetworkRules()]
+    groups = [LifecycleState(), ConsentAuthority(), evidence, ReadRules(), inventory, perms, NetworkRules()]
     geo = None
     if options.geoip:
         from .geo import GeoRules  # noqa: PLC0415 - optional dependency on a user database

@@ -74,12 +74,13 @@ class EvidenceRules:
 
     @staticmethod
     def _cross_check(st: RunState):
-        """Step log and marker hooks must agree on consent moments within the manifest's tolerance."""
+        """Every accept/withdrawal of the user must reach the app's marker within the manifest's tolerance
+        (a marker the user did not cause is SG106, authority.py)."""
         m = st.manifest
         if m is None or not m.consent.markers:
             return
         marked = {mk.scope for mk in m.consent.markers}   # scopes the app records in a marker
-        steps = [x for x in st.moments if x.source == "step" and x.transition in ("granted", "withdrawn")
+        steps = [x for x in st.moments if x.source in ("step", "ui_tap") and x.transition in ("granted", "withdrawn")
                  and x.scope in marked]
         markers = [x for x in st.moments if x.source == "marker" and x.transition in ("granted", "withdrawn")]
         if not steps or (not markers and st.counts.get("hook", 0) == 0):
@@ -89,7 +90,3 @@ class EvidenceRules:
             if not any(x.scope == s.scope and x.transition == s.transition and abs(x.t_ms - s.t_ms) <= tol for x in markers):
                 st.incomplete_reason(f"consent {s.transition} ({s.scope}) at t={s.t_ms:.0f} ms has no marker hook "
                                      f"within {tol} ms: step log and app disagree")
-        for x in markers:
-            if not any(s.scope == x.scope and s.transition == x.transition and abs(x.t_ms - s.t_ms) <= tol for s in steps):
-                st.incomplete_reason(f"marker hook says consent {x.transition} ({x.scope}) at t={x.t_ms:.0f} ms "
-                                     "with no matching step: step log and app disagree")
