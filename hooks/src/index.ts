@@ -12,7 +12,7 @@ import { installMarkerHooks, installPermissionHooks } from "./consent.js";
 import { state } from "./emit.js";
 import { installApiHooks, type InstallReport } from "./hooks.js";
 import { initJava } from "./java.js";
-import { API_TABLE } from "./table.generated.js";
+import { API_TABLE, UNHOOKABLE } from "./table.generated.js";
 import type { AgentConfig, ApiEntry } from "./types.js";
 
 const FRAMEWORK = /^(android|java|javax|dalvik|libcore|sun|com\.android)\./;
@@ -28,7 +28,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
         queueMax: Math.max(0, cfg.queue_max ?? 100000),
     };
     state.stackLimit = cfg.stack_limit ?? 64;
-    const report: InstallReport = { hooked: [], missing: [], limits: [] };
+    const report: InstallReport = { hooked: [], missing: [], limits: UNHOOKABLE.slice() };
     if (!Java.available) {
         return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"] };
     }

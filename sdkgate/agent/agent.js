@@ -1,5 +1,5 @@
 📦
-491912 /src/index.js
+492614 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
@@ -14558,36 +14558,6 @@ var API_TABLE = [
     "arg_filter": null,
     "canary": "device_id.oaid",
     "category": "device_id.oaid",
-    "cls": "com.bun.miitmdid.interfaces.IdSupplier",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "id": "msa.IdSupplier.getOAID",
-    "kind": "method",
-    "member": "getOAID",
-    "smali": [
-      "Lcom/bun/miitmdid/interfaces/IdSupplier;->getOAID()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.oaid",
-    "category": "device_id.oaid",
-    "cls": "com.bun.supplier.IdSupplier",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "id": "msa.supplier.IdSupplier.getOAID",
-    "kind": "method",
-    "member": "getOAID",
-    "smali": [
-      "Lcom/bun/supplier/IdSupplier;->getOAID()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.oaid",
-    "category": "device_id.oaid",
     "cls": "com.android.id.impl.IdProviderImpl",
     "descriptors": [
       "(Landroid/content/Context;)Ljava/lang/String;"
@@ -14678,7 +14648,7 @@ var API_TABLE = [
     "arg_filter": null,
     "canary": "clipboard",
     "category": "clipboard",
-    "cls": "android.text.ClipboardManager",
+    "cls": "android.content.ClipboardManager",
     "descriptors": [
       "()Ljava/lang/CharSequence;"
     ],
@@ -14693,7 +14663,7 @@ var API_TABLE = [
     "arg_filter": null,
     "canary": null,
     "category": "clipboard",
-    "cls": "android.text.ClipboardManager",
+    "cls": "android.content.ClipboardManager",
     "descriptors": [
       "()Z"
     ],
@@ -14774,84 +14744,60 @@ var API_TABLE = [
   },
   {
     "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
-    "descriptors": [
-      "()Lcom/google/android/gms/tasks/Task;"
-    ],
-    "id": "fused.getLastLocation",
-    "kind": "method",
-    "member": "getLastLocation",
-    "smali": [
-      "Lcom/google/android/gms/location/FusedLocationProviderClient;->getLastLocation()Lcom/google/android/gms/tasks/Task;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
-    "descriptors": [
-      "(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
-    ],
-    "id": "fused.requestLocationUpdates",
-    "kind": "method",
-    "member": "requestLocationUpdates",
-    "smali": [
-      "Lcom/google/android/gms/location/FusedLocationProviderClient;->requestLocationUpdates(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
-    ]
-  },
-  {
-    "arg_filter": null,
     "canary": "installed_apps",
     "category": "installed_apps",
-    "cls": "android.content.pm.PackageManager",
+    "cls": "android.app.ApplicationPackageManager",
     "descriptors": [
-      "(I)Ljava/util/List;"
+      "(I)Ljava/util/List;",
+      "(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
     ],
     "id": "pm.getInstalledPackages",
     "kind": "method",
     "member": "getInstalledPackages",
     "smali": [
-      "Landroid/content/pm/PackageManager;->getInstalledPackages(I)Ljava/util/List;"
+      "Landroid/content/pm/PackageManager;->getInstalledPackages(I)Ljava/util/List;",
+      "Landroid/content/pm/PackageManager;->getInstalledPackages(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
     ]
   },
   {
     "arg_filter": null,
     "canary": "installed_apps",
     "category": "installed_apps",
-    "cls": "android.content.pm.PackageManager",
+    "cls": "android.app.ApplicationPackageManager",
     "descriptors": [
-      "(I)Ljava/util/List;"
+      "(I)Ljava/util/List;",
+      "(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
     ],
     "id": "pm.getInstalledApplications",
     "kind": "method",
     "member": "getInstalledApplications",
     "smali": [
-      "Landroid/content/pm/PackageManager;->getInstalledApplications(I)Ljava/util/List;"
+      "Landroid/content/pm/PackageManager;->getInstalledApplications(I)Ljava/util/List;",
+      "Landroid/content/pm/PackageManager;->getInstalledApplications(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
     ]
   },
   {
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
-    "cls": "android.content.pm.PackageManager",
+    "cls": "android.app.ApplicationPackageManager",
     "descriptors": [
-      "(Landroid/content/Intent;I)Ljava/util/List;"
+      "(Landroid/content/Intent;I)Ljava/util/List;",
+      "(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
     ],
     "id": "pm.queryIntentActivities",
     "kind": "method",
     "member": "queryIntentActivities",
     "smali": [
-      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;I)Ljava/util/List;"
+      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;I)Ljava/util/List;",
+      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
     ]
   },
   {
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
-    "cls": "android.content.pm.PackageManager",
+    "cls": "android.app.ApplicationPackageManager",
     "descriptors": [
       "(I)[Ljava/lang/String;"
     ],
@@ -14869,15 +14815,21 @@ var API_TABLE = [
     },
     "canary": null,
     "category": "installed_apps",
-    "cls": "android.content.pm.PackageManager",
+    "cls": "android.app.ApplicationPackageManager",
     "descriptors": [
-      "(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;"
+      "(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
+      "(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
+      "(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
+      "(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
     ],
     "id": "pm.getPackageInfo",
     "kind": "method",
     "member": "getPackageInfo",
     "smali": [
-      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;"
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
     ]
   },
   {
@@ -15212,6 +15164,12 @@ var API_TABLE = [
     ]
   }
 ];
+var UNHOOKABLE = [
+  "msa.IdSupplier.getOAID: not hooked: com.bun.miitmdid.interfaces.IdSupplier is abstract or an interface and no concrete class can be named (MSA (China Mobile Security Alliance) OAID SDK; interface, implemented per vendor)",
+  "msa.supplier.IdSupplier.getOAID: not hooked: com.bun.supplier.IdSupplier is abstract or an interface and no concrete class can be named (older MSA package)",
+  "fused.getLastLocation: not hooked: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface and no concrete class can be named (an interface since play-services-location 21; its implementation is an obfuscated class renamed per release: not hooked (agent limit); the static scan still finds the calls)",
+  "fused.requestLocationUpdates: not hooked: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface and no concrete class can be named (an interface since play-services-location 21; its implementation is an obfuscated class renamed per release: not hooked (agent limit); the static scan still finds the calls)"
+];
 
 // src/index.ts
 var FRAMEWORK = /^(android|java|javax|dalvik|libcore|sun|com\.android)\./;
@@ -15226,7 +15184,7 @@ function configure(cfg) {
     queueMax: Math.max(0, cfg.queue_max ?? 1e5)
   };
   state.stackLimit = cfg.stack_limit ?? 64;
-  const report = { hooked: [], missing: [], limits: [] };
+  const report = { hooked: [], missing: [], limits: UNHOOKABLE.slice() };
   if (!frida_java_bridge_default.available) {
     return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"] };
   }

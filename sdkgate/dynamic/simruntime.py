@@ -362,9 +362,11 @@ class SimRuntime:
             raise InputError(None, f"api {api_id!r}", f"no overload {desc!r}")
         params, ret_desc = split_descriptor(desc)
         pkg = self.manifest.package if self.manifest is not None else ""
+        # virtual dispatch, as on ART: a call through an abstract class or interface lands in the
+        # concrete class's method (hook_class), the only place a hook can see it
         return {
-            "cls": api.cls, "member": api.member, "types": [frida_type(p) for p in params],
-            "self": this if this is not None else (None if api_id in STATIC_APIS else obj(api.cls)),
+            "cls": api.hook_cls, "member": api.member, "types": [frida_type(p) for p in params],
+            "self": this if this is not None else (None if api_id in STATIC_APIS else obj(api.hook_cls)),
             "args": self._coerce_args(api, params, args, pkg),
             "ret": self.device.ret(api, ret_desc) if ret is ... else ret,
             "throws": throws, "stack": list(stack), "thread": thread,

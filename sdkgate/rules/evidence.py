@@ -16,6 +16,8 @@ class EvidenceRules:
         self.consent_steps = 0
         self.consent_step_failures: list[str] = []
         self.bad_lines = 0
+        self.not_hooked: set[str] = set()      # table rows the agent could not hook (its `limits`)
+        self.static_calls: dict[str, str] = {}  # api_id -> a caller the static scan found
 
     def bad_line(self, bad: BadLine, st: RunState):
         self.bad_lines += 1
@@ -49,6 +51,13 @@ class EvidenceRules:
             st.incomplete_reason(f"agent dropped {dropped} events", ev)
         if status == "error":
             st.incomplete_reason(f"agent error: {ev.get('detail') or 'unknown'}", ev)
+        for lim in ev.get("limits") or []:
+            if isinstance(lim, str) and ": not hooked" in lim:
+                self.not_hooked.add(lim.split(":", 1)[0])
+
+    def call_site(self, ev: Event, st: RunState):
+        if ev.get("api_id"):
+            self.static_calls.setdefault(ev.get("api_id"), ev.get("caller") or "")
 
     def lifecycle(self, ev: Event, st: RunState):
         if ev.get("what") == "died":
@@ -65,6 +74,12 @@ class EvidenceRules:
 
     def finish(self, st: RunState):
         self._bad_line_summary(st)
+        if self.not_hooked:
+            st.skipped.append("not observable at run time (abstract/interface with no concrete class to hook): "
+                              + ", ".join(sorted(self.not_hooked)))
+            for api_id in sorted(self.not_hooked & set(self.static_calls)):
+                st.incomplete_reason(f"the app calls {api_id} (static: {self.static_calls[api_id]}) but no hook can "
+                                     "observe it at run time: its reads are unseen")
         if self.steps and not self.agent_loaded and st.counts.get("hook", 0) == 0:
             st.incomplete_reason("a scenario ran but no hook evidence arrived (agent not loaded?)")
         step_moments = [m for m in st.moments if m.source == "step"]
