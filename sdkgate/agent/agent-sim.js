@@ -1,5 +1,5 @@
 📦
-68799 /src/index.js
+71066 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -1187,6 +1187,82 @@ function installApiHooks(table, cfg, report) {
   }
 }
 
+// src/ui.ts
+var INPUT_PATH = /* @__PURE__ */ new Set([
+  "android.view.View.performClickInternal",
+  "android.view.View$PerformClick.run",
+  "android.view.View.onTouchEvent",
+  "android.view.View.onKeyUp",
+  "android.view.View.onKeyDown",
+  "android.view.View.performAccessibilityActionInternal"
+]);
+function frameMethod(frame) {
+  const open = frame.indexOf("(");
+  return open >= 0 ? frame.slice(0, open) : frame;
+}
+function clickEvidence(frames) {
+  for (let i = 0; i < frames.length; i++) {
+    const m = frameMethod(frames[i]);
+    if (m.endsWith(".performClick"))
+      continue;
+    return INPUT_PATH.has(m) ? "ui_tap" : "programmatic";
+  }
+  return "programmatic";
+}
+function idName(view) {
+  try {
+    const id = view.getId();
+    if (typeof id !== "number" || id <= 0)
+      return null;
+    return String(view.getResources().getResourceEntryName(id));
+  } catch (e) {
+    return null;
+  }
+}
+function textOf(view) {
+  try {
+    const t = view.getText();
+    return t === null || t === void 0 ? null : String(t).trim();
+  } catch (e) {
+    return null;
+  }
+}
+function matches(c, id, text) {
+  if (c.id && id !== null && (c.id === id || c.id.endsWith(`id/${id}`)))
+    return true;
+  return text !== null && (c.text ?? []).includes(text);
+}
+function installConsentControlHook(cfg, report) {
+  const controls = cfg.consent_controls ?? [];
+  if (controls.length === 0)
+    return;
+  try {
+    const ov = frida_java_bridge_default.use("android.view.View").performClick.overload();
+    ov.implementation = function() {
+      try {
+        const id = idName(this);
+        const text = textOf(this);
+        const c = controls.find((x) => matches(x, id, text));
+        if (c !== void 0) {
+          const evidence = clickEvidence(javaStack(16).frames);
+          emit("consent", {
+            scope: c.scope,
+            transition: c.transition,
+            evidence,
+            control: id !== null ? `id/${id}` : `text:${text}`
+          });
+        }
+      } catch (err) {
+        hookError("hook View.performClick", err);
+      }
+      return ov.call(this);
+    };
+    report.hooked.push("ui.consent_control");
+  } catch (err) {
+    report.missing.push({ id: "ui.consent_control", reason: String(err) });
+  }
+}
+
 // src/table.generated.ts
 var API_TABLE = [
   {
@@ -2243,6 +2319,7 @@ function configure(cfg) {
     installApiHooks(framework, cfg, report);
     installPermissionHooks(framework, report);
     installMarkerHooks(cfg, report, false);
+    installConsentControlHook(cfg, report);
   });
   const pending = { hooked: [], missing: [], limits: [] };
   let inConfigure = true;

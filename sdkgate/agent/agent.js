@@ -1,5 +1,5 @@
 📦
-492614 /src/index.js
+494886 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
@@ -4594,13 +4594,13 @@ function instrumentArtFixupStaticTrampolines() {
     if (base === null) {
       continue;
     }
-    const matches = Memory.scanSync(base, 8192, pattern);
-    if (matches.length === 0) {
+    const matches2 = Memory.scanSync(base, 8192, pattern);
+    if (matches2.length === 0) {
       return;
     }
     const { artNterpEntryPoint, artQuickToInterpreterBridge } = api2;
     const quickCodeOffset = getArtMethodSpec(api2.vm).offset.quickCode;
-    Interceptor.attach(matches[0].address, function() {
+    Interceptor.attach(matches2[0].address, function() {
       artController.replacedMethods.synchronize(quickCodeOffset, artNterpEntryPoint, artQuickToInterpreterBridge);
     });
     return;
@@ -4860,7 +4860,7 @@ function maybeInstrumentGetOatQuickMethodHeaderInlineCopies() {
   const impls = [];
   for (const { base, size } of getApi().module.enumerateRanges("--x")) {
     for (const { pattern, offset, validateMatch } of signatures) {
-      const matches = Memory.scanSync(base, size, pattern).map(({ address, size: size2 }) => {
+      const matches2 = Memory.scanSync(base, size, pattern).map(({ address, size: size2 }) => {
         return { address: address.sub(offset), size: size2 + offset };
       }).filter((match) => {
         const validationResult = validateMatch(match);
@@ -4870,7 +4870,7 @@ function maybeInstrumentGetOatQuickMethodHeaderInlineCopies() {
         match.validationResult = validationResult;
         return true;
       });
-      impls.push(...matches);
+      impls.push(...matches2);
     }
   }
   if (impls.length === 0) {
@@ -14140,6 +14140,82 @@ function installApiHooks(table, cfg, report) {
   }
 }
 
+// src/ui.ts
+var INPUT_PATH = /* @__PURE__ */ new Set([
+  "android.view.View.performClickInternal",
+  "android.view.View$PerformClick.run",
+  "android.view.View.onTouchEvent",
+  "android.view.View.onKeyUp",
+  "android.view.View.onKeyDown",
+  "android.view.View.performAccessibilityActionInternal"
+]);
+function frameMethod(frame) {
+  const open = frame.indexOf("(");
+  return open >= 0 ? frame.slice(0, open) : frame;
+}
+function clickEvidence(frames) {
+  for (let i = 0; i < frames.length; i++) {
+    const m = frameMethod(frames[i]);
+    if (m.endsWith(".performClick"))
+      continue;
+    return INPUT_PATH.has(m) ? "ui_tap" : "programmatic";
+  }
+  return "programmatic";
+}
+function idName(view) {
+  try {
+    const id = view.getId();
+    if (typeof id !== "number" || id <= 0)
+      return null;
+    return String(view.getResources().getResourceEntryName(id));
+  } catch (e) {
+    return null;
+  }
+}
+function textOf(view) {
+  try {
+    const t = view.getText();
+    return t === null || t === void 0 ? null : String(t).trim();
+  } catch (e) {
+    return null;
+  }
+}
+function matches(c, id, text) {
+  if (c.id && id !== null && (c.id === id || c.id.endsWith(`id/${id}`)))
+    return true;
+  return text !== null && (c.text ?? []).includes(text);
+}
+function installConsentControlHook(cfg, report) {
+  const controls = cfg.consent_controls ?? [];
+  if (controls.length === 0)
+    return;
+  try {
+    const ov = frida_java_bridge_default.use("android.view.View").performClick.overload();
+    ov.implementation = function() {
+      try {
+        const id = idName(this);
+        const text = textOf(this);
+        const c = controls.find((x) => matches(x, id, text));
+        if (c !== void 0) {
+          const evidence = clickEvidence(javaStack(16).frames);
+          emit("consent", {
+            scope: c.scope,
+            transition: c.transition,
+            evidence,
+            control: id !== null ? `id/${id}` : `text:${text}`
+          });
+        }
+      } catch (err) {
+        hookError("hook View.performClick", err);
+      }
+      return ov.call(this);
+    };
+    report.hooked.push("ui.consent_control");
+  } catch (err) {
+    report.missing.push({ id: "ui.consent_control", reason: String(err) });
+  }
+}
+
 // src/table.generated.ts
 var API_TABLE = [
   {
@@ -15196,6 +15272,7 @@ function configure(cfg) {
     installApiHooks(framework, cfg, report);
     installPermissionHooks(framework, report);
     installMarkerHooks(cfg, report, false);
+    installConsentControlHook(cfg, report);
   });
   const pending = { hooked: [], missing: [], limits: [] };
   let inConfigure = true;

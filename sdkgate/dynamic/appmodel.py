@@ -37,6 +37,7 @@ An ACTION is a mapping with one verb:
     request_permission: [PERMISSION, ...]    # respect_denial: 48h (skip while a denial is that recent)
                                              # then: [ACTIONS] played once all are granted
     write_marker: true|false     # the app records consent (the manifest's markers for `scope`)
+    click_consent: accept|decline|withdraw   # app code calls performClick() on its consent control (never consent)
     crash: REASON                # the process dies here (fail-closed tests)
     sleep: 300ms                 # real time passes inside the app
 and modifiers: by: SDK_ID|first_party (default first_party), when: always|consented|not_consented|
@@ -65,7 +66,7 @@ from ..yamlio import Located, LocatedList, load_yaml
 
 SCHEMA = "sdkgate.appmodel/1"
 BLOCKS = ("launch", "foreground", "background", "consent_granted", "consent_declined", "consent_withdrawn")
-VERBS = ("read", "send", "request_permission", "write_marker", "crash", "sleep")
+VERBS = ("read", "send", "request_permission", "write_marker", "crash", "sleep", "click_consent")
 MODIFIERS = ("by", "when", "scope", "if_granted", "thread", "frames", "repeat", "args", "respect_denial",
              "then", "note")
 WHENS = ("always", "consented", "not_consented", "declined", "withdrawn", "refused")
@@ -115,6 +116,7 @@ class Action:
     marker_value: bool = True
     reason: str = ""
     sleep_ms: int = 0
+    click: str = ""                  # click_consent: granted|declined|withdrawn
 
 
 @dataclass(frozen=True)
@@ -357,6 +359,11 @@ class _ParseCtx:
             kw["marker_value"] = val
         elif verb == "crash":
             kw["reason"] = str(val or "crash")
+        elif verb == "click_consent":
+            tr = {"accept": "granted", "decline": "declined", "withdraw": "withdrawn"}.get(val)
+            if tr is None:
+                self.fail(at, "click_consent is accept, decline or withdraw")
+            kw["click"] = tr
         elif verb == "sleep":
             try:
                 kw["sleep_ms"] = parse_duration(val)

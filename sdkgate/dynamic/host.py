@@ -79,9 +79,18 @@ def agent_config(manifest, canaries: dict | None, options: AgentOptions, package
     if manifest is not None:
         cfg["markers"] = [{"scope": m.scope, "method": m.method, "prefs_file": m.prefs_file,
                            "prefs_key": m.prefs_key, "value": m.value} for m in manifest.consent.markers]
+        cfg["consent_controls"] = consent_controls(manifest)
     if canaries:
         cfg["canaries"] = {k: (v[0] if isinstance(v, (list, tuple)) else v) for k, v in canaries.items()}
     return cfg
+
+
+def consent_controls(manifest) -> list[dict]:
+    """The manifest's consent dialog controls, for the agent's tap hook (hooks/src/ui.ts)."""
+    c = manifest.consent
+    return [{"scope": "policy", "transition": tr, "id": rid, "text": list(texts)}
+            for tr, rid, texts in (("granted", c.accept_id, c.accept_text), ("declined", c.decline_id, c.decline_text),
+                                   ("withdrawn", None, c.withdraw_text)) if rid or texts]
 
 
 def _default_clock() -> Callable[[], float]:

@@ -477,6 +477,23 @@ class SimRuntime:
                    "ret": editor, "stack": stack, "thread": thread}
         self._invoke(req, sync)
 
+    def click(self, transition: str, stack: list[str], *, thread: str = "main", sync: bool = True) -> None:
+        """A click on the manifest's consent control for `transition` (granted|declined|withdrawn):
+        View.performClick on a button with that control's resource id and text. `stack` says who
+        clicked: the input system (a user's tap) or app code (a programmatic click)."""
+        if self.manifest is None:
+            raise InputError(None, "click", "a consent control click needs a manifest")
+        c = self.manifest.consent
+        rid, texts = {"granted": (c.accept_id, c.accept_text), "declined": (c.decline_id, c.decline_text),
+                      "withdrawn": (None, c.withdraw_text)}[transition]
+        entry = rid.rsplit("/", 1)[-1] if rid else None
+        view = obj("android.widget.Button", returns={
+            "getId": 0x7f0a0042 if entry else -1, "getText": texts[0] if texts else "",
+            "getResources": obj("android.content.res.Resources", returns={"getResourceEntryName": entry})})
+        req = {"cls": "android.view.View", "member": "performClick", "types": [], "self": view, "args": [],
+               "ret": True, "stack": stack, "thread": thread}
+        self._invoke(req, sync)
+
     def marker_method(self, method: str, value: Any = True, stack: list[str] | None = None, *,
                       thread: str = "main", sync: bool = True) -> None:
         """The app calls its consent method marker `pkg.Class.method(value)`."""

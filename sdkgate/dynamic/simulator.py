@@ -172,6 +172,8 @@ class SimulatedDevice:
         self._need_running("consent")
         transition = {"accept": "granted", "decline": "declined", "withdraw": "withdrawn"}[action]
         t = self._now()                                  # the tap lands now
+        if scope == "policy":      # the agent sees the tap on the dialog's control, as on a phone
+            self.rt.click(transition, self.stacks.trigger("user_tap"))
         self.storage.consent[scope] = transition
         if scope == "policy" and transition != "granted":
             for other in list(self.storage.consent):
@@ -319,6 +321,8 @@ class SimulatedDevice:
                 self._request(a, trigger, detail, thread, notes)
             elif a.verb == "write_marker":
                 self._marker(a, trigger, detail, thread)
+            elif a.verb == "click_consent":    # app code calls performClick() on its own consent button
+                self.rt.click(a.click, self.stacks.build(a, None, trigger, detail, thread), thread=thread)
             elif a.verb == "sleep":
                 time.sleep(a.sleep_ms / 1000.0)
             elif a.verb == "crash":

@@ -133,3 +133,20 @@ def test_without_settle_the_timer_is_not_seen(sim_run):
       - {by: umeng_common, read: settings.secure.getString, args: [null, android_id]}
 """, "  - fresh_install\n  - launch\n", "settle: 0\n")
     assert res.run["settle_ms"] == 0 and not [e for e in evs if e.kind == "read"]
+
+
+def test_the_agent_sees_the_users_tap_and_not_the_apps_own_click(sim_run):
+    res, evs = sim_run("""behaviour:
+  launch:
+    - click_consent: accept            # the app "taps" its own agree button in onCreate
+    - write_marker: true
+    - {by: umeng_common, read: settings.secure.getString, args: [null, android_id]}
+  consent_granted:
+    - write_marker: true
+""", "  - fresh_install\n  - launch\n  - wait: 2200ms\n  - consent: accept\n", "settle: 0\n")
+    taps = [e for e in evs if e.kind == "consent" and e.source == "hook"]
+    assert [t.get("evidence") for t in taps] == ["programmatic", "ui_tap"]
+    assert all(t.get("transition") == "granted" and t.get("control") for t in taps)
+    assert taps[1].t_ms >= next(e.t_ms for e in evs if e.kind == "consent" and e.source == "step") - 50
+    assert res.report.verdict == "fail"
+    assert ("SG106", "first_party") in fired(res) and ("SG101", "umeng_common") in fired(res)
