@@ -7,7 +7,7 @@ import click
 from ..errors import InputError
 
 EXIT_PASS, EXIT_FAIL, EXIT_INPUT, EXIT_INCOMPLETE, EXIT_TAMPERED = 0, 1, 2, 3, 4
-VERDICT_EXIT = {"pass": EXIT_PASS, "fail": EXIT_FAIL, "incomplete": EXIT_INCOMPLETE}
+VERDICT_EXIT = {"pass": EXIT_PASS, "fail": EXIT_FAIL, "incomplete": EXIT_INCOMPLETE, "not_judged": EXIT_INCOMPLETE}
 
 
 def quiet_androguard():

@@ -24,7 +24,7 @@ T = {
            "skipped": "未评估", "suppressed": "已豁免",
            "perm_missing": "所需权限未在 APK 中声明的 API"},
 }
-VERDICT_ZH = {"pass": "通过", "fail": "不通过", "incomplete": "证据不完整"}
+VERDICT_ZH = {"pass": "通过", "fail": "不通过", "incomplete": "证据不完整", "not_judged": "未评估"}
 
 
 class ConsoleFormat:
@@ -37,7 +37,13 @@ class ConsoleFormat:
         con = Console(file=buf, width=width or max(60, shutil.get_terminal_size((100, 24)).columns), force_terminal=False, color_system=None, soft_wrap=False)
         app = report.app.get("name") or report.app.get("package") or ""
         verdict = report.verdict if lang == "en" else f"{VERDICT_ZH[report.verdict]} ({report.verdict})"
-        con.print(f"[bold]{t['verdict']}: {verdict.upper() if lang == 'en' else verdict}[/bold]  {app}")
+        if report.verdict == "not_judged":
+            if not report.stats.get("inventory_only"):    # `scan --inventory` asked for no verdict at all
+                why = report.stats.get("not_judged") or "no manifest (declarations) given"
+                con.print(f"[bold]NOT JUDGED: {why}[/bold]  {app}" if lang == "en" else
+                          f"[bold]{t['verdict']}: 未评估 (not_judged)：未提供声明清单[/bold]  {app}")
+        else:
+            con.print(f"[bold]{t['verdict']}: {verdict.upper() if lang == 'en' else verdict}[/bold]  {app}")
         if report.sdks:
             tb = Table(title=t["sdks"], expand=False, show_lines=False)
             tb.add_column("SDK", overflow="fold")

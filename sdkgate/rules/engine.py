@@ -72,6 +72,16 @@ class LifecycleState:
             st.features_open.add(ev.get("feature"))
 
 
+def _absent_sources(st: RunState, counts: dict) -> None:
+    """Rules whose evidence source is absent from the log were not judged: say so (JUnit marks them
+    skipped, SARIF lists them), so "no finding" is never read as "passed"."""
+    if counts.get("static") and not counts.get("hook") and not counts.get("step"):
+        st.skipped.append("no run-time evidence (static scan only): SG101, SG102, SG103, SG104, SG105, SG106, "
+                          "SG302, SG303, SG304 not judged")
+    if counts.get("static") and not counts.get("net"):
+        st.skipped.append("no network evidence (static scan only): SG401, SG402, SG403 not judged")
+
+
 def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
              options: EvalOptions | None = None) -> Report:
     options = options or EvalOptions()
@@ -105,6 +115,7 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
     for g in groups:
         if hasattr(g, "finish"):
             g.finish(st)
+    _absent_sources(st, counts)
     if geo is None and manifest is not None and manifest.allowed_regions and counts.get("net"):
         st.skipped.append("SG405 skipped: no GeoIP database given (--geoip FILE.mmdb)")
     findings = st.sink.findings()
