@@ -23,8 +23,9 @@ of all bundles (1 if any fails, else 3 if any is incomplete or tampered, else 0)
 
 def _write(text: str, output: str | None) -> None:
     if output:
+        from .common import ensure_parent
         p = Path(output)
-        p.parent.mkdir(parents=True, exist_ok=True)
+        ensure_parent(p)
         p.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=not text.endswith("\n"))

@@ -126,6 +126,8 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
     from .. import formats
     text = formats.render(report, fmt, lang)
     if output:
+        from .common import ensure_parent
+        ensure_parent(output)
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)

@@ -89,6 +89,13 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
     if manifest is None or inventory:
         not_judged(report, inventory)
     text = render(report, fmt, lang)
+    from .common import ensure_parent
+    try:
+        for f in (events_file, out_file):
+            if f:
+                ensure_parent(f)
+    except InputError as exc:
+        return Outcome(apk, EXIT_INPUT, error=exc.render())
     if events_file and result is not None:
         Path(events_file).write_text("".join(e.to_json() + "\n" for e in result.events), encoding="utf-8")
     if out_file:
