@@ -179,9 +179,7 @@ def eval_options(opts: dict[str, Any]):
     sups = opts.get("suppressions")
     if sups and isinstance(sups[0], dict):
         from ..rules.suppress import Suppression
-        opts["suppressions"] = [Suppression(s["rule"], s.get("actor"), s.get("reason", ""),
-                                            date.fromisoformat(s["expires"]) if s.get("expires") else None)
-                                for s in sups]
+        opts["suppressions"] = [Suppression.from_record(s) for s in sups]
     return EvalOptions(**opts)
 
 

@@ -34,8 +34,7 @@ class EvalOptions:
     def to_record(self) -> dict:
         """What run.json keeps so that `verify` judges the evidence exactly as the run did."""
         return {"today": (self.today or date.today()).isoformat(),
-                "suppressions": [{"rule": s.rule, "actor": s.actor, "reason": s.reason,
-                                  "expires": s.expires.isoformat() if s.expires else None} for s in self.suppressions],
+                "suppressions": [s.to_record() for s in self.suppressions],
                 "geoip": self.geoip}
 
 
