@@ -62,7 +62,7 @@ class CallSite:
 
 @dataclass
 class Report:
-    verdict: str                                  # pass | fail | incomplete
+    verdict: str                                  # pass | fail | incomplete | not_judged (see VERDICT_EXIT)
     app: dict[str, Any] = field(default_factory=dict)
     sdks: list[SdkEntry] = field(default_factory=list)
     call_sites: list[CallSite] = field(default_factory=list)
