@@ -21,6 +21,14 @@ class SensitiveApi:
     arg_filter: dict = field(default_factory=dict, compare=False, hash=False)
     canary: str | None = None
     notes: str = ""
+    hook_class: str | None = None # where the agent hooks (a concrete class); None: cannot be hooked (see `hookable`)
+    abstract: bool = False        # the called class/method is abstract or an interface on Android
+    hookable: bool = True         # False for `hook_class: null`: no concrete class can be named
+
+    @property
+    def hook_cls(self) -> str:
+        """The class the agent hooks (the row's `class` unless `hook_class` names the concrete one)."""
+        return self.hook_class or self.cls
 
     @property
     def smali_class(self) -> str:
@@ -58,7 +66,13 @@ def _parse(raw: list[dict]) -> tuple[SensitiveApi, ...]:
             descriptors=tuple(row["descriptors"]), category=row.get("category"),
             permission=row.get("permission"), arg_filter=dict(row.get("arg_filter") or {}),
             canary=row.get("canary"), notes=row.get("notes", ""),
+            hook_class=row.get("hook_class") or None, abstract=row.get("abstract", False),
+            hookable=not ("hook_class" in row and row["hook_class"] is None),
         )
+        if not isinstance(api.abstract, bool):
+            raise ValueError(f"sensitive_apis.yaml: {api.id}: abstract must be true or false")
+        if api.hook_class is not None and not isinstance(api.hook_class, str):
+            raise ValueError(f"sensitive_apis.yaml: {api.id}: hook_class must be a class name or null")
         if api.id in seen:
             raise ValueError(f"sensitive_apis.yaml: duplicate id {api.id}")
         if api.kind not in ("method", "field", "permission_request"):

@@ -2,12 +2,25 @@
 
 States: `not_asked` (initial), `granted`, `declined`, `withdrawn`. Refusing the `policy` scope
 refuses every narrower scope; clearing app data (install, clear_data) forgets every decision.
+
+Authority: only the user's answer moves the state (issue 9): a `consent` step of the scenario, or
+the agent's observation of a real tap on the manifest's consent control (`consent` event from the
+hook with `evidence: ui_tap`). The app's own `consent_marker` never grants consent: it is checked
+against the user's answer (SG106).
 """
 from __future__ import annotations
 
 NOT_ASKED, GRANTED, DECLINED, WITHDRAWN = "not_asked", "granted", "declined", "withdrawn"
 TRANSITIONS = (GRANTED, DECLINED, WITHDRAWN)
 RESETTING_LIFECYCLE = ("install", "clear_data")
+UI_TAP = "ui_tap"            # `evidence` of a hook `consent` event: the input system delivered a real tap
+
+
+def is_user_answer(kind: str, source: str | None, fields: dict) -> bool:
+    """True for an event that carries the user's own consent answer (the only thing that moves state)."""
+    if kind != "consent":
+        return False
+    return source == "step" or (source == "hook" and fields.get("evidence") == UI_TAP)
 
 
 class ConsentState:
@@ -29,9 +42,10 @@ class ConsentState:
     def snapshot(self) -> dict[str, str]:
         return dict(self.scopes) if self.scopes else {"policy": NOT_ASKED}
 
-    def observe(self, kind: str, fields: dict) -> bool:
-        """Update from one event's kind and fields (a dict or Event.extra); True if it changed state."""
-        if kind in ("consent", "consent_marker"):
+    def observe(self, kind: str, fields: dict, source: str | None = None) -> bool:
+        """Update from one event's kind and fields (a dict or Event.extra); True if it changed state.
+        Only the user's answer counts (`source` defaults to the dict's own `source`)."""
+        if is_user_answer(kind, source or fields.get("source"), fields):
             tr = fields.get("transition")
             if tr in TRANSITIONS:
                 self.set(fields.get("scope") or "policy", tr)

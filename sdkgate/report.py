@@ -1,11 +1,15 @@
 """The report model every judging command produces (JSON contract `sdkgate.report/1`)."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 SCHEMA = "sdkgate.report/1"
 SEVERITIES = ("violation", "warning", "info")
+# verdicts: `not_judged` = nothing to judge against (scan without a manifest); never a pass (exit 3)
+VERDICT_EXIT = {"pass": 0, "fail": 1, "incomplete": 3, "not_judged": 3}
+_RULE_REF = re.compile(r"\bSG(\d)(\d\d|xx)\b")
 
 
 @dataclass
@@ -58,7 +62,7 @@ class CallSite:
 
 @dataclass
 class Report:
-    verdict: str                                  # pass | fail | incomplete
+    verdict: str                                  # pass | fail | incomplete | not_judged (see VERDICT_EXIT)
     app: dict[str, Any] = field(default_factory=dict)
     sdks: list[SdkEntry] = field(default_factory=list)
     call_sites: list[CallSite] = field(default_factory=list)
@@ -70,7 +74,22 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        return {"pass": 0, "fail": 1, "incomplete": 3}[self.verdict]
+        return VERDICT_EXIT[self.verdict]
+
+    def not_judged_rules(self) -> dict[str, str]:
+        """Rule id -> why it was not judged, from the `skipped` notes ("SG405 ...", "SG2xx ...")."""
+        from .rules.catalog import RULES
+        out: dict[str, str] = {}
+        for note in self.skipped:
+            if "suppression" in note:
+                continue        # expiry notes name rules that were judged
+            for m in _RULE_REF.finditer(note):
+                group, rest = m.group(1), m.group(2)
+                ids = [r for r in RULES if r.startswith(f"SG{group}")] if rest == "xx" else [f"SG{group}{rest}"]
+                for rid in ids:
+                    if rid in RULES and rid != "SG900" and not any(f.rule == rid for f in self.findings):
+                        out.setdefault(rid, note)
+        return out
 
     def active_findings(self, severity: str | None = None) -> list[Finding]:
         return [f for f in self.findings if not f.suppressed and (severity is None or f.severity == severity)]

@@ -24,6 +24,8 @@
 // ArrayList, ClipData, Location via the bean rule); any other object is a bean: setX(v)/getX()/isX()
 // use `fields`, other methods answer from `returns`.
 
+import { abstractRefusal } from "./abstract.js";
+
 const methods = new Map();      // "cls|member|t1,t2" -> Method
 const declared = new Map();     // cls -> Map(member -> [[types]])
 const staticFields = new Map(); // "cls|name" -> value
@@ -221,14 +223,26 @@ function makeMethod(cls, member, types) {
     };
     m._depth = 0;
     m._key = key;
+    // setting `implementation` on an abstract/interface method is refused (abstract.js): no hook ART would not run
+    let impl = null;
+    Object.defineProperty(m, "implementation", {
+        get: () => impl,
+        set: (fn) => {
+            if (fn !== null) {
+                const refused = abstractRefusal(cls, member);
+                if (refused !== null) throw refused;
+            }
+            impl = fn;
+        },
+    });
     m.methodName = member;
     m.holder = classWrapper(cls);
     m.type = 3;
     m.handle = ptr(0);
-    m.implementation = null;
     m.argumentTypes = types.map((t) => ({ name: t, className: t }));
     m.returnType = { name: "java.lang.Object", className: "java.lang.Object" };
     m.canInvokeWith = (...args) => args.length === types.length;
+    m.isAbstract = abstractRefusal(cls, member) !== null;
     methods.set(key, m);
     return m;
 }
@@ -419,6 +433,23 @@ const simExports = {
     },
     simField(cls, name) {
         return encode(staticFields.get(`${cls}|${name}`));
+    },
+    simRefuses(cls, member) {
+        const r = abstractRefusal(cls, member);
+        return r === null ? null : r.message;
+    },
+    simTryHook(cls, member, types) {
+        // the agent's own path: Java.use(cls)[member].overload(...types).implementation = fn
+        const ov = classWrapper(cls)[member].overload(...types);
+        try {
+            ov.implementation = function (...args) {
+                return ov.call(this, ...args);
+            };
+        } catch (e) {
+            return String(e);
+        }
+        ov.implementation = null;
+        return null;
     },
     simHooks() {
         return [...methods.values()].filter((m) => m.implementation !== null).map((m) => m._key);

@@ -12,7 +12,8 @@ import { installMarkerHooks, installPermissionHooks } from "./consent.js";
 import { state } from "./emit.js";
 import { installApiHooks, type InstallReport } from "./hooks.js";
 import { initJava } from "./java.js";
-import { API_TABLE } from "./table.generated.js";
+import { installConsentControlHook } from "./ui.js";
+import { API_TABLE, UNHOOKABLE } from "./table.generated.js";
 import type { AgentConfig, ApiEntry } from "./types.js";
 
 const FRAMEWORK = /^(android|java|javax|dalvik|libcore|sun|com\.android)\./;
@@ -28,7 +29,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
         queueMax: Math.max(0, cfg.queue_max ?? 100000),
     };
     state.stackLimit = cfg.stack_limit ?? 64;
-    const report: InstallReport = { hooked: [], missing: [], limits: [] };
+    const report: InstallReport = { hooked: [], missing: [], limits: UNHOOKABLE.slice() };
     if (!Java.available) {
         return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"] };
     }
@@ -41,6 +42,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
         installApiHooks(framework, cfg, report);
         installPermissionHooks(framework, report);
         installMarkerHooks(cfg, report, false);
+        installConsentControlHook(cfg, report);
     });
     // SDK/app classes need the app's class loader: Java.perform runs as soon as it exists (at once
     // when it already does; otherwise later, and the result arrives as a "hooked" status message).

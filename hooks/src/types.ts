@@ -28,11 +28,20 @@ export interface MarkerConfig {
     value?: unknown;
 }
 
+/** A consent control of the manifest (accept/decline/withdraw button): resource id and/or exact texts. */
+export interface ConsentControl {
+    scope: string;
+    transition: string;
+    id?: string | null;
+    text?: string[];
+}
+
 /** Sent by the host with rpc.exports.configure() before the process is resumed. */
 export interface AgentConfig {
     package?: string;
     canaries?: Record<string, string>;
     markers?: MarkerConfig[];
+    consent_controls?: ConsentControl[];
     batch_max?: number;
     flush_ms?: number;
     queue_max?: number;

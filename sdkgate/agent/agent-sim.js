@@ -1,6 +1,24 @@
 📦
-66539 /src/index.js
+71066 /src/index.js
 ✄
+// node_modules/frida-java-bridge/abstract.js
+var ABSTRACT = {
+  "android.content.pm.PackageManager": "*",
+  "android.text.ClipboardManager": ["getText", "setText", "hasText"],
+  "android.content.Context": "*",
+  "android.content.SharedPreferences": "*",
+  "android.content.SharedPreferences$Editor": "*",
+  "android.view.View$OnClickListener": "*",
+  "com.google.android.gms.location.FusedLocationProviderClient": "*",
+  "com.bun.miitmdid.interfaces.IdSupplier": "*",
+  "com.bun.supplier.IdSupplier": "*"
+};
+function abstractRefusal(cls, member) {
+  const a = ABSTRACT[cls];
+  if (a === void 0 || a !== "*" && !a.includes(member)) return null;
+  return new Error(`${cls}.${member}: cannot hook an abstract or interface method: ART dispatches calls to the concrete class's override, so this hook would never run; hook the concrete class`);
+}
+
 // node_modules/frida-java-bridge/index.js
 var methods = /* @__PURE__ */ new Map();
 var declared = /* @__PURE__ */ new Map();
@@ -178,14 +196,25 @@ function makeMethod(cls, member, types) {
   };
   m._depth = 0;
   m._key = key;
+  let impl = null;
+  Object.defineProperty(m, "implementation", {
+    get: () => impl,
+    set: (fn) => {
+      if (fn !== null) {
+        const refused = abstractRefusal(cls, member);
+        if (refused !== null) throw refused;
+      }
+      impl = fn;
+    }
+  });
   m.methodName = member;
   m.holder = classWrapper(cls);
   m.type = 3;
   m.handle = ptr(0);
-  m.implementation = null;
   m.argumentTypes = types.map((t) => ({ name: t, className: t }));
   m.returnType = { name: "java.lang.Object", className: "java.lang.Object" };
   m.canInvokeWith = (...args) => args.length === types.length;
+  m.isAbstract = abstractRefusal(cls, member) !== null;
   methods.set(key, m);
   return m;
 }
@@ -367,6 +396,22 @@ var simExports = {
   },
   simField(cls, name) {
     return encode(staticFields.get(`${cls}|${name}`));
+  },
+  simRefuses(cls, member) {
+    const r = abstractRefusal(cls, member);
+    return r === null ? null : r.message;
+  },
+  simTryHook(cls, member, types) {
+    const ov = classWrapper(cls)[member].overload(...types);
+    try {
+      ov.implementation = function(...args) {
+        return ov.call(this, ...args);
+      };
+    } catch (e) {
+      return String(e);
+    }
+    ov.implementation = null;
+    return null;
   },
   simHooks() {
     return [...methods.values()].filter((m) => m.implementation !== null).map((m) => m._key);
@@ -1142,6 +1187,82 @@ function installApiHooks(table, cfg, report) {
   }
 }
 
+// src/ui.ts
+var INPUT_PATH = /* @__PURE__ */ new Set([
+  "android.view.View.performClickInternal",
+  "android.view.View$PerformClick.run",
+  "android.view.View.onTouchEvent",
+  "android.view.View.onKeyUp",
+  "android.view.View.onKeyDown",
+  "android.view.View.performAccessibilityActionInternal"
+]);
+function frameMethod(frame) {
+  const open = frame.indexOf("(");
+  return open >= 0 ? frame.slice(0, open) : frame;
+}
+function clickEvidence(frames) {
+  for (let i = 0; i < frames.length; i++) {
+    const m = frameMethod(frames[i]);
+    if (m.endsWith(".performClick"))
+      continue;
+    return INPUT_PATH.has(m) ? "ui_tap" : "programmatic";
+  }
+  return "programmatic";
+}
+function idName(view) {
+  try {
+    const id = view.getId();
+    if (typeof id !== "number" || id <= 0)
+      return null;
+    return String(view.getResources().getResourceEntryName(id));
+  } catch (e) {
+    return null;
+  }
+}
+function textOf(view) {
+  try {
+    const t = view.getText();
+    return t === null || t === void 0 ? null : String(t).trim();
+  } catch (e) {
+    return null;
+  }
+}
+function matches(c, id, text) {
+  if (c.id && id !== null && (c.id === id || c.id.endsWith(`id/${id}`)))
+    return true;
+  return text !== null && (c.text ?? []).includes(text);
+}
+function installConsentControlHook(cfg, report) {
+  const controls = cfg.consent_controls ?? [];
+  if (controls.length === 0)
+    return;
+  try {
+    const ov = frida_java_bridge_default.use("android.view.View").performClick.overload();
+    ov.implementation = function() {
+      try {
+        const id = idName(this);
+        const text = textOf(this);
+        const c = controls.find((x) => matches(x, id, text));
+        if (c !== void 0) {
+          const evidence = clickEvidence(javaStack(16).frames);
+          emit("consent", {
+            scope: c.scope,
+            transition: c.transition,
+            evidence,
+            control: id !== null ? `id/${id}` : `text:${text}`
+          });
+        }
+      } catch (err) {
+        hookError("hook View.performClick", err);
+      }
+      return ov.call(this);
+    };
+    report.hooked.push("ui.consent_control");
+  } catch (err) {
+    report.missing.push({ id: "ui.consent_control", reason: String(err) });
+  }
+}
+
 // src/table.generated.ts
 var API_TABLE = [
   {
@@ -1560,36 +1681,6 @@ var API_TABLE = [
     "arg_filter": null,
     "canary": "device_id.oaid",
     "category": "device_id.oaid",
-    "cls": "com.bun.miitmdid.interfaces.IdSupplier",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "id": "msa.IdSupplier.getOAID",
-    "kind": "method",
-    "member": "getOAID",
-    "smali": [
-      "Lcom/bun/miitmdid/interfaces/IdSupplier;->getOAID()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.oaid",
-    "category": "device_id.oaid",
-    "cls": "com.bun.supplier.IdSupplier",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "id": "msa.supplier.IdSupplier.getOAID",
-    "kind": "method",
-    "member": "getOAID",
-    "smali": [
-      "Lcom/bun/supplier/IdSupplier;->getOAID()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.oaid",
-    "category": "device_id.oaid",
     "cls": "com.android.id.impl.IdProviderImpl",
     "descriptors": [
       "(Landroid/content/Context;)Ljava/lang/String;"
@@ -1680,7 +1771,7 @@ var API_TABLE = [
     "arg_filter": null,
     "canary": "clipboard",
     "category": "clipboard",
-    "cls": "android.text.ClipboardManager",
+    "cls": "android.content.ClipboardManager",
     "descriptors": [
       "()Ljava/lang/CharSequence;"
     ],
@@ -1695,7 +1786,7 @@ var API_TABLE = [
     "arg_filter": null,
     "canary": null,
     "category": "clipboard",
-    "cls": "android.text.ClipboardManager",
+    "cls": "android.content.ClipboardManager",
     "descriptors": [
       "()Z"
     ],
@@ -1776,84 +1867,60 @@ var API_TABLE = [
   },
   {
     "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
-    "descriptors": [
-      "()Lcom/google/android/gms/tasks/Task;"
-    ],
-    "id": "fused.getLastLocation",
-    "kind": "method",
-    "member": "getLastLocation",
-    "smali": [
-      "Lcom/google/android/gms/location/FusedLocationProviderClient;->getLastLocation()Lcom/google/android/gms/tasks/Task;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
-    "descriptors": [
-      "(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
-    ],
-    "id": "fused.requestLocationUpdates",
-    "kind": "method",
-    "member": "requestLocationUpdates",
-    "smali": [
-      "Lcom/google/android/gms/location/FusedLocationProviderClient;->requestLocationUpdates(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
-    ]
-  },
-  {
-    "arg_filter": null,
     "canary": "installed_apps",
     "category": "installed_apps",
-    "cls": "android.content.pm.PackageManager",
+    "cls": "android.app.ApplicationPackageManager",
     "descriptors": [
-      "(I)Ljava/util/List;"
+      "(I)Ljava/util/List;",
+      "(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
     ],
     "id": "pm.getInstalledPackages",
     "kind": "method",
     "member": "getInstalledPackages",
     "smali": [
-      "Landroid/content/pm/PackageManager;->getInstalledPackages(I)Ljava/util/List;"
+      "Landroid/content/pm/PackageManager;->getInstalledPackages(I)Ljava/util/List;",
+      "Landroid/content/pm/PackageManager;->getInstalledPackages(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
     ]
   },
   {
     "arg_filter": null,
     "canary": "installed_apps",
     "category": "installed_apps",
-    "cls": "android.content.pm.PackageManager",
+    "cls": "android.app.ApplicationPackageManager",
     "descriptors": [
-      "(I)Ljava/util/List;"
+      "(I)Ljava/util/List;",
+      "(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
     ],
     "id": "pm.getInstalledApplications",
     "kind": "method",
     "member": "getInstalledApplications",
     "smali": [
-      "Landroid/content/pm/PackageManager;->getInstalledApplications(I)Ljava/util/List;"
+      "Landroid/content/pm/PackageManager;->getInstalledApplications(I)Ljava/util/List;",
+      "Landroid/content/pm/PackageManager;->getInstalledApplications(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
     ]
   },
   {
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
-    "cls": "android.content.pm.PackageManager",
+    "cls": "android.app.ApplicationPackageManager",
     "descriptors": [
-      "(Landroid/content/Intent;I)Ljava/util/List;"
+      "(Landroid/content/Intent;I)Ljava/util/List;",
+      "(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
     ],
     "id": "pm.queryIntentActivities",
     "kind": "method",
     "member": "queryIntentActivities",
     "smali": [
-      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;I)Ljava/util/List;"
+      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;I)Ljava/util/List;",
+      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
     ]
   },
   {
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
-    "cls": "android.content.pm.PackageManager",
+    "cls": "android.app.ApplicationPackageManager",
     "descriptors": [
       "(I)[Ljava/lang/String;"
     ],
@@ -1871,15 +1938,21 @@ var API_TABLE = [
     },
     "canary": null,
     "category": "installed_apps",
-    "cls": "android.content.pm.PackageManager",
+    "cls": "android.app.ApplicationPackageManager",
     "descriptors": [
-      "(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;"
+      "(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
+      "(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
+      "(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
+      "(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
     ],
     "id": "pm.getPackageInfo",
     "kind": "method",
     "member": "getPackageInfo",
     "smali": [
-      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;"
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
     ]
   },
   {
@@ -2214,6 +2287,12 @@ var API_TABLE = [
     ]
   }
 ];
+var UNHOOKABLE = [
+  "msa.IdSupplier.getOAID: not hooked: com.bun.miitmdid.interfaces.IdSupplier is abstract or an interface and no concrete class can be named (MSA (China Mobile Security Alliance) OAID SDK; interface, implemented per vendor)",
+  "msa.supplier.IdSupplier.getOAID: not hooked: com.bun.supplier.IdSupplier is abstract or an interface and no concrete class can be named (older MSA package)",
+  "fused.getLastLocation: not hooked: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface and no concrete class can be named (an interface since play-services-location 21; its implementation is an obfuscated class renamed per release: not hooked (agent limit); the static scan still finds the calls)",
+  "fused.requestLocationUpdates: not hooked: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface and no concrete class can be named (an interface since play-services-location 21; its implementation is an obfuscated class renamed per release: not hooked (agent limit); the static scan still finds the calls)"
+];
 
 // src/index.ts
 var FRAMEWORK = /^(android|java|javax|dalvik|libcore|sun|com\.android)\./;
@@ -2228,7 +2307,7 @@ function configure(cfg) {
     queueMax: Math.max(0, cfg.queue_max ?? 1e5)
   };
   state.stackLimit = cfg.stack_limit ?? 64;
-  const report = { hooked: [], missing: [], limits: [] };
+  const report = { hooked: [], missing: [], limits: UNHOOKABLE.slice() };
   if (!frida_java_bridge_default.available) {
     return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"] };
   }
@@ -2240,6 +2319,7 @@ function configure(cfg) {
     installApiHooks(framework, cfg, report);
     installPermissionHooks(framework, report);
     installMarkerHooks(cfg, report, false);
+    installConsentControlHook(cfg, report);
   });
   const pending = { hooked: [], missing: [], limits: [] };
   let inConfigure = true;

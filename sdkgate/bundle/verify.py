@@ -30,7 +30,7 @@ from ..report import Report
 from .bundle import BUNDLE_FILE, EVIDENCE_FILES, SCHEMA_PREFIX, SCHEMA_VERSION, SIG_FILE, list_files, sha256_file
 
 EXIT_PASS, EXIT_FAIL, EXIT_INCOMPLETE, EXIT_TAMPERED = 0, 1, 3, 4
-VERDICT_EXIT = {"pass": 0, "fail": 1, "incomplete": 3}
+VERDICT_EXIT = {"pass": 0, "fail": 1, "incomplete": 3, "not_judged": 3}
 MAX_ZIP_BYTES = 4 << 30
 
 
@@ -179,9 +179,7 @@ def eval_options(opts: dict[str, Any]):
     sups = opts.get("suppressions")
     if sups and isinstance(sups[0], dict):
         from ..rules.suppress import Suppression
-        opts["suppressions"] = [Suppression(s["rule"], s.get("actor"), s.get("reason", ""),
-                                            date.fromisoformat(s["expires"]) if s.get("expires") else None)
-                                for s in sups]
+        opts["suppressions"] = [Suppression.from_record(s) for s in sups]
     return EvalOptions(**opts)
 
 

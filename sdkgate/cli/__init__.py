@@ -43,7 +43,8 @@ class LazyGroup(click.Group):
 def cli(quiet):
     """sdkgate: prove whether an Android app's SDKs collect personal data before consent.
 
-    Exit codes: 0 pass, 1 fail, 2 bad input or usage, 3 incomplete evidence, 4 tampered bundle.
+    Exit codes: 0 pass, 1 fail, 2 bad input or usage, 3 incomplete evidence or not judged,
+    4 tampered bundle, 70 internal error (traceback in a crash log).
 
     On a terminal the console report is coloured (not when NO_COLOR is set or the output is a pipe or
     file) and long steps show progress on stderr. Shell completion: see README ("Shell completion").

@@ -7,7 +7,9 @@ import click
 from ..errors import InputError
 
 EXIT_PASS, EXIT_FAIL, EXIT_INPUT, EXIT_INCOMPLETE, EXIT_TAMPERED = 0, 1, 2, 3, 4
-VERDICT_EXIT = {"pass": EXIT_PASS, "fail": EXIT_FAIL, "incomplete": EXIT_INCOMPLETE}
+EXIT_INTERNAL = 70          # EX_SOFTWARE: an unexpected internal error, never a verdict
+OUTPUT_FLAGS = ("--out", "-o", "--output")
+VERDICT_EXIT = {"pass": EXIT_PASS, "fail": EXIT_FAIL, "incomplete": EXIT_INCOMPLETE, "not_judged": EXIT_INCOMPLETE}
 
 
 def quiet_androguard():
@@ -37,7 +39,62 @@ def run_guarded(group: click.Group, argv=None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug must never look like a verdict (0, 1 or 3)
+        path = write_crash_log(exc, argv)
+        click.echo(f"sdkgate: internal error: {type(exc).__name__}: {exc}; details in {path}", err=True)
+        return EXIT_INTERNAL
     return rv if isinstance(rv, int) else 0
+
+
+def _output_folder(argv) -> "Path | None":
+    """The folder the command writes to (--out DIR, -o/--output FILE or DIR), if the command line names one."""
+    import sys
+    from pathlib import Path
+    args = [str(a) for a in (argv if argv is not None else sys.argv[1:])]
+    for i, a in enumerate(args):
+        flag, _, val = a.partition("=")
+        if flag not in OUTPUT_FLAGS:
+            continue
+        if not val and i + 1 < len(args):
+            val = args[i + 1]
+        if not val:
+            continue
+        p = Path(val)
+        if flag == "--out" or p.is_dir() or not p.suffix:
+            return p
+        return p.parent
+    return None
+
+
+def write_crash_log(exc: BaseException, argv) -> str:
+    """The traceback goes to a crash log: in the output folder when there is one, else a temp file."""
+    import tempfile
+    import time
+    import traceback
+    text = (f"sdkgate crash {time.strftime('%Y-%m-%dT%H:%M:%S%z')}\nargv: {argv!r}\n\n"
+            + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    folder = _output_folder(argv)
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"sdkgate-crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
+            path.write_text(text, encoding="utf-8")
+            return str(path)
+        except OSError:
+            pass
+    fd, name = tempfile.mkstemp(prefix="sdkgate-crash-", suffix=".log")
+    with open(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return name
+
+
+def ensure_parent(path) -> None:
+    """-o/--out into a folder that does not exist creates it (every command alike); failure is bad input."""
+    from pathlib import Path
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(str(path), None, f"cannot create the output folder: {exc.strerror or exc}") from None
 
 
 FORMATS = ("console", "json", "junit", "sarif", "html")
@@ -61,8 +118,6 @@ def console_style(output) -> dict:
 
 def emit_report(report, fmt: str, lang: str, output: str | None) -> None:
     """Render a report in one format to a file (-o) or stdout."""
-    from pathlib import Path
-
     from .. import formats
     write_output(formats.render(report, fmt, lang, **console_style(output)), output, fmt)
 
@@ -73,10 +128,10 @@ def write_output(text, output: str | None, fmt: str = "") -> None:
     if isinstance(text, bytes):
         if not output:
             raise InputError(None, f"--format {fmt}", "a binary format: give -o FILE")
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        ensure_parent(output)
         Path(output).write_bytes(text)
     elif output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        ensure_parent(output)
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
@@ -93,6 +148,20 @@ def load_options(suppressions: str | None, geoip: str | None):
     return EvalOptions(suppressions=load_suppressions(suppressions) if suppressions else [],
                        geoip=str(Path(geoip).resolve()) if geoip else None)
 
+
+def _duration(ctx, param, value):
+    if value is None:
+        return None
+    from ..scenario.model import parse_duration
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+settle_option = click.option("--settle", "settle_ms", default=None, callback=_duration, metavar="DURATION",
+                             help="Keep the app observed this long after the last step (SDK timers); "
+                                  "default: the scenario's 'settle:', else 10s; 0 allowed.")
 
 suppressions_option = click.option("--suppressions", type=click.Path(dir_okay=False), default=None,
                                    help="YAML file of suppressions (rule, actor, reason, expires).")

@@ -26,8 +26,9 @@ def _write(text, output: str | None) -> None:
         from .common import write_output
         write_output(text, output, "xlsx")
     elif output:
+        from .common import ensure_parent
         p = Path(output)
-        p.parent.mkdir(parents=True, exist_ok=True)
+        ensure_parent(p)
         p.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=not text.endswith("\n"))

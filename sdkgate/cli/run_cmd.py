@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from .common import EXIT_INPUT, geoip_option, lang_option, load_options, suppressions_option
+from .common import EXIT_INPUT, geoip_option, lang_option, load_options, settle_option, suppressions_option
 
 from .common import REPORT_FORMATS as FORMATS
 
@@ -76,8 +76,9 @@ def load_ui_routes(path: str | None) -> dict:
 @lang_option
 @suppressions_option
 @geoip_option
+@settle_option
 def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir, fmt, output, sign_key, make_zip,
-            ui_file, proxy_route, proxy_host, offline, confdir, lang, suppressions, geoip):
+            ui_file, proxy_route, proxy_host, offline, confdir, lang, suppressions, geoip, settle_ms):
     """Run a scenario on a real device or emulator and judge it (same evidence folder as `simulate`).
 
     Without --scenario, explore mode: `sdkgate run --package PKG -m M.yaml` spawns the installed app with the
@@ -140,7 +141,7 @@ def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir,
         from .. import terminal
         with terminal.reporting(f"run {sc.name}"):
             result = run_scenario(sc, manifest, backend, out, RunOptions(proxy_factory=proxy_factory,
-                                                                         eval=eval_opts))
+                                                                         eval=eval_opts, settle_ms=settle_ms))
         report = result.report
     except BackendUnavailable as exc:
         _discard(out, out_was_there)           # nothing ran: no evidence folder that looks like a run

@@ -33,6 +33,20 @@ def worst(codes) -> int:
     return max(codes, key=lambda c: _WORST.get(c, 5)) if codes else 0
 
 
+NO_MANIFEST = "no manifest (declarations) given"
+
+
+def not_judged(report, inventory: bool = False):
+    """Without declarations there is nothing to judge against: `not_judged` (exit 3), never a pass;
+    `--inventory` asks for the inventory alone (exit 0, no verdict line)."""
+    if report.verdict != "incomplete" or inventory:
+        report.verdict = "not_judged"
+    report.stats["not_judged"] = NO_MANIFEST
+    if inventory:
+        report.stats["inventory_only"] = True
+    return report
+
+
 def build_report(apk: Path, manifest, options=None, eval_options=None):
     """Scan -> events -> engine -> report; scan facts the engine does not keep go to stats['static']."""
     from ..rules import evaluate
@@ -62,7 +76,8 @@ def build_report(apk: Path, manifest, options=None, eval_options=None):
 
 
 def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file: str | None,
-              events_file: str | None, suppressions: str | None = None, style: dict | None = None) -> Outcome:
+              events_file: str | None, suppressions: str | None = None, inventory: bool = False,
+              style: dict | None = None) -> Outcome:
     """Worker: everything for one APK, so only a small Outcome crosses the process boundary."""
     quiet_androguard()
     from ..formats import render
@@ -73,7 +88,16 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
         report, result = build_report(Path(apk), manifest, eval_options=load_options(suppressions, None))
     except InputError as exc:
         return Outcome(apk, EXIT_INPUT, error=exc.render())
+    if manifest is None or inventory:
+        not_judged(report, inventory)
     text = render(report, fmt, lang, **(style or {}))
+    from .common import ensure_parent
+    try:
+        for f in (events_file, out_file):
+            if f:
+                ensure_parent(f)
+    except InputError as exc:
+        return Outcome(apk, EXIT_INPUT, error=exc.render())
     if events_file and result is not None:
         Path(events_file).write_text("".join(e.to_json() + "\n" for e in result.events), encoding="utf-8")
     if isinstance(text, bytes) and not out_file:
@@ -82,7 +106,7 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
         from .common import write_output
         write_output(text, out_file, fmt)
         text = None
-    return Outcome(apk, report.exit_code, report.verdict, text=text)
+    return Outcome(apk, 0 if inventory else report.exit_code, report.verdict, text=text)
 
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:
@@ -113,7 +137,9 @@ def _names(apks: list[Path], ext: str) -> list[str]:
 @click.command("scan")
 @click.argument("apks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--manifest", "-m", "manifest_path", type=click.Path(path_type=Path),
-              help="The app's declarations (manifests/*.yaml). Without it: inventory and call sites only.")
+              help="The app's declarations (manifests/*.yaml). Without it the verdict is not_judged (exit 3).")
+@click.option("--inventory", is_flag=True,
+              help="Inventory only (SDKs, call sites, start-up code): no verdict, exit 0 unless the input is bad.")
 @format_option(choices=("console", "json", "junit", "sarif", "html", "csv", "xlsx"))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Report file (one APK) or folder (several APKs; one report each).")
@@ -123,7 +149,7 @@ def _names(apks: list[Path], ext: str) -> list[str]:
 @suppressions_option
 @click.option("--events", "events_out", type=click.Path(path_type=Path),
               help="Also write the static events as JSON Lines (file; folder for several APKs).")
-def command(apks, manifest_path, fmt, output, lang, jobs, suppressions, events_out):
+def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppressions, events_out):
     """Scan APK(s): SDK inventory, sensitive call sites, process-start code, pre-consent paths.
 
     APKS are .apk files or folders of them. Exit code: the worst of the reports
@@ -142,7 +168,7 @@ def command(apks, manifest_path, fmt, output, lang, jobs, suppressions, events_o
         with terminal.reporting(f"scan {files[0].name}"):
             o = _scan_one(str(files[0]), str(manifest_path) if manifest_path else None, fmt, lang,
                           str(output) if output else None, str(events_out) if events_out else None, suppressions,
-                          console_style(output))
+                          inventory, console_style(output))
         if o.error:
             raise InputError(None, None, o.error)
         if o.text is not None:
@@ -170,7 +196,7 @@ def command(apks, manifest_path, fmt, output, lang, jobs, suppressions, events_o
         task = progress.add_task("", total=len(files))
         futs = {pool.submit(_scan_one, str(f), str(manifest_path) if manifest_path else None, fmt, lang,
                             str(output / names[i]) if output else None,
-                            str(events_out / ev_names[i]) if events_out else None, suppressions): f
+                            str(events_out / ev_names[i]) if events_out else None, suppressions, inventory): f
                 for i, f in enumerate(files)}
         for fut in as_completed(futs):
             f = futs[fut]

@@ -15,7 +15,7 @@ import click
 
 from ..errors import InputError
 from .common import (EXIT_FAIL, EXIT_INPUT, format_option, geoip_option, lang_option, load_options,
-                     suppressions_option)
+                     settle_option, suppressions_option)
 
 
 def default_out_dir(scenario_name: str) -> Path:
@@ -42,8 +42,9 @@ def default_out_dir(scenario_name: str) -> Path:
 @click.option("--sign", "sign_key", type=click.Path(dir_okay=False), default=None,
               help="Ed25519 private key (PEM/OpenSSH): write bundle.sig next to bundle.json.")
 @click.option("--zip", "make_zip", is_flag=True, help="Also pack the evidence folder into DIR.zip.")
+@settle_option
 def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, output, lang, suppressions, geoip, sign_key,
-            make_zip):
+            make_zip, settle_ms):
     """Run SCENARIO on the simulated device (real agent in real Frida, real proxy) and judge it.
 
     Writes events.jsonl, net.jsonl, flows.mitm, flows.har, run.json and report.json to the
@@ -74,7 +75,7 @@ def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, output, 
         from ..bundle.sign import load_private_key
         load_private_key(sign_key)                  # a bad key is bad input before anything runs
     options = RunOptions(app_model=model_path, proxy_factory=(lambda *a: _NoProxy()) if no_proxy else None,
-                         eval=load_options(suppressions, geoip))
+                         eval=load_options(suppressions, geoip), settle_ms=settle_ms)
     try:
         from .. import terminal
         with terminal.reporting(f"simulate {sc.name}"):

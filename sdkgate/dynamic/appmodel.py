@@ -26,6 +26,9 @@ An app model (scenarios/models/*.yaml) describes what an app does, not how a pho
       consent_withdrawn: [...]
       feature:
         location_job_search: [...]
+    timers:                      # time-driven behaviour, per process start (SDKs read on timers)
+      - {after: 5s, every: 30s, actions: [ACTION, ...]}   # `every` optional (one shot without it)
+    The simulated device plays timers during `wait` steps and the settle period after the last step.
 
 An ACTION is a mapping with one verb:
     read: API_ID                 # an id of sdkgate/data/sensitive_apis.yaml; args: [...] optional
@@ -34,6 +37,7 @@ An ACTION is a mapping with one verb:
     request_permission: [PERMISSION, ...]    # respect_denial: 48h (skip while a denial is that recent)
                                              # then: [ACTIONS] played once all are granted
     write_marker: true|false     # the app records consent (the manifest's markers for `scope`)
+    click_consent: accept|decline|withdraw   # app code calls performClick() on its consent control (never consent)
     crash: REASON                # the process dies here (fail-closed tests)
     sleep: 300ms                 # real time passes inside the app
 and modifiers: by: SDK_ID|first_party (default first_party), when: always|consented|not_consented|
@@ -62,7 +66,7 @@ from ..yamlio import Located, LocatedList, load_yaml
 
 SCHEMA = "sdkgate.appmodel/1"
 BLOCKS = ("launch", "foreground", "background", "consent_granted", "consent_declined", "consent_withdrawn")
-VERBS = ("read", "send", "request_permission", "write_marker", "crash", "sleep")
+VERBS = ("read", "send", "request_permission", "write_marker", "crash", "sleep", "click_consent")
 MODIFIERS = ("by", "when", "scope", "if_granted", "thread", "frames", "repeat", "args", "respect_denial",
              "then", "note")
 WHENS = ("always", "consented", "not_consented", "declined", "withdrawn", "refused")
@@ -112,6 +116,16 @@ class Action:
     marker_value: bool = True
     reason: str = ""
     sleep_ms: int = 0
+    click: str = ""                  # click_consent: granted|declined|withdrawn
+
+
+@dataclass(frozen=True)
+class Timer:
+    """Actions a process plays `after_ms` after it starts, then every `every_ms` (if set)."""
+    after_ms: int
+    every_ms: int | None
+    actions: tuple[Action, ...]
+    line: int
 
 
 @dataclass
@@ -127,6 +141,7 @@ class AppModel:
     features: dict[str, str]                     # feature -> activity class
     blocks: dict[str, list[Action]]
     feature_blocks: dict[str, list[Action]]
+    timers: list[Timer] = field(default_factory=list)
 
 
 def load_app_model(path: str | Path, manifest: Manifest | None = None) -> AppModel:
@@ -150,7 +165,7 @@ def parse_app_model(data: Any, path: Path, manifest: Manifest | None = None) -> 
     for k in data:
         if k is True:   # YAML 1.1 reads a bare `on:` key as the boolean true
             err(data, k, "write 'behaviour:' (a bare 'on:' key is read by YAML as the boolean true)")
-        if k not in ("schema", "app", "consent_gated", "sdks", "features", "behaviour", "description"):
+        if k not in ("schema", "app", "consent_gated", "sdks", "features", "behaviour", "description", "timers"):
             err(data, k, f"unknown field {k!r}")
     if data.get("schema", SCHEMA) != SCHEMA:
         err(data, "schema", f"unsupported schema {data.get('schema')!r} (expected {SCHEMA})")
@@ -218,14 +233,49 @@ def parse_app_model(data: Any, path: Path, manifest: Manifest | None = None) -> 
             err(on, key, f"unknown event {key!r} (known: {', '.join(BLOCKS)}, feature)")
         blocks[key] = ctx.actions(val, on.line_of(key))
 
+    timers = _timers(data, ctx, err)
     consent_gated = bool(data.get("consent_gated", False))
     if consent_gated:
-        for a in _walk(blocks["launch"] + blocks["foreground"] + blocks["background"]):
+        for a in _walk(blocks["launch"] + blocks["foreground"] + blocks["background"]
+                       + [a for t in timers for a in t.actions]):
             if a.by != FIRST_PARTY and a.when not in ("consented",):
                 raise InputError(name, f"line {a.line}",
                                  f"consent_gated is true but this {a.verb} by {a.by} runs without 'when: consented'")
     return AppModel(path, "", package, application, main_activity, handler, consent_gated, sdks, features,
-                    blocks, feature_blocks)
+                    blocks, feature_blocks, timers)
+
+
+def _timers(data, ctx: "_ParseCtx", err) -> list[Timer]:
+    raw = data.get("timers")
+    if raw is None:
+        return []
+    if not isinstance(raw, LocatedList):
+        err(data, "timers", "'timers' is a list of {after, every, actions}")
+    out = []
+    for i, t in enumerate(raw):
+        at = raw.item_lines[i]
+        if not isinstance(t, Located):
+            ctx.fail(at, "a timer is a mapping {after: 5s, every: 30s, actions: [...]}")
+        for k in t:
+            if k not in ("after", "every", "actions", "note"):
+                ctx.fail(t.line_of(k), f"unknown timer field {k!r} (known: after, every, actions)")
+        durations = {}
+        for k in ("after", "every"):
+            if t.get(k) is None:
+                continue
+            try:
+                durations[k] = parse_duration(t[k])
+            except ValueError as exc:
+                ctx.fail(t.line_of(k), f"{k}: {exc}")
+        if "after" not in durations:
+            ctx.fail(at, "a timer needs 'after' (time since the process started)")
+        if durations.get("every") == 0:
+            ctx.fail(t.line_of("every"), "'every' must be more than 0")
+        if not t.get("actions"):
+            ctx.fail(at, "a timer needs 'actions'")
+        out.append(Timer(durations["after"], durations.get("every"),
+                         tuple(ctx.actions(t.get("actions"), t.line_of("actions"))), at))
+    return out
 
 
 def _walk(actions):
@@ -309,6 +359,11 @@ class _ParseCtx:
             kw["marker_value"] = val
         elif verb == "crash":
             kw["reason"] = str(val or "crash")
+        elif verb == "click_consent":
+            tr = {"accept": "granted", "decline": "declined", "withdraw": "withdrawn"}.get(val)
+            if tr is None:
+                self.fail(at, "click_consent is accept, decline or withdraw")
+            kw["click"] = tr
         elif verb == "sleep":
             try:
                 kw["sleep_ms"] = parse_duration(val)

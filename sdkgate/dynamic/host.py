@@ -79,9 +79,18 @@ def agent_config(manifest, canaries: dict | None, options: AgentOptions, package
     if manifest is not None:
         cfg["markers"] = [{"scope": m.scope, "method": m.method, "prefs_file": m.prefs_file,
                            "prefs_key": m.prefs_key, "value": m.value} for m in manifest.consent.markers]
+        cfg["consent_controls"] = consent_controls(manifest)
     if canaries:
         cfg["canaries"] = {k: (v[0] if isinstance(v, (list, tuple)) else v) for k, v in canaries.items()}
     return cfg
+
+
+def consent_controls(manifest) -> list[dict]:
+    """The manifest's consent dialog controls, for the agent's tap hook (hooks/src/ui.ts)."""
+    c = manifest.consent
+    return [{"scope": "policy", "transition": tr, "id": rid, "text": list(texts)}
+            for tr, rid, texts in (("granted", c.accept_id, c.accept_text), ("declined", c.decline_id, c.decline_text),
+                                   ("withdrawn", None, c.withdraw_text)) if rid or texts]
 
 
 def _default_clock() -> Callable[[], float]:
@@ -304,7 +313,7 @@ class AgentHost:
         category = ev.pop("category", None)
         ov = ev.pop("ov", 0)
         entry = self._apis.get(ev.get("api_id", ""))
-        api_class = entry.cls if entry is not None else None
+        api_class = entry.hook_cls if entry is not None else None    # frame 0 is the hooked (concrete) method
         if entry is not None and kind == "read":
             # read events travel compact: api and category come from the same table the agent was built from
             api = api or entry.smali(entry.descriptors[ov if 0 <= ov < len(entry.descriptors) else 0])

@@ -362,9 +362,11 @@ class SimRuntime:
             raise InputError(None, f"api {api_id!r}", f"no overload {desc!r}")
         params, ret_desc = split_descriptor(desc)
         pkg = self.manifest.package if self.manifest is not None else ""
+        # virtual dispatch, as on ART: a call through an abstract class or interface lands in the
+        # concrete class's method (hook_class), the only place a hook can see it
         return {
-            "cls": api.cls, "member": api.member, "types": [frida_type(p) for p in params],
-            "self": this if this is not None else (None if api_id in STATIC_APIS else obj(api.cls)),
+            "cls": api.hook_cls, "member": api.member, "types": [frida_type(p) for p in params],
+            "self": this if this is not None else (None if api_id in STATIC_APIS else obj(api.hook_cls)),
             "args": self._coerce_args(api, params, args, pkg),
             "ret": self.device.ret(api, ret_desc) if ret is ... else ret,
             "throws": throws, "stack": list(stack), "thread": thread,
@@ -473,6 +475,23 @@ class SimRuntime:
                 member, types, args = "putString", ["java.lang.String", "java.lang.String"], [marker.prefs_key, str(value)]
             req = {"cls": PREFS_EDITOR, "member": member, "types": types, "self": editor, "args": args,
                    "ret": editor, "stack": stack, "thread": thread}
+        self._invoke(req, sync)
+
+    def click(self, transition: str, stack: list[str], *, thread: str = "main", sync: bool = True) -> None:
+        """A click on the manifest's consent control for `transition` (granted|declined|withdrawn):
+        View.performClick on a button with that control's resource id and text. `stack` says who
+        clicked: the input system (a user's tap) or app code (a programmatic click)."""
+        if self.manifest is None:
+            raise InputError(None, "click", "a consent control click needs a manifest")
+        c = self.manifest.consent
+        rid, texts = {"granted": (c.accept_id, c.accept_text), "declined": (c.decline_id, c.decline_text),
+                      "withdrawn": (None, c.withdraw_text)}[transition]
+        entry = rid.rsplit("/", 1)[-1] if rid else None
+        view = obj("android.widget.Button", returns={
+            "getId": 0x7f0a0042 if entry else -1, "getText": texts[0] if texts else "",
+            "getResources": obj("android.content.res.Resources", returns={"getResourceEntryName": entry})})
+        req = {"cls": "android.view.View", "member": "performClick", "types": [], "self": view, "args": [],
+               "ret": True, "stack": stack, "thread": thread}
         self._invoke(req, sync)
 
     def marker_method(self, method: str, value: Any = True, stack: list[str] | None = None, *,

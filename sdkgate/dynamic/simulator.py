@@ -58,6 +58,7 @@ class SimulatedDevice:
         self._lock = threading.RLock()
         self._info: dict[str, Any] = {}
         self.process_stats: list[dict] = []      # intake stats of each app process (one per launch)
+        self.timers_due: list[tuple[float, int]] = []   # (monotonic time due, timer index) of the running process
 
     # --- Backend: setup --------------------------------------------------------------------
     def start(self, ctx: RunContext) -> None:
@@ -141,9 +142,26 @@ class SimulatedDevice:
         return self._play("foreground", "foreground")
 
     def wait(self, ms: int) -> StepOutcome:
-        time.sleep(ms / 1000.0)
+        """Time passes: the app model's timers that fall due are played (waits and the settle period)."""
+        end = time.monotonic() + ms / 1000.0
+        notes: list[str] = []
+        while self.rt is not None and self.timers_due:
+            due, idx = min(self.timers_due)
+            if due > end:
+                break
+            time.sleep(max(0.0, due - time.monotonic()))
+            self.timers_due.remove((due, idx))
+            timer = self.model.timers[idx]
+            if timer.every_ms:
+                self.timers_due.append((due + timer.every_ms / 1000.0, idx))
+            for a in timer.actions:
+                self._act(a, "timer", "", notes)
+            self._check_alive()
+            if self.rt is not None:
+                self.rt.flush()
+        time.sleep(max(0.0, end - time.monotonic()))
         self._check_alive()
-        return StepOutcome()
+        return StepOutcome(detail="; ".join(notes))
 
     def advance_clock(self, ms: int) -> StepOutcome:
         # the runner adds `ms` to the run's device clock; the app's time logic reads ctx.clock.device_ms()
@@ -154,6 +172,8 @@ class SimulatedDevice:
         self._need_running("consent")
         transition = {"accept": "granted", "decline": "declined", "withdraw": "withdrawn"}[action]
         t = self._now()                                  # the tap lands now
+        if scope == "policy":      # the agent sees the tap on the dialog's control, as on a phone
+            self.rt.click(transition, self.stacks.trigger("user_tap"))
         self.storage.consent[scope] = transition
         if scope == "policy" and transition != "granted":
             for other in list(self.storage.consent):
@@ -207,6 +227,7 @@ class SimulatedDevice:
 
     def _close_process(self):
         """Orderly end of the app process: flush the agent, unload, kill (the host logs no death)."""
+        self.timers_due = []
         if self.rt is not None:
             rt, self.rt = self.rt, None
             try:
@@ -240,6 +261,8 @@ class SimulatedDevice:
                 pass
             raise StepFailed(f"could not start the simulated app process: {type(exc).__name__}: {exc}") from None
         self.rt = rt
+        started = time.monotonic()
+        self.timers_due = [(started + tm.after_ms / 1000.0, i) for i, tm in enumerate(self.model.timers)]
         return t
 
     def _play(self, block: str, trigger: str, *, scope: str | None = None, detail_name: str = "",
@@ -298,6 +321,8 @@ class SimulatedDevice:
                 self._request(a, trigger, detail, thread, notes)
             elif a.verb == "write_marker":
                 self._marker(a, trigger, detail, thread)
+            elif a.verb == "click_consent":    # app code calls performClick() on its own consent button
+                self.rt.click(a.click, self.stacks.build(a, None, trigger, detail, thread), thread=thread)
             elif a.verb == "sleep":
                 time.sleep(a.sleep_ms / 1000.0)
             elif a.verb == "crash":

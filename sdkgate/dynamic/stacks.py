@@ -55,6 +55,10 @@ class StackBuilder:
             return [frame(f"{m.main_activity}.{cb}", 61),
                     f"android.app.Instrumentation.callActivityOn{cb[2:]}(Instrumentation.java:1456)",
                     f"android.app.Activity.perform{cb[2:]}(Activity.java:8250)", *LOOPER]
+        if trigger == "user_tap":    # the input system delivers a touch: performClick runs from the looper
+            return ["android.view.View.performClickInternal(View.java:7425)",
+                    "android.view.View$PerformClick.run(View.java:28305)",
+                    "android.os.Handler.handleCallback(Handler.java:938)", *LOOPER]
         if trigger.startswith("consent_"):
             cb = {"consent_granted": "onAgree", "consent_declined": "onDisagree",
                   "consent_withdrawn": "onWithdraw"}[trigger]
@@ -73,6 +77,8 @@ class StackBuilder:
             return [frame(f"{act}.onRequestPermissionsResult", 90),
                     "android.app.Activity.dispatchRequestPermissionsResult(Activity.java:8598)",
                     "android.app.Activity.dispatchActivityResult(Activity.java:8448)", *LOOPER]
+        if trigger == "timer":      # a Handler.postDelayed / Timer callback: nothing of the app's UI below
+            return ["android.os.Handler.handleCallback(Handler.java:938)", *LOOPER]
         return list(LOOPER)
 
     def actor_frames(self, a: Action) -> list[str]:

@@ -47,7 +47,13 @@ class ConsoleFormat:
         app = report.app.get("name") or report.app.get("package") or ""
         verdict = report.verdict if lang == "en" else f"{VERDICT_ZH.get(report.verdict, report.verdict)} ({report.verdict})"
         colour = COLOURS.get(report.verdict, "yellow")
-        con.print(f"[bold {colour}]{t['verdict']}: {verdict.upper() if lang == 'en' else verdict}[/bold {colour}]  {app}")
+        if report.verdict == "not_judged":
+            if not report.stats.get("inventory_only"):    # `scan --inventory` asked for no verdict at all
+                why = report.stats.get("not_judged") or "no manifest (declarations) given"
+                con.print(f"[bold {colour}]NOT JUDGED: {why}[/bold {colour}]  {app}" if lang == "en" else
+                          f"[bold {colour}]{t['verdict']}: 未评估 (not_judged)：未提供声明清单[/bold {colour}]  {app}")
+        else:
+            con.print(f"[bold {colour}]{t['verdict']}: {verdict.upper() if lang == 'en' else verdict}[/bold {colour}]  {app}")
         if quiet:
             for reason in report.incomplete:
                 con.print(f"[yellow]{t['incomplete']}:[/yellow] {localise(reason, lang)}")

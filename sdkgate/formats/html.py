@@ -32,7 +32,7 @@ BODY_EXCERPT = 600
 
 T = {
     "en": {
-        "title": "sdkgate report", "verdict": "Verdict", "pass": "PASS", "fail": "FAIL", "incomplete": "INCOMPLETE",
+        "title": "sdkgate report", "verdict": "Verdict", "pass": "PASS", "fail": "FAIL", "incomplete": "INCOMPLETE", "not_judged": "NOT JUDGED",
         "app": "App", "scenario": "Scenario", "device": "Device", "tools": "Tools", "generated": "Bundle sealed",
         "timeline": "Timeline", "timeline_note": "Each mark is a read (circle, from the hooks) or a send "
                     "(square, seen on the wire), in the lane of the SDK that made it. Red marks happened "
@@ -57,7 +57,7 @@ T = {
         "event": "event", "marks_one": "mark merged where it overlaps",
     },
     "zh": {
-        "title": "sdkgate 检测报告", "verdict": "结论", "pass": "通过", "fail": "不通过", "incomplete": "证据不完整",
+        "title": "sdkgate 检测报告", "verdict": "结论", "pass": "通过", "fail": "不通过", "incomplete": "证据不完整", "not_judged": "未评估",
         "app": "应用", "scenario": "场景", "device": "设备", "tools": "工具版本", "generated": "证据封存时间",
         "timeline": "时间线", "timeline_note": "每个标记是一次读取（圆形，来自 Hook）或一次发送（方形，来自网络流量），"
                     "位于对应 SDK 的泳道。红色标记发生在用户同意之前。竖线为同意/拒绝/撤回的时刻。",

@@ -14,14 +14,19 @@ class JunitFormat:
     def render(self, report: Report, lang: str = "en") -> str:
         suite = ET.Element("testsuite", name=f"sdkgate {report.app.get('package') or ''}".strip())
         cases = failures = 0
+        skipped = 0
         by_rule: dict[str, list] = {}
         for f in report.findings:
             by_rule.setdefault(f.rule, []).append(f)
+        not_judged = report.not_judged_rules()
         for rid, rule in RULES.items():
             found = by_rule.get(rid, [])
             if not found:
                 cases += 1
-                ET.SubElement(suite, "testcase", classname=f"sdkgate.{rid}", name=f"{rid} {rule.en}")
+                tc = ET.SubElement(suite, "testcase", classname=f"sdkgate.{rid}", name=f"{rid} {rule.en}")
+                if rid in not_judged:      # not judged is never shown as passed
+                    skipped += 1
+                    ET.SubElement(tc, "skipped", message=not_judged[rid])
                 continue
             actors: dict[str, list] = {}
             for f in found:
@@ -47,6 +52,7 @@ class JunitFormat:
         suite.set("tests", str(cases))
         suite.set("failures", str(failures))
         suite.set("errors", "0")
+        suite.set("skipped", str(skipped))
         props = ET.SubElement(suite, "properties")
         ET.SubElement(props, "property", name="verdict", value=report.verdict)
         for reason in report.incomplete:

@@ -212,12 +212,16 @@ class SarifFormat:
             name = str(apk).replace("\\", "/").rsplit("/", 1)[-1]
             run["artifacts"] = [{"location": {"uri": _uri(name), "uriBaseId": SRCROOT}, "roles": ["analysisTarget"],
                                  **({"hashes": {"sha-256": report.app["sha256"]}} if report.app.get("sha256") else {})}]
+        # rules that were not judged are tool notifications (never silently "no result" = passed)
+        notes = [{"level": "note", "message": {"text": f"{rid} not judged: {why}"},
+                  "associatedRule": {"id": rid, "index": index[rid]}, "descriptor": {"id": rid}}
+                 for rid, why in report.not_judged_rules().items()]
         if report.incomplete:
             run["invocations"] = [{"executionSuccessful": False,
                                    "toolExecutionNotifications": [{"level": "warning", "message": {"text": r}}
-                                                                  for r in report.incomplete]}]
+                                                                  for r in report.incomplete] + notes}]
         else:
-            run["invocations"] = [{"executionSuccessful": True}]
+            run["invocations"] = [{"executionSuccessful": True, **({"toolExecutionNotifications": notes} if notes else {})}]
         return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 

@@ -26,6 +26,8 @@ RULES: dict[str, Rule] = {r.id: r for r in [
     Rule("SG105", "violation", "SDK bound to a feature read personal data before that feature was used",
          "与特定功能绑定的 SDK 在该功能被使用前读取个人信息",
          "PIPL Art. 6 (minimum necessary); policy 1.1, 1.2.3.1-1.2.3.4"),
+    Rule("SG106", "violation", "The app recorded a consent the user did not give",
+         "应用记录了用户未作出的同意", _PIPL_CONSENT + "; PIPL Art. 14 (consent given voluntarily and explicitly)"),
     Rule("SG201", "violation", "SDK present but not on the declared third-party SDK list",
          "存在未在第三方 SDK 共享清单中声明的 SDK", "PIPL Art. 23; policy 3.2, 附件1"),
     Rule("SG202", "violation", "SDK handles a data category its declared row does not list",

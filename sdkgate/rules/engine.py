@@ -10,16 +10,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
 
-from ..consent import RESETTING_LIFECYCLE, TRANSITIONS
+from ..consent import RESETTING_LIFECYCLE, TRANSITIONS, UI_TAP, is_user_answer
 from ..events import BadLine, Event
 from ..manifest import Manifest
 from ..report import Report
+from .authority import ConsentAuthority
 from .evidence import EvidenceRules
 from .inventory import InventoryRules
 from .network import NetworkRules
 from .permissions import PermissionRules
 from .reads import ReadRules
-from .state import RunState
+from .state import ConsentMoment, RunState
 from .suppress import Suppression, apply_suppressions
 
 
@@ -33,8 +34,7 @@ class EvalOptions:
     def to_record(self) -> dict:
         """What run.json keeps so that `verify` judges the evidence exactly as the run did."""
         return {"today": (self.today or date.today()).isoformat(),
-                "suppressions": [{"rule": s.rule, "actor": s.actor, "reason": s.reason,
-                                  "expires": s.expires.isoformat() if s.expires else None} for s in self.suppressions],
+                "suppressions": [s.to_record() for s in self.suppressions],
                 "geoip": self.geoip}
 
 
@@ -46,12 +46,16 @@ class LifecycleState:
         if tr not in TRANSITIONS:
             st.incomplete_reason(f"{ev.source} event seq {ev.seq}: consent event without a valid transition", ev)
             return
-        st.set_consent(scope, tr, ev.t_ms, "step" if ev.source == "step" else "marker")
+        if is_user_answer(ev.kind, ev.source, ev.extra):
+            st.set_consent(scope, tr, ev.t_ms, "step" if ev.source == "step" else UI_TAP)
+        else:       # a click the input system did not deliver: the app's doing, judged by SG106
+            st.moments.append(ConsentMoment(ev.t_ms, scope, tr, "marker"))
 
     def consent_marker(self, ev: Event, st: RunState):
+        """The app's own record of a decision: never moves the state (authority.py checks it)."""
         tr = ev.get("transition")
         if tr in TRANSITIONS:
-            st.set_consent(ev.get("scope") or "policy", tr, ev.t_ms, "marker")
+            st.moments.append(ConsentMoment(ev.t_ms, ev.get("scope") or "policy", tr, "marker"))
 
     def lifecycle(self, ev: Event, st: RunState):
         what = ev.get("what")
@@ -67,12 +71,22 @@ class LifecycleState:
             st.features_open.add(ev.get("feature"))
 
 
+def _absent_sources(st: RunState, counts: dict) -> None:
+    """Rules whose evidence source is absent from the log were not judged: say so (JUnit marks them
+    skipped, SARIF lists them), so "no finding" is never read as "passed"."""
+    if counts.get("static") and not counts.get("hook") and not counts.get("step"):
+        st.skipped.append("no run-time evidence (static scan only): SG101, SG102, SG103, SG104, SG105, SG106, "
+                          "SG302, SG303, SG304 not judged")
+    if counts.get("static") and not counts.get("net"):
+        st.skipped.append("no network evidence (static scan only): SG401, SG402, SG403 not judged")
+
+
 def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
              options: EvalOptions | None = None) -> Report:
     options = options or EvalOptions()
     st = RunState(manifest=manifest)
     inventory, perms, evidence = InventoryRules(), PermissionRules(), EvidenceRules()
-    groups = [LifecycleState(), evidence, ReadRules(), inventory, perms, NetworkRules()]
+    groups = [LifecycleState(), ConsentAuthority(), evidence, ReadRules(), inventory, perms, NetworkRules()]
     geo = None
     if options.geoip:
         from .geo import GeoRules  # noqa: PLC0415 - optional dependency on a user database
@@ -100,6 +114,7 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
     for g in groups:
         if hasattr(g, "finish"):
             g.finish(st)
+    _absent_sources(st, counts)
     if geo is None and manifest is not None and manifest.allowed_regions and counts.get("net"):
         st.skipped.append("SG405 skipped: no GeoIP database given (--geoip FILE.mmdb)")
     findings = st.sink.findings()

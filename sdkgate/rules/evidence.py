@@ -16,6 +16,8 @@ class EvidenceRules:
         self.consent_steps = 0
         self.consent_step_failures: list[str] = []
         self.bad_lines = 0
+        self.not_hooked: set[str] = set()      # table rows the agent could not hook (its `limits`)
+        self.static_calls: dict[str, str] = {}  # api_id -> a caller the static scan found
 
     def bad_line(self, bad: BadLine, st: RunState):
         self.bad_lines += 1
@@ -49,6 +51,13 @@ class EvidenceRules:
             st.incomplete_reason(f"agent dropped {dropped} events", ev)
         if status == "error":
             st.incomplete_reason(f"agent error: {ev.get('detail') or 'unknown'}", ev)
+        for lim in ev.get("limits") or []:
+            if isinstance(lim, str) and ": not hooked" in lim:
+                self.not_hooked.add(lim.split(":", 1)[0])
+
+    def call_site(self, ev: Event, st: RunState):
+        if ev.get("api_id"):
+            self.static_calls.setdefault(ev.get("api_id"), ev.get("caller") or "")
 
     def lifecycle(self, ev: Event, st: RunState):
         if ev.get("what") == "died":
@@ -65,6 +74,12 @@ class EvidenceRules:
 
     def finish(self, st: RunState):
         self._bad_line_summary(st)
+        if self.not_hooked:
+            st.skipped.append("not observable at run time (abstract/interface with no concrete class to hook): "
+                              + ", ".join(sorted(self.not_hooked)))
+            for api_id in sorted(self.not_hooked & set(self.static_calls)):
+                st.incomplete_reason(f"the app calls {api_id} (static: {self.static_calls[api_id]}) but no hook can "
+                                     "observe it at run time: its reads are unseen")
         if self.steps and not self.agent_loaded and st.counts.get("hook", 0) == 0:
             st.incomplete_reason("a scenario ran but no hook evidence arrived (agent not loaded?)")
         step_moments = [m for m in st.moments if m.source == "step"]
@@ -74,12 +89,13 @@ class EvidenceRules:
 
     @staticmethod
     def _cross_check(st: RunState):
-        """Step log and marker hooks must agree on consent moments within the manifest's tolerance."""
+        """Every accept/withdrawal of the user must reach the app's marker within the manifest's tolerance
+        (a marker the user did not cause is SG106, authority.py)."""
         m = st.manifest
         if m is None or not m.consent.markers:
             return
         marked = {mk.scope for mk in m.consent.markers}   # scopes the app records in a marker
-        steps = [x for x in st.moments if x.source == "step" and x.transition in ("granted", "withdrawn")
+        steps = [x for x in st.moments if x.source in ("step", "ui_tap") and x.transition in ("granted", "withdrawn")
                  and x.scope in marked]
         markers = [x for x in st.moments if x.source == "marker" and x.transition in ("granted", "withdrawn")]
         if not steps or (not markers and st.counts.get("hook", 0) == 0):
@@ -89,7 +105,3 @@ class EvidenceRules:
             if not any(x.scope == s.scope and x.transition == s.transition and abs(x.t_ms - s.t_ms) <= tol for x in markers):
                 st.incomplete_reason(f"consent {s.transition} ({s.scope}) at t={s.t_ms:.0f} ms has no marker hook "
                                      f"within {tol} ms: step log and app disagree")
-        for x in markers:
-            if not any(s.scope == x.scope and s.transition == x.transition and abs(x.t_ms - s.t_ms) <= tol for s in steps):
-                st.incomplete_reason(f"marker hook says consent {x.transition} ({x.scope}) at t={x.t_ms:.0f} ms "
-                                     "with no matching step: step log and app disagree")

@@ -24,6 +24,9 @@ class NetworkRules:
         ref = f"{ev.get('scheme', '')}://{host}{ev.get('path', '')} [{ev.get('encoding', '')}]"
         detail = {"host": host, "path": ev.get("path"), "encoding": ev.get("encoding"), "where": ev.get("where"),
                   "flow_id": ev.get("flow_id"), "scheme": ev.get("scheme")}
+        if actor == UNKNOWN:
+            detail["unknown_why"] = (f"host {host} matches no catalogued SDK domain, no declared SDK domain "
+                                     "and not the app's own domains")
         if not st.consented(actor):
             refused = st.refused(actor)
             st.sink.add("SG401", ev, actor=actor, category=cat, key=host,

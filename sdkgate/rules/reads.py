@@ -1,7 +1,7 @@
 """SG101-SG104 and the behavioural SG202: reads of personal data seen by the hooks."""
 from __future__ import annotations
 
-from ..catalogue import FIRST_PARTY
+from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..events import Event
 from ..taxonomy import categories
 from .state import RunState
@@ -20,6 +20,8 @@ class ReadRules:
         actor = ev.actor or "unknown"
         ref = ev.api or ev.get("api_id", "")
         detail = {"api": ev.api, "stack": ev.stack[:24], "thread": ev.get("thread")}
+        if actor == UNKNOWN:       # judged like a third party (issue 9.2): say why nobody was named
+            detail["unknown_why"] = unknown_why(ev.stack, st)
         if cat.gated and not st.consented(actor):
             refused = st.refused(actor)
             m = st.manifest
@@ -31,6 +33,11 @@ class ReadRules:
                 st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=ev.get("api_id") or "", ref=ref, detail=detail)
         elif cat.gated:
             self._feature_bound(ev, st, actor, cat.id, ref, detail)
+            if actor == UNKNOWN and st.manifest is not None:
+                # consent covers the declared SDKs only: unnamed code collecting is an undeclared third party
+                st.sink.add("SG201", ev, actor=UNKNOWN, category=None, key="run time",
+                            detail_en="unnamed code read personal data at run time", detail_zh="未知代码运行时读取个人信息",
+                            ref=ref, detail=detail)
         self._frequency(ev, st, actor, cat, ref)
         declared_category(ev, st, actor, cat.id, severity="violation", ref=ref)
 
@@ -70,3 +77,16 @@ def declared_category(ev: Event, st: RunState, actor: str, category: str, severi
     if row is not None and category not in row.categories:
         st.sink.add("SG202", ev, actor=actor, category=category, severity=severity,
                     key=severity, detail_en="not in its declared data types", detail_zh="未在其声明的信息类型中", ref=ref)
+
+
+def unknown_why(stack: list[str], st: RunState) -> str:
+    """Why a run-time stack named no actor: the reader of the finding needs the frames and the reason."""
+    from ..dynamic.attribution import frame_class, is_layer_class  # noqa: PLC0415 - one definition of a layer frame
+    if not stack:
+        return "the event carries no stack"
+    code = [f for f in stack if not is_layer_class(frame_class(f)[0])]
+    if not code:
+        return "every frame is a platform layer (framework, JDK, reflection): no app or SDK frame on the stack"
+    pkgs = ", ".join(st.manifest.app_packages) if st.manifest else "none: no manifest"
+    return (f"no frame matched the SDK catalogue or the app's packages (app.packages: {pkgs}); "
+            f"first code frame {code[0]}")

@@ -16,7 +16,7 @@ class ConsentMoment:
     t_ms: float
     scope: str
     transition: str
-    source: str          # "step" or "marker"
+    source: str          # "step" or "ui_tap" (the user's answer) or "marker" (the app's record)
 
 
 @dataclass

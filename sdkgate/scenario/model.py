@@ -4,6 +4,7 @@
     description: ...
     app-model: models/recruit-compliant.yaml     # default app model for `sdkgate simulate`
     manifest: ../manifests/demo-recruit.yaml     # default manifest
+    settle: 10s                      # observe this long after the last step (default 10s; 0 allowed)
     steps:
       - fresh_install
       - launch
@@ -123,6 +124,7 @@ class Scenario:
     expectations: list[Expectation] = field(default_factory=list)
     text: str = ""
     sha256: str = ""
+    settle_ms: int | None = None       # `settle:`; None: the command's --settle or DEFAULT_SETTLE_MS
 
     def expectation_for(self, app_model: Path | None) -> Expectation | None:
         """The expectation for this app model: one naming it, else one naming no model when the model
@@ -182,7 +184,8 @@ def load_scenario(path: str | Path) -> Scenario:
     return sc
 
 
-_TOP = {"name", "description", "app-model", "app_model", "manifest", "steps", "expect"}
+_TOP = {"name", "description", "app-model", "app_model", "manifest", "steps", "expect", "settle"}
+DEFAULT_SETTLE_MS = 10_000      # the process stays observed this long after the last step (SDK timers)
 
 
 def parse_scenario(data: Any, path: Path) -> Scenario:
@@ -212,9 +215,15 @@ def parse_scenario(data: Any, path: Path) -> Scenario:
     sc_name = data.get("name") or path.stem
     if not isinstance(sc_name, str):
         raise InputError(name, f"line {data.line_of('name')}", "field 'name' must be a string")
+    settle = None
+    if "settle" in data:
+        try:
+            settle = parse_duration(data.get("settle"))
+        except ValueError as exc:
+            raise InputError(name, f"line {data.line_of('settle')}", f"settle: {exc}") from None
     return Scenario(path=path, name=sc_name, description=str(data.get("description") or ""), steps=steps,
                     app_model=ref(model_key), manifest=ref("manifest"),
-                    expectations=_parse_expect(data, path))
+                    expectations=_parse_expect(data, path), settle_ms=settle)
 
 
 def _parse_step(item: Any, index: int, line_no: int, name: str) -> Step:

@@ -35,7 +35,7 @@ from ..manifest import Manifest
 from ..report import Report
 from .backend import (CONSENT_ACTIONS, PERMISSION_DECISIONS, Backend, BackendError, BackendUnavailable,
                       ProxyInfo, RunClock, RunContext, StepFailed, StepOutcome, TargetDied)
-from .model import ExpectationResult, Scenario, Step, check_expectation
+from .model import DEFAULT_SETTLE_MS, ExpectationResult, Scenario, Step, check_expectation
 
 RUN_SCHEMA = "sdkgate.run/1"
 LIFECYCLE_OF = {"fresh_install": "install", "clear_data": "clear_data", "launch": "launch", "kill": "kill",
@@ -136,6 +136,7 @@ class RunOptions:
     proxy_factory: ProxyFactory | None = None
     backend_options: dict[str, Any] = field(default_factory=dict)
     eval: Any = None                         # sdkgate.rules.EvalOptions (suppressions, geoip); recorded in run.json
+    settle_ms: int | None = None             # --settle; else the scenario's `settle:`; else DEFAULT_SETTLE_MS
 
 
 def default_proxy_factory() -> ProxyFactory | None:
@@ -256,8 +257,13 @@ def run_scenario(scenario: Scenario, manifest: Manifest, backend: Backend, out_d
         run["backend_info"] = info
         run["status"] = "running"
         _write_json(out_dir / "run.json", run)
+        settle_ms = options.settle_ms if options.settle_ms is not None else (
+            scenario.settle_ms if scenario.settle_ms is not None else DEFAULT_SETTLE_MS)
+        run["settle_ms"] = settle_ms
         try:
             steps_done = play_steps(scenario, backend, log, clock, _StepProgress(out_dir, log, len(scenario.steps)))
+            if steps_done == len(scenario.steps):
+                settle(backend, log, clock, settle_ms)
         except KeyboardInterrupt as exc:
             log.step_event("incomplete", clock.now_ms(), reason="run interrupted by the user (Ctrl-C)")
             interrupted = exc
@@ -356,6 +362,20 @@ def play_steps(scenario: Scenario, backend: Backend, log: EventLog, clock: RunCl
             # the app is not running: no later step can mean anything (the report says which failed)
             return step.index + 1
     return len(scenario.steps)
+
+
+def settle(backend: Backend, log: EventLog, clock: RunClock, ms: int) -> None:
+    """After the last step the process stays observed (SDKs read on timers): a wait nobody asked for
+    in the steps, recorded in run.json; a death or failure in it is evidence like any other."""
+    if ms <= 0:
+        return
+    try:
+        backend.wait(ms)
+    except TargetDied as exc:
+        t = exc.t_ms if exc.t_ms is not None else clock.now_ms()
+        log.step_event("lifecycle", t, what="died", detail=f"during the settle period: {exc.detail}")
+    except (StepFailed, BackendError) as exc:
+        log.step_event("incomplete", clock.now_ms(), reason=f"settle period failed: {exc}")
 
 
 def _do(step: Step, backend: Backend) -> StepOutcome:

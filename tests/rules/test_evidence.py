@@ -75,3 +75,17 @@ def test_memory_does_not_grow_with_log_length(demo_manifest):
         tracemalloc.stop()
         assert r.findings[0].evidence_count > 0
     assert peaks[1] < peaks[0] * 1.5, peaks
+
+
+def test_unhookable_api_called_by_the_app_is_incomplete(log, demo_manifest):
+    log.add("hook", "agent_status", 0, status="loaded",
+            limits=["fused.getLastLocation: not hooked: com.google.android.gms.location.FusedLocationProviderClient is abstract"])
+    log.consent(10, "granted")
+    log.marker(10, "granted")
+    from sdkgate.rules import evaluate
+    r = evaluate(log.events, demo_manifest)
+    assert r.verdict == "pass" and any("fused.getLastLocation" in x for x in r.skipped)
+    log.add("static", "call_site", 20, api_id="fused.getLastLocation", caller="Lcom/x/Loc;->a()V", actor="unknown",
+            category="location")
+    r = evaluate(log.events, demo_manifest)
+    assert r.verdict == "incomplete" and any("no hook can observe it" in x for x in r.incomplete)

@@ -87,3 +87,71 @@ def test_console_marks_undeclared_sdks(log, demo_manifest):
     text = formats.get("console").render(evaluate(log.events, demo_manifest), "en", width=120)
     rows = {line.split("│")[1].strip(): line for line in text.splitlines() if line.startswith("│ getui") or line.startswith("│ jpush")}
     assert "NOT declared" in rows["getui"] and "NOT declared" not in rows["jpush"]
+
+
+# ---------------------------------------------------------------- issue 9.5: exact suppressions
+def _sup(tmp_path, text):
+    f = tmp_path / "sup.yaml"
+    f.write_text(text)
+    return load_suppressions(f)
+
+
+@pytest.mark.parametrize("body,needle,line_no", [
+    ("- {rule: SG101, reason: x, actr: jpush}\n", "unknown field 'actr'", 1),
+    ("- rule: SG101\n  reason: x\n  category: device_id.imeii\n", "unknown category 'device_id.imeii'", 3),
+    ("- rule: SG301\n  reason: x\n  permission: android.permission.READ_PHONE_STAT\n", "unknown permission", 3),
+    ("- rule: SG101\n  reason: x\n  host: [a, b]\n", "field 'host' must be a non-empty string", 3),
+    ("- {rule: SG101, reason: 12}\n", "needs a 'reason'", 1),
+    ("suppressions: []\nextra: 1\n", "unknown field 'extra'", 2),
+])
+def test_suppression_file_is_validated(tmp_path, body, needle, line_no):
+    with pytest.raises(InputError) as e:
+        _sup(tmp_path, body)
+    text = e.value.render()
+    assert "sup.yaml" in text and needle in text and f"line {line_no}" in text, text
+
+
+def test_suppression_matches_every_field_it_gives(tmp_path, log, demo_manifest):
+    log.agent()
+    log.read(10, "umeng_common", "device_id.imei")
+    log.send(20, "umeng_common", "device_id.imei", "ulogs.umeng.com")
+    log.send(30, "umeng_common", "device_id.imei", "collect.tracker.example")
+    sups = _sup(tmp_path, "- {rule: SG101, actor: umeng_common, api: telephony.getDeviceId, reason: a}\n"
+                          "- {rule: SG101, actor: umeng_common, api: telephony.getImei, reason: b}\n"
+                          "- {rule: SG401, host: umeng.com, reason: c}\n"
+                          "- {rule: SG101, category: location, reason: d}\n"
+                          "- {rule: SG900, reason: e}\n")
+    r = evaluate(log.events, demo_manifest, EvalOptions(suppressions=sups, today=date(2026, 1, 1)))
+    sg101 = next(f for f in r.findings if f.rule == "SG101")
+    assert sg101.suppressed and sg101.suppression_reason == "a"
+    by_host = {f.detail["host"]: f.suppressed for f in r.findings if f.rule == "SG401"}
+    assert by_host == {"ulogs.umeng.com": True, "collect.tracker.example": False}
+    unused = [s for s in r.skipped if s.startswith("unused suppression")]
+    assert len(unused) == 2 and any("line 2" in s and "telephony.getImei" in s for s in unused)
+    assert any("line 4" in s and "category=location" in s for s in unused)
+    assert any("SG900 ignored" in s and "line 5" in s for s in r.skipped)
+    assert r.verdict == "fail"
+
+
+def test_a_finding_with_two_apis_is_not_hidden_by_a_suppression_of_one(tmp_path, log, demo_manifest):
+    log.agent()
+    log.read(10, "umeng_common", "device_id.imei")
+    log.read(2000, "umeng_common", "device_id.imei", api_id="telephony.getImei")
+    log.events[-1].api = "Landroid/telephony/TelephonyManager;->getImei()Ljava/lang/String;"
+    sups = _sup(tmp_path, "- {rule: SG101, api: telephony.getDeviceId, reason: a}\n")
+    r = evaluate(log.events, demo_manifest, EvalOptions(suppressions=sups))
+    assert not next(f for f in r.findings if f.rule == "SG101").suppressed
+
+
+def test_caller_prefix_matches_static_findings(tmp_path, log, demo_manifest):
+    log.add("static", "scan", 0, package="com.example.recruit")
+    for sdk, caller in (("getui", "Lcom/igexin/push/a;->b()V"), ("jpush", "Lcn/jpush/android/a;->c()V")):
+        target = "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;"
+        log.add("static", "path", 0, actor=sdk, category="device_id.imei", path_kind="sensitive_api",
+                chain=["Lcom/example/recruit/App;->onCreate()V", caller, target], target=target,
+                entry="Lcom/example/recruit/App;->onCreate()V", caller=caller)
+    sups = _sup(tmp_path, "- {rule: SG205, caller: com.igexin, reason: a}\n- {rule: SG205, caller: Lcom/other/, reason: b}\n")
+    r = evaluate(log.events, demo_manifest, EvalOptions(suppressions=sups))
+    hidden = {f.actor: f.suppressed for f in r.findings if f.rule == "SG205"}
+    assert hidden == {"getui": True, "jpush": False}, hidden
+    assert any(x.startswith("unused suppression") and "Lcom/other/" in x for x in r.skipped)

@@ -179,3 +179,19 @@ def test_request_bodies():
     assert json.loads(base64.b64decode(body))["di"] == "866123456789012"
     _, _, _, missing = build_request(_spec(), {"clipboard": "x1234"})
     assert missing == ["device_id.imei"]
+
+
+def test_timers_parse_and_bad_timers_are_named(write, manifest):
+    from sdkgate.dynamic.appmodel import load_app_model
+    head = "schema: sdkgate.appmodel/1\napp: {package: com.example.recruit}\n"
+    m = load_app_model(write("t.yaml", head + "timers:\n  - {after: 5s, every: 30s, actions: [{read: clipboard.getPrimaryClip}]}\n"),
+                       manifest)
+    (t,) = m.timers
+    assert (t.after_ms, t.every_ms, t.actions[0].api_id) == (5000, 30000, "clipboard.getPrimaryClip")
+    for body, needle in [("timers:\n  - {every: 3s, actions: [{read: clipboard.getPrimaryClip}]}\n", "needs 'after'"),
+                         ("timers:\n  - {after: 1s}\n", "needs 'actions'"),
+                         ("timers:\n  - {after: 1s, when: x, actions: [{read: clipboard.getPrimaryClip}]}\n", "unknown timer field"),
+                         ("timers:\n  - {after: soon, actions: [{read: clipboard.getPrimaryClip}]}\n", "after:")]:
+        with pytest.raises(InputError) as exc:
+            load_app_model(write("b.yaml", head + body), manifest)
+        assert needle in exc.value.render() and "line 4" in exc.value.render(), exc.value.render()

@@ -129,7 +129,8 @@ def test_steps_map_to_backend_calls_and_step_log(scenario, manifest, tmp_path):
     res = run_scenario(scenario, manifest, be, tmp_path / "out", NO_PROXY)
     assert [c[0] for c in be.calls] == ["fresh_install", "launch", "wait", "consent", "consent", "permission",
                                         "open_feature", "background", "foreground", "kill", "advance_clock",
-                                        "launch", "clear_data"]
+                                        "launch", "clear_data", "wait"]
+    assert be.calls[-1] == ("wait", 10_000)      # the default settle period after the last step
     assert ("consent", "accept", "sensitive") in be.calls and ("advance_clock", 49 * 3600_000) in be.calls
     assert be.stopped == 1
     evs = _events(res.out_dir)
@@ -174,6 +175,7 @@ def test_evidence_folder_and_run_json(scenario, manifest, tmp_path):
     assert run["canaries"] == {"clipboard": "sdkgate-clip-test1"}
     assert isinstance(run["t0_epoch_ms"], int) and run["started"].endswith("+00:00")
     assert run["steps_run"] == run["steps_total"] == 13
+    assert run["settle_ms"] == 10_000
     report = json.loads((out / "report.json").read_text())
     assert report["schema"] == "sdkgate.report/1" and report["verdict"] == res.report.verdict
 
@@ -278,3 +280,21 @@ def test_proxy_that_dies_mid_run_makes_the_run_incomplete(scenario, manifest, tm
                        RunOptions(proxy_factory=factory, canaries={"clipboard": "sdkgate-clip-test1"}))
     assert res.report.verdict == "incomplete"
     assert any("network evidence missing" in r and "-9" in r for r in res.report.incomplete)
+
+
+def test_settle_comes_from_the_scenario_or_the_option(write, manifest, tmp_path):
+    text = SCEN.format(manifest=MANIFEST).replace("steps:", "settle: 1500ms\nsteps:", 1)
+    sc = load_scenario(write("settle.yaml", text))
+    be = StandIn()
+    res = run_scenario(sc, manifest, be, tmp_path / "a", NO_PROXY)
+    assert be.calls[-1] == ("wait", 1500) and res.run["settle_ms"] == 1500
+    be = StandIn()
+    opts = RunOptions(proxy_factory=NO_PROXY.proxy_factory, canaries=NO_PROXY.canaries, settle_ms=0)
+    res = run_scenario(sc, manifest, be, tmp_path / "b", opts)
+    assert be.calls[-1] == ("clear_data",) and res.run["settle_ms"] == 0
+
+
+def test_bad_settle_is_named(write):
+    with pytest.raises(InputError) as exc:
+        load_scenario(write("bad.yaml", SCEN.format(manifest=MANIFEST).replace("steps:", "settle: soon\nsteps:", 1)))
+    assert "settle" in str(exc.value.render()) and "line" in exc.value.render()

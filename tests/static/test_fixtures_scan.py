@@ -175,7 +175,34 @@ def test_without_manifest_inventory_and_call_sites_only(capsys):
     rep = json.loads(capsys.readouterr().out)
     assert not [f for f in rep["findings"] if f["rule"] in ("SG201", "SG202", "SG203", "SG205", "SG301")]
     assert rep["call_sites"] and rep["sdks"]
-    assert code == {"pass": 0, "fail": 1, "incomplete": 3}[rep["verdict"]]
+    # issue 9: a CI gate that forgets -m must not pass
+    assert rep["verdict"] == "not_judged" and code == 3
+    assert rep["stats"]["not_judged"] == "no manifest (declarations) given"
+
+
+def test_scan_without_manifest_says_not_judged_and_junit_sarif_list_the_rules(capsys):
+    apk = APKS / "recruit-compliant.apk"
+    assert run_guarded(cli, ["scan", str(apk)]) == 3
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("NOT JUDGED: no manifest (declarations) given")
+    assert run_guarded(cli, ["scan", str(apk), "--format", "junit"]) == 3
+    xml = capsys.readouterr().out
+    assert '<skipped message="no manifest: declaration rules' in xml and 'name="SG201 ' in xml
+    import xml.etree.ElementTree as ET
+    suite = ET.fromstring(xml)
+    skipped = {tc.get("classname") for tc in suite.iter("testcase") if tc.find("skipped") is not None}
+    assert {"sdkgate.SG201", "sdkgate.SG301", "sdkgate.SG404"} <= skipped and int(suite.get("skipped")) == len(skipped)
+    assert run_guarded(cli, ["scan", str(apk), "--format", "sarif"]) == 3
+    sarif = json.loads(capsys.readouterr().out)
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert any(n["descriptor"]["id"] == "SG201" and "not judged" in n["message"]["text"] for n in notes)
+
+
+def test_scan_inventory_is_exit_0_without_a_verdict_line(capsys):
+    apk = APKS / "recruit-noncompliant.apk"
+    assert run_guarded(cli, ["scan", str(apk), "--inventory"]) == 0
+    out = capsys.readouterr().out
+    assert "NOT JUDGED" not in out and "Verdict" not in out and "umeng" in out.lower()
 
 
 def test_json_report_contract(capsys, tmp_path):

@@ -1,0 +1,96 @@
+"""SG106: the app recorded a consent the user did not give (issue 9, "the user's answer decides").
+
+Only the user's answer moves the consent state (`consent.is_user_answer`): a scenario step, or a
+real tap on the consent control seen by the agent (`evidence: ui_tap`). A `granted` marker (or a
+hook `consent` event that is not a real tap, e.g. the app calling `performClick()` itself) is held
+until the user's accept for its scope arrives: within `consent.tolerance_ms` it is the same decision;
+later, or never, or after a decline/withdrawal, it is SG106. Reads and sends in between are judged
+by the user's state, so they stay "before consent".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..catalogue import FIRST_PARTY
+from ..consent import DECLINED, GRANTED, WITHDRAWN, is_user_answer
+from ..events import Event
+from .state import RunState
+
+
+@dataclass
+class _Pending:
+    ev: Event
+    scope: str
+    marker: str
+    refused: str | None          # the user's standing answer when the app recorded "granted"
+
+
+class ConsentAuthority:
+    def __init__(self):
+        self.pending: list[_Pending] = []
+        self.user_evidence = False       # steps ran or a real tap was seen: the user's answer is observable
+        self.markers = 0
+
+    def any(self, ev: Event, st: RunState):
+        if ev.source == "step":
+            self.user_evidence = True
+
+    def consent(self, ev: Event, st: RunState):
+        if is_user_answer(ev.kind, ev.source, ev.extra):
+            self.user_evidence = True
+            if ev.get("transition") == GRANTED:
+                self._accepted(ev, st)
+        else:
+            self._app_recorded(ev, st, ev.get("control") or ev.get("evidence") or "hook consent event")
+
+    def consent_marker(self, ev: Event, st: RunState):
+        self._app_recorded(ev, st, ev.get("marker") or "marker")
+
+    def _app_recorded(self, ev: Event, st: RunState, what: str):
+        self.markers += 1
+        if ev.get("transition") != GRANTED:
+            return           # the app recording a refusal never hides anything
+        scope = ev.get("scope") or "policy"
+        if st.scope_state(scope) == GRANTED and st.scope_state("policy") == GRANTED:
+            return           # the user already accepted: the app records the user's answer
+        refused = next((s for s in (st.scope_state("policy"), st.scope_state(scope)) if s in (DECLINED, WITHDRAWN)), None)
+        self.pending.append(_Pending(ev, scope, str(what), refused))
+
+    def _accepted(self, ev: Event, st: RunState):
+        """The user's accept: markers of that scope within tolerance before it were the same decision."""
+        tol = st.manifest.consent.tolerance_ms if st.manifest else 2000
+        keep = []
+        for p in self.pending:
+            if not (st.scope_state(p.scope) == GRANTED and st.scope_state("policy") == GRANTED):
+                keep.append(p)      # this accept does not cover the marker's scope yet
+                continue
+            early = ev.t_ms - p.ev.t_ms
+            if early <= tol and p.refused is None:
+                continue
+            why = (f"after the user {p.refused} consent" if p.refused
+                   else f"{early:.0f} ms before the user's accept at t={ev.t_ms:.0f} ms (tolerance {tol} ms)")
+            self._report(st, p, why, "early" if not p.refused else p.refused)
+        self.pending = keep
+
+    def _report(self, st: RunState, p: _Pending, why: str, key: str):
+        zh = {"early": "早于用户同意", DECLINED: "用户拒绝后", WITHDRAWN: "用户撤回后", "none": "用户未作出同意"}[key]
+        st.sink.add("SG106", p.ev, actor=FIRST_PARTY, category=None, key=f"{p.scope}/{key}",
+                    detail_en=f"{p.marker} recorded '{p.scope}' consent at t={p.ev.t_ms:.0f} ms {why}",
+                    detail_zh=f"{p.marker}：{zh}", ref=p.marker,
+                    detail={"scope": p.scope, "marker": p.marker, "t_ms": p.ev.t_ms, "why": key})
+
+    def finish(self, st: RunState):
+        if not self.pending:
+            return
+        if not self.user_evidence:
+            first = self.pending[0]
+            st.incomplete_reason(
+                f"no evidence of the user's answer: the app recorded consent ({first.marker}, t={first.ev.t_ms:.0f} ms) "
+                "but the log has no consent step and no observed tap on the consent control", first.ev)
+            return
+        for p in self.pending:
+            if p.refused:
+                self._report(st, p, f"after the user {p.refused} consent", p.refused)
+            else:
+                self._report(st, p, "with no accept from the user at all", "none")
+        self.pending = []
