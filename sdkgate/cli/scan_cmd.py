@@ -119,7 +119,12 @@ def _names(apks: list[Path], ext: str) -> list[str]:
 @suppressions_option
 @click.option("--events", "events_out", type=click.Path(path_type=Path),
               help="Also write the static events as JSON Lines (file; folder for several APKs).")
-def command(apks, manifest_path, fmt, output, lang, jobs, suppressions, events_out):
+@click.option("--db", "db_url", default=None, help="Store every report in a fleet database: sqlite:///PATH.db or "
+              "postgresql://USER@HOST:PORT/DB (docs/fleet.md). APKs already stored are skipped.")
+@click.option("--rescan", is_flag=True, help="With --db: scan again APKs already stored.")
+@click.option("--cluster", default=None, help="With --db: run the scans on a Dask cluster (tcp://SCHEDULER:8786).")
+def command(apks, manifest_path, fmt, output, lang, jobs, suppressions, events_out, db_url=None, rescan=False,
+            cluster=None):
     """Scan APK(s): SDK inventory, sensitive call sites, process-start code, pre-consent paths.
 
     APKS are .apk files or folders of them. Exit code: the worst of the reports
@@ -131,6 +136,9 @@ def command(apks, manifest_path, fmt, output, lang, jobs, suppressions, events_o
     if manifest_path is not None:
         load_manifest(manifest_path)        # bad manifest: one clear error before any scan
     load_options(suppressions, None)        # likewise a bad suppression file
+    if db_url or rescan or cluster:
+        from ..fleet.cli import scan_to_db
+        return scan_to_db(files, db_url, manifest_path, suppressions, jobs, cluster, rescan, output, events_out)
     single = len(files) == 1 and not any(p.is_dir() for p in apks)
     if single:
         o = _scan_one(str(files[0]), str(manifest_path) if manifest_path else None, fmt, lang,
