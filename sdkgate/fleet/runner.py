@@ -49,6 +49,7 @@ class _Engine:
                 from distributed import Client
             except ImportError:  # pragma: no cover - a dependency
                 raise InputError(None, "--cluster", "needs dask distributed (pip install 'dask[distributed]')") from None
+            _probe(cluster)
             try:
                 self.client = Client(cluster, timeout="15s")
             except (OSError, TimeoutError) as exc:
@@ -72,6 +73,19 @@ class _Engine:
             self.client.close()
         else:
             self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _probe(address: str) -> None:
+    """Fail fast and clearly when nothing listens at the scheduler address (Client would retry for its timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+    u = urlsplit(address if "://" in address else f"tcp://{address}")
+    if u.scheme not in ("tcp", "tls") or not u.hostname:
+        raise InputError(None, "--cluster", f"{address!r}: expected tcp://SCHEDULER:8786")
+    try:
+        socket.create_connection((u.hostname, u.port or 8786), timeout=10).close()
+    except OSError as exc:
+        raise InputError(None, "--cluster", f"cannot reach the Dask scheduler at {address}: {exc}") from None
 
 
 def scan_fleet(files: list[Path], db_url: str, *, manifest: Path | None = None, suppressions: Path | None = None,

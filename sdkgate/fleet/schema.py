@@ -93,6 +93,7 @@ V2 = [
     "ALTER TABLE apps ADD COLUMN run_id BIGINT",
     "ALTER TABLE apps ADD COLUMN scan_ms {real}",
     "ALTER TABLE apps ADD COLUMN peak_rss_kb BIGINT",
+    "ALTER TABLE apps ADD COLUMN worker TEXT",
     "ALTER TABLE incomplete_reasons ADD COLUMN reason_class TEXT",
     _backfill_reason_class,
     "CREATE INDEX apps_sha256 ON apps (sha256)",
@@ -113,7 +114,7 @@ class Migration:
 
 MIGRATIONS = [
     Migration(1, "first schema: apps, app_sdks, call_sites, findings, incomplete_reasons", V1),
-    Migration(2, "fleet_runs; apps.run_id/scan_ms/peak_rss_kb; incomplete_reasons.reason_class (backfilled); "
+    Migration(2, "fleet_runs; apps.run_id/scan_ms/peak_rss_kb/worker; incomplete_reasons.reason_class (backfilled); "
                  "indexes; the documented fleet_* views", V2),
 ]
 LATEST = MIGRATIONS[-1].version

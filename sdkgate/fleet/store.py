@@ -127,11 +127,11 @@ def store(db: Database, rec: ScanRecord, key: ScanKey, run_id: int | None = None
         app_id = db.insert_id(
             "INSERT INTO apps (sha256, size, apk_path, package, version_name, app_name, scanned_at, tool_version, "
             "manifest_hash, options_hash, verdict, exit_code, error, error_kind, report_json, run_id, scan_ms, "
-            "peak_rss_kb) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "peak_rss_kb, worker) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (key.sha256, rec.size, rec.apk, app.get("package"), app.get("version_name"), app.get("name"), now_iso(),
              key.tool_version, key.manifest_hash, key.options_hash, verdict, exit_code, rec.error, rec.error_kind,
              json.dumps(rep, ensure_ascii=False, sort_keys=True) if rec.report else None, run_id, rec.scan_ms,
-             rec.peak_rss_kb))
+             rec.peak_rss_kb, rec.worker or None))
         if rec.report:
             db.executemany("INSERT INTO app_sdks (app_id, sdk_id, name, vendor, sdk_kind, declared, class_count, "
                            "evidence_kind, packages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
