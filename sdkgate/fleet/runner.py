@@ -5,6 +5,8 @@ loses only the scans in flight and the next run continues)."""
 from __future__ import annotations
 
 import concurrent.futures as cf
+import itertools
+import os
 from concurrent.futures.process import BrokenProcessPool
 import time
 from dataclasses import dataclass, field
@@ -92,64 +94,71 @@ def scan_fleet(files: list[Path], db_url: str, *, manifest: Path | None = None, 
                jobs: int | None = None, cluster: str | None = None, rescan: bool = False,
                on_result: Callable[[ScanRecord, str], None] | None = None) -> FleetSummary:
     """Scan `files` into the database at `db_url`; see the module docstring."""
-    import os
     db = open_db(db_url)
     summary = FleetSummary(apks=len(files))
     man, sup = _read(manifest), _read(suppressions)
     mhash, ohash = text_hash(man[1] if man else None), text_hash(sup[1] if sup else None)
+    keys: list[ScanKey] = []
     try:
-        # 1. keys (coordinator), duplicates and stored rows skipped
-        todo: list[tuple[str, ScanKey, int]] = []
-        keys: list[ScanKey] = []
-        seen: set[str] = set()
-        for f in files:
-            path = str(f.resolve())
+        summary.run_id = start_run(db, "dask" if cluster else "local", 0, len(files))
+        # keys are computed as the scans are handed out: the first scan starts at once, memory stays flat
+        items = _keyed(files, db, mhash, ohash, rescan, summary, keys)
+        first = next(items, None)
+        engine = None
+        if first is not None:
+            engine = _Engine(jobs or max(1, min(len(files), os.cpu_count() or 1)), cluster)
             try:
-                sha, size = file_sha256(path)
-            except OSError as exc:
-                sha, size = "unread:" + text_hash(path.encode()), 0
-                key = ScanKey(sha, mhash, ohash)
-                keys.append(key)
-                summary.errors += 1
-                rec = ScanRecord(apk=path, sha256=sha, size=0, error=f"{f}: cannot read: {exc.strerror or exc}",
-                                 error_kind="unreadable")
-                store(db, rec, key)
-                summary.lines.append(f"{f}: error ({rec.error})")
-                continue
-            key = ScanKey(sha, mhash, ohash)
-            keys.append(key)
-            if sha in seen:
-                summary.duplicates += 1
-                continue
-            seen.add(sha)
-            if should_skip(db, key, rescan):
-                summary.skipped += 1
-                continue
-            todo.append((path, key, size))
-        jobs = jobs or max(1, min(len(todo) or 1, os.cpu_count() or 1))
-        engine = _Engine(jobs, cluster) if todo else None
-        summary.run_id = start_run(db, engine.name if engine else "none", engine.workers if engine else 0, len(files))
-        # 2. scans, a bounded number in flight (coordinator memory stays flat with fleet size)
-        if engine is not None:
-            try:
-                _dispatch(engine, todo, man, sup, db, summary, on_result)
+                _dispatch(engine, itertools.chain([first], items), man, sup, db, summary, on_result)
             finally:
                 engine.close()
-        finish_run(db, summary.run_id, summary.scanned, summary.skipped, summary.errors)
+        finish_run(db, summary.run_id, summary.scanned, summary.skipped, summary.errors,
+                   engine.workers if engine else 0)
         summary.exit_code = _worst_stored(db, keys)
     finally:
         db.close()
     return summary
 
 
+def _keyed(files, db, mhash: str, ohash: str, rescan: bool, summary: FleetSummary, keys: list[ScanKey]):
+    """(path, key, size) of each APK to scan; duplicates and stored keys are counted and left out."""
+    seen: set[str] = set()
+    for f in files:
+        path = str(f.resolve())
+        try:
+            sha, size = file_sha256(path)
+        except OSError as exc:
+            sha = "unread:" + text_hash(path.encode())
+            key = ScanKey(sha, mhash, ohash)
+            keys.append(key)
+            summary.errors += 1
+            rec = ScanRecord(apk=path, sha256=sha, size=0, error=f"{f}: cannot read: {exc.strerror or exc}",
+                             error_kind="unreadable")
+            store(db, rec, key, summary.run_id)
+            summary.lines.append(f"{f}: error ({rec.error})")
+            continue
+        key = ScanKey(sha, mhash, ohash)
+        keys.append(key)
+        if sha in seen:
+            summary.duplicates += 1
+            continue
+        seen.add(sha)
+        if should_skip(db, key, rescan):
+            summary.skipped += 1
+            continue
+        yield path, key, size
+
+
 def _dispatch(engine: _Engine, todo, man, sup, db, summary: FleetSummary, on_result) -> None:
-    pending = list(reversed(todo))
+    pending = iter(todo)
     inflight: dict[cf.Future, tuple[str, ScanKey, int]] = {}
     limit = max(2, 2 * engine.workers)
 
     def fill():
-        while pending and len(inflight) < limit:
-            path, key, size = item = pending.pop()
+        while len(inflight) < limit:
+            item = next(pending, None)
+            if item is None:
+                return
+            path, key, size = item
             inflight[engine.pool.submit(scan_record, path, key.sha256, size, man, sup)] = item
 
     fill()

@@ -48,3 +48,13 @@ def test_unreachable_scheduler_is_bad_input(tmp_path):
     apk = make_fleet(tmp_path / "a", 1)
     with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
         scan_fleet(apk, f"sqlite:///{tmp_path / 'f.db'}", cluster=f"tcp://127.0.0.1:{free_port()}")
+
+
+def test_scan_command_with_cluster(cluster, tmp_path, capsys):
+    from sdkgate.cli import cli
+    from sdkgate.cli.common import run_guarded
+    fleet = make_fleet(tmp_path / "apks", 3)
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    assert run_guarded(cli, ["scan", *map(str, fleet), "--db", url, "--cluster", cluster.scheduler_address]) == 0
+    assert "3 scanned, 0 already stored" in capsys.readouterr().err
+    assert run_guarded(cli, ["scan", str(fleet[0]), "--cluster", cluster.scheduler_address]) == 2   # needs --db

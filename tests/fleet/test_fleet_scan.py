@@ -73,7 +73,7 @@ def test_reports_stored_rerun_skips_rescan_replaces(db_url, tmp_path, capsys):
     assert len(after) == 1 and after[0][0] != before
     assert q(db_url, "SELECT COUNT(*) FROM findings WHERE app_id = ?", (before,))[0][0] == 0   # children went with it
     runs = q(db_url, "SELECT engine, apks, scanned, skipped FROM fleet_runs ORDER BY id")
-    assert [tuple(r) for r in runs] == [("local", 2, 2, 0), ("none", 2, 0, 2), ("local", 1, 1, 0), ("local", 2, 2, 0)]
+    assert [tuple(r) for r in runs] == [("local", 2, 2, 0), ("local", 2, 0, 2), ("local", 1, 1, 0), ("local", 2, 2, 0)]
 
 
 def hostile_apks(folder: Path) -> dict[str, Path]:
