@@ -6,7 +6,7 @@ from xml.sax.saxutils import escape
 
 def bar_chart(rows: list[tuple[str, float, str]], *, title: str, width: int = 720, bar_h: int = 18) -> str:
     """Horizontal bars: (label, share 0..1, value text) per row."""
-    label_w, value_w, gap = 260, 80, 6
+    label_w, value_w, gap = 300, 90, 6
     plot_w = width - label_w - value_w
     h = 28 + max(1, len(rows)) * (bar_h + gap)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{h}" '
@@ -18,7 +18,7 @@ def bar_chart(rows: list[tuple[str, float, str]], *, title: str, width: int = 72
     for i, (label, share, value) in enumerate(rows):
         y = 28 + i * (bar_h + gap)
         share = min(1.0, max(0.0, float(share or 0.0)))
-        lab = label if len(label) <= 38 else label[:37] + "…"
+        lab = label if len(label) <= 30 else label[:29] + "…"      # CJK glyphs are wide: keep inside the label column
         parts.append(f'<text x="{label_w - 8}" y="{y + bar_h - 5}" text-anchor="end">{escape(lab)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{plot_w}" height="{bar_h}" fill="#f3f4f6"/>')
         parts.append(f'<rect class="bar" x="{label_w}" y="{y}" width="{round(plot_w * share, 1)}" height="{bar_h}" '
