@@ -56,6 +56,7 @@ class Database:
             try:
                 self.conn = sqlite3.connect(str(p), timeout=30, isolation_level=None)   # transactions: transaction()
                 self.conn.execute("PRAGMA journal_mode=WAL")      # readers (fleet query) while a scan writes
+                self.conn.execute("PRAGMA synchronous=NORMAL")    # WAL: consistent after a crash, cheaper commits
                 self.conn.execute("PRAGMA foreign_keys=ON")
             except sqlite3.DatabaseError as exc:
                 raise InputError(str(p), None, f"not a usable SQLite database: {exc}") from None

@@ -32,6 +32,7 @@ class FleetSummary:
     run_id: int | None = None
     exit_code: int = 0
     db_write_s: float = 0.0
+    scan_s: float = 0.0                                    # summed worker time inside the scans
     lines: list[str] = field(default_factory=list)        # one per APK scanned: "path: verdict"
     peak_rss_kb: dict[str, int] = field(default_factory=dict)   # worker -> peak RSS
 
@@ -179,6 +180,7 @@ def _dispatch(engine: _Engine, todo, man, sup, db, summary: FleetSummary, on_res
             summary.scanned += 1
             if rec.error:
                 summary.errors += 1
+            summary.scan_s += (rec.scan_ms or 0.0) / 1000
             if rec.peak_rss_kb:
                 summary.peak_rss_kb[rec.worker] = max(summary.peak_rss_kb.get(rec.worker, 0), rec.peak_rss_kb)
             verdict = "error" if rec.error else str((rec.report or {}).get("verdict"))

@@ -56,13 +56,14 @@ VIEWS_V2 = {
     "fleet_sdk_prevalence": """SELECT s.sdk_id, MAX(s.name) AS name, MAX(s.vendor) AS vendor,
         COUNT(DISTINCT s.app_id) AS apps,
         (SELECT COUNT(*) FROM latest_apps WHERE error IS NULL) AS scanned_apps,
-        ROUND(1.0 * COUNT(DISTINCT s.app_id) / (SELECT COUNT(*) FROM latest_apps WHERE error IS NULL), 4) AS share
+        ROUND(1.0 * COUNT(DISTINCT s.app_id) / NULLIF((SELECT COUNT(*) FROM latest_apps WHERE error IS NULL), 0), 4)
+          AS share
         FROM app_sdks s JOIN latest_apps a ON a.id = s.app_id GROUP BY s.sdk_id""",
     "fleet_sdk_apps": """SELECT s.sdk_id, a.package, a.version_name, a.sha256, a.apk_path, a.verdict,
         s.declared, s.evidence_kind, s.class_count
         FROM app_sdks s JOIN latest_apps a ON a.id = s.app_id""",
     "fleet_rules_per_sdk": """SELECT f.actor AS sdk_id, f.rule, COUNT(DISTINCT f.app_id) AS apps,
-        p.apps AS apps_with_sdk, ROUND(1.0 * COUNT(DISTINCT f.app_id) / p.apps, 4) AS share
+        p.apps AS apps_with_sdk, ROUND(1.0 * COUNT(DISTINCT f.app_id) / NULLIF(p.apps, 0), 4) AS share
         FROM findings f
         JOIN latest_apps a ON a.id = f.app_id
         JOIN app_sdks s ON s.app_id = f.app_id AND s.sdk_id = f.actor
