@@ -132,13 +132,13 @@ def command(apks, manifest_path, fmt, output, lang, jobs, suppressions, events_o
     """
     from ..manifest import load_manifest
 
+    if db_url or rescan or cluster:         # a fleet scan into a database (sdkgate/fleet, docs/fleet.md)
+        from ..fleet.cli import scan_to_db
+        return scan_to_db(apks, db_url, manifest_path, suppressions, jobs, cluster, rescan, output, events_out)
     files = _expand(apks)
     if manifest_path is not None:
         load_manifest(manifest_path)        # bad manifest: one clear error before any scan
     load_options(suppressions, None)        # likewise a bad suppression file
-    if db_url or rescan or cluster:
-        from ..fleet.cli import scan_to_db
-        return scan_to_db(files, db_url, manifest_path, suppressions, jobs, cluster, rescan, output, events_out)
     single = len(files) == 1 and not any(p.is_dir() for p in apks)
     if single:
         o = _scan_one(str(files[0]), str(manifest_path) if manifest_path else None, fmt, lang,

@@ -8,13 +8,21 @@ import click
 from ..errors import InputError
 
 
-def scan_to_db(files: list[Path], db_url: str | None, manifest_path: Path | None, suppressions: str | None,
+def scan_to_db(apks, db_url: str | None, manifest_path: Path | None, suppressions: str | None,
                jobs: int | None, cluster: str | None, rescan: bool, output, events_out) -> int:
+    """APKS are files, folders of .apk files, or http(s) URLs (docs/fleet.md)."""
+    from ..cli.common import load_options
+    from ..manifest import load_manifest
+    from .sources import expand
     if not db_url:
         raise InputError(None, "--db", "--cluster and --rescan store into a fleet database: give --db URL")
     if output is not None or events_out is not None:
         raise InputError(None, "--db", "with --db the reports go into the database: drop -o/--events and use "
                          "`sdkgate fleet report` or `sdkgate fleet query`")
+    files = expand(apks)
+    if manifest_path is not None:
+        load_manifest(manifest_path)        # bad manifest / suppressions: one clear error before any scan
+    load_options(suppressions, None)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -15,7 +15,8 @@ from typing import Callable
 
 from ..errors import InputError
 from .schema import open_db
-from .store import ScanKey, ScanRecord, file_sha256, finish_run, find_done, should_skip, start_run, store, text_hash
+from .sources import is_url, source_sha256
+from .store import ScanKey, ScanRecord, finish_run, find_done, should_skip, start_run, store, text_hash
 from .worker import scan_record
 
 # exit code of a stored row, worst first (as `scan`): unreadable input, incomplete/error, fail, pass
@@ -91,7 +92,7 @@ def _probe(address: str) -> None:
         raise InputError(None, "--cluster", f"cannot reach the Dask scheduler at {address}: {exc}") from None
 
 
-def scan_fleet(files: list[Path], db_url: str, *, manifest: Path | None = None, suppressions: Path | None = None,
+def scan_fleet(files: list[Path | str], db_url: str, *, manifest: Path | None = None, suppressions: Path | None = None,
                jobs: int | None = None, cluster: str | None = None, rescan: bool = False,
                on_result: Callable[[ScanRecord, str], None] | None = None) -> FleetSummary:
     """Scan `files` into the database at `db_url`; see the module docstring."""
@@ -124,9 +125,9 @@ def _keyed(files, db, mhash: str, ohash: str, rescan: bool, summary: FleetSummar
     """(path, key, size) of each APK to scan; duplicates and stored keys are counted and left out."""
     seen: set[str] = set()
     for f in files:
-        path = str(f.resolve())
+        path = str(f) if is_url(str(f)) else str(Path(f).resolve())
         try:
-            sha, size = file_sha256(path)
+            sha, size = source_sha256(path)
         except OSError as exc:
             sha = "unread:" + text_hash(path.encode())
             key = ScanKey(sha, mhash, ohash)

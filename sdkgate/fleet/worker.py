@@ -11,6 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .sources import is_url, local_copy
 from .store import ScanRecord
 
 _CACHE: dict[str, str] = {}     # content hash -> temp file path, once per worker process
@@ -52,12 +53,18 @@ def scan_record(apk: str, sha256: str, size: int, manifest: tuple[str, bytes] | 
     try:
         mpath = _materialise(*manifest) if manifest else None
         spath = _materialise(*suppressions) if suppressions else None
-        if not Path(apk).is_file():      # a deployment problem, not the APK's: retried by the next run
+        if not is_url(apk) and not Path(apk).is_file():   # a deployment problem, not the APK's: retried next run
             rec.error, rec.error_kind = f"{apk}: not found on worker {worker} (workers must reach the same path)", "worker"
             return rec
-        report, _ = build_report(Path(apk), load_manifest(mpath) if mpath else None,
-                                 eval_options=load_options(spath, None))
+        try:
+            with local_copy(apk, sha256) as local:
+                report, _ = build_report(local, load_manifest(mpath) if mpath else None,
+                                         eval_options=load_options(spath, None))
+        except OSError as exc:                             # download failed: retried by the next run
+            rec.error, rec.error_kind = f"{apk}: cannot fetch on worker {worker}: {exc}", "worker"
+            return rec
         rec.report = report.to_dict()
+        rec.report.setdefault("app", {})["apk"] = apk
     except InputError as exc:
         rec.error, rec.error_kind = exc.render(), "input"
     except MemoryError:

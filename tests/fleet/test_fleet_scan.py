@@ -180,3 +180,35 @@ def test_duplicates_bad_urls_and_flags(tmp_path, capsys):
     assert sg("scan", a, "--db", url, "-o", tmp_path / "x.json") == 2
     assert sg("scan", a, "--db", "postgresql://nobody@127.0.0.1:1/none") == 2
     assert "cannot connect" in capsys.readouterr().err
+
+
+def test_apks_from_http_urls(tmp_path, capsys):
+    """Workers fetch APKs by URL (checked against the coordinator's hash); a missing URL is a retried error."""
+    import functools
+    import http.server
+    import threading
+    fleet = make_fleet(tmp_path / "www", 2)
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+    handler = functools.partial(Quiet, directory=str(tmp_path / "www"))
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{srv.server_address[1]}"
+        urls = [f"{base}/{p.name}" for p in fleet] + [f"{base}/missing.apk"]
+        url = f"sqlite:///{tmp_path / 'f.db'}"
+        assert sg("scan", *urls, "--db", url, "-j", "1") == 3          # the missing one: incomplete, retried
+        rows = {r[0]: r[1:] for r in q(url, "SELECT apk_path, verdict, error_kind, sha256 FROM apps")}
+        import hashlib
+        for p, u in zip(fleet, urls):
+            assert rows[u][0] == "pass" and rows[u][2] == hashlib.sha256(p.read_bytes()).hexdigest()
+        assert rows[urls[2]][:2] == ("error", "unreadable")
+        report = json.loads(q(url, "SELECT report_json FROM apps WHERE apk_path = ?", (urls[0],))[0][0])
+        assert report["app"]["apk"] == urls[0]
+        capsys.readouterr()
+        sg("scan", *urls, "--db", url)
+        assert "0 scanned, 2 already stored (skipped), 0 duplicate(s), 1 error(s)" in capsys.readouterr().err
+    finally:
+        srv.shutdown()
