@@ -83,3 +83,17 @@ def test_device_runs_on_a_dask_cluster(base):
         assert (out / "report.json").is_file() and (out / "bundle.json").is_file()
     table = merge([o.out_dir for o in outcomes])
     assert {r.seal for r in table.rows} == {"sealed"}                          # the zip round trip kept every byte
+
+
+def test_run_devices_cli_refuses_mixed_options(tmp_path, capsys):
+    from sdkgate.cli import cli
+    from sdkgate.cli.common import run_guarded
+    root = Path(__file__).resolve().parents[2]
+    args = ["run", "--apk", str(root / "tests/fixtures/apks/recruit-noncompliant.apk"), "--manifest", str(DEMO_MANIFEST),
+            "--scenario", str(root / "scenarios/cold-start-accept.yaml")]
+    assert run_guarded(cli, [*args, "--devices", "all", "--device", "emulator-5554"]) == 2
+    assert "not --device" in capsys.readouterr().err
+    assert run_guarded(cli, [*args, "--cluster", "tcp://127.0.0.1:1"]) == 2
+    assert "--cluster needs --devices" in capsys.readouterr().err
+    assert run_guarded(cli, [*args, "--devices", "all", "--format", "sarif"]) == 2
+    assert "merged table: console or json" in capsys.readouterr().err
