@@ -22,6 +22,7 @@ COMMANDS = {
     "verify": "sdkgate.cli.verify_cmd",
     "report": "sdkgate.cli.report_cmd",
     "doctor": "sdkgate.cli.doctor_cmd",
+    "fleet": "sdkgate.cli.fleet_cmd",
 }
 
 

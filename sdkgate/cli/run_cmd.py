@@ -73,12 +73,17 @@ def load_ui_routes(path: str | None) -> dict:
 @click.option("--offline", is_flag=True, help="Answer every request locally (HTTP 204); nothing reaches the SDKs' servers.")
 @click.option("--confdir", type=click.Path(file_okay=False), default=None,
               help="mitmproxy CA folder (the CA installed on the device); default ~/.mitmproxy or $SDKGATE_CONFDIR.")
+@click.option("--devices", default=None, help="all or SERIAL,SERIAL...: the scenario on several devices in parallel, "
+              "one evidence folder each under --out, then the merged table (docs/fleet.md).")
+@click.option("--cluster", default=None, help="With --devices: run on Dask workers that have the phones "
+              "(tcp://SCHEDULER:8786; workers started with --resources device=N).")
 @lang_option
 @suppressions_option
 @geoip_option
 @settle_option
 def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir, fmt, output, sign_key, make_zip,
-            ui_file, proxy_route, proxy_host, offline, confdir, lang, suppressions, geoip, settle_ms):
+            ui_file, proxy_route, proxy_host, offline, confdir, lang, suppressions, geoip, settle_ms, devices=None,
+            cluster=None):
     """Run a scenario on a real device or emulator and judge it (same evidence folder as `simulate`).
 
     Without --scenario, explore mode: `sdkgate run --package PKG -m M.yaml` spawns the installed app with the
@@ -117,6 +122,20 @@ def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir,
     sc = load_scenario(scenario_path)
     manifest = load_manifest(manifest_path)
     sc.check_manifest(manifest)
+    if devices or cluster:
+        from ..device.multi import DeviceJob, cli_run_devices
+        if serial or not devices:
+            raise InputError(None, "--devices", "use --devices all|SERIAL,... (not --device) for several devices; "
+                             "--cluster needs --devices")
+        if explore or apk is None:
+            raise InputError(None, "--devices", "several devices play a scenario: give --scenario and --apk")
+        return cli_run_devices(devices, cluster, DeviceJob(
+            serial="", apk=str(Path(apk).resolve()), manifest=str(Path(manifest_path).resolve()),
+            scenario=str(Path(scenario_path).resolve()), out_dir=str(Path(out_dir).resolve()) if out_dir else "",
+            ui_routes=load_ui_routes(ui_file), proxy_route=proxy_route, proxy_host=proxy_host, offline=offline,
+            confdir=confdir, suppressions=str(Path(suppressions).resolve()) if suppressions else None,
+            geoip=str(Path(geoip).resolve()) if geoip else None, sign_key=sign_key, make_zip=make_zip),
+            sc.name, fmt, output, lang)
     out = Path(out_dir) if out_dir else default_out_dir(sc.name, serial)
     backend = DeviceBackend(DeviceOptions(serial=serial, apk=Path(apk) if apk else None, package=package,
                                           features=load_ui_routes(ui_file),

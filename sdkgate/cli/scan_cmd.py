@@ -149,7 +149,12 @@ def _names(apks: list[Path], ext: str) -> list[str]:
 @suppressions_option
 @click.option("--events", "events_out", type=click.Path(path_type=Path),
               help="Also write the static events as JSON Lines (file; folder for several APKs).")
-def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppressions, events_out):
+@click.option("--db", "db_url", default=None, help="Store every report in a fleet database: sqlite:///PATH.db or "
+              "postgresql://USER@HOST:PORT/DB (docs/fleet.md). APKs already stored are skipped.")
+@click.option("--rescan", is_flag=True, help="With --db: scan again APKs already stored.")
+@click.option("--cluster", default=None, help="With --db: run the scans on a Dask cluster (tcp://SCHEDULER:8786).")
+def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppressions, events_out, db_url=None,
+            rescan=False, cluster=None):
     """Scan APK(s): SDK inventory, sensitive call sites, process-start code, pre-consent paths.
 
     APKS are .apk files or folders of them. Exit code: the worst of the reports
@@ -157,6 +162,9 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
     """
     from ..manifest import load_manifest
 
+    if db_url or rescan or cluster:         # a fleet scan into a database (sdkgate/fleet, docs/fleet.md)
+        from ..fleet.cli import scan_to_db
+        return scan_to_db(apks, db_url, manifest_path, suppressions, jobs, cluster, rescan, output, events_out)
     files = _expand(apks)
     if manifest_path is not None:
         load_manifest(manifest_path)        # bad manifest: one clear error before any scan
