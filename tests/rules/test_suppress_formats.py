@@ -155,3 +155,20 @@ def test_caller_prefix_matches_static_findings(tmp_path, log, demo_manifest):
     hidden = {f.actor: f.suppressed for f in r.findings if f.rule == "SG205"}
     assert hidden == {"getui": True, "jpush": False}, hidden
     assert any(x.startswith("unused suppression") and "Lcom/other/" in x for x in r.skipped)
+
+
+def test_not_judged_rules_are_junit_skipped_and_sarif_notifications(log, demo_manifest):
+    assert demo_manifest.allowed_regions
+    log.agent()
+    log.consented(0)
+    log.send(10, "umeng_common", "device_id.imei", "ulogs.umeng.com")
+    r = evaluate(log.events, demo_manifest)          # no --geoip: SG405 not judged
+    assert "SG405" in r.not_judged_rules()
+    root = ET.fromstring(formats.render(r, "junit"))
+    tc = next(tc for tc in root.iter("testcase") if tc.get("classname") == "sdkgate.SG405")
+    assert tc.find("skipped") is not None and "GeoIP" in tc.find("skipped").get("message")
+    assert set(r.not_judged_rules()) == {"SG203", "SG405"}    # SG203 needs a static scan
+    assert root.get("skipped") == "2"
+    sarif = json.loads(formats.render(r, "sarif"))
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert sorted(n["descriptor"]["id"] for n in notes) == ["SG203", "SG405"]
