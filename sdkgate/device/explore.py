@@ -18,7 +18,7 @@ from typing import Any, Callable, TextIO
 from ..scenario.backend import RunContext, StepOutcome
 
 SCENARIO = ("# explore mode: the app driven by hand; Ctrl-C ends the watch\n"
-            "name: explore\nsteps:\n  - launch\n  - wait: 24h\n")
+            "name: explore\nsettle: 0s\nsteps:\n  - launch\n  - wait: 24h\n")
 ATTACH_LIMITS = ("attached to an already running app: what it did before the attach (process start, the consent "
                  "screen, reads in Application.onCreate) was not observed")
 
