@@ -30,6 +30,7 @@ class Finding:
     suppressed: bool = False
     suppression_reason: str = ""
     detail: dict[str, Any] = field(default_factory=dict)   # rule-specific (stack, chain, host, component)
+    process: str | None = None  # the app process the evidence came from (hook evidence), e.g. pkg:pushcore
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

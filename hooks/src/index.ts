@@ -7,7 +7,7 @@
 // The agent only observes calls the app makes: it never reads the clipboard, location etc. itself.
 
 import Java from "frida-java-bridge";
-import { nowMs } from "./clock.js";
+import { nowMs, startMs } from "./clock.js";
 import { installMarkerHooks, installPermissionHooks } from "./consent.js";
 import { state } from "./emit.js";
 import { installApiHooks, type InstallReport } from "./hooks.js";
@@ -56,7 +56,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
     });
     inConfigure = false;
     const all = ran ? merge(report, pending) : report;
-    return { t: nowMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
+    return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
 }
 
 function merge(a: InstallReport, b: InstallReport): InstallReport {

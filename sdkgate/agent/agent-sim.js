@@ -1,5 +1,5 @@
 📦
-66539 /src/index.js
+66590 /src/index.js
 ✄
 // node_modules/frida-java-bridge/index.js
 var methods = /* @__PURE__ */ new Map();
@@ -513,6 +513,9 @@ function makeRaw() {
 }
 var raw = makeRaw();
 var T0 = raw();
+function startMs() {
+  return T0;
+}
 function nowMs() {
   return Math.round((raw() - T0) * 1e3) / 1e3;
 }
@@ -2254,7 +2257,7 @@ function configure(cfg) {
   });
   inConfigure = false;
   const all = ran ? merge(report, pending) : report;
-  return { t: nowMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
+  return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
 }
 function merge(a, b) {
   return { hooked: a.hooked.concat(b.hooked), missing: a.missing.concat(b.missing), limits: a.limits.concat(b.limits) };

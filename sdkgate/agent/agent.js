@@ -1,5 +1,5 @@
 📦
-491912 /src/index.js
+491963 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
@@ -13511,6 +13511,9 @@ function makeRaw() {
 }
 var raw = makeRaw();
 var T0 = raw();
+function startMs() {
+  return T0;
+}
 function nowMs() {
   return Math.round((raw() - T0) * 1e3) / 1e3;
 }
@@ -15252,7 +15255,7 @@ function configure(cfg) {
   });
   inConfigure = false;
   const all = ran ? merge(report, pending) : report;
-  return { t: nowMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
+  return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
 }
 function merge(a, b) {
   return { hooked: a.hooked.concat(b.hooked), missing: a.missing.concat(b.missing), limits: a.limits.concat(b.limits) };

@@ -62,8 +62,9 @@ from ..yamlio import Located, LocatedList, load_yaml
 
 SCHEMA = "sdkgate.appmodel/1"
 BLOCKS = ("launch", "foreground", "background", "consent_granted", "consent_declined", "consent_withdrawn")
-VERBS = ("read", "send", "request_permission", "write_marker", "crash", "sleep")
-MODIFIERS = ("by", "when", "scope", "if_granted", "thread", "frames", "repeat", "args", "respect_denial",
+VERBS = ("read", "send", "request_permission", "write_marker", "crash", "sleep", "start_process", "load_code")
+MODIFIERS = ("by", "when", "scope", "if_granted", "thread", "frames", "repeat", "args", "respect_denial", "process",
+             "frames_from_loaded",
              "then", "note")
 WHENS = ("always", "consented", "not_consented", "declined", "withdrawn", "refused")
 VALUE_ENCODINGS = ("plain", "upper", "lower", "nosep", "md5-hex", "md5-hex-upper", "sha1-hex", "sha1-hex-upper",
@@ -112,6 +113,27 @@ class Action:
     marker_value: bool = True
     reason: str = ""
     sleep_ms: int = 0
+    process: str | None = None           # full process name (package:name); None = the main process
+    code: "LoadCode | None" = None        # load_code
+    frames_from_loaded: bool = False      # frames from classes the action's SDK loaded at run time
+
+
+@dataclass(frozen=True)
+class ProcessModel:
+    """A secondary process of the app (`package:name`): started at launch or on demand (a component
+    or an action runs in it, or `start_process`); `instrumented: false` = the simulation starts it
+    outside spawn/child gating on purpose (the run must become incomplete)."""
+    name: str                            # full name, e.g. com.example.recruit:pushcore
+    start: str = "on_demand"             # launch | on_demand
+    instrumented: bool = True
+
+
+@dataclass(frozen=True)
+class LoadCode:
+    """`load_code: {file, by, loader}`: an SDK loads a DEX/JAR/APK at run time (DexClassLoader, ...)."""
+    file: Path
+    loader: str                          # dex | inmemory | path
+    classes: tuple[str, ...] = ()        # classes defined in the file (read from the DEX at parse time)
 
 
 @dataclass
@@ -127,6 +149,7 @@ class AppModel:
     features: dict[str, str]                     # feature -> activity class
     blocks: dict[str, list[Action]]
     feature_blocks: dict[str, list[Action]]
+    processes: dict[str, ProcessModel] = field(default_factory=dict)   # full name -> secondary process
 
 
 def load_app_model(path: str | Path, manifest: Manifest | None = None) -> AppModel:
@@ -150,7 +173,7 @@ def parse_app_model(data: Any, path: Path, manifest: Manifest | None = None) -> 
     for k in data:
         if k is True:   # YAML 1.1 reads a bare `on:` key as the boolean true
             err(data, k, "write 'behaviour:' (a bare 'on:' key is read by YAML as the boolean true)")
-        if k not in ("schema", "app", "consent_gated", "sdks", "features", "behaviour", "description"):
+        if k not in ("schema", "app", "consent_gated", "sdks", "features", "behaviour", "description", "processes"):
             err(data, k, f"unknown field {k!r}")
     if data.get("schema", SCHEMA) != SCHEMA:
         err(data, "schema", f"unsupported schema {data.get('schema')!r} (expected {SCHEMA})")
@@ -204,7 +227,10 @@ def parse_app_model(data: Any, path: Path, manifest: Manifest | None = None) -> 
         err(data, "behaviour", "'behaviour' is a mapping of event -> list of actions")
     blocks: dict[str, list[Action]] = {b: [] for b in BLOCKS}
     feature_blocks: dict[str, list[Action]] = {}
+    from .appmodel_ext import parse_processes  # noqa: PLC0415
+    processes = parse_processes(data, package, err)
     ctx = _ParseCtx(name, sdks, scopes)
+    ctx.package, ctx.processes, ctx.base = package, processes, path.parent
     for key, val in on.items():
         if key == "feature":
             if not isinstance(val, Located):
@@ -225,7 +251,7 @@ def parse_app_model(data: Any, path: Path, manifest: Manifest | None = None) -> 
                 raise InputError(name, f"line {a.line}",
                                  f"consent_gated is true but this {a.verb} by {a.by} runs without 'when: consented'")
     return AppModel(path, "", package, application, main_activity, handler, consent_gated, sdks, features,
-                    blocks, feature_blocks)
+                    blocks, feature_blocks, processes)
 
 
 def _walk(actions):
@@ -314,6 +340,8 @@ class _ParseCtx:
                 kw["sleep_ms"] = parse_duration(val)
             except ValueError as exc:
                 self.fail(at, f"sleep: {exc}")
+        from .appmodel_ext import parse_action_ext  # noqa: PLC0415
+        parse_action_ext(self, raw, verb, val, at, kw)
         if "then" in raw and verb != "request_permission":
             self.fail(raw.line_of("then"), "'then' belongs to request_permission")
         return Action(**kw)
