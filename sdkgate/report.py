@@ -55,6 +55,7 @@ class CallSite:
     api: str
     caller: str
     actor: str
+    origin: str | None = None     # runtime_loaded: found in code the app loaded at run time
 
 
 @dataclass

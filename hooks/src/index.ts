@@ -12,6 +12,7 @@ import { installMarkerHooks, installPermissionHooks } from "./consent.js";
 import { state } from "./emit.js";
 import { installApiHooks, type InstallReport } from "./hooks.js";
 import { initJava } from "./java.js";
+import { installLoaderHooks } from "./loaders.js";
 import { API_TABLE } from "./table.generated.js";
 import type { AgentConfig, ApiEntry } from "./types.js";
 
@@ -41,6 +42,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
         installApiHooks(framework, cfg, report);
         installPermissionHooks(framework, report);
         installMarkerHooks(cfg, report, false);
+        installLoaderHooks(cfg, report);
     });
     // SDK/app classes need the app's class loader: Java.perform runs as soon as it exists (at once
     // when it already does; otherwise later, and the result arrives as a "hooked" status message).

@@ -55,9 +55,10 @@ def default_agent_loader(session, ctx: RunContext, package: str, *, process: str
     delivers carries `process` and `pid`; a secondary process's death is logged by its host."""
     from ..dynamic.build import load_bundle  # noqa: PLC0415
     from ..dynamic.host import AgentHost  # noqa: PLC0415
+    from ..dynamic.loaded import store_for  # noqa: PLC0415
     host = AgentHost(session, load_bundle("device"), manifest=ctx.manifest, canaries=ctx.canaries,
                      on_event=ctx.emit, clock=ctx.clock.now_ms, process=process, pid=pid,
-                     death_event=process is not None and process != package)
+                     death_event=process is not None and process != package, loaded_store=store_for(ctx))
     host.load()
     host.configure()
     return HostHandle(host)

@@ -93,7 +93,11 @@ class AgentHost:
     def __init__(self, session, bundle: str, *, manifest=None, canaries: dict | None = None,
                  on_event: Callable[[Event], None], clock: Callable[[], float] | None = None,
                  options: AgentOptions | None = None, runtime: str | None = None, package: str | None = None,
-                 process: str | None = None, pid: int | None = None, death_event: bool = False):
+                 process: str | None = None, pid: int | None = None, death_event: bool = False,
+                 loaded_store=None):
+        from .loaded import LoadedStore  # noqa: PLC0415
+        self.loaded_store = loaded_store or LoadedStore(None)   # code loaded at run time (loaded.py)
+        self.loaded_blobs: dict[int, dict] = {}
         self.session = session
         self.death_event = death_event  # a secondary process: its death is logged here (lifecycle died)
         self.process = process          # stamped on every event of this process (with pid)
@@ -275,6 +279,9 @@ class AgentHost:
             kind = payload.get("type")
             if kind == "batch":
                 self._intake(payload)
+            elif kind == "code":
+                from .loaded import on_code_message  # noqa: PLC0415
+                on_code_message(self, payload, data)
             elif kind == "status":
                 t = self.to_run_ms(float(payload.get("t", 0.0)))
                 if payload.get("status") == "error":
@@ -304,8 +311,19 @@ class AgentHost:
             if raw.get("seq", first + i) != first + i:
                 self.stats.gaps += 1
                 self._incomplete(self.clock(), f"agent event seq {raw.get('seq')} out of order (expected {first + i})")
-            self._deliver(self._convert(raw, stacks, per_stack))
             last_t = raw.get("t")
+            ev = self._convert(raw, stacks, per_stack)
+            extras = ()
+            if ev.kind == "code_loaded":
+                from .loaded import finish_code_loaded  # noqa: PLC0415
+                extras = finish_code_loaded(self, ev)
+            self._deliver(ev)
+            for x in extras:         # the loaded file's static scan, or why it could not be kept
+                if x.source == "hook":
+                    x.seq = self._next_seq()
+                if x.kind == "incomplete":
+                    self.stats.incomplete.append(x.extra["reason"])
+                self._deliver(x)
         self.stats.events += len(events)
         if dropped:
             self.stats.dropped += dropped

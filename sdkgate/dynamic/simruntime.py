@@ -207,7 +207,7 @@ class SimRuntime:
                  device: DeviceModel | None = None, app_classes: dict | None = None,
                  program: tuple[str, ...] = ("/bin/sleep", "86400"), package: str | None = None,
                  process: str | None = None, child_gating: bool = False, stdio: str | None = None,
-                 death_event: bool = False, argv: list[str] | None = None):
+                 death_event: bool = False, argv: list[str] | None = None, loaded_store=None):
         self.manifest = manifest
         self.canaries = canaries
         self.on_event = on_event or (lambda ev: None)
@@ -222,6 +222,7 @@ class SimRuntime:
         self.stdio = stdio
         self.death_event = death_event
         self.argv = argv                    # argv (argv[0] = the process name) for program[0]
+        self.loaded_store = loaded_store    # where code loaded at run time is kept (dynamic/loaded.py)
         self.host: AgentHost | None = None
         self.pid: int | None = None
         self.bundle = load_bundle("sim")
@@ -258,7 +259,7 @@ class SimRuntime:
         self.host = AgentHost(self._session, self.bundle, manifest=self.manifest, canaries=self.canaries,
                               on_event=self.on_event, clock=self.clock, options=self.options,
                               package=self.package, process=self.process, pid=pid if self.process else None,
-                              death_event=self.death_event)
+                              death_event=self.death_event, loaded_store=self.loaded_store)
         self.host.load()
         ex = self.host.script.exports_sync
         ex.sim_define(self._app_class_defs())

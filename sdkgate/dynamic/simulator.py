@@ -266,8 +266,9 @@ class SimulatedDevice:
             from .simprocesses import launcher  # noqa: PLC0415
             program, argv = launcher(self.model.package)
             kw.update(program=(program,), argv=argv, stdio="pipe", child_gating=True)
+        from .loaded import store_for  # noqa: PLC0415
         return self._simruntime.SimRuntime(self.ctx.manifest, self.ctx.canaries, on_event=self.ctx.emit,
-                                           clock=self.ctx.clock.now_ms, **kw)
+                                           clock=self.ctx.clock.now_ms, loaded_store=store_for(self.ctx), **kw)
 
     def _play(self, block: str, trigger: str, *, scope: str | None = None, detail_name: str = "",
               t_ms: float | None = None, detail: str = "") -> StepOutcome:
@@ -337,6 +338,9 @@ class SimulatedDevice:
                 self._marker(a, trigger, detail, thread)
             elif a.verb == "sleep":
                 time.sleep(a.sleep_ms / 1000.0)
+            elif a.verb == "load_code":
+                from .simloading import load_code  # noqa: PLC0415
+                load_code(self, a, self.stacks.build(a, None, trigger, detail, thread), thread)
             elif a.verb == "crash":
                 t = self._now()
                 self.rt.crash()

@@ -46,7 +46,8 @@ class InventoryRules:
     def call_site(self, ev: Event, st: RunState):
         actor = ev.actor or "unknown"
         if len(self.call_sites) < CALL_SITE_CAP:
-            self.call_sites.append(CallSite(ev.category or "", ev.api or "", ev.get("caller") or "", actor))
+            self.call_sites.append(CallSite(ev.category or "", ev.api or "", ev.get("caller") or "", actor,
+                                            ev.get("origin")))
         elif "call sites truncated" not in " ".join(st.skipped):
             st.skipped.append(f"call sites truncated at {CALL_SITE_CAP}")
         if st.is_sdk(actor):

@@ -108,7 +108,7 @@ class EventLog:
                     d["agent_seq"] = d.get("seq")
                 d["seq"] = n
                 consent.observe(d.get("kind"), d)
-                if d.get("kind") in ("read", "permission_request") and "consent" not in d:
+                if d.get("kind") in ("read", "permission_request", "code_loaded") and "consent" not in d:
                     d["consent"] = consent.snapshot()
                 out.write(json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
             for raw in bad:
