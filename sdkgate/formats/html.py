@@ -228,6 +228,14 @@ class View:
                 else:
                     self.permission_log.append({"t_ms": ev.t_ms, "permissions": list(res), "actor": ev.actor,
                                                 "pre": False, "results": dict(res)})
+            if ev.kind == "code_loaded":          # code loaded at run time: a diamond in its loader's lane
+                actor = ev.actor or UNKNOWN
+                self.row(actor)
+                what = ev.get("path") or "in-memory DEX"
+                tl.raw.append((ev.t_ms, actor, "code_loaded", not tl.state.consented(actor),
+                               f"{ev.t_ms / 1000:.3f} s {self.sdk_name(actor)} code_loaded {what} "
+                               f"({(ev.get('sha256') or '')[:12]}, {ev.get('process') or ''})"))
+                continue
             if pre is None:
                 continue
             actor = ev.actor or UNKNOWN

@@ -95,6 +95,10 @@ def test_plugin_dex_is_recorded_kept_scanned_and_attributed(tmp_path, proxy, loa
     assert reads[0].stack[1].startswith("com.adplugin.core.")
     sg101 = [f for f in res.report.findings if f.rule == "SG101"]
     assert [(f.actor, f.category) for f in sg101] == [("umeng_common", "device_id.imei")]
+    # the load is on the HTML timeline, before consent, in the loader's lane
+    from sdkgate.formats.html import render_bundle
+    html = render_bundle(res.out_dir)
+    assert 'class="mark code_loaded pre" data-actor="umeng_common"' in html
 
 
 def test_an_unreadable_load_makes_the_run_incomplete(tmp_path, proxy):
