@@ -84,15 +84,16 @@ class ProcessGate:
         self._idle.set()
         self._worker: threading.Thread | None = None
         self._closed = False
+        self._child_cb, self._spawn_cb = self._on_child_added, self._on_spawn_added   # one object each (off())
 
     # ------------------------------------------------------------------ setup
     def start(self, spawn_gating: bool) -> None:
         """Listen for new processes; with spawn_gating (device) hold every new app process suspended."""
         on = getattr(self.device, "on", None)
         if on is not None:
-            on("child-added", self._on_child_added)
+            on("child-added", self._child_cb)
             if spawn_gating:
-                on("spawn-added", self._on_spawn_added)
+                on("spawn-added", self._spawn_cb)
         self._worker = threading.Thread(target=self._work, name="sdkgate-process-gate", daemon=True)
         self._worker.start()
         if spawn_gating and hasattr(self.device, "enable_spawn_gating"):
@@ -110,7 +111,7 @@ class ProcessGate:
                 self.device.disable_spawn_gating()
             except Exception:  # noqa: BLE001 - device gone: nothing stays gated
                 pass
-        for sig, cb in (("child-added", self._on_child_added), ("spawn-added", self._on_spawn_added)):
+        for sig, cb in (("child-added", self._child_cb), ("spawn-added", self._spawn_cb)):
             try:
                 self.device.off(sig, cb)
             except Exception:  # noqa: BLE001

@@ -62,3 +62,13 @@ def test_feature_bound_sdk_loading_code_before_its_feature_is_sg105(log, demo_ma
     sg105 = [f for f in rep.findings if f.rule == "SG105"]
     assert [f.actor for f in sg105] == ["cmic_login"] and "before consent" in sg105[0].message
     assert sg105[0].detail["path"] == "/data/user/0/x/cache/auth.dex"
+
+
+def test_an_undeclared_sdk_loading_code_is_seen(log, demo_manifest):
+    log.agent()
+    log.add("hook", "code_loaded", 10, actor="pangle", path="/data/p.jar", sha256="ef" * 32)
+    log.add("static", "sdk_present", 10, actor="pangle", packages=["com.bytedance.sdk"], class_count=3,
+            origin="runtime_loaded", loaded_by="pangle")
+    rep = evaluate(log.events, demo_manifest)
+    sg201 = [f for f in rep.findings if f.rule == "SG201" and f.actor == "pangle"]
+    assert sg201 and any("loaded at run time" in f.message or "run time" in str(f.detail) for f in sg201)
