@@ -476,9 +476,12 @@ class DeviceBackend:
     def _spawn(self) -> StepOutcome:
         self._died = None
         self._open_gate()
+        self.gate.begin_main_spawn()
         try:
             pid = self.frida.spawn([self.package])
+            self.gate.claim(pid)
         except Exception as exc:  # noqa: BLE001 - frida.ExecutableNotFoundError, NotSupportedError ...
+            self.gate.claim(None)
             from .adb import _is_gone
             if _is_gone(exc) or "device" in str(exc).lower() and "lost" in str(exc).lower():
                 raise TargetDied(f"device disconnected: {exc}", self._now()) from None

@@ -85,6 +85,8 @@ class ProcessGate:
         self._worker: threading.Thread | None = None
         self._closed = False
         self._child_cb, self._spawn_cb = self._on_child_added, self._on_spawn_added   # one object each (off())
+        self._main_spawn: threading.Event | None = None   # the backend is spawning the main process itself
+        self._claimed: set[int] = set()
 
     # ------------------------------------------------------------------ setup
     def start(self, spawn_gating: bool) -> None:
@@ -140,6 +142,18 @@ class ProcessGate:
                 self.on_session(p)
         return p
 
+    def begin_main_spawn(self) -> None:
+        """The backend is about to spawn() the main process itself: a `spawn-added` for it (frida may
+        announce it) must not get a second agent."""
+        self._main_spawn = threading.Event()
+
+    def claim(self, pid: int | None) -> None:
+        """The pid the backend's own spawn() returned (None: the spawn failed)."""
+        if pid is not None:
+            self._claimed.add(pid)
+        if self._main_spawn is not None:
+            self._main_spawn.set()
+
     def register(self, pid: int, name: str, handle=None, session=None) -> GatedProcess:
         """The main process, spawned and instrumented by the backend itself (frida spawn())."""
         p = GatedProcess(pid, name, "main", instrumented=True, session=session, handle=handle)
@@ -178,6 +192,10 @@ class ProcessGate:
 
     def _handle(self, origin: str, pid: int, name: str | None, parent: int | None) -> None:
         if origin == "spawn":
+            if name == self.package and self._main_spawn is not None:
+                self._main_spawn.wait(10.0)
+            if pid in self._claimed:
+                return                  # the backend's own spawn: it loads the agent and resumes
             if is_package_process(self.package, name):
                 self.attach_gated(pid, name, "spawn")
             else:

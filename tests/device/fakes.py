@@ -222,6 +222,10 @@ class FakeFridaDevice:
         self.calls.append(("spawn", tuple(program)))
         pid = self.next_pid
         self.next_pid += 1
+        if self.spawn_gating:         # frida may announce the spawn it was asked for, too
+            self.processes.append(FakeProcess(pid, program[0]))
+            for cb in list(self.handlers.get("spawn-added", [])):
+                cb(FakeSpawn(pid, program[0]))
         return pid
 
     def attach(self, pid):
@@ -240,6 +244,7 @@ class FakeFridaDevice:
 
     def kill(self, pid):
         self.calls.append(("kill", pid))
+        self.processes = [p for p in self.processes if p.pid != pid]
 
 
 @dataclass

@@ -36,6 +36,7 @@ def test_every_package_process_gets_the_agent_before_it_resumes(tmp_path, manife
     assert sessions[push].child_gating and sessions[remote].child_gating   # their forks/execs are caught too
     be.wait(1)
     assert not [e for e in events if e.kind == "incomplete"]
+    assert [pid for pid, _ in loader.loads].count(4242) == 1      # the main spawn, announced too, got one agent
     procs = {p["name"]: p for p in be.info()["processes"]}
     assert procs[f"{PKG}:pushcore"]["instrumented"] and procs["com.tencent.mm"].get("other_package")
     be.stop()
