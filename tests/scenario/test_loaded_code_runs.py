@@ -135,3 +135,25 @@ def test_committed_plugin_dex_is_built_from_its_smali(tmp_path):
     subprocess.run(["smali", "assemble", "--api", "21", "-o", str(out),
                     str(REPO / "tests/fixtures/dex-src/adplugin")], check=True, capture_output=True)
     assert out.read_bytes() == PLUGIN.read_bytes()
+
+
+def test_a_loaded_jar_is_kept_as_jar_and_scanned(tmp_path):
+    """Plugins often come as a JAR/APK with classes.dex inside: kept with its kind, its DEX scanned."""
+    import io
+    import zipfile
+
+    from sdkgate.dynamic.loaded import LoadedStore, kind_of, scan_loaded
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("classes.dex", PLUGIN.read_bytes())
+    data = buf.getvalue()
+    assert kind_of(data) == "jar"
+    sha, rel, problem = LoadedStore(tmp_path).keep(data, "/sdcard/plugin.jar")
+    assert problem is None and rel == f"loaded/{sha}.jar" and (tmp_path / rel).read_bytes() == data
+    scan = scan_loaded(data, "/sdcard/plugin.jar", load_manifest(MANIFEST), "jpush", sha)
+    assert sorted(scan.classes) == ["com.adplugin.core.a", "com.adplugin.core.b"] and not scan.problems
+    sites = [e for e in scan.events if e.kind == "call_site"]
+    assert {e.get("api_id") for e in sites} == {"telephony.getDeviceId", "settings.secure.getString"}
+    assert all(e.actor == "jpush" and e.get("origin") == "runtime_loaded" for e in sites)
+    bad = scan_loaded(b"not code", "/sdcard/x.bin", None, "jpush", "00")
+    assert bad.problems and "/sdcard/x.bin" in bad.problems[0]
