@@ -559,7 +559,7 @@ class DeviceBackend:
             self.pid = None
             if "device-lost" in reason or "connection-terminated" in reason:
                 raise TargetDied(f"device disconnected ({reason})", self._now())
-            raise TargetDied(f"app process ended ({reason})", self._now())
+            raise TargetDied(f"app process ended ({reason})", self._now(), self.package)
 
     def _find(self, rid: str | None, texts, timeout: float):
         sels = ([(rid, None)] if rid else []) + [(None, t) for t in texts]

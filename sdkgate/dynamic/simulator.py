@@ -206,8 +206,9 @@ class SimulatedDevice:
 
     def _check_alive(self):
         if self.rt is not None and not self.rt.alive:
+            pid = self.rt.pid
             self._close_process()
-            raise TargetDied("the app process is gone", self._now())
+            raise TargetDied("the app process is gone", self._now(), self.model.package, pid)
 
     def _close_process(self):
         """Orderly end of the app process: flush the agent, unload, kill (the host logs no death)."""
@@ -343,9 +344,10 @@ class SimulatedDevice:
                 load_code(self, a, self.stacks.build(a, None, trigger, detail, thread), thread)
             elif a.verb == "crash":
                 t = self._now()
+                pid, process = self.rt.pid, self.rt.process
                 self.rt.crash()
                 self._close_process()
-                raise TargetDied(f"app crashed: {a.reason}", t)
+                raise TargetDied(f"app crashed: {a.reason}", t, process, pid)
 
     def _call(self, api_id: str, stack: list[str], thread: str, args: list) -> Any:
         try:

@@ -55,7 +55,8 @@ class EvidenceRules:
 
     def lifecycle(self, ev: Event, st: RunState):
         if ev.get("what") == "died" and ev.get("process"):
-            st.incomplete_reason(f"process {ev.get('process')} (pid {ev.get('pid')}) died at t={ev.t_ms:.0f} ms "
+            pid = f" (pid {ev.get('pid')})" if ev.get("pid") is not None else ""
+            st.incomplete_reason(f"process {ev.get('process')}{pid} died at t={ev.t_ms:.0f} ms "
                                  f"({ev.get('detail') or 'unexpected'})", ev)
         elif ev.get("what") == "died":
             st.incomplete_reason(f"app process died at t={ev.t_ms:.0f} ms ({ev.get('detail') or 'unexpected'})", ev)

@@ -303,7 +303,9 @@ def play_steps(scenario: Scenario, backend: Backend, log: EventLog, clock: RunCl
             outcome = _do(step, backend)
         except TargetDied as exc:
             t = exc.t_ms if exc.t_ms is not None else clock.now_ms()
-            log.step_event("lifecycle", t, what="died", detail=exc.detail)
+            # the process that died (its pid is on its hook events; step events keep one seq per source)
+            who = {"process": exc.process} if getattr(exc, "process", None) else {}
+            log.step_event("lifecycle", t, what="died", detail=exc.detail, **who)
             log.step_event("step", max(t, clock.now_ms()), index=step.index, action=step.action, status="failed",
                            detail=f"target process died: {exc.detail}", started_ms=started, line=step.line,
                            **step.fields())

@@ -212,6 +212,7 @@ def test_target_that_dies_mid_run_is_incomplete_with_evidence_kept(runs, write):
     evs = _events(res.out_dir)
     died = [e for e in evs if e.get("what") == "died"]
     assert len(died) == 1 and "NullPointerException" in died[0].get("detail")
+    assert died[0].get("process") == "com.example.recruit"
     assert res.steps_done == 4 and not any(e.get("action") == "background" for e in evs)
     assert any("died" in r for r in res.report.incomplete)
     # what was collected before the crash is kept and still judged
