@@ -89,8 +89,6 @@ def parse_action_ext(ctx, raw: Located, verb: str, val, at: int, kw: dict) -> No
     if "frames_from_loaded" in raw:
         if not isinstance(raw["frames_from_loaded"], bool):
             ctx.fail(raw.line_of("frames_from_loaded"), "frames_from_loaded is true or false")
-        if raw["frames_from_loaded"] and kw.get("by") in (None, "first_party") and not raw.get("frames"):
-            pass    # first-party code may load code too
         kw["frames_from_loaded"] = bool(raw["frames_from_loaded"])
     if verb == "start_process":
         kw["process"] = _process_name(ctx, raw, "start_process", val)

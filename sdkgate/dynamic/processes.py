@@ -220,8 +220,9 @@ class ProcessGate:
                 enable()
         except Exception as exc:  # noqa: BLE001
             gp.error = str(exc)
-        with self._lock:
-            self.procs.setdefault(pid, gp) if origin == "fork" else None
+        if origin == "fork":                 # remembered so its exec is named after its owner
+            with self._lock:
+                self.procs.setdefault(pid, gp)
         self.device.resume(pid)
 
     def settle(self, timeout: float = 5.0) -> bool:

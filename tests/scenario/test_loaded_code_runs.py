@@ -157,3 +157,18 @@ def test_a_loaded_jar_is_kept_as_jar_and_scanned(tmp_path):
     assert all(e.actor == "jpush" and e.get("origin") == "runtime_loaded" for e in sites)
     bad = scan_loaded(b"not code", "/sdcard/x.bin", None, "jpush", "00")
     assert bad.problems and "/sdcard/x.bin" in bad.problems[0]
+
+
+def test_load_code_bad_input_names_file_and_line(tmp_path):
+    from sdkgate.errors import InputError
+    m = load_manifest(MANIFEST)
+    model = tmp_path / "model.yaml"
+    for text, problem in (
+            (MODEL.replace("%PLUGIN%", "missing.dex").replace("%LOADER%", "dex"), "missing.dex not found"),
+            (MODEL.replace("%PLUGIN%", str(PLUGIN)).replace("%LOADER%", "magic"), "loader must be one of"),
+            (MODEL.replace("%PLUGIN%", str(MANIFEST)).replace("%LOADER%", "dex"), "not a DEX/JAR/APK")):
+        model.write_text(text, "utf-8")
+        with pytest.raises(InputError) as ei:
+            load_app_model(model, m)
+        msg = ei.value.render()
+        assert problem in msg and ("line 9" in msg or str(MANIFEST) in msg)
