@@ -157,6 +157,9 @@ def act_in_process(sim, a, trigger: str, detail: str, notes: list[str]) -> None:
     if a.verb == "start_process":
         return
     if rt is None:
+        if a.verb == "send":          # the proxy still sees its traffic: only the hooks are blind
+            sim._send(a, notes)
+            return
         notes.append(f"{a.verb} in {a.process}: the process runs without the agent (not observed)")
         return
     main, procs = sim.rt, sim.procs
