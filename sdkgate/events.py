@@ -35,6 +35,7 @@ KINDS = {
     "scan": "a static scan summary (one per APK)",
     "agent_status": "agent health: loaded, dropped event counts, errors",
     "incomplete": "the producer knows its evidence is incomplete (reason in `reason`)",
+    "code_loaded": "code loaded at run time by a class loader (hook): path or in-memory, size, sha256, loader stack",
 }
 TRANSITIONS = ("granted", "declined", "withdrawn")
 CORE = ("v", "seq", "t_ms", "source", "kind", "category", "api", "actor", "stack", "consent")

@@ -34,6 +34,7 @@ class Finding:
     suppressed: bool = False
     suppression_reason: str = ""
     detail: dict[str, Any] = field(default_factory=dict)   # rule-specific (stack, chain, host, component)
+    process: str | None = None  # the app process the evidence came from (hook evidence), e.g. pkg:pushcore
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -58,6 +59,7 @@ class CallSite:
     api: str
     caller: str
     actor: str
+    origin: str | None = None     # runtime_loaded: found in code the app loaded at run time
 
 
 @dataclass

@@ -22,6 +22,11 @@ function makeRaw(): () => number {
 const raw = makeRaw();
 const T0 = raw();
 
+/** The raw CLOCK_MONOTONIC ms at agent start: hosts align processes of one device with it. */
+export function startMs(): number {
+    return T0;
+}
+
 /** ms since agent start, 3 decimals. */
 export function nowMs(): number {
     return Math.round((raw() - T0) * 1000) / 1000;

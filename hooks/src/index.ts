@@ -7,12 +7,13 @@
 // The agent only observes calls the app makes: it never reads the clipboard, location etc. itself.
 
 import Java from "frida-java-bridge";
-import { nowMs } from "./clock.js";
+import { nowMs, startMs } from "./clock.js";
 import { installMarkerHooks, installPermissionHooks } from "./consent.js";
 import { state } from "./emit.js";
 import { installApiHooks, type InstallReport } from "./hooks.js";
 import { initJava } from "./java.js";
 import { installConsentControlHook } from "./ui.js";
+import { installLoaderHooks } from "./loaders.js";
 import { API_TABLE, UNHOOKABLE } from "./table.generated.js";
 import type { AgentConfig, ApiEntry } from "./types.js";
 
@@ -43,6 +44,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
         installPermissionHooks(framework, report);
         installMarkerHooks(cfg, report, false);
         installConsentControlHook(cfg, report);
+        installLoaderHooks(cfg, report);
     });
     // SDK/app classes need the app's class loader: Java.perform runs as soon as it exists (at once
     // when it already does; otherwise later, and the result arrives as a "hooked" status message).
@@ -58,7 +60,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
     });
     inConfigure = false;
     const all = ran ? merge(report, pending) : report;
-    return { t: nowMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
+    return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
 }
 
 function merge(a: InstallReport, b: InstallReport): InstallReport {

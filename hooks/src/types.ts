@@ -46,6 +46,7 @@ export interface AgentConfig {
     flush_ms?: number;
     queue_max?: number;
     stack_limit?: number;
+    loaded_max_bytes?: number;   // code loaded at run time: bytes beyond this per file are not sent
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };

@@ -1,5 +1,5 @@
 📦
-494886 /src/index.js
+499703 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
@@ -1176,8 +1176,8 @@ Buffer2.prototype.writeUintLE = Buffer2.prototype.writeUIntLE = function writeUI
   offset = offset >>> 0;
   byteLength2 = byteLength2 >>> 0;
   if (!noAssert) {
-    const maxBytes = Math.pow(2, 8 * byteLength2) - 1;
-    checkInt(this, value, offset, byteLength2, maxBytes, 0);
+    const maxBytes2 = Math.pow(2, 8 * byteLength2) - 1;
+    checkInt(this, value, offset, byteLength2, maxBytes2, 0);
   }
   let mul = 1;
   let i = 0;
@@ -1192,8 +1192,8 @@ Buffer2.prototype.writeUintBE = Buffer2.prototype.writeUIntBE = function writeUI
   offset = offset >>> 0;
   byteLength2 = byteLength2 >>> 0;
   if (!noAssert) {
-    const maxBytes = Math.pow(2, 8 * byteLength2) - 1;
-    checkInt(this, value, offset, byteLength2, maxBytes, 0);
+    const maxBytes2 = Math.pow(2, 8 * byteLength2) - 1;
+    checkInt(this, value, offset, byteLength2, maxBytes2, 0);
   }
   let i = byteLength2 - 1;
   let mul = 1;
@@ -13511,6 +13511,9 @@ function makeRaw() {
 }
 var raw = makeRaw();
 var T0 = raw();
+function startMs() {
+  return T0;
+}
 function nowMs() {
   return Math.round((raw() - T0) * 1e3) / 1e3;
 }
@@ -14214,6 +14217,151 @@ function installConsentControlHook(cfg, report) {
   } catch (err) {
     report.missing.push({ id: "ui.consent_control", reason: String(err) });
   }
+}
+
+// src/loaders.ts
+var S = "java.lang.String";
+var CL = "java.lang.ClassLoader";
+var BB = "java.nio.ByteBuffer";
+var BBA = "[Ljava.nio.ByteBuffer;";
+var LOADER_TARGETS = [
+  ["dalvik.system.DexClassLoader", "$init", [S, S, S, CL]],
+  ["dalvik.system.PathClassLoader", "$init", [S, CL]],
+  ["dalvik.system.PathClassLoader", "$init", [S, S, CL]],
+  ["dalvik.system.PathClassLoader", "$init", [S, S, CL, "[Ljava.lang.ClassLoader;"]],
+  ["dalvik.system.InMemoryDexClassLoader", "$init", [BB, CL]],
+  ["dalvik.system.InMemoryDexClassLoader", "$init", [BBA, CL]],
+  ["dalvik.system.InMemoryDexClassLoader", "$init", [BBA, S, CL]],
+  ["dalvik.system.BaseDexClassLoader", "$init", [S, "java.io.File", S, CL]],
+  ["dalvik.system.BaseDexClassLoader", "$init", [S, S, CL, "[Ljava.lang.ClassLoader;", "boolean"]],
+  ["dalvik.system.BaseDexClassLoader", "$init", [S, S, CL, "[Ljava.lang.ClassLoader;", "[Ljava.lang.ClassLoader;", "boolean"]],
+  ["dalvik.system.BaseDexClassLoader", "$init", [BBA, CL]],
+  ["dalvik.system.BaseDexClassLoader", "$init", [BBA, S, CL]],
+  ["dalvik.system.DexFile", "loadDex", [S, S, "int"]],
+  ["dalvik.system.DexFile", "$init", [S]],
+  ["dalvik.system.DexFile", "$init", ["java.io.File"]]
+];
+var depth2 = /* @__PURE__ */ new Map();
+var maxBytes = 64 * 1024 * 1024;
+var blobSeq = 0;
+function installLoaderHooks(cfg, report) {
+  maxBytes = cfg.loaded_max_bytes ?? maxBytes;
+  for (const [cls, member, types] of LOADER_TARGETS) {
+    const id = `loader.${cls.split(".").pop()}.${member}(${types.length})`;
+    try {
+      const ov = frida_java_bridge_default.use(cls)[member].overload(...types);
+      ov.implementation = function(...args) {
+        return recordLoad(cls, member, types, ov, this, args);
+      };
+      report.hooked.push(id);
+    } catch (e) {
+    }
+  }
+  try {
+    const dexFile = frida_java_bridge_default.use("dalvik.system.DexFile");
+    for (const ov of dexFile.openDexFile.overloads) {
+      const types = ov.argumentTypes.map((t) => t.className);
+      ov.implementation = function(...args) {
+        return recordLoad("dalvik.system.DexFile", "openDexFile", types, ov, this, args);
+      };
+      report.hooked.push(`loader.DexFile.openDexFile(${types.length})`);
+    }
+  } catch (e) {
+  }
+}
+function recordLoad(cls, member, types, ov, self, args) {
+  const tid = Process.getCurrentThreadId();
+  const d = depth2.get(tid) ?? 0;
+  depth2.set(tid, d + 1);
+  try {
+    if (d === 0) {
+      try {
+        describe(cls, member, types, args);
+      } catch (e) {
+        hookError(`${cls}.${member}`, e);
+      }
+    }
+    return ov.call(self, ...args);
+  } finally {
+    if (d === 0)
+      depth2.delete(tid);
+    else
+      depth2.set(tid, d);
+  }
+}
+function describe(cls, member, types, args) {
+  const loader = `${cls}.${member}`;
+  for (let i = 0; i < types.length; i++) {
+    const t = types[i];
+    const v = args[i];
+    if (v === null || v === void 0)
+      continue;
+    if (t === S && i === 0) {
+      for (const p of String(v).split(":").filter((x) => x.length > 0))
+        fromPath(loader, p);
+      return;
+    }
+    if (t === "java.io.File" && i === 0) {
+      fromPath(loader, String(v.getPath()));
+      return;
+    }
+    if (t === BB) {
+      fromBuffer(loader, v, 0);
+      return;
+    }
+    if (t === BBA) {
+      for (let k = 0; k < v.length; k++)
+        fromBuffer(loader, v[k], k);
+      return;
+    }
+  }
+}
+function fromPath(loader, path) {
+  const id = ++blobSeq;
+  const ev = { loader, in_memory: false, path, blob: id };
+  try {
+    const f = new File(path, "rb");
+    f.seek(0, File.SEEK_END);
+    const size = f.tell();
+    f.close();
+    ev.size = size;
+    if (size > maxBytes) {
+      ev.too_large = true;
+    } else {
+      send({ type: "code", id, path, size }, File.readAllBytes(path));
+    }
+  } catch (e) {
+    ev.read_error = e instanceof Error ? e.message : String(e);
+  }
+  emit("code_loaded", ev);
+}
+function fromBuffer(loader, buf, index) {
+  const id = ++blobSeq;
+  const ev = { loader, in_memory: true, path: null, index, blob: id };
+  try {
+    const n = Number(buf.remaining());
+    ev.size = n;
+    if (n > maxBytes) {
+      ev.too_large = true;
+    } else {
+      let arr;
+      let off = 0;
+      if (buf.hasArray()) {
+        arr = buf.array();
+        off = Number(buf.arrayOffset()) + Number(buf.position());
+      } else {
+        arr = frida_java_bridge_default.array("byte", new Array(n).fill(0));
+        buf.duplicate().get(arr);
+      }
+      const out = new Uint8Array(n);
+      for (let k = 0; k < n; k++)
+        out[k] = arr[off + k] & 255;
+      send({ type: "code", id, path: null, size: n }, out.buffer);
+    }
+  } catch (e) {
+    ev.read_error = e instanceof Error ? e.message : String(e);
+  }
+  emit("code_loaded", ev);
 }
 
 // src/table.generated.ts
@@ -15273,6 +15421,7 @@ function configure(cfg) {
     installPermissionHooks(framework, report);
     installMarkerHooks(cfg, report, false);
     installConsentControlHook(cfg, report);
+    installLoaderHooks(cfg, report);
   });
   const pending = { hooked: [], missing: [], limits: [] };
   let inConfigure = true;
@@ -15287,7 +15436,7 @@ function configure(cfg) {
   });
   inConfigure = false;
   const all = ran ? merge(report, pending) : report;
-  return { t: nowMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
+  return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
 }
 function merge(a, b) {
   return { hooked: a.hooked.concat(b.hooked), missing: a.missing.concat(b.missing), limits: a.limits.concat(b.limits) };

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from ..bundle.bundle import apk_info, salted_hash
 from ..scenario.backend import (BackendUnavailable, RunContext, StepFailed, StepOutcome, TargetDied)
+from ..dynamic.processes import call_loader
 from .adb import DeviceGone, shell
 
 REMOTE_APK = "/data/local/tmp/sdkgate-under-test.apk"
@@ -47,13 +48,17 @@ class HostHandle:
         self.host.close()
 
 
-def default_agent_loader(session, ctx: RunContext, package: str):
+def default_agent_loader(session, ctx: RunContext, package: str, *, process: str | None = None,
+                         pid: int | None = None):
     """sdkgate.dynamic.host's AgentHost with the shipped device agent: loaded and configured (every hook
-    installed) while the process is still suspended, so no app code runs unobserved."""
+    installed) while the process is still suspended, so no app code runs unobserved. Every event it
+    delivers carries `process` and `pid`; a secondary process's death is logged by its host."""
     from ..dynamic.build import load_bundle  # noqa: PLC0415
     from ..dynamic.host import AgentHost  # noqa: PLC0415
+    from ..dynamic.loaded import store_for  # noqa: PLC0415
     host = AgentHost(session, load_bundle("device"), manifest=ctx.manifest, canaries=ctx.canaries,
-                     on_event=ctx.emit, clock=ctx.clock.now_ms)
+                     on_event=ctx.emit, clock=ctx.clock.now_ms, process=process, pid=pid,
+                     death_event=process is not None and process != package, loaded_store=store_for(ctx))
     host.load()
     host.configure()
     return HostHandle(host)
@@ -111,6 +116,8 @@ class DeviceBackend:
         self._auto_time: str | None = None
         self._clock_advanced_ms = 0
         self.teardown_log: list[str] = []
+        self.gate = None                            # dynamic.processes.ProcessGate (spawn + child gating)
+        self.process_log: list[dict] = []
 
     # --- connections (real libraries unless stand-ins were injected) ------------------------
     def _connect_adb(self):
@@ -203,6 +210,8 @@ class DeviceBackend:
     def info(self) -> dict[str, Any]:
         out = dict(self._info)
         out.setdefault("agent_sha256", agent_sha256())
+        if self.gate is not None or self.process_log:
+            out["processes"] = self.process_log + (self.gate.info() if self.gate is not None else [])
         try:
             import frida
             out["frida_version"] = frida.__version__
@@ -267,6 +276,7 @@ class DeviceBackend:
             self._check_alive()
             time.sleep(min(0.1, max(0.0, end - time.monotonic())))
         self._check_alive()
+        self._poll_processes()
         return StepOutcome()
 
     def advance_clock(self, ms: int) -> StepOutcome:
@@ -353,7 +363,8 @@ class DeviceBackend:
             if self._stopped:
                 return
             self._stopped = True
-            steps = [("detach frida session", self._detach)]
+            steps = [("check the process list", self._poll_processes), ("detach frida session", self._detach),
+                     ("end spawn gating", self._close_gate)]
             if self.pid is not None:
                 steps.append(("force-stop the app", lambda: self._sh(["am", "force-stop", self.package], check=False)))
             steps += list(reversed(self._undo))
@@ -464,9 +475,13 @@ class DeviceBackend:
 
     def _spawn(self) -> StepOutcome:
         self._died = None
+        self._open_gate()
+        self.gate.begin_main_spawn()
         try:
             pid = self.frida.spawn([self.package])
+            self.gate.claim(pid)
         except Exception as exc:  # noqa: BLE001 - frida.ExecutableNotFoundError, NotSupportedError ...
+            self.gate.claim(None)
             from .adb import _is_gone
             if _is_gone(exc) or "device" in str(exc).lower() and "lost" in str(exc).lower():
                 raise TargetDied(f"device disconnected: {exc}", self._now()) from None
@@ -475,7 +490,10 @@ class DeviceBackend:
         try:
             self.session = self.frida.attach(pid)
             self.session.on("detached", self._on_detached)
-            self.handle = self.agent_loader(self.session, self.ctx, self.package)
+            if hasattr(self.session, "enable_child_gating"):
+                self.session.enable_child_gating()      # what the app forks/execs is held for the gate
+            self.handle = call_loader(self.agent_loader, self.session, self.ctx, self.package, self.package, pid)
+            self.gate.register(pid, self.package, self.handle, self.session)
         except BackendUnavailable:
             self._kill_quietly()
             raise
@@ -491,6 +509,7 @@ class DeviceBackend:
         if self._died is not None:
             shot = self._screenshot("crash")
             raise TargetDied(f"app died right after launch ({self._died})" + (f"; see {shot}" if shot else ""), self._now())
+        self._poll_processes()
         return StepOutcome(t_ms=t, detail=f"spawned pid {pid} with the agent loaded before app code")
 
     def attach_running(self) -> StepOutcome:
@@ -504,7 +523,7 @@ class DeviceBackend:
         try:
             self.session = self.frida.attach(self.pid)
             self.session.on("detached", self._on_detached)
-            self.handle = self.agent_loader(self.session, self.ctx, self.package)
+            self.handle = self.agent_loader(self.session, self.ctx, self.package, process=self.package, pid=self.pid)
         except Exception as exc:  # noqa: BLE001 - frida refused (no root, process gone)
             self.pid = None
             raise StepFailed(f"could not attach to {self.package} (pid {pids[0]}): {exc}") from None
@@ -536,6 +555,7 @@ class DeviceBackend:
             self._detach()
         except Exception:  # noqa: BLE001
             pass
+        self._close_secondaries()
         if self.pid is not None:
             try:
                 self.frida.kill(self.pid)
@@ -556,7 +576,7 @@ class DeviceBackend:
             self.pid = None
             if "device-lost" in reason or "connection-terminated" in reason:
                 raise TargetDied(f"device disconnected ({reason})", self._now())
-            raise TargetDied(f"app process ended ({reason})", self._now())
+            raise TargetDied(f"app process ended ({reason})", self._now(), self.package)
 
     def _find(self, rid: str | None, texts, timeout: float):
         sels = ([(rid, None)] if rid else []) + [(None, t) for t in texts]
@@ -596,3 +616,51 @@ class DeviceBackend:
             except Exception:  # noqa: BLE001
                 return None
         return rel if path.is_file() else None
+
+    # --- every process of the package (dynamic/processes.py) ------------------------------------
+    def _open_gate(self) -> None:
+        """Spawn gating for the whole run: zygote starts of `package:*` wait for the agent; other
+        packages are resumed untouched."""
+        if self.gate is not None:
+            return
+        from ..dynamic.processes import ProcessGate  # noqa: PLC0415
+
+        def load(session, name, pid):
+            return call_loader(self.agent_loader, session, self.ctx, self.package, name, pid)
+        self.gate = ProcessGate(self.frida, self.package, load, on_escaped=self._escaped)
+        self.gate.start(spawn_gating=True)
+
+    def _escaped(self, name: str, pid: int, reason: str) -> None:
+        from ..events import Event  # noqa: PLC0415
+        self.ctx.emit(Event(seq=0, t_ms=round(self._now(), 3), source="hook", kind="incomplete",
+                            extra={"reason": reason, "process": name, "pid": pid}))
+
+    def _poll_processes(self) -> None:
+        if self.gate is not None:
+            self.gate.poll()
+
+    def _close_secondaries(self) -> None:
+        """Force-stop ends every process of the app: flush and close their agent hosts."""
+        if self.gate is None:
+            return
+        self.gate.settle(2.0)
+        for p in list(self.gate.procs.values()):
+            if p.origin == "main" or p.handle is None:
+                continue
+            try:
+                if hasattr(p.handle, "close"):
+                    p.handle.close()
+                if p.session is not None:
+                    p.session.detach()
+            except Exception:  # noqa: BLE001 - a process already gone
+                pass
+            p.handle = None
+        self.process_log.extend(self.gate.info())
+        with self.gate._lock:
+            self.gate.procs.clear()
+
+    def _close_gate(self) -> None:
+        if self.gate is not None:
+            self._close_secondaries()
+            self.gate.close()
+            self.gate = None

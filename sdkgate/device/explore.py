@@ -20,7 +20,7 @@ from ..scenario.backend import RunContext, StepOutcome
 SCENARIO = ("# explore mode: the app driven by hand; Ctrl-C ends the watch\n"
             "name: explore\nsettle: 0s\nsteps:\n  - launch\n  - wait: 24h\n")
 ATTACH_LIMITS = ("attached to an already running app: what it did before the attach (process start, the consent "
-                 "screen, reads in Application.onCreate) was not observed")
+                 "screen, reads in Application.onCreate) and its other processes were not observed")
 
 
 def write_scenario(folder: Path) -> Path:

@@ -66,8 +66,10 @@ from ..yamlio import Located, LocatedList, load_yaml
 
 SCHEMA = "sdkgate.appmodel/1"
 BLOCKS = ("launch", "foreground", "background", "consent_granted", "consent_declined", "consent_withdrawn")
-VERBS = ("read", "send", "request_permission", "write_marker", "crash", "sleep", "click_consent")
-MODIFIERS = ("by", "when", "scope", "if_granted", "thread", "frames", "repeat", "args", "respect_denial",
+VERBS = ("read", "send", "request_permission", "write_marker", "crash", "sleep", "click_consent", "start_process",
+         "load_code")
+MODIFIERS = ("by", "when", "scope", "if_granted", "thread", "frames", "repeat", "args", "respect_denial", "process",
+             "frames_from_loaded",
              "then", "note")
 WHENS = ("always", "consented", "not_consented", "declined", "withdrawn", "refused")
 VALUE_ENCODINGS = ("plain", "upper", "lower", "nosep", "md5-hex", "md5-hex-upper", "sha1-hex", "sha1-hex-upper",
@@ -117,6 +119,9 @@ class Action:
     reason: str = ""
     sleep_ms: int = 0
     click: str = ""                  # click_consent: granted|declined|withdrawn
+    process: str | None = None           # full process name (package:name); None = the main process
+    code: "LoadCode | None" = None        # load_code
+    frames_from_loaded: bool = False      # frames from classes the action's SDK loaded at run time
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,24 @@ class Timer:
     every_ms: int | None
     actions: tuple[Action, ...]
     line: int
+
+
+@dataclass(frozen=True)
+class ProcessModel:
+    """A secondary process of the app (`package:name`): started at launch or on demand (a component
+    or an action runs in it, or `start_process`); `instrumented: false` = the simulation starts it
+    outside spawn/child gating on purpose (the run must become incomplete)."""
+    name: str                            # full name, e.g. com.example.recruit:pushcore
+    start: str = "on_demand"             # launch | on_demand
+    instrumented: bool = True
+
+
+@dataclass(frozen=True)
+class LoadCode:
+    """`load_code: {file, by, loader}`: an SDK loads a DEX/JAR/APK at run time (DexClassLoader, ...)."""
+    file: Path
+    loader: str                          # dex | inmemory | path
+    classes: tuple[str, ...] = ()        # classes defined in the file (read from the DEX at parse time)
 
 
 @dataclass
@@ -142,6 +165,7 @@ class AppModel:
     blocks: dict[str, list[Action]]
     feature_blocks: dict[str, list[Action]]
     timers: list[Timer] = field(default_factory=list)
+    processes: dict[str, ProcessModel] = field(default_factory=dict)   # full name -> secondary process
 
 
 def load_app_model(path: str | Path, manifest: Manifest | None = None) -> AppModel:
@@ -165,7 +189,8 @@ def parse_app_model(data: Any, path: Path, manifest: Manifest | None = None) -> 
     for k in data:
         if k is True:   # YAML 1.1 reads a bare `on:` key as the boolean true
             err(data, k, "write 'behaviour:' (a bare 'on:' key is read by YAML as the boolean true)")
-        if k not in ("schema", "app", "consent_gated", "sdks", "features", "behaviour", "description", "timers"):
+        if k not in ("schema", "app", "consent_gated", "sdks", "features", "behaviour", "description", "timers",
+                     "processes"):
             err(data, k, f"unknown field {k!r}")
     if data.get("schema", SCHEMA) != SCHEMA:
         err(data, "schema", f"unsupported schema {data.get('schema')!r} (expected {SCHEMA})")
@@ -219,7 +244,10 @@ def parse_app_model(data: Any, path: Path, manifest: Manifest | None = None) -> 
         err(data, "behaviour", "'behaviour' is a mapping of event -> list of actions")
     blocks: dict[str, list[Action]] = {b: [] for b in BLOCKS}
     feature_blocks: dict[str, list[Action]] = {}
+    from .appmodel_ext import parse_processes  # noqa: PLC0415
+    processes = parse_processes(data, package, err)
     ctx = _ParseCtx(name, sdks, scopes)
+    ctx.package, ctx.processes, ctx.base = package, processes, path.parent
     for key, val in on.items():
         if key == "feature":
             if not isinstance(val, Located):
@@ -242,7 +270,7 @@ def parse_app_model(data: Any, path: Path, manifest: Manifest | None = None) -> 
                 raise InputError(name, f"line {a.line}",
                                  f"consent_gated is true but this {a.verb} by {a.by} runs without 'when: consented'")
     return AppModel(path, "", package, application, main_activity, handler, consent_gated, sdks, features,
-                    blocks, feature_blocks, timers)
+                    blocks, feature_blocks, timers, processes)
 
 
 def _timers(data, ctx: "_ParseCtx", err) -> list[Timer]:
@@ -276,7 +304,6 @@ def _timers(data, ctx: "_ParseCtx", err) -> list[Timer]:
         out.append(Timer(durations["after"], durations.get("every"),
                          tuple(ctx.actions(t.get("actions"), t.line_of("actions"))), at))
     return out
-
 
 def _walk(actions):
     for a in actions:
@@ -369,6 +396,8 @@ class _ParseCtx:
                 kw["sleep_ms"] = parse_duration(val)
             except ValueError as exc:
                 self.fail(at, f"sleep: {exc}")
+        from .appmodel_ext import parse_action_ext  # noqa: PLC0415
+        parse_action_ext(self, raw, verb, val, at, kw)
         if "then" in raw and verb != "request_permission":
             self.fail(raw.line_of("then"), "'then' belongs to request_permission")
         return Action(**kw)

@@ -56,6 +56,14 @@ class Attributor:
         self.catalogue = catalogue
         self.app_packages = tuple(app_packages)
         self._cached = lru_cache(maxsize=8192)(self._attribute)
+        self.loaded: dict[str, str] = {}       # class defined by a runtime loader -> the loader's actor
+
+    def add_loaded(self, classes, actor: str) -> None:
+        """Classes a runtime class loader defined: their frames belong to the loader's actor unless
+        the catalogue knows their package (dynamic/loaded.py)."""
+        for c in classes:
+            self.loaded.setdefault(c, actor)
+        self._cached.cache_clear()
 
     @classmethod
     def for_manifest(cls, manifest) -> "Attributor":
@@ -79,6 +87,8 @@ class Attributor:
             if is_layer_class(cls):
                 continue
             who = self.catalogue.attribute_class(cls, self.app_packages)
+            if who == UNKNOWN and self.loaded:
+                who = self.loaded.get(cls) or self.loaded.get(cls.split("$", 1)[0]) or UNKNOWN
             if caller is None:
                 caller = frame
                 if who == FIRST_PARTY:

@@ -101,8 +101,16 @@ def _default_clock() -> Callable[[], float]:
 class AgentHost:
     def __init__(self, session, bundle: str, *, manifest=None, canaries: dict | None = None,
                  on_event: Callable[[Event], None], clock: Callable[[], float] | None = None,
-                 options: AgentOptions | None = None, runtime: str | None = None, package: str | None = None):
+                 options: AgentOptions | None = None, runtime: str | None = None, package: str | None = None,
+                 process: str | None = None, pid: int | None = None, death_event: bool = False,
+                 loaded_store=None):
+        from .loaded import LoadedStore  # noqa: PLC0415
+        self.loaded_store = loaded_store or LoadedStore(None)   # code loaded at run time (loaded.py)
+        self.loaded_blobs: dict[int, dict] = {}
         self.session = session
+        self.death_event = death_event  # a secondary process: its death is logged here (lifecycle died)
+        self.process = process          # stamped on every event of this process (with pid)
+        self.pid = pid
         self.bundle = bundle
         self.manifest = manifest
         self.canaries = canaries
@@ -152,6 +160,7 @@ class AgentHost:
         self._sync_agent = [float("-inf")]
         self._sync_offset = [(h0 + h1) / 2 - t_agent]
         self.install = rep
+        self.agent_t0 = rep.get("t0")          # raw CLOCK_MONOTONIC ms at agent start (align_to)
         with self.lock:
             if not rep.get("java", False):
                 self._status("error", h1, detail="no Java runtime in the target process")
@@ -216,6 +225,18 @@ class AgentHost:
             self._sync_agent.append(agent_now)
             self._sync_offset.append(run_now - agent_now)
 
+    def align_to(self, other: "AgentHost") -> None:
+        """Map this process's agent clock through another process's sync on the same device: both
+        agents stamp CLOCK_MONOTONIC from their own start, so the offset between them is exact and
+        events of two processes order exactly (steps are stamped on the main process's clock)."""
+        t0, o0 = getattr(self, "agent_t0", None), getattr(other, "agent_t0", None)
+        if t0 is None or o0 is None or not other._sync_offset:
+            return
+        agent_now = time.monotonic() * 1000.0 - self._mono_offset
+        with self.lock:
+            self._sync_agent.append(agent_now)
+            self._sync_offset.append(other._sync_offset[-1] + float(t0) - float(o0))
+
     def to_run_ms(self, t_agent: float) -> float:
         if not self._sync_offset:
             return t_agent
@@ -229,6 +250,9 @@ class AgentHost:
         return n
 
     def _deliver(self, ev: Event) -> None:
+        if self.process is not None:
+            ev.extra.setdefault("process", self.process)
+            ev.extra.setdefault("pid", self.pid)
         try:
             self.on_event(ev)
         except BaseException as exc:  # never let a writer error vanish in frida's thread
@@ -264,6 +288,9 @@ class AgentHost:
             kind = payload.get("type")
             if kind == "batch":
                 self._intake(payload)
+            elif kind == "code":
+                from .loaded import on_code_message  # noqa: PLC0415
+                on_code_message(self, payload, data)
             elif kind == "status":
                 t = self.to_run_ms(float(payload.get("t", 0.0)))
                 if payload.get("status") == "error":
@@ -293,8 +320,19 @@ class AgentHost:
             if raw.get("seq", first + i) != first + i:
                 self.stats.gaps += 1
                 self._incomplete(self.clock(), f"agent event seq {raw.get('seq')} out of order (expected {first + i})")
-            self._deliver(self._convert(raw, stacks, per_stack))
             last_t = raw.get("t")
+            ev = self._convert(raw, stacks, per_stack)
+            extras = ()
+            if ev.kind == "code_loaded":
+                from .loaded import finish_code_loaded  # noqa: PLC0415
+                extras = finish_code_loaded(self, ev)
+            self._deliver(ev)
+            for x in extras:         # the loaded file's static scan, or why it could not be kept
+                if x.source == "hook":
+                    x.seq = self._next_seq()
+                if x.kind == "incomplete":
+                    self.stats.incomplete.append(x.extra["reason"])
+                self._deliver(x)
         self.stats.events += len(events)
         if dropped:
             self.stats.dropped += dropped
@@ -344,10 +382,14 @@ class AgentHost:
                 self._status("error", now, detail=detail)
                 self._incomplete(now, f"target process died mid-run ({detail}); events not yet "
                                       "flushed by the agent are lost, what was collected is kept")
+                if self.death_event:
+                    self._deliver(Event(seq=self._next_seq(), t_ms=round(now, 3), source="hook", kind="lifecycle",
+                                        extra={"what": "died", "detail": detail}))
             self.detached.set()
 
 
-def load_agent(session, ctx, package: str, *, options: AgentOptions | None = None, bundle: str | None = None) -> AgentHost:
+def load_agent(session, ctx, package: str, *, options: AgentOptions | None = None, bundle: str | None = None,
+               process: str | None = None, pid: int | None = None) -> AgentHost:
     """For the device backend: load + configure the shipped device agent in a spawned, still suspended
     app (the caller resumes it). ctx is a scenario RunContext (manifest, canaries, emit, clock)."""
     from .build import load_bundle
@@ -356,7 +398,8 @@ def load_agent(session, ctx, package: str, *, options: AgentOptions | None = Non
         raw = (getattr(ctx, "options", None) or {}).get("agent") or {}
         opts = AgentOptions(**raw) if isinstance(raw, dict) else raw
     host = AgentHost(session, bundle or load_bundle("device"), manifest=ctx.manifest, canaries=ctx.canaries or None,
-                     on_event=ctx.emit, clock=ctx.clock.now_ms, options=opts, package=package)
+                     on_event=ctx.emit, clock=ctx.clock.now_ms, options=opts, package=package,
+                     process=process, pid=pid)
     host.load()
     host.configure()
     return host

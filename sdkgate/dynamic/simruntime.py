@@ -205,7 +205,9 @@ class SimRuntime:
     def __init__(self, manifest, canaries: dict | None = None, on_event: Callable[[Event], None] | None = None,
                  clock: Callable[[], float] | None = None, *, options: AgentOptions | None = None,
                  device: DeviceModel | None = None, app_classes: dict | None = None,
-                 program: tuple[str, ...] = ("/bin/sleep", "86400"), package: str | None = None):
+                 program: tuple[str, ...] = ("/bin/sleep", "86400"), package: str | None = None,
+                 process: str | None = None, child_gating: bool = False, stdio: str | None = None,
+                 death_event: bool = False, argv: list[str] | None = None, loaded_store=None):
         self.manifest = manifest
         self.canaries = canaries
         self.on_event = on_event or (lambda ev: None)
@@ -215,6 +217,12 @@ class SimRuntime:
         self.app_classes = dict(app_classes or {})
         self.program = list(program)
         self.package = package
+        self.process = process              # process name stamped on every event (with the pid)
+        self.child_gating = child_gating    # catch the processes it forks/execs (processes.ProcessGate)
+        self.stdio = stdio
+        self.death_event = death_event
+        self.argv = argv                    # argv (argv[0] = the process name) for program[0]
+        self.loaded_store = loaded_store    # where code loaded at run time is kept (dynamic/loaded.py)
         self.host: AgentHost | None = None
         self.pid: int | None = None
         self.bundle = load_bundle("sim")
@@ -229,22 +237,34 @@ class SimRuntime:
         import frida
 
         self._dev = frida.get_local_device()
-        self.pid = self._dev.spawn(self.program)
+        kw = {"stdio": self.stdio} if self.stdio else {}
+        if self.argv:
+            kw["argv"] = list(self.argv)
+        self.pid = self._dev.spawn(self.program[0] if self.argv else self.program, **kw)
         try:
             self._session = self._dev.attach(self.pid)
-            self.host = AgentHost(self._session, self.bundle, manifest=self.manifest, canaries=self.canaries,
-                                  on_event=self.on_event, clock=self.clock, options=self.options,
-                                  package=self.package)
-            self.host.load()
-            ex = self.host.script.exports_sync
-            ex.sim_define(self._app_class_defs())
-            ex.sim_set_field("android.os.Build", "SERIAL", self.device.values["device_id.serial"])
-            report = self.host.configure()
+            if self.child_gating:
+                self._session.enable_child_gating()
+            report = self.load_into(self._dev, self.pid, self._session)
             self._dev.resume(self.pid)
         except BaseException:
             self._kill_quietly()
             raise
         return report
+
+    def load_into(self, dev, pid: int, session) -> dict:
+        """Load + configure the agent in a process held suspended (spawned here, or caught by the
+        process gate's spawn/child gating); the caller resumes it."""
+        self._dev, self.pid, self._session = dev, pid, session
+        self.host = AgentHost(self._session, self.bundle, manifest=self.manifest, canaries=self.canaries,
+                              on_event=self.on_event, clock=self.clock, options=self.options,
+                              package=self.package, process=self.process, pid=pid if self.process else None,
+                              death_event=self.death_event, loaded_store=self.loaded_store)
+        self.host.load()
+        ex = self.host.script.exports_sync
+        ex.sim_define(self._app_class_defs())
+        ex.sim_set_field("android.os.Build", "SERIAL", self.device.values["device_id.serial"])
+        return self.host.configure()
 
     def _app_class_defs(self) -> dict:
         defs: dict = {}

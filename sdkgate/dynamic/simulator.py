@@ -59,6 +59,8 @@ class SimulatedDevice:
         self._info: dict[str, Any] = {}
         self.process_stats: list[dict] = []      # intake stats of each app process (one per launch)
         self.timers_due: list[tuple[float, int]] = []   # (monotonic time due, timer index) of the running process
+        self.procs = None                        # SimProcesses: secondary processes of the running app
+        self.process_log: list[dict] = []        # every process the gate saw (run.json)
 
     # --- Backend: setup --------------------------------------------------------------------
     def start(self, ctx: RunContext) -> None:
@@ -85,6 +87,8 @@ class SimulatedDevice:
         out = dict(self._info)
         out["app_model"] = {"path": str(self.model.path), "sha256": self.model.sha256, "package": self.model.package}
         out["processes"] = self.process_stats
+        if self.process_log or self.procs is not None:
+            out["process_list"] = self.process_log + (self.procs.info() if self.procs is not None else [])
         return out
 
     def stop(self) -> None:
@@ -222,8 +226,9 @@ class SimulatedDevice:
 
     def _check_alive(self):
         if self.rt is not None and not self.rt.alive:
+            pid = self.rt.pid
             self._close_process()
-            raise TargetDied("the app process is gone", self._now())
+            raise TargetDied("the app process is gone", self._now(), self.model.package, pid)
 
     def _close_process(self):
         """Orderly end of the app process: flush the agent, unload, kill (the host logs no death)."""
@@ -235,6 +240,13 @@ class SimulatedDevice:
             except Exception as exc:  # noqa: BLE001 - teardown goes on
                 stats = {"error": str(exc)}
             self.process_stats.append(stats)
+        if self.procs is not None:              # force-stop ends every process of the app
+            procs, self.procs = self.procs, None
+            try:
+                self.process_stats.extend(procs.close())
+                self.process_log.extend(procs.info())
+            except Exception as exc:  # noqa: BLE001 - teardown goes on
+                self.process_stats.append({"error": f"secondary processes: {exc}"})
 
     def _kill_quietly(self):
         self._close_process()
@@ -244,8 +256,7 @@ class SimulatedDevice:
     def _spawn(self) -> float:
         assert self.ctx is not None
         t = self._now()
-        rt = self._simruntime.SimRuntime(self.ctx.manifest, self.ctx.canaries, on_event=self.ctx.emit,
-                                         clock=self.ctx.clock.now_ms)
+        rt = self._new_runtime(process=self.model.package, main=True)
         try:
             rt.start()
         except InputError as exc:       # AgentLoadError: the agent does not load into the process
@@ -263,7 +274,25 @@ class SimulatedDevice:
         self.rt = rt
         started = time.monotonic()
         self.timers_due = [(started + tm.after_ms / 1000.0, i) for i, tm in enumerate(self.model.timers)]
+        if self.model.processes:
+            from .simprocesses import SimProcesses  # noqa: PLC0415
+            self.procs = SimProcesses(self, rt)
+            for name, pm in self.model.processes.items():
+                if pm.start == "launch":
+                    self.procs.ensure(name)
         return t
+
+    def _new_runtime(self, process: str, main: bool = False, death_event: bool = False):
+        """A SimRuntime for one process of the app; the main one of a multi-process app is the
+        launcher that forks/execs the others under child gating (simprocesses.py)."""
+        kw: dict = {"process": process, "death_event": death_event}
+        if main and self.model.processes:
+            from .simprocesses import launcher  # noqa: PLC0415
+            program, argv = launcher(self.model.package)
+            kw.update(program=(program,), argv=argv, stdio="pipe", child_gating=True)
+        from .loaded import store_for  # noqa: PLC0415
+        return self._simruntime.SimRuntime(self.ctx.manifest, self.ctx.canaries, on_event=self.ctx.emit,
+                                           clock=self.ctx.clock.now_ms, loaded_store=store_for(self.ctx), **kw)
 
     def _play(self, block: str, trigger: str, *, scope: str | None = None, detail_name: str = "",
               t_ms: float | None = None, detail: str = "") -> StepOutcome:
@@ -279,6 +308,9 @@ class SimulatedDevice:
         self._check_alive()
         if self.rt is not None:
             self.rt.flush()
+        if self.procs is not None:
+            self.procs.flush()
+            self.procs.poll()
         return StepOutcome(t_ms=t_ms, detail="; ".join([detail] + notes if detail else notes))
 
     def _applies(self, a: Action) -> bool:
@@ -305,6 +337,13 @@ class SimulatedDevice:
             return
         if self.rt is None:
             raise StepFailed("the app process is gone")
+        if a.process and a.process != self.model.package or a.verb == "start_process":
+            from .simprocesses import act_in_process  # noqa: PLC0415
+            act_in_process(self, a, trigger, detail, notes)
+            return
+        self._act_here(a, trigger, detail, notes)
+
+    def _act_here(self, a: Action, trigger: str, detail: str, notes: list[str]) -> None:
         thread = a.thread or (self.model.sdks[a.by].thread if a.by in self.model.sdks else "main")
         for _ in range(a.repeat):
             if a.verb == "read":
@@ -325,11 +364,15 @@ class SimulatedDevice:
                 self.rt.click(a.click, self.stacks.build(a, None, trigger, detail, thread), thread=thread)
             elif a.verb == "sleep":
                 time.sleep(a.sleep_ms / 1000.0)
+            elif a.verb == "load_code":
+                from .simloading import load_code  # noqa: PLC0415
+                load_code(self, a, self.stacks.build(a, None, trigger, detail, thread), thread)
             elif a.verb == "crash":
                 t = self._now()
+                pid, process = self.rt.pid, self.rt.process
                 self.rt.crash()
                 self._close_process()
-                raise TargetDied(f"app crashed: {a.reason}", t)
+                raise TargetDied(f"app crashed: {a.reason}", t, process, pid)
 
     def _call(self, api_id: str, stack: list[str], thread: str, args: list) -> Any:
         try:

@@ -41,6 +41,7 @@ class StackBuilder:
 
     def __init__(self, model: AppModel):
         self.m = model
+        self.loaded: dict[str, list[str]] = {}   # actor -> classes it loaded at run time (simloading.py)
 
     def trigger(self, trigger: str, detail: str = "") -> list[str]:
         m = self.m
@@ -84,6 +85,9 @@ class StackBuilder:
     def actor_frames(self, a: Action) -> list[str]:
         if a.frames:
             return list(a.frames)
+        if a.frames_from_loaded:
+            from .simloading import loaded_frames  # noqa: PLC0415
+            return loaded_frames(self, a)
         if a.by == FIRST_PARTY:
             return [frame(f"{self.m.package}.util.DeviceHelper.collect", 31)]
         sdk = self.m.sdks[a.by]

@@ -82,7 +82,10 @@ class ConsoleFormat:
                 if not f.suppressed and f.severity in SEVERITY_COLOURS:
                     sev = f"[{SEVERITY_COLOURS[f.severity]}]{sev}[/{SEVERITY_COLOURS[f.severity]}]"
                 msg = f.detail.get("summary_zh" if lang == "zh" else "summary") or ""
-                tb.add_row(f.rule, sev, f.actor or "-", label(f.category, lang) or "-", str(f.evidence_count), msg)
+                who = f.actor or "-"
+                if f.process:
+                    who += f"\n@ {f.process}"         # the app process the evidence came from
+                tb.add_row(f.rule, sev, who, label(f.category, lang) or "-", str(f.evidence_count), msg)
             con.print(tb)
             con.print(f"{t['legend']}:")
             for rid in sorted({f.rule for f in report.findings}):

@@ -53,7 +53,7 @@ T = {
         "request": "Request", "body": "Body excerpt", "sdks": "SDKs", "events": "events",
         "legend_lanes": "Lane colour: one colour per SDK (named at the left of its lane); red fill: before consent.",
         "violation_mark": "red outline: evidence of a violation (also after consent, e.g. a never-transmit value sent)",
-        "violations_label": "violations", "active_label": "active findings", "when_label": "When",
+        "violations_label": "violations", "active_label": "active findings", "when_label": "When", "process": "process",
         "event": "event", "marks_one": "mark merged where it overlaps",
     },
     "zh": {
@@ -77,7 +77,7 @@ T = {
         "request": "请求", "body": "请求体片段", "sdks": "SDK", "events": "事件",
         "legend_lanes": "泳道颜色：每个 SDK 一种颜色（名称在泳道左侧）；红色填充：同意前。",
         "violation_mark": "红色描边：违规证据（包括同意后的违规，如发送了承诺不上传的信息）",
-        "violations_label": "违规", "active_label": "有效问题", "when_label": "时间",
+        "violations_label": "违规", "active_label": "有效问题", "when_label": "时间", "process": "进程",
         "event": "次", "marks_one": "个重叠标记已合并",
     },
 }
@@ -280,6 +280,16 @@ class View:
                 else:
                     self.permission_log.append({"t_ms": ev.t_ms, "permissions": list(res), "actor": ev.actor,
                                                 "pre": False, "results": dict(res)})
+            if ev.kind == "code_loaded":          # code loaded at run time: a diamond in its loader's lane
+                actor = ev.actor or UNKNOWN
+                self.row(actor)
+                what = ev.get("path") or "in-memory DEX"
+                tl.raw.append((ev.t_ms, actor, "code_loaded", not tl.state.consented(actor),
+                               f"{ev.t_ms / 1000:.3f} s {self.sdk_name(actor)} code_loaded {what} "
+                               f"({(ev.get('sha256') or '')[:12]}, {ev.get('process') or ''}) · "
+                               f"{relative_to_consent(ev.t_ms, self.moments(tl), self.lang)}",
+                               (ev.source, ev.seq) in self.violation_refs))
+                continue
             if pre is None:
                 continue
             actor = ev.actor or UNKNOWN

@@ -137,7 +137,8 @@ def _rule_help(rid: str, r) -> dict:
 def _fingerprint(f: Finding) -> str:
     d = f.detail or {}
     key = d.get("target") or d.get("caller") or d.get("component") or d.get("permission") or ""
-    return "/".join(str(x) for x in (f.rule, f.actor or "", f.category or "", key))
+    parts = (f.rule, f.actor or "", f.category or "", key) + ((f.process,) if f.process else ())
+    return "/".join(str(x) for x in parts)
 
 
 def _uri(path: str) -> str:
@@ -176,7 +177,7 @@ class SarifFormat:
                 "level": LEVELS.get(f.severity, "warning"),
                 "message": {"text": f.message_zh if lang == "zh" else f.message},
                 "partialFingerprints": {"sdkgate/v1": _fingerprint(f)},
-                "properties": {"actor": f.actor, "category": f.category, "severity": f.severity,
+                "properties": {"actor": f.actor, "category": f.category, "severity": f.severity, "process": f.process,
                                "clause": f.clause, "evidence_count": f.evidence_count,
                                "evidence": [{"source": e.source, "seq": e.seq, "detail": e.detail} for e in f.evidence]},
             }

@@ -17,6 +17,7 @@ from ..report import Report
 from .authority import ConsentAuthority
 from .evidence import EvidenceRules
 from .inventory import InventoryRules
+from .loading import CodeLoadRules
 from .network import NetworkRules
 from .permissions import PermissionRules
 from .reads import ReadRules
@@ -86,7 +87,8 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
     options = options or EvalOptions()
     st = RunState(manifest=manifest)
     inventory, perms, evidence = InventoryRules(), PermissionRules(), EvidenceRules()
-    groups = [LifecycleState(), ConsentAuthority(), evidence, ReadRules(), inventory, perms, NetworkRules()]
+    groups = [LifecycleState(), ConsentAuthority(), evidence, ReadRules(), inventory, perms, NetworkRules(),
+              CodeLoadRules()]
     geo = None
     if options.geoip:
         from .geo import GeoRules  # noqa: PLC0415 - optional dependency on a user database

@@ -10,7 +10,7 @@ BAD_LINES_NAMED = 20      # broken lines named one by one in the report; the res
 
 class EvidenceRules:
     def __init__(self):
-        self.next_seq: dict[str, int] = {}
+        self.next_seq: dict[tuple, int] = {}     # (source, pid): each process numbers its own events
         self.agent_loaded = False
         self.steps = 0
         self.consent_steps = 0
@@ -29,15 +29,18 @@ class EvidenceRules:
             st.incomplete_reason(f"{self.bad_lines - BAD_LINES_NAMED} more broken lines not listed")
 
     def any(self, ev: Event, st: RunState):
-        """Every event: per-source seq numbers must run without gap or repeat."""
-        exp = self.next_seq.get(ev.source)
+        """Every event: seq numbers per (source, pid) must run without gap or repeat."""
+        pid = ev.extra.get("pid")
+        key = (ev.source, pid)
+        src = ev.source if pid is None else f"{ev.source} (process {ev.extra.get('process') or '?'}, pid {pid})"
+        exp = self.next_seq.get(key)
         if exp is None:
             if ev.seq not in (0, 1):
-                st.incomplete_reason(f"{ev.source} events start at seq {ev.seq}: earlier events are missing", ev)
+                st.incomplete_reason(f"{src} events start at seq {ev.seq}: earlier events are missing", ev)
         elif ev.seq != exp:
             what = "repeated or out of order" if ev.seq < exp else f"{ev.seq - exp} missing"
-            st.incomplete_reason(f"{ev.source} events: seq {ev.seq} where {exp} was expected ({what})", ev)
-        self.next_seq[ev.source] = max(ev.seq + 1, exp or 0)
+            st.incomplete_reason(f"{src} events: seq {ev.seq} where {exp} was expected ({what})", ev)
+        self.next_seq[key] = max(ev.seq + 1, exp or 0)
 
     def incomplete(self, ev: Event, st: RunState):
         st.incomplete_reason(f"{ev.source}: {ev.get('reason') or 'incomplete evidence'}", ev)
@@ -60,7 +63,11 @@ class EvidenceRules:
             self.static_calls.setdefault(ev.get("api_id"), ev.get("caller") or "")
 
     def lifecycle(self, ev: Event, st: RunState):
-        if ev.get("what") == "died":
+        if ev.get("what") == "died" and ev.get("process"):
+            pid = f" (pid {ev.get('pid')})" if ev.get("pid") is not None else ""
+            st.incomplete_reason(f"process {ev.get('process')}{pid} died at t={ev.t_ms:.0f} ms "
+                                 f"({ev.get('detail') or 'unexpected'})", ev)
+        elif ev.get("what") == "died":
             st.incomplete_reason(f"app process died at t={ev.t_ms:.0f} ms ({ev.get('detail') or 'unexpected'})", ev)
 
     def step(self, ev: Event, st: RunState):

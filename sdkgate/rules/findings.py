@@ -26,7 +26,8 @@ class FindingSink:
     def add(self, rid: str, ev: Event | None, *, actor: str | None, category: str | None,
             key: str = "", detail_en: str = "", detail_zh: str = "", severity: str | None = None,
             ref: str = "", detail: dict | None = None) -> Finding:
-        k = (rid, actor, category, key)
+        process = ev.extra.get("process") if ev is not None else None
+        k = (rid, actor, category, key, process)      # one finding per process the evidence came from
         f = self._by_key.get(k)
         if f is None:
             r = rule(rid)
@@ -39,7 +40,7 @@ class FindingSink:
                 d["summary"] = detail_en
                 d["summary_zh"] = detail_zh or detail_en
             f = Finding(rule=rid, severity=severity or r.severity, actor=actor, category=category,
-                        message=en, message_zh=zh, clause=r.clause, detail=d)
+                        message=en, message_zh=zh, clause=r.clause, detail=d, process=process)
             self._by_key[k] = f
         f.evidence_count += 1
         if ev is not None and len(f.evidence) < self.cap:
@@ -47,8 +48,10 @@ class FindingSink:
         return f
 
     def discard(self, rid: str, actor: str | None, category: str | None, key: str = "") -> None:
-        self._by_key.pop((rid, actor, category, key), None)
+        for k in [k for k in self._by_key if k[:4] == (rid, actor, category, key)]:
+            self._by_key.pop(k, None)
 
     def findings(self) -> list[Finding]:
         order = {"violation": 0, "warning": 1, "info": 2}
-        return sorted(self._by_key.values(), key=lambda f: (order.get(f.severity, 3), f.rule, f.actor or "", f.category or ""))
+        return sorted(self._by_key.values(), key=lambda f: (order.get(f.severity, 3), f.rule, f.actor or "", f.category or "",
+                                                          f.process or ""))

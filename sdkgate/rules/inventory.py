@@ -41,17 +41,18 @@ class InventoryRules:
                 entry.packages.append(p)
         if ev.get("class_count") is not None:
             entry.class_count = (entry.class_count or 0) + int(ev.get("class_count"))
-        self._undeclared(ev, st, actor, "in the APK")
+        self._undeclared(ev, st, actor, _where(ev))
 
     def call_site(self, ev: Event, st: RunState):
         actor = ev.actor or "unknown"
         if len(self.call_sites) < CALL_SITE_CAP:
-            self.call_sites.append(CallSite(ev.category or "", ev.api or "", ev.get("caller") or "", actor))
+            self.call_sites.append(CallSite(ev.category or "", ev.api or "", ev.get("caller") or "", actor,
+                                            ev.get("origin")))
         elif "call sites truncated" not in " ".join(st.skipped):
             st.skipped.append(f"call sites truncated at {CALL_SITE_CAP}")
         if st.is_sdk(actor):
             self._entry(actor, st)
-            self._undeclared(ev, st, actor, "in the APK")
+            self._undeclared(ev, st, actor, _where(ev))
         if ev.category:
             declared_category(ev, st, actor, ev.category, severity="warning", ref=ev.get("caller") or "")
 
@@ -75,6 +76,9 @@ class InventoryRules:
     # --- dynamic and network events ---------------------------------------------------------
     def read(self, ev: Event, st: RunState):
         self._seen(ev, st, "at run time")
+
+    def code_loaded(self, ev: Event, st: RunState):
+        self._seen(ev, st, "loading code at run time")
 
     def send(self, ev: Event, st: RunState):
         self._seen(ev, st, "in traffic")
@@ -136,3 +140,9 @@ class InventoryRules:
             if sid not in self.sdks:
                 st.sink.add("SG203", None, actor=sid, category=None, detail_en="declared but not in the APK",
                             detail_zh="已声明但 APK 中未发现")
+
+
+def _where(ev: Event) -> str:
+    """Static evidence comes from the APK or from code the app loaded at run time (dynamic/loaded.py)."""
+    return "in code loaded at run time" if ev.get("origin") == "runtime_loaded" else "in the APK"
+

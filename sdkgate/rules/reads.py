@@ -53,15 +53,16 @@ class ReadRules:
         m = st.manifest
         rate = m.max_reads_per_second if m else 1.0
         limit = m.max_immutable_reads if m else 3
-        key = (actor, ev.get("api_id") or ev.api)
+        proc = ev.get("process")          # frequency counts per process and actor
+        key = (proc, actor, ev.get("api_id") or ev.api)
         prev = self._last.get(key)
         self._last[key] = ev.t_ms
         if rate > 0 and prev is not None and ev.t_ms - prev < 1000.0 / rate:
             st.sink.add("SG104", ev, actor=actor, category=cat.id, key="rate",
                         detail_en=f"more than {rate:g} per second", detail_zh=f"每秒超过 {rate:g} 次", ref=ref)
         if cat.immutable:
-            n = self._immutable.get((actor, cat.id), 0) + 1
-            self._immutable[(actor, cat.id)] = n
+            n = self._immutable.get((proc, actor, cat.id), 0) + 1
+            self._immutable[(proc, actor, cat.id)] = n
             if n > limit:
                 st.sink.add("SG104", ev, actor=actor, category=cat.id, key="immutable",
                             detail_en=f"immutable identifier read more than {limit} times",

@@ -144,9 +144,10 @@ class StepFailed(BackendError):
 class TargetDied(BackendError):
     """The target process died during a step; `t_ms` is when it was noticed (run clock)."""
 
-    def __init__(self, detail: str, t_ms: float | None = None):
+    def __init__(self, detail: str, t_ms: float | None = None, process: str | None = None, pid: int | None = None):
         super().__init__(detail)
         self.detail, self.t_ms = detail, t_ms
+        self.process, self.pid = process, pid      # the app process that died (None: not known)
 
 
 @runtime_checkable

@@ -81,7 +81,7 @@ class EventLog:
 
     def sort_by_time(self) -> None:
         """Rewrite the file in t_ms order (stable: each source keeps its own order) and give each
-        source one gap-free seq in that order: hook seqs restart with every agent session (the
+        (source, pid) one gap-free seq in that order: hook seqs restart with every agent session (the
         agent's number is kept as `agent_seq`; the intake reports its gaps and drops as events).
         Unparseable lines (there should be none) are kept at the end so nothing is dropped."""
         self.close()
@@ -96,19 +96,19 @@ class EventLog:
                 except (ValueError, KeyError, TypeError):
                     bad.append(raw if raw.endswith(b"\n") else raw + b"\n")
         good.sort(key=lambda x: x[0])
-        seqs: dict[str, int] = {}
+        seqs: dict[tuple, int] = {}   # (source, pid): gap-free per process
         consent = ConsentState()   # the consent state at each moment, recorded on reads and requests
         tmp = self.path.with_suffix(".jsonl.tmp")
         with tmp.open("wb") as out:
             for _, d in good:
                 src = d.get("source")
-                n = seqs.get(src, 0)
-                seqs[src] = n + 1
+                n = seqs.get((src, d.get("pid")), 0)
+                seqs[(src, d.get("pid"))] = n + 1
                 if src == "hook" and "agent_seq" not in d:
                     d["agent_seq"] = d.get("seq")
                 d["seq"] = n
                 consent.observe(d.get("kind"), d)
-                if d.get("kind") in ("read", "permission_request") and "consent" not in d:
+                if d.get("kind") in ("read", "permission_request", "code_loaded") and "consent" not in d:
                     d["consent"] = consent.snapshot()
                 out.write(json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
             for raw in bad:
@@ -341,7 +341,9 @@ def play_steps(scenario: Scenario, backend: Backend, log: EventLog, clock: RunCl
             outcome = _do(step, backend)
         except TargetDied as exc:
             t = exc.t_ms if exc.t_ms is not None else clock.now_ms()
-            log.step_event("lifecycle", t, what="died", detail=exc.detail)
+            # the process that died (its pid is on its hook events; step events keep one seq per source)
+            who = {"process": exc.process} if getattr(exc, "process", None) else {}
+            log.step_event("lifecycle", t, what="died", detail=exc.detail, **who)
             log.step_event("step", max(t, clock.now_ms()), index=step.index, action=step.action, status="failed",
                            detail=f"target process died: {exc.detail}", started_ms=started, line=step.line,
                            **step.fields())

@@ -148,6 +148,10 @@ class FakeSession:
         self.pid = pid
         self.handlers: dict[str, list] = {}
         self.detached = False
+        self.child_gating = False
+
+    def enable_child_gating(self):
+        self.child_gating = True
 
     def on(self, signal, cb):
         self.handlers.setdefault(signal, []).append(cb)
@@ -160,21 +164,77 @@ class FakeSession:
             cb(reason, crash)
 
 
+@dataclass
+class FakeSpawn:
+    pid: int
+    identifier: str
+
+
+@dataclass
+class FakeProcess:
+    pid: int
+    name: str
+
+
 class FakeFridaDevice:
-    def __init__(self, *, crash_on_resume: str | None = None):
+    """Also spawn gating like frida-server on Android: `announce(name)` is zygote starting a process
+    (held until resumed, `spawn-added` fired); `processes` is what enumerate_processes() lists."""
+
+    def __init__(self, *, crash_on_resume: str | None = None, attach_fails: set | None = None):
         self.calls: list[tuple] = []
         self.sessions: list[FakeSession] = []
         self.next_pid = 4242
         self.crash_on_resume = crash_on_resume
+        self.handlers: dict[str, list] = {}
+        self.spawn_gating = False
+        self.processes: list[FakeProcess] = []
+        self.attach_fails = set(attach_fails or ())
+
+    def on(self, signal, cb):
+        self.handlers.setdefault(signal, []).append(cb)
+
+    def off(self, signal, cb):
+        if cb in self.handlers.get(signal, []):
+            self.handlers[signal].remove(cb)
+
+    def enable_spawn_gating(self):
+        self.calls.append(("enable_spawn_gating",))
+        self.spawn_gating = True
+
+    def disable_spawn_gating(self):
+        self.calls.append(("disable_spawn_gating",))
+        self.spawn_gating = False
+
+    def enumerate_pending_spawn(self):
+        return []
+
+    def enumerate_processes(self):
+        return list(self.processes)
+
+    def announce(self, name: str) -> int:
+        """A process starts on the device (zygote fork); with spawn gating it waits for resume()."""
+        pid = self.next_pid
+        self.next_pid += 1
+        self.processes.append(FakeProcess(pid, name))
+        if self.spawn_gating:
+            for cb in list(self.handlers.get("spawn-added", [])):
+                cb(FakeSpawn(pid, name))
+        return pid
 
     def spawn(self, program):
         self.calls.append(("spawn", tuple(program)))
         pid = self.next_pid
         self.next_pid += 1
+        if self.spawn_gating:         # frida may announce the spawn it was asked for, too
+            self.processes.append(FakeProcess(pid, program[0]))
+            for cb in list(self.handlers.get("spawn-added", [])):
+                cb(FakeSpawn(pid, program[0]))
         return pid
 
     def attach(self, pid):
         self.calls.append(("attach", pid))
+        if pid in self.attach_fails:
+            raise RuntimeError("unable to access process (frida: ProcessNotRespondingError)")
         s = FakeSession(pid)
         self.sessions.append(s)
         return s
@@ -187,6 +247,7 @@ class FakeFridaDevice:
 
     def kill(self, pid):
         self.calls.append(("kill", pid))
+        self.processes = [p for p in self.processes if p.pid != pid]
 
 
 @dataclass
@@ -195,9 +256,14 @@ class RecordingLoader:
     into the suspended process; its events go through ctx.emit like the real host's."""
     loads: list = field(default_factory=list)
     closed: int = 0
+    processes: list = field(default_factory=list)     # (pid, process name) per load
+    log: list | None = None                            # shared with FakeFridaDevice.calls for ordering
 
-    def __call__(self, session, ctx, package):
+    def __call__(self, session, ctx, package, process=None, pid=None):
         self.loads.append((session.pid, package))
+        self.processes.append((session.pid, process))
+        if self.log is not None:
+            self.log.append(("load", session.pid))
         from sdkgate.events import Event
         ctx.emit(Event(seq=len(self.loads) - 1, t_ms=ctx.clock.now_ms(), source="hook", kind="agent_status",
                        extra={"status": "loaded", "dropped": 0}))

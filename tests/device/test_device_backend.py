@@ -85,8 +85,9 @@ def test_exact_commands_of_a_run(tmp_path, manifest, apk):
                          f"rm -f {REMOTE_APK}"]
     assert adb.pushes == [(str(apk), REMOTE_APK)]
     out = be.launch()
-    assert frida.calls == [("spawn", (PKG,)), ("attach", 4242), ("resume", 4242)]
+    assert frida.calls == [("enable_spawn_gating",), ("spawn", (PKG,)), ("attach", 4242), ("resume", 4242)]
     assert loader.loads == [(4242, PKG)]                         # agent in before resume
+    assert loader.processes == [(4242, PKG)]                     # its events are stamped with the process
     assert out.t_ms is not None
     c = be.consent("accept", "policy")
     assert c.ok and ui.clicks == [AGREE] and c.t_ms >= out.t_ms

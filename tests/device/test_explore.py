@@ -24,8 +24,8 @@ class ActingLoader(RecordingLoader):
         super().__init__()
         self.stop = stop
 
-    def __call__(self, session, ctx, package):
-        handle = super().__call__(session, ctx, package)
+    def __call__(self, session, ctx, package, **kw):
+        handle = super().__call__(session, ctx, package, **kw)
 
         def act():
             t = ctx.clock.now_ms()

@@ -89,8 +89,11 @@ def test_bundled_scenario_meets_its_expectation(runs, scenario, model, capsys):
     assert len(run["agent_sha256"]) == 64 and run["versions"]["frida"].startswith("17.")
     evs = _events(out)
     assert [e.t_ms for e in evs] == sorted(e.t_ms for e in evs)
-    for src in ("hook", "step"):
-        assert [e.seq for e in evs if e.source == src] == list(range(sum(e.source == src for e in evs)))
+    for src in ("hook", "step"):       # gap-free per (source, pid): each app process numbers its own
+        for pid in {e.get("pid") for e in evs if e.source == src}:
+            seqs = [e.seq for e in evs if e.source == src and e.get("pid") == pid]
+            assert seqs == list(range(len(seqs)))
+    assert all(e.get("process") == "com.example.recruit" and e.get("pid") for e in evs if e.source == "hook")
     sc = load_scenario(SCENARIOS / scenario)
     assert [e.get("action") for e in evs if e.kind == "step"] == [s.action for s in sc.steps]
     launches = sum(s.action in ("launch", "relaunch") for s in sc.steps)
@@ -209,6 +212,7 @@ def test_target_that_dies_mid_run_is_incomplete_with_evidence_kept(runs, write):
     evs = _events(res.out_dir)
     died = [e for e in evs if e.get("what") == "died"]
     assert len(died) == 1 and "NullPointerException" in died[0].get("detail")
+    assert died[0].get("process") == "com.example.recruit"
     assert res.steps_done == 4 and not any(e.get("action") == "background" for e in evs)
     assert any("died" in r for r in res.report.incomplete)
     # what was collected before the crash is kept and still judged

@@ -1,0 +1,162 @@
+// Code loaded at run time: the class-loader family (DexClassLoader, PathClassLoader,
+// InMemoryDexClassLoader, BaseDexClassLoader constructors, DexFile.loadDex / DexFile(...) /
+// openDexFile). Each load the app or an SDK makes is recorded as a `code_loaded` event (with the
+// loader's stack, so the host attributes it to whoever loaded it), and the loaded bytes are sent
+// to the host (message {type: "code", id, path, size} with the bytes attached), which keeps them
+// in the evidence folder and scans them with the static engine. Loads nested inside another
+// hooked load (DexClassLoader -> BaseDexClassLoader -> DexFile.openDexFile) are recorded once.
+
+import Java from "frida-java-bridge";
+import { emit, hookError } from "./emit.js";
+import type { InstallReport } from "./hooks.js";
+import type { AgentConfig } from "./types.js";
+
+type Target = [cls: string, member: string, types: string[]];
+
+const S = "java.lang.String";
+const CL = "java.lang.ClassLoader";
+const BB = "java.nio.ByteBuffer";
+const BBA = "[Ljava.nio.ByteBuffer;";
+
+export const LOADER_TARGETS: Target[] = [
+    ["dalvik.system.DexClassLoader", "$init", [S, S, S, CL]],
+    ["dalvik.system.PathClassLoader", "$init", [S, CL]],
+    ["dalvik.system.PathClassLoader", "$init", [S, S, CL]],
+    ["dalvik.system.PathClassLoader", "$init", [S, S, CL, "[Ljava.lang.ClassLoader;"]],
+    ["dalvik.system.InMemoryDexClassLoader", "$init", [BB, CL]],
+    ["dalvik.system.InMemoryDexClassLoader", "$init", [BBA, CL]],
+    ["dalvik.system.InMemoryDexClassLoader", "$init", [BBA, S, CL]],
+    ["dalvik.system.BaseDexClassLoader", "$init", [S, "java.io.File", S, CL]],
+    ["dalvik.system.BaseDexClassLoader", "$init", [S, S, CL, "[Ljava.lang.ClassLoader;", "boolean"]],
+    ["dalvik.system.BaseDexClassLoader", "$init", [S, S, CL, "[Ljava.lang.ClassLoader;", "[Ljava.lang.ClassLoader;", "boolean"]],
+    ["dalvik.system.BaseDexClassLoader", "$init", [BBA, CL]],
+    ["dalvik.system.BaseDexClassLoader", "$init", [BBA, S, CL]],
+    ["dalvik.system.DexFile", "loadDex", [S, S, "int"]],
+    ["dalvik.system.DexFile", "$init", [S]],
+    ["dalvik.system.DexFile", "$init", ["java.io.File"]],
+];
+
+const depth = new Map<number, number>();
+let maxBytes = 64 * 1024 * 1024;
+let blobSeq = 0;
+
+/** Hook every class-loader entry point that exists on this runtime (before resume). */
+export function installLoaderHooks(cfg: AgentConfig, report: InstallReport): void {
+    maxBytes = cfg.loaded_max_bytes ?? maxBytes;
+    for (const [cls, member, types] of LOADER_TARGETS) {
+        const id = `loader.${cls.split(".").pop()}.${member}(${types.length})`;
+        try {
+            const ov = Java.use(cls)[member].overload(...types);
+            ov.implementation = function (this: any, ...args: any[]) {
+                return recordLoad(cls, member, types, ov, this, args);
+            };
+            report.hooked.push(id);
+        } catch (e) {
+            // an overload this Android version does not have: the others cover it
+        }
+    }
+    try {
+        const dexFile = Java.use("dalvik.system.DexFile");
+        for (const ov of dexFile.openDexFile.overloads) {
+            const types = ov.argumentTypes.map((t: any) => t.className as string);
+            ov.implementation = function (this: any, ...args: any[]) {
+                return recordLoad("dalvik.system.DexFile", "openDexFile", types, ov, this, args);
+            };
+            report.hooked.push(`loader.DexFile.openDexFile(${types.length})`);
+        }
+    } catch (e) {
+        // no openDexFile on this runtime: the constructors and loadDex are hooked
+    }
+}
+
+function recordLoad(cls: string, member: string, types: string[], ov: any, self: any, args: any[]): any {
+    const tid = Process.getCurrentThreadId();
+    const d = depth.get(tid) ?? 0;
+    depth.set(tid, d + 1);
+    try {
+        if (d === 0) {
+            try {
+                describe(cls, member, types, args);
+            } catch (e) {
+                hookError(`${cls}.${member}`, e);
+            }
+        }
+        return ov.call(self, ...args);
+    } finally {
+        if (d === 0) depth.delete(tid);
+        else depth.set(tid, d);
+    }
+}
+
+function describe(cls: string, member: string, types: string[], args: any[]): void {
+    const loader = `${cls}.${member}`;
+    for (let i = 0; i < types.length; i++) {
+        const t = types[i];
+        const v = args[i];
+        if (v === null || v === undefined) continue;
+        if (t === S && i === 0) {
+            for (const p of String(v).split(":").filter((x) => x.length > 0)) fromPath(loader, p);
+            return;
+        }
+        if (t === "java.io.File" && i === 0) {
+            fromPath(loader, String(v.getPath()));
+            return;
+        }
+        if (t === BB) {
+            fromBuffer(loader, v, 0);
+            return;
+        }
+        if (t === BBA) {
+            for (let k = 0; k < v.length; k++) fromBuffer(loader, v[k], k);
+            return;
+        }
+    }
+}
+
+function fromPath(loader: string, path: string): void {
+    const id = ++blobSeq;
+    const ev: Record<string, unknown> = { loader, in_memory: false, path, blob: id };
+    try {
+        const f = new File(path, "rb");
+        f.seek(0, File.SEEK_END);
+        const size = f.tell();
+        f.close();
+        ev.size = size;
+        if (size > maxBytes) {
+            ev.too_large = true;
+        } else {
+            send({ type: "code", id, path, size }, File.readAllBytes(path));
+        }
+    } catch (e) {
+        ev.read_error = e instanceof Error ? e.message : String(e);
+    }
+    emit("code_loaded", ev);
+}
+
+function fromBuffer(loader: string, buf: any, index: number): void {
+    const id = ++blobSeq;
+    const ev: Record<string, unknown> = { loader, in_memory: true, path: null, index, blob: id };
+    try {
+        const n = Number(buf.remaining());
+        ev.size = n;
+        if (n > maxBytes) {
+            ev.too_large = true;
+        } else {
+            let arr: any;
+            let off = 0;
+            if (buf.hasArray()) {
+                arr = buf.array();
+                off = Number(buf.arrayOffset()) + Number(buf.position());
+            } else {
+                arr = Java.array("byte", new Array(n).fill(0));
+                buf.duplicate().get(arr);
+            }
+            const out = new Uint8Array(n);
+            for (let k = 0; k < n; k++) out[k] = arr[off + k] & 0xff;
+            send({ type: "code", id, path: null, size: n }, out.buffer as ArrayBuffer);
+        }
+    } catch (e) {
+        ev.read_error = e instanceof Error ? e.message : String(e);
+    }
+    emit("code_loaded", ev);
+}
