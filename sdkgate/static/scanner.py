@@ -11,13 +11,15 @@ from ..events import Event
 from ..fileio import sha256_file as _sha256
 from ..manifest import Manifest
 from .callsites import SiteScan, TargetIndex, find_sites
-from .container import Archive, Budget, EntryError, Limits, load_dex_blobs
+from .container import DEX_RE, Archive, Budget, EntryError, Limits, load_dex_blobs
 from .dex import Dex, DexError
 from .inventory import take_inventory
 from .manifest_xml import (AUTOSTART_ACTIONS, STARTUP_PROVIDER, ApkManifest, ManifestXmlError,
                            parse_manifest_xml, protection_level)
 from .paths import Bounds, PathSearch, find_paths
 from .program import Program
+from .hidden import find_hidden_code
+from .payloads import dex_version_problems, scan_payloads
 
 SOURCE = "static"
 
@@ -86,11 +88,19 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
             problems.append(f"{label}!AndroidManifest.xml: {exc}: permissions, components and entry points unknown")
     if not dex_blobs and not dex_problems:
         problems.append(f"{label}: no classes.dex: no code to scan")
+    # zip-magic pass: DEX/archives hidden under any name are code of the app too (payloads.py)
+    payloads = scan_payloads(apk, {n for n, _ in dex_blobs} | {n for ns in apk.nested_names() for n in ns})
+    dex_blobs = dex_blobs + payloads.dex_blobs
+    problems += payloads.problems
 
     dexes: list[Dex] = []
+    primary_dexes: set[int] = set()
     for name, data in dex_blobs:
+        problems += [f"{label}!{p}" for p in dex_version_problems(name, data)]
         try:
             dexes.append(Dex(data, name))
+            if DEX_RE.match(name):
+                primary_dexes.add(len(dexes) - 1)
         except DexError as exc:
             problems.append(f"{label}!{exc}" if str(exc).startswith(name) else f"{label}!{name}: {exc}")
     program = Program(dexes)
@@ -112,6 +122,19 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
     for group, pres in sorted(inv.unknown.items()):
         em.emit("sdk_present", actor=UNKNOWN, packages=pres.packages, class_count=pres.class_count)
     scan_ev.extra.update(first_party_classes=inv.first_party, platform_classes=inv.platform)
+
+    # --- code the scan cannot see: packers, absent component classes, code loading (hidden.py) ----------
+    hidden = find_hidden_code(label, apk.names, amf, program, payloads, primary_dexes)
+    problems += hidden.problems
+    scan_ev.extra.update(zip_magic_seconds=round(payloads.seconds, 4), payloads=[
+        {"entry": p.entry, "kind": p.kind, "size": p.size, **({"note": p.note} if p.note else {})}
+        for p in payloads.payloads if p.note or p.kind not in ("dex", "elf")])
+    for h in hidden.packers:
+        em.emit("packer", packer=h.packer.id, name=h.packer.name, matched=list(h.matched))
+    for ls in hidden.load_sites:
+        em.emit("code_load_site", actor=catalogue.attribute_class(ls.caller.split("->", 1)[0], app_packages),
+                api=ls.api, loader=ls.loader, caller=ls.caller, dex=ls.dex, argument=ls.argument,
+                payload=ls.payload, native=ls.native, found=not ls.problem)
 
     # --- call sites ----------------------------------------------------------------------------
     sites = find_sites(program, TargetIndex.build(), package)
