@@ -58,7 +58,10 @@ def test_rows_are_well_formed():
     java = re.compile(r"[A-Za-z_$][\w$]*(\.[\w$]+)*")   # dex allows segments like 3sl
     host = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
     for r in bundled_rows():
-        assert set(r) <= {"id", "name", "vendor", "kind", "packages", "domains", "source"}, r["id"]
+        assert set(r) <= {"id", "name", "vendor", "kind", "packages", "domains", "source", "components", "meta_data",
+                          "permissions", "native_libs", "jni", "assets", "evidence"}, r["id"]
+        if set(r) & {"components", "meta_data", "permissions", "native_libs", "jni", "assets"}:
+            assert r.get("evidence"), f"{r['id']}: signature kinds need their evidence"
         assert re.fullmatch(r"[a-z0-9_]+", r["id"]), r["id"]
         for p in r["packages"]:
             assert java.fullmatch(p), (r["id"], p)

@@ -41,6 +41,9 @@ class InventoryRules:
                 entry.packages.append(p)
         if ev.get("class_count") is not None:
             entry.class_count = (entry.class_count or 0) + int(ev.get("class_count"))
+        for kind in ("components", "meta_data", "native_libs", "permissions", "jni", "assets"):
+            got = getattr(entry, kind)
+            got += [v for v in ev.get(kind) or [] if v not in got]
         self._undeclared(ev, st, actor, "in the APK")
 
     def call_site(self, ev: Event, st: RunState):

@@ -20,6 +20,7 @@ from .paths import Bounds, PathSearch, find_paths
 from .program import Program
 from .hidden import find_hidden_code
 from .payloads import dex_version_problems, scan_payloads
+from .signatures import match_signatures
 
 SOURCE = "static"
 
@@ -50,6 +51,13 @@ class _Emitter:
         return ev
 
 
+
+
+def _read_or_none(apk: Archive, name: str, cap: int) -> bytes | None:
+    try:
+        return apk.read(name, cap)
+    except EntryError:
+        return None
 
 
 def scan_apk(path: str | Path, manifest: Manifest | None = None, options: ScanOptions = ScanOptions()) -> ScanResult:
@@ -117,8 +125,12 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
 
     # --- inventory ---------------------------------------------------------------------------
     inv = take_inventory(program.classes.keys(), catalogue, app_packages)
-    for sid, pres in sorted(inv.sdks.items()):
-        em.emit("sdk_present", actor=sid, packages=sorted(pres.packages), class_count=pres.class_count)
+    # SDKs known by their manifest components, app keys, permissions, native libraries (signatures.py)
+    sigs = match_signatures(catalogue, amf, apk.names, payloads.native_libs, lambda n, cap: _read_or_none(apk, n, cap))
+    for sid in sorted(set(inv.sdks) | set(sigs)):
+        pres = inv.sdks.get(sid)
+        em.emit("sdk_present", actor=sid, packages=sorted(pres.packages) if pres else [],
+                class_count=pres.class_count if pres else 0, **sigs.get(sid, {}))
     for group, pres in sorted(inv.unknown.items()):
         em.emit("sdk_present", actor=UNKNOWN, packages=pres.packages, class_count=pres.class_count)
     scan_ev.extra.update(first_party_classes=inv.first_party, platform_classes=inv.platform)
