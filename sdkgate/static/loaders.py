@@ -80,7 +80,8 @@ def find_load_sites(program: Program, payloads: PayloadScan, entry_names: list[s
         strings = ([site.argument] if site.argument else []) + inv.strings_in_method()
         if (inv.dex, cls) not in class_strings:
             class_strings[(inv.dex, cls)] = _class_strings(program, cls)
-        strings += class_strings[(inv.dex, cls)]
+        near = strings                                  # the call's own method: for blobs
+        strings = strings + class_strings[(inv.dex, cls)]   # its class too: for payloads the scan read
         if native:
             site.payload = _native_payload(loader, site.argument, strings, lib_names)
             if site.payload is None:
@@ -90,7 +91,7 @@ def find_load_sites(program: Program, payloads: PayloadScan, entry_names: list[s
             continue
         site.payload = _named(strings, code_names)
         if site.payload is None:
-            blob = _named(strings, blob_names)
+            blob = _named(near, blob_names)
             if blob:
                 site.problem = (f"{label}: {caller} loads code with {loader} from {blob}, an encrypted or "
                                 "unreadable blob: the code it runs was not scanned; use a device run")

@@ -21,6 +21,7 @@ from .program import Program
 from .hidden import find_hidden_code
 from .payloads import dex_version_problems, scan_payloads
 from .signatures import match_signatures
+from .attribution import Overlay, component_owners
 
 SOURCE = "static"
 
@@ -124,13 +125,18 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
                       dex_files=[d.name for d in dexes], class_count=len(program.classes), bounds=[])
 
     # --- inventory ---------------------------------------------------------------------------
-    inv = take_inventory(program.classes.keys(), catalogue, app_packages)
-    # SDKs known by their manifest components, app keys, permissions, native libraries (signatures.py)
+    # SDKs known by their manifest components, app keys, permissions, native libraries (signatures.py);
+    # renamed code reached only from one SDK's components is that SDK's (attribution.py)
     sigs = match_signatures(catalogue, amf, apk.names, payloads.native_libs, lambda n, cap: _read_or_none(apk, n, cap))
+    owners = component_owners(amf, program, catalogue, app_packages,
+                              {c: sid for sid, kinds in sigs.items() for c in kinds.get("components", ())})
+    inv = take_inventory(program.classes.keys(), catalogue, app_packages, owners)
+    catalogue = Overlay(catalogue, owners) if owners else catalogue
     for sid in sorted(set(inv.sdks) | set(sigs)):
         pres = inv.sdks.get(sid)
         em.emit("sdk_present", actor=sid, packages=sorted(pres.packages) if pres else [],
-                class_count=pres.class_count if pres else 0, **sigs.get(sid, {}))
+                class_count=pres.class_count if pres else 0, **sigs.get(sid, {}),
+                **({"attributed_classes": pres.attributed[:50]} if pres and pres.attributed else {}))
     for group, pres in sorted(inv.unknown.items()):
         em.emit("sdk_present", actor=UNKNOWN, packages=pres.packages, class_count=pres.class_count)
     scan_ev.extra.update(first_party_classes=inv.first_party, platform_classes=inv.platform)
