@@ -3,16 +3,20 @@
 Only the part of the call graph that matters is built: a breadth-first walk from each entry point
 (Application.attachBaseContext / onCreate, every ContentProvider.onCreate, androidx.startup
 initializers' create, autostart receivers' onReceive, the launcher activity's onCreate) over the
-invoke targets the APK itself defines (resolved up the superclass chain; dispatch to other
-implementations of an interface or an overriding subclass is not followed). Two kinds of path are
+invoke targets the APK itself defines (resolved up the superclass chain, then interface default methods
+and their desugared companions; dispatch to other implementations of an interface or an overriding
+subclass is not followed), plus the task objects a method creates (Runnable, Callable, Thread, TimerTask,
+Handler callbacks, Kotlin lambdas and coroutines, D8/R8 lambdas, Workers, startup Initializers: see
+links.py). Two kinds of path are
 reported, each with its shortest chain (entry first, the caller last) and its target:
   - `sdk_init`: a call from non-SDK code into an SDK class (target: the SDK method as called);
   - `sensitive_api`: a sensitive call site (target: the API), in any code the walk reaches.
 
-Consent gating, approximated: a path counts as gated when a method on it invokes (or reads) one
-of the manifest's consent checks *before*, in bytecode order, the call that continues the path.
-Branch conditions are not evaluated, so a check whose result is ignored still counts as gating.
-The walk is bounded in depth, visited methods and reported paths; a bound that was hit is reported.
+Consent gating: a path counts as gated when a method on it invokes (or reads) one of the manifest's
+consent checks, tests its result with if-eqz / if-nez, and the call that continues the path lies on
+the branch taken when the check returned true (links.gated_span). A check whose result is ignored,
+stored or passed on gates nothing. The walk is bounded in depth, visited methods and reported paths;
+a depth or node bound that was hit makes the scan incomplete at that entry point.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue
 from .callsites import Site, instruction_starts
 from .dex import DexError
 from .opcodes import INVOKE
+from .links import Links, gated_span
 from .program import Program
 
 IGET_SGET = frozenset(range(0x52, 0x59)) | frozenset(range(0x60, 0x67))
@@ -54,6 +59,8 @@ class PathSearch:
     visited: int = 0
     entries: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    ignored_checks: int = 0         # consent checks whose result decides no branch (they gate nothing)
+    links: object = None            # links.Links used (its `links` counts deferred / default-method links)
 
 
 def _java_to_desc(name: str) -> str:
@@ -93,6 +100,8 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                bounds: Bounds = Bounds()) -> PathSearch:
     """Walk from every entry point; report ungated paths to SDK calls (from non-SDK code) and to call sites."""
     res = PathSearch()
+    links = Links(program)
+    res.links = links
     site_at: dict[tuple[int, int, int], list[Site]] = {}
     for s in sites:
         site_at.setdefault((s.dex, s.method, s.pos), []).append(s)
@@ -157,7 +166,8 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
             node, gated_in = state
             res.visited += 1
             if res.visited > bounds.max_nodes:
-                res.bounds_hit.append(f"nodes: stopped after visiting {bounds.max_nodes} methods")
+                res.bounds_hit.append(f"nodes: stopped after visiting {bounds.max_nodes} methods (entry point {entry_sig}; "
+                                      "later entry points not searched)")
                 break
             dex = program.dexes[node[0]]
             try:
@@ -170,9 +180,27 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
             caller_cls = caller_sig.split("->", 1)[0]
             caller_actor = actor_of(caller_cls)
             caller_is_sdk = is_sdk(caller_cls)
-            checked = gated_in
-            for pos in starts:
+            spans: list[tuple[int, int]] = []       # links.gated_span: the "agreed" branches of checks seen
+
+            def enqueue(callee, gated_now):
+                prev = best.get(callee)
+                if prev is not None and (prev is False or gated_now):
+                    return                          # already reached at least as ungated
+                d = depth[state] + 1
+                if d > bounds.max_depth:
+                    msg = f"depth: call chains longer than {bounds.max_depth} not followed (entry point {entry_sig})"
+                    if msg not in res.bounds_hit:
+                        res.bounds_hit.append(msg)
+                    return
+                best[callee] = gated_now
+                nstate = (callee, gated_now)
+                parent[nstate] = state
+                depth[nstate] = d
+                queue.append(nstate)
+
+            for k, pos in enumerate(starts):
                 op = units[pos] & 0xFF
+                checked = gated_in or any(lo <= pos < hi for lo, hi in spans)
                 here = site_at.get((node[0], node[1], pos))
                 if here:
                     for s in here:
@@ -180,11 +208,16 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                                lambda s=s, st=state: Path(entry_sig, chain_of(st), s.api.smali(s.descriptor), caller_actor,
                                                           s.api.category, s.api.id, "sensitive_api"),
                                checked)
+                if op in (0x22, 0x1C, 0x62):           # new-instance / const-class / sget-object: task objects
+                    for callee in links.deferred(dex, units, pos):
+                        enqueue(callee, checked)
                 if op in IGET_SGET:
                     if check_fields:
                         c, _t, n = dex.field_ref(units[pos + 1])
                         if f"{dex.type_name(c)}->{dex.string(n)}" in check_fields:
-                            checked = True
+                            span = gated_span(units, starts, k)
+                            if span:
+                                spans.append(span)
                     continue
                 if op not in INVOKE:
                     continue
@@ -195,30 +228,20 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                 target_np = f"{dex.string(n)}{dex.proto(p)}"
                 target_sig = f"{cls}->{target_np}"
                 if target_sig in checks:
-                    checked = True
+                    span = gated_span(units, starts, k)
+                    if span:
+                        spans.append(span)
+                    else:
+                        res.ignored_checks += 1
                     continue
                 if not caller_is_sdk and is_sdk(cls):
                     sdk = actor_of(cls)
                     report((entry_sig, caller_sig, target_sig),
                            lambda t=target_sig, a=sdk, st=state: Path(entry_sig, chain_of(st), t, a),
                            checked)
-                callee = program.resolve(cls, target_np)
-                if callee is None:
-                    continue
-                prev = best.get(callee)
-                if prev is not None and (prev is False or checked):
-                    continue                # already reached at least as ungated
-                d = depth[state] + 1
-                if d > bounds.max_depth:
-                    msg = f"depth: call chains longer than {bounds.max_depth} not followed"
-                    if msg not in res.bounds_hit:
-                        res.bounds_hit.append(msg)
-                    continue
-                best[callee] = checked
-                nstate = (callee, checked)
-                parent[nstate] = state
-                depth[nstate] = d
-                queue.append(nstate)
+                callee = links.resolve(cls, target_np)
+                if callee is not None:
+                    enqueue(callee, checked)
         if res.visited > bounds.max_nodes:
             break
     res.gated = len(gated - ungated)

@@ -214,6 +214,10 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
         scan_ev.extra.update(entry_points=search.entries, gated_paths=search.gated, visited_methods=search.visited,
                              consent_checks=list(manifest.consent.check))
         scan_ev.extra["bounds"] = list(search.bounds_hit)
+        # a search bound hit leaves code unsearched: incomplete at that entry point (the paths cap only truncates the list)
+        problems += [f"{label}: pre-consent path search stopped: {b}" for b in search.bounds_hit if not b.startswith("paths:")]
+        scan_ev.extra.update(ignored_consent_checks=search.ignored_checks,
+                             call_graph_links=search.links.links if search.links else 0)
         for p in search.paths:
             fields = {"chain": p.chain, "target": p.target, "entry": p.entry, "caller": p.chain[-1] if p.chain else None,
                       "path_kind": p.kind}
