@@ -85,6 +85,7 @@ HIDDEN_SPECS: tuple[ApkSpec, ...] = (
     ApkSpec("sdk-obfuscated", "sdk-obfuscated", (("app-obfuscated", "sdk-getui-obfuscated"),),
             files=(("lib/arm64-v8a/libgetuiext3.so", "file", ELF), ("lib/arm64-v8a/libweibosdkcore.so", "file", ELF)),
             subdir=HIDDEN),
+    ApkSpec("sdk-async", "sdk-async", (("app-async", "app-common") + SDKS_A + SDKS_B + ("sdk-getui",),), subdir=HIDDEN),
 )
 
 

@@ -83,7 +83,9 @@ def test_embedded_dex_are_read_with_their_entry_path(name):
     scan = events(name, "scan")[0]
     assert [d for d in scan.get("dex_files") if d != "classes.dex"] == exp["embedded_dex"]
     got = {(e.get("api_id"), e.get("caller"), e.get("dex"), e.actor) for e in events(name, "call_site")}
-    assert got == {(c["api_id"], c["caller"], c["dex"], c["actor"]) for c in exp["call_sites"]}
+    want = {(c["api_id"], c["caller"], c["dex"], c["actor"]) for c in exp["call_sites"]}
+    assert want <= got
+    assert {g for g in got if g[2] != "classes.dex"} == {w for w in want if w[2] != "classes.dex"}
 
 
 @pytest.mark.parametrize("name", NAMES)
