@@ -85,6 +85,10 @@ HIDDEN_SPECS: tuple[ApkSpec, ...] = (
     ApkSpec("sdk-obfuscated", "sdk-obfuscated", (("app-obfuscated", "sdk-getui-obfuscated"),),
             files=(("lib/arm64-v8a/libgetuiext3.so", "file", ELF), ("lib/arm64-v8a/libweibosdkcore.so", "file", ELF)),
             subdir=HIDDEN),
+    ApkSpec("split-base", "split-base", (("app-autoinit",),), subdir=HIDDEN + "/splits"),
+    ApkSpec("split_feature_sdk", "split-feature-sdk", (("sdk-getui", "split-getui-receiver"),), subdir=HIDDEN + "/splits"),
+    ApkSpec("split_config.arm64_v8a", "split-config-arm64", (),
+            files=(("lib/arm64-v8a/libjcore220.so", "file", ELF),), subdir=HIDDEN + "/splits"),
     ApkSpec("sdk-async", "sdk-async", (("app-async", "app-common") + SDKS_A + SDKS_B + ("sdk-getui",),), subdir=HIDDEN),
 )
 
@@ -185,7 +189,8 @@ def build_one(spec: ApkSpec, out_dir: Path, keystore: Path, tmp: Path) -> Path:
     raw = work / "raw.apk"
     run(["aapt", "package", "-f", "-M", str(manifest), "-I", str(FRAMEWORK_RES), "-F", str(raw)],
         f"{spec.name}: aapt package")
-    run(["aapt", "add", raw.name, *dex_files], f"{spec.name}: aapt add", cwd=work)
+    if dex_files:
+        run(["aapt", "add", raw.name, *dex_files], f"{spec.name}: aapt add", cwd=work)
     unsigned = work / "unsigned.apk"
     restamp(raw, unsigned, nested)
     aligned = work / "aligned.apk"

@@ -93,6 +93,11 @@ def parse_manifest_xml(raw: bytes) -> ApkManifest:
         raise ManifestXmlError(f"not valid binary XML ({type(exc).__name__}: {exc})") from None
     if root is None:
         raise ManifestXmlError("not valid binary XML")
+    return manifest_from_root(root)
+
+
+def manifest_from_root(root) -> ApkManifest:
+    """The manifest facts from its element tree (binary XML via androguard, or aapt2 protobuf XML of an .aab)."""
     if root.tag != "manifest":
         raise ManifestXmlError(f"root element is <{root.tag}>, expected <manifest>")
     package = root.get("package") or ""

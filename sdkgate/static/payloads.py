@@ -104,7 +104,7 @@ def scan_payloads(apk: Archive, loaded: set[str]) -> PayloadScan:
         if name.endswith("/") or name in _SKIP:
             continue
         try:
-            info = apk.zf.getinfo(name)
+            info = apk.getinfo(name)
         except KeyError:
             continue
         if info.file_size == 0:

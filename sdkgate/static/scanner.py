@@ -21,6 +21,7 @@ from .program import Program
 from .hidden import find_hidden_code
 from .payloads import dex_version_problems, scan_payloads
 from .signatures import match_signatures
+from .bundles import AppRead, read_app
 from .attribution import Overlay, component_owners
 
 SOURCE = "static"
@@ -54,15 +55,10 @@ class _Emitter:
 
 
 
-def _read_or_none(apk: Archive, name: str, cap: int) -> bytes | None:
-    try:
-        return apk.read(name, cap)
-    except EntryError:
-        return None
-
-
-def scan_apk(path: str | Path, manifest: Manifest | None = None, options: ScanOptions = ScanOptions()) -> ScanResult:
-    """Scan one APK. Raises InputError when it is not an APK at all; anything less is `incomplete`."""
+def scan_apk(path: str | Path, manifest: Manifest | None = None, options: ScanOptions = ScanOptions(),
+             splits: tuple[str, ...] = ()) -> ScanResult:
+    """Scan one app: an APK (with its split APKs, if given), an .apks / .xapk / .aab (bundles.py).
+    Raises InputError when it is not an app at all; anything less is `incomplete`."""
     path = Path(path)
     label = str(path)
     if not path.is_file():
@@ -70,37 +66,23 @@ def scan_apk(path: str | Path, manifest: Manifest | None = None, options: ScanOp
     sha = _sha256(path)
     budget = Budget(options.limits)
     apk = Archive.open(path, label, budget)
+    opened: list[Archive] = []
     try:
-        return _scan_archive(apk, label, sha, manifest, options)
+        app, opened = read_app(apk, label, options.limits, tuple(str(s) for s in splits))
+        return _scan_archive(apk, app, label, sha, manifest, options)
     finally:
+        for a in opened:
+            a.close()
         apk.close()
 
 
-def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None, options: ScanOptions) -> ScanResult:
-    problems = list(apk.problems)
-    has_manifest = apk.has("AndroidManifest.xml")
-    dex_blobs, dex_problems = load_dex_blobs(apk)
-    problems += dex_problems
-    if not has_manifest and not dex_blobs and not apk.dex_names():
+def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Manifest | None,
+                  options: ScanOptions) -> ScanResult:
+    problems = app.problems
+    dex_blobs, amf, payloads = app.dex_blobs, app.amf, app.payloads
+    if not any(u.arc.has("AndroidManifest.xml") for u in app.units) and not dex_blobs and \
+            not any(DEX_RE.match(n.rsplit("!", 1)[-1]) for n in app.names):
         raise InputError(label, None, "not an APK: no AndroidManifest.xml and no classes.dex")
-
-    amf: ApkManifest | None = None
-    if not has_manifest:
-        problems.append(f"{label}: no AndroidManifest.xml: permissions, components and entry points unknown")
-    else:
-        try:
-            raw = apk.read("AndroidManifest.xml", options.limits.max_manifest_bytes)
-            amf = parse_manifest_xml(raw)
-        except EntryError as exc:
-            problems.append(f"{exc}: permissions, components and entry points unknown")
-        except ManifestXmlError as exc:
-            problems.append(f"{label}!AndroidManifest.xml: {exc}: permissions, components and entry points unknown")
-    if not dex_blobs and not dex_problems:
-        problems.append(f"{label}: no classes.dex: no code to scan")
-    # zip-magic pass: DEX/archives hidden under any name are code of the app too (payloads.py)
-    payloads = scan_payloads(apk, {n for n, _ in dex_blobs} | {n for ns in apk.nested_names() for n in ns})
-    dex_blobs = dex_blobs + payloads.dex_blobs
-    problems += payloads.problems
 
     dexes: list[Dex] = []
     primary_dexes: set[int] = set()
@@ -108,7 +90,7 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
         problems += [f"{label}!{p}" for p in dex_version_problems(name, data)]
         try:
             dexes.append(Dex(data, name))
-            if DEX_RE.match(name):
+            if name in app.primary:
                 primary_dexes.add(len(dexes) - 1)
         except DexError as exc:
             problems.append(f"{label}!{exc}" if str(exc).startswith(name) else f"{label}!{name}: {exc}")
@@ -122,12 +104,13 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
     em = _Emitter()
     scan_ev = em.emit("scan", apk=label, sha256=sha, package=package,
                       version_name=amf.version_name if amf else "", dex_count=len(dexes),
-                      dex_files=[d.name for d in dexes], class_count=len(program.classes), bounds=[])
+                      dex_files=[d.name for d in dexes], class_count=len(program.classes), bounds=[],
+                      input_kind=app.kind, files=app.files)
 
     # --- inventory ---------------------------------------------------------------------------
     # SDKs known by their manifest components, app keys, permissions, native libraries (signatures.py);
     # renamed code reached only from one SDK's components is that SDK's (attribution.py)
-    sigs = match_signatures(catalogue, amf, apk.names, payloads.native_libs, lambda n, cap: _read_or_none(apk, n, cap))
+    sigs = match_signatures(catalogue, amf, app.names, payloads.native_libs, app.read)
     owners = component_owners(amf, program, catalogue, app_packages,
                               {c: sid for sid, kinds in sigs.items() for c in kinds.get("components", ())})
     inv = take_inventory(program.classes.keys(), catalogue, app_packages, owners)
@@ -142,7 +125,7 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
     scan_ev.extra.update(first_party_classes=inv.first_party, platform_classes=inv.platform)
 
     # --- code the scan cannot see: packers, absent component classes, code loading (hidden.py) ----------
-    hidden = find_hidden_code(label, apk.names, amf, program, payloads, primary_dexes)
+    hidden = find_hidden_code(label, app.names, amf, program, payloads, primary_dexes)
     problems += hidden.problems
     scan_ev.extra.update(zip_magic_seconds=round(payloads.seconds, 4), payloads=[
         {"entry": p.entry, "kind": p.kind, "size": p.size, **({"note": p.note} if p.note else {})}
