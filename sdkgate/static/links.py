@@ -8,7 +8,8 @@ resumeWith, WorkManager Worker.doWork/startWork, androidx.startup Initializer.cr
 runs it later (Executor.execute/submit, Handler.post*, Thread.start, View.post, WorkManager.enqueue,
 coroutines) the task is reachable from where it was made, which is what matters before consent.
 
-Method resolution also looks at interface default methods (API >= 24) and their D8-desugared companion
+Static initializers (`<clinit>`) are linked where their class is first used (new-instance, static field
+access, invoke-static). Method resolution also looks at interface default methods (API >= 24) and their D8-desugared companion
 classes (`I$-CC`).
 
 A consent check gates only the code on the branch its result decides: the check's result must be tested
@@ -80,16 +81,25 @@ class Links:
         return res
 
     def deferred(self, dex, units, pos: int) -> tuple[tuple[int, int], ...]:
-        """Task methods linked by the instruction at `pos` (new-instance, const-class, sget-object)."""
+        """Methods linked by the instruction at `pos`: the task methods of an object it creates, fetches or
+        names (new-instance, sget-object, const-class), and the static initializer of a class it initialises
+        (new-instance, static field access, invoke-static: `static { Sdk.init(); }` runs then)."""
         op = units[pos] & 0xFF
         if op == NEW_INSTANCE or op == CONST_CLASS:
             cls = dex.type_name(units[pos + 1])
-        elif op == SGET_OBJECT:
+        elif 0x60 <= op <= 0x6D:                       # sget* / sput*
             c, _t, _n = dex.field_ref(units[pos + 1])
+            cls = dex.type_name(c)
+        elif op in (0x71, 0x77):                       # invoke-static
+            c, _p, _n = dex.method_ref(units[pos + 1])
             cls = dex.type_name(c)
         else:
             return ()
-        got = self.task_methods(cls)
+        got = self.task_methods(cls) if op in (NEW_INSTANCE, CONST_CLASS, SGET_OBJECT) else ()
+        if op != CONST_CLASS:
+            init = self.program.methods_of(cls).get("<clinit>()V") if cls in self.program.classes else None
+            if init is not None:
+                got = got + (init,)
         self.links += len(got)
         return got
 

@@ -208,7 +208,7 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                                lambda s=s, st=state: Path(entry_sig, chain_of(st), s.api.smali(s.descriptor), caller_actor,
                                                           s.api.category, s.api.id, "sensitive_api"),
                                checked)
-                if op in (0x22, 0x1C, 0x62):           # new-instance / const-class / sget-object: task objects
+                if op in (0x22, 0x1C, 0x71, 0x77) or 0x60 <= op <= 0x6D:   # task objects, static initializers
                     for callee in links.deferred(dex, units, pos):
                         enqueue(callee, checked)
                 if op in IGET_SGET:
