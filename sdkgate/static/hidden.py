@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..catalogue import java_name
 from .absent import absent_components, absent_reason
-from .loaders import LoadSite, find_load_sites
+from .loaders import LoadSite, find_load_sites, find_reflective_loaders
 from .packers import PackerHit, detect_packers
 from .payloads import PayloadScan
 from .program import Program
@@ -33,5 +33,6 @@ def find_hidden_code(label: str, entry_names: list[str], amf, program: Program, 
         if out.absent:
             out.problems.append(absent_reason(label, out.absent, amf.launcher_activities()))
     out.load_sites = find_load_sites(program, payloads, entry_names, label, out.problems)
+    out.load_sites += find_reflective_loaders(program, label)
     out.problems += [s.problem for s in out.load_sites if s.problem]
     return out

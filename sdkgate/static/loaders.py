@@ -105,6 +105,55 @@ def find_load_sites(program: Program, payloads: PayloadScan, entry_names: list[s
     return out
 
 
+REFLECTED_LOADERS = tuple(f"dalvik.system.{c}" for c in (
+    "DexClassLoader", "PathClassLoader", "InMemoryDexClassLoader", "BaseDexClassLoader", "DelegateLastClassLoader",
+    "DexFile"))
+
+
+def find_reflective_loaders(program: Program, label: str) -> list[LoadSite]:
+    """Methods that name a class loader as a string (`Class.forName("dalvik.system.DexClassLoader")`):
+    reflective code loading, whose payload the bytecode never shows."""
+    import re as _re
+
+    from .callsites import instruction_starts
+    out = []
+    for dex in program.dexes:
+        ids = {}
+        for name in REFLECTED_LOADERS:
+            i = dex.find_string(name)
+            if i is not None:
+                ids[i] = name
+        if not ids:
+            continue
+        small = [i for i in ids if i < 0x10000]
+        alts = [b"\x1a[\x00-\xff]" + _re.escape(i.to_bytes(2, "little")) for i in small]
+        alts += [b"\x1b[\x00-\xff]" + _re.escape(i.to_bytes(4, "little")) for i in ids]
+        rx = _re.compile(b"|".join(alts))
+        offsets = sorted({m.start() for m in rx.finditer(dex.data) if not m.start() & 1})
+        for midx, positions in dex.owners(offsets).items():
+            try:
+                units = dex.code_units(midx)
+                starts = set(instruction_starts(units))
+            except Exception:  # noqa: BLE001
+                continue
+            caller = dex.method_sig(midx)
+            if caller.startswith(_MULTIDEX):
+                continue
+            for pos in sorted(set(positions)):
+                if pos not in starts:
+                    continue
+                op = units[pos] & 0xFF
+                idx = units[pos + 1] if op == 0x1A else units[pos + 1] | (units[pos + 2] << 16)
+                name = ids.get(idx)
+                if name is None:
+                    continue
+                out.append(LoadSite(f"reflection on {name}", name, caller, dex.name, name, None, False,
+                                    f"{label}: {caller} names {name} as a string (reflective code loading): the "
+                                    "code it loads was not scanned; use a device run"))
+                break
+    return out
+
+
 def _argument(inv: Invoke):
     """What the path / name argument (the first parameter) holds, when the bytecode shows it."""
     if inv.target_name == "<init>" and inv.target_cls == "Ldalvik/system/InMemoryDexClassLoader;":

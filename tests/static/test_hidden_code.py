@@ -174,3 +174,14 @@ def test_nested_archive_two_levels_deep_is_reported(tmp_path):
     _rezip(ROOT / "tests" / "fixtures" / "apks" / "sdk-autoinit.apk", out, {"assets/fonts/a.ttf": outer.getvalue()})
     r = scan_apk(out)
     assert any("nested two levels deep" in e.get("reason") for e in r.events if e.kind == "incomplete")
+
+
+def test_native_library_known_by_its_jni_symbols(tmp_path):
+    """A renamed library still exports Java_<package>_<class>_<method> for its Java side."""
+    elf = (ROOT / "tests" / "fixtures" / "apk-src" / "files" / "fake-elf.so").read_bytes()
+    out = tmp_path / "x.apk"
+    _rezip(ROOT / "tests" / "fixtures" / "apks" / "sdk-autoinit.apk", out,
+           {"lib/arm64-v8a/libz9.so": elf + b"\x00Java_cn_jiguang_internal_JCoreNative_init\x00"})
+    present = {e.actor: e for e in scan_apk(out).events if e.kind == "sdk_present"}
+    assert present["jpush"].get("jni") == ["Java_cn_jiguang_internal_JCoreNative_init"]
+    assert present["jpush"].get("native_libs") is None
