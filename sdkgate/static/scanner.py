@@ -2,6 +2,7 @@
 `component`, `path` and `incomplete` (schema in docs/ARCHITECTURE.md). The rule engine judges them."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,7 +193,9 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     elif amf is None:
         scan_ev.extra["paths"] = "not searched: the APK manifest is unreadable, so the entry points are unknown"
     else:
+        t_paths = time.perf_counter()
         search = find_paths(program, amf, sites.sites, catalogue, app_packages, manifest.consent.check, options.bounds)
+        scan_ev.extra["path_search_seconds"] = round(time.perf_counter() - t_paths, 4)
         problems += [f"{label}!{p}" for p in search.problems]
         scan_ev.extra.update(entry_points=search.entries, gated_paths=search.gated, visited_methods=search.visited,
                              consent_checks=list(manifest.consent.check))
