@@ -8,7 +8,8 @@ resumeWith, WorkManager Worker.doWork/startWork, androidx.startup Initializer.cr
 runs it later (Executor.execute/submit, Handler.post*, Thread.start, View.post, WorkManager.enqueue,
 coroutines) the task is reachable from where it was made, which is what matters before consent.
 
-Static initializers (`<clinit>`) are linked where their class is first used (new-instance, static field
+A class named in the bytecode to `Class.forName` / `ClassLoader.loadClass` (code loaded from an embedded
+payload, reflective SDK starts) has all its methods linked. Static initializers (`<clinit>`) are linked where their class is first used (new-instance, static field
 access, invoke-static). Method resolution also looks at interface default methods (API >= 24) and their D8-desugared companion
 classes (`I$-CC`).
 
@@ -100,6 +101,26 @@ class Links:
             init = self.program.methods_of(cls).get("<clinit>()V") if cls in self.program.classes else None
             if init is not None:
                 got = got + (init,)
+        self.links += len(got)
+        return got
+
+    def reflected(self, dex, units, starts, k: int, cls: str, name: str) -> tuple[tuple[int, int], ...]:
+        """`Class.forName("x.Y")` / `loader.loadClass("x.Y")` with the name in the bytecode: every method of
+        x.Y the APK defines (embedded DEX included) is linked, as the loaded class is then used reflectively."""
+        if name not in ("forName", "loadClass") or not (cls == "Ljava/lang/Class;" or cls.endswith("ClassLoader;")):
+            return ()
+        from .callsites import ValueTracer, arg_register
+        pos = starts[k]
+        proto = dex.proto(dex.method_ref(units[pos + 1])[1])
+        reg = arg_register(units, pos, proto, 0)
+        try:
+            v = ValueTracer(dex, units, starts).value(k, reg) if reg is not None else None
+        except Exception:  # noqa: BLE001 - best effort
+            v = None
+        if not v or v[0] != "string":
+            return ()
+        target = "L" + v[1].replace(".", "/") + ";"
+        got = tuple(self.program.methods_of(target).values())
         self.links += len(got)
         return got
 

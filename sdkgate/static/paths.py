@@ -242,6 +242,8 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                 callee = links.resolve(cls, target_np)
                 if callee is not None:
                     enqueue(callee, checked)
+                for callee in links.reflected(dex, units, starts, k, cls, target_np.split("(", 1)[0]):
+                    enqueue(callee, checked)
         if res.visited > bounds.max_nodes:
             break
     res.gated = len(gated - ungated)

@@ -185,3 +185,10 @@ def test_native_library_known_by_its_jni_symbols(tmp_path):
     present = {e.actor: e for e in scan_apk(out).events if e.kind == "sdk_present"}
     assert present["jpush"].get("jni") == ["Java_cn_jiguang_internal_JCoreNative_init"]
     assert present["jpush"].get("native_libs") is None
+
+
+def test_class_loaded_by_name_from_an_embedded_payload_is_on_the_pre_consent_path():
+    paths = [e for e in events("hidden-payload.apk", "path") if e.get("path_kind") == "sensitive_api"]
+    hit = [p for p in paths if p.get("caller") == "Lcom/umeng/hidden/Collector;->collect(Landroid/content/Context;)V"]
+    assert hit and hit[0].get("entry") == "Lcom/example/recruit/App;->onCreate()V" and hit[0].actor == "umeng_common"
+    assert any(f.rule == "SG205" and f.actor == "umeng_common" for f in judged("hidden-payload.apk").findings)
