@@ -202,6 +202,10 @@ def _native_payload(loader: str, arg: str | None, strings: list[str], libs: dict
     if loader.endswith("loadLibrary"):
         if arg is not None:
             return libs.get(f"lib{arg}.so")
+        for s in strings:      # the name kept in a field or built nearby: a shipped library it names
+            hit = libs.get(f"lib{s}.so")
+            if hit:
+                return hit
         return None
     if arg is not None:
         return libs.get(_base(arg))

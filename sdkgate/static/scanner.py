@@ -112,9 +112,12 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     # SDKs known by their manifest components, app keys, permissions, native libraries (signatures.py);
     # renamed code reached only from one SDK's components is that SDK's (attribution.py)
     sigs = match_signatures(catalogue, amf, app.names, payloads.native_libs, app.read)
+    inv = take_inventory(program.classes.keys(), catalogue, app_packages)
     owners = component_owners(amf, program, catalogue, app_packages,
-                              {c: sid for sid, kinds in sigs.items() for c in kinds.get("components", ())})
-    inv = take_inventory(program.classes.keys(), catalogue, app_packages, owners)
+                              {c: sid for sid, kinds in sigs.items() for c in kinds.get("components", ())}) \
+        if inv.unknown else {}
+    if owners:
+        inv = take_inventory(program.classes.keys(), catalogue, app_packages, owners)
     catalogue = Overlay(catalogue, owners) if owners else catalogue
     for sid in sorted(set(inv.sdks) | set(sigs)):
         pres = inv.sdks.get(sid)
