@@ -448,3 +448,16 @@ def test_lookup_class_host_and_url(capsys):
 def test_bad_kind_is_a_usage_error(capsys):
     rc, _, err = run_cli(capsys, "catalogue", "list", "--kind", "spyware")
     assert rc == 2 and "spyware" in err
+
+
+def test_signature_kinds_are_parsed_and_checked():
+    from sdkgate.catalogue import SIGNATURE_KINDS
+    cat = default_catalogue()
+    jp = cat.sdks["jpush"]
+    assert "JPUSH_APPKEY" in jp.meta_data and "libjcore*.so" in jp.native_libs and jp.evidence
+    assert all(getattr(cat.sdks["umeng_common"], k) is not None for k in SIGNATURE_KINDS)
+    with pytest.raises(InputError, match="'native_libs' must be a list of strings"):
+        parse_rows([{"id": "x", "name": "X", "vendor": "V", "kind": "push", "packages": ["com.x"],
+                     "native_libs": "libx.so"}], "rows.yaml")
+    merged = cat.merged([Sdk("extra_x", "X", "V", "push", ("com.extrax",), native_libs=("libextrax.so",))])
+    assert merged.sdks["extra_x"].native_libs == ("libextrax.so",)
