@@ -124,6 +124,45 @@ class Links:
         self.links += len(got)
         return got
 
+    def is_check_wrapper(self, node: tuple[int, int], checks: set[str], check_fields: set[str]) -> bool:
+        """A method that returns a consent check's result unchanged (`boolean isAgreed() { return
+        ConsentStore.hasAgreed(ctx); }`) is a consent check for its callers."""
+        memo = self.__dict__.setdefault("_wrappers", {})
+        got = memo.get(node)
+        if got is not None:
+            return got
+        memo[node] = False
+        from .callsites import instruction_starts
+        from .opcodes import INVOKE
+        dex = self.program.dexes[node[0]]
+        try:
+            units = dex.code_units(node[1])
+            starts = instruction_starts(units) if units is not None else []
+        except Exception:  # noqa: BLE001
+            starts = []
+        for k, pos in enumerate(starts[:64]):
+            op = units[pos] & 0xFF
+            reg = None
+            if op in INVOKE:
+                c, p, n = dex.method_ref(units[pos + 1])
+                if f"{dex.type_name(c)}->{dex.string(n)}{dex.proto(p)}" in checks and k + 1 < len(starts) \
+                        and units[starts[k + 1]] & 0xFF in MOVE_RESULT:
+                    reg, j = (units[starts[k + 1]] >> 8) & 0xFF, k + 2
+            elif check_fields and (0x52 <= op <= 0x58 or 0x60 <= op <= 0x66):
+                c, _t, n = dex.field_ref(units[pos + 1])
+                if f"{dex.type_name(c)}->{dex.string(n)}" in check_fields:
+                    reg, j = (units[pos] >> 8) & (0xF if op <= 0x58 else 0xFF), k + 1
+            if reg is None:
+                continue
+            for m in range(j, min(len(starts), j + 8)):
+                q = starts[m]
+                if units[q] & 0xFF == 0x0F and (units[q] >> 8) & 0xFF == reg:     # return vAA
+                    memo[node] = True
+                    return True
+                if _writes(units, q, reg):
+                    break
+        return False
+
     def resolve(self, cls: str, name_proto: str) -> tuple[int, int] | None:
         """Like Program.resolve, then interface default methods and D8 companions (`I$-CC`)."""
         hit = self.program.resolve(cls, name_proto)

@@ -227,7 +227,9 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                     continue
                 target_np = f"{dex.string(n)}{dex.proto(p)}"
                 target_sig = f"{cls}->{target_np}"
-                if target_sig in checks:
+                callee = links.resolve(cls, target_np)
+                if target_sig in checks or (callee is not None and target_np.endswith(")Z")
+                                            and links.is_check_wrapper(callee, checks, check_fields)):
                     span = gated_span(units, starts, k)
                     if span:
                         spans.append(span)
@@ -239,7 +241,6 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                     report((entry_sig, caller_sig, target_sig),
                            lambda t=target_sig, a=sdk, st=state: Path(entry_sig, chain_of(st), t, a),
                            checked)
-                callee = links.resolve(cls, target_np)
                 if callee is not None:
                     enqueue(callee, checked)
                 for callee in links.reflected(dex, units, starts, k, cls, target_np.split("(", 1)[0]):
