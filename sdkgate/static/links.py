@@ -62,14 +62,14 @@ class Links:
 
     def __post_init__(self):
         self._tasks: dict[str, tuple[tuple[int, int], ...]] = {}
-        self._subtypes = self.program.subtype_map(_TASK_TYPES)
+        self._anc: dict = {}            # ancestors memo, filled only for the classes the walk meets
 
     def task_methods(self, cls: str) -> tuple[tuple[int, int], ...]:
         """(dex, method) of the task methods an APK class defines or inherits, if it is a task type."""
         got = self._tasks.get(cls)
         if got is not None:
             return got
-        kinds = self._subtypes.get(cls)
+        kinds = self.program.ancestors_in(cls, _TASK_TYPES, self._anc)
         out: list[tuple[int, int]] = []
         if kinds and cls in self.program.classes:
             names = {n for k in kinds for n in TASK_METHODS[k]}

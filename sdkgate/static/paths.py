@@ -35,7 +35,7 @@ IGET_SGET = frozenset(range(0x52, 0x59)) | frozenset(range(0x60, 0x67))
 
 @dataclass(frozen=True)
 class Bounds:
-    max_depth: int = 16
+    max_depth: int = 48
     max_nodes: int = 50_000
     max_paths: int = 500
 
