@@ -44,7 +44,10 @@ class InventoryRules:
         for kind in ("components", "meta_data", "native_libs", "permissions", "jni", "assets"):
             got = getattr(entry, kind)
             got += [v for v in ev.get(kind) or [] if v not in got]
-        self._undeclared(ev, st, actor, "in the APK")
+        # the evidence that found it, for the auditor (an obfuscated SDK is found by its manifest or libraries)
+        shown = [f"{k}: {(ev.get(k) or [])[0]}" for k in ("packages", "components", "meta_data", "native_libs",
+                                                          "permissions", "jni", "assets") if ev.get(k)]
+        self._undeclared(ev, st, actor, "in the APK", ref="; ".join(shown[:3]))
 
     def call_site(self, ev: Event, st: RunState):
         actor = ev.actor or "unknown"
@@ -119,13 +122,13 @@ class InventoryRules:
             self.sdks[actor] = e
         return e
 
-    def _undeclared(self, ev, st: RunState, actor: str, where: str):
+    def _undeclared(self, ev, st: RunState, actor: str, where: str, ref: str = ""):
         m = st.manifest
         if m is None or not st.is_sdk(actor) or actor in m.sdks:
             return
         st.sink.add("SG201", ev, actor=actor, category=None, detail_en=f"found {where}",
                     detail_zh={"in the APK": "存在于 APK 中", "at run time": "运行时发现", "in traffic": "流量中发现"}.get(where, where),
-                    ref=ev.api or ev.get("host") or "")
+                    ref=ev.api or ev.get("host") or ref)
 
     def finish(self, st: RunState):
         m = st.manifest

@@ -14,8 +14,8 @@ from fnmatch import fnmatchcase
 from ..catalogue import SIGNATURE_KINDS, Catalogue
 
 JNI_RE = re.compile(rb"Java_[A-Za-z0-9_]{3,200}")
-MAX_LIB_BYTES = 32 * 2**20          # per native library read for JNI symbols
-MAX_JNI_TOTAL = 128 * 2**20
+MAX_LIB_BYTES = 16 * 2**20          # per native library read for JNI symbols
+MAX_JNI_TOTAL = 64 * 2**20
 
 
 @dataclass

@@ -192,3 +192,8 @@ def test_class_loaded_by_name_from_an_embedded_payload_is_on_the_pre_consent_pat
     hit = [p for p in paths if p.get("caller") == "Lcom/umeng/hidden/Collector;->collect(Landroid/content/Context;)V"]
     assert hit and hit[0].get("entry") == "Lcom/example/recruit/App;->onCreate()V" and hit[0].actor == "umeng_common"
     assert any(f.rule == "SG205" and f.actor == "umeng_common" for f in judged("hidden-payload.apk").findings)
+
+
+def test_sg201_names_the_evidence_that_found_an_obfuscated_sdk():
+    f = next(f for f in judged("sdk-obfuscated.apk").findings if f.rule == "SG201" and f.actor == "weibo_sdk")
+    assert f.evidence[0].detail == "native_libs: lib/arm64-v8a/libweibosdkcore.so"
