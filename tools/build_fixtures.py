@@ -89,7 +89,7 @@ HIDDEN_SPECS: tuple[ApkSpec, ...] = (
     ApkSpec("split_feature_sdk", "split-feature-sdk", (("sdk-getui", "split-getui-receiver"),), subdir=HIDDEN + "/splits"),
     ApkSpec("split_config.arm64_v8a", "split-config-arm64", (),
             files=(("lib/arm64-v8a/libjcore220.so", "file", ELF),), subdir=HIDDEN + "/splits"),
-    ApkSpec("sdk-async", "sdk-async", (("app-async", "app-common") + SDKS_A + SDKS_B + ("sdk-getui",),), subdir=HIDDEN),
+    ApkSpec("sdk-async", "sdk-async", (("app-async", "app-common", "lib-androidx-startup") + SDKS_A + SDKS_B + ("sdk-getui",),), subdir=HIDDEN),
 )
 
 

@@ -124,6 +124,19 @@ class Links:
         self.links += len(got)
         return got
 
+    def entry_extras(self, node: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+        """Methods the system runs with an entry point: an androidx.startup Initializer's `dependencies()`
+        (its const-class results are the initializers created before it)."""
+        dex = self.program.dexes[node[0]]
+        c, p, n = dex.method_ref(node[1])
+        if dex.string(n) != "create":
+            return ()
+        cls = dex.type_name(c)
+        if "Landroidx/startup/Initializer;" not in self.program.ancestors_in(cls, _TASK_TYPES, self._anc):
+            return ()
+        dep = self.program.resolve(cls, "dependencies()Ljava/util/List;")
+        return (dep,) if dep else ()
+
     def is_check_wrapper(self, node: tuple[int, int], checks: set[str], check_fields: set[str]) -> bool:
         """A method that returns a consent check's result unchanged (`boolean isAgreed() { return
         ConsentStore.hasAgreed(ctx); }`) is a consent check for its callers."""

@@ -153,6 +153,12 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
         depth = {(entry, False): 0}
         best: dict[tuple[int, int], bool] = {entry: False}   # node -> reached gated? (False wins)
         queue = deque([(entry, False)])
+        for extra in links.entry_extras(entry):        # an Initializer's dependencies() run with its create()
+            if extra not in best:
+                best[extra] = False
+                parent[(extra, False)] = (entry, False)
+                depth[(extra, False)] = 1
+                queue.append((extra, False))
 
         def chain_of(st) -> list[str]:
             out = []
