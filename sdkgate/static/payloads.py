@@ -19,7 +19,11 @@ from ..errors import InputError
 from .container import DEX_RE, Archive, EntryError
 
 HEAD = 64
-ENTROPY_SAMPLE = 64 * 1024
+ENTROPY_SAMPLE = 4096
+# media / data formats known by their first bytes: not code, not an unknown blob
+_KNOWN_DATA = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"OggS", b"ID3", b"\x1f\x8b", b"\x00\x01\x00\x00",
+               b"OTTO", b"wOFF", b"wOF2", b"fLaC", b"\x03\x00\x08\x00", b"\x02\x00\x0c\x00", b"BZh", b"7z\xbc\xaf",
+               b"%PDF", b"<?xml", b"{", b"[")
 BLOB_MIN_BYTES = 2048
 BLOB_ENTROPY = 7.2          # bits per byte: encrypted or compressed data
 KNOWN_DEX_VERSIONS = (b"035", b"036", b"037", b"038", b"039", b"040", b"041")
@@ -153,8 +157,8 @@ def scan_payloads(apk: Archive, loaded: set[str]) -> PayloadScan:
             what = {"vdex": "VDEX (verified/compact DEX container)", "cdex": "compact DEX",
                     "odex": "optimised DEX (dey)"}[kind]
             out.problems.append(f"{apk.label}!{name}: {what}: code this reader does not decode")
-        elif info.file_size >= BLOB_MIN_BYTES and (not name.startswith(("res/", "META-INF/"))
-                                                   or name.startswith("res/raw/")):
+        elif info.file_size >= BLOB_MIN_BYTES and not head.startswith(_KNOWN_DATA) and \
+                (not name.startswith(("res/", "META-INF/")) or name.startswith("res/raw/")):
             try:
                 sample = _head(apk, info, ENTROPY_SAMPLE)
             except Exception:  # noqa: BLE001

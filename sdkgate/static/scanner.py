@@ -133,7 +133,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     problems += hidden.problems
     scan_ev.extra.update(zip_magic_seconds=round(payloads.seconds, 4), payloads=[
         {"entry": p.entry, "kind": p.kind, "size": p.size, **({"note": p.note} if p.note else {})}
-        for p in payloads.payloads if p.note or p.kind not in ("dex", "elf")])
+        for p in payloads.payloads if p.note or p.kind not in ("dex", "elf")][:200])
     for h in hidden.packers:
         em.emit("packer", packer=h.packer.id, name=h.packer.name, matched=list(h.matched))
     for ls in hidden.load_sites:

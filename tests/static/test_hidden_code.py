@@ -197,3 +197,19 @@ def test_class_loaded_by_name_from_an_embedded_payload_is_on_the_pre_consent_pat
 def test_sg201_names_the_evidence_that_found_an_obfuscated_sdk():
     f = next(f for f in judged("sdk-obfuscated.apk").findings if f.rule == "SG201" and f.actor == "weibo_sdk")
     assert f.evidence[0].detail == "native_libs: lib/arm64-v8a/libweibosdkcore.so"
+
+
+def test_zip_magic_pass_lists_unknown_high_entropy_blobs_only(tmp_path):
+    blob = (ROOT / "tests" / "fixtures" / "apk-src" / "files" / "blob.bin").read_bytes()
+    out = tmp_path / "x.apk"
+    _rezip(ROOT / "tests" / "fixtures" / "apks" / "sdk-autoinit.apk", out,
+           {"assets/a.png": b"\x89PNG\r\n\x1a\n" + blob, "assets/b.dat": blob, "assets/c.txt": b"hello " * 1000,
+            "lib/x86/libfoo.so": (ROOT / "tests" / "fixtures" / "apk-src" / "files" / "fake-elf.so").read_bytes(),
+            "assets/x.odex": b"dey\n036\x00" + b"\x00" * 64})
+    r = scan_apk(out)
+    scan = next(e for e in r.events if e.kind == "scan")
+    kinds = {p["entry"]: p["kind"] for p in scan.get("payloads")}
+    assert kinds.get("assets/b.dat") == "blob" and "assets/a.png" not in kinds and "assets/c.txt" not in kinds
+    assert kinds.get("assets/x.odex") == "odex"
+    assert any("assets/x.odex: optimised DEX" in e.get("reason") for e in r.events if e.kind == "incomplete")
+    assert not any("b.dat" in e.get("reason") for e in r.events if e.kind == "incomplete")   # nothing loads it
