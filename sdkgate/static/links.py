@@ -8,7 +8,8 @@ resumeWith, WorkManager Worker.doWork/startWork, androidx.startup Initializer.cr
 runs it later (Executor.execute/submit, Handler.post*, Thread.start, View.post, WorkManager.enqueue,
 coroutines) the task is reachable from where it was made, which is what matters before consent.
 
-A class named in the bytecode to `Class.forName` / `ClassLoader.loadClass` (code loaded from an embedded
+A virtual / interface call on a type the APK defines also reaches the overriding / implementing methods
+of its subtypes in the APK (class-hierarchy analysis, capped; a cap hit is a bound). A class named in the bytecode to `Class.forName` / `ClassLoader.loadClass` (code loaded from an embedded
 payload, reflective SDK starts) has all its methods linked. Static initializers (`<clinit>`) are linked where their class is first used (new-instance, static field
 access, invoke-static). Method resolution also looks at interface default methods (API >= 24) and their D8-desugared companion
 classes (`I$-CC`).
@@ -123,6 +124,34 @@ class Links:
         got = tuple(self.program.methods_of(target).values())
         self.links += len(got)
         return got
+
+    def dispatch(self, cls: str, name_proto: str, cap: int = 64) -> tuple[list[tuple[int, int]], bool]:
+        """invoke-virtual / invoke-interface on an APK type: the overriding / implementing methods of its
+        subtypes in the APK (an `SdkInit` interface whose implementations start SDKs). (methods, capped?)"""
+        if cls not in self.program.classes:
+            return [], False
+        kids = self.__dict__.get("_kids")
+        if kids is None:
+            kids = {}
+            for desc, info in self.program.classes.items():
+                for parent in ((info.super_desc,) if info.super_desc else ()) + info.interfaces:
+                    kids.setdefault(parent, []).append(desc)
+            self._kids = kids
+        out: list[tuple[int, int]] = []
+        seen, stack = {cls}, list(kids.get(cls, ()))
+        while stack:
+            sub = stack.pop()
+            if sub in seen:
+                continue
+            seen.add(sub)
+            hit = self.program.methods_of(sub).get(name_proto)
+            if hit and hit not in out:
+                if len(out) >= cap:
+                    return out, True
+                out.append(hit)
+            stack.extend(kids.get(sub, ()))
+        self.links += len(out)
+        return out, False
 
     def entry_extras(self, node: tuple[int, int]) -> tuple[tuple[int, int], ...]:
         """Methods the system runs with an entry point: an androidx.startup Initializer's `dependencies()`

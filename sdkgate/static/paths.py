@@ -4,8 +4,8 @@ Only the part of the call graph that matters is built: a breadth-first walk from
 (Application.attachBaseContext / onCreate, every ContentProvider.onCreate, androidx.startup
 initializers' create, autostart receivers' onReceive, the launcher activity's onCreate) over the
 invoke targets the APK itself defines (resolved up the superclass chain, then interface default methods
-and their desugared companions; dispatch to other implementations of an interface or an overriding
-subclass is not followed), plus the task objects a method creates (Runnable, Callable, Thread, TimerTask,
+and their desugared companions; virtual and interface calls also reach the overriding / implementing
+methods of the APK's subtypes), plus the task objects a method creates (Runnable, Callable, Thread, TimerTask,
 Handler callbacks, Kotlin lambdas and coroutines, D8/R8 lambdas, Workers, startup Initializers: see
 links.py). Two kinds of path are
 reported, each with its shortest chain (entry first, the caller last) and its target:
@@ -251,6 +251,15 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                     enqueue(callee, checked)
                 for callee in links.reflected(dex, units, starts, k, cls, target_np.split("(", 1)[0]):
                     enqueue(callee, checked)
+                if op in (0x6E, 0x72, 0x74, 0x78):     # invoke-virtual / -interface: overrides, implementations
+                    impls, capped = links.dispatch(cls, target_np)
+                    for callee in impls:
+                        enqueue(callee, checked)
+                    if capped:
+                        msg = (f"dispatch: more than 64 implementations of {target_sig}, not all followed "
+                               f"(entry point {entry_sig})")
+                        if msg not in res.bounds_hit:
+                            res.bounds_hit.append(msg)
         if res.visited > bounds.max_nodes:
             break
     res.gated = len(gated - ungated)
