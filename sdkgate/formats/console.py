@@ -43,9 +43,12 @@ class ConsoleFormat:
             tb.add_column("SDK", overflow="fold")
             tb.add_column(t["declared"], overflow="fold")
             tb.add_column("packages", overflow="fold")
+            tb.add_column("evidence", overflow="fold")      # signature kinds that found it besides packages
             for s in report.sdks:
+                ev = [f"{k}: {', '.join(getattr(s, k)[:2])}" for k in ("components", "meta_data", "native_libs",
+                                                                       "permissions", "jni", "assets") if getattr(s, k, None)]
                 tb.add_row(f"{s.id}\n{s.name}" if s.name != s.id else s.id,
-                           t["declared"] if s.declared else t["undeclared"], ", ".join(s.packages[:4]))
+                           t["declared"] if s.declared else t["undeclared"], ", ".join(s.packages[:4]), "\n".join(ev))
             con.print(tb)
         if report.call_sites:
             con.print(f"{t['calls']}: {len(report.call_sites)}")
