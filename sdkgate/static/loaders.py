@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .callsites import arg_register
+from .container import DEX_RE
 from .invokes import Invoke, find_invokes, method_strings
 from .payloads import PayloadScan
 from .program import Program
@@ -51,7 +52,9 @@ class LoadSite:
 def find_load_sites(program: Program, payloads: PayloadScan, entry_names: list[str], label: str,
                     problems: list[str]) -> list[LoadSite]:
     sites = find_invokes(program, set(DEX_LOADERS) | set(NATIVE_LOADERS), problems)
-    code_entries = payloads.code_entries()
+    # payloads the scan read besides the classes*.dex Android loads itself (a path ending in classes.dex
+    # names a downloaded or extracted file far more often than the APK's own)
+    code_entries = [e for e in payloads.code_entries() if not DEX_RE.match(e.rsplit("!", 1)[-1])]
     code_names = {e.rsplit("/", 1)[-1]: e for e in code_entries}
     blobs = payloads.blobs()
     blob_names = {b.entry.rsplit("/", 1)[-1]: b.entry for b in blobs}
