@@ -1,5 +1,6 @@
-"""One APK in, static events out: `scan`, `sdk_present`, `call_site`, `permission_declared`,
-`component`, `path` and `incomplete` (schema in docs/ARCHITECTURE.md). The rule engine judges them."""
+"""One app in (an APK, with its splits, or an .apks / .xapk / .aab), static events out: `scan`, `sdk_present`,
+`call_site`, `permission_declared`, `component`, `path`, `packer`, `code_load_site` and `incomplete`
+(schema in docs/ARCHITECTURE.md). The rule engine judges them."""
 from __future__ import annotations
 
 import time
@@ -12,15 +13,14 @@ from ..events import Event
 from ..fileio import sha256_file as _sha256
 from ..manifest import Manifest
 from .callsites import SiteScan, TargetIndex, find_sites
-from .container import DEX_RE, Archive, Budget, EntryError, Limits, load_dex_blobs
+from .container import DEX_RE, Archive, Budget, Limits
 from .dex import Dex, DexError
 from .inventory import take_inventory
-from .manifest_xml import (AUTOSTART_ACTIONS, STARTUP_PROVIDER, ApkManifest, ManifestXmlError,
-                           parse_manifest_xml, protection_level)
+from .manifest_xml import AUTOSTART_ACTIONS, STARTUP_PROVIDER, ApkManifest, protection_level
 from .paths import Bounds, PathSearch, find_paths
 from .program import Program
 from .hidden import find_hidden_code
-from .payloads import dex_version_problems, scan_payloads
+from .payloads import dex_version_problems
 from .signatures import match_signatures
 from .bundles import AppRead, read_app
 from .attribution import Overlay, component_owners
