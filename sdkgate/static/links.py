@@ -153,6 +153,26 @@ class Links:
         self.links += len(out)
         return out, False
 
+    def loaded_code(self, node: tuple[int, int], loaded: dict | None) -> list[tuple[int, int]]:
+        """Every method of the payloads (embedded DEX / archives the scan read) that the method `node` loads
+        (loaders.py found them): which class of the payload runs is not known, so all of it is reachable."""
+        if not loaded or node not in loaded:
+            return []
+        by_dex = self.__dict__.get("_by_dex")
+        if by_dex is None:
+            by_dex = {}
+            for desc, info in self.program.classes.items():
+                by_dex.setdefault(info.dex, []).append(desc)
+            self._by_dex = by_dex
+        out: list[tuple[int, int]] = []
+        for payload in loaded[node]:
+            for di, dex in enumerate(self.program.dexes):
+                if dex.name == payload or dex.name.startswith(payload + "!"):
+                    for desc in by_dex.get(di, ()):
+                        out += self.program.methods_of(desc).values()
+        self.links += len(out)
+        return out
+
     def entry_extras(self, node: tuple[int, int]) -> tuple[tuple[int, int], ...]:
         """Methods the system runs with an entry point: an androidx.startup Initializer's `dependencies()`
         (its const-class results are the initializers created before it)."""

@@ -47,6 +47,7 @@ class LoadSite:
     payload: str | None         # the shipped entry it loads, when found
     native: bool
     problem: str = ""           # why the site makes the scan incomplete ("" when the payload was found)
+    node: tuple[int, int] | None = None     # (dex index, method idx) of the caller
 
 
 def find_load_sites(program: Program, payloads: PayloadScan, entry_names: list[str], label: str,
@@ -70,7 +71,8 @@ def find_load_sites(program: Program, payloads: PayloadScan, entry_names: list[s
         loader = NATIVE_LOADERS.get(key) or DEX_LOADERS[key]
         api = f"{inv.target_cls}->{inv.target_name}{inv.target_proto}"
         arg = _argument(inv)
-        site = LoadSite(loader, api, caller, dex.name, arg[1] if arg and arg[0] == "string" else None, None, native)
+        site = LoadSite(loader, api, caller, dex.name, arg[1] if arg and arg[0] == "string" else None, None, native,
+                        node=(inv.dex, inv.method))
         out.append(site)
         if caller.startswith(_MULTIDEX) and not native:
             site.payload = "(the APK's own secondary DEX files)"

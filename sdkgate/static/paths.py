@@ -97,7 +97,7 @@ def entry_points(program: Program, apk_manifest) -> list[tuple[int, int]]:
 
 def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Catalogue,
                app_packages: tuple[str, ...], consent_checks: tuple[str, ...],
-               bounds: Bounds = Bounds()) -> PathSearch:
+               bounds: Bounds = Bounds(), loaded_code: dict | None = None) -> PathSearch:
     """Walk from every entry point; report ungated paths to SDK calls (from non-SDK code) and to call sites."""
     res = PathSearch()
     links = Links(program)
@@ -160,6 +160,17 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                 depth[(extra, False)] = 1
                 queue.append((extra, False))
 
+        def enqueue_from(st, callee, gated_now):
+            if callee in best and (best[callee] is False or gated_now):
+                return
+            if depth[st] + 1 > bounds.max_depth:
+                return
+            best[callee] = gated_now
+            nstate = (callee, gated_now)
+            parent[nstate] = st
+            depth[nstate] = depth[st] + 1
+            queue.append(nstate)
+
         def chain_of(st) -> list[str]:
             out = []
             while st is not None:
@@ -183,6 +194,8 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                 res.problems.append(f"{dex.name}: {exc}")
                 continue
             caller_sig = sig(node)
+            for extra in links.loaded_code(node, loaded_code):   # code this method loads from a shipped payload
+                enqueue_from(state, extra, gated_in)
             caller_cls = caller_sig.split("->", 1)[0]
             caller_actor = actor_of(caller_cls)
             caller_is_sdk = is_sdk(caller_cls)

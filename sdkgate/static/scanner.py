@@ -197,7 +197,12 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         scan_ev.extra["paths"] = "not searched: the APK manifest is unreadable, so the entry points are unknown"
     else:
         t_paths = time.perf_counter()
-        search = find_paths(program, amf, sites.sites, catalogue, app_packages, manifest.consent.check, options.bounds)
+        loaded: dict = {}
+        for ls in hidden.load_sites:
+            if ls.payload and ls.node and not ls.native and not ls.payload.startswith("("):
+                loaded.setdefault(ls.node, []).append(ls.payload)
+        search = find_paths(program, amf, sites.sites, catalogue, app_packages, manifest.consent.check, options.bounds,
+                            loaded)
         scan_ev.extra["path_search_seconds"] = round(time.perf_counter() - t_paths, 4)
         problems += [f"{label}!{p}" for p in search.problems]
         scan_ev.extra.update(entry_points=search.entries, gated_paths=search.gated, visited_methods=search.visited,

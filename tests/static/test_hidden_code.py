@@ -211,3 +211,10 @@ def test_zip_magic_pass_lists_unknown_high_entropy_blobs_only(tmp_path):
     assert kinds.get("assets/x.odex") == "odex"
     assert any("assets/x.odex: optimised DEX" in e.get("reason") for e in r.events if e.kind == "incomplete")
     assert not any("b.dat" in e.get("reason") for e in r.events if e.kind == "incomplete")   # nothing loads it
+
+
+def test_code_loaded_from_a_shipped_payload_is_reachable_where_it_is_loaded():
+    """loadLogo() loads res/raw/logo.png with DexFile.loadDex and names no class: all of it is reachable there."""
+    paths = [e for e in events("hidden-payload.apk", "path") if e.get("path_kind") == "sensitive_api"]
+    hit = [p for p in paths if p.get("caller") == "Lcom/tencent/bugly/hidden/Probe;->probe(Landroid/net/wifi/WifiInfo;)V"]
+    assert hit and hit[0].get("chain")[-2] == "Lcom/example/recruit/App;->loadLogo()V" and hit[0].actor == "bugly"
