@@ -6,7 +6,7 @@ agree on who did what. Longest package prefix wins, matched on whole package seg
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,6 +45,20 @@ class Sdk:
     packages: tuple[str, ...]
     domains: tuple[str, ...] = ()
     source: str = "sdkgate"   # "sdkgate" or "exodus" for imported rows
+    # signature kinds beyond the Java package (static/signatures.py matches them; globs allowed):
+    components: tuple[str, ...] = ()     # manifest component classes (services, receivers, providers, activities)
+    meta_data: tuple[str, ...] = ()      # <meta-data android:name> keys (UMENG_APPKEY, JPUSH_APPKEY, ...)
+    permissions: tuple[str, ...] = ()    # custom permissions declared or used (*.permission.JPUSH_MESSAGE)
+    native_libs: tuple[str, ...] = ()    # shared-object basenames (libjcore*.so)
+    jni: tuple[str, ...] = ()            # JNI symbols exported by its native libraries (Java_cn_jiguang_*)
+    assets: tuple[str, ...] = ()         # entry paths in the APK (assets/umeng_*.json)
+    evidence: tuple[str, ...] = ()       # where the signatures come from
+
+    def signature_kinds(self) -> dict[str, tuple[str, ...]]:
+        return {k: getattr(self, k) for k in SIGNATURE_KINDS if getattr(self, k)}
+
+
+SIGNATURE_KINDS = ("components", "meta_data", "permissions", "native_libs", "jni", "assets")
 
 
 def java_name(name: str) -> str:
@@ -124,7 +138,7 @@ class Catalogue:
             if not pk and not sdk.domains:
                 continue
             claimed.update(pk)
-            sdks[sdk.id] = Sdk(sdk.id, sdk.name, sdk.vendor, sdk.kind, pk, sdk.domains, sdk.source)
+            sdks[sdk.id] = replace(sdk, packages=pk)
         return Catalogue(sdks)
 
 
@@ -144,8 +158,14 @@ def parse_rows(raw, name: str) -> list[Sdk]:
         if row["id"] in seen:
             raise InputError(name, place, f"duplicate SDK id {row['id']!r}")
         seen.add(row["id"])
+        sigs = {}
+        for key in SIGNATURE_KINDS + ("evidence",):
+            v = row.get(key) or ()
+            if not isinstance(v, (list, tuple)) or not all(isinstance(x, str) for x in v):
+                raise InputError(name, place, f"{key!r} must be a list of strings")
+            sigs[key] = tuple(v)
         out.append(Sdk(row["id"], row["name"], row["vendor"], row["kind"], tuple(row["packages"]),
-                       tuple(row.get("domains") or ()), row.get("source", "sdkgate")))
+                       tuple(row.get("domains") or ()), row.get("source", "sdkgate"), **sigs))
     return out
 
 

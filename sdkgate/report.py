@@ -51,6 +51,13 @@ class SdkEntry:
     vendor: str = ""
     kind: str = ""
     class_count: int | None = None
+    # the evidence that found it besides `packages` (static/signatures.py)
+    components: list[str] = field(default_factory=list)
+    meta_data: list[str] = field(default_factory=list)
+    native_libs: list[str] = field(default_factory=list)
+    permissions: list[str] = field(default_factory=list)
+    jni: list[str] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -58,7 +58,10 @@ def test_rows_are_well_formed():
     java = re.compile(r"[A-Za-z_$][\w$]*(\.[\w$]+)*")   # dex allows segments like 3sl
     host = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
     for r in bundled_rows():
-        assert set(r) <= {"id", "name", "vendor", "kind", "packages", "domains", "source"}, r["id"]
+        assert set(r) <= {"id", "name", "vendor", "kind", "packages", "domains", "source", "components", "meta_data",
+                          "permissions", "native_libs", "jni", "assets", "evidence"}, r["id"]
+        if set(r) & {"components", "meta_data", "permissions", "native_libs", "jni", "assets"}:
+            assert r.get("evidence"), f"{r['id']}: signature kinds need their evidence"
         assert re.fullmatch(r"[a-z0-9_]+", r["id"]), r["id"]
         for p in r["packages"]:
             assert java.fullmatch(p), (r["id"], p)
@@ -448,3 +451,16 @@ def test_lookup_class_host_and_url(capsys):
 def test_bad_kind_is_a_usage_error(capsys):
     rc, _, err = run_cli(capsys, "catalogue", "list", "--kind", "spyware")
     assert rc == 2 and "spyware" in err
+
+
+def test_signature_kinds_are_parsed_and_checked():
+    from sdkgate.catalogue import SIGNATURE_KINDS
+    cat = default_catalogue()
+    jp = cat.sdks["jpush"]
+    assert "JPUSH_APPKEY" in jp.meta_data and "libjcore*.so" in jp.native_libs and jp.evidence
+    assert all(getattr(cat.sdks["umeng_common"], k) is not None for k in SIGNATURE_KINDS)
+    with pytest.raises(InputError, match="'native_libs' must be a list of strings"):
+        parse_rows([{"id": "x", "name": "X", "vendor": "V", "kind": "push", "packages": ["com.x"],
+                     "native_libs": "libx.so"}], "rows.yaml")
+    merged = cat.merged([Sdk("extra_x", "X", "V", "push", ("com.extrax",), native_libs=("libextrax.so",))])
+    assert merged.sdks["extra_x"].native_libs == ("libextrax.so",)

@@ -49,6 +49,10 @@ class ApkSpec:
     manifest: str                                   # folder under apk-src/manifests/ holding AndroidManifest.xml
     dex: tuple[tuple[str, ...], ...]
     nested: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (asset path of a jar holding classes.dex, folders)
+    # entries stored as they are, whatever their name: (entry path, "dex" | "jar" | "file", folders or file names
+    # under apk-src/files/): hidden code, native libraries, blobs (the static scan reads them by magic bytes)
+    files: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    subdir: str = ""                                # output folder under tests/fixtures/ ("" = apks/)
 
 
 SPECS: tuple[ApkSpec, ...] = (
@@ -60,6 +64,32 @@ SPECS: tuple[ApkSpec, ...] = (
             (APP_NONCOMPLIANT, SDKS_A, SDKS_B + ("sdk-getui",)),
             nested=(("assets/plugin.jar", ("plugin-pangle",)),)),
     ApkSpec("sdk-autoinit", "sdk-autoinit", (("app-autoinit", "sdk-firebase"),)),
+)
+
+# Code the static scan cannot see, or sees only by magic bytes / signatures (tests/fixtures/apks-hidden/,
+# facts in its expected.yaml; tests/static/test_hidden_code.py)
+HIDDEN = "apks-hidden"
+ELF = ("fake-elf.so",)
+HIDDEN_SPECS: tuple[ApkSpec, ...] = (
+    ApkSpec("packed-jiagu", "packed-jiagu", (("packer-jiagu",),),
+            files=(("lib/arm64-v8a/libjiagu_a64.so", "file", ELF), ("assets/classes.dex.enc", "file", ("blob.bin",))),
+            subdir=HIDDEN),
+    ApkSpec("hidden-payload", "hidden-payload", (("app-payload",),),
+            files=(("lib/arm64-v8a/libdata.so", "dex", ("hidden-umeng",)),
+                   ("res/raw/logo.png", "jar", ("hidden-bugly",))),
+            subdir=HIDDEN),
+    ApkSpec("hidden-loaders", "hidden-loaders", (("app-loaders",),),
+            files=(("assets/payload.bin", "file", ("blob.bin",)), ("assets/app.vdex", "file", ("fake.vdex",)),
+                   ("lib/arm64-v8a/libshipped.so", "file", ELF)),
+            subdir=HIDDEN),
+    ApkSpec("sdk-obfuscated", "sdk-obfuscated", (("app-obfuscated", "sdk-getui-obfuscated"),),
+            files=(("lib/arm64-v8a/libgetuiext3.so", "file", ELF), ("lib/arm64-v8a/libweibosdkcore.so", "file", ELF)),
+            subdir=HIDDEN),
+    ApkSpec("split-base", "split-base", (("app-autoinit",),), subdir=HIDDEN + "/splits"),
+    ApkSpec("split_feature_sdk", "split-feature-sdk", (("sdk-getui", "split-getui-receiver"),), subdir=HIDDEN + "/splits"),
+    ApkSpec("split_config.arm64_v8a", "split-config-arm64", (),
+            files=(("lib/arm64-v8a/libjcore220.so", "file", ELF),), subdir=HIDDEN + "/splits"),
+    ApkSpec("sdk-async", "sdk-async", (("app-async", "app-common", "lib-androidx-startup") + SDKS_A + SDKS_B + ("sdk-getui",),), subdir=HIDDEN),
 )
 
 
@@ -144,14 +174,30 @@ def build_one(spec: ApkSpec, out_dir: Path, keystore: Path, tmp: Path) -> Path:
         jar = work / f"nested{j}.jar"
         write_jar(dex, jar)
         nested[asset] = jar.read_bytes()
+    for j, (entry, kind, args) in enumerate(spec.files):
+        if kind == "file":
+            nested[entry] = (SRC / "files" / args[0]).read_bytes()
+            continue
+        dex = work / f"file{j}.dex"
+        assemble(args, dex, f"{spec.name} {entry}")
+        if kind == "jar":
+            jar = work / f"file{j}.jar"
+            write_jar(dex, jar)
+            nested[entry] = jar.read_bytes()
+        else:
+            nested[entry] = dex.read_bytes()
     raw = work / "raw.apk"
     run(["aapt", "package", "-f", "-M", str(manifest), "-I", str(FRAMEWORK_RES), "-F", str(raw)],
         f"{spec.name}: aapt package")
-    run(["aapt", "add", raw.name, *dex_files], f"{spec.name}: aapt add", cwd=work)
+    if dex_files:
+        run(["aapt", "add", raw.name, *dex_files], f"{spec.name}: aapt add", cwd=work)
     unsigned = work / "unsigned.apk"
     restamp(raw, unsigned, nested)
     aligned = work / "aligned.apk"
     run(["zipalign", "-f", "-p", "4", str(unsigned), str(aligned)], f"{spec.name}: zipalign")
+    if spec.subdir:
+        out_dir = out_dir.parent / spec.subdir
+        out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / f"{spec.name}.apk"
     run(["apksigner", "sign", "--v4-signing-enabled", "false", "--ks", str(keystore),
          "--ks-pass", f"pass:{KEY_PASS}", "--ks-key-alias", KEY_ALIAS, "--out", str(out), str(aligned)],
@@ -163,8 +209,8 @@ def build_one(spec: ApkSpec, out_dir: Path, keystore: Path, tmp: Path) -> Path:
 
 
 def build(names: list[str] | None, out_dir: Path, jobs: int = 0) -> list[Path]:
-    specs = [s for s in SPECS if not names or s.name in names]
-    unknown = sorted(set(names or ()) - {s.name for s in SPECS})
+    specs = [s for s in SPECS + HIDDEN_SPECS if not names or s.name in names]
+    unknown = sorted(set(names or ()) - {s.name for s in SPECS + HIDDEN_SPECS})
     if unknown:
         raise BuildError(f"unknown fixture(s) {', '.join(unknown)}; known: {', '.join(s.name for s in SPECS)}")
     missing = missing_tools()

@@ -41,13 +41,16 @@ def list_cmd(kind: str | None, as_json: bool) -> int:
         click.echo(f"{'':<26} {'':<13} packages: {', '.join(s.packages)}")
         if s.domains:
             click.echo(f"{'':<26} {'':<13} domains:  {', '.join(s.domains)}")
+        for k, v in s.signature_kinds().items():
+            click.echo(f"{'':<26} {'':<13} {k}: {', '.join(v)}")
     click.echo(f"{len(rows)} SDKs")
     return 0
 
 
 def _row(s: Sdk) -> dict:
     return {"id": s.id, "name": s.name, "vendor": s.vendor, "kind": s.kind, "packages": list(s.packages),
-            "domains": list(s.domains), "source": s.source}
+            "domains": list(s.domains), "source": s.source,
+            **{k: list(v) for k, v in s.signature_kinds().items()}, **({"evidence": list(s.evidence)} if s.evidence else {})}
 
 
 def _host_of(text: str) -> str | None:

@@ -47,13 +47,13 @@ def not_judged(report, inventory: bool = False):
     return report
 
 
-def build_report(apk: Path, manifest, options=None, eval_options=None):
+def build_report(apk: Path, manifest, options=None, eval_options=None, splits: tuple[str, ...] = ()):
     """Scan -> events -> engine -> report; scan facts the engine does not keep go to stats['static']."""
     from ..rules import evaluate
     from ..static import ScanOptions, scan_apk
 
     try:
-        result = scan_apk(apk, manifest, options or ScanOptions())
+        result = scan_apk(apk, manifest, options or ScanOptions(), splits=splits)
         events = result.events
     except InputError:
         raise
@@ -71,13 +71,13 @@ def build_report(apk: Path, manifest, options=None, eval_options=None):
             report.stats["static"] = {k: scan.get(k) for k in (
                 "dex_files", "class_count", "first_party_classes", "platform_classes", "unresolved_uri_queries",
                 "undeclared_api_permissions", "entry_points", "gated_paths", "visited_methods", "consent_checks",
-                "bounds", "paths") if scan.get(k) is not None}
+                "bounds", "paths", "input_kind", "files", "payloads", "ignored_consent_checks") if scan.get(k) is not None}
     return report, result
 
 
 def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file: str | None,
               events_file: str | None, suppressions: str | None = None, inventory: bool = False,
-              style: dict | None = None) -> Outcome:
+              style: dict | None = None, splits: tuple[str, ...] = ()) -> Outcome:
     """Worker: everything for one APK, so only a small Outcome crosses the process boundary."""
     quiet_androguard()
     from ..formats import render
@@ -85,7 +85,7 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
 
     try:
         manifest = load_manifest(manifest_path) if manifest_path else None
-        report, result = build_report(Path(apk), manifest, eval_options=load_options(suppressions, None))
+        report, result = build_report(Path(apk), manifest, eval_options=load_options(suppressions, None), splits=splits)
     except InputError as exc:
         return Outcome(apk, EXIT_INPUT, error=exc.render())
     if manifest is None or inventory:
@@ -110,12 +110,25 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
 
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    from ..static.bundles import APP_SUFFIXES
+
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found = sorted(q for q in p.rglob("*.apk") if q.is_file())
+            found, skipped = [], []
+            for q in sorted(p.rglob("*")):
+                if q.is_dir():
+                    continue
+                if not q.is_file():
+                    skipped.append((q, "not a regular file"))
+                elif q.suffix.lower() in APP_SUFFIXES:
+                    found.append(q)
+                else:
+                    skipped.append((q, f"not an app file (by its extension; scanned: {', '.join(APP_SUFFIXES)})"))
+            for q, why in skipped:
+                click.echo(f"sdkgate: skipped {q}: {why}", err=True)
             if not found:
-                raise InputError(str(p), None, "folder holds no .apk files")
+                raise InputError(str(p), None, "folder holds no .apk / .apks / .xapk / .aab files")
             out += found
         elif p.exists():
             out.append(p)
@@ -157,7 +170,8 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
             rescan=False, cluster=None):
     """Scan APK(s): SDK inventory, sensitive call sites, process-start code, pre-consent paths.
 
-    APKS are .apk files or folders of them. Exit code: the worst of the reports
+    APKS are .apk / .apks / .xapk / .aab files or folders of them; a base APK given with its split APKs
+    is scanned as one app. Exit code: the worst of the reports
     (2 unreadable input, 3 incomplete, 1 fail, 0 pass).
     """
     from ..manifest import load_manifest
@@ -165,7 +179,11 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
     if db_url or rescan or cluster:         # a fleet scan into a database (sdkgate/fleet, docs/fleet.md)
         from ..fleet.cli import scan_to_db
         return scan_to_db(apks, db_url, manifest_path, suppressions, jobs, cluster, rescan, output, events_out)
-    files = _expand(apks)
+    from ..static.bundles import group_splits
+
+    groups = group_splits(_expand(apks))        # a base APK and its split APKs are one app
+    files = [g[0] for g in groups]
+    splits_of = {str(g[0]): tuple(str(x) for x in g[1:]) for g in groups}
     if manifest_path is not None:
         load_manifest(manifest_path)        # bad manifest: one clear error before any scan
     load_options(suppressions, None)        # likewise a bad suppression file
@@ -176,7 +194,7 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
         with terminal.reporting(f"scan {files[0].name}"):
             o = _scan_one(str(files[0]), str(manifest_path) if manifest_path else None, fmt, lang,
                           str(output) if output else None, str(events_out) if events_out else None, suppressions,
-                          inventory, console_style(output))
+                          inventory, console_style(output), splits_of[str(files[0])])
         if o.error:
             raise InputError(None, None, o.error)
         if o.text is not None:
@@ -204,7 +222,8 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
         task = progress.add_task("", total=len(files))
         futs = {pool.submit(_scan_one, str(f), str(manifest_path) if manifest_path else None, fmt, lang,
                             str(output / names[i]) if output else None,
-                            str(events_out / ev_names[i]) if events_out else None, suppressions, inventory): f
+                            str(events_out / ev_names[i]) if events_out else None, suppressions, inventory,
+                            None, splits_of[str(f)]): f
                 for i, f in enumerate(files)}
         for fut in as_completed(futs):
             f = futs[fut]

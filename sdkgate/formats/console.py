@@ -20,12 +20,14 @@ T = {
            "findings": "Findings", "rule": "Rule", "sev": "Severity", "actor": "Actor", "cat": "Data",
            "msg": "Detail", "n": "#", "legend": "Rules", "incomplete": "Evidence incomplete", "calls": "Sensitive call sites",
            "skipped": "Not judged", "suppressed": "suppressed",
-           "perm_missing": "APIs whose permission the APK does not declare", "fix": "fix", "packages": "packages"},
+           "perm_missing": "APIs whose permission the APK does not declare", "fix": "fix", "packages": "packages",
+           "evidence": "evidence"},
     "zh": {"verdict": "结论", "sdks": "SDK 清单", "declared": "已声明", "undeclared": "未声明",
            "findings": "问题", "rule": "规则", "sev": "级别", "actor": "主体", "cat": "信息类型",
            "msg": "详情", "n": "次数", "legend": "规则", "incomplete": "证据不完整", "calls": "敏感 API 调用点",
            "skipped": "未评估", "suppressed": "已豁免",
-           "perm_missing": "所需权限未在 APK 中声明的 API", "fix": "修复建议", "packages": "包名"},
+           "perm_missing": "所需权限未在 APK 中声明的 API", "fix": "修复建议", "packages": "包名",
+           "evidence": "识别依据"},
 }
 VERDICT_ZH = {"pass": "通过", "fail": "不通过", "incomplete": "证据不完整", "not_judged": "未评估"}
 SEVERITY_ZH = {"violation": "违规", "warning": "警告", "info": "提示"}
@@ -63,9 +65,12 @@ class ConsoleFormat:
             tb.add_column("SDK", overflow="fold")
             tb.add_column(t["declared"], overflow="fold")
             tb.add_column(t["packages"], overflow="fold")
+            tb.add_column(t["evidence"], overflow="fold")      # signature kinds that found it besides packages
             for s in report.sdks:
+                ev = [f"{k}: {', '.join(getattr(s, k)[:2])}" for k in ("components", "meta_data", "native_libs",
+                                                                       "permissions", "jni", "assets") if getattr(s, k, None)]
                 tb.add_row(f"{s.id}\n{s.name}" if s.name != s.id else s.id,
-                           t["declared"] if s.declared else t["undeclared"], ", ".join(s.packages[:4]))
+                           t["declared"] if s.declared else t["undeclared"], ", ".join(s.packages[:4]), "\n".join(ev))
             con.print(tb)
         if report.call_sites:
             con.print(f"{t['calls']}: {len(report.call_sites)}")

@@ -41,7 +41,13 @@ class InventoryRules:
                 entry.packages.append(p)
         if ev.get("class_count") is not None:
             entry.class_count = (entry.class_count or 0) + int(ev.get("class_count"))
-        self._undeclared(ev, st, actor, _where(ev))
+        for kind in ("components", "meta_data", "native_libs", "permissions", "jni", "assets"):
+            got = getattr(entry, kind)
+            got += [v for v in ev.get(kind) or [] if v not in got]
+        # the evidence that found it, for the auditor (an obfuscated SDK is found by its manifest or libraries)
+        shown = [f"{k}: {(ev.get(k) or [])[0]}" for k in ("packages", "components", "meta_data", "native_libs",
+                                                          "permissions", "jni", "assets") if ev.get(k)]
+        self._undeclared(ev, st, actor, _where(ev), ref="; ".join(shown[:3]))
 
     def call_site(self, ev: Event, st: RunState):
         actor = ev.actor or "unknown"
@@ -120,13 +126,13 @@ class InventoryRules:
             self.sdks[actor] = e
         return e
 
-    def _undeclared(self, ev, st: RunState, actor: str, where: str):
+    def _undeclared(self, ev, st: RunState, actor: str, where: str, ref: str = ""):
         m = st.manifest
         if m is None or not st.is_sdk(actor) or actor in m.sdks:
             return
         st.sink.add("SG201", ev, actor=actor, category=None, detail_en=f"found {where}",
                     detail_zh={"in the APK": "存在于 APK 中", "at run time": "运行时发现", "in traffic": "流量中发现"}.get(where, where),
-                    ref=ev.api or ev.get("host") or "")
+                    ref=ev.api or ev.get("host") or ref)
 
     def finish(self, st: RunState):
         m = st.manifest

@@ -115,12 +115,15 @@ class Archive:
     def has(self, name: str) -> bool:
         return name in self.names
 
+    def getinfo(self, name: str) -> zipfile.ZipInfo:
+        return self.zf.getinfo(name)
+
     def read(self, name: str, cap: int | None = None) -> bytes:
         """Inflate one entry, bounded by `cap` (default: max_entry_bytes) and the total budget."""
         cap = min(cap or self.budget.limits.max_entry_bytes, self.budget.limits.max_entry_bytes)
         where = f"{self.label}!{name}"
         try:
-            info = self.zf.getinfo(name)
+            info = self.getinfo(name)
         except KeyError:
             raise EntryError(f"{where}: no such entry") from None
         if info.flag_bits & 0x1:

@@ -15,6 +15,7 @@ class SdkPresence:
     actor: str                      # sdk id, or `unknown` for a group of unattributed packages
     packages: list[str] = field(default_factory=list)
     class_count: int = 0
+    attributed: list[str] = field(default_factory=list)   # renamed classes reached only from its components
 
 
 @dataclass
@@ -33,11 +34,17 @@ def unknown_group(pkg: str) -> str:
     return ".".join(pkg.split(".")[:3]) if pkg else "(default package)"
 
 
-def take_inventory(class_descs, catalogue: Catalogue, app_packages: tuple[str, ...]) -> Inventory:
+def take_inventory(class_descs, catalogue: Catalogue, app_packages: tuple[str, ...],
+                   owners: dict[str, str] | None = None) -> Inventory:
     inv = Inventory()
     by_pkg: dict[str, tuple[str, str | None]] = {}     # package -> (actor, matched prefix)
     for desc in class_descs:
         jn = java_name(desc)
+        if owners and jn in owners:                     # attribution.py: reached only from one SDK's components
+            entry = inv.sdks.setdefault(owners[jn], SdkPresence(owners[jn]))
+            entry.class_count += 1
+            entry.attributed.append(jn)
+            continue
         pkg = package_of(jn)
         got = by_pkg.get(pkg)
         if got is None:

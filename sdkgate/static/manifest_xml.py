@@ -54,6 +54,11 @@ class ApkManifest:
     application: str | None
     permissions: list[tuple[str, str, str | None]] = field(default_factory=list)  # (name, tag, maxSdkVersion)
     components: list[Component] = field(default_factory=list)
+    # read for the SDK signatures and split handling (static/signatures.py, static/bundles.py)
+    app_meta: list[tuple[str, str]] = field(default_factory=list)      # <application><meta-data> (name, value)
+    declared_permissions: list[str] = field(default_factory=list)      # <permission android:name>
+    split: str | None = None                                           # <manifest split="..."> of a split APK
+    split_required: bool = False                                       # isSplitRequired / requiredSplitTypes
 
     def launcher_activities(self) -> list[str]:
         return [c.name for c in self.components if c.kind in ("activity", "activity-alias")
@@ -88,12 +93,21 @@ def parse_manifest_xml(raw: bytes) -> ApkManifest:
         raise ManifestXmlError(f"not valid binary XML ({type(exc).__name__}: {exc})") from None
     if root is None:
         raise ManifestXmlError("not valid binary XML")
+    return manifest_from_root(root)
+
+
+def manifest_from_root(root) -> ApkManifest:
+    """The manifest facts from its element tree (binary XML via androguard, or aapt2 protobuf XML of an .aab)."""
     if root.tag != "manifest":
         raise ManifestXmlError(f"root element is <{root.tag}>, expected <manifest>")
     package = root.get("package") or ""
     m = ApkManifest(package=package, version_name=_attr(root, "versionName") or "",
                     version_code=_attr(root, "versionCode") or "", application=None)
+    m.split = root.get("split") or None
+    m.split_required = bool(root.get(ANDROID_NS + "requiredSplitTypes") or root.get("requiredSplitTypes"))
     for el in root:
+        if el.tag == "permission" and _attr(el, "name"):
+            m.declared_permissions.append(_attr(el, "name"))
         if el.tag in ("uses-permission", "uses-permission-sdk-23", "uses-permission-sdk-m"):
             name = _attr(el, "name")
             if name:
@@ -102,6 +116,8 @@ def parse_manifest_xml(raw: bytes) -> ApkManifest:
     if app is None:
         return m
     m.application = _qualify(_attr(app, "name"), package)
+    m.split_required = m.split_required or str(_attr(app, "isSplitRequired")).lower() == "true"
+    m.app_meta = [(_attr(x, "name") or "", _attr(x, "value") or "") for x in app.findall("meta-data")]
     if m.application:
         m.components.append(Component("application", m.application))
     for el in app:

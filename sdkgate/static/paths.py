@@ -3,16 +3,20 @@
 Only the part of the call graph that matters is built: a breadth-first walk from each entry point
 (Application.attachBaseContext / onCreate, every ContentProvider.onCreate, androidx.startup
 initializers' create, autostart receivers' onReceive, the launcher activity's onCreate) over the
-invoke targets the APK itself defines (resolved up the superclass chain; dispatch to other
-implementations of an interface or an overriding subclass is not followed). Two kinds of path are
+invoke targets the APK itself defines (resolved up the superclass chain, then interface default methods
+and their desugared companions; virtual and interface calls also reach the overriding / implementing
+methods of the APK's subtypes), plus the task objects a method creates (Runnable, Callable, Thread, TimerTask,
+Handler callbacks, Kotlin lambdas and coroutines, D8/R8 lambdas, Workers, startup Initializers: see
+links.py). Two kinds of path are
 reported, each with its shortest chain (entry first, the caller last) and its target:
   - `sdk_init`: a call from non-SDK code into an SDK class (target: the SDK method as called);
   - `sensitive_api`: a sensitive call site (target: the API), in any code the walk reaches.
 
-Consent gating, approximated: a path counts as gated when a method on it invokes (or reads) one
-of the manifest's consent checks *before*, in bytecode order, the call that continues the path.
-Branch conditions are not evaluated, so a check whose result is ignored still counts as gating.
-The walk is bounded in depth, visited methods and reported paths; a bound that was hit is reported.
+Consent gating: a path counts as gated when a method on it invokes (or reads) one of the manifest's
+consent checks, tests its result with if-eqz / if-nez, and the call that continues the path lies on
+the branch taken when the check returned true (links.gated_span). A check whose result is ignored,
+stored or passed on gates nothing. The walk is bounded in depth, visited methods and reported paths;
+a depth or node bound that was hit makes the scan incomplete at that entry point.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue
 from .callsites import Site, instruction_starts
 from .dex import DexError
 from .opcodes import INVOKE
+from .links import Links, gated_span
 from .program import Program
 
 IGET_SGET = frozenset(range(0x52, 0x59)) | frozenset(range(0x60, 0x67))
@@ -30,7 +35,7 @@ IGET_SGET = frozenset(range(0x52, 0x59)) | frozenset(range(0x60, 0x67))
 
 @dataclass(frozen=True)
 class Bounds:
-    max_depth: int = 16
+    max_depth: int = 48
     max_nodes: int = 50_000
     max_paths: int = 500
 
@@ -54,6 +59,8 @@ class PathSearch:
     visited: int = 0
     entries: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    ignored_checks: int = 0         # consent checks whose result decides no branch (they gate nothing)
+    links: object = None            # links.Links used (its `links` counts deferred / default-method links)
 
 
 def _java_to_desc(name: str) -> str:
@@ -90,9 +97,11 @@ def entry_points(program: Program, apk_manifest) -> list[tuple[int, int]]:
 
 def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Catalogue,
                app_packages: tuple[str, ...], consent_checks: tuple[str, ...],
-               bounds: Bounds = Bounds()) -> PathSearch:
+               bounds: Bounds = Bounds(), loaded_code: dict | None = None) -> PathSearch:
     """Walk from every entry point; report ungated paths to SDK calls (from non-SDK code) and to call sites."""
     res = PathSearch()
+    links = Links(program)
+    res.links = links
     site_at: dict[tuple[int, int, int], list[Site]] = {}
     for s in sites:
         site_at.setdefault((s.dex, s.method, s.pos), []).append(s)
@@ -144,6 +153,23 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
         depth = {(entry, False): 0}
         best: dict[tuple[int, int], bool] = {entry: False}   # node -> reached gated? (False wins)
         queue = deque([(entry, False)])
+        for extra in links.entry_extras(entry):        # an Initializer's dependencies() run with its create()
+            if extra not in best:
+                best[extra] = False
+                parent[(extra, False)] = (entry, False)
+                depth[(extra, False)] = 1
+                queue.append((extra, False))
+
+        def enqueue_from(st, callee, gated_now):
+            if callee in best and (best[callee] is False or gated_now):
+                return
+            if depth[st] + 1 > bounds.max_depth:
+                return
+            best[callee] = gated_now
+            nstate = (callee, gated_now)
+            parent[nstate] = st
+            depth[nstate] = depth[st] + 1
+            queue.append(nstate)
 
         def chain_of(st) -> list[str]:
             out = []
@@ -157,7 +183,8 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
             node, gated_in = state
             res.visited += 1
             if res.visited > bounds.max_nodes:
-                res.bounds_hit.append(f"nodes: stopped after visiting {bounds.max_nodes} methods")
+                res.bounds_hit.append(f"nodes: stopped after visiting {bounds.max_nodes} methods (entry point {entry_sig}; "
+                                      "later entry points not searched)")
                 break
             dex = program.dexes[node[0]]
             try:
@@ -167,12 +194,32 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                 res.problems.append(f"{dex.name}: {exc}")
                 continue
             caller_sig = sig(node)
+            for extra in links.loaded_code(node, loaded_code):   # code this method loads from a shipped payload
+                enqueue_from(state, extra, gated_in)
             caller_cls = caller_sig.split("->", 1)[0]
             caller_actor = actor_of(caller_cls)
             caller_is_sdk = is_sdk(caller_cls)
-            checked = gated_in
-            for pos in starts:
+            spans: list[tuple[int, int]] = []       # links.gated_span: the "agreed" branches of checks seen
+
+            def enqueue(callee, gated_now):
+                prev = best.get(callee)
+                if prev is not None and (prev is False or gated_now):
+                    return                          # already reached at least as ungated
+                d = depth[state] + 1
+                if d > bounds.max_depth:
+                    msg = f"depth: call chains longer than {bounds.max_depth} not followed (entry point {entry_sig})"
+                    if msg not in res.bounds_hit:
+                        res.bounds_hit.append(msg)
+                    return
+                best[callee] = gated_now
+                nstate = (callee, gated_now)
+                parent[nstate] = state
+                depth[nstate] = d
+                queue.append(nstate)
+
+            for k, pos in enumerate(starts):
                 op = units[pos] & 0xFF
+                checked = gated_in or any(lo <= pos < hi for lo, hi in spans)
                 here = site_at.get((node[0], node[1], pos))
                 if here:
                     for s in here:
@@ -180,11 +227,16 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                                lambda s=s, st=state: Path(entry_sig, chain_of(st), s.api.smali(s.descriptor), caller_actor,
                                                           s.api.category, s.api.id, "sensitive_api"),
                                checked)
+                if op in (0x22, 0x1C, 0x71, 0x77) or 0x60 <= op <= 0x6D:   # task objects, static initializers
+                    for callee in links.deferred(dex, units, pos):
+                        enqueue(callee, checked)
                 if op in IGET_SGET:
                     if check_fields:
                         c, _t, n = dex.field_ref(units[pos + 1])
                         if f"{dex.type_name(c)}->{dex.string(n)}" in check_fields:
-                            checked = True
+                            span = gated_span(units, starts, k)
+                            if span:
+                                spans.append(span)
                     continue
                 if op not in INVOKE:
                     continue
@@ -194,31 +246,33 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                     continue
                 target_np = f"{dex.string(n)}{dex.proto(p)}"
                 target_sig = f"{cls}->{target_np}"
-                if target_sig in checks:
-                    checked = True
+                callee = links.resolve(cls, target_np)
+                if target_sig in checks or (callee is not None and target_np.endswith(")Z")
+                                            and links.is_check_wrapper(callee, checks, check_fields)):
+                    span = gated_span(units, starts, k)
+                    if span:
+                        spans.append(span)
+                    else:
+                        res.ignored_checks += 1
                     continue
                 if not caller_is_sdk and is_sdk(cls):
                     sdk = actor_of(cls)
                     report((entry_sig, caller_sig, target_sig),
                            lambda t=target_sig, a=sdk, st=state: Path(entry_sig, chain_of(st), t, a),
                            checked)
-                callee = program.resolve(cls, target_np)
-                if callee is None:
-                    continue
-                prev = best.get(callee)
-                if prev is not None and (prev is False or checked):
-                    continue                # already reached at least as ungated
-                d = depth[state] + 1
-                if d > bounds.max_depth:
-                    msg = f"depth: call chains longer than {bounds.max_depth} not followed"
-                    if msg not in res.bounds_hit:
-                        res.bounds_hit.append(msg)
-                    continue
-                best[callee] = checked
-                nstate = (callee, checked)
-                parent[nstate] = state
-                depth[nstate] = d
-                queue.append(nstate)
+                if callee is not None:
+                    enqueue(callee, checked)
+                for callee in links.reflected(dex, units, starts, k, cls, target_np.split("(", 1)[0]):
+                    enqueue(callee, checked)
+                if op in (0x6E, 0x72, 0x74, 0x78):     # invoke-virtual / -interface: overrides, implementations
+                    impls, capped = links.dispatch(cls, target_np)
+                    for callee in impls:
+                        enqueue(callee, checked)
+                    if capped:
+                        msg = (f"dispatch: more than 64 implementations of {target_sig}, not all followed "
+                               f"(entry point {entry_sig})")
+                        if msg not in res.bounds_hit:
+                            res.bounds_hit.append(msg)
         if res.visited > bounds.max_nodes:
             break
     res.gated = len(gated - ungated)

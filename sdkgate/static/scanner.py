@@ -1,7 +1,9 @@
-"""One APK in, static events out: `scan`, `sdk_present`, `call_site`, `permission_declared`,
-`component`, `path` and `incomplete` (schema in docs/ARCHITECTURE.md). The rule engine judges them."""
+"""One app in (an APK, with its splits, or an .apks / .xapk / .aab), static events out: `scan`, `sdk_present`,
+`call_site`, `permission_declared`, `component`, `path`, `packer`, `code_load_site` and `incomplete`
+(schema in docs/ARCHITECTURE.md). The rule engine judges them."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,13 +14,17 @@ from ..fileio import sha256_file as _sha256
 from ..manifest import Manifest
 from ..terminal import phase
 from .callsites import SiteScan, TargetIndex, find_sites
-from .container import Archive, Budget, EntryError, Limits, load_dex_blobs
+from .container import DEX_RE, Archive, Budget, Limits
 from .dex import Dex, DexError
 from .inventory import take_inventory
-from .manifest_xml import (AUTOSTART_ACTIONS, STARTUP_PROVIDER, ApkManifest, ManifestXmlError,
-                           parse_manifest_xml, protection_level)
+from .manifest_xml import AUTOSTART_ACTIONS, STARTUP_PROVIDER, ApkManifest, protection_level
 from .paths import Bounds, PathSearch, find_paths
 from .program import Program
+from .hidden import find_hidden_code
+from .payloads import dex_version_problems
+from .signatures import match_signatures
+from .bundles import AppRead, read_app
+from .attribution import Overlay, component_owners
 
 SOURCE = "static"
 
@@ -51,8 +57,10 @@ class _Emitter:
 
 
 
-def scan_apk(path: str | Path, manifest: Manifest | None = None, options: ScanOptions = ScanOptions()) -> ScanResult:
-    """Scan one APK. Raises InputError when it is not an APK at all; anything less is `incomplete`."""
+def scan_apk(path: str | Path, manifest: Manifest | None = None, options: ScanOptions = ScanOptions(),
+             splits: tuple[str, ...] = ()) -> ScanResult:
+    """Scan one app: an APK (with its split APKs, if given), an .apks / .xapk / .aab (bundles.py).
+    Raises InputError when it is not an app at all; anything less is `incomplete`."""
     path = Path(path)
     label = str(path)
     if not path.is_file():
@@ -60,39 +68,33 @@ def scan_apk(path: str | Path, manifest: Manifest | None = None, options: ScanOp
     sha = _sha256(path)
     budget = Budget(options.limits)
     apk = Archive.open(path, label, budget)
+    opened: list[Archive] = []
     try:
-        return _scan_archive(apk, label, sha, manifest, options)
+        phase("reading the APK and its DEX files")
+        app, opened = read_app(apk, label, options.limits, tuple(str(s) for s in splits))
+        return _scan_archive(apk, app, label, sha, manifest, options)
     finally:
+        for a in opened:
+            a.close()
         apk.close()
 
 
-def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None, options: ScanOptions) -> ScanResult:
-    problems = list(apk.problems)
-    phase("reading the DEX files")
-    has_manifest = apk.has("AndroidManifest.xml")
-    dex_blobs, dex_problems = load_dex_blobs(apk)
-    problems += dex_problems
-    if not has_manifest and not dex_blobs and not apk.dex_names():
+def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Manifest | None,
+                  options: ScanOptions) -> ScanResult:
+    problems = app.problems
+    dex_blobs, amf, payloads = app.dex_blobs, app.amf, app.payloads
+    if not any(u.arc.has("AndroidManifest.xml") for u in app.units) and not dex_blobs and \
+            not any(DEX_RE.match(n.rsplit("!", 1)[-1]) for n in app.names):
         raise InputError(label, None, "not an APK: no AndroidManifest.xml and no classes.dex")
 
-    amf: ApkManifest | None = None
-    if not has_manifest:
-        problems.append(f"{label}: no AndroidManifest.xml: permissions, components and entry points unknown")
-    else:
-        try:
-            raw = apk.read("AndroidManifest.xml", options.limits.max_manifest_bytes)
-            amf = parse_manifest_xml(raw)
-        except EntryError as exc:
-            problems.append(f"{exc}: permissions, components and entry points unknown")
-        except ManifestXmlError as exc:
-            problems.append(f"{label}!AndroidManifest.xml: {exc}: permissions, components and entry points unknown")
-    if not dex_blobs and not dex_problems:
-        problems.append(f"{label}: no classes.dex: no code to scan")
-
     dexes: list[Dex] = []
+    primary_dexes: set[int] = set()
     for name, data in dex_blobs:
+        problems += [f"{label}!{p}" for p in dex_version_problems(name, data)]
         try:
             dexes.append(Dex(data, name))
+            if name in app.primary:
+                primary_dexes.add(len(dexes) - 1)
         except DexError as exc:
             problems.append(f"{label}!{exc}" if str(exc).startswith(name) else f"{label}!{name}: {exc}")
     program = Program(dexes)
@@ -105,16 +107,42 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
     em = _Emitter()
     scan_ev = em.emit("scan", apk=label, sha256=sha, package=package,
                       version_name=amf.version_name if amf else "", dex_count=len(dexes),
-                      dex_files=[d.name for d in dexes], class_count=len(program.classes), bounds=[])
+                      dex_files=[d.name for d in dexes], class_count=len(program.classes), bounds=[],
+                      input_kind=app.kind, files=app.files)
 
     # --- inventory ---------------------------------------------------------------------------
     phase(f"SDK inventory of {len(program.classes)} classes")
+    # SDKs known by their manifest components, app keys, permissions, native libraries (signatures.py);
+    # renamed code reached only from one SDK's components is that SDK's (attribution.py)
+    sigs = match_signatures(catalogue, amf, app.names, payloads.native_libs, app.read)
     inv = take_inventory(program.classes.keys(), catalogue, app_packages)
-    for sid, pres in sorted(inv.sdks.items()):
-        em.emit("sdk_present", actor=sid, packages=sorted(pres.packages), class_count=pres.class_count)
+    owners = component_owners(amf, program, catalogue, app_packages,
+                              {c: sid for sid, kinds in sigs.items() for c in kinds.get("components", ())}) \
+        if inv.unknown else {}
+    if owners:
+        inv = take_inventory(program.classes.keys(), catalogue, app_packages, owners)
+    catalogue = Overlay(catalogue, owners) if owners else catalogue
+    for sid in sorted(set(inv.sdks) | set(sigs)):
+        pres = inv.sdks.get(sid)
+        em.emit("sdk_present", actor=sid, packages=sorted(pres.packages) if pres else [],
+                class_count=pres.class_count if pres else 0, **sigs.get(sid, {}),
+                **({"attributed_classes": pres.attributed[:50]} if pres and pres.attributed else {}))
     for group, pres in sorted(inv.unknown.items()):
         em.emit("sdk_present", actor=UNKNOWN, packages=pres.packages, class_count=pres.class_count)
     scan_ev.extra.update(first_party_classes=inv.first_party, platform_classes=inv.platform)
+
+    # --- code the scan cannot see: packers, absent component classes, code loading (hidden.py) ----------
+    hidden = find_hidden_code(label, app.names, amf, program, payloads, primary_dexes)
+    problems += hidden.problems
+    scan_ev.extra.update(zip_magic_seconds=round(payloads.seconds, 4), payloads=[
+        {"entry": p.entry, "kind": p.kind, "size": p.size, **({"note": p.note} if p.note else {})}
+        for p in payloads.payloads if p.note or p.kind not in ("dex", "elf")][:200])
+    for h in hidden.packers:
+        em.emit("packer", packer=h.packer.id, name=h.packer.name, matched=list(h.matched))
+    for ls in hidden.load_sites:
+        em.emit("code_load_site", actor=catalogue.attribute_class(ls.caller.split("->", 1)[0], app_packages),
+                api=ls.api, loader=ls.loader, caller=ls.caller, dex=ls.dex, argument=ls.argument,
+                payload=ls.payload, native=ls.native, found=not ls.problem)
 
     # --- call sites ----------------------------------------------------------------------------
     phase("sensitive call sites")
@@ -173,11 +201,22 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
     elif amf is None:
         scan_ev.extra["paths"] = "not searched: the APK manifest is unreadable, so the entry points are unknown"
     else:
-        search = find_paths(program, amf, sites.sites, catalogue, app_packages, manifest.consent.check, options.bounds)
+        t_paths = time.perf_counter()
+        loaded: dict = {}
+        for ls in hidden.load_sites:
+            if ls.payload and ls.node and not ls.native and not ls.payload.startswith("("):
+                loaded.setdefault(ls.node, []).append(ls.payload)
+        search = find_paths(program, amf, sites.sites, catalogue, app_packages, manifest.consent.check, options.bounds,
+                            loaded)
+        scan_ev.extra["path_search_seconds"] = round(time.perf_counter() - t_paths, 4)
         problems += [f"{label}!{p}" for p in search.problems]
         scan_ev.extra.update(entry_points=search.entries, gated_paths=search.gated, visited_methods=search.visited,
                              consent_checks=list(manifest.consent.check))
         scan_ev.extra["bounds"] = list(search.bounds_hit)
+        # a search bound hit leaves code unsearched: incomplete at that entry point (the paths cap only truncates the list)
+        problems += [f"{label}: pre-consent path search stopped: {b}" for b in search.bounds_hit if not b.startswith("paths:")]
+        scan_ev.extra.update(ignored_consent_checks=search.ignored_checks,
+                             call_graph_links=search.links.links if search.links else 0)
         for p in search.paths:
             fields = {"chain": p.chain, "target": p.target, "entry": p.entry, "caller": p.chain[-1] if p.chain else None,
                       "path_kind": p.kind}
