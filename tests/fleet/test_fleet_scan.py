@@ -134,7 +134,7 @@ def test_worker_errors_are_retried(tmp_path, capsys):
 
 
 def test_resume_after_a_killed_run(tmp_path):
-    fleet = make_fleet(tmp_path / "fleet", 14)
+    fleet = make_fleet(tmp_path / "fleet", 60)      # enough that a kill lands mid-way even on a busy machine
     db = tmp_path / "fleet.db"
     url = f"sqlite:///{db}"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -151,7 +151,7 @@ def test_resume_after_a_killed_run(tmp_path):
                 stored = 0
             if stored >= 3:
                 break
-        time.sleep(0.05)
+        time.sleep(0.01)
     os.killpg(proc.pid, signal.SIGKILL)               # the coordinator and its pool, mid-run
     proc.wait(10)
     with sqlite3.connect(db) as c:
