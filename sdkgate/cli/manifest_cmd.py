@@ -27,3 +27,38 @@ def validate(files):
         click.echo(f"{f}: ok ({m.package}: {len(m.sdks)} SDKs, {len(m.permissions)} permissions, "
                    f"scopes {', '.join(m.consent.scopes)})")
     return 2 if bad else 0
+
+
+def _write(text: str, output) -> None:
+    if output:
+        from pathlib import Path
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@command.command("schema")
+def schema():
+    """Print the JSON Schema of sdkgate.manifest/1 (for editors and other tools)."""
+    from ..manifest_schema import schema_text
+    click.echo(schema_text(), nl=False)
+    return 0
+
+
+@command.command("from-policy")
+@click.argument("policy", type=click.Path(dir_okay=False))
+@click.option("--package", "package", help="The app's package name (applicationId); without it the draft says it is missing.")
+@click.option("--app-name", "app_name", help="The app's name for app.name.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the draft here (default: stdout).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the policy (both are read; this orders labels in the draft).")
+def from_policy(policy, package, app_name, output, lang):
+    """Draft a manifest from a privacy policy or its SDK/permission annex (text, Markdown, HTML, PDF).
+
+    A summary (rows found, mapped, unmapped, permissions) goes to stderr.
+    """
+    from ..policy import draft_from_policy
+    d = draft_from_policy(policy, package=package, app_name=app_name, lang=lang)
+    _write(d.to_yaml(), output)
+    click.echo(d.summary(), err=True)
+    return 0

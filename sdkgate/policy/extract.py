@@ -1,0 +1,567 @@
+"""From policy blocks to SDK records, data categories and permission rows.
+
+SDK lists come in every shape: tables (any column order), `key：value` lines, numbered or bold
+titles followed by such lines, one-line records, and prose that names SDKs or their vendors. Each
+shape is read into the same `SdkRecord`; mapping to catalogue ids is `sdkmatch`'s job.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from .document import Block, Document
+from .sdkmatch import AliasIndex, norm
+from .terms import (ANDROID_MENTION, GENERIC_GUESS, HARMONY, IOS_ONLY, KNOWN_PERMISSIONS, PERMISSION_CONTEXT,
+                    SDK_CONTEXT, WHEN_AT_START, WHEN_ON_FEATURE, category_matchers, field_of, generic_matcher,
+                    negation_regex, permission_group_matchers)
+
+
+@dataclass
+class SdkRecord:
+    line: int
+    origin: str                     # table | keyvalue | prose
+    name: str = ""
+    vendor: str = ""
+    purpose: str = ""
+    data: str = ""
+    packages: list[str] = field(default_factory=list)
+    permissions_text: str = ""
+    section: str = ""
+    match: object = None            # sdkmatch.Match set by the caller (prose records come pre-matched)
+
+    def empty(self) -> bool:
+        return not (self.name or self.vendor)
+
+
+@dataclass
+class PermissionFind:
+    permission: str
+    line: int
+    purpose: str
+    when: str | None
+    how: str                        # explicit | constant | group | typo
+    written: str
+    note: str = ""
+
+
+@dataclass
+class Extraction:
+    records: list[SdkRecord]
+    permissions: list[PermissionFind]
+    skipped: list[tuple[int, str]]  # (line, why) platform-only or not-SDK text, kept as comments
+
+
+# ----------------------------------------------------------------------------------------------- categories
+_SENT_SPLIT = re.compile(r"(?<=[。！？!?；;])|\n|(?<=\.)\s+(?=[A-Z])")
+_CONTRAST = re.compile(r"但|但是|而是|然而|仅会|只会|会收集|会获取|however|but|except|only|will collect|collects", re.I)
+_NOT_DATA = re.compile(r"(问题|故障|错误|异常|崩溃)定位|定位(问题|故障|错误|原因|崩溃)|短信验证码|验证码短信|发送短信|"
+                       r"短信通知|语音验证码|一键定位问题")
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENT_SPLIT.split(text) if s and s.strip()]
+
+
+def negated_spans(sentence: str) -> list[tuple[int, int]]:
+    """Spans of a sentence that a negation governs: from the cue to a contrast word or the end."""
+    spans = []
+    for m in negation_regex().finditer(sentence):
+        end = len(sentence)
+        c = _CONTRAST.search(sentence, m.end())
+        if c:
+            end = c.start()
+        spans.append((m.start(), end))
+    return spans
+
+
+def platform_only(text: str) -> str | None:
+    """'ios' / 'harmony' when the text is about another platform only."""
+    if HARMONY.search(text) and not ANDROID_MENTION.search(text):
+        return "harmony"
+    if IOS_ONLY.search(text) and not ANDROID_MENTION.search(text):
+        return "ios"
+    return None
+
+
+def categories_in(text: str) -> tuple[list[str], list[str]]:
+    """Category ids a data text states (negations and iOS-only sentences drop out) and guess notes."""
+    found: list[str] = []
+    notes: list[str] = []
+    specific_dev = False
+    generic_seen = False
+    for sent in sentences(text):
+        if platform_only(sent):
+            continue
+        s = _NOT_DATA.sub(lambda m: " " * len(m.group(0)), sent)
+        neg = negated_spans(s)
+        taken: list[tuple[int, int]] = []
+        for cid, rx in category_matchers():
+            for m in rx.finditer(s):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                if any(a <= m.start() < b for a, b in neg):
+                    continue
+                if cid not in found:
+                    found.append(cid)
+                if cid.startswith("device_id.") and cid != "device_id.phone_number":
+                    specific_dev = True
+        g = generic_matcher().search(s)
+        if g and not any(a <= g.start() < b for a, b in neg):
+            generic_seen = True
+    if generic_seen and not specific_dev:
+        for cid in GENERIC_GUESS:
+            if cid not in found:
+                found.append(cid)
+        notes.append("'设备标识符 / device identifiers' named without which: "
+                     + ", ".join(GENERIC_GUESS) + " assumed")
+    return found, notes
+
+
+# ----------------------------------------------------------------------------------------------- permissions
+_PERM_RX = re.compile(r"(?i)\b(andr?[oi]?[oi]?d|andorid|andriod)\s*[.。．]?\s*(per?mi?s+i?on|premission|permision)s?\s*[.。．]\s*"
+                      r"([A-Za-z_]{3,})")
+_VENDOR_PERM_RX = re.compile(r"\b((?:com|cn)\.[a-z][\w]*(?:\.[a-z][\w]*)*\.permission\.[A-Z][A-Z0-9_]+)\b")
+_CONST_RX = re.compile(r"(?<![A-Za-z0-9_.])(" + "|".join(sorted(KNOWN_PERMISSIONS, key=len, reverse=True)) + r")(?![A-Za-z0-9_])")
+_WEAK_GROUPS = {"电话", "通知", "notification", "notifications", "网络访问", "联网", "访问网络", "照片", "振动", "震动",
+                "安装应用", "应用列表", "网络状态", "phone", "photos", "GPS", "蓝牙", "bluetooth", "internet access",
+                "network access", "软件列表"}
+
+
+_CUE = re.compile(r"权限|授权|允许|permissions?|access to|allow|grant", re.I)
+_FILLER = re.compile(r"[\s、，,和及与或/（）()“”\"'的您我们手机设备系统获取使用开启申请访问调用读取需要可能会以下包括等相关对该App应用本]|"
+                     r"and|or|the|your|to|of|use|access|request|device|phone's", re.I)
+
+
+def _near_cue(sent: str, start: int, end: int, cues: list[tuple[int, int]]) -> bool:
+    """A group name counts only next to a permission cue, with only other group names and filler between
+    ("授权我们获取您的麦克风、存储、相机权限"), not anywhere in a long sentence that says 权限 once."""
+    for a, b in cues:
+        between = sent[end:a] if a >= end else sent[b:start] if b <= start else ""
+        if a < end and b > start:
+            return True
+        rest = between
+        for _p, rx, _perms in permission_group_matchers():
+            rest = rx.sub("", rest)
+        rest = _FILLER.sub("", rest)
+        if len(rest) <= 4 and len(between) <= 60:
+            return True
+    return False
+
+
+def normalise_permission(const: str) -> tuple[str, str]:
+    """(ANDROID_CONSTANT, note): exact, or the closest known constant with a note saying so."""
+    c = re.sub(r"[^A-Za-z_]", "", const).upper()
+    if c in KNOWN_PERMISSIONS:
+        return c, ""
+    close = difflib.get_close_matches(c, KNOWN_PERMISSIONS, n=1, cutoff=0.8)
+    if close:
+        return close[0], f"written '{const}', read as {close[0]}"
+    return c, f"'{const}' is not an Android permission known to sdkgate"
+
+
+def _when(text: str) -> str | None:
+    if WHEN_AT_START.search(text):
+        return "at_start"
+    if WHEN_ON_FEATURE.search(text):
+        return "on_feature"
+    return None
+
+
+def permissions_in(text: str, line: int, purpose: str, *, table_row: bool = False,
+                   when_text: str | None = None) -> tuple[list[PermissionFind], list[tuple[int, str]]]:
+    finds: list[PermissionFind] = []
+    skipped: list[tuple[int, str]] = []
+    for sent in ([text] if table_row else sentences(text)):
+        plat = platform_only(sent)
+        if plat:
+            if HARMONY.search(sent) or re.search(r"NS\w*UsageDescription", sent) or PERMISSION_CONTEXT.search(sent):
+                skipped.append((line, f"{'HarmonyOS' if plat == 'harmony' else 'iOS'}-only, no Android "
+                                      f"declaration: {sent.strip()[:80]}"))
+            continue
+        neg = negated_spans(sent)
+        when = _when(when_text if when_text is not None else sent)
+        taken: list[tuple[int, int]] = []
+
+        def add(perm, pos, how, written, note=""):
+            if any(a <= pos < b for a, b in neg):
+                return
+            finds.append(PermissionFind(perm, line, purpose, when, how, written, note))
+
+        for m in _PERM_RX.finditer(sent):
+            const, note = normalise_permission(m.group(3))
+            written = m.group(0)
+            if not note and not re.fullmatch(r"android\.permission\.[A-Z_]+", written.replace(" ", "")):
+                note = f"written '{written}', normalised"
+            taken.append((m.start(), m.end()))
+            add(f"android.permission.{const}", m.start(), "typo" if note else "explicit", written, note)
+        for m in _VENDOR_PERM_RX.finditer(sent):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            add(m.group(1), m.start(), "explicit", m.group(1))
+        for m in _CONST_RX.finditer(sent):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            add(f"android.permission.{m.group(1)}", m.start(), "constant", m.group(1))
+        strong = table_row or re.search(r"权限|permission", sent, re.I)
+        if not (strong or PERMISSION_CONTEXT.search(sent)):
+            continue
+        cues = [(c.start(), c.end()) for c in _CUE.finditer(sent)]
+        for phrase, rx, perms in permission_group_matchers():
+            if not strong and phrase in _WEAK_GROUPS:
+                continue
+            for m in rx.finditer(sent):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                if not table_row and not _near_cue(sent, m.start(), m.end(), cues):
+                    continue
+                taken.append((m.start(), m.end()))
+                for p in perms:
+                    add(p, m.start(), "group", m.group(0),
+                        f"from the group name '{m.group(0)}'" + (f" (one of {len(perms)})" if len(perms) > 1 else ""))
+    return finds, skipped
+
+
+# ----------------------------------------------------------------------------------------------- SDK records
+_LIST_MARK = re.compile(r"^\s*(?:[-*•·▪●◆■]\s*|\(?\d{1,3}[)）.、．]\s*|[（(]?[一二三四五六七八九十]+[)）、.]\s*|"
+                        r"[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*|[a-zA-Z][).、]\s+)")
+_KV = re.compile(r"(?:^|(?<=[；;。，,\s|]))([^：:；;。，,\s《》（）()“”\[\]][^：:；;。，,\n《》“”]{0,17}?)\s*[：:]\s*")
+_PKG_RX = re.compile(r"\b([a-z][a-z0-9_]*(?:\.[a-z0-9_]+){1,8})\b")
+_SDK_WORD = re.compile(r"SDK|sdk|插件|组件|Kit\b|Library|库", re.I)
+_NOT_SDK = re.compile(r"合作方|合作伙伴|广告主|广告商|广告平台|运营商|系统服务|操作系统|关联公司|关联方|服务商|供应商|物流|快递|"
+                      r"银行|政府|司法|机关|监管|律师|审计|partner|advertiser|carrier|affiliate|vendor of|authorities",
+                      re.I)
+
+
+def _strip_mark(text: str) -> str:
+    return _LIST_MARK.sub("", text, count=1).strip()
+
+
+def _packages(text: str) -> list[str]:
+    out = []
+    for m in _PKG_RX.finditer(text):
+        p = m.group(1)
+        if p.count(".") >= 1 and p.split(".")[0] in ("com", "cn", "net", "org", "io", "tv", "me", "okhttp3", "retrofit2",
+                                                      "de", "bolts", "dalvik") or p.count(".") >= 2:
+            if re.search(r"\.(com|cn|net|html?|org|io)$", p) and p.split(".")[0] not in ("com", "cn"):
+                continue
+            if "permission" in p or p.endswith((".com", ".cn", ".net")):
+                continue
+            out.append(p)
+    return out
+
+
+class _Builder:
+    """Walks the blocks once; keeps the current section heading and the open key/value record."""
+
+    def __init__(self, doc: Document, idx: AliasIndex):
+        self.doc, self.idx = doc, idx
+        self.records: list[SdkRecord] = []
+        self.perms: list[PermissionFind] = []
+        self.skipped: list[tuple[int, str]] = []
+        self.section = ""
+        self.open: SdkRecord | None = None
+        self.title: tuple[int, str] | None = None
+
+    # -- records ------------------------------------------------------------------------------
+    def close(self):
+        r = self.open
+        if r is not None and not r.empty() and self.plausible(r):
+            self.records.append(r)
+        self.open = None
+
+    def plausible(self, r: SdkRecord) -> bool:
+        """A key/value record is an SDK row when its name maps or says SDK, or it has a name and one more field."""
+        if r.packages or (r.name and (_SDK_WORD.search(r.name) or self.idx.by_name(r.name))):
+            return True
+        if r.vendor and self.idx.by_vendor(r.vendor):
+            return True
+        filled = sum(1 for v in (r.name, r.vendor, r.purpose, r.data) if v)
+        return bool(r.name) and filled >= 2 or bool(r.vendor) and filled >= 3
+
+    def set_field(self, rec: SdkRecord, fld: str, value: str):
+        value = value.strip()
+        if fld == "name":
+            rec.name = rec.name or value
+        elif fld == "vendor":
+            rec.vendor = rec.vendor or value
+        elif fld == "purpose":
+            rec.purpose = (rec.purpose + "；" + value) if rec.purpose else value
+        elif fld == "data":
+            rec.data = (rec.data + "；" + value) if rec.data else value
+        elif fld == "packages":
+            rec.packages += _packages(value) or [value]
+        elif fld == "permissions":
+            rec.permissions_text = (rec.permissions_text + "；" + value) if rec.permissions_text else value
+
+    def kv_pairs(self, text: str) -> list[tuple[str, str]] | None:
+        """`key：value` pairs of a line whose keys are row-field labels, with any text before the first key."""
+        marks = [(m.start(), m.end(), field_of(m.group(1))) for m in _KV.finditer(text)]
+        marks = [m for m in marks if m[2]]
+        if not marks:
+            return None
+        out = []
+        lead = text[:marks[0][0]].strip(" ，,；;")
+        if lead:
+            out.append(("lead", lead))
+        for i, (s, e, fld) in enumerate(marks):
+            end = marks[i + 1][0] if i + 1 < len(marks) else len(text)
+            out.append((fld, text[e:end].strip(" ，,；;")))
+        return out
+
+    def looks_like_title(self, text: str) -> bool:
+        t = _strip_mark(text).rstrip("：:")
+        if not t or len(t) > 40 or re.search(r"[。；;]", t):
+            return False
+        had_mark = t != text.strip().rstrip("：:")
+        return bool(_SDK_WORD.search(t) or (self.idx.by_name(t) and (had_mark or len(t) <= 20)))
+
+    def keyvalue_block(self, b: Block) -> bool:
+        text = _strip_mark(b.text)
+        pairs = self.kv_pairs(text)
+        if not pairs:
+            return False
+        fields = [f for f, _ in pairs if f != "lead"]
+        lead = next((v for f, v in pairs if f == "lead"), "")
+        # a line of prose with one incidental "目的：" is not a record; a record line names a row field
+        # that only SDK lists use, or continues an open record
+        if self.open is None and not lead and not ({"name", "vendor", "packages"} & set(fields)) and self.title is None:
+            return False
+        if lead and not (self.looks_like_title(lead) or _SDK_WORD.search(lead)) and self.open is None:
+            if not ({"name", "vendor"} & set(fields)):
+                return False
+        starts_new = (lead and self.looks_like_title(lead)) or "name" in fields and self.open is not None and self.open.name
+        if self.open is not None and not starts_new:
+            for f in fields:
+                if f in ("vendor", "purpose", "data") and getattr(self.open, f) and f == fields[0] and f != "data":
+                    starts_new = True if f == "vendor" and self.open.vendor else starts_new
+        if starts_new or self.open is None:
+            self.close()
+            self.open = SdkRecord(b.line, "keyvalue", section=self.section)
+            if self.title and not lead and "name" not in fields:
+                self.open.name = self.title[1]
+                self.open.line = self.title[0]
+            self.title = None
+        if lead and not self.open.name:
+            self.open.name = lead.rstrip("：:")
+        for f, v in pairs:
+            if f != "lead":
+                self.set_field(self.open, f, v)
+        return True
+
+    # -- tables -------------------------------------------------------------------------------
+    def table(self, rows: list[Block]):
+        header = rows[0].cells
+        fields = [field_of(c) for c in header]
+        named = [f for f in fields if f]
+        if len(named) >= 2 and ("name" in named or "vendor" in named) and \
+                not ("permissions" in named and "name" not in named and "vendor" not in named):
+            self._sdk_table(rows[1:], fields)
+            return
+        if "permissions" in named or any(_PERM_RX.search(r.text) for r in rows):
+            self._permission_table(rows, fields if len(named) >= 2 else None)
+            return
+        # a two-column table of labels and values: one record per name label
+        if sum(1 for r in rows if len(r.cells) >= 2 and field_of(r.cells[0])) >= max(2, len(rows) // 2):
+            for r in rows:
+                if len(r.cells) < 2:
+                    continue
+                f = field_of(r.cells[0])
+                if not f:
+                    continue
+                if f == "name" and self.open is not None and self.open.name:
+                    self.close()
+                if self.open is None:
+                    self.open = SdkRecord(r.line, "table", section=self.section)
+                self.set_field(self.open, f, " ".join(r.cells[1:]).replace("\n", "、"))
+            self.close()
+            return
+        # no header: rows whose first cell is a known SDK name
+        for r in rows:
+            if r.cells and self.idx.by_name(r.cells[0]):
+                rec = SdkRecord(r.line, "table", name=r.cells[0], section=self.section)
+                rec.data = " ".join(r.cells[1:])
+                rec.purpose = rec.data[:80]
+                self.records.append(rec)
+            self.text_permissions(r)
+
+    def _sdk_table(self, rows: list[Block], fields: list[str | None]):
+        for r in rows:
+            cells = r.cells + [""] * (len(fields) - len(r.cells))
+            if all(not c for c in cells):
+                continue
+            base = SdkRecord(r.line, "table", section=self.section)
+            names: list[str] = []
+            for f, c in zip(fields, cells):
+                if not f or not c:
+                    continue
+                if f == "name":
+                    names.append(c)
+                elif f in ("data", "purpose", "permissions"):
+                    self.set_field(base, f, c.replace("\n", "、"))
+                else:
+                    self.set_field(base, f, c.replace("\n", " "))
+            unknown = [c for f, c in zip(fields, cells) if f is None and c]
+            if unknown and not base.data:
+                base.data = "；".join(unknown)
+            name_cell = names[0] if names else ""
+            parts = [p.strip() for p in re.split(r"\n|、|/(?=\S)", name_cell) if p.strip()] if name_cell else []
+            mapped = [p for p in parts if self.idx.by_name(p)]
+            if len(parts) > 1 and len(mapped) >= 2 and len(mapped) >= len(parts) - 1:
+                for p in parts:
+                    rec = SdkRecord(r.line, "table", name=p, vendor=base.vendor, purpose=base.purpose, data=base.data,
+                                    packages=list(base.packages), permissions_text=base.permissions_text,
+                                    section=self.section)
+                    self.records.append(rec)
+            else:
+                base.name = name_cell.replace("\n", " ")
+                if not base.empty():
+                    self.records.append(base)
+            if base.permissions_text:
+                fs, sk = permissions_in(base.permissions_text, r.line,
+                                        f"{(names[0] if names else base.vendor)}: {base.purpose}".strip(": "),
+                                        table_row=True)
+                self.perms += fs
+                self.skipped += sk
+
+    def _permission_table(self, rows: list[Block], fields):
+        body = rows[1:] if fields else rows
+        for r in body:
+            purpose_cells = []
+            perm_cells = []
+            when_cells = []
+            if fields:
+                for f, c in zip(fields, r.cells):
+                    if f == "permissions" and not perm_cells:
+                        perm_cells.append(c)
+                    elif f in ("purpose", "data", "permissions", "name"):
+                        purpose_cells.append(c)
+                    elif f == "when":
+                        when_cells.append(c)
+            else:
+                perm_cells = r.cells[:1]
+                purpose_cells = r.cells[1:]
+            purpose = "；".join(c.replace("\n", " ") for c in purpose_cells if c)[:160]
+            fs, sk = permissions_in(" ".join(perm_cells) or r.text, r.line, purpose, table_row=True,
+                                    when_text=" ".join(when_cells + purpose_cells))
+            if not fs:
+                fs, sk2 = permissions_in(r.text, r.line, purpose, table_row=True)
+                sk += sk2
+            self.perms += fs
+            self.skipped += sk
+
+    # -- prose ----------------------------------------------------------------------------------
+    def text_permissions(self, b: Block):
+        purpose = self.section or b.text[:60]
+        fs, sk = permissions_in(b.text, b.line, purpose)
+        self.perms += fs
+        self.skipped += sk
+
+    def prose(self, b: Block):
+        for sent in sentences(b.text):
+            hits = self.idx.in_text(sent)
+            rest = sent
+            for mt, _ in hits:
+                rest = rest.replace(mt.alias, "")
+            vendor_hits = self._vendor_names(sent)
+            if not hits and not vendor_hits:
+                continue
+            if not SDK_CONTEXT.search(rest):
+                continue
+            for mt, _pos in hits:
+                rec = SdkRecord(b.line, "prose", name=mt.alias, purpose=self.section or sent[:60], data=sent,
+                                section=self.section)
+                rec.match = mt
+                self.records.append(rec)
+            for written, mt in vendor_hits:
+                rec = SdkRecord(b.line, "prose", name=written, vendor=written, purpose=self.section or sent[:60],
+                                data=sent, section=self.section)
+                rec.match = mt
+                self.records.append(rec)
+
+    def _vendor_names(self, sent: str):
+        out = []
+        n = norm(sent)
+        for v, base in self.idx.vendors.items():
+            if len(v) >= 6 and re.search(r"公司|inc|ltd|llc|gmbh|有限", v) and v in n:
+                mt = self.idx._resolve_vendor(base, sent, v)
+                out.append((self._written(sent, v), mt))
+        return out
+
+    @staticmethod
+    def _written(sent: str, normalised: str) -> str:
+        """The vendor name as the sentence writes it (with its brackets and spaces)."""
+        chars = [c for c in normalised]
+        rx = r"[\s（）()·]*".join(re.escape(c) for c in chars)
+        m = re.search(rx, sent, re.I)
+        return m.group(0) if m else normalised
+
+    # -- main loop ------------------------------------------------------------------------------
+    def run(self) -> Extraction:
+        blocks = self.doc.blocks
+        i = 0
+        while i < len(blocks):
+            b = blocks[i]
+            if b.table >= 0:
+                self.close()
+                self.title = None
+                rows = [b]
+                while i + 1 < len(blocks) and blocks[i + 1].table == b.table:
+                    i += 1
+                    rows.append(blocks[i])
+                self.table(rows)
+                i += 1
+                continue
+            text = b.text
+            if b.heading or re.match(r"^\s*\d+(\.\d+)+\s*\S", text) and len(text) < 60 and not _KV.search(text):
+                if not self.looks_like_title(text):
+                    self.close()
+                    self.title = None
+                    self.section = text.strip()[:60]
+                    i += 1
+                    continue
+            plat = platform_only(text)
+            if plat and not (self.open and ANDROID_MENTION.search(text)):
+                self.text_permissions(b)
+                if self.open is None:
+                    i += 1
+                    continue
+            if self.keyvalue_block(b):
+                self.text_permissions(b) if not self.open else None
+                i += 1
+                continue
+            if self.looks_like_title(text) and not re.search(r"[，,。]", text):
+                self.close()
+                self.title = (b.line, _strip_mark(text).rstrip("：: ").strip())
+                i += 1
+                continue
+            if self.title is not None:
+                # a title followed by prose ("1、友盟SDK" then a sentence): the title is the record
+                rec = SdkRecord(self.title[0], "keyvalue", name=self.title[1], section=self.section,
+                                purpose=text[:80], data=text)
+                self.records.append(rec)
+                self.title = None
+                self.text_permissions(b)
+                i += 1
+                continue
+            self.close()
+            self.prose(b)
+            self.text_permissions(b)
+            i += 1
+        self.close()
+        if self.title is not None:
+            self.records.append(SdkRecord(self.title[0], "keyvalue", name=self.title[1], section=self.section))
+        # permissions named in key/value records
+        for r in self.records:
+            if r.permissions_text and r.origin == "keyvalue":
+                fs, sk = permissions_in(r.permissions_text, r.line, f"{r.name}: {r.purpose}".strip(": "), table_row=True)
+                self.perms += fs
+                self.skipped += sk
+        return Extraction(self.records, self.perms, self.skipped)
+
+
+def extract(doc: Document, idx: AliasIndex) -> Extraction:
+    return _Builder(doc, idx).run()
