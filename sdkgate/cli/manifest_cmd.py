@@ -62,3 +62,49 @@ def from_policy(policy, package, app_name, output, lang):
     _write(d.to_yaml(), output)
     click.echo(d.summary(), err=True)
     return 0
+
+
+@command.command("draft")
+@click.option("--from-scan", "apk", required=True, type=click.Path(dir_okay=False),
+              help="The APK to take SDKs, categories and permissions from.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the draft here (default: stdout).")
+def draft(apk, output):
+    """Draft a manifest from an APK when no policy exists: SDKs found, their data categories, permissions."""
+    from .common import quiet_androguard
+    quiet_androguard()
+    from ..audit.scan_draft import draft_from_scan
+    _write(draft_from_scan(apk), output)
+    return 0
+
+
+@command.command("diff")
+@click.argument("manifest_path", metavar="MANIFEST.yaml", type=click.Path(dir_okay=False))
+@click.argument("evidence", metavar="(APP.apk | REPORT.json | EVIDENCE_DIR)", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["console", "json", "html", "xlsx"]), default="console",
+              show_default=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the table here (xlsx: required).")
+def diff(manifest_path, evidence, fmt, lang, output):
+    """The audit table: SDKs, data categories, permissions and domains declared vs found.
+
+    Exit 0 when everything observed is declared, 1 otherwise, 2 bad input, 3 when nothing undeclared
+    was seen but the evidence is incomplete (the reasons are listed).
+    """
+    from pathlib import Path
+
+    from .common import quiet_androguard
+    quiet_androguard()
+    from ..audit.diff import compute
+    from ..audit.observed import observe
+    from ..audit.render import render
+    m = load_manifest(manifest_path)
+    if fmt == "xlsx" and not output:
+        raise InputError(None, "--format xlsx", "a spreadsheet needs -o FILE.xlsx")
+    d = compute(m, observe(Path(evidence), m))
+    out = render(d, fmt, lang)
+    if output:
+        Path(output).write_bytes(out if isinstance(out, bytes) else out.encode("utf-8"))
+        click.echo(f"{output}: {d.undeclared()} undeclared (exit {d.exit_code})", err=True)
+    else:
+        click.echo(out, nl=False)
+    return d.exit_code

@@ -1,8 +1,8 @@
 """A privacy policy as blocks with line numbers: paragraphs, headings, table rows (plain text,
 Markdown, HTML, PDF). The extractors never see the source format, only blocks.
 
-HTML tables are flattened the way a reader sees them: `rowspan`/`colspan` cells and empty cells
-(a merged cell exported without its span) repeat the value above; `<br>` separates values in a cell.
+HTML tables are flattened the way a reader sees them: `rowspan`/`colspan` cells repeat their value
+in every row and column they cover; `<br>` separates values in a cell.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ class Block:
     cells: list[str] = field(default_factory=list)   # table rows only
     table: int = -1                 # table number (rows of one table share it)
     heading: bool = False
+    span: int = 0                   # last source line of a paragraph joined from wrapped lines
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Document:
     blocks: list[Block]
 
 
+_STARTS_ITEM = re.compile(r"^\s*([-*•·]\s|\(?\d{1,3}[)）.、．]|[①-⑳]|[^\s：:]{1,18}[：:])")
 _MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HEADING = re.compile(r"^\s*(#{1,6}\s+|[一二三四五六七八九十]+[、.．]\s*|第[一二三四五六七八九十\d]+[条章节部分]|"
                       r"(附件|附录|Appendix|Annex)\s*[\d.]*|\d+(\.\d+)+\s+\S)")
@@ -121,8 +123,18 @@ def _text_blocks(text: str, markdown: bool) -> list[Block]:
             continue
         in_table = False
         t = clean(line)
-        if t:
-            out.append(Block(i, t, heading=bool(_HEADING.match(line)) and len(t) < 60))
+        if not t:
+            continue
+        prev = out[-1] if out else None
+        if (prev is not None and prev.table < 0 and not prev.heading and (prev.span or prev.line) == i - 1
+                and len(prev.text) >= 40 and not re.search(r"[。.!?！？：:；;]$", prev.text)
+                and not _STARTS_ITEM.match(line) and not _HEADING.match(line)):
+            # a wrapped line of the same paragraph
+            sep = " " if prev.text[-1:].isascii() and t[:1].isascii() else ""
+            prev.text = prev.text + sep + t
+            prev.span = i
+            continue
+        out.append(Block(i, t, heading=bool(_HEADING.match(line)) and len(t) < 60))
     return out
 
 
@@ -178,7 +190,8 @@ def _html_blocks(text: str) -> list[Block]:
 
 
 def _table_rows(tbl, n: int, out: list[Block]) -> None:
-    """Rows of one HTML table with spans expanded; an empty cell repeats the value above (merged cell)."""
+    """Rows of one HTML table with spans expanded (empty cells stay empty: the extractor knows which
+    columns an empty cell continues from the row above)."""
     grid: list[list[str]] = []
     pending: dict[int, tuple[str, int]] = {}      # column -> (text, rows left) from rowspan
     rows = [tr for tr in tbl.find_all("tr") if tr.find_parent("table") is tbl]
@@ -207,12 +220,6 @@ def _table_rows(tbl, n: int, out: list[Block]) -> None:
                 row.append(txt)
                 col += 1
             cell = next(it, None)
-        if grid and len(grid) > 1:
-            prev = grid[-1]
-            width = max(len(prev), len(row))
-            # an empty cell in a data row with content elsewhere stands for a merged cell
-            if any(row) and not all(row):
-                row = [c if c or i >= len(prev) else prev[i] for i, c in enumerate(row)] + prev[len(row):width] * 0
         grid.append(row)
         if any(row):
             out.append(Block(tr.sourceline or 0, " | ".join(c.replace("\n", " / ") for c in row if c), row, n))

@@ -169,7 +169,7 @@ def _when(text: str) -> str | None:
     return None
 
 
-def permissions_in(text: str, line: int, purpose: str, *, table_row: bool = False,
+def permissions_in(text: str, line: int, purpose: str | None, *, table_row: bool = False,
                    when_text: str | None = None) -> tuple[list[PermissionFind], list[tuple[int, str]]]:
     finds: list[PermissionFind] = []
     skipped: list[tuple[int, str]] = []
@@ -184,10 +184,12 @@ def permissions_in(text: str, line: int, purpose: str, *, table_row: bool = Fals
         when = _when(when_text if when_text is not None else sent)
         taken: list[tuple[int, int]] = []
 
+        why = purpose if purpose is not None else _strip_mark(sent).strip()[:100]
+
         def add(perm, pos, how, written, note=""):
             if any(a <= pos < b for a, b in neg):
                 return
-            finds.append(PermissionFind(perm, line, purpose, when, how, written, note))
+            finds.append(PermissionFind(perm, line, why, when, how, written, note))
 
         for m in _PERM_RX.finditer(sent):
             const, note = normalise_permission(m.group(3))
@@ -231,6 +233,7 @@ _LIST_MARK = re.compile(r"^\s*(?:[-*•·▪●◆■]\s*|\(?\d{1,3}[)）.、．
 _KV = re.compile(r"(?:^|(?<=[；;。，,\s|]))([^：:；;。，,\s《》（）()“”\[\]][^：:；;。，,\n《》“”]{0,17}?)\s*[：:]\s*")
 _PKG_RX = re.compile(r"\b([a-z][a-z0-9_]*(?:\.[a-z0-9_]+){1,8})\b")
 _SDK_WORD = re.compile(r"SDK|sdk|插件|组件|Kit\b|Library|库", re.I)
+_LIST_TITLE = re.compile(r"目录|清单|列表|一览|说明|附件|附录|以下|如下|\blist\b|\bappendix\b|\bannex\b|\btable\b", re.I)
 _NOT_SDK = re.compile(r"合作方|合作伙伴|广告主|广告商|广告平台|运营商|系统服务|操作系统|关联公司|关联方|服务商|供应商|物流|快递|"
                       r"银行|政府|司法|机关|监管|律师|审计|partner|advertiser|carrier|affiliate|vendor of|authorities",
                       re.I)
@@ -314,7 +317,7 @@ class _Builder:
 
     def looks_like_title(self, text: str) -> bool:
         t = _strip_mark(text).rstrip("：:")
-        if not t or len(t) > 40 or re.search(r"[。；;]", t):
+        if not t or len(t) > 40 or re.search(r"[。；;]", t) or _LIST_TITLE.search(t):
             return False
         had_mark = t != text.strip().rstrip("：:")
         return bool(_SDK_WORD.search(t) or (self.idx.by_name(t) and (had_mark or len(t) <= 20)))
@@ -389,15 +392,26 @@ class _Builder:
             self.text_permissions(r)
 
     def _sdk_table(self, rows: list[Block], fields: list[str | None]):
+        """One record per row. An empty name cell continues the SDK above (a merged cell); an empty
+        vendor or purpose cell repeats the one above; several names in one cell are several SDKs."""
+        prev: list[SdkRecord] = []
+        prev_cells: dict[str, str] = {}
         for r in rows:
             cells = r.cells + [""] * (len(fields) - len(r.cells))
             if all(not c for c in cells):
                 continue
+            plat = platform_only(r.text)
+            if plat:
+                self.skipped.append((r.line, f"{'iOS' if plat == 'ios' else 'HarmonyOS'}-only, no Android row: "
+                                             f"{r.text[:80]}"))
+                continue
             base = SdkRecord(r.line, "table", section=self.section)
             names: list[str] = []
+            row_cells: dict[str, str] = {}
             for f, c in zip(fields, cells):
                 if not f or not c:
                     continue
+                row_cells.setdefault(f, c)
                 if f == "name":
                     names.append(c)
                 elif f in ("data", "purpose", "permissions"):
@@ -407,19 +421,38 @@ class _Builder:
             unknown = [c for f, c in zip(fields, cells) if f is None and c]
             if unknown and not base.data:
                 base.data = "；".join(unknown)
+            if not names and prev:
+                # merged name cell: more purposes/data of the SDK(s) above
+                for rec in prev:
+                    for f in ("purpose", "data", "permissions_text"):
+                        v = getattr(base, f)
+                        if v and v not in getattr(rec, f):
+                            setattr(rec, f, (getattr(rec, f) + "；" + v) if getattr(rec, f) else v)
+                    rec.packages += [p for p in base.packages if p not in rec.packages]
+                continue
+            if not base.vendor and "vendor" in fields and prev_cells.get("vendor"):
+                base.vendor = prev_cells["vendor"].replace("\n", " ")
+                row_cells["vendor"] = prev_cells["vendor"]
+            if not base.purpose and "purpose" in fields and prev_cells.get("purpose"):
+                base.purpose = prev_cells["purpose"].replace("\n", "、")
+                row_cells["purpose"] = prev_cells["purpose"]
+            prev_cells = row_cells
             name_cell = names[0] if names else ""
             parts = [p.strip() for p in re.split(r"\n|、|/(?=\S)", name_cell) if p.strip()] if name_cell else []
             mapped = [p for p in parts if self.idx.by_name(p)]
+            prev = []
             if len(parts) > 1 and len(mapped) >= 2 and len(mapped) >= len(parts) - 1:
                 for p in parts:
                     rec = SdkRecord(r.line, "table", name=p, vendor=base.vendor, purpose=base.purpose, data=base.data,
                                     packages=list(base.packages), permissions_text=base.permissions_text,
                                     section=self.section)
                     self.records.append(rec)
+                    prev.append(rec)
             else:
                 base.name = name_cell.replace("\n", " ")
                 if not base.empty():
                     self.records.append(base)
+                    prev = [base]
             if base.permissions_text:
                 fs, sk = permissions_in(base.permissions_text, r.line,
                                         f"{(names[0] if names else base.vendor)}: {base.purpose}".strip(": "),
@@ -447,16 +480,14 @@ class _Builder:
             purpose = "；".join(c.replace("\n", " ") for c in purpose_cells if c)[:160]
             fs, sk = permissions_in(" ".join(perm_cells) or r.text, r.line, purpose, table_row=True,
                                     when_text=" ".join(when_cells + purpose_cells))
-            if not fs:
-                fs, sk2 = permissions_in(r.text, r.line, purpose, table_row=True)
-                sk += sk2
+            if not fs and not sk:
+                fs, sk = permissions_in(r.text, r.line, purpose, table_row=True)
             self.perms += fs
             self.skipped += sk
 
     # -- prose ----------------------------------------------------------------------------------
     def text_permissions(self, b: Block):
-        purpose = self.section or b.text[:60]
-        fs, sk = permissions_in(b.text, b.line, purpose)
+        fs, sk = permissions_in(b.text, b.line, self.section or None)
         self.perms += fs
         self.skipped += sk
 

@@ -83,16 +83,19 @@ def sdk_lines(sdks) -> list[str]:
             out.append(f"    vendor: {q(s.vendor)}")
         out.append(f"    purpose: {q(s.purpose or '')}" + ("" if s.purpose else "   # TODO: purpose not stated"))
         out.append(f"    categories: {flow(s.categories)}")
-        if s.packages:
+        if s.packages and s.id.startswith("unlisted_"):
             out.append(f"    packages: {flow(s.packages)}")
+        elif s.packages:
+            # a catalogue id brings its own prefixes (narrower ones here would shrink attribution)
+            out.append(f"    # packages as {'the policy writes' if s.line else 'found in the APK'}: {', '.join(s.packages)}")
         if s.permissions:
             out.append(f"    permissions: {flow(s.permissions)}")
         if getattr(s, "domains", None):
             out.append(f"    domains: {flow(s.domains)}")
         if s.confidence == "low":
             out.append("    confidence: low")
-        out.append(f"    source: {{{s.source_key}: {s.line}}}" if hasattr(s, "source_key")
-                   else f"    source: {{line: {s.line}}}")
+        if s.line:
+            out.append(f"    source: {{line: {s.line}}}")
     return out
 
 
@@ -112,3 +115,28 @@ def permission_lines(perms) -> list[str]:
         if p.line:
             out.append(f"    source: {{line: {p.line}}}")
     return out
+
+
+def render_scan_draft(apk: str, package: str, name: str, sdks, permissions, unknown: list[str],
+                      incomplete: list[str]) -> str:
+    """`manifest draft --from-scan`: one row per SDK found, the APK's permissions (`when:` left to the human)."""
+    missing = [] if package else ["app.package: the APK manifest is unreadable"]
+    out = header("from-scan", apk, missing)
+    for r in incomplete:
+        out.append(f"# INCOMPLETE scan: {r}")
+    out += [f"schema: {SCHEMA}", "app:", f"  package: {q(package)}", f"  name: {q(name or package)}",
+            f"  packages: [{package}]" if package else "  # TODO: packages: [the app's own Java packages]",
+            "  # TODO: policy_version, domains (the app's own domains)"]
+    out += consent_lines(None)
+    out += sdk_lines(sdks)
+    for u in unknown:
+        out.append(f"# check: code of no known SDK under {u} (first party? an SDK the catalogue lacks?)")
+    if not permissions:
+        out.append("permissions: []")
+    else:
+        out.append("permissions:")
+        for p in permissions:
+            out.append(f"  - permission: {p}")
+            out.append("    purpose: \"\"   # TODO: purpose as the policy states it")
+            out.append("    # TODO: when: at_start | on_feature (and feature:)")
+    return "\n".join(out) + "\n"

@@ -27,6 +27,13 @@ def norm(name: str) -> str:
     return stripped or t
 
 
+def _contains(text: str, key: str) -> bool:
+    """key inside text; an ASCII key only as a whole word (no 'meta' inside 'acmemessaging')."""
+    if not key.isascii():
+        return key in text
+    return len(key) >= 3 and re.search(r"(?<![a-z0-9])" + re.escape(key) + r"(?![a-z0-9])", text) is not None
+
+
 @dataclass(frozen=True)
 class Match:
     sdk_id: str
@@ -84,7 +91,7 @@ class AliasIndex:
             return None
         base = self.vendors.get(v)
         if base is None:
-            cands = [(k, sid) for k, sid in self.vendors.items() if len(k) >= 2 and k in v]
+            cands = [(k, sid) for k, sid in self.vendors.items() if len(k) >= 2 and _contains(v, k)]
             if not cands:
                 return None
             base = max(cands, key=lambda c: len(c[0]))[1]

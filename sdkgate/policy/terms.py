@@ -153,13 +153,14 @@ KIND_WORDS: dict[str, tuple[str, ...]] = {
     "oaid": ("OAID", "设备标识", "匿名设备"),
 }
 
-WHEN_AT_START = re.compile(r"首次启动|启动时|首次打开|打开(?:App|APP|应用)时|初始化时|安装后|at (?:app )?(?:launch|start|startup)|"
+WHEN_AT_START = re.compile(r"首次启动|启动时|首次运行|at first launch|first launch|first start|首次打开|打开(?:App|APP|应用)时|初始化时|安装后|at (?:app )?(?:launch|start|startup)|"
                            r"on (?:first )?launch|when the app (?:starts|opens)", re.I)
-WHEN_ON_FEATURE = re.compile(r"使用.{0,20}(?:功能|服务)时|当您.{0,30}时|在您.{0,30}时|仅在|需要时|when you (?:use|choose|tap|want)|"
+WHEN_ON_FEATURE = re.compile(r"使用.{0,20}(?:功能|服务)时|当您.{0,30}时|在您.{0,30}时|仅在|需要时|when (?:you|the user) \w+|"
                              r"only when|on demand", re.I)
 
-SDK_CONTEXT = re.compile(r"SDK|sdk|第三方|合作方|登录|分享|支付|推送|统计|定位|地图|认证|识别|委托|共享|接入|集成|插件|"
-                         r"third[- ]party|partner|login|share|payment|push|analytics", re.I)
+SDK_CONTEXT = re.compile(r"SDK|sdk|第三方|合作方|登录|分享|支付|推送|统计|定位|地图|认证|识别|委托|共享|接入|集成|插件|使用|采用|引入|嵌入|"
+                         r"third[- ]party|partner|login|share|payment|push|analytics|we use|uses|integrat|embed|provided by|"
+                         r"service provider|processor", re.I)
 PERMISSION_CONTEXT = re.compile(r"权限|授权|允许.{0,10}访问|permission|allow .{0,20}access|grant", re.I)
 
 
