@@ -32,7 +32,7 @@ class Document:
     blocks: list[Block]
 
 
-_STARTS_ITEM = re.compile(r"^\s*([-*•·]\s|\(?\d{1,3}[)）.、．]|[①-⑳]|[^\s：:]{1,18}[：:])")
+_STARTS_ITEM = re.compile(r"^\s*([-*•·]\s|\(?\d{1,3}[)）.、．]|[①-⑳]|[^：:。.,，]{1,20}[：:])")
 _MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HEADING = re.compile(r"^\s*(#{1,6}\s+|[一二三四五六七八九十]+[、.．]\s*|第[一二三四五六七八九十\d]+[条章节部分]|"
                       r"(附件|附录|Appendix|Annex)\s*[\d.]*|\d+(\.\d+)+\s+\S)")

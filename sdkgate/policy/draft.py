@@ -49,6 +49,7 @@ class Draft:
     permissions: list[DraftPermission]
     comments: list[tuple[int, str]]          # (line, text) entries kept out of the rows
     policy_version: str = ""
+    consent: dict = field(default_factory=dict)   # accept texts, browse_mode, as the policy states them
 
     def summary(self) -> str:
         mapped = sum(1 for s in self.sdks if not s.id.startswith("unlisted_"))
@@ -172,4 +173,23 @@ def draft_from_policy(path: str | Path, package: str | None = None, app_name: st
             version = m.group(1).strip()
             break
     return Draft(str(path), doc.fmt, package, app_name, lang, list(rows.values()), list(perms.values()),
-                 sorted(set(comments)), version)
+                 sorted(set(comments)), version, _consent(doc))
+
+
+_ACCEPT = re.compile(r"(?:点击|勾选|选择|tap(?:ping)?|click(?:ing)?|select(?:ing)?)\s*[“\"「『\']([^”\"」』\']{1,16})[”\"」』\']", re.I)
+_AGREE = re.compile(r"同意|接受|agree|accept|consent", re.I)
+_BROWSE = re.compile(r"浏览」?\s*模式|仅浏览|基本功能模式|游客模式|browse[- ]only|browsing mode|browse mode|guest mode", re.I)
+
+
+def _consent(doc) -> dict:
+    """The consent button's text and a browse-only mode, when the policy says them."""
+    accept: list[str] = []
+    browse = False
+    for b in doc.blocks:
+        for m in _ACCEPT.finditer(b.text):
+            label = m.group(1).strip()
+            if _AGREE.search(label) and not re.search(r"不同意|拒绝|disagree|decline", label, re.I) and label not in accept:
+                accept.append(label)
+        if _BROWSE.search(b.text):
+            browse = True
+    return {"accept": accept[:3], "browse_mode": browse}

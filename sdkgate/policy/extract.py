@@ -351,8 +351,13 @@ class _Builder:
         if lead and not self.open.name:
             self.open.name = lead.rstrip("：:")
         for f, v in pairs:
-            if f != "lead":
-                self.set_field(self.open, f, v)
+            if f == "lead":
+                continue
+            if f == "name" and self.open.name and v and v != self.open.name:
+                # a second record on the same line ("SDK名称：A；…；SDK名称：B；…")
+                self.close()
+                self.open = SdkRecord(b.line, "keyvalue", section=self.section)
+            self.set_field(self.open, f, v)
         return True
 
     # -- tables -------------------------------------------------------------------------------

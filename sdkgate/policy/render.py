@@ -44,7 +44,7 @@ def render_draft(d) -> str:
     out.append(f"  name: {q(d.app_name or d.package or 'TODO')}" + ("" if d.app_name else "   # TODO: the app's name"))
     if d.policy_version:
         out.append(f"  policy_version: {q(d.policy_version)}")
-    out += consent_lines(getattr(d, "consent", None))
+    out += consent_lines(d.consent)
     out += sdk_lines(d.sdks)
     out += permission_lines(d.permissions)
     if d.comments:
