@@ -75,7 +75,7 @@ def from_events(events: Iterable[Event | BadLine], manifest: Manifest | None, so
             if not actor and host and any(host == d or host.endswith("." + d) for d in app_domains):
                 actor = FIRST_PARTY
             if host:
-                ob.domains.setdefault(ev.get("domain") or host, set()).add(actor or UNKNOWN)
+                ob.domains.setdefault(host, set()).add(actor or UNKNOWN)
             ob.saw(actor, "network")
             if k == "send":
                 ob.cat(actor, ev.category, "network")
