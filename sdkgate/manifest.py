@@ -172,6 +172,10 @@ def parse_manifest(data: Any, name: str) -> Manifest:
     err = first_error(data)
     if err:
         raise InputError(name, err[0], err[1])
+    from .rules.catalog import RULES
+    for rid in data.get("clauses") or {}:
+        if rid not in RULES:
+            raise InputError(name, line(data["clauses"], rid), f"clauses: unknown rule id {rid!r}")
     cats = categories()
 
     def check_cats(values, where, fld):

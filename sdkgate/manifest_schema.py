@@ -148,6 +148,13 @@ def first_error(data) -> tuple[str, str] | None:
         if e.schema.get("propertyNames"):
             return place, f"field {bad!r}{where}: {e.message}"
         return place, f"unknown field {bad!r}{where} (known: {', '.join(sorted(e.schema.get('properties', {})))})"
+    if "propertyNames" in e.schema_path:
+        from .yamlio import Located
+        node = data
+        for k in path:
+            node = node[k]
+        place = f"line {node.line_of(e.instance)}" if isinstance(node, Located) else _place(data, path)
+        return place, f"{field_name or what}: key {e.instance!r} is not allowed: {e.message}"
     place = _place(data, path)
     if e.validator == "required":
         missing = e.message.split("'")[1] if "'" in e.message else e.message

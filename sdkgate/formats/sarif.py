@@ -84,16 +84,18 @@ class SarifFormat:
 
     def document(self, report: Report, lang: str = "en") -> dict:
         rules, index = [], {}
+        own = report.app.get("clauses") or {}
         for i, (rid, r) in enumerate(RULES.items()):
             index[rid] = i
+            clause = own.get(rid) or r.clause
             rules.append({
                 "id": rid,
                 "name": rid,
                 "shortDescription": {"text": r.zh if lang == "zh" else r.en},
-                "fullDescription": {"text": f"{r.en} / {r.zh}. Clause: {r.clause}"},
-                "help": {"text": f"{r.en}\n{r.zh}\nClause: {r.clause}"},
+                "fullDescription": {"text": f"{r.en} / {r.zh}. Clause: {clause}"},
+                "help": {"text": f"{r.en}\n{r.zh}\nClause: {clause}"},
                 "defaultConfiguration": {"level": LEVELS.get(r.severity, "warning")},
-                "properties": {"clause": r.clause, "severity": r.severity},
+                "properties": {"clause": clause, "severity": r.severity},
             })
         results = []
         apk = report.app.get("apk")

@@ -161,6 +161,10 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
                     max_sdk=int(max_sdk) if max_sdk and str(max_sdk).isdigit() else None, tag=tag)
         _components(em, amf, program, catalogue, app_packages)
 
+    if manifest is not None:
+        from .consent_refs import missing_consent_refs
+        scan_ev.extra["manifest_warnings"] = missing_consent_refs(program, manifest)
+
     # --- pre-consent paths -------------------------------------------------------------------------
     search = None
     if manifest is None:
