@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .document import Block, Document
 from .sdkmatch import AliasIndex, norm
-from .terms import (ANDROID_MENTION, GENERIC_GUESS, HARMONY, IOS_ONLY, KNOWN_PERMISSIONS, PERMISSION_CONTEXT,
+from .terms import (ANDROID_MENTION, kinds_in, GENERIC_GUESS, HARMONY, IOS_ONLY, KNOWN_PERMISSIONS, PERMISSION_CONTEXT,
                     SDK_CONTEXT, WHEN_AT_START, WHEN_ON_FEATURE, category_matchers, field_of, generic_matcher,
                     negation_regex, permission_group_matchers)
 
@@ -315,6 +315,20 @@ class _Builder:
             out.append((fld, text[e:end].strip(" ，,；;")))
         return out
 
+    def name_colon(self, b: Block, text: str) -> bool:
+        """`友盟统计：用于统计分析，收集设备信息（IMEI）` - a list item led by an SDK's name."""
+        m = re.match(r"^([^：:，,。；;]{2,30}?)\s*[：:]\s*(\S.*)$", text)
+        if not m:
+            return False
+        name, rest = m.group(1).strip(), m.group(2).strip()
+        if _LIST_TITLE.search(name) or not (self.idx.by_name(name) or _SDK_WORD.search(name)):
+            return False
+        self.close()
+        self.title = None
+        self.records.append(SdkRecord(b.line, "keyvalue", name=name, purpose=re.split(r"[，,；;。]", rest)[0][:80],
+                                      data=rest, section=self.section))
+        return True
+
     def looks_like_title(self, text: str) -> bool:
         t = _strip_mark(text).rstrip("：:")
         if not t or len(t) > 40 or re.search(r"[。；;]", t) or _LIST_TITLE.search(t):
@@ -326,7 +340,7 @@ class _Builder:
         text = _strip_mark(b.text)
         pairs = self.kv_pairs(text)
         if not pairs:
-            return False
+            return self.name_colon(b, text)
         fields = [f for f, _ in pairs if f != "lead"]
         lead = next((v for f, v in pairs if f == "lead"), "")
         # a line of prose with one incidental "目的：" is not a record; a record line names a row field
@@ -365,27 +379,16 @@ class _Builder:
         header = rows[0].cells
         fields = [field_of(c) for c in header]
         named = [f for f in fields if f]
+        firsts = [field_of(r.cells[0]) for r in rows if len([c for c in r.cells if c]) == 2]
+        if len([f for f in firsts if f]) >= max(2, int(len(rows) * 0.6)) and len(set(firsts) - {None}) >= 2:
+            self._vertical_table(rows)
+            return
         if len(named) >= 2 and ("name" in named or "vendor" in named) and \
                 not ("permissions" in named and "name" not in named and "vendor" not in named):
             self._sdk_table(rows[1:], fields)
             return
         if "permissions" in named or any(_PERM_RX.search(r.text) for r in rows):
             self._permission_table(rows, fields if len(named) >= 2 else None)
-            return
-        # a two-column table of labels and values: one record per name label
-        if sum(1 for r in rows if len(r.cells) >= 2 and field_of(r.cells[0])) >= max(2, len(rows) // 2):
-            for r in rows:
-                if len(r.cells) < 2:
-                    continue
-                f = field_of(r.cells[0])
-                if not f:
-                    continue
-                if f == "name" and self.open is not None and self.open.name:
-                    self.close()
-                if self.open is None:
-                    self.open = SdkRecord(r.line, "table", section=self.section)
-                self.set_field(self.open, f, " ".join(r.cells[1:]).replace("\n", "、"))
-            self.close()
             return
         # no header: rows whose first cell is a known SDK name
         for r in rows:
@@ -395,6 +398,24 @@ class _Builder:
                 rec.purpose = rec.data[:80]
                 self.records.append(rec)
             self.text_permissions(r)
+
+    def _vertical_table(self, rows: list[Block]):
+        """Label | value rows, one record per name label (several SDKs may follow in one table)."""
+        for r in rows:
+            cells = [c for c in r.cells if c]
+            if len(cells) < 2:
+                continue
+            f = field_of(cells[0])
+            if not f:
+                continue
+            if f == "name" and self.open is not None and self.open.name:
+                self.close()
+            if self.open is None:
+                self.open = SdkRecord(r.line, "table", section=self.section)
+            self.set_field(self.open, f, " ".join(cells[1:]).replace("\n", "、"))
+            if f not in ("name", "vendor", "link", "packages"):
+                self.text_permissions(Block(r.line, cells[1]))
+        self.close()
 
     def _sdk_table(self, rows: list[Block], fields: list[str | None]):
         """One record per row. An empty name cell continues the SDK above (a merged cell); an empty
@@ -513,6 +534,11 @@ class _Builder:
                 rec.match = mt
                 self.records.append(rec)
             for written, mt in vendor_hits:
+                kind = self.idx.catalogue.sdks[mt.sdk_id].kind
+                if kind not in kinds_in(sent) and not _SDK_WORD.search(sent):
+                    self.skipped.append((b.line, f"a company named in prose, not an SDK: {written} "
+                                                 f"({sent.strip()[:60]})"))
+                    continue
                 rec = SdkRecord(b.line, "prose", name=written, vendor=written, purpose=self.section or sent[:60],
                                 data=sent, section=self.section)
                 rec.match = mt
@@ -566,7 +592,7 @@ class _Builder:
                     i += 1
                     continue
             if self.keyvalue_block(b):
-                self.text_permissions(b) if not self.open else None
+                self.text_permissions(b)
                 i += 1
                 continue
             if self.looks_like_title(text) and not re.search(r"[，,。]", text):

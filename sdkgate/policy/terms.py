@@ -59,7 +59,10 @@ NEGATIONS = ("不会收集", "不收集", "不会获取", "不获取", "不会�
              "does not collect", "do not collect", "doesn't collect", "don't collect", "will not collect",
              "won't collect", "never collect", "never collects", "not collect", "does not access", "do not access",
              "does not read", "do not read", "never access", "not access", "does not use", "do not use", "not use",
-             "does not request", "do not request", "without collecting", "not including", "excluding", "no longer")
+             "does not request", "do not request", "without collecting", "not including", "excluding", "no longer",
+             "not share", "never share", "not sell", "not send", "not transmit", "not upload", "not transfer",
+             "not disclose", "not obtain", "not gather", "not process", "not store",
+             "不会发送", "不发送", "不会传输", "不传输", "不会提供", "不会向", "不会存储", "不会保存", "从不", "绝不", "不得")
 
 # text that is about another platform: no Android declaration from it
 IOS_ONLY = re.compile(r"NS\w*UsageDescription|\bIDFA\b|\bIDFV\b|\biOS\s*(?:端|版|系统|设备|only|app)|仅(?:适用于|限)?\s*iOS|"
@@ -135,7 +138,7 @@ FIELD_LABELS: list[tuple[str, re.Pattern]] = [
     ("purpose", re.compile(r"目的|用途|功能|场景|作用|用于|purpose|use|usage|function|scenario|why", re.I)),
     ("method", re.compile(r"方式|处理方式|共享方式|method|manner", re.I)),
     ("when", re.compile(r"时机|申请时|何时|when", re.I)),
-    ("name", re.compile(r"SDK|名称|名字|插件|组件|第三方|合作方|库|name|library|plugin|partner|service", re.I)),
+    ("name", re.compile(r"SDK|名称|名字|插件|组件|第三方|合作方|库|name|library|plugin|partner|service|third[\s-]*part(?:y|ies)|tool", re.I)),
 ]
 
 # purpose / name words -> SDK kind (disambiguates a vendor with several SDKs)
@@ -158,7 +161,8 @@ WHEN_AT_START = re.compile(r"首次启动|启动时|首次运行|at first launch
 WHEN_ON_FEATURE = re.compile(r"使用.{0,20}(?:功能|服务)时|当您.{0,30}时|在您.{0,30}时|仅在|需要时|when (?:you|the user) \w+|"
                              r"only when|on demand", re.I)
 
-SDK_CONTEXT = re.compile(r"SDK|sdk|第三方|合作方|登录|分享|支付|推送|统计|定位|地图|认证|识别|委托|共享|接入|集成|插件|使用|采用|引入|嵌入|"
+SDK_CONTEXT = re.compile(r"SDK|sdk|第三方|合作方|登录|分享|支付|推送|统计|定位|地图|认证|识别|委托|共享|接入|集成|插件|采用|引入|嵌入|"
+                         r"(?:我们|本应用|本App|App|应用)(?:会|将)?使用|"
                          r"third[- ]party|partner|login|share|payment|push|analytics|we use|uses|integrat|embed|provided by|"
                          r"service provider|processor", re.I)
 PERMISSION_CONTEXT = re.compile(r"权限|授权|允许.{0,10}访问|permission|allow .{0,20}access|grant", re.I)

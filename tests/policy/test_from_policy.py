@@ -227,3 +227,35 @@ def test_vendor_legal_name_with_purpose_picks_the_vendors_sdk():
     assert m.sdk_id == "xiaomi_push"
     assert idx.by_vendor("Acme Messaging Inc.") is None
     assert idx.by_package("com.igexin.sdk").sdk_id == "getui"
+
+
+def test_html_inline_labels_vertical_tables_and_name_colon_items():
+    d, rows, perms = draft("sdk_inline_zh.html")
+    assert set(rows) == {"jpush", "tencent_map", "umeng_common", "bugly", "baidu_location", "qiniu"}
+    assert rows["jpush"].vendor == "深圳市和讯华谷信息技术有限公司" and rows["jpush"].purpose == "消息推送"
+    assert set(rows["jpush"].categories) == {"device_id.imei", "device_id.oaid"}
+    # a record spread over several <p> with bold labels
+    assert rows["tencent_map"].purpose == "展示附近职位"
+    assert set(rows["tencent_map"].categories) == {"location", "network.wifi"}
+    # "<b>Bugly</b>：用于…，不收集位置信息，会收集…Android ID": negation scoped to its clause
+    assert rows["bugly"].categories == ["device_id.android_id"] and rows["bugly"].purpose == "用于崩溃日志上报"
+    # label | value tables, one per SDK
+    assert rows["baidu_location"].vendor == "北京百度网讯科技有限公司"
+    assert set(rows["baidu_location"].categories) == {"location", "network.carrier", "network.wifi"}
+    assert rows["qiniu"].categories == []
+    # a carrier named as a data recipient in prose is not an SDK; a WeChat official account is not the SDK
+    text = d.to_yaml()
+    assert "cmic_login" not in rows and "a company named in prose, not an SDK: 中国移动通信集团有限公司" in text
+    assert "wechat_opensdk" not in rows
+
+
+def test_english_html_tables():
+    d, rows, perms = draft("sdk_table_en.html", lang="en")
+    assert set(rows) == {"firebase_analytics", "adjust", "stripe", "mapbox"}
+    assert set(rows["firebase_analytics"].categories) == {"device_id.gaid", "location"}
+    assert set(rows["adjust"].categories) == {"device_id.gaid", "network.ip"}      # "we do not share ... location"
+    assert rows["mapbox"].categories == ["location"]
+    assert {p: (v.when, v.purpose) for p, v in perms.items()} == {
+        "android.permission.CAMERA": ("on_feature", "Scan QR codes"),
+        "android.permission.ACCESS_FINE_LOCATION": ("on_feature", "Nearby stores"),
+        "android.permission.POST_NOTIFICATIONS": ("at_start", "Order updates")}
