@@ -110,7 +110,7 @@ def _text_blocks(text: str, markdown: bool) -> list[Block]:
         if not line.strip():
             in_table = False
             continue
-        is_md_row = markdown and line.lstrip().startswith("|") and line.count("|") >= 2
+        is_md_row = markdown and (line.lstrip().startswith("|") and line.count("|") >= 2 or line.count(" | ") >= 2)
         is_tab_row = "\t" in line.strip() and len([c for c in line.split("\t") if c.strip()]) >= 2
         if is_md_row or is_tab_row:
             if _MD_SEP.match(line):

@@ -85,6 +85,8 @@ def _match(rec: SdkRecord, idx) -> Match | None:
     if m and m.confidence == "high":
         return m
     mv = idx.by_vendor(rec.vendor, hint) if rec.vendor else None
+    if mv is None and m is None and rec.name:
+        mv = idx.by_vendor(rec.name, hint)          # a brand in the name: "快手SDK", "高德SDK"
     if m and mv and mv.sdk_id == m.sdk_id:
         return Match(m.sdk_id, "name", "high", m.alias)
     return m or mv
@@ -117,7 +119,9 @@ def draft_from_policy(path: str | Path, package: str | None = None, app_name: st
                 notes.insert(0, m.note)
             todo = ""
         else:
-            sid = "unlisted_" + slug(rec.name or rec.vendor)
+            sid = "unlisted_" + slug(re.sub(r"[（(][^）)]*[）)]", "", rec.name or rec.vendor) or rec.name or rec.vendor)
+            from .extract import _packages
+            rec.packages = rec.packages or _packages(rec.name)
             conf = "low"
             todo = "not in the catalogue: add its `packages` (Java package prefixes) and `domains`"
         sdk = cat.sdks.get(sid)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .document import Block, Document
 from .sdkmatch import AliasIndex, norm
-from .terms import (ANDROID_MENTION, kinds_in, GENERIC_GUESS, HARMONY, IOS_ONLY, KNOWN_PERMISSIONS, PERMISSION_CONTEXT,
+from .terms import (ANDROID_MENTION, IOS_SEGMENT, kinds_in, GENERIC_GUESS, HARMONY, IOS_ONLY, KNOWN_PERMISSIONS, PERMISSION_CONTEXT,
                     SDK_CONTEXT, WHEN_AT_START, WHEN_ON_FEATURE, category_matchers, field_of, generic_matcher,
                     negation_regex, permission_group_matchers)
 
@@ -90,6 +90,7 @@ def categories_in(text: str) -> tuple[list[str], list[str]]:
     notes: list[str] = []
     specific_dev = False
     generic_seen = False
+    text = IOS_SEGMENT.sub(" ", text)
     for sent in sentences(text):
         if platform_only(sent):
             continue
@@ -130,6 +131,8 @@ _WEAK_GROUPS = {"电话", "通知", "notification", "notifications", "网络访�
 
 
 _CUE = re.compile(r"权限|授权|允许|permissions?|access to|allow|grant", re.I)
+_CUE_AFTER = re.compile(r"权限", re.I)          # "存储权限": the group name comes before it
+_CUE_BEFORE = re.compile(r"授权|允许", re.I)     # "授权我们获取您的位置": the group name comes after it
 _FILLER = re.compile(r"[\s、，,和及与或/（）()“”\"'的您我们手机设备系统获取使用开启申请访问调用读取需要可能会以下包括等相关对该App应用本]|"
                      r"and|or|the|your|to|of|use|access|request|device|phone's", re.I)
 
@@ -141,6 +144,9 @@ def _near_cue(sent: str, start: int, end: int, cues: list[tuple[int, int]]) -> b
         between = sent[end:a] if a >= end else sent[b:start] if b <= start else ""
         if a < end and b > start:
             return True
+        cue = sent[a:b]
+        if _CUE_AFTER.fullmatch(cue) and a < end or _CUE_BEFORE.fullmatch(cue) and b > start:
+            continue
         rest = between
         for _p, rx, _perms in permission_group_matchers():
             rest = rx.sub("", rest)
@@ -233,6 +239,9 @@ _LIST_MARK = re.compile(r"^\s*(?:[-*•·▪●◆■]\s*|\(?\d{1,3}[)）.、．
 _KV = re.compile(r"(?:^|(?<=[；;。，,\s|]))([^：:；;。，,\s《》（）()“”\[\]][^：:；;。，,\n《》“”]{0,17}?)\s*[：:]\s*")
 _PKG_RX = re.compile(r"\b([a-z][a-z0-9_]*(?:\.[a-z0-9_]+){1,8})\b")
 _SDK_WORD = re.compile(r"SDK|sdk|插件|组件|Kit\b|Library|库", re.I)
+_COMPANY = re.compile(r"(有限|股份|集团|责任)?公司$|公司[（(]|\b(Inc|Ltd|LLC|GmbH|Co|Corp|Limited|S\.?A|B\.?V)\.?$", re.I)
+_GENERIC_TITLE = re.compile(r"^(第三方|合作方|android|ios|安卓|操作系统|系统|的|及|和|与|清单|目录|\s)*$", re.I)
+_ANY_KEY = re.compile(r"^[^：:，,。；;（）()]{1,12}[：:]")
 _LIST_TITLE = re.compile(r"目录|清单|列表|一览|说明|附件|附录|以下|如下|\blist\b|\bappendix\b|\bannex\b|\btable\b", re.I)
 _NOT_SDK = re.compile(r"合作方|合作伙伴|广告主|广告商|广告平台|运营商|系统服务|操作系统|关联公司|关联方|服务商|供应商|物流|快递|"
                       r"银行|政府|司法|机关|监管|律师|审计|partner|advertiser|carrier|affiliate|vendor of|authorities",
@@ -287,6 +296,8 @@ class _Builder:
 
     def set_field(self, rec: SdkRecord, fld: str, value: str):
         value = value.strip()
+        if fld == "name" and _COMPANY.search(value) and not _SDK_WORD.search(value):
+            fld = "vendor"          # "第三方名称：深圳市腾讯计算机系统有限公司" names the company
         if fld == "name":
             rec.name = rec.name or value
         elif fld == "vendor":
@@ -330,8 +341,11 @@ class _Builder:
         return True
 
     def looks_like_title(self, text: str) -> bool:
-        t = _strip_mark(text).rstrip("：:")
-        if not t or len(t) > 40 or re.search(r"[。；;]", t) or _LIST_TITLE.search(t):
+        t = _strip_mark(text).rstrip("：: ")
+        bare = re.sub(r"[（(][^）)]*[）)]", "", t).strip()
+        if not t or len(t) > 50 or re.search(r"[。；;：:]", bare) or _LIST_TITLE.search(bare):
+            return False
+        if _GENERIC_TITLE.match(norm(bare)):
             return False
         had_mark = t != text.strip().rstrip("：:")
         return bool(_SDK_WORD.search(t) or (self.idx.by_name(t) and (had_mark or len(t) <= 20)))
@@ -350,7 +364,8 @@ class _Builder:
         if lead and not (self.looks_like_title(lead) or _SDK_WORD.search(lead)) and self.open is None:
             if not ({"name", "vendor"} & set(fields)):
                 return False
-        starts_new = (lead and self.looks_like_title(lead)) or "name" in fields and self.open is not None and self.open.name
+        name_vals = [v for f, v in pairs if f == "name" and not (_COMPANY.search(v) and not _SDK_WORD.search(v))]
+        starts_new = (lead and self.looks_like_title(lead)) or bool(name_vals) and self.open is not None and self.open.name
         if self.open is not None and not starts_new:
             for f in fields:
                 if f in ("vendor", "purpose", "data") and getattr(self.open, f) and f == fields[0] and f != "data":
@@ -358,7 +373,7 @@ class _Builder:
         if starts_new or self.open is None:
             self.close()
             self.open = SdkRecord(b.line, "keyvalue", section=self.section)
-            if self.title and not lead and "name" not in fields:
+            if self.title and not lead and not name_vals:
                 self.open.name = self.title[1]
                 self.open.line = self.title[0]
             self.title = None
@@ -367,7 +382,7 @@ class _Builder:
         for f, v in pairs:
             if f == "lead":
                 continue
-            if f == "name" and self.open.name and v and v != self.open.name:
+            if f == "name" and self.open.name and v and v != self.open.name and v in name_vals[1:]:
                 # a second record on the same line ("SDK名称：A；…；SDK名称：B；…")
                 self.close()
                 self.open = SdkRecord(b.line, "keyvalue", section=self.section)
@@ -595,10 +610,13 @@ class _Builder:
                 self.text_permissions(b)
                 i += 1
                 continue
-            if self.looks_like_title(text) and not re.search(r"[，,。]", text):
+            if self.looks_like_title(text) and not re.search(r"[，,。]", re.sub(r"[（(][^）)]*[）)]", "", text)):
                 self.close()
                 self.title = (b.line, _strip_mark(text).rstrip("：: ").strip())
                 i += 1
+                continue
+            if self.open is not None and _ANY_KEY.match(_strip_mark(text)):
+                i += 1          # "客户端：安卓": a label the reader does not use, inside a record
                 continue
             if self.title is not None:
                 # a title followed by prose ("1、友盟SDK" then a sentence): the title is the record

@@ -172,7 +172,7 @@ def alias_index(catalogue: Catalogue | None = None) -> AliasIndex:
     idx = AliasIndex(cat, names, rows_only, vendors, context)
     pats = []
     for n, sid in sorted(prose, key=lambda x: -len(x[0])):
-        if len(norm(n)) < 2 or (n.isascii() and len(n) < 3):
+        if len(norm(n)) < 2 or (n.isascii() and len(n) < 4):     # "GMS", "OSS", "TIM": SDK lists only
             continue
         flags = 0 if (n.isascii() and n.upper() == n) else re.I
         rx = phrase_regex(n)

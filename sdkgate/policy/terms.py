@@ -65,8 +65,10 @@ NEGATIONS = ("不会收集", "不收集", "不会获取", "不获取", "不会�
              "不会发送", "不发送", "不会传输", "不传输", "不会提供", "不会向", "不会存储", "不会保存", "从不", "绝不", "不得")
 
 # text that is about another platform: no Android declaration from it
-IOS_ONLY = re.compile(r"NS\w*UsageDescription|\bIDFA\b|\bIDFV\b|\biOS\s*(?:端|版|系统|设备|only|app)|仅(?:适用于|限)?\s*iOS|"
-                      r"(?:for|on) iOS|\(iOS\)|（iOS）|App Tracking Transparency|\bATT\b", re.I)
+IOS_ONLY = re.compile(r"NS\w*UsageDescription|\biOS\s*(?:端|版|系统|设备|only|app)|仅(?:适用于|限)?\s*iOS|"
+                      r"(?:for|on) iOS|\(iOS\)|（iOS）|App Tracking Transparency", re.I)
+# a segment of a data cell that only iOS concerns: "【仅iOS】IDFV、…" up to the next 【
+IOS_SEGMENT = re.compile(r"[【\[]\s*仅?\s*iOS\s*(?:only|端)?\s*[】\]][^【\[]*", re.I)
 ANDROID_MENTION = re.compile(r"Android|安卓", re.I)
 HARMONY = re.compile(r"ohos\.permission\.[A-Z_]+|HarmonyOS|鸿蒙|OpenHarmony", re.I)
 
@@ -95,7 +97,7 @@ PERMISSION_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("身体活动", "运动健身", "physical activity", "activity recognition"), ("android.permission.ACTIVITY_RECOGNITION",)),
     (("身体传感器", "body sensors"), ("android.permission.BODY_SENSORS",)),
     (("悬浮窗", "显示在其他应用上层", "display over other apps"), ("android.permission.SYSTEM_ALERT_WINDOW",)),
-    (("安装未知应用", "安装应用", "未知来源", "install unknown apps"), ("android.permission.REQUEST_INSTALL_PACKAGES",)),
+    (("安装未知应用", "安装应用权限", "未知来源", "install unknown apps"), ("android.permission.REQUEST_INSTALL_PACKAGES",)),
     (("应用列表", "获取应用列表", "读取应用列表", "软件列表", "query all packages"), ("android.permission.QUERY_ALL_PACKAGES",)),
     (("网络状态", "network state"), ("android.permission.ACCESS_NETWORK_STATE",)),
     (("WLAN状态", "WiFi状态", "Wi-Fi状态", "wifi state", "Wi-Fi state"), ("android.permission.ACCESS_WIFI_STATE",)),
