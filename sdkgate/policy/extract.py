@@ -241,6 +241,7 @@ _PKG_RX = re.compile(r"\b([a-z][a-z0-9_]*(?:\.[a-z0-9_]+){1,8})\b")
 _SDK_WORD = re.compile(r"SDK|sdk|插件|组件|Kit\b|Library|库", re.I)
 _COMPANY = re.compile(r"(有限|股份|集团|责任)?公司$|公司[（(]|\b(Inc|Ltd|LLC|GmbH|Co|Corp|Limited|S\.?A|B\.?V)\.?$", re.I)
 _GENERIC_TITLE = re.compile(r"^(第三方|合作方|android|ios|安卓|操作系统|系统|的|及|和|与|清单|目录|\s)*$", re.I)
+_PERM_HEADING = re.compile(r"^[^，。,.;；:：|]{0,24}(权限|permissions?)[^，。,.;；|]{0,12}[：:]?$", re.I)
 _ANY_KEY = re.compile(r"^[^：:，,。；;（）()]{1,12}[：:]")
 _LIST_TITLE = re.compile(r"目录|清单|列表|一览|说明|附件|附录|以下|如下|\blist\b|\bappendix\b|\bannex\b|\btable\b", re.I)
 _NOT_SDK = re.compile(r"合作方|合作伙伴|广告主|广告商|广告平台|运营商|系统服务|操作系统|关联公司|关联方|服务商|供应商|物流|快递|"
@@ -528,7 +529,9 @@ class _Builder:
 
     # -- prose ----------------------------------------------------------------------------------
     def text_permissions(self, b: Block):
-        fs, sk = permissions_in(b.text, b.line, self.section or None)
+        # under a heading about permissions ("应用权限", "Permissions we request") a bare group label counts
+        in_perm_section = bool(re.search(r"权限|permission", self.section, re.I)) and len(b.text) <= 80
+        fs, sk = permissions_in(b.text, b.line, self.section or None, table_row=in_perm_section)
         self.perms += fs
         self.skipped += sk
 
@@ -600,6 +603,14 @@ class _Builder:
                     self.section = text.strip()[:60]
                     i += 1
                     continue
+            if _PERM_HEADING.match(_strip_mark(text)):
+                # "应用权限", "Permissions we request": a short line that opens the permission list
+                self.close()
+                self.title = None
+                self.text_permissions(b)
+                self.section = _strip_mark(text).strip()[:60]
+                i += 1
+                continue
             plat = platform_only(text)
             if plat and not (self.open and ANDROID_MENTION.search(text)):
                 self.text_permissions(b)

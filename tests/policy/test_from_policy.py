@@ -259,3 +259,12 @@ def test_english_html_tables():
         "android.permission.CAMERA": ("on_feature", "Scan QR codes"),
         "android.permission.ACCESS_FINE_LOCATION": ("on_feature", "Nearby stores"),
         "android.permission.POST_NOTIFICATIONS": ("at_start", "Order updates")}
+
+
+def test_permission_list_of_android_labels_under_a_permission_heading():
+    d, rows, perms = draft("permissions_zh.txt")
+    assert rows == {}
+    assert set(perms) == {"android.permission.ACCESS_WIFI_STATE", "android.permission.READ_PHONE_STATE",
+                          "android.permission.CAMERA", "android.permission.SYSTEM_ALERT_WINDOW"}
+    assert "android.permission.READ_CONTACTS" not in perms and "android.permission.READ_SMS" not in perms
+    assert "HarmonyOS-only" in d.to_yaml()
