@@ -278,6 +278,7 @@ class _Builder:
         self.section = ""
         self.open: SdkRecord | None = None
         self.title: tuple[int, str] | None = None
+        self.label_finds: list[PermissionFind] = []    # permissions of a bare label line, waiting for its explanation
 
     # -- records ------------------------------------------------------------------------------
     def close(self):
@@ -532,6 +533,14 @@ class _Builder:
         # under a heading about permissions ("应用权限", "Permissions we request") a bare group label counts
         in_perm_section = bool(re.search(r"权限|permission", self.section, re.I)) and len(b.text) <= 80
         fs, sk = permissions_in(b.text, b.line, self.section or None, table_row=in_perm_section)
+        if not fs and self.label_finds:
+            # "查看WLAN状态" then "用于判断网络环境，App启动时申请。": the line after a label explains it
+            for f in self.label_finds:
+                f.purpose = _strip_mark(b.text)[:100]
+                f.when = f.when or _when(b.text)
+            self.label_finds = []
+        else:
+            self.label_finds = fs if in_perm_section and len(b.text) <= 30 else []
         self.perms += fs
         self.skipped += sk
 

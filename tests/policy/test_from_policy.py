@@ -267,4 +267,7 @@ def test_permission_list_of_android_labels_under_a_permission_heading():
     assert set(perms) == {"android.permission.ACCESS_WIFI_STATE", "android.permission.READ_PHONE_STATE",
                           "android.permission.CAMERA", "android.permission.SYSTEM_ALERT_WINDOW"}
     assert "android.permission.READ_CONTACTS" not in perms and "android.permission.READ_SMS" not in perms
+    wifi = perms["android.permission.ACCESS_WIFI_STATE"]
+    assert (wifi.purpose, wifi.when) == ("用于判断网络环境，App启动时申请。", "at_start")
+    assert perms["android.permission.CAMERA"].when == "on_feature"
     assert "HarmonyOS-only" in d.to_yaml()
