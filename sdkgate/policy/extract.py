@@ -278,7 +278,8 @@ class _Builder:
         self.section = ""
         self.open: SdkRecord | None = None
         self.title: tuple[int, str] | None = None
-        self.label_finds: list[PermissionFind] = []    # permissions of a bare label line, waiting for its explanation
+        self.label_finds: list[PermissionFind] = []
+        self.run_items: list[tuple[int, str]] = []    # permissions of a bare label line, waiting for its explanation
 
     # -- records ------------------------------------------------------------------------------
     def close(self):
@@ -341,6 +342,32 @@ class _Builder:
         self.records.append(SdkRecord(b.line, "keyvalue", name=name, purpose=re.split(r"[，,；;。]", rest)[0][:80],
                                       data=rest, section=self.section))
         return True
+
+    def is_run_item(self, b: Block) -> bool:
+        if b.table >= 0 or b.heading or not _LIST_MARK.match(b.text):
+            return False
+        t = _strip_mark(b.text)
+        bare = re.sub(r"[（(][^）)]*[）)]", "", t)
+        return 0 < len(t) <= 40 and not re.search(r"[。；;：:，,]", bare) and not _LIST_TITLE.search(bare) \
+            and not _PERM_HEADING.match(t) and not _GENERIC_TITLE.match(norm(bare))
+
+    def flush_run(self):
+        """A list of names: the ones that map (or say SDK) are rows; when most of the list maps, it is an
+        SDK list and the rest are SDKs the catalogue lacks."""
+        items, self.run_items = self.run_items, []
+        if not items:
+            return
+        known = [bool(self.idx.by_name(n) or _SDK_WORD.search(n)) for _, n in items]
+        sdk_list = sum(known) >= 2 and sum(known) * 2 >= len(items)
+        for (line, name), k in zip(items, known):
+            if k or sdk_list:
+                self.records.append(SdkRecord(line, "keyvalue", name=name, section=self.section))
+
+    def flush_title(self):
+        """A title with nothing under it ("• Google Play Services" in a list of names) is a row by itself."""
+        if self.title is not None and (self.idx.by_name(self.title[1]) or _SDK_WORD.search(self.title[1])):
+            self.records.append(SdkRecord(self.title[0], "keyvalue", name=self.title[1], section=self.section))
+        self.title = None
 
     def looks_like_title(self, text: str) -> bool:
         t = _strip_mark(text).rstrip("：: ")
@@ -596,7 +623,8 @@ class _Builder:
             b = blocks[i]
             if b.table >= 0:
                 self.close()
-                self.title = None
+                self.flush_title()
+                self.flush_run()
                 rows = [b]
                 while i + 1 < len(blocks) and blocks[i + 1].table == b.table:
                     i += 1
@@ -608,16 +636,25 @@ class _Builder:
             if b.heading or re.match(r"^\s*\d+(\.\d+)+\s*\S", text) and len(text) < 60 and not _KV.search(text):
                 if not self.looks_like_title(text):
                     self.close()
-                    self.title = None
-                    self.section = text.strip()[:60]
+                    self.flush_title()
+                    self.flush_run()
+                    self.section = re.sub(r"^#+\s*", "", text.strip())[:60]
                     i += 1
                     continue
+            if self.is_run_item(b) and (self.run_items or (i + 1 < len(blocks) and self.is_run_item(blocks[i + 1]))):
+                # a bulleted list of bare names ("* Google Play Services", "* AdMob", ...)
+                self.close()
+                self.flush_title()
+                self.run_items.append((b.line, _strip_mark(text).rstrip(" -–—").strip()))
+                i += 1
+                continue
+            self.flush_run()
             if _PERM_HEADING.match(_strip_mark(text)):
                 # "应用权限", "Permissions we request": a short line that opens the permission list
                 self.close()
-                self.title = None
+                self.flush_title()
                 self.text_permissions(b)
-                self.section = _strip_mark(text).strip()[:60]
+                self.section = re.sub(r"^#+\s*", "", _strip_mark(text).strip())[:60]
                 i += 1
                 continue
             plat = platform_only(text)
@@ -632,6 +669,7 @@ class _Builder:
                 continue
             if self.looks_like_title(text) and not re.search(r"[，,。]", re.sub(r"[（(][^）)]*[）)]", "", text)):
                 self.close()
+                self.flush_title()
                 self.title = (b.line, _strip_mark(text).rstrip("：: ").strip())
                 i += 1
                 continue
@@ -652,8 +690,8 @@ class _Builder:
             self.text_permissions(b)
             i += 1
         self.close()
-        if self.title is not None:
-            self.records.append(SdkRecord(self.title[0], "keyvalue", name=self.title[1], section=self.section))
+        self.flush_title()
+        self.flush_run()
         # permissions named in key/value records
         for r in self.records:
             if r.permissions_text and r.origin == "keyvalue":

@@ -271,3 +271,14 @@ def test_permission_list_of_android_labels_under_a_permission_heading():
     assert (wifi.purpose, wifi.when) == ("用于判断网络环境，App启动时申请。", "at_start")
     assert perms["android.permission.CAMERA"].when == "on_feature"
     assert "HarmonyOS-only" in d.to_yaml()
+
+
+def test_bulleted_list_of_service_names_en():
+    d, rows, perms = draft("services_en.md", lang="en")
+    # most of the list maps to catalogue ids: it is an SDK list, so the unknown name is an unlisted row
+    assert list(rows) == ["google_play_services", "google_mobile_ads", "firebase_analytics", "firebase_crashlytics",
+                          "onesignal", "unlisted_expo"]
+    assert rows["onesignal"].name == "One Signal" and rows["unlisted_expo"].todo
+    assert set(perms) == {"android.permission.CAMERA", "android.permission.ACCESS_FINE_LOCATION",
+                          "android.permission.ACCESS_COARSE_LOCATION"}
+    assert perms["android.permission.CAMERA"].when == "on_feature"
