@@ -97,7 +97,9 @@ def _split_row(line: str) -> list[str]:
         s = s[1:]
     if s.endswith("|"):
         s = s[:-1]
-    return [clean(c) for c in re.split(r"(?<!\\)\|", s)]
+    cells = re.split(r"(?<!\\)\|", s)
+    # "<br>" inside a Markdown cell separates values, as in HTML
+    return ["\n".join(clean(x) for x in re.split(r"<br\s*/?>", c, flags=re.I) if clean(x)) for c in cells]
 
 
 def _text_blocks(text: str, markdown: bool) -> list[Block]:

@@ -234,7 +234,7 @@ def permissions_in(text: str, line: int, purpose: str | None, *, table_row: bool
 
 
 # ----------------------------------------------------------------------------------------------- SDK records
-_LIST_MARK = re.compile(r"^\s*(?:[-*•·▪●◆■]\s*|\(?\d{1,3}[)）.、．]\s*|[（(]?[一二三四五六七八九十]+[)）、.]\s*|"
+_LIST_MARK = re.compile(r"^\s*(?:[-*•·▪●◆■]\s*|[（(]?\d{1,3}[)）.、．]\s*|[（(]?[一二三四五六七八九十]+[)）、.]\s*|"
                         r"[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*|[a-zA-Z][).、]\s+)")
 _KV = re.compile(r"(?:^|(?<=[；;。，,\s|]))([^：:；;。，,\s《》（）()“”\[\]][^：:；;。，,\n《》“”]{0,17}?)\s*[：:]\s*")
 _PKG_RX = re.compile(r"\b([a-z][a-z0-9_]*(?:\.[a-z0-9_]+){1,8})\b")
@@ -420,6 +420,12 @@ class _Builder:
 
     # -- tables -------------------------------------------------------------------------------
     def table(self, rows: list[Block]):
+        # a caption row spanning the table ("第三方SDK列表" with colspan) is not the header
+        while len(rows) > 1 and len({c for c in rows[0].cells if c}) <= 1 and len(rows[1].cells) >= 2 \
+                and len({c for c in rows[1].cells if c}) >= 2:
+            if rows[0].cells and any(rows[0].cells):
+                self.section = rows[0].text[:60]
+            rows = rows[1:]
         header = rows[0].cells
         fields = [field_of(c) for c in header]
         named = [f for f in fields if f]
@@ -500,7 +506,9 @@ class _Builder:
                             setattr(rec, f, (getattr(rec, f) + "；" + v) if getattr(rec, f) else v)
                     rec.packages += [p for p in base.packages if p not in rec.packages]
                 continue
-            if not base.vendor and "vendor" in fields and prev_cells.get("vendor"):
+            if not base.vendor and "vendor" in fields and prev_cells.get("vendor") and \
+                    (not base.purpose or self._same_vendor(prev, names)):
+                # an empty vendor cell continues the one above when the row is of the same group
                 base.vendor = prev_cells["vendor"].replace("\n", " ")
                 row_cells["vendor"] = prev_cells["vendor"]
             if not base.purpose and "purpose" in fields and prev_cells.get("purpose"):
@@ -529,6 +537,14 @@ class _Builder:
                                         table_row=True)
                 self.perms += fs
                 self.skipped += sk
+
+    def _same_vendor(self, prev: list[SdkRecord], names: list[str]) -> bool:
+        cat = self.idx.catalogue
+        here = [self.idx.by_name(n) for n in names[:1]]
+        there = [self.idx.by_name(r.name) for r in prev[:1]]
+        if not (here and there and here[0] and there[0]):
+            return False
+        return cat.sdks[here[0].sdk_id].vendor == cat.sdks[there[0].sdk_id].vendor
 
     def _permission_table(self, rows: list[Block], fields):
         body = rows[1:] if fields else rows

@@ -282,3 +282,15 @@ def test_bulleted_list_of_service_names_en():
     assert set(perms) == {"android.permission.CAMERA", "android.permission.ACCESS_FINE_LOCATION",
                           "android.permission.ACCESS_COARSE_LOCATION"}
     assert perms["android.permission.CAMERA"].when == "on_feature"
+
+
+def test_caption_row_merged_cells_and_markdown_br():
+    d, rows, _ = draft("sdk_caption.html")
+    assert list(rows) == ["xiaomi_push", "meizu_push", "shumei"]
+    assert rows["meizu_push"].purpose == "消息推送"                 # rowspan purpose
+    assert rows["shumei"].vendor != "珠海市魅族科技有限公司"          # an empty cell of another group is not inherited
+    assert set(rows["shumei"].categories) == {"installed_apps", "sensors", "device_id.android_id"}  # merged name cell
+    d, rows, _ = draft("sdk_br.md")
+    assert list(rows) == ["hms_push", "honor_push", "geetest"]
+    assert rows["hms_push"].categories == rows["honor_push"].categories == ["device_id.oaid"]
+    assert any("设备标识符" in n for n in rows["geetest"].notes)
