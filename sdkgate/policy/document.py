@@ -23,6 +23,7 @@ class Block:
     table: int = -1                 # table number (rows of one table share it)
     heading: bool = False
     span: int = 0                   # last source line of a paragraph joined from wrapped lines
+    col: int = 0                    # HTML: column of the element (minified pages hold everything on one line)
 
 
 @dataclass
@@ -182,12 +183,13 @@ def _html_blocks(text: str) -> list[Block]:
             lines = [clean(x) for x in el.get_text("").split("\n")]
             base = el.sourceline or 0
             for k, ln in enumerate(x for x in lines if x):
-                out.append(Block(base + (k if len(lines) > 1 else 0), ln,
+                out.append(Block(base, ln, col=(el.sourcepos or 0) + k,
                                  heading=el.name in ("h1", "h2", "h3", "h4", "h5", "h6") or bool(_HEADING.match(ln)) and len(ln) < 60))
             continue
         if txt:
-            out.append(Block(el.sourceline or 0, txt, heading=el.name.startswith("h") and len(el.name) == 2))
-    out.sort(key=lambda b: (b.line, b.table))
+            out.append(Block(el.sourceline or 0, txt, col=el.sourcepos or 0,
+                             heading=el.name.startswith("h") and len(el.name) == 2))
+    out.sort(key=lambda b: (b.line, b.col))
     return out
 
 
@@ -224,7 +226,8 @@ def _table_rows(tbl, n: int, out: list[Block]) -> None:
             cell = next(it, None)
         grid.append(row)
         if any(row):
-            out.append(Block(tr.sourceline or 0, " | ".join(c.replace("\n", " / ") for c in row if c), row, n))
+            out.append(Block(tr.sourceline or 0, " | ".join(c.replace("\n", " / ") for c in row if c), row, n,
+                             col=tr.sourcepos or 0))
 
 
 def _int(v, default: int) -> int:
