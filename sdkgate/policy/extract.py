@@ -238,10 +238,12 @@ _LIST_MARK = re.compile(r"^\s*(?:[-*•·▪●◆■]\s*|[（(]?\d{1,3}[)）.�
                         r"[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*|[a-zA-Z][).、]\s+)")
 _KV = re.compile(r"(?:^|(?<=[；;。，,\s|]))([^：:；;。，,\s《》（）()“”\[\]][^：:；;。，,\n《》“”]{0,17}?)\s*[：:]\s*")
 _PKG_RX = re.compile(r"\b([a-z][a-z0-9_]*(?:\.[a-z0-9_]+){1,8})\b")
-_SDK_WORD = re.compile(r"SDK|sdk|插件|组件|Kit\b|Library|库", re.I)
+_SDK_WORD = re.compile(r"(?<![A-Za-z])(?:SDK|Kit|Library)(?![A-Za-z])|插件|组件|开发包|库", re.I)
 _COMPANY = re.compile(r"(有限|股份|集团|责任)?公司$|公司[（(]|\b(Inc|Ltd|LLC|GmbH|Co|Corp|Limited|S\.?A|B\.?V)\.?$", re.I)
 _GENERIC_TITLE = re.compile(r"^(第三方|合作方|android|ios|安卓|操作系统|系统|的|及|和|与|清单|目录|\s)*$", re.I)
 _PERM_HEADING = re.compile(r"^[^，。,.;；:：|]{0,24}(权限|permissions?)[^，。,.;；|]{0,12}[：:]?$", re.I)
+# what an SDK's name looks like: short, no sentence, no markup or template syntax
+_NAME_SHAPE = re.compile(r"^(?![#$*>`{])(?!.*[{}<>`])(?!.*[。；;!?！？](?!$)).{1,50}$")
 _ANY_KEY = re.compile(r"^[^：:，,。；;（）()]{1,12}[：:]")
 _LIST_TITLE = re.compile(r"目录|清单|列表|一览|说明|附件|附录|以下|如下|\blist\b|\bappendix\b|\bannex\b|\btable\b", re.I)
 _NOT_SDK = re.compile(r"合作方|合作伙伴|广告主|广告商|广告平台|运营商|系统服务|操作系统|关联公司|关联方|服务商|供应商|物流|快递|"
@@ -290,6 +292,8 @@ class _Builder:
 
     def plausible(self, r: SdkRecord) -> bool:
         """A key/value record is an SDK row when its name maps or says SDK, or it has a name and one more field."""
+        if r.name and not _NAME_SHAPE.match(r.name):
+            return False
         if r.packages or (r.name and (_SDK_WORD.search(r.name) or self.idx.by_name(r.name))):
             return True
         if r.vendor and self.idx.by_vendor(r.vendor):
@@ -365,7 +369,8 @@ class _Builder:
 
     def flush_title(self):
         """A title with nothing under it ("• Google Play Services" in a list of names) is a row by itself."""
-        if self.title is not None and (self.idx.by_name(self.title[1]) or _SDK_WORD.search(self.title[1])):
+        if self.title is not None and _NAME_SHAPE.match(self.title[1]) and \
+                (self.idx.by_name(self.title[1]) or _SDK_WORD.search(self.title[1])):
             self.records.append(SdkRecord(self.title[0], "keyvalue", name=self.title[1], section=self.section))
         self.title = None
 
@@ -442,7 +447,7 @@ class _Builder:
             return
         # no header: rows whose first cell is a known SDK name
         for r in rows:
-            if r.cells and self.idx.by_name(r.cells[0]):
+            if r.cells and _NAME_SHAPE.match(r.cells[0]) and len(r.cells[0]) <= 30 and self.idx.by_name(r.cells[0]):
                 rec = SdkRecord(r.line, "table", name=r.cells[0], section=self.section)
                 rec.data = " ".join(r.cells[1:])
                 rec.purpose = rec.data[:80]

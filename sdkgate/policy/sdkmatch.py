@@ -71,10 +71,13 @@ class AliasIndex:
             return None
         if n in self.names:
             return Match(self.names[n], "name", "high", name)
-        # the longest known name inside the written one ("极光推送SDK（JPush）" holds "极光推送")
+        # the longest known name inside the written one ("极光推送SDK（JPush）" holds "极光推送"); SDK names are
+        # short, a sentence that happens to hold a short name is not one
+        if len(n) > 40:
+            return None
         best = None
         for alias, sid in self.names.items():
-            if len(alias) >= 2 and alias in n and (best is None or len(alias) > len(best[0])):
+            if len(alias) >= (2 if len(n) <= 12 else 4) and alias in n and (best is None or len(alias) > len(best[0])):
                 if alias.isascii() and not re.search(r"(?<![a-z0-9])" + re.escape(alias) + r"(?![a-z0-9])", n) \
                         and len(alias) < 5:
                     continue

@@ -157,18 +157,25 @@ KNOWN_PERMISSIONS = (
 # permissions named in a manufacturer or vendor namespace stay as written (com.huawei..., com.google.android.gms...)
 
 # column header / key label -> row field (checked in this order: the first match decides)
+def _label(zh: str, en: str) -> re.Pattern:
+    """Chinese words anywhere in a label, English words whole (no 'use' inside 'clause')."""
+    return re.compile(rf"{zh}|(?<![A-Za-z])(?:{en})(?![a-rt-z])", re.I)
+
+
 FIELD_LABELS: list[tuple[str, re.Pattern]] = [
-    ("link", re.compile(r"隐私政策|隐私权政策|隐私协议|链接|网址|官网|privacy\s*policy|link|url", re.I)),
-    ("vendor", re.compile(r"公司|主体|开发者|提供方|运营方|运营者|所属|厂商|企业名称|接收方|"
-                          r"vendor|company|provider|developer|operator|entity|recipient", re.I)),
-    ("packages", re.compile(r"包名|包路径|package", re.I)),
-    ("permissions", re.compile(r"权限|permission", re.I)),
-    ("data", re.compile(r"个人信息|信息类型|信息字段|收集.*信息|收集.*数据|共享.*信息|数据类型|信息种类|字段|收集范围|"
-                        r"涉及.*信息|获取.*信息|使用.*信息|处理.*信息|data|information|collected|categor", re.I)),
-    ("purpose", re.compile(r"目的|用途|功能|场景|作用|用于|purpose|use|usage|function|scenario|why", re.I)),
-    ("method", re.compile(r"方式|处理方式|共享方式|method|manner", re.I)),
-    ("when", re.compile(r"时机|申请时|何时|when", re.I)),
-    ("name", re.compile(r"SDK|名称|名字|插件|组件|第三方|合作方|库|name|library|plugin|partner|service|third[\s-]*part(?:y|ies)|tool", re.I)),
+    ("link", _label(r"隐私政策|隐私权政策|隐私协议|链接|网址|官网", r"privacy\s*policy|privacy\s*notice|link|url")),
+    ("vendor", _label(r"公司|主体|开发者|提供方|运营方|运营者|所属|厂商|企业名称|接收方",
+                      r"vendor|company|provider|developer|operator|entity|recipient")),
+    ("packages", _label(r"包名|包路径", r"package|package\s*name")),
+    ("permissions", _label(r"权限", r"permission")),
+    ("data", _label(r"个人信息|信息类型|信息字段|收集.*信息|收集.*数据|共享.*信息|数据类型|信息种类|字段|收集范围|"
+                    r"涉及.*信息|获取.*信息|使用.*信息|处理.*信息",
+                    r"data|information|collected|categor(?:y|ies)|personal\s*info")),
+    ("purpose", _label(r"目的|用途|功能|场景|作用|用于", r"purpose|use|usage|function|scenario|why|reason")),
+    ("method", _label(r"方式|处理方式|共享方式", r"method|manner")),
+    ("when", _label(r"时机|申请时|何时", r"when")),
+    ("name", _label(r"(?<![A-Za-z])SDK(?![A-Za-z])|名称|名字|插件|组件|第三方|合作方|库",
+                    r"name|library|plugin|partner|service|third[\s-]*part(?:y|ies)|tool")),
 ]
 
 # purpose / name words -> SDK kind (disambiguates a vendor with several SDKs)

@@ -294,3 +294,8 @@ def test_caption_row_merged_cells_and_markdown_br():
     assert list(rows) == ["hms_push", "honor_push", "geetest"]
     assert rows["hms_push"].categories == rows["honor_push"].categories == ["device_id.oaid"]
     assert any("设备标识符" in n for n in rows["geetest"].notes)
+
+
+def test_a_policy_without_an_sdk_list_gives_no_rows_and_no_permissions():
+    d, rows, perms = draft("no_sdk_zh.md")
+    assert rows == {} and perms == {}
