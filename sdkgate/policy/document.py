@@ -138,6 +138,14 @@ def _text_blocks(text: str, markdown: bool) -> list[Block]:
             prev.span = i
             continue
         out.append(Block(i, t, heading=bool(_HEADING.match(line)) and len(t) < 60))
+    # a short line standing alone between blank lines, with no sentence punctuation, is a heading
+    for k, b in enumerate(out):
+        if b.heading or b.table >= 0 or len(b.text) > 40 or b.span or re.search(r"[。.!?！？：:；;，,、|]", b.text):
+            continue
+        before = out[k - 1].span or out[k - 1].line if k else -1
+        after = out[k + 1].line if k + 1 < len(out) else b.line + 2
+        if before < b.line - 1 and after > b.line + 1 and not _STARTS_ITEM.match(b.text):
+            b.heading = True
     return out
 
 

@@ -236,7 +236,7 @@ def permissions_in(text: str, line: int, purpose: str | None, *, table_row: bool
 # ----------------------------------------------------------------------------------------------- SDK records
 _LIST_MARK = re.compile(r"^\s*(?:[-*•·▪●◆■]\s*|[（(]?\d{1,3}[)）.、．]\s*|[（(]?[一二三四五六七八九十]+[)）、.]\s*|"
                         r"[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*|[a-zA-Z][).、]\s+)")
-_KV = re.compile(r"(?:^|(?<=[；;。，,\s|]))([^：:；;。，,\s《》（）()“”\[\]][^：:；;。，,\n《》“”]{0,17}?)\s*[：:]\s*")
+_KV = re.compile(r"(?:^|(?<=[；;。，,\s|]))([^：:；;。，,\s《》（）()“”\[\]][^：:；;。，,\n《》“”()（）.]{0,17}?)\s*[：:]\s*")
 _PKG_RX = re.compile(r"\b([a-z][a-z0-9_]*(?:\.[a-z0-9_]+){1,8})\b")
 _SDK_WORD = re.compile(r"(?<![A-Za-z])(?:SDK|Kit|Library)(?![A-Za-z])|插件|组件|开发包|库", re.I)
 _COMPANY = re.compile(r"(有限|股份|集团|责任)?公司$|公司[（(]|\b(Inc|Ltd|LLC|GmbH|Co|Corp|Limited|S\.?A|B\.?V)\.?$", re.I)
@@ -591,6 +591,7 @@ class _Builder:
             self.label_finds = fs if in_perm_section and len(b.text) <= 30 else []
         self.perms += fs
         self.skipped += sk
+        return len(fs)
 
     def prose(self, b: Block):
         for sent in sentences(b.text):
@@ -601,7 +602,7 @@ class _Builder:
             vendor_hits = self._vendor_names(sent)
             if not hits and not vendor_hits:
                 continue
-            if not SDK_CONTEXT.search(rest):
+            if not SDK_CONTEXT.search(rest) and not SDK_CONTEXT.search(self.section):
                 continue
             for mt, _pos in hits:
                 rec = SdkRecord(b.line, "prose", name=mt.alias, purpose=self.section or sent[:60], data=sent,
@@ -659,6 +660,9 @@ class _Builder:
                     self.close()
                     self.flush_title()
                     self.flush_run()
+                    if self.text_permissions(b) and re.search(r"权限|permission", self.section, re.I):
+                        i += 1          # a permission label standing alone: the permission list goes on
+                        continue
                     self.section = re.sub(r"^#+\s*", "", text.strip())[:60]
                     i += 1
                     continue

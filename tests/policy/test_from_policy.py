@@ -299,3 +299,12 @@ def test_caption_row_merged_cells_and_markdown_br():
 def test_a_policy_without_an_sdk_list_gives_no_rows_and_no_permissions():
     d, rows, perms = draft("no_sdk_zh.md")
     assert rows == {} and perms == {}
+
+
+def test_english_partner_prose_under_a_plain_text_heading():
+    d, rows, perms = draft("partners_en.txt", lang="en")
+    # the heading line (alone between blank lines) gives the context; "Intercom" is a common word: rows only
+    assert set(rows) == {"firebase_analytics", "google_mobile_ads", "facebook_core"}
+    assert set(rows["firebase_analytics"].categories) == {"device_id.gaid", "device_id.android_id"}
+    assert rows["facebook_core"].categories == ["device_id.gaid"]
+    assert all(r.confidence == "high" for r in rows.values())
