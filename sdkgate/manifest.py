@@ -15,6 +15,8 @@ from .yamlio import Located, load_yaml, line
 
 SCHEMA = "sdkgate.manifest/1"
 WHEN = ("on_feature", "at_start")
+# ids of rows a draft could not map to the catalogue: allowed without packages (they attribute nothing)
+UNLISTED = "unlisted_"
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class Manifest:
     features: tuple[str, ...]
     max_reads_per_second: float = 1.0
     max_immutable_reads: int = 3
+    clauses: dict[str, str] = field(default_factory=dict)   # rule id -> the policy's clause and law (reports)
     raw: dict = field(default_factory=dict, repr=False)
     _catalogue: Catalogue | None = field(default=None, repr=False)
 
@@ -146,8 +149,8 @@ FIELDS = {
     "consent": {"scopes", "accept", "decline", "withdraw", "browse_mode", "markers", "tolerance_ms", "check"},
     "marker": {"scope", "method", "shared_prefs"},
     "sdk": {"id", "name", "vendor", "purpose", "categories", "permissions", "domains", "packages",
-            "consent_scope", "feature"},
-    "permission": {"permission", "purpose", "feature", "when", "scope"},
+            "consent_scope", "feature", "confidence", "source"},
+    "permission": {"permission", "purpose", "feature", "when", "scope", "confidence", "source"},
     "constraints": {"never_transmit", "allowed_regions"},
     "limits": {"max_reads_per_second", "max_immutable_reads"},
 }
@@ -184,10 +187,18 @@ def parse_manifest(data: Any, name: str) -> Manifest:
     schema = data.get("schema", SCHEMA)
     if schema != SCHEMA:
         raise InputError(name, line(data, "schema"), f"unsupported schema {schema!r} (expected {SCHEMA})")
-    known_top = {"schema", "app", "consent", "sdks", "permissions", "constraints", "limits", "features"}
+    known_top = {"schema", "app", "consent", "sdks", "permissions", "constraints", "limits", "features", "clauses"}
     for k in data:
         if k not in known_top:
             raise InputError(name, line(data, k), f"unknown field {k!r}")
+    from .manifest_schema import first_error
+    err = first_error(data)
+    if err:
+        raise InputError(name, err[0], err[1])
+    from .rules.catalog import RULES
+    for rid in data.get("clauses") or {}:
+        if rid not in RULES:
+            raise InputError(name, line(data["clauses"], rid), f"clauses: unknown rule id {rid!r}")
     cats = categories()
 
     def check_cats(values, where, fld):
@@ -267,7 +278,7 @@ def parse_manifest(data: Any, name: str) -> Manifest:
                 raise InputError(name, line(row, "packages"),
                                  f"package prefix {p!r} covers {claimed[0]!r} of catalogue SDK {cat.prefixes()[claimed[0]]!r}")
         known = cat.sdks.get(sid)
-        if not known and not pk:
+        if not known and not pk and not sid.startswith(UNLISTED):
             raise InputError(name, where, f"SDK {sid!r} is not in the catalogue: give its 'packages'")
         feature = row.get("feature")
         if feature and feature not in features:
@@ -311,5 +322,18 @@ def parse_manifest(data: Any, name: str) -> Manifest:
         features=features,
         max_reads_per_second=float(limits.get("max_reads_per_second", 1.0)),
         max_immutable_reads=int(limits.get("max_immutable_reads", 3)),
+        clauses=_clauses(data.get("clauses")),
         raw=data,
     )
+
+
+def _clauses(raw) -> dict[str, str]:
+    """`clauses:` rule id -> text shown in reports ("policy 1.1.3(1); PIPL Art. 13")."""
+    out: dict[str, str] = {}
+    for rid, v in (raw or {}).items():
+        if isinstance(v, dict):
+            out[str(rid)] = "; ".join(x for x in (f"policy {v['policy']}" if v.get("policy") else "",
+                                                  v.get("law") or "") if x)
+        else:
+            out[str(rid)] = str(v)
+    return out

@@ -71,7 +71,8 @@ def build_report(apk: Path, manifest, options=None, eval_options=None, splits: t
             report.stats["static"] = {k: scan.get(k) for k in (
                 "dex_files", "class_count", "first_party_classes", "platform_classes", "unresolved_uri_queries",
                 "undeclared_api_permissions", "entry_points", "gated_paths", "visited_methods", "consent_checks",
-                "bounds", "paths", "input_kind", "files", "payloads", "ignored_consent_checks") if scan.get(k) is not None}
+                "bounds", "paths", "input_kind", "files", "payloads", "ignored_consent_checks",
+                "manifest_warnings") if scan.get(k) is not None}
     return report, result
 
 
@@ -98,6 +99,8 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
                 ensure_parent(f)
     except InputError as exc:
         return Outcome(apk, EXIT_INPUT, error=exc.render())
+    for w in (report.stats.get("static") or {}).get("manifest_warnings") or []:
+        click.echo(f"sdkgate: warning: {apk}: {w}", err=True)
     if events_file and result is not None:
         Path(events_file).write_text("".join(e.to_json() + "\n" for e in result.events), encoding="utf-8")
     if isinstance(text, bytes) and not out_file:

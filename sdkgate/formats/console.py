@@ -5,6 +5,7 @@ import io
 import shutil
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..report import Report
@@ -75,6 +76,8 @@ class ConsoleFormat:
         if report.call_sites:
             con.print(f"{t['calls']}: {len(report.call_sites)}")
         undeclared = (report.stats.get("static") or {}).get("undeclared_api_permissions") or {}
+        for w in (report.stats.get("static") or {}).get("manifest_warnings") or []:
+            con.print(escape(f"{'清单警告' if lang == 'zh' else 'Manifest warning'}: {w}"))
         for perm, api_ids in undeclared.items():
             con.print(f"{t['perm_missing']}: {perm} ({', '.join(api_ids)})")
         if report.findings:
@@ -95,7 +98,8 @@ class ConsoleFormat:
             con.print(f"{t['legend']}:")
             for rid in sorted({f.rule for f in report.findings}):
                 r = RULES[rid]
-                con.print(f"  {rid} {r.zh if lang == 'zh' else r.en}")
+                clause = (report.app.get("clauses") or {}).get(rid) or r.clause
+                con.print(f"  {rid} {r.zh if lang == 'zh' else r.en} " + escape(f"[{clause}]"))
                 general = rule_hint(rid)
                 if general:
                     con.print(f"      {t['fix']}: {general.text(lang)}")
@@ -103,7 +107,7 @@ class ConsoleFormat:
             for actor in dict.fromkeys(a for a, _ in sdk_fixes):
                 h = sdk_hint(next(r for a, r in sdk_fixes if a == actor), actor)
                 con.print(f"  {t['fix']} ({actor}): {h.text(lang)}")
-                con.print(f"      {h.api}")
+                con.print(f"      {escape(h.api)}")
         for reason in report.incomplete:
             con.print(f"[yellow]{t['incomplete']}:[/yellow] {localise(reason, lang)}")
         for s in report.skipped:

@@ -42,7 +42,7 @@ class JunitFormat:
                 if active:
                     failures += 1
                     el = ET.SubElement(tc, "failure", message=active[0].message, type=rid)
-                    el.text = text + f"\nclause: {RULES[rid].clause}"
+                    el.text = text + f"\nclause: {(report.app.get('clauses') or {}).get(rid) or RULES[rid].clause}"
                 elif rid == "SG900":
                     failures += 1
                     el = ET.SubElement(tc, "failure", message="evidence incomplete", type=rid)

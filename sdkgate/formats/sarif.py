@@ -125,12 +125,13 @@ def _automation_id(report: Report) -> str:
     return f"sdkgate/{kind}/{safe}/"
 
 
-def _rule_help(rid: str, r) -> dict:
+def _rule_help(rid: str, r, clause: str | None = None) -> dict:
     """The rule's text, clause and how to fix it, in both languages (GitHub shows `help` under an alert)."""
     h = rule_hint(rid)
     fix_en, fix_zh = (h.en, h.zh) if h else ("", "")
-    text = f"{r.en}\n{r.zh}\nClause: {r.clause}" + (f"\nHow to fix: {fix_en}\n修复建议: {fix_zh}" if h else "")
-    md = f"**{r.en}** / {r.zh}\n\nClause: {r.clause}" + (f"\n\n**How to fix:** {fix_en}\n\n**修复建议:** {fix_zh}" if h else "")
+    clause = clause or r.clause
+    text = f"{r.en}\n{r.zh}\nClause: {clause}" + (f"\nHow to fix: {fix_en}\n修复建议: {fix_zh}" if h else "")
+    md = f"**{r.en}** / {r.zh}\n\nClause: {clause}" + (f"\n\n**How to fix:** {fix_en}\n\n**修复建议:** {fix_zh}" if h else "")
     return {"text": text, "markdown": md}
 
 
@@ -155,16 +156,18 @@ class SarifFormat:
 
     def document(self, report: Report, lang: str = "en") -> dict:
         rules, index = [], {}
+        own = report.app.get("clauses") or {}
         for i, (rid, r) in enumerate(RULES.items()):
             index[rid] = i
+            clause = own.get(rid) or r.clause
             rules.append({
                 "id": rid,
                 "name": rid,
                 "shortDescription": {"text": r.zh if lang == "zh" else r.en},
-                "fullDescription": {"text": f"{r.en} / {r.zh}. Clause: {r.clause}"},
-                "help": _rule_help(rid, r),
+                "fullDescription": {"text": f"{r.en} / {r.zh}. Clause: {clause}"},
+                "help": _rule_help(rid, r, clause),
                 "defaultConfiguration": {"level": LEVELS.get(r.severity, "warning")},
-                "properties": {"clause": r.clause, "severity": r.severity},
+                "properties": {"clause": clause, "severity": r.severity},
             })
         results = []
         apk = report.app.get("apk")

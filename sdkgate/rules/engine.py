@@ -136,6 +136,11 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
     app.update({k: v for k, v in inventory.app.items() if v})
     if manifest is not None:
         app["manifest"] = manifest.source_ref()
+    if manifest is not None and manifest.clauses:
+        # the app's own policy clauses (manifest `clauses:`) replace the neutral defaults in every format
+        app["clauses"] = dict(manifest.clauses)
+        for f in findings:
+            f.clause = manifest.clauses.get(f.rule) or f.clause
     return Report(
         verdict=verdict, app=app, sdks=sorted(inventory.sdks.values(), key=lambda s: s.id),
         call_sites=inventory.call_sites, findings=findings, incomplete=st.incomplete, skipped=st.skipped,

@@ -193,6 +193,10 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
                     max_sdk=int(max_sdk) if max_sdk and str(max_sdk).isdigit() else None, tag=tag)
         _components(em, amf, program, catalogue, app_packages)
 
+    if manifest is not None:
+        from .consent_refs import missing_consent_refs
+        scan_ev.extra["manifest_warnings"] = missing_consent_refs(program, manifest)
+
     # --- pre-consent paths -------------------------------------------------------------------------
     phase("pre-consent paths from the entry points")
     search = None
