@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
+from .fileio import MAX_JSON_DEPTH, MAX_LINE_BYTES, JsonLimitError, bounded_lines, check_depth
+
 SCHEMA_VERSION = 1
 SOURCES = ("static", "hook", "net", "step")
 # kind -> what it means
@@ -117,10 +119,15 @@ def check_event_log(path: str | Path) -> None:
     if not path.is_file():
         raise InputError(str(path), None, "event log not found")
     with path.open("rb") as fh:
-        for n, raw in enumerate(fh, 1):
+        for n, raw, _size in bounded_lines(fh):
+            if raw is None:
+                return       # an over-long first line: judged as a broken line
             if raw.strip():
                 try:
+                    check_depth(raw)
                     first = json.loads(raw)
+                except JsonLimitError:
+                    return   # too deep: judged as a broken line
                 except ValueError:
                     cut_short = not raw.endswith(b"\n") and raw.lstrip().startswith(b'{"') and b"\0" not in raw
                     if not cut_short:
@@ -142,16 +149,27 @@ def read_events(path: str | Path) -> Iterator[Event | BadLine]:
 
 
 def parse_lines(fh: IO[bytes] | Iterable[bytes], name: str) -> Iterator[Event | BadLine]:
+    """Events of a JSON Lines stream, bounded: a line over MAX_LINE_BYTES or nested deeper than
+    MAX_JSON_DEPTH (fileio) is a BadLine, never read whole and never handed to the recursive parser."""
     decode = json.JSONDecoder().decode          # str in: skips json.loads' per-call encoding sniffing
-    for n, raw in enumerate(fh, 1):
+    lines = bounded_lines(fh) if hasattr(fh, "readline") else _numbered(fh)
+    for n, raw, size in lines:
+        if raw is None:
+            yield BadLine(name, n, f"line of {size} bytes, longer than the limit of {MAX_LINE_BYTES}: not read")
+            continue
         if not raw.strip():
             continue
         try:
+            if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH:
+                check_depth(raw)
             d = decode(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
             yield BadLine(name, n, f"not UTF-8: {exc.reason} at byte {exc.start}")
             continue
-        except ValueError as exc:
+        except JsonLimitError as exc:
+            yield BadLine(name, n, str(exc))
+            continue
+        except (ValueError, RecursionError) as exc:
             cut = not raw.endswith(b"\n")        # the last line of a file cut short while writing
             yield BadLine(name, n, "truncated line (no newline, not valid JSON)" if cut else f"not valid JSON: {exc}")
             continue
@@ -160,8 +178,13 @@ def parse_lines(fh: IO[bytes] | Iterable[bytes], name: str) -> Iterator[Event | 
             continue
         try:
             yield Event.from_dict(d)
-        except ValueError as exc:
-            yield BadLine(name, n, str(exc))
+        except (ValueError, TypeError, AttributeError) as exc:
+            yield BadLine(name, n, str(exc)[:200])
+
+
+def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes | None, int]]:
+    for n, raw in enumerate(lines, 1):
+        yield (n, raw, len(raw)) if len(raw) <= MAX_LINE_BYTES + 1 else (n, None, len(raw))
 
 
 def merge_streams(streams: list[Iterator[Event | BadLine]]) -> Iterator[Event | BadLine]:

@@ -92,21 +92,33 @@ class Report:
     @classmethod
     def load(cls, path) -> "Report":
         """Read a report.json; a missing or malformed file is bad input naming the file."""
-        import json
         from pathlib import Path
 
         from .errors import InputError
+        from .fileio import read_json_document
         rp = Path(path)
         if not rp.is_file():
             raise InputError(str(rp), None, "report.json not found: not an evidence folder")
         try:
-            data = json.loads(rp.read_text("utf-8"))
-            if data.get("schema", SCHEMA) != SCHEMA:
-                raise InputError(str(rp), "schema", f"report schema {data.get('schema')!r} is not {SCHEMA}: "
-                                 "written by another sdkgate version")
-            return cls.from_dict(data)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            data = read_json_document(rp)
+        except (OSError, ValueError) as exc:
             raise InputError(str(rp), None, f"not a valid report: {exc}") from None
+        return cls.from_report_dict(data, str(rp))
+
+    @classmethod
+    def from_report_dict(cls, data: Any, name: str) -> "Report":
+        """A report from parsed report.json; anything malformed is bad input naming the file."""
+        from .errors import InputError
+        try:
+            if data.get("schema", SCHEMA) != SCHEMA:
+                raise InputError(name, "schema", f"report schema {str(data.get('schema'))[:80]!r} is not {SCHEMA}: "
+                                 "written by another sdkgate version")
+            rep = cls.from_dict(data)
+            if rep.verdict not in ("pass", "fail", "incomplete"):
+                raise ValueError(f"unknown verdict {str(rep.verdict)[:40]!r}")
+            return rep
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise InputError(name, None, f"not a valid report: {str(exc)[:300]}") from None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Report":

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 import jinja2
 
 from ..catalogue import FIRST_PARTY, UNKNOWN
-from ..events import BadLine, Event, merge_streams, read_events
+from ..events import BadLine, Event, merge_streams, parse_lines, read_events
 from ..fileio import read_json_object
 from ..report import Finding, Report
 from ..taxonomy import label
@@ -472,22 +472,48 @@ FORMAT = HtmlFormat()
 
 
 
-def render_bundle(out_dir: str | Path, lang: str = "en", report: Report | None = None) -> str:
-    """The HTML report of an evidence folder, drawing every read and send of its raw evidence."""
-    root = Path(out_dir)
+def render_bundle(out_dir, lang: str = "en", report: Report | None = None) -> str:
+    """The HTML report of an evidence folder (or a BundleSource), drawing every read and send of its raw
+    evidence. Only plain files inside the bundle are read, each with the bounded readers."""
+    from ..bundle.source import BundleSource, FolderSource
+    from ..fileio import loads_bounded
+    src = out_dir if isinstance(out_dir, BundleSource) else FolderSource(out_dir)
     if report is None:
-        report = Report.load(root / "report.json")
+        report = Report.load(Path(src.where("report.json")))
+
+    def meta(rel: str, cap: int | None = None) -> dict:
+        if not src.is_file(rel):
+            return {}
+        try:
+            d = loads_bounded(src.read_bytes(rel, cap) if cap else src.read_bytes(rel))
+        except Exception:  # noqa: BLE001 - optional metadata: unreadable is shown as absent
+            return {}
+        return d if isinstance(d, dict) else {}
+
     manifest = None
-    if (root / "manifest.yaml").is_file():
-        from ..manifest import load_manifest
-        manifest = load_manifest(root / "manifest.yaml")
+    if src.is_file("manifest.yaml"):
+        from ..manifest import parse_manifest
+        from ..yamlio import MAX_YAML_BYTES, loads_yaml
+        name = src.where("manifest.yaml")
+        manifest = parse_manifest(loads_yaml(src.read_bytes("manifest.yaml", MAX_YAML_BYTES).decode("utf-8", "replace"),
+                                             name), name)
     har: list[dict] = []
-    hp = root / "flows.har"
-    if hp.is_file() and hp.stat().st_size <= HAR_MAX_BYTES:
-        har = ((read_json_object(hp).get("log") or {}).get("entries")) or []
-    view = View(report, lang, manifest=manifest, run=read_json_object(root / "run.json"),
-                bundle=read_json_object(root / "bundle.json"), har=har)
-    streams = [read_events(root / n) for n in ("events.jsonl", "net.jsonl") if (root / n).is_file()]
-    if not streams:
+    try:
+        har = ((meta("flows.har", HAR_MAX_BYTES).get("log") or {}).get("entries")) or []
+    except AttributeError:
+        har = []
+    if not isinstance(har, list):
+        har = []
+    run = meta("run.json")
+    if not isinstance(run.get("canaries"), dict):
+        run.pop("canaries", None)
+    view = View(report, lang, manifest=manifest, run=run, bundle=meta("bundle.json"), har=har)
+    names = [n for n in ("events.jsonl", "net.jsonl") if src.is_file(n)]
+    if not names:
         return _render(view, view.timeline_from_report())
-    return _render(view, view.consume(merge_streams(streams)))
+    handles = [src.open(n) for n in names]
+    try:
+        return _render(view, view.consume(merge_streams([parse_lines(fh, src.where(n)) for n, fh in zip(names, handles)])))
+    finally:
+        for fh in handles:
+            fh.close()
