@@ -48,6 +48,8 @@ class ReadRules:
         limit = m.max_immutable_reads if m else 3
         key = (actor, ev.get("api_id") or ev.api)
         prev = self._last.get(key)
+        if prev is None and len(self._last) >= 50_000:   # endless distinct APIs: forget, stay flat
+            self._last.clear()
         self._last[key] = ev.t_ms
         if rate > 0 and prev is not None and ev.t_ms - prev < 1000.0 / rate:
             st.sink.add("SG104", ev, actor=actor, category=cat.id, key="rate",
