@@ -70,10 +70,15 @@ def loads_bounded(raw: bytes | str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
 
 def read_bounded_bytes(fh: IO[bytes], max_bytes: int, what: str = "file") -> bytes:
     """Read a whole (small) file object, refusing it once it passes max_bytes (never reads more)."""
-    data = fh.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise JsonLimitError(f"{what} larger than {max_bytes} bytes (the limit for one JSON document)")
-    return data
+    chunks, got = [], 0
+    while True:                         # in chunks: read(max_bytes) would allocate max_bytes up front
+        chunk = fh.read(min(1 << 20, max_bytes + 1 - got))
+        if not chunk:
+            return b"".join(chunks)
+        got += len(chunk)
+        if got > max_bytes:
+            raise JsonLimitError(f"{what} larger than {max_bytes} bytes (the limit for one document)")
+        chunks.append(chunk)
 
 
 def read_json_document(path: str | Path, *, max_bytes: int = MAX_DOC_BYTES) -> Any:

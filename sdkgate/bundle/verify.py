@@ -49,6 +49,7 @@ class VerifyResult:
     differences: list[str] = field(default_factory=list)    # recorded vs re-derived
     notes: list[str] = field(default_factory=list)          # what could not be re-checked, and why
     derived: Report | None = None
+    no_record: bool = False                                 # report.json missing or unreadable
 
     @property
     def intact(self) -> bool:
@@ -67,6 +68,8 @@ class VerifyResult:
             return EXIT_INCOMPLETE
         if self.new_manifest:
             return VERDICT_EXIT[self.derived_verdict]
+        if self.no_record:
+            return EXIT_INCOMPLETE              # nothing recorded to reproduce: never a plain "fail"
         if self.reproduced:
             return EXIT_PASS
         code = VERDICT_EXIT[self.derived_verdict]
@@ -99,6 +102,8 @@ class VerifyResult:
         else:
             out.append(f"verdict NOT reproduced: recorded {self.recorded_verdict}, re-derived {self.derived_verdict}")
         out.extend(f"  {d}" for d in self.differences)
+        if self.derived is not None and not self.reproduced and self.derived.incomplete:
+            out.extend(f"  re-derived incomplete: {r}" for r in self.derived.incomplete[:10])
         out.extend(f"note: {n}" for n in self.notes)
         return out
 
@@ -329,6 +334,7 @@ def _verify(src: BundleSource, res: VerifyResult, manifest, pub) -> None:
     res.derived = derived
     res.derived_verdict = derived.verdict
     if not manifest:
+        res.no_record = recorded is None
         if recorded is None:
             res.differences.append("report.json missing from the bundle: nothing recorded to reproduce")
         else:
