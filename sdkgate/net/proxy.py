@@ -25,6 +25,8 @@ from pathlib import Path
 READY_FILE = "proxy.json"
 CA_FILE = "mitmproxy-ca-cert.pem"
 
+HAR_AFTER_EXIT_ENV = "SDKGATE_HAR_AFTER_EXIT"   # set for a proxy child: its parent writes flows.har after it exits
+
 
 def _make_master(listen_host: str, port: int, confdir: str | Path, out_dir: Path, addon):
     from mitmproxy.options import Options
@@ -215,6 +217,7 @@ class ProxyProcess(_Endpoint):
         ready.unlink(missing_ok=True)
         self._log = (self.out_dir / "proxy.log").open("ab")
         env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+        env[HAR_AFTER_EXIT_ENV] = "1"          # flows.har is written by stop(), after the child exited
         self.proc = subprocess.Popen(self.command(), stdout=self._log, stderr=subprocess.STDOUT, env=env,
                                      stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
@@ -245,6 +248,8 @@ class ProxyProcess(_Endpoint):
                 self.proc.wait()
         if self.proc is not None:
             self.returncode = self.proc.returncode
+            from .har import export_har
+            export_har(self.out_dir)
         self._close_log()
         if self._tmp_conf:
             shutil.rmtree(self._tmp_conf, ignore_errors=True)
