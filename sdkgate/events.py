@@ -99,8 +99,15 @@ class Event:
         stack = pop("stack", None) or []
         if stack.__class__ is not list:
             raise ValueError("stack must be a list")
-        return cls(seq, t_ms, source, kind, pop("category", None), pop("api", None), pop("actor", None),
-                   stack, pop("consent", None), d, v)
+        category, api, actor, consent = pop("category", None), pop("api", None), pop("actor", None), pop("consent", None)
+        for name, val in (("category", category), ("api", api), ("actor", actor)):
+            if val is not None and val.__class__ is not str:
+                raise ValueError(f"{name} must be a string")
+        if consent is not None and consent.__class__ is not dict:
+            raise ValueError("consent must be an object")
+        if stack and not all(s.__class__ is str for s in stack):
+            raise ValueError("stack must be a list of strings")
+        return cls(seq, t_ms, source, kind, category, api, actor, stack, consent, d, v)
 
 
 @dataclass

@@ -113,10 +113,9 @@ class Report:
             if data.get("schema", SCHEMA) != SCHEMA:
                 raise InputError(name, "schema", f"report schema {str(data.get('schema'))[:80]!r} is not {SCHEMA}: "
                                  "written by another sdkgate version")
-            rep = cls.from_dict(data)
-            if rep.verdict not in ("pass", "fail", "incomplete"):
-                raise ValueError(f"unknown verdict {str(rep.verdict)[:40]!r}")
-            return rep
+            from .reportcheck import check_report_dict
+            check_report_dict(data)
+            return cls.from_dict(data)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InputError(name, None, f"not a valid report: {str(exc)[:300]}") from None
 

@@ -322,11 +322,14 @@ def _verify(src: BundleSource, res: VerifyResult, manifest, pub) -> None:
     recorded = None
     if src.is_file("report.json"):
         try:
-            recorded = Report.from_dict(loads_bounded(src.read_bytes("report.json")))
+            recorded = Report.from_report_dict(loads_bounded(src.read_bytes("report.json")), "report.json")
+        except InputError as exc:
+            res.differences.append(f"report.json unreadable: {exc.problem[:300]}")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             res.differences.append(f"report.json unreadable: {str(exc)[:300]}")
     verdict = meta.get("verdict")
-    res.recorded_verdict = recorded.verdict if recorded else verdict if verdict in VERDICT_EXIT else None
+    res.recorded_verdict = recorded.verdict if recorded else verdict if isinstance(verdict, str) and verdict in VERDICT_EXIT \
+        else None
     try:
         derived = derive_report(src, meta, manifest, res.notes)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:

@@ -70,7 +70,11 @@ class FindingSink:
             ref: str = "", detail: dict | None = None) -> Finding:
         k = (rid, actor, category, key)
         f = self._by_key.get(k)
+        if ref.__class__ is not str:            # values taken from a hostile log: always text in a report
+            ref = str(ref)[:500]
         if f is None:
+            if detail_en.__class__ is not str or detail_zh.__class__ is not str:
+                detail_en, detail_zh = str(detail_en)[:500], str(detail_zh)[:500]
             fk = self._fold(k)
             if fk is not None:
                 return self._add_folded(fk, rid, ev, actor, category, str(key), severity, ref)

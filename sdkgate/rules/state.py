@@ -69,6 +69,8 @@ class RunState:
         return None
 
     def set_consent(self, scope: str, transition: str, t_ms: float, source: str):
+        if not isinstance(scope, str):
+            raise TypeError("consent scope must be a string")
         if len(self.moments) < MAX_MOMENTS:
             self.moments.append(ConsentMoment(t_ms, scope, transition, source))
         else:

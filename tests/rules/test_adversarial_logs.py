@@ -79,3 +79,33 @@ def test_malformed_fields_are_incomplete_not_a_crash(tmp_path):
     rep = evaluate(read_events(_write(tmp_path / "e.jsonl", evs)), None)
     assert rep.verdict == "incomplete"
     assert any("wrong shape" in r for r in rep.incomplete)
+
+
+def test_evaluate_cli_on_deep_and_overlong_lines(tmp_path, capsys):
+    from sdkgate.cli import cli
+    from sdkgate.cli.common import run_guarded
+    p = tmp_path / "events.jsonl"
+    with p.open("wb") as fh:
+        fh.write(b'{"v":1,"seq":0,"t_ms":0,"source":"step","kind":"lifecycle","what":"launch"}\n')
+        fh.write(b"[" * 200_000 + b"\n")
+        fh.write(b'{"v":1,"seq":1,"t_ms":1,"source":"step","kind":"x","pad":"' + b"a" * (3 << 20) + b'"}\n')
+        fh.write(b'{"v":1,"seq":2,"t_ms":2,"source":"step","kind":"feature","feature":' + b"[" * 5000 + b"]" * 5000 + b"}\n")
+    code = run_guarded(cli, ["evaluate", str(p), "--format", "json"])
+    cap = capsys.readouterr()
+    assert code == 3 and "Traceback" not in cap.err
+    d = json.loads(cap.out)
+    text = " ".join(d["incomplete"])
+    assert f"{p}:2: nested deeper than 64" in text
+    assert f"{p}:3: line of" in text and "longer than the limit" in text
+    assert f"{p}:4: nested deeper than 64" in text
+
+
+def test_evaluate_cli_first_line_deep_is_judged_not_a_crash(tmp_path, capsys):
+    from sdkgate.cli import cli
+    from sdkgate.cli.common import run_guarded
+    p = tmp_path / "events.jsonl"
+    p.write_bytes(b"{" * 100_000 + b"\n")
+    code = run_guarded(cli, ["evaluate", str(p)])
+    cap = capsys.readouterr()
+    assert code in (2, 3) and "Traceback" not in cap.out + cap.err
+    assert str(p) in cap.out + cap.err
