@@ -26,3 +26,28 @@ def test_sigkilled_proxy_leaves_net_jsonl_and_a_har(tmp_path):
     har = json.loads((tmp_path / "flows.har").read_text())
     assert len(har["log"]["entries"]) >= 1            # what mitmproxy had written to flows.mitm
     assert not (tmp_path / "flows.har.tmp").exists()
+
+
+def test_garbage_and_idle_connections_are_recorded(tmp_path):
+    import socket
+    import time
+
+    from .helpers import wait_events
+    with ProxyProcess(CANARIES, tmp_path, offline=True, t0_ms=1_000, extra_args=["--idle-timeout", "1"]) as p:
+        s = socket.create_connection(("127.0.0.1", p.port))
+        s.sendall(b"GARBAGE NOT HTTP\x00\xff\r\n\r\n")
+        s.settimeout(5)
+        while s.recv(4096):
+            pass
+        s.close()
+        idle = socket.create_connection(("127.0.0.1", p.port))
+        idle.settimeout(10)
+        t = time.monotonic()
+        assert idle.recv(10) == b""                # closed by the proxy, not by us
+        assert time.monotonic() - t < 8
+        idle.close()
+        evs = wait_events(tmp_path / "net.jsonl", lambda es: len([e for e in es if str(e.get("flow_id")).startswith("conn-")]) >= 2)
+    conns = [e for e in evs if e["kind"] == "flow" and str(e.get("flow_id")).startswith("conn-")]
+    assert len(conns) == 2
+    assert all(e["error"] for e in conns)
+    assert any("idle" in e["error"] for e in conns)
