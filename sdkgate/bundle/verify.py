@@ -32,6 +32,7 @@ EXIT_PASS, EXIT_FAIL, EXIT_INCOMPLETE, EXIT_TAMPERED = 0, 1, 3, 4
 VERDICT_EXIT = {"pass": 0, "fail": 1, "incomplete": 3}
 
 
+LINES_SHOWN = 50       # files named one by one per kind of tampering; the rest are counted
 EVIDENCE_MARKERS = ("run.json", "report.json", "events.jsonl", "net.jsonl")
 
 
@@ -78,14 +79,13 @@ class VerifyResult:
     def lines(self) -> list[str]:
         """What verify prints, one fact per line."""
         out = []
-        for f in self.altered:
-            out.append(f"TAMPERED altered: {f} (SHA-256 differs from bundle.json)")
-        for f in self.removed:
-            out.append(f"TAMPERED removed: {f} (listed in bundle.json, missing)")
-        for f in self.added:
-            out.append(f"TAMPERED added: {f} (not listed in bundle.json)")
-        for p in self.problems:
-            out.append(f"TAMPERED {p}")
+        for items, fmt in ((self.altered, "TAMPERED altered: {} (SHA-256 differs from bundle.json)"),
+                           (self.removed, "TAMPERED removed: {} (listed in bundle.json, missing)"),
+                           (self.added, "TAMPERED added: {} (not listed in bundle.json)"),
+                           (self.problems, "TAMPERED {}")):
+            out.extend(fmt.format(str(f)[:300]) for f in items[:LINES_SHOWN])
+            if len(items) > LINES_SHOWN:
+                out.append(f"TAMPERED ... and {len(items) - LINES_SHOWN} more like the above")
         sig = {"absent": "signature: none (bundle not signed)",
                "unchecked": "signature: present, not checked (pass --key PUB)",
                "valid": "signature: valid", "invalid": "signature: INVALID"}[self.signature]
@@ -101,7 +101,9 @@ class VerifyResult:
             out.append(f"verdict reproduced: {self.derived_verdict}")
         else:
             out.append(f"verdict NOT reproduced: recorded {self.recorded_verdict}, re-derived {self.derived_verdict}")
-        out.extend(f"  {d}" for d in self.differences)
+        out.extend(f"  {d}" for d in self.differences[:LINES_SHOWN])
+        if len(self.differences) > LINES_SHOWN:
+            out.append(f"  ... and {len(self.differences) - LINES_SHOWN} more differences")
         if self.derived is not None and not self.reproduced and self.derived.incomplete:
             out.extend(f"  re-derived incomplete: {r}" for r in self.derived.incomplete[:10])
         out.extend(f"note: {n}" for n in self.notes)
