@@ -223,7 +223,8 @@ class ZipSource(BundleSource):
             if rel in self._entries:
                 self.bad_names.append(f"zip entry {name!r} appears twice: which one is evidence is ambiguous")
                 continue
-            self._entries[rel] = SYMLINK if stat.S_ISLNK(mode) else FILE if (not mode or stat.S_ISREG(mode)) else SPECIAL
+            ftype = stat.S_IFMT(mode)              # 0: no type recorded (writestr, DOS zips): a file
+            self._entries[rel] = FILE if ftype in (0, stat.S_IFREG) else SPECIAL
             self._infos[rel] = info
 
     def entries(self) -> dict[str, str]:

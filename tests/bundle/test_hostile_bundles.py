@@ -244,3 +244,44 @@ def test_geoip_path_from_run_json_is_not_read(bundle, outside, capsys):
     assert code in (0, 1, 3)
     assert_clean(3, out)
     assert "GeoIP database" in out and "not read" in out
+
+
+def _zip_from(bundle: Path, dest: Path, extra: dict[str, bytes] | None = None, replace: dict[str, bytes] | None = None):
+    """Zip a bundle folder as `run --zip` does, with entries added or replaced (bundle.json kept as is)."""
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(bundle.rglob("*")):
+            if p.is_file():
+                rel = p.relative_to(bundle).as_posix()
+                zf.writestr(f"run1/{rel}", (replace or {}).get(rel, p.read_bytes()))
+        for rel, data in (extra or {}).items():
+            zf.writestr(f"run1/{rel}", data)
+    return dest
+
+
+def test_zip_bomb_entry_is_refused_by_ratio(bundle, capsys, tmp_path):
+    bomb = b"\0" * (8 << 20)
+    reseal_with(bundle, "screenshots/step-2.png", bomb)
+    z = _zip_from(bundle, tmp_path / "bomb.zip")
+    code, out = sdkgate(capsys, "verify", z)
+    assert_clean(code, out, (4,))
+    assert f"{z}!run1/screenshots/step-2.png" in out and "zip bomb" in out
+
+
+def test_zip_with_a_duplicated_entry_is_altered(bundle, capsys, tmp_path):
+    z = _zip_from(bundle, tmp_path / "dup.zip", extra={"events.jsonl": b"{}\n"})
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code, out = sdkgate(capsys, "verify", z)
+    assert_clean(code, out, (4,))
+    assert "run1/events.jsonl" in out and "appears twice" in out
+
+
+def test_special_file_in_a_bundle_is_never_opened(bundle, capsys):
+    (bundle / "net.jsonl").unlink()
+    os.mkfifo(bundle / "net.jsonl")          # opening it would block forever
+    code, out = sdkgate(capsys, "verify", bundle)
+    assert_clean(code, out, (4,))
+    assert "net.jsonl" in out and "not a plain file" in out
+    code, out = sdkgate(capsys, "report", bundle)
+    assert_clean(code, out, (4,))
