@@ -26,6 +26,7 @@ class LocatedList(list):
 
 MAX_YAML_DEPTH = 64            # nesting of a manifest / scenario / suppressions file
 MAX_YAML_BYTES = 8 << 20       # one YAML input file
+MAX_YAML_NODES = 1_000_000     # nodes once aliases are expanded (a "billion laughs" file is refused)
 
 
 class _Loader(yaml.SafeLoader):
@@ -40,9 +41,22 @@ class _Loader(yaml.SafeLoader):
                 mark = self.peek_event().start_mark
                 raise InputError(None, f"line {mark.line + 1}, column {mark.column + 1}",
                                  f"nested deeper than {MAX_YAML_DEPTH} levels")
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
+        sizes = self.__dict__.setdefault("_sizes", {})
+        if id(node) not in sizes:                   # an alias returns a node already sized
+            if isinstance(node, yaml.SequenceNode):
+                n = 1 + sum(sizes.get(id(c), 1) for c in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                n = 1 + sum(sizes.get(id(k), 1) + sizes.get(id(v), 1) for k, v in node.value)
+            else:
+                n = 1
+            sizes[id(node)] = n
+            if n > MAX_YAML_NODES:
+                raise InputError(None, f"line {node.start_mark.line + 1}",
+                                 f"expands to more than {MAX_YAML_NODES} values through aliases")
+        return node
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
