@@ -89,6 +89,8 @@ class Event:
             raise ValueError("seq must be an integer")
         if t_ms.__class__ is not float and t_ms.__class__ is not int:
             raise ValueError("t_ms must be a number")
+        if t_ms.__class__ is float and t_ms - t_ms != 0.0:      # NaN or Infinity: no place on the clock
+            raise ValueError("t_ms must be a finite number")
         if source not in SOURCES:
             raise ValueError(f"unknown source {source!r}")
         if kind.__class__ is not str:
