@@ -102,13 +102,17 @@ class Event:
         if stack.__class__ is not list:
             raise ValueError("stack must be a list")
         category, api, actor, consent = pop("category", None), pop("api", None), pop("actor", None), pop("consent", None)
-        for name, val in (("category", category), ("api", api), ("actor", actor)):
-            if val is not None and val.__class__ is not str:
-                raise ValueError(f"{name} must be a string")
+        if category is not None and category.__class__ is not str:
+            raise ValueError("category must be a string")
+        if api is not None and api.__class__ is not str:
+            raise ValueError("api must be a string")
+        if actor is not None and actor.__class__ is not str:
+            raise ValueError("actor must be a string")
         if consent is not None and consent.__class__ is not dict:
             raise ValueError("consent must be an object")
-        if stack and not all(s.__class__ is str for s in stack):
-            raise ValueError("stack must be a list of strings")
+        for s in stack:
+            if s.__class__ is not str:
+                raise ValueError("stack must be a list of strings")
         return cls(seq, t_ms, source, kind, category, api, actor, stack, consent, d, v)
 
 
@@ -161,12 +165,10 @@ def parse_lines(fh: IO[bytes] | Iterable[bytes], name: str) -> Iterator[Event | 
     """Events of a JSON Lines stream, bounded: a line over MAX_LINE_BYTES or nested deeper than
     MAX_JSON_DEPTH (fileio) is a BadLine, never read whole and never handed to the recursive parser."""
     decode = json.JSONDecoder().decode          # str in: skips json.loads' per-call encoding sniffing
-    lines = bounded_lines(fh) if hasattr(fh, "readline") else _numbered(fh)
-    for n, raw, size in lines:
+    from_dict = Event.from_dict
+    for n, raw, size in (bounded_lines(fh) if hasattr(fh, "readline") else _numbered(fh)):
         if raw is None:
             yield BadLine(name, n, f"line of {size} bytes, longer than the limit of {MAX_LINE_BYTES}: not read")
-            continue
-        if not raw.strip():
             continue
         try:
             if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH:
@@ -179,14 +181,16 @@ def parse_lines(fh: IO[bytes] | Iterable[bytes], name: str) -> Iterator[Event | 
             yield BadLine(name, n, str(exc))
             continue
         except (ValueError, RecursionError) as exc:
+            if not raw.strip():
+                continue
             cut = not raw.endswith(b"\n")        # the last line of a file cut short while writing
             yield BadLine(name, n, "truncated line (no newline, not valid JSON)" if cut else f"not valid JSON: {exc}")
             continue
-        if not isinstance(d, dict):
+        if d.__class__ is not dict:
             yield BadLine(name, n, "not a JSON object")
             continue
         try:
-            yield Event.from_dict(d)
+            yield from_dict(d)
         except (ValueError, TypeError, AttributeError) as exc:
             yield BadLine(name, n, str(exc)[:200])
 

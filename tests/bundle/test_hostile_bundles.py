@@ -268,11 +268,11 @@ def test_zip_bomb_entry_is_refused_by_ratio(bundle, capsys, tmp_path):
 
 
 def test_zip_with_a_duplicated_entry_is_altered(bundle, capsys, tmp_path):
-    z = _zip_from(bundle, tmp_path / "dup.zip", extra={"events.jsonl": b"{}\n"})
     import warnings
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        code, out = sdkgate(capsys, "verify", z)
+        warnings.simplefilter("ignore")         # zipfile warns about the duplicate it is told to write
+        z = _zip_from(bundle, tmp_path / "dup.zip", extra={"events.jsonl": b"{}\n"})
+    code, out = sdkgate(capsys, "verify", z)
     assert_clean(code, out, (4,))
     assert "run1/events.jsonl" in out and "appears twice" in out
 
