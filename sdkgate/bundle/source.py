@@ -44,6 +44,37 @@ class EntryProblem(Exception):
     """One entry cannot be trusted (corrupt, lying about its size, not a plain file): exit 4, named."""
 
 
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError)
+
+
+class _CheckedEntry:
+    """A zip entry being read: a bad CRC or a short stream found half-way is an EntryProblem naming it."""
+
+    def __init__(self, fh, where: str):
+        self._fh, self.where = fh, where
+
+    def _guard(self, fn, *args):
+        try:
+            return fn(*args)
+        except ZIP_ERRORS as exc:
+            raise EntryProblem(f"{self.where}: corrupt entry: {exc}") from None
+
+    def read(self, n: int = -1) -> bytes:
+        return self._guard(self._fh.read, n)
+
+    def readline(self, limit: int = -1) -> bytes:
+        return self._guard(self._fh.readline, limit)
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def unsafe_name(rel: object) -> str | None:
     """Why a path taken from bundle metadata cannot name a file inside the bundle (None when it can)."""
     if not isinstance(rel, str) or not rel:
@@ -249,8 +280,8 @@ class ZipSource(BundleSource):
     def open(self, rel: str) -> IO[bytes]:
         info = self._info(rel)
         try:
-            return self.zf.open(info)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as exc:
+            return _CheckedEntry(self.zf.open(info), self.where(rel))  # type: ignore[return-value]
+        except ZIP_ERRORS as exc:
             raise EntryProblem(f"{self.where(rel)}: corrupt entry: {exc}") from None
 
     def _stream(self, rel: str, sink) -> None:

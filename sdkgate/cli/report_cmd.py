@@ -48,8 +48,14 @@ def command(dirs, html, fmt, output, merge, lang):
     from ..bundle.verify import opened_bundle
     if not Path(dirs[0]).exists():
         raise InputError(dirs[0], None, "evidence folder not found")
+    from ..bundle.source import EntryProblem
     with opened_bundle(dirs[0]) as src:
-        return _single(src, html, fmt, output, lang)
+        try:
+            return _single(src, html, fmt, output, lang)
+        except EntryProblem as exc:      # a file that turned out corrupt while it was read
+            click.echo(f"sdkgate: TAMPERED {exc}", err=True)
+            click.echo("sdkgate: error: the evidence cannot be read as it was written; no report written", err=True)
+            return EXIT_TAMPERED
 
 
 def _intact(src) -> bool:

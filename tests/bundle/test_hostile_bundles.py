@@ -285,3 +285,17 @@ def test_special_file_in_a_bundle_is_never_opened(bundle, capsys):
     assert "net.jsonl" in out and "not a plain file" in out
     code, out = sdkgate(capsys, "report", bundle)
     assert_clean(code, out, (4,))
+
+
+def test_unsealed_zip_with_a_corrupt_entry(bundle, capsys, tmp_path):
+    (bundle / "bundle.json").unlink()
+    z = _zip_from(bundle, tmp_path / "u.zip")
+
+    def flip(data, info):
+        off = info.header_offset
+        name_len, extra_len = struct.unpack("<HH", data[off + 26:off + 30])
+        data[off + 30 + name_len + extra_len + 3] ^= 0x01
+    _patch_zip(z, "run1/events.jsonl", flip)
+    code, out = sdkgate(capsys, "report", z, "--html", tmp_path / "r.html")
+    assert_clean(code, out, (4,))
+    assert f"{z}!run1/events.jsonl" in out
