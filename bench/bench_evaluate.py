@@ -10,6 +10,7 @@ could shape; memory must stay flat and time linear in every mode:
   hosts       every send goes to a distinct host (issue #17: 200k hosts used 2.7 GB)
   gaps        every hook event skips a sequence number
   categories  every read names a category nobody knows
+  actors      every read is attributed to a different SDK id
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ READS = [("telephony.getDeviceId", "device_id.imei"), ("settings.secure.getStrin
          ("clipboard.getPrimaryClip", "clipboard"), ("pm.getInstalledPackages", "installed_apps")]
 
 
-MODES = ("ordinary", "hosts", "gaps", "categories")
+MODES = ("ordinary", "hosts", "gaps", "categories", "actors")
 
 
 def generate_adversarial(path: Path, n: int, mode: str) -> None:
@@ -46,6 +47,9 @@ def generate_adversarial(path: Path, n: int, mode: str) -> None:
             elif mode == "gaps":
                 d = {"v": 1, "seq": 2 * i, "t_ms": i + 1, "source": "hook", "kind": "read",
                      "category": "clipboard", "actor": "first_party", "api_id": "clipboard.getPrimaryClip"}
+            elif mode == "actors":
+                d = {"v": 1, "seq": i, "t_ms": i + 1, "source": "hook", "kind": "read", "category": "device_id.imei",
+                     "actor": f"sdk{i}", "api_id": "telephony.getImei", "stack": [f"com.sdk{i}.A.b(A.java:1)"]}
             else:
                 d = {"v": 1, "seq": i, "t_ms": i + 1, "source": "hook", "kind": "read", "category": f"made.up.{i}",
                      "actor": "jpush", "api_id": "x"}

@@ -90,7 +90,7 @@ class InventoryRules:
         if st.is_sdk(actor):
             entry = self._entry(actor, st)
             self._undeclared(ev, st, actor, where)
-            if ev.stack and self._stack_looks.get(actor, 0) < STACK_LOOKS:
+            if ev.stack and actor in self.sdks and self._stack_looks.get(actor, 0) < STACK_LOOKS:
                 self._stack_looks[actor] = self._stack_looks.get(actor, 0) + 1
                 self._packages_from_stack(ev.stack, actor, entry, st)
 

@@ -55,6 +55,8 @@ class ReadRules:
             st.sink.add("SG104", ev, actor=actor, category=cat.id, key="rate",
                         detail_en=f"more than {rate:g} per second", detail_zh=f"每秒超过 {rate:g} 次", ref=ref)
         if cat.immutable:
+            if len(self._immutable) >= 50_000 and (actor, cat.id) not in self._immutable:
+                self._immutable.clear()       # endless distinct actors: forget, stay flat
             n = self._immutable.get((actor, cat.id), 0) + 1
             self._immutable[(actor, cat.id)] = n
             if n > limit:
