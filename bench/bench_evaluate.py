@@ -2,7 +2,15 @@
 
 Prints events/s and peak memory of `sdkgate evaluate` (streaming) and of a plain `json.loads` pass
 over the same file (the baseline), each measured in its own child process, and their ratio.
-Usage: python bench/bench_evaluate.py [N_EVENTS]
+Usage: python bench/bench_evaluate.py [N_EVENTS] [MODE]
+
+MODE (default `ordinary`) chooses an adversarial log, still valid JSON Lines, that an app under test
+could shape; memory must stay flat and time linear in every mode:
+  ordinary    reads, sends and permission requests of a handful of SDKs
+  hosts       every send goes to a distinct host (issue #17: 200k hosts used 2.7 GB)
+  gaps        every hook event skips a sequence number
+  categories  every read names a category nobody knows
+  actors      every read is attributed to a different SDK id
 """
 from __future__ import annotations
 
@@ -23,6 +31,29 @@ ACTORS = ["umeng_common", "jpush", "bugly", "amap_location", "first_party", "get
 READS = [("telephony.getDeviceId", "device_id.imei"), ("settings.secure.getString", "device_id.android_id"),
          ("wifiinfo.getMacAddress", "device_id.mac"), ("location.getLastKnownLocation", "location"),
          ("clipboard.getPrimaryClip", "clipboard"), ("pm.getInstalledPackages", "installed_apps")]
+
+
+MODES = ("ordinary", "hosts", "gaps", "categories", "actors")
+
+
+def generate_adversarial(path: Path, n: int, mode: str) -> None:
+    with path.open("w") as fh:
+        fh.write(json.dumps({"v": 1, "seq": 0, "t_ms": 0, "source": "step", "kind": "lifecycle", "what": "launch"}) + "\n")
+        for i in range(n - 1):
+            if mode == "hosts":
+                d = {"v": 1, "seq": i, "t_ms": i + 1, "source": "net", "kind": "send", "category": "device_id.imei",
+                     "actor": ACTORS[i % len(ACTORS)], "host": f"h{i}.d{i % 5000}.example{i % 7}.com",
+                     "scheme": "https", "path": "/c", "encoding": "plain", "flow_id": str(i)}
+            elif mode == "gaps":
+                d = {"v": 1, "seq": 2 * i, "t_ms": i + 1, "source": "hook", "kind": "read",
+                     "category": "clipboard", "actor": "first_party", "api_id": "clipboard.getPrimaryClip"}
+            elif mode == "actors":
+                d = {"v": 1, "seq": i, "t_ms": i + 1, "source": "hook", "kind": "read", "category": "device_id.imei",
+                     "actor": f"sdk{i}", "api_id": "telephony.getImei", "stack": [f"com.sdk{i}.A.b(A.java:1)"]}
+            else:
+                d = {"v": 1, "seq": i, "t_ms": i + 1, "source": "hook", "kind": "read", "category": f"made.up.{i}",
+                     "actor": "jpush", "api_id": "x"}
+            fh.write(json.dumps(d, separators=(",", ":")) + "\n")
 
 
 def generate(path: Path, n: int) -> None:
@@ -80,7 +111,8 @@ r = evaluate(read_events(sys.argv[1]), m)
 dt = time.perf_counter() - t
 n = sum(r.stats['events'].values())
 print(json.dumps({'n': n, 's': dt, 'rss_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  'rss_before_kb': base, 'verdict': r.verdict, 'findings': len(r.findings)}))
+                  'rss_before_kb': base, 'verdict': r.verdict, 'findings': len(r.findings),
+                  'incomplete': len(r.incomplete), 'report_bytes': len(json.dumps(r.to_dict()))}))
 """
 
 
@@ -92,16 +124,20 @@ def child(code: str, *args) -> dict:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    mode = sys.argv[2] if len(sys.argv) > 2 else "ordinary"
+    if mode not in MODES:
+        sys.exit(f"mode must be one of {', '.join(MODES)}")
     OUT.mkdir(parents=True, exist_ok=True)
-    log = OUT / f"events-{n}.jsonl"
+    log = OUT / (f"events-{n}.jsonl" if mode == "ordinary" else f"events-{mode}-{n}.jsonl")
     if not log.exists():
         t = time.perf_counter()
-        generate(log, n)
+        generate(log, n) if mode == "ordinary" else generate_adversarial(log, n, mode)
         print(f"generated {log} ({log.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t:.1f}s")
     base = child(CHILD_BASELINE, log)
     ev = child(CHILD_EVALUATE, log, MANIFEST)
     base_rate, ev_rate = base["n"] / base["s"], ev["n"] / ev["s"]
-    print(f"manifest: {MANIFEST.name}; events: {ev['n']:,}; verdict {ev['verdict']}, {ev['findings']} findings")
+    print(f"mode: {mode}; manifest: {MANIFEST.name}; events: {ev['n']:,}; verdict {ev['verdict']}, "
+          f"{ev['findings']} findings, {ev['incomplete']} incomplete reasons, report {ev['report_bytes'] / 1e6:.1f} MB")
     print(f"baseline json.loads : {base_rate:12,.0f} events/s  peak RSS {base['rss_kb'] / 1024:7.1f} MiB")
     print(f"sdkgate evaluate    : {ev_rate:12,.0f} events/s  peak RSS {ev['rss_kb'] / 1024:7.1f} MiB "
           f"(RSS before the run {ev['rss_before_kb'] / 1024:.1f} MiB)")

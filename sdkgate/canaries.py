@@ -5,12 +5,12 @@ A canary file is JSON: {"<category id>": "<value>" | ["<value>", ...]}.
 """
 from __future__ import annotations
 
-import json
 import secrets
 import uuid
 from pathlib import Path
 
 from .errors import InputError
+from .fileio import read_json_document
 from .taxonomy import categories
 
 
@@ -58,9 +58,11 @@ def load_canary_file(path: str | Path) -> dict[str, list[str]]:
     """Read and validate a canary file; errors name the file and the key."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = read_json_document(path, max_bytes=1 << 20)
     except FileNotFoundError:
         raise InputError(str(path), None, "file not found") from None
+    except OSError as exc:
+        raise InputError(str(path), None, f"cannot read: {exc.strerror}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError(str(path), None, f"not valid JSON: {exc}") from None
     return validate_canaries(data, str(path))

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
+from .fileio import MAX_JSON_DEPTH, MAX_LINE_BYTES, JsonLimitError, bounded_lines, check_depth
+
 SCHEMA_VERSION = 1
 SOURCES = ("static", "hook", "net", "step")
 # kind -> what it means
@@ -88,6 +90,8 @@ class Event:
             raise ValueError("seq must be an integer")
         if t_ms.__class__ is not float and t_ms.__class__ is not int:
             raise ValueError("t_ms must be a number")
+        if t_ms.__class__ is float and t_ms - t_ms != 0.0:      # NaN or Infinity: no place on the clock
+            raise ValueError("t_ms must be a finite number")
         if source not in SOURCES:
             raise ValueError(f"unknown source {source!r}")
         if kind.__class__ is not str:
@@ -98,8 +102,19 @@ class Event:
         stack = pop("stack", None) or []
         if stack.__class__ is not list:
             raise ValueError("stack must be a list")
-        return cls(seq, t_ms, source, kind, pop("category", None), pop("api", None), pop("actor", None),
-                   stack, pop("consent", None), d, v)
+        category, api, actor, consent = pop("category", None), pop("api", None), pop("actor", None), pop("consent", None)
+        if category is not None and category.__class__ is not str:
+            raise ValueError("category must be a string")
+        if api is not None and api.__class__ is not str:
+            raise ValueError("api must be a string")
+        if actor is not None and actor.__class__ is not str:
+            raise ValueError("actor must be a string")
+        if consent is not None and consent.__class__ is not dict:
+            raise ValueError("consent must be an object")
+        for s in stack:
+            if s.__class__ is not str:
+                raise ValueError("stack must be a list of strings")
+        return cls(seq, t_ms, source, kind, category, api, actor, stack, consent, d, v)
 
 
 @dataclass
@@ -118,10 +133,15 @@ def check_event_log(path: str | Path) -> None:
     if not path.is_file():
         raise InputError(str(path), None, "event log not found")
     with path.open("rb") as fh:
-        for n, raw in enumerate(fh, 1):
+        for n, raw, _size in bounded_lines(fh):
+            if raw is None:
+                return       # an over-long first line: judged as a broken line
             if raw.strip():
                 try:
+                    check_depth(raw)
                     first = json.loads(raw)
+                except JsonLimitError:
+                    return   # too deep: judged as a broken line
                 except ValueError:
                     cut_short = not raw.endswith(b"\n") and raw.lstrip().startswith(b'{"') and b"\0" not in raw
                     if not cut_short:
@@ -143,26 +163,42 @@ def read_events(path: str | Path) -> Iterator[Event | BadLine]:
 
 
 def parse_lines(fh: IO[bytes] | Iterable[bytes], name: str) -> Iterator[Event | BadLine]:
+    """Events of a JSON Lines stream, bounded: a line over MAX_LINE_BYTES or nested deeper than
+    MAX_JSON_DEPTH (fileio) is a BadLine, never read whole and never handed to the recursive parser."""
     decode = json.JSONDecoder().decode          # str in: skips json.loads' per-call encoding sniffing
-    for n, raw in enumerate(fh, 1):
-        if not raw.strip():
+    from_dict = Event.from_dict
+    for n, raw, size in (bounded_lines(fh) if hasattr(fh, "readline") else _numbered(fh)):
+        if raw is None:
+            yield BadLine(name, n, f"line of {size} bytes, longer than the limit of {MAX_LINE_BYTES}: not read")
             continue
         try:
+            if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH:
+                check_depth(raw)
             d = decode(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
             yield BadLine(name, n, f"not UTF-8: {exc.reason} at byte {exc.start}")
             continue
-        except ValueError as exc:
+        except JsonLimitError as exc:
+            yield BadLine(name, n, str(exc))
+            continue
+        except (ValueError, RecursionError) as exc:
+            if not raw.strip():
+                continue
             cut = not raw.endswith(b"\n")        # the last line of a file cut short while writing
             yield BadLine(name, n, "truncated line (no newline, not valid JSON)" if cut else f"not valid JSON: {exc}")
             continue
-        if not isinstance(d, dict):
+        if d.__class__ is not dict:
             yield BadLine(name, n, "not a JSON object")
             continue
         try:
-            yield Event.from_dict(d)
-        except ValueError as exc:
-            yield BadLine(name, n, str(exc))
+            yield from_dict(d)
+        except (ValueError, TypeError, AttributeError) as exc:
+            yield BadLine(name, n, str(exc)[:200])
+
+
+def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes | None, int]]:
+    for n, raw in enumerate(lines, 1):
+        yield (n, raw, len(raw)) if len(raw) <= MAX_LINE_BYTES + 1 else (n, None, len(raw))
 
 
 def merge_streams(streams: list[Iterator[Event | BadLine]]) -> Iterator[Event | BadLine]:

@@ -120,21 +120,32 @@ class Report:
     @classmethod
     def load(cls, path) -> "Report":
         """Read a report.json; a missing or malformed file is bad input naming the file."""
-        import json
         from pathlib import Path
 
         from .errors import InputError
+        from .fileio import read_json_document
         rp = Path(path)
         if not rp.is_file():
             raise InputError(str(rp), None, "report.json not found: not an evidence folder")
         try:
-            data = json.loads(rp.read_text("utf-8"))
+            data = read_json_document(rp)
+        except (OSError, ValueError) as exc:
+            raise InputError(str(rp), None, f"not a valid report: {exc}") from None
+        return cls.from_report_dict(data, str(rp))
+
+    @classmethod
+    def from_report_dict(cls, data: Any, name: str) -> "Report":
+        """A report from parsed report.json; anything malformed is bad input naming the file."""
+        from .errors import InputError
+        try:
             if data.get("schema", SCHEMA) != SCHEMA:
-                raise InputError(str(rp), "schema", f"report schema {data.get('schema')!r} is not {SCHEMA}: "
+                raise InputError(name, "schema", f"report schema {str(data.get('schema'))[:80]!r} is not {SCHEMA}: "
                                  "written by another sdkgate version")
+            from .reportcheck import check_report_dict
+            check_report_dict(data)
             return cls.from_dict(data)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise InputError(str(rp), None, f"not a valid report: {exc}") from None
+            raise InputError(name, None, f"not a valid report: {str(exc)[:300]}") from None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Report":

@@ -24,8 +24,39 @@ class LocatedList(list):
     item_lines: list
 
 
+MAX_YAML_DEPTH = 64            # nesting of a manifest / scenario / suppressions file
+MAX_YAML_BYTES = 8 << 20       # one YAML input file
+MAX_YAML_NODES = 1_000_000     # nodes once aliases are expanded (a "billion laughs" file is refused)
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    """SafeLoader whose (recursive) composer refuses nesting beyond MAX_YAML_DEPTH before recursing."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                mark = self.peek_event().start_mark
+                raise InputError(None, f"line {mark.line + 1}, column {mark.column + 1}",
+                                 f"nested deeper than {MAX_YAML_DEPTH} levels")
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        sizes = self.__dict__.setdefault("_sizes", {})
+        if id(node) not in sizes:                   # an alias returns a node already sized
+            if isinstance(node, yaml.SequenceNode):
+                n = 1 + sum(sizes.get(id(c), 1) for c in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                n = 1 + sum(sizes.get(id(k), 1) + sizes.get(id(v), 1) for k, v in node.value)
+            else:
+                n = 1
+            sizes[id(node)] = n
+            if n > MAX_YAML_NODES:
+                raise InputError(None, f"line {node.start_mark.line + 1}",
+                                 f"expands to more than {MAX_YAML_NODES} values through aliases")
+        return node
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
@@ -57,6 +88,8 @@ def load_yaml(path: str | Path) -> Any:
     """Parse a YAML file; any syntax problem becomes an InputError naming file and line."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_YAML_BYTES:
+            raise InputError(str(path), None, f"larger than {MAX_YAML_BYTES} bytes (the limit for a YAML input)")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(str(path), None, "file not found") from None

@@ -1,7 +1,6 @@
 """`report --merge`: one table over many bundles (one per device x scenario), for device farms and CI matrices."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,7 +8,7 @@ from typing import Any
 from ..errors import InputError
 from ..fileio import read_json_object
 from ..report import Report
-from .bundle import BUNDLE_FILE, list_files, sha256_file
+from .bundle import BUNDLE_FILE
 
 VERDICT_ORDER = {"fail": 0, "incomplete": 1, "pass": 2}
 
@@ -71,24 +70,30 @@ def find_bundles(paths: list[str | Path]) -> list[Path]:
 
 
 def seal_state(root: Path) -> str:
+    """sealed | TAMPERED | unsealed, checked as `verify` does (bounded, confined, symlinks not followed)."""
+    from .source import FolderSource
+    from .verify import VerifyResult, check_files, check_paths, load_bundle_meta
+    src = FolderSource(root)
+    res = VerifyResult(bundle=str(root))
     try:
-        meta = json.loads((root / BUNDLE_FILE).read_text("utf-8"))
+        meta = load_bundle_meta(src)
     except FileNotFoundError:
-        return "unsealed"
-    except (OSError, ValueError):
+        return "TAMPERED" if src.symlinks() else "unsealed"
+    except ValueError:
         return "TAMPERED"
-    files = meta.get("files") if isinstance(meta, dict) else None
-    if not isinstance(files, dict) or set(list_files(root)) != set(files):
-        return "TAMPERED"
-    for rel, entry in files.items():
-        want = entry.get("sha256") if isinstance(entry, dict) else entry
-        if sha256_file(root / rel) != want:
-            return "TAMPERED"
-    return "sealed"
-
+    check_files(src, meta["files"], res)
+    check_paths(src, meta, res)
+    return "sealed" if res.intact else "TAMPERED"
 
 
 def describe_device(bundle: dict, run: dict) -> str:
+    try:
+        return _describe_device(bundle, run)[:200]
+    except (AttributeError, TypeError, KeyError, IndexError):   # hostile metadata shapes: shown as unknown
+        return ""
+
+
+def _describe_device(bundle: dict, run: dict) -> str:
     d = bundle.get("device") or (run.get("backend_info") or {}).get("device") or run.get("backend") or ""
     if isinstance(d, str):
         return d
@@ -120,19 +125,24 @@ def merge(paths: list[str | Path]) -> MergeTable:
     roots = find_bundles(paths)
     labels = bundle_labels(roots)
     for root in roots:
-        try:
-            report = Report.from_dict(json.loads((root / "report.json").read_text("utf-8")))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise InputError(str(root / "report.json"), None, f"not a valid report: {exc}") from None
+        seal = seal_state(root)
+        if seal == "TAMPERED":      # nothing is parsed from an altered bundle: its row says so
+            rows.append(MergeRow(bundle=labels[root], device="", scenario="", verdict="incomplete", seal=seal))
+            continue
+        if (root / "report.json").is_symlink():
+            raise InputError(str(root / "report.json"), None, "a symlink: not followed")
+        report = Report.load(root / "report.json")
         run, bundle = read_json_object(root / "run.json"), read_json_object(root / BUNDLE_FILE)
         scen = run.get("scenario")
         scen = scen.get("name") if isinstance(scen, dict) else scen
+        if not isinstance(scen, str) and not isinstance(bundle.get("scenario"), dict):
+            bundle.pop("scenario", None)
         counts: dict[str, int] = {}
         for f in report.active_findings():
             counts[f.rule] = counts.get(f.rule, 0) + 1
         rows.append(MergeRow(bundle=labels[root], device=describe_device(bundle, run),
                              scenario=str(scen or (bundle.get("scenario") or {}).get("name") or ""),
-                             verdict=report.verdict, seal=seal_state(root), counts=counts))
+                             verdict=report.verdict, seal=seal, counts=counts))
     rows.sort(key=lambda r: (r.scenario, r.device, r.bundle))
     return MergeTable(rows)
 

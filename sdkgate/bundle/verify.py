@@ -14,10 +14,6 @@ Exit codes (`sdkgate verify`):
 from __future__ import annotations
 
 import dataclasses
-import json
-import shutil
-import tempfile
-import zipfile
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,15 +21,19 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import InputError
-from ..events import merge_streams, read_events
+from ..events import merge_streams, parse_lines
+from ..fileio import loads_bounded
 from ..report import Report
-from .bundle import BUNDLE_FILE, EVIDENCE_FILES, SCHEMA_PREFIX, SCHEMA_VERSION, SIG_FILE, list_files, sha256_file
+from ..yamlio import MAX_YAML_BYTES
+from .bundle import BUNDLE_FILE, EVIDENCE_FILES, SCHEMA_PREFIX, SCHEMA_VERSION, SELF_FILES, SIG_FILE
+from .source import FILE, BundleSource, EntryProblem, ZipSource, open_source, unsafe_name
 
 EXIT_PASS, EXIT_FAIL, EXIT_INCOMPLETE, EXIT_TAMPERED = 0, 1, 3, 4
 VERDICT_EXIT = {"pass": 0, "fail": 1, "incomplete": 3, "not_judged": 3}
 MAX_ZIP_BYTES = 4 << 30
 
 
+LINES_SHOWN = 50       # files named one by one per kind of tampering; the rest are counted
 EVIDENCE_MARKERS = ("run.json", "report.json", "events.jsonl", "net.jsonl")
 
 
@@ -51,6 +51,7 @@ class VerifyResult:
     differences: list[str] = field(default_factory=list)    # recorded vs re-derived
     notes: list[str] = field(default_factory=list)          # what could not be re-checked, and why
     derived: Report | None = None
+    no_record: bool = False                                 # report.json missing or unreadable
 
     @property
     def intact(self) -> bool:
@@ -69,6 +70,8 @@ class VerifyResult:
             return EXIT_INCOMPLETE
         if self.new_manifest:
             return VERDICT_EXIT[self.derived_verdict]
+        if self.no_record:
+            return EXIT_INCOMPLETE              # nothing recorded to reproduce: never a plain "fail"
         if self.reproduced:
             return EXIT_PASS
         code = VERDICT_EXIT[self.derived_verdict]
@@ -77,14 +80,13 @@ class VerifyResult:
     def lines(self) -> list[str]:
         """What verify prints, one fact per line."""
         out = []
-        for f in self.altered:
-            out.append(f"TAMPERED altered: {f} (SHA-256 differs from bundle.json)")
-        for f in self.removed:
-            out.append(f"TAMPERED removed: {f} (listed in bundle.json, missing)")
-        for f in self.added:
-            out.append(f"TAMPERED added: {f} (not listed in bundle.json)")
-        for p in self.problems:
-            out.append(f"TAMPERED {p}")
+        for items, fmt in ((self.altered, "TAMPERED altered: {} (SHA-256 differs from bundle.json)"),
+                           (self.removed, "TAMPERED removed: {} (listed in bundle.json, missing)"),
+                           (self.added, "TAMPERED added: {} (not listed in bundle.json)"),
+                           (self.problems, "TAMPERED {}")):
+            out.extend(fmt.format(str(f)[:300]) for f in items[:LINES_SHOWN])
+            if len(items) > LINES_SHOWN:
+                out.append(f"TAMPERED ... and {len(items) - LINES_SHOWN} more like the above")
         sig = {"absent": "signature: none (bundle not signed)",
                "unchecked": "signature: present, not checked (pass --key PUB)",
                "valid": "signature: valid", "invalid": "signature: INVALID"}[self.signature]
@@ -100,7 +102,11 @@ class VerifyResult:
             out.append(f"verdict reproduced: {self.derived_verdict}")
         else:
             out.append(f"verdict NOT reproduced: recorded {self.recorded_verdict}, re-derived {self.derived_verdict}")
-        out.extend(f"  {d}" for d in self.differences)
+        out.extend(f"  {d}" for d in self.differences[:LINES_SHOWN])
+        if len(self.differences) > LINES_SHOWN:
+            out.append(f"  ... and {len(self.differences) - LINES_SHOWN} more differences")
+        if self.derived is not None and not self.reproduced and self.derived.incomplete:
+            out.extend(f"  re-derived incomplete: {r}" for r in self.derived.incomplete[:10])
         out.extend(f"note: {n}" for n in self.notes)
         return out
 
@@ -122,45 +128,82 @@ def compare_reports(recorded: Report, derived: Report) -> list[str]:
     return diffs
 
 
-def load_bundle_meta(root: Path) -> dict[str, Any]:
-    """Parse bundle.json; a newer schema is an InputError (exit 2), a missing file is tampering."""
-    path = root / BUNDLE_FILE
+def load_bundle_meta(src: BundleSource) -> dict[str, Any]:
+    """Parse bundle.json (bounded); a newer schema is an InputError (exit 2), a missing file FileNotFoundError,
+    an unreadable / hostile one ValueError (tampering, exit 4)."""
+    kind = src.entries().get(BUNDLE_FILE)
+    if kind is None:
+        raise FileNotFoundError(BUNDLE_FILE)
+    if kind != FILE:
+        raise ValueError(f"{BUNDLE_FILE} is a {kind}, not a plain file: not followed")
     try:
-        meta = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        meta = loads_bounded(src.read_bytes(BUNDLE_FILE))
+    except EntryProblem as exc:
+        raise ValueError(f"{BUNDLE_FILE} unreadable: {exc}") from None
+    except (OSError, ValueError) as exc:
         raise ValueError(f"{BUNDLE_FILE} unreadable: {exc}") from None
     if not isinstance(meta, dict):
         raise ValueError(f"{BUNDLE_FILE} is not a JSON object")
+    path = src.where(BUNDLE_FILE)
     schema = meta.get("schema")
     if not isinstance(schema, str) or not schema.startswith(SCHEMA_PREFIX):
-        raise InputError(str(path), "schema", f"not an sdkgate bundle (schema {schema!r}, expected {SCHEMA_PREFIX}1)")
+        raise InputError(path, "schema", f"not an sdkgate bundle (schema {str(schema)[:80]!r}, expected {SCHEMA_PREFIX}1)")
     try:
         ver = int(schema[len(SCHEMA_PREFIX):])
     except ValueError:
-        raise InputError(str(path), "schema", f"unknown bundle schema {schema!r}") from None
+        raise InputError(path, "schema", f"unknown bundle schema {schema[:80]!r}") from None
     if ver > SCHEMA_VERSION:
-        raise InputError(str(path), "schema", f"bundle schema {schema} is newer than this sdkgate understands "
+        raise InputError(path, "schema", f"bundle schema {schema} is newer than this sdkgate understands "
                          f"({SCHEMA_PREFIX}{SCHEMA_VERSION}); verify it with a newer sdkgate")
     if not isinstance(meta.get("files"), dict):
         raise ValueError(f"{BUNDLE_FILE} has no 'files' table")
     return meta
 
 
-def check_files(root: Path, listed: dict[str, Any], res: VerifyResult) -> None:
-    present = set(list_files(root))
-    for rel in sorted(listed):
+def check_files(src: BundleSource, listed: dict[str, Any], res: VerifyResult) -> None:
+    """Every listed file is inside the bundle, a plain file, and hashes as sealed; nothing else is there."""
+    present = src.entries()
+    res.problems.extend(src.bad_names)
+    for rel in sorted(listed, key=str):
         entry = listed[rel]
-        p = root / rel
         want = entry.get("sha256") if isinstance(entry, dict) else entry
-        if rel not in present:
+        why = unsafe_name(rel)
+        if why:
+            res.problems.append(f"bundle.json lists {rel!r}: {why}; not read")
+        elif rel not in present:
             res.removed.append(rel)
-        elif p.is_symlink() or not p.is_file():
-            res.altered.append(rel)
-        elif sha256_file(p) != want:
-            res.altered.append(rel)
-    res.added.extend(sorted(present - set(listed)))
+        elif present[rel] != FILE:
+            res.problems.append(f"{rel}: a {present[rel]}, not a plain file; not followed")
+        else:
+            try:
+                if src.digest(rel) != want:
+                    res.altered.append(rel)
+            except EntryProblem as exc:
+                res.problems.append(str(exc))
+    res.added.extend(sorted(set(present) - set(listed) - set(SELF_FILES)))
+
+
+def check_paths(src: BundleSource, meta: dict[str, Any], res: VerifyResult) -> None:
+    """Paths bundle.json names besides `files` (evidence, manifest, scenario) must be sealed files inside it."""
+    sealed = meta["files"]
+    refs: list[tuple[str, object]] = []
+    evidence = meta.get("evidence")
+    if evidence is not None and not isinstance(evidence, list):
+        res.problems.append("bundle.json: 'evidence' is not a list of files")
+        evidence = []
+    refs.extend(("evidence", n) for n in evidence or [])
+    for key in ("manifest", "scenario"):
+        ref = meta.get(key)
+        if isinstance(ref, dict) and ref.get("file") is not None:
+            refs.append((f"{key}.file", ref.get("file")))
+    for what, rel in refs:
+        try:
+            src.confined(rel, f"bundle.json {what}")
+        except EntryProblem as exc:
+            res.problems.append(str(exc))
+            continue
+        if rel not in sealed:
+            res.problems.append(f"bundle.json {what} {rel!r}: not covered by the seal (not in 'files')")
 
 
 def eval_options(opts: dict[str, Any]):
@@ -183,118 +226,163 @@ def eval_options(opts: dict[str, Any]):
     return EvalOptions(**opts)
 
 
-def derive_report(root: Path, meta: dict[str, Any], manifest_path: str | Path | None) -> Report:
-    """Re-run the rule engine over the raw evidence, exactly as the run did."""
-    from ..manifest import load_manifest
+def derive_report(src: BundleSource, meta: dict[str, Any], manifest_path: str | Path | None,
+                  notes: list[str] | None = None) -> Report:
+    """Re-run the rule engine over the raw evidence, exactly as the run did (only sealed files are read)."""
+    from ..manifest import load_manifest, parse_manifest
     from ..rules import evaluate
-    mpath = Path(manifest_path) if manifest_path else root / ((meta.get("manifest") or {}).get("file") or "manifest.yaml")
-    manifest = load_manifest(mpath) if mpath.is_file() or manifest_path else None
-    names = meta.get("evidence") or [n for n in EVIDENCE_FILES if (root / n).is_file()]
-    streams = [read_events(root / n) for n in names if (root / n).is_file()]
-    return evaluate(merge_streams(streams), manifest, eval_options(meta.get("eval_options") or {}))
+    from ..yamlio import loads_yaml
+    if manifest_path:
+        manifest = load_manifest(manifest_path)
+    else:
+        rel = (meta.get("manifest") or {}).get("file") if isinstance(meta.get("manifest"), dict) else None
+        rel = rel or "manifest.yaml"
+        manifest = None
+        if src.is_file(rel):
+            name = src.where(rel)
+            text = src.read_bytes(rel, MAX_YAML_BYTES).decode("utf-8", "replace")
+            manifest = parse_manifest(loads_yaml(text, name), name)
+    names = meta.get("evidence") or [n for n in EVIDENCE_FILES if src.is_file(n)]
+    handles = [src.open(n) for n in names if src.is_file(n)]
+    try:
+        streams = [parse_lines(fh, src.where(n)) for n, fh in zip([n for n in names if src.is_file(n)], handles)]
+        options = eval_options(meta.get("eval_options") or {})
+        if options is not None and options.geoip:
+            geo = options.geoip
+            if isinstance(geo, str) and src.is_file(geo) and geo in meta["files"]:
+                options.geoip = str(src.local_path(geo))
+            else:
+                options.geoip = None
+                if notes is not None:
+                    notes.append(f"the run's GeoIP database {str(geo)[:200]!r} is not sealed in the bundle: "
+                                 "not read, SG405 not re-derived")
+        return evaluate(merge_streams(streams), manifest, options)
+    finally:
+        for fh in handles:
+            fh.close()
 
 
 @contextmanager
-def opened_bundle(path: str | Path) -> Iterator[Path]:
-    """A bundle folder as is, or a `run --zip` archive unpacked (safely) into a temporary folder."""
-    p = Path(path)
-    if p.is_dir():
-        yield p
-        return
-    if not p.exists():
-        raise InputError(str(p), None, "bundle not found")
-    if not zipfile.is_zipfile(p):
-        raise InputError(str(p), None, "not a bundle folder or a bundle zip")
-    tmp = Path(tempfile.mkdtemp(prefix="sdkgate-verify-"))
+def opened_bundle(path: str | Path) -> Iterator[BundleSource]:
+    """A bundle folder or a `run --zip` archive, read in place (a zip is never unpacked)."""
+    src = open_source(path)
     try:
-        with zipfile.ZipFile(p) as zf:
-            infos = zf.infolist()
-            if sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
-                raise InputError(str(p), None, "zip expands beyond 4 GiB; refusing to unpack")
-            for info in infos:
-                name = info.filename
-                parts = Path(name).parts
-                if name.startswith("/") or ".." in parts or "\\" in name:
-                    raise InputError(str(p), name, "zip entry escapes the bundle folder")
-                if info.external_attr >> 16 & 0o170000 == 0o120000:
-                    raise InputError(str(p), name, "zip entry is a symlink")
-            zf.extractall(tmp)
-        tops = [c for c in tmp.iterdir()]
-        root = tops[0] if len(tops) == 1 and tops[0].is_dir() and not (tmp / BUNDLE_FILE).exists() else tmp
-        yield root
+        yield src
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        src.close()
 
 
 def verify_bundle(path: str | Path, manifest: str | Path | None = None, key: str | Path | None = None) -> VerifyResult:
-    from .sign import check_signature, load_public_key
+    from .sign import load_public_key
     pub = load_public_key(key) if key else None
     if manifest and not Path(manifest).is_file():
         raise InputError(str(manifest), None, "manifest not found")
-    with opened_bundle(path) as root:
+    with opened_bundle(path) as src:
         res = VerifyResult(bundle=str(path), new_manifest=str(manifest) if manifest else None)
         try:
-            meta = load_bundle_meta(root)
-        except FileNotFoundError:
-            if not any((root / f).is_file() for f in EVIDENCE_MARKERS):
-                raise InputError(str(path), None, "not an evidence bundle (no bundle.json, run.json, "
-                                 "report.json or events.jsonl)") from None
-            res.problems.append(f"{BUNDLE_FILE} missing: nothing to check the files against")
-            return res
-        except ValueError as exc:
+            _verify(src, res, manifest, pub)
+        except EntryProblem as exc:          # a sealed file that turned unreadable half-way: altered
             res.problems.append(str(exc))
-            return res
-        check_files(root, meta["files"], res)
-        if (root / SIG_FILE).is_file():
-            if pub is None:
-                res.signature = "unchecked"
-            else:
-                problem = check_signature(root, pub)
-                res.signature = "invalid" if problem else "valid"
-                if problem:
-                    res.problems.append(problem)
-        elif pub is not None:
-            res.signature = "invalid"
-            res.problems.append(f"{SIG_FILE} missing: --key was given but the bundle is not signed")
-        recorded_path = root / "report.json"
-        if not res.intact:
-            return res
-        try:
-            recorded = Report.from_dict(json.loads(recorded_path.read_text("utf-8"))) if recorded_path.is_file() else None
-        except (ValueError, KeyError, TypeError) as exc:
-            recorded = None
-            res.differences.append(f"report.json unreadable: {exc}")
-        res.recorded_verdict = recorded.verdict if recorded else meta.get("verdict")
-        derived = derive_report(root, meta, manifest)
-        res.derived = derived
-        res.derived_verdict = derived.verdict
-        if not manifest:
-            if recorded is None:
-                res.differences.append("report.json missing from the bundle: nothing recorded to reproduce")
-            else:
-                res.differences.extend(compare_reports(recorded, derived))
-        recheck_network(root, res)
+        if isinstance(src, ZipSource):
+            res.differences = [src.scrub(d) for d in res.differences]
+            res.notes = [src.scrub(n) for n in res.notes]
+            res.problems = [src.scrub(n) for n in res.problems]
         return res
 
 
-def recheck_network(root: Path, res: VerifyResult) -> None:
-    """net.jsonl is derived evidence: re-derive its sends from the recorded traffic (flows.mitm)."""
-    if not (root / "net.jsonl").is_file():
+def _verify(src: BundleSource, res: VerifyResult, manifest, pub) -> None:
+    try:
+        meta = load_bundle_meta(src)
+    except FileNotFoundError:
+        if not any(src.is_file(f) for f in EVIDENCE_MARKERS):
+            raise InputError(src.label, None, "not an evidence bundle (no bundle.json, run.json, "
+                             "report.json or events.jsonl)") from None
+        res.problems.append(f"{BUNDLE_FILE} missing: nothing to check the files against")
         return
-    missing = [f for f in ("flows.mitm", "canaries.json", "run.json") if not (root / f).is_file()]
+    except ValueError as exc:
+        res.problems.append(str(exc))
+        return
+    check_files(src, meta["files"], res)
+    check_paths(src, meta, res)
+    sig_kind = src.entries().get(SIG_FILE)
+    if sig_kind is not None and sig_kind != FILE:
+        res.problems.append(f"{SIG_FILE}: a {sig_kind}, not a plain file; not followed")
+    elif sig_kind == FILE:
+        if pub is None:
+            res.signature = "unchecked"
+        else:
+            problem = signature_problem(src, pub)
+            res.signature = "invalid" if problem else "valid"
+            if problem:
+                res.problems.append(problem)
+    elif pub is not None:
+        res.signature = "invalid"
+        res.problems.append(f"{SIG_FILE} missing: --key was given but the bundle is not signed")
+    if not res.intact:
+        return
+    recorded = None
+    if src.is_file("report.json"):
+        try:
+            recorded = Report.from_report_dict(loads_bounded(src.read_bytes("report.json")), "report.json")
+        except InputError as exc:
+            res.differences.append(f"report.json unreadable: {exc.problem[:300]}")
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            res.differences.append(f"report.json unreadable: {str(exc)[:300]}")
+    verdict = meta.get("verdict")
+    res.recorded_verdict = recorded.verdict if recorded else verdict if isinstance(verdict, str) and verdict in VERDICT_EXIT \
+        else None
+    try:
+        derived = derive_report(src, meta, manifest, res.notes)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise InputError(src.where(BUNDLE_FILE), "eval_options", f"not usable: {str(exc)[:200]}") from None
+    res.derived = derived
+    res.derived_verdict = derived.verdict
+    if not manifest:
+        res.no_record = recorded is None
+        if recorded is None:
+            res.differences.append("report.json missing from the bundle: nothing recorded to reproduce")
+        else:
+            try:
+                res.differences.extend(compare_reports(recorded, derived))
+            except (TypeError, AttributeError, ValueError) as exc:
+                res.differences.append(f"report.json malformed: {str(exc)[:200]}")
+    recheck_network(src, res)
+
+
+def signature_problem(src: BundleSource, pub) -> str | None:
+    """None when bundle.sig is a valid signature of bundle.json by `pub`, else the problem."""
+    from cryptography.exceptions import InvalidSignature
+    try:
+        pub.verify(src.read_bytes(SIG_FILE, 1 << 16), src.read_bytes(BUNDLE_FILE))
+    except (InvalidSignature, ValueError, TypeError):
+        return f"{SIG_FILE}: signature does not match {BUNDLE_FILE} with this key (wrong key or altered bundle)"
+    return None
+
+
+def recheck_network(src: BundleSource, res: VerifyResult) -> None:
+    """net.jsonl is derived evidence: re-derive its sends from the recorded traffic (flows.mitm)."""
+    if not src.is_file("net.jsonl"):
+        return
+    missing = [f for f in ("flows.mitm", "canaries.json", "run.json") if not src.is_file(f)]
     if missing:
         res.notes.append(f"network matches not re-derived from traffic: {', '.join(missing)} not in the bundle")
         return
     from ..canaries import validate_canaries
-    from ..manifest import load_manifest
+    from ..manifest import parse_manifest
     from ..net.replay import compare
+    from ..yamlio import loads_yaml
     try:
-        canaries = validate_canaries(json.loads((root / "canaries.json").read_text("utf-8")), "canaries.json")
-        t0 = json.loads((root / "run.json").read_text("utf-8"))["t0_epoch_ms"]
-        manifest = load_manifest(root / "manifest.yaml") if (root / "manifest.yaml").is_file() else None
-        rep = compare(root / "net.jsonl", root / "flows.mitm", canaries, manifest, t0)
-    except (InputError, ValueError, KeyError, TypeError, OSError) as exc:
-        res.differences.append(f"network matches could not be re-derived from flows.mitm: {exc}")
+        canaries = validate_canaries(loads_bounded(src.read_bytes("canaries.json")), "canaries.json")
+        run = loads_bounded(src.read_bytes("run.json"))
+        t0 = float(run["t0_epoch_ms"])
+        manifest = None
+        if src.is_file("manifest.yaml"):
+            name = src.where("manifest.yaml")
+            manifest = parse_manifest(loads_yaml(src.read_bytes("manifest.yaml", MAX_YAML_BYTES).decode("utf-8", "replace"),
+                                                 name), name)
+        rep = compare(src.local_path("net.jsonl"), src.local_path("flows.mitm"), canaries, manifest, t0)
+    except (InputError, ValueError, KeyError, TypeError, OSError, AttributeError, EntryProblem) as exc:
+        res.differences.append(f"network matches could not be re-derived from flows.mitm: {str(exc)[:300]}")
         return
     res.differences.extend(rep.differences)
     res.notes.extend(rep.not_replayed)

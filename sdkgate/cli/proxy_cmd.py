@@ -24,7 +24,9 @@ from ..errors import InputError
               help="App manifest: first-party domains and extra SDK rows for attribution.")
 @click.option("--t0", "t0_ms", type=int, default=None,
               help="Run start as epoch ms, so t_ms shares the clock of the hook events (default: proxy start).")
-def command(port, listen_host, canary_file, out_dir, confdir, offline, manifest_path, t0_ms):
+@click.option("--idle-timeout", "idle_timeout", type=click.IntRange(1, 86400), default=None,
+              help="Close client connections idle this many seconds (default 120).")
+def command(port, listen_host, canary_file, out_dir, confdir, offline, manifest_path, t0_ms, idle_timeout):
     """Run the intercepting proxy and record personal data seen on the wire."""
     canaries = load_canary_file(canary_file)
     manifest = None
@@ -44,4 +46,4 @@ def command(port, listen_host, canary_file, out_dir, confdir, offline, manifest_
     from ..net.proxy import serve
     return serve(listen_host=listen_host, port=port, canaries=canaries, out_dir=out, confdir=conf,
                  offline=offline, manifest=manifest, t0_ms=t0_ms,
-                 announce=lambda msg: click.echo(msg, err=True))
+                 announce=lambda msg: click.echo(msg, err=True), idle_timeout=idle_timeout)

@@ -49,50 +49,65 @@ def command(dirs, html, fmt, output, merge, lang):
         return _merge(dirs, fmt or "console", output, lang, html)
     if len(dirs) > 1:
         raise InputError(None, None, f"{len(dirs)} folders given: use --merge to combine several bundles")
-    root = Path(dirs[0])
-    if root.is_file() and root.suffix == ".zip":
-        from ..bundle.verify import opened_bundle
-        with opened_bundle(root) as inner:
-            return _single(inner, html, fmt, output, lang)
-    if not root.is_dir():
-        raise InputError(str(root), None, "evidence folder not found")
-    return _single(root, html, fmt, output, lang)
+    from ..bundle.verify import opened_bundle
+    if not Path(dirs[0]).exists():
+        raise InputError(dirs[0], None, "evidence folder not found")
+    from ..bundle.source import EntryProblem
+    with opened_bundle(dirs[0]) as src:
+        try:
+            return _single(src, html, fmt, output, lang)
+        except EntryProblem as exc:      # a file that turned out corrupt while it was read
+            click.echo(f"sdkgate: TAMPERED {exc}", err=True)
+            click.echo("sdkgate: error: the evidence cannot be read as it was written; no report written", err=True)
+            return EXIT_TAMPERED
 
 
-def _sealed_and_intact(root: Path) -> bool:
-    """A sealed folder must still match its bundle.json before anything is rendered from it."""
-    from ..bundle.verify import BUNDLE_FILE, VerifyResult, check_files, load_bundle_meta
-    if not (root / BUNDLE_FILE).is_file():
-        click.echo(f"sdkgate: note: {root} is not sealed (no {BUNDLE_FILE}): integrity not checked", err=True)
-        return True
-    res = VerifyResult(bundle=str(root))
-    try:
-        check_files(root, load_bundle_meta(root)["files"], res)
-    except ValueError as exc:
-        res.problems.append(str(exc))
+def _intact(src) -> bool:
+    """Nothing is parsed before this: symlinks are reported (never followed), a sealed bundle must
+    still match its bundle.json, and every path bundle.json names must be a sealed file inside it."""
+    from ..bundle.verify import BUNDLE_FILE, VerifyResult, check_files, check_paths, load_bundle_meta
+    res = VerifyResult(bundle=src.label)
+    res.problems.extend(src.bad_names)
+    if BUNDLE_FILE not in src.entries():
+        click.echo(f"sdkgate: note: {src.label} is not sealed (no {BUNDLE_FILE}): integrity not checked", err=True)
+        res.problems.extend(f"{rel}: a {kind}, not a plain file; not followed"
+                            for rel, kind in sorted(src.entries().items()) if kind != "file")
+    else:
+        try:
+            meta = load_bundle_meta(src)
+            check_files(src, meta["files"], res)
+            check_paths(src, meta, res)
+        except ValueError as exc:
+            res.problems.append(str(exc))
     for line in res.lines() if not res.intact else []:
-        click.echo(f"sdkgate: {line}", err=True)
+        click.echo(f"sdkgate: {src.scrub(line) if hasattr(src, 'scrub') else line}", err=True)
     return res.intact
 
 
-def _single(root: Path, html, fmt, output, lang) -> int:
+def _single(src, html, fmt, output, lang) -> int:
+    from ..fileio import loads_bounded
     from ..formats import render
     from ..formats.html import render_bundle
     from ..report import Report
-    report = Report.load(root / "report.json")
-    if not _sealed_and_intact(root):
-        click.echo("sdkgate: error: the evidence was altered after it was sealed; no report written "
-                   f"(`sdkgate verify {root}` says what changed)", err=True)
+    if not _intact(src):
+        click.echo("sdkgate: error: the evidence was altered after it was sealed, or points outside it; no report "
+                   f"written (`sdkgate verify {src.label}` says what changed)", err=True)
         return EXIT_TAMPERED
+    if not src.is_file("report.json"):
+        raise InputError(src.where("report.json"), None, "report.json not found: not an evidence folder")
+    try:
+        report = Report.from_report_dict(loads_bounded(src.read_bytes("report.json")), src.where("report.json"))
+    except ValueError as exc:
+        raise InputError(src.where("report.json"), None, f"not a valid report: {exc}") from None
     if html:
-        _write(render_bundle(root, lang, report), html)
+        _write(render_bundle(src, lang, report), html)
         click.echo(f"HTML report: {html}", err=True)
     if fmt or not html:
         fmt = fmt or "console"
         if fmt == "html":
             if not output:
                 raise InputError(None, "--format html", "give -o FILE (or use --html FILE)")
-            text = render_bundle(root, lang, report)
+            text = render_bundle(src, lang, report)
         else:
             try:
                 from .common import console_style

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 import jinja2
 
 from ..catalogue import FIRST_PARTY, UNKNOWN
-from ..events import BadLine, Event, merge_streams, read_events
+from ..events import BadLine, Event, merge_streams, parse_lines, read_events
 from ..fileio import read_json_object
 from ..fixhints import hint_text, sdk_hint
 from ..i18n import localise
@@ -28,6 +28,10 @@ PRE_COLOUR = "#d62728"
 TRANSITION_COLOUR = {"granted": "#2e7d32", "declined": "#ef6c00", "withdrawn": "#6a1b9a"}
 SVG_W, LABEL_W, LANE_H, TOP, BOTTOM = 1000, 170, 24, 34, 30
 HAR_MAX_BYTES = 50 << 20
+MAX_MARKS = 20_000            # timeline marks kept before bucketing per pixel
+MAX_ROWS = 200                # actors with a row (and a lane) on the page
+MAX_HOSTS_SHOWN = 50          # hosts listed per actor
+MAX_PERMISSION_ROWS = 1000
 BODY_EXCERPT = 600
 
 T = {
@@ -172,10 +176,11 @@ class Timeline:
         h = getattr(self.life, ev.kind, None)
         if h is not None and ev.kind in ("consent", "consent_marker", "lifecycle", "feature"):
             h(ev, self.state)
-        if ev.kind == "consent" and ev.get("transition"):
+        if ev.kind == "consent" and isinstance(ev.get("transition"), str) and isinstance(ev.get("scope") or "", str) \
+                and len(self.moments) < 2000:
             self.moments.append({"t_ms": ev.t_ms, "scope": ev.get("scope") or "policy",
                                  "transition": ev.get("transition"), "source": "step"})
-        if ev.kind == "permission_request":
+        if ev.kind == "permission_request" and len(self.perm_ticks) < 2000:
             self.perm_ticks.append((ev.t_ms, ", ".join(short_perm(p) for p in ev.get("permissions") or [])))
         if (ev.source == "hook" and ev.kind == "read") or (ev.source == "net" and ev.kind == "send"):
             return not self.state.consented(ev.actor or UNKNOWN)
@@ -217,6 +222,7 @@ class View:
         self.evidence_events: dict[tuple[str, int], Event] = {}
         self.permission_log: list[dict[str, Any]] = []
         self.bad_lines = 0
+        self.omitted = 0          # marks/rows beyond the page's bounds (counted, said on the page)
         self.have_events = False
 
     def moments(self, tl: "Timeline | None" = None) -> list[dict[str, Any]]:
@@ -255,60 +261,88 @@ class View:
 
     # --- evidence --------------------------------------------------------------------------
     def consume(self, events: Iterable[Event | BadLine]) -> Timeline:
+        """One pass over the raw evidence, bounded under any log (MAX_MARKS, MAX_ROWS, MAX_HOSTS_SHOWN):
+        what is beyond is counted in `omitted` and said on the page; an event of the wrong shape is
+        counted as an unreadable line, never a crash."""
         t_end = float(self.report.stats.get("last_t_ms") or 0.0)
         tl = Timeline(self.manifest, t_end)
         for ev in events:
             if isinstance(ev, BadLine):
                 self.bad_lines += 1
                 continue
-            self.have_events = True
-            if (ev.source, ev.seq) in self.needed:
-                self.evidence_events[(ev.source, ev.seq)] = ev
-            pre = tl.feed(ev)
-            if ev.t_ms > tl.t_end:
-                tl.t_end = ev.t_ms
-            if ev.kind == "permission_request":
-                self.permission_log.append({"t_ms": ev.t_ms, "permissions": list(ev.get("permissions") or []),
+            try:
+                self._consume_one(ev, tl)
+            except (TypeError, ValueError, AttributeError, KeyError) :
+                self.bad_lines += 1
+        return tl
+
+    def _consume_one(self, ev: Event, tl: Timeline) -> None:
+        self.have_events = True
+        if (ev.source, ev.seq) in self.needed:
+            self.evidence_events[(ev.source, ev.seq)] = ev
+        pre = tl.feed(ev)
+        if ev.t_ms > tl.t_end:
+            tl.t_end = ev.t_ms
+        if ev.kind == "permission_request":
+            if len(self.permission_log) < MAX_PERMISSION_ROWS:
+                self.permission_log.append({"t_ms": ev.t_ms, "permissions": [str(p) for p in ev.get("permissions") or []],
                                             "actor": ev.actor, "pre": not tl.state.consented(ev.actor or UNKNOWN),
                                             "results": {}})
-            elif ev.kind == "permission_result":
-                res = ev.get("results") or {}
-                for entry in reversed(self.permission_log):
-                    if set(entry["permissions"]) & set(res):
-                        entry["results"].update(res)
-                        break
-                else:
+            else:
+                self.omitted += 1
+        elif ev.kind == "permission_result":
+            res = ev.get("results") or {}
+            if not isinstance(res, dict):
+                raise TypeError("results must be an object")
+            for entry in reversed(self.permission_log[-50:]):
+                if set(entry["permissions"]) & set(res):
+                    entry["results"].update(res)
+                    break
+            else:
+                if len(self.permission_log) < MAX_PERMISSION_ROWS:
                     self.permission_log.append({"t_ms": ev.t_ms, "permissions": list(res), "actor": ev.actor,
                                                 "pre": False, "results": dict(res)})
-            if ev.kind == "code_loaded":          # code loaded at run time: a diamond in its loader's lane
-                actor = ev.actor or UNKNOWN
-                self.row(actor)
-                what = ev.get("path") or "in-memory DEX"
+        if ev.kind == "code_loaded":          # code loaded at run time: a diamond in its loader's lane
+            actor = ev.actor or UNKNOWN
+            if actor not in self.rows and len(self.rows) >= MAX_ROWS:
+                self.omitted += 1
+                return
+            self.row(actor)
+            what = str(ev.get("path") or "in-memory DEX")[:255]
+            if len(tl.raw) < MAX_MARKS:
                 tl.raw.append((ev.t_ms, actor, "code_loaded", not tl.state.consented(actor),
                                f"{ev.t_ms / 1000:.3f} s {self.sdk_name(actor)} code_loaded {what} "
-                               f"({(ev.get('sha256') or '')[:12]}, {ev.get('process') or ''}) · "
+                               f"({str(ev.get('sha256') or '')[:12]}, {ev.get('process') or ''}) · "
                                f"{relative_to_consent(ev.t_ms, self.moments(tl), self.lang)}",
                                (ev.source, ev.seq) in self.violation_refs))
-                continue
-            if pre is None:
-                continue
-            actor = ev.actor or UNKNOWN
-            r = self.row(actor)
-            cat = ev.category or "?"
-            if ev.kind == "read":
-                bucket = r.read_pre if pre else r.read_post
-                title = f"{ev.t_ms / 1000:.3f} s {self.sdk_name(actor)} {self.t['read']} {label(cat, self.lang)} " \
-                        f"({ev.get('api_id') or ev.api or ''})"
             else:
-                bucket = r.sent_pre if pre else r.sent_post
-                if ev.get("host"):
-                    r.hosts.add(ev.get("host"))
-                title = f"{ev.t_ms / 1000:.3f} s {self.sdk_name(actor)} {self.t['send']} {label(cat, self.lang)} " \
-                        f"→ {ev.get('host', '')} [{ev.get('encoding', '')}]"
-            bucket[cat] = bucket.get(cat, 0) + 1
+                self.omitted += 1
+            return
+        if pre is None:
+            return
+        actor = ev.actor or UNKNOWN
+        if actor not in self.rows and len(self.rows) >= MAX_ROWS:
+            self.omitted += 1
+            return
+        r = self.row(actor)
+        cat = ev.category or "?"
+        if ev.kind == "read":
+            bucket = r.read_pre if pre else r.read_post
+            title = f"{ev.t_ms / 1000:.3f} s {self.sdk_name(actor)} {self.t['read']} {label(cat, self.lang)} " \
+                    f"({ev.get('api_id') or ev.api or ''})"
+        else:
+            bucket = r.sent_pre if pre else r.sent_post
+            host = ev.get("host")
+            if host and len(r.hosts) < MAX_HOSTS_SHOWN:
+                r.hosts.add(str(host)[:255])
+            title = f"{ev.t_ms / 1000:.3f} s {self.sdk_name(actor)} {self.t['send']} {label(cat, self.lang)} " \
+                    f"→ {str(host or '')[:255]} [{str(ev.get('encoding', ''))[:40]}]"
+        bucket[cat] = bucket.get(cat, 0) + 1
+        if len(tl.raw) < MAX_MARKS:
             title += f" · {relative_to_consent(ev.t_ms, self.moments(tl), self.lang)}"
             tl.raw.append((ev.t_ms, actor, ev.kind, pre, title, (ev.source, ev.seq) in self.violation_refs))
-        return tl
+        else:
+            self.omitted += 1
 
     def timeline_from_report(self) -> Timeline:
         """Without raw evidence: consent moments from the stats, marks from the findings' evidence refs."""
@@ -502,7 +536,7 @@ def _render(view: View, tl: Timeline) -> str:
         "t": view.t, "lang": view.lang, "report": rep, "svg": view.svg(tl), "rows": rows,
         "findings": [view.finding_view(f) for f in findings], "permissions": perms, "perm_table": table,
         "label": lambda c: label(c, view.lang), "sdk_name": view.sdk_name, "short_perm": short_perm,
-        "run": view.run, "bundle": view.bundle, "have_events": view.have_events, "bad_lines": view.bad_lines,
+        "run": view.run, "bundle": view.bundle, "have_events": view.have_events, "bad_lines": view.bad_lines, "omitted": view.omitted,
         "pre_colour": PRE_COLOUR, "active": len(rep.active_findings()),
         "violations": len(rep.active_findings("violation")),
         "scenario": _scenario_name(view.run, view.bundle), "device": _device_text(view.bundle, view.run),
@@ -547,22 +581,79 @@ FORMAT = HtmlFormat()
 
 
 
-def render_bundle(out_dir: str | Path, lang: str = "en", report: Report | None = None) -> str:
-    """The HTML report of an evidence folder, drawing every read and send of its raw evidence."""
-    root = Path(out_dir)
+def _scalars(d: Any) -> dict:
+    return {k: v for k, v in d.items() if isinstance(v, (str, int, float, bool))} if isinstance(d, dict) else {}
+
+
+def _shown_meta(d: dict) -> dict:
+    """The fields of run.json / bundle.json the page shows, each in the shape it is drawn in (a hostile
+    bundle's metadata of another shape is left out rather than crashing the page)."""
+    from ..canaries import validate_canaries
+    from ..errors import InputError
+    out: dict[str, Any] = {}
+    for k in ("created", "backend"):
+        if isinstance(d.get(k), str):
+            out[k] = d[k]
+    if isinstance(d.get("tools"), dict):
+        out["tools"] = _scalars(d["tools"])
+    if isinstance(d.get("agent"), dict) and isinstance(d["agent"].get("sha256"), str):
+        out["agent"] = {"sha256": d["agent"]["sha256"]}
+    if isinstance(d.get("files"), dict):
+        out["files"] = d["files"]
+    for k in ("scenario", "device"):
+        v = d.get(k)
+        if isinstance(v, str):
+            out[k] = v
+        elif isinstance(v, dict):
+            out[k] = _scalars(v)
+    if d.get("canaries"):
+        try:
+            out["canaries"] = validate_canaries(d["canaries"], "run.json")
+        except InputError:
+            pass
+    return out
+
+
+def render_bundle(out_dir, lang: str = "en", report: Report | None = None) -> str:
+    """The HTML report of an evidence folder (or a BundleSource), drawing every read and send of its raw
+    evidence. Only plain files inside the bundle are read, each with the bounded readers."""
+    from ..bundle.source import BundleSource, FolderSource
+    from ..fileio import loads_bounded
+    src = out_dir if isinstance(out_dir, BundleSource) else FolderSource(out_dir)
     if report is None:
-        report = Report.load(root / "report.json")
+        report = Report.load(Path(src.where("report.json")))
+
+    def meta(rel: str, cap: int | None = None) -> dict:
+        if not src.is_file(rel):
+            return {}
+        try:
+            d = loads_bounded(src.read_bytes(rel, cap) if cap else src.read_bytes(rel))
+        except Exception:  # noqa: BLE001 - optional metadata: unreadable is shown as absent
+            return {}
+        return d if isinstance(d, dict) else {}
+
     manifest = None
-    if (root / "manifest.yaml").is_file():
-        from ..manifest import load_manifest
-        manifest = load_manifest(root / "manifest.yaml")
+    if src.is_file("manifest.yaml"):
+        from ..manifest import parse_manifest
+        from ..yamlio import MAX_YAML_BYTES, loads_yaml
+        name = src.where("manifest.yaml")
+        manifest = parse_manifest(loads_yaml(src.read_bytes("manifest.yaml", MAX_YAML_BYTES).decode("utf-8", "replace"),
+                                             name), name)
     har: list[dict] = []
-    hp = root / "flows.har"
-    if hp.is_file() and hp.stat().st_size <= HAR_MAX_BYTES:
-        har = ((read_json_object(hp).get("log") or {}).get("entries")) or []
-    view = View(report, lang, manifest=manifest, run=read_json_object(root / "run.json"),
-                bundle=read_json_object(root / "bundle.json"), har=har)
-    streams = [read_events(root / n) for n in ("events.jsonl", "net.jsonl") if (root / n).is_file()]
-    if not streams:
+    try:
+        har = ((meta("flows.har", HAR_MAX_BYTES).get("log") or {}).get("entries")) or []
+    except AttributeError:
+        har = []
+    if not isinstance(har, list):
+        har = []
+    view = View(report, lang, manifest=manifest, run=_shown_meta(meta("run.json")), bundle=_shown_meta(meta("bundle.json")),
+                har=har)
+    names = [n for n in ("events.jsonl", "net.jsonl") if src.is_file(n)]
+    if not names:
         return _render(view, view.timeline_from_report())
-    return _render(view, view.consume(merge_streams(streams)))
+    handles = [src.open(n) for n in names]
+    try:
+        return _render(view, view.consume(merge_streams([parse_lines(fh, src.where(n)) for n, fh in zip(names, handles)])))
+    finally:
+        for fh in handles:
+            fh.close()

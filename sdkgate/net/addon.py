@@ -19,6 +19,7 @@ One part per concern, each with methods named after the mitmproxy events it hand
   capture.Capture            HTTP/WebSocket/TCP/UDP capture and canary matching
   offline.OfflineResponder   204 answers, loopback sinks, `server_connect` blocking
   tls.TlsFailures            `tls_failed` events
+  connections.Connections    connections that never became a flow (garbage, idle): `flow` with `error`
 `SdkgateAddon` hands each event to its parts itself (not via mitmproxy's nested `addons`, which
 would also call the facade's own methods): the order matters, and callers such as `replay` call
 the events directly.
@@ -31,6 +32,7 @@ from pathlib import Path
 from mitmproxy import ctx, http
 
 from sdkgate.net.capture import Capture
+from sdkgate.net.connections import Connections
 from sdkgate.net.decode import DECODE_CAP
 from sdkgate.net.offline import OfflineResponder
 from sdkgate.net.recorder import NetRecorder
@@ -58,6 +60,7 @@ class SdkgateAddon:
         self.responder = OfflineResponder(offline)
         self.capture = Capture(self.recorder, self.responder, body_cap)
         self.tls = TlsFailures(self.recorder)
+        self.connections = Connections(self.recorder)
 
     matcher = _shared("matcher", "canary matcher (None until configured)")
     attributor = _shared("attributor", "host -> actor")
@@ -72,11 +75,13 @@ class SdkgateAddon:
     def load(self, loader):
         self.recorder.load(loader)
         self.responder.load(loader)
+        self.connections.load(loader)
 
     def configure(self, updated):
         self.recorder.configure(updated)        # first: a bad canary file or manifest stops here
         self.responder.configure(updated)
         self.capture.configure(updated)
+        self.connections.configure(updated)
 
     async def running(self):
         if self.recorder.t0_ms is None:         # added in-process without an options change: configure now
@@ -91,6 +96,7 @@ class SdkgateAddon:
 
     # --- HTTP: capture first (it decides what is streamed), then the offline responder ----------
     def requestheaders(self, flow: http.HTTPFlow):
+        self.connections.saw(flow.client_conn)
         self.capture.requestheaders(flow)
         self.responder.requestheaders(flow)
 
@@ -107,14 +113,28 @@ class SdkgateAddon:
     websocket_end = _to("capture", "websocket_end")
 
     # --- TCP, UDP, TLS, connections -------------------------------------------------------------
-    tcp_start = _to("capture", "tcp_start")
+    def tcp_start(self, flow):
+        self.connections.saw(flow.client_conn)
+        self.capture.tcp_start(flow)
+
+    def http_connect(self, flow: http.HTTPFlow):
+        self.connections.saw(flow.client_conn)
+
+    def tls_failed_client(self, data):
+        self.connections.saw(data.context.client)
+        self.tls.tls_failed_client(data)
+
+    def udp_start(self, flow):
+        self.connections.saw(flow.client_conn)
+
+    client_connected = _to("connections", "client_connected")
+    client_disconnected = _to("connections", "client_disconnected")
     tcp_message = _to("capture", "tcp_message")
     tcp_end = _to("capture", "tcp_end")
     tcp_error = _to("capture", "tcp_error")
     udp_message = _to("capture", "udp_message")
     udp_end = _to("capture", "udp_end")
     udp_error = _to("capture", "udp_error")
-    tls_failed_client = _to("tls", "tls_failed_client")
     server_connect = _to("responder", "server_connect")
 
 

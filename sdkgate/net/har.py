@@ -55,6 +55,21 @@ def raw_entry(f: http.HTTPFlow) -> dict:
     return entry
 
 
+def export_har(out_dir: str | Path) -> int | None:
+    """flows.har from out_dir/flows.mitm, written after the proxy exited (so stopping the proxy takes as
+    long as stopping bare mitmproxy, and a proxy killed mid-run still gets a HAR of what it recorded).
+    Returns the number of entries, or None when there is no flow file or the export failed."""
+    out = Path(out_dir)
+    flow_file = out / "flows.mitm"
+    if not flow_file.is_file():
+        return None
+    try:
+        return write_har(flow_file, out / "flows.har")
+    except Exception:  # noqa: BLE001 - the HAR is a convenience copy; net.jsonl and flows.mitm are the evidence
+        Path(str(out / "flows.har") + ".tmp").unlink(missing_ok=True)
+        return None
+
+
 def write_har(flow_file: str | Path, har_path: str | Path) -> int:
     """Write `har_path` from `flow_file`; returns the number of entries."""
     conv = SaveHar()

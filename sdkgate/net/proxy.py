@@ -25,8 +25,11 @@ from pathlib import Path
 READY_FILE = "proxy.json"
 CA_FILE = "mitmproxy-ca-cert.pem"
 
+HAR_AFTER_EXIT_ENV = "SDKGATE_HAR_AFTER_EXIT"   # set for a proxy child: its parent writes flows.har after it exits
 
-def _make_master(listen_host: str, port: int, confdir: str | Path, out_dir: Path, addon):
+
+def _make_master(listen_host: str, port: int, confdir: str | Path, out_dir: Path, addon,
+                 idle_timeout: int | None = None):
     from mitmproxy.options import Options
     from mitmproxy.tools.dump import DumpMaster
     opts = Options(listen_host=listen_host, listen_port=port, confdir=str(confdir))
@@ -35,6 +38,8 @@ def _make_master(listen_host: str, port: int, confdir: str | Path, out_dir: Path
     # addon-owned options exist only once the master (and its addons) exist; updating them also
     # runs every addon's `configure`, ours included
     master.options.update(save_stream_file=str(out_dir / "flows.mitm"), termlog_verbosity="warn")
+    if idle_timeout:
+        master.options.update(sdkgate_idle_timeout=int(idle_timeout))
     return master
 
 
@@ -55,7 +60,7 @@ def write_ready(out_dir: Path, host: str, port: int, confdir: str | Path) -> dic
 
 def serve(*, listen_host: str, port: int, canaries: dict[str, list[str]], out_dir: str | Path,
           confdir: str | Path, offline: bool, manifest=None, t0_ms: float | None = None,
-          announce=print) -> int:
+          announce=print, idle_timeout: int | None = None) -> int:
     """Run the proxy in this process until SIGINT/SIGTERM; flush everything; return 0."""
     from .addon import SdkgateAddon
     out = Path(out_dir)
@@ -63,7 +68,7 @@ def serve(*, listen_host: str, port: int, canaries: dict[str, list[str]], out_di
 
     async def main():
         addon = SdkgateAddon(canaries=canaries, out_dir=out, offline=offline, manifest=manifest, t0_ms=t0_ms)
-        master = _make_master(listen_host, port, confdir, out, addon)
+        master = _make_master(listen_host, port, confdir, out, addon, idle_timeout)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, master.shutdown)
@@ -215,6 +220,7 @@ class ProxyProcess(_Endpoint):
         ready.unlink(missing_ok=True)
         self._log = (self.out_dir / "proxy.log").open("ab")
         env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+        env[HAR_AFTER_EXIT_ENV] = "1"          # flows.har is written by stop(), after the child exited
         self.proc = subprocess.Popen(self.command(), stdout=self._log, stderr=subprocess.STDOUT, env=env,
                                      stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
@@ -245,6 +251,8 @@ class ProxyProcess(_Endpoint):
                 self.proc.wait()
         if self.proc is not None:
             self.returncode = self.proc.returncode
+            from .har import export_har
+            export_har(self.out_dir)
         self._close_log()
         if self._tmp_conf:
             shutil.rmtree(self._tmp_conf, ignore_errors=True)

@@ -15,6 +15,7 @@ from mitmproxy import ctx, exceptions
 from sdkgate.canaries import load_canary_file
 from sdkgate.errors import InputError
 from sdkgate.events import EventWriter
+from sdkgate.net.proxy import HAR_AFTER_EXIT_ENV
 from sdkgate.net.attribution import Attributor
 from sdkgate.net.matcher import Matcher
 
@@ -88,6 +89,8 @@ class NetRecorder:
             stream_file = ctx.options.save_stream_file
         except (AttributeError, KeyError):
             stream_file = ""
+        if os.environ.get(HAR_AFTER_EXIT_ENV):
+            return          # the parent (ProxyProcess.stop) writes flows.har once this process has exited
         if stream_file and self.out_dir and Path(stream_file).exists():
             from sdkgate.net.har import write_har
             try:

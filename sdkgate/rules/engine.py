@@ -25,6 +25,10 @@ from .state import ConsentMoment, RunState
 from .suppress import Suppression, apply_suppressions
 
 
+MAX_KINDS = 256       # distinct event kinds the dispatch table remembers
+NOT_KINDS = ("any", "finish", "bad_line")   # group methods an event kind must never reach
+
+
 @dataclass
 class EvalOptions:
     suppressions: list[Suppression] = field(default_factory=list)
@@ -106,19 +110,28 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
         if st.first_t is None:
             st.first_t = ev.t_ms
         st.last_t = ev.t_ms
-        for h in anys:
-            h(ev, st)
-        handlers = dispatch.get(ev.kind)
-        if handlers is None:
-            handlers = dispatch[ev.kind] = [getattr(g, ev.kind) for g in groups if hasattr(g, ev.kind)]
-        for h in handlers:
-            h(ev, st)
+        try:
+            for h in anys:
+                h(ev, st)
+            handlers = dispatch.get(ev.kind)
+            if handlers is None:
+                handlers = dispatch[ev.kind] = [getattr(g, ev.kind) for g in groups if hasattr(g, ev.kind)
+                                                and not ev.kind.startswith("_") and ev.kind not in NOT_KINDS]
+                if len(dispatch) > MAX_KINDS:      # hostile logs with endless kinds: keep the table flat
+                    dispatch.clear()
+            for h in handlers:
+                h(ev, st)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+            st.incomplete_reason(f"{ev.source} event seq {ev.seq} ({str(ev.kind)[:40]}): a field has the wrong "
+                                 f"shape ({type(exc).__name__}: {str(exc)[:120]}); not judged", ev,
+                                 kind="malformed event fields")
     for g in groups:
         if hasattr(g, "finish"):
             g.finish(st)
     _absent_sources(st, counts)
     if geo is None and manifest is not None and manifest.allowed_regions and counts.get("net"):
         st.skipped.append("SG405 skipped: no GeoIP database given (--geoip FILE.mmdb)")
+    summarised = st.summarise()
     findings = st.sink.findings()
     st.skipped.extend(apply_suppressions(findings, options.suppressions, options.today or date.today()))
     if st.incomplete:
@@ -146,6 +159,7 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
         call_sites=inventory.call_sites, findings=findings, incomplete=st.incomplete, skipped=st.skipped,
         permissions=perms.log,
         stats={"events": dict(counts), "first_t_ms": st.first_t, "last_t_ms": st.last_t,
+               **({"summarised": summarised} if summarised else {}),
                "consent": [{"t_ms": m.t_ms, "scope": m.scope, "transition": m.transition, "source": m.source}
                            for m in st.moments]},
     )

@@ -21,12 +21,12 @@ class EvidenceRules:
 
     def bad_line(self, bad: BadLine, st: RunState):
         self.bad_lines += 1
-        if self.bad_lines <= BAD_LINES_NAMED:
-            st.incomplete_reason(f"{bad.file}:{bad.line}: {bad.problem}")
+        st.incomplete_reason(f"{bad.file}:{bad.line}: {bad.problem}", kind="broken lines", listed_max=BAD_LINES_NAMED)
 
     def _bad_line_summary(self, st: RunState):
         if self.bad_lines > BAD_LINES_NAMED:
-            st.incomplete_reason(f"{self.bad_lines - BAD_LINES_NAMED} more broken lines not listed")
+            st.incomplete.append(f"{self.bad_lines - BAD_LINES_NAMED} more broken lines not listed")
+            st.reason_listed["broken lines"] = st.reason_counts.get("broken lines", 0)
 
     def any(self, ev: Event, st: RunState):
         """Every event: seq numbers per (source, pid) must run without gap or repeat."""

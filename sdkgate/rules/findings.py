@@ -18,10 +18,52 @@ def short_method(smali: str) -> str:
     return f"{simple}.{member.split('(', 1)[0].split(':', 1)[0]}"
 
 
+KEYS_PER_GROUP = 20       # distinct keys (hosts, permissions, reasons) per (rule, actor, category) listed one by one
+DOMAINS_PER_GROUP = 20    # beyond KEYS_PER_GROUP, keys are folded per domain; beyond this, into one finding
+MAX_FINDINGS = 2000       # findings in one report; beyond it, new ones fold into one per rule
+EXAMPLES = 10             # keys named in an aggregated finding
+
+
+def _domain(key: str) -> tuple[str, str]:
+    """(domain, suffix) of a finding key like `h12.ads.example.com/warning`: hosts fold to their domain."""
+    base, sep, suffix = key.partition("/")
+    labels = base.lower().rstrip(".").split(".")
+    if len(labels) < 2 or " " in base:
+        return "*", sep + suffix
+    n = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in ("com", "net", "org", "gov", "edu", "co", "ac") else 2
+    return ".".join(labels[-n:]), sep + suffix
+
+
 class FindingSink:
+    """Findings keyed by (rule, actor, category, key), bounded under any log: a group's first
+    KEYS_PER_GROUP keys get a finding each, further keys are aggregated per domain (then into one),
+    the report holds at most MAX_FINDINGS findings; every aggregate keeps the full event count."""
+
     def __init__(self, cap: int = EVIDENCE_CAP):
         self._by_key: dict[tuple, Finding] = {}
+        self._group_keys: dict[tuple, int] = {}
+        self._group_domains: dict[tuple, int] = {}
         self.cap = cap
+        self.aggregated = 0        # events counted in aggregated findings
+
+    def _fold(self, k: tuple) -> tuple | None:
+        """The aggregate key a new finding key folds into, or None when it gets its own finding."""
+        rid, actor, category, key = k
+        group = (rid, actor, category)
+        n = self._group_keys.get(group, 0)
+        if n < KEYS_PER_GROUP and len(self._by_key) < MAX_FINDINGS:
+            self._group_keys[group] = n + 1
+            return None
+        if len(self._by_key) >= MAX_FINDINGS:
+            return (rid, None, None, "*more findings*")
+        domain, suffix = _domain(str(key))
+        fk = (rid, actor, category, f"*{domain}*{suffix}")
+        if fk not in self._by_key:
+            d = self._group_domains.get(group, 0)
+            if d >= DOMAINS_PER_GROUP:
+                return (rid, actor, category, f"**{suffix}")
+            self._group_domains[group] = d + 1
+        return fk
 
     def add(self, rid: str, ev: Event | None, *, actor: str | None, category: str | None,
             key: str = "", detail_en: str = "", detail_zh: str = "", severity: str | None = None,
@@ -29,7 +71,14 @@ class FindingSink:
         process = ev.extra.get("process") if ev is not None else None
         k = (rid, actor, category, key, process)      # one finding per process the evidence came from
         f = self._by_key.get(k)
+        if ref.__class__ is not str:            # values taken from a hostile log: always text in a report
+            ref = str(ref)[:500]
         if f is None:
+            if detail_en.__class__ is not str or detail_zh.__class__ is not str:
+                detail_en, detail_zh = str(detail_en)[:500], str(detail_zh)[:500]
+            fk = self._fold(k)
+            if fk is not None:
+                return self._add_folded(fk, rid, ev, actor, category, str(key), severity, ref)
             r = rule(rid)
             who = actor or "-"
             cat_en, cat_zh = label(category, "en"), label(category, "zh")
@@ -47,11 +96,43 @@ class FindingSink:
             f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref))
         return f
 
+    def _add_folded(self, fk: tuple, rid: str, ev: Event | None, actor: str | None, category: str | None,
+                    key: str, severity: str | None, ref: str) -> Finding:
+        r = rule(rid)
+        sev = severity or r.severity
+        f = self._by_key.get(fk)
+        if f is None:
+            scope = fk[3]
+            what = ("more findings than a report lists one by one" if scope == "*more findings*" else
+                    "more keys than listed one by one" if scope.startswith("**") else
+                    f"more under {scope.split('*')[1]}")
+            who = actor or "-"
+            cat_en, cat_zh = label(category, "en"), label(category, "zh")
+            f = Finding(rule=rid, severity=sev, actor=fk[1], category=fk[2],
+                        message=f"{r.en}: {who}" + (f" / {cat_en}" if cat_en else "") + f" (aggregated: {what})",
+                        message_zh=f"{r.zh}：{who}" + (f" / {cat_zh}" if cat_zh else "") + f"（汇总：{what}）",
+                        clause=r.clause, detail={"aggregated": True, "examples": []})
+            self._by_key[fk] = f
+        if _SEVERITY_ORDER.get(sev, 3) < _SEVERITY_ORDER.get(f.severity, 3):
+            f.severity = sev                   # an aggregate is as severe as the worst thing it holds
+        if len(f.detail["examples"]) < EXAMPLES and key not in f.detail["examples"]:
+            f.detail["examples"].append(key[:200])
+        f.evidence_count += 1
+        self.aggregated += 1
+        if ev is not None and len(f.evidence) < self.cap:
+            f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref))
+        return f
+
+    def has(self, rid: str, actor: str | None, category: str | None, key: str = "") -> bool:
+        return (rid, actor, category, key) in self._by_key
+
     def discard(self, rid: str, actor: str | None, category: str | None, key: str = "") -> None:
         for k in [k for k in self._by_key if k[:4] == (rid, actor, category, key)]:
             self._by_key.pop(k, None)
 
     def findings(self) -> list[Finding]:
-        order = {"violation": 0, "warning": 1, "info": 2}
-        return sorted(self._by_key.values(), key=lambda f: (order.get(f.severity, 3), f.rule, f.actor or "", f.category or "",
-                                                          f.process or ""))
+        return sorted(self._by_key.values(), key=lambda f: (_SEVERITY_ORDER.get(f.severity, 3), f.rule, f.actor or "",
+                                                          f.category or "", f.process or ""))
+
+
+_SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}

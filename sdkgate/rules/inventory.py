@@ -12,6 +12,9 @@ CALL_SITE_CAP = 100_000
 STACK_LOOKS = 8          # stacks per SDK read for its package prefixes (bounded work per event)
 
 
+MAX_SDKS = 1000
+
+
 class InventoryRules:
     def __init__(self):
         self.sdks: dict[str, SdkEntry] = {}
@@ -97,7 +100,7 @@ class InventoryRules:
         if st.is_sdk(actor):
             entry = self._entry(actor, st)
             self._undeclared(ev, st, actor, where)
-            if ev.stack and self._stack_looks.get(actor, 0) < STACK_LOOKS:
+            if ev.stack and actor in self.sdks and self._stack_looks.get(actor, 0) < STACK_LOOKS:
                 self._stack_looks[actor] = self._stack_looks.get(actor, 0) + 1
                 self._packages_from_stack(ev.stack, actor, entry, st)
 
@@ -123,7 +126,8 @@ class InventoryRules:
             e = SdkEntry(id=actor, name=sdk.name if sdk else actor,
                          declared=bool(m and actor in m.sdks),
                          vendor=sdk.vendor if sdk else "", kind=sdk.kind if sdk else "")
-            self.sdks[actor] = e
+            if len(self.sdks) < MAX_SDKS:      # a hostile log naming endless actors stays bounded
+                self.sdks[actor] = e
         return e
 
     def _undeclared(self, ev, st: RunState, actor: str, where: str, ref: str = ""):

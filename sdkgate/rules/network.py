@@ -14,8 +14,7 @@ def host_in(host: str, domains) -> bool:
 
 class NetworkRules:
     def __init__(self):
-        self.pinned_hosts: set[str] = set()
-        self.sent_to: set[tuple[str, str]] = set()
+        self.pinned_hosts: set[str] = set()     # bounded: see tls_failed
 
     def send(self, ev: Event, st: RunState):
         actor = ev.actor or UNKNOWN
@@ -47,16 +46,12 @@ class NetworkRules:
                           ref=f"{ev.get('scheme', '')}://{ev.get('host', '')}{ev.get('path', '')}")
 
     def tls_failed(self, ev: Event, st: RunState):
-        host = ev.get("host") or "?"
+        host = str(ev.get("host") or "?")[:255]
         if host not in self.pinned_hosts:
-            self.pinned_hosts.add(host)
+            if len(self.pinned_hosts) < 10_000:
+                self.pinned_hosts.add(host)
             st.incomplete_reason(f"TLS interception failed for {host} ({ev.get('reason') or 'certificate pinning?'}): "
-                                 "nothing can be said of what was sent there", ev)
-
-    def finish(self, st: RunState):
-        """A host that received personal data has its SG404 violation; drop its no-data warning."""
-        for actor, host in self.sent_to:
-            st.sink.discard("SG404", actor, None, f"{host}/warning")
+                                 "nothing can be said of what was sent there", ev, kind="TLS interception failed")
 
     def _destination(self, ev: Event, st: RunState, actor: str, host: str, personal: bool, ref: str):
         m = st.manifest
@@ -65,8 +60,11 @@ class NetworkRules:
         if actor == FIRST_PARTY or host_in(host, m.app_domains):
             return
         severity = "violation" if personal else "warning"
+        # a host that received personal data has its SG404 violation, not also a no-data warning
         if personal:
-            self.sent_to.add((actor, host))
+            st.sink.discard("SG404", actor, None, f"{host}/warning")
+        elif st.sink.has("SG404", actor, None, f"{host}/violation"):
+            return
         if actor == UNKNOWN:
             st.sink.add("SG404", ev, actor=UNKNOWN, category=None, key=f"{host}/{severity}", severity=severity,
                         detail_en=f"unknown third party {host}", detail_zh=f"未知第三方 {host}", ref=ref,

@@ -56,11 +56,15 @@ class ReadRules:
         proc = ev.get("process")          # frequency counts per process and actor
         key = (proc, actor, ev.get("api_id") or ev.api)
         prev = self._last.get(key)
+        if prev is None and len(self._last) >= 50_000:   # endless distinct APIs: forget, stay flat
+            self._last.clear()
         self._last[key] = ev.t_ms
         if rate > 0 and prev is not None and ev.t_ms - prev < 1000.0 / rate:
             st.sink.add("SG104", ev, actor=actor, category=cat.id, key="rate",
                         detail_en=f"more than {rate:g} per second", detail_zh=f"每秒超过 {rate:g} 次", ref=ref)
         if cat.immutable:
+            if len(self._immutable) >= 50_000 and (proc, actor, cat.id) not in self._immutable:
+                self._immutable.clear()       # endless distinct actors: forget, stay flat
             n = self._immutable.get((proc, actor, cat.id), 0) + 1
             self._immutable[(proc, actor, cat.id)] = n
             if n > limit:

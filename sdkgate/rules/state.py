@@ -1,6 +1,7 @@
 """What the engine knows at the current event: consent per scope, device clock, features opened."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..catalogue import FIRST_PARTY, UNKNOWN
@@ -8,6 +9,17 @@ from ..consent import DECLINED, GRANTED, WITHDRAWN, ConsentState
 from ..events import Event
 from ..manifest import Manifest
 from .findings import FindingSink
+
+INCOMPLETE_EXAMPLES = 5        # reasons of one kind listed verbatim; the rest are counted
+MAX_INCOMPLETE_KINDS = 100     # distinct kinds of reason; beyond, they are counted as "other"
+MAX_MOMENTS = 2000             # consent moments kept for the cross-check and the report
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def reason_kind(reason: str) -> str:
+    """What kind of reason this is: numbers and quoted values blanked (seq gaps, bad lines, categories)."""
+    return _QUOTED.sub("'…'", _NUMBER.sub("#", reason))[:200]
 
 
 
@@ -32,6 +44,9 @@ class RunState:
     counts: dict[str, int] = field(default_factory=dict)
     first_t: float | None = None
     last_t: float | None = None
+    reason_counts: dict[str, int] = field(default_factory=dict)    # kind -> reasons of that kind
+    reason_listed: dict[str, int] = field(default_factory=dict)    # kind -> reasons listed verbatim
+    moments_dropped: int = 0
 
     # --- consent -------------------------------------------------------------------------
     def scope_state(self, scope: str) -> str:
@@ -54,7 +69,12 @@ class RunState:
         return None
 
     def set_consent(self, scope: str, transition: str, t_ms: float, source: str):
-        self.moments.append(ConsentMoment(t_ms, scope, transition, source))
+        if not isinstance(scope, str):
+            raise TypeError("consent scope must be a string")
+        if len(self.moments) < MAX_MOMENTS:
+            self.moments.append(ConsentMoment(t_ms, scope, transition, source))
+        else:
+            self.moments_dropped += 1
         self.consent.set(scope, transition)
 
     def reset_app_data(self):
@@ -64,10 +84,38 @@ class RunState:
     def device_clock(self, ev: Event) -> float:
         return ev.t_ms + self.clock_offset_ms
 
-    def incomplete_reason(self, reason: str, ev: Event | None = None):
-        if reason not in self.incomplete:
+    def incomplete_reason(self, reason: str, ev: Event | None = None, kind: str | None = None,
+                          listed_max: int = INCOMPLETE_EXAMPLES):
+        """Record why the evidence is incomplete. Bounded under any log: reasons are grouped by kind
+        (one SG900 finding per kind, with the count), the first INCOMPLETE_EXAMPLES of a kind are
+        listed verbatim and `summarise` adds one line for the rest."""
+        kind = kind or reason_kind(reason)
+        n = self.reason_counts.get(kind)
+        if n is None and len(self.reason_counts) >= MAX_INCOMPLETE_KINDS:
+            kind, n = "other reasons", self.reason_counts.get("other reasons")
+        self.reason_counts[kind] = (n or 0) + 1
+        listed = self.reason_listed.get(kind, 0)
+        if listed < listed_max and reason not in self.incomplete:
             self.incomplete.append(reason)
-        self.sink.add("SG900", ev, actor=None, category=None, key=reason, detail_en=reason)
+            self.reason_listed[kind] = listed + 1
+        self.sink.add("SG900", ev, actor=None, category=None, key=kind, detail_en=reason)
+
+    def summarise(self) -> dict:
+        """One line per kind of reason with more than were listed; what the report summarised."""
+        more = {k: n - self.reason_listed.get(k, 0) for k, n in self.reason_counts.items()
+                if n > self.reason_listed.get(k, 0)}
+        for kind, n in more.items():
+            self.incomplete.append(f"{n} more reason(s) like: {kind}")
+        out: dict = {}
+        if more:
+            out["incomplete_reasons_not_listed"] = sum(more.values())
+        if self.sink.aggregated:
+            out["finding_events_aggregated"] = self.sink.aggregated
+        if self.moments_dropped:
+            out["consent_moments_not_kept"] = self.moments_dropped
+            self.skipped.append(f"more than {MAX_MOMENTS} consent transitions: the step/marker cross-check "
+                                f"used the first {MAX_MOMENTS}")
+        return out
 
     def is_third_party(self, actor: str | None) -> bool:
         return actor not in (FIRST_PARTY, None)
