@@ -48,20 +48,21 @@ class FindingSink:
 
     def _fold(self, k: tuple) -> tuple | None:
         """The aggregate key a new finding key folds into, or None when it gets its own finding."""
-        rid, actor, category, key = k
+        rid, actor, category, key = k[:4]
+        process = k[4] if len(k) > 4 else None
         group = (rid, actor, category)
         n = self._group_keys.get(group, 0)
         if n < KEYS_PER_GROUP and len(self._by_key) < MAX_FINDINGS:
             self._group_keys[group] = n + 1
             return None
         if len(self._by_key) >= MAX_FINDINGS:
-            return (rid, None, None, "*more findings*")
+            return (rid, None, None, "*more findings*", None)
         domain, suffix = _domain(str(key))
-        fk = (rid, actor, category, f"*{domain}*{suffix}")
+        fk = (rid, actor, category, f"*{domain}*{suffix}", process)
         if fk not in self._by_key:
             d = self._group_domains.get(group, 0)
             if d >= DOMAINS_PER_GROUP:
-                return (rid, actor, category, f"**{suffix}")
+                return (rid, actor, category, f"**{suffix}", process)
             self._group_domains[group] = d + 1
         return fk
 
