@@ -39,12 +39,34 @@ def _flat(value: Any, where: str) -> None:
         _t(v, SCALAR, f"{where}.{k}")
 
 
+# app fields that hold a small mapping: where the declarations live (file and line of each row, for SARIF)
+# and the app's own clauses per rule
+APP_NESTED = ("manifest", "clauses")
+
+
+def _nested(value: Any, where: str, depth: int = 2) -> None:
+    """A mapping of scalars, or of mappings of scalars, at most `depth` levels deep."""
+    for k, v in _t(value, dict, where).items():
+        if isinstance(v, dict) and depth > 1:
+            _nested(v, f"{where}.{k}", depth - 1)
+        else:
+            _t(v, SCALAR, f"{where}.{k}")
+
+
+def _app(value: Any, where: str) -> None:
+    for k, v in _t(value, dict, where).items():
+        if k in APP_NESTED and isinstance(v, dict):
+            _nested(v, f"{where}.{k}")
+        else:
+            _t(v, SCALAR, f"{where}.{k}")
+
+
 def check_report_dict(d: Any) -> None:
     """Raise ValueError naming the first field whose type breaks the report contract."""
     _t(d, dict, "report")
-    if d.get("verdict") not in ("pass", "fail", "incomplete"):
-        raise ValueError(f"verdict: {str(d.get('verdict'))[:40]!r} is not pass, fail or incomplete")
-    _flat(d.get("app") or {}, "app")
+    if d.get("verdict") not in ("pass", "fail", "incomplete", "not_judged"):
+        raise ValueError(f"verdict: {str(d.get('verdict'))[:40]!r} is not pass, fail, incomplete or not_judged")
+    _app(d.get("app") or {}, "app")
     for i, s in enumerate(_t(d.get("sdks") or [], list, "sdks")):
         w = f"sdks[{i}]"
         _t(s, dict, w)

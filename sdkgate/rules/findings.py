@@ -41,6 +41,7 @@ class FindingSink:
 
     def __init__(self, cap: int = EVIDENCE_CAP):
         self._by_key: dict[tuple, Finding] = {}
+        self._keys4: set[tuple] = set()        # (rule, actor, category, key) of every finding, whatever its process
         self._group_keys: dict[tuple, int] = {}
         self._group_domains: dict[tuple, int] = {}
         self.cap = cap
@@ -92,6 +93,7 @@ class FindingSink:
             f = Finding(rule=rid, severity=severity or r.severity, actor=actor, category=category,
                         message=en, message_zh=zh, clause=r.clause, detail=d, process=process)
             self._by_key[k] = f
+            self._keys4.add(k[:4])
         f.evidence_count += 1
         if ev is not None and len(f.evidence) < self.cap:
             f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref))
@@ -114,6 +116,7 @@ class FindingSink:
                         message_zh=f"{r.zh}：{who}" + (f" / {cat_zh}" if cat_zh else "") + f"（汇总：{what}）",
                         clause=r.clause, detail={"aggregated": True, "examples": []})
             self._by_key[fk] = f
+            self._keys4.add(fk[:4])
         if _SEVERITY_ORDER.get(sev, 3) < _SEVERITY_ORDER.get(f.severity, 3):
             f.severity = sev                   # an aggregate is as severe as the worst thing it holds
         if len(f.detail["examples"]) < EXAMPLES and key not in f.detail["examples"]:
@@ -125,9 +128,13 @@ class FindingSink:
         return f
 
     def has(self, rid: str, actor: str | None, category: str | None, key: str = "") -> bool:
-        return (rid, actor, category, key) in self._by_key
+        """Whether a finding of this (rule, actor, category, key) exists, in any process."""
+        return (rid, actor, category, key) in self._keys4
 
     def discard(self, rid: str, actor: str | None, category: str | None, key: str = "") -> None:
+        if (rid, actor, category, key) not in self._keys4:
+            return
+        self._keys4.discard((rid, actor, category, key))
         for k in [k for k in self._by_key if k[:4] == (rid, actor, category, key)]:
             self._by_key.pop(k, None)
 
