@@ -24,6 +24,8 @@
 // ArrayList, ClipData, Location via the bean rule); any other object is a bean: setX(v)/getX()/isX()
 // use `fields`, other methods answer from `returns`.
 
+import { installNetCrypto, netCryptoExports } from "./netcrypto.js";
+
 const methods = new Map();      // "cls|member|t1,t2" -> Method
 const declared = new Map();     // cls -> Map(member -> [[types]])
 const staticFields = new Map(); // "cls|name" -> value
@@ -221,6 +223,7 @@ function makeMethod(cls, member, types) {
     };
     m._depth = 0;
     m._key = key;
+    m._cls = cls;
     m.methodName = member;
     m.holder = classWrapper(cls);
     m.type = 3;
@@ -242,6 +245,8 @@ function original(m, self, args) {
     if (self instanceof SimObject) {
         return callInstance(self, m.methodName, args);
     }
+    const model = MODELS[m._cls];
+    if (model && model.statics && m.methodName in model.statics) return model.statics[m.methodName](...args);
     return undefined;
 }
 
@@ -431,8 +436,16 @@ const simExports = {
 };
 
 function ensureExports() {
-    Object.assign(rpc.exports, simExports);
+    Object.assign(rpc.exports, simExports, netCryptoExports);
 }
+
+// the simulated app's real sockets and crypto (netcrypto.js) share the method table and call context
+installNetCrypto({
+    MODELS, declared, makeObject, makeMethod, classWrapper, decode, encode, JavaException,
+    setCtx: (c) => {
+        ctx = c;
+    },
+});
 
 ensureExports();
 

@@ -9,9 +9,11 @@
 import Java from "frida-java-bridge";
 import { nowMs } from "./clock.js";
 import { installMarkerHooks, installPermissionHooks } from "./consent.js";
+import { installDeriveHooks } from "./derive.js";
 import { state } from "./emit.js";
 import { installApiHooks, type InstallReport } from "./hooks.js";
 import { initJava } from "./java.js";
+import { installNetGuard } from "./netguard.js";
 import { API_TABLE } from "./table.generated.js";
 import type { AgentConfig, ApiEntry } from "./types.js";
 
@@ -29,8 +31,9 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
     };
     state.stackLimit = cfg.stack_limit ?? 64;
     const report: InstallReport = { hooked: [], missing: [], limits: [] };
+    const net = installNetGuard(cfg, Java.available);      // native socket hooks: with or without Java
     if (!Java.available) {
-        return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"] };
+        return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"], net };
     }
     const table = API_TABLE as ApiEntry[];
     const framework = table.filter((e) => FRAMEWORK.test(e.cls));
@@ -41,6 +44,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
         installApiHooks(framework, cfg, report);
         installPermissionHooks(framework, report);
         installMarkerHooks(cfg, report, false);
+        installDeriveHooks(cfg.canaries ?? {}, net);
     });
     // SDK/app classes need the app's class loader: Java.perform runs as soon as it exists (at once
     // when it already does; otherwise later, and the result arrives as a "hooked" status message).
@@ -56,7 +60,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
     });
     inConfigure = false;
     const all = ran ? merge(report, pending) : report;
-    return { t: nowMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
+    return { t: nowMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all, net };
 }
 
 function merge(a: InstallReport, b: InstallReport): InstallReport {

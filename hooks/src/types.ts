@@ -37,6 +37,8 @@ export interface AgentConfig {
     flush_ms?: number;
     queue_max?: number;
     stack_limit?: number;
+    block_quic?: boolean;       // netguard.ts: refuse UDP/443 (QUIC) so apps fall back to TCP
+    unpin?: boolean;            // unpin.ts: disable certificate pinning (device runs with --unpin)
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };

@@ -205,7 +205,8 @@ class SimRuntime:
     def __init__(self, manifest, canaries: dict | None = None, on_event: Callable[[Event], None] | None = None,
                  clock: Callable[[], float] | None = None, *, options: AgentOptions | None = None,
                  device: DeviceModel | None = None, app_classes: dict | None = None,
-                 program: tuple[str, ...] = ("/bin/sleep", "86400"), package: str | None = None):
+                 program: tuple[str, ...] = ("/bin/sleep", "86400"), package: str | None = None,
+                 env: dict[str, str] | None = None):
         self.manifest = manifest
         self.canaries = canaries
         self.on_event = on_event or (lambda ev: None)
@@ -215,6 +216,7 @@ class SimRuntime:
         self.app_classes = dict(app_classes or {})
         self.program = list(program)
         self.package = package
+        self.env = env              # extra environment of the process (the simulator's resolver: nss_wrapper)
         self.host: AgentHost | None = None
         self.pid: int | None = None
         self.bundle = load_bundle("sim")
@@ -229,7 +231,11 @@ class SimRuntime:
         import frida
 
         self._dev = frida.get_local_device()
-        self.pid = self._dev.spawn(self.program)
+        if self.env:
+            import os
+            self.pid = self._dev.spawn(self.program, env={**os.environ, **self.env})
+        else:
+            self.pid = self._dev.spawn(self.program)
         try:
             self._session = self._dev.attach(self.pid)
             self.host = AgentHost(self._session, self.bundle, manifest=self.manifest, canaries=self.canaries,
@@ -486,6 +492,32 @@ class SimRuntime:
         """The app writes SharedPreferences `file`/`key` = value (None removes the key)."""
         from ..manifest import Marker
         self.marker(Marker(scope="policy", prefs_file=file, prefs_key=key), value, stack, thread=thread, sync=sync)
+
+    def net(self, ops: list[dict], stack: list[str], *, thread: str = "main", sync: bool = True) -> list[dict]:
+        """Real libc socket calls inside the process (hooks/sim-bridge/netcrypto.js `simNet`):
+        the agent's socket hooks see them. Returns one {value, errno} per op run."""
+        return self._rpc("sim_net", {"ops": ops, "stack": list(stack), "thread": thread}, sync)
+
+    def java_run(self, ops: list[dict], stack: list[str], *, thread: str = "main", sync: bool = True) -> list:
+        """A sequence of Java calls (Cipher, MessageDigest, Base64 ...) through the hooked method table;
+        the originals compute with the process's libcrypto. Returns the decoded results."""
+        return [decode(x) for x in self._rpc("sim_run", {"ops": ops, "stack": list(stack), "thread": thread}, sync)]
+
+    def _rpc(self, name: str, req: dict, sync: bool):
+        self._require()
+        if not self.alive():
+            raise SimRuntimeError("the simulated process is not running")
+        with self._call_lock:
+            self.host.note_clock()
+            try:
+                res = getattr(self.host.script.exports_sync, name)(req)
+            except Exception as exc:
+                if self.host.wait_detached(2.0):
+                    raise SimRuntimeError(f"the simulated process died: {exc}") from None
+                raise
+            if sync:
+                self.host.flush()
+        return res
 
     def hooks(self) -> list[str]:
         """Keys of the hooks the agent installed in the stand-in ("cls|member|types")."""
