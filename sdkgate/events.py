@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 SCHEMA_VERSION = 1
-SOURCES = ("static", "hook", "net", "step")
+SOURCES = ("static", "hook", "net", "step", "rematch")   # rematch: sends re-derived at evaluation (net/rematch.py)
 # kind -> what it means
 KINDS = {
     "read": "a sensitive API was called (hook) ",
@@ -35,6 +35,9 @@ KINDS = {
     "scan": "a static scan summary (one per APK)",
     "agent_status": "agent health: loaded, dropped event counts, errors",
     "incomplete": "the producer knows its evidence is incomplete (reason in `reason`)",
+    "net_connect": "the app reached a socket destination: ip, port, protocol, resolved host (hook: libc connect/sendto/sendmsg)",
+    "derived": "the app transformed planted values (hash, cipher, base64 ...): categories, chain, output digest + prefix (hook)",
+    "capture": "how the run captured traffic: mode, proxy listeners, QUIC policy, unpinning (step)",
 }
 TRANSITIONS = ("granted", "declined", "withdrawn")
 CORE = ("v", "seq", "t_ms", "source", "kind", "category", "api", "actor", "stack", "consent")

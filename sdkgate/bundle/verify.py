@@ -192,7 +192,8 @@ def derive_report(root: Path, meta: dict[str, Any], manifest_path: str | Path | 
     mpath = Path(manifest_path) if manifest_path else root / ((meta.get("manifest") or {}).get("file") or "manifest.yaml")
     manifest = load_manifest(mpath) if mpath.is_file() or manifest_path else None
     names = meta.get("evidence") or [n for n in EVIDENCE_FILES if (root / n).is_file()]
-    streams = [read_events(root / n) for n in names if (root / n).is_file()]
+    from ..net.rematch import streams_with_rematch
+    streams = streams_with_rematch([root / n for n in names if (root / n).is_file()], manifest)
     return evaluate(merge_streams(streams), manifest, eval_options(meta.get("eval_options") or {}))
 
 

@@ -24,7 +24,10 @@ from ..errors import InputError
               help="App manifest: first-party domains and extra SDK rows for attribution.")
 @click.option("--t0", "t0_ms", type=int, default=None,
               help="Run start as epoch ms, so t_ms shares the clock of the hook events (default: proxy start).")
-def command(port, listen_host, canary_file, out_dir, confdir, offline, manifest_path, t0_ms):
+@click.option("--listen-mode", "modes", multiple=True,
+              help="Extra mitmproxy listener next to the HTTP proxy (repeatable): socks5@HOST:PORT, "
+                   "dns@HOST:PORT, wireguard@PORT (see `run --capture`).")
+def command(port, listen_host, canary_file, out_dir, confdir, offline, manifest_path, t0_ms, modes):
     """Run the intercepting proxy and record personal data seen on the wire."""
     canaries = load_canary_file(canary_file)
     manifest = None
@@ -42,6 +45,16 @@ def command(port, listen_host, canary_file, out_dir, confdir, offline, manifest_
     except OSError as exc:
         raise InputError(confdir, None, f"cannot create confdir: {exc.strerror}") from None
     from ..net.proxy import serve
-    return serve(listen_host=listen_host, port=port, canaries=canaries, out_dir=out, confdir=conf,
-                 offline=offline, manifest=manifest, t0_ms=t0_ms,
-                 announce=lambda msg: click.echo(msg, err=True))
+    rc = serve(listen_host=listen_host, port=port, canaries=canaries, out_dir=out, confdir=conf,
+               offline=offline, manifest=manifest, t0_ms=t0_ms,
+               announce=lambda msg: click.echo(msg, err=True), modes=tuple(modes))
+    if modes:
+        # every file is flushed and closed by now (addons' `done` ran); mitmproxy_rs's UDP servers
+        # (dns, wireguard modes) sometimes crash in interpreter teardown (SIGSEGV), which would
+        # read as a failed proxy: leave without the teardown
+        import os
+        import sys
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(rc)
+    return rc

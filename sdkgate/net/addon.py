@@ -35,6 +35,7 @@ from sdkgate.net.decode import DECODE_CAP
 from sdkgate.net.offline import OfflineResponder
 from sdkgate.net.recorder import NetRecorder
 from sdkgate.net.tls import TlsFailures
+from sdkgate.net.wire import WireNames
 
 
 def _to(part: str, event: str):
@@ -58,6 +59,7 @@ class SdkgateAddon:
         self.responder = OfflineResponder(offline)
         self.capture = Capture(self.recorder, self.responder, body_cap)
         self.tls = TlsFailures(self.recorder)
+        self.wire = WireNames(self.recorder, self.capture, self.responder)
 
     matcher = _shared("matcher", "canary matcher (None until configured)")
     attributor = _shared("attributor", "host -> actor")
@@ -91,6 +93,8 @@ class SdkgateAddon:
 
     # --- HTTP: capture first (it decides what is streamed), then the offline responder ----------
     def requestheaders(self, flow: http.HTTPFlow):
+        if flow.request.method != "CONNECT":
+            self.wire.used(flow.client_conn.id)
         self.capture.requestheaders(flow)
         self.responder.requestheaders(flow)
 
@@ -107,7 +111,15 @@ class SdkgateAddon:
     websocket_end = _to("capture", "websocket_end")
 
     # --- TCP, UDP, TLS, connections -------------------------------------------------------------
-    tcp_start = _to("capture", "tcp_start")
+    def tcp_start(self, flow):
+        self.wire.used(flow.client_conn.id)
+        self.capture.tcp_start(flow)
+
+    dns_request = _to("wire", "dns_request")
+    tls_clienthello = _to("wire", "tls_clienthello")
+    http_connect = _to("wire", "http_connect")
+    tls_established_client = _to("wire", "tls_established_client")
+    client_disconnected = _to("wire", "client_disconnected")
     tcp_message = _to("capture", "tcp_message")
     tcp_end = _to("capture", "tcp_end")
     tcp_error = _to("capture", "tcp_error")

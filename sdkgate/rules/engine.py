@@ -14,6 +14,7 @@ from ..consent import RESETTING_LIFECYCLE, TRANSITIONS
 from ..events import BadLine, Event
 from ..manifest import Manifest
 from ..report import Report
+from .coverage import CoverageRules
 from .evidence import EvidenceRules
 from .inventory import InventoryRules
 from .network import NetworkRules
@@ -72,7 +73,7 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
     options = options or EvalOptions()
     st = RunState(manifest=manifest)
     inventory, perms, evidence = InventoryRules(), PermissionRules(), EvidenceRules()
-    groups = [LifecycleState(), evidence, ReadRules(), inventory, perms, NetworkRules()]
+    groups = [LifecycleState(), evidence, ReadRules(), inventory, perms, NetworkRules(), CoverageRules()]
     geo = None
     if options.geoip:
         from .geo import GeoRules  # noqa: PLC0415 - optional dependency on a user database

@@ -1,0 +1,160 @@
+"""End to end on the simulated device (real agent in real Frida, real proxy, real engine): traffic
+that dodges the HTTP proxy, data hidden in DNS names, AES envelopes and combined hashes, offline
+WebSocket messages and after-handshake pinning. Every send happens for real inside the
+instrumented process (libc sockets, libcrypto through the hooked Java crypto classes) towards
+loopback sinks the simulated device owns."""
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from sdkgate.dynamic.appmodel import load_app_model
+from sdkgate.dynamic.simnet import nss_wrapper_available
+from sdkgate.dynamic.simulator import SimulatedDevice
+from sdkgate.events import read_events
+from sdkgate.manifest import load_manifest
+from sdkgate.scenario.model import load_scenario
+from sdkgate.scenario.runner import RunOptions, run_scenario
+
+REPO = Path(__file__).resolve().parents[2]
+MANIFEST = REPO / "manifests" / "demo-recruit.yaml"
+
+pytestmark = pytest.mark.skipif(not nss_wrapper_available(), reason="libnss-wrapper not installed")
+
+HEAD = """\
+schema: sdkgate.appmodel/1
+app:
+  package: com.example.recruit
+  application: com.example.recruit.App
+  main_activity: com.example.recruit.ui.MainActivity
+sdks:
+  umeng_common:
+    entry: com.umeng.commonsdk.UMConfigure.init
+    classes: [com.umeng.commonsdk.statistics.idtracking.ImeiTracker]
+  jpush:
+    entry: cn.jpush.android.api.JPushInterface.init
+    classes: [cn.jiguang.core.JCoreManager]
+behaviour:
+  launch:
+    - {by: jpush, read: settings.secure.getString, args: [null, android_id]}
+    - {by: umeng_common, read: telephony.getDeviceId}
+"""
+
+SCENARIO = """\
+name: netcap
+manifest: {manifest}
+steps:
+  - fresh_install
+  - launch
+  - wait: 100ms
+"""
+
+
+def _run(tmp_path, name: str, sends: str, **opts):
+    model = tmp_path / f"{name}.yaml"
+    model.write_text(HEAD + textwrap.indent(textwrap.dedent(sends), "    "), "utf-8")
+    sc_path = tmp_path / f"{name}-scenario.yaml"
+    sc_path.write_text(SCENARIO.format(manifest=MANIFEST), "utf-8")
+    sc = load_scenario(sc_path)
+    manifest = load_manifest(MANIFEST)
+    backend = SimulatedDevice(load_app_model(model, manifest))
+    return run_scenario(sc, manifest, backend, tmp_path / f"out-{name}", RunOptions(app_model=model, **opts))
+
+
+def _hook(res, kind):
+    return [e for e in read_events(res.out_dir / "events.jsonl") if e.kind == kind]
+
+
+def _sends(res):
+    return [f for f in res.report.findings if f.rule == "SG401"]
+
+
+def test_proxy_ignoring_tcp_client_is_incomplete_naming_the_destination(tmp_path):
+    res = _run(tmp_path, "tcp", """\
+        - by: jpush
+          send: {host: push.jpush.cn, transport: tcp, proxy: false, port: 7000, data: [device_id.android_id], encoding: json}
+    """)
+    conns = [e for e in _hook(res, "net_connect") if e.get("port") == 7000]
+    assert conns and conns[0].actor == "jpush" and conns[0].get("host") == "push.jpush.cn"
+    ip = conns[0].get("ip")
+    assert res.report.verdict == "incomplete"
+    assert f"traffic not observed: {ip}:7000/tcp by jpush (push.jpush.cn)" in res.report.incomplete
+    run = json.loads((res.out_dir / "run.json").read_text())
+    assert run["capture"]["mode"] == "proxy" and run["capture"]["partial"] is True
+
+
+def test_tcp_through_the_proxy_is_observed_and_searched(tmp_path):
+    res = _run(tmp_path, "socks", """\
+        - by: jpush
+          send: {host: push.jpush.cn, transport: tcp, port: 7000, data: [device_id.android_id], encoding: json}
+    """)
+    assert not [r for r in res.report.incomplete if "not observed" in r], res.report.incomplete
+    assert any(f.actor == "jpush" and f.category == "device_id.android_id" for f in _sends(res))
+
+
+def test_canary_in_a_dns_label_is_sg401(tmp_path):
+    res = _run(tmp_path, "dns", """\
+        - by: umeng_common
+          send: {host: t.umeng.com, transport: dns, data: [device_id.imei], encoding: md5-hex}
+    """)
+    hits = [f for f in _sends(res) if f.category == "device_id.imei"]
+    assert hits and hits[0].actor == "umeng_common"
+    assert res.report.verdict == "fail", res.report.incomplete
+    net = [e for e in read_events(res.out_dir / "net.jsonl") if e.kind == "send"]
+    assert any(e.get("where") == "dns:qname" and e.get("encoding") == "md5-hex" for e in net)
+
+
+def test_aes_envelope_and_combined_hash_are_sg401_derived(tmp_path):
+    res = _run(tmp_path, "derived", """\
+        - by: umeng_common
+          send: {host: ulogs.umeng.com, path: /unify, data: [device_id.imei], encoding: json, encrypt: aes-cbc}
+        - by: jpush
+          send: {host: tsis.jpush.cn, path: /v2/r, data: [device_id.imei, device_id.android_id], encoding: json,
+                 hash: "md5(imei+android_id)", salt: x9}
+    """)
+    derived = _hook(res, "derived")
+    chains = {e.get("chain") for e in derived}
+    assert "aes-128-cbc(json)" in chains and "md5(imei+android_id)" in chains, chains
+    enc = {(f.actor, f.category, f.detail.get("encoding")) for f in _sends(res)}
+    assert ("umeng_common", "device_id.imei", "derived:base64(aes-128-cbc(json))") in enc or \
+           ("umeng_common", "device_id.imei", "derived:aes-128-cbc(json)") in enc, enc
+    assert any(a == "jpush" and c == "device_id.android_id" and (e or "").startswith("derived:md5(") for a, c, e in enc), enc
+    assert res.report.verdict == "fail"
+
+
+def test_offline_websocket_message_is_sg401(tmp_path):
+    res = _run(tmp_path, "ws", """\
+        - by: umeng_common
+          send: {host: ws.umeng.com, scheme: http, path: /ws, transport: websocket, data: [device_id.imei], encoding: json}
+    """)
+    net = [e for e in read_events(res.out_dir / "net.jsonl")]
+    assert any(e.kind == "send" and e.get("where") == "ws" and e.category == "device_id.imei" for e in net)
+    assert any(f.category == "device_id.imei" and f.actor == "umeng_common" for f in _sends(res))
+
+
+def test_after_handshake_pinning_is_incomplete(tmp_path):
+    res = _run(tmp_path, "pin", """\
+        - by: umeng_common
+          send: {host: pinned.umeng.com, data: [device_id.imei], encoding: json, pinning: after_handshake}
+    """)
+    tls = [e for e in read_events(res.out_dir / "net.jsonl") if e.kind == "tls_failed"]
+    assert tls and tls[0].get("reason") == "closed_after_handshake" and tls[0].get("host") == "pinned.umeng.com"
+    assert res.report.verdict == "incomplete"
+    assert any("pinned.umeng.com" in r for r in res.report.incomplete)
+
+
+def test_quic_is_refused_by_default_and_unobserved_when_allowed(tmp_path):
+    sends = """\
+        - by: umeng_common
+          send: {host: q.umeng.com, transport: quic, data: [device_id.imei], encoding: json}
+    """
+    res = _run(tmp_path, "quic", sends)
+    blocked = [e for e in _hook(res, "net_connect") if e.get("port") == 443 and e.get("protocol") == "udp"]
+    assert blocked and all(e.get("blocked") == "quic" for e in blocked)
+    assert not [r for r in res.report.incomplete if "not observed" in r]
+    assert any(f.category == "device_id.imei" for f in _sends(res))       # fell back to HTTPS via the proxy
+    res2 = _run(tmp_path, "quic2", sends, allow_quic=True)
+    assert any("/udp by umeng_common" in r and "QUIC" in r for r in res2.report.incomplete), res2.report.incomplete
