@@ -398,9 +398,9 @@ def _nested(out: Decoded, data: bytes, ct: str, prefix: str, base: str, depth: i
     from .containers import inflate, multipart_boundary, raw_deflate, sniff, zip_members
     kind = sniff(data)
     plain_ct = ct.split(";")[0].strip()
-    if kind is None and plain_ct in _NESTED_TYPES and not _looks_text(data):
+    if kind is None and plain_ct in _NESTED_TYPES and data.lstrip()[:1] not in (b"{", b"["):
         res = raw_deflate(data, cap)
-        if res is not None:
+        if res is not None and (_looks_text(res[0][:512]) or sniff(res[0])):
             inner, capped = res
             return _recurse(out, inner, "", f"{base}deflate" if not prefix else f"{prefix}/deflate", depth, cap, capped)
         return False

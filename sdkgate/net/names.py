@@ -28,9 +28,10 @@ def name_parts(d: Decoded, where: str, name: str) -> None:
     joined = "".join(head)
     if len(head) > 1:
         reps.append(joined.encode("utf-8", "replace"))
-    decoded = _base32(joined)
-    if decoded:
-        reps.append(decoded)
+    for text in dict.fromkeys([*head, joined]):
+        decoded = _base32(text)
+        if decoded:
+            reps.append(decoded)
     d.add(where, *reps)
 
 

@@ -39,6 +39,12 @@ class OfflineResponder:
             o.update_known(connection_strategy="lazy", upstream_cert=False)
 
     async def running(self):
+        if self.enabled:
+            # mitmproxy's own resolver would answer DNS queries with real lookups: offline, nothing
+            # leaves the host, the queries are answered by wire.WireNames (before any client connects)
+            resolver = ctx.master.addons.get("dnsresolver")
+            if resolver is not None:
+                ctx.master.addons.remove(resolver)
         if self.enabled and self.http_sink is None:
             s1 = await asyncio.start_server(_sink_http, "127.0.0.1", 0)
             s2 = await asyncio.start_server(_sink_tcp, "127.0.0.1", 0)

@@ -21,7 +21,7 @@ from .attribution import Attributor
 from .har import iter_flows
 from .matcher import Matcher
 
-REPLAYED_WHERE_EXCLUDED = ("body.stream", "ws", "tcp", "udp")
+REPLAYED_WHERE_EXCLUDED = ("body.stream", "ws", "tcp", "udp", "dns", "sni", "connect")
 
 
 @dataclass
@@ -36,6 +36,8 @@ def _key(ev) -> tuple:
 
 
 def _checkable(ev) -> bool:
+    if str(ev.get("encoding") or "").startswith("derived:"):
+        return False             # re-derived from events.jsonl + flows.mitm by rematch.py at evaluation
     where = ev.get("where") or ""
     return not any(where == w or where.startswith(w + ":") or where.startswith(w + ".") for w in REPLAYED_WHERE_EXCLUDED)
 
@@ -64,8 +66,8 @@ def compare(recorded_net: Path, flow_file: Path, canaries: dict[str, list[str]],
     recorded = [e for e in read_events(recorded_net) if getattr(e, "kind", None) == "send"]
     skipped = [e for e in recorded if not _checkable(e)]
     if skipped:
-        res.not_replayed.append(f"{len(skipped)} send(s) in streamed bodies or WebSocket/TCP payloads "
-                                "are not in replayable form")
+        res.not_replayed.append(f"{len(skipped)} send(s) in streamed bodies, WebSocket/TCP/UDP payloads, DNS "
+                                "names, SNI or CONNECT targets, or of derived values, are not in replayable form")
     derived, res.replayed_flows = replay_sends(flow_file, canaries, manifest, t0_ms)
     want = Counter(_key(e) for e in recorded if _checkable(e))
     got = Counter(_key(e) for e in derived if _checkable(e))

@@ -43,7 +43,7 @@ class WireNames:
     def dns_request(self, flow: dns.DNSFlow):
         try:
             ts = flow.request.timestamp or time.time()
-            addr = flow.server_conn.address or ("", 0)
+            addr = flow.server_conn.address or flow.client_conn.sockname or ("", 0)
             for i, q in enumerate(flow.request.questions[:16]):
                 name = q.name.rstrip(".")
                 st = FlowState(f"{flow.id}:{i}" if i else flow.id, name, "dns", dns.types.to_str(q.type), "",

@@ -158,3 +158,33 @@ def test_quic_is_refused_by_default_and_unobserved_when_allowed(tmp_path):
     assert any(f.category == "device_id.imei" for f in _sends(res))       # fell back to HTTPS via the proxy
     res2 = _run(tmp_path, "quic2", sends, allow_quic=True)
     assert any("/udp by umeng_common" in r and "QUIC" in r for r in res2.report.incomplete), res2.report.incomplete
+
+
+def test_derived_sends_are_rederived_from_flows_at_evaluation_and_verify_agrees(tmp_path):
+    from sdkgate.cli import cli
+    from sdkgate.cli.common import run_guarded
+    res = _run(tmp_path, "rematch", """\
+        - by: umeng_common
+          send: {host: ulogs.umeng.com, path: /unify, data: [device_id.imei], encoding: json, encrypt: aes-gcm}
+    """)
+    assert any((f.detail.get("encoding") or "").startswith("derived:") for f in _sends(res))
+    assert run_guarded(cli, ["verify", str(res.out_dir)]) == 0
+    # months later, on a copy whose net.jsonl lost every live derived send: the same finding comes back
+    import shutil
+    copy = tmp_path / "copy"
+    shutil.copytree(res.out_dir, copy)
+    net = copy / "net.jsonl"
+    kept = [ln for ln in net.read_text().splitlines() if '"derived:' not in ln]
+    for i, ln in enumerate(kept):            # renumber: the copy must stay a gap-free log
+        d = json.loads(ln)
+        d["seq"] = i
+        kept[i] = json.dumps(d)
+    net.write_text("\n".join(kept) + "\n")
+    out = tmp_path / "rep.json"
+    rc = run_guarded(cli, ["evaluate", "-m", str(MANIFEST), str(copy / "events.jsonl"), str(net), "--format", "json",
+                           "-o", str(out)])
+    rep = json.loads(out.read_text())
+    assert rc == 1, rep.get("incomplete")
+    assert any(f["rule"] == "SG401" and (f["detail"].get("encoding") or "").startswith("derived:aes-128-gcm")
+               or (f["detail"].get("encoding") or "").startswith("derived:base64(aes-128-gcm")
+               for f in rep["findings"]), [f["detail"] for f in rep["findings"] if f["rule"] == "SG401"]
