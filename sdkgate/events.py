@@ -38,6 +38,7 @@ KINDS = {
     "net_connect": "the app reached a socket destination: ip, port, protocol, resolved host (hook: libc connect/sendto/sendmsg)",
     "derived": "the app transformed planted values (hash, cipher, base64 ...): categories, chain, output digest + prefix (hook)",
     "capture": "how the run captured traffic: mode, proxy listeners, QUIC policy, unpinning (step)",
+    "unpinned": "run --unpin: the agent bypassed a certificate pin check (host, via) (hook)",
 }
 TRANSITIONS = ("granted", "declined", "withdrawn")
 CORE = ("v", "seq", "t_ms", "source", "kind", "category", "api", "actor", "stack", "consent")

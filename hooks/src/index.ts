@@ -14,6 +14,7 @@ import { state } from "./emit.js";
 import { installApiHooks, type InstallReport } from "./hooks.js";
 import { initJava } from "./java.js";
 import { installNetGuard } from "./netguard.js";
+import { installUnpin } from "./unpin.js";
 import { API_TABLE } from "./table.generated.js";
 import type { AgentConfig, ApiEntry } from "./types.js";
 
@@ -32,6 +33,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
     state.stackLimit = cfg.stack_limit ?? 64;
     const report: InstallReport = { hooked: [], missing: [], limits: [] };
     const net = installNetGuard(cfg, Java.available);      // native socket hooks: with or without Java
+    const unpin: string[] = [];
     if (!Java.available) {
         return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"], net };
     }
@@ -45,6 +47,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
         installPermissionHooks(framework, report);
         installMarkerHooks(cfg, report, false);
         installDeriveHooks(cfg.canaries ?? {}, net);
+        if (cfg.unpin === true) unpin.push(...installUnpin());
     });
     // SDK/app classes need the app's class loader: Java.perform runs as soon as it exists (at once
     // when it already does; otherwise later, and the result arrives as a "hooked" status message).
@@ -60,7 +63,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
     });
     inConfigure = false;
     const all = ran ? merge(report, pending) : report;
-    return { t: nowMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all, net };
+    return { t: nowMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all, net, unpin };
 }
 
 function merge(a: InstallReport, b: InstallReport): InstallReport {

@@ -1,5 +1,5 @@
 📦
-96633 /src/index.js
+98365 /src/index.js
 ✄
 // node_modules/frida-java-bridge/netcrypto.js
 var api = null;
@@ -2055,6 +2055,57 @@ function installNetGuard(cfg, java) {
   return installed;
 }
 
+// src/unpin.ts
+function all(cls, member, impl, out) {
+  try {
+    const ovs = frida_java_bridge_default.use(cls)[member].overloads;
+    for (const ov of ovs)
+      ov.implementation = impl(ov);
+    if (ovs.length > 0)
+      out.push(`${cls}.${member}`);
+  } catch (e) {
+  }
+}
+function note(via, host) {
+  try {
+    emit("unpinned", { via, host: host === null || host === void 0 ? null : String(host) });
+  } catch (e) {
+    hookError(`unpin ${via}`, e);
+  }
+}
+function installUnpin() {
+  const out = [];
+  for (const m of ["check", "check$okhttp"]) {
+    all("okhttp3.CertificatePinner", m, () => function(host) {
+      note("okhttp3.CertificatePinner", host);
+      return void 0;
+    }, out);
+  }
+  all("com.android.org.conscrypt.TrustManagerImpl", "verifyChain", () => function(chain, ...rest) {
+    note("conscrypt.TrustManagerImpl", rest.length >= 2 ? rest[1] : null);
+    return chain;
+  }, out);
+  all("com.android.org.conscrypt.TrustManagerImpl", "checkTrustedRecursive", (ov) => function(...args) {
+    note("conscrypt.TrustManagerImpl", args.length >= 3 ? args[2] : null);
+    return frida_java_bridge_default.use("java.util.ArrayList").$new();
+  }, out);
+  all("android.security.net.config.NetworkSecurityTrustManager", "checkPins", () => function() {
+    note("network_security_config", null);
+    return void 0;
+  }, out);
+  all("android.webkit.WebViewClient", "onReceivedSslError", () => function(view, handler, err) {
+    let host = null;
+    try {
+      host = err.getUrl();
+    } catch (e) {
+    }
+    note("WebViewClient.onReceivedSslError", host);
+    handler.proceed();
+    return void 0;
+  }, out);
+  return out;
+}
+
 // src/table.generated.ts
 var API_TABLE = [
   {
@@ -3143,6 +3194,7 @@ function configure(cfg) {
   state.stackLimit = cfg.stack_limit ?? 64;
   const report2 = { hooked: [], missing: [], limits: [] };
   const net = installNetGuard(cfg, frida_java_bridge_default.available);
+  const unpin = [];
   if (!frida_java_bridge_default.available) {
     return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"], net };
   }
@@ -3155,6 +3207,8 @@ function configure(cfg) {
     installPermissionHooks(framework, report2);
     installMarkerHooks(cfg, report2, false);
     installDeriveHooks(cfg.canaries ?? {}, net);
+    if (cfg.unpin === true)
+      unpin.push(...installUnpin());
   });
   const pending = { hooked: [], missing: [], limits: [] };
   let inConfigure = true;
@@ -3168,8 +3222,8 @@ function configure(cfg) {
       send({ type: "status", status: "hooked", t: nowMs(), ...pending });
   });
   inConfigure = false;
-  const all = ran ? merge(report2, pending) : report2;
-  return { t: nowMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all, net };
+  const all2 = ran ? merge(report2, pending) : report2;
+  return { t: nowMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all2, net, unpin };
 }
 function merge(a, b) {
   return { hooked: a.hooked.concat(b.hooked), missing: a.missing.concat(b.missing), limits: a.limits.concat(b.limits) };

@@ -65,11 +65,22 @@ def load_ui_routes(path: str | None) -> dict:
 @click.option("--offline", is_flag=True, help="Answer every request locally (HTTP 204); nothing reaches the SDKs' servers.")
 @click.option("--confdir", type=click.Path(file_okay=False), default=None,
               help="mitmproxy CA folder (the CA installed on the device); default ~/.mitmproxy or $SDKGATE_CONFDIR.")
+@click.option("--capture", type=click.Choice(["proxy", "wireguard", "transparent"]), default="proxy", show_default=True,
+              help="proxy: system HTTP proxy (partial); wireguard: all TCP/UDP/DNS through mitmproxy's WireGuard "
+                   "mode (WireGuard app on the device); transparent: rooted emulator, uid routed (docs/ci.md).")
+@click.option("--allow-quic", is_flag=True, default=False,
+              help="Do not refuse UDP/443 in the app: QUIC destinations then count as not observed.")
+@click.option("--unpin", is_flag=True, default=False,
+              help="Disable certificate pinning in the app (OkHttp3 CertificatePinner, Conscrypt TrustManagerImpl, "
+                   "network security config, WebViewClient.onReceivedSslError); recorded in run.json and the report.")
+@click.option("--wireguard-port", type=click.IntRange(1, 65535), default=51820, show_default=True,
+              help="UDP port of mitmproxy's WireGuard server (--capture wireguard).")
 @lang_option
 @suppressions_option
 @geoip_option
 def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sign_key, make_zip, ui_file,
-            proxy_route, proxy_host, offline, confdir, lang, suppressions, geoip):
+            proxy_route, proxy_host, offline, confdir, capture, allow_quic, unpin, wireguard_port, lang, suppressions,
+            geoip):
     """Run a scenario on a real device or emulator and judge it (same evidence folder as `simulate`)."""
     from ..bundle import seal
     from ..device.backend import DeviceBackend, DeviceOptions
@@ -94,19 +105,24 @@ def command(apk, manifest_path, scenario_path, serial, out_dir, fmt, output, sig
     out = Path(out_dir) if out_dir else default_out_dir(sc.name, serial)
     backend = DeviceBackend(DeviceOptions(serial=serial, apk=Path(apk), features=load_ui_routes(ui_file),
                                           proxy_route=proxy_route, proxy_host=proxy_host))
+    backend.capture = capture       # device/capture.py sets the tunnel or routes up (and undoes them)
     ca_dir = Path(confdir) if confdir else default_confdir()
     listen = "0.0.0.0" if proxy_route == "settings" else "127.0.0.1"   # noqa: S104 - the device must reach it
+
+    from ..net.modes import listener_modes
+    modes = listener_modes(capture, simulated=False, wireguard_port=wireguard_port)
 
     def proxy_factory(out_dir: Path, canaries_path: Path, t0: int, mpath: Path):
         from ..net.proxy import ProxyProcess
         ca_dir.mkdir(parents=True, exist_ok=True)
         return ProxyProcess(canaries=canaries_path, out_dir=out_dir, offline=offline, manifest=mpath,
-                            confdir=ca_dir, listen_host=listen, t0_ms=t0)
+                            confdir=ca_dir, listen_host=listen, t0_ms=t0, modes=modes)
 
     interrupted = False
     try:
         result = run_scenario(sc, manifest, backend, out, RunOptions(proxy_factory=proxy_factory,
-                                                                               eval=eval_opts))
+                                                                               eval=eval_opts, capture=capture,
+                                                                               allow_quic=allow_quic, unpin=unpin))
         report = result.report
     except BackendUnavailable as exc:
         click.echo(f"sdkgate: error: device unavailable: {exc}\n  (nothing ran; `sdkgate doctor` lists what is "

@@ -172,6 +172,8 @@ def device_checks(adb) -> list[Check]:
                              "adb shell settings put global http_proxy :0   (if no sdkgate run is in progress)"))
         out.append(_ca_check(adb, int(sdk) if sdk.isdigit() else 0))
         out.append(_storage_check(adb))
+        from .capture import doctor_checks      # --capture wireguard / transparent on this device
+        out += doctor_checks(adb, Check, OK, WARN, PROBLEM)
     except DeviceGone as exc:
         out.append(Check("device", PROBLEM, f"disconnected during the checks: {exc}", "reconnect it and run doctor again"))
     return out

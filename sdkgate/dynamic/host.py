@@ -152,7 +152,7 @@ class AgentHost:
             else:
                 self._status("loaded", h1, hooked=len(rep.get("hooked", [])),
                              missing=[m["id"] for m in rep.get("missing", [])], limits=rep.get("limits", []),
-                             app_hooks=rep.get("app_hooks"),
+                             app_hooks=rep.get("app_hooks"), net=rep.get("net", []), unpin=rep.get("unpin", []),
                              detail=f"{len(rep.get('hooked', []))} hooks installed, {len(rep.get('missing', []))} missing")
         return rep
 
