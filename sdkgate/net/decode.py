@@ -363,7 +363,8 @@ def decode_body(raw: bytes, ctype: str, cenc: str, *, cap: int = DECODE_CAP, dep
             if how == "latin-1":
                 strings = strings.decode("utf-8", "surrogatepass").encode("latin-1", "replace")
             out.add(f"{base}body.json", data, strings)
-            _json_payloads(out, doc, f"{base}body.json:b64", depth, cap)
+            if _B64_RUN.search(data):            # only documents holding a long base64 run are walked again
+                _json_payloads(out, doc, f"{base}body.json:b64", depth, cap)
             return out
         if "json" in ct:
             out.errors.append("body claims JSON and is not; scanned as sent")
@@ -389,6 +390,7 @@ def decode_body(raw: bytes, ctype: str, cenc: str, *, cap: int = DECODE_CAP, dep
 
 # --- containers the headers do not name (zip, raw deflate, nested gzip, base64 in JSON) -----------
 
+_B64_RUN = re.compile(rb"[A-Za-z0-9+/_\-]{32,}={0,2}\"")
 _NESTED_TYPES = ("", "application/octet-stream", "application/zip", "application/x-zip-compressed",
                  "application/gzip", "application/x-gzip", "text/plain", "binary/octet-stream")
 
