@@ -360,6 +360,23 @@ function inContext(req, fn) {
 }
 
 export const netCryptoExports = {
+    // native SDK code hashing/encrypting through the app's crypto library, no Java class involved
+    simNativeCrypto(req) {
+        return inContext(req, () => {
+            const data = hexBytes(req.hex);
+            if (req.op === "digest") {
+                const c = crypto();
+                const md = c.digestByName(Memory.allocUtf8String(req.alg));
+                const out = Memory.alloc(64);
+                const len = Memory.alloc(4);
+                c.digest(toBuf(data), data.length, out, len, md, NULL);
+                return toHex(out, len.readU32());
+            }
+            const key = hexBytes(req.key);
+            const enc = encrypt(req.alg, key, hexBytes(req.iv || ""), data);
+            return enc.map((x) => ((x & 0xff) < 16 ? "0" : "") + (x & 0xff).toString(16)).join("");
+        });
+    },
     simNet(req) {
         return inContext(req, () => {
             const results = [];
@@ -396,6 +413,11 @@ export const netCryptoExports = {
 /** Wire the models into the bridge (called once by index.js with its internals). */
 export function installNetCrypto(internals) {
     api = internals;
+    try {
+        crypto();        // the simulated app links its crypto library from the start (native hooks see it)
+    } catch (e) {
+        // no libcrypto on this system: the Java crypto models fail when used, with that message
+    }
     Object.assign(api.MODELS, models());
     for (const [cls, members] of Object.entries(DECLARED)) {
         let byMember = api.declared.get(cls);

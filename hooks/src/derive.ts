@@ -20,7 +20,7 @@ interface Form {
     chain: string | null;         // null: a planted value; else the chain of a derived output
 }
 
-interface Seen {
+export interface Seen {
     cats: Set<string>;
     order: string[];              // inner description parts, in order of first appearance
     json: boolean;
@@ -46,6 +46,30 @@ function utf8Latin1(s: string): string {
 }
 
 /** The planted values in the textual forms an SDK feeds to a transformation. */
+/** Native hooks skip transformations made inside a hooked Java crypto call (Conscrypt ends in
+ * BoringSSL): one transformation, one event. */
+const javaDepth = new Map<number, number>();
+
+export function inJavaCrypto(): boolean {
+    return (javaDepth.get(Process.getCurrentThreadId()) ?? 0) > 0;
+}
+
+function javaCall<T>(fn: () => T): T {
+    const tid = Process.getCurrentThreadId();
+    javaDepth.set(tid, (javaDepth.get(tid) ?? 0) + 1);
+    try {
+        return fn();
+    } finally {
+        const d = (javaDepth.get(tid) ?? 1) - 1;
+        if (d <= 0) javaDepth.delete(tid);
+        else javaDepth.set(tid, d);
+    }
+}
+
+export function followed(): boolean {
+    return forms.length > 0;
+}
+
 export function initDerive(canaries: Record<string, string>): void {
     const out: Form[] = [];
     for (const [category, value] of Object.entries(canaries)) {
@@ -87,12 +111,12 @@ function hex(b: number[]): string {
     return b.map((x) => (x < 16 ? "0" : "") + x.toString(16)).join("");
 }
 
-function newSeen(): Seen {
+export function newSeen(): Seen {
     return { cats: new Set(), order: [], json: false };
 }
 
 /** Search one input for planted values and known outputs; fold what is found into `seen`. */
-function look(seen: Seen, input: number[]): void {
+export function look(seen: Seen, input: number[]): void {
     if (input.length === 0) return;
     const text = latin1(input, SCAN_CAP);
     const first = text.replace(/^\s+/, "").charAt(0);
@@ -226,14 +250,14 @@ export function installDeriveHooks(canaries: Record<string, string>, installed: 
         each(cls, "update", (ov) => {
             ov.implementation = function (this: any, ...args: any[]): any {
                 guard(`${cls}.update`, () => look(state(this).seen, argBytes(ov, args)));
-                return ov.call(this, ...args);
+                return javaCall(() => ov.call(this, ...args));
             };
         }, installed);
         each(cls, cls.endsWith("Mac") ? "doFinal" : "digest", (ov) => {
             ov.implementation = function (this: any, ...args: any[]): any {
                 const types: string[] = ov.argumentTypes.map((t: any) => String(t.className ?? t.name));
                 if (types.length === 1 && types[0] === "[B") guard(`${cls}.final`, () => look(state(this).seen, bytesOf(args[0])));
-                const ret = ov.call(this, ...args);
+                const ret = javaCall(() => ov.call(this, ...args));
                 if (types.length <= 1) {
                     guard(`${cls}.final`, () => {
                         const s = state(this);
@@ -260,13 +284,13 @@ export function installDeriveHooks(canaries: Record<string, string>, installed: 
                 drop(this);
                 states.set(idOf(this), s);
             });
-            return ov.call(this, ...args);
+            return javaCall(() => ov.call(this, ...args));
         };
     }, installed);
     each(C, "update", (ov) => {
         ov.implementation = function (this: any, ...args: any[]): any {
             guard(`${C}.update`, () => look(state(this).seen, argBytes(ov, args)));
-            const ret = ov.call(this, ...args);
+            const ret = javaCall(() => ov.call(this, ...args));
             guard(`${C}.update`, () => {
                 const s = state(this);
                 if (Array.isArray(ret) || (ret && typeof ret.length === "number")) s.out = s.out.concat(bytesOf(ret)).slice(0, OUT_CAP);
@@ -277,7 +301,7 @@ export function installDeriveHooks(canaries: Record<string, string>, installed: 
     each(C, "doFinal", (ov) => {
         ov.implementation = function (this: any, ...args: any[]): any {
             guard(`${C}.doFinal`, () => look(state(this).seen, argBytes(ov, args)));
-            const ret = ov.call(this, ...args);
+            const ret = javaCall(() => ov.call(this, ...args));
             guard(`${C}.doFinal`, () => {
                 const s = state(this);
                 const out = ret !== null && ret !== undefined && typeof ret === "object" ? s.out.concat(bytesOf(ret)) : s.out;
@@ -297,7 +321,7 @@ export function installDeriveHooks(canaries: Record<string, string>, installed: 
                 ov.implementation = function (this: any, ...args: any[]): any {
                     const seen = newSeen();
                     guard(`${cls}.${m}`, () => look(seen, argBytes(ov, args)));
-                    const ret = ov.call(this, ...args);
+                    const ret = javaCall(() => ov.call(this, ...args));
                     guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret)));
                     return ret;
                 };
@@ -315,7 +339,7 @@ export function installDeriveHooks(canaries: Record<string, string>, installed: 
                     look(seen, argBytes(ov, args));
                     derived(t, seen, null);
                 });
-                return ov.call(this, ...args);
+                return javaCall(() => ov.call(this, ...args));
             };
         }, installed);
     }

@@ -10,6 +10,7 @@ import Java from "frida-java-bridge";
 import { nowMs } from "./clock.js";
 import { installMarkerHooks, installPermissionHooks } from "./consent.js";
 import { installDeriveHooks } from "./derive.js";
+import { installNativeDerive } from "./derivenative.js";
 import { state } from "./emit.js";
 import { installApiHooks, type InstallReport } from "./hooks.js";
 import { initJava } from "./java.js";
@@ -49,6 +50,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
         installDeriveHooks(cfg.canaries ?? {}, net);
         if (cfg.unpin === true) unpin.push(...installUnpin());
     });
+    installNativeDerive(net);                              // the app's crypto library (EVP_*, MD5_*, SHA*_, AES_*)
     // SDK/app classes need the app's class loader: Java.perform runs as soon as it exists (at once
     // when it already does; otherwise later, and the result arrives as a "hooked" status message).
     const pending: InstallReport = { hooked: [], missing: [], limits: [] };

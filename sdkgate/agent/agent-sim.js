@@ -1,5 +1,5 @@
 📦
-98365 /src/index.js
+104988 /src/index.js
 ✄
 // node_modules/frida-java-bridge/netcrypto.js
 var api = null;
@@ -50,9 +50,9 @@ function crypto() {
   };
   return l.crypto;
 }
-function toBuf(bytes) {
-  const b = Memory.alloc(Math.max(1, bytes.length));
-  b.writeByteArray(bytes.map((x) => x & 255));
+function toBuf(bytes2) {
+  const b = Memory.alloc(Math.max(1, bytes2.length));
+  b.writeByteArray(bytes2.map((x) => x & 255));
   return b;
 }
 function fromBuf(p, n) {
@@ -112,13 +112,13 @@ function encrypt(alg, key, iv, data) {
     c.encUpdate(ctx2, out, n1, toBuf(data), data.length);
     const a = n1.readS32();
     c.encFinal(ctx2, out.add(a), n2);
-    let bytes = Array.from(new Uint8Array(out.readByteArray(a + n2.readS32())));
+    let bytes2 = Array.from(new Uint8Array(out.readByteArray(a + n2.readS32())));
     if (m === "gcm") {
       const tag = Memory.alloc(16);
       c.ctrl(ctx2, 16, 16, tag);
-      bytes = bytes.concat(Array.from(new Uint8Array(tag.readByteArray(16))));
+      bytes2 = bytes2.concat(Array.from(new Uint8Array(tag.readByteArray(16))));
     }
-    return javaBytes(bytes);
+    return javaBytes(bytes2);
   } finally {
     c.ctxFree(ctx2);
   }
@@ -334,6 +334,23 @@ function inContext(req, fn) {
   }
 }
 var netCryptoExports = {
+  // native SDK code hashing/encrypting through the app's crypto library, no Java class involved
+  simNativeCrypto(req) {
+    return inContext(req, () => {
+      const data = hexBytes(req.hex);
+      if (req.op === "digest") {
+        const c = crypto();
+        const md = c.digestByName(Memory.allocUtf8String(req.alg));
+        const out = Memory.alloc(64);
+        const len = Memory.alloc(4);
+        c.digest(toBuf(data), data.length, out, len, md, NULL);
+        return toHex(out, len.readU32());
+      }
+      const key = hexBytes(req.key);
+      const enc = encrypt(req.alg, key, hexBytes(req.iv || ""), data);
+      return enc.map((x) => ((x & 255) < 16 ? "0" : "") + (x & 255).toString(16)).join("");
+    });
+  },
   simNet(req) {
     return inContext(req, () => {
       const results = [];
@@ -368,6 +385,10 @@ var netCryptoExports = {
 };
 function installNetCrypto(internals) {
   api = internals;
+  try {
+    crypto();
+  } catch (e) {
+  }
   Object.assign(api.MODELS, models());
   for (const [cls, members] of Object.entries(DECLARED)) {
     let byMember = api.declared.get(cls);
@@ -718,12 +739,12 @@ function invokePrepared(p, reuse) {
       if (reuse) p.self = self;
     }
     const args = p.argsJson.map(decode);
-    const hooked = m !== void 0 && m.implementation !== null;
+    const hooked2 = m !== void 0 && m.implementation !== null;
     try {
-      const r = hooked ? m.apply(self, args) : original({ _key: p.key }, self, args);
-      return { hooked, ret: encode(r) };
+      const r = hooked2 ? m.apply(self, args) : original({ _key: p.key }, self, args);
+      return { hooked: hooked2, ret: encode(r) };
     } catch (e) {
-      if (e instanceof JavaException || e && typeof e.$className === "string") return { hooked, threw: e.$className };
+      if (e instanceof JavaException || e && typeof e.$className === "string") return { hooked: hooked2, threw: e.$className };
       throw e;
     }
   } finally {
@@ -736,9 +757,9 @@ var simExports = {
   },
   simInvokeMany(req, count) {
     const p = prepare(req);
-    let hooked = 0;
-    for (let i = 0; i < count; i++) if (invokePrepared(p, true).hooked) hooked++;
-    return { calls: count, hooked };
+    let hooked2 = 0;
+    for (let i = 0; i < count; i++) if (invokePrepared(p, true).hooked) hooked2++;
+    return { calls: count, hooked: hooked2 };
   },
   simDefine(defs) {
     for (const [cls, members] of Object.entries(defs)) {
@@ -1341,6 +1362,26 @@ function shortName(category) {
 function utf8Latin1(s) {
   return unescape(encodeURIComponent(s));
 }
+var javaDepth = /* @__PURE__ */ new Map();
+function inJavaCrypto() {
+  return (javaDepth.get(Process.getCurrentThreadId()) ?? 0) > 0;
+}
+function javaCall(fn) {
+  const tid = Process.getCurrentThreadId();
+  javaDepth.set(tid, (javaDepth.get(tid) ?? 0) + 1);
+  try {
+    return fn();
+  } finally {
+    const d = (javaDepth.get(tid) ?? 1) - 1;
+    if (d <= 0)
+      javaDepth.delete(tid);
+    else
+      javaDepth.set(tid, d);
+  }
+}
+function followed() {
+  return forms.length > 0;
+}
 function initDerive(canaries) {
   const out = [];
   for (const [category, value] of Object.entries(canaries)) {
@@ -1521,7 +1562,7 @@ function installDeriveHooks(canaries, installed) {
     each(cls, "update", (ov) => {
       ov.implementation = function(...args) {
         guard(`${cls}.update`, () => look(state2(this).seen, argBytes(ov, args)));
-        return ov.call(this, ...args);
+        return javaCall(() => ov.call(this, ...args));
       };
     }, installed);
     each(cls, cls.endsWith("Mac") ? "doFinal" : "digest", (ov) => {
@@ -1529,7 +1570,7 @@ function installDeriveHooks(canaries, installed) {
         const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
         if (types.length === 1 && types[0] === "[B")
           guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0])));
-        const ret = ov.call(this, ...args);
+        const ret = javaCall(() => ov.call(this, ...args));
         if (types.length <= 1) {
           guard(`${cls}.final`, () => {
             const s = state2(this);
@@ -1555,13 +1596,13 @@ function installDeriveHooks(canaries, installed) {
         drop(this);
         states.set(idOf(this), s);
       });
-      return ov.call(this, ...args);
+      return javaCall(() => ov.call(this, ...args));
     };
   }, installed);
   each(C, "update", (ov) => {
     ov.implementation = function(...args) {
       guard(`${C}.update`, () => look(state2(this).seen, argBytes(ov, args)));
-      const ret = ov.call(this, ...args);
+      const ret = javaCall(() => ov.call(this, ...args));
       guard(`${C}.update`, () => {
         const s = state2(this);
         if (Array.isArray(ret) || ret && typeof ret.length === "number")
@@ -1573,7 +1614,7 @@ function installDeriveHooks(canaries, installed) {
   each(C, "doFinal", (ov) => {
     ov.implementation = function(...args) {
       guard(`${C}.doFinal`, () => look(state2(this).seen, argBytes(ov, args)));
-      const ret = ov.call(this, ...args);
+      const ret = javaCall(() => ov.call(this, ...args));
       guard(`${C}.doFinal`, () => {
         const s = state2(this);
         const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret)) : s.out;
@@ -1594,7 +1635,7 @@ function installDeriveHooks(canaries, installed) {
         ov.implementation = function(...args) {
           const seen = newSeen();
           guard(`${cls}.${m}`, () => look(seen, argBytes(ov, args)));
-          const ret = ov.call(this, ...args);
+          const ret = javaCall(() => ov.call(this, ...args));
           guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret)));
           return ret;
         };
@@ -1612,9 +1653,196 @@ function installDeriveHooks(canaries, installed) {
           look(seen, argBytes(ov, args));
           derived(t, seen, null);
         });
-        return ov.call(this, ...args);
+        return javaCall(() => ov.call(this, ...args));
       };
     }, installed);
+  }
+}
+
+// src/derivenative.ts
+var MAX_STATES = 4096;
+var CAP = 64 * 1024;
+var states2 = /* @__PURE__ */ new Map();
+var hooked = /* @__PURE__ */ new Set();
+function bytes(p, n) {
+  if (p.isNull() || n <= 0)
+    return [];
+  return Array.from(new Uint8Array(p.readByteArray(Math.min(n, CAP))));
+}
+function st(ctx2, name) {
+  const k = ctx2.toString();
+  let s = states2.get(k);
+  if (s === void 0) {
+    if (states2.size >= MAX_STATES)
+      states2.clear();
+    s = { seen: newSeen(), out: [], name };
+    states2.set(k, s);
+  }
+  return s;
+}
+function digestName2(len) {
+  return { 16: "md5", 20: "sha1", 28: "sha224", 32: "sha256", 48: "sha384", 64: "sha512" }[len] ?? "digest";
+}
+function attach(m, name, cb, out) {
+  const f = m.findExportByName(name);
+  if (f === null || hooked.has(f.toString()))
+    return;
+  hooked.add(f.toString());
+  try {
+    Interceptor.attach(f, cb);
+    out.push(`${m.name}!${name}`);
+  } catch (e) {
+  }
+}
+function cipherNamer(m) {
+  const fn = (n, r, a) => {
+    const p = m.findExportByName(n);
+    return p === null ? null : new NativeFunction(p, r, a);
+  };
+  const get0 = fn("EVP_CIPHER_CTX_get0_cipher", "pointer", ["pointer"]) ?? fn("EVP_CIPHER_CTX_cipher", "pointer", ["pointer"]);
+  const name3 = fn("EVP_CIPHER_get0_name", "pointer", ["pointer"]);
+  const nid = fn("EVP_CIPHER_nid", "int", ["pointer"]);
+  const nid2sn = fn("OBJ_nid2sn", "pointer", ["int"]);
+  return (ctx2) => {
+    try {
+      if (get0 === null)
+        return "evp-cipher";
+      const c = get0(ctx2);
+      if (c.isNull())
+        return "evp-cipher";
+      let n = null;
+      if (name3 !== null)
+        n = name3(c).readCString();
+      else if (nid !== null && nid2sn !== null)
+        n = nid2sn(nid(c)).readCString();
+      return (n ?? "evp-cipher").toLowerCase();
+    } catch (e) {
+      return "evp-cipher";
+    }
+  };
+}
+function hookModule(m, out) {
+  attach(m, "EVP_DigestUpdate", {
+    onEnter(a) {
+      if (inJavaCrypto())
+        return;
+      look(st(a[0], "digest").seen, bytes(a[1], a[2].toInt32()));
+    }
+  }, out);
+  attach(m, "EVP_DigestFinal_ex", {
+    onEnter(a) {
+      this.ctx = a[0];
+      this.md = a[1];
+      this.len = a[2];
+    },
+    onLeave() {
+      try {
+        if (inJavaCrypto())
+          return;
+        const k = this.ctx.toString();
+        const s = states2.get(k);
+        states2.delete(k);
+        if (s === void 0)
+          return;
+        const n = this.len.isNull() ? 0 : this.len.readU32();
+        derived(digestName2(n), s.seen, bytes(this.md, n), { native: m.name });
+      } catch (e) {
+        hookError("EVP_DigestFinal_ex", e);
+      }
+    }
+  }, out);
+  for (const [alg, len] of [["MD5", 16], ["SHA1", 20], ["SHA256", 32]]) {
+    attach(m, `${alg}_Update`, {
+      onEnter(a) {
+        if (inJavaCrypto())
+          return;
+        look(st(a[0], alg.toLowerCase()).seen, bytes(a[1], a[2].toInt32()));
+      }
+    }, out);
+    attach(m, `${alg}_Final`, {
+      onEnter(a) {
+        this.md = a[0];
+        this.ctx = a[1];
+      },
+      onLeave() {
+        try {
+          const k = this.ctx.toString();
+          const s = states2.get(k);
+          states2.delete(k);
+          if (s !== void 0 && !inJavaCrypto())
+            derived(alg.toLowerCase(), s.seen, bytes(this.md, len), { native: m.name });
+        } catch (e) {
+          hookError(`${alg}_Final`, e);
+        }
+      }
+    }, out);
+  }
+  const namer = cipherNamer(m);
+  attach(m, "EVP_EncryptUpdate", {
+    onEnter(a) {
+      if (inJavaCrypto())
+        return;
+      this.s = st(a[0], namer(a[0]));
+      look(this.s.seen, bytes(a[3], a[4].toInt32()));
+      this.out = a[1];
+      this.outl = a[2];
+    },
+    onLeave() {
+      if (this.s === void 0 || this.out.isNull())
+        return;
+      const s = this.s;
+      s.out = s.out.concat(bytes(this.out, this.outl.readS32())).slice(0, CAP);
+    }
+  }, out);
+  attach(m, "EVP_EncryptFinal_ex", {
+    onEnter(a) {
+      this.ctx = a[0];
+      this.out = a[1];
+      this.outl = a[2];
+    },
+    onLeave() {
+      try {
+        if (inJavaCrypto())
+          return;
+        const k = this.ctx.toString();
+        const s = states2.get(k);
+        states2.delete(k);
+        if (s === void 0)
+          return;
+        const tail = bytes(this.out, this.outl.readS32());
+        derived(s.name, s.seen, s.out.concat(tail), { native: m.name });
+      } catch (e) {
+        hookError("EVP_EncryptFinal_ex", e);
+      }
+    }
+  }, out);
+  attach(m, "AES_cbc_encrypt", {
+    onEnter(a) {
+      if (inJavaCrypto() || a[5].toInt32() === 0)
+        return;
+      this.seen = newSeen();
+      look(this.seen, bytes(a[0], a[2].toInt32()));
+      this.out = a[1];
+      this.len = a[2].toInt32();
+    },
+    onLeave() {
+      if (this.seen === void 0)
+        return;
+      derived("aes-cbc", this.seen, bytes(this.out, this.len), { native: m.name });
+    }
+  }, out);
+}
+function installNativeDerive(out) {
+  if (!followed())
+    return;
+  for (const m of Process.enumerateModules()) {
+    if (m.findExportByName("EVP_DigestUpdate") === null && m.findExportByName("MD5_Update") === null)
+      continue;
+    try {
+      hookModule(m, out);
+    } catch (e) {
+      hookError(`native crypto hooks in ${m.name}`, e);
+    }
   }
 }
 
@@ -3210,6 +3438,7 @@ function configure(cfg) {
     if (cfg.unpin === true)
       unpin.push(...installUnpin());
   });
+  installNativeDerive(net);
   const pending = { hooked: [], missing: [], limits: [] };
   let inConfigure = true;
   let ran = false;

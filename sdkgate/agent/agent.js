@@ -1,5 +1,5 @@
 📦
-508849 /src/index.js
+514680 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -961,10 +961,10 @@ function hexSlice(buf, start, end) {
   return out;
 }
 function utf16leSlice(buf, start, end) {
-  const bytes = buf.slice(start, end);
+  const bytes2 = buf.slice(start, end);
   let res = "";
-  for (let i = 0; i < bytes.length - 1; i += 2) {
-    res += String.fromCharCode(bytes[i] + bytes[i + 1] * 256);
+  for (let i = 0; i < bytes2.length - 1; i += 2) {
+    res += String.fromCharCode(bytes2[i] + bytes2[i + 1] * 256);
   }
   return res;
 }
@@ -1487,13 +1487,13 @@ Buffer2.prototype.fill = function fill(val, start, end, encoding) {
       this[i] = val;
     }
   } else {
-    const bytes = Buffer2.isBuffer(val) ? val : Buffer2.from(val, encoding);
-    const len = bytes.length;
+    const bytes2 = Buffer2.isBuffer(val) ? val : Buffer2.from(val, encoding);
+    const len = bytes2.length;
     if (len === 0) {
       throw new TypeError('The value "' + val + '" is invalid for argument "value"');
     }
     for (i = 0; i < end - start; ++i) {
-      this[i + start] = bytes[i % len];
+      this[i + start] = bytes2[i % len];
     }
   }
   return this;
@@ -1630,50 +1630,50 @@ function utf8ToBytes(string, units) {
   let codePoint;
   const length = string.length;
   let leadSurrogate = null;
-  const bytes = [];
+  const bytes2 = [];
   for (let i = 0; i < length; ++i) {
     codePoint = string.charCodeAt(i);
     if (codePoint > 55295 && codePoint < 57344) {
       if (!leadSurrogate) {
         if (codePoint > 56319) {
-          if ((units -= 3) > -1) bytes.push(239, 191, 189);
+          if ((units -= 3) > -1) bytes2.push(239, 191, 189);
           continue;
         } else if (i + 1 === length) {
-          if ((units -= 3) > -1) bytes.push(239, 191, 189);
+          if ((units -= 3) > -1) bytes2.push(239, 191, 189);
           continue;
         }
         leadSurrogate = codePoint;
         continue;
       }
       if (codePoint < 56320) {
-        if ((units -= 3) > -1) bytes.push(239, 191, 189);
+        if ((units -= 3) > -1) bytes2.push(239, 191, 189);
         leadSurrogate = codePoint;
         continue;
       }
       codePoint = (leadSurrogate - 55296 << 10 | codePoint - 56320) + 65536;
     } else if (leadSurrogate) {
-      if ((units -= 3) > -1) bytes.push(239, 191, 189);
+      if ((units -= 3) > -1) bytes2.push(239, 191, 189);
     }
     leadSurrogate = null;
     if (codePoint < 128) {
       if ((units -= 1) < 0) break;
-      bytes.push(codePoint);
+      bytes2.push(codePoint);
     } else if (codePoint < 2048) {
       if ((units -= 2) < 0) break;
-      bytes.push(
+      bytes2.push(
         codePoint >> 6 | 192,
         codePoint & 63 | 128
       );
     } else if (codePoint < 65536) {
       if ((units -= 3) < 0) break;
-      bytes.push(
+      bytes2.push(
         codePoint >> 12 | 224,
         codePoint >> 6 & 63 | 128,
         codePoint & 63 | 128
       );
     } else if (codePoint < 1114112) {
       if ((units -= 4) < 0) break;
-      bytes.push(
+      bytes2.push(
         codePoint >> 18 | 240,
         codePoint >> 12 & 63 | 128,
         codePoint >> 6 & 63 | 128,
@@ -1683,7 +1683,7 @@ function utf8ToBytes(string, units) {
       throw new Error("Invalid code point");
     }
   }
-  return bytes;
+  return bytes2;
 }
 function asciiToBytes(str) {
   const byteArray = [];
@@ -13936,6 +13936,26 @@ function shortName(category) {
 function utf8Latin1(s) {
   return unescape(encodeURIComponent(s));
 }
+var javaDepth = /* @__PURE__ */ new Map();
+function inJavaCrypto() {
+  return (javaDepth.get(Process.getCurrentThreadId()) ?? 0) > 0;
+}
+function javaCall(fn) {
+  const tid = Process.getCurrentThreadId();
+  javaDepth.set(tid, (javaDepth.get(tid) ?? 0) + 1);
+  try {
+    return fn();
+  } finally {
+    const d = (javaDepth.get(tid) ?? 1) - 1;
+    if (d <= 0)
+      javaDepth.delete(tid);
+    else
+      javaDepth.set(tid, d);
+  }
+}
+function followed() {
+  return forms.length > 0;
+}
 function initDerive(canaries) {
   const out = [];
   for (const [category, value] of Object.entries(canaries)) {
@@ -14116,7 +14136,7 @@ function installDeriveHooks(canaries, installed) {
     each(cls, "update", (ov) => {
       ov.implementation = function(...args) {
         guard(`${cls}.update`, () => look(state2(this).seen, argBytes(ov, args)));
-        return ov.call(this, ...args);
+        return javaCall(() => ov.call(this, ...args));
       };
     }, installed);
     each(cls, cls.endsWith("Mac") ? "doFinal" : "digest", (ov) => {
@@ -14124,7 +14144,7 @@ function installDeriveHooks(canaries, installed) {
         const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
         if (types.length === 1 && types[0] === "[B")
           guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0])));
-        const ret = ov.call(this, ...args);
+        const ret = javaCall(() => ov.call(this, ...args));
         if (types.length <= 1) {
           guard(`${cls}.final`, () => {
             const s = state2(this);
@@ -14150,13 +14170,13 @@ function installDeriveHooks(canaries, installed) {
         drop(this);
         states.set(idOf(this), s);
       });
-      return ov.call(this, ...args);
+      return javaCall(() => ov.call(this, ...args));
     };
   }, installed);
   each(C, "update", (ov) => {
     ov.implementation = function(...args) {
       guard(`${C}.update`, () => look(state2(this).seen, argBytes(ov, args)));
-      const ret = ov.call(this, ...args);
+      const ret = javaCall(() => ov.call(this, ...args));
       guard(`${C}.update`, () => {
         const s = state2(this);
         if (Array.isArray(ret) || ret && typeof ret.length === "number")
@@ -14168,7 +14188,7 @@ function installDeriveHooks(canaries, installed) {
   each(C, "doFinal", (ov) => {
     ov.implementation = function(...args) {
       guard(`${C}.doFinal`, () => look(state2(this).seen, argBytes(ov, args)));
-      const ret = ov.call(this, ...args);
+      const ret = javaCall(() => ov.call(this, ...args));
       guard(`${C}.doFinal`, () => {
         const s = state2(this);
         const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret)) : s.out;
@@ -14189,7 +14209,7 @@ function installDeriveHooks(canaries, installed) {
         ov.implementation = function(...args) {
           const seen = newSeen();
           guard(`${cls}.${m}`, () => look(seen, argBytes(ov, args)));
-          const ret = ov.call(this, ...args);
+          const ret = javaCall(() => ov.call(this, ...args));
           guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret)));
           return ret;
         };
@@ -14207,9 +14227,196 @@ function installDeriveHooks(canaries, installed) {
           look(seen, argBytes(ov, args));
           derived(t, seen, null);
         });
-        return ov.call(this, ...args);
+        return javaCall(() => ov.call(this, ...args));
       };
     }, installed);
+  }
+}
+
+// src/derivenative.ts
+var MAX_STATES = 4096;
+var CAP = 64 * 1024;
+var states2 = /* @__PURE__ */ new Map();
+var hooked = /* @__PURE__ */ new Set();
+function bytes(p, n) {
+  if (p.isNull() || n <= 0)
+    return [];
+  return Array.from(new Uint8Array(p.readByteArray(Math.min(n, CAP))));
+}
+function st(ctx, name) {
+  const k = ctx.toString();
+  let s = states2.get(k);
+  if (s === void 0) {
+    if (states2.size >= MAX_STATES)
+      states2.clear();
+    s = { seen: newSeen(), out: [], name };
+    states2.set(k, s);
+  }
+  return s;
+}
+function digestName2(len) {
+  return { 16: "md5", 20: "sha1", 28: "sha224", 32: "sha256", 48: "sha384", 64: "sha512" }[len] ?? "digest";
+}
+function attach(m, name, cb, out) {
+  const f = m.findExportByName(name);
+  if (f === null || hooked.has(f.toString()))
+    return;
+  hooked.add(f.toString());
+  try {
+    Interceptor.attach(f, cb);
+    out.push(`${m.name}!${name}`);
+  } catch (e) {
+  }
+}
+function cipherNamer(m) {
+  const fn = (n, r, a) => {
+    const p = m.findExportByName(n);
+    return p === null ? null : new NativeFunction(p, r, a);
+  };
+  const get0 = fn("EVP_CIPHER_CTX_get0_cipher", "pointer", ["pointer"]) ?? fn("EVP_CIPHER_CTX_cipher", "pointer", ["pointer"]);
+  const name3 = fn("EVP_CIPHER_get0_name", "pointer", ["pointer"]);
+  const nid = fn("EVP_CIPHER_nid", "int", ["pointer"]);
+  const nid2sn = fn("OBJ_nid2sn", "pointer", ["int"]);
+  return (ctx) => {
+    try {
+      if (get0 === null)
+        return "evp-cipher";
+      const c = get0(ctx);
+      if (c.isNull())
+        return "evp-cipher";
+      let n = null;
+      if (name3 !== null)
+        n = name3(c).readCString();
+      else if (nid !== null && nid2sn !== null)
+        n = nid2sn(nid(c)).readCString();
+      return (n ?? "evp-cipher").toLowerCase();
+    } catch (e) {
+      return "evp-cipher";
+    }
+  };
+}
+function hookModule(m, out) {
+  attach(m, "EVP_DigestUpdate", {
+    onEnter(a) {
+      if (inJavaCrypto())
+        return;
+      look(st(a[0], "digest").seen, bytes(a[1], a[2].toInt32()));
+    }
+  }, out);
+  attach(m, "EVP_DigestFinal_ex", {
+    onEnter(a) {
+      this.ctx = a[0];
+      this.md = a[1];
+      this.len = a[2];
+    },
+    onLeave() {
+      try {
+        if (inJavaCrypto())
+          return;
+        const k = this.ctx.toString();
+        const s = states2.get(k);
+        states2.delete(k);
+        if (s === void 0)
+          return;
+        const n = this.len.isNull() ? 0 : this.len.readU32();
+        derived(digestName2(n), s.seen, bytes(this.md, n), { native: m.name });
+      } catch (e) {
+        hookError("EVP_DigestFinal_ex", e);
+      }
+    }
+  }, out);
+  for (const [alg, len] of [["MD5", 16], ["SHA1", 20], ["SHA256", 32]]) {
+    attach(m, `${alg}_Update`, {
+      onEnter(a) {
+        if (inJavaCrypto())
+          return;
+        look(st(a[0], alg.toLowerCase()).seen, bytes(a[1], a[2].toInt32()));
+      }
+    }, out);
+    attach(m, `${alg}_Final`, {
+      onEnter(a) {
+        this.md = a[0];
+        this.ctx = a[1];
+      },
+      onLeave() {
+        try {
+          const k = this.ctx.toString();
+          const s = states2.get(k);
+          states2.delete(k);
+          if (s !== void 0 && !inJavaCrypto())
+            derived(alg.toLowerCase(), s.seen, bytes(this.md, len), { native: m.name });
+        } catch (e) {
+          hookError(`${alg}_Final`, e);
+        }
+      }
+    }, out);
+  }
+  const namer = cipherNamer(m);
+  attach(m, "EVP_EncryptUpdate", {
+    onEnter(a) {
+      if (inJavaCrypto())
+        return;
+      this.s = st(a[0], namer(a[0]));
+      look(this.s.seen, bytes(a[3], a[4].toInt32()));
+      this.out = a[1];
+      this.outl = a[2];
+    },
+    onLeave() {
+      if (this.s === void 0 || this.out.isNull())
+        return;
+      const s = this.s;
+      s.out = s.out.concat(bytes(this.out, this.outl.readS32())).slice(0, CAP);
+    }
+  }, out);
+  attach(m, "EVP_EncryptFinal_ex", {
+    onEnter(a) {
+      this.ctx = a[0];
+      this.out = a[1];
+      this.outl = a[2];
+    },
+    onLeave() {
+      try {
+        if (inJavaCrypto())
+          return;
+        const k = this.ctx.toString();
+        const s = states2.get(k);
+        states2.delete(k);
+        if (s === void 0)
+          return;
+        const tail = bytes(this.out, this.outl.readS32());
+        derived(s.name, s.seen, s.out.concat(tail), { native: m.name });
+      } catch (e) {
+        hookError("EVP_EncryptFinal_ex", e);
+      }
+    }
+  }, out);
+  attach(m, "AES_cbc_encrypt", {
+    onEnter(a) {
+      if (inJavaCrypto() || a[5].toInt32() === 0)
+        return;
+      this.seen = newSeen();
+      look(this.seen, bytes(a[0], a[2].toInt32()));
+      this.out = a[1];
+      this.len = a[2].toInt32();
+    },
+    onLeave() {
+      if (this.seen === void 0)
+        return;
+      derived("aes-cbc", this.seen, bytes(this.out, this.len), { native: m.name });
+    }
+  }, out);
+}
+function installNativeDerive(out) {
+  if (!followed())
+    return;
+  for (const m of Process.enumerateModules()) {
+    if (m.findExportByName("EVP_DigestUpdate") === null && m.findExportByName("MD5_Update") === null)
+      continue;
+    try {
+      hookModule(m, out);
+    } catch (e) {
+      hookError(`native crypto hooks in ${m.name}`, e);
+    }
   }
 }
 
@@ -15805,6 +16012,7 @@ function configure(cfg) {
     if (cfg.unpin === true)
       unpin.push(...installUnpin());
   });
+  installNativeDerive(net);
   const pending = { hooked: [], missing: [], limits: [] };
   let inConfigure = true;
   let ran = false;

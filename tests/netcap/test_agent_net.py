@@ -97,3 +97,22 @@ def test_unpin_only_when_asked(net):
     un = [e for e in evs2 if e.kind == "unpinned"]
     assert un and un[0].get("host") == "api.pinned.example" and un[0].get("via") == "okhttp3.CertificatePinner"
     assert not [e for e in evs if e.kind == "unpinned"]
+
+
+def test_native_crypto_in_the_apps_library_is_followed_once(net):
+    evs: list = []
+    with _rt(evs, net) as rt:
+        data = f"{IMEI}|{ANDROID_ID}".encode()
+        out = rt._rpc("sim_native_crypto", {"op": "digest", "alg": "SHA256", "hex": data.hex(), "stack": STACK}, True)
+        assert out == hashlib.sha256(data).hexdigest()
+        ct = rt._rpc("sim_native_crypto", {"op": "encrypt", "alg": "AES/CBC", "key": "00" * 16, "iv": "11" * 16,
+                                           "hex": json.dumps({"imei": IMEI}).encode().hex(), "stack": STACK}, True)
+        assert len(ct) == 64
+        digest_in_process(rt, "md5", IMEI.encode(), STACK, "main")          # Java MessageDigest over libcrypto
+    der = [e for e in evs if e.kind == "derived"]
+    nat = [e for e in der if e.get("native")]
+    assert {e.get("chain") for e in nat} >= {"sha256(imei+android_id)", "aes-128-cbc(json)"}, [e.extra for e in nat]
+    assert all(e.actor == "jpush" for e in nat)
+    assert [e.get("chain") for e in der if e.get("transform") == "md5"] == ["md5(imei)"]    # once, from the Java hook
+    sha = next(e for e in nat if e.get("transform") == "sha256")
+    assert sha.get("out_prefix") == hashlib.sha256(f"{IMEI}|{ANDROID_ID}".encode()).hexdigest()
