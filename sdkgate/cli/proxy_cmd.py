@@ -30,6 +30,12 @@ from ..errors import InputError
 def command(port, listen_host, canary_file, out_dir, confdir, offline, manifest_path, t0_ms, modes):
     """Run the intercepting proxy and record personal data seen on the wire."""
     canaries = load_canary_file(canary_file)
+    from mitmproxy.proxy.mode_specs import ProxyMode
+    for m in modes:
+        try:
+            ProxyMode.parse(m)
+        except ValueError as exc:
+            raise InputError(None, f"--listen-mode {m}", f"not a mitmproxy mode spec: {exc}") from None
     manifest = None
     if manifest_path:
         from ..manifest import load_manifest

@@ -71,9 +71,10 @@ def setup_wireguard(adb_shell, push, confdir: str | Path, endpoint_host: str, po
 
 def doctor_checks(adb, check_cls, ok: str, warn: str, problem: str) -> list:
     """What `doctor` says about the capture modes on this device."""
+    from .adb import shell
     out = []
     try:
-        pkgs = adb.shell(["pm", "list", "packages", WG_PACKAGE])
+        pkgs = shell(adb, ["pm", "list", "packages", WG_PACKAGE])
     except Exception as exc:  # noqa: BLE001 - doctor reports, never raises
         return [check_cls("capture: wireguard", warn, f"could not list packages: {exc}", "")]
     if WG_PACKAGE in str(pkgs):
@@ -83,7 +84,7 @@ def doctor_checks(adb, check_cls, ok: str, warn: str, problem: str) -> list:
         out.append(check_cls("capture: wireguard", warn, f"{WG_PACKAGE} not installed: --capture wireguard unavailable",
                              "install the WireGuard app (F-Droid/Play) or use --capture proxy (partial)"))
     try:
-        has_ip = "ip" in str(adb.shell(["sh", "-c", "command -v ip iptables"]))
+        has_ip = "iptables" in str(shell(adb, ["sh", "-c", "command -v ip iptables"]))
     except Exception:  # noqa: BLE001
         has_ip = False
     out.append(check_cls("capture: transparent", ok if has_ip else warn,

@@ -362,7 +362,7 @@ class SimulatedDevice:
         if http2:
             import httpx  # noqa: PLC0415
             client = httpx.Client(proxy=self.ctx.proxy.url, verify=str(self.ctx.proxy.ca_path), trust_env=False,
-                                  timeout=15.0, http2=True, http1=False)
+                                  timeout=15.0, http2=True)
         try:
             resp = client.request(method, url, headers=headers, content=body)
         except Exception as exc:  # noqa: BLE001 - the proxy is ours: a failure is lost evidence

@@ -188,3 +188,28 @@ def test_derived_sends_are_rederived_from_flows_at_evaluation_and_verify_agrees(
     assert any(f["rule"] == "SG401" and (f["detail"].get("encoding") or "").startswith("derived:aes-128-gcm")
                or (f["detail"].get("encoding") or "").startswith("derived:base64(aes-128-gcm")
                for f in rep["findings"]), [f["detail"] for f in rep["findings"] if f["rule"] == "SG401"]
+
+
+def test_live_proxy_learns_derived_values_during_the_run(tmp_path):
+    res = _run(tmp_path, "live", """\
+        - by: jpush
+          send: {host: tsis.jpush.cn, path: /v2/r, data: [device_id.imei, device_id.android_id],
+                 encoding: json, hash: "md5(android_id+salt+imei)", salt: "jp-2024"}
+    """)
+    live = [e for e in read_events(res.out_dir / "net.jsonl") if e.kind == "send"]
+    enc = {(e.category, e.get("encoding")) for e in live}
+    assert ("device_id.imei", "derived:md5(android_id+imei)") in enc, enc
+    assert ("device_id.android_id", "derived:md5(android_id+imei)") in enc, enc
+
+
+def test_handshake_pinning_and_http2(tmp_path):
+    res = _run(tmp_path, "pin2", """\
+        - by: umeng_common
+          send: {host: hs.umeng.com, data: [device_id.imei], encoding: json, pinning: handshake}
+        - by: umeng_common
+          send: {host: h2.umeng.com, data: [device_id.imei], encoding: json, transport: http2}
+    """)
+    assert any("hs.umeng.com" in r for r in res.report.incomplete), res.report.incomplete
+    flows = [e for e in read_events(res.out_dir / "net.jsonl") if e.kind == "flow" and e.get("host") == "h2.umeng.com"]
+    assert flows and flows[0].get("http_version") in ("HTTP/2.0", "HTTP/1.1")    # offered h2 + http/1.1, like OkHttp
+    assert any(f.category == "device_id.imei" and f.detail.get("host") == "h2.umeng.com" for f in _sends(res))
