@@ -31,6 +31,7 @@ function libc() {
         connect: sys("connect", "int", ["int", "pointer", "int"]),
         send: sys("send", "int", ["int", "pointer", "int", "int"]),
         sendto: sys("sendto", "int", ["int", "pointer", "int", "int", "pointer", "int"]),
+        sendmmsg: sys("sendmmsg", "int", ["int", "pointer", "uint", "int"]),
         recv: sys("recv", "int", ["int", "pointer", "int", "int"]),
         poll: sys("poll", "int", ["pointer", "int", "int"]),
         close: sys("close", "int", ["int"]),
@@ -320,6 +321,29 @@ function netOp(op, results) {
         case "sendto": {
             const data = hexBytes(op.hex);
             const r = l.sendto(ref(op.fd), toBuf(data), data.length, 0, sockaddr(ref(op.ip), op.port), 16);
+            return { value: r.value, errno: r.value < 0 ? r.errno : 0 };
+        }
+        case "sendmmsg": {
+            // op.to: [{ip, port}], one datagram of op.hex to each, in one call (batched QUIC writers)
+            const ps = Process.pointerSize;
+            const entry = ps === 8 ? 64 : 32;
+            const data = hexBytes(op.hex);
+            const buf = toBuf(data);
+            const iov = Memory.alloc(2 * ps);
+            iov.writePointer(buf);
+            iov.add(ps).writeULong(data.length);
+            const vec = Memory.alloc(entry * op.to.length);
+            const keep = [];
+            op.to.forEach((d, i) => {
+                const m = vec.add(i * entry);
+                const sa = sockaddr(ref(d.ip), d.port);
+                keep.push(sa);
+                m.writePointer(sa);
+                m.add(ps).writeU32(16);
+                m.add(2 * ps).writePointer(iov);
+                m.add(3 * ps).writeULong(1);
+            });
+            const r = l.sendmmsg(ref(op.fd), vec, op.to.length, 0);
             return { value: r.value, errno: r.value < 0 ? r.errno : 0 };
         }
         case "recv": {

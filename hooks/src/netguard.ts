@@ -1,12 +1,13 @@
 // Bypass detection: every socket destination the app reaches, whatever client it uses.
 //
-// libc `connect`/`sendto`/`sendmsg` are where every client ends (OkHttp, Cronet, raw push sockets,
+// libc `connect`/`sendto`/`sendmsg`/`sendmmsg` are where every client ends (OkHttp, Cronet, raw push sockets,
 // NO_PROXY clients, native SDK code): each reach becomes a `net_connect` event (ip, port, protocol,
 // the host name it was resolved from, call). `getaddrinfo`/`android_getaddrinfofornet` and
 // java.net.Socket.connect only remember ip -> host name so the event can name the host.
 // QUIC: UDP to port 443 is refused here unless the host allowed it (the send fails with
 // EAFNOSUPPORT, apps fall back to TCP); the event says `blocked: "quic"`.
 // The evaluation checks every net_connect against the proxy's flows (not observed -> incomplete).
+// Limit: code that enters the kernel without libc (raw `svc`/`syscall` instructions) is not seen.
 
 import Java from "frida-java-bridge";
 import { emit, hookError } from "./emit.js";
@@ -195,6 +196,44 @@ function hookSendmsg(block: boolean, installed: string[]): void {
     installed.push("sendmsg");
 }
 
+function hookSendmmsg(block: boolean, installed: string[]): void {
+    // batched datagrams (Chromium/Cronet QUIC writers): every message's destination counts
+    const f = Module.findGlobalExportByName("sendmmsg");
+    if (f === null) return;
+    const ps = Process.pointerSize;
+    const entry = ps === 8 ? 64 : 32;          // struct mmsghdr: msghdr + msg_len (+ padding)
+    Interceptor.attach(f, {
+        onEnter(args) {
+            try {
+                const fd = args[0].toInt32();
+                const n = Math.min(args[2].toInt32(), 64);
+                const restore: [NativePointer, NativePointer][] = [];
+                let proto: string | null = null;
+                for (let i = 0; i < n; i++) {
+                    const msg = args[1].add(i * entry);
+                    const name = msg.readPointer();
+                    const sa = parseSockaddr(name);
+                    if (sa === null) continue;
+                    if (proto === null) proto = sockType(fd);
+                    const blocked = block && isQuic(proto, sa);
+                    if (blocked) {
+                        restore.push([msg, name]);
+                        msg.writePointer(bogus as NativePointer);
+                    }
+                    udpReport("sendmmsg", fd, sa, proto, blocked);
+                }
+                this.restore = restore;
+            } catch (e) {
+                hookError("sendmmsg", e);
+            }
+        },
+        onLeave() {
+            for (const [msg, name] of (this.restore as [NativePointer, NativePointer][] | undefined) ?? []) msg.writePointer(name);
+        },
+    });
+    installed.push("sendmmsg");
+}
+
 function hookJavaSockets(installed: string[]): void {
     // Java clients resolve inside libcore (getaddrinfo via netd): the InetSocketAddress still has the name.
     try {
@@ -230,6 +269,7 @@ export function installNetGuard(cfg: NetGuardConfig, java: boolean): string[] {
     hookConnect(block, installed);
     hookSendto(block, installed);
     hookSendmsg(block, installed);
+    hookSendmmsg(block, installed);
     if (java) hookJavaSockets(installed);
     return installed;
 }

@@ -1,5 +1,5 @@
 📦
-104988 /src/index.js
+107035 /src/index.js
 ✄
 // node_modules/frida-java-bridge/netcrypto.js
 var api = null;
@@ -15,6 +15,7 @@ function libc() {
     connect: sys("connect", "int", ["int", "pointer", "int"]),
     send: sys("send", "int", ["int", "pointer", "int", "int"]),
     sendto: sys("sendto", "int", ["int", "pointer", "int", "int", "pointer", "int"]),
+    sendmmsg: sys("sendmmsg", "int", ["int", "pointer", "uint", "int"]),
     recv: sys("recv", "int", ["int", "pointer", "int", "int"]),
     poll: sys("poll", "int", ["pointer", "int", "int"]),
     close: sys("close", "int", ["int"]),
@@ -296,6 +297,28 @@ function netOp(op, results) {
     case "sendto": {
       const data = hexBytes(op.hex);
       const r = l.sendto(ref(op.fd), toBuf(data), data.length, 0, sockaddr(ref(op.ip), op.port), 16);
+      return { value: r.value, errno: r.value < 0 ? r.errno : 0 };
+    }
+    case "sendmmsg": {
+      const ps = Process.pointerSize;
+      const entry = ps === 8 ? 64 : 32;
+      const data = hexBytes(op.hex);
+      const buf = toBuf(data);
+      const iov = Memory.alloc(2 * ps);
+      iov.writePointer(buf);
+      iov.add(ps).writeULong(data.length);
+      const vec = Memory.alloc(entry * op.to.length);
+      const keep = [];
+      op.to.forEach((d, i) => {
+        const m = vec.add(i * entry);
+        const sa = sockaddr(ref(d.ip), d.port);
+        keep.push(sa);
+        m.writePointer(sa);
+        m.add(ps).writeU32(16);
+        m.add(2 * ps).writePointer(iov);
+        m.add(3 * ps).writeULong(1);
+      });
+      const r = l.sendmmsg(ref(op.fd), vec, op.to.length, 0);
       return { value: r.value, errno: r.value < 0 ? r.errno : 0 };
     }
     case "recv": {
@@ -2246,6 +2269,46 @@ function hookSendmsg(block, installed) {
   });
   installed.push("sendmsg");
 }
+function hookSendmmsg(block, installed) {
+  const f = Module.findGlobalExportByName("sendmmsg");
+  if (f === null)
+    return;
+  const ps = Process.pointerSize;
+  const entry = ps === 8 ? 64 : 32;
+  Interceptor.attach(f, {
+    onEnter(args) {
+      try {
+        const fd = args[0].toInt32();
+        const n = Math.min(args[2].toInt32(), 64);
+        const restore = [];
+        let proto = null;
+        for (let i = 0; i < n; i++) {
+          const msg = args[1].add(i * entry);
+          const name = msg.readPointer();
+          const sa = parseSockaddr(name);
+          if (sa === null)
+            continue;
+          if (proto === null)
+            proto = sockType(fd);
+          const blocked = block && isQuic(proto, sa);
+          if (blocked) {
+            restore.push([msg, name]);
+            msg.writePointer(bogus);
+          }
+          udpReport("sendmmsg", fd, sa, proto, blocked);
+        }
+        this.restore = restore;
+      } catch (e) {
+        hookError("sendmmsg", e);
+      }
+    },
+    onLeave() {
+      for (const [msg, name] of this.restore ?? [])
+        msg.writePointer(name);
+    }
+  });
+  installed.push("sendmmsg");
+}
 function hookJavaSockets(installed) {
   try {
     const Socket = frida_java_bridge_default.use("java.net.Socket");
@@ -2278,6 +2341,7 @@ function installNetGuard(cfg, java) {
   hookConnect(block, installed);
   hookSendto(block, installed);
   hookSendmsg(block, installed);
+  hookSendmmsg(block, installed);
   if (java)
     hookJavaSockets(installed);
   return installed;

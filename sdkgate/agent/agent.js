@@ -1,5 +1,5 @@
 📦
-514680 /src/index.js
+515872 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -14820,6 +14820,46 @@ function hookSendmsg(block, installed) {
   });
   installed.push("sendmsg");
 }
+function hookSendmmsg(block, installed) {
+  const f = Module.findGlobalExportByName("sendmmsg");
+  if (f === null)
+    return;
+  const ps = Process.pointerSize;
+  const entry = ps === 8 ? 64 : 32;
+  Interceptor.attach(f, {
+    onEnter(args) {
+      try {
+        const fd = args[0].toInt32();
+        const n = Math.min(args[2].toInt32(), 64);
+        const restore = [];
+        let proto = null;
+        for (let i = 0; i < n; i++) {
+          const msg = args[1].add(i * entry);
+          const name = msg.readPointer();
+          const sa = parseSockaddr(name);
+          if (sa === null)
+            continue;
+          if (proto === null)
+            proto = sockType(fd);
+          const blocked = block && isQuic(proto, sa);
+          if (blocked) {
+            restore.push([msg, name]);
+            msg.writePointer(bogus);
+          }
+          udpReport("sendmmsg", fd, sa, proto, blocked);
+        }
+        this.restore = restore;
+      } catch (e) {
+        hookError("sendmmsg", e);
+      }
+    },
+    onLeave() {
+      for (const [msg, name] of this.restore ?? [])
+        msg.writePointer(name);
+    }
+  });
+  installed.push("sendmmsg");
+}
 function hookJavaSockets(installed) {
   try {
     const Socket = frida_java_bridge_default.use("java.net.Socket");
@@ -14852,6 +14892,7 @@ function installNetGuard(cfg, java) {
   hookConnect(block, installed);
   hookSendto(block, installed);
   hookSendmsg(block, installed);
+  hookSendmmsg(block, installed);
   if (java)
     hookJavaSockets(installed);
   return installed;

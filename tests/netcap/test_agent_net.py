@@ -116,3 +116,15 @@ def test_native_crypto_in_the_apps_library_is_followed_once(net):
     assert [e.get("chain") for e in der if e.get("transform") == "md5"] == ["md5(imei)"]    # once, from the Java hook
     sha = next(e for e in nat if e.get("transform") == "sha256")
     assert sha.get("out_prefix") == hashlib.sha256(f"{IMEI}|{ANDROID_ID}".encode()).hexdigest()
+
+
+def test_sendmmsg_batches_are_reported_and_quic_refused(net):
+    evs: list = []
+    with _rt(evs, net) as rt:
+        r = rt.net([{"op": "socket", "proto": "udp"},
+                    {"op": "sendmmsg", "fd": {"$ref": 0}, "hex": "c0ff", "to": [{"ip": "127.0.0.1", "port": 443},
+                                                                                 {"ip": "127.0.0.2", "port": 443}]}],
+                   STACK)
+    assert r[-1]["errno"] == 97                       # nothing left: every destination refused
+    q = [e for e in evs if e.kind == "net_connect" and e.get("call") == "sendmmsg"]
+    assert {e.get("ip") for e in q} == {"127.0.0.1", "127.0.0.2"} and all(e.get("blocked") == "quic" for e in q)
