@@ -66,6 +66,12 @@ function crypto() {
         encUpdate: f("EVP_EncryptUpdate", "int", ["pointer", "pointer", "pointer", "pointer", "int"]),
         encFinal: f("EVP_EncryptFinal_ex", "int", ["pointer", "pointer", "pointer"]),
         encodeBlock: f("EVP_EncodeBlock", "int", ["pointer", "pointer", "int"]),
+        d2iPubkey: f("d2i_PUBKEY", "pointer", ["pointer", "pointer", "long"]),
+        pkeyCtxNew: f("EVP_PKEY_CTX_new", "pointer", ["pointer", "pointer"]),
+        pkeyCtxFree: f("EVP_PKEY_CTX_free", "void", ["pointer"]),
+        pkeyFree: f("EVP_PKEY_free", "void", ["pointer"]),
+        encryptInit: f("EVP_PKEY_encrypt_init", "int", ["pointer"]),
+        pkeyEncrypt: f("EVP_PKEY_encrypt", "int", ["pointer", "pointer", "pointer", "pointer", "size_t"]),
     };
     return l.crypto;
 }
@@ -124,9 +130,35 @@ function hmacOf(alg, key, data) {
     return fromBuf(out, len.readU32());
 }
 
+function rsaEncrypt(der, data) {
+    // RSA/ECB/PKCS1Padding with an X.509 SubjectPublicKeyInfo key (what KeyFactory.generatePublic takes)
+    const c = crypto();
+    const pp = Memory.alloc(Process.pointerSize);
+    const buf = toBuf(der);          // kept referenced: d2i reads it through pp
+    pp.writePointer(buf);
+    const pkey = c.d2iPubkey(NULL, pp, der.length);
+    if (pkey.isNull()) throw new api.JavaException("java.security.InvalidKeyException", "not an X.509 public key");
+    const ctx = c.pkeyCtxNew(pkey, NULL);
+    try {
+        c.encryptInit(ctx);
+        const outLen = Memory.alloc(8);
+        outLen.writeU64(1024);
+        const out = Memory.alloc(1024);
+        if (c.pkeyEncrypt(ctx, out, outLen, toBuf(data), data.length) <= 0) {
+            throw new api.JavaException("javax.crypto.IllegalBlockSizeException", "RSA encryption failed");
+        }
+        return javaBytes(Array.from(new Uint8Array(out.readByteArray(outLen.readU64().toNumber()))));
+    } finally {
+        c.pkeyCtxFree(ctx);
+        c.pkeyFree(pkey);
+        void buf;
+    }
+}
+
 function encrypt(alg, key, iv, data) {
     const c = crypto();
     const [name, mode] = alg.split("/");
+    if (name.toUpperCase() === "RSA") return rsaEncrypt(key, data);
     if (name.toUpperCase() !== "AES") throw new api.JavaException("java.security.NoSuchAlgorithmException", alg);
     const m = (mode || "ECB").toLowerCase();
     const cipher = c.cipherByName(Memory.allocUtf8String(`aes-${key.length * 8}-${m}`));
@@ -453,6 +485,16 @@ export function installNetCrypto(internals) {
     }
     api.MODELS["javax.crypto.spec.SecretKeySpec"] = {
         $new: (key, alg) => api.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) }),
+    };
+    api.MODELS["java.security.spec.X509EncodedKeySpec"] = {
+        $new: (der) => api.makeObject("java.security.spec.X509EncodedKeySpec", { encoded: der }),
+    };
+    api.MODELS["java.security.KeyFactory"] = {
+        statics: { getInstance: (alg) => api.makeObject("java.security.KeyFactory", { algorithm: String(alg) }) },
+        methods: {
+            generatePublic: (o, spec) => api.makeObject("java.security.PublicKey",
+                { encoded: spec.getEncoded(), algorithm: o.fields.algorithm }),
+        },
     };
     api.MODELS["javax.crypto.spec.IvParameterSpec"] = {
         $new: (iv) => api.makeObject("javax.crypto.spec.IvParameterSpec", { iV: iv }),

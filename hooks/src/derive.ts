@@ -12,6 +12,7 @@ const SCAN_CAP = 64 * 1024;       // bytes of one input searched
 const OUT_PREFIX = 48;            // bytes of an output kept (hex) in the event
 const OUT_CAP = 1024 * 1024;      // bytes of one output hashed
 const KNOWN_MAX = 512;            // outputs remembered for chains
+const REVERSIBLE = new Set(["base64"]);
 const STATE_MAX = 4096;           // transformation objects tracked at once
 
 interface Form {
@@ -21,6 +22,7 @@ interface Form {
 }
 
 export interface Seen {
+    derivedIn?: boolean;          // an input held an earlier output (not only planted values)
     cats: Set<string>;
     order: string[];              // inner description parts, in order of first appearance
     json: boolean;
@@ -132,6 +134,7 @@ export function look(seen: Seen, input: number[]): void {
     }
     hits.sort((a, b) => a.at - b.at);
     for (const h of hits) {
+        if (h.f.chain !== null) seen.derivedIn = true;
         for (const c of h.f.category.split(",")) seen.cats.add(c);
         const part = h.f.chain ?? shortName(h.f.category);
         if (!seen.order.includes(part)) seen.order.push(part);
@@ -166,8 +169,12 @@ export function derived(transform: string, seen: Seen, out: number[] | null, ext
     if (out !== null && out.length > 0) {
         ev.out_len = out.length;
         ev.out_sha256 = Checksum.compute("sha256", out.slice(0, OUT_CAP));
-        ev.out_prefix = hex(out.slice(0, OUT_PREFIX));
-        rememberOutput(out, cats, chain);
+        // a reversible encoding of the plaintext itself would be the plaintext: no prefix then (the
+        // canary matcher finds planted values in base64 anyway); of a hash or ciphertext it is safe
+        if (!(REVERSIBLE.has(transform) && !seen.derivedIn)) {
+            ev.out_prefix = hex(out.slice(0, OUT_PREFIX));
+            rememberOutput(out, cats, chain);
+        }
     }
     if (extra) Object.assign(ev, extra);
     emit("derived", ev);

@@ -1,5 +1,5 @@
 📦
-107035 /src/index.js
+109069 /src/index.js
 ✄
 // node_modules/frida-java-bridge/netcrypto.js
 var api = null;
@@ -47,7 +47,13 @@ function crypto() {
     encInit: f("EVP_EncryptInit_ex", "int", ["pointer", "pointer", "pointer", "pointer", "pointer"]),
     encUpdate: f("EVP_EncryptUpdate", "int", ["pointer", "pointer", "pointer", "pointer", "int"]),
     encFinal: f("EVP_EncryptFinal_ex", "int", ["pointer", "pointer", "pointer"]),
-    encodeBlock: f("EVP_EncodeBlock", "int", ["pointer", "pointer", "int"])
+    encodeBlock: f("EVP_EncodeBlock", "int", ["pointer", "pointer", "int"]),
+    d2iPubkey: f("d2i_PUBKEY", "pointer", ["pointer", "pointer", "long"]),
+    pkeyCtxNew: f("EVP_PKEY_CTX_new", "pointer", ["pointer", "pointer"]),
+    pkeyCtxFree: f("EVP_PKEY_CTX_free", "void", ["pointer"]),
+    pkeyFree: f("EVP_PKEY_free", "void", ["pointer"]),
+    encryptInit: f("EVP_PKEY_encrypt_init", "int", ["pointer"]),
+    pkeyEncrypt: f("EVP_PKEY_encrypt", "int", ["pointer", "pointer", "pointer", "pointer", "size_t"])
   };
   return l.crypto;
 }
@@ -95,9 +101,33 @@ function hmacOf(alg, key, data) {
   c.hmac(md, toBuf(key), key.length, toBuf(data), data.length, out, len);
   return fromBuf(out, len.readU32());
 }
+function rsaEncrypt(der, data) {
+  const c = crypto();
+  const pp = Memory.alloc(Process.pointerSize);
+  const buf = toBuf(der);
+  pp.writePointer(buf);
+  const pkey = c.d2iPubkey(NULL, pp, der.length);
+  if (pkey.isNull()) throw new api.JavaException("java.security.InvalidKeyException", "not an X.509 public key");
+  const ctx2 = c.pkeyCtxNew(pkey, NULL);
+  try {
+    c.encryptInit(ctx2);
+    const outLen = Memory.alloc(8);
+    outLen.writeU64(1024);
+    const out = Memory.alloc(1024);
+    if (c.pkeyEncrypt(ctx2, out, outLen, toBuf(data), data.length) <= 0) {
+      throw new api.JavaException("javax.crypto.IllegalBlockSizeException", "RSA encryption failed");
+    }
+    return javaBytes(Array.from(new Uint8Array(out.readByteArray(outLen.readU64().toNumber()))));
+  } finally {
+    c.pkeyCtxFree(ctx2);
+    c.pkeyFree(pkey);
+    void buf;
+  }
+}
 function encrypt(alg, key, iv, data) {
   const c = crypto();
   const [name, mode] = alg.split("/");
+  if (name.toUpperCase() === "RSA") return rsaEncrypt(key, data);
   if (name.toUpperCase() !== "AES") throw new api.JavaException("java.security.NoSuchAlgorithmException", alg);
   const m = (mode || "ECB").toLowerCase();
   const cipher = c.cipherByName(Memory.allocUtf8String(`aes-${key.length * 8}-${m}`));
@@ -423,6 +453,18 @@ function installNetCrypto(internals) {
   }
   api.MODELS["javax.crypto.spec.SecretKeySpec"] = {
     $new: (key, alg) => api.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) })
+  };
+  api.MODELS["java.security.spec.X509EncodedKeySpec"] = {
+    $new: (der) => api.makeObject("java.security.spec.X509EncodedKeySpec", { encoded: der })
+  };
+  api.MODELS["java.security.KeyFactory"] = {
+    statics: { getInstance: (alg) => api.makeObject("java.security.KeyFactory", { algorithm: String(alg) }) },
+    methods: {
+      generatePublic: (o, spec) => api.makeObject(
+        "java.security.PublicKey",
+        { encoded: spec.getEncoded(), algorithm: o.fields.algorithm }
+      )
+    }
   };
   api.MODELS["javax.crypto.spec.IvParameterSpec"] = {
     $new: (iv) => api.makeObject("javax.crypto.spec.IvParameterSpec", { iV: iv })
@@ -1374,6 +1416,7 @@ var SCAN_CAP = 64 * 1024;
 var OUT_PREFIX = 48;
 var OUT_CAP = 1024 * 1024;
 var KNOWN_MAX = 512;
+var REVERSIBLE = /* @__PURE__ */ new Set(["base64"]);
 var STATE_MAX = 4096;
 var forms = [];
 var known = [];
@@ -1471,6 +1514,8 @@ function look(seen, input) {
   }
   hits.sort((a, b) => a.at - b.at);
   for (const h of hits) {
+    if (h.f.chain !== null)
+      seen.derivedIn = true;
     for (const c of h.f.category.split(","))
       seen.cats.add(c);
     const part = h.f.chain ?? shortName(h.f.category);
@@ -1506,8 +1551,10 @@ function derived(transform, seen, out, extra) {
   if (out !== null && out.length > 0) {
     ev.out_len = out.length;
     ev.out_sha256 = Checksum.compute("sha256", out.slice(0, OUT_CAP));
-    ev.out_prefix = hex(out.slice(0, OUT_PREFIX));
-    rememberOutput(out, cats, chain);
+    if (!(REVERSIBLE.has(transform) && !seen.derivedIn)) {
+      ev.out_prefix = hex(out.slice(0, OUT_PREFIX));
+      rememberOutput(out, cats, chain);
+    }
   }
   if (extra)
     Object.assign(ev, extra);

@@ -1,5 +1,5 @@
 📦
-515872 /src/index.js
+516052 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -13925,6 +13925,7 @@ var SCAN_CAP = 64 * 1024;
 var OUT_PREFIX = 48;
 var OUT_CAP = 1024 * 1024;
 var KNOWN_MAX = 512;
+var REVERSIBLE = /* @__PURE__ */ new Set(["base64"]);
 var STATE_MAX = 4096;
 var forms = [];
 var known = [];
@@ -14022,6 +14023,8 @@ function look(seen, input) {
   }
   hits.sort((a, b) => a.at - b.at);
   for (const h of hits) {
+    if (h.f.chain !== null)
+      seen.derivedIn = true;
     for (const c of h.f.category.split(","))
       seen.cats.add(c);
     const part = h.f.chain ?? shortName(h.f.category);
@@ -14057,8 +14060,10 @@ function derived(transform, seen, out, extra) {
   if (out !== null && out.length > 0) {
     ev.out_len = out.length;
     ev.out_sha256 = Checksum.compute("sha256", out.slice(0, OUT_CAP));
-    ev.out_prefix = hex(out.slice(0, OUT_PREFIX));
-    rememberOutput(out, cats, chain);
+    if (!(REVERSIBLE.has(transform) && !seen.derivedIn)) {
+      ev.out_prefix = hex(out.slice(0, OUT_PREFIX));
+      rememberOutput(out, cats, chain);
+    }
   }
   if (extra)
     Object.assign(ev, extra);

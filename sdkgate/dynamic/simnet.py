@@ -28,7 +28,6 @@ import tempfile
 import threading
 from pathlib import Path
 
-from ..errors import InputError
 from .netspec import NetSpec
 
 NSS_WRAPPER = "libnss_wrapper.so"
@@ -145,12 +144,28 @@ def digest_in_process(rt, algo: str, data: bytes, stack: list[str], thread: str)
 
 def encrypt_in_process(rt, how: str, data: bytes, stack: list[str], thread: str) -> str:
     """Encrypt with a fresh key in the process (Cipher), base64 it there too (android.util.Base64)."""
-    if how == "rsa":
-        raise InputError(None, "send encrypt: rsa", "RSA envelopes are not simulated yet (use aes-cbc or aes-gcm)")
+    c = "javax.crypto.Cipher"
+    if how == "rsa":            # the SDK's server public key, as KeyFactory.generatePublic gets it (X.509 DER)
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        der = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        kf = "java.security.KeyFactory"
+        res = rt.java_run([
+            {"cls": "java.security.spec.X509EncodedKeySpec", "new": True, "args": [_b(der)]},
+            {"cls": kf, "member": "getInstance", "types": ["java.lang.String"], "args": ["RSA"]},
+            {"cls": kf, "member": "generatePublic", "types": ["java.security.spec.KeySpec"], "self": {"$ref": 1},
+             "args": [{"$ref": 0}]},
+            {"cls": c, "member": "getInstance", "types": ["java.lang.String"], "args": ["RSA/ECB/PKCS1Padding"]},
+            {"cls": c, "member": "init", "types": ["int", "java.security.Key"], "self": {"$ref": 3},
+             "args": [1, {"$ref": 2}]},
+            {"cls": c, "member": "doFinal", "types": ["[B"], "self": {"$ref": 3}, "args": [_b(data[:245])]},
+            {"cls": "android.util.Base64", "member": "encodeToString", "types": ["[B", "int"], "args": [{"$ref": 5}, 2]},
+        ], stack, thread=thread)
+        return str(res[6])
     key = secrets.token_bytes(16)
     gcm = how == "aes-gcm"
     iv = secrets.token_bytes(12 if gcm else 16)
-    c = "javax.crypto.Cipher"
     spec = ({"cls": "javax.crypto.spec.GCMParameterSpec", "new": True, "args": [128, _b(iv)]} if gcm else
             {"cls": "javax.crypto.spec.IvParameterSpec", "new": True, "args": [_b(iv)]})
     res = rt.java_run([

@@ -128,3 +128,12 @@ def test_sendmmsg_batches_are_reported_and_quic_refused(net):
     assert r[-1]["errno"] == 97                       # nothing left: every destination refused
     q = [e for e in evs if e.kind == "net_connect" and e.get("call") == "sendmmsg"]
     assert {e.get("ip") for e in q} == {"127.0.0.1", "127.0.0.2"} and all(e.get("blocked") == "quic" for e in q)
+
+
+def test_base64_of_the_plaintext_keeps_no_prefix(net):
+    evs: list = []
+    with _rt(evs, net) as rt:
+        rt.java_run([{"cls": "android.util.Base64", "member": "encodeToString", "types": ["[B", "int"],
+                      "args": [{"$bytes": json.dumps({"imei": IMEI}).encode().hex()}, 2]}], STACK)
+    b = [e for e in evs if e.kind == "derived" and e.get("transform") == "base64"]
+    assert b and b[0].get("chain") == "base64(json)" and "out_prefix" not in b[0].extra and b[0].get("out_sha256")

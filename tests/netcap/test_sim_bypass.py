@@ -213,3 +213,13 @@ def test_handshake_pinning_and_http2(tmp_path):
     flows = [e for e in read_events(res.out_dir / "net.jsonl") if e.kind == "flow" and e.get("host") == "h2.umeng.com"]
     assert flows and flows[0].get("http_version") in ("HTTP/2.0", "HTTP/1.1")    # offered h2 + http/1.1, like OkHttp
     assert any(f.category == "device_id.imei" and f.detail.get("host") == "h2.umeng.com" for f in _sends(res))
+
+
+def test_rsa_envelope_is_sg401_derived(tmp_path):
+    res = _run(tmp_path, "rsa", """\
+        - by: umeng_common
+          send: {host: ulogs.umeng.com, path: /rsa, data: [device_id.imei], encoding: json, encrypt: rsa}
+    """)
+    assert "rsa(json)" in {e.get("chain") for e in _hook(res, "derived")}
+    assert any(f.actor == "umeng_common" and (f.detail.get("encoding") or "").startswith("derived:") and
+               "rsa(json)" in f.detail.get("encoding") for f in _sends(res))
