@@ -14,7 +14,7 @@ import { installNativeDerive } from "./derivenative.js";
 import { state } from "./emit.js";
 import { installApiHooks, type InstallReport } from "./hooks.js";
 import { initJava } from "./java.js";
-import { installNetGuard } from "./netguard.js";
+import { installJavaSocketHooks, installNetGuard } from "./netguard.js";
 import { installUnpin } from "./unpin.js";
 import { API_TABLE } from "./table.generated.js";
 import type { AgentConfig, ApiEntry } from "./types.js";
@@ -33,7 +33,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
     };
     state.stackLimit = cfg.stack_limit ?? 64;
     const report: InstallReport = { hooked: [], missing: [], limits: [] };
-    const net = installNetGuard(cfg, Java.available);      // native socket hooks: with or without Java
+    const net = installNetGuard(cfg);                      // native socket hooks: with or without Java
     const unpin: string[] = [];
     if (!Java.available) {
         return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"], net };
@@ -47,6 +47,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
         installApiHooks(framework, cfg, report);
         installPermissionHooks(framework, report);
         installMarkerHooks(cfg, report, false);
+        installJavaSocketHooks(net);
         installDeriveHooks(cfg.canaries ?? {}, net);
         if (cfg.unpin === true) unpin.push(...installUnpin());
     });

@@ -234,7 +234,8 @@ function hookSendmmsg(block: boolean, installed: string[]): void {
     installed.push("sendmmsg");
 }
 
-function hookJavaSockets(installed: string[]): void {
+/** java.net.Socket.connect names the host of Java clients (call inside Java.perform). */
+export function installJavaSocketHooks(installed: string[]): void {
     // Java clients resolve inside libcore (getaddrinfo via netd): the InetSocketAddress still has the name.
     try {
         const Socket = Java.use("java.net.Socket");
@@ -255,8 +256,8 @@ function hookJavaSockets(installed: string[]): void {
     }
 }
 
-/** Install the socket hooks; returns what was hooked (for the install report). */
-export function installNetGuard(cfg: NetGuardConfig, java: boolean): string[] {
+/** Install the native socket hooks; returns what was hooked (for the install report). */
+export function installNetGuard(cfg: NetGuardConfig): string[] {
     const installed: string[] = [];
     glibcLayout = Process.findModuleByName("libc.so.6") !== null;
     const gso = Module.findGlobalExportByName("getsockopt");
@@ -270,6 +271,5 @@ export function installNetGuard(cfg: NetGuardConfig, java: boolean): string[] {
     hookSendto(block, installed);
     hookSendmsg(block, installed);
     hookSendmmsg(block, installed);
-    if (java) hookJavaSockets(installed);
     return installed;
 }

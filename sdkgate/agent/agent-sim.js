@@ -1,5 +1,5 @@
 📦
-109069 /src/index.js
+109022 /src/index.js
 ✄
 // node_modules/frida-java-bridge/netcrypto.js
 var api = null;
@@ -2356,7 +2356,7 @@ function hookSendmmsg(block, installed) {
   });
   installed.push("sendmmsg");
 }
-function hookJavaSockets(installed) {
+function installJavaSocketHooks(installed) {
   try {
     const Socket = frida_java_bridge_default.use("java.net.Socket");
     const ov = Socket.connect.overload("java.net.SocketAddress", "int");
@@ -2374,7 +2374,7 @@ function hookJavaSockets(installed) {
   } catch (e) {
   }
 }
-function installNetGuard(cfg, java) {
+function installNetGuard(cfg) {
   const installed = [];
   glibcLayout = Process.findModuleByName("libc.so.6") !== null;
   const gso = Module.findGlobalExportByName("getsockopt");
@@ -2389,8 +2389,6 @@ function installNetGuard(cfg, java) {
   hookSendto(block, installed);
   hookSendmsg(block, installed);
   hookSendmmsg(block, installed);
-  if (java)
-    hookJavaSockets(installed);
   return installed;
 }
 
@@ -3532,7 +3530,7 @@ function configure(cfg) {
   };
   state.stackLimit = cfg.stack_limit ?? 64;
   const report2 = { hooked: [], missing: [], limits: [] };
-  const net = installNetGuard(cfg, frida_java_bridge_default.available);
+  const net = installNetGuard(cfg);
   const unpin = [];
   if (!frida_java_bridge_default.available) {
     return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"], net };
@@ -3545,6 +3543,7 @@ function configure(cfg) {
     installApiHooks(framework, cfg, report2);
     installPermissionHooks(framework, report2);
     installMarkerHooks(cfg, report2, false);
+    installJavaSocketHooks(net);
     installDeriveHooks(cfg.canaries ?? {}, net);
     if (cfg.unpin === true)
       unpin.push(...installUnpin());
