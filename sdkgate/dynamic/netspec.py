@@ -84,4 +84,12 @@ def parse_net(val, fail, categories) -> NetSpec:
             else:
                 fail(val.line_of("hash"), f"hash input {tok!r} is not a category id (or its last part) nor 'salt'")
         kw["hash_algo"], kw["hash_inputs"] = m.group(1), tuple(inputs)
+    if kw.get("pinning") and kw["transport"] not in ("http1", "http2", "quic"):
+        fail(val.line_of("pinning"), "pinning applies to HTTPS sends (transport http1, http2 or quic)")
+    if kw.get("encrypt") and kw["transport"] == "dns":
+        fail(val.line_of("encrypt"), "a DNS query carries values in its labels: encrypt does not apply")
+    if "salt" in kw and "salt" not in kw.get("hash_inputs", ()):
+        if not kw.get("hash_algo"):
+            fail(val.line_of("salt"), "salt goes with hash: ALGO(salt+...)")
+        kw["hash_inputs"] = ("salt", *kw["hash_inputs"])      # a bare salt is prepended
     return NetSpec(**kw)
