@@ -294,11 +294,21 @@ class Capture:
             if msg.from_client:
                 st.bytes += len(msg.content)
                 self._emit_matches(st, scan.matches(), where, msg.timestamp)
-            else:       # data coming in is not data leaving: noted on the flow, not a send
-                st.inbound |= {f"{m.category}/{m.encoding}" for m in scan.matches()}
+            else:
+                self._inbound(st, scan.matches(), where, msg.timestamp)
             self.rec.flush()
         except Exception as exc:
             self.rec.failed("tcp scan", flow, exc)
+
+    def _inbound(self, st: FlowState, matches: list[Match], where: str, ts: float | None):
+        """Planted values coming back from the server: noted on the flow. When the client side of the
+        connection never showed that value (it sent it in a form we cannot read, e.g. encrypted) the
+        server knowing it proves it left the device: a send with where `...:from_server`."""
+        st.inbound |= {f"{m.category}/{m.encoding}" for m in matches}
+        out_cats = {k[1] for k in st.sent if not k[0].endswith(":from_server")}
+        proof = [m for m in matches if m.category not in out_cats]
+        if proof:
+            self._emit_matches(st, proof, where, ts)
 
     def tcp_end(self, flow):
         try:
@@ -320,8 +330,8 @@ class Capture:
             if msg.from_client:
                 st.bytes += len(msg.content)
                 self._emit_matches(st, self.rec.matcher.scan(msg.content), "udp", msg.timestamp)
-            else:       # data coming in is not data leaving: noted on the flow, not a send
-                st.inbound |= {f"{m.category}/{m.encoding}" for m in self.rec.matcher.scan(msg.content)}
+            else:
+                self._inbound(st, self.rec.matcher.scan(msg.content), "udp:from_server", msg.timestamp)
             self.rec.flush()
         except Exception as exc:
             self.rec.failed("udp scan", flow, exc)

@@ -124,3 +124,34 @@ def test_offline_websocket_upgrade_is_accepted_and_messages_searched(proxy):
     evs = wait_events(_net(proxy), lambda es: any(e.get("where") == "ws" for e in es))
     send = next(e for e in evs if e.get("where") == "ws")
     assert (send["category"], send["host"], send["actor"]) == ("device_id.imei", "ws.umeng.com", "umeng_common")
+
+
+def test_server_echo_of_an_unreadable_upload_proves_it_left(tmp_path):
+    """Raw TCP searched both ways: the client's bytes are opaque (encrypted), the server answers with
+    the IMEI in clear: the server has it, so it left the device (a send `tcp:from_server`). A value
+    the client already showed is only noted on the flow."""
+    import threading
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen()
+
+    def serve():
+        c, _ = srv.accept()
+        c.recv(100)
+        c.sendall(b'{"ok":1,"device":"' + IMEI.encode() + b'","aid":"' + ANDROID_ID.encode() + b'"}')
+        c.recv(100)
+        c.close()
+    threading.Thread(target=serve, daemon=True).start()
+    p = ProxyProcess({k: [v] for k, v in CANARIES.items()}, tmp_path, offline=False, manifest=MANIFEST).start()
+    try:
+        s = _connect(p, "127.0.0.1", srv.getsockname()[1])
+        s.sendall(b"\x17\x03\x03" + bytes(range(40)) + ANDROID_ID.encode())
+        s.recv(200)
+        s.close()
+        evs = wait_events(_net(p), lambda es: any(e["kind"] == "flow" and e["scheme"] == "tcp" for e in es))
+    finally:
+        p.stop()
+    sends = {(e["category"], e["where"]) for e in evs if e["kind"] == "send"}
+    assert sends == {("device_id.android_id", "tcp"), ("device_id.imei", "tcp:from_server")}
+    flow = next(e for e in evs if e["kind"] == "flow")
+    assert "device_id.android_id/plain" in flow["inbound"]
