@@ -70,9 +70,27 @@ function remember(ip: string, host: string): void {
     names.set(ip, host);
 }
 
-function report(call: string, fd: number, sa: SockAddr, proto: string, blocked: boolean): void {
+const PLATFORM_LIB = /^(libc\.so|libc\.so\.6|libart|libandroid_runtime|libjavacore|libopenjdk|libnetd_client|libcutils|libutils|libbinder|libdl|ld-|libpthread|libjavacrypto|libconscrypt|libssl|libcrypto|libandroidicu|frida|libgum)/;
+
+/** The first library in the native call chain that is not the platform's: the SDK .so that connected. */
+function nativeCaller(context: CpuContext | undefined): string | null {
+    if (context === undefined) return null;
+    try {
+        for (const addr of Thread.backtrace(context, Backtracer.ACCURATE).slice(0, 12)) {
+            const m = Process.findModuleByAddress(addr);
+            if (m !== null && !PLATFORM_LIB.test(m.name)) return m.name;
+        }
+    } catch (e) {
+        // no unwind information: the Java stack still names the caller
+    }
+    return null;
+}
+
+function report(call: string, fd: number, sa: SockAddr, proto: string, blocked: boolean, context?: CpuContext): void {
     const ev: Record<string, unknown> = { ip: sa.ip, port: sa.port, protocol: proto, call, host: names.get(sa.ip) ?? null };
     if (blocked) ev.blocked = "quic";
+    const lib = nativeCaller(context);
+    if (lib !== null) ev.native_module = lib;
     emit("net_connect", ev);
 }
 
@@ -126,7 +144,7 @@ function hookConnect(block: boolean, installed: string[]): void {
                 const proto = sockType(fd);
                 const blocked = block && isQuic(proto, sa);
                 if (blocked) args[1] = bogus as NativePointer;
-                report("connect", fd, sa, proto, blocked);
+                report("connect", fd, sa, proto, blocked, this.context);
             } catch (e) {
                 hookError("connect", e);
             }
@@ -135,14 +153,14 @@ function hookConnect(block: boolean, installed: string[]): void {
     installed.push("connect");
 }
 
-function udpReport(call: string, fd: number, sa: SockAddr, proto: string, blocked: boolean): void {
+function udpReport(call: string, fd: number, sa: SockAddr, proto: string, blocked: boolean, context?: CpuContext): void {
     const key = `${sa.ip}|${sa.port}|${proto}`;
     const now = Date.now();
     const last = udpSeen.get(key);
     if (!blocked && last !== undefined && now - last < UDP_REPEAT_MS) return;
     if (udpSeen.size >= NAMES_MAX) udpSeen.clear();
     udpSeen.set(key, now);
-    report(call, fd, sa, proto, blocked);
+    report(call, fd, sa, proto, blocked, context);
 }
 
 function hookSendto(block: boolean, installed: string[]): void {
@@ -157,7 +175,7 @@ function hookSendto(block: boolean, installed: string[]): void {
                 const proto = sockType(fd);
                 const blocked = block && isQuic(proto, sa);
                 if (blocked) args[4] = bogus as NativePointer;
-                udpReport("sendto", fd, sa, proto, blocked);
+                udpReport("sendto", fd, sa, proto, blocked, this.context);
             } catch (e) {
                 hookError("sendto", e);
             }
@@ -184,7 +202,7 @@ function hookSendmsg(block: boolean, installed: string[]): void {
                     this.name = name;
                     msg.writePointer(bogus as NativePointer);
                 }
-                udpReport("sendmsg", fd, sa, proto, blocked);
+                udpReport("sendmsg", fd, sa, proto, blocked, this.context);
             } catch (e) {
                 hookError("sendmsg", e);
             }
@@ -220,7 +238,7 @@ function hookSendmmsg(block: boolean, installed: string[]): void {
                         restore.push([msg, name]);
                         msg.writePointer(bogus as NativePointer);
                     }
-                    udpReport("sendmmsg", fd, sa, proto, blocked);
+                    udpReport("sendmmsg", fd, sa, proto, blocked, this.context);
                 }
                 this.restore = restore;
             } catch (e) {

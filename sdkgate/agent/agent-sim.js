@@ -1,5 +1,5 @@
 📦
-109022 /src/index.js
+109763 /src/index.js
 ✄
 // node_modules/frida-java-bridge/netcrypto.js
 var api = null;
@@ -2185,10 +2185,27 @@ function remember(ip, host) {
     names.clear();
   names.set(ip, host);
 }
-function report(call, fd, sa, proto, blocked) {
+var PLATFORM_LIB = /^(libc\.so|libc\.so\.6|libart|libandroid_runtime|libjavacore|libopenjdk|libnetd_client|libcutils|libutils|libbinder|libdl|ld-|libpthread|libjavacrypto|libconscrypt|libssl|libcrypto|libandroidicu|frida|libgum)/;
+function nativeCaller(context) {
+  if (context === void 0)
+    return null;
+  try {
+    for (const addr of Thread.backtrace(context, Backtracer.ACCURATE).slice(0, 12)) {
+      const m = Process.findModuleByAddress(addr);
+      if (m !== null && !PLATFORM_LIB.test(m.name))
+        return m.name;
+    }
+  } catch (e) {
+  }
+  return null;
+}
+function report(call, fd, sa, proto, blocked, context) {
   const ev = { ip: sa.ip, port: sa.port, protocol: proto, call, host: names.get(sa.ip) ?? null };
   if (blocked)
     ev.blocked = "quic";
+  const lib2 = nativeCaller(context);
+  if (lib2 !== null)
+    ev.native_module = lib2;
   emit("net_connect", ev);
 }
 function isQuic(proto, sa) {
@@ -2242,7 +2259,7 @@ function hookConnect(block, installed) {
         const blocked = block && isQuic(proto, sa);
         if (blocked)
           args[1] = bogus;
-        report("connect", fd, sa, proto, blocked);
+        report("connect", fd, sa, proto, blocked, this.context);
       } catch (e) {
         hookError("connect", e);
       }
@@ -2250,7 +2267,7 @@ function hookConnect(block, installed) {
   });
   installed.push("connect");
 }
-function udpReport(call, fd, sa, proto, blocked) {
+function udpReport(call, fd, sa, proto, blocked, context) {
   const key = `${sa.ip}|${sa.port}|${proto}`;
   const now = Date.now();
   const last = udpSeen.get(key);
@@ -2259,7 +2276,7 @@ function udpReport(call, fd, sa, proto, blocked) {
   if (udpSeen.size >= NAMES_MAX)
     udpSeen.clear();
   udpSeen.set(key, now);
-  report(call, fd, sa, proto, blocked);
+  report(call, fd, sa, proto, blocked, context);
 }
 function hookSendto(block, installed) {
   const f = Module.findGlobalExportByName("sendto");
@@ -2276,7 +2293,7 @@ function hookSendto(block, installed) {
         const blocked = block && isQuic(proto, sa);
         if (blocked)
           args[4] = bogus;
-        udpReport("sendto", fd, sa, proto, blocked);
+        udpReport("sendto", fd, sa, proto, blocked, this.context);
       } catch (e) {
         hookError("sendto", e);
       }
@@ -2304,7 +2321,7 @@ function hookSendmsg(block, installed) {
           this.name = name;
           msg.writePointer(bogus);
         }
-        udpReport("sendmsg", fd, sa, proto, blocked);
+        udpReport("sendmsg", fd, sa, proto, blocked, this.context);
       } catch (e) {
         hookError("sendmsg", e);
       }
@@ -2342,7 +2359,7 @@ function hookSendmmsg(block, installed) {
             restore.push([msg, name]);
             msg.writePointer(bogus);
           }
-          udpReport("sendmmsg", fd, sa, proto, blocked);
+          udpReport("sendmmsg", fd, sa, proto, blocked, this.context);
         }
         this.restore = restore;
       } catch (e) {

@@ -1,5 +1,5 @@
 📦
-516005 /src/index.js
+516743 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -14694,10 +14694,27 @@ function remember(ip, host) {
     names.clear();
   names.set(ip, host);
 }
-function report(call, fd, sa, proto, blocked) {
+var PLATFORM_LIB = /^(libc\.so|libc\.so\.6|libart|libandroid_runtime|libjavacore|libopenjdk|libnetd_client|libcutils|libutils|libbinder|libdl|ld-|libpthread|libjavacrypto|libconscrypt|libssl|libcrypto|libandroidicu|frida|libgum)/;
+function nativeCaller(context) {
+  if (context === void 0)
+    return null;
+  try {
+    for (const addr of Thread.backtrace(context, Backtracer.ACCURATE).slice(0, 12)) {
+      const m = Process.findModuleByAddress(addr);
+      if (m !== null && !PLATFORM_LIB.test(m.name))
+        return m.name;
+    }
+  } catch (e) {
+  }
+  return null;
+}
+function report(call, fd, sa, proto, blocked, context) {
   const ev = { ip: sa.ip, port: sa.port, protocol: proto, call, host: names.get(sa.ip) ?? null };
   if (blocked)
     ev.blocked = "quic";
+  const lib = nativeCaller(context);
+  if (lib !== null)
+    ev.native_module = lib;
   emit("net_connect", ev);
 }
 function isQuic(proto, sa) {
@@ -14751,7 +14768,7 @@ function hookConnect(block, installed) {
         const blocked = block && isQuic(proto, sa);
         if (blocked)
           args[1] = bogus;
-        report("connect", fd, sa, proto, blocked);
+        report("connect", fd, sa, proto, blocked, this.context);
       } catch (e) {
         hookError("connect", e);
       }
@@ -14759,7 +14776,7 @@ function hookConnect(block, installed) {
   });
   installed.push("connect");
 }
-function udpReport(call, fd, sa, proto, blocked) {
+function udpReport(call, fd, sa, proto, blocked, context) {
   const key = `${sa.ip}|${sa.port}|${proto}`;
   const now = Date.now();
   const last = udpSeen.get(key);
@@ -14768,7 +14785,7 @@ function udpReport(call, fd, sa, proto, blocked) {
   if (udpSeen.size >= NAMES_MAX)
     udpSeen.clear();
   udpSeen.set(key, now);
-  report(call, fd, sa, proto, blocked);
+  report(call, fd, sa, proto, blocked, context);
 }
 function hookSendto(block, installed) {
   const f = Module.findGlobalExportByName("sendto");
@@ -14785,7 +14802,7 @@ function hookSendto(block, installed) {
         const blocked = block && isQuic(proto, sa);
         if (blocked)
           args[4] = bogus;
-        udpReport("sendto", fd, sa, proto, blocked);
+        udpReport("sendto", fd, sa, proto, blocked, this.context);
       } catch (e) {
         hookError("sendto", e);
       }
@@ -14813,7 +14830,7 @@ function hookSendmsg(block, installed) {
           this.name = name;
           msg.writePointer(bogus);
         }
-        udpReport("sendmsg", fd, sa, proto, blocked);
+        udpReport("sendmsg", fd, sa, proto, blocked, this.context);
       } catch (e) {
         hookError("sendmsg", e);
       }
@@ -14851,7 +14868,7 @@ function hookSendmmsg(block, installed) {
             restore.push([msg, name]);
             msg.writePointer(bogus);
           }
-          udpReport("sendmmsg", fd, sa, proto, blocked);
+          udpReport("sendmmsg", fd, sa, proto, blocked, this.context);
         }
         this.restore = restore;
       } catch (e) {

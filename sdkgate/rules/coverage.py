@@ -148,4 +148,7 @@ class CoverageRules:
             named.add(key)
             quic = " (QUIC allowed: not searched)" if r.protocol == "udp" and r.port == 443 else ""
             host = f" ({r.host})" if r.host and r.host != r.ip else ""
-            st.incomplete_reason(f"traffic not observed: {r.ip}:{r.port}/{r.protocol} by {r.actor}{host}{quic}", r.ev)
+            lib = r.ev.get("native_module")
+            native = f" [native: {lib}]" if lib else ""
+            st.incomplete_reason(f"traffic not observed: {r.ip}:{r.port}/{r.protocol} by {r.actor}{host}{native}{quic}",
+                                 r.ev)

@@ -70,3 +70,10 @@ def test_without_any_capture_every_reach_is_unobserved():
     log.agent()
     _connect(log, 100, "10.0.0.8", 80, actor="unknown")
     assert evaluate(log.events, None).incomplete == ["traffic not observed: 10.0.0.8:80/tcp by unknown"]
+
+
+def test_native_caller_is_named_when_the_actor_is_unknown():
+    log = _log()
+    _connect(log, 100, "203.0.113.9", 9000, actor="unknown", native_module="libjcore230.so")
+    assert evaluate(log.events, None).incomplete == [
+        "traffic not observed: 203.0.113.9:9000/tcp by unknown [native: libjcore230.so]"]
