@@ -263,6 +263,15 @@ class Capture:
         if st is None:
             addr = flow.server_conn.address or ("", 0)
             host = flow.client_conn.sni or addr[0] or ""
+            meta = getattr(flow, "metadata", None)
+            if isinstance(meta, dict):
+                # the destination as the client asked for it (offline mode later points the connection
+                # at a loopback sink): kept in the flow file so replay and rematch see the same host
+                seen = meta.get("sdkgate_dst")
+                if isinstance(seen, (list, tuple)) and len(seen) == 3:
+                    host, addr = seen[0], (seen[1], seen[2])
+                else:
+                    meta["sdkgate_dst"] = [host, addr[0], addr[1]]
             st = FlowState(flow.id, host, scheme, "", f":{addr[1]}" if addr[1] else "",
                            self.rec.actor(host), registrable_domain(host))
             st.dst = _dst(addr)

@@ -50,8 +50,6 @@ def _t0(folder: Path) -> float:
 
 
 def _rematch_folder(net: Path, flow_file: Path, values, manifest) -> list[Event]:
-    from mitmproxy import dns, http, tcp, udp
-
     from .addon import SdkgateAddon
     from .attribution import Attributor
     from .har import iter_flows
@@ -71,19 +69,8 @@ def _rematch_folder(net: Path, flow_file: Path, values, manifest) -> list[Event]
     addon.t0_ms = t0
     with tempfile.TemporaryDirectory(prefix="sdkgate-rematch-") as tmp:
         addon.writer = EventWriter(Path(tmp) / "net.jsonl")
-        cap = addon.capture
         for f in iter_flows(flow_file):
-            try:
-                if isinstance(f, http.HTTPFlow):
-                    cap.request(f)
-                    if f.websocket is not None:
-                        _ws(cap, f)
-                elif isinstance(f, (tcp.TCPFlow, udp.UDPFlow)):
-                    _raw(cap, f)
-                elif isinstance(f, dns.DNSFlow):
-                    addon.wire.dns_request(f)
-            except Exception:  # noqa: BLE001 - a flow we cannot re-read adds nothing; the live scan stands
-                continue
+            feed_flow(addon, f)
         addon.writer.close()
         found = [e for e in read_events(Path(tmp) / "net.jsonl") if isinstance(e, Event) and e.kind == "send"]
     out = []
@@ -95,6 +82,24 @@ def _rematch_folder(net: Path, flow_file: Path, values, manifest) -> list[Event]
         out.append(Event(seq=0, t_ms=t, source="rematch", kind="send", category=e.category, actor=e.actor,
                          extra={**e.extra, "rematch": "derived values from events.jsonl over flows.mitm"}))
     return out
+
+
+def feed_flow(addon, f) -> None:
+    """One recorded flow through the addon's scanning, as live (HTTP request, WebSocket and raw
+    TCP/UDP client messages, DNS questions). A flow that cannot be re-read adds nothing."""
+    from mitmproxy import dns, http, tcp, udp
+    cap = addon.capture
+    try:
+        if isinstance(f, http.HTTPFlow):
+            cap.request(f)
+            if f.websocket is not None:
+                _ws(cap, f)
+        elif isinstance(f, (tcp.TCPFlow, udp.UDPFlow)):
+            _raw(cap, f)
+        elif isinstance(f, dns.DNSFlow):
+            addon.wire.dns_request(f)
+    except Exception:  # noqa: BLE001 - the live scan stands; verify names what it could not re-check
+        pass
 
 
 def _ws(cap, f) -> None:

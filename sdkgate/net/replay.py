@@ -21,7 +21,7 @@ from .attribution import Attributor
 from .har import iter_flows
 from .matcher import Matcher
 
-REPLAYED_WHERE_EXCLUDED = ("body.stream", "ws", "tcp", "udp", "dns", "sni", "connect")
+REPLAYED_WHERE_EXCLUDED = ("body.stream", "sni", "connect", "tcp:from_server", "udp:from_server")
 
 
 @dataclass
@@ -52,9 +52,10 @@ def replay_sends(flow_file: Path, canaries: dict[str, list[str]], manifest, t0_m
         out = Path(tmp) / "net.jsonl"
         addon.writer = EventWriter(out)
         n = 0
+        from .rematch import feed_flow
         for f in iter_flows(flow_file):
+            feed_flow(addon, f)                  # HTTP, WebSocket, TCP/UDP, DNS: as the live addon scanned them
             if isinstance(f, http.HTTPFlow):
-                addon.request(f)
                 n += 1
         addon.writer.close()
         sends = [e for e in read_events(out) if getattr(e, "kind", None) == "send"]
@@ -66,8 +67,8 @@ def compare(recorded_net: Path, flow_file: Path, canaries: dict[str, list[str]],
     recorded = [e for e in read_events(recorded_net) if getattr(e, "kind", None) == "send"]
     skipped = [e for e in recorded if not _checkable(e)]
     if skipped:
-        res.not_replayed.append(f"{len(skipped)} send(s) in streamed bodies, WebSocket/TCP/UDP payloads, DNS "
-                                "names, SNI or CONNECT targets, or of derived values, are not in replayable form")
+        res.not_replayed.append(f"{len(skipped)} send(s) in streamed bodies, SNI or CONNECT targets, server "
+                                "answers, or of derived values (re-matched separately), are not in replayable form")
     derived, res.replayed_flows = replay_sends(flow_file, canaries, manifest, t0_ms)
     want = Counter(_key(e) for e in recorded if _checkable(e))
     got = Counter(_key(e) for e in derived if _checkable(e))

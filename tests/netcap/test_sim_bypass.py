@@ -93,6 +93,9 @@ def test_tcp_through_the_proxy_is_observed_and_searched(tmp_path):
     """)
     assert not [r for r in res.report.incomplete if "not observed" in r], res.report.incomplete
     assert any(f.actor == "jpush" and f.category == "device_id.android_id" for f in _sends(res))
+    from sdkgate.cli import cli
+    from sdkgate.cli.common import run_guarded
+    assert run_guarded(cli, ["verify", str(res.out_dir)]) == 0      # the TCP send is re-derived from flows.mitm
 
 
 def test_canary_in_a_dns_label_is_sg401(tmp_path):
