@@ -1,10 +1,11 @@
 """Re-derive the network matches of a run from its recorded traffic (flows.mitm).
 
-An auditor should not have to trust net.jsonl: `sdkgate verify` feeds every recorded HTTP request
-through the same addon code path (decoders, canary matcher, attribution) with the run's canaries
-and compares the sends it finds with the ones recorded. Bodies that were streamed past the cap
-are not in the flow file, and WebSocket/TCP payloads are not replayed: those sends are listed as
-not re-checkable rather than silently trusted.
+An auditor should not have to trust net.jsonl: `sdkgate verify` feeds every recorded HTTP request,
+WebSocket message, raw TCP/UDP client message and DNS question through the same addon code path
+(decoders, canary matcher, attribution) with the run's canaries and compares the sends it finds with
+the ones recorded. Bodies that were streamed past the cap are not in the flow file, SNI/CONNECT
+targets and server answers are not replayed, and derived-value sends are re-matched by rematch.py:
+those sends are listed as not re-checkable rather than silently trusted.
 """
 from __future__ import annotations
 
