@@ -422,8 +422,15 @@ class DeviceBackend:
             shell(self.adb, ["settings", "delete", "global", "http_proxy"])
 
     def _setup_capture(self, ctx) -> None:
-        """--capture wireguard: push the client config and bring the tunnel up (device/capture.py)."""
-        if getattr(self, "capture", "proxy") != "wireguard":
+        """--capture wireguard: push the client config and bring the tunnel up (device/capture.py).
+        --capture transparent: the uid routing rules are recorded (applied by the operator as root)."""
+        mode = getattr(self, "capture", "proxy")
+        if mode == "transparent":
+            from .capture import EMULATOR_HOST, transparent_rules
+            rules = transparent_rules("APP_UID", self.opt.proxy_host or EMULATOR_HOST)   # type: ignore[arg-type]
+            self._info["capture"] = ["transparent: on the device as root (APP_UID = the app's uid): " + "; ".join(rules)]
+            return
+        if mode != "wireguard":
             return
         from .capture import EMULATOR_HOST, setup_wireguard, wireguard_commands
         wg = next((x for x in (ctx.options.get("capture") or {}).get("listeners", []) if x.get("type") == "wireguard"),
