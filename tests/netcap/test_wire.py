@@ -155,3 +155,21 @@ def test_server_echo_of_an_unreadable_upload_proves_it_left(tmp_path):
     assert sends == {("device_id.android_id", "tcp"), ("device_id.imei", "tcp:from_server")}
     flow = next(e for e in evs if e["kind"] == "flow")
     assert "device_id.android_id/plain" in flow["inbound"]
+
+
+def test_offline_secure_websocket_is_accepted_too(proxy):
+    s = _connect(proxy, "wss.jpush.cn", 443)
+    t = ssl.create_default_context(cafile=proxy.ca_path).wrap_socket(s, server_hostname="wss.jpush.cn")
+    ws = WSConnection(ConnectionType.CLIENT)
+    t.sendall(ws.send(Request(host="wss.jpush.cn", target="/push")))
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        buf += t.recv(4096)
+    ws.receive_data(buf)
+    assert any(isinstance(e, AcceptConnection) for e in ws.events())
+    t.sendall(ws.send(Message(data="aid=" + ANDROID_ID)) + ws.send(CloseConnection(code=1000)))
+    t.recv(64)
+    t.close()
+    evs = wait_events(_net(proxy), lambda es: any(e.get("where") == "ws" and e.get("host") == "wss.jpush.cn" for e in es))
+    send = next(e for e in evs if e.get("where") == "ws" and e.get("host") == "wss.jpush.cn")
+    assert (send["category"], send["scheme"], send["actor"]) == ("device_id.android_id", "https", "jpush")
