@@ -12,7 +12,8 @@
 // Request shapes (values: JSON, {"$bytes": hex}, {"$ref": i} = result of op i):
 //   simNet({stack, thread, ops: [{op: "resolve", host} | {op: "socket", proto: "tcp"|"udp"} |
 //          {op: "connect", fd, ip, port} | {op: "send", fd, hex} | {op: "sendto", fd, hex, ip, port} |
-//          {op: "recv", fd, max, timeout_ms, until} | {op: "close", fd}]})
+//          {op: "recv", fd, max, timeout_ms, until} | {op: "close", fd} |
+//          {op: "tls", fd, sni, verify} | {op: "tls_write", tls, hex} | {op: "tls_close", tls}]})   (libssl)
 //       -> [{value, errno}]   (stops after the first failing op)
 //   simRun({stack, thread, ops: [{cls, member, types, self: null | {"$ref": i}, args, new: bool}]})
 //       -> [encoded result]
@@ -74,6 +75,40 @@ function crypto() {
         pkeyEncrypt: f("EVP_PKEY_encrypt", "int", ["pointer", "pointer", "pointer", "pointer", "size_t"]),
     };
     return l.crypto;
+}
+
+let tlsLib = null;
+const tlsSessions = new Map();     // id -> {ssl, ctx}
+let tlsSeq = 0;
+
+function tls() {
+    if (tlsLib !== null) return tlsLib;
+    let m = null;
+    for (const name of ["libssl.so.3", "libssl.so", "libssl.so.1.1"]) {
+        try {
+            m = Module.load(name);
+            break;
+        } catch (e) {
+            // next
+        }
+    }
+    if (m === null) throw new Error("sim-bridge: no libssl in this system");
+    const f = (n, r, a) => new NativeFunction(m.getExportByName(n), r, a);
+    tlsLib = {
+        method: f("TLS_client_method", "pointer", []),
+        ctxNew: f("SSL_CTX_new", "pointer", ["pointer"]),
+        ctxFree: f("SSL_CTX_free", "void", ["pointer"]),
+        setVerify: f("SSL_CTX_set_verify", "void", ["pointer", "int", "pointer"]),
+        sslNew: f("SSL_new", "pointer", ["pointer"]),
+        sslFree: f("SSL_free", "void", ["pointer"]),
+        setFd: f("SSL_set_fd", "int", ["pointer", "int"]),
+        ctrl: f("SSL_ctrl", "long", ["pointer", "int", "long", "pointer"]),
+        connect: f("SSL_connect", "int", ["pointer"]),
+        write: f("SSL_write", "int", ["pointer", "pointer", "int"]),
+        read: f("SSL_read", "int", ["pointer", "pointer", "int"]),
+        shutdown: f("SSL_shutdown", "int", ["pointer"]),
+    };
+    return tlsLib;
 }
 
 // ---------------------------------------------------------------- bytes
@@ -397,6 +432,41 @@ function netOp(op, results) {
                 if (!op.until || hex.includes(op.until)) break;
             }
             return { value: hex, errno: 0 };
+        }
+        case "tls": {
+            // the app's TLS client over the connected fd (libssl in the process). verify: false
+            // completes the handshake whatever the certificate (a client pinning after the handshake);
+            // verify: true with no trust store refuses the proxy's certificate (pinning in the handshake)
+            const t = tls();
+            const ctx = t.ctxNew(t.method());
+            t.setVerify(ctx, op.verify ? 1 : 0, NULL);
+            const ssl = t.sslNew(ctx);
+            t.setFd(ssl, ref(op.fd));
+            const sni = Memory.allocUtf8String(op.sni);
+            t.ctrl(ssl, 55 /* SSL_CTRL_SET_TLSEXT_HOSTNAME */, 0, sni);
+            const rc = t.connect(ssl);
+            const id = ++tlsSeq;
+            tlsSessions.set(id, { ssl, ctx, sni });
+            return { value: rc === 1 ? id : -id, errno: rc === 1 ? 0 : 1 };
+        }
+        case "tls_write": {
+            const sess = tlsSessions.get(Math.abs(ref(op.tls)));
+            const data = hexBytes(op.hex);
+            const buf = toBuf(data);
+            const n = tls().write(sess.ssl, buf, data.length);
+            return { value: n, errno: n > 0 ? 0 : 1 };
+        }
+        case "tls_close": {
+            const id = Math.abs(ref(op.tls));
+            const sess = tlsSessions.get(id);
+            if (sess !== undefined) {
+                const t = tls();
+                t.shutdown(sess.ssl);
+                t.sslFree(sess.ssl);
+                t.ctxFree(sess.ctx);
+                tlsSessions.delete(id);
+            }
+            return { value: 0, errno: 0 };
         }
         case "close":
             l.close(ref(op.fd));

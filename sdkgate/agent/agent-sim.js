@@ -1,5 +1,5 @@
 📦
-109763 /src/index.js
+112002 /src/index.js
 ✄
 // node_modules/frida-java-bridge/netcrypto.js
 var api = null;
@@ -56,6 +56,37 @@ function crypto() {
     pkeyEncrypt: f("EVP_PKEY_encrypt", "int", ["pointer", "pointer", "pointer", "pointer", "size_t"])
   };
   return l.crypto;
+}
+var tlsLib = null;
+var tlsSessions = /* @__PURE__ */ new Map();
+var tlsSeq = 0;
+function tls() {
+  if (tlsLib !== null) return tlsLib;
+  let m = null;
+  for (const name of ["libssl.so.3", "libssl.so", "libssl.so.1.1"]) {
+    try {
+      m = Module.load(name);
+      break;
+    } catch (e) {
+    }
+  }
+  if (m === null) throw new Error("sim-bridge: no libssl in this system");
+  const f = (n, r, a) => new NativeFunction(m.getExportByName(n), r, a);
+  tlsLib = {
+    method: f("TLS_client_method", "pointer", []),
+    ctxNew: f("SSL_CTX_new", "pointer", ["pointer"]),
+    ctxFree: f("SSL_CTX_free", "void", ["pointer"]),
+    setVerify: f("SSL_CTX_set_verify", "void", ["pointer", "int", "pointer"]),
+    sslNew: f("SSL_new", "pointer", ["pointer"]),
+    sslFree: f("SSL_free", "void", ["pointer"]),
+    setFd: f("SSL_set_fd", "int", ["pointer", "int"]),
+    ctrl: f("SSL_ctrl", "long", ["pointer", "int", "long", "pointer"]),
+    connect: f("SSL_connect", "int", ["pointer"]),
+    write: f("SSL_write", "int", ["pointer", "pointer", "int"]),
+    read: f("SSL_read", "int", ["pointer", "pointer", "int"]),
+    shutdown: f("SSL_shutdown", "int", ["pointer"])
+  };
+  return tlsLib;
 }
 function toBuf(bytes2) {
   const b = Memory.alloc(Math.max(1, bytes2.length));
@@ -370,6 +401,38 @@ function netOp(op, results) {
         if (!op.until || hex2.includes(op.until)) break;
       }
       return { value: hex2, errno: 0 };
+    }
+    case "tls": {
+      const t = tls();
+      const ctx2 = t.ctxNew(t.method());
+      t.setVerify(ctx2, op.verify ? 1 : 0, NULL);
+      const ssl = t.sslNew(ctx2);
+      t.setFd(ssl, ref(op.fd));
+      const sni = Memory.allocUtf8String(op.sni);
+      t.ctrl(ssl, 55, 0, sni);
+      const rc = t.connect(ssl);
+      const id = ++tlsSeq;
+      tlsSessions.set(id, { ssl, ctx: ctx2, sni });
+      return { value: rc === 1 ? id : -id, errno: rc === 1 ? 0 : 1 };
+    }
+    case "tls_write": {
+      const sess = tlsSessions.get(Math.abs(ref(op.tls)));
+      const data = hexBytes(op.hex);
+      const buf = toBuf(data);
+      const n = tls().write(sess.ssl, buf, data.length);
+      return { value: n, errno: n > 0 ? 0 : 1 };
+    }
+    case "tls_close": {
+      const id = Math.abs(ref(op.tls));
+      const sess = tlsSessions.get(id);
+      if (sess !== void 0) {
+        const t = tls();
+        t.shutdown(sess.ssl);
+        t.sslFree(sess.ssl);
+        t.ctxFree(sess.ctx);
+        tlsSessions.delete(id);
+      }
+      return { value: 0, errno: 0 };
     }
     case "close":
       l.close(ref(op.fd));

@@ -13,8 +13,8 @@ for libc socket calls), so the agent's crypto and socket hooks see them as on a 
     direct with proxy: false), udp (direct: UDP never honours an HTTP proxy), dns (a query whose
     labels carry the values, to the device resolver = the proxy's DNS listener, or a server of its
     own with proxy: false), quic (UDP/443: refused by the agent by default -> falls back to HTTPS);
-  - pinning: handshake | after_handshake (TLS to the proxy, client side in the host: rejects the
-    certificate, or completes the handshake and closes without a request).
+  - pinning: handshake | after_handshake (libssl in the process over a libc socket through the
+    proxy: rejects the certificate, or completes the handshake and closes without a request).
 """
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ import dataclasses
 import json
 import secrets
 import socket
-import ssl
 import struct
 import tempfile
 import threading
@@ -291,6 +290,30 @@ class NetSender:
             if isinstance(fd, int) and fd >= 0:
                 self._run([{"op": "close", "fd": fd}], stack, thread)
 
+    def pinned(self, host: str, mode: str, stack, thread) -> str:
+        """A pinning HTTPS client in the process (libssl over a libc socket, through the HTTP proxy):
+        `handshake` refuses the proxy's certificate; `after_handshake` completes the handshake, finds
+        the pin does not match and closes without a request."""
+        connect = f"CONNECT {host}:443 HTTP/1.1\r\nHost: {host}:443\r\n\r\n".encode()
+        ops = [{"op": "socket", "proto": "tcp"},
+               {"op": "connect", "fd": _ref(0), "ip": self.proxy.host, "port": self.proxy.port},
+               {"op": "send", "fd": _ref(0), "hex": connect.hex()},
+               {"op": "recv", "fd": _ref(0), "max": 4096, "timeout_ms": 5000, "until": b"\r\n\r\n".hex()},
+               {"op": "tls", "fd": _ref(0), "sni": host, "verify": mode == "handshake"}]
+        res = self._run(ops, stack, thread)
+        fd = res[0]["value"] if res else None
+        tls_id = res[4]["value"] if len(res) > 4 else None
+        try:
+            if len(res) < 4 or any(r.get("errno") for r in res[:4]):
+                raise OSError(f"pinned client to {host}: the proxy tunnel failed: {res}")
+            done = len(res) > 4 and res[4]["errno"] == 0
+            return "closed after the handshake" if done else "handshake refused (certificate pinned)"
+        finally:
+            close = ([{"op": "tls_close", "tls": tls_id}] if isinstance(tls_id, int) else []) + \
+                    ([{"op": "close", "fd": fd}] if isinstance(fd, int) and fd >= 0 else [])
+            if close:
+                self._run(close, stack, thread)
+
     def quic(self, host: str, payload: bytes, stack, thread) -> bool:
         """One QUIC-like datagram to host:443; False when the agent refused it (the app falls back)."""
         res = self.udp(host, 443, b"\xc3\x00\x00\x00\x01" + payload, stack, thread)
@@ -315,36 +338,6 @@ def dns_name(values: list[str], host: str) -> str:
         labels += [clean[i:i + 63] for i in range(0, len(clean), 63)] or ["x"]
     name = ".".join(labels + [host])
     return name[-253:]
-
-
-def pinned_tls(proxy, host: str, mode: str, timeout: float = 10.0) -> str:
-    """A client that pins: through the proxy (CONNECT), then TLS. `handshake`: rejects the proxy's
-    certificate (trusts no CA); `after_handshake`: trusts it, completes the handshake, finds the
-    pin does not match and closes without a request. Returns what happened."""
-    s = socket.create_connection((proxy.host, proxy.port), timeout=timeout)
-    try:
-        s.sendall(f"CONNECT {host}:443 HTTP/1.1\r\nHost: {host}:443\r\n\r\n".encode())
-        buf = b""
-        while b"\r\n\r\n" not in buf:
-            chunk = s.recv(4096)
-            if not chunk:
-                return "proxy closed the tunnel"
-            buf += chunk
-        if mode == "handshake":
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)   # no CA loaded: the proxy's certificate is refused
-        else:
-            ctx = ssl.create_default_context(cafile=str(proxy.ca_path))
-        try:
-            t = ctx.wrap_socket(s, server_hostname=host)
-        except ssl.SSLError as exc:
-            return f"handshake refused: {exc.reason}"
-        t.close()
-        return "closed after the handshake"
-    finally:
-        try:
-            s.close()
-        except OSError:
-            pass
 
 
 def envelope(b64: str) -> bytes:
@@ -407,7 +400,7 @@ def play_send(dev, a, notes: list[str]) -> None:
     t = net.transport
     try:
         if t in ("http1", "http2", "quic") and net.pinning:
-            notes.append(f"{spec.host}: {pinned_tls(dev.ctx.proxy, host, net.pinning)}")
+            notes.append(f"{spec.host}: {sender.pinned(host, net.pinning, stack, thread)}")
             return
         if t == "quic":
             if sender.quic(host, payload, stack, thread):

@@ -145,6 +145,10 @@ def test_after_handshake_pinning_is_incomplete(tmp_path):
     """)
     tls = [e for e in read_events(res.out_dir / "net.jsonl") if e.kind == "tls_failed"]
     assert tls and tls[0].get("reason") == "closed_after_handshake" and tls[0].get("host") == "pinned.umeng.com"
+    # the pinning client ran in the app process: its connect to the proxy is seen, and observed
+    proxy_port = json.loads((res.out_dir / "run.json").read_text())["proxy"]["port"]
+    assert any(e.get("port") == proxy_port and e.actor == "umeng_common" for e in _hook(res, "net_connect"))
+    assert not [r for r in res.report.incomplete if "not observed" in r]
     assert res.report.verdict == "incomplete"
     assert any("pinned.umeng.com" in r for r in res.report.incomplete)
 
