@@ -13,7 +13,8 @@
 //   simNet({stack, thread, ops: [{op: "resolve", host} | {op: "socket", proto: "tcp"|"udp"} |
 //          {op: "connect", fd, ip, port} | {op: "send", fd, hex} | {op: "sendto", fd, hex, ip, port} |
 //          {op: "recv", fd, max, timeout_ms, until} | {op: "close", fd} |
-//          {op: "tls", fd, sni, verify} | {op: "tls_write", tls, hex} | {op: "tls_close", tls}]})   (libssl)
+//          {op: "tls", fd, sni, verify} | {op: "tls_write", tls, hex} | {op: "tls_read", tls, max, until} |
+//          {op: "tls_close", tls}]})   (libssl)
 //       -> [{value, errno}]   (stops after the first failing op)
 //   simRun({stack, thread, ops: [{cls, member, types, self: null | {"$ref": i}, args, new: bool}]})
 //       -> [encoded result]
@@ -455,6 +456,20 @@ function netOp(op, results) {
             const buf = toBuf(data);
             const n = tls().write(sess.ssl, buf, data.length);
             return { value: n, errno: n > 0 ? 0 : 1 };
+        }
+        case "tls_read": {
+            // up to max bytes, until `until` (hex) is seen or the peer closes
+            const sess = tlsSessions.get(Math.abs(ref(op.tls)));
+            const max = op.max || 65536;
+            const buf = Memory.alloc(max);
+            let hex = "";
+            while (hex.length / 2 < max) {
+                const n = tls().read(sess.ssl, buf, max - hex.length / 2);
+                if (n <= 0) break;
+                hex += toHex(buf, n);
+                if (!op.until || hex.includes(op.until)) break;
+            }
+            return { value: hex, errno: 0 };
         }
         case "tls_close": {
             const id = Math.abs(ref(op.tls));

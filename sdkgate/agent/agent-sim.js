@@ -1,5 +1,5 @@
 📦
-112002 /src/index.js
+112452 /src/index.js
 ✄
 // node_modules/frida-java-bridge/netcrypto.js
 var api = null;
@@ -421,6 +421,19 @@ function netOp(op, results) {
       const buf = toBuf(data);
       const n = tls().write(sess.ssl, buf, data.length);
       return { value: n, errno: n > 0 ? 0 : 1 };
+    }
+    case "tls_read": {
+      const sess = tlsSessions.get(Math.abs(ref(op.tls)));
+      const max = op.max || 65536;
+      const buf = Memory.alloc(max);
+      let hex2 = "";
+      while (hex2.length / 2 < max) {
+        const n = tls().read(sess.ssl, buf, max - hex2.length / 2);
+        if (n <= 0) break;
+        hex2 += toHex(buf, n);
+        if (!op.until || hex2.includes(op.until)) break;
+      }
+      return { value: hex2, errno: 0 };
     }
     case "tls_close": {
       const id = Math.abs(ref(op.tls));

@@ -290,6 +290,48 @@ class NetSender:
             if isinstance(fd, int) and fd >= 0:
                 self._run([{"op": "close", "fd": fd}], stack, thread)
 
+    def http(self, method: str, url: str, headers: dict, body: bytes | None, stack, thread) -> int:
+        """An HTTP(S) request through the HTTP proxy from the process: absolute-form for http, CONNECT +
+        TLS (libssl, trusting the proxy as the device trusts its installed CA) for https. Returns the
+        status code."""
+        from urllib.parse import urlsplit
+        u = urlsplit(url)
+        host = u.hostname or ""
+        req = _http1_bytes(method, url, {**headers, "Connection": "close"}, body,
+                           absolute=u.scheme == "http")
+        end = b"\r\n\r\n".hex()
+        base = [{"op": "socket", "proto": "tcp"},
+                {"op": "connect", "fd": _ref(0), "ip": self.proxy.host, "port": self.proxy.port}]
+        if u.scheme == "http":
+            ops = base + [{"op": "send", "fd": _ref(0), "hex": req.hex()},
+                          {"op": "recv", "fd": _ref(0), "max": 65536, "timeout_ms": 15000, "until": end}]
+            res = self._run(ops, stack, thread)
+            answer_at, tls_id = 3, None
+        else:
+            port = u.port or 443
+            connect = f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
+            ops = base + [{"op": "send", "fd": _ref(0), "hex": connect.hex()},
+                          {"op": "recv", "fd": _ref(0), "max": 4096, "timeout_ms": 15000, "until": end},
+                          {"op": "tls", "fd": _ref(0), "sni": host, "verify": False},
+                          {"op": "tls_write", "tls": _ref(4), "hex": req.hex()},
+                          {"op": "tls_read", "tls": _ref(4), "max": 65536, "until": end}]
+            res = self._run(ops, stack, thread)
+            answer_at = 6
+            tls_id = res[4]["value"] if len(res) > 4 else None
+        fd = res[0]["value"] if res else None
+        try:
+            self._check(res, ops, f"{method} {url}")
+            status_line = bytes.fromhex(res[answer_at]["value"] or "").split(b"\r\n", 1)[0]
+            parts = status_line.split()
+            if len(parts) < 2 or not parts[1].isdigit():
+                raise OSError(f"{method} {url}: no HTTP answer from the proxy ({status_line[:60]!r})")
+            return int(parts[1])
+        finally:
+            close = ([{"op": "tls_close", "tls": tls_id}] if isinstance(tls_id, int) else []) + \
+                    ([{"op": "close", "fd": fd}] if isinstance(fd, int) and fd >= 0 else [])
+            if close:
+                self._run(close, stack, thread)
+
     def pinned(self, host: str, mode: str, stack, thread) -> str:
         """A pinning HTTPS client in the process (libssl over a libc socket, through the HTTP proxy):
         `handshake` refuses the proxy's certificate; `after_handshake` completes the handshake, finds
@@ -412,7 +454,12 @@ def play_send(dev, a, notes: list[str]) -> None:
                 req = _http1_bytes(spec.method, url, headers, body)
                 sender.tcp(host, net.port or 80, req, False, stack, thread)
                 return
-            dev._http_send(spec.method, url, headers, body, http2=(t == "http2"))
+            if t == "http2":         # h2 framing stays in the host's client (offers h2 + http/1.1, like OkHttp)
+                dev._http_send(spec.method, url, headers, body, http2=True)
+            else:
+                status = sender.http(spec.method, url, headers, body, stack, thread)
+                if status >= 500:
+                    raise OSError(f"{spec.method} {url}: proxy answered {status}")
         elif t == "websocket":
             if net.proxy:
                 sender.websocket(host, spec.path, payload, stack, thread)
@@ -431,12 +478,14 @@ def play_send(dev, a, notes: list[str]) -> None:
         raise OSError(f"send to {host} ({t}): {exc}") from None
 
 
-def _http1_bytes(method: str, url: str, headers: dict, body: bytes | None) -> bytes:
+def _http1_bytes(method: str, url: str, headers: dict, body: bytes | None, absolute: bool = False) -> bytes:
     from urllib.parse import urlsplit
     u = urlsplit(url)
-    target = u.path + (f"?{u.query}" if u.query else "")
-    lines = [f"{method} {target or '/'} HTTP/1.1", f"Host: {u.hostname}"]
+    target = (u.path or "/") + (f"?{u.query}" if u.query else "")
+    if absolute:
+        target = f"{u.scheme}://{u.netloc}{target}"
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {u.netloc}"]
     lines += [f"{k}: {v}" for k, v in headers.items()]
-    if body:
-        lines.append(f"Content-Length: {len(body)}")
+    if body or method in ("POST", "PUT"):
+        lines.append(f"Content-Length: {len(body or b'')}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"")

@@ -337,7 +337,9 @@ class SimulatedDevice:
             notes.append(f"send to {spec.host} skipped: no proxy")
             return
         from .simnet import needs_socket_path, play_send  # noqa: PLC0415
-        if needs_socket_path(spec.net):
+        if needs_socket_path(spec.net) or self.network is not None:
+            # every send goes out of the app process itself (libc sockets, libssl), so the agent's
+            # socket hooks see it; without nss_wrapper only plain proxied HTTP(S) falls back to the host
             if self.network is None:
                 raise StepFailed(f"send to {spec.host}: {spec.net.transport} sends need nss_wrapper "
                                  "(apt-get install libnss-wrapper) for the simulated resolver")
