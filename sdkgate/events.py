@@ -15,7 +15,7 @@ from typing import IO, Any, Iterable, Iterator
 from .fileio import MAX_JSON_DEPTH, MAX_LINE_BYTES, JsonLimitError, bounded_lines, check_depth
 
 SCHEMA_VERSION = 1
-SOURCES = ("static", "hook", "net", "step")
+SOURCES = ("static", "hook", "net", "step", "rematch")   # rematch: sends re-derived at evaluation (net/rematch.py)
 # kind -> what it means
 KINDS = {
     "read": "a sensitive API was called (hook) ",
@@ -38,6 +38,10 @@ KINDS = {
     "agent_status": "agent health: loaded, dropped event counts, errors",
     "incomplete": "the producer knows its evidence is incomplete (reason in `reason`)",
     "code_loaded": "code loaded at run time by a class loader (hook): path or in-memory, size, sha256, loader stack",
+    "net_connect": "the app reached a socket destination: ip, port, protocol, resolved host (hook: libc connect/sendto/sendmsg)",
+    "derived": "the app transformed planted values (hash, cipher, base64 ...): categories, chain, output digest + prefix (hook)",
+    "capture": "how the run captured traffic: mode, proxy listeners, QUIC policy, unpinning (step)",
+    "unpinned": "run --unpin: the agent bypassed a certificate pin check (host, via) (hook)",
 }
 TRANSITIONS = ("granted", "declined", "withdrawn")
 CORE = ("v", "seq", "t_ms", "source", "kind", "category", "api", "actor", "stack", "consent")

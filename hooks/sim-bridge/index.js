@@ -25,6 +25,7 @@
 // use `fields`, other methods answer from `returns`.
 
 import { abstractRefusal } from "./abstract.js";
+import { installNetCrypto, netCryptoExports } from "./netcrypto.js";
 
 const methods = new Map();      // "cls|member|t1,t2" -> Method
 const declared = new Map();     // cls -> Map(member -> [[types]])
@@ -235,6 +236,7 @@ function makeMethod(cls, member, types) {
             impl = fn;
         },
     });
+    m._cls = cls;
     m.methodName = member;
     m.holder = classWrapper(cls);
     m.type = 3;
@@ -256,6 +258,8 @@ function original(m, self, args) {
     if (self instanceof SimObject) {
         return callInstance(self, m.methodName, args);
     }
+    const model = MODELS[m._cls];
+    if (model && model.statics && m.methodName in model.statics) return model.statics[m.methodName](...args);
     return undefined;
 }
 
@@ -462,8 +466,16 @@ const simExports = {
 };
 
 function ensureExports() {
-    Object.assign(rpc.exports, simExports);
+    Object.assign(rpc.exports, simExports, netCryptoExports);
 }
+
+// the simulated app's real sockets and crypto (netcrypto.js) share the method table and call context
+installNetCrypto({
+    MODELS, declared, makeObject, makeMethod, classWrapper, decode, encode, JavaException,
+    setCtx: (c) => {
+        ctx = c;
+    },
+});
 
 ensureExports();
 

@@ -9,11 +9,15 @@
 import Java from "frida-java-bridge";
 import { nowMs, startMs } from "./clock.js";
 import { installMarkerHooks, installPermissionHooks } from "./consent.js";
+import { installDeriveHooks } from "./derive.js";
+import { installNativeDerive } from "./derivenative.js";
 import { state } from "./emit.js";
 import { installApiHooks, type InstallReport } from "./hooks.js";
 import { initJava } from "./java.js";
 import { installConsentControlHook } from "./ui.js";
 import { installLoaderHooks } from "./loaders.js";
+import { installJavaSocketHooks, installNetGuard } from "./netguard.js";
+import { installUnpin } from "./unpin.js";
 import { API_TABLE, UNHOOKABLE } from "./table.generated.js";
 import type { AgentConfig, ApiEntry } from "./types.js";
 
@@ -31,8 +35,10 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
     };
     state.stackLimit = cfg.stack_limit ?? 64;
     const report: InstallReport = { hooked: [], missing: [], limits: UNHOOKABLE.slice() };
+    const net = installNetGuard(cfg);                      // native socket hooks: with or without Java
+    const unpin: string[] = [];
     if (!Java.available) {
-        return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"] };
+        return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"], net };
     }
     const table = API_TABLE as ApiEntry[];
     const framework = table.filter((e) => FRAMEWORK.test(e.cls));
@@ -45,7 +51,11 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
         installMarkerHooks(cfg, report, false);
         installConsentControlHook(cfg, report);
         installLoaderHooks(cfg, report);
+        installJavaSocketHooks(net);
+        installDeriveHooks(cfg.canaries ?? {}, net);
+        if (cfg.unpin === true) unpin.push(...installUnpin());
     });
+    installNativeDerive(net);                              // the app's crypto library (EVP_*, MD5_*, SHA*_, AES_*)
     // SDK/app classes need the app's class loader: Java.perform runs as soon as it exists (at once
     // when it already does; otherwise later, and the result arrives as a "hooked" status message).
     const pending: InstallReport = { hooked: [], missing: [], limits: [] };
@@ -60,7 +70,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
     });
     inConfigure = false;
     const all = ran ? merge(report, pending) : report;
-    return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
+    return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all, net, unpin };
 }
 
 function merge(a: InstallReport, b: InstallReport): InstallReport {

@@ -47,6 +47,8 @@ export interface AgentConfig {
     queue_max?: number;
     stack_limit?: number;
     loaded_max_bytes?: number;   // code loaded at run time: bytes beyond this per file are not sent
+    block_quic?: boolean;       // netguard.ts: refuse UDP/443 (QUIC) so apps fall back to TCP
+    unpin?: boolean;            // unpin.ts: disable certificate pinning (device runs with --unpin)
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };

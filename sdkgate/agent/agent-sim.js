@@ -1,5 +1,5 @@
 📦
-75879 /src/index.js
+121800 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -17,6 +17,555 @@ function abstractRefusal(cls, member) {
   const a = ABSTRACT[cls];
   if (a === void 0 || a !== "*" && !a.includes(member)) return null;
   return new Error(`${cls}.${member}: cannot hook an abstract or interface method: ART dispatches calls to the concrete class's override, so this hook would never run; hook the concrete class`);
+}
+
+// node_modules/frida-java-bridge/netcrypto.js
+var api = null;
+var lib = null;
+function libc() {
+  if (lib !== null) return lib;
+  const g = (n) => Module.getGlobalExportByName(n);
+  const sys = (n, r, a) => new SystemFunction(g(n), r, a);
+  lib = {
+    getaddrinfo: new NativeFunction(g("getaddrinfo"), "int", ["pointer", "pointer", "pointer", "pointer"]),
+    freeaddrinfo: new NativeFunction(g("freeaddrinfo"), "void", ["pointer"]),
+    socket: sys("socket", "int", ["int", "int", "int"]),
+    connect: sys("connect", "int", ["int", "pointer", "int"]),
+    send: sys("send", "int", ["int", "pointer", "int", "int"]),
+    sendto: sys("sendto", "int", ["int", "pointer", "int", "int", "pointer", "int"]),
+    sendmmsg: sys("sendmmsg", "int", ["int", "pointer", "uint", "int"]),
+    recv: sys("recv", "int", ["int", "pointer", "int", "int"]),
+    poll: sys("poll", "int", ["pointer", "int", "int"]),
+    close: sys("close", "int", ["int"]),
+    crypto: null
+  };
+  return lib;
+}
+function crypto() {
+  const l = libc();
+  if (l.crypto !== null) return l.crypto;
+  let m = null;
+  for (const name of ["libcrypto.so.3", "libcrypto.so", "libcrypto.so.1.1"]) {
+    try {
+      m = Module.load(name);
+      break;
+    } catch (e) {
+    }
+  }
+  if (m === null) throw new Error("sim-bridge: no libcrypto in this system");
+  const f = (n, r, a) => new NativeFunction(m.getExportByName(n), r, a);
+  l.crypto = {
+    digestByName: f("EVP_get_digestbyname", "pointer", ["pointer"]),
+    cipherByName: f("EVP_get_cipherbyname", "pointer", ["pointer"]),
+    digest: f("EVP_Digest", "int", ["pointer", "size_t", "pointer", "pointer", "pointer", "pointer"]),
+    hmac: f("HMAC", "pointer", ["pointer", "pointer", "int", "pointer", "size_t", "pointer", "pointer"]),
+    ctxNew: f("EVP_CIPHER_CTX_new", "pointer", []),
+    ctxFree: f("EVP_CIPHER_CTX_free", "void", ["pointer"]),
+    ctrl: f("EVP_CIPHER_CTX_ctrl", "int", ["pointer", "int", "int", "pointer"]),
+    encInit: f("EVP_EncryptInit_ex", "int", ["pointer", "pointer", "pointer", "pointer", "pointer"]),
+    encUpdate: f("EVP_EncryptUpdate", "int", ["pointer", "pointer", "pointer", "pointer", "int"]),
+    encFinal: f("EVP_EncryptFinal_ex", "int", ["pointer", "pointer", "pointer"]),
+    encodeBlock: f("EVP_EncodeBlock", "int", ["pointer", "pointer", "int"]),
+    d2iPubkey: f("d2i_PUBKEY", "pointer", ["pointer", "pointer", "long"]),
+    pkeyCtxNew: f("EVP_PKEY_CTX_new", "pointer", ["pointer", "pointer"]),
+    pkeyCtxFree: f("EVP_PKEY_CTX_free", "void", ["pointer"]),
+    pkeyFree: f("EVP_PKEY_free", "void", ["pointer"]),
+    encryptInit: f("EVP_PKEY_encrypt_init", "int", ["pointer"]),
+    pkeyEncrypt: f("EVP_PKEY_encrypt", "int", ["pointer", "pointer", "pointer", "pointer", "size_t"])
+  };
+  return l.crypto;
+}
+var tlsLib = null;
+var tlsSessions = /* @__PURE__ */ new Map();
+var tlsSeq = 0;
+function tls() {
+  if (tlsLib !== null) return tlsLib;
+  let m = null;
+  for (const name of ["libssl.so.3", "libssl.so", "libssl.so.1.1"]) {
+    try {
+      m = Module.load(name);
+      break;
+    } catch (e) {
+    }
+  }
+  if (m === null) throw new Error("sim-bridge: no libssl in this system");
+  const f = (n, r, a) => new NativeFunction(m.getExportByName(n), r, a);
+  tlsLib = {
+    method: f("TLS_client_method", "pointer", []),
+    ctxNew: f("SSL_CTX_new", "pointer", ["pointer"]),
+    ctxFree: f("SSL_CTX_free", "void", ["pointer"]),
+    setVerify: f("SSL_CTX_set_verify", "void", ["pointer", "int", "pointer"]),
+    sslNew: f("SSL_new", "pointer", ["pointer"]),
+    sslFree: f("SSL_free", "void", ["pointer"]),
+    setFd: f("SSL_set_fd", "int", ["pointer", "int"]),
+    ctrl: f("SSL_ctrl", "long", ["pointer", "int", "long", "pointer"]),
+    connect: f("SSL_connect", "int", ["pointer"]),
+    write: f("SSL_write", "int", ["pointer", "pointer", "int"]),
+    read: f("SSL_read", "int", ["pointer", "pointer", "int"]),
+    shutdown: f("SSL_shutdown", "int", ["pointer"])
+  };
+  return tlsLib;
+}
+function toBuf(bytes2) {
+  const b = Memory.alloc(Math.max(1, bytes2.length));
+  b.writeByteArray(bytes2.map((x) => x & 255));
+  return b;
+}
+function fromBuf(p, n) {
+  const a = n > 0 ? Array.from(new Uint8Array(p.readByteArray(n))) : [];
+  return javaBytes(a);
+}
+function javaBytes(a) {
+  const out = a.map((x) => x > 127 ? x - 256 : x);
+  out.$type = "byte";
+  return out;
+}
+function hexBytes(hex2) {
+  const a = [];
+  for (let i = 0; i + 1 < hex2.length; i += 2) a.push(parseInt(hex2.slice(i, i + 2), 16));
+  return a;
+}
+function toHex(p, n) {
+  return Array.from(new Uint8Array(p.readByteArray(n))).map((x) => (x < 16 ? "0" : "") + x.toString(16)).join("");
+}
+function plain(v) {
+  return v ? Array.from(v, (x) => x & 255) : [];
+}
+function digestOf(alg, data) {
+  const c = crypto();
+  const md = c.digestByName(Memory.allocUtf8String(alg.replace(/-/g, "").toUpperCase() === "SHA" ? "SHA1" : alg.replace(/-/g, "")));
+  if (md.isNull()) throw new api.JavaException("java.security.NoSuchAlgorithmException", alg);
+  const out = Memory.alloc(64);
+  const len = Memory.alloc(4);
+  c.digest(toBuf(data), data.length, out, len, md, NULL);
+  return fromBuf(out, len.readU32());
+}
+function hmacOf(alg, key, data) {
+  const c = crypto();
+  const mdName = alg.toLowerCase().replace(/^hmac/, "").replace(/-/g, "").toUpperCase();
+  const md = c.digestByName(Memory.allocUtf8String(mdName));
+  if (md.isNull()) throw new api.JavaException("java.security.NoSuchAlgorithmException", alg);
+  const out = Memory.alloc(64);
+  const len = Memory.alloc(4);
+  c.hmac(md, toBuf(key), key.length, toBuf(data), data.length, out, len);
+  return fromBuf(out, len.readU32());
+}
+function rsaEncrypt(der, data) {
+  const c = crypto();
+  const pp = Memory.alloc(Process.pointerSize);
+  const buf = toBuf(der);
+  pp.writePointer(buf);
+  const pkey = c.d2iPubkey(NULL, pp, der.length);
+  if (pkey.isNull()) throw new api.JavaException("java.security.InvalidKeyException", "not an X.509 public key");
+  const ctx2 = c.pkeyCtxNew(pkey, NULL);
+  try {
+    c.encryptInit(ctx2);
+    const outLen = Memory.alloc(8);
+    outLen.writeU64(1024);
+    const out = Memory.alloc(1024);
+    if (c.pkeyEncrypt(ctx2, out, outLen, toBuf(data), data.length) <= 0) {
+      throw new api.JavaException("javax.crypto.IllegalBlockSizeException", "RSA encryption failed");
+    }
+    return javaBytes(Array.from(new Uint8Array(out.readByteArray(outLen.readU64().toNumber()))));
+  } finally {
+    c.pkeyCtxFree(ctx2);
+    c.pkeyFree(pkey);
+    void buf;
+  }
+}
+function encrypt(alg, key, iv, data) {
+  const c = crypto();
+  const [name, mode] = alg.split("/");
+  if (name.toUpperCase() === "RSA") return rsaEncrypt(key, data);
+  if (name.toUpperCase() !== "AES") throw new api.JavaException("java.security.NoSuchAlgorithmException", alg);
+  const m = (mode || "ECB").toLowerCase();
+  const cipher = c.cipherByName(Memory.allocUtf8String(`aes-${key.length * 8}-${m}`));
+  if (cipher.isNull()) throw new api.JavaException("java.security.NoSuchAlgorithmException", alg);
+  const ctx2 = c.ctxNew();
+  try {
+    c.encInit(ctx2, cipher, NULL, NULL, NULL);
+    if (m === "gcm" && iv.length !== 12) c.ctrl(ctx2, 9, iv.length, NULL);
+    c.encInit(ctx2, NULL, NULL, toBuf(key), iv.length ? toBuf(iv) : NULL);
+    const out = Memory.alloc(data.length + 64);
+    const n1 = Memory.alloc(4);
+    const n2 = Memory.alloc(4);
+    c.encUpdate(ctx2, out, n1, toBuf(data), data.length);
+    const a = n1.readS32();
+    c.encFinal(ctx2, out.add(a), n2);
+    let bytes2 = Array.from(new Uint8Array(out.readByteArray(a + n2.readS32())));
+    if (m === "gcm") {
+      const tag = Memory.alloc(16);
+      c.ctrl(ctx2, 16, 16, tag);
+      bytes2 = bytes2.concat(Array.from(new Uint8Array(tag.readByteArray(16))));
+    }
+    return javaBytes(bytes2);
+  } finally {
+    c.ctxFree(ctx2);
+  }
+}
+function base64(data) {
+  const c = crypto();
+  const out = Memory.alloc(4 * Math.ceil(data.length / 3) + 1);
+  const n = c.encodeBlock(out, toBuf(data), data.length);
+  return out.readUtf8String(n);
+}
+function utf8(s) {
+  const t = unescape(encodeURIComponent(String(s)));
+  return Array.from(t, (ch) => ch.charCodeAt(0));
+}
+function bytesArg(types, args) {
+  if (types.length >= 3 && types[0] === "[B") return plain(args[0]).slice(args[1], args[1] + args[2]);
+  if (types[0] === "[B") return plain(args[0]);
+  if (types[0] === "byte") return [args[0] & 255];
+  return [];
+}
+var DECLARED = {
+  "java.security.MessageDigest": {
+    getInstance: [["java.lang.String"]],
+    update: [["[B"], ["[B", "int", "int"], ["byte"]],
+    digest: [[], ["[B"]],
+    getAlgorithm: [[]],
+    reset: [[]]
+  },
+  "javax.crypto.Mac": {
+    getInstance: [["java.lang.String"]],
+    init: [["java.security.Key"]],
+    update: [["[B"], ["[B", "int", "int"], ["byte"]],
+    doFinal: [[], ["[B"]],
+    getAlgorithm: [[]]
+  },
+  "javax.crypto.Cipher": {
+    getInstance: [["java.lang.String"]],
+    init: [["int", "java.security.Key"], ["int", "java.security.Key", "java.security.spec.AlgorithmParameterSpec"]],
+    update: [["[B"], ["[B", "int", "int"]],
+    doFinal: [[], ["[B"], ["[B", "int", "int"]],
+    getAlgorithm: [[]]
+  },
+  "android.util.Base64": { encode: [["[B", "int"]], encodeToString: [["[B", "int"]] },
+  "java.util.Base64$Encoder": { encode: [["[B"]], encodeToString: [["[B"]] }
+};
+function models() {
+  const mk = api.makeObject;
+  const stat = (cls, fields) => mk(cls, fields);
+  const pending = (o) => o.fields.buf || (o.fields.buf = []);
+  return {
+    "java.security.MessageDigest": {
+      statics: { getInstance: (alg) => stat("java.security.MessageDigest", { algorithm: String(alg), buf: [] }) },
+      methods: {
+        update: (o, ...a) => {
+          o.fields.buf = pending(o).concat(bytesArg(a.length >= 3 ? ["[B", "int", "int"] : typeof a[0] === "number" ? ["byte"] : ["[B"], a));
+        },
+        digest: (o, ...a) => {
+          const data = pending(o).concat(a.length ? plain(a[0]) : []);
+          o.fields.buf = [];
+          return digestOf(o.fields.algorithm, data);
+        },
+        getAlgorithm: (o) => o.fields.algorithm,
+        reset: (o) => {
+          o.fields.buf = [];
+        }
+      }
+    },
+    "javax.crypto.Mac": {
+      statics: { getInstance: (alg) => stat("javax.crypto.Mac", { algorithm: String(alg), buf: [] }) },
+      methods: {
+        init: (o, key) => {
+          o.fields.key = plain(key.getEncoded());
+        },
+        update: (o, ...a) => {
+          o.fields.buf = pending(o).concat(bytesArg(a.length >= 3 ? ["[B", "int", "int"] : typeof a[0] === "number" ? ["byte"] : ["[B"], a));
+        },
+        doFinal: (o, ...a) => {
+          const data = pending(o).concat(a.length ? plain(a[0]) : []);
+          o.fields.buf = [];
+          return hmacOf(o.fields.algorithm, o.fields.key || [], data);
+        },
+        getAlgorithm: (o) => o.fields.algorithm
+      }
+    },
+    "javax.crypto.Cipher": {
+      statics: { getInstance: (alg) => stat("javax.crypto.Cipher", { algorithm: String(alg), buf: [] }) },
+      methods: {
+        init: (o, mode, key, spec) => {
+          o.fields.key = plain(key.getEncoded());
+          o.fields.iv = spec ? plain(spec.getIV()) : [];
+          o.fields.buf = [];
+        },
+        update: (o, ...a) => {
+          o.fields.buf = pending(o).concat(bytesArg(a.length >= 3 ? ["[B", "int", "int"] : ["[B"], a));
+          return javaBytes([]);
+        },
+        doFinal: (o, ...a) => {
+          const data = pending(o).concat(bytesArg(a.length >= 3 ? ["[B", "int", "int"] : ["[B"], a));
+          o.fields.buf = [];
+          return encrypt(o.fields.algorithm, o.fields.key || [], o.fields.iv || [], data);
+        },
+        getAlgorithm: (o) => o.fields.algorithm
+      }
+    },
+    "android.util.Base64": {
+      statics: {
+        encodeToString: (b) => base64(plain(b)),
+        encode: (b) => javaBytes(utf8(base64(plain(b))))
+      }
+    },
+    "java.util.Base64$Encoder": {
+      methods: {
+        encodeToString: (o, b) => base64(plain(b)),
+        encode: (o, b) => javaBytes(utf8(base64(plain(b))))
+      }
+    }
+  };
+}
+function resolveArg(v, results) {
+  if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+    if ("$bytes" in v) return javaBytes(hexBytes(v.$bytes));
+    if ("$ref" in v) return results[v.$ref];
+  }
+  return api.decode(v);
+}
+function sockaddr(ip, port) {
+  const sa = Memory.alloc(16);
+  sa.writeU16(2);
+  sa.add(2).writeU8(port >> 8 & 255);
+  sa.add(3).writeU8(port & 255);
+  sa.add(4).writeByteArray(ip.split(".").map(Number));
+  return sa;
+}
+function netOp(op, results) {
+  const l = libc();
+  const ref = (v) => v !== null && typeof v === "object" && "$ref" in v ? results[v.$ref] : v;
+  switch (op.op) {
+    case "resolve": {
+      const hints = Memory.alloc(64);
+      hints.add(4).writeS32(2);
+      const res = Memory.alloc(Process.pointerSize);
+      const rc = l.getaddrinfo(Memory.allocUtf8String(op.host), NULL, hints, res);
+      if (rc !== 0) return { value: null, errno: rc };
+      const ai = res.readPointer();
+      const addr = ai.add(Process.pointerSize === 8 ? 24 : 20).readPointer();
+      const b = new Uint8Array(addr.add(4).readByteArray(4));
+      l.freeaddrinfo(ai);
+      return { value: `${b[0]}.${b[1]}.${b[2]}.${b[3]}`, errno: 0 };
+    }
+    case "socket": {
+      const r = l.socket(2, op.proto === "udp" ? 2 : 1, 0);
+      return { value: r.value, errno: r.value < 0 ? r.errno : 0 };
+    }
+    case "connect": {
+      const r = l.connect(ref(op.fd), sockaddr(ref(op.ip), op.port), 16);
+      return { value: r.value, errno: r.value < 0 ? r.errno : 0 };
+    }
+    case "send": {
+      const data = hexBytes(op.hex);
+      const buf = toBuf(data);
+      let sent = 0;
+      while (sent < data.length) {
+        const r = l.send(
+          ref(op.fd),
+          buf.add(sent),
+          data.length - sent,
+          16384
+          /* MSG_NOSIGNAL */
+        );
+        if (r.value < 0) return { value: sent, errno: r.errno };
+        sent += r.value;
+      }
+      return { value: sent, errno: 0 };
+    }
+    case "sendto": {
+      const data = hexBytes(op.hex);
+      const r = l.sendto(ref(op.fd), toBuf(data), data.length, 0, sockaddr(ref(op.ip), op.port), 16);
+      return { value: r.value, errno: r.value < 0 ? r.errno : 0 };
+    }
+    case "sendmmsg": {
+      const ps = Process.pointerSize;
+      const entry = ps === 8 ? 64 : 32;
+      const data = hexBytes(op.hex);
+      const buf = toBuf(data);
+      const iov = Memory.alloc(2 * ps);
+      iov.writePointer(buf);
+      iov.add(ps).writeULong(data.length);
+      const vec = Memory.alloc(entry * op.to.length);
+      const keep = [];
+      op.to.forEach((d, i) => {
+        const m = vec.add(i * entry);
+        const sa = sockaddr(ref(d.ip), d.port);
+        keep.push(sa);
+        m.writePointer(sa);
+        m.add(ps).writeU32(16);
+        m.add(2 * ps).writePointer(iov);
+        m.add(3 * ps).writeULong(1);
+      });
+      const r = l.sendmmsg(ref(op.fd), vec, op.to.length, 0);
+      return { value: r.value, errno: r.value < 0 ? r.errno : 0 };
+    }
+    case "recv": {
+      const fd = ref(op.fd);
+      const max = op.max || 65536;
+      const buf = Memory.alloc(max);
+      const pfd = Memory.alloc(8);
+      const deadline = Date.now() + (op.timeout_ms || 2e3);
+      let hex2 = "";
+      while (Date.now() < deadline && hex2.length / 2 < max) {
+        pfd.writeS32(fd);
+        pfd.add(4).writeS16(1);
+        pfd.add(6).writeS16(0);
+        const p = l.poll(pfd, 1, Math.max(1, deadline - Date.now()));
+        if (p.value <= 0) break;
+        const r = l.recv(fd, buf, max - hex2.length / 2, 0);
+        if (r.value <= 0) break;
+        hex2 += toHex(buf, r.value);
+        if (!op.until || hex2.includes(op.until)) break;
+      }
+      return { value: hex2, errno: 0 };
+    }
+    case "tls": {
+      const t = tls();
+      const ctx2 = t.ctxNew(t.method());
+      t.setVerify(ctx2, op.verify ? 1 : 0, NULL);
+      const ssl = t.sslNew(ctx2);
+      t.setFd(ssl, ref(op.fd));
+      const sni = Memory.allocUtf8String(op.sni);
+      t.ctrl(ssl, 55, 0, sni);
+      const rc = t.connect(ssl);
+      const id = ++tlsSeq;
+      tlsSessions.set(id, { ssl, ctx: ctx2, sni });
+      return { value: rc === 1 ? id : -id, errno: rc === 1 ? 0 : 1 };
+    }
+    case "tls_write": {
+      const sess = tlsSessions.get(Math.abs(ref(op.tls)));
+      const data = hexBytes(op.hex);
+      const buf = toBuf(data);
+      const n = tls().write(sess.ssl, buf, data.length);
+      return { value: n, errno: n > 0 ? 0 : 1 };
+    }
+    case "tls_read": {
+      const sess = tlsSessions.get(Math.abs(ref(op.tls)));
+      const max = op.max || 65536;
+      const buf = Memory.alloc(max);
+      let hex2 = "";
+      while (hex2.length / 2 < max) {
+        const n = tls().read(sess.ssl, buf, max - hex2.length / 2);
+        if (n <= 0) break;
+        hex2 += toHex(buf, n);
+        if (!op.until || hex2.includes(op.until)) break;
+      }
+      return { value: hex2, errno: 0 };
+    }
+    case "tls_close": {
+      const id = Math.abs(ref(op.tls));
+      const sess = tlsSessions.get(id);
+      if (sess !== void 0) {
+        const t = tls();
+        t.shutdown(sess.ssl);
+        t.sslFree(sess.ssl);
+        t.ctxFree(sess.ctx);
+        tlsSessions.delete(id);
+      }
+      return { value: 0, errno: 0 };
+    }
+    case "close":
+      l.close(ref(op.fd));
+      return { value: 0, errno: 0 };
+    default:
+      throw new Error(`sim-bridge: unknown net op ${op.op}`);
+  }
+}
+function inContext(req, fn) {
+  api.setCtx({ key: null, frames: req.stack || [], thread: req.thread || "main", throws: null, retValue: null });
+  try {
+    return fn();
+  } finally {
+    api.setCtx(null);
+  }
+}
+var netCryptoExports = {
+  // native SDK code hashing/encrypting through the app's crypto library, no Java class involved
+  simNativeCrypto(req) {
+    return inContext(req, () => {
+      const data = hexBytes(req.hex);
+      if (req.op === "digest") {
+        const c = crypto();
+        const md = c.digestByName(Memory.allocUtf8String(req.alg));
+        const out = Memory.alloc(64);
+        const len = Memory.alloc(4);
+        c.digest(toBuf(data), data.length, out, len, md, NULL);
+        return toHex(out, len.readU32());
+      }
+      const key = hexBytes(req.key);
+      const enc = encrypt(req.alg, key, hexBytes(req.iv || ""), data);
+      return enc.map((x) => ((x & 255) < 16 ? "0" : "") + (x & 255).toString(16)).join("");
+    });
+  },
+  simNet(req) {
+    return inContext(req, () => {
+      const results = [];
+      const out = [];
+      for (const op of req.ops) {
+        const r = netOp(op, results);
+        results.push(r.value);
+        out.push(r);
+        if (r.errno !== 0 || r.value === null || typeof r.value === "number" && r.value < 0) break;
+      }
+      return out;
+    });
+  },
+  simRun(req) {
+    return inContext(req, () => {
+      const results = [];
+      for (const op of req.ops) {
+        const args = (op.args || []).map((a) => resolveArg(a, results));
+        let r;
+        if (op.new) {
+          r = api.classWrapper(op.cls).$new(...args);
+        } else {
+          const m = api.makeMethod(op.cls, op.member, op.types || []);
+          const self = op.self ? resolveArg(op.self, results) : api.classWrapper(op.cls);
+          r = m.apply(self, args);
+        }
+        results.push(r);
+      }
+      return results.map((r) => api.encode(r));
+    });
+  }
+};
+function installNetCrypto(internals) {
+  api = internals;
+  try {
+    crypto();
+  } catch (e) {
+  }
+  Object.assign(api.MODELS, models());
+  for (const [cls, members] of Object.entries(DECLARED)) {
+    let byMember = api.declared.get(cls);
+    if (byMember === void 0) {
+      byMember = /* @__PURE__ */ new Map();
+      api.declared.set(cls, byMember);
+    }
+    for (const [member, overloads] of Object.entries(members)) if (!byMember.has(member)) byMember.set(member, overloads);
+  }
+  api.MODELS["javax.crypto.spec.SecretKeySpec"] = {
+    $new: (key, alg) => api.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) })
+  };
+  api.MODELS["java.security.spec.X509EncodedKeySpec"] = {
+    $new: (der) => api.makeObject("java.security.spec.X509EncodedKeySpec", { encoded: der })
+  };
+  api.MODELS["java.security.KeyFactory"] = {
+    statics: { getInstance: (alg) => api.makeObject("java.security.KeyFactory", { algorithm: String(alg) }) },
+    methods: {
+      generatePublic: (o, spec) => api.makeObject(
+        "java.security.PublicKey",
+        { encoded: spec.getEncoded(), algorithm: o.fields.algorithm }
+      )
+    }
+  };
+  api.MODELS["javax.crypto.spec.IvParameterSpec"] = {
+    $new: (iv) => api.makeObject("javax.crypto.spec.IvParameterSpec", { iV: iv })
+  };
+  api.MODELS["javax.crypto.spec.GCMParameterSpec"] = {
+    $new: (tlen, iv) => api.makeObject("javax.crypto.spec.GCMParameterSpec", { tLen: tlen, iV: iv })
+  };
 }
 
 // node_modules/frida-java-bridge/index.js
@@ -207,6 +756,7 @@ function makeMethod(cls, member, types) {
       impl = fn;
     }
   });
+  m._cls = cls;
   m.methodName = member;
   m.holder = classWrapper(cls);
   m.type = 3;
@@ -226,6 +776,8 @@ function original(m, self, args) {
   if (self instanceof SimObject) {
     return callInstance(self, m.methodName, args);
   }
+  const model = MODELS[m._cls];
+  if (model && model.statics && m.methodName in model.statics) return model.statics[m.methodName](...args);
   return void 0;
 }
 function declaredOverloads(cls, member) {
@@ -357,12 +909,12 @@ function invokePrepared(p, reuse) {
       if (reuse) p.self = self;
     }
     const args = p.argsJson.map(decode);
-    const hooked = m !== void 0 && m.implementation !== null;
+    const hooked2 = m !== void 0 && m.implementation !== null;
     try {
-      const r = hooked ? m.apply(self, args) : original({ _key: p.key }, self, args);
-      return { hooked, ret: encode(r) };
+      const r = hooked2 ? m.apply(self, args) : original({ _key: p.key }, self, args);
+      return { hooked: hooked2, ret: encode(r) };
     } catch (e) {
-      if (e instanceof JavaException || e && typeof e.$className === "string") return { hooked, threw: e.$className };
+      if (e instanceof JavaException || e && typeof e.$className === "string") return { hooked: hooked2, threw: e.$className };
       throw e;
     }
   } finally {
@@ -375,9 +927,9 @@ var simExports = {
   },
   simInvokeMany(req, count) {
     const p = prepare(req);
-    let hooked = 0;
-    for (let i = 0; i < count; i++) if (invokePrepared(p, true).hooked) hooked++;
-    return { calls: count, hooked };
+    let hooked2 = 0;
+    for (let i = 0; i < count; i++) if (invokePrepared(p, true).hooked) hooked2++;
+    return { calls: count, hooked: hooked2 };
   },
   simDefine(defs) {
     for (const [cls, members] of Object.entries(defs)) {
@@ -423,8 +975,21 @@ var simExports = {
   }
 };
 function ensureExports() {
-  Object.assign(rpc.exports, simExports);
+  Object.assign(rpc.exports, simExports, netCryptoExports);
 }
+installNetCrypto({
+  MODELS,
+  declared,
+  makeObject,
+  makeMethod,
+  classWrapper,
+  decode,
+  encode,
+  JavaException,
+  setCtx: (c) => {
+    ctx = c;
+  }
+});
 ensureExports();
 var Java = {
   available: true,
@@ -579,16 +1144,16 @@ var PRIMITIVES = {
 };
 function splitDescriptor(desc) {
   const close = desc.indexOf(")");
-  const inner = desc.startsWith("(") ? desc.slice(1, close) : "";
+  const inner2 = desc.startsWith("(") ? desc.slice(1, close) : "";
   const params = [];
   let i = 0;
-  while (i < inner.length) {
+  while (i < inner2.length) {
     let j = i;
-    while (inner[j] === "[")
+    while (inner2[j] === "[")
       j++;
-    if (inner[j] === "L")
-      j = inner.indexOf(";", j);
-    params.push(inner.slice(i, j + 1));
+    if (inner2[j] === "L")
+      j = inner2.indexOf(";", j);
+    params.push(inner2.slice(i, j + 1));
     i = j + 1;
   }
   return { params, ret: close >= 0 ? desc.slice(close + 1) : desc };
@@ -791,18 +1356,18 @@ function stringList(v) {
     out.push(String(v[i]));
   return out;
 }
-function installPermissionHooks(table, report) {
+function installPermissionHooks(table, report2) {
   for (const e of table) {
     if (e.kind !== "permission_request")
       continue;
     for (let i = 0; i < e.descriptors.length; i++) {
       const desc = e.descriptors[i];
-      const api = e.smali[i];
+      const api2 = e.smali[i];
       let ov;
       try {
         ov = frida_java_bridge_default.use(e.cls)[e.member].overload(...overloadTypes(desc));
       } catch (err) {
-        report.missing.push({ id: e.id, reason: String(err) });
+        report2.missing.push({ id: e.id, reason: String(err) });
         continue;
       }
       ov.implementation = function(...args) {
@@ -826,25 +1391,25 @@ function installPermissionHooks(table, report) {
               perms = stringList(a);
           }
           if (perms !== null && perms.length > 0 && perms.every((p) => p.includes("permission"))) {
-            emit("permission_request", { api, api_id: e.id, permissions: perms, request_code: code });
+            emit("permission_request", { api: api2, api_id: e.id, permissions: perms, request_code: code });
           }
         } catch (err) {
           hookError(`hook ${e.id}`, err);
         }
       };
-      if (!report.hooked.includes(e.id))
-        report.hooked.push(e.id);
+      if (!report2.hooked.includes(e.id))
+        report2.hooked.push(e.id);
     }
   }
   try {
     const ov = frida_java_bridge_default.use("android.app.Activity").dispatchRequestPermissionsResult.overload("int", "android.content.Intent");
     ov.implementation = function(code, data) {
       try {
-        const names = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
+        const names2 = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
         const grants = data === null ? null : data.getIntArrayExtra(RESULTS_EXTRA);
         const results = {};
-        if (names !== null) {
-          names.forEach((p, i) => {
+        if (names2 !== null) {
+          names2.forEach((p, i) => {
             const g = grants !== null && grants !== void 0 ? Number(grants[i]) : -1;
             results[p] = g === 0 ? "granted" : "denied";
           });
@@ -855,9 +1420,9 @@ function installPermissionHooks(table, report) {
       }
       return ov.call(this, code, data);
     };
-    report.hooked.push("perm.activity.dispatchRequestPermissionsResult");
+    report2.hooked.push("perm.activity.dispatchRequestPermissionsResult");
   } catch (err) {
-    report.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
+    report2.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
   }
 }
 var markerState = /* @__PURE__ */ new Map();
@@ -874,7 +1439,7 @@ function sameValue(a, want) {
 function emitMarker(m, marker, value, granted) {
   emit("consent_marker", { scope: m.scope, marker, value, transition: transition(marker, granted) });
 }
-function installMethodMarker(m, report) {
+function installMethodMarker(m, report2) {
   const name = m.method;
   const dot = name.lastIndexOf(".");
   const cls = name.slice(0, dot);
@@ -896,9 +1461,9 @@ function installMethodMarker(m, report) {
         return ov.call(this, ...args);
       };
     }
-    report.hooked.push(id);
+    report2.hooked.push(id);
   } catch (err) {
-    report.missing.push({ id, reason: String(err) });
+    report2.missing.push({ id, reason: String(err) });
   }
 }
 function prefsFile(editor) {
@@ -909,7 +1474,7 @@ function prefsFile(editor) {
     return null;
   }
 }
-function installPrefsMarkers(markers, report) {
+function installPrefsMarkers(markers, report2) {
   if (markers.length === 0)
     return;
   const find = (file, key) => markers.find((m) => m.prefs_key === key && (m.prefs_file == null || file === null || m.prefs_file === file));
@@ -937,7 +1502,7 @@ function installPrefsMarkers(markers, report) {
         return ov.call(this, key, value);
       };
     } catch (err) {
-      report.missing.push({ id: `prefs:${meth}`, reason: String(err) });
+      report2.missing.push({ id: `prefs:${meth}`, reason: String(err) });
     }
   }
   try {
@@ -954,19 +1519,524 @@ function installPrefsMarkers(markers, report) {
       return ov.call(this, key);
     };
   } catch (err) {
-    report.missing.push({ id: "prefs:remove", reason: String(err) });
+    report2.missing.push({ id: "prefs:remove", reason: String(err) });
   }
   for (const m of markers)
-    report.hooked.push(`prefs:${m.prefs_file ?? "*"}/${m.prefs_key}`);
+    report2.hooked.push(`prefs:${m.prefs_file ?? "*"}/${m.prefs_key}`);
 }
-function installMarkerHooks(cfg, report, appClasses) {
+function installMarkerHooks(cfg, report2, appClasses) {
   const markers = cfg.markers ?? [];
   if (appClasses) {
     for (const m of markers)
       if (m.method)
-        installMethodMarker(m, report);
+        installMethodMarker(m, report2);
   } else {
-    installPrefsMarkers(markers.filter((m) => !m.method && m.prefs_key), report);
+    installPrefsMarkers(markers.filter((m) => !m.method && m.prefs_key), report2);
+  }
+}
+
+// src/derive.ts
+var SCAN_CAP = 64 * 1024;
+var OUT_PREFIX = 48;
+var OUT_CAP = 1024 * 1024;
+var KNOWN_MAX = 512;
+var REVERSIBLE = /* @__PURE__ */ new Set(["base64"]);
+var STATE_MAX = 4096;
+var forms = [];
+var known = [];
+var states = /* @__PURE__ */ new Map();
+function shortName(category) {
+  const i = category.lastIndexOf(".");
+  return i >= 0 ? category.slice(i + 1) : category;
+}
+function utf8Latin1(s) {
+  return unescape(encodeURIComponent(s));
+}
+var javaDepth = /* @__PURE__ */ new Map();
+function inJavaCrypto() {
+  return (javaDepth.get(Process.getCurrentThreadId()) ?? 0) > 0;
+}
+function javaCall(fn) {
+  const tid = Process.getCurrentThreadId();
+  javaDepth.set(tid, (javaDepth.get(tid) ?? 0) + 1);
+  try {
+    return fn();
+  } finally {
+    const d = (javaDepth.get(tid) ?? 1) - 1;
+    if (d <= 0)
+      javaDepth.delete(tid);
+    else
+      javaDepth.set(tid, d);
+  }
+}
+function followed() {
+  return forms.length > 0;
+}
+function initDerive(canaries) {
+  const out = [];
+  for (const [category, value] of Object.entries(canaries)) {
+    const variants = /* @__PURE__ */ new Set([value, value.toLowerCase(), value.toUpperCase()]);
+    if (/[:\-]/.test(value)) {
+      const ns = value.replace(/[:\-]/g, "");
+      variants.add(ns);
+      variants.add(ns.toLowerCase());
+      variants.add(ns.toUpperCase());
+    }
+    for (const v of variants)
+      if (v.length >= 4)
+        out.push({ text: utf8Latin1(v), category, chain: null });
+  }
+  forms = out;
+}
+function bytesOf(v, off = 0, len = -1) {
+  if (v === null || v === void 0)
+    return [];
+  if (typeof v === "string") {
+    const s = utf8Latin1(v);
+    const a2 = [];
+    for (let i = 0; i < s.length; i++)
+      a2.push(s.charCodeAt(i));
+    return a2;
+  }
+  const n = typeof v.length === "number" ? v.length : 0;
+  const end = len < 0 ? n : Math.min(n, off + len);
+  const a = [];
+  for (let i = off; i < end && a.length < OUT_CAP; i++)
+    a.push(v[i] & 255);
+  return a;
+}
+function latin1(b, cap2) {
+  let s = "";
+  const n = Math.min(b.length, cap2);
+  for (let i = 0; i < n; i += 4096)
+    s += String.fromCharCode(...b.slice(i, Math.min(n, i + 4096)));
+  return s;
+}
+function hex(b) {
+  return b.map((x) => (x < 16 ? "0" : "") + x.toString(16)).join("");
+}
+function newSeen() {
+  return { cats: /* @__PURE__ */ new Set(), order: [], json: false };
+}
+function look(seen, input) {
+  if (input.length === 0)
+    return;
+  const text = latin1(input, SCAN_CAP);
+  const first = text.replace(/^\s+/, "").charAt(0);
+  if (seen.order.length === 0 && seen.cats.size === 0 && (first === "{" || first === "["))
+    seen.json = true;
+  const hits = [];
+  for (const f of forms) {
+    const at = text.indexOf(f.text);
+    if (at >= 0)
+      hits.push({ at, f });
+  }
+  for (const f of known) {
+    const at = text.indexOf(f.text);
+    if (at >= 0)
+      hits.push({ at, f });
+  }
+  hits.sort((a, b) => a.at - b.at);
+  for (const h of hits) {
+    if (h.f.chain !== null)
+      seen.derivedIn = true;
+    for (const c of h.f.category.split(","))
+      seen.cats.add(c);
+    const part = h.f.chain ?? shortName(h.f.category);
+    if (!seen.order.includes(part))
+      seen.order.push(part);
+  }
+}
+function inner(seen) {
+  if (seen.json)
+    return "json";
+  return seen.order.join("+");
+}
+function rememberOutput(out, cats, chain) {
+  if (out.length < 8)
+    return;
+  const prefix = out.slice(0, OUT_PREFIX);
+  const category = cats.join(",");
+  const add = (text) => {
+    if (known.length >= KNOWN_MAX)
+      known.shift();
+    known.push({ text, category, chain });
+  };
+  add(latin1(prefix, OUT_PREFIX));
+  add(hex(prefix));
+  add(hex(prefix).toUpperCase());
+}
+function derived(transform, seen, out, extra) {
+  if (seen.cats.size === 0)
+    return;
+  const cats = [...seen.cats].sort();
+  const chain = `${transform}(${inner(seen)})`;
+  const ev = { categories: cats, chain, transform };
+  if (out !== null && out.length > 0) {
+    ev.out_len = out.length;
+    ev.out_sha256 = Checksum.compute("sha256", out.slice(0, OUT_CAP));
+    if (!(REVERSIBLE.has(transform) && !seen.derivedIn)) {
+      ev.out_prefix = hex(out.slice(0, OUT_PREFIX));
+      rememberOutput(out, cats, chain);
+    }
+  }
+  if (extra)
+    Object.assign(ev, extra);
+  emit("derived", ev);
+}
+function idOf(obj) {
+  try {
+    return String(obj.hashCode());
+  } catch (e) {
+    return "?";
+  }
+}
+function state2(obj) {
+  const k = idOf(obj);
+  let s = states.get(k);
+  if (s === void 0) {
+    if (states.size >= STATE_MAX)
+      states.clear();
+    s = { seen: newSeen(), keyBits: 0, out: [] };
+    states.set(k, s);
+  }
+  return s;
+}
+function drop(obj) {
+  states.delete(idOf(obj));
+}
+function algorithm(obj) {
+  try {
+    return String(obj.getAlgorithm());
+  } catch (e) {
+    return "?";
+  }
+}
+function digestName(alg) {
+  return alg.toLowerCase().replace(/-/g, "");
+}
+function cipherName(alg, keyBits) {
+  const [name, mode] = alg.split("/");
+  const n = name.toLowerCase();
+  if (n === "aes")
+    return `aes-${keyBits || 128}-${(mode || "ecb").toLowerCase()}`;
+  return n;
+}
+function each(cls, member, fn, installed) {
+  try {
+    const ovs = frida_java_bridge_default.use(cls)[member].overloads;
+    for (const ov of ovs)
+      fn(ov);
+    if (ovs.length > 0)
+      installed.push(`${cls}.${member}`);
+  } catch (e) {
+  }
+}
+function argBytes(ov, args) {
+  const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
+  if (types[0] === "[B")
+    return bytesOf(args[0], types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
+  if (types[0] === "byte")
+    return [args[0] & 255];
+  return [];
+}
+function guard(where, fn) {
+  try {
+    fn();
+  } catch (e) {
+    hookError(where, e);
+  }
+}
+function installDeriveHooks(canaries, installed) {
+  initDerive(canaries);
+  if (forms.length === 0)
+    return;
+  for (const cls of ["java.security.MessageDigest", "javax.crypto.Mac"]) {
+    const name = (o) => cls.endsWith("Mac") ? algorithm(o).toLowerCase() : digestName(algorithm(o));
+    each(cls, "update", (ov) => {
+      ov.implementation = function(...args) {
+        guard(`${cls}.update`, () => look(state2(this).seen, argBytes(ov, args)));
+        return javaCall(() => ov.call(this, ...args));
+      };
+    }, installed);
+    each(cls, cls.endsWith("Mac") ? "doFinal" : "digest", (ov) => {
+      ov.implementation = function(...args) {
+        const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
+        if (types.length === 1 && types[0] === "[B")
+          guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0])));
+        const ret = javaCall(() => ov.call(this, ...args));
+        if (types.length <= 1) {
+          guard(`${cls}.final`, () => {
+            const s = state2(this);
+            drop(this);
+            derived(name(this), s.seen, bytesOf(ret));
+          });
+        }
+        return ret;
+      };
+    }, installed);
+  }
+  const C = "javax.crypto.Cipher";
+  each(C, "init", (ov) => {
+    ov.implementation = function(...args) {
+      guard(`${C}.init`, () => {
+        const s = { seen: newSeen(), keyBits: 0, out: [] };
+        try {
+          const enc = args[1].getEncoded();
+          if (enc !== null && enc !== void 0)
+            s.keyBits = bytesOf(enc).length * 8;
+        } catch (e) {
+        }
+        drop(this);
+        states.set(idOf(this), s);
+      });
+      return javaCall(() => ov.call(this, ...args));
+    };
+  }, installed);
+  each(C, "update", (ov) => {
+    ov.implementation = function(...args) {
+      guard(`${C}.update`, () => look(state2(this).seen, argBytes(ov, args)));
+      const ret = javaCall(() => ov.call(this, ...args));
+      guard(`${C}.update`, () => {
+        const s = state2(this);
+        if (Array.isArray(ret) || ret && typeof ret.length === "number")
+          s.out = s.out.concat(bytesOf(ret)).slice(0, OUT_CAP);
+      });
+      return ret;
+    };
+  }, installed);
+  each(C, "doFinal", (ov) => {
+    ov.implementation = function(...args) {
+      guard(`${C}.doFinal`, () => look(state2(this).seen, argBytes(ov, args)));
+      const ret = javaCall(() => ov.call(this, ...args));
+      guard(`${C}.doFinal`, () => {
+        const s = state2(this);
+        const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret)) : s.out;
+        const seen = s.seen;
+        s.seen = newSeen();
+        s.out = [];
+        derived(cipherName(algorithm(this), s.keyBits), seen, out);
+      });
+      return ret;
+    };
+  }, installed);
+  for (const [cls, members] of [
+    ["android.util.Base64", ["encode", "encodeToString"]],
+    ["java.util.Base64$Encoder", ["encode", "encodeToString"]]
+  ]) {
+    for (const m of members) {
+      each(cls, m, (ov) => {
+        ov.implementation = function(...args) {
+          const seen = newSeen();
+          guard(`${cls}.${m}`, () => look(seen, argBytes(ov, args)));
+          const ret = javaCall(() => ov.call(this, ...args));
+          guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret)));
+          return ret;
+        };
+      }, installed);
+    }
+  }
+  for (const [cls, m, t] of [
+    ["java.util.zip.Deflater", "setInput", "deflate"],
+    ["java.util.zip.GZIPOutputStream", "write", "gzip"]
+  ]) {
+    each(cls, m, (ov) => {
+      ov.implementation = function(...args) {
+        const seen = newSeen();
+        guard(`${cls}.${m}`, () => {
+          look(seen, argBytes(ov, args));
+          derived(t, seen, null);
+        });
+        return javaCall(() => ov.call(this, ...args));
+      };
+    }, installed);
+  }
+}
+
+// src/derivenative.ts
+var MAX_STATES = 4096;
+var CAP = 64 * 1024;
+var states2 = /* @__PURE__ */ new Map();
+var hooked = /* @__PURE__ */ new Set();
+function bytes(p, n) {
+  if (p.isNull() || n <= 0)
+    return [];
+  return Array.from(new Uint8Array(p.readByteArray(Math.min(n, CAP))));
+}
+function st(ctx2, name) {
+  const k = ctx2.toString();
+  let s = states2.get(k);
+  if (s === void 0) {
+    if (states2.size >= MAX_STATES)
+      states2.clear();
+    s = { seen: newSeen(), out: [], name };
+    states2.set(k, s);
+  }
+  return s;
+}
+function digestName2(len) {
+  return { 16: "md5", 20: "sha1", 28: "sha224", 32: "sha256", 48: "sha384", 64: "sha512" }[len] ?? "digest";
+}
+function attach(m, name, cb, out) {
+  const f = m.findExportByName(name);
+  if (f === null || hooked.has(f.toString()))
+    return;
+  hooked.add(f.toString());
+  try {
+    Interceptor.attach(f, cb);
+    out.push(`${m.name}!${name}`);
+  } catch (e) {
+  }
+}
+function cipherNamer(m) {
+  const fn = (n, r, a) => {
+    const p = m.findExportByName(n);
+    return p === null ? null : new NativeFunction(p, r, a);
+  };
+  const get0 = fn("EVP_CIPHER_CTX_get0_cipher", "pointer", ["pointer"]) ?? fn("EVP_CIPHER_CTX_cipher", "pointer", ["pointer"]);
+  const name3 = fn("EVP_CIPHER_get0_name", "pointer", ["pointer"]);
+  const nid = fn("EVP_CIPHER_nid", "int", ["pointer"]);
+  const nid2sn = fn("OBJ_nid2sn", "pointer", ["int"]);
+  return (ctx2) => {
+    try {
+      if (get0 === null)
+        return "evp-cipher";
+      const c = get0(ctx2);
+      if (c.isNull())
+        return "evp-cipher";
+      let n = null;
+      if (name3 !== null)
+        n = name3(c).readCString();
+      else if (nid !== null && nid2sn !== null)
+        n = nid2sn(nid(c)).readCString();
+      return (n ?? "evp-cipher").toLowerCase();
+    } catch (e) {
+      return "evp-cipher";
+    }
+  };
+}
+function hookModule(m, out) {
+  attach(m, "EVP_DigestUpdate", {
+    onEnter(a) {
+      if (inJavaCrypto())
+        return;
+      look(st(a[0], "digest").seen, bytes(a[1], a[2].toInt32()));
+    }
+  }, out);
+  attach(m, "EVP_DigestFinal_ex", {
+    onEnter(a) {
+      this.ctx = a[0];
+      this.md = a[1];
+      this.len = a[2];
+    },
+    onLeave() {
+      try {
+        if (inJavaCrypto())
+          return;
+        const k = this.ctx.toString();
+        const s = states2.get(k);
+        states2.delete(k);
+        if (s === void 0)
+          return;
+        const n = this.len.isNull() ? 0 : this.len.readU32();
+        derived(digestName2(n), s.seen, bytes(this.md, n), { native: m.name });
+      } catch (e) {
+        hookError("EVP_DigestFinal_ex", e);
+      }
+    }
+  }, out);
+  for (const [alg, len] of [["MD5", 16], ["SHA1", 20], ["SHA256", 32]]) {
+    attach(m, `${alg}_Update`, {
+      onEnter(a) {
+        if (inJavaCrypto())
+          return;
+        look(st(a[0], alg.toLowerCase()).seen, bytes(a[1], a[2].toInt32()));
+      }
+    }, out);
+    attach(m, `${alg}_Final`, {
+      onEnter(a) {
+        this.md = a[0];
+        this.ctx = a[1];
+      },
+      onLeave() {
+        try {
+          const k = this.ctx.toString();
+          const s = states2.get(k);
+          states2.delete(k);
+          if (s !== void 0 && !inJavaCrypto())
+            derived(alg.toLowerCase(), s.seen, bytes(this.md, len), { native: m.name });
+        } catch (e) {
+          hookError(`${alg}_Final`, e);
+        }
+      }
+    }, out);
+  }
+  const namer = cipherNamer(m);
+  attach(m, "EVP_EncryptUpdate", {
+    onEnter(a) {
+      if (inJavaCrypto())
+        return;
+      this.s = st(a[0], namer(a[0]));
+      look(this.s.seen, bytes(a[3], a[4].toInt32()));
+      this.out = a[1];
+      this.outl = a[2];
+    },
+    onLeave() {
+      if (this.s === void 0 || this.out.isNull())
+        return;
+      const s = this.s;
+      s.out = s.out.concat(bytes(this.out, this.outl.readS32())).slice(0, CAP);
+    }
+  }, out);
+  attach(m, "EVP_EncryptFinal_ex", {
+    onEnter(a) {
+      this.ctx = a[0];
+      this.out = a[1];
+      this.outl = a[2];
+    },
+    onLeave() {
+      try {
+        if (inJavaCrypto())
+          return;
+        const k = this.ctx.toString();
+        const s = states2.get(k);
+        states2.delete(k);
+        if (s === void 0)
+          return;
+        const tail = bytes(this.out, this.outl.readS32());
+        derived(s.name, s.seen, s.out.concat(tail), { native: m.name });
+      } catch (e) {
+        hookError("EVP_EncryptFinal_ex", e);
+      }
+    }
+  }, out);
+  attach(m, "AES_cbc_encrypt", {
+    onEnter(a) {
+      if (inJavaCrypto() || a[5].toInt32() === 0)
+        return;
+      this.seen = newSeen();
+      look(this.seen, bytes(a[0], a[2].toInt32()));
+      this.out = a[1];
+      this.len = a[2].toInt32();
+    },
+    onLeave() {
+      if (this.seen === void 0)
+        return;
+      derived("aes-cbc", this.seen, bytes(this.out, this.len), { native: m.name });
+    }
+  }, out);
+}
+function installNativeDerive(out) {
+  if (!followed())
+    return;
+  for (const m of Process.enumerateModules()) {
+    if (m.findExportByName("EVP_DigestUpdate") === null && m.findExportByName("MD5_Update") === null)
+      continue;
+    try {
+      hookModule(m, out);
+    } catch (e) {
+      hookError(`native crypto hooks in ${m.name}`, e);
+    }
   }
 }
 
@@ -1104,7 +2174,7 @@ function groups(table) {
   }
   return out;
 }
-function installApiHooks(table, cfg, report) {
+function installApiHooks(table, cfg, report2) {
   const canaries = cfg.canaries ?? {};
   for (const g of groups(table).values()) {
     let ov;
@@ -1112,7 +2182,7 @@ function installApiHooks(table, cfg, report) {
       ov = frida_java_bridge_default.use(g.cls)[g.member].overload(...overloadTypes(g.desc));
     } catch (err) {
       for (const e of g.entries)
-        report.missing.push({ id: e.id, reason: String(err) });
+        report2.missing.push({ id: e.id, reason: String(err) });
       continue;
     }
     const retDesc = splitDescriptor(g.desc).ret;
@@ -1171,21 +2241,21 @@ function installApiHooks(table, cfg, report) {
       return ret;
     };
     for (const e of entries)
-      if (!report.hooked.includes(e.id))
-        report.hooked.push(e.id);
+      if (!report2.hooked.includes(e.id))
+        report2.hooked.push(e.id);
   }
   for (const e of table) {
     if (e.kind !== "field")
       continue;
-    report.limits.push(`${e.id}: static field reads are not observable by hooks`);
+    report2.limits.push(`${e.id}: static field reads are not observable by hooks`);
     const value = e.canary !== null ? canaries[e.canary] : void 0;
     if (value === void 0)
       continue;
     try {
       frida_java_bridge_default.use(e.cls)[e.member].value = value;
-      report.limits.push(`${e.id}: canary planted in the field at load`);
+      report2.limits.push(`${e.id}: canary planted in the field at load`);
     } catch (err) {
-      report.missing.push({ id: e.id, reason: String(err) });
+      report2.missing.push({ id: e.id, reason: String(err) });
     }
   }
 }
@@ -1235,7 +2305,7 @@ function matches(c, id, text) {
     return true;
   return text !== null && (c.text ?? []).includes(text);
 }
-function installConsentControlHook(cfg, report) {
+function installConsentControlHook(cfg, report2) {
   const controls = cfg.consent_controls ?? [];
   if (controls.length === 0)
     return;
@@ -1260,9 +2330,9 @@ function installConsentControlHook(cfg, report) {
       }
       return ov.call(this);
     };
-    report.hooked.push("ui.consent_control");
+    report2.hooked.push("ui.consent_control");
   } catch (err) {
-    report.missing.push({ id: "ui.consent_control", reason: String(err) });
+    report2.missing.push({ id: "ui.consent_control", reason: String(err) });
   }
 }
 
@@ -1291,7 +2361,7 @@ var LOADER_TARGETS = [
 var depth2 = /* @__PURE__ */ new Map();
 var maxBytes = 64 * 1024 * 1024;
 var blobSeq = 0;
-function installLoaderHooks(cfg, report) {
+function installLoaderHooks(cfg, report2) {
   maxBytes = cfg.loaded_max_bytes ?? maxBytes;
   for (const [cls, member, types] of LOADER_TARGETS) {
     const id = `loader.${cls.split(".").pop()}.${member}(${types.length})`;
@@ -1300,7 +2370,7 @@ function installLoaderHooks(cfg, report) {
       ov.implementation = function(...args) {
         return recordLoad(cls, member, types, ov, this, args);
       };
-      report.hooked.push(id);
+      report2.hooked.push(id);
     } catch (e) {
     }
   }
@@ -1311,7 +2381,7 @@ function installLoaderHooks(cfg, report) {
       ov.implementation = function(...args) {
         return recordLoad("dalvik.system.DexFile", "openDexFile", types, ov, this, args);
       };
-      report.hooked.push(`loader.DexFile.openDexFile(${types.length})`);
+      report2.hooked.push(`loader.DexFile.openDexFile(${types.length})`);
     }
   } catch (e) {
   }
@@ -1409,6 +2479,330 @@ function fromBuffer(loader, buf, index) {
     ev.read_error = e instanceof Error ? e.message : String(e);
   }
   emit("code_loaded", ev);
+}
+
+// src/netguard.ts
+var AF_INET = 2;
+var AF_INET6 = 10;
+var BOGUS_FAMILY = 30583;
+var UDP_REPEAT_MS = 3e4;
+var NAMES_MAX = 4096;
+var names = /* @__PURE__ */ new Map();
+var udpSeen = /* @__PURE__ */ new Map();
+var glibcLayout = true;
+var getsockopt = null;
+var bogus = null;
+function parseSockaddr(p) {
+  if (p.isNull())
+    return null;
+  const family = p.readU16();
+  const port = p.add(2).readU8() << 8 | p.add(3).readU8();
+  if (family === AF_INET) {
+    const b = new Uint8Array(p.add(4).readByteArray(4));
+    return { ip: `${b[0]}.${b[1]}.${b[2]}.${b[3]}`, port, family };
+  }
+  if (family === AF_INET6) {
+    const b = new Uint8Array(p.add(8).readByteArray(16));
+    if (b.slice(0, 10).every((x) => x === 0) && b[10] === 255 && b[11] === 255) {
+      return { ip: `${b[12]}.${b[13]}.${b[14]}.${b[15]}`, port, family };
+    }
+    const parts = [];
+    for (let i = 0; i < 16; i += 2)
+      parts.push((b[i] << 8 | b[i + 1]).toString(16));
+    return { ip: parts.join(":").replace(/(^|:)0(:0)+(:|$)/, "::"), port, family };
+  }
+  return null;
+}
+function sockType(fd) {
+  if (getsockopt === null)
+    return "tcp";
+  const val = Memory.alloc(4);
+  const len = Memory.alloc(4);
+  len.writeU32(4);
+  if (getsockopt(fd, 1, 3, val, len) !== 0)
+    return "tcp";
+  return (val.readU32() & 15) === 2 ? "udp" : "tcp";
+}
+function remember(ip, host) {
+  if (!host || host === ip)
+    return;
+  if (names.size >= NAMES_MAX)
+    names.clear();
+  names.set(ip, host);
+}
+var PLATFORM_LIB = /^(libc\.so|libc\.so\.6|libart|libandroid_runtime|libjavacore|libopenjdk|libnetd_client|libcutils|libutils|libbinder|libdl|ld-|libpthread|libjavacrypto|libconscrypt|libssl|libcrypto|libandroidicu|frida|libgum)/;
+function nativeCaller(context) {
+  if (context === void 0)
+    return null;
+  try {
+    for (const addr of Thread.backtrace(context, Backtracer.ACCURATE).slice(0, 12)) {
+      const m = Process.findModuleByAddress(addr);
+      if (m !== null && !PLATFORM_LIB.test(m.name))
+        return m.name;
+    }
+  } catch (e) {
+  }
+  return null;
+}
+function report(call, fd, sa, proto, blocked, context) {
+  const ev = { ip: sa.ip, port: sa.port, protocol: proto, call, host: names.get(sa.ip) ?? null };
+  if (blocked)
+    ev.blocked = "quic";
+  const lib2 = nativeCaller(context);
+  if (lib2 !== null)
+    ev.native_module = lib2;
+  emit("net_connect", ev);
+}
+function isQuic(proto, sa) {
+  return proto === "udp" && sa.port === 443;
+}
+function walkAddrinfo(res, host) {
+  const ps = Process.pointerSize;
+  let p = res;
+  for (let i = 0; i < 64 && !p.isNull(); i++) {
+    const first = p.add(ps === 8 ? 24 : 20).readPointer();
+    const second = p.add(ps === 8 ? 32 : 24).readPointer();
+    const addr = glibcLayout ? first : second;
+    const sa = parseSockaddr(addr);
+    if (sa !== null)
+      remember(sa.ip, host);
+    p = p.add(ps === 8 ? 40 : 28).readPointer();
+  }
+}
+function hookResolver(name, resIndex, installed) {
+  const f = Module.findGlobalExportByName(name);
+  if (f === null)
+    return;
+  Interceptor.attach(f, {
+    onEnter(args) {
+      this.host = args[0].isNull() ? null : args[0].readCString();
+      this.res = args[resIndex];
+    },
+    onLeave(ret) {
+      try {
+        if (ret.toInt32() === 0 && this.host)
+          walkAddrinfo(this.res.readPointer(), this.host);
+      } catch (e) {
+        hookError(name, e);
+      }
+    }
+  });
+  installed.push(name);
+}
+function hookConnect(block, installed) {
+  const f = Module.findGlobalExportByName("connect");
+  if (f === null)
+    return;
+  Interceptor.attach(f, {
+    onEnter(args) {
+      try {
+        const sa = parseSockaddr(args[1]);
+        if (sa === null)
+          return;
+        const fd = args[0].toInt32();
+        const proto = sockType(fd);
+        const blocked = block && isQuic(proto, sa);
+        if (blocked)
+          args[1] = bogus;
+        report("connect", fd, sa, proto, blocked, this.context);
+      } catch (e) {
+        hookError("connect", e);
+      }
+    }
+  });
+  installed.push("connect");
+}
+function udpReport(call, fd, sa, proto, blocked, context) {
+  const key = `${sa.ip}|${sa.port}|${proto}`;
+  const now = Date.now();
+  const last = udpSeen.get(key);
+  if (!blocked && last !== void 0 && now - last < UDP_REPEAT_MS)
+    return;
+  if (udpSeen.size >= NAMES_MAX)
+    udpSeen.clear();
+  udpSeen.set(key, now);
+  report(call, fd, sa, proto, blocked, context);
+}
+function hookSendto(block, installed) {
+  const f = Module.findGlobalExportByName("sendto");
+  if (f === null)
+    return;
+  Interceptor.attach(f, {
+    onEnter(args) {
+      try {
+        const sa = parseSockaddr(args[4]);
+        if (sa === null)
+          return;
+        const fd = args[0].toInt32();
+        const proto = sockType(fd);
+        const blocked = block && isQuic(proto, sa);
+        if (blocked)
+          args[4] = bogus;
+        udpReport("sendto", fd, sa, proto, blocked, this.context);
+      } catch (e) {
+        hookError("sendto", e);
+      }
+    }
+  });
+  installed.push("sendto");
+}
+function hookSendmsg(block, installed) {
+  const f = Module.findGlobalExportByName("sendmsg");
+  if (f === null)
+    return;
+  Interceptor.attach(f, {
+    onEnter(args) {
+      try {
+        const msg = args[1];
+        const name = msg.readPointer();
+        const sa = parseSockaddr(name);
+        if (sa === null)
+          return;
+        const fd = args[0].toInt32();
+        const proto = sockType(fd);
+        const blocked = block && isQuic(proto, sa);
+        if (blocked) {
+          this.msg = msg;
+          this.name = name;
+          msg.writePointer(bogus);
+        }
+        udpReport("sendmsg", fd, sa, proto, blocked, this.context);
+      } catch (e) {
+        hookError("sendmsg", e);
+      }
+    },
+    onLeave() {
+      if (this.msg)
+        this.msg.writePointer(this.name);
+    }
+  });
+  installed.push("sendmsg");
+}
+function hookSendmmsg(block, installed) {
+  const f = Module.findGlobalExportByName("sendmmsg");
+  if (f === null)
+    return;
+  const ps = Process.pointerSize;
+  const entry = ps === 8 ? 64 : 32;
+  Interceptor.attach(f, {
+    onEnter(args) {
+      try {
+        const fd = args[0].toInt32();
+        const n = Math.min(args[2].toInt32(), 64);
+        const restore = [];
+        let proto = null;
+        for (let i = 0; i < n; i++) {
+          const msg = args[1].add(i * entry);
+          const name = msg.readPointer();
+          const sa = parseSockaddr(name);
+          if (sa === null)
+            continue;
+          if (proto === null)
+            proto = sockType(fd);
+          const blocked = block && isQuic(proto, sa);
+          if (blocked) {
+            restore.push([msg, name]);
+            msg.writePointer(bogus);
+          }
+          udpReport("sendmmsg", fd, sa, proto, blocked, this.context);
+        }
+        this.restore = restore;
+      } catch (e) {
+        hookError("sendmmsg", e);
+      }
+    },
+    onLeave() {
+      for (const [msg, name] of this.restore ?? [])
+        msg.writePointer(name);
+    }
+  });
+  installed.push("sendmmsg");
+}
+function installJavaSocketHooks(installed) {
+  try {
+    const Socket = frida_java_bridge_default.use("java.net.Socket");
+    const ov = Socket.connect.overload("java.net.SocketAddress", "int");
+    ov.implementation = function(addr, timeout) {
+      try {
+        const host = String(addr.getHostString());
+        const ia = addr.getAddress();
+        if (ia !== null && ia !== void 0)
+          remember(String(ia.getHostAddress()), host);
+      } catch (e) {
+      }
+      return ov.call(this, addr, timeout);
+    };
+    installed.push("java.net.Socket.connect");
+  } catch (e) {
+  }
+}
+function installNetGuard(cfg) {
+  const installed = [];
+  glibcLayout = Process.findModuleByName("libc.so.6") !== null;
+  const gso = Module.findGlobalExportByName("getsockopt");
+  if (gso !== null)
+    getsockopt = new NativeFunction(gso, "int", ["int", "int", "int", "pointer", "pointer"]);
+  bogus = Memory.alloc(32);
+  bogus.writeU16(BOGUS_FAMILY);
+  const block = cfg.block_quic !== false;
+  hookResolver("getaddrinfo", 3, installed);
+  hookResolver("android_getaddrinfofornet", 5, installed);
+  hookConnect(block, installed);
+  hookSendto(block, installed);
+  hookSendmsg(block, installed);
+  hookSendmmsg(block, installed);
+  return installed;
+}
+
+// src/unpin.ts
+function all(cls, member, impl, out) {
+  try {
+    const ovs = frida_java_bridge_default.use(cls)[member].overloads;
+    for (const ov of ovs)
+      ov.implementation = impl(ov);
+    if (ovs.length > 0)
+      out.push(`${cls}.${member}`);
+  } catch (e) {
+  }
+}
+function note(via, host) {
+  try {
+    emit("unpinned", { via, host: host === null || host === void 0 ? null : String(host) });
+  } catch (e) {
+    hookError(`unpin ${via}`, e);
+  }
+}
+function installUnpin() {
+  const out = [];
+  for (const m of ["check", "check$okhttp"]) {
+    all("okhttp3.CertificatePinner", m, () => function(host) {
+      note("okhttp3.CertificatePinner", host);
+      return void 0;
+    }, out);
+  }
+  all("com.android.org.conscrypt.TrustManagerImpl", "verifyChain", () => function(chain, ...rest) {
+    note("conscrypt.TrustManagerImpl", rest.length >= 2 ? rest[1] : null);
+    return chain;
+  }, out);
+  all("com.android.org.conscrypt.TrustManagerImpl", "checkTrustedRecursive", (ov) => function(...args) {
+    note("conscrypt.TrustManagerImpl", args.length >= 3 ? args[2] : null);
+    return frida_java_bridge_default.use("java.util.ArrayList").$new();
+  }, out);
+  all("android.security.net.config.NetworkSecurityTrustManager", "checkPins", () => function() {
+    note("network_security_config", null);
+    return void 0;
+  }, out);
+  all("android.webkit.WebViewClient", "onReceivedSslError", () => function(view, handler, err) {
+    let host = null;
+    try {
+      host = err.getUrl();
+    } catch (e) {
+    }
+    note("WebViewClient.onReceivedSslError", host);
+    handler.proceed();
+    return void 0;
+  }, out);
+  return out;
 }
 
 // src/table.generated.ts
@@ -2455,21 +3849,28 @@ function configure(cfg) {
     queueMax: Math.max(0, cfg.queue_max ?? 1e5)
   };
   state.stackLimit = cfg.stack_limit ?? 64;
-  const report = { hooked: [], missing: [], limits: UNHOOKABLE.slice() };
+  const report2 = { hooked: [], missing: [], limits: UNHOOKABLE.slice() };
+  const net = installNetGuard(cfg);
+  const unpin = [];
   if (!frida_java_bridge_default.available) {
-    return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"] };
+    return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"], net };
   }
   const table = API_TABLE;
   const framework = table.filter((e) => FRAMEWORK.test(e.cls));
   const appSide = table.filter((e) => !FRAMEWORK.test(e.cls));
   frida_java_bridge_default.performNow(() => {
     initJava();
-    installApiHooks(framework, cfg, report);
-    installPermissionHooks(framework, report);
-    installMarkerHooks(cfg, report, false);
-    installConsentControlHook(cfg, report);
-    installLoaderHooks(cfg, report);
+    installApiHooks(framework, cfg, report2);
+    installPermissionHooks(framework, report2);
+    installMarkerHooks(cfg, report2, false);
+    installConsentControlHook(cfg, report2);
+    installLoaderHooks(cfg, report2);
+    installJavaSocketHooks(net);
+    installDeriveHooks(cfg.canaries ?? {}, net);
+    if (cfg.unpin === true)
+      unpin.push(...installUnpin());
   });
+  installNativeDerive(net);
   const pending = { hooked: [], missing: [], limits: [] };
   let inConfigure = true;
   let ran = false;
@@ -2482,8 +3883,8 @@ function configure(cfg) {
       send({ type: "status", status: "hooked", t: nowMs(), ...pending });
   });
   inConfigure = false;
-  const all = ran ? merge(report, pending) : report;
-  return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
+  const all2 = ran ? merge(report2, pending) : report2;
+  return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all2, net, unpin };
 }
 function merge(a, b) {
   return { hooked: a.hooked.concat(b.hooked), missing: a.missing.concat(b.missing), limits: a.limits.concat(b.limits) };

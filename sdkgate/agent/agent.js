@@ -1,10 +1,10 @@
 📦
-499703 /src/index.js
+524542 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
-var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+var __export = (target, all2) => {
+  for (var name in all2)
+    __defProp(target, name, { get: all2[name], enumerable: true });
 };
 
 // frida-shim:node_modules/@frida/base64-js/index.js
@@ -961,10 +961,10 @@ function hexSlice(buf, start, end) {
   return out;
 }
 function utf16leSlice(buf, start, end) {
-  const bytes = buf.slice(start, end);
+  const bytes2 = buf.slice(start, end);
   let res = "";
-  for (let i = 0; i < bytes.length - 1; i += 2) {
-    res += String.fromCharCode(bytes[i] + bytes[i + 1] * 256);
+  for (let i = 0; i < bytes2.length - 1; i += 2) {
+    res += String.fromCharCode(bytes2[i] + bytes2[i + 1] * 256);
   }
   return res;
 }
@@ -1487,13 +1487,13 @@ Buffer2.prototype.fill = function fill(val, start, end, encoding) {
       this[i] = val;
     }
   } else {
-    const bytes = Buffer2.isBuffer(val) ? val : Buffer2.from(val, encoding);
-    const len = bytes.length;
+    const bytes2 = Buffer2.isBuffer(val) ? val : Buffer2.from(val, encoding);
+    const len = bytes2.length;
     if (len === 0) {
       throw new TypeError('The value "' + val + '" is invalid for argument "value"');
     }
     for (i = 0; i < end - start; ++i) {
-      this[i + start] = bytes[i % len];
+      this[i + start] = bytes2[i % len];
     }
   }
   return this;
@@ -1630,50 +1630,50 @@ function utf8ToBytes(string, units) {
   let codePoint;
   const length = string.length;
   let leadSurrogate = null;
-  const bytes = [];
+  const bytes2 = [];
   for (let i = 0; i < length; ++i) {
     codePoint = string.charCodeAt(i);
     if (codePoint > 55295 && codePoint < 57344) {
       if (!leadSurrogate) {
         if (codePoint > 56319) {
-          if ((units -= 3) > -1) bytes.push(239, 191, 189);
+          if ((units -= 3) > -1) bytes2.push(239, 191, 189);
           continue;
         } else if (i + 1 === length) {
-          if ((units -= 3) > -1) bytes.push(239, 191, 189);
+          if ((units -= 3) > -1) bytes2.push(239, 191, 189);
           continue;
         }
         leadSurrogate = codePoint;
         continue;
       }
       if (codePoint < 56320) {
-        if ((units -= 3) > -1) bytes.push(239, 191, 189);
+        if ((units -= 3) > -1) bytes2.push(239, 191, 189);
         leadSurrogate = codePoint;
         continue;
       }
       codePoint = (leadSurrogate - 55296 << 10 | codePoint - 56320) + 65536;
     } else if (leadSurrogate) {
-      if ((units -= 3) > -1) bytes.push(239, 191, 189);
+      if ((units -= 3) > -1) bytes2.push(239, 191, 189);
     }
     leadSurrogate = null;
     if (codePoint < 128) {
       if ((units -= 1) < 0) break;
-      bytes.push(codePoint);
+      bytes2.push(codePoint);
     } else if (codePoint < 2048) {
       if ((units -= 2) < 0) break;
-      bytes.push(
+      bytes2.push(
         codePoint >> 6 | 192,
         codePoint & 63 | 128
       );
     } else if (codePoint < 65536) {
       if ((units -= 3) < 0) break;
-      bytes.push(
+      bytes2.push(
         codePoint >> 12 | 224,
         codePoint >> 6 & 63 | 128,
         codePoint & 63 | 128
       );
     } else if (codePoint < 1114112) {
       if ((units -= 4) < 0) break;
-      bytes.push(
+      bytes2.push(
         codePoint >> 18 | 240,
         codePoint >> 12 & 63 | 128,
         codePoint >> 6 & 63 | 128,
@@ -1683,7 +1683,7 @@ function utf8ToBytes(string, units) {
       throw new Error("Invalid code point");
     }
   }
-  return bytes;
+  return bytes2;
 }
 function asciiToBytes(str) {
   const byteArray = [];
@@ -6196,12 +6196,12 @@ var JdwpSession = class {
     this._clientFd = clientPair[0];
     let acceptListener = null;
     acceptListener = Interceptor.attach(acceptImpl, function(args) {
-      const state2 = args[0];
-      const controlSockPtr = Memory.scanSync(state2.add(8252), 256, "00 ff ff ff ff 00")[0].address.add(1);
+      const state3 = args[0];
+      const controlSockPtr = Memory.scanSync(state3.add(8252), 256, "00 ff ff ff ff 00")[0].address.add(1);
       controlSockPtr.writeS32(controlPair[1]);
       acceptListener.detach();
     });
-    Interceptor.replace(receiveClientFdImpl, new NativeCallback(function(state2) {
+    Interceptor.replace(receiveClientFdImpl, new NativeCallback(function(state3) {
       Interceptor.revert(receiveClientFdImpl);
       return clientPair[1];
     }, "int", ["pointer"]));
@@ -12995,17 +12995,17 @@ function basename(className2) {
   return className2.slice(className2.lastIndexOf(".") + 1);
 }
 function readTypeNames(env, types) {
-  const names = [];
+  const names2 = [];
   const n = env.getArrayLength(types);
   for (let i = 0; i !== n; i++) {
     const t = env.getObjectArrayElement(types, i);
     try {
-      names.push(env.getTypeName(t));
+      names2.push(env.getTypeName(t));
     } finally {
       env.deleteLocalRef(t);
     }
   }
-  return names;
+  return names2;
 }
 function makeSourceFileName(className2) {
   const tokens = className2.split(".");
@@ -13532,16 +13532,16 @@ var PRIMITIVES = {
 };
 function splitDescriptor(desc) {
   const close = desc.indexOf(")");
-  const inner = desc.startsWith("(") ? desc.slice(1, close) : "";
+  const inner2 = desc.startsWith("(") ? desc.slice(1, close) : "";
   const params = [];
   let i = 0;
-  while (i < inner.length) {
+  while (i < inner2.length) {
     let j = i;
-    while (inner[j] === "[")
+    while (inner2[j] === "[")
       j++;
-    if (inner[j] === "L")
-      j = inner.indexOf(";", j);
-    params.push(inner.slice(i, j + 1));
+    if (inner2[j] === "L")
+      j = inner2.indexOf(";", j);
+    params.push(inner2.slice(i, j + 1));
     i = j + 1;
   }
   return { params, ret: close >= 0 ? desc.slice(close + 1) : desc };
@@ -13744,7 +13744,7 @@ function stringList(v) {
     out.push(String(v[i]));
   return out;
 }
-function installPermissionHooks(table, report) {
+function installPermissionHooks(table, report2) {
   for (const e of table) {
     if (e.kind !== "permission_request")
       continue;
@@ -13755,7 +13755,7 @@ function installPermissionHooks(table, report) {
       try {
         ov = frida_java_bridge_default.use(e.cls)[e.member].overload(...overloadTypes(desc));
       } catch (err) {
-        report.missing.push({ id: e.id, reason: String(err) });
+        report2.missing.push({ id: e.id, reason: String(err) });
         continue;
       }
       ov.implementation = function(...args) {
@@ -13785,19 +13785,19 @@ function installPermissionHooks(table, report) {
           hookError(`hook ${e.id}`, err);
         }
       };
-      if (!report.hooked.includes(e.id))
-        report.hooked.push(e.id);
+      if (!report2.hooked.includes(e.id))
+        report2.hooked.push(e.id);
     }
   }
   try {
     const ov = frida_java_bridge_default.use("android.app.Activity").dispatchRequestPermissionsResult.overload("int", "android.content.Intent");
     ov.implementation = function(code3, data) {
       try {
-        const names = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
+        const names2 = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
         const grants = data === null ? null : data.getIntArrayExtra(RESULTS_EXTRA);
         const results = {};
-        if (names !== null) {
-          names.forEach((p, i) => {
+        if (names2 !== null) {
+          names2.forEach((p, i) => {
             const g = grants !== null && grants !== void 0 ? Number(grants[i]) : -1;
             results[p] = g === 0 ? "granted" : "denied";
           });
@@ -13808,9 +13808,9 @@ function installPermissionHooks(table, report) {
       }
       return ov.call(this, code3, data);
     };
-    report.hooked.push("perm.activity.dispatchRequestPermissionsResult");
+    report2.hooked.push("perm.activity.dispatchRequestPermissionsResult");
   } catch (err) {
-    report.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
+    report2.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
   }
 }
 var markerState = /* @__PURE__ */ new Map();
@@ -13827,7 +13827,7 @@ function sameValue(a, want) {
 function emitMarker(m, marker, value, granted) {
   emit("consent_marker", { scope: m.scope, marker, value, transition: transition(marker, granted) });
 }
-function installMethodMarker(m, report) {
+function installMethodMarker(m, report2) {
   const name = m.method;
   const dot = name.lastIndexOf(".");
   const cls = name.slice(0, dot);
@@ -13849,9 +13849,9 @@ function installMethodMarker(m, report) {
         return ov.call(this, ...args);
       };
     }
-    report.hooked.push(id);
+    report2.hooked.push(id);
   } catch (err) {
-    report.missing.push({ id, reason: String(err) });
+    report2.missing.push({ id, reason: String(err) });
   }
 }
 function prefsFile(editor) {
@@ -13862,7 +13862,7 @@ function prefsFile(editor) {
     return null;
   }
 }
-function installPrefsMarkers(markers, report) {
+function installPrefsMarkers(markers, report2) {
   if (markers.length === 0)
     return;
   const find = (file, key) => markers.find((m) => m.prefs_key === key && (m.prefs_file == null || file === null || m.prefs_file === file));
@@ -13890,7 +13890,7 @@ function installPrefsMarkers(markers, report) {
         return ov.call(this, key, value);
       };
     } catch (err) {
-      report.missing.push({ id: `prefs:${meth}`, reason: String(err) });
+      report2.missing.push({ id: `prefs:${meth}`, reason: String(err) });
     }
   }
   try {
@@ -13907,19 +13907,524 @@ function installPrefsMarkers(markers, report) {
       return ov.call(this, key);
     };
   } catch (err) {
-    report.missing.push({ id: "prefs:remove", reason: String(err) });
+    report2.missing.push({ id: "prefs:remove", reason: String(err) });
   }
   for (const m of markers)
-    report.hooked.push(`prefs:${m.prefs_file ?? "*"}/${m.prefs_key}`);
+    report2.hooked.push(`prefs:${m.prefs_file ?? "*"}/${m.prefs_key}`);
 }
-function installMarkerHooks(cfg, report, appClasses) {
+function installMarkerHooks(cfg, report2, appClasses) {
   const markers = cfg.markers ?? [];
   if (appClasses) {
     for (const m of markers)
       if (m.method)
-        installMethodMarker(m, report);
+        installMethodMarker(m, report2);
   } else {
-    installPrefsMarkers(markers.filter((m) => !m.method && m.prefs_key), report);
+    installPrefsMarkers(markers.filter((m) => !m.method && m.prefs_key), report2);
+  }
+}
+
+// src/derive.ts
+var SCAN_CAP = 64 * 1024;
+var OUT_PREFIX = 48;
+var OUT_CAP = 1024 * 1024;
+var KNOWN_MAX = 512;
+var REVERSIBLE = /* @__PURE__ */ new Set(["base64"]);
+var STATE_MAX = 4096;
+var forms = [];
+var known = [];
+var states = /* @__PURE__ */ new Map();
+function shortName(category) {
+  const i = category.lastIndexOf(".");
+  return i >= 0 ? category.slice(i + 1) : category;
+}
+function utf8Latin1(s) {
+  return unescape(encodeURIComponent(s));
+}
+var javaDepth = /* @__PURE__ */ new Map();
+function inJavaCrypto() {
+  return (javaDepth.get(Process.getCurrentThreadId()) ?? 0) > 0;
+}
+function javaCall(fn) {
+  const tid = Process.getCurrentThreadId();
+  javaDepth.set(tid, (javaDepth.get(tid) ?? 0) + 1);
+  try {
+    return fn();
+  } finally {
+    const d = (javaDepth.get(tid) ?? 1) - 1;
+    if (d <= 0)
+      javaDepth.delete(tid);
+    else
+      javaDepth.set(tid, d);
+  }
+}
+function followed() {
+  return forms.length > 0;
+}
+function initDerive(canaries) {
+  const out = [];
+  for (const [category, value] of Object.entries(canaries)) {
+    const variants = /* @__PURE__ */ new Set([value, value.toLowerCase(), value.toUpperCase()]);
+    if (/[:\-]/.test(value)) {
+      const ns = value.replace(/[:\-]/g, "");
+      variants.add(ns);
+      variants.add(ns.toLowerCase());
+      variants.add(ns.toUpperCase());
+    }
+    for (const v of variants)
+      if (v.length >= 4)
+        out.push({ text: utf8Latin1(v), category, chain: null });
+  }
+  forms = out;
+}
+function bytesOf(v, off = 0, len = -1) {
+  if (v === null || v === void 0)
+    return [];
+  if (typeof v === "string") {
+    const s = utf8Latin1(v);
+    const a2 = [];
+    for (let i = 0; i < s.length; i++)
+      a2.push(s.charCodeAt(i));
+    return a2;
+  }
+  const n = typeof v.length === "number" ? v.length : 0;
+  const end = len < 0 ? n : Math.min(n, off + len);
+  const a = [];
+  for (let i = off; i < end && a.length < OUT_CAP; i++)
+    a.push(v[i] & 255);
+  return a;
+}
+function latin1(b, cap) {
+  let s = "";
+  const n = Math.min(b.length, cap);
+  for (let i = 0; i < n; i += 4096)
+    s += String.fromCharCode(...b.slice(i, Math.min(n, i + 4096)));
+  return s;
+}
+function hex(b) {
+  return b.map((x) => (x < 16 ? "0" : "") + x.toString(16)).join("");
+}
+function newSeen() {
+  return { cats: /* @__PURE__ */ new Set(), order: [], json: false };
+}
+function look(seen, input) {
+  if (input.length === 0)
+    return;
+  const text = latin1(input, SCAN_CAP);
+  const first = text.replace(/^\s+/, "").charAt(0);
+  if (seen.order.length === 0 && seen.cats.size === 0 && (first === "{" || first === "["))
+    seen.json = true;
+  const hits = [];
+  for (const f of forms) {
+    const at = text.indexOf(f.text);
+    if (at >= 0)
+      hits.push({ at, f });
+  }
+  for (const f of known) {
+    const at = text.indexOf(f.text);
+    if (at >= 0)
+      hits.push({ at, f });
+  }
+  hits.sort((a, b) => a.at - b.at);
+  for (const h of hits) {
+    if (h.f.chain !== null)
+      seen.derivedIn = true;
+    for (const c of h.f.category.split(","))
+      seen.cats.add(c);
+    const part = h.f.chain ?? shortName(h.f.category);
+    if (!seen.order.includes(part))
+      seen.order.push(part);
+  }
+}
+function inner(seen) {
+  if (seen.json)
+    return "json";
+  return seen.order.join("+");
+}
+function rememberOutput(out, cats, chain) {
+  if (out.length < 8)
+    return;
+  const prefix = out.slice(0, OUT_PREFIX);
+  const category = cats.join(",");
+  const add = (text) => {
+    if (known.length >= KNOWN_MAX)
+      known.shift();
+    known.push({ text, category, chain });
+  };
+  add(latin1(prefix, OUT_PREFIX));
+  add(hex(prefix));
+  add(hex(prefix).toUpperCase());
+}
+function derived(transform, seen, out, extra) {
+  if (seen.cats.size === 0)
+    return;
+  const cats = [...seen.cats].sort();
+  const chain = `${transform}(${inner(seen)})`;
+  const ev = { categories: cats, chain, transform };
+  if (out !== null && out.length > 0) {
+    ev.out_len = out.length;
+    ev.out_sha256 = Checksum.compute("sha256", out.slice(0, OUT_CAP));
+    if (!(REVERSIBLE.has(transform) && !seen.derivedIn)) {
+      ev.out_prefix = hex(out.slice(0, OUT_PREFIX));
+      rememberOutput(out, cats, chain);
+    }
+  }
+  if (extra)
+    Object.assign(ev, extra);
+  emit("derived", ev);
+}
+function idOf(obj) {
+  try {
+    return String(obj.hashCode());
+  } catch (e) {
+    return "?";
+  }
+}
+function state2(obj) {
+  const k = idOf(obj);
+  let s = states.get(k);
+  if (s === void 0) {
+    if (states.size >= STATE_MAX)
+      states.clear();
+    s = { seen: newSeen(), keyBits: 0, out: [] };
+    states.set(k, s);
+  }
+  return s;
+}
+function drop(obj) {
+  states.delete(idOf(obj));
+}
+function algorithm(obj) {
+  try {
+    return String(obj.getAlgorithm());
+  } catch (e) {
+    return "?";
+  }
+}
+function digestName(alg) {
+  return alg.toLowerCase().replace(/-/g, "");
+}
+function cipherName(alg, keyBits) {
+  const [name, mode] = alg.split("/");
+  const n = name.toLowerCase();
+  if (n === "aes")
+    return `aes-${keyBits || 128}-${(mode || "ecb").toLowerCase()}`;
+  return n;
+}
+function each(cls, member, fn, installed) {
+  try {
+    const ovs = frida_java_bridge_default.use(cls)[member].overloads;
+    for (const ov of ovs)
+      fn(ov);
+    if (ovs.length > 0)
+      installed.push(`${cls}.${member}`);
+  } catch (e) {
+  }
+}
+function argBytes(ov, args) {
+  const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
+  if (types[0] === "[B")
+    return bytesOf(args[0], types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
+  if (types[0] === "byte")
+    return [args[0] & 255];
+  return [];
+}
+function guard(where, fn) {
+  try {
+    fn();
+  } catch (e) {
+    hookError(where, e);
+  }
+}
+function installDeriveHooks(canaries, installed) {
+  initDerive(canaries);
+  if (forms.length === 0)
+    return;
+  for (const cls of ["java.security.MessageDigest", "javax.crypto.Mac"]) {
+    const name = (o) => cls.endsWith("Mac") ? algorithm(o).toLowerCase() : digestName(algorithm(o));
+    each(cls, "update", (ov) => {
+      ov.implementation = function(...args) {
+        guard(`${cls}.update`, () => look(state2(this).seen, argBytes(ov, args)));
+        return javaCall(() => ov.call(this, ...args));
+      };
+    }, installed);
+    each(cls, cls.endsWith("Mac") ? "doFinal" : "digest", (ov) => {
+      ov.implementation = function(...args) {
+        const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
+        if (types.length === 1 && types[0] === "[B")
+          guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0])));
+        const ret = javaCall(() => ov.call(this, ...args));
+        if (types.length <= 1) {
+          guard(`${cls}.final`, () => {
+            const s = state2(this);
+            drop(this);
+            derived(name(this), s.seen, bytesOf(ret));
+          });
+        }
+        return ret;
+      };
+    }, installed);
+  }
+  const C = "javax.crypto.Cipher";
+  each(C, "init", (ov) => {
+    ov.implementation = function(...args) {
+      guard(`${C}.init`, () => {
+        const s = { seen: newSeen(), keyBits: 0, out: [] };
+        try {
+          const enc = args[1].getEncoded();
+          if (enc !== null && enc !== void 0)
+            s.keyBits = bytesOf(enc).length * 8;
+        } catch (e) {
+        }
+        drop(this);
+        states.set(idOf(this), s);
+      });
+      return javaCall(() => ov.call(this, ...args));
+    };
+  }, installed);
+  each(C, "update", (ov) => {
+    ov.implementation = function(...args) {
+      guard(`${C}.update`, () => look(state2(this).seen, argBytes(ov, args)));
+      const ret = javaCall(() => ov.call(this, ...args));
+      guard(`${C}.update`, () => {
+        const s = state2(this);
+        if (Array.isArray(ret) || ret && typeof ret.length === "number")
+          s.out = s.out.concat(bytesOf(ret)).slice(0, OUT_CAP);
+      });
+      return ret;
+    };
+  }, installed);
+  each(C, "doFinal", (ov) => {
+    ov.implementation = function(...args) {
+      guard(`${C}.doFinal`, () => look(state2(this).seen, argBytes(ov, args)));
+      const ret = javaCall(() => ov.call(this, ...args));
+      guard(`${C}.doFinal`, () => {
+        const s = state2(this);
+        const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret)) : s.out;
+        const seen = s.seen;
+        s.seen = newSeen();
+        s.out = [];
+        derived(cipherName(algorithm(this), s.keyBits), seen, out);
+      });
+      return ret;
+    };
+  }, installed);
+  for (const [cls, members] of [
+    ["android.util.Base64", ["encode", "encodeToString"]],
+    ["java.util.Base64$Encoder", ["encode", "encodeToString"]]
+  ]) {
+    for (const m of members) {
+      each(cls, m, (ov) => {
+        ov.implementation = function(...args) {
+          const seen = newSeen();
+          guard(`${cls}.${m}`, () => look(seen, argBytes(ov, args)));
+          const ret = javaCall(() => ov.call(this, ...args));
+          guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret)));
+          return ret;
+        };
+      }, installed);
+    }
+  }
+  for (const [cls, m, t] of [
+    ["java.util.zip.Deflater", "setInput", "deflate"],
+    ["java.util.zip.GZIPOutputStream", "write", "gzip"]
+  ]) {
+    each(cls, m, (ov) => {
+      ov.implementation = function(...args) {
+        const seen = newSeen();
+        guard(`${cls}.${m}`, () => {
+          look(seen, argBytes(ov, args));
+          derived(t, seen, null);
+        });
+        return javaCall(() => ov.call(this, ...args));
+      };
+    }, installed);
+  }
+}
+
+// src/derivenative.ts
+var MAX_STATES = 4096;
+var CAP = 64 * 1024;
+var states2 = /* @__PURE__ */ new Map();
+var hooked = /* @__PURE__ */ new Set();
+function bytes(p, n) {
+  if (p.isNull() || n <= 0)
+    return [];
+  return Array.from(new Uint8Array(p.readByteArray(Math.min(n, CAP))));
+}
+function st(ctx, name) {
+  const k = ctx.toString();
+  let s = states2.get(k);
+  if (s === void 0) {
+    if (states2.size >= MAX_STATES)
+      states2.clear();
+    s = { seen: newSeen(), out: [], name };
+    states2.set(k, s);
+  }
+  return s;
+}
+function digestName2(len) {
+  return { 16: "md5", 20: "sha1", 28: "sha224", 32: "sha256", 48: "sha384", 64: "sha512" }[len] ?? "digest";
+}
+function attach(m, name, cb, out) {
+  const f = m.findExportByName(name);
+  if (f === null || hooked.has(f.toString()))
+    return;
+  hooked.add(f.toString());
+  try {
+    Interceptor.attach(f, cb);
+    out.push(`${m.name}!${name}`);
+  } catch (e) {
+  }
+}
+function cipherNamer(m) {
+  const fn = (n, r, a) => {
+    const p = m.findExportByName(n);
+    return p === null ? null : new NativeFunction(p, r, a);
+  };
+  const get0 = fn("EVP_CIPHER_CTX_get0_cipher", "pointer", ["pointer"]) ?? fn("EVP_CIPHER_CTX_cipher", "pointer", ["pointer"]);
+  const name3 = fn("EVP_CIPHER_get0_name", "pointer", ["pointer"]);
+  const nid = fn("EVP_CIPHER_nid", "int", ["pointer"]);
+  const nid2sn = fn("OBJ_nid2sn", "pointer", ["int"]);
+  return (ctx) => {
+    try {
+      if (get0 === null)
+        return "evp-cipher";
+      const c = get0(ctx);
+      if (c.isNull())
+        return "evp-cipher";
+      let n = null;
+      if (name3 !== null)
+        n = name3(c).readCString();
+      else if (nid !== null && nid2sn !== null)
+        n = nid2sn(nid(c)).readCString();
+      return (n ?? "evp-cipher").toLowerCase();
+    } catch (e) {
+      return "evp-cipher";
+    }
+  };
+}
+function hookModule(m, out) {
+  attach(m, "EVP_DigestUpdate", {
+    onEnter(a) {
+      if (inJavaCrypto())
+        return;
+      look(st(a[0], "digest").seen, bytes(a[1], a[2].toInt32()));
+    }
+  }, out);
+  attach(m, "EVP_DigestFinal_ex", {
+    onEnter(a) {
+      this.ctx = a[0];
+      this.md = a[1];
+      this.len = a[2];
+    },
+    onLeave() {
+      try {
+        if (inJavaCrypto())
+          return;
+        const k = this.ctx.toString();
+        const s = states2.get(k);
+        states2.delete(k);
+        if (s === void 0)
+          return;
+        const n = this.len.isNull() ? 0 : this.len.readU32();
+        derived(digestName2(n), s.seen, bytes(this.md, n), { native: m.name });
+      } catch (e) {
+        hookError("EVP_DigestFinal_ex", e);
+      }
+    }
+  }, out);
+  for (const [alg, len] of [["MD5", 16], ["SHA1", 20], ["SHA256", 32]]) {
+    attach(m, `${alg}_Update`, {
+      onEnter(a) {
+        if (inJavaCrypto())
+          return;
+        look(st(a[0], alg.toLowerCase()).seen, bytes(a[1], a[2].toInt32()));
+      }
+    }, out);
+    attach(m, `${alg}_Final`, {
+      onEnter(a) {
+        this.md = a[0];
+        this.ctx = a[1];
+      },
+      onLeave() {
+        try {
+          const k = this.ctx.toString();
+          const s = states2.get(k);
+          states2.delete(k);
+          if (s !== void 0 && !inJavaCrypto())
+            derived(alg.toLowerCase(), s.seen, bytes(this.md, len), { native: m.name });
+        } catch (e) {
+          hookError(`${alg}_Final`, e);
+        }
+      }
+    }, out);
+  }
+  const namer = cipherNamer(m);
+  attach(m, "EVP_EncryptUpdate", {
+    onEnter(a) {
+      if (inJavaCrypto())
+        return;
+      this.s = st(a[0], namer(a[0]));
+      look(this.s.seen, bytes(a[3], a[4].toInt32()));
+      this.out = a[1];
+      this.outl = a[2];
+    },
+    onLeave() {
+      if (this.s === void 0 || this.out.isNull())
+        return;
+      const s = this.s;
+      s.out = s.out.concat(bytes(this.out, this.outl.readS32())).slice(0, CAP);
+    }
+  }, out);
+  attach(m, "EVP_EncryptFinal_ex", {
+    onEnter(a) {
+      this.ctx = a[0];
+      this.out = a[1];
+      this.outl = a[2];
+    },
+    onLeave() {
+      try {
+        if (inJavaCrypto())
+          return;
+        const k = this.ctx.toString();
+        const s = states2.get(k);
+        states2.delete(k);
+        if (s === void 0)
+          return;
+        const tail = bytes(this.out, this.outl.readS32());
+        derived(s.name, s.seen, s.out.concat(tail), { native: m.name });
+      } catch (e) {
+        hookError("EVP_EncryptFinal_ex", e);
+      }
+    }
+  }, out);
+  attach(m, "AES_cbc_encrypt", {
+    onEnter(a) {
+      if (inJavaCrypto() || a[5].toInt32() === 0)
+        return;
+      this.seen = newSeen();
+      look(this.seen, bytes(a[0], a[2].toInt32()));
+      this.out = a[1];
+      this.len = a[2].toInt32();
+    },
+    onLeave() {
+      if (this.seen === void 0)
+        return;
+      derived("aes-cbc", this.seen, bytes(this.out, this.len), { native: m.name });
+    }
+  }, out);
+}
+function installNativeDerive(out) {
+  if (!followed())
+    return;
+  for (const m of Process.enumerateModules()) {
+    if (m.findExportByName("EVP_DigestUpdate") === null && m.findExportByName("MD5_Update") === null)
+      continue;
+    try {
+      hookModule(m, out);
+    } catch (e) {
+      hookError(`native crypto hooks in ${m.name}`, e);
+    }
   }
 }
 
@@ -14057,7 +14562,7 @@ function groups(table) {
   }
   return out;
 }
-function installApiHooks(table, cfg, report) {
+function installApiHooks(table, cfg, report2) {
   const canaries = cfg.canaries ?? {};
   for (const g of groups(table).values()) {
     let ov;
@@ -14065,7 +14570,7 @@ function installApiHooks(table, cfg, report) {
       ov = frida_java_bridge_default.use(g.cls)[g.member].overload(...overloadTypes(g.desc));
     } catch (err) {
       for (const e of g.entries)
-        report.missing.push({ id: e.id, reason: String(err) });
+        report2.missing.push({ id: e.id, reason: String(err) });
       continue;
     }
     const retDesc = splitDescriptor(g.desc).ret;
@@ -14124,21 +14629,21 @@ function installApiHooks(table, cfg, report) {
       return ret;
     };
     for (const e of entries)
-      if (!report.hooked.includes(e.id))
-        report.hooked.push(e.id);
+      if (!report2.hooked.includes(e.id))
+        report2.hooked.push(e.id);
   }
   for (const e of table) {
     if (e.kind !== "field")
       continue;
-    report.limits.push(`${e.id}: static field reads are not observable by hooks`);
+    report2.limits.push(`${e.id}: static field reads are not observable by hooks`);
     const value = e.canary !== null ? canaries[e.canary] : void 0;
     if (value === void 0)
       continue;
     try {
       frida_java_bridge_default.use(e.cls)[e.member].value = value;
-      report.limits.push(`${e.id}: canary planted in the field at load`);
+      report2.limits.push(`${e.id}: canary planted in the field at load`);
     } catch (err) {
-      report.missing.push({ id: e.id, reason: String(err) });
+      report2.missing.push({ id: e.id, reason: String(err) });
     }
   }
 }
@@ -14188,7 +14693,7 @@ function matches(c, id, text) {
     return true;
   return text !== null && (c.text ?? []).includes(text);
 }
-function installConsentControlHook(cfg, report) {
+function installConsentControlHook(cfg, report2) {
   const controls = cfg.consent_controls ?? [];
   if (controls.length === 0)
     return;
@@ -14213,9 +14718,9 @@ function installConsentControlHook(cfg, report) {
       }
       return ov.call(this);
     };
-    report.hooked.push("ui.consent_control");
+    report2.hooked.push("ui.consent_control");
   } catch (err) {
-    report.missing.push({ id: "ui.consent_control", reason: String(err) });
+    report2.missing.push({ id: "ui.consent_control", reason: String(err) });
   }
 }
 
@@ -14244,7 +14749,7 @@ var LOADER_TARGETS = [
 var depth2 = /* @__PURE__ */ new Map();
 var maxBytes = 64 * 1024 * 1024;
 var blobSeq = 0;
-function installLoaderHooks(cfg, report) {
+function installLoaderHooks(cfg, report2) {
   maxBytes = cfg.loaded_max_bytes ?? maxBytes;
   for (const [cls, member, types] of LOADER_TARGETS) {
     const id = `loader.${cls.split(".").pop()}.${member}(${types.length})`;
@@ -14253,7 +14758,7 @@ function installLoaderHooks(cfg, report) {
       ov.implementation = function(...args) {
         return recordLoad(cls, member, types, ov, this, args);
       };
-      report.hooked.push(id);
+      report2.hooked.push(id);
     } catch (e) {
     }
   }
@@ -14264,7 +14769,7 @@ function installLoaderHooks(cfg, report) {
       ov.implementation = function(...args) {
         return recordLoad("dalvik.system.DexFile", "openDexFile", types, ov, this, args);
       };
-      report.hooked.push(`loader.DexFile.openDexFile(${types.length})`);
+      report2.hooked.push(`loader.DexFile.openDexFile(${types.length})`);
     }
   } catch (e) {
   }
@@ -14362,6 +14867,330 @@ function fromBuffer(loader, buf, index) {
     ev.read_error = e instanceof Error ? e.message : String(e);
   }
   emit("code_loaded", ev);
+}
+
+// src/netguard.ts
+var AF_INET = 2;
+var AF_INET6 = 10;
+var BOGUS_FAMILY = 30583;
+var UDP_REPEAT_MS = 3e4;
+var NAMES_MAX = 4096;
+var names = /* @__PURE__ */ new Map();
+var udpSeen = /* @__PURE__ */ new Map();
+var glibcLayout = true;
+var getsockopt = null;
+var bogus = null;
+function parseSockaddr(p) {
+  if (p.isNull())
+    return null;
+  const family = p.readU16();
+  const port = p.add(2).readU8() << 8 | p.add(3).readU8();
+  if (family === AF_INET) {
+    const b = new Uint8Array(p.add(4).readByteArray(4));
+    return { ip: `${b[0]}.${b[1]}.${b[2]}.${b[3]}`, port, family };
+  }
+  if (family === AF_INET6) {
+    const b = new Uint8Array(p.add(8).readByteArray(16));
+    if (b.slice(0, 10).every((x) => x === 0) && b[10] === 255 && b[11] === 255) {
+      return { ip: `${b[12]}.${b[13]}.${b[14]}.${b[15]}`, port, family };
+    }
+    const parts = [];
+    for (let i = 0; i < 16; i += 2)
+      parts.push((b[i] << 8 | b[i + 1]).toString(16));
+    return { ip: parts.join(":").replace(/(^|:)0(:0)+(:|$)/, "::"), port, family };
+  }
+  return null;
+}
+function sockType(fd) {
+  if (getsockopt === null)
+    return "tcp";
+  const val = Memory.alloc(4);
+  const len = Memory.alloc(4);
+  len.writeU32(4);
+  if (getsockopt(fd, 1, 3, val, len) !== 0)
+    return "tcp";
+  return (val.readU32() & 15) === 2 ? "udp" : "tcp";
+}
+function remember(ip, host) {
+  if (!host || host === ip)
+    return;
+  if (names.size >= NAMES_MAX)
+    names.clear();
+  names.set(ip, host);
+}
+var PLATFORM_LIB = /^(libc\.so|libc\.so\.6|libart|libandroid_runtime|libjavacore|libopenjdk|libnetd_client|libcutils|libutils|libbinder|libdl|ld-|libpthread|libjavacrypto|libconscrypt|libssl|libcrypto|libandroidicu|frida|libgum)/;
+function nativeCaller(context) {
+  if (context === void 0)
+    return null;
+  try {
+    for (const addr of Thread.backtrace(context, Backtracer.ACCURATE).slice(0, 12)) {
+      const m = Process.findModuleByAddress(addr);
+      if (m !== null && !PLATFORM_LIB.test(m.name))
+        return m.name;
+    }
+  } catch (e) {
+  }
+  return null;
+}
+function report(call, fd, sa, proto, blocked, context) {
+  const ev = { ip: sa.ip, port: sa.port, protocol: proto, call, host: names.get(sa.ip) ?? null };
+  if (blocked)
+    ev.blocked = "quic";
+  const lib = nativeCaller(context);
+  if (lib !== null)
+    ev.native_module = lib;
+  emit("net_connect", ev);
+}
+function isQuic(proto, sa) {
+  return proto === "udp" && sa.port === 443;
+}
+function walkAddrinfo(res, host) {
+  const ps = Process.pointerSize;
+  let p = res;
+  for (let i = 0; i < 64 && !p.isNull(); i++) {
+    const first = p.add(ps === 8 ? 24 : 20).readPointer();
+    const second = p.add(ps === 8 ? 32 : 24).readPointer();
+    const addr = glibcLayout ? first : second;
+    const sa = parseSockaddr(addr);
+    if (sa !== null)
+      remember(sa.ip, host);
+    p = p.add(ps === 8 ? 40 : 28).readPointer();
+  }
+}
+function hookResolver(name, resIndex, installed) {
+  const f = Module.findGlobalExportByName(name);
+  if (f === null)
+    return;
+  Interceptor.attach(f, {
+    onEnter(args) {
+      this.host = args[0].isNull() ? null : args[0].readCString();
+      this.res = args[resIndex];
+    },
+    onLeave(ret) {
+      try {
+        if (ret.toInt32() === 0 && this.host)
+          walkAddrinfo(this.res.readPointer(), this.host);
+      } catch (e) {
+        hookError(name, e);
+      }
+    }
+  });
+  installed.push(name);
+}
+function hookConnect(block, installed) {
+  const f = Module.findGlobalExportByName("connect");
+  if (f === null)
+    return;
+  Interceptor.attach(f, {
+    onEnter(args) {
+      try {
+        const sa = parseSockaddr(args[1]);
+        if (sa === null)
+          return;
+        const fd = args[0].toInt32();
+        const proto = sockType(fd);
+        const blocked = block && isQuic(proto, sa);
+        if (blocked)
+          args[1] = bogus;
+        report("connect", fd, sa, proto, blocked, this.context);
+      } catch (e) {
+        hookError("connect", e);
+      }
+    }
+  });
+  installed.push("connect");
+}
+function udpReport(call, fd, sa, proto, blocked, context) {
+  const key = `${sa.ip}|${sa.port}|${proto}`;
+  const now = Date.now();
+  const last = udpSeen.get(key);
+  if (!blocked && last !== void 0 && now - last < UDP_REPEAT_MS)
+    return;
+  if (udpSeen.size >= NAMES_MAX)
+    udpSeen.clear();
+  udpSeen.set(key, now);
+  report(call, fd, sa, proto, blocked, context);
+}
+function hookSendto(block, installed) {
+  const f = Module.findGlobalExportByName("sendto");
+  if (f === null)
+    return;
+  Interceptor.attach(f, {
+    onEnter(args) {
+      try {
+        const sa = parseSockaddr(args[4]);
+        if (sa === null)
+          return;
+        const fd = args[0].toInt32();
+        const proto = sockType(fd);
+        const blocked = block && isQuic(proto, sa);
+        if (blocked)
+          args[4] = bogus;
+        udpReport("sendto", fd, sa, proto, blocked, this.context);
+      } catch (e) {
+        hookError("sendto", e);
+      }
+    }
+  });
+  installed.push("sendto");
+}
+function hookSendmsg(block, installed) {
+  const f = Module.findGlobalExportByName("sendmsg");
+  if (f === null)
+    return;
+  Interceptor.attach(f, {
+    onEnter(args) {
+      try {
+        const msg = args[1];
+        const name = msg.readPointer();
+        const sa = parseSockaddr(name);
+        if (sa === null)
+          return;
+        const fd = args[0].toInt32();
+        const proto = sockType(fd);
+        const blocked = block && isQuic(proto, sa);
+        if (blocked) {
+          this.msg = msg;
+          this.name = name;
+          msg.writePointer(bogus);
+        }
+        udpReport("sendmsg", fd, sa, proto, blocked, this.context);
+      } catch (e) {
+        hookError("sendmsg", e);
+      }
+    },
+    onLeave() {
+      if (this.msg)
+        this.msg.writePointer(this.name);
+    }
+  });
+  installed.push("sendmsg");
+}
+function hookSendmmsg(block, installed) {
+  const f = Module.findGlobalExportByName("sendmmsg");
+  if (f === null)
+    return;
+  const ps = Process.pointerSize;
+  const entry = ps === 8 ? 64 : 32;
+  Interceptor.attach(f, {
+    onEnter(args) {
+      try {
+        const fd = args[0].toInt32();
+        const n = Math.min(args[2].toInt32(), 64);
+        const restore = [];
+        let proto = null;
+        for (let i = 0; i < n; i++) {
+          const msg = args[1].add(i * entry);
+          const name = msg.readPointer();
+          const sa = parseSockaddr(name);
+          if (sa === null)
+            continue;
+          if (proto === null)
+            proto = sockType(fd);
+          const blocked = block && isQuic(proto, sa);
+          if (blocked) {
+            restore.push([msg, name]);
+            msg.writePointer(bogus);
+          }
+          udpReport("sendmmsg", fd, sa, proto, blocked, this.context);
+        }
+        this.restore = restore;
+      } catch (e) {
+        hookError("sendmmsg", e);
+      }
+    },
+    onLeave() {
+      for (const [msg, name] of this.restore ?? [])
+        msg.writePointer(name);
+    }
+  });
+  installed.push("sendmmsg");
+}
+function installJavaSocketHooks(installed) {
+  try {
+    const Socket = frida_java_bridge_default.use("java.net.Socket");
+    const ov = Socket.connect.overload("java.net.SocketAddress", "int");
+    ov.implementation = function(addr, timeout) {
+      try {
+        const host = String(addr.getHostString());
+        const ia = addr.getAddress();
+        if (ia !== null && ia !== void 0)
+          remember(String(ia.getHostAddress()), host);
+      } catch (e) {
+      }
+      return ov.call(this, addr, timeout);
+    };
+    installed.push("java.net.Socket.connect");
+  } catch (e) {
+  }
+}
+function installNetGuard(cfg) {
+  const installed = [];
+  glibcLayout = Process.findModuleByName("libc.so.6") !== null;
+  const gso = Module.findGlobalExportByName("getsockopt");
+  if (gso !== null)
+    getsockopt = new NativeFunction(gso, "int", ["int", "int", "int", "pointer", "pointer"]);
+  bogus = Memory.alloc(32);
+  bogus.writeU16(BOGUS_FAMILY);
+  const block = cfg.block_quic !== false;
+  hookResolver("getaddrinfo", 3, installed);
+  hookResolver("android_getaddrinfofornet", 5, installed);
+  hookConnect(block, installed);
+  hookSendto(block, installed);
+  hookSendmsg(block, installed);
+  hookSendmmsg(block, installed);
+  return installed;
+}
+
+// src/unpin.ts
+function all(cls, member, impl, out) {
+  try {
+    const ovs = frida_java_bridge_default.use(cls)[member].overloads;
+    for (const ov of ovs)
+      ov.implementation = impl(ov);
+    if (ovs.length > 0)
+      out.push(`${cls}.${member}`);
+  } catch (e) {
+  }
+}
+function note(via, host) {
+  try {
+    emit("unpinned", { via, host: host === null || host === void 0 ? null : String(host) });
+  } catch (e) {
+    hookError(`unpin ${via}`, e);
+  }
+}
+function installUnpin() {
+  const out = [];
+  for (const m of ["check", "check$okhttp"]) {
+    all("okhttp3.CertificatePinner", m, () => function(host) {
+      note("okhttp3.CertificatePinner", host);
+      return void 0;
+    }, out);
+  }
+  all("com.android.org.conscrypt.TrustManagerImpl", "verifyChain", () => function(chain, ...rest) {
+    note("conscrypt.TrustManagerImpl", rest.length >= 2 ? rest[1] : null);
+    return chain;
+  }, out);
+  all("com.android.org.conscrypt.TrustManagerImpl", "checkTrustedRecursive", (ov) => function(...args) {
+    note("conscrypt.TrustManagerImpl", args.length >= 3 ? args[2] : null);
+    return frida_java_bridge_default.use("java.util.ArrayList").$new();
+  }, out);
+  all("android.security.net.config.NetworkSecurityTrustManager", "checkPins", () => function() {
+    note("network_security_config", null);
+    return void 0;
+  }, out);
+  all("android.webkit.WebViewClient", "onReceivedSslError", () => function(view, handler, err) {
+    let host = null;
+    try {
+      host = err.getUrl();
+    } catch (e) {
+    }
+    note("WebViewClient.onReceivedSslError", host);
+    handler.proceed();
+    return void 0;
+  }, out);
+  return out;
 }
 
 // src/table.generated.ts
@@ -15408,21 +16237,28 @@ function configure(cfg) {
     queueMax: Math.max(0, cfg.queue_max ?? 1e5)
   };
   state.stackLimit = cfg.stack_limit ?? 64;
-  const report = { hooked: [], missing: [], limits: UNHOOKABLE.slice() };
+  const report2 = { hooked: [], missing: [], limits: UNHOOKABLE.slice() };
+  const net = installNetGuard(cfg);
+  const unpin = [];
   if (!frida_java_bridge_default.available) {
-    return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"] };
+    return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"], net };
   }
   const table = API_TABLE;
   const framework = table.filter((e) => FRAMEWORK.test(e.cls));
   const appSide = table.filter((e) => !FRAMEWORK.test(e.cls));
   frida_java_bridge_default.performNow(() => {
     initJava();
-    installApiHooks(framework, cfg, report);
-    installPermissionHooks(framework, report);
-    installMarkerHooks(cfg, report, false);
-    installConsentControlHook(cfg, report);
-    installLoaderHooks(cfg, report);
+    installApiHooks(framework, cfg, report2);
+    installPermissionHooks(framework, report2);
+    installMarkerHooks(cfg, report2, false);
+    installConsentControlHook(cfg, report2);
+    installLoaderHooks(cfg, report2);
+    installJavaSocketHooks(net);
+    installDeriveHooks(cfg.canaries ?? {}, net);
+    if (cfg.unpin === true)
+      unpin.push(...installUnpin());
   });
+  installNativeDerive(net);
   const pending = { hooked: [], missing: [], limits: [] };
   let inConfigure = true;
   let ran = false;
@@ -15435,8 +16271,8 @@ function configure(cfg) {
       send({ type: "status", status: "hooked", t: nowMs(), ...pending });
   });
   inConfigure = false;
-  const all = ran ? merge(report, pending) : report;
-  return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all };
+  const all2 = ran ? merge(report2, pending) : report2;
+  return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all2, net, unpin };
 }
 function merge(a, b) {
   return { hooked: a.hooked.concat(b.hooked), missing: a.missing.concat(b.missing), limits: a.limits.concat(b.limits) };

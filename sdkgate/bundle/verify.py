@@ -226,6 +226,26 @@ def eval_options(opts: dict[str, Any]):
     return EvalOptions(**opts)
 
 
+def _rematched(src: BundleSource, present: list[str], manifest, notes) -> list:
+    """The derived-value sends re-found in the sealed flows.mitm (net/rematch.py), as an extra stream; the
+    files are read from inside the bundle (a zip is extracted to its own temp folder, names kept)."""
+    if not src.is_file("flows.mitm") or "net.jsonl" not in present:
+        return []
+    try:
+        from ..net.rematch import rematch_events
+        for rel in ("flows.mitm", "run.json"):
+            if src.is_file(rel):
+                src.local_path(rel)
+        extra = rematch_events([src.local_path(n) for n in present], manifest)
+    except ImportError:
+        return []
+    except Exception as exc:  # noqa: BLE001 - a flow file we cannot re-read: said, the live sends stand
+        if notes is not None:
+            notes.append(f"derived values not re-matched in flows.mitm: {type(exc).__name__}: {str(exc)[:200]}")
+        return []
+    return [iter(extra)] if extra else []
+
+
 def derive_report(src: BundleSource, meta: dict[str, Any], manifest_path: str | Path | None,
                   notes: list[str] | None = None) -> Report:
     """Re-run the rule engine over the raw evidence, exactly as the run did (only sealed files are read)."""
@@ -245,7 +265,9 @@ def derive_report(src: BundleSource, meta: dict[str, Any], manifest_path: str | 
     names = meta.get("evidence") or [n for n in EVIDENCE_FILES if src.is_file(n)]
     handles = [src.open(n) for n in names if src.is_file(n)]
     try:
-        streams = [parse_lines(fh, src.where(n)) for n, fh in zip([n for n in names if src.is_file(n)], handles)]
+        present = [n for n in names if src.is_file(n)]
+        streams = [parse_lines(fh, src.where(n)) for n, fh in zip(present, handles)]
+        streams += _rematched(src, present, manifest, notes)
         options = eval_options(meta.get("eval_options") or {})
         if options is not None and options.geoip:
             geo = options.geoip

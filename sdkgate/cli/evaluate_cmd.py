@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..events import check_event_log, merge_streams, read_events
+from ..events import check_event_log, merge_streams
 from ..manifest import load_manifest
 from ..rules import evaluate
 from .common import emit_report, format_option, geoip_option, lang_option, load_options, suppressions_option
@@ -27,6 +27,7 @@ def command(manifest_path, event_files, fmt, lang, output, suppressions, geoip):
     options = load_options(suppressions, geoip)
     for f in event_files:
         check_event_log(f)
-    report = evaluate(merge_streams([read_events(f) for f in event_files]), manifest, options)
+    from ..net.rematch import streams_with_rematch  # derived values re-matched over flows.mitm next to net.jsonl
+    report = evaluate(merge_streams(streams_with_rematch(event_files, manifest)), manifest, options)
     emit_report(report, fmt, lang, output)
     return report.exit_code

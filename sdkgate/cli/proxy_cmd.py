@@ -26,9 +26,18 @@ from ..errors import InputError
               help="Run start as epoch ms, so t_ms shares the clock of the hook events (default: proxy start).")
 @click.option("--idle-timeout", "idle_timeout", type=click.IntRange(1, 86400), default=None,
               help="Close client connections idle this many seconds (default 120).")
-def command(port, listen_host, canary_file, out_dir, confdir, offline, manifest_path, t0_ms, idle_timeout):
+@click.option("--listen-mode", "modes", multiple=True,
+              help="Extra mitmproxy listener next to the HTTP proxy (repeatable): socks5@HOST:PORT, "
+                   "dns@HOST:PORT, wireguard@PORT (see `run --capture`).")
+def command(port, listen_host, canary_file, out_dir, confdir, offline, manifest_path, t0_ms, idle_timeout, modes):
     """Run the intercepting proxy and record personal data seen on the wire."""
     canaries = load_canary_file(canary_file)
+    from mitmproxy.proxy.mode_specs import ProxyMode
+    for m in modes:
+        try:
+            ProxyMode.parse(m)
+        except ValueError as exc:
+            raise InputError(None, f"--listen-mode {m}", f"not a mitmproxy mode spec: {exc}") from None
     manifest = None
     if manifest_path:
         from ..manifest import load_manifest
@@ -44,6 +53,16 @@ def command(port, listen_host, canary_file, out_dir, confdir, offline, manifest_
     except OSError as exc:
         raise InputError(confdir, None, f"cannot create confdir: {exc.strerror}") from None
     from ..net.proxy import serve
-    return serve(listen_host=listen_host, port=port, canaries=canaries, out_dir=out, confdir=conf,
-                 offline=offline, manifest=manifest, t0_ms=t0_ms,
-                 announce=lambda msg: click.echo(msg, err=True), idle_timeout=idle_timeout)
+    rc = serve(listen_host=listen_host, port=port, canaries=canaries, out_dir=out, confdir=conf,
+               offline=offline, manifest=manifest, t0_ms=t0_ms,
+               announce=lambda msg: click.echo(msg, err=True), idle_timeout=idle_timeout, modes=tuple(modes))
+    if modes:
+        # every file is flushed and closed by now (addons' `done` ran); mitmproxy_rs's UDP servers
+        # (dns, wireguard modes) sometimes crash in interpreter teardown (SIGSEGV), which would
+        # read as a failed proxy: leave without the teardown
+        import os
+        import sys
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(rc)
+    return rc

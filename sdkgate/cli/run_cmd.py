@@ -77,13 +77,23 @@ def load_ui_routes(path: str | None) -> dict:
               "one evidence folder each under --out, then the merged table (docs/fleet.md).")
 @click.option("--cluster", default=None, help="With --devices: run on Dask workers that have the phones "
               "(tcp://SCHEDULER:8786; workers started with --resources device=N).")
+@click.option("--capture", type=click.Choice(["proxy", "wireguard", "transparent"]), default="proxy", show_default=True,
+              help="proxy: system HTTP proxy (partial); wireguard: all TCP/UDP/DNS through mitmproxy's WireGuard "
+                   "mode (WireGuard app on the device); transparent: rooted emulator, uid routed (docs/ci.md).")
+@click.option("--allow-quic", is_flag=True, default=False,
+              help="Do not refuse UDP/443 in the app: QUIC destinations then count as not observed.")
+@click.option("--unpin", is_flag=True, default=False,
+              help="Disable certificate pinning in the app (OkHttp3 CertificatePinner, Conscrypt TrustManagerImpl, "
+                   "network security config, WebViewClient.onReceivedSslError); recorded in run.json and the report.")
+@click.option("--wireguard-port", type=click.IntRange(1, 65535), default=51820, show_default=True,
+              help="UDP port of mitmproxy's WireGuard server (--capture wireguard).")
 @lang_option
 @suppressions_option
 @geoip_option
 @settle_option
 def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir, fmt, output, sign_key, make_zip,
             ui_file, proxy_route, proxy_host, offline, confdir, lang, suppressions, geoip, settle_ms, devices=None,
-            cluster=None):
+            cluster=None, capture="proxy", allow_quic=False, unpin=False, wireguard_port=51820):
     """Run a scenario on a real device or emulator and judge it (same evidence folder as `simulate`).
 
     Without --scenario, explore mode: `sdkgate run --package PKG -m M.yaml` spawns the installed app with the
@@ -140,6 +150,7 @@ def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir,
     backend = DeviceBackend(DeviceOptions(serial=serial, apk=Path(apk) if apk else None, package=package,
                                           features=load_ui_routes(ui_file),
                                           proxy_route=proxy_route, proxy_host=proxy_host))
+    backend.capture = capture       # device/capture.py sets the tunnel or routes up (and undoes them)
     if explore:
         from ..device.explore import ExploreBackend, LivePrinter
         backend = ExploreBackend(backend, LivePrinter(click.get_text_stream("stderr"), lang), attach=attach)
@@ -148,11 +159,14 @@ def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir,
     ca_dir = Path(confdir) if confdir else default_confdir()
     listen = "0.0.0.0" if proxy_route == "settings" else "127.0.0.1"   # noqa: S104 - the device must reach it
 
+    from ..net.modes import listener_modes
+    modes = listener_modes(capture, simulated=False, wireguard_port=wireguard_port)
+
     def proxy_factory(out_dir: Path, canaries_path: Path, t0: int, mpath: Path):
         from ..net.proxy import ProxyProcess
         ca_dir.mkdir(parents=True, exist_ok=True)
         return ProxyProcess(canaries=canaries_path, out_dir=out_dir, offline=offline, manifest=mpath,
-                            confdir=ca_dir, listen_host=listen, t0_ms=t0)
+                            confdir=ca_dir, listen_host=listen, t0_ms=t0, modes=modes)
 
     interrupted = False
     out_was_there = out.exists()
@@ -160,7 +174,9 @@ def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir,
         from .. import terminal
         with terminal.reporting(f"run {sc.name}"):
             result = run_scenario(sc, manifest, backend, out, RunOptions(proxy_factory=proxy_factory,
-                                                                         eval=eval_opts, settle_ms=settle_ms))
+                                                                         eval=eval_opts, settle_ms=settle_ms,
+                                                                         capture=capture, allow_quic=allow_quic,
+                                                                         unpin=unpin))
         report = result.report
     except BackendUnavailable as exc:
         _discard(out, out_was_there)           # nothing ran: no evidence folder that looks like a run

@@ -43,8 +43,10 @@ def default_out_dir(scenario_name: str) -> Path:
               help="Ed25519 private key (PEM/OpenSSH): write bundle.sig next to bundle.json.")
 @click.option("--zip", "make_zip", is_flag=True, help="Also pack the evidence folder into DIR.zip.")
 @settle_option
+@click.option("--allow-quic", is_flag=True, default=False,
+              help="Do not refuse UDP/443 in the app: QUIC destinations then count as not observed.")
 def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, output, lang, suppressions, geoip, sign_key,
-            make_zip, settle_ms):
+            make_zip, settle_ms, allow_quic):
     """Run SCENARIO on the simulated device (real agent in real Frida, real proxy) and judge it.
 
     Writes events.jsonl, net.jsonl, flows.mitm, flows.har, run.json and report.json to the
@@ -75,6 +77,7 @@ def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, output, 
         from ..bundle.sign import load_private_key
         load_private_key(sign_key)                  # a bad key is bad input before anything runs
     options = RunOptions(app_model=model_path, proxy_factory=(lambda *a: _NoProxy()) if no_proxy else None,
+                         allow_quic=allow_quic,
                          eval=load_options(suppressions, geoip), settle_ms=settle_ms)
     try:
         from .. import terminal

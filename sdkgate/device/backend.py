@@ -205,6 +205,7 @@ class DeviceBackend:
                       "frida_server": getattr(self, "_frida_server_version", None)}
         if ctx.proxy is not None:
             self._route_proxy(ctx.proxy.port)
+            self._setup_capture(ctx)
         self._plant_clipboard()
 
     def info(self) -> dict[str, Any]:
@@ -430,6 +431,30 @@ class DeviceBackend:
         shell(self.adb, ["settings", "put", "global", "http_proxy", value])
         if value == ":0":
             shell(self.adb, ["settings", "delete", "global", "http_proxy"])
+
+    def _setup_capture(self, ctx) -> None:
+        """--capture wireguard: push the client config and bring the tunnel up (device/capture.py).
+        --capture transparent: the uid routing rules are recorded (applied by the operator as root)."""
+        mode = getattr(self, "capture", "proxy")
+        if mode == "transparent":
+            from .capture import EMULATOR_HOST, transparent_rules
+            rules = transparent_rules("APP_UID", self.opt.proxy_host or EMULATOR_HOST)   # type: ignore[arg-type]
+            self._info["capture"] = ["transparent: on the device as root (APP_UID = the app's uid): " + "; ".join(rules)]
+            return
+        if mode != "wireguard":
+            return
+        from .capture import EMULATOR_HOST, setup_wireguard, wireguard_commands
+        wg = next((x for x in (ctx.options.get("capture") or {}).get("listeners", []) if x.get("type") == "wireguard"),
+                  None)
+        if wg is None:
+            raise BackendUnavailable("--capture wireguard: the proxy has no WireGuard listener")
+        try:
+            notes = setup_wireguard(lambda a: self._sh(a), self.adb.sync.push, ctx.proxy.ca_path.parent,
+                                    self.opt.proxy_host or EMULATOR_HOST, int(wg["port"]), ctx.out_dir)
+        except Exception as exc:  # noqa: BLE001 - any failure here means the capture mode cannot be used
+            raise BackendUnavailable(f"--capture wireguard could not be set up: {exc} (see `sdkgate doctor`)") from None
+        self._info["capture"] = notes
+        self._undo.append(("WireGuard tunnel down", lambda: self._sh(wireguard_commands()["down"], check=False)))
 
     def _remove_reverse(self) -> None:
         if self._reverse:

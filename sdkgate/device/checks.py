@@ -123,6 +123,12 @@ def host_checks() -> list[Check]:
                      str(ca) if ca.is_file() else f"{ca} missing (the first `sdkgate run` creates it)",
                      "" if ca.is_file() else "python -c \"from mitmproxy.certs import CertStore; "
                      f"CertStore.from_store('{ca.parent}', 'mitmproxy', 2048)\"  then install it on the device"))
+    from ..dynamic.simnet import nss_wrapper_available      # the simulated device's resolver (issue 12)
+    nss = nss_wrapper_available()
+    out.append(Check("nss_wrapper (simulate)", OK if nss else WARN,
+                     "libnss_wrapper.so found: simulated raw-socket/DNS/QUIC sends resolve to loopback sinks" if nss
+                     else "not found: app-model sends with transport tcp/udp/dns/quic or proxy: false cannot run",
+                     "" if nss else "apt-get install libnss-wrapper"))
     return out
 
 
@@ -187,6 +193,8 @@ def device_checks(adb) -> list[Check]:
                              "adb shell settings put global http_proxy :0   (if no sdkgate run is in progress)"))
         out.append(_ca_check(adb, int(sdk) if sdk.isdigit() else 0))
         out.append(_storage_check(adb))
+        from .capture import doctor_checks      # --capture wireguard / transparent on this device
+        out += doctor_checks(adb, Check, OK, WARN, PROBLEM)
     except DeviceGone as exc:
         out.append(Check("device", PROBLEM, f"disconnected during the checks: {exc}", "reconnect it and run doctor again"))
     return out

@@ -63,6 +63,7 @@ from ..manifest import Manifest
 from ..scenario.model import normalise_permission, parse_duration
 from ..taxonomy import categories
 from ..yamlio import Located, LocatedList, load_yaml
+from .netspec import NET_KEYS, NetSpec, parse_net
 
 SCHEMA = "sdkgate.appmodel/1"
 BLOCKS = ("launch", "foreground", "background", "consent_granted", "consent_declined", "consent_withdrawn")
@@ -96,6 +97,7 @@ class SendSpec:
     container: str
     fields: dict = field(default_factory=dict, hash=False, compare=False)
     extra: dict = field(default_factory=dict, hash=False, compare=False)
+    net: NetSpec = field(default_factory=NetSpec)     # transport, proxy, pinning, hash, encrypt (netspec.py)
 
 
 @dataclass(frozen=True)
@@ -406,7 +408,7 @@ class _ParseCtx:
         if not isinstance(val, Located):
             self.fail(at, "send is a mapping {host, scheme, path, method, data, encoding}")
         for k in val:
-            if k not in ("host", "scheme", "path", "method", "data", "encoding", "fields", "extra"):
+            if k not in ("host", "scheme", "path", "method", "data", "encoding", "fields", "extra") + NET_KEYS:
                 self.fail(val.line_of(k), f"unknown send field {k!r}")
         host = val.get("host")
         if not isinstance(host, str) or not host or "/" in host:
@@ -448,4 +450,4 @@ class _ParseCtx:
         path = str(val.get("path") or "/")
         return SendSpec(host, scheme, path if path.startswith("/") else "/" + path, method, tuple(data),
                         tuple(v for v in values if v != "plain"), container, dict(fields),
-                        {str(k): str(v) for k, v in extra.items()})
+                        {str(k): str(v) for k, v in extra.items()}, parse_net(val, self.fail, self.cats))

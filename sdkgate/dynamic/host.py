@@ -50,10 +50,12 @@ class AgentOptions:
     flush_ms: int = 50          # ... or this long after the first queued event
     queue_max: int = 100_000    # events beyond this (between flushes) are dropped and counted
     stack_limit: int = 64       # frames kept per stack (nothing skipped before the cap)
+    block_quic: bool = True     # the agent refuses UDP/443 (apps fall back to TCP); `run --allow-quic` turns it off
+    unpin: bool = False         # `run --unpin`: the agent disables certificate pinning (device runs)
 
     def to_config(self) -> dict:
         return {"batch_max": self.batch_max, "flush_ms": self.flush_ms, "queue_max": self.queue_max,
-                "stack_limit": self.stack_limit}
+                "stack_limit": self.stack_limit, "block_quic": self.block_quic, "unpin": self.unpin}
 
 
 @dataclass
@@ -168,7 +170,7 @@ class AgentHost:
             else:
                 self._status("loaded", h1, hooked=len(rep.get("hooked", [])),
                              missing=[m["id"] for m in rep.get("missing", [])], limits=rep.get("limits", []),
-                             app_hooks=rep.get("app_hooks"),
+                             app_hooks=rep.get("app_hooks"), net=rep.get("net", []), unpin=rep.get("unpin", []),
                              detail=f"{len(rep.get('hooked', []))} hooks installed, {len(rep.get('missing', []))} missing")
         return rep
 

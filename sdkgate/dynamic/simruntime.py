@@ -207,7 +207,8 @@ class SimRuntime:
                  device: DeviceModel | None = None, app_classes: dict | None = None,
                  program: tuple[str, ...] = ("/bin/sleep", "86400"), package: str | None = None,
                  process: str | None = None, child_gating: bool = False, stdio: str | None = None,
-                 death_event: bool = False, argv: list[str] | None = None, loaded_store=None):
+                 death_event: bool = False, argv: list[str] | None = None, loaded_store=None,
+                 env: dict[str, str] | None = None):
         self.manifest = manifest
         self.canaries = canaries
         self.on_event = on_event or (lambda ev: None)
@@ -223,6 +224,7 @@ class SimRuntime:
         self.death_event = death_event
         self.argv = argv                    # argv (argv[0] = the process name) for program[0]
         self.loaded_store = loaded_store    # where code loaded at run time is kept (dynamic/loaded.py)
+        self.env = env              # extra environment of the process (the simulator's resolver: nss_wrapper)
         self.host: AgentHost | None = None
         self.pid: int | None = None
         self.bundle = load_bundle("sim")
@@ -240,6 +242,9 @@ class SimRuntime:
         kw = {"stdio": self.stdio} if self.stdio else {}
         if self.argv:
             kw["argv"] = list(self.argv)
+        if self.env:
+            import os
+            kw["env"] = {**os.environ, **self.env}
         self.pid = self._dev.spawn(self.program[0] if self.argv else self.program, **kw)
         try:
             self._session = self._dev.attach(self.pid)
@@ -525,6 +530,32 @@ class SimRuntime:
         """The app writes SharedPreferences `file`/`key` = value (None removes the key)."""
         from ..manifest import Marker
         self.marker(Marker(scope="policy", prefs_file=file, prefs_key=key), value, stack, thread=thread, sync=sync)
+
+    def net(self, ops: list[dict], stack: list[str], *, thread: str = "main", sync: bool = True) -> list[dict]:
+        """Real libc socket calls inside the process (hooks/sim-bridge/netcrypto.js `simNet`):
+        the agent's socket hooks see them. Returns one {value, errno} per op run."""
+        return self._rpc("sim_net", {"ops": ops, "stack": list(stack), "thread": thread}, sync)
+
+    def java_run(self, ops: list[dict], stack: list[str], *, thread: str = "main", sync: bool = True) -> list:
+        """A sequence of Java calls (Cipher, MessageDigest, Base64 ...) through the hooked method table;
+        the originals compute with the process's libcrypto. Returns the decoded results."""
+        return [decode(x) for x in self._rpc("sim_run", {"ops": ops, "stack": list(stack), "thread": thread}, sync)]
+
+    def _rpc(self, name: str, req: dict, sync: bool):
+        self._require()
+        if not self.alive():
+            raise SimRuntimeError("the simulated process is not running")
+        with self._call_lock:
+            self.host.note_clock()
+            try:
+                res = getattr(self.host.script.exports_sync, name)(req)
+            except Exception as exc:
+                if self.host.wait_detached(2.0):
+                    raise SimRuntimeError(f"the simulated process died: {exc}") from None
+                raise
+            if sync:
+                self.host.flush()
+        return res
 
     def hooks(self) -> list[str]:
         """Keys of the hooks the agent installed in the stand-in ("cls|member|types")."""

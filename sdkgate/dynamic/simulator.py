@@ -61,6 +61,9 @@ class SimulatedDevice:
         self.timers_due: list[tuple[float, int]] = []   # (monotonic time due, timer index) of the running process
         self.procs = None                        # SimProcesses: secondary processes of the running app
         self.process_log: list[dict] = []        # every process the gate saw (run.json)
+        self.network = None                      # simnet.SimNetwork: resolver + loopback sinks (one per run)
+        self.listeners: list[dict] = []          # the proxy's extra listeners (socks5, dns)
+        self.allow_quic = False
 
     # --- Backend: setup --------------------------------------------------------------------
     def start(self, ctx: RunContext) -> None:
@@ -82,6 +85,11 @@ class SimulatedDevice:
             import httpx  # noqa: PLC0415
             self._http = httpx.Client(proxy=ctx.proxy.url, verify=str(ctx.proxy.ca_path), trust_env=False,
                                       timeout=15.0, follow_redirects=False)
+        from .simnet import SimNetwork, model_hosts, nss_wrapper_available  # noqa: PLC0415
+        if nss_wrapper_available():
+            self.network = SimNetwork(model_hosts(self.model))
+        self.listeners = list((ctx.options.get("capture") or {}).get("listeners") or [])
+        self.allow_quic = bool((ctx.options.get("capture") or {}).get("allow_quic"))
 
     def info(self) -> dict[str, Any]:
         out = dict(self._info)
@@ -97,6 +105,9 @@ class SimulatedDevice:
             if self._http is not None:
                 self._http.close()
                 self._http = None
+            if self.network is not None:
+                self.network.close()
+                self.network = None
 
     # --- Backend: install state ------------------------------------------------------------
     def fresh_install(self) -> StepOutcome:
@@ -290,9 +301,13 @@ class SimulatedDevice:
             from .simprocesses import launcher  # noqa: PLC0415
             program, argv = launcher(self.model.package)
             kw.update(program=(program,), argv=argv, stdio="pipe", child_gating=True)
+        from .host import AgentOptions  # noqa: PLC0415
         from .loaded import store_for  # noqa: PLC0415
+        agent = self.ctx.options.get("agent")          # the run's agent options (QUIC refusal ...) for every process
         return self._simruntime.SimRuntime(self.ctx.manifest, self.ctx.canaries, on_event=self.ctx.emit,
-                                           clock=self.ctx.clock.now_ms, loaded_store=store_for(self.ctx), **kw)
+                                           clock=self.ctx.clock.now_ms, loaded_store=store_for(self.ctx),
+                                           options=AgentOptions(**agent) if isinstance(agent, dict) else agent,
+                                           env=self.network.env() if self.network is not None else None, **kw)
 
     def _play(self, block: str, trigger: str, *, scope: str | None = None, detail_name: str = "",
               t_ms: float | None = None, detail: str = "") -> StepOutcome:
@@ -389,6 +404,18 @@ class SimulatedDevice:
         if self._http is None:
             notes.append(f"send to {spec.host} skipped: no proxy")
             return
+        from .simnet import needs_socket_path, play_send  # noqa: PLC0415
+        if needs_socket_path(spec.net) or self.network is not None:
+            # every send goes out of the app process itself (libc sockets, libssl), so the agent's
+            # socket hooks see it; without nss_wrapper only plain proxied HTTP(S) falls back to the host
+            if self.network is None:
+                raise StepFailed(f"send to {spec.host}: {spec.net.transport} sends need nss_wrapper "
+                                 "(apt-get install libnss-wrapper) for the simulated resolver")
+            try:
+                play_send(self, a, notes)
+            except OSError as exc:
+                raise StepFailed(str(exc)) from None
+            return
         url, headers, body, missing = build_request(spec, self.storage.values)
         if missing:
             notes.append(f"send to {spec.host}: the app never read {', '.join(missing)}")
@@ -396,6 +423,23 @@ class SimulatedDevice:
             resp = self._http.request(spec.method, url, headers=headers, content=body)
         except Exception as exc:  # noqa: BLE001 - the proxy is ours: a failure is lost evidence
             raise StepFailed(f"send to {url} through the proxy failed: {type(exc).__name__}: {exc}") from None
+        if resp.status_code >= 500:
+            raise StepFailed(f"send to {url}: proxy answered {resp.status_code}")
+
+    def _http_send(self, method: str, url: str, headers: dict, body: bytes | None, http2: bool = False) -> None:
+        """An HTTP send through the proxy (simnet.play_send after its transformations)."""
+        client = self._http
+        if http2:
+            import httpx  # noqa: PLC0415
+            client = httpx.Client(proxy=self.ctx.proxy.url, verify=str(self.ctx.proxy.ca_path), trust_env=False,
+                                  timeout=15.0, http2=True)
+        try:
+            resp = client.request(method, url, headers=headers, content=body)
+        except Exception as exc:  # noqa: BLE001 - the proxy is ours: a failure is lost evidence
+            raise StepFailed(f"send to {url} through the proxy failed: {type(exc).__name__}: {exc}") from None
+        finally:
+            if client is not self._http:
+                client.close()
         if resp.status_code >= 500:
             raise StepFailed(f"send to {url}: proxy answered {resp.status_code}")
 

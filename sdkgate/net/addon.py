@@ -20,6 +20,7 @@ One part per concern, each with methods named after the mitmproxy events it hand
   offline.OfflineResponder   204 answers, loopback sinks, `server_connect` blocking
   tls.TlsFailures            `tls_failed` events
   connections.Connections    connections that never became a flow (garbage, idle): `flow` with `error`
+  wire.WireNames             host names on the wire (DNS, SNI, CONNECT) and closed-after-handshake clients
 `SdkgateAddon` hands each event to its parts itself (not via mitmproxy's nested `addons`, which
 would also call the facade's own methods): the order matters, and callers such as `replay` call
 the events directly.
@@ -37,6 +38,7 @@ from sdkgate.net.decode import DECODE_CAP
 from sdkgate.net.offline import OfflineResponder
 from sdkgate.net.recorder import NetRecorder
 from sdkgate.net.tls import TlsFailures
+from sdkgate.net.wire import WireNames
 
 
 def _to(part: str, event: str):
@@ -61,6 +63,7 @@ class SdkgateAddon:
         self.capture = Capture(self.recorder, self.responder, body_cap)
         self.tls = TlsFailures(self.recorder)
         self.connections = Connections(self.recorder)
+        self.wire = WireNames(self.recorder, self.capture, self.responder)
 
     matcher = _shared("matcher", "canary matcher (None until configured)")
     attributor = _shared("attributor", "host -> actor")
@@ -97,6 +100,8 @@ class SdkgateAddon:
     # --- HTTP: capture first (it decides what is streamed), then the offline responder ----------
     def requestheaders(self, flow: http.HTTPFlow):
         self.connections.saw(flow.client_conn)
+        if flow.request.method != "CONNECT":
+            self.wire.used(flow.client_conn.id)
         self.capture.requestheaders(flow)
         self.responder.requestheaders(flow)
 
@@ -115,10 +120,12 @@ class SdkgateAddon:
     # --- TCP, UDP, TLS, connections -------------------------------------------------------------
     def tcp_start(self, flow):
         self.connections.saw(flow.client_conn)
+        self.wire.used(flow.client_conn.id)
         self.capture.tcp_start(flow)
 
     def http_connect(self, flow: http.HTTPFlow):
         self.connections.saw(flow.client_conn)
+        self.wire.http_connect(flow)
 
     def tls_failed_client(self, data):
         self.connections.saw(data.context.client)
@@ -128,7 +135,14 @@ class SdkgateAddon:
         self.connections.saw(flow.client_conn)
 
     client_connected = _to("connections", "client_connected")
-    client_disconnected = _to("connections", "client_disconnected")
+
+    def client_disconnected(self, client):
+        self.connections.client_disconnected(client)
+        self.wire.client_disconnected(client)
+
+    dns_request = _to("wire", "dns_request")
+    tls_clienthello = _to("wire", "tls_clienthello")
+    tls_established_client = _to("wire", "tls_established_client")
     tcp_message = _to("capture", "tcp_message")
     tcp_end = _to("capture", "tcp_end")
     tcp_error = _to("capture", "tcp_error")

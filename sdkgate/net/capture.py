@@ -13,6 +13,7 @@ from mitmproxy import ctx, http
 from sdkgate.net.attribution import registrable_domain
 from sdkgate.net.decode import DECODE_CAP, Decoded, add_pairs, decode_body
 from sdkgate.net.matcher import Match, StreamScan
+from sdkgate.net.names import name_parts
 from sdkgate.net.offline import OFFLINE_HEADER, OfflineResponder
 from sdkgate.net.recorder import NetRecorder
 from sdkgate.net.stream import STREAM_DECODED_CAP, BodyStream
@@ -31,6 +32,9 @@ class FlowState:
     domain: str
     stream: BodyStream | None = None
     tcp_scan: StreamScan | None = None
+    tcp_in: StreamScan | None = None      # server -> client payloads are searched too
+    dst: str = ""                         # where the connection went (ip or host : port)
+    inbound: set = field(default_factory=set)   # planted values seen server -> client ("category/encoding")
     bytes: int = 0
     capped: bool = False
     errors: list[str] = field(default_factory=list)
@@ -84,6 +88,10 @@ class Capture:
                       path=st.path, status=status, flow_id=st.flow_id, bytes=st.bytes, capped=st.capped)
         if ip:
             fields["ip"] = ip
+        if st.dst:
+            fields["dst"] = st.dst
+        if st.inbound:
+            fields["inbound"] = sorted(st.inbound)[:20]
         if error:
             fields["error"] = error
         if st.errors:
@@ -102,6 +110,7 @@ class Capture:
             host = req.pretty_host
             st = FlowState(flow.id, host, req.scheme, req.method, req.path[:PATH_CAP],
                            self.rec.actor(host), registrable_domain(host))
+            st.dst = _dst(flow.server_conn.address or (req.host, req.port))
             self._flows[flow.id] = st
         return st
 
@@ -123,6 +132,7 @@ class Capture:
 
     def request(self, flow: http.HTTPFlow):
         try:
+            self.rec.poll_derived()
             st = self._state(flow)
             req = flow.request
             ts = req.timestamp_end or time.time()
@@ -164,6 +174,7 @@ class Capture:
 
     def _scan_head(self, st: FlowState, req: http.Request, ts: float):
         d = Decoded()
+        name_parts(d, "host", req.pretty_host)
         path, _, query = req.path.partition("?")
         d.add("path", path.encode("latin-1", "replace"), unquote_to_bytes(path))
         if query:
@@ -234,6 +245,7 @@ class Capture:
             msg = flow.websocket.messages[-1]
             if not msg.from_client or self.rec.matcher is None:
                 return
+            self.rec.poll_derived()
             st = self._state(flow)
             d = decode_body(msg.content, "", "", cap=self.body_cap)
             for p in d.parts:
@@ -251,8 +263,18 @@ class Capture:
         if st is None:
             addr = flow.server_conn.address or ("", 0)
             host = flow.client_conn.sni or addr[0] or ""
+            meta = getattr(flow, "metadata", None)
+            if isinstance(meta, dict):
+                # the destination as the client asked for it (offline mode later points the connection
+                # at a loopback sink): kept in the flow file so replay and rematch see the same host
+                seen = meta.get("sdkgate_dst")
+                if isinstance(seen, (list, tuple)) and len(seen) == 3:
+                    host, addr = seen[0], (seen[1], seen[2])
+                else:
+                    meta["sdkgate_dst"] = [host, addr[0], addr[1]]
             st = FlowState(flow.id, host, scheme, "", f":{addr[1]}" if addr[1] else "",
                            self.rec.actor(host), registrable_domain(host))
+            st.dst = _dst(addr)
             self._flows[flow.id] = st
         return st
 
@@ -265,17 +287,37 @@ class Capture:
     def tcp_message(self, flow):
         try:
             msg = flow.messages[-1]
-            if not msg.from_client or self.rec.matcher is None:
+            if self.rec.matcher is None:
                 return
+            self.rec.poll_derived()
             st = self._conn_state(flow, "tcp")
-            if st.tcp_scan is None:
-                st.tcp_scan = self.rec.matcher.stream()
-            st.tcp_scan.feed(msg.content)
-            st.bytes += len(msg.content)
-            self._emit_matches(st, st.tcp_scan.matches(), "tcp", msg.timestamp)
+            if msg.from_client:
+                if st.tcp_scan is None:
+                    st.tcp_scan = self.rec.matcher.stream()
+                scan, where = st.tcp_scan, "tcp"
+            else:
+                if st.tcp_in is None:
+                    st.tcp_in = self.rec.matcher.stream()
+                scan, where = st.tcp_in, "tcp:from_server"
+            scan.feed(msg.content)
+            if msg.from_client:
+                st.bytes += len(msg.content)
+                self._emit_matches(st, scan.matches(), where, msg.timestamp)
+            else:
+                self._inbound(st, scan.matches(), where, msg.timestamp)
             self.rec.flush()
         except Exception as exc:
             self.rec.failed("tcp scan", flow, exc)
+
+    def _inbound(self, st: FlowState, matches: list[Match], where: str, ts: float | None):
+        """Planted values coming back from the server: noted on the flow. When the client side of the
+        connection never showed that value (it sent it in a form we cannot read, e.g. encrypted) the
+        server knowing it proves it left the device: a send with where `...:from_server`."""
+        st.inbound |= {f"{m.category}/{m.encoding}" for m in matches}
+        out_cats = {k[1] for k in st.sent if not k[0].endswith(":from_server")}
+        proof = [m for m in matches if m.category not in out_cats]
+        if proof:
+            self._emit_matches(st, proof, where, ts)
 
     def tcp_end(self, flow):
         try:
@@ -290,11 +332,15 @@ class Capture:
     def udp_message(self, flow):
         try:
             msg = flow.messages[-1]
-            if not msg.from_client or self.rec.matcher is None:
+            if self.rec.matcher is None:
                 return
+            self.rec.poll_derived()
             st = self._conn_state(flow, "udp")
-            st.bytes += len(msg.content)
-            self._emit_matches(st, self.rec.matcher.scan(msg.content), "udp", msg.timestamp)
+            if msg.from_client:
+                st.bytes += len(msg.content)
+                self._emit_matches(st, self.rec.matcher.scan(msg.content), "udp", msg.timestamp)
+            else:
+                self._inbound(st, self.rec.matcher.scan(msg.content), "udp:from_server", msg.timestamp)
             self.rec.flush()
         except Exception as exc:
             self.rec.failed("udp scan", flow, exc)
@@ -307,3 +353,11 @@ class Capture:
             self.rec.failed("udp_end", flow, exc)
 
     udp_error = udp_end
+
+
+def _dst(addr) -> str:
+    """"ip:port" (or "host:port") of a connection's destination, "" when unknown."""
+    if not addr or not addr[0]:
+        return ""
+    host, port = str(addr[0]), addr[1]
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

@@ -347,6 +347,8 @@ def decode_body(raw: bytes, ctype: str, cenc: str, *, cap: int = DECODE_CAP, dep
     if depth > MAX_DEPTH:
         out.add(body_where, data)
         return out
+    if _nested(out, data, ct, prefix, base, depth, cap):
+        return out
     stripped = data.lstrip()[:1]
     if "multipart/" in ct:
         if _multipart(out, data, ctype, base, depth, cap):
@@ -361,6 +363,8 @@ def decode_body(raw: bytes, ctype: str, cenc: str, *, cap: int = DECODE_CAP, dep
             if how == "latin-1":
                 strings = strings.decode("utf-8", "surrogatepass").encode("latin-1", "replace")
             out.add(f"{base}body.json", data, strings)
+            if _B64_RUN.search(data):            # only documents holding a long base64 run are walked again
+                _json_payloads(out, doc, f"{base}body.json:b64", depth, cap)
             return out
         if "json" in ct:
             out.errors.append("body claims JSON and is not; scanned as sent")
@@ -382,3 +386,76 @@ def decode_body(raw: bytes, ctype: str, cenc: str, *, cap: int = DECODE_CAP, dep
             out.errors.append("body claims protobuf and is not well-formed; scanned as sent")
     out.add(body_where, data)
     return out
+
+
+# --- containers the headers do not name (zip, raw deflate, nested gzip, base64 in JSON) -----------
+
+_B64_RUN = re.compile(rb"[A-Za-z0-9+/_\-]{32,}={0,2}\"")
+_NESTED_TYPES = ("", "application/octet-stream", "application/zip", "application/x-zip-compressed",
+                 "application/gzip", "application/x-gzip", "text/plain", "binary/octet-stream")
+
+
+def _nested(out: Decoded, data: bytes, ct: str, prefix: str, base: str, depth: int, cap: int) -> bool:
+    """Open a body that is itself a container (by magic bytes); True when it was one."""
+    from .containers import inflate, multipart_boundary, raw_deflate, sniff, zip_members
+    kind = sniff(data)
+    plain_ct = ct.split(";")[0].strip()
+    if kind is None and plain_ct in _NESTED_TYPES and data.lstrip()[:1] not in (b"{", b"["):
+        res = raw_deflate(data, cap)
+        if res is not None and (_looks_text(res[0][:512]) or sniff(res[0])):
+            inner, capped = res
+            return _recurse(out, inner, "", f"{base}deflate" if not prefix else f"{prefix}/deflate", depth, cap, capped)
+        return False
+    if kind == "gzip":
+        res = inflate(data, 16 + zlib.MAX_WBITS, cap)
+        if res is None:
+            return False
+        return _recurse(out, res[0], "", f"{base}gzip" if not prefix else f"{prefix}/gzip", depth, cap, res[1])
+    if kind == "zlib" and plain_ct in _NESTED_TYPES:
+        res = inflate(data, zlib.MAX_WBITS, cap)
+        if res is None:
+            return False
+        return _recurse(out, res[0], "", f"{base}zlib" if not prefix else f"{prefix}/zlib", depth, cap, res[1])
+    if kind == "zip":
+        members, capped, errors = zip_members(data, cap)
+        out.errors += errors
+        out.capped |= capped
+        if not members and errors:
+            return False
+        for name, content in members:
+            where = f"{base}zip:{name}" if not prefix else f"{prefix}/zip:{name}"
+            out.add(where + ":name", name.encode("utf-8", "replace"))
+            _recurse(out, content, "", where, depth, cap, False)
+        return True
+    if kind == "multipart" and "multipart/" not in ct:
+        boundary = multipart_boundary(data)
+        return _multipart(out, data, f"multipart/form-data; boundary={boundary}", base, depth, cap)
+    return False
+
+
+def _recurse(out: Decoded, data: bytes, ctype: str, where: str, depth: int, cap: int, capped: bool) -> bool:
+    out.capped |= capped
+    if capped:
+        out.errors.append(f"{where}: decoded content cut at {cap} bytes")
+    sub = decode_body(data, ctype, "", cap=cap, depth=depth + 1, prefix=where)
+    out.parts += sub.parts
+    out.capped |= sub.capped
+    out.errors += sub.errors
+    return True
+
+
+def _json_payloads(out: Decoded, doc, where: str, depth: int, cap: int) -> None:
+    """JSON strings that are base64 of a container (multipart, zip, gzip, JSON): opened and scanned."""
+    from .containers import base64_payload
+    stack, seen = [doc], 0
+    while stack and seen < MAX_PARTS:
+        x = stack.pop()
+        if isinstance(x, dict):
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            stack.extend(x)
+        elif isinstance(x, str):
+            seen += 1
+            payload = base64_payload(x)
+            if payload is not None and depth < MAX_DEPTH:
+                _recurse(out, payload, "", where, depth, cap, False)

@@ -192,6 +192,7 @@ class Matcher:
             self._auto.add_word(key, (len(key), tuple(cands)))
         self.pattern_count = len(by_pattern)
         self.max_len = max((len(p) for p in by_pattern), default=1)
+        self.derived = None     # derived.DerivedMatcher: outputs the app made from planted values
         if by_pattern:
             self._auto.make_automaton()
 
@@ -221,7 +222,10 @@ class Matcher:
     def scan(self, data: bytes | str) -> list[Match]:
         if isinstance(data, str):
             data = data.encode("utf-8", "surrogatepass")
-        return self.resolve(self.raw_hits(bytes(data)))
+        found = self.resolve(self.raw_hits(bytes(data)))
+        if self.derived is not None and len(self.derived):
+            found += self.derived.scan(bytes(data))
+        return found
 
     def kept(self, hits: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """Drop every hit lying inside a longer (or equal, earlier) hit of the same planted value."""
@@ -297,6 +301,11 @@ class StreamScan:
             if end > offset:                  # hits wholly inside the tail were seen with the last chunk
                 _record(self.m.forms[i], self._found, self._lat, self._lon)
         keep = self.m.max_len - 1
+        d = self.m.derived
+        if d is not None and len(d):
+            for match in d.scan(text):
+                self._found.setdefault((match.category, match.value, match.encoding), match)
+            keep = max(keep, d.max_len - 1)
         self._tail = text[-keep:] if keep > 0 else b""
 
     def matches(self) -> list[Match]:

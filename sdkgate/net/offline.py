@@ -22,6 +22,8 @@ class OfflineResponder:
         self.enabled = False
         self.http_sink: tuple[str, int] | None = None
         self.tcp_sink: tuple[str, int] | None = None
+        self.ws_sink: tuple[str, int] | None = None     # accepts WebSocket upgrades, reads and drops messages
+        self._ws: set[str] = set()                      # flow ids of WebSocket upgrades sent to ws_sink
         self._servers: list[asyncio.AbstractServer] = []
         self._redirected: dict[str, tuple[tuple, BodyStream]] = {}    # flow id -> real destination, stream
 
@@ -37,12 +39,20 @@ class OfflineResponder:
             o.update_known(connection_strategy="lazy", upstream_cert=False)
 
     async def running(self):
+        if self.enabled:
+            # mitmproxy's own resolver would answer DNS queries with real lookups: offline, nothing
+            # leaves the host, the queries are answered by wire.WireNames (before any client connects)
+            resolver = ctx.master.addons.get("dnsresolver")
+            if resolver is not None:
+                ctx.master.addons.remove(resolver)
         if self.enabled and self.http_sink is None:
             s1 = await asyncio.start_server(_sink_http, "127.0.0.1", 0)
             s2 = await asyncio.start_server(_sink_tcp, "127.0.0.1", 0)
-            self._servers = [s1, s2]
+            s3 = await asyncio.start_server(_sink_ws, "127.0.0.1", 0)
+            self._servers = [s1, s2, s3]
             self.http_sink = s1.sockets[0].getsockname()[:2]
             self.tcp_sink = s2.sockets[0].getsockname()[:2]
+            self.ws_sink = s3.sockets[0].getsockname()[:2]
 
     def done(self):
         for s in self._servers:
@@ -52,6 +62,13 @@ class OfflineResponder:
     def requestheaders(self, flow: http.HTTPFlow):
         """A body the capture streams is sent to the loopback sink instead of the real server."""
         req = flow.request
+        if self.enabled and self.ws_sink and _is_ws_upgrade(req):
+            # offline WebSocket: the upgrade goes to a loopback sink that accepts it, so the app sends
+            # its messages and the capture records them (the Host header keeps the real name)
+            self._ws.add(flow.id)
+            req.scheme = "http"
+            req.data.host, req.data.port = self.ws_sink
+            return
         if self.enabled and self.http_sink and isinstance(req.stream, BodyStream):
             self._redirected[flow.id] = ((req.scheme, req.data.host, req.data.port), req.stream)
             req.scheme = "http"
@@ -60,6 +77,9 @@ class OfflineResponder:
     def request(self, flow: http.HTTPFlow):
         """Put back the real destination (the flow file records it, not the sink); answer every
         request the sink does not answer with 204."""
+        if flow.id in self._ws:
+            self._ws.discard(flow.id)
+            return                             # the WebSocket sink answers 101
         redirected = self._redirected.pop(flow.id, None)
         if redirected:
             (flow.request.scheme, flow.request.data.host, flow.request.data.port), stream = redirected
@@ -78,7 +98,7 @@ class OfflineResponder:
         if not self.enabled:
             return
         addr = data.server.address
-        if addr in (self.http_sink, self.tcp_sink):
+        if addr in (self.http_sink, self.tcp_sink, self.ws_sink):
             return
         if data.server.tls or self.tcp_sink is None:
             data.server.error = "sdkgate offline mode: no upstream connections"
@@ -119,6 +139,39 @@ async def _sink_tcp(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
     try:
         while await reader.read(1 << 16):
             pass
+    except Exception:
+        pass
+    finally:
+        writer.close()
+
+
+def _is_ws_upgrade(req: http.Request) -> bool:
+    return "websocket" in req.headers.get("upgrade", "").lower() and "upgrade" in req.headers.get("connection", "").lower()
+
+
+async def _sink_ws(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+    """Loopback WebSocket server standing in for upstream in offline mode: accepts the upgrade,
+    reads and drops every message, answers pings and closes (wsproto does the protocol)."""
+    from wsproto import ConnectionType, WSConnection
+    from wsproto.events import CloseConnection, Ping, Request
+    from wsproto.events import AcceptConnection
+    ws = WSConnection(ConnectionType.SERVER)
+    try:
+        while True:
+            data = await reader.read(1 << 16)
+            ws.receive_data(data or None)
+            for ev in ws.events():
+                if isinstance(ev, Request):
+                    writer.write(ws.send(AcceptConnection()))
+                elif isinstance(ev, Ping):
+                    writer.write(ws.send(ev.response()))
+                elif isinstance(ev, CloseConnection):
+                    writer.write(ws.send(ev.response()))
+                    await writer.drain()
+                    return
+            await writer.drain()
+            if not data:
+                return
     except Exception:
         pass
     finally:

@@ -27,12 +27,13 @@ CA_FILE = "mitmproxy-ca-cert.pem"
 
 HAR_AFTER_EXIT_ENV = "SDKGATE_HAR_AFTER_EXIT"   # set for a proxy child: its parent writes flows.har after it exits
 
-
 def _make_master(listen_host: str, port: int, confdir: str | Path, out_dir: Path, addon,
-                 idle_timeout: int | None = None):
+                 idle_timeout: int | None = None, modes: tuple[str, ...] = ()):
     from mitmproxy.options import Options
     from mitmproxy.tools.dump import DumpMaster
     opts = Options(listen_host=listen_host, listen_port=port, confdir=str(confdir))
+    if modes:               # capture.py: extra listeners (socks5, dns, wireguard) next to the HTTP proxy
+        opts.update(mode=["regular", *modes])
     master = DumpMaster(opts, with_termlog=True, with_dumper=False)
     master.addons.add(addon)
     # addon-owned options exist only once the master (and its addons) exist; updating them also
@@ -49,9 +50,20 @@ def listen_addr(master) -> tuple[str, int] | None:
     return tuple(addrs[0][:2]) if addrs else None
 
 
-def write_ready(out_dir: Path, host: str, port: int, confdir: str | Path) -> dict:
+def listeners(master) -> list[dict]:
+    """Every listening server: mode spec and address (the HTTP proxy, socks5, dns, wireguard ...)."""
+    ps = master.addons.get("proxyserver")
+    out = []
+    for server in (ps.servers if ps else []):
+        for addr in server.listen_addrs:
+            out.append({"mode": server.mode.full_spec, "type": server.mode.type_name, "host": addr[0], "port": addr[1]})
+    return out
+
+
+def write_ready(out_dir: Path, host: str, port: int, confdir: str | Path, servers: list[dict] | None = None) -> dict:
     info = {"pid": os.getpid(), "host": host, "port": port,
-            "ca_path": str(Path(confdir).expanduser() / CA_FILE), "confdir": str(Path(confdir).expanduser())}
+            "ca_path": str(Path(confdir).expanduser() / CA_FILE), "confdir": str(Path(confdir).expanduser()),
+            "listeners": servers or []}
     tmp = out_dir / (READY_FILE + ".tmp")
     tmp.write_text(json.dumps(info))
     tmp.replace(out_dir / READY_FILE)
@@ -60,7 +72,7 @@ def write_ready(out_dir: Path, host: str, port: int, confdir: str | Path) -> dic
 
 def serve(*, listen_host: str, port: int, canaries: dict[str, list[str]], out_dir: str | Path,
           confdir: str | Path, offline: bool, manifest=None, t0_ms: float | None = None,
-          announce=print, idle_timeout: int | None = None) -> int:
+          announce=print, idle_timeout: int | None = None, modes: tuple[str, ...] = ()) -> int:
     """Run the proxy in this process until SIGINT/SIGTERM; flush everything; return 0."""
     from .addon import SdkgateAddon
     out = Path(out_dir)
@@ -68,7 +80,7 @@ def serve(*, listen_host: str, port: int, canaries: dict[str, list[str]], out_di
 
     async def main():
         addon = SdkgateAddon(canaries=canaries, out_dir=out, offline=offline, manifest=manifest, t0_ms=t0_ms)
-        master = _make_master(listen_host, port, confdir, out, addon, idle_timeout)
+        master = _make_master(listen_host, port, confdir, out, addon, idle_timeout, modes)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, master.shutdown)
@@ -100,6 +112,13 @@ class _Endpoint:
     @property
     def proxy_url(self) -> str:
         return f"http://{self.listen_host}:{self.port}"
+
+    def listener(self, type_name: str) -> tuple[str, int] | None:
+        """Address of the first extra listener of one mode type ("socks5", "dns", "wireguard")."""
+        for x in getattr(self, "listeners", []):
+            if x.get("type") == type_name:
+                return x["host"], int(x["port"])
+        return None
 
 
 class InProcessProxy(_Endpoint):
@@ -172,7 +191,9 @@ class ProxyProcess(_Endpoint):
 
     def __init__(self, canaries, out_dir, *, offline: bool = True, manifest=None, confdir=None,
                  listen_host: str = "127.0.0.1", port: int = 0, t0_ms: float | None = None,
-                 mitmdump: bool = False, extra_args: tuple[str, ...] = ()):
+                 mitmdump: bool = False, extra_args: tuple[str, ...] = (), modes: tuple[str, ...] = ()):
+        self.modes = tuple(modes)      # extra listeners, mitmproxy mode specs (socks5@127.0.0.1:0, dns@...)
+        self.listeners: list[dict] = []
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         if isinstance(canaries, dict):
@@ -193,6 +214,8 @@ class ProxyProcess(_Endpoint):
     def command(self) -> list[str]:
         if self.mitmdump:
             exe = Path(sys.executable).with_name("mitmdump")
+            for m in ("regular", *self.modes) if self.modes else ():
+                self.extra_args = (*self.extra_args, "--mode", m)
             cmd = [str(exe), "--listen-host", self.listen_host, "-p", str(self.req_port), "-q",
                    "--set", f"confdir={self.confdir}", "-s", str(Path(__file__).with_name("addon.py")),
                    "-w", str(self.out_dir / "flows.mitm"),
@@ -213,6 +236,8 @@ class ProxyProcess(_Endpoint):
             cmd += ["--manifest", str(self.manifest)]
         if self.t0_ms is not None:
             cmd += ["--t0", str(int(self.t0_ms))]
+        for m in self.modes:
+            cmd += ["--listen-mode", m]
         return cmd + list(self.extra_args)
 
     def start(self, timeout: float = 30) -> "ProxyProcess":
@@ -236,6 +261,7 @@ class ProxyProcess(_Endpoint):
                     info = None
                 if info and info.get("pid") == self.proc.pid and Path(info["ca_path"]).exists():
                     self.port = int(info["port"])
+                    self.listeners = list(info.get("listeners") or [])
                     return self
             time.sleep(0.02)
         self.stop()

@@ -41,6 +41,7 @@ class NetRecorder:
         self.t0_ms: float | None = None
         self._last_t = 0.0
         self.counts = {"send": 0, "flow": 0, "tls_failed": 0, "incomplete": 0}
+        self._tail = None         # derived.EventsTail over the run's events.jsonl
 
     # --- mitmproxy events -----------------------------------------------------------------------
     def load(self, loader):
@@ -74,10 +75,11 @@ class NetRecorder:
 
     def running(self):
         if self.out_dir is not None:
-            from sdkgate.net.proxy import listen_addr, write_ready
+            from sdkgate.net.proxy import listen_addr, listeners, write_ready
             addr = listen_addr(ctx.master)
+            servers = listeners(ctx.master)
             if addr:          # the proxy server is listening by now: tell whoever waits (ProxyProcess)
-                write_ready(self.out_dir, addr[0], addr[1], ctx.options.confdir)
+                write_ready(self.out_dir, addr[0], addr[1], ctx.options.confdir, servers)
 
     def done(self):
         """Close net.jsonl, then export flows.har from the flow file mitmproxy wrote (if any)."""
@@ -97,6 +99,21 @@ class NetRecorder:
                 write_har(stream_file, self.out_dir / "flows.har")
             except Exception as exc:       # never lose net.jsonl over a HAR problem
                 log.error("sdkgate: HAR export failed: %r", exc)
+
+    def poll_derived(self) -> None:
+        """Add the derived values the agent reported since the last look (the run's events.jsonl, which
+        the runner writes live into the same folder) to the matcher, before the next scan."""
+        if self.matcher is None or self.out_dir is None:
+            return
+        from sdkgate.net.derived import DerivedMatcher, EventsTail
+        if self._tail is None:
+            self._tail = EventsTail(self.out_dir / "events.jsonl")
+        new = self._tail.poll()
+        if new:
+            if self.matcher.derived is None:
+                self.matcher.derived = DerivedMatcher()
+            for dv in new:
+                self.matcher.derived.add(dv)
 
     # --- writing events -------------------------------------------------------------------------
     def actor(self, host: str) -> str:

@@ -1,10 +1,11 @@
 """Re-derive the network matches of a run from its recorded traffic (flows.mitm).
 
-An auditor should not have to trust net.jsonl: `sdkgate verify` feeds every recorded HTTP request
-through the same addon code path (decoders, canary matcher, attribution) with the run's canaries
-and compares the sends it finds with the ones recorded. Bodies that were streamed past the cap
-are not in the flow file, and WebSocket/TCP payloads are not replayed: those sends are listed as
-not re-checkable rather than silently trusted.
+An auditor should not have to trust net.jsonl: `sdkgate verify` feeds every recorded HTTP request,
+WebSocket message, raw TCP/UDP client message and DNS question through the same addon code path
+(decoders, canary matcher, attribution) with the run's canaries and compares the sends it finds with
+the ones recorded. Bodies that were streamed past the cap are not in the flow file, SNI/CONNECT
+targets and server answers are not replayed, and derived-value sends are re-matched by rematch.py:
+those sends are listed as not re-checkable rather than silently trusted.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from .attribution import Attributor
 from .har import iter_flows
 from .matcher import Matcher
 
-REPLAYED_WHERE_EXCLUDED = ("body.stream", "ws", "tcp", "udp")
+REPLAYED_WHERE_EXCLUDED = ("body.stream", "sni", "connect", "tcp:from_server", "udp:from_server")
 
 
 @dataclass
@@ -36,6 +37,8 @@ def _key(ev) -> tuple:
 
 
 def _checkable(ev) -> bool:
+    if str(ev.get("encoding") or "").startswith("derived:"):
+        return False             # re-derived from events.jsonl + flows.mitm by rematch.py at evaluation
     where = ev.get("where") or ""
     return not any(where == w or where.startswith(w + ":") or where.startswith(w + ".") for w in REPLAYED_WHERE_EXCLUDED)
 
@@ -50,9 +53,10 @@ def replay_sends(flow_file: Path, canaries: dict[str, list[str]], manifest, t0_m
         out = Path(tmp) / "net.jsonl"
         addon.writer = EventWriter(out)
         n = 0
+        from .rematch import feed_flow
         for f in iter_flows(flow_file):
+            feed_flow(addon, f)                  # HTTP, WebSocket, TCP/UDP, DNS: as the live addon scanned them
             if isinstance(f, http.HTTPFlow):
-                addon.request(f)
                 n += 1
         addon.writer.close()
         sends = [e for e in read_events(out) if getattr(e, "kind", None) == "send"]
@@ -64,8 +68,8 @@ def compare(recorded_net: Path, flow_file: Path, canaries: dict[str, list[str]],
     recorded = [e for e in read_events(recorded_net) if getattr(e, "kind", None) == "send"]
     skipped = [e for e in recorded if not _checkable(e)]
     if skipped:
-        res.not_replayed.append(f"{len(skipped)} send(s) in streamed bodies or WebSocket/TCP payloads "
-                                "are not in replayable form")
+        res.not_replayed.append(f"{len(skipped)} send(s) in streamed bodies, SNI or CONNECT targets, server "
+                                "answers, or of derived values (re-matched separately), are not in replayable form")
     derived, res.replayed_flows = replay_sends(flow_file, canaries, manifest, t0_ms)
     want = Counter(_key(e) for e in recorded if _checkable(e))
     got = Counter(_key(e) for e in derived if _checkable(e))

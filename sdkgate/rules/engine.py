@@ -15,6 +15,7 @@ from ..events import BadLine, Event
 from ..manifest import Manifest
 from ..report import Report
 from .authority import ConsentAuthority
+from .coverage import CoverageRules
 from .evidence import EvidenceRules
 from .inventory import InventoryRules
 from .loading import CodeLoadRules
@@ -92,7 +93,7 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
     st = RunState(manifest=manifest)
     inventory, perms, evidence = InventoryRules(), PermissionRules(), EvidenceRules()
     groups = [LifecycleState(), ConsentAuthority(), evidence, ReadRules(), inventory, perms, NetworkRules(),
-              CodeLoadRules()]
+              CodeLoadRules(), CoverageRules()]
     geo = None
     if options.geoip:
         from .geo import GeoRules  # noqa: PLC0415 - optional dependency on a user database

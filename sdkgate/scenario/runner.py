@@ -137,9 +137,12 @@ class RunOptions:
     backend_options: dict[str, Any] = field(default_factory=dict)
     eval: Any = None                         # sdkgate.rules.EvalOptions (suppressions, geoip); recorded in run.json
     settle_ms: int | None = None             # --settle; else the scenario's `settle:`; else DEFAULT_SETTLE_MS
+    capture: str = "proxy"                   # net/modes.py: proxy | wireguard | transparent
+    allow_quic: bool = False                 # default: the agent refuses UDP/443 so apps fall back to TCP
+    unpin: bool = False                      # device runs: the agent disables certificate pinning
 
 
-def default_proxy_factory() -> ProxyFactory | None:
+def default_proxy_factory(modes: tuple[str, ...] = ()) -> ProxyFactory | None:
     """The network issue's proxy (sdkgate.net.proxy.ProxyProcess) run offline, when it is installed."""
     try:
         from ..net.proxy import ProxyProcess  # noqa: PLC0415
@@ -147,7 +150,7 @@ def default_proxy_factory() -> ProxyFactory | None:
         return None
 
     def factory(out_dir: Path, canaries_path: Path, t0: int, manifest_path: Path):
-        return ProxyProcess(canaries_path, out_dir, offline=True, manifest=manifest_path, t0_ms=t0)
+        return ProxyProcess(canaries_path, out_dir, offline=True, manifest=manifest_path, t0_ms=t0, modes=modes)
 
     return factory
 
@@ -221,7 +224,10 @@ def run_scenario(scenario: Scenario, manifest: Manifest, backend: Backend, out_d
     _write_json(out_dir / "run.json", run)
 
     log = EventLog(out_dir / "events.jsonl")
-    factory = options.proxy_factory if options.proxy_factory is not None else default_proxy_factory()
+    from ..net.modes import capture_record, listener_modes  # noqa: PLC0415
+    simulated = getattr(backend, "name", "") == "simulated"
+    factory = options.proxy_factory if options.proxy_factory is not None else \
+        default_proxy_factory(listener_modes(options.capture, simulated))
     steps_done = 0
     interrupted: BaseException | None = None
     with contextlib.ExitStack() as stack:
@@ -239,9 +245,18 @@ def run_scenario(scenario: Scenario, manifest: Manifest, backend: Backend, out_d
                             "mode": "offline" if getattr(proxy, "offline", True) else "upstream"}
         else:
             run["proxy"] = None
+        listeners = ([{"mode": "regular", "type": "regular", "host": proxy_info.host, "port": proxy_info.port}]
+                     if proxy_info else []) + [x for x in getattr(proxy, "listeners", []) if x.get("type") != "regular"]
+        run["capture"] = capture_record(options.capture, allow_quic=options.allow_quic, unpin=options.unpin,
+                                        listeners=listeners)
+        log.step_event("capture", clock.now_ms(), **run["capture"])
+        raw_agent = options.backend_options.get("agent")
+        agent_opts = dict(raw_agent) if isinstance(raw_agent, dict) else dict(vars(raw_agent)) if raw_agent else {}
+        agent_opts.update(block_quic=not options.allow_quic, unpin=options.unpin)
         ctx = RunContext(out_dir=out_dir, clock=clock, manifest=manifest, canaries=canaries, emit=log.emit,
                          proxy=proxy_info, scenario_name=scenario.name,
-                         options={"app_model": options.app_model, **options.backend_options})
+                         options={"app_model": options.app_model, **options.backend_options, "agent": agent_opts,
+                                  "capture": run["capture"]})
         stack.callback(backend.stop)
         try:
             backend.start(ctx)
@@ -298,8 +313,9 @@ def judge(out_dir: Path, manifest: Manifest | None, options=None) -> Report:
     """The report of an evidence folder: events.jsonl + net.jsonl merged on the run clock."""
     from ..rules import evaluate  # noqa: PLC0415
 
+    from ..net.rematch import streams_with_rematch  # noqa: PLC0415
     files = [out_dir / "events.jsonl"] + ([out_dir / "net.jsonl"] if (out_dir / "net.jsonl").exists() else [])
-    return evaluate(merge_streams([read_events(f) for f in files]), manifest, options)
+    return evaluate(merge_streams(streams_with_rematch(files, manifest)), manifest, options)
 
 
 class _StepProgress:
