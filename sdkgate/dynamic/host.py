@@ -368,7 +368,7 @@ class AgentHost:
             hit = per_stack[key] = (stack, self.attributor.attribute(stack, api_class))
         stack, att = hit
         ev["caller"] = att.caller
-        if len(att.via) > 1:
+        if len(att.via) > 1 and "via" not in ev:      # an event's own `via` (unpinned: the pin check) stays
             ev["via"] = list(att.via)
         return Event(seq=self._next_seq(), t_ms=t, source="hook", kind=kind, category=category, api=api,
                      actor=att.actor, stack=stack, extra=ev)
