@@ -15,6 +15,7 @@ from typing import IO, Any, Iterable, Iterator
 from .fileio import MAX_JSON_DEPTH, MAX_LINE_BYTES, JsonLimitError, bounded_lines, check_depth
 
 SCHEMA_VERSION = 1
+MAX_T_MS = 1e15         # ±31,000 years around the run start: any real clock, epoch ms included
 SOURCES = ("static", "hook", "net", "step", "rematch")   # rematch: sends re-derived at evaluation (net/rematch.py)
 # kind -> what it means
 KINDS = {
@@ -94,8 +95,8 @@ class Event:
             raise ValueError("seq must be an integer")
         if t_ms.__class__ is not float and t_ms.__class__ is not int:
             raise ValueError("t_ms must be a number")
-        if t_ms.__class__ is float and t_ms - t_ms != 0.0:      # NaN or Infinity: no place on the clock
-            raise ValueError("t_ms must be a finite number")
+        if not -MAX_T_MS <= t_ms <= MAX_T_MS:                    # NaN, Infinity, or beyond any run's clock
+            raise ValueError(f"t_ms must be a finite number within ±{MAX_T_MS:.0e} ms")
         if source not in SOURCES:
             raise ValueError(f"unknown source {source!r}")
         if kind.__class__ is not str:

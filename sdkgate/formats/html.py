@@ -198,6 +198,7 @@ def _x(t: float, t_end: float) -> float:
 def _ticks(t_end: float) -> list[tuple[float, str]]:
     s = t_end / 1000.0
     step = next((c for c in (0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600) if s / c <= 10), 7200)
+    step = max(step, s / 20)          # a clock of years (hostile t_ms) still gets ~20 ticks, not millions
     out, v = [], 0.0
     while v <= s + 1e-9:
         out.append((_x(v * 1000, t_end), f"{v:g} s"))

@@ -109,3 +109,16 @@ def test_evaluate_cli_first_line_deep_is_judged_not_a_crash(tmp_path, capsys):
     cap = capsys.readouterr()
     assert code in (2, 3) and "Traceback" not in cap.out + cap.err
     assert str(p) in cap.out + cap.err
+
+
+def test_clock_values_beyond_any_run_are_bad_lines(tmp_path, capsys):
+    from sdkgate.cli import cli
+    from sdkgate.cli.common import run_guarded
+    p = tmp_path / "net.jsonl"
+    p.write_text('{"v":1,"seq":0,"t_ms":1e308,"source":"net","kind":"send","host":"a.example.com"}\n'
+                 '{"v":1,"seq":1,"t_ms":NaN,"source":"net","kind":"flow"}\n', "utf-8")
+    code = run_guarded(cli, ["evaluate", str(p), "--format", "json"])
+    cap = capsys.readouterr()
+    assert code == 3 and "Traceback" not in cap.err
+    text = " ".join(json.loads(cap.out)["incomplete"])
+    assert f"{p}:1: t_ms must be a finite number" in text and f"{p}:2:" in text
