@@ -14,7 +14,7 @@ import re
 import struct
 from dataclasses import dataclass, field
 
-from ..apitable import SensitiveApi, apis, split_descriptor
+from ..apitable import match_target, SensitiveApi, apis, split_descriptor
 from .dex import Dex, DexError
 from .opcodes import (CONST_STRING, CONST_STRING_JUMBO, INVOKE, INVOKE_STATIC, LENGTH, MOVE_RESULT, SGET,
                       invoke_registers, payload_length, written_register)
@@ -45,6 +45,8 @@ class TargetIndex:
         methods: dict[tuple, list] = {}
         fields: dict[tuple, list] = {}
         for api in table:
+            if api.kind == "native" or api.is_target:
+                continue            # native calls and target rows have no smali call sites
             for desc in api.descriptors:
                 key = (api.smali_class, api.member, normalise_descriptor(desc))
                 (fields if api.kind == "field" else methods).setdefault(key, []).append((api, normalise_descriptor(desc)))
@@ -228,6 +230,20 @@ def _judge(api: SensitiveApi, value: tuple[str, str] | None, app_package: str) -
     return True, ""
 
 
+def judge_target(api: SensitiveApi, value: tuple | None):
+    """A matched call (arg_filter.match): the target row its constant argument names, and that text.
+    Non-constant arguments do not count here (the dynamic hooks judge them at run time)."""
+    kind, v = value if value else ("", "")
+    if kind == "strings":
+        v, kind = " ".join(v), "string"
+    if kind not in ("string", "uri"):
+        return None, None
+    text = v
+    if api.match == "setting":
+        text = f"{api.arg_filter.get('namespace', 'system')}/{v}"
+    return match_target(api.match, text), v
+
+
 def _permission_request(api: SensitiveApi, desc: str, units, pos: int, k: int, tracer: ValueTracer) -> dict:
     """The permissions (String[] argument) and request code (int argument) where the bytecode shows them."""
     out: dict = {}
@@ -326,16 +342,30 @@ def _scan_dex(program: Program, di: int, dex: Dex, index: TargetIndex, subtypes:
             unresolved = False
             for api, desc, via in hits:
                 note = ""
+                extra = {}
                 if api.arg_filter and api.kind != "field":
-                    reg = arg_register(units, pos, desc, int(api.arg_filter.get("index", 0)))
+                    idx = int(api.arg_filter.get("index", 0))
+                    if idx < 0:             # the receiver (ProcessBuilder.start: its command list)
+                        regs = invoke_registers(units, pos)
+                        reg = regs[0] if regs else None
+                    else:
+                        reg = arg_register(units, pos, desc, idx)
                     value = tracer.value(k, reg) if reg is not None else None
-                    counts, note = _judge(api, value, app_package)
+                    if api.match:
+                        target, text = judge_target(api, value)
+                        if target is None:
+                            continue
+                        extra = {"target": target.id, "target_value": text}
+                        counts, note = True, ""
+                    else:
+                        counts, note = _judge(api, value, app_package)
                     if note == "unresolved":
                         unresolved = True
                         note = ""
                     if not counts:
                         continue
-                extra = _permission_request(api, desc, units, pos, k, tracer) if api.kind == "permission_request" else {}
+                if api.kind == "permission_request":
+                    extra = _permission_request(api, desc, units, pos, k, tracer)
                 out.sites.append(Site(di, midx, pos, api, desc, via, note, extra))
             if unresolved and not any(s.dex == di and s.method == midx and s.pos == pos for s in out.sites[-len(hits):]):
                 out.unresolved_queries += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..apitable import by_id
 from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, default_catalogue, is_platform, java_name
 from ..errors import InputError
 from ..events import Event
@@ -121,7 +122,7 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
     for s in sites.sites:
         dex = program.dexes[s.dex]
         caller = dex.method_sig(s.method)
-        key = (s.api.id, caller, s.via)
+        key = (s.api.id, caller, s.via, s.extra.get("target") or "")
         g = grouped.get(key)
         if g is None:
             caller_cls = caller.split("->", 1)[0]
@@ -131,7 +132,7 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
         if s.note and s.note not in g["notes"]:
             g["notes"].append(s.note)
     undeclared: dict[str, list[str]] = {}
-    for (api_id, caller, via), g in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2] or "")):
+    for (api_id, caller, via, _target), g in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2] or "", kv[0][3])):
         s = g["site"]
         fields = {"api_id": api_id, "caller": caller, "dex": g["dex"], "count": g["count"]}
         if via:
@@ -150,7 +151,10 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
                     undeclared.setdefault(s.api.permission, [])
                     if api_id not in undeclared[s.api.permission]:
                         undeclared[s.api.permission].append(api_id)
-        em.emit("call_site", category=s.api.category, api=s.api.smali(s.descriptor), actor=g["actor"], **fields)
+        category = s.api.category
+        if s.extra.get("target"):     # a matched call (path, command, property ...): the target's category
+            category = by_id()[s.extra["target"]].category
+        em.emit("call_site", category=category, api=s.api.smali(s.descriptor), actor=g["actor"], **fields)
     scan_ev.extra["unresolved_uri_queries"] = sites.unresolved_queries
     scan_ev.extra["undeclared_api_permissions"] = undeclared
 
