@@ -45,6 +45,7 @@ class Sdk:
     packages: tuple[str, ...]
     domains: tuple[str, ...] = ()
     source: str = "sdkgate"   # "sdkgate" or "exodus" for imported rows
+    native_libs: tuple[str, ...] = ()   # file names of the SDK's native libraries (lib/<abi>/libX.so)
 
 
 def java_name(name: str) -> str:
@@ -102,6 +103,14 @@ class Catalogue:
                 return FIRST_PARTY
         return UNKNOWN
 
+    def attribute_native_lib(self, lib: str) -> str | None:
+        """SDK id whose `native_libs` lists this library file name (libjcore.so), else None."""
+        lib = lib.rsplit("/", 1)[-1]
+        for sdk in self.sdks.values():
+            if lib in sdk.native_libs:
+                return sdk.id
+        return None
+
     # --- traffic attribution ----------------------------------------------------------
     def attribute_host(self, host: str) -> str | None:
         """SDK id owning the host (exact host or any parent domain listed), else None."""
@@ -124,7 +133,7 @@ class Catalogue:
             if not pk and not sdk.domains:
                 continue
             claimed.update(pk)
-            sdks[sdk.id] = Sdk(sdk.id, sdk.name, sdk.vendor, sdk.kind, pk, sdk.domains, sdk.source)
+            sdks[sdk.id] = Sdk(sdk.id, sdk.name, sdk.vendor, sdk.kind, pk, sdk.domains, sdk.source, sdk.native_libs)
         return Catalogue(sdks)
 
 
@@ -145,7 +154,8 @@ def parse_rows(raw, name: str) -> list[Sdk]:
             raise InputError(name, place, f"duplicate SDK id {row['id']!r}")
         seen.add(row["id"])
         out.append(Sdk(row["id"], row["name"], row["vendor"], row["kind"], tuple(row["packages"]),
-                       tuple(row.get("domains") or ()), row.get("source", "sdkgate")))
+                       tuple(row.get("domains") or ()), row.get("source", "sdkgate"),
+                       tuple(str(x) for x in row.get("native_libs") or ())))
     return out
 
 

@@ -58,7 +58,9 @@ def test_rows_are_well_formed():
     java = re.compile(r"[A-Za-z_$][\w$]*(\.[\w$]+)*")   # dex allows segments like 3sl
     host = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
     for r in bundled_rows():
-        assert set(r) <= {"id", "name", "vendor", "kind", "packages", "domains", "source"}, r["id"]
+        assert set(r) <= {"id", "name", "vendor", "kind", "packages", "domains", "source", "native_libs"}, r["id"]
+        for lib in r.get("native_libs") or ():
+            assert re.fullmatch(r"lib[\w.+-]+\.so", lib), (r["id"], lib)
         assert re.fullmatch(r"[a-z0-9_]+", r["id"]), r["id"]
         for p in r["packages"]:
             assert java.fullmatch(p), (r["id"], p)

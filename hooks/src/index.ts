@@ -9,9 +9,10 @@
 import Java from "frida-java-bridge";
 import { nowMs } from "./clock.js";
 import { installMarkerHooks, installPermissionHooks } from "./consent.js";
-import { state } from "./emit.js";
+import { javaDepth, state } from "./emit.js";
 import { installApiHooks, type InstallReport } from "./hooks.js";
 import { initJava } from "./java.js";
+import { installNativeHooks } from "./native.js";
 import { API_TABLE } from "./table.generated.js";
 import type { AgentConfig, ApiEntry } from "./types.js";
 
@@ -32,9 +33,11 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
     if (!Java.available) {
         return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"] };
     }
-    const table = API_TABLE as ApiEntry[];
+    const table = (API_TABLE as ApiEntry[]).filter((e) => e.kind !== "native");
     const framework = table.filter((e) => FRAMEWORK.test(e.cls));
-    const appSide = table.filter((e) => !FRAMEWORK.test(e.cls));
+    const appSide = table.filter((e) => !FRAMEWORK.test(e.cls) && e.cls !== "");
+    // native side-channel hooks (native.ts): installed now, filtered in C
+    installNativeHooks(API_TABLE as ApiEntry[], cfg, report, javaDepth);
     // Framework classes are in the boot class path: hook them now, before the first app instruction.
     Java.performNow(() => {
         initJava();

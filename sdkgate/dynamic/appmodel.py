@@ -36,6 +36,14 @@ An ACTION is a mapping with one verb:
     write_marker: true|false     # the app records consent (the manifest's markers for `scope`)
     crash: REASON                # the process dies here (fail-closed tests)
     sleep: 300ms                 # real time passes inside the app
+    native: {call: open, path: /sys/class/net/wlan0/address, lib: libjcore.so, java_thread: true}
+                                 # a REAL libc call from the SDK's native library (sideverbs.py: calls)
+    property: ro.serialno        # SystemProperties.get (reflection) on the device's property store
+    exec: "pm list packages"     # Runtime.exec of a command
+    file_read: /proc/net/arp     # FileInputStream on a path
+    provider: {authority: com.vivo.vms.IdProvider, method: query|call|acquire, path: IdentifierId/OAID}
+    bind_service: {action: ..., package: ...}
+    probe_packages: [com.tencent.mm, ...]    # PackageManager.getPackageInfo on other packages
 and modifiers: by: SDK_ID|first_party (default first_party), when: always|consented|not_consented|
 declined|withdrawn|refused, scope: SCOPE, if_granted: PERMISSION, thread: NAME, frames: [extra
 frames], repeat: N.
@@ -60,9 +68,11 @@ from ..scenario.model import normalise_permission, parse_duration
 from ..taxonomy import categories
 from ..yamlio import Located, LocatedList, load_yaml
 
+from .sideverbs import SIDE_VERBS, parse_side_verb  # noqa: E402  (issue 11: native and side-channel reads)
+
 SCHEMA = "sdkgate.appmodel/1"
 BLOCKS = ("launch", "foreground", "background", "consent_granted", "consent_declined", "consent_withdrawn")
-VERBS = ("read", "send", "request_permission", "write_marker", "crash", "sleep")
+VERBS = ("read", "send", "request_permission", "write_marker", "crash", "sleep") + SIDE_VERBS
 MODIFIERS = ("by", "when", "scope", "if_granted", "thread", "frames", "repeat", "args", "respect_denial",
              "then", "note")
 WHENS = ("always", "consented", "not_consented", "declined", "withdrawn", "refused")
@@ -112,6 +122,7 @@ class Action:
     marker_value: bool = True
     reason: str = ""
     sleep_ms: int = 0
+    side: dict = field(default_factory=dict, hash=False, compare=False)   # side-channel verbs (sideverbs.py)
 
 
 @dataclass
@@ -314,6 +325,8 @@ class _ParseCtx:
                 kw["sleep_ms"] = parse_duration(val)
             except ValueError as exc:
                 self.fail(at, f"sleep: {exc}")
+        elif verb in SIDE_VERBS:
+            kw["side"] = parse_side_verb(verb, val, lambda problem: self.fail(at, problem))
         if "then" in raw and verb != "request_permission":
             self.fail(raw.line_of("then"), "'then' belongs to request_permission")
         return Action(**kw)
