@@ -494,6 +494,7 @@ Object.assign(simExports, {
         native.root = cfg.sandbox;
         const props = Module.load(cfg.props_lib);
         new NativeFunction(props.getExportByName("sg_props_file"), "void", ["pointer"])(Memory.allocUtf8String(cfg.props_file));
+        if (cfg.redirect === false) return true;      // benchmarks: the agent's hooks alone
         redirect("open", "int", ["pointer", "int", "int"], 0);
         redirect("openat", "int", ["int", "pointer", "int", "int"], 1);
         redirect("fopen", "pointer", ["pointer", "pointer"], 0);
@@ -531,8 +532,9 @@ Object.assign(simExports, {
                 r = new NativeFunction(m.getExportByName("sg_netlink_getlink"), "int", [])();
             } else if (req.op === "exec") {
                 r = new NativeFunction(m.getExportByName("sg_exec"), "int", ["pointer", "pointer", "int"])(s(req.arg), out, 4096);
-            } else if (req.op === "bench_open") {
-                return new NativeFunction(m.getExportByName("sg_bench_open"), "double", ["pointer", "int"])(s(req.arg), req.count);
+            } else if (req.op === "bench_open" || req.op === "bench_open_raw") {
+                const f = req.op === "bench_open" ? "sg_bench_open" : "sg_bench_open_raw";
+                return { ret: new NativeFunction(m.getExportByName(f), "double", ["pointer", "int"])(s(req.arg), req.count), out: null };
             } else {
                 throw new Error(`sim-bridge: unknown native op ${req.op}`);
             }

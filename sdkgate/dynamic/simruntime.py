@@ -211,7 +211,7 @@ class SimRuntime:
                  clock: Callable[[], float] | None = None, *, options: AgentOptions | None = None,
                  device: DeviceModel | None = None, app_classes: dict | None = None,
                  program: tuple[str, ...] = ("/bin/sleep", "86400"), package: str | None = None,
-                 native_libs: tuple[str, ...] = ()):
+                 native_libs: tuple[str, ...] = (), device_layer: bool = True):
         self.manifest = manifest
         self.canaries = canaries
         self.on_event = on_event or (lambda ev: None)
@@ -230,6 +230,7 @@ class SimRuntime:
         self._call_lock = threading.Lock()
         self.native_libs = tuple(native_libs)      # SDK native library names the app loads (simnative.py)
         self._sandbox: str | None = None
+        self.device_layer = device_layer         # False (benchmarks): no sandbox redirection of file access
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> dict:
@@ -264,6 +265,7 @@ class SimRuntime:
         from pathlib import Path  # noqa: PLC0415
         setup = simnative.prepare_sandbox(Path(self._sandbox), self.device.values, self.device.installed, libs,
                                           self.native_libs)
+        setup["redirect"] = self.device_layer
         ex.sim_native_setup(setup)
 
     def native(self, op: str, *, lib: str | None = None, call: str | None = None, arg: str | None = None,
