@@ -66,6 +66,30 @@ def scan_apk(path: str | Path, manifest: Manifest | None = None, options: ScanOp
         apk.close()
 
 
+def _native_code(apk: Archive, dexes: list, catalogue: Catalogue, app_packages) -> dict[str, dict]:
+    """Per actor: `native_methods` (smali signatures, first 50, and their count) and `native_libs`
+    (lib/<abi>/ files the catalogue's native_libs attribute to it; the rest under `unattributed`)."""
+    from .natives import native_libraries, native_methods  # noqa: PLC0415
+    out: dict[str, dict] = {}
+    for d in dexes:
+        for sig in native_methods(d):
+            who = catalogue.attribute_class(sig.split("->", 1)[0], app_packages)
+            row = out.setdefault(who, {})
+            row.setdefault("native_methods", []).append(sig)
+    for row in out.values():
+        row["native_method_count"] = len(row["native_methods"])
+        row["native_methods"] = sorted(row["native_methods"])[:50]
+    for abi, lib in native_libraries(list(apk.names)):
+        who = catalogue.attribute_native_lib(lib) or "unattributed"
+        libs = out.setdefault(who, {}).setdefault("native_libs", [])
+        if lib not in libs:
+            libs.append(lib)
+        out[who].setdefault("native_abis", [])
+        if abi not in out[who]["native_abis"]:
+            out[who]["native_abis"].append(abi)
+    return out
+
+
 def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None, options: ScanOptions) -> ScanResult:
     problems = list(apk.problems)
     has_manifest = apk.has("AndroidManifest.xml")
@@ -108,11 +132,15 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
 
     # --- inventory ---------------------------------------------------------------------------
     inv = take_inventory(program.classes.keys(), catalogue, app_packages)
+    natives = _native_code(apk, dexes, catalogue, app_packages)
     for sid, pres in sorted(inv.sdks.items()):
-        em.emit("sdk_present", actor=sid, packages=sorted(pres.packages), class_count=pres.class_count)
+        em.emit("sdk_present", actor=sid, packages=sorted(pres.packages), class_count=pres.class_count,
+                **natives.pop(sid, {}))
     for group, pres in sorted(inv.unknown.items()):
         em.emit("sdk_present", actor=UNKNOWN, packages=pres.packages, class_count=pres.class_count)
     scan_ev.extra.update(first_party_classes=inv.first_party, platform_classes=inv.platform)
+    if natives:       # native code of the app, of unknown code, or libraries no catalogue row names
+        scan_ev.extra["native_code"] = {k: v for k, v in sorted(natives.items())}
 
     # --- call sites ----------------------------------------------------------------------------
     sites = find_sites(program, TargetIndex.build(), package)

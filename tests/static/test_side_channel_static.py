@@ -1,0 +1,53 @@
+"""Static detection of side-channel reads (issue 11) on a smali fixture: constant paths, commands,
+properties, settings keys and provider URIs reaching the table's calls; native methods and the
+libraries in lib/<abi>/ listed per SDK."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from sdkgate.static.scanner import scan_apk
+
+SRC = Path(__file__).resolve().parents[1] / "fixtures" / "side-channel-smali"
+
+
+@pytest.fixture(scope="module")
+def events(tmp_path_factory):
+    if shutil.which("smali") is None:
+        pytest.skip("smali is not installed (tools/system-deps.sh)")
+    d = tmp_path_factory.mktemp("side")
+    subprocess.run(["smali", "assemble", "--api", "21", "-o", str(d / "classes.dex"), str(SRC)], check=True,
+                   capture_output=True, timeout=120)
+    apk = d / "side.apk"
+    with zipfile.ZipFile(apk, "w") as z:
+        z.write(d / "classes.dex", "classes.dex")
+        z.writestr("lib/arm64-v8a/libjcore.so", b"\x7fELF")
+        z.writestr("lib/arm64-v8a/libunknownthing.so", b"\x7fELF")
+    return scan_apk(apk).events
+
+
+def test_constant_arguments_naming_targets_are_call_sites(events):
+    got = {(e.get("api_id"), e.get("target"), e.category, e.actor) for e in events if e.kind == "call_site"}
+    assert got == {
+        ("file.FileInputStream.init", "path.net_mac", "device_id.mac", "jpush"),
+        ("exec.Runtime.exec", "cmd.pm_list_packages", "installed_apps", "jpush"),
+        ("sysprop.get", "prop.serialno", "device_id.serial", "jpush"),
+        ("settings.system.getString.cached", "setting.utdid", "device_id.sdk_cache", "jpush"),
+        ("resolver.call.provider", "provider.oaid.nubia", "device_id.oaid", "jpush"),
+    }
+    site = next(e for e in events if e.get("target") == "path.net_mac")
+    assert site.get("target_value") == "/sys/class/net/wlan0/address"
+    assert site.get("caller").startswith("Lcn/jiguang/common/app/helper/DeviceHelper;->readMac")
+
+
+def test_native_methods_and_libraries_are_listed_per_sdk(events):
+    jp = next(e for e in events if e.kind == "sdk_present" and e.actor == "jpush")
+    assert jp.get("native_methods") == ["Lcn/jiguang/common/app/helper/DeviceHelper;->nativeMac()Ljava/lang/String;"]
+    assert jp.get("native_method_count") == 1
+    assert jp.get("native_libs") == ["libjcore.so"] and jp.get("native_abis") == ["arm64-v8a"]
+    scan = next(e for e in events if e.kind == "scan")
+    assert scan.get("native_code")["unattributed"]["native_libs"] == ["libunknownthing.so"]
