@@ -159,6 +159,8 @@ class ValueTracer:
         if op in SGET:
             c, _t, n = self.dex.field_ref(units[p + 1])
             return ("field", f"{self.dex.type_name(c)}->{self.dex.string(n)}")
+        if op == 0x1C:          # const-class vAA, type@BBBB
+            return ("class", self.dex.type_name(units[p + 1])[1:-1].replace("/", "."))
         if op == 0x1F:          # check-cast keeps the value
             return self.value(j, reg, depth)
         if op == 0x07 or op == 0x08:   # move-object vA, vB
@@ -188,6 +190,10 @@ class ValueTracer:
                 name, cls = self.dex.string(n), self.dex.type_name(c)
                 if name == "getPackageName":
                     return ("own_package", "")
+                if cls == "Ljava/lang/Class;" and name == "forName" and depth < 4:    # reflection (issue 11)
+                    inner = self.value(j - 1, invoke_registers(units, q)[0], depth + 1)
+                    if inner and inner[0] == "string":
+                        return ("class", inner[1])
                 if cls == "Landroid/net/Uri;" and name == "parse" and depth < 4:
                     inner = self.value(j - 1, invoke_registers(units, q)[0], depth + 1)
                     if inner and inner[0] == "string":

@@ -145,6 +145,10 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
     # --- call sites ----------------------------------------------------------------------------
     sites = find_sites(program, TargetIndex.build(), package)
     problems += [f"{label}!{p}" for p in sites.problems]
+    from .reflection import find_reflection_sites  # noqa: PLC0415  (issue 11)
+    refl, refl_problems = find_reflection_sites(program)
+    sites.sites += refl
+    problems += [f"{label}!{p}" for p in refl_problems]
     declared_perms = {p for p, _tag, _max in amf.permissions} if amf else None
     grouped: dict[tuple, dict] = {}
     for s in sites.sites:

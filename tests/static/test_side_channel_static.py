@@ -31,7 +31,8 @@ def events(tmp_path_factory):
 
 
 def test_constant_arguments_naming_targets_are_call_sites(events):
-    got = {(e.get("api_id"), e.get("target"), e.category, e.actor) for e in events if e.kind == "call_site"}
+    got = {(e.get("api_id"), e.get("target"), e.category, e.actor) for e in events
+           if e.kind == "call_site" and e.get("via") != "reflection"}
     assert got == {
         ("file.FileInputStream.init", "path.net_mac", "device_id.mac", "jpush"),
         ("exec.Runtime.exec", "cmd.pm_list_packages", "installed_apps", "jpush"),
@@ -51,3 +52,12 @@ def test_native_methods_and_libraries_are_listed_per_sdk(events):
     assert jp.get("native_libs") == ["libjcore.so"] and jp.get("native_abis") == ["arm64-v8a"]
     scan = next(e for e in events if e.kind == "scan")
     assert scan.get("native_code")["unattributed"]["native_libs"] == ["libunknownthing.so"]
+
+
+def test_reflection_with_constant_names_is_a_call_site_via_reflection(events):
+    got = {(e.get("api_id"), e.get("via"), e.actor, e.get("caller").split("(")[0]) for e in events
+           if e.kind == "call_site" and e.get("via") == "reflection"}
+    assert got == {
+        ("telephony.getDeviceId", "reflection", "umeng_common", "Lcom/umeng/commonsdk/statistics/common/ReflectIds;->imei"),
+        ("build.SERIAL", "reflection", "umeng_common", "Lcom/umeng/commonsdk/statistics/common/ReflectIds;->serial"),
+    }
