@@ -190,6 +190,10 @@ class ValueTracer:
                 name, cls = self.dex.string(n), self.dex.type_name(c)
                 if name == "getPackageName":
                     return ("own_package", "")
+                if cls == "Ljava/lang/StringBuilder;" and name == "toString" and depth < 4:   # issue 11
+                    parts = self.builder(j - 1, invoke_registers(units, q)[0], depth + 1)
+                    if parts is not None:
+                        return ("concat", parts)
                 if cls == "Ljava/lang/Class;" and name == "forName" and depth < 4:    # reflection (issue 11)
                     inner = self.value(j - 1, invoke_registers(units, q)[0], depth + 1)
                     if inner and inner[0] == "string":
@@ -199,6 +203,31 @@ class ValueTracer:
                     if inner and inner[0] == "string":
                         return ("uri", inner[1])
                 return ("call", f"{cls}->{name}")
+        return None
+
+
+    def builder(self, k: int, reg: int, depth: int) -> list | None:
+        """The pieces appended to the StringBuilder in `reg` before instruction k, oldest first: a
+        constant string, or None where the piece is not constant (simple concatenations in one method)."""
+        units, starts, dex = self.units, self.starts, self.dex
+        parts: list = []
+        for m in range(k - 1, max(-1, k - 64), -1):
+            q = starts[m]
+            op = units[q] & 0xFF
+            if op not in INVOKE:
+                continue
+            regs = invoke_registers(units, q)
+            if not regs or regs[0] != reg:
+                continue
+            c, _p, n = dex.method_ref(units[q + 1])
+            if dex.type_name(c) != "Ljava/lang/StringBuilder;":
+                continue
+            name = dex.string(n)
+            if name in ("append", "<init>") and len(regs) >= 2:
+                v = self.value(m, regs[1], depth + 1) if depth < 4 else None
+                parts.insert(0, v[1] if v and v[0] == "string" else (str(v[1]) if v and v[0] == "int" else None))
+            if name == "<init>":
+                return parts
         return None
 
 
@@ -236,12 +265,19 @@ def _judge(api: SensitiveApi, value: tuple[str, str] | None, app_package: str) -
     return True, ""
 
 
+NOT_CONSTANT = "…"    # marks a run-time piece of a concatenated argument in `target_value`
+
+
 def judge_target(api: SensitiveApi, value: tuple | None):
     """A matched call (arg_filter.match): the target row its constant argument names, and that text.
     Non-constant arguments do not count here (the dynamic hooks judge them at run time)."""
     kind, v = value if value else ("", "")
     if kind == "strings":
         v, kind = " ".join(v), "string"
+    if kind == "concat":       # constant pieces around run-time ones: a pattern `*` may stand for those
+        if not any(isinstance(x, str) and x for x in v):
+            return None, None
+        v, kind = "".join(x if x is not None else NOT_CONSTANT for x in v), "string"
     if kind not in ("string", "uri"):
         return None, None
     text = v
@@ -363,6 +399,8 @@ def _scan_dex(program: Program, di: int, dex: Dex, index: TargetIndex, subtypes:
                             continue
                         extra = {"target": target.id, "target_value": text}
                         counts, note = True, ""
+                        if NOT_CONSTANT in text:
+                            note = f"argument {idx} is partly not constant (… = a run-time value)"
                     else:
                         counts, note = _judge(api, value, app_package)
                     if note == "unresolved":

@@ -39,8 +39,12 @@ def test_constant_arguments_naming_targets_are_call_sites(events):
         ("sysprop.get", "prop.serialno", "device_id.serial", "jpush"),
         ("settings.system.getString.cached", "setting.utdid", "device_id.sdk_cache", "jpush"),
         ("resolver.call.provider", "provider.oaid.nubia", "device_id.oaid", "jpush"),
+        ("file.RandomAccessFile.init", "path.net_mac", "device_id.mac", "jpush"),
     }
-    site = next(e for e in events if e.get("target") == "path.net_mac")
+    concat = next(e for e in events if e.get("api_id") == "file.RandomAccessFile.init")
+    assert concat.get("target_value") == "/sys/class/net/\u2026/address"
+    assert "not constant" in concat.get("note")
+    site = next(e for e in events if e.get("api_id") == "file.FileInputStream.init")
     assert site.get("target_value") == "/sys/class/net/wlan0/address"
     assert site.get("caller").startswith("Lcn/jiguang/common/app/helper/DeviceHelper;->readMac")
 
