@@ -71,6 +71,7 @@ class Site:
 class SiteScan:
     sites: list[Site] = field(default_factory=list)
     unresolved_queries: int = 0       # ContentResolver.query calls whose URI the bytecode does not show
+    unresolved: list = field(default_factory=list)   # those call sites (capped), reported as findings (issue 11)
     problems: list[str] = field(default_factory=list)
     candidates: int = 0
 
@@ -413,3 +414,7 @@ def _scan_dex(program: Program, di: int, dex: Dex, index: TargetIndex, subtypes:
                 out.sites.append(Site(di, midx, pos, api, desc, via, note, extra))
             if unresolved and not any(s.dex == di and s.method == midx and s.pos == pos for s in out.sites[-len(hits):]):
                 out.unresolved_queries += 1
+                if len(out.unresolved) < 1000:
+                    api, desc, via = hits[0]
+                    out.unresolved.append(Site(di, midx, pos, api, desc, via, "URI not resolved statically",
+                                               {"unresolved_uri": True}))

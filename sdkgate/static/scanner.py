@@ -188,6 +188,17 @@ def _scan_archive(apk: Archive, label: str, sha: str, manifest: Manifest | None,
             category = by_id()[s.extra["target"]].category
         em.emit("call_site", category=category, api=s.api.smali(s.descriptor), actor=g["actor"], **fields)
     scan_ev.extra["unresolved_uri_queries"] = sites.unresolved_queries
+    seen_unresolved: set = set()
+    for s in sites.unresolved:       # a provider query the scan cannot name: a finding with its caller
+        dex = program.dexes[s.dex]
+        caller = dex.method_sig(s.method)
+        if caller in seen_unresolved:
+            continue
+        seen_unresolved.add(caller)
+        em.emit("call_site", category=None, api=s.api.smali(s.descriptor),
+                actor=catalogue.attribute_class(caller.split("->", 1)[0], app_packages),
+                api_id="resolver.query.unresolved", caller=caller, dex=dex.name, count=1,
+                note="content URI not resolved statically", unresolved_uri=True)
     scan_ev.extra["undeclared_api_permissions"] = undeclared
 
     # --- permissions and components ----------------------------------------------------------------

@@ -32,7 +32,7 @@ def events(tmp_path_factory):
 
 def test_constant_arguments_naming_targets_are_call_sites(events):
     got = {(e.get("api_id"), e.get("target"), e.category, e.actor) for e in events
-           if e.kind == "call_site" and e.get("via") != "reflection"}
+           if e.kind == "call_site" and e.get("via") != "reflection" and not e.get("unresolved_uri")}
     assert got == {
         ("file.FileInputStream.init", "path.net_mac", "device_id.mac", "jpush"),
         ("exec.Runtime.exec", "cmd.pm_list_packages", "installed_apps", "jpush"),
@@ -65,3 +65,14 @@ def test_reflection_with_constant_names_is_a_call_site_via_reflection(events):
         ("telephony.getDeviceId", "reflection", "umeng_common", "Lcom/umeng/commonsdk/statistics/common/ReflectIds;->imei"),
         ("build.SERIAL", "reflection", "umeng_common", "Lcom/umeng/commonsdk/statistics/common/ReflectIds;->serial"),
     }
+
+
+def test_unresolved_content_uri_query_is_a_finding_with_its_caller(events):
+    from sdkgate.rules import evaluate
+    un = [e for e in events if e.kind == "call_site" and e.get("unresolved_uri")]
+    assert [e.get("caller").split("(")[0] for e in un] == ["Lcn/jiguang/common/app/helper/DeviceHelper;->queryAnything"]
+    scan = next(e for e in events if e.kind == "scan")
+    assert scan.get("unresolved_uri_queries") == 1
+    r = evaluate(events, None)
+    f = [f for f in r.findings if f.rule == "SG206"]
+    assert len(f) == 1 and f[0].actor == "jpush" and "queryAnything" in f[0].detail["caller"]
