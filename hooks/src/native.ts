@@ -23,6 +23,7 @@ const C_SOURCE = `
 typedef struct { int fn; int index; int mode; int kind; int propget; } Spec;
 typedef struct { void * buf; const unsigned char * canary; int what; } State;
 extern void * sg_hit (int fn, int target, const char * text, void * ret);
+extern int sg_getpid (void);
 
 static int glob (const char * p, const char * s)
 {
@@ -96,6 +97,9 @@ void on_enter (GumInvocationContext * ic)
     target = -2;
   }
   if (target == -1) return;
+  /* a vfork/fork child (posix_spawn, Runtime.exec -> execve) shares or copies this code but not the
+     agent: it must never enter JS. Checked only on a match, so ordinary calls pay no syscall. */
+  if (sg_getpid () != OWN_PID) return;
   {
     const unsigned char * c = (const unsigned char *) sg_hit (sp->fn, target, text ? text : "",
         gum_invocation_context_get_return_address (ic));
@@ -151,7 +155,7 @@ function tables(targets: ApiEntry[]): string {
     const arr = (t: string, name: string, v: (string | number)[]) =>
         `static const ${t} ${name}[] = { ${v.length ? v.join(", ") : "0"} };`;
     return [
-        `#define NPAT ${pats.length}`, `#define NNUM ${nums.length}`,
+        `#define NPAT ${pats.length}`, `#define NNUM ${nums.length}`, `#define OWN_PID ${Process.id}`,
         arr("char * const", "PAT", pats.length ? pats : ["\"\""]), arr("int", "PAT_KIND", kinds), arr("int", "PAT_TARGET", tg),
         arr("unsigned int", "NUM", nums), arr("int", "NUM_TARGET", numTg),
     ].join("\n");
@@ -262,7 +266,8 @@ export function installNativeHooks(table: ApiEntry[], cfg: AgentConfig, report: 
     }, "pointer", ["int", "int", "pointer", "pointer"]);
     let cm: CModule;
     try {
-        cm = new CModule(C_SOURCE.replace("@TABLES@", tables(targets)), { sg_hit: hit });
+        cm = new CModule(C_SOURCE.replace("@TABLES@", tables(targets)),
+                         { sg_hit: hit, sg_getpid: resolve("libc.so", "getpid") ?? NULL });
     } catch (err) {
         for (const e of natives) report.missing.push({ id: e.id, reason: `native filter did not compile: ${err}` });
         return;

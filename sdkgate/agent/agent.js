@@ -1,5 +1,5 @@
 📦
-542736 /src/index.js
+543089 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all) => {
@@ -16970,6 +16970,7 @@ var C_SOURCE = `
 typedef struct { int fn; int index; int mode; int kind; int propget; } Spec;
 typedef struct { void * buf; const unsigned char * canary; int what; } State;
 extern void * sg_hit (int fn, int target, const char * text, void * ret);
+extern int sg_getpid (void);
 
 static int glob (const char * p, const char * s)
 {
@@ -17043,6 +17044,9 @@ void on_enter (GumInvocationContext * ic)
     target = -2;
   }
   if (target == -1) return;
+  /* a vfork/fork child (posix_spawn, Runtime.exec -> execve) shares or copies this code but not the
+     agent: it must never enter JS. Checked only on a match, so ordinary calls pay no syscall. */
+  if (sg_getpid () != OWN_PID) return;
   {
     const unsigned char * c = (const unsigned char *) sg_hit (sp->fn, target, text ? text : "",
         gum_invocation_context_get_return_address (ic));
@@ -17098,6 +17102,7 @@ function tables(targets) {
   return [
     `#define NPAT ${pats.length}`,
     `#define NNUM ${nums.length}`,
+    `#define OWN_PID ${Process.id}`,
     arr("char * const", "PAT", pats.length ? pats : ['""']),
     arr("int", "PAT_KIND", kinds),
     arr("int", "PAT_TARGET", tg),
@@ -17220,7 +17225,7 @@ function installNativeHooks(table, cfg, report, javaDepth2) {
   }, "pointer", ["int", "int", "pointer", "pointer"]);
   let cm2;
   try {
-    cm2 = new CModule(C_SOURCE.replace("@TABLES@", tables(targets)), { sg_hit: hit });
+    cm2 = new CModule(C_SOURCE.replace("@TABLES@", tables(targets)), { sg_hit: hit, sg_getpid: resolve("libc.so", "getpid") ?? NULL });
   } catch (err) {
     for (const e of natives)
       report.missing.push({ id: e.id, reason: `native filter did not compile: ${err}` });
