@@ -260,7 +260,12 @@ class SimRuntime:
         """The device's sandbox and native libraries, in place before the agent hooks (issue 11)."""
         import tempfile  # noqa: PLC0415
         from . import simnative  # noqa: PLC0415
-        libs = simnative.build_libs()
+        try:
+            libs = simnative.build_libs()
+        except simnative.NativeBuildError:
+            if self.native_libs:
+                raise            # the model plays native reads: it cannot run without them
+            return               # no native side: the agent reports the property API as missing
         self._sandbox = tempfile.mkdtemp(prefix="sdkgate-device-")
         from pathlib import Path  # noqa: PLC0415
         setup = simnative.prepare_sandbox(Path(self._sandbox), self.device.values, self.device.installed, libs,
