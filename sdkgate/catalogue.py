@@ -116,6 +116,15 @@ class Catalogue:
                 return FIRST_PARTY
         return UNKNOWN
 
+    def attribute_native_lib(self, lib: str) -> str | None:
+        """SDK id whose `native_libs` names this library file (libjcore236.so against `libjcore*.so`), else None."""
+        from fnmatch import fnmatchcase
+        lib = lib.rsplit("/", 1)[-1]
+        for sdk in self.sdks.values():
+            if any(lib == pat or fnmatchcase(lib, pat) for pat in sdk.native_libs):
+                return sdk.id
+        return None
+
     # --- traffic attribution ----------------------------------------------------------
     def attribute_host(self, host: str) -> str | None:
         """SDK id owning the host (exact host or any parent domain listed), else None."""

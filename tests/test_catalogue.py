@@ -62,6 +62,8 @@ def test_rows_are_well_formed():
                           "permissions", "native_libs", "jni", "assets", "evidence"}, r["id"]
         if set(r) & {"components", "meta_data", "permissions", "native_libs", "jni", "assets"}:
             assert r.get("evidence"), f"{r['id']}: signature kinds need their evidence"
+        for lib in r.get("native_libs") or ():
+            assert re.fullmatch(r"lib[\w.+*-]+\.so", lib), (r["id"], lib)       # a file name, `*` as the one wildcard
         assert re.fullmatch(r"[a-z0-9_]+", r["id"]), r["id"]
         for p in r["packages"]:
             assert java.fullmatch(p), (r["id"], p)

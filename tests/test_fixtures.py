@@ -24,7 +24,7 @@ import pytest
 import yaml
 from loguru import logger
 
-from sdkgate.apitable import apis
+from sdkgate.apitable import apis, match_target
 from sdkgate.catalogue import default_catalogue
 from sdkgate.manifest import load_manifest
 
@@ -164,6 +164,8 @@ def code(name: str, nested: bool) -> Code:
 def table() -> dict[str, list]:
     out: dict[str, list] = {}
     for api in apis():
+        if api.kind == "native" or api.is_target:
+            continue
         for d in api.descriptors:
             out.setdefault(api.smali(d), []).append(api)
     return out
@@ -184,6 +186,12 @@ def sensitive_calls(model: Code) -> list[dict]:
                 if "equals" in flt:
                     idx = flt["index"] + (0 if call.op.startswith("invoke-static") else 1)
                     if call.args[idx] not in flt["equals"]:
+                        continue
+                if "match" in flt:      # side-channel reads: the constant argument must name a target row
+                    idx = flt["index"] + (0 if call.op.startswith("invoke-static") else 1)
+                    val = call.args[idx] if 0 <= idx < len(call.args) else None
+                    text = f"{flt['namespace']}/{val}" if flt["match"] == "setting" else val
+                    if not isinstance(val, str) or match_target(flt["match"], text) is None:
                         continue
                 found.append({"api_id": api.id, "api": r, "caller": call.caller, "invoked_as": call.ref})
             break

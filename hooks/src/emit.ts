@@ -10,13 +10,13 @@ export const state = {
     errors: 0,
 };
 
-export function emit(kind: string, fields: Record<string, unknown>): void {
+export function emit(kind: string, fields: Record<string, unknown>, withJava = true): void {
     const t = nowMs();
-    const ev: Record<string, unknown> = { kind, t, thread: threadName() };
+    const ev: Record<string, unknown> = { kind, t, thread: withJava ? threadName() : `native:${Process.getCurrentThreadId()}` };
     Object.assign(ev, fields);
     let key: string | null = null;
     let frames: string[] | null = null;
-    try {
+    if (withJava) try {
         const s = javaStack(state.stackLimit);
         key = s.key;
         frames = s.frames;
@@ -37,6 +37,11 @@ export function enter(): number {
     const d = depth.get(tid) ?? 0;
     depth.set(tid, d + 1);
     return d === 0 ? tid : -tid - 1;
+}
+
+/** How many hooked Java calls are in progress on this thread (native hooks defer to them). */
+export function javaDepth(): number {
+    return depth.get(Process.getCurrentThreadId()) ?? 0;
 }
 
 export function leave(token: number): void {

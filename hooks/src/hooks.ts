@@ -5,7 +5,78 @@ import { plant } from "./canary.js";
 import { emit, enter, hookError, leave } from "./emit.js";
 import { overloadTypes, splitDescriptor } from "./java.js";
 import { summarize } from "./redact.js";
+import { API_TABLE } from "./table.generated.js";
 import type { AgentConfig, ApiEntry } from "./types.js";
+
+/** Table patterns: `*` is any run of characters (the native filter in native.ts uses the same rule). */
+export function globMatch(p: string, s: string): boolean {
+    let pi = 0, si = 0, star = -1, back = 0;
+    while (si < s.length) {
+        if (p[pi] === "*") { star = pi++; back = si; }
+        else if (pi < p.length && p[pi] === s[si]) { pi++; si++; }
+        else if (star >= 0) { pi = star + 1; si = ++back; }
+        else return false;
+    }
+    while (p[pi] === "*") pi++;
+    return pi === p.length;
+}
+
+function targetFor(kind: string, texts: (string | null)[]): { t: ApiEntry; text: string } | null {
+    for (const t of API_TABLE as ApiEntry[]) {
+        if (t.kind !== kind) continue;
+        for (const text of texts) {
+            if (text === null) continue;
+            if (t.patterns.some((p) => globMatch(p, text))) return { t, text };
+        }
+    }
+    return null;
+}
+
+function listText(v: any): string | null {
+    if (v === null || v === undefined) return null;
+    if (Array.isArray(v)) return v.map((x) => argText(x) ?? "").join(" ");
+    try {
+        if (typeof v.toArray === "function") {
+            const a = v.toArray();
+            return Array.from(a as ArrayLike<any>).map((x) => argText(x) ?? "").join(" ");
+        }
+    } catch (e) { /* not a list */ }
+    return argText(v);
+}
+
+function intentTexts(v: any): (string | null)[] {
+    const out: (string | null)[] = [];
+    for (const get of [() => v.getAction(), () => v.getPackage(), () => v.getComponent().getPackageName()]) {
+        try {
+            const x = get();
+            out.push(x === null || x === undefined ? null : String(x));
+        } catch (e) { out.push(null); }
+    }
+    return out;
+}
+
+/** A matched call (arg_filter.match): the target its argument names, and the text that matched. */
+function matchTarget(e: ApiEntry, self: any, args: any[]): { t: ApiEntry; text: string } | null {
+    const f = e.arg_filter!;
+    const v = f.index < 0 ? self : args[f.index];
+    switch (f.match) {
+        case "command":
+            return targetFor("command", [f.index < 0 ? listText(v.command()) : listText(v)]);
+        case "service":
+            return targetFor("service", intentTexts(v));
+        case "setting": {
+            const s = argText(v);
+            return s === null ? null : targetFor("setting", [`${f.namespace ?? "system"}/${s}`]);
+        }
+        case "provider": {
+            const s = argText(v);
+            if (s === null) return null;
+            return targetFor("provider", [f.authority_prefix && !s.includes("://") ? f.authority_prefix + s : s]);
+        }
+        default:
+            return targetFor(f.match!, [argText(v)]);
+    }
+}
 
 export interface InstallReport {
     hooked: string[];
@@ -27,6 +98,11 @@ function argText(v: any): string | null {
 function filterMatch(e: ApiEntry, args: any[], cfg: AgentConfig): { ok: boolean; shown?: string } {
     const f = e.arg_filter;
     if (f === null) return { ok: true };
+    if (f.intent && f.other_package) {
+        const [, pkg, comp] = intentTexts(args[f.index]);
+        const s = pkg ?? comp;
+        return s === null ? { ok: false } : { ok: s !== cfg.package, shown: s };
+    }
     const s = argText(args[f.index]);
     if (s === null) return { ok: false };
     if (f.equals !== undefined) return { ok: f.equals.includes(s), shown: s };
@@ -47,11 +123,12 @@ function groups(table: ApiEntry[]): Map<string, { cls: string; member: string; d
     const out = new Map<string, { cls: string; member: string; desc: string; entries: ApiEntry[] }>();
     for (const e of table) {
         if (e.kind !== "method") continue;
+        const cls = e.hook_class ?? e.cls;       // where ART dispatches (abstract classes, interfaces)
         for (const d of e.descriptors) {
-            const k = `${e.cls}|${e.member}|${d}`;
+            const k = `${cls}|${e.member}|${d}`;
             let g = out.get(k);
             if (g === undefined) {
-                g = { cls: e.cls, member: e.member, desc: d, entries: [] };
+                g = { cls, member: e.member, desc: d, entries: [] };
                 out.set(k, g);
             }
             g.entries.push(e);
@@ -65,7 +142,7 @@ export function installApiHooks(table: ApiEntry[], cfg: AgentConfig, report: Ins
     for (const g of groups(table).values()) {
         let ov: any;
         try {
-            ov = Java.use(g.cls)[g.member].overload(...overloadTypes(g.desc));
+            ov = Java.use(g.cls)[g.member === "<init>" ? "$init" : g.member].overload(...overloadTypes(g.desc));
         } catch (err) {
             for (const e of g.entries) report.missing.push({ id: e.id, reason: String(err) });
             continue;
@@ -90,7 +167,14 @@ export function installApiHooks(table: ApiEntry[], cfg: AgentConfig, report: Ins
             }
             try {
                 for (const e of entries) {
-                    const m = filterMatch(e, args, cfg);
+                    let hit: { t: ApiEntry; text: string } | null = null;
+                    let m: { ok: boolean; shown?: string };
+                    if (e.arg_filter !== null && e.arg_filter.match !== undefined) {
+                        hit = matchTarget(e, this, args);
+                        m = hit === null ? { ok: false } : { ok: true, shown: hit.text };
+                    } else {
+                        m = filterMatch(e, args, cfg);
+                    }
                     if (!m.ok) continue;
                     // compact on the wire: the host fills `api` (smali of overload `ov`) and `category`
                     // from the same table, by api_id
@@ -99,9 +183,14 @@ export function installApiHooks(table: ApiEntry[], cfg: AgentConfig, report: Ins
                         args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
                         canary: false,
                     };
+                    if (hit !== null) {
+                        ev.target = hit.t.id;
+                        ev.target_value = hit.text;
+                    }
                     const ovIndex = e.descriptors.indexOf(g.desc);
                     if (ovIndex > 0) ev.ov = ovIndex;
-                    const value = e.canary !== null ? canaries[e.canary] : undefined;
+                    const canaryCat = hit !== null ? hit.t.canary : e.canary;
+                    const value = canaryCat !== null ? canaries[canaryCat] : undefined;
                     if (threw !== null) {
                         ev.threw = String(threw);
                     } else if (value !== undefined) {

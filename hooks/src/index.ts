@@ -11,9 +11,10 @@ import { nowMs, startMs } from "./clock.js";
 import { installMarkerHooks, installPermissionHooks } from "./consent.js";
 import { installDeriveHooks } from "./derive.js";
 import { installNativeDerive } from "./derivenative.js";
-import { state } from "./emit.js";
+import { javaDepth, state } from "./emit.js";
 import { installApiHooks, type InstallReport } from "./hooks.js";
 import { initJava } from "./java.js";
+import { installNativeHooks } from "./native.js";
 import { installConsentControlHook } from "./ui.js";
 import { installLoaderHooks } from "./loaders.js";
 import { installJavaSocketHooks, installNetGuard } from "./netguard.js";
@@ -40,9 +41,11 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
     if (!Java.available) {
         return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"], net };
     }
-    const table = API_TABLE as ApiEntry[];
+    const table = (API_TABLE as ApiEntry[]).filter((e) => e.kind !== "native");
     const framework = table.filter((e) => FRAMEWORK.test(e.cls));
-    const appSide = table.filter((e) => !FRAMEWORK.test(e.cls));
+    const appSide = table.filter((e) => !FRAMEWORK.test(e.cls) && e.cls !== "");
+    // native side-channel hooks (native.ts): installed now, filtered in C
+    installNativeHooks(API_TABLE as ApiEntry[], cfg, report, javaDepth);
     // Framework classes are in the boot class path: hook them now, before the first app instruction.
     Java.performNow(() => {
         initJava();

@@ -5,6 +5,15 @@ export interface ArgFilter {
     equals?: string[];
     uri_prefix?: string[];
     other_package?: boolean;
+    match?: string;
+    namespace?: string;
+    probe?: boolean;
+    intent?: boolean;
+    argv?: boolean;
+    netlink?: string;
+    msghdr?: boolean;
+    prop_info?: boolean;
+    authority_prefix?: string;
 }
 
 /** One row of sdkgate/data/sensitive_apis.yaml (generated into table.generated.ts at build time). */
@@ -12,7 +21,10 @@ export interface ApiEntry {
     id: string;
     cls: string;
     member: string;
-    kind: "method" | "field" | "permission_request";
+    kind: "method" | "field" | "permission_request" | "native" | "path" | "property" | "command" | "provider" |
+        "service" | "setting" | "ioctl";
+    hook_class: string | null;
+    patterns: string[];
     descriptors: string[];
     smali: string[];
     category: string | null;

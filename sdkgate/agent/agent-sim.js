@@ -1,5 +1,5 @@
 📦
-121800 /src/index.js
+177413 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -387,11 +387,11 @@ function netOp(op, results) {
       iov.writePointer(buf);
       iov.add(ps).writeULong(data.length);
       const vec = Memory.alloc(entry * op.to.length);
-      const keep = [];
+      const keep2 = [];
       op.to.forEach((d, i) => {
         const m = vec.add(i * entry);
         const sa = sockaddr(ref(d.ip), d.port);
-        keep.push(sa);
+        keep2.push(sa);
         m.writePointer(sa);
         m.add(ps).writeU32(16);
         m.add(2 * ps).writePointer(iov);
@@ -974,6 +974,105 @@ var simExports = {
     return true;
   }
 };
+var native = { root: null, libs: /* @__PURE__ */ new Map(), keep: [], replaced: [] };
+var DEVICE_ROOTS = ["/sys/", "/proc/net/", "/proc/cpuinfo", "/sdcard/", "/storage/", "/system/bin/"];
+function mapPath(p) {
+  if (p.isNull()) return p;
+  const s = p.readUtf8String();
+  if (!DEVICE_ROOTS.some((r) => s.startsWith(r))) return p;
+  const m = Memory.allocUtf8String(native.root + s);
+  native.keep.push(m);
+  if (native.keep.length > 256) native.keep.splice(0, 128);
+  return m;
+}
+function redirect(symbol, ret, argTypes, index) {
+  const addr = Module.getGlobalExportByName(symbol);
+  const orig = new NativeFunction(addr, ret, argTypes);
+  const cb = new NativeCallback(function(...args) {
+    args[index] = mapPath(args[index]);
+    return orig(...args);
+  }, ret, argTypes);
+  Interceptor.replace(addr, cb);
+  native.keep.push(cb);
+  native.replaced.push(addr);
+}
+function deviceIoctl(mac) {
+  const addr = Module.getGlobalExportByName("ioctl");
+  const orig = new NativeFunction(addr, "int", ["int", "ulong", "pointer"]);
+  const bytes2 = mac.split(":").map((h) => parseInt(h, 16));
+  const cb = new NativeCallback(function(fd, req, arg) {
+    if (Number(req) === 35111) {
+      arg.add(16).writeU16(1);
+      arg.add(18).writeByteArray(bytes2);
+      return 0;
+    }
+    return orig(fd, req, arg);
+  }, "int", ["int", "ulong", "pointer"]);
+  Interceptor.replace(addr, cb);
+  native.keep.push(cb);
+  native.replaced.push(addr);
+}
+function sdkLib(name) {
+  let m = native.libs.get(name);
+  if (m === void 0) {
+    m = Module.load(`${native.root}/lib/${name}`);
+    native.libs.set(name, m);
+  }
+  return m;
+}
+Object.assign(simExports, {
+  simNativeSetup(cfg) {
+    native.root = cfg.sandbox;
+    const props = Module.load(cfg.props_lib);
+    new NativeFunction(props.getExportByName("sg_props_file"), "void", ["pointer"])(Memory.allocUtf8String(cfg.props_file));
+    if (cfg.redirect === false) return true;
+    redirect("open", "int", ["pointer", "int", "int"], 0);
+    redirect("openat", "int", ["int", "pointer", "int", "int"], 1);
+    redirect("fopen", "pointer", ["pointer", "pointer"], 0);
+    redirect("access", "int", ["pointer", "int"], 0);
+    redirect("stat", "int", ["pointer", "pointer"], 0);
+    redirect("readlink", "long", ["pointer", "pointer", "ulong"], 0);
+    redirect("posix_spawn", "int", ["pointer", "pointer", "pointer", "pointer", "pointer", "pointer"], 1);
+    deviceIoctl(cfg.mac);
+    return true;
+  },
+  simNativeTeardown() {
+    for (const a of native.replaced) Interceptor.revert(a);
+    native.replaced = [];
+    Interceptor.flush();
+    return true;
+  },
+  simNative(req) {
+    ctx = req.stack ? { key: null, frames: req.stack, thread: req.thread || "main", throws: null, retValue: null } : null;
+    try {
+      const m = sdkLib(req.lib);
+      const out = Memory.alloc(4096);
+      const s = (x) => Memory.allocUtf8String(String(x));
+      let r;
+      if (req.op === "file") {
+        r = new NativeFunction(m.getExportByName("sg_file"), "int", ["pointer", "pointer", "pointer", "int"])(s(req.call), s(req.arg), out, 4096);
+      } else if (req.op === "property") {
+        r = new NativeFunction(m.getExportByName("sg_property"), "int", ["pointer", "pointer", "pointer", "int"])(s(req.call), s(req.arg), out, 4096);
+      } else if (req.op === "ioctl") {
+        r = new NativeFunction(m.getExportByName("sg_ioctl_hwaddr"), "int", ["pointer", "pointer", "int"])(s(req.arg), out, 4096);
+      } else if (req.op === "getifaddrs") {
+        r = new NativeFunction(m.getExportByName("sg_getifaddrs"), "int", ["pointer", "int"])(out, 4096);
+      } else if (req.op === "netlink") {
+        r = new NativeFunction(m.getExportByName("sg_netlink_getlink"), "int", [])();
+      } else if (req.op === "exec") {
+        r = new NativeFunction(m.getExportByName("sg_exec"), "int", ["pointer", "pointer", "int"])(s(req.arg), out, 4096);
+      } else if (req.op === "bench_open" || req.op === "bench_open_raw") {
+        const f = req.op === "bench_open" ? "sg_bench_open" : "sg_bench_open_raw";
+        return { ret: new NativeFunction(m.getExportByName(f), "double", ["pointer", "int"])(s(req.arg), req.count), out: null };
+      } else {
+        throw new Error(`sim-bridge: unknown native op ${req.op}`);
+      }
+      return { ret: r, out: r >= 0 ? out.readUtf8String() : null };
+    } finally {
+      ctx = null;
+    }
+  }
+});
 function ensureExports() {
   Object.assign(rpc.exports, simExports, netCryptoExports);
 }
@@ -1094,7 +1193,7 @@ var Java = {
       return null;
     },
     tryGetEnv() {
-      return null;
+      return ctx !== null ? {} : null;
     }
   },
   classFactory: {
@@ -1294,19 +1393,20 @@ var state = {
   stackLimit: 64,
   errors: 0
 };
-function emit(kind, fields) {
+function emit(kind, fields, withJava = true) {
   const t = nowMs();
-  const ev = { kind, t, thread: threadName() };
+  const ev = { kind, t, thread: withJava ? threadName() : `native:${Process.getCurrentThreadId()}` };
   Object.assign(ev, fields);
   let key = null;
   let frames = null;
-  try {
-    const s = javaStack(state.stackLimit);
-    key = s.key;
-    frames = s.frames;
-  } catch (e) {
-    ev.stack_error = String(e);
-  }
+  if (withJava)
+    try {
+      const s = javaStack(state.stackLimit);
+      key = s.key;
+      frames = s.frames;
+    } catch (e) {
+      ev.stack_error = String(e);
+    }
   state.queue.push(ev, key, frames);
 }
 var depth = /* @__PURE__ */ new Map();
@@ -1315,6 +1415,9 @@ function enter() {
   const d = depth.get(tid) ?? 0;
   depth.set(tid, d + 1);
   return d === 0 ? tid : -tid - 1;
+}
+function javaDepth() {
+  return depth.get(Process.getCurrentThreadId()) ?? 0;
 }
 function leave(token) {
   const tid = token < 0 ? -token - 1 : token;
@@ -1552,21 +1655,21 @@ function shortName(category) {
 function utf8Latin1(s) {
   return unescape(encodeURIComponent(s));
 }
-var javaDepth = /* @__PURE__ */ new Map();
+var javaDepth2 = /* @__PURE__ */ new Map();
 function inJavaCrypto() {
-  return (javaDepth.get(Process.getCurrentThreadId()) ?? 0) > 0;
+  return (javaDepth2.get(Process.getCurrentThreadId()) ?? 0) > 0;
 }
 function javaCall(fn) {
   const tid = Process.getCurrentThreadId();
-  javaDepth.set(tid, (javaDepth.get(tid) ?? 0) + 1);
+  javaDepth2.set(tid, (javaDepth2.get(tid) ?? 0) + 1);
   try {
     return fn();
   } finally {
-    const d = (javaDepth.get(tid) ?? 1) - 1;
+    const d = (javaDepth2.get(tid) ?? 1) - 1;
     if (d <= 0)
-      javaDepth.delete(tid);
+      javaDepth2.delete(tid);
     else
-      javaDepth.set(tid, d);
+      javaDepth2.set(tid, d);
   }
 }
 function followed() {
@@ -2125,7 +2228,2756 @@ function summarize(v) {
   }
 }
 
+// src/table.generated.ts
+var API_TABLE = [
+  {
+    "arg_filter": null,
+    "canary": "device_id.imei",
+    "category": "device_id.imei",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getDeviceId",
+    "kind": "method",
+    "member": "getDeviceId",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getDeviceId(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.imei",
+    "category": "device_id.imei",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getImei",
+    "kind": "method",
+    "member": "getImei",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getImei()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getImei(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.meid",
+    "category": "device_id.meid",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getMeid",
+    "kind": "method",
+    "member": "getMeid",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getMeid()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getMeid(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.imsi",
+    "category": "device_id.imsi",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getSubscriberId",
+    "kind": "method",
+    "member": "getSubscriberId",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getSubscriberId()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getSubscriberId(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.iccid",
+    "category": "device_id.iccid",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getSimSerialNumber",
+    "kind": "method",
+    "member": "getSimSerialNumber",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getSimSerialNumber()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getSimSerialNumber(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.phone_number",
+    "category": "device_id.phone_number",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getLine1Number",
+    "kind": "method",
+    "member": "getLine1Number",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getLine1Number()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getLine1Number(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.carrier",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getSimOperator",
+    "kind": "method",
+    "member": "getSimOperator",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getSimOperator()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.carrier",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getNetworkOperator",
+    "kind": "method",
+    "member": "getNetworkOperator",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getNetworkOperator()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Landroid/telephony/CellLocation;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getCellLocation",
+    "kind": "method",
+    "member": "getCellLocation",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getCellLocation()Landroid/telephony/CellLocation;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getAllCellInfo",
+    "kind": "method",
+    "member": "getAllCellInfo",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getAllCellInfo()Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "equals": [
+        "android_id"
+      ],
+      "index": 1
+    },
+    "canary": "device_id.android_id",
+    "category": "device_id.android_id",
+    "cls": "android.provider.Settings$Secure",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "settings.secure.getString",
+    "kind": "method",
+    "member": "getString",
+    "patterns": [],
+    "smali": [
+      "Landroid/provider/Settings$Secure;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "equals": [
+        "android_id"
+      ],
+      "index": 1
+    },
+    "canary": "device_id.android_id",
+    "category": "device_id.android_id",
+    "cls": "android.provider.Settings$System",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "settings.system.getString",
+    "kind": "method",
+    "member": "getString",
+    "patterns": [],
+    "smali": [
+      "Landroid/provider/Settings$System;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "android.os.Build",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "build.getSerial",
+    "kind": "method",
+    "member": "getSerial",
+    "patterns": [],
+    "smali": [
+      "Landroid/os/Build;->getSerial()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "android.os.Build",
+    "descriptors": [
+      "Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "build.SERIAL",
+    "kind": "field",
+    "member": "SERIAL",
+    "patterns": [],
+    "smali": [
+      "Landroid/os/Build;->SERIAL:Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "wifiinfo.getMacAddress",
+    "kind": "method",
+    "member": "getMacAddress",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getMacAddress()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "wifiinfo.getSSID",
+    "kind": "method",
+    "member": "getSSID",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getSSID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "wifiinfo.getBSSID",
+    "kind": "method",
+    "member": "getBSSID",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getBSSID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.ip",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()I"
+    ],
+    "hook_class": null,
+    "id": "wifiinfo.getIpAddress",
+    "kind": "method",
+    "member": "getIpAddress",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getIpAddress()I"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiManager",
+    "descriptors": [
+      "()Landroid/net/wifi/WifiInfo;"
+    ],
+    "hook_class": null,
+    "id": "wifimanager.getConnectionInfo",
+    "kind": "method",
+    "member": "getConnectionInfo",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiManager;->getConnectionInfo()Landroid/net/wifi/WifiInfo;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiManager",
+    "descriptors": [
+      "()Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "wifimanager.getScanResults",
+    "kind": "method",
+    "member": "getScanResults",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiManager;->getScanResults()Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "java.net.NetworkInterface",
+    "descriptors": [
+      "()[B"
+    ],
+    "hook_class": null,
+    "id": "networkinterface.getHardwareAddress",
+    "kind": "method",
+    "member": "getHardwareAddress",
+    "patterns": [],
+    "smali": [
+      "Ljava/net/NetworkInterface;->getHardwareAddress()[B"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "android.bluetooth.BluetoothAdapter",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "bluetooth.getAddress",
+    "kind": "method",
+    "member": "getAddress",
+    "patterns": [],
+    "smali": [
+      "Landroid/bluetooth/BluetoothAdapter;->getAddress()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.gaid",
+    "category": "device_id.gaid",
+    "cls": "com.google.android.gms.ads.identifier.AdvertisingIdClient$Info",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "gms.adid.getId",
+    "kind": "method",
+    "member": "getId",
+    "patterns": [],
+    "smali": [
+      "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.gaid",
+    "cls": "com.google.android.gms.ads.identifier.AdvertisingIdClient",
+    "descriptors": [
+      "(Landroid/content/Context;)Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;"
+    ],
+    "hook_class": null,
+    "id": "gms.adid.getAdvertisingIdInfo",
+    "kind": "method",
+    "member": "getAdvertisingIdInfo",
+    "patterns": [],
+    "smali": [
+      "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient;->getAdvertisingIdInfo(Landroid/content/Context;)Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "com.huawei.hms.ads.identifier.AdvertisingIdClient",
+    "descriptors": [
+      "(Landroid/content/Context;)Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;"
+    ],
+    "hook_class": null,
+    "id": "hms.adid.getAdvertisingIdInfo",
+    "kind": "method",
+    "member": "getAdvertisingIdInfo",
+    "patterns": [],
+    "smali": [
+      "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient;->getAdvertisingIdInfo(Landroid/content/Context;)Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.huawei.hms.ads.identifier.AdvertisingIdClient$Info",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "hms.adid.getId",
+    "kind": "method",
+    "member": "getId",
+    "patterns": [],
+    "smali": [
+      "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.android.id.impl.IdProviderImpl",
+    "descriptors": [
+      "(Landroid/content/Context;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "xiaomi.IdProvider.getOAID",
+    "kind": "method",
+    "member": "getOAID",
+    "patterns": [],
+    "smali": [
+      "Lcom/android/id/impl/IdProviderImpl;->getOAID(Landroid/content/Context;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "clipboard",
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Landroid/content/ClipData;"
+    ],
+    "hook_class": null,
+    "id": "clipboard.getPrimaryClip",
+    "kind": "method",
+    "member": "getPrimaryClip",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ClipboardManager;->getPrimaryClip()Landroid/content/ClipData;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Landroid/content/ClipDescription;"
+    ],
+    "hook_class": null,
+    "id": "clipboard.getPrimaryClipDescription",
+    "kind": "method",
+    "member": "getPrimaryClipDescription",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ClipboardManager;->getPrimaryClipDescription()Landroid/content/ClipDescription;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Z"
+    ],
+    "hook_class": null,
+    "id": "clipboard.hasPrimaryClip",
+    "kind": "method",
+    "member": "hasPrimaryClip",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ClipboardManager;->hasPrimaryClip()Z"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "clipboard",
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Ljava/lang/CharSequence;"
+    ],
+    "hook_class": null,
+    "id": "clipboard.getText",
+    "kind": "method",
+    "member": "getText",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ClipboardManager;->getText()Ljava/lang/CharSequence;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "(Landroid/content/ClipboardManager$OnPrimaryClipChangedListener;)V"
+    ],
+    "hook_class": null,
+    "id": "clipboard.addPrimaryClipChangedListener",
+    "kind": "method",
+    "member": "addPrimaryClipChangedListener",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ClipboardManager;->addPrimaryClipChangedListener(Landroid/content/ClipboardManager$OnPrimaryClipChangedListener;)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "clipboard",
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Ljava/lang/CharSequence;"
+    ],
+    "hook_class": "android.content.ClipboardManager",
+    "id": "textclipboard.getText",
+    "kind": "method",
+    "member": "getText",
+    "patterns": [],
+    "smali": [
+      "Landroid/text/ClipboardManager;->getText()Ljava/lang/CharSequence;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Z"
+    ],
+    "hook_class": "android.content.ClipboardManager",
+    "id": "textclipboard.hasText",
+    "kind": "method",
+    "member": "hasText",
+    "patterns": [],
+    "smali": [
+      "Landroid/text/ClipboardManager;->hasText()Z"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "location",
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;)Landroid/location/Location;"
+    ],
+    "hook_class": null,
+    "id": "location.getLastKnownLocation",
+    "kind": "method",
+    "member": "getLastKnownLocation",
+    "patterns": [],
+    "smali": [
+      "Landroid/location/LocationManager;->getLastKnownLocation(Ljava/lang/String;)Landroid/location/Location;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
+      "(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
+      "(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "(Ljava/lang/String;JFLandroid/app/PendingIntent;)V"
+    ],
+    "hook_class": null,
+    "id": "location.requestLocationUpdates",
+    "kind": "method",
+    "member": "requestLocationUpdates",
+    "patterns": [],
+    "smali": [
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/app/PendingIntent;)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "(Landroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V"
+    ],
+    "hook_class": null,
+    "id": "location.requestSingleUpdate",
+    "kind": "method",
+    "member": "requestSingleUpdate",
+    "patterns": [],
+    "smali": [
+      "Landroid/location/LocationManager;->requestSingleUpdate(Ljava/lang/String;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "Landroid/location/LocationManager;->requestSingleUpdate(Landroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
+    ],
+    "hook_class": null,
+    "id": "location.getCurrentLocation",
+    "kind": "method",
+    "member": "getCurrentLocation",
+    "patterns": [],
+    "smali": [
+      "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "installed_apps",
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(I)Ljava/util/List;",
+      "(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.getInstalledPackages",
+    "kind": "method",
+    "member": "getInstalledPackages",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getInstalledPackages(I)Ljava/util/List;",
+      "Landroid/content/pm/PackageManager;->getInstalledPackages(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "installed_apps",
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(I)Ljava/util/List;",
+      "(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.getInstalledApplications",
+    "kind": "method",
+    "member": "getInstalledApplications",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getInstalledApplications(I)Ljava/util/List;",
+      "Landroid/content/pm/PackageManager;->getInstalledApplications(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(Landroid/content/Intent;I)Ljava/util/List;",
+      "(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.queryIntentActivities",
+    "kind": "method",
+    "member": "queryIntentActivities",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;I)Ljava/util/List;",
+      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(I)[Ljava/lang/String;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.getPackagesForUid",
+    "kind": "method",
+    "member": "getPackagesForUid",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getPackagesForUid(I)[Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "other_package": true
+    },
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
+      "(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
+      "(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
+      "(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.getPackageInfo",
+    "kind": "method",
+    "member": "getPackageInfo",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ActivityManager",
+    "descriptors": [
+      "()Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "am.getRunningAppProcesses",
+    "kind": "method",
+    "member": "getRunningAppProcesses",
+    "patterns": [],
+    "smali": [
+      "Landroid/app/ActivityManager;->getRunningAppProcesses()Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ActivityManager",
+    "descriptors": [
+      "(I)Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "am.getRunningTasks",
+    "kind": "method",
+    "member": "getRunningTasks",
+    "patterns": [],
+    "smali": [
+      "Landroid/app/ActivityManager;->getRunningTasks(I)Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ActivityManager",
+    "descriptors": [
+      "(II)Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "am.getRecentTasks",
+    "kind": "method",
+    "member": "getRecentTasks",
+    "patterns": [],
+    "smali": [
+      "Landroid/app/ActivityManager;->getRecentTasks(II)Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.contacts",
+        "content://contacts"
+      ]
+    },
+    "canary": null,
+    "category": "contacts",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "resolver.query.contacts",
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://sms",
+        "content://mms-sms"
+      ]
+    },
+    "canary": null,
+    "category": "sms",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "resolver.query.sms",
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://call_log"
+      ]
+    },
+    "canary": null,
+    "category": "call_log",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "resolver.query.call_log",
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.calendar"
+      ]
+    },
+    "canary": null,
+    "category": "calendar",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "resolver.query.calendar",
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.vivo.vms.IdProvider",
+        "content://com.meizu.flyme.openidsdk",
+        "content://com.oplus.stdid"
+      ]
+    },
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "resolver.query.oaid_provider",
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "accounts",
+    "cls": "android.accounts.AccountManager",
+    "descriptors": [
+      "()[Landroid/accounts/Account;"
+    ],
+    "hook_class": null,
+    "id": "accounts.getAccounts",
+    "kind": "method",
+    "member": "getAccounts",
+    "patterns": [],
+    "smali": [
+      "Landroid/accounts/AccountManager;->getAccounts()[Landroid/accounts/Account;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "accounts",
+    "cls": "android.accounts.AccountManager",
+    "descriptors": [
+      "(Ljava/lang/String;)[Landroid/accounts/Account;"
+    ],
+    "hook_class": null,
+    "id": "accounts.getAccountsByType",
+    "kind": "method",
+    "member": "getAccountsByType",
+    "patterns": [],
+    "smali": [
+      "Landroid/accounts/AccountManager;->getAccountsByType(Ljava/lang/String;)[Landroid/accounts/Account;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "sensors",
+    "cls": "android.hardware.SensorManager",
+    "descriptors": [
+      "(I)Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "sensors.getSensorList",
+    "kind": "method",
+    "member": "getSensorList",
+    "patterns": [],
+    "smali": [
+      "Landroid/hardware/SensorManager;->getSensorList(I)Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "camera",
+    "cls": "android.hardware.Camera",
+    "descriptors": [
+      "()Landroid/hardware/Camera;",
+      "(I)Landroid/hardware/Camera;"
+    ],
+    "hook_class": null,
+    "id": "camera.open",
+    "kind": "method",
+    "member": "open",
+    "patterns": [],
+    "smali": [
+      "Landroid/hardware/Camera;->open()Landroid/hardware/Camera;",
+      "Landroid/hardware/Camera;->open(I)Landroid/hardware/Camera;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "camera",
+    "cls": "android.hardware.camera2.CameraManager",
+    "descriptors": [
+      "(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V"
+    ],
+    "hook_class": null,
+    "id": "camera2.openCamera",
+    "kind": "method",
+    "member": "openCamera",
+    "patterns": [],
+    "smali": [
+      "Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "microphone",
+    "cls": "android.media.AudioRecord",
+    "descriptors": [
+      "()V"
+    ],
+    "hook_class": null,
+    "id": "audiorecord.startRecording",
+    "kind": "method",
+    "member": "startRecording",
+    "patterns": [],
+    "smali": [
+      "Landroid/media/AudioRecord;->startRecording()V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "microphone",
+    "cls": "android.media.MediaRecorder",
+    "descriptors": [
+      "(I)V"
+    ],
+    "hook_class": null,
+    "id": "mediarecorder.setAudioSource",
+    "kind": "method",
+    "member": "setAudioSource",
+    "patterns": [],
+    "smali": [
+      "Landroid/media/MediaRecorder;->setAudioSource(I)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "android.app.Activity",
+    "descriptors": [
+      "([Ljava/lang/String;I)V"
+    ],
+    "hook_class": null,
+    "id": "perm.activity.requestPermissions",
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "patterns": [],
+    "smali": [
+      "Landroid/app/Activity;->requestPermissions([Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "androidx.core.app.ActivityCompat",
+    "descriptors": [
+      "(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ],
+    "hook_class": null,
+    "id": "perm.activitycompat.requestPermissions",
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "patterns": [],
+    "smali": [
+      "Landroidx/core/app/ActivityCompat;->requestPermissions(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "android.support.v4.app.ActivityCompat",
+    "descriptors": [
+      "(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ],
+    "hook_class": null,
+    "id": "perm.supportcompat.requestPermissions",
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "patterns": [],
+    "smali": [
+      "Landroid/support/v4/app/ActivityCompat;->requestPermissions(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "androidx.fragment.app.Fragment",
+    "descriptors": [
+      "([Ljava/lang/String;I)V"
+    ],
+    "hook_class": null,
+    "id": "perm.fragment.requestPermissions",
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "patterns": [],
+    "smali": [
+      "Landroidx/fragment/app/Fragment;->requestPermissions([Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "androidx.activity.result.ActivityResultLauncher",
+    "descriptors": [
+      "(Ljava/lang/Object;)V"
+    ],
+    "hook_class": null,
+    "id": "perm.resultlauncher.launch",
+    "kind": "permission_request",
+    "member": "launch",
+    "patterns": [],
+    "smali": [
+      "Landroidx/activity/result/ActivityResultLauncher;->launch(Ljava/lang/Object;)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.net_mac",
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "/sys/class/net/*/address"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.proc_net_arp",
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "/proc/net/arp"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.serial",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.cpuinfo",
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "/proc/cpuinfo"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.soc_serial",
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "/sys/devices/soc0/serial_number"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.emmc_cid",
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "/sys/block/mmcblk*/device/cid",
+      "/sys/class/mmc_host/mmc*/mmc*/cid"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.sdk_cache",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.utdid_cache",
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "*/.UTSystemConfig/Global/*",
+      "*/.DataStorage/*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.sdk_cache",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.baidu_cuid_cache",
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "*/backups/.SystemConfig/.cuid*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "prop.serialno",
+    "kind": "property",
+    "member": "",
+    "patterns": [
+      "ro.serialno",
+      "ro.boot.serialno",
+      "ril.serialnumber",
+      "sys.serialnumber",
+      "persist.sys.serialno"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.imei",
+    "category": "device_id.imei",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "prop.imei",
+    "kind": "property",
+    "member": "",
+    "patterns": [
+      "persist.radio.imei*",
+      "ro.ril.oem.imei*",
+      "ro.gsm.imei",
+      "ril.imei*",
+      "ril.IMEI*",
+      "persist.sys.imei*",
+      "ro.ril.miui.imei*",
+      "gsm.imei*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "prop.mac",
+    "kind": "property",
+    "member": "",
+    "patterns": [
+      "ro.boot.wifimacaddr",
+      "ro.boot.btmacaddr",
+      "persist.service.bdroid.bdaddr",
+      "wifi.interface.mac",
+      "persist.wifi.macaddr"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.carrier",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "prop.carrier",
+    "kind": "property",
+    "member": "",
+    "patterns": [
+      "gsm.sim.operator.*",
+      "gsm.operator.*",
+      "gsm.sim.state"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.iccid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "prop.iccid",
+    "kind": "property",
+    "member": "",
+    "patterns": [
+      "gsm.sim.iccid*",
+      "ril.iccid*",
+      "persist.radio.iccid*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.pm_list_packages",
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*pm list package*",
+      "*cmd package list package*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.dumpsys_packages",
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*dumpsys package*",
+      "*dumpsys activity*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.imei",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.dumpsys_iphonesubinfo",
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*dumpsys iphonesubinfo*",
+      "*service call iphonesubinfo*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.dumpsys_wifi",
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*dumpsys wifi*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.serial",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.getprop_serial",
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*getprop",
+      "*getprop ro.serialno*",
+      "*getprop ro.boot.serialno*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.imei",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.getprop_imei",
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*getprop persist.radio.imei*",
+      "*getprop ril.imei*",
+      "*getprop gsm.imei*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.mac",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.read_mac",
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*cat /sys/class/net/*",
+      "*ip link*",
+      "*ip addr*",
+      "*ifconfig*",
+      "*busybox ifconfig*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.android_id",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.settings_android_id",
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*settings get secure android_id*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "provider.oaid.vivo",
+    "kind": "provider",
+    "member": "",
+    "patterns": [
+      "content://com.vivo.vms.IdProvider*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "provider.oaid.meizu",
+    "kind": "provider",
+    "member": "",
+    "patterns": [
+      "content://com.meizu.flyme.openidsdk*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "provider.oaid.nubia",
+    "kind": "provider",
+    "member": "",
+    "patterns": [
+      "content://cn.nubia.identity*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "provider.oaid.oppo",
+    "kind": "provider",
+    "member": "",
+    "patterns": [
+      "content://com.oplus.stdid*",
+      "content://com.heytap.openid*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "provider.oaid.gionee",
+    "kind": "provider",
+    "member": "",
+    "patterns": [
+      "content://com.gionee.mobile.idservice*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.huawei",
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.uodis.opendevice.OPENIDS_SERVICE",
+      "com.huawei.hwid"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.honor",
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.hihonor.id.HnOaIdService",
+      "com.hihonor.id"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.oppo",
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "action.com.heytap.openid.OPEN_ID_SERVICE",
+      "com.heytap.openid",
+      "action.com.oplus.stdid.ID_SERVICE",
+      "com.coloros.mcs"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.samsung",
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.samsung.android.deviceidservice*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.msa",
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.bun.msa.action.bindto.service",
+      "com.bun.msa.action.start.service",
+      "com.mdid.msa"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.lenovo",
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.zui.deviceidservice*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.asus",
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.asus.msa.action.ACCESS_DID",
+      "com.asus.msa.SupplementaryDID"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.coolpad",
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.coolpad.deviceidsupport*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.freeme",
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "android.service.action.msa",
+      "com.android.creator"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.qiku",
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.qiku.id*"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.gaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.gaid.google",
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.google.android.gms.ads.identifier.service.START"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.sdk_cache",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "setting.utdid",
+    "kind": "setting",
+    "member": "",
+    "patterns": [
+      "system/mqBRboGZkQPcAkyk",
+      "system/dxCRMxhQkdGePGnp"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.sdk_cache",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "setting.baidu_cuid",
+    "kind": "setting",
+    "member": "",
+    "patterns": [
+      "system/com.baidu.deviceid*",
+      "system/bd_setting_i"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "setting.huawei_oaid",
+    "kind": "setting",
+    "member": "",
+    "patterns": [
+      "global/pps_oaid"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.mac",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "setting.bluetooth_address",
+    "kind": "setting",
+    "member": "",
+    "patterns": [
+      "secure/bluetooth_address"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "ioctl.siocgifhwaddr",
+    "kind": "ioctl",
+    "member": "",
+    "patterns": [
+      "0x8927"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.ip",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "ioctl.siocgifconf",
+    "kind": "ioctl",
+    "member": "",
+    "patterns": [
+      "0x8912"
+    ],
+    "smali": []
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int open(const char *, int, ...)"
+    ],
+    "hook_class": null,
+    "id": "native.open",
+    "kind": "native",
+    "member": "open",
+    "patterns": [],
+    "smali": [
+      "libc.so!open"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 1,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int openat(int, const char *, int, ...)"
+    ],
+    "hook_class": null,
+    "id": "native.openat",
+    "kind": "native",
+    "member": "openat",
+    "patterns": [],
+    "smali": [
+      "libc.so!openat"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "FILE *fopen(const char *, const char *)"
+    ],
+    "hook_class": null,
+    "id": "native.fopen",
+    "kind": "native",
+    "member": "fopen",
+    "patterns": [],
+    "smali": [
+      "libc.so!fopen"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int access(const char *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.access",
+    "kind": "native",
+    "member": "access",
+    "patterns": [],
+    "smali": [
+      "libc.so!access"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int stat(const char *, struct stat *)"
+    ],
+    "hook_class": null,
+    "id": "native.stat",
+    "kind": "native",
+    "member": "stat",
+    "patterns": [],
+    "smali": [
+      "libc.so!stat"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "ssize_t readlink(const char *, char *, size_t)"
+    ],
+    "hook_class": null,
+    "id": "native.readlink",
+    "kind": "native",
+    "member": "readlink",
+    "patterns": [],
+    "smali": [
+      "libc.so!readlink"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "property"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int __system_property_get(const char *, char *)"
+    ],
+    "hook_class": null,
+    "id": "native.system_property_get",
+    "kind": "native",
+    "member": "__system_property_get",
+    "patterns": [],
+    "smali": [
+      "libc.so!__system_property_get"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "property"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "const prop_info *__system_property_find(const char *)"
+    ],
+    "hook_class": null,
+    "id": "native.system_property_find",
+    "kind": "native",
+    "member": "__system_property_find",
+    "patterns": [],
+    "smali": [
+      "libc.so!__system_property_find"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "property",
+      "prop_info": true
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "void __system_property_read_callback(const prop_info *, void (*)(void *, const char *, const char *, uint32_t), void *)"
+    ],
+    "hook_class": null,
+    "id": "native.system_property_read_callback",
+    "kind": "native",
+    "member": "__system_property_read_callback",
+    "patterns": [],
+    "smali": [
+      "libc.so!__system_property_read_callback"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 1,
+      "match": "ioctl"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int ioctl(int, int, ...)"
+    ],
+    "hook_class": null,
+    "id": "native.ioctl",
+    "kind": "native",
+    "member": "ioctl",
+    "patterns": [],
+    "smali": [
+      "libc.so!ioctl"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.mac",
+    "cls": "libc.so",
+    "descriptors": [
+      "int getifaddrs(struct ifaddrs **)"
+    ],
+    "hook_class": null,
+    "id": "native.getifaddrs",
+    "kind": "native",
+    "member": "getifaddrs",
+    "patterns": [],
+    "smali": [
+      "libc.so!getifaddrs"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 1,
+      "netlink": "RTM_GETLINK"
+    },
+    "canary": null,
+    "category": "device_id.mac",
+    "cls": "libc.so",
+    "descriptors": [
+      "ssize_t sendto(int, const void *, size_t, int, const struct sockaddr *, socklen_t)"
+    ],
+    "hook_class": null,
+    "id": "native.netlink_getlink",
+    "kind": "native",
+    "member": "sendto",
+    "patterns": [],
+    "smali": [
+      "libc.so!sendto"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 1,
+      "msghdr": true,
+      "netlink": "RTM_GETLINK"
+    },
+    "canary": null,
+    "category": "device_id.mac",
+    "cls": "libc.so",
+    "descriptors": [
+      "ssize_t sendmsg(int, const struct msghdr *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.netlink_getlink_msg",
+    "kind": "native",
+    "member": "sendmsg",
+    "patterns": [],
+    "smali": [
+      "libc.so!sendmsg"
+    ]
+  },
+  {
+    "arg_filter": {
+      "argv": true,
+      "index": 1,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int execve(const char *, char *const[], char *const[])"
+    ],
+    "hook_class": null,
+    "id": "native.execve",
+    "kind": "native",
+    "member": "execve",
+    "patterns": [],
+    "smali": [
+      "libc.so!execve"
+    ]
+  },
+  {
+    "arg_filter": {
+      "argv": true,
+      "index": 4,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int posix_spawn(pid_t *, const char *, const posix_spawn_file_actions_t *, const posix_spawnattr_t *, char *const[], char *const[])"
+    ],
+    "hook_class": null,
+    "id": "native.posix_spawn",
+    "kind": "native",
+    "member": "posix_spawn",
+    "patterns": [],
+    "smali": [
+      "libc.so!posix_spawn"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "FILE *popen(const char *, const char *)"
+    ],
+    "hook_class": null,
+    "id": "native.popen",
+    "kind": "native",
+    "member": "popen",
+    "patterns": [],
+    "smali": [
+      "libc.so!popen"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int system(const char *)"
+    ],
+    "hook_class": null,
+    "id": "native.system",
+    "kind": "native",
+    "member": "system",
+    "patterns": [],
+    "smali": [
+      "libc.so!system"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.io.FileInputStream",
+    "descriptors": [
+      "(Ljava/lang/String;)V",
+      "(Ljava/io/File;)V"
+    ],
+    "hook_class": null,
+    "id": "file.FileInputStream.init",
+    "kind": "method",
+    "member": "<init>",
+    "patterns": [],
+    "smali": [
+      "Ljava/io/FileInputStream;-><init>(Ljava/lang/String;)V",
+      "Ljava/io/FileInputStream;-><init>(Ljava/io/File;)V"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.io.FileReader",
+    "descriptors": [
+      "(Ljava/lang/String;)V",
+      "(Ljava/io/File;)V"
+    ],
+    "hook_class": null,
+    "id": "file.FileReader.init",
+    "kind": "method",
+    "member": "<init>",
+    "patterns": [],
+    "smali": [
+      "Ljava/io/FileReader;-><init>(Ljava/lang/String;)V",
+      "Ljava/io/FileReader;-><init>(Ljava/io/File;)V"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.io.RandomAccessFile",
+    "descriptors": [
+      "(Ljava/lang/String;Ljava/lang/String;)V",
+      "(Ljava/io/File;Ljava/lang/String;)V"
+    ],
+    "hook_class": null,
+    "id": "file.RandomAccessFile.init",
+    "kind": "method",
+    "member": "<init>",
+    "patterns": [],
+    "smali": [
+      "Ljava/io/RandomAccessFile;-><init>(Ljava/lang/String;Ljava/lang/String;)V",
+      "Ljava/io/RandomAccessFile;-><init>(Ljava/io/File;Ljava/lang/String;)V"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.nio.file.Files",
+    "descriptors": [
+      "(Ljava/nio/file/Path;)[B"
+    ],
+    "hook_class": null,
+    "id": "file.Files.readAllBytes",
+    "kind": "method",
+    "member": "readAllBytes",
+    "patterns": [],
+    "smali": [
+      "Ljava/nio/file/Files;->readAllBytes(Ljava/nio/file/Path;)[B"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.nio.file.Files",
+    "descriptors": [
+      "(Ljava/nio/file/Path;)Ljava/util/List;",
+      "(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "file.Files.readAllLines",
+    "kind": "method",
+    "member": "readAllLines",
+    "patterns": [],
+    "smali": [
+      "Ljava/nio/file/Files;->readAllLines(Ljava/nio/file/Path;)Ljava/util/List;",
+      "Ljava/nio/file/Files;->readAllLines(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/util/List;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.nio.file.Files",
+    "descriptors": [
+      "(Ljava/nio/file/Path;[Ljava/nio/file/OpenOption;)Ljava/io/InputStream;"
+    ],
+    "hook_class": null,
+    "id": "file.Files.newInputStream",
+    "kind": "method",
+    "member": "newInputStream",
+    "patterns": [],
+    "smali": [
+      "Ljava/nio/file/Files;->newInputStream(Ljava/nio/file/Path;[Ljava/nio/file/OpenOption;)Ljava/io/InputStream;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.nio.file.Files",
+    "descriptors": [
+      "(Ljava/nio/file/Path;)Ljava/io/BufferedReader;",
+      "(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/io/BufferedReader;"
+    ],
+    "hook_class": null,
+    "id": "file.Files.newBufferedReader",
+    "kind": "method",
+    "member": "newBufferedReader",
+    "patterns": [],
+    "smali": [
+      "Ljava/nio/file/Files;->newBufferedReader(Ljava/nio/file/Path;)Ljava/io/BufferedReader;",
+      "Ljava/nio/file/Files;->newBufferedReader(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/io/BufferedReader;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.lang.Runtime",
+    "descriptors": [
+      "(Ljava/lang/String;)Ljava/lang/Process;",
+      "([Ljava/lang/String;)Ljava/lang/Process;",
+      "(Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
+      "([Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
+      "(Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;",
+      "([Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;"
+    ],
+    "hook_class": null,
+    "id": "exec.Runtime.exec",
+    "kind": "method",
+    "member": "exec",
+    "patterns": [],
+    "smali": [
+      "Ljava/lang/Runtime;->exec(Ljava/lang/String;)Ljava/lang/Process;",
+      "Ljava/lang/Runtime;->exec([Ljava/lang/String;)Ljava/lang/Process;",
+      "Ljava/lang/Runtime;->exec(Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
+      "Ljava/lang/Runtime;->exec([Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
+      "Ljava/lang/Runtime;->exec(Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;",
+      "Ljava/lang/Runtime;->exec([Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": -1,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.lang.ProcessBuilder",
+    "descriptors": [
+      "()Ljava/lang/Process;"
+    ],
+    "hook_class": null,
+    "id": "exec.ProcessBuilder.start",
+    "kind": "method",
+    "member": "start",
+    "patterns": [],
+    "smali": [
+      "Ljava/lang/ProcessBuilder;->start()Ljava/lang/Process;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "property"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.os.SystemProperties",
+    "descriptors": [
+      "(Ljava/lang/String;)Ljava/lang/String;",
+      "(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "sysprop.get",
+    "kind": "method",
+    "member": "get",
+    "patterns": [],
+    "smali": [
+      "Landroid/os/SystemProperties;->get(Ljava/lang/String;)Ljava/lang/String;",
+      "Landroid/os/SystemProperties;->get(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "property"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.os.SystemProperties",
+    "descriptors": [
+      "(Ljava/lang/String;I)I"
+    ],
+    "hook_class": null,
+    "id": "sysprop.getInt",
+    "kind": "method",
+    "member": "getInt",
+    "patterns": [],
+    "smali": [
+      "Landroid/os/SystemProperties;->getInt(Ljava/lang/String;I)I"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "property"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.os.SystemProperties",
+    "descriptors": [
+      "(Ljava/lang/String;J)J"
+    ],
+    "hook_class": null,
+    "id": "sysprop.getLong",
+    "kind": "method",
+    "member": "getLong",
+    "patterns": [],
+    "smali": [
+      "Landroid/os/SystemProperties;->getLong(Ljava/lang/String;J)J"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "provider"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": "android.content.ContentResolver",
+    "id": "resolver.query.provider",
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "provider"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;Ljava/lang/String;Ljava/lang/String;Landroid/os/Bundle;)Landroid/os/Bundle;"
+    ],
+    "hook_class": "android.content.ContentResolver",
+    "id": "resolver.call.provider",
+    "kind": "method",
+    "member": "call",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->call(Landroid/net/Uri;Ljava/lang/String;Ljava/lang/String;Landroid/os/Bundle;)Landroid/os/Bundle;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "authority_prefix": "content://",
+      "index": 0,
+      "match": "provider"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
+      "(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
+    ],
+    "hook_class": "android.content.ContentResolver",
+    "id": "resolver.acquireClient.provider",
+    "kind": "method",
+    "member": "acquireContentProviderClient",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->acquireContentProviderClient(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
+      "Landroid/content/ContentResolver;->acquireContentProviderClient(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "authority_prefix": "content://",
+      "index": 0,
+      "match": "provider"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
+      "(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
+    ],
+    "hook_class": "android.content.ContentResolver",
+    "id": "resolver.acquireUnstableClient.provider",
+    "kind": "method",
+    "member": "acquireUnstableContentProviderClient",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->acquireUnstableContentProviderClient(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
+      "Landroid/content/ContentResolver;->acquireUnstableContentProviderClient(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "match": "service"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.app.ContextImpl",
+    "descriptors": [
+      "(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z"
+    ],
+    "hook_class": "android.app.ContextImpl",
+    "id": "context.bindService.oaid",
+    "kind": "method",
+    "member": "bindService",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 1,
+      "match": "setting",
+      "namespace": "system"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.provider.Settings$System",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "settings.system.getString.cached",
+    "kind": "method",
+    "member": "getString",
+    "patterns": [],
+    "smali": [
+      "Landroid/provider/Settings$System;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 1,
+      "match": "setting",
+      "namespace": "global"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.provider.Settings$Global",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "settings.global.getString.cached",
+    "kind": "method",
+    "member": "getString",
+    "patterns": [],
+    "smali": [
+      "Landroid/provider/Settings$Global;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 1,
+      "match": "setting",
+      "namespace": "secure"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.provider.Settings$Secure",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "settings.secure.getString.cached",
+    "kind": "method",
+    "member": "getString",
+    "patterns": [],
+    "smali": [
+      "Landroid/provider/Settings$Secure;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "other_package": true,
+      "probe": true
+    },
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.probe.getApplicationInfo",
+    "kind": "method",
+    "member": "getApplicationInfo",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getApplicationInfo(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "other_package": true,
+      "probe": true
+    },
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(Ljava/lang/String;)Landroid/content/Intent;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.probe.getLaunchIntentForPackage",
+    "kind": "method",
+    "member": "getLaunchIntentForPackage",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getLaunchIntentForPackage(Ljava/lang/String;)Landroid/content/Intent;"
+    ]
+  },
+  {
+    "arg_filter": {
+      "index": 0,
+      "intent": true,
+      "other_package": true,
+      "probe": true
+    },
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.probe.resolveActivity",
+    "kind": "method",
+    "member": "resolveActivity",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->resolveActivity(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;"
+    ]
+  }
+];
+var UNHOOKABLE = [
+  "msa.IdSupplier.getOAID: not hooked: com.bun.miitmdid.interfaces.IdSupplier is abstract or an interface and no concrete class can be named (MSA (China Mobile Security Alliance) OAID SDK; interface, implemented per vendor)",
+  "msa.supplier.IdSupplier.getOAID: not hooked: com.bun.supplier.IdSupplier is abstract or an interface and no concrete class can be named (older MSA package)",
+  "fused.getLastLocation: not hooked: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface and no concrete class can be named (an interface since play-services-location 21; its implementation is an obfuscated class renamed per release: not hooked (agent limit); the static scan still finds the calls)",
+  "fused.requestLocationUpdates: not hooked: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface and no concrete class can be named (an interface since play-services-location 21; its implementation is an obfuscated class renamed per release: not hooked (agent limit); the static scan still finds the calls)"
+];
+
 // src/hooks.ts
+function globMatch(p, s) {
+  let pi = 0, si = 0, star = -1, back = 0;
+  while (si < s.length) {
+    if (p[pi] === "*") {
+      star = pi++;
+      back = si;
+    } else if (pi < p.length && p[pi] === s[si]) {
+      pi++;
+      si++;
+    } else if (star >= 0) {
+      pi = star + 1;
+      si = ++back;
+    } else
+      return false;
+  }
+  while (p[pi] === "*")
+    pi++;
+  return pi === p.length;
+}
+function targetFor(kind, texts) {
+  for (const t of API_TABLE) {
+    if (t.kind !== kind)
+      continue;
+    for (const text of texts) {
+      if (text === null)
+        continue;
+      if (t.patterns.some((p) => globMatch(p, text)))
+        return { t, text };
+    }
+  }
+  return null;
+}
+function listText(v) {
+  if (v === null || v === void 0)
+    return null;
+  if (Array.isArray(v))
+    return v.map((x) => argText(x) ?? "").join(" ");
+  try {
+    if (typeof v.toArray === "function") {
+      const a = v.toArray();
+      return Array.from(a).map((x) => argText(x) ?? "").join(" ");
+    }
+  } catch (e) {
+  }
+  return argText(v);
+}
+function intentTexts(v) {
+  const out = [];
+  for (const get of [() => v.getAction(), () => v.getPackage(), () => v.getComponent().getPackageName()]) {
+    try {
+      const x = get();
+      out.push(x === null || x === void 0 ? null : String(x));
+    } catch (e) {
+      out.push(null);
+    }
+  }
+  return out;
+}
+function matchTarget(e, self, args) {
+  const f = e.arg_filter;
+  const v = f.index < 0 ? self : args[f.index];
+  switch (f.match) {
+    case "command":
+      return targetFor("command", [f.index < 0 ? listText(v.command()) : listText(v)]);
+    case "service":
+      return targetFor("service", intentTexts(v));
+    case "setting": {
+      const s = argText(v);
+      return s === null ? null : targetFor("setting", [`${f.namespace ?? "system"}/${s}`]);
+    }
+    case "provider": {
+      const s = argText(v);
+      if (s === null)
+        return null;
+      return targetFor("provider", [f.authority_prefix && !s.includes("://") ? f.authority_prefix + s : s]);
+    }
+    default:
+      return targetFor(f.match, [argText(v)]);
+  }
+}
 function argText(v) {
   if (v === null || v === void 0)
     return null;
@@ -2141,6 +4993,11 @@ function filterMatch(e, args, cfg) {
   const f = e.arg_filter;
   if (f === null)
     return { ok: true };
+  if (f.intent && f.other_package) {
+    const [, pkg, comp] = intentTexts(args[f.index]);
+    const s2 = pkg ?? comp;
+    return s2 === null ? { ok: false } : { ok: s2 !== cfg.package, shown: s2 };
+  }
   const s = argText(args[f.index]);
   if (s === null)
     return { ok: false };
@@ -2162,11 +5019,12 @@ function groups(table) {
   for (const e of table) {
     if (e.kind !== "method")
       continue;
+    const cls = e.hook_class ?? e.cls;
     for (const d of e.descriptors) {
-      const k = `${e.cls}|${e.member}|${d}`;
+      const k = `${cls}|${e.member}|${d}`;
       let g = out.get(k);
       if (g === void 0) {
-        g = { cls: e.cls, member: e.member, desc: d, entries: [] };
+        g = { cls, member: e.member, desc: d, entries: [] };
         out.set(k, g);
       }
       g.entries.push(e);
@@ -2179,7 +5037,7 @@ function installApiHooks(table, cfg, report2) {
   for (const g of groups(table).values()) {
     let ov;
     try {
-      ov = frida_java_bridge_default.use(g.cls)[g.member].overload(...overloadTypes(g.desc));
+      ov = frida_java_bridge_default.use(g.cls)[g.member === "<init>" ? "$init" : g.member].overload(...overloadTypes(g.desc));
     } catch (err) {
       for (const e of g.entries)
         report2.missing.push({ id: e.id, reason: String(err) });
@@ -2206,7 +5064,14 @@ function installApiHooks(table, cfg, report2) {
       }
       try {
         for (const e of entries) {
-          const m = filterMatch(e, args, cfg);
+          let hit = null;
+          let m;
+          if (e.arg_filter !== null && e.arg_filter.match !== void 0) {
+            hit = matchTarget(e, this, args);
+            m = hit === null ? { ok: false } : { ok: true, shown: hit.text };
+          } else {
+            m = filterMatch(e, args, cfg);
+          }
           if (!m.ok)
             continue;
           const ev = {
@@ -2214,16 +5079,21 @@ function installApiHooks(table, cfg, report2) {
             args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
             canary: false
           };
+          if (hit !== null) {
+            ev.target = hit.t.id;
+            ev.target_value = hit.text;
+          }
           const ovIndex = e.descriptors.indexOf(g.desc);
           if (ovIndex > 0)
             ev.ov = ovIndex;
-          const value = e.canary !== null ? canaries[e.canary] : void 0;
+          const canaryCat = hit !== null ? hit.t.canary : e.canary;
+          const value = canaryCat !== null ? canaries[canaryCat] : void 0;
           if (threw !== null) {
             ev.threw = String(threw);
           } else if (value !== void 0) {
-            const planted = plant(member, retDesc, value, ret);
-            if (planted !== void 0) {
-              ret = planted;
+            const planted2 = plant(member, retDesc, value, ret);
+            if (planted2 !== void 0) {
+              ret = planted2;
               ev.canary = true;
               ev.ret = { t: "canary", value };
             }
@@ -2258,6 +5128,302 @@ function installApiHooks(table, cfg, report2) {
       report2.missing.push({ id: e.id, reason: String(err) });
     }
   }
+}
+
+// src/native.ts
+var MODE = { str: 0, argv: 1, num: 2, netlink: 3, netlinkMsg: 4, propInfo: 5, always: 6 };
+var KINDS = ["path", "property", "command", "ioctl"];
+var C_SOURCE = `
+#include <gum/guminterceptor.h>
+
+typedef struct { int fn; int index; int mode; int kind; int propget; } Spec;
+typedef struct { void * buf; const unsigned char * canary; int what; } State;
+extern void * sg_hit (int fn, int target, const char * text, void * ret);
+extern int sg_getpid (void);
+
+static int glob (const char * p, const char * s)
+{
+  const char * star = 0, * back = 0;
+  while (*s) {
+    if (*p == '*') { star = p++; back = s; }
+    else if (*p == *s) { p++; s++; }
+    else if (star) { p = star + 1; s = ++back; }
+    else return 0;
+  }
+  while (*p == '*') p++;
+  return *p == 0;
+}
+
+@TABLES@
+
+static int find (int kind, const char * s)
+{
+  int i;
+  for (i = 0; i < NPAT; i++)
+    if (PAT_KIND[i] == kind && glob (PAT[i], s)) return PAT_TARGET[i];
+  return -1;
+}
+
+void on_enter (GumInvocationContext * ic)
+{
+  Spec * sp = GUM_IC_GET_FUNC_DATA (ic, Spec *);
+  State * st = GUM_IC_GET_INVOCATION_DATA (ic, State);
+  char buf[512];
+  const char * text = 0;
+  int target = -1, i;
+  st->what = 0;
+  if (gum_invocation_context_get_depth (ic) > 0) return;
+  void * a = gum_invocation_context_get_nth_argument (ic, sp->index);
+  if (sp->mode == 0) {
+    text = (const char *) a;
+    if (text) target = find (sp->kind, text);
+  } else if (sp->mode == 1) {
+    char ** argv = (char **) a; int n = 0;
+    if (!argv) return;
+    for (i = 0; argv[i] && n < 500; i++) {
+      const char * q = argv[i];
+      if (i) buf[n++] = ' ';
+      while (*q && n < 510) buf[n++] = *q++;
+    }
+    buf[n] = 0; text = buf;
+    target = find (sp->kind, text);
+  } else if (sp->mode == 2) {
+    unsigned int req = (unsigned int) (gsize) a;
+    for (i = 0; i < NNUM; i++) if (NUM[i] == req) { target = NUM_TARGET[i]; break; }
+    if (target < 0) return;
+    text = 0;
+  } else if (sp->mode == 3 || sp->mode == 4) {
+    const unsigned char * m = (const unsigned char *) a; gsize len;
+    if (!m) return;
+    if (sp->mode == 4) {
+      const unsigned char * const * iov = *(const unsigned char * const * const *) (m + 2 * sizeof (void *));
+      if (!iov) return;
+      len = (gsize) iov[1]; m = iov[0];
+      if (!m) return;
+    } else {
+      len = (gsize) gum_invocation_context_get_nth_argument (ic, 2);
+    }
+    if (len < 16) return;
+    if (*(const unsigned short *) (m + 4) != 18 || !(*(const unsigned short *) (m + 6) & 1)) return;
+    target = -2;
+  } else if (sp->mode == 5) {
+    text = a ? (const char *) a + 96 : 0;
+    if (text) target = find (sp->kind, text);
+  } else {
+    target = -2;
+  }
+  if (target == -1) return;
+  /* a vfork/fork child (posix_spawn, Runtime.exec -> execve) shares or copies this code but not the
+     agent: it must never enter JS. Checked only on a match, so ordinary calls pay no syscall. */
+  if (sg_getpid () != OWN_PID) return;
+  {
+    const unsigned char * c = (const unsigned char *) sg_hit (sp->fn, target, text ? text : "",
+        gum_invocation_context_get_return_address (ic));
+    if (!c) return;
+    if (sp->kind == 0 && sp->mode == 0) {
+      gum_invocation_context_replace_nth_argument (ic, sp->index, (gpointer) c);
+    } else if (sp->propget) {
+      st->what = 1; st->buf = gum_invocation_context_get_nth_argument (ic, 1); st->canary = c;
+    } else if (sp->mode == 2) {
+      st->what = 2; st->buf = gum_invocation_context_get_nth_argument (ic, 2); st->canary = c;
+    }
+  }
+}
+
+void on_leave (GumInvocationContext * ic)
+{
+  State * st = GUM_IC_GET_INVOCATION_DATA (ic, State);
+  int i;
+  if (st->what == 1 && st->buf) {
+    char * d = (char *) st->buf;
+    for (i = 0; st->canary[i] && i < 91; i++) d[i] = st->canary[i];
+    d[i] = 0;
+    gum_invocation_context_replace_return_value (ic, (gpointer) (gsize) i);
+  } else if (st->what == 2 && st->buf && (gsize) gum_invocation_context_get_return_value (ic) == 0) {
+    unsigned char * d = (unsigned char *) st->buf + 18;
+    for (i = 0; i < 6; i++) d[i] = st->canary[i];
+  }
+  st->what = 0;
+}
+`;
+function cString(s) {
+  return JSON.stringify(s).replace(/[^\x20-\x7e]/g, "?");
+}
+function tables(targets) {
+  const pats = [], kinds = [], tg = [];
+  const nums = [], numTg = [];
+  targets.forEach((t, i) => {
+    const k = KINDS.indexOf(t.kind);
+    if (k < 0)
+      return;
+    for (const p of t.patterns) {
+      if (t.kind === "ioctl") {
+        nums.push(parseInt(p, p.startsWith("0x") ? 16 : 10) >>> 0);
+        numTg.push(i);
+      } else {
+        pats.push(cString(p));
+        kinds.push(k);
+        tg.push(i);
+      }
+    }
+  });
+  const arr = (t, name, v) => `static const ${t} ${name}[] = { ${v.length ? v.join(", ") : "0"} };`;
+  return [
+    `#define NPAT ${pats.length}`,
+    `#define NNUM ${nums.length}`,
+    `#define OWN_PID ${Process.id}`,
+    arr("char * const", "PAT", pats.length ? pats : ['""']),
+    arr("int", "PAT_KIND", kinds),
+    arr("int", "PAT_TARGET", tg),
+    arr("unsigned int", "NUM", nums),
+    arr("int", "NUM_TARGET", numTg)
+  ].join("\n");
+}
+function resolve(lib2, symbol) {
+  const names2 = [lib2, lib2 + ".6", "libc.so.6"];
+  for (const n of names2) {
+    const m = Process.findModuleByName(n);
+    const p = m?.findExportByName(symbol) ?? null;
+    if (p !== null)
+      return p;
+  }
+  const g = Module.findGlobalExportByName(symbol);
+  if (g !== null)
+    return g;
+  for (const m of Process.enumerateModules()) {
+    const p = m.findExportByName(symbol);
+    if (p !== null)
+      return p;
+  }
+  return null;
+}
+function modeOf(e) {
+  const f = e.arg_filter;
+  if (f === null)
+    return MODE.always;
+  if (f.netlink !== void 0)
+    return f.msghdr ? MODE.netlinkMsg : MODE.netlink;
+  if (f.prop_info)
+    return MODE.propInfo;
+  if (f.argv)
+    return MODE.argv;
+  if (f.match === "ioctl")
+    return MODE.num;
+  return MODE.str;
+}
+var keep = [];
+function planted(t, value) {
+  if (t.kind === "ioctl") {
+    const bytes2 = value.split(":").map((h) => parseInt(h, 16));
+    const b = Memory.alloc(8);
+    b.writeByteArray(bytes2);
+    return b;
+  }
+  if (t.kind === "property")
+    return Memory.allocUtf8String(value);
+  if (t.kind === "path") {
+    const memfd = resolve("libc.so", "memfd_create");
+    if (memfd === null)
+      return null;
+    const fd = new NativeFunction(memfd, "int", ["pointer", "uint"])(Memory.allocUtf8String("sdkgate-canary"), 0);
+    if (fd < 0)
+      return null;
+    const text = value + "\n";
+    const buf = Memory.allocUtf8String(text);
+    const write = new NativeFunction(resolve("libc.so", "write"), "long", ["int", "pointer", "ulong"]);
+    write(fd, buf, text.length);
+    return Memory.allocUtf8String(`/proc/self/fd/${fd}`);
+  }
+  return null;
+}
+function onJavaThread() {
+  try {
+    return frida_java_bridge_default.available && frida_java_bridge_default.vm.tryGetEnv() !== null;
+  } catch (e) {
+    return false;
+  }
+}
+function installNativeHooks(table, cfg, report2, javaDepth3) {
+  const natives = table.filter((e) => e.kind === "native");
+  if (natives.length === 0)
+    return;
+  const targets = table.filter((e) => KINDS.includes(e.kind));
+  const canaries = cfg.canaries ?? {};
+  const plantedFor = /* @__PURE__ */ new Map();
+  const hit = new NativeCallback(function(fn, target, text, ret) {
+    try {
+      if (javaDepth3() > 0)
+        return NULL;
+      const e = natives[fn];
+      const t = target >= 0 ? targets[target] : null;
+      const ev = { api_id: e.id, canary: false };
+      if (t !== null) {
+        ev.target = t.id;
+        ev.target_value = t.kind === "ioctl" ? t.patterns[0] : text.readUtf8String();
+      }
+      const caller = Process.findModuleByAddress(ret);
+      ev.native_caller = caller !== null ? caller.name : null;
+      const mods = [];
+      for (const a of Thread.backtrace(this.context, Backtracer.FUZZY)) {
+        const m = Process.findModuleByAddress(a);
+        if (m !== null && mods[mods.length - 1] !== m.name)
+          mods.push(m.name);
+        if (mods.length >= 16)
+          break;
+      }
+      if (ev.native_caller !== null && mods[0] !== ev.native_caller)
+        mods.unshift(ev.native_caller);
+      ev.native_stack = mods;
+      let out = NULL;
+      if (t !== null && t.canary !== null && canaries[t.canary] !== void 0) {
+        if (!plantedFor.has(target))
+          plantedFor.set(target, planted(t, canaries[t.canary]));
+        const p = plantedFor.get(target) ?? null;
+        if (p !== null) {
+          out = p;
+          ev.canary = true;
+          ev.ret = { t: "canary", value: canaries[t.canary] };
+        }
+      }
+      emit("read", ev, onJavaThread());
+      return out;
+    } catch (err) {
+      state.errors++;
+      return NULL;
+    }
+  }, "pointer", ["int", "int", "pointer", "pointer"]);
+  let cm;
+  try {
+    cm = new CModule(C_SOURCE.replace("@TABLES@", tables(targets)), { sg_hit: hit, sg_getpid: resolve("libc.so", "getpid") ?? NULL });
+  } catch (err) {
+    for (const e of natives)
+      report2.missing.push({ id: e.id, reason: `native filter did not compile: ${err}` });
+    return;
+  }
+  keep.push(cm, hit);
+  natives.forEach((e, i) => {
+    const addr = resolve(e.cls, e.member);
+    if (addr === null) {
+      report2.missing.push({ id: e.id, reason: `no ${e.member} in ${e.cls} or any loaded module` });
+      return;
+    }
+    const f = e.arg_filter;
+    const kind = f?.match !== void 0 ? KINDS.indexOf(f.match) : -1;
+    const spec = Memory.alloc(20);
+    spec.writeS32(i);
+    spec.add(4).writeS32(f?.index ?? 0);
+    spec.add(8).writeS32(modeOf(e));
+    spec.add(12).writeS32(kind);
+    spec.add(16).writeS32(e.member === "__system_property_get" ? 1 : 0);
+    keep.push(spec);
+    try {
+      Interceptor.attach(addr, { onEnter: cm.on_enter, onLeave: cm.on_leave }, spec);
+      report2.hooked.push(e.id);
+    } catch (err) {
+      report2.missing.push({ id: e.id, reason: String(err) });
+    }
+  });
+  Interceptor.flush();
 }
 
 // src/ui.ts
@@ -2805,1037 +5971,6 @@ function installUnpin() {
   return out;
 }
 
-// src/table.generated.ts
-var API_TABLE = [
-  {
-    "arg_filter": null,
-    "canary": "device_id.imei",
-    "category": "device_id.imei",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "id": "telephony.getDeviceId",
-    "kind": "method",
-    "member": "getDeviceId",
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getDeviceId(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.imei",
-    "category": "device_id.imei",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "id": "telephony.getImei",
-    "kind": "method",
-    "member": "getImei",
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getImei()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getImei(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.meid",
-    "category": "device_id.meid",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "id": "telephony.getMeid",
-    "kind": "method",
-    "member": "getMeid",
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getMeid()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getMeid(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.imsi",
-    "category": "device_id.imsi",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "id": "telephony.getSubscriberId",
-    "kind": "method",
-    "member": "getSubscriberId",
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getSubscriberId()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getSubscriberId(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.iccid",
-    "category": "device_id.iccid",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "id": "telephony.getSimSerialNumber",
-    "kind": "method",
-    "member": "getSimSerialNumber",
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getSimSerialNumber()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getSimSerialNumber(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.phone_number",
-    "category": "device_id.phone_number",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "id": "telephony.getLine1Number",
-    "kind": "method",
-    "member": "getLine1Number",
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getLine1Number()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getLine1Number(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.carrier",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "id": "telephony.getSimOperator",
-    "kind": "method",
-    "member": "getSimOperator",
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getSimOperator()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.carrier",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "id": "telephony.getNetworkOperator",
-    "kind": "method",
-    "member": "getNetworkOperator",
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getNetworkOperator()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Landroid/telephony/CellLocation;"
-    ],
-    "id": "telephony.getCellLocation",
-    "kind": "method",
-    "member": "getCellLocation",
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getCellLocation()Landroid/telephony/CellLocation;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/util/List;"
-    ],
-    "id": "telephony.getAllCellInfo",
-    "kind": "method",
-    "member": "getAllCellInfo",
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getAllCellInfo()Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "equals": [
-        "android_id"
-      ],
-      "index": 1
-    },
-    "canary": "device_id.android_id",
-    "category": "device_id.android_id",
-    "cls": "android.provider.Settings$Secure",
-    "descriptors": [
-      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ],
-    "id": "settings.secure.getString",
-    "kind": "method",
-    "member": "getString",
-    "smali": [
-      "Landroid/provider/Settings$Secure;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "equals": [
-        "android_id"
-      ],
-      "index": 1
-    },
-    "canary": "device_id.android_id",
-    "category": "device_id.android_id",
-    "cls": "android.provider.Settings$System",
-    "descriptors": [
-      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ],
-    "id": "settings.system.getString",
-    "kind": "method",
-    "member": "getString",
-    "smali": [
-      "Landroid/provider/Settings$System;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.serial",
-    "category": "device_id.serial",
-    "cls": "android.os.Build",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "id": "build.getSerial",
-    "kind": "method",
-    "member": "getSerial",
-    "smali": [
-      "Landroid/os/Build;->getSerial()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.serial",
-    "category": "device_id.serial",
-    "cls": "android.os.Build",
-    "descriptors": [
-      "Ljava/lang/String;"
-    ],
-    "id": "build.SERIAL",
-    "kind": "field",
-    "member": "SERIAL",
-    "smali": [
-      "Landroid/os/Build;->SERIAL:Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.mac",
-    "category": "device_id.mac",
-    "cls": "android.net.wifi.WifiInfo",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "id": "wifiinfo.getMacAddress",
-    "kind": "method",
-    "member": "getMacAddress",
-    "smali": [
-      "Landroid/net/wifi/WifiInfo;->getMacAddress()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "android.net.wifi.WifiInfo",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "id": "wifiinfo.getSSID",
-    "kind": "method",
-    "member": "getSSID",
-    "smali": [
-      "Landroid/net/wifi/WifiInfo;->getSSID()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "android.net.wifi.WifiInfo",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "id": "wifiinfo.getBSSID",
-    "kind": "method",
-    "member": "getBSSID",
-    "smali": [
-      "Landroid/net/wifi/WifiInfo;->getBSSID()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.ip",
-    "cls": "android.net.wifi.WifiInfo",
-    "descriptors": [
-      "()I"
-    ],
-    "id": "wifiinfo.getIpAddress",
-    "kind": "method",
-    "member": "getIpAddress",
-    "smali": [
-      "Landroid/net/wifi/WifiInfo;->getIpAddress()I"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "android.net.wifi.WifiManager",
-    "descriptors": [
-      "()Landroid/net/wifi/WifiInfo;"
-    ],
-    "id": "wifimanager.getConnectionInfo",
-    "kind": "method",
-    "member": "getConnectionInfo",
-    "smali": [
-      "Landroid/net/wifi/WifiManager;->getConnectionInfo()Landroid/net/wifi/WifiInfo;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "android.net.wifi.WifiManager",
-    "descriptors": [
-      "()Ljava/util/List;"
-    ],
-    "id": "wifimanager.getScanResults",
-    "kind": "method",
-    "member": "getScanResults",
-    "smali": [
-      "Landroid/net/wifi/WifiManager;->getScanResults()Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.mac",
-    "category": "device_id.mac",
-    "cls": "java.net.NetworkInterface",
-    "descriptors": [
-      "()[B"
-    ],
-    "id": "networkinterface.getHardwareAddress",
-    "kind": "method",
-    "member": "getHardwareAddress",
-    "smali": [
-      "Ljava/net/NetworkInterface;->getHardwareAddress()[B"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.mac",
-    "category": "device_id.mac",
-    "cls": "android.bluetooth.BluetoothAdapter",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "id": "bluetooth.getAddress",
-    "kind": "method",
-    "member": "getAddress",
-    "smali": [
-      "Landroid/bluetooth/BluetoothAdapter;->getAddress()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.gaid",
-    "category": "device_id.gaid",
-    "cls": "com.google.android.gms.ads.identifier.AdvertisingIdClient$Info",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "id": "gms.adid.getId",
-    "kind": "method",
-    "member": "getId",
-    "smali": [
-      "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.gaid",
-    "cls": "com.google.android.gms.ads.identifier.AdvertisingIdClient",
-    "descriptors": [
-      "(Landroid/content/Context;)Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;"
-    ],
-    "id": "gms.adid.getAdvertisingIdInfo",
-    "kind": "method",
-    "member": "getAdvertisingIdInfo",
-    "smali": [
-      "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient;->getAdvertisingIdInfo(Landroid/content/Context;)Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "com.huawei.hms.ads.identifier.AdvertisingIdClient",
-    "descriptors": [
-      "(Landroid/content/Context;)Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;"
-    ],
-    "id": "hms.adid.getAdvertisingIdInfo",
-    "kind": "method",
-    "member": "getAdvertisingIdInfo",
-    "smali": [
-      "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient;->getAdvertisingIdInfo(Landroid/content/Context;)Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.oaid",
-    "category": "device_id.oaid",
-    "cls": "com.huawei.hms.ads.identifier.AdvertisingIdClient$Info",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "id": "hms.adid.getId",
-    "kind": "method",
-    "member": "getId",
-    "smali": [
-      "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.oaid",
-    "category": "device_id.oaid",
-    "cls": "com.android.id.impl.IdProviderImpl",
-    "descriptors": [
-      "(Landroid/content/Context;)Ljava/lang/String;"
-    ],
-    "id": "xiaomi.IdProvider.getOAID",
-    "kind": "method",
-    "member": "getOAID",
-    "smali": [
-      "Lcom/android/id/impl/IdProviderImpl;->getOAID(Landroid/content/Context;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "clipboard",
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Landroid/content/ClipData;"
-    ],
-    "id": "clipboard.getPrimaryClip",
-    "kind": "method",
-    "member": "getPrimaryClip",
-    "smali": [
-      "Landroid/content/ClipboardManager;->getPrimaryClip()Landroid/content/ClipData;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Landroid/content/ClipDescription;"
-    ],
-    "id": "clipboard.getPrimaryClipDescription",
-    "kind": "method",
-    "member": "getPrimaryClipDescription",
-    "smali": [
-      "Landroid/content/ClipboardManager;->getPrimaryClipDescription()Landroid/content/ClipDescription;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Z"
-    ],
-    "id": "clipboard.hasPrimaryClip",
-    "kind": "method",
-    "member": "hasPrimaryClip",
-    "smali": [
-      "Landroid/content/ClipboardManager;->hasPrimaryClip()Z"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "clipboard",
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Ljava/lang/CharSequence;"
-    ],
-    "id": "clipboard.getText",
-    "kind": "method",
-    "member": "getText",
-    "smali": [
-      "Landroid/content/ClipboardManager;->getText()Ljava/lang/CharSequence;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "(Landroid/content/ClipboardManager$OnPrimaryClipChangedListener;)V"
-    ],
-    "id": "clipboard.addPrimaryClipChangedListener",
-    "kind": "method",
-    "member": "addPrimaryClipChangedListener",
-    "smali": [
-      "Landroid/content/ClipboardManager;->addPrimaryClipChangedListener(Landroid/content/ClipboardManager$OnPrimaryClipChangedListener;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "clipboard",
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Ljava/lang/CharSequence;"
-    ],
-    "id": "textclipboard.getText",
-    "kind": "method",
-    "member": "getText",
-    "smali": [
-      "Landroid/text/ClipboardManager;->getText()Ljava/lang/CharSequence;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Z"
-    ],
-    "id": "textclipboard.hasText",
-    "kind": "method",
-    "member": "hasText",
-    "smali": [
-      "Landroid/text/ClipboardManager;->hasText()Z"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "location",
-    "category": "location",
-    "cls": "android.location.LocationManager",
-    "descriptors": [
-      "(Ljava/lang/String;)Landroid/location/Location;"
-    ],
-    "id": "location.getLastKnownLocation",
-    "kind": "method",
-    "member": "getLastKnownLocation",
-    "smali": [
-      "Landroid/location/LocationManager;->getLastKnownLocation(Ljava/lang/String;)Landroid/location/Location;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "android.location.LocationManager",
-    "descriptors": [
-      "(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
-      "(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
-      "(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "(Ljava/lang/String;JFLandroid/app/PendingIntent;)V"
-    ],
-    "id": "location.requestLocationUpdates",
-    "kind": "method",
-    "member": "requestLocationUpdates",
-    "smali": [
-      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
-      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
-      "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/app/PendingIntent;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "android.location.LocationManager",
-    "descriptors": [
-      "(Ljava/lang/String;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "(Landroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V"
-    ],
-    "id": "location.requestSingleUpdate",
-    "kind": "method",
-    "member": "requestSingleUpdate",
-    "smali": [
-      "Landroid/location/LocationManager;->requestSingleUpdate(Ljava/lang/String;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "Landroid/location/LocationManager;->requestSingleUpdate(Landroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "android.location.LocationManager",
-    "descriptors": [
-      "(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
-    ],
-    "id": "location.getCurrentLocation",
-    "kind": "method",
-    "member": "getCurrentLocation",
-    "smali": [
-      "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "installed_apps",
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(I)Ljava/util/List;",
-      "(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
-    ],
-    "id": "pm.getInstalledPackages",
-    "kind": "method",
-    "member": "getInstalledPackages",
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getInstalledPackages(I)Ljava/util/List;",
-      "Landroid/content/pm/PackageManager;->getInstalledPackages(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "installed_apps",
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(I)Ljava/util/List;",
-      "(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
-    ],
-    "id": "pm.getInstalledApplications",
-    "kind": "method",
-    "member": "getInstalledApplications",
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getInstalledApplications(I)Ljava/util/List;",
-      "Landroid/content/pm/PackageManager;->getInstalledApplications(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(Landroid/content/Intent;I)Ljava/util/List;",
-      "(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
-    ],
-    "id": "pm.queryIntentActivities",
-    "kind": "method",
-    "member": "queryIntentActivities",
-    "smali": [
-      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;I)Ljava/util/List;",
-      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(I)[Ljava/lang/String;"
-    ],
-    "id": "pm.getPackagesForUid",
-    "kind": "method",
-    "member": "getPackagesForUid",
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getPackagesForUid(I)[Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "other_package": true
-    },
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
-      "(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
-      "(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
-      "(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
-    ],
-    "id": "pm.getPackageInfo",
-    "kind": "method",
-    "member": "getPackageInfo",
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
-      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
-      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
-      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ActivityManager",
-    "descriptors": [
-      "()Ljava/util/List;"
-    ],
-    "id": "am.getRunningAppProcesses",
-    "kind": "method",
-    "member": "getRunningAppProcesses",
-    "smali": [
-      "Landroid/app/ActivityManager;->getRunningAppProcesses()Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ActivityManager",
-    "descriptors": [
-      "(I)Ljava/util/List;"
-    ],
-    "id": "am.getRunningTasks",
-    "kind": "method",
-    "member": "getRunningTasks",
-    "smali": [
-      "Landroid/app/ActivityManager;->getRunningTasks(I)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ActivityManager",
-    "descriptors": [
-      "(II)Ljava/util/List;"
-    ],
-    "id": "am.getRecentTasks",
-    "kind": "method",
-    "member": "getRecentTasks",
-    "smali": [
-      "Landroid/app/ActivityManager;->getRecentTasks(II)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "uri_prefix": [
-        "content://com.android.contacts",
-        "content://contacts"
-      ]
-    },
-    "canary": null,
-    "category": "contacts",
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ],
-    "id": "resolver.query.contacts",
-    "kind": "method",
-    "member": "query",
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "uri_prefix": [
-        "content://sms",
-        "content://mms-sms"
-      ]
-    },
-    "canary": null,
-    "category": "sms",
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ],
-    "id": "resolver.query.sms",
-    "kind": "method",
-    "member": "query",
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "uri_prefix": [
-        "content://call_log"
-      ]
-    },
-    "canary": null,
-    "category": "call_log",
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ],
-    "id": "resolver.query.call_log",
-    "kind": "method",
-    "member": "query",
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "uri_prefix": [
-        "content://com.android.calendar"
-      ]
-    },
-    "canary": null,
-    "category": "calendar",
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ],
-    "id": "resolver.query.calendar",
-    "kind": "method",
-    "member": "query",
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "uri_prefix": [
-        "content://com.vivo.vms.IdProvider",
-        "content://com.meizu.flyme.openidsdk",
-        "content://com.oplus.stdid"
-      ]
-    },
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ],
-    "id": "resolver.query.oaid_provider",
-    "kind": "method",
-    "member": "query",
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "accounts",
-    "cls": "android.accounts.AccountManager",
-    "descriptors": [
-      "()[Landroid/accounts/Account;"
-    ],
-    "id": "accounts.getAccounts",
-    "kind": "method",
-    "member": "getAccounts",
-    "smali": [
-      "Landroid/accounts/AccountManager;->getAccounts()[Landroid/accounts/Account;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "accounts",
-    "cls": "android.accounts.AccountManager",
-    "descriptors": [
-      "(Ljava/lang/String;)[Landroid/accounts/Account;"
-    ],
-    "id": "accounts.getAccountsByType",
-    "kind": "method",
-    "member": "getAccountsByType",
-    "smali": [
-      "Landroid/accounts/AccountManager;->getAccountsByType(Ljava/lang/String;)[Landroid/accounts/Account;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "sensors",
-    "cls": "android.hardware.SensorManager",
-    "descriptors": [
-      "(I)Ljava/util/List;"
-    ],
-    "id": "sensors.getSensorList",
-    "kind": "method",
-    "member": "getSensorList",
-    "smali": [
-      "Landroid/hardware/SensorManager;->getSensorList(I)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "camera",
-    "cls": "android.hardware.Camera",
-    "descriptors": [
-      "()Landroid/hardware/Camera;",
-      "(I)Landroid/hardware/Camera;"
-    ],
-    "id": "camera.open",
-    "kind": "method",
-    "member": "open",
-    "smali": [
-      "Landroid/hardware/Camera;->open()Landroid/hardware/Camera;",
-      "Landroid/hardware/Camera;->open(I)Landroid/hardware/Camera;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "camera",
-    "cls": "android.hardware.camera2.CameraManager",
-    "descriptors": [
-      "(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V"
-    ],
-    "id": "camera2.openCamera",
-    "kind": "method",
-    "member": "openCamera",
-    "smali": [
-      "Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "microphone",
-    "cls": "android.media.AudioRecord",
-    "descriptors": [
-      "()V"
-    ],
-    "id": "audiorecord.startRecording",
-    "kind": "method",
-    "member": "startRecording",
-    "smali": [
-      "Landroid/media/AudioRecord;->startRecording()V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "microphone",
-    "cls": "android.media.MediaRecorder",
-    "descriptors": [
-      "(I)V"
-    ],
-    "id": "mediarecorder.setAudioSource",
-    "kind": "method",
-    "member": "setAudioSource",
-    "smali": [
-      "Landroid/media/MediaRecorder;->setAudioSource(I)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": null,
-    "cls": "android.app.Activity",
-    "descriptors": [
-      "([Ljava/lang/String;I)V"
-    ],
-    "id": "perm.activity.requestPermissions",
-    "kind": "permission_request",
-    "member": "requestPermissions",
-    "smali": [
-      "Landroid/app/Activity;->requestPermissions([Ljava/lang/String;I)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": null,
-    "cls": "androidx.core.app.ActivityCompat",
-    "descriptors": [
-      "(Landroid/app/Activity;[Ljava/lang/String;I)V"
-    ],
-    "id": "perm.activitycompat.requestPermissions",
-    "kind": "permission_request",
-    "member": "requestPermissions",
-    "smali": [
-      "Landroidx/core/app/ActivityCompat;->requestPermissions(Landroid/app/Activity;[Ljava/lang/String;I)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": null,
-    "cls": "android.support.v4.app.ActivityCompat",
-    "descriptors": [
-      "(Landroid/app/Activity;[Ljava/lang/String;I)V"
-    ],
-    "id": "perm.supportcompat.requestPermissions",
-    "kind": "permission_request",
-    "member": "requestPermissions",
-    "smali": [
-      "Landroid/support/v4/app/ActivityCompat;->requestPermissions(Landroid/app/Activity;[Ljava/lang/String;I)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": null,
-    "cls": "androidx.fragment.app.Fragment",
-    "descriptors": [
-      "([Ljava/lang/String;I)V"
-    ],
-    "id": "perm.fragment.requestPermissions",
-    "kind": "permission_request",
-    "member": "requestPermissions",
-    "smali": [
-      "Landroidx/fragment/app/Fragment;->requestPermissions([Ljava/lang/String;I)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": null,
-    "cls": "androidx.activity.result.ActivityResultLauncher",
-    "descriptors": [
-      "(Ljava/lang/Object;)V"
-    ],
-    "id": "perm.resultlauncher.launch",
-    "kind": "permission_request",
-    "member": "launch",
-    "smali": [
-      "Landroidx/activity/result/ActivityResultLauncher;->launch(Ljava/lang/Object;)V"
-    ]
-  }
-];
-var UNHOOKABLE = [
-  "msa.IdSupplier.getOAID: not hooked: com.bun.miitmdid.interfaces.IdSupplier is abstract or an interface and no concrete class can be named (MSA (China Mobile Security Alliance) OAID SDK; interface, implemented per vendor)",
-  "msa.supplier.IdSupplier.getOAID: not hooked: com.bun.supplier.IdSupplier is abstract or an interface and no concrete class can be named (older MSA package)",
-  "fused.getLastLocation: not hooked: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface and no concrete class can be named (an interface since play-services-location 21; its implementation is an obfuscated class renamed per release: not hooked (agent limit); the static scan still finds the calls)",
-  "fused.requestLocationUpdates: not hooked: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface and no concrete class can be named (an interface since play-services-location 21; its implementation is an obfuscated class renamed per release: not hooked (agent limit); the static scan still finds the calls)"
-];
-
 // src/index.ts
 var FRAMEWORK = /^(android|java|javax|dalvik|libcore|sun|com\.android)\./;
 var configured = false;
@@ -3855,9 +5990,10 @@ function configure(cfg) {
   if (!frida_java_bridge_default.available) {
     return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"], net };
   }
-  const table = API_TABLE;
+  const table = API_TABLE.filter((e) => e.kind !== "native");
   const framework = table.filter((e) => FRAMEWORK.test(e.cls));
-  const appSide = table.filter((e) => !FRAMEWORK.test(e.cls));
+  const appSide = table.filter((e) => !FRAMEWORK.test(e.cls) && e.cls !== "");
+  installNativeHooks(API_TABLE, cfg, report2, javaDepth);
   frida_java_bridge_default.performNow(() => {
     initJava();
     installApiHooks(framework, cfg, report2);

@@ -40,6 +40,14 @@ An ACTION is a mapping with one verb:
     click_consent: accept|decline|withdraw   # app code calls performClick() on its consent control (never consent)
     crash: REASON                # the process dies here (fail-closed tests)
     sleep: 300ms                 # real time passes inside the app
+    native: {call: open, path: /sys/class/net/wlan0/address, lib: libjcore.so, java_thread: true}
+                                 # a REAL libc call from the SDK's native library (sideverbs.py: calls)
+    property: ro.serialno        # SystemProperties.get (reflection) on the device's property store
+    exec: "pm list packages"     # Runtime.exec of a command
+    file_read: /proc/net/arp     # FileInputStream on a path
+    provider: {authority: com.vivo.vms.IdProvider, method: query|call|acquire, path: IdentifierId/OAID}
+    bind_service: {action: ..., package: ...}
+    probe_packages: [com.tencent.mm, ...]    # PackageManager.getPackageInfo on other packages
 and modifiers: by: SDK_ID|first_party (default first_party), when: always|consented|not_consented|
 declined|withdrawn|refused, scope: SCOPE, if_granted: PERMISSION, thread: NAME, frames: [extra
 frames], repeat: N.
@@ -65,10 +73,12 @@ from ..taxonomy import categories
 from ..yamlio import Located, LocatedList, load_yaml
 from .netspec import NET_KEYS, NetSpec, parse_net
 
+from .sideverbs import SIDE_VERBS, parse_side_verb  # noqa: E402  (issue 11: native and side-channel reads)
+
 SCHEMA = "sdkgate.appmodel/1"
 BLOCKS = ("launch", "foreground", "background", "consent_granted", "consent_declined", "consent_withdrawn")
 VERBS = ("read", "send", "request_permission", "write_marker", "crash", "sleep", "click_consent", "start_process",
-         "load_code")
+         "load_code") + SIDE_VERBS
 MODIFIERS = ("by", "when", "scope", "if_granted", "thread", "frames", "repeat", "args", "respect_denial", "process",
              "frames_from_loaded",
              "then", "note")
@@ -124,6 +134,7 @@ class Action:
     process: str | None = None           # full process name (package:name); None = the main process
     code: "LoadCode | None" = None        # load_code
     frames_from_loaded: bool = False      # frames from classes the action's SDK loaded at run time
+    side: dict = field(default_factory=dict, hash=False, compare=False)   # side-channel verbs (sideverbs.py)
 
 
 @dataclass(frozen=True)
@@ -398,6 +409,8 @@ class _ParseCtx:
                 kw["sleep_ms"] = parse_duration(val)
             except ValueError as exc:
                 self.fail(at, f"sleep: {exc}")
+        elif verb in SIDE_VERBS:
+            kw["side"] = parse_side_verb(verb, val, lambda problem: self.fail(at, problem))
         from .appmodel_ext import parse_action_ext  # noqa: PLC0415
         parse_action_ext(self, raw, verb, val, at, kw)
         if "then" in raw and verb != "request_permission":

@@ -49,10 +49,11 @@ def table_rows() -> list[dict]:
             continue        # no concrete class to hook (the agent's `limits` name it, see limit_rows)
         rows.append({
             "id": a.id, "cls": a.hook_cls, "member": a.member, "kind": a.kind,
-            "descriptors": list(a.descriptors), "smali": [a.smali(d) for d in a.descriptors],
+            "descriptors": list(a.descriptors),
+            "smali": [a.smali(d) for d in a.descriptors] if a.kind != "native" else [a.smali()],
             "category": a.category, "arg_filter": ({k: v for k, v in a.arg_filter.items() if k != "uri_fields"}
                                                    if a.arg_filter else None),
-            "canary": a.canary,
+            "canary": a.canary, "hook_class": a.hook_class, "patterns": list(a.patterns),
         })
     return rows
 

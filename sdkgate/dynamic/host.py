@@ -356,8 +356,12 @@ class AgentHost:
         api_class = entry.hook_cls if entry is not None else None    # frame 0 is the hooked (concrete) method
         if entry is not None and kind == "read":
             # read events travel compact: api and category come from the same table the agent was built from
-            api = api or entry.smali(entry.descriptors[ov if 0 <= ov < len(entry.descriptors) else 0])
+            api = api or (entry.smali() if entry.kind == "native" else
+                          entry.smali(entry.descriptors[ov if 0 <= ov < len(entry.descriptors) else 0]))
             category = category or entry.category
+            target = self._apis.get(ev.get("target") or "")
+            if category is None and target is not None:
+                category = target.category      # a matched call (path, property, command ...): the target's
         marker = ev.get("marker")
         if api_class is None and isinstance(marker, str) and marker.startswith("method:"):
             api_class = marker[len("method:"):].rpartition(".")[0]   # skip the marker method's own frame
@@ -370,8 +374,11 @@ class AgentHost:
         ev["caller"] = att.caller
         if len(att.via) > 1 and "via" not in ev:      # an event's own `via` (unpinned: the pin check) stays
             ev["via"] = list(att.via)
+        actor = att.actor
+        if "native_stack" in ev:
+            actor = native_actor(self.attributor.catalogue, ev, actor)
         return Event(seq=self._next_seq(), t_ms=t, source="hook", kind=kind, category=category, api=api,
-                     actor=att.actor, stack=stack, extra=ev)
+                     actor=actor, stack=stack, extra=ev)
 
     def _on_detached(self, reason, crash=None) -> None:
         with self.lock:
@@ -388,6 +395,20 @@ class AgentHost:
                     self._deliver(Event(seq=self._next_seq(), t_ms=round(now, 3), source="hook", kind="lifecycle",
                                         extra={"what": "died", "detail": detail}))
             self.detached.set()
+
+
+def native_actor(catalogue, ev: dict, java_actor: str) -> str:
+    """Who made a native call: the first library of the native backtrace (the caller first) that the
+    catalogue's `native_libs` names; otherwise the Java stack's actor (JNI on a Java thread); the event
+    keeps both (`native_stack`, `native_actor`, and the Java `stack`)."""
+    libs = [ev.get("native_caller")] + list(ev.get("native_stack") or [])
+    for lib in libs:
+        if isinstance(lib, str):
+            sid = catalogue.attribute_native_lib(lib)
+            if sid is not None:
+                ev["native_actor"] = sid
+                return sid
+    return java_actor
 
 
 def load_agent(session, ctx, package: str, *, options: AgentOptions | None = None, bundle: str | None = None,

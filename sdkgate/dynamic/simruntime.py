@@ -55,6 +55,9 @@ STATIC_APIS = frozenset({
     "perm.activitycompat.requestPermissions", "perm.supportcompat.requestPermissions", "camera.open",
     "gms.adid.getAdvertisingIdInfo", "hms.adid.getAdvertisingIdInfo",
 })
+# classes whose table methods are all static (side-channel rows, issue 11)
+STATIC_CLASSES = frozenset({"android.os.SystemProperties", "java.nio.file.Files", "android.provider.Settings$System",
+                            "android.provider.Settings$Global", "android.provider.Settings$Secure"})
 PREFS_EDITOR = "android.app.SharedPreferencesImpl$EditorImpl"
 PERMISSION_DISPATCH = ("android.app.Activity", "dispatchRequestPermissionsResult", ["int", "android.content.Intent"])
 DEFAULT_ACTIVITY = "com.example.recruit.MainActivity"
@@ -177,6 +180,8 @@ class DeviceModel:
                 out.append(f["equals"][0])
             elif f.get("uri_prefix"):
                 out.append(uri(f["uri_prefix"][0] + "/1"))
+            elif f.get("other_package") and f.get("intent"):
+                out.append(obj("android.content.Intent", returns={"getPackage": self.installed[0]}))
             elif f.get("other_package"):
                 out.append(self.installed[0])
             elif p == "Ljava/lang/String;":
@@ -208,7 +213,7 @@ class SimRuntime:
                  program: tuple[str, ...] = ("/bin/sleep", "86400"), package: str | None = None,
                  process: str | None = None, child_gating: bool = False, stdio: str | None = None,
                  death_event: bool = False, argv: list[str] | None = None, loaded_store=None,
-                 env: dict[str, str] | None = None):
+                 env: dict[str, str] | None = None, native_libs: tuple[str, ...] = (), device_layer: bool = True):
         self.manifest = manifest
         self.canaries = canaries
         self.on_event = on_event or (lambda ev: None)
@@ -232,6 +237,9 @@ class SimRuntime:
         self._session = None
         self._stats: dict | None = None
         self._call_lock = threading.Lock()
+        self.native_libs = tuple(native_libs)      # SDK native library names the app loads (simnative.py)
+        self._sandbox: str | None = None
+        self.device_layer = device_layer         # False (benchmarks): no sandbox redirection of file access
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> dict:
@@ -269,7 +277,40 @@ class SimRuntime:
         ex = self.host.script.exports_sync
         ex.sim_define(self._app_class_defs())
         ex.sim_set_field("android.os.Build", "SERIAL", self.device.values["device_id.serial"])
+        self._native_setup(ex)
         return self.host.configure()
+
+    def _native_setup(self, ex) -> None:
+        """The device's sandbox and native libraries, in place before the agent hooks (issue 11)."""
+        import tempfile  # noqa: PLC0415
+        from . import simnative  # noqa: PLC0415
+        try:
+            libs = simnative.build_libs()
+        except simnative.NativeBuildError:
+            if self.native_libs:
+                raise            # the model plays native reads: it cannot run without them
+            return               # no native side: the agent reports the property API as missing
+        self._sandbox = tempfile.mkdtemp(prefix="sdkgate-device-")
+        from pathlib import Path  # noqa: PLC0415
+        setup = simnative.prepare_sandbox(Path(self._sandbox), self.device.values, self.device.installed, libs,
+                                          self.native_libs)
+        setup["redirect"] = self.device_layer
+        ex.sim_native_setup(setup)
+
+    def native(self, op: str, *, lib: str | None = None, call: str | None = None, arg: str | None = None,
+               stack: list[str] | None = None, thread: str = "main", count: int = 0, sync: bool = True) -> dict:
+        """A real native call from the SDK library `lib` inside the process (ops: file, property, ioctl,
+        getifaddrs, netlink, exec, bench_open). `stack`: the Java frames when called through JNI on a
+        Java thread; None for a native thread. Returns {ret, out}."""
+        from .simnative import DEFAULT_LIB  # noqa: PLC0415
+        self._require()
+        with self._call_lock:
+            self.host.note_clock()
+            r = self.host.script.exports_sync.sim_native({"op": op, "lib": lib or DEFAULT_LIB, "call": call, "arg": arg,
+                                                          "stack": stack, "thread": thread, "count": count})
+        if sync:
+            self.flush()
+        return r
 
     def _app_class_defs(self) -> dict:
         defs: dict = {}
@@ -288,6 +329,11 @@ class SimRuntime:
         if self.host is None:
             return {}
         alive = not self.host.detached.is_set()
+        if alive and self._sandbox is not None:
+            try:
+                self.host.script.exports_sync.sim_native_teardown()
+            except Exception:  # noqa: BLE001 - the process is going away anyway
+                pass
         stats = self.host.close().as_dict()
         if alive:
             try:
@@ -295,6 +341,9 @@ class SimRuntime:
             except Exception:
                 pass
         self._kill_quietly()
+        if self._sandbox is not None:
+            import shutil  # noqa: PLC0415
+            shutil.rmtree(self._sandbox, ignore_errors=True)
         self._stats = stats
         return stats
 
@@ -389,9 +438,11 @@ class SimRuntime:
         pkg = self.manifest.package if self.manifest is not None else ""
         # virtual dispatch, as on ART: a call through an abstract class or interface lands in the
         # concrete class's method (hook_class), the only place a hook can see it
+        member = "$init" if api.member == "<init>" else api.member
         return {
-            "cls": api.hook_cls, "member": api.member, "types": [frida_type(p) for p in params],
-            "self": this if this is not None else (None if api_id in STATIC_APIS else obj(api.hook_cls)),
+            "cls": api.hook_cls, "member": member, "types": [frida_type(p) for p in params],
+            "self": this if this is not None else (None if api_id in STATIC_APIS or api.cls in STATIC_CLASSES
+                                                   else obj(api.hook_cls)),
             "args": self._coerce_args(api, params, args, pkg),
             "ret": self.device.ret(api, ret_desc) if ret is ... else ret,
             "throws": throws, "stack": list(stack), "thread": thread,

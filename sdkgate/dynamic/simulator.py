@@ -19,6 +19,7 @@ from ..manifest import Manifest
 from ..scenario.backend import (BackendUnavailable, RunContext, StepFailed, StepOutcome, TargetDied)
 from .appmodel import Action, AppModel, load_app_model
 from .sends import build_request
+from .sideverbs import SIDE_VERBS, perform
 from .stacks import StackBuilder
 
 
@@ -216,6 +217,18 @@ class SimulatedDevice:
         return self._play("feature", "feature", detail_name=feature)
 
     # --- playing actions -------------------------------------------------------------------
+    def _native_libs(self) -> tuple[str, ...]:
+        """Every SDK library the model's native verbs load (named, or the SDK's catalogue `native_libs`)."""
+        libs = set()
+        timers = [list(t.actions) for t in getattr(self.model, "timers", [])]
+        for blk in list(self.model.blocks.values()) + list(self.model.feature_blocks.values()) + timers:
+            for a in blk:
+                if a.verb == "native":
+                    lib = a.side.get("lib") or self._sdk_lib(a.by)
+                    if lib:
+                        libs.add(lib)
+        return tuple(sorted(libs))
+
     def _now(self) -> float:
         """Run-clock ms of "now" as the app process itself stamps it (the agent's clock, mapped the
         same way as its hook events), like a device stamps a tap: a step and the hook events it
@@ -307,7 +320,8 @@ class SimulatedDevice:
         return self._simruntime.SimRuntime(self.ctx.manifest, self.ctx.canaries, on_event=self.ctx.emit,
                                            clock=self.ctx.clock.now_ms, loaded_store=store_for(self.ctx),
                                            options=AgentOptions(**agent) if isinstance(agent, dict) else agent,
-                                           env=self.network.env() if self.network is not None else None, **kw)
+                                           env=self.network.env() if self.network is not None else None,
+                                           native_libs=self._native_libs(), **kw)
 
     def _play(self, block: str, trigger: str, *, scope: str | None = None, detail_name: str = "",
               t_ms: float | None = None, detail: str = "") -> StepOutcome:
@@ -377,6 +391,15 @@ class SimulatedDevice:
                 self._marker(a, trigger, detail, thread)
             elif a.verb == "click_consent":    # app code calls performClick() on its own consent button
                 self.rt.click(a.click, self.stacks.build(a, None, trigger, detail, thread), thread=thread)
+            elif a.verb in SIDE_VERBS:
+                stack = self.stacks.build(a, None, trigger, detail, thread)
+                try:
+                    value = perform(self.rt, a.verb, a.side, stack, thread, self._sdk_lib(a.by))
+                except self._simruntime.JavaThrow:
+                    value = None
+                cat = side_category(a)
+                if cat and isinstance(value, str) and value:
+                    self.storage.values[cat] = value
             elif a.verb == "sleep":
                 time.sleep(a.sleep_ms / 1000.0)
             elif a.verb == "load_code":
@@ -388,6 +411,12 @@ class SimulatedDevice:
                 self.rt.crash()
                 self._close_process()
                 raise TargetDied(f"app crashed: {a.reason}", t, process, pid)
+
+    def _sdk_lib(self, sdk: str) -> str | None:
+        """The SDK's native library name (catalogue `native_libs`), for native verbs without `lib`."""
+        row = self.ctx.manifest.catalogue().sdks.get(sdk) if self.ctx and self.ctx.manifest else None
+        # a catalogue glob (libjcore*.so) names a family: the simulated library takes its plainest member
+        return row.native_libs[0].replace("*", "") if row is not None and row.native_libs else None
 
     def _call(self, api_id: str, stack: list[str], thread: str, args: list) -> Any:
         try:
@@ -530,3 +559,22 @@ def value_text(result: Any) -> str | None:
 
 def make_backend(app_model: str | Path, manifest: Manifest) -> SimulatedDevice:
     return SimulatedDevice(load_app_model(app_model, manifest))
+
+
+def side_category(a: Action) -> str | None:
+    """The category a side-channel verb's value belongs to (what the app caches for later sends)."""
+    from ..apitable import match_target  # noqa: PLC0415
+    kind_text = {"native": None, "property": ("property", a.side.get("arg")), "exec": ("command", a.side.get("arg")),
+                 "file_read": ("path", a.side.get("arg")), "provider": ("provider", a.side.get("uri")),
+                 "bind_service": ("service", a.side.get("action") or a.side.get("package"))}.get(a.verb)
+    if a.verb == "native":
+        call = a.side.get("call", "")
+        kind = "path" if call in ("open", "openat", "fopen", "access", "stat", "readlink") else (
+            "property" if call.startswith("__system_property") else None)
+        if kind is None:
+            return "device_id.mac" if call in ("ioctl", "getifaddrs", "netlink") else None
+        kind_text = (kind, a.side.get("arg"))
+    if not kind_text or not kind_text[1]:
+        return None
+    t = match_target(*kind_text)
+    return t.category if t is not None else None

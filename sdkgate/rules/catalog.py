@@ -38,6 +38,8 @@ RULES: dict[str, Rule] = {r.id: r for r in [
          "SDK 代码在进程启动时自动运行", _PIPL_CONSENT),
     Rule("SG205", "violation", "A path from a process entry point reaches an SDK init or sensitive API with no consent check",
          "存在未经同意检查即从进程入口到达 SDK 初始化或敏感 API 的调用路径", _PIPL_CONSENT),
+    Rule("SG206", "warning", "A content-provider query whose URI the static scan cannot resolve (what it reads is unknown)",
+         "内容提供者查询的 URI 无法静态解析（读取内容未知）", "sdkgate static scan"),
     Rule("SG301", "violation", "Permission used but not in the declared permission table",
          "使用了权限清单之外的权限", "PIPL Art. 17; GB/T 35273-2020 5.3"),
     Rule("SG302", "violation", "Permission requested before consent", "在用户同意前申请权限",

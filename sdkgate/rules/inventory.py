@@ -54,6 +54,11 @@ class InventoryRules:
 
     def call_site(self, ev: Event, st: RunState):
         actor = ev.actor or "unknown"
+        if ev.get("unresolved_uri"):     # issue 11: an unnamed provider query is a finding, not a statistic
+            caller = ev.get("caller") or ""
+            st.sink.add("SG206", ev, actor=actor, category=None, key=caller, detail_en=caller, ref=caller,
+                        detail={"caller": caller, "api": ev.api})
+            return
         if len(self.call_sites) < CALL_SITE_CAP:
             self.call_sites.append(CallSite(ev.category or "", ev.api or "", ev.get("caller") or "", actor,
                                             ev.get("origin")))

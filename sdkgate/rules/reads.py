@@ -11,6 +11,7 @@ class ReadRules:
     def __init__(self):
         self._last: dict[tuple, float] = {}
         self._immutable: dict[tuple, int] = {}
+        self._probed: dict[tuple, set] = {}     # (rule, actor) -> packages probed (bounded)
 
     def read(self, ev: Event, st: RunState):
         cat = categories().get(ev.category or "")
@@ -30,7 +31,8 @@ class ReadRules:
                             detail_zh="拒绝后" if refused == "declined" else "撤回后", ref=ref, detail=detail)
             elif not refused:
                 rid = "SG102" if actor == FIRST_PARTY else "SG101"
-                st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=ev.get("api_id") or "", ref=ref, detail=detail)
+                f = st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=ev.get("api_id") or "", ref=ref, detail=detail)
+                self._count_probe(ev, f, rid, actor)
         elif cat.gated:
             self._feature_bound(ev, st, actor, cat.id, ref, detail)
             if actor == UNKNOWN and st.manifest is not None:
@@ -40,6 +42,22 @@ class ReadRules:
                             ref=ref, detail=detail)
         self._frequency(ev, st, actor, cat, ref)
         declared_category(ev, st, actor, cat.id, severity="violation", ref=ref)
+
+    def _count_probe(self, ev: Event, f, rid: str, actor: str) -> None:
+        """Package probing (rows with arg_filter.probe, issue 11): the finding counts the distinct other
+        packages looked up (`probes`) and keeps the first 50 names (`probed`)."""
+        from ..apitable import by_id  # noqa: PLC0415
+        api = by_id().get(ev.get("api_id") or "")
+        if api is None or not (api.arg_filter.get("probe") or api.arg_filter.get("other_package")):
+            return
+        args = ev.get("args") or []
+        idx = api.arg_filter.get("index", 0)
+        pkg = args[idx] if isinstance(args, list) and 0 <= idx < len(args) and isinstance(args[idx], str) else None
+        seen = self._probed.setdefault((rid, actor), set())
+        if pkg is not None and len(seen) < 100000:
+            seen.add(pkg)
+        f.detail["probes"] = len(seen)
+        f.detail["probed"] = sorted(seen)[:50]
 
     @staticmethod
     def _feature_bound(ev: Event, st: RunState, actor: str, category: str, ref: str, detail: dict):

@@ -14,7 +14,7 @@ import re
 import struct
 from dataclasses import dataclass, field
 
-from ..apitable import SensitiveApi, apis, split_descriptor
+from ..apitable import match_target, SensitiveApi, apis, split_descriptor
 from .dex import Dex, DexError
 from .opcodes import (CONST_STRING, CONST_STRING_JUMBO, INVOKE, INVOKE_STATIC, LENGTH, MOVE_RESULT, SGET,
                       invoke_registers, payload_length, written_register)
@@ -45,6 +45,8 @@ class TargetIndex:
         methods: dict[tuple, list] = {}
         fields: dict[tuple, list] = {}
         for api in table:
+            if api.kind == "native" or api.is_target:
+                continue            # native calls and target rows have no smali call sites
             for desc in api.descriptors:
                 key = (api.smali_class, api.member, normalise_descriptor(desc))
                 (fields if api.kind == "field" else methods).setdefault(key, []).append((api, normalise_descriptor(desc)))
@@ -69,6 +71,7 @@ class Site:
 class SiteScan:
     sites: list[Site] = field(default_factory=list)
     unresolved_queries: int = 0       # ContentResolver.query calls whose URI the bytecode does not show
+    unresolved: list = field(default_factory=list)   # those call sites (capped), reported as findings (issue 11)
     problems: list[str] = field(default_factory=list)
     candidates: int = 0
 
@@ -157,6 +160,8 @@ class ValueTracer:
         if op in SGET:
             c, _t, n = self.dex.field_ref(units[p + 1])
             return ("field", f"{self.dex.type_name(c)}->{self.dex.string(n)}")
+        if op == 0x1C:          # const-class vAA, type@BBBB
+            return ("class", self.dex.type_name(units[p + 1])[1:-1].replace("/", "."))
         if op == 0x1F:          # check-cast keeps the value
             return self.value(j, reg, depth)
         if op == 0x07 or op == 0x08:   # move-object vA, vB
@@ -186,11 +191,44 @@ class ValueTracer:
                 name, cls = self.dex.string(n), self.dex.type_name(c)
                 if name == "getPackageName":
                     return ("own_package", "")
+                if cls == "Ljava/lang/StringBuilder;" and name == "toString" and depth < 4:   # issue 11
+                    parts = self.builder(j - 1, invoke_registers(units, q)[0], depth + 1)
+                    if parts is not None:
+                        return ("concat", parts)
+                if cls == "Ljava/lang/Class;" and name == "forName" and depth < 4:    # reflection (issue 11)
+                    inner = self.value(j - 1, invoke_registers(units, q)[0], depth + 1)
+                    if inner and inner[0] == "string":
+                        return ("class", inner[1])
                 if cls == "Landroid/net/Uri;" and name == "parse" and depth < 4:
                     inner = self.value(j - 1, invoke_registers(units, q)[0], depth + 1)
                     if inner and inner[0] == "string":
                         return ("uri", inner[1])
                 return ("call", f"{cls}->{name}")
+        return None
+
+
+    def builder(self, k: int, reg: int, depth: int) -> list | None:
+        """The pieces appended to the StringBuilder in `reg` before instruction k, oldest first: a
+        constant string, or None where the piece is not constant (simple concatenations in one method)."""
+        units, starts, dex = self.units, self.starts, self.dex
+        parts: list = []
+        for m in range(k - 1, max(-1, k - 64), -1):
+            q = starts[m]
+            op = units[q] & 0xFF
+            if op not in INVOKE:
+                continue
+            regs = invoke_registers(units, q)
+            if not regs or regs[0] != reg:
+                continue
+            c, _p, n = dex.method_ref(units[q + 1])
+            if dex.type_name(c) != "Ljava/lang/StringBuilder;":
+                continue
+            name = dex.string(n)
+            if name in ("append", "<init>") and len(regs) >= 2:
+                v = self.value(m, regs[1], depth + 1) if depth < 4 else None
+                parts.insert(0, v[1] if v and v[0] == "string" else (str(v[1]) if v and v[0] == "int" else None))
+            if name == "<init>":
+                return parts
         return None
 
 
@@ -226,6 +264,27 @@ def _judge(api: SensitiveApi, value: tuple[str, str] | None, app_package: str) -
             return True, ""
         return True, f"argument {f.get('index')} (package name) not resolved statically"
     return True, ""
+
+
+NOT_CONSTANT = "…"    # marks a run-time piece of a concatenated argument in `target_value`
+
+
+def judge_target(api: SensitiveApi, value: tuple | None):
+    """A matched call (arg_filter.match): the target row its constant argument names, and that text.
+    Non-constant arguments do not count here (the dynamic hooks judge them at run time)."""
+    kind, v = value if value else ("", "")
+    if kind == "strings":
+        v, kind = " ".join(v), "string"
+    if kind == "concat":       # constant pieces around run-time ones: a pattern `*` may stand for those
+        if not any(isinstance(x, str) and x for x in v):
+            return None, None
+        v, kind = "".join(x if x is not None else NOT_CONSTANT for x in v), "string"
+    if kind not in ("string", "uri"):
+        return None, None
+    text = v
+    if api.match == "setting":
+        text = f"{api.arg_filter.get('namespace', 'system')}/{v}"
+    return match_target(api.match, text), v
 
 
 def _permission_request(api: SensitiveApi, desc: str, units, pos: int, k: int, tracer: ValueTracer) -> dict:
@@ -326,16 +385,36 @@ def _scan_dex(program: Program, di: int, dex: Dex, index: TargetIndex, subtypes:
             unresolved = False
             for api, desc, via in hits:
                 note = ""
+                extra = {}
                 if api.arg_filter and api.kind != "field":
-                    reg = arg_register(units, pos, desc, int(api.arg_filter.get("index", 0)))
+                    idx = int(api.arg_filter.get("index", 0))
+                    if idx < 0:             # the receiver (ProcessBuilder.start: its command list)
+                        regs = invoke_registers(units, pos)
+                        reg = regs[0] if regs else None
+                    else:
+                        reg = arg_register(units, pos, desc, idx)
                     value = tracer.value(k, reg) if reg is not None else None
-                    counts, note = _judge(api, value, app_package)
+                    if api.match:
+                        target, text = judge_target(api, value)
+                        if target is None:
+                            continue
+                        extra = {"target": target.id, "target_value": text}
+                        counts, note = True, ""
+                        if NOT_CONSTANT in text:
+                            note = f"argument {idx} is partly not constant (… = a run-time value)"
+                    else:
+                        counts, note = _judge(api, value, app_package)
                     if note == "unresolved":
                         unresolved = True
                         note = ""
                     if not counts:
                         continue
-                extra = _permission_request(api, desc, units, pos, k, tracer) if api.kind == "permission_request" else {}
+                if api.kind == "permission_request":
+                    extra = _permission_request(api, desc, units, pos, k, tracer)
                 out.sites.append(Site(di, midx, pos, api, desc, via, note, extra))
             if unresolved and not any(s.dex == di and s.method == midx and s.pos == pos for s in out.sites[-len(hits):]):
                 out.unresolved_queries += 1
+                if len(out.unresolved) < 1000:
+                    api, desc, via = hits[0]
+                    out.unresolved.append(Site(di, midx, pos, api, desc, via, "URI not resolved statically",
+                                               {"unresolved_uri": True}))

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..apitable import by_id
 from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, default_catalogue, is_platform, java_name
 from ..errors import InputError
 from ..events import Event
@@ -79,6 +80,38 @@ def scan_apk(path: str | Path, manifest: Manifest | None = None, options: ScanOp
         apk.close()
 
 
+def _evidence_of(signatures: dict, native: dict) -> dict:
+    """One SDK's evidence: the signature kinds that matched and its native code (native_libs from both, once)."""
+    out = {**native, **signatures}
+    if "native_libs" in signatures and "native_libs" in native:
+        out["native_libs"] = sorted(set(signatures["native_libs"]) | set(native["native_libs"]))
+    return out
+
+
+def _native_code(apk: Archive, dexes: list, catalogue: Catalogue, app_packages) -> dict[str, dict]:
+    """Per actor: `native_methods` (smali signatures, first 50, and their count) and `native_libs`
+    (lib/<abi>/ files the catalogue's native_libs attribute to it; the rest under `unattributed`)."""
+    from .natives import native_libraries, native_methods  # noqa: PLC0415
+    out: dict[str, dict] = {}
+    for d in dexes:
+        for sig in native_methods(d):
+            who = catalogue.attribute_class(sig.split("->", 1)[0], app_packages)
+            row = out.setdefault(who, {})
+            row.setdefault("native_methods", []).append(sig)
+    for row in out.values():
+        row["native_method_count"] = len(row["native_methods"])
+        row["native_methods"] = sorted(row["native_methods"])[:50]
+    for abi, lib in native_libraries(list(apk.names)):
+        who = catalogue.attribute_native_lib(lib) or "unattributed"
+        libs = out.setdefault(who, {}).setdefault("native_libs", [])
+        if lib not in libs:
+            libs.append(lib)
+        out[who].setdefault("native_abis", [])
+        if abi not in out[who]["native_abis"]:
+            out[who]["native_abis"].append(abi)
+    return out
+
+
 def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Manifest | None,
                   options: ScanOptions) -> ScanResult:
     problems = app.problems
@@ -122,14 +155,17 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     if owners:
         inv = take_inventory(program.classes.keys(), catalogue, app_packages, owners)
     catalogue = Overlay(catalogue, owners) if owners else catalogue
+    natives = _native_code(apk, dexes, catalogue, app_packages)
     for sid in sorted(set(inv.sdks) | set(sigs)):
         pres = inv.sdks.get(sid)
         em.emit("sdk_present", actor=sid, packages=sorted(pres.packages) if pres else [],
-                class_count=pres.class_count if pres else 0, **sigs.get(sid, {}),
+                class_count=pres.class_count if pres else 0, **_evidence_of(sigs.get(sid, {}), natives.pop(sid, {})),
                 **({"attributed_classes": pres.attributed[:50]} if pres and pres.attributed else {}))
     for group, pres in sorted(inv.unknown.items()):
         em.emit("sdk_present", actor=UNKNOWN, packages=pres.packages, class_count=pres.class_count)
     scan_ev.extra.update(first_party_classes=inv.first_party, platform_classes=inv.platform)
+    if natives:       # native code of the app, of unknown code, or libraries no catalogue row names
+        scan_ev.extra["native_code"] = {k: v for k, v in sorted(natives.items())}
 
     # --- code the scan cannot see: packers, absent component classes, code loading (hidden.py) ----------
     hidden = find_hidden_code(label, app.names, amf, program, payloads, primary_dexes)
@@ -148,12 +184,16 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     phase("sensitive call sites")
     sites = find_sites(program, TargetIndex.build(), package)
     problems += [f"{label}!{p}" for p in sites.problems]
+    from .reflection import find_reflection_sites  # noqa: PLC0415  (issue 11)
+    refl, refl_problems = find_reflection_sites(program)
+    sites.sites += refl
+    problems += [f"{label}!{p}" for p in refl_problems]
     declared_perms = {p for p, _tag, _max in amf.permissions} if amf else None
     grouped: dict[tuple, dict] = {}
     for s in sites.sites:
         dex = program.dexes[s.dex]
         caller = dex.method_sig(s.method)
-        key = (s.api.id, caller, s.via)
+        key = (s.api.id, caller, s.via, s.extra.get("target") or "")
         g = grouped.get(key)
         if g is None:
             caller_cls = caller.split("->", 1)[0]
@@ -163,7 +203,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         if s.note and s.note not in g["notes"]:
             g["notes"].append(s.note)
     undeclared: dict[str, list[str]] = {}
-    for (api_id, caller, via), g in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2] or "")):
+    for (api_id, caller, via, _target), g in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2] or "", kv[0][3])):
         s = g["site"]
         fields = {"api_id": api_id, "caller": caller, "dex": g["dex"], "count": g["count"]}
         if via:
@@ -182,8 +222,22 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
                     undeclared.setdefault(s.api.permission, [])
                     if api_id not in undeclared[s.api.permission]:
                         undeclared[s.api.permission].append(api_id)
-        em.emit("call_site", category=s.api.category, api=s.api.smali(s.descriptor), actor=g["actor"], **fields)
+        category = s.api.category
+        if s.extra.get("target"):     # a matched call (path, command, property ...): the target's category
+            category = by_id()[s.extra["target"]].category
+        em.emit("call_site", category=category, api=s.api.smali(s.descriptor), actor=g["actor"], **fields)
     scan_ev.extra["unresolved_uri_queries"] = sites.unresolved_queries
+    seen_unresolved: set = set()
+    for s in sites.unresolved:       # a provider query the scan cannot name: a finding with its caller
+        dex = program.dexes[s.dex]
+        caller = dex.method_sig(s.method)
+        if caller in seen_unresolved:
+            continue
+        seen_unresolved.add(caller)
+        em.emit("call_site", category=None, api=s.api.smali(s.descriptor),
+                actor=catalogue.attribute_class(caller.split("->", 1)[0], app_packages),
+                api_id="resolver.query.unresolved", caller=caller, dex=dex.name, count=1,
+                note="content URI not resolved statically", unresolved_uri=True)
     scan_ev.extra["undeclared_api_permissions"] = undeclared
 
     # --- permissions and components ----------------------------------------------------------------
