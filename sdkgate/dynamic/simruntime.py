@@ -282,6 +282,10 @@ class SimRuntime:
 
     def _native_setup(self, ex) -> None:
         """The device's sandbox and native libraries, in place before the agent hooks (issue 11)."""
+        if self.child_gating:
+            # the multi-process launcher (simprocesses.py) only forks/execs its secondary processes: the
+            # device layer's JS replacements of libc file calls would run in its forked children too
+            return
         import tempfile  # noqa: PLC0415
         from . import simnative  # noqa: PLC0415
         try:

@@ -83,8 +83,9 @@ def scan_apk(path: str | Path, manifest: Manifest | None = None, options: ScanOp
 def _evidence_of(signatures: dict, native: dict) -> dict:
     """One SDK's evidence: the signature kinds that matched and its native code (native_libs from both, once)."""
     out = {**native, **signatures}
-    if "native_libs" in signatures and "native_libs" in native:
-        out["native_libs"] = sorted(set(signatures["native_libs"]) | set(native["native_libs"]))
+    if "native_libs" in signatures and "native_libs" in native:      # entry paths; a bare name only if no path has it
+        have = {str(p).rsplit("/", 1)[-1] for p in signatures["native_libs"]}
+        out["native_libs"] = list(signatures["native_libs"]) + [n for n in native["native_libs"] if n not in have]
     return out
 
 
