@@ -66,6 +66,7 @@ class Archive:
     budget: Budget
     problems: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    tampered: list[str] = field(default_factory=list)    # entries read the Android way (BadPack-style tampering)
 
     @classmethod
     def open(cls, source: str | Path | bytes, label: str, budget: Budget) -> "Archive":
@@ -133,6 +134,8 @@ class Archive:
         if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
             raise EntryError(f"{where}: stored entry whose sizes disagree ({info.compress_size} vs {info.file_size})")
         self.budget.take(where, info.file_size)
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return self._read_like_android(name, info, cap, where)
         chunks, got = [], 0
         try:
             with self.zf.open(info) as fh:
@@ -146,11 +149,40 @@ class Archive:
                     chunks.append(chunk)
         except EntryError:
             raise
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as exc:
+        except zipfile.BadZipFile as exc:
+            if "header" in str(exc).lower():     # a tampered local header: Android reads the central directory
+                return self._read_like_android(name, info, cap, where)
+            raise EntryError(f"{where}: corrupt entry: {exc}") from None
+        except (zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as exc:
             raise EntryError(f"{where}: corrupt entry: {exc}") from None
         if got != info.file_size:
             raise EntryError(f"{where}: inflated to {got} bytes, the header says {info.file_size}")
         return b"".join(chunks)
+
+    def _read_like_android(self, name: str, info: zipfile.ZipInfo, cap: int, where: str) -> bytes:
+        """An entry Python's zipfile refuses but Android installs (BadPack-style tampering: an unknown
+        compression method, local-header fields that disagree with the central directory), read the way
+        Android reads it, through apkInspector; the same size bounds apply, and the tampering is noted."""
+        try:
+            from apkInspector.headers import ZipEntry, extract_file_based_on_header_info
+            fp = self.zf.fp
+            if getattr(self, "_android", None) is None:
+                fp.seek(0)
+                self._android = ZipEntry.parse(fp)
+            ze = self._android
+            data, how = extract_file_based_on_header_info(ze.zip, ze.get_local_header_dict(name),
+                                                          ze.get_central_directory_entry_dict(name))
+        except EntryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - apkInspector on hostile bytes: unreadable, said so
+            raise EntryError(f"{where}: corrupt entry (not readable the way Android reads it either): "
+                             f"{type(exc).__name__}: {str(exc)[:200]}") from None
+        if len(data) > min(cap, max(info.file_size, 0) or cap):
+            raise EntryError(f"{where}: inflates beyond its declared size of {info.file_size} bytes")
+        note = f"{where}: tampered zip entry ({how}): read the way Android reads it"
+        if note not in self.problems and note not in self.tampered:
+            self.tampered.append(note)
+        return data
 
     def dex_names(self) -> list[str]:
         return sorted((n for n in self.names if DEX_RE.match(n)), key=_dex_order)

@@ -284,6 +284,8 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
             em.emit("path", actor=p.actor, category=p.category,
                     **({"api": p.target} if p.kind == "sensitive_api" else {}), **fields)
 
+    if apk.tampered:              # BadPack-style entries: read as Android reads them, and said so
+        scan_ev.extra["tampered_entries"] = list(apk.tampered)
     for reason in problems:
         em.emit("incomplete", reason=reason)
     return ScanResult(em.events, amf, sites, search, problems)
