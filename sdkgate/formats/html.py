@@ -393,8 +393,13 @@ class View:
             if m.count > 1:
                 m.title += f" (+{m.count - 1})"
         moments = []
+        drawn: dict[tuple, float] = {}
         for mo in tl.moments:
             tr = mo.get("transition", "granted")
+            key, t = (mo.get("scope", "policy"), tr), float(mo["t_ms"])
+            if key in drawn and abs(t - drawn[key]) < 1000:
+                continue            # one answer seen twice (the scenario step and the agent's tap): one line
+            drawn[key] = t
             text = TRANSITION_ZH.get(tr, tr) if self.lang == "zh" else tr
             moments.append({"x": _x(float(mo["t_ms"]), tl.t_end), "colour": TRANSITION_COLOUR.get(tr, "#000"),
                             "label": f"{mo.get('scope', 'policy')}: {text}",
