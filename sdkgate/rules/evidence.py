@@ -43,7 +43,9 @@ class EvidenceRules:
         self.next_seq[key] = max(ev.seq + 1, exp or 0)
 
     def incomplete(self, ev: Event, st: RunState):
-        st.incomplete_reason(f"{ev.source}: {ev.get('reason') or 'incomplete evidence'}", ev)
+        kind = ev.get("reason_kind")
+        st.incomplete_reason(f"{ev.source}: {ev.get('reason') or 'incomplete evidence'}", ev,
+                             kind=kind if isinstance(kind, str) and kind else None)
 
     def agent_status(self, ev: Event, st: RunState):
         status = ev.get("status")
