@@ -149,7 +149,7 @@ def render_xlsx(rep: FleetReport, path: str) -> None:
 
 
 def render_html(rep: FleetReport, lang: str = "en") -> str:
-    from ..formats.html import _env
+    from ..formats.htmlbase import page_head, render_page
     from .charts import bar_chart
     zh = lang == "zh"
     top = rep.sdks[:25]
@@ -162,8 +162,10 @@ def render_html(rep: FleetReport, lang: str = "en") -> str:
                                  for u in rep.undeclared], title="未声明的 SDK（应用数）" if zh else "Top undeclared SDKs (apps)"),
     }
     from ..rules.catalog import RULES
-    return _env().get_template("fleet.html.j2").render(rep=rep, lang=lang, charts=charts, rules=rep.rules(),
-                                                       rule_titles=_rule_titles(RULES, lang))
+    title = "sdkgate 应用群审计报告" if zh else "sdkgate fleet report"
+    head = page_head(lang, kind=title, app=f"{rep.apps} " + ("个应用" if zh else "app(s)"))
+    return render_page("fleet.html.j2", head, lang, zh=zh, rep=rep, charts=charts, rules=rep.rules(),
+                       rule_titles=_rule_titles(RULES, lang))
 
 
 def _rule_titles(rules, lang: str) -> dict[str, str]:

@@ -65,8 +65,14 @@ def test_html_report_in_chromium_en(bundle, tmp_path, capsys):
     assert "1.9 s before consent" in dom                                  # the IMEI read at 0.12 s, accept at 2.0 s
     assert 'id="lane-legend"' in dom and "one colour per SDK" in dom
     assert re.search(r'id="finding-counts">.*?violations / \d+ active findings', dom, re.S)
-    from .test_scan_html import _page_width
-    assert _page_width(tmp_path, page, 1280) <= 1280                      # the SDK table fits without side scrolling
+    from .layout import layout, screenshot
+    for width in (1280, 390):                              # fits a laptop and a phone: no side scrolling, no overflow
+        fit = layout(tmp_path, page, width)
+        assert fit["sw"] <= width and not fit["over"], (width, fit["over"][:5])
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot(tmp_path, page, 390, ARTIFACTS / "report-en-390.png")
+    pos = [dom.index(f'id="{i}"') for i in ("page-head", "verdict", "why", "timeline", "findings", "page-foot")]
+    assert pos == sorted(pos)
     assert len(re.findall(r'class="consent-moment"', dom)) == 1
     # the flow of SG401 shows the planted IMEI and its on-the-wire form (md5, upper-case hex)
     wire = hashlib.md5(CANARIES["device_id.imei"].encode()).hexdigest().upper()
