@@ -92,31 +92,14 @@ def _html(d: Diff, lang: str) -> str:
 
 
 def _xlsx(d: Diff, lang: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    fills = {"undeclared": PatternFill("solid", fgColor="FDE2E2"), "match": PatternFill("solid", fgColor="E6F4EA"),
-             "declared_not_seen": PatternFill("solid", fgColor="F4F4F4")}
-    wb = Workbook()
-    wb.remove(wb.active)
+    """The summary first, then one sheet per table (frozen header, autofilter), undeclared rows filled; every cell
+    through the one cell writer (formats/cells.py): names from the manifest are never formulas."""
+    from ..formats.cells import Sheet, workbook
+    summary = [["manifest", d.manifest], ["evidence", d.evidence]]
+    summary += [[STATUS_TEXT[lang][k], v] for k, v in d.to_dict()["summary"].items()]
+    summary += [[T[lang]["inc"], r] for r in d.incomplete]
+    sheets = [Sheet("summary" if lang == "en" else "汇总", ["field", "value"] if lang == "en" else ["项目", "值"], summary, [30, 90])]
     for title, header, rows, statuses in tables(d, lang):
-        ws = wb.create_sheet(title[:31])
-        ws.append(header)
-        for c in ws[1]:
-            c.font = Font(bold=True)
-        for r, s in zip(rows, statuses):
-            ws.append(r)
-            for c in ws[ws.max_row]:
-                c.fill = fills[s]
-        for col, h in zip("ABCDEFG", header):
-            ws.column_dimensions[col].width = max(14, min(60, max([len(str(h))] + [len(str(r[header.index(h)])) for r in rows]) + 2))
-        ws.freeze_panes = "A2"
-    ws = wb.create_sheet("summary" if lang == "en" else "汇总")
-    ws.append(["manifest", d.manifest])
-    ws.append(["evidence", d.evidence])
-    for k, v in d.to_dict()["summary"].items():
-        ws.append([STATUS_TEXT[lang][k], v])
-    for r in d.incomplete:
-        ws.append([T[lang]["inc"], r])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        widths = [max(14, min(60, max([len(str(h))] + [len(str(r[i])) for r in rows]) + 2)) for i, h in enumerate(header)]
+        sheets.append(Sheet(title, header, rows, widths, [s == "undeclared" for s in statuses]))
+    return workbook(sheets, lang)

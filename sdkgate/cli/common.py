@@ -116,10 +116,21 @@ def console_style(output) -> dict:
     return {"color": output is None and terminal.use_color(), "quiet": terminal.QUIET}
 
 
-def emit_report(report, fmt: str, lang: str, output: str | None) -> None:
-    """Render a report in one format to a file (-o) or stdout."""
+sheet_option = click.option("--sheet", default=None, metavar="NAME",
+                            help="csv: the sheet to write (findings [default], reads, sdks, permissions, call_sites, "
+                                 "summary); xlsx holds them all.")
+
+
+def emit_report(report, fmt: str, lang: str, output: str | None, reads=None, sheet: str | None = None) -> None:
+    """Render a report in one format to a file (-o) or stdout. `reads`: a callable giving the reads table
+    (formats/reads.py), called only for the spreadsheets."""
     from .. import formats
-    write_output(formats.render(report, fmt, lang, **console_style(output)), output, fmt)
+    if sheet and fmt != "csv":
+        raise InputError(None, "--sheet", "applies to --format csv (an xlsx workbook holds every sheet)")
+    extra = {}
+    if fmt in formats.SHEET_FORMATS:
+        extra = {"reads": reads() if callable(reads) else reads, "sheet": sheet}
+    write_output(formats.render(report, fmt, lang, **console_style(output), **extra), output, fmt)
 
 
 def write_output(text, output: str | None, fmt: str = "") -> None:

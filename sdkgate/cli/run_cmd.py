@@ -194,9 +194,9 @@ def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir,
     if interrupted:
         click.echo(f"sdkgate: interrupted; evidence so far judged and sealed in {out}", err=True)
         return 130
-    from .. import formats
-    from .common import console_style, write_output
-    write_output(formats.render(report, fmt, lang, **console_style(output)), output, fmt)
+    from ..formats.reads import reads_from_folder
+    from .common import emit_report
+    emit_report(report, fmt, lang, output, reads=lambda: reads_from_folder(out))
     click.echo(f"sdkgate: evidence in {out}" + (f" (and {out}.zip)" if make_zip else ""), err=True)
     return report.exit_code
 

@@ -11,10 +11,10 @@ import click
 
 from ..errors import InputError
 from .common import (EXIT_INCOMPLETE, EXIT_INPUT, format_option, lang_option, load_options, quiet_androguard,
-                     suppressions_option)
+                     sheet_option, suppressions_option)
 
 EXTENSIONS = {"console": "txt", "json": "json", "junit": "xml", "sarif": "sarif", "html": "html", "csv": "csv",
-              "xlsx": "xlsx"}
+              "xlsx": "xlsx", "pdf": "pdf"}
 # worst first: an unreadable input, then missing evidence, then a violation
 _WORST = {2: 4, 3: 3, 1: 2, 0: 1}
 
@@ -78,7 +78,7 @@ def build_report(apk: Path, manifest, options=None, eval_options=None, splits: t
 
 def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file: str | None,
               events_file: str | None, suppressions: str | None = None, inventory: bool = False,
-              style: dict | None = None, splits: tuple[str, ...] = ()) -> Outcome:
+              style: dict | None = None, splits: tuple[str, ...] = (), sheet: str | None = None) -> Outcome:
     """Worker: everything for one APK, so only a small Outcome crosses the process boundary."""
     quiet_androguard()
     from ..formats import render
@@ -91,7 +91,7 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
         return Outcome(apk, EXIT_INPUT, error=exc.render())
     if manifest is None or inventory:
         not_judged(report, inventory)
-    text = render(report, fmt, lang, **(style or {}))
+    text = render(report, fmt, lang, **(style or {}), sheet=sheet)
     from .common import ensure_parent
     try:
         for f in (events_file, out_file):
@@ -156,7 +156,7 @@ def _names(apks: list[Path], ext: str) -> list[str]:
               help="The app's declarations (manifests/*.yaml). Without it the verdict is not_judged (exit 3).")
 @click.option("--inventory", is_flag=True,
               help="Inventory only (SDKs, call sites, start-up code): no verdict, exit 0 unless the input is bad.")
-@format_option(choices=("console", "json", "junit", "sarif", "html", "csv", "xlsx"))
+@format_option(choices=tuple(EXTENSIONS))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Report file (one APK) or folder (several APKs; one report each).")
 @lang_option
@@ -168,9 +168,10 @@ def _names(apks: list[Path], ext: str) -> list[str]:
 @click.option("--db", "db_url", default=None, help="Store every report in a fleet database: sqlite:///PATH.db or "
               "postgresql://USER@HOST:PORT/DB (docs/fleet.md). APKs already stored are skipped.")
 @click.option("--rescan", is_flag=True, help="With --db: scan again APKs already stored.")
+@sheet_option
 @click.option("--cluster", default=None, help="With --db: run the scans on a Dask cluster (tcp://SCHEDULER:8786).")
 def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppressions, events_out, db_url=None,
-            rescan=False, cluster=None):
+            rescan=False, cluster=None, sheet=None):
     """Scan APK(s): SDK inventory, sensitive call sites, process-start code, pre-consent paths.
 
     APKS are .apk / .apks / .xapk / .aab files or folders of them; a base APK given with its split APKs
@@ -190,6 +191,8 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
     if manifest_path is not None:
         load_manifest(manifest_path)        # bad manifest: one clear error before any scan
     load_options(suppressions, None)        # likewise a bad suppression file
+    if sheet and fmt != "csv":
+        raise InputError(None, "--sheet", "applies to --format csv (an xlsx workbook holds every sheet)")
     single = len(files) == 1 and not any(p.is_dir() for p in apks)
     if single:
         from .. import terminal
@@ -197,7 +200,7 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
         with terminal.reporting(f"scan {files[0].name}"):
             o = _scan_one(str(files[0]), str(manifest_path) if manifest_path else None, fmt, lang,
                           str(output) if output else None, str(events_out) if events_out else None, suppressions,
-                          inventory, console_style(output), splits_of[str(files[0])])
+                          inventory, console_style(output), splits_of[str(files[0])], sheet)
         if o.error:
             raise InputError(None, None, o.error)
         if o.text is not None:
@@ -226,7 +229,7 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
         futs = {pool.submit(_scan_one, str(f), str(manifest_path) if manifest_path else None, fmt, lang,
                             str(output / names[i]) if output else None,
                             str(events_out / ev_names[i]) if events_out else None, suppressions, inventory,
-                            None, splits_of[str(f)]): f
+                            None, splits_of[str(f)], sheet): f
                 for i, f in enumerate(files)}
         for fut in as_completed(futs):
             f = futs[fut]

@@ -114,17 +114,14 @@ def query_cmd(db_url, sql, fmt):
 
 
 def _format_rows(cols, rows, fmt: str) -> str:
-    import csv
     import io
     import json
     if fmt == "json":
         return json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False, indent=2, default=str) + "\n"
     buf = io.StringIO()
-    if fmt == "csv":
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(cols)
-        w.writerows(rows)
-        return buf.getvalue()
+    if fmt == "csv":                # the one cell writer: a value from the database is never a formula
+        from ..formats.cells import csv_text
+        return csv_text(cols, rows, bom=False, lineterminator="\n")
     from rich.console import Console
     from rich.table import Table
     con = Console(file=buf, width=200, force_terminal=False, color_system=None)

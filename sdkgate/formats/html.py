@@ -423,13 +423,8 @@ def render_bundle(out_dir, lang: str = "en", report: Report | None = None, print
             return {}
         return d if isinstance(d, dict) else {}
 
-    manifest = None
-    if src.is_file("manifest.yaml"):
-        from ..manifest import parse_manifest
-        from ..yamlio import MAX_YAML_BYTES, loads_yaml
-        name = src.where("manifest.yaml")
-        manifest = parse_manifest(loads_yaml(src.read_bytes("manifest.yaml", MAX_YAML_BYTES).decode("utf-8", "replace"),
-                                             name), name)
+    from .reads import manifest_of
+    manifest = manifest_of(src)
     har: list[dict] = []
     try:
         har = ((meta("flows.har", HAR_MAX_BYTES).get("log") or {}).get("entries")) or []

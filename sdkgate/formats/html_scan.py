@@ -13,6 +13,7 @@ from ..report import Report
 from ..taxonomy import label
 from . import digest
 from .htmlbase import SEVERITY_ZH, render_page, report_head, short, verdict_text
+from .labels import is_dangerous, kind_label, website
 
 MAX_FILTERS = 40          # SDK / API filter buttons on the call-site list (beyond: the browser's find)
 T = {
@@ -57,11 +58,6 @@ T = {
            "package": "包名", "components": "组件", "meta_data": "meta-data", "native_libs": "原生库",
            "kinds": "类原因"},
 }
-KIND_ZH = {"analytics": "统计分析", "push": "推送", "ads": "广告", "crash": "崩溃监测", "login": "登录",
-           "payment": "支付", "map_location": "地图定位", "face_identity": "人脸/身份", "oaid": "设备标识",
-           "utility": "工具", "share": "分享", "social": "社交", "attribution": "归因"}
-
-
 def _evidence(s) -> list[tuple[str, list[str]]]:
     """(kind, values) of what found an SDK: packages always, signature kinds when the scanner recorded them."""
     out = [("package", list(s.packages))] if s.packages else []
@@ -70,16 +66,6 @@ def _evidence(s) -> list[tuple[str, list[str]]]:
         if values:
             out.append((kind, [str(v) for v in values]))
     return out
-
-
-def _website(sdk_id: str) -> str:
-    from ..catalogue import default_catalogue
-    sdk = default_catalogue().sdks.get(sdk_id)
-    return sdk.website if sdk is not None else ""
-
-
-def is_dangerous(level: str | None) -> bool:
-    return "dangerous" in str(level or "").split("|")
 
 
 def _finding_view(f, lang: str, t: dict) -> dict[str, Any]:
@@ -121,8 +107,8 @@ def context(report: Report, lang: str, printing: bool = False) -> dict[str, Any]
     for c in report.call_sites:
         sites_of[c.actor] += 1
     sdk_rows = [{"s": s, "evidence": _evidence(s), "categories": [label(c, lang) for c in sorted(cats_of.get(s.id, ()))],
-                 "sites": sites_of.get(s.id, 0), "website": _website(s.id),
-                 "kind": KIND_ZH.get(s.kind, s.kind) if lang == "zh" else s.kind} for s in report.sdks]
+                 "sites": sites_of.get(s.id, 0), "website": website(s.id),
+                 "kind": kind_label(s.kind, lang)} for s in report.sdks]
     active = report.active_findings()
     undeclared_perms = {f.detail.get("permission") for f in active if f.rule == "SG301"}
     perms = [{"permission": (p.get("permissions") or [""])[0], "level": p.get("protection_level") or "",

@@ -153,7 +153,8 @@ def test_diff_report_json_and_formats(tmp_path, capsys):
                     capsys=capsys)
     from openpyxl import load_workbook
     wb = load_workbook(io.BytesIO(xlsx.read_bytes()))
-    assert wb.sheetnames[:4] == ["SDKs", "Data categories per SDK", "Permissions", "Domains"]
+    assert wb.sheetnames == ["summary", "SDKs", "Data categories per SDK", "Permissions", "Domains"]   # summary first
+    assert all(ws.freeze_panes == "A2" and ws.auto_filter.ref for ws in wb)
     rows = list(wb["SDKs"].iter_rows(values_only=True))
     assert rows[0][:2] == ("SDK", "Status") and any(r[0].startswith("getui") and r[1] == "undeclared" for r in rows[1:])
 
