@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..fixhints import hint_text, sdk_hint
@@ -41,7 +41,12 @@ def confirmed(f: Finding) -> bool:
     return bool(getattr(f, "confirmed", True))
 
 
-def _name_of(report: Report, actor: str | None) -> str:
+OWN = {FIRST_PARTY: ("the app itself", "应用自身"), UNKNOWN: ("unattributed code", "无法归属的代码")}
+
+
+def _name_of(report: Report, actor: str | None, lang: str = "en") -> str:
+    if actor in OWN:
+        return OWN[actor][1 if lang == "zh" else 0]
     for s in report.sdks:
         if s.id == actor:
             return s.name
@@ -73,15 +78,16 @@ def finding_order(f: Finding) -> tuple:
     return (f.suppressed, _SEVERITY_ORDER.get(f.severity, 3), not confirmed(f), f.rule)
 
 
-def finding_groups(report: Report) -> list[FindingGroup]:
-    """Findings per SDK (SG900, the incomplete evidence, is told apart): SDKs with confirmed violations first."""
+def finding_groups(report: Report, lang: str = "en", name: Callable[[str], str] | None = None) -> list[FindingGroup]:
+    """Findings per SDK (SG900, the incomplete evidence, is told apart): SDKs with confirmed violations first.
+    `name`: how the page names an SDK (the manifest's name on a run page), else the report's/catalogue's."""
     groups: dict[str | None, FindingGroup] = {}
     for f in report.findings:
         if f.rule == "SG900":
             continue
         g = groups.get(f.actor)
         if g is None:
-            g = groups[f.actor] = FindingGroup(f.actor, _name_of(report, f.actor))
+            g = groups[f.actor] = FindingGroup(f.actor, name(f.actor) if (name and f.actor) else _name_of(report, f.actor, lang))
         g.findings.append(f)
     for g in groups.values():
         g.findings.sort(key=finding_order)
@@ -144,7 +150,7 @@ def reason_groups(report: Report, lang: str = "en") -> list[ReasonGroup]:
     return sorted(groups.values(), key=lambda g: (-g.count, g.kind))
 
 
-def why(report: Report, lang: str = "en") -> str:
+def why(report: Report, lang: str = "en", name: Callable[[str], str] | None = None) -> str:
     """One sentence saying why the verdict is what it is."""
     w = WHY["zh" if lang == "zh" else "en"]
     active = [f for f in report.active_findings("violation")]
@@ -156,7 +162,7 @@ def why(report: Report, lang: str = "en") -> str:
         groups = reason_groups(report, lang)
         text = w["incomplete"].format(n=sum(g.count for g in groups), k=len(groups))
         return text + (w["incomplete_and"].format(v=len(active)) if active else "")
-    actors = list(dict.fromkeys(g.name or w["app_wide"] for g in finding_groups(report) if g.violations))
+    actors = list(dict.fromkeys(g.name or w["app_wide"] for g in finding_groups(report, lang, name) if g.violations))
     who = ", ".join(actors[:3]) + (w["more"].format(n=len(actors) - 3) if len(actors) > 3 else "")
     text = w["fail"].format(n=len(active), by=w["by"].format(who=who) if who else "")
     unconfirmed = sum(1 for f in active if not confirmed(f))

@@ -318,7 +318,7 @@ def _render(view: View, tl: Timeline, printing: bool = False) -> str:
     rows = sorted(view.rows.values(), key=lambda r: (r.declared is None, r.actor == UNKNOWN, r.actor))
     groups = [{"actor": g.actor, "name": view.sdk_name(g.actor) if g.actor else digest.WHY[view.lang]["app_wide"],
                "violations": g.violations, "findings": [view.finding_view(f) for f in g.findings]}
-              for g in digest.finding_groups(rep)]
+              for g in digest.finding_groups(rep, view.lang, view.sdk_name)]
     perms = view.permission_log or [{"t_ms": p.get("t_ms"), "permissions": p.get("permissions") or [p.get("permission")],
                                      "actor": p.get("actor"), "pre": p.get("pre", False),
                                      "results": p.get("results") or {}} for p in rep.permissions]
@@ -329,7 +329,7 @@ def _render(view: View, tl: Timeline, printing: bool = False) -> str:
         "label": lambda c: label(c, view.lang), "sdk_name": view.sdk_name, "short_perm": short_perm,
         "run": view.run, "bundle": view.bundle, "have_events": view.have_events, "bad_lines": view.bad_lines, "omitted": view.omitted,
         "pre_colour": PRE_COLOUR, "active": len(rep.active_findings()),
-        "violations": len(rep.active_findings("violation")), "why": digest.why(rep, view.lang),
+        "violations": len(rep.active_findings("violation")), "why": digest.why(rep, view.lang, view.sdk_name),
         "scenario": _scenario_name(view.run, view.bundle), "device": _device_text(view.bundle, view.run),
         "reasons": digest.reason_groups(rep, view.lang), "printing": printing,
         "skipped": [localise(r, view.lang) for r in rep.skipped],

@@ -119,7 +119,7 @@ def context(report: Report, lang: str, printing: bool = False) -> dict[str, Any]
             p["in_table"] = False
     groups = [{"actor": g.actor, "name": g.name if g.actor else t["app_wide"], "violations": g.violations,
                "fixes": digest.group_fixes(g.findings, lang), "findings": [_finding_view(f, lang, t) for f in g.findings]}
-              for g in digest.finding_groups(report)]
+              for g in digest.finding_groups(report, lang)]
     reasons = digest.reason_groups(report, lang)
     calls, apis = _calls(report, lang)
     return {"t": t, "lang": lang, "report": report, "head": report_head(report, lang, t["title"]),

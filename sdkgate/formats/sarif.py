@@ -20,10 +20,10 @@ from .. import __version__
 from ..report import Finding, Report
 from ..fixhints import hint_text, rule_hint, sdk_hint
 from ..rules.catalog import RULES
+from .where import caller_frame
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"violation": "error", "warning": "warning", "info": "note"}
-INFO_URI = "https://github.com/sdkgate/sdkgate"
 
 
 def _method_location(sig: str, index: int | None = None) -> dict:
@@ -62,8 +62,9 @@ def _locations(f: Finding) -> tuple[list[dict], list[dict]]:
     if d.get("component"):
         return [_class_location(d["component"])], related
     stack = d.get("stack") or []
-    if stack:
-        return [{"logicalLocations": [{"fullyQualifiedName": str(stack[0]), "kind": "function"}]}], related
+    if stack:      # the first frame in the app's or an SDK's code, not the hooked framework method
+        frame = caller_frame(stack, d.get("api")) or str(stack[0])
+        return [{"logicalLocations": [{"fullyQualifiedName": frame, "kind": "function"}]}], related
     if d.get("host"):
         return [{"logicalLocations": [{"fullyQualifiedName": str(d["host"]), "kind": "resource"}]}], related
     if d.get("permission"):
@@ -202,7 +203,7 @@ class SarifFormat:
             results.append(res)
         run: dict = {
             "tool": {"driver": {"name": "sdkgate", "version": __version__, "semanticVersion": __version__,
-                                "informationUri": INFO_URI, "rules": rules}},
+                                "rules": rules}},
             "results": results,
             "columnKind": "unicodeCodePoints",
             "properties": {"verdict": report.verdict, "app": _app_properties(report.app),

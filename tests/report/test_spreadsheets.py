@@ -82,6 +82,11 @@ def test_reads_sheet_one_row_per_read_with_the_caller(tmp_path, capsys):
     sg101 = next(f for f in findings if f["rule"] == "SG101")
     assert sg101["where"] == "com.umeng.commonsdk.statistics.common.DeviceConfig.getImei(DeviceConfig.java:212)"
     capsys.readouterr()
+    import json
+    run_guarded(cli, ["report", str(ev), "--format", "sarif"])
+    sarif = json.loads(capsys.readouterr().out)
+    res = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "SG101")
+    assert res["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == sg101["where"]
 
 
 def test_sheet_errors_are_clear(tmp_path, capsys):
