@@ -108,11 +108,39 @@ class ConsoleFormat:
                 h = sdk_hint(next(r for a, r in sdk_fixes if a == actor), actor)
                 con.print(f"  {t['fix']} ({actor}): {h.text(lang)}")
                 con.print(f"      {escape(h.api)}")
+        _baseline(con, report, lang)
         for reason in report.incomplete:
             con.print(f"[yellow]{t['incomplete']}:[/yellow] {localise(reason, lang)}")
         for s in report.skipped:
             con.print(f"{t['skipped']}: {localise(s, lang)}")
         return buf.getvalue()
+
+
+BASELINE = {"en": {"head": "Since the baseline", "sdks": "SDKs", "permissions": "permissions", "call_sites": "call sites",
+                    "findings": "findings", "new": "new finding", "gone": "no longer found"},
+            "zh": {"head": "与基线相比", "sdks": "SDK", "permissions": "权限", "call_sites": "调用点", "findings": "问题",
+                    "new": "新增问题", "gone": "已消失"}}
+
+
+def _baseline(con: Console, report: Report, lang: str) -> None:
+    """`scan --baseline`: what is new or removed since the last release."""
+    base = report.stats.get("baseline")
+    if not isinstance(base, dict):
+        return
+    w = BASELINE["zh" if lang == "zh" else "en"]
+    counts = base.get("counts") or {}
+    parts = [f"{w[k]} +{c.get('new', 0)} -{c.get('removed', 0)}" for k, c in counts.items() if k in w]
+    ver = f" {base.get('version_name')}" if base.get("version_name") else ""
+    con.print(escape(f"{w['head']} ({base.get('source')}{ver}): " + ", ".join(parts)))
+    for kind in ("sdks", "permissions"):
+        for x in (base.get("new") or {}).get(kind) or []:
+            con.print(escape(f"  + {x}"))
+        for x in (base.get("removed") or {}).get(kind) or []:
+            con.print(escape(f"  - {x}"))
+    for key, word in (("new", w["new"]), ("removed", w["gone"])):
+        for f in (base.get(key) or {}).get("findings") or []:
+            what = " ".join(str(x) for x in (f.get("rule"), f.get("actor") or "-", f.get("category") or "", f.get("where") or "") if x)
+            con.print(escape(f"  {word}: {what}"))
 
 
 FORMAT = ConsoleFormat()

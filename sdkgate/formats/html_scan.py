@@ -36,7 +36,9 @@ T = {
            "more_examples": "more of this kind", "filter_sdk": "Show SDK", "filter_api": "Show API", "all": "all",
            "find_hint": "More SDKs or APIs than filter buttons: use the browser's find (Ctrl+F).",
            "package": "packages", "components": "components", "meta_data": "meta-data", "native_libs": "native libraries",
-           "kinds": "kind(s) of reason"},
+           "kinds": "kind(s) of reason", "baseline": "Since the baseline", "new": "new", "removed": "removed",
+           "b_sdks": "SDKs", "b_permissions": "Permissions", "b_call_sites": "Call sites", "b_findings": "Findings",
+           "unchanged": "findings unchanged"},
     "zh": {"title": "sdkgate 静态扫描报告", "verdict": "结论", "app": "应用", "sha": "APK SHA-256",
            "n_sdks": "发现的 SDK", "n_undeclared": "未声明的 SDK", "n_sites": "敏感 API 调用点",
            "n_violations": "违规项", "n_paths": "未经同意检查的路径", "n_incomplete": "证据不完整原因",
@@ -56,7 +58,9 @@ T = {
            "more_examples": "条同类原因未列出", "filter_sdk": "按 SDK 筛选", "filter_api": "按 API 筛选", "all": "全部",
            "find_hint": "SDK 或 API 多于筛选按钮：请用浏览器的查找（Ctrl+F）。",
            "package": "包名", "components": "组件", "meta_data": "meta-data", "native_libs": "原生库",
-           "kinds": "类原因"},
+           "kinds": "类原因", "baseline": "与基线相比", "new": "新增", "removed": "移除",
+           "b_sdks": "SDK", "b_permissions": "权限", "b_call_sites": "调用点", "b_findings": "问题",
+           "unchanged": "项问题未变"},
 }
 def _evidence(s) -> list[tuple[str, list[str]]]:
     """(kind, values) of what found an SDK: packages always, signature kinds when the scanner recorded them."""
@@ -131,6 +135,7 @@ def context(report: Report, lang: str, printing: bool = False) -> dict[str, Any]
                        "paths": sum(1 for f in active if f.rule == "SG205"),
                        "incomplete": sum(g.count for g in reasons)},
             "verdict_text": verdict_text(report.verdict, lang),
+            "baseline": report.stats.get("baseline") if isinstance(report.stats.get("baseline"), dict) else None,
             "loc": (lambda s: localise(str(s or ""), lang) if s else ""),
             "skipped": [localise(r, lang) for r in report.skipped]}
 

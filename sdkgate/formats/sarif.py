@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 
 from .. import __version__
+from ..baseline import baseline_state, fingerprint
 from ..report import Finding, Report
 from ..fixhints import hint_text, rule_hint, sdk_hint
 from ..rules.catalog import RULES
@@ -136,13 +137,6 @@ def _rule_help(rid: str, r, clause: str | None = None) -> dict:
     return {"text": text, "markdown": md}
 
 
-def _fingerprint(f: Finding) -> str:
-    d = f.detail or {}
-    key = d.get("target") or d.get("caller") or d.get("component") or d.get("permission") or ""
-    parts = (f.rule, f.actor or "", f.category or "", key) + ((f.process,) if f.process else ())
-    return "/".join(str(x) for x in parts)
-
-
 def _uri(path: str) -> str:
     from urllib.parse import quote
     return quote(str(path).replace("\\", "/"), safe="/:.-_~")
@@ -180,7 +174,7 @@ class SarifFormat:
                 "ruleId": f.rule,
                 "level": LEVELS.get(f.severity, "warning"),
                 "message": {"text": f.message_zh if lang == "zh" else f.message},
-                "partialFingerprints": {"sdkgate/v1": _fingerprint(f)},
+                "partialFingerprints": {"sdkgate/v1": fingerprint(f)},
                 "properties": {"actor": f.actor, "category": f.category, "severity": f.severity, "process": f.process,
                                "clause": f.clause, "evidence_count": f.evidence_count,
                                "evidence": [{"source": e.source, "seq": e.seq, "detail": e.detail} for e in f.evidence]},
@@ -198,6 +192,9 @@ class SarifFormat:
                 res["locations"] = locs
             if related:
                 res["relatedLocations"] = related
+            state = baseline_state(report, f)
+            if state:
+                res["baselineState"] = state
             if f.suppressed:
                 res["suppressions"] = [{"kind": "external", "justification": f.suppression_reason or "suppressed"}]
             results.append(res)
