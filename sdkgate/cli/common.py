@@ -39,11 +39,26 @@ def run_guarded(group: click.Group, argv=None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except ImportError as exc:       # an optional part not installed: the pip line, not a crash
+        from ..extras import for_import_error
+        missing = for_import_error(exc, f"sdkgate {_subcommand(argv)}".rstrip())
+        if missing is None:
+            path = write_crash_log(exc, argv)
+            click.echo(f"sdkgate: internal error: {type(exc).__name__}: {exc}; details in {path}", err=True)
+            return EXIT_INTERNAL
+        click.echo(f"sdkgate: error: {missing.render()}", err=True)
+        return EXIT_INPUT
     except Exception as exc:  # noqa: BLE001 - a bug must never look like a verdict (0, 1 or 3)
         path = write_crash_log(exc, argv)
         click.echo(f"sdkgate: internal error: {type(exc).__name__}: {exc}; details in {path}", err=True)
         return EXIT_INTERNAL
     return rv if isinstance(rv, int) else 0
+
+
+def _subcommand(argv) -> str:
+    import sys
+    args = [str(a) for a in (argv if argv is not None else sys.argv[1:])]
+    return next((a for a in args if not a.startswith("-")), "")
 
 
 def _output_folder(argv) -> "Path | None":

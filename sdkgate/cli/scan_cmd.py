@@ -173,6 +173,22 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
     return out
 
 
+def _ignore_sigint() -> None:
+    """Scan workers leave Ctrl-C to the parent, which stops them at once (a terminal sends SIGINT to all)."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Ctrl-C: nothing more starts, running scans are terminated now rather than waited for."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):   # CPython's executor keeps its workers here
+        try:
+            proc.terminate()
+        except (OSError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _names(apks: list[Path], ext: str) -> list[str]:
     seen: dict[str, int] = {}
     names = []
@@ -269,21 +285,28 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
     progress = Progress(TextColumn("scan"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TextColumn("{task.description}"), console=Console(stderr=True), transient=False,
                         disable=not terminal.enabled())
-    with progress, ProcessPoolExecutor(max_workers=jobs) as pool:
-        task = progress.add_task("", total=len(files))
-        futs = {pool.submit(_scan_one, str(f), str(manifest_path) if manifest_path else None, fmt, lang,
-                            str(output / names[i]) if output else None,
-                            str(events_out / ev_names[i]) if events_out else None, suppressions, inventory,
-                            None, splits_of[str(f)], sheet): f
-                for i, f in enumerate(files)}
-        for fut in as_completed(futs):
-            f = futs[fut]
-            try:
-                o = fut.result()
-            except Exception as exc:  # a worker that died (e.g. out of memory)
-                o = Outcome(str(f), EXIT_INCOMPLETE, error=f"{f}: scan worker failed: {type(exc).__name__}: {exc}")
-            outcomes[str(f)] = o
-            progress.update(task, advance=1, description=f"{f.name}: {o.verdict or 'error'}")
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
+    try:
+        with progress:
+            task = progress.add_task("", total=len(files))
+            futs = {pool.submit(_scan_one, str(f), str(manifest_path) if manifest_path else None, fmt, lang,
+                                str(output / names[i]) if output else None,
+                                str(events_out / ev_names[i]) if events_out else None, suppressions, inventory,
+                                None, splits_of[str(f)], sheet): f
+                    for i, f in enumerate(files)}
+            for fut in as_completed(futs):
+                f = futs[fut]
+                try:
+                    o = fut.result()
+                except Exception as exc:  # a worker that died (e.g. out of memory)
+                    o = Outcome(str(f), EXIT_INCOMPLETE, error=f"{f}: scan worker failed: {type(exc).__name__}: {exc}")
+                outcomes[str(f)] = o
+                progress.update(task, advance=1, description=f"{f.name}: {o.verdict or 'error'}")
+    except KeyboardInterrupt:
+        _stop(pool)
+        click.echo(f"sdkgate: interrupted: {len(outcomes)} of {len(files)} APKs scanned (their reports are kept)", err=True)
+        raise
+    pool.shutdown()
     for f in files:
         o = outcomes[str(f)]
         if o.error:

@@ -54,6 +54,8 @@ def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, output, 
     2 bad input). `sdkgate evaluate -m manifest.yaml events.jsonl net.jsonl` on the folder gives
     the same findings.
     """
+    from ..extras import require
+    require("device", "proxy", what="sdkgate simulate")
     from ..dynamic.appmodel import load_app_model
     from ..dynamic.simulator import SimulatedDevice
     from ..manifest import load_manifest

@@ -11,6 +11,8 @@ from ..errors import InputError
 def scan_to_db(apks, db_url: str | None, manifest_path: Path | None, suppressions: str | None,
                jobs: int | None, cluster: str | None, rescan: bool, output, events_out) -> int:
     """APKS are files, folders of .apk files, or http(s) URLs (docs/fleet.md)."""
+    from ..extras import require
+    require("fleet", what="sdkgate scan --db")
     from ..cli.common import load_options
     from ..manifest import load_manifest
     from .sources import expand
@@ -61,7 +63,8 @@ db_option = click.option("--db", "db_url", required=True, help="sqlite:///PATH.d
 
 @click.group("fleet", help=HELP)
 def group():
-    pass
+    from ..extras import require
+    require("fleet", what="sdkgate fleet")
 
 
 @group.command("report")
