@@ -159,6 +159,18 @@ def test_html_of_a_simulated_run(tmp_path, capsys):
     report = json.loads((d / "report.json").read_text("utf-8"))
     for f in report["findings"]:
         assert f'data-rule="{f["rule"]}"' in dom
+    # the reads sheet of the real run: one row per hooked read, each with the app's/SDK's frame that made the call
+    assert run_guarded(cli, ["report", str(d), "--format", "csv", "--sheet", "reads", "-o", str(tmp_path / "reads.csv")]) == 1
+    import csv
+    import io
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "reads.csv").read_text("utf-8-sig"))))
+    reads = sum(1 for name in ("events.jsonl",) for ln in (d / name).read_text("utf-8").splitlines()
+                if '"kind": "read"' in ln or '"kind":"read"' in ln)
+    assert len(rows) == reads > 0
+    from sdkgate.dynamic.attribution import frame_class, is_layer_class
+    for r in rows:
+        assert r["caller"] and not is_layer_class(frame_class(r["caller"])[0]), r
+    assert any(r["before_consent"] == "true" and r["sent_to"] for r in rows)    # a pre-consent read that left the device
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report-simulated.png"
     shot.unlink(missing_ok=True)
