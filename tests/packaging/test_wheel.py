@@ -57,7 +57,9 @@ def test_wheel_carries_agent_data_templates(wheel):
     assert "License-Expression: Apache-2.0" in text
 
 
-def test_wheel_installs_and_runs_in_fresh_venv(wheel, tmp_path):
+def fresh_venv(wheel: Path, tmp_path: Path, deps: Path) -> tuple[Path, Path, Path, dict]:
+    """(python, site-packages, sdkgate script, environment) of a new venv holding the wheel, its dependencies taken
+    from `deps` (a plain path entry: the .pth files there do not run, so the editable working tree stays out)."""
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
@@ -66,13 +68,16 @@ def test_wheel_installs_and_runs_in_fresh_venv(wheel, tmp_path):
     # install the wheel itself (it is a zip: unpack it the way an installer does, entry point included)
     with zipfile.ZipFile(wheel) as z:
         z.extractall(site)
-    # dependencies come from this interpreter's site-packages (no network in tests); a plain path entry does not
-    # run the .pth files there, so the editable install of the working tree stays out of the fresh venv
-    (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    (site / "deps.pth").write_text(str(deps) + "\n")
     script = env_dir / "bin" / "sdkgate"
     script.write_text(f"#!{py}\nimport sys\nfrom sdkgate.cli import main\nsys.exit(main())\n")
     script.chmod(0o755)
-    clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return py, site, script, {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+
+def test_wheel_installs_and_runs_in_fresh_venv(wheel, tmp_path):
+    # dependencies come from this interpreter's site-packages (no network in tests)
+    py, site, script, clean_env = fresh_venv(wheel, tmp_path, Path(sysconfig.get_paths()["purelib"]))
     out = subprocess.run([str(script), "--version"], capture_output=True, text=True, env=clean_env, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("sdkgate, version ")
@@ -126,22 +131,11 @@ def _base_only(dest: Path, wheel: Path) -> set[str]:
 
 def test_base_install_scans_and_names_the_extra_for_run(wheel, tmp_path):
     """`pip install sdkgate` alone: a scan works; `run` is exit 2 printing the pip line for the extras it needs."""
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=False).create(env_dir)
-    py = env_dir / "bin" / "python"
-    site = Path(subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                               capture_output=True, text=True, check=True).stdout.strip())
-    with zipfile.ZipFile(wheel) as z:
-        z.extractall(site)
     deps = tmp_path / "base-deps"
     deps.mkdir()
     linked = _base_only(deps, wheel)
     assert "mitmproxy" not in linked and "adbutils" not in linked and "psycopg" not in linked and "dask" not in linked
-    (site / "deps.pth").write_text(str(deps) + "\n")
-    script = env_dir / "bin" / "sdkgate"
-    script.write_text(f"#!{py}\nimport sys\nfrom sdkgate.cli import main\nsys.exit(main())\n")
-    script.chmod(0o755)
-    clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    py, _site, script, clean_env = fresh_venv(wheel, tmp_path, deps)
     probe = subprocess.run([str(py), "-c", "import mitmproxy"], capture_output=True, text=True, env=clean_env)
     assert probe.returncode != 0                            # really without the proxy extra
     repo = ROOT
