@@ -82,9 +82,11 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
               baseline: str | None = None, fail_on_new: bool = False) -> Outcome:
     """Worker: everything for one APK, so only a small Outcome crosses the process boundary."""
     quiet_androguard()
-    from ..formats import render
+    from ..formats import get, render
     from ..manifest import load_manifest
 
+    if get(fmt).binary and not out_file:
+        return Outcome(apk, EXIT_INPUT, error=f"--format {fmt}: a binary format: give -o FILE")
     try:
         manifest = load_manifest(manifest_path) if manifest_path else None
         report, result = build_report(Path(apk), manifest, eval_options=load_options(suppressions, None), splits=splits)
@@ -112,8 +114,6 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
         click.echo(f"sdkgate: warning: {apk}: {w}", err=True)
     if events_file and result is not None:
         Path(events_file).write_text("".join(e.to_json() + "\n" for e in result.events), encoding="utf-8")
-    if isinstance(text, bytes) and not out_file:
-        return Outcome(apk, EXIT_INPUT, error=f"--format {fmt}: a binary format: give -o FILE")
     if out_file:
         from .common import write_output
         write_output(text, out_file, fmt)
