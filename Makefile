@@ -12,7 +12,7 @@ setup: $(STAMP) $(NODESTAMP)
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,all]'    # every extra: device, proxy, fleet
 	touch $@
 
 # npm packages of the Frida agent (frida-java-bridge, @types/frida-gum, typescript); only needed to rebuild

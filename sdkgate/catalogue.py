@@ -53,6 +53,7 @@ class Sdk:
     jni: tuple[str, ...] = ()            # JNI symbols exported by its native libraries (Java_cn_jiguang_*)
     assets: tuple[str, ...] = ()         # entry paths in the APK (assets/umeng_*.json)
     evidence: tuple[str, ...] = ()       # where the signatures come from
+    website: str = ""                    # the vendor's page of the SDK (data/sdk_websites.yaml; Exodus rows: theirs)
 
     def signature_kinds(self) -> dict[str, tuple[str, ...]]:
         return {k: getattr(self, k) for k in SIGNATURE_KINDS if getattr(self, k)}
@@ -173,8 +174,11 @@ def parse_rows(raw, name: str) -> list[Sdk]:
             if not isinstance(v, (list, tuple)) or not all(isinstance(x, str) for x in v):
                 raise InputError(name, place, f"{key!r} must be a list of strings")
             sigs[key] = tuple(v)
+        website = row.get("website") or ""
+        if not isinstance(website, str):
+            raise InputError(name, place, "'website' must be a string")
         out.append(Sdk(row["id"], row["name"], row["vendor"], row["kind"], tuple(row["packages"]),
-                       tuple(row.get("domains") or ()), row.get("source", "sdkgate"), **sigs))
+                       tuple(row.get("domains") or ()), row.get("source", "sdkgate"), **sigs, website=website))
     return out
 
 
@@ -188,7 +192,9 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def bundled_catalogue() -> Catalogue:
     """The catalogue shipped in the package (sdkgate/data/sdks.yaml)."""
     raw = package_data("sdks.yaml")
-    return Catalogue({s.id: s for s in parse_rows(raw, "sdks.yaml")})
+    websites = package_data("sdk_websites.yaml") or {}
+    return Catalogue({s.id: (replace(s, website=str(websites[s.id])) if not s.website and s.id in websites else s)
+                      for s in parse_rows(raw, "sdks.yaml")})
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,7 @@
    SG101 against each SDK that reads before consent, the clipboard read, a hashed identifier and a
    clipboard upload found on the wire);
 3. the compliant app model (expect: pass);
-4. `verify` of the non-compliant evidence bundle, then its HTML report.
+4. `verify` of the non-compliant evidence bundle, then its HTML report and its spreadsheet (reads sheet).
 Exits 0 when every step ends as expected.
 """
 from __future__ import annotations
@@ -31,6 +31,8 @@ STEPS = [
      ["verify", str(OUT / "noncompliant")]),
     ("HTML report of the non-compliant run (exit code = its verdict: fail)", 1,
      ["report", str(OUT / "noncompliant"), "--html", str(OUT / "noncompliant-report.html")]),
+    ("Spreadsheet of the non-compliant run: summary, findings, one row per read with its caller frame", 1,
+     ["report", str(OUT / "noncompliant"), "--format", "xlsx", "-o", str(OUT / "noncompliant-report.xlsx")]),
 ]
 
 
@@ -51,6 +53,7 @@ def main() -> int:
         ok &= rc == expected
     html = OUT / "noncompliant-report.html"
     print(f"\nHTML report: {html}  (open it in a browser)")
+    print(f"Spreadsheet (reads sheet): {OUT / 'noncompliant-report.xlsx'}")
     print("Evidence folders:", OUT / "noncompliant", OUT / "compliant")
     print("demo:", "OK" if ok else "some steps did not end as expected")
     return 0 if ok else 1

@@ -1,7 +1,6 @@
 """The audit table in four forms: console, JSON, HTML (one self-contained page), XLSX (one sheet per table)."""
 from __future__ import annotations
 
-import html
 import io
 import json
 import shutil
@@ -83,56 +82,24 @@ def _console(d: Diff, lang: str) -> str:
     return buf.getvalue()
 
 
-_CSS = ("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;margin:1em 0}"
-        "td,th{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}"
-        "tr.undeclared td{background:#fde2e2}tr.match td{background:#e6f4ea}tr.declared_not_seen td{background:#f4f4f4}")
-
-
 def _html(d: Diff, lang: str) -> str:
+    from ..formats.htmlbase import page_head, render_page
     t = T[lang]
-    e = html.escape
-    parts = [f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{e(t['title'])}</title>"
-             f"<style>{_CSS}</style></head><body>",
-             f"<h1>{e(t['title'])}</h1><p>{e(d.manifest)} &harr; {e(d.evidence)}</p>",
-             f"<p><strong>{e(t['summary'])}:</strong> {e(_summary(d, lang))}</p>"]
-    for title, header, rows, statuses in tables(d, lang):
-        parts.append(f"<h2>{e(title)}</h2><table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in header)
-                     + "</tr></thead><tbody>")
-        for r, s in zip(rows, statuses):
-            parts.append(f"<tr class=\"{s}\">" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>")
-        parts.append("</tbody></table>")
-    if d.incomplete:
-        parts.append(f"<h2>{e(t['inc'])}</h2><ul>" + "".join(f"<li>{e(r)}</li>" for r in d.incomplete) + "</ul>")
-    parts.append("</body></html>\n")
-    return "".join(parts)
+    verdict = {1: "fail", 3: "incomplete"}.get(d.exit_code, "pass")
+    head = page_head(lang, kind=t["title"], app=d.manifest, verdict=verdict)
+    return render_page("diff.html.j2", head, lang, t=t, d=d, summary=_summary(d, lang),
+                       tables=[(title, header, list(zip(rows, statuses))) for title, header, rows, statuses in tables(d, lang)])
 
 
 def _xlsx(d: Diff, lang: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    fills = {"undeclared": PatternFill("solid", fgColor="FDE2E2"), "match": PatternFill("solid", fgColor="E6F4EA"),
-             "declared_not_seen": PatternFill("solid", fgColor="F4F4F4")}
-    wb = Workbook()
-    wb.remove(wb.active)
+    """The summary first, then one sheet per table (frozen header, autofilter), undeclared rows filled; every cell
+    through the one cell writer (formats/cells.py): names from the manifest are never formulas."""
+    from ..formats.cells import Sheet, workbook
+    summary = [["manifest", d.manifest], ["evidence", d.evidence]]
+    summary += [[STATUS_TEXT[lang][k], v] for k, v in d.to_dict()["summary"].items()]
+    summary += [[T[lang]["inc"], r] for r in d.incomplete]
+    sheets = [Sheet("summary" if lang == "en" else "汇总", ["field", "value"] if lang == "en" else ["项目", "值"], summary, [30, 90])]
     for title, header, rows, statuses in tables(d, lang):
-        ws = wb.create_sheet(title[:31])
-        ws.append(header)
-        for c in ws[1]:
-            c.font = Font(bold=True)
-        for r, s in zip(rows, statuses):
-            ws.append(r)
-            for c in ws[ws.max_row]:
-                c.fill = fills[s]
-        for col, h in zip("ABCDEFG", header):
-            ws.column_dimensions[col].width = max(14, min(60, max([len(str(h))] + [len(str(r[header.index(h)])) for r in rows]) + 2))
-        ws.freeze_panes = "A2"
-    ws = wb.create_sheet("summary" if lang == "en" else "汇总")
-    ws.append(["manifest", d.manifest])
-    ws.append(["evidence", d.evidence])
-    for k, v in d.to_dict()["summary"].items():
-        ws.append([STATUS_TEXT[lang][k], v])
-    for r in d.incomplete:
-        ws.append([T[lang]["inc"], r])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        widths = [max(14, min(60, max([len(str(h))] + [len(str(r[i])) for r in rows]) + 2)) for i, h in enumerate(header)]
+        sheets.append(Sheet(title, header, rows, widths, [s == "undeclared" for s in statuses]))
+    return workbook(sheets, lang)

@@ -167,5 +167,8 @@ def render_console(table: MergeTable, lang: str = "en") -> str:
 
 
 def render_html(table: MergeTable, lang: str = "en") -> str:
-    from ..formats.html import _env
-    return _env().get_template("merge.html.j2").render(table=table, lang=lang)
+    from ..formats.htmlbase import page_head, render_page
+    verdict = {1: "fail", 3: "incomplete"}.get(table.exit_code, "pass")
+    title = "sdkgate 汇总" if lang == "zh" else "sdkgate merged report"
+    app = f"{len(table.rows)} " + ("个证据包" if lang == "zh" else "bundle(s)")
+    return render_page("merge.html.j2", page_head(lang, kind=title, app=app, verdict=verdict), lang, table=table, title=title)

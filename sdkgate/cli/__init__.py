@@ -26,6 +26,26 @@ COMMANDS = {
 }
 
 
+def _set_quiet(ctx, param, value):
+    if value:
+        from .. import terminal
+        terminal.QUIET = True
+
+
+def quiet_option() -> click.Option:
+    return click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, is_eager=True, callback=_set_quiet,
+                        help="As `sdkgate --quiet`: the verdict line (and why evidence is incomplete) only; no progress.")
+
+
+def with_quiet(cmd: click.Command) -> click.Command:
+    """`--quiet` is accepted after the subcommand too (`sdkgate scan --quiet X.apk`), on every (sub)command."""
+    if not any("--quiet" in getattr(p, "opts", ()) for p in cmd.params):
+        cmd.params.append(quiet_option())
+    for sub in getattr(cmd, "commands", {}).values():
+        with_quiet(sub)
+    return cmd
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx):
         return [n for n in COMMANDS if importlib.util.find_spec(COMMANDS[n]) is not None]
@@ -34,7 +54,7 @@ class LazyGroup(click.Group):
         mod = COMMANDS.get(name)
         if not mod or importlib.util.find_spec(mod) is None:
             return None
-        return importlib.import_module(mod).command
+        return with_quiet(importlib.import_module(mod).command)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -39,11 +39,26 @@ def run_guarded(group: click.Group, argv=None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except ImportError as exc:       # an optional part not installed: the pip line, not a crash
+        from ..extras import for_import_error
+        missing = for_import_error(exc, f"sdkgate {_subcommand(argv)}".rstrip())
+        if missing is None:
+            path = write_crash_log(exc, argv)
+            click.echo(f"sdkgate: internal error: {type(exc).__name__}: {exc}; details in {path}", err=True)
+            return EXIT_INTERNAL
+        click.echo(f"sdkgate: error: {missing.render()}", err=True)
+        return EXIT_INPUT
     except Exception as exc:  # noqa: BLE001 - a bug must never look like a verdict (0, 1 or 3)
         path = write_crash_log(exc, argv)
         click.echo(f"sdkgate: internal error: {type(exc).__name__}: {exc}; details in {path}", err=True)
         return EXIT_INTERNAL
     return rv if isinstance(rv, int) else 0
+
+
+def _subcommand(argv) -> str:
+    import sys
+    args = [str(a) for a in (argv if argv is not None else sys.argv[1:])]
+    return next((a for a in args if not a.startswith("-")), "")
 
 
 def _output_folder(argv) -> "Path | None":
@@ -116,10 +131,21 @@ def console_style(output) -> dict:
     return {"color": output is None and terminal.use_color(), "quiet": terminal.QUIET}
 
 
-def emit_report(report, fmt: str, lang: str, output: str | None) -> None:
-    """Render a report in one format to a file (-o) or stdout."""
+sheet_option = click.option("--sheet", default=None, metavar="NAME",
+                            help="csv: the sheet to write (findings [default], reads, sdks, permissions, call_sites, "
+                                 "summary); xlsx holds them all.")
+
+
+def emit_report(report, fmt: str, lang: str, output: str | None, reads=None, sheet: str | None = None) -> None:
+    """Render a report in one format to a file (-o) or stdout. `reads`: a callable giving the reads table
+    (formats/reads.py), called only for the spreadsheets."""
     from .. import formats
-    write_output(formats.render(report, fmt, lang, **console_style(output)), output, fmt)
+    if sheet and fmt != "csv":
+        raise InputError(None, "--sheet", "applies to --format csv (an xlsx workbook holds every sheet)")
+    extra = {}
+    if fmt in formats.SHEET_FORMATS:
+        extra = {"reads": reads() if callable(reads) else reads, "sheet": sheet}
+    write_output(formats.render(report, fmt, lang, **console_style(output), **extra), output, fmt)
 
 
 def write_output(text, output: str | None, fmt: str = "") -> None:

@@ -10,17 +10,23 @@ mitmproxy CA on the device, free storage; Node.js is not needed, Chromium is opt
 \b
 Exit codes: 0 everything needed is in place, 1 problems found (each printed with its fix).
 With no device connected (and no --device), the checks that need a device are listed as not
-checked and not counted as problems: the host is judged alone. --json prints the same as JSON.
+checked and not counted as problems: the host is judged alone; with --require-device (CI, before
+`sdkgate run`) that is exit 2, as is a device that is not ready. --json prints the same as JSON.
 An adb server started by doctor is stopped again before it exits.
 """
 
+EXIT_INPUT = 2
 MARK = {"ok": "ok  ", "problem": "FAIL", "warning": "warn", "not checked": "----", "info": "info"}
 
 
 @click.command(help=HELP)
 @click.option("--device", "serial", default=None, help="Device serial (adb devices), or HOST:PORT of a remote adb endpoint.")
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON (name, status, detail, fix).")
-def command(serial, as_json):
+@click.option("--require-device", is_flag=True,
+              help="Exit 2 unless a device is connected and ready (for CI jobs before `sdkgate run`).")
+def command(serial, as_json, require_device=False):
+    from ..extras import require
+    require("device", what="sdkgate doctor")
     from ..device.adb import AdbServer
     from ..device.checks import (PROBLEM, WARN, Check, adb_binary_check, device_checks, host_checks,
                                  no_device_checks)
@@ -58,6 +64,9 @@ def command(serial, as_json):
     no_device = any(c.name == "device" and c.status == WARN for c in checks)
     # with no device at all, what needs one is "not checked", not a problem of this machine
     bad = [c for c in checks if c.bad and not (no_device and c.detail.startswith("needs a device"))]
+    device = next((c for c in checks if c.name == "device"), None)
+    device_ready = bool(device and device.status == "ok") and not bad       # `sdkgate run` would start
+    code = EXIT_INPUT if require_device and not device_ready else (1 if bad else 0)
     if as_json:
         import json
         device = next((c for c in checks if c.name == "device"), None)
@@ -65,7 +74,7 @@ def command(serial, as_json):
                                "device_connected": bool(device and device.status == "ok"),
                                "checks": [{"name": c.name, "status": c.status, "detail": c.detail, "fix": c.fix}
                                           for c in checks]}, ensure_ascii=False, indent=2))
-        return 1 if bad else 0
+        return code
     width = max(len(c.name) for c in checks)
     for c in checks:
         click.echo(f"[{MARK.get(c.status, c.status)}] {c.name.ljust(width)}  {c.detail}")
@@ -77,4 +86,6 @@ def command(serial, as_json):
         click.echo("\nhost ready; no device connected, so the device checks were not run (connect one and run doctor again).")
     else:
         click.echo("\nready: everything `sdkgate run` needs is in place.")
-    return 1 if bad else 0
+    if require_device and not device_ready:
+        click.echo("sdkgate: error: --require-device: no device is ready for `sdkgate run` (see the checks above)", err=True)
+    return code

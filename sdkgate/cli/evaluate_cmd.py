@@ -6,7 +6,8 @@ import click
 from ..events import check_event_log, merge_streams
 from ..manifest import load_manifest
 from ..rules import evaluate
-from .common import emit_report, format_option, geoip_option, lang_option, load_options, suppressions_option
+from .common import (emit_report, format_option, geoip_option, lang_option, load_options, sheet_option,
+                     suppressions_option)
 
 
 @click.command("evaluate")
@@ -18,7 +19,8 @@ from .common import emit_report, format_option, geoip_option, lang_option, load_
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write the report here.")
 @suppressions_option
 @geoip_option
-def command(manifest_path, event_files, fmt, lang, output, suppressions, geoip):
+@sheet_option
+def command(manifest_path, event_files, fmt, lang, output, suppressions, geoip, sheet):
     """Evaluate EVENT_FILES (events.jsonl, net.jsonl, ...: merged on one clock) and print a report.
 
     Exit code: 0 pass, 1 fail, 2 bad input, 3 incomplete evidence.
@@ -29,5 +31,6 @@ def command(manifest_path, event_files, fmt, lang, output, suppressions, geoip):
         check_event_log(f)
     from ..net.rematch import streams_with_rematch  # derived values re-matched over flows.mitm next to net.jsonl
     report = evaluate(merge_streams(streams_with_rematch(event_files, manifest)), manifest, options)
-    emit_report(report, fmt, lang, output)
+    from ..formats.reads import reads_from_files
+    emit_report(report, fmt, lang, output, reads=lambda: reads_from_files(event_files, manifest), sheet=sheet)
     return report.exit_code

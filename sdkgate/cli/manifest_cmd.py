@@ -29,12 +29,10 @@ def validate(files):
     return 2 if bad else 0
 
 
-def _write(text: str, output) -> None:
-    if output:
-        from pathlib import Path
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
+def _write(text: str | bytes, output) -> None:
+    """To -o FILE (its folder is created, as in every command) or stdout."""
+    from .common import write_output
+    write_output(text, output)
 
 
 @command.command("schema")
@@ -103,7 +101,7 @@ def diff(manifest_path, evidence, fmt, lang, output):
     d = compute(m, observe(Path(evidence), m))
     out = render(d, fmt, lang)
     if output:
-        Path(output).write_bytes(out if isinstance(out, bytes) else out.encode("utf-8"))
+        _write(out, output)
         click.echo(f"{output}: {d.undeclared()} undeclared (exit {d.exit_code})", err=True)
     else:
         click.echo(out, nl=False)

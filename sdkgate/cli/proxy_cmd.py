@@ -31,6 +31,8 @@ from ..errors import InputError
                    "dns@HOST:PORT, wireguard@PORT (see `run --capture`).")
 def command(port, listen_host, canary_file, out_dir, confdir, offline, manifest_path, t0_ms, idle_timeout, modes):
     """Run the intercepting proxy and record personal data seen on the wire."""
+    from ..extras import require
+    require("proxy", what="sdkgate proxy")
     canaries = load_canary_file(canary_file)
     from mitmproxy.proxy.mode_specs import ProxyMode
     for m in modes:

@@ -6,13 +6,14 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from .common import EXIT_TAMPERED, lang_option
+from .common import EXIT_TAMPERED, lang_option, sheet_option
 
 HELP = """Render the report of an evidence folder, or one table over many (--merge).
 
 \b
   sdkgate report DIR --html report.html [--lang zh]
-  sdkgate report DIR --format sarif|junit|json|console [-o FILE]
+  sdkgate report DIR --pdf report.pdf [--lang zh]
+  sdkgate report DIR --format sarif|junit|json|console|csv|xlsx [-o FILE] [--sheet reads]
   sdkgate report --merge DIR... [--format json|console|html] [-o FILE]
 
 A DIR given to --merge may also be a folder of evidence folders (e.g. one per device).
@@ -37,15 +38,20 @@ def _write(text, output: str | None) -> None:
 @click.command(help=HELP)
 @click.argument("dirs", nargs=-1, type=click.Path())
 @click.option("--html", "html", type=click.Path(dir_okay=False), default=None, help="Write the HTML report here.")
-@click.option("--format", "fmt", type=click.Choice(["console", "json", "junit", "sarif", "html", "csv", "xlsx"]), default=None,
+@click.option("--pdf", "pdf", type=click.Path(dir_okay=False), default=None,
+              help="Write the report as PDF here (the HTML page printed by headless Chromium).")
+@click.option("--format", "fmt", type=click.Choice(["console", "json", "junit", "sarif", "html", "csv", "xlsx", "pdf"]), default=None,
               help="Output format (default: console; html needs -o or --html).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to this file instead of stdout.")
 @click.option("--merge", is_flag=True, help="One table over many bundles: rows bundle/device/scenario, verdict, counts per rule.")
 @lang_option
-def command(dirs, html, fmt, output, merge, lang):
+@sheet_option
+def command(dirs, html, fmt, output, merge, lang, pdf=None, sheet=None):
     if not dirs:
         raise InputError(None, None, "give an evidence folder (or several with --merge)")
     if merge:
+        if pdf or sheet:
+            raise InputError(None, "--pdf" if pdf else "--sheet", "not with --merge (it writes json, console or html)")
         return _merge(dirs, fmt or "console", output, lang, html)
     if len(dirs) > 1:
         raise InputError(None, None, f"{len(dirs)} folders given: use --merge to combine several bundles")
@@ -55,7 +61,7 @@ def command(dirs, html, fmt, output, merge, lang):
     from ..bundle.source import EntryProblem
     with opened_bundle(dirs[0]) as src:
         try:
-            return _single(src, html, fmt, output, lang)
+            return _single(src, html, fmt, output, lang, pdf, sheet)
         except EntryProblem as exc:      # a file that turned out corrupt while it was read
             click.echo(f"sdkgate: TAMPERED {exc}", err=True)
             click.echo("sdkgate: error: the evidence cannot be read as it was written; no report written", err=True)
@@ -84,7 +90,7 @@ def _intact(src) -> bool:
     return res.intact
 
 
-def _single(src, html, fmt, output, lang) -> int:
+def _single(src, html, fmt, output, lang, pdf=None, sheet=None) -> int:
     from ..fileio import loads_bounded
     from ..formats import render
     from ..formats.html import render_bundle
@@ -99,21 +105,30 @@ def _single(src, html, fmt, output, lang) -> int:
         report = Report.from_report_dict(loads_bounded(src.read_bytes("report.json")), src.where("report.json"))
     except ValueError as exc:
         raise InputError(src.where("report.json"), None, f"not a valid report: {exc}") from None
+    if sheet and fmt != "csv":
+        raise InputError(None, "--sheet", "applies to --format csv (an xlsx workbook holds every sheet)")
     if html:
         _write(render_bundle(src, lang, report), html)
         click.echo(f"HTML report: {html}", err=True)
-    if fmt or not html:
+    if pdf:
+        from ..formats.pdf import html_to_pdf
+        from .common import write_output
+        write_output(html_to_pdf(render_bundle(src, lang, report, printing=True)), pdf, "pdf")
+        click.echo(f"PDF report: {pdf}", err=True)
+    if fmt or not (html or pdf):
         fmt = fmt or "console"
-        if fmt == "html":
+        if fmt in ("html", "pdf"):
             if not output:
-                raise InputError(None, "--format html", "give -o FILE (or use --html FILE)")
-            text = render_bundle(src, lang, report)
+                raise InputError(None, f"--format {fmt}", f"give -o FILE (or use --{fmt} FILE)")
+            text = render_bundle(src, lang, report, printing=fmt == "pdf")
+            if fmt == "pdf":
+                from ..formats.pdf import html_to_pdf
+                text = html_to_pdf(text)
         else:
-            try:
-                from .common import console_style
-                text = render(report, fmt, lang, **console_style(output))
-            except ModuleNotFoundError as exc:
-                raise InputError(None, f"--format {fmt}", f"format not available in this build ({exc.name})") from None
+            from ..formats.reads import reads_from_source
+            from .common import console_style
+            extra = {"reads": reads_from_source(src), "sheet": sheet} if fmt in ("csv", "xlsx") else {}
+            text = render(report, fmt, lang, **console_style(output), **extra)
         _write(text, output)
     return report.exit_code
 

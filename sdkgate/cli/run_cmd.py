@@ -101,6 +101,10 @@ def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir,
     consent moment is the tap on the manifest's consent control), and judges and seals the evidence when
     you press Ctrl-C. --attach attaches to the running app instead (and says what it could not see).
     """
+    from ..extras import require
+    require("device", "proxy", *(("fleet",) if (devices or cluster) else ()), what="sdkgate run")
+    if not cluster:
+        _require_adb()
     from ..bundle import seal
     from ..device.backend import DeviceBackend, DeviceOptions
     from ..device.checks import default_confdir
@@ -194,11 +198,23 @@ def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir,
     if interrupted:
         click.echo(f"sdkgate: interrupted; evidence so far judged and sealed in {out}", err=True)
         return 130
-    from .. import formats
-    from .common import console_style, write_output
-    write_output(formats.render(report, fmt, lang, **console_style(output)), output, fmt)
+    from ..formats.reads import reads_from_folder
+    from .common import emit_report
+    emit_report(report, fmt, lang, output, reads=lambda: reads_from_folder(out))
     click.echo(f"sdkgate: evidence in {out}" + (f" (and {out}.zip)" if make_zip else ""), err=True)
     return report.exit_code
+
+
+ADB_HINT = ("install adb (Debian/Ubuntu: apt-get install adb; macOS: brew install android-platform-tools; or the Android "
+            "SDK's platform-tools) or point ADBUTILS_ADB_PATH at it")
+
+
+def _require_adb() -> None:
+    """A run needs a working adb before anything starts: missing, it is bad set-up (exit 2), with how to install it."""
+    from ..device.checks import adb_binary_check
+    check = adb_binary_check()
+    if check.status != "ok":
+        raise InputError(None, "adb", f"{check.detail}; {ADB_HINT}")
 
 
 def _discard(out: Path, was_there: bool) -> None:

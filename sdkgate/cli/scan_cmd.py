@@ -11,10 +11,10 @@ import click
 
 from ..errors import InputError
 from .common import (EXIT_INCOMPLETE, EXIT_INPUT, format_option, lang_option, load_options, quiet_androguard,
-                     suppressions_option)
+                     sheet_option, suppressions_option)
 
 EXTENSIONS = {"console": "txt", "json": "json", "junit": "xml", "sarif": "sarif", "html": "html", "csv": "csv",
-              "xlsx": "xlsx"}
+              "xlsx": "xlsx", "pdf": "pdf"}
 # worst first: an unreadable input, then missing evidence, then a violation
 _WORST = {2: 4, 3: 3, 1: 2, 0: 1}
 
@@ -78,12 +78,15 @@ def build_report(apk: Path, manifest, options=None, eval_options=None, splits: t
 
 def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file: str | None,
               events_file: str | None, suppressions: str | None = None, inventory: bool = False,
-              style: dict | None = None, splits: tuple[str, ...] = ()) -> Outcome:
+              style: dict | None = None, splits: tuple[str, ...] = (), sheet: str | None = None,
+              baseline: str | None = None, fail_on_new: bool = False) -> Outcome:
     """Worker: everything for one APK, so only a small Outcome crosses the process boundary."""
     quiet_androguard()
-    from ..formats import render
+    from ..formats import get, render
     from ..manifest import load_manifest
 
+    if get(fmt).binary and not out_file:
+        return Outcome(apk, EXIT_INPUT, error=f"--format {fmt}: a binary format: give -o FILE")
     try:
         manifest = load_manifest(manifest_path) if manifest_path else None
         report, result = build_report(Path(apk), manifest, eval_options=load_options(suppressions, None), splits=splits)
@@ -91,7 +94,15 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
         return Outcome(apk, EXIT_INPUT, error=exc.render())
     if manifest is None or inventory:
         not_judged(report, inventory)
-    text = render(report, fmt, lang, **(style or {}))
+    if baseline:
+        try:
+            _compare_with_baseline(report, Path(baseline), manifest, suppressions, inventory)
+        except InputError as exc:
+            return Outcome(apk, EXIT_INPUT, error=exc.render())
+    try:
+        text = render(report, fmt, lang, **(style or {}), sheet=sheet)
+    except InputError as exc:
+        return Outcome(apk, EXIT_INPUT, error=exc.render())
     from .common import ensure_parent
     try:
         for f in (events_file, out_file):
@@ -103,13 +114,35 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
         click.echo(f"sdkgate: warning: {apk}: {w}", err=True)
     if events_file and result is not None:
         Path(events_file).write_text("".join(e.to_json() + "\n" for e in result.events), encoding="utf-8")
-    if isinstance(text, bytes) and not out_file:
-        return Outcome(apk, EXIT_INPUT, error=f"--format {fmt}: a binary format: give -o FILE")
     if out_file:
         from .common import write_output
         write_output(text, out_file, fmt)
         text = None
+    if fail_on_new:
+        from ..baseline import fail_on_new_exit, new_violations
+        old = len(report.active_findings("violation")) - len(new_violations(report))
+        if old:
+            click.echo(f"sdkgate: {apk}: {old} violation(s) already in the baseline do not fail the build "
+                       "(--fail-on-new)", err=True)
+        return Outcome(apk, fail_on_new_exit(report), report.verdict, text=text)
     return Outcome(apk, 0 if inventory else report.exit_code, report.verdict, text=text)
+
+
+def _compare_with_baseline(report, baseline: Path, manifest, suppressions, inventory) -> None:
+    """`--baseline`: the last release's report.json, or its APK scanned the same way; the comparison goes in
+    report.stats["baseline"] (every format shows it; SARIF sets baselineState)."""
+    from ..baseline import compare, load_baseline
+
+    def scan_old(path: Path):
+        old, _ = build_report(path, manifest, eval_options=load_options(suppressions, None))
+        return not_judged(old, inventory) if manifest is None or inventory else old
+
+    old = load_baseline(baseline, scan_old)
+    new_pkg, old_pkg = report.app.get("package"), old.app.get("package")
+    if new_pkg and old_pkg and new_pkg != old_pkg:
+        raise InputError(str(baseline), None, f"the baseline is of package {old_pkg}, the scan of {new_pkg}: "
+                                              "compare releases of one app")
+    report.stats["baseline"] = compare(report, old, str(baseline)).to_dict()
 
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:
@@ -140,6 +173,22 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
     return out
 
 
+def _ignore_sigint() -> None:
+    """Scan workers leave Ctrl-C to the parent, which stops them at once (a terminal sends SIGINT to all)."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Ctrl-C: nothing more starts, running scans are terminated now rather than waited for."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):   # CPython's executor keeps its workers here
+        try:
+            proc.terminate()
+        except (OSError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _names(apks: list[Path], ext: str) -> list[str]:
     seen: dict[str, int] = {}
     names = []
@@ -156,7 +205,7 @@ def _names(apks: list[Path], ext: str) -> list[str]:
               help="The app's declarations (manifests/*.yaml). Without it the verdict is not_judged (exit 3).")
 @click.option("--inventory", is_flag=True,
               help="Inventory only (SDKs, call sites, start-up code): no verdict, exit 0 unless the input is bad.")
-@format_option(choices=("console", "json", "junit", "sarif", "html", "csv", "xlsx"))
+@format_option(choices=tuple(EXTENSIONS))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Report file (one APK) or folder (several APKs; one report each).")
 @lang_option
@@ -168,9 +217,15 @@ def _names(apks: list[Path], ext: str) -> list[str]:
 @click.option("--db", "db_url", default=None, help="Store every report in a fleet database: sqlite:///PATH.db or "
               "postgresql://USER@HOST:PORT/DB (docs/fleet.md). APKs already stored are skipped.")
 @click.option("--rescan", is_flag=True, help="With --db: scan again APKs already stored.")
+@sheet_option
+@click.option("--baseline", "baseline", type=click.Path(path_type=Path), default=None,
+              help="The last release's report.json (or its APK): report what is new or removed since then "
+                   "(SDKs, permissions, call sites, findings); SARIF sets baselineState.")
+@click.option("--fail-on-new", is_flag=True,
+              help="With --baseline: exit 1 only for violations the baseline did not have (incomplete evidence stays 3).")
 @click.option("--cluster", default=None, help="With --db: run the scans on a Dask cluster (tcp://SCHEDULER:8786).")
 def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppressions, events_out, db_url=None,
-            rescan=False, cluster=None):
+            rescan=False, cluster=None, sheet=None, baseline=None, fail_on_new=False):
     """Scan APK(s): SDK inventory, sensitive call sites, process-start code, pre-consent paths.
 
     APKS are .apk / .apks / .xapk / .aab files or folders of them; a base APK given with its split APKs
@@ -179,6 +234,8 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
     """
     from ..manifest import load_manifest
 
+    if (db_url or rescan or cluster) and (baseline or fail_on_new):
+        raise InputError(None, "--baseline", "not with --db (a fleet database keeps every version: fleet query)")
     if db_url or rescan or cluster:         # a fleet scan into a database (sdkgate/fleet, docs/fleet.md)
         from ..fleet.cli import scan_to_db
         return scan_to_db(apks, db_url, manifest_path, suppressions, jobs, cluster, rescan, output, events_out)
@@ -190,6 +247,12 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
     if manifest_path is not None:
         load_manifest(manifest_path)        # bad manifest: one clear error before any scan
     load_options(suppressions, None)        # likewise a bad suppression file
+    if sheet and fmt != "csv":
+        raise InputError(None, "--sheet", "applies to --format csv (an xlsx workbook holds every sheet)")
+    if fail_on_new and not baseline:
+        raise InputError(None, "--fail-on-new", "needs --baseline OLD_REPORT.json (or OLD.apk)")
+    if baseline is not None and (len(files) > 1 or any(p.is_dir() for p in apks)):
+        raise InputError(None, "--baseline", "compares one app with its last release: give one APK")
     single = len(files) == 1 and not any(p.is_dir() for p in apks)
     if single:
         from .. import terminal
@@ -197,7 +260,8 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
         with terminal.reporting(f"scan {files[0].name}"):
             o = _scan_one(str(files[0]), str(manifest_path) if manifest_path else None, fmt, lang,
                           str(output) if output else None, str(events_out) if events_out else None, suppressions,
-                          inventory, console_style(output), splits_of[str(files[0])])
+                          inventory, console_style(output), splits_of[str(files[0])], sheet,
+                          str(baseline) if baseline else None, fail_on_new)
         if o.error:
             raise InputError(None, None, o.error)
         if o.text is not None:
@@ -221,21 +285,28 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
     progress = Progress(TextColumn("scan"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TextColumn("{task.description}"), console=Console(stderr=True), transient=False,
                         disable=not terminal.enabled())
-    with progress, ProcessPoolExecutor(max_workers=jobs) as pool:
-        task = progress.add_task("", total=len(files))
-        futs = {pool.submit(_scan_one, str(f), str(manifest_path) if manifest_path else None, fmt, lang,
-                            str(output / names[i]) if output else None,
-                            str(events_out / ev_names[i]) if events_out else None, suppressions, inventory,
-                            None, splits_of[str(f)]): f
-                for i, f in enumerate(files)}
-        for fut in as_completed(futs):
-            f = futs[fut]
-            try:
-                o = fut.result()
-            except Exception as exc:  # a worker that died (e.g. out of memory)
-                o = Outcome(str(f), EXIT_INCOMPLETE, error=f"{f}: scan worker failed: {type(exc).__name__}: {exc}")
-            outcomes[str(f)] = o
-            progress.update(task, advance=1, description=f"{f.name}: {o.verdict or 'error'}")
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
+    try:
+        with progress:
+            task = progress.add_task("", total=len(files))
+            futs = {pool.submit(_scan_one, str(f), str(manifest_path) if manifest_path else None, fmt, lang,
+                                str(output / names[i]) if output else None,
+                                str(events_out / ev_names[i]) if events_out else None, suppressions, inventory,
+                                None, splits_of[str(f)], sheet): f
+                    for i, f in enumerate(files)}
+            for fut in as_completed(futs):
+                f = futs[fut]
+                try:
+                    o = fut.result()
+                except Exception as exc:  # a worker that died (e.g. out of memory)
+                    o = Outcome(str(f), EXIT_INCOMPLETE, error=f"{f}: scan worker failed: {type(exc).__name__}: {exc}")
+                outcomes[str(f)] = o
+                progress.update(task, advance=1, description=f"{f.name}: {o.verdict or 'error'}")
+    except KeyboardInterrupt:
+        _stop(pool)
+        click.echo(f"sdkgate: interrupted: {len(outcomes)} of {len(files)} APKs scanned (their reports are kept)", err=True)
+        raise
+    pool.shutdown()
     for f in files:
         o = outcomes[str(f)]
         if o.error:

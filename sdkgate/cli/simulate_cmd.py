@@ -54,7 +54,8 @@ def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, output, 
     2 bad input). `sdkgate evaluate -m manifest.yaml events.jsonl net.jsonl` on the folder gives
     the same findings.
     """
-    from .. import formats
+    from ..extras import require
+    require("device", "proxy", what="sdkgate simulate")
     from ..dynamic.appmodel import load_app_model
     from ..dynamic.simulator import SimulatedDevice
     from ..manifest import load_manifest
@@ -88,8 +89,9 @@ def command(scenario, app_model, manifest_path, out_dir, no_proxy, fmt, output, 
         return EXIT_INPUT
     from ..bundle import seal
     seal(result.out_dir, sign_key=sign_key, make_zip=make_zip)
-    from .common import console_style, write_output
-    write_output(formats.render(result.report, fmt, lang, **console_style(output)), output, fmt)
+    from ..formats.reads import reads_from_folder
+    from .common import emit_report
+    emit_report(result.report, fmt, lang, output, reads=lambda: reads_from_folder(result.out_dir, manifest))
     click.echo(f"sdkgate: evidence in {result.out_dir}" + (f" (and {result.out_dir}.zip)" if make_zip else ""), err=True)
     code = result.exit_code
     exp = result.expectation

@@ -11,6 +11,8 @@ from ..errors import InputError
 def scan_to_db(apks, db_url: str | None, manifest_path: Path | None, suppressions: str | None,
                jobs: int | None, cluster: str | None, rescan: bool, output, events_out) -> int:
     """APKS are files, folders of .apk files, or http(s) URLs (docs/fleet.md)."""
+    from ..extras import require
+    require("fleet", what="sdkgate scan --db")
     from ..cli.common import load_options
     from ..manifest import load_manifest
     from .sources import expand
@@ -61,7 +63,8 @@ db_option = click.option("--db", "db_url", required=True, help="sqlite:///PATH.d
 
 @click.group("fleet", help=HELP)
 def group():
-    pass
+    from ..extras import require
+    require("fleet", what="sdkgate fleet")
 
 
 @group.command("report")
@@ -114,17 +117,14 @@ def query_cmd(db_url, sql, fmt):
 
 
 def _format_rows(cols, rows, fmt: str) -> str:
-    import csv
     import io
     import json
     if fmt == "json":
         return json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False, indent=2, default=str) + "\n"
     buf = io.StringIO()
-    if fmt == "csv":
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(cols)
-        w.writerows(rows)
-        return buf.getvalue()
+    if fmt == "csv":                # the one cell writer: a value from the database is never a formula
+        from ..formats.cells import csv_text
+        return csv_text(cols, rows, bom=False, lineterminator="\n")
     from rich.console import Console
     from rich.table import Table
     con = Console(file=buf, width=200, force_terminal=False, color_system=None)

@@ -2,8 +2,6 @@
 and an ad-hoc `fleet query` on the same view always agree. Renderers: json, csv, xlsx, html (SVG)."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -103,53 +101,46 @@ def render_json(rep: FleetReport) -> str:
 
 
 def render_csv(rep: FleetReport) -> str:
-    """One row per SDK: prevalence, undeclared apps, then apps and share per rule (the other tables: json/xlsx)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    """One row per SDK: prevalence, undeclared apps, then apps and share per rule (the other tables: json/xlsx).
+    Every cell through the one cell writer (formats/cells.py): names from catalogues and manifests are never formulas."""
+    from ..formats.cells import csv_text
     rules = rep.rules()
-    w.writerow(["sdk_id", "name", "vendor", "apps", "share", "undeclared_apps"]
-               + [c for r in rules for c in (f"{r}_apps", f"{r}_share")])
-    for s in rep.sdks:
-        w.writerow([s.sdk_id, s.name, s.vendor, s.apps, s.share, s.undeclared_apps]
-                   + [c for r in rules for c in (s.rules.get(r, {}).get("apps", 0), s.rules.get(r, {}).get("share", 0.0))])
-    return buf.getvalue()
+    return csv_text(["sdk_id", "name", "vendor", "apps", "share", "undeclared_apps"]
+                    + [c for r in rules for c in (f"{r}_apps", f"{r}_share")],
+                    ([s.sdk_id, s.name, s.vendor, s.apps, s.share, s.undeclared_apps]
+                     + [c for r in rules for c in (s.rules.get(r, {}).get("apps", 0), s.rules.get(r, {}).get("share", 0.0))]
+                     for s in rep.sdks), bom=False, lineterminator="\n")
 
 
 def render_xlsx(rep: FleetReport, path: str) -> None:
-    from openpyxl import Workbook
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "summary"
-    for row in (("database", rep.database), ("generated_at", rep.generated_at), ("tool_version", rep.tool_version),
-                ("apps", rep.apps), ("scanned", rep.scanned), ("errors", rep.errors)):
-        ws.append(row)
-    for v, n in rep.verdicts.items():
-        ws.append((f"verdict:{v}", n))
+    """The summary first, then one sheet per table, each with a frozen header and an autofilter."""
+    from pathlib import Path
+
+    from ..formats.cells import Sheet, workbook
+    summary = [["database", rep.database], ["generated_at", rep.generated_at], ["tool_version", rep.tool_version],
+               ["apps", rep.apps], ["scanned", rep.scanned], ["errors", rep.errors]]
+    summary += [[f"verdict:{v}", n] for v, n in rep.verdicts.items()]
     rules = rep.rules()
-
-    def sheet(title, header, rows):
-        s = wb.create_sheet(title)
-        s.append(list(header))
-        for r in rows:
-            s.append(list(r))
-
-    sheet("sdks", ["sdk_id", "name", "vendor", "apps", "share", "undeclared_apps"],
-          [(s.sdk_id, s.name, s.vendor, s.apps, s.share, s.undeclared_apps) for s in rep.sdks])
-    sheet("rules_per_sdk", ["sdk_id", "rule", "apps", "apps_with_sdk", "share"],
-          [(s.sdk_id, r, s.rules[r]["apps"], s.apps, s.rules[r]["share"]) for s in rep.sdks for r in rules if r in s.rules])
-    sheet("apps_per_sdk", ["sdk_id", "package", "version_name", "sha256", "verdict", "declared", "evidence_kind"],
-          [(sid, a["package"], a["version_name"], a["sha256"], a["verdict"], a["declared"], a["evidence_kind"])
-           for sid, apps in rep.apps_per_sdk.items() for a in apps])
-    sheet("undeclared", ["sdk_id", "name", "apps"], [(u["sdk_id"], u["name"], u["apps"]) for u in rep.undeclared])
-    sheet("incomplete_reasons", ["reason_class", "apps", "example"],
-          [(r["reason_class"], r["apps"], r["example"]) for r in rep.incomplete_reasons])
-    sheet("errors", ["sha256", "apk_path", "error_kind", "error"],
-          [(e["sha256"], e["apk_path"], e["error_kind"], e["error"]) for e in rep.error_rows])
-    wb.save(path)
+    sheets = [
+        Sheet("summary", ["field", "value"], summary, [20, 60]),
+        Sheet("sdks", ["sdk_id", "name", "vendor", "apps", "share", "undeclared_apps"],
+              [[s.sdk_id, s.name, s.vendor, s.apps, s.share, s.undeclared_apps] for s in rep.sdks], [22, 40, 24]),
+        Sheet("rules_per_sdk", ["sdk_id", "rule", "apps", "apps_with_sdk", "share"],
+              [[s.sdk_id, r, s.rules[r]["apps"], s.apps, s.rules[r]["share"]] for s in rep.sdks for r in rules if r in s.rules]),
+        Sheet("apps_per_sdk", ["sdk_id", "package", "version_name", "sha256", "verdict", "declared", "evidence_kind"],
+              [[sid, a["package"], a["version_name"], a["sha256"], a["verdict"], a["declared"], a["evidence_kind"]]
+               for sid, apps in rep.apps_per_sdk.items() for a in apps], [22, 30, 14, 66]),
+        Sheet("undeclared", ["sdk_id", "name", "apps"], [[u["sdk_id"], u["name"], u["apps"]] for u in rep.undeclared]),
+        Sheet("incomplete_reasons", ["reason_class", "apps", "example"],
+              [[r["reason_class"], r["apps"], r["example"]] for r in rep.incomplete_reasons], [50, 8, 80]),
+        Sheet("errors", ["sha256", "apk_path", "error_kind", "error"],
+              [[e["sha256"], e["apk_path"], e["error_kind"], e["error"]] for e in rep.error_rows], [66, 40, 14, 80]),
+    ]
+    Path(path).write_bytes(workbook(sheets))
 
 
 def render_html(rep: FleetReport, lang: str = "en") -> str:
-    from ..formats.html import _env
+    from ..formats.htmlbase import page_head, render_page
     from .charts import bar_chart
     zh = lang == "zh"
     top = rep.sdks[:25]
@@ -162,8 +153,10 @@ def render_html(rep: FleetReport, lang: str = "en") -> str:
                                  for u in rep.undeclared], title="未声明的 SDK（应用数）" if zh else "Top undeclared SDKs (apps)"),
     }
     from ..rules.catalog import RULES
-    return _env().get_template("fleet.html.j2").render(rep=rep, lang=lang, charts=charts, rules=rep.rules(),
-                                                       rule_titles=_rule_titles(RULES, lang))
+    title = "sdkgate 应用群审计报告" if zh else "sdkgate fleet report"
+    head = page_head(lang, kind=title, app=f"{rep.apps} " + ("个应用" if zh else "app(s)"))
+    return render_page("fleet.html.j2", head, lang, zh=zh, rep=rep, charts=charts, rules=rep.rules(),
+                       rule_titles=_rule_titles(RULES, lang))
 
 
 def _rule_titles(rules, lang: str) -> dict[str, str]:

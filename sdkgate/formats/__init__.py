@@ -1,4 +1,4 @@
-"""Output formats: one small interface, one module per format (console, json, junit, sarif, html)."""
+"""Output formats: one small interface, one module per format (console, json, junit, sarif, html, csv, xlsx, pdf)."""
 from __future__ import annotations
 
 import importlib
@@ -15,7 +15,8 @@ class Format(Protocol):
 
 
 MODULES = {"console": "console", "json": "json_", "junit": "junit", "sarif": "sarif", "html": "html",
-           "csv": "csv_", "xlsx": "xlsx"}
+           "csv": "csv_", "xlsx": "xlsx", "pdf": "pdf"}
+SHEET_FORMATS = ("csv", "xlsx")        # take `reads=` (formats/reads.py) and, csv, `sheet=`
 
 
 def get(name: str) -> Format:
@@ -23,9 +24,12 @@ def get(name: str) -> Format:
     return mod.FORMAT
 
 
-def render(report: Report, fmt: str, lang: str = "en", *, color: bool = False, quiet: bool = False) -> str | bytes:
+def render(report: Report, fmt: str, lang: str = "en", *, color: bool = False, quiet: bool = False,
+           **sheet_options) -> str | bytes:
     """`color`/`quiet` concern the console only (a person at a terminal); files never get ANSI codes.
-    Binary formats (xlsx) return bytes."""
+    `reads`/`sheet` concern the spreadsheets. Binary formats (xlsx, pdf) return bytes."""
     if fmt == "console":
         return get(fmt).render(report, lang, color=color, quiet=quiet)
+    if fmt in SHEET_FORMATS:
+        return get(fmt).render(report, lang, **{k: v for k, v in sheet_options.items() if v is not None})
     return get(fmt).render(report, lang)

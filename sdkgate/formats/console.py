@@ -13,6 +13,7 @@ from ..fixhints import rule_hint, sdk_hint
 from ..i18n import localise
 from ..rules.catalog import RULES
 from ..taxonomy import label
+from .labels import is_dangerous, kind_label, website
 
 COLOURS = {"pass": "green", "fail": "red", "incomplete": "yellow", "not_judged": "yellow"}
 SEVERITY_COLOURS = {"violation": "red", "warning": "yellow"}
@@ -22,13 +23,16 @@ T = {
            "msg": "Detail", "n": "#", "legend": "Rules", "incomplete": "Evidence incomplete", "calls": "Sensitive call sites",
            "skipped": "Not judged", "suppressed": "suppressed",
            "perm_missing": "APIs whose permission the APK does not declare", "fix": "fix", "packages": "packages",
-           "evidence": "evidence"},
+           "evidence": "evidence", "category": "category / website", "permissions": "Permissions",
+           "permission": "permission", "level": "protection level", "dangerous": "dangerous",
+           "not_dangerous": "-"},
     "zh": {"verdict": "结论", "sdks": "SDK 清单", "declared": "已声明", "undeclared": "未声明",
            "findings": "问题", "rule": "规则", "sev": "级别", "actor": "主体", "cat": "信息类型",
            "msg": "详情", "n": "次数", "legend": "规则", "incomplete": "证据不完整", "calls": "敏感 API 调用点",
            "skipped": "未评估", "suppressed": "已豁免",
            "perm_missing": "所需权限未在 APK 中声明的 API", "fix": "修复建议", "packages": "包名",
-           "evidence": "识别依据"},
+           "evidence": "识别依据", "category": "类别 / 网站", "permissions": "权限",
+           "permission": "权限", "level": "保护级别", "dangerous": "危险权限", "not_dangerous": "-"},
 }
 VERDICT_ZH = {"pass": "通过", "fail": "不通过", "incomplete": "证据不完整", "not_judged": "未评估"}
 SEVERITY_ZH = {"violation": "违规", "warning": "警告", "info": "提示"}
@@ -67,11 +71,28 @@ class ConsoleFormat:
             tb.add_column(t["declared"], overflow="fold")
             tb.add_column(t["packages"], overflow="fold")
             tb.add_column(t["evidence"], overflow="fold")      # signature kinds that found it besides packages
+            sites = [len(website(s.id)) for s in report.sdks]
+            tb.add_column(t["category"], overflow="fold",       # the catalogue's, and its website (as Exodus lists them)
+                          min_width=min(40, max(sites + [len(t["category"])])))
+            unjudged = bool(report.stats.get("not_judged"))      # no declarations: "declared" is not known
             for s in report.sdks:
                 ev = [f"{k}: {', '.join(getattr(s, k)[:2])}" for k in ("components", "meta_data", "native_libs",
                                                                        "permissions", "jni", "assets") if getattr(s, k, None)]
+                site = website(s.id)
                 tb.add_row(f"{s.id}\n{s.name}" if s.name != s.id else s.id,
-                           t["declared"] if s.declared else t["undeclared"], ", ".join(s.packages[:4]), "\n".join(ev))
+                           "-" if unjudged else t["declared"] if s.declared else t["undeclared"], ", ".join(s.packages[:4]),
+                           "\n".join(ev),
+                           kind_label(s.kind, lang) + (f"\n{site}" if site else ""))
+            con.print(tb)
+        declared = [p for p in report.permissions if p.get("kind") == "declared"]
+        if declared and (report.stats.get("inventory_only") or report.verdict == "not_judged"):
+            tb = Table(title=t["permissions"], expand=False)
+            for col in ("permission", "level", "dangerous"):
+                tb.add_column(t[col], overflow="fold")
+            for p in declared:
+                level = str(p.get("protection_level") or "")
+                tb.add_row(str((p.get("permissions") or [""])[0]), level,
+                           t["dangerous"] if is_dangerous(level) else t["not_dangerous"])
             con.print(tb)
         if report.call_sites:
             con.print(f"{t['calls']}: {len(report.call_sites)}")
@@ -108,11 +129,39 @@ class ConsoleFormat:
                 h = sdk_hint(next(r for a, r in sdk_fixes if a == actor), actor)
                 con.print(f"  {t['fix']} ({actor}): {h.text(lang)}")
                 con.print(f"      {escape(h.api)}")
+        _baseline(con, report, lang)
         for reason in report.incomplete:
             con.print(f"[yellow]{t['incomplete']}:[/yellow] {localise(reason, lang)}")
         for s in report.skipped:
             con.print(f"{t['skipped']}: {localise(s, lang)}")
         return buf.getvalue()
+
+
+BASELINE = {"en": {"head": "Since the baseline", "sdks": "SDKs", "permissions": "permissions", "call_sites": "call sites",
+                    "findings": "findings", "new": "new finding", "gone": "no longer found"},
+            "zh": {"head": "与基线相比", "sdks": "SDK", "permissions": "权限", "call_sites": "调用点", "findings": "问题",
+                    "new": "新增问题", "gone": "已消失"}}
+
+
+def _baseline(con: Console, report: Report, lang: str) -> None:
+    """`scan --baseline`: what is new or removed since the last release."""
+    base = report.stats.get("baseline")
+    if not isinstance(base, dict):
+        return
+    w = BASELINE["zh" if lang == "zh" else "en"]
+    counts = base.get("counts") or {}
+    parts = [f"{w[k]} +{c.get('new', 0)} -{c.get('removed', 0)}" for k, c in counts.items() if k in w]
+    ver = f" {base.get('version_name')}" if base.get("version_name") else ""
+    con.print(escape(f"{w['head']} ({base.get('source')}{ver}): " + ", ".join(parts)))
+    for kind in ("sdks", "permissions"):
+        for x in (base.get("new") or {}).get(kind) or []:
+            con.print(escape(f"  + {x}"))
+        for x in (base.get("removed") or {}).get(kind) or []:
+            con.print(escape(f"  - {x}"))
+    for key, word in (("new", w["new"]), ("removed", w["gone"])):
+        for f in (base.get(key) or {}).get("findings") or []:
+            what = " ".join(str(x) for x in (f.get("rule"), f.get("actor") or "-", f.get("category") or "", f.get("where") or "") if x)
+            con.print(escape(f"  {word}: {what}"))
 
 
 FORMAT = ConsoleFormat()

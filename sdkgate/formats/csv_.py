@@ -1,25 +1,26 @@
-"""CSV: one row per finding (formats/rows.py), UTF-8 with a BOM so spreadsheet programs read Chinese right."""
+"""CSV: one sheet of formats/rows.py per file (default: the findings; `--sheet reads` one row per read), UTF-8 with a
+BOM so spreadsheet programs read Chinese right, every cell through the one cell writer (formats/cells.py)."""
 from __future__ import annotations
 
-import csv
-import io
-
+from ..errors import InputError
 from ..report import Report
-from .rows import finding_rows, headers
+from .cells import csv_text
+from .reads import ReadsTable
+from .rows import SHEETS, sheets
 
 
 class CsvFormat:
     name = "csv"
     binary = False
 
-    def render(self, report: Report, lang: str = "en") -> str:
-        buf = io.StringIO()
-        buf.write("\ufeff")
-        w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow(headers(lang))
-        for row in finding_rows(report, lang):
-            w.writerow(["true" if v is True else "false" if v is False else v for v in row])
-        return buf.getvalue()
+    def render(self, report: Report, lang: str = "en", reads: ReadsTable | None = None, sheet: str = "findings") -> str:
+        available = sheets(report, lang, reads, machine=True)
+        if sheet not in available:
+            why = ("the evidence has no run-time reads (a static scan)" if sheet == "reads"
+                   else f"this report has no {sheet} sheet" if sheet in SHEETS else f"unknown sheet {sheet!r}")
+            raise InputError(None, "--sheet", f"{why}; sheets here: {', '.join(available)}")
+        s = available[sheet]
+        return csv_text(s.header, s.rows)
 
 
 FORMAT = CsvFormat()

@@ -7,32 +7,25 @@ run.json, manifest.yaml, bundle.json, flows.har) and draws every read and send.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-import jinja2
-
 from ..catalogue import FIRST_PARTY, UNKNOWN
-from ..events import BadLine, Event, merge_streams, parse_lines, read_events
-from ..fileio import read_json_object
+from ..events import BadLine, Event, merge_streams, parse_lines
 from ..fixhints import hint_text, sdk_hint
 from ..i18n import localise
 from ..report import Finding, Report
 from ..taxonomy import label
+from . import digest
+from .html_flows import HAR_MAX_BYTES, har_entry, highlight_excerpt, wire_form  # noqa: F401 - re-exported
+from .html_timeline import MAX_MARKS, PRE_COLOUR, Timeline, draw, short_perm
+from .htmlbase import SEVERITY_ZH, render_page, report_head
+from .when import relative_to_consent  # noqa: F401 - re-exported (tests, reads sheet)
+from .where import where
 
-# SDK colours: none of them red (red is reserved for pre-consent marks)
-PALETTE = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#17becf", "#bcbd22", "#7f7f7f", "#393b79",
-           "#637939", "#e7ba52", "#5254a3", "#6b6ecf", "#3182bd", "#31a354", "#756bb1", "#636363")
-PRE_COLOUR = "#d62728"
-TRANSITION_COLOUR = {"granted": "#2e7d32", "declined": "#ef6c00", "withdrawn": "#6a1b9a"}
-SVG_W, LABEL_W, LANE_H, TOP, BOTTOM = 1000, 170, 24, 34, 30
-HAR_MAX_BYTES = 50 << 20
-MAX_MARKS = 20_000            # timeline marks kept before bucketing per pixel
 MAX_ROWS = 200                # actors with a row (and a lane) on the page
 MAX_HOSTS_SHOWN = 50          # hosts listed per actor
 MAX_PERMISSION_ROWS = 1000
-BODY_EXCERPT = 600
 
 T = {
     "en": {
@@ -59,6 +52,8 @@ T = {
         "violation_mark": "red outline: evidence of a violation (also after consent, e.g. a never-transmit value sent)",
         "violations_label": "violations", "active_label": "active findings", "when_label": "When", "process": "process",
         "event": "event", "marks_one": "mark merged where it overlaps",
+        "where": "Where", "not_confirmed": "not confirmed", "kinds": "kind(s) of reason",
+        "more_examples": "more of this kind",
     },
     "zh": {
         "title": "sdkgate 检测报告", "verdict": "结论", "pass": "通过", "fail": "不通过", "incomplete": "证据不完整", "not_judged": "未评估",
@@ -83,66 +78,9 @@ T = {
         "violation_mark": "红色描边：违规证据（包括同意后的违规，如发送了承诺不上传的信息）",
         "violations_label": "违规", "active_label": "有效问题", "when_label": "时间", "process": "进程",
         "event": "次", "marks_one": "个重叠标记已合并",
+        "where": "位置", "not_confirmed": "未确认", "kinds": "类原因", "more_examples": "条同类原因未列出",
     },
 }
-SEVERITY_ZH = {"violation": "违规", "warning": "警告", "info": "提示"}
-REL = {"en": {"before": "{d} before consent", "after": "{d} after consent", "declined": "{d} after decline",
-              "withdrawn": "{d} after withdrawal", "none": "no consent given in this run", "at": "at the consent moment"},
-       "zh": {"before": "同意前 {d}", "after": "同意后 {d}", "declined": "拒绝后 {d}", "withdrawn": "撤回后 {d}",
-              "none": "本次运行中用户未同意", "at": "在同意的时刻"}}
-
-
-def _dur(ms: float) -> str:
-    s = abs(ms) / 1000.0
-    if s < 60:
-        return f"{s:.1f} s"
-    if s < 3600:
-        return f"{s / 60:.1f} min"
-    return f"{s / 3600:.1f} h"
-
-
-def relative_to_consent(t_ms: float, moments: list[dict[str, Any]], lang: str = "en", scope: str = "policy") -> str:
-    """How a moment stands to the user's answer: "1.8 s before consent", "after decline", ... (the policy scope's
-    answers in time order; the last answer before the moment decides, else the first accept after it)."""
-    words = REL["zh" if lang == "zh" else "en"]
-    ms = sorted((m for m in moments if (m.get("scope") or "policy") == scope), key=lambda m: float(m.get("t_ms") or 0))
-    last = None
-    for m in ms:
-        if float(m["t_ms"]) <= t_ms:
-            last = m
-    if last is not None:
-        d = _dur(t_ms - float(last["t_ms"]))
-        tr = last.get("transition")
-        if tr == "granted":
-            return words["after"].format(d=d) if t_ms > float(last["t_ms"]) else words["at"]
-        if tr in ("declined", "withdrawn"):
-            return words[tr].format(d=d)
-    later = next((m for m in ms if float(m["t_ms"]) > t_ms and m.get("transition") == "granted"), None)
-    if later is not None:
-        return words["before"].format(d=_dur(float(later["t_ms"]) - t_ms))
-    return words["none"]
-TRANSITION_ZH = {"granted": "同意", "declined": "拒绝", "withdrawn": "撤回"}
-
-
-@dataclass
-class Lane:
-    actor: str
-    name: str
-    colour: str
-    y: float = 0.0
-
-
-@dataclass
-class Mark:
-    x: float
-    y: float
-    kind: str            # read | send
-    pre: bool
-    actor: str
-    colour: str
-    title: str
-    count: int = 1
-    violation: bool = False      # evidence of an unsuppressed violation (also after consent, e.g. SG402)
 
 
 @dataclass
@@ -157,53 +95,6 @@ class SdkRowView:
     sent_post: dict[str, int] = field(default_factory=dict)
     hosts: set[str] = field(default_factory=set)
 
-
-class Timeline:
-    """Consent state replayed with the rule engine's own lifecycle handler, marks bucketed per pixel."""
-
-    def __init__(self, manifest, t_end: float):
-        from ..rules.engine import LifecycleState
-        from ..rules.state import RunState
-        self.state = RunState(manifest=manifest)
-        self.life = LifecycleState()
-        self.t_end = max(t_end, 1.0)
-        self.raw: list[tuple[float, str, str, bool, str, bool]] = []    # t, actor, kind, pre, title, violation
-        self.moments: list[dict[str, Any]] = []
-        self.perm_ticks: list[tuple[float, str]] = []
-
-    def feed(self, ev: Event) -> bool | None:
-        """Update state; for a read/send return whether it was before consent."""
-        h = getattr(self.life, ev.kind, None)
-        if h is not None and ev.kind in ("consent", "consent_marker", "lifecycle", "feature"):
-            h(ev, self.state)
-        if ev.kind == "consent" and isinstance(ev.get("transition"), str) and isinstance(ev.get("scope") or "", str) \
-                and len(self.moments) < 2000:
-            self.moments.append({"t_ms": ev.t_ms, "scope": ev.get("scope") or "policy",
-                                 "transition": ev.get("transition"), "source": "step"})
-        if ev.kind == "permission_request" and len(self.perm_ticks) < 2000:
-            self.perm_ticks.append((ev.t_ms, ", ".join(short_perm(p) for p in ev.get("permissions") or [])))
-        if (ev.source == "hook" and ev.kind == "read") or (ev.source == "net" and ev.kind == "send"):
-            return not self.state.consented(ev.actor or UNKNOWN)
-        return None
-
-
-def short_perm(p: str) -> str:
-    return p.rsplit(".", 1)[-1]
-
-
-def _x(t: float, t_end: float) -> float:
-    return round(LABEL_W + 10 + (t / t_end) * (SVG_W - LABEL_W - 30), 1)
-
-
-def _ticks(t_end: float) -> list[tuple[float, str]]:
-    s = t_end / 1000.0
-    step = next((c for c in (0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600) if s / c <= 10), 7200)
-    step = max(step, s / 20)          # a clock of years (hostile t_ms) still gets ~20 ticks, not millions
-    out, v = [], 0.0
-    while v <= s + 1e-9:
-        out.append((_x(v * 1000, t_end), f"{v:g} s"))
-        v += step
-    return out
 
 
 class View:
@@ -225,6 +116,7 @@ class View:
         self.bad_lines = 0
         self.omitted = 0          # marks/rows beyond the page's bounds (counted, said on the page)
         self.have_events = False
+        self.bundle_hash = ""       # SHA-256 of bundle.json (the seal), shown on every page
 
     def moments(self, tl: "Timeline | None" = None) -> list[dict[str, Any]]:
         """The user's answers (the report's consent moments; while replaying evidence, those seen so far too)."""
@@ -365,51 +257,6 @@ class View:
                 tl.t_end = max(tl.t_end, e.t_ms)
         return tl
 
-    def svg(self, tl: Timeline) -> dict[str, Any]:
-        order: list[str] = []
-        for _t, actor, *_rest in tl.raw:
-            if actor not in order:
-                order.append(actor)
-        declared_first = sorted(order, key=lambda a: (a in (FIRST_PARTY, UNKNOWN), a == UNKNOWN))
-        lanes = []
-        for i, actor in enumerate(declared_first):
-            lanes.append(Lane(actor, self.sdk_name(actor), PALETTE[i % len(PALETTE)], TOP + i * LANE_H + LANE_H / 2))
-        by_actor = {ln.actor: ln for ln in lanes}
-        perm_y = TOP + len(lanes) * LANE_H + LANE_H / 2
-        height = TOP + (len(lanes) + (1 if tl.perm_ticks else 0)) * LANE_H + BOTTOM
-        buckets: dict[tuple, Mark] = {}
-        for t, actor, kind, pre, title, violation in tl.raw:
-            ln = by_actor[actor]
-            x = _x(t, tl.t_end)
-            key = (actor, round(x), kind, pre, violation)
-            m = buckets.get(key)
-            if m is None:
-                buckets[key] = Mark(x, ln.y, kind, pre, actor, PRE_COLOUR if pre else ln.colour, title,
-                                    violation=violation)
-            else:
-                m.count += 1
-        marks = list(buckets.values())
-        for m in marks:
-            if m.count > 1:
-                m.title += f" (+{m.count - 1})"
-        moments = []
-        drawn: dict[tuple, float] = {}
-        for mo in tl.moments:
-            tr = mo.get("transition", "granted")
-            key, t = (mo.get("scope", "policy"), tr), float(mo["t_ms"])
-            if key in drawn and abs(t - drawn[key]) < 1000:
-                continue            # one answer seen twice (the scenario step and the agent's tap): one line
-            drawn[key] = t
-            text = TRANSITION_ZH.get(tr, tr) if self.lang == "zh" else tr
-            moments.append({"x": _x(float(mo["t_ms"]), tl.t_end), "colour": TRANSITION_COLOUR.get(tr, "#000"),
-                            "label": f"{mo.get('scope', 'policy')}: {text}",
-                            "title": f"{float(mo['t_ms']) / 1000:.3f} s {mo.get('scope', 'policy')} {tr}"})
-        return {"width": SVG_W, "height": height, "lanes": lanes, "marks": marks, "moments": moments,
-                "ticks": _ticks(tl.t_end), "label_w": LABEL_W, "lane_h": LANE_H, "top": TOP,
-                "perm_y": perm_y, "perm_ticks": [{"x": _x(t, tl.t_end), "title": f"{t / 1000:.3f} s {p}"}
-                                                 for t, p in tl.perm_ticks],
-                "merged": sum(m.count - 1 for m in marks), "axis_y": height - BOTTOM + 4}
-
     # --- findings ------------------------------------------------------------------------------
     def finding_view(self, f: Finding) -> dict[str, Any]:
         stack = list(f.detail.get("stack") or [])
@@ -430,6 +277,7 @@ class View:
                 "severity": SEVERITY_ZH.get(f.severity, f.severity) if self.lang == "zh" else f.severity,
                 "category": label(f.category, self.lang), "actor": self.sdk_name(f.actor) if f.actor else "-",
                 "stack": stack[:24], "flows": flows, "fix": hint_text(f.rule, f.actor, self.lang),
+                "where": where(f), "confirmed": digest.confirmed(f),
                 "when": (relative_to_consent(f.evidence[0].t_ms, self.moments(), self.lang)
                          if f.evidence and f.evidence[0].source in ("hook", "net", "step") else ""),
                 "fix_api": (sdk_hint(f.rule, f.actor).api if sdk_hint(f.rule, f.actor) else "")}
@@ -444,7 +292,7 @@ class View:
             wire_forms.append(wire or value)
         url = f"{ev.get('scheme') or 'https'}://{ev.get('host', '')}{ev.get('path') or ''}"
         body = None
-        entry = self.har_entry(ev.get("flow_id"), ev.get("method"), ev.get("host"), ev.get("path"))
+        entry = har_entry(self.har, ev.get("flow_id"), ev.get("method"), ev.get("host"), ev.get("path"))
         if entry is not None:
             req = entry.get("request") or {}
             url = req.get("url") or url
@@ -457,73 +305,8 @@ class View:
                 "where": ev.get("where") or "", "canaries": canaries, "body": body, "flow_id": ev.get("flow_id"),
                 "category": label(cat, self.lang)}
 
-    def har_entry(self, flow_id, method, host, path) -> dict | None:
-        if not self.har:
-            return None
-        for e in self.har:
-            if flow_id and flow_id in (e.get("_flow_id"), e.get("_sdkgate_flow_id"), e.get("comment"), e.get("_id")):
-                return e
-        for e in self.har:
-            req = e.get("request") or {}
-            u = req.get("url") or ""
-            if host and host in u and (not path or path.split("?")[0] in u) and (not method or req.get("method") == method):
-                return e
-        return None
 
-
-def wire_form(category: str, value: str, encoding: str) -> str | None:
-    """The exact text the matcher found on the wire for this canary and encoding (for highlighting)."""
-    if not encoding:
-        return value
-    try:
-        from ..net.matcher import forms_for
-    except ImportError:        # pragma: no cover - the net module is part of the package
-        return None
-    for pattern, form in forms_for(category, value):
-        if form.encoding == encoding:
-            return pattern
-    return None
-
-
-def highlight_excerpt(text: str, needles: list[str], width: int = BODY_EXCERPT) -> list[tuple[str, bool]]:
-    """(text, highlighted) parts of an excerpt centred on the first needle found."""
-    hits = []
-    for n in needles:
-        if not n:
-            continue
-        start = 0
-        while True:
-            i = text.find(n, start)
-            if i < 0:
-                break
-            hits.append((i, i + len(n)))
-            start = i + len(n)
-    hits.sort()
-    lo = max(0, hits[0][0] - width // 3) if hits else 0
-    hi = min(len(text), lo + width)
-    parts: list[tuple[str, bool]] = []
-    pos = lo
-    for a, b in hits:
-        if a < pos or a >= hi:
-            continue
-        parts.append((text[pos:a], False))
-        parts.append((text[a:min(b, hi)], True))
-        pos = min(b, hi)
-    parts.append((text[pos:hi], False))
-    if lo > 0:
-        parts.insert(0, ("…", False))
-    if hi < len(text):
-        parts.append(("…", False))
-    return [p for p in parts if p[0]]
-
-
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FunctionLoader(lambda name: resources.files("sdkgate.templates").joinpath(name).read_text("utf-8")),
-        autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.ChainableUndefined)
-
-
-def _render(view: View, tl: Timeline) -> str:
+def _render(view: View, tl: Timeline, printing: bool = False) -> str:
     rep = view.report
     for f in rep.findings:                      # every actor with findings gets a table row
         if f.actor and f.rule not in ("SG900",):
@@ -533,23 +316,25 @@ def _render(view: View, tl: Timeline) -> str:
             if sid in {s.id for s in rep.sdks} or sid in view.rows:
                 view.row(sid)
     rows = sorted(view.rows.values(), key=lambda r: (r.declared is None, r.actor == UNKNOWN, r.actor))
-    findings = sorted(rep.findings, key=lambda f: (f.suppressed, {"violation": 0, "warning": 1, "info": 2}.get(f.severity, 3), f.rule))
+    groups = [{"actor": g.actor, "name": view.sdk_name(g.actor) if g.actor else digest.WHY[view.lang]["app_wide"],
+               "violations": g.violations, "findings": [view.finding_view(f) for f in g.findings]}
+              for g in digest.finding_groups(rep, view.lang, view.sdk_name)]
     perms = view.permission_log or [{"t_ms": p.get("t_ms"), "permissions": p.get("permissions") or [p.get("permission")],
                                      "actor": p.get("actor"), "pre": p.get("pre", False),
                                      "results": p.get("results") or {}} for p in rep.permissions]
     table = view.manifest.permissions if view.manifest is not None else {}
     ctx = {
-        "t": view.t, "lang": view.lang, "report": rep, "svg": view.svg(tl), "rows": rows,
-        "findings": [view.finding_view(f) for f in findings], "permissions": perms, "perm_table": table,
+        "t": view.t, "report": rep, "svg": draw(tl, view.sdk_name, view.lang), "rows": rows,
+        "groups": groups, "permissions": perms, "perm_table": table,
         "label": lambda c: label(c, view.lang), "sdk_name": view.sdk_name, "short_perm": short_perm,
         "run": view.run, "bundle": view.bundle, "have_events": view.have_events, "bad_lines": view.bad_lines, "omitted": view.omitted,
         "pre_colour": PRE_COLOUR, "active": len(rep.active_findings()),
-        "violations": len(rep.active_findings("violation")),
+        "violations": len(rep.active_findings("violation")), "why": digest.why(rep, view.lang, view.sdk_name),
         "scenario": _scenario_name(view.run, view.bundle), "device": _device_text(view.bundle, view.run),
-        "incomplete": [localise(r, view.lang) for r in rep.incomplete],
+        "reasons": digest.reason_groups(rep, view.lang), "printing": printing,
         "skipped": [localise(r, view.lang) for r in rep.skipped],
     }
-    return _env().get_template("report.html.j2").render(**ctx)
+    return render_page("report.html.j2", report_head(rep, view.lang, view.t["title"], view.bundle_hash), view.lang, **ctx)
 
 
 def _scenario_name(run: dict, bundle: dict) -> str:
@@ -575,12 +360,12 @@ class HtmlFormat:
     name = "html"
     binary = False
 
-    def render(self, report: Report, lang: str = "en") -> str:
+    def render(self, report: Report, lang: str = "en", printing: bool = False) -> str:
         from . import html_scan
         if html_scan.is_static(report):             # a scan: SDKs, call sites, paths, permissions (no timeline)
-            return html_scan.render(report, lang)
+            return html_scan.render(report, lang, printing)
         view = View(report, lang)
-        return _render(view, view.timeline_from_report())
+        return _render(view, view.timeline_from_report(), printing)
 
 
 FORMAT = HtmlFormat()
@@ -620,7 +405,7 @@ def _shown_meta(d: dict) -> dict:
     return out
 
 
-def render_bundle(out_dir, lang: str = "en", report: Report | None = None) -> str:
+def render_bundle(out_dir, lang: str = "en", report: Report | None = None, printing: bool = False) -> str:
     """The HTML report of an evidence folder (or a BundleSource), drawing every read and send of its raw
     evidence. Only plain files inside the bundle are read, each with the bounded readers."""
     from ..bundle.source import BundleSource, FolderSource
@@ -638,13 +423,8 @@ def render_bundle(out_dir, lang: str = "en", report: Report | None = None) -> st
             return {}
         return d if isinstance(d, dict) else {}
 
-    manifest = None
-    if src.is_file("manifest.yaml"):
-        from ..manifest import parse_manifest
-        from ..yamlio import MAX_YAML_BYTES, loads_yaml
-        name = src.where("manifest.yaml")
-        manifest = parse_manifest(loads_yaml(src.read_bytes("manifest.yaml", MAX_YAML_BYTES).decode("utf-8", "replace"),
-                                             name), name)
+    from .reads import manifest_of
+    manifest = manifest_of(src)
     har: list[dict] = []
     try:
         har = ((meta("flows.har", HAR_MAX_BYTES).get("log") or {}).get("entries")) or []
@@ -654,12 +434,16 @@ def render_bundle(out_dir, lang: str = "en", report: Report | None = None) -> st
         har = []
     view = View(report, lang, manifest=manifest, run=_shown_meta(meta("run.json")), bundle=_shown_meta(meta("bundle.json")),
                 har=har)
+    if src.is_file("bundle.json"):
+        import hashlib
+        view.bundle_hash = hashlib.sha256(src.read_bytes("bundle.json")).hexdigest()
     names = [n for n in ("events.jsonl", "net.jsonl") if src.is_file(n)]
     if not names:
-        return _render(view, view.timeline_from_report())
+        return _render(view, view.timeline_from_report(), printing)
     handles = [src.open(n) for n in names]
     try:
-        return _render(view, view.consume(merge_streams([parse_lines(fh, src.where(n)) for n, fh in zip(names, handles)])))
+        return _render(view, view.consume(merge_streams([parse_lines(fh, src.where(n)) for n, fh in zip(names, handles)])),
+                       printing)
     finally:
         for fh in handles:
             fh.close()

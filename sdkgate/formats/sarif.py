@@ -17,13 +17,14 @@ from __future__ import annotations
 import json
 
 from .. import __version__
+from ..baseline import baseline_state, fingerprint
 from ..report import Finding, Report
 from ..fixhints import hint_text, rule_hint, sdk_hint
 from ..rules.catalog import RULES
+from .where import caller_frame
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"violation": "error", "warning": "warning", "info": "note"}
-INFO_URI = "https://github.com/sdkgate/sdkgate"
 
 
 def _method_location(sig: str, index: int | None = None) -> dict:
@@ -62,8 +63,9 @@ def _locations(f: Finding) -> tuple[list[dict], list[dict]]:
     if d.get("component"):
         return [_class_location(d["component"])], related
     stack = d.get("stack") or []
-    if stack:
-        return [{"logicalLocations": [{"fullyQualifiedName": str(stack[0]), "kind": "function"}]}], related
+    if stack:      # the first frame in the app's or an SDK's code, not the hooked framework method
+        frame = caller_frame(stack, d.get("api")) or str(stack[0])
+        return [{"logicalLocations": [{"fullyQualifiedName": frame, "kind": "function"}]}], related
     if d.get("host"):
         return [{"logicalLocations": [{"fullyQualifiedName": str(d["host"]), "kind": "resource"}]}], related
     if d.get("permission"):
@@ -135,13 +137,6 @@ def _rule_help(rid: str, r, clause: str | None = None) -> dict:
     return {"text": text, "markdown": md}
 
 
-def _fingerprint(f: Finding) -> str:
-    d = f.detail or {}
-    key = d.get("target") or d.get("caller") or d.get("component") or d.get("permission") or ""
-    parts = (f.rule, f.actor or "", f.category or "", key) + ((f.process,) if f.process else ())
-    return "/".join(str(x) for x in parts)
-
-
 def _uri(path: str) -> str:
     from urllib.parse import quote
     return quote(str(path).replace("\\", "/"), safe="/:.-_~")
@@ -179,7 +174,7 @@ class SarifFormat:
                 "ruleId": f.rule,
                 "level": LEVELS.get(f.severity, "warning"),
                 "message": {"text": f.message_zh if lang == "zh" else f.message},
-                "partialFingerprints": {"sdkgate/v1": _fingerprint(f)},
+                "partialFingerprints": {"sdkgate/v1": fingerprint(f)},
                 "properties": {"actor": f.actor, "category": f.category, "severity": f.severity, "process": f.process,
                                "clause": f.clause, "evidence_count": f.evidence_count,
                                "evidence": [{"source": e.source, "seq": e.seq, "detail": e.detail} for e in f.evidence]},
@@ -197,12 +192,15 @@ class SarifFormat:
                 res["locations"] = locs
             if related:
                 res["relatedLocations"] = related
+            state = baseline_state(report, f)
+            if state:
+                res["baselineState"] = state
             if f.suppressed:
                 res["suppressions"] = [{"kind": "external", "justification": f.suppression_reason or "suppressed"}]
             results.append(res)
         run: dict = {
             "tool": {"driver": {"name": "sdkgate", "version": __version__, "semanticVersion": __version__,
-                                "informationUri": INFO_URI, "rules": rules}},
+                                "rules": rules}},
             "results": results,
             "columnKind": "unicodeCodePoints",
             "properties": {"verdict": report.verdict, "app": _app_properties(report.app),

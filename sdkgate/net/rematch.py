@@ -136,8 +136,12 @@ def streams_with_rematch(files: Iterable[str | Path], manifest) -> list:
     streams: list = [read_events(f) for f in files]
     try:
         extra = rematch_events(files, manifest)
-    except ImportError:          # no mitmproxy here: the live net.jsonl stands alone
-        extra = []
+    except ImportError as exc:   # recorded traffic to re-read but no mitmproxy: never judge without it
+        from ..extras import for_import_error
+        missing = for_import_error(exc, "re-reading flows.mitm (derived values)")
+        if missing is None:
+            raise
+        raise missing from None
     if extra:
         streams.append(iter(extra))
     return streams

@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-ACTION_REF = re.compile(r"uses: sdkgate/sdkgate@[\w.\-]+")
+ACTION_REF = re.compile(r"uses: \./\s*$", re.M)              # the action of this repository
+PLACEHOLDER = "YOUR-ORG/sdkgate@REF"                          # the one marked stand-in for a published copy
 
 
 def _workflows() -> list[tuple[str, str]]:
@@ -39,6 +40,8 @@ def test_docs_have_workflows_using_the_action():
     flows = _workflows()
     assert any("docs/ci.md" in w for w, _ in flows)
     assert any(ACTION_REF.search(body) for _, body in flows), "docs/ci.md should use the composite action"
+    text = (ROOT / "docs" / "ci.md").read_text("utf-8")
+    assert PLACEHOLDER in text and "placeholder" in text
 
 
 @pytest.mark.parametrize("where,body", _workflows(), ids=lambda v: v if ":" in str(v) and len(str(v)) < 40 else "")
@@ -46,8 +49,8 @@ def test_workflow_in_docs_passes_actionlint(where, body, tmp_path):
     exe = _actionlint()
     (tmp_path / ".github" / "workflows").mkdir(parents=True)
     shutil.copy(ROOT / "action.yml", tmp_path / "action.yml")
-    # the docs use the published action; point it at the local copy so its inputs are checked too
-    (tmp_path / ".github" / "workflows" / "doc.yml").write_text(ACTION_REF.sub("uses: ./", body), "utf-8")
+    # the docs use the action at the repository root: the copy here, so its inputs are checked too
+    (tmp_path / ".github" / "workflows" / "doc.yml").write_text(body, "utf-8")
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     proc = subprocess.run([exe, "-no-color", ".github/workflows/doc.yml"], cwd=tmp_path, capture_output=True,
                           text=True)
@@ -80,3 +83,17 @@ def test_action_metadata_and_scripts():
             script = re.sub(r"\$\{\{[^}]*\}\}", "X", step["run"])
             proc = subprocess.run([shellcheck, "-s", "bash", "-"], input=script, capture_output=True, text=True)
             assert proc.returncode == 0, proc.stdout
+
+
+def test_no_invented_hosting_address():
+    """Install lines name what exists: a checkout, a wheel built from it; the action by `./` or the one marked
+    placeholder. No address of a host nobody set up (README, docs, pyproject, the action, SARIF)."""
+    invented = re.compile(r"github\.com/sdkgate|sdkgate/sdkgate@|pypi\.org/project/sdkgate|git\+https://[^\s\"']*sdkgate")
+    files = [ROOT / "README.md", ROOT / "pyproject.toml", ROOT / "action.yml", *sorted((ROOT / "docs").glob("*.md")),
+             ROOT / "sdkgate" / "formats" / "sarif.py"]
+    for f in files:
+        hits = invented.findall(f.read_text("utf-8"))
+        assert not hits, f"{f.relative_to(ROOT)}: {hits}"
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "pipx install ." in readme and "pip wheel --no-deps -w dist ." in readme and PLACEHOLDER in readme
+    assert "[project.urls]" not in (ROOT / "pyproject.toml").read_text("utf-8")

@@ -65,8 +65,14 @@ def test_html_report_in_chromium_en(bundle, tmp_path, capsys):
     assert "1.9 s before consent" in dom                                  # the IMEI read at 0.12 s, accept at 2.0 s
     assert 'id="lane-legend"' in dom and "one colour per SDK" in dom
     assert re.search(r'id="finding-counts">.*?violations / \d+ active findings', dom, re.S)
-    from .test_scan_html import _page_width
-    assert _page_width(tmp_path, page, 1280) <= 1280                      # the SDK table fits without side scrolling
+    from .layout import layout, screenshot
+    for width in (1280, 390):                              # fits a laptop and a phone: no side scrolling, no overflow
+        fit = layout(tmp_path, page, width)
+        assert fit["sw"] <= width and not fit["over"], (width, fit["over"][:5])
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot(tmp_path, page, 390, ARTIFACTS / "report-en-390.png")
+    pos = [dom.index(f'id="{i}"') for i in ("page-head", "verdict", "why", "timeline", "findings", "page-foot")]
+    assert pos == sorted(pos)
     assert len(re.findall(r'class="consent-moment"', dom)) == 1
     # the flow of SG401 shows the planted IMEI and its on-the-wire form (md5, upper-case hex)
     wire = hashlib.md5(CANARIES["device_id.imei"].encode()).hexdigest().upper()
@@ -153,6 +159,18 @@ def test_html_of_a_simulated_run(tmp_path, capsys):
     report = json.loads((d / "report.json").read_text("utf-8"))
     for f in report["findings"]:
         assert f'data-rule="{f["rule"]}"' in dom
+    # the reads sheet of the real run: one row per hooked read, each with the app's/SDK's frame that made the call
+    assert run_guarded(cli, ["report", str(d), "--format", "csv", "--sheet", "reads", "-o", str(tmp_path / "reads.csv")]) == 1
+    import csv
+    import io
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "reads.csv").read_text("utf-8-sig"))))
+    reads = sum(1 for name in ("events.jsonl",) for ln in (d / name).read_text("utf-8").splitlines()
+                if '"kind": "read"' in ln or '"kind":"read"' in ln)
+    assert len(rows) == reads > 0
+    from sdkgate.dynamic.attribution import frame_class, is_layer_class
+    for r in rows:
+        assert r["caller"] and not is_layer_class(frame_class(r["caller"])[0]), r
+    assert any(r["before_consent"] == "true" and r["sent_to"] for r in rows)    # a pre-consent read that left the device
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report-simulated.png"
     shot.unlink(missing_ok=True)
