@@ -31,10 +31,12 @@ An app model (scenarios/models/*.yaml) describes what an app does, not how a pho
     The simulated device plays timers during `wait` steps and the settle period after the last step.
 
 An ACTION is a mapping with one verb:
-    read: API_ID                 # an id of sdkgate/data/sensitive_apis.yaml; args: [...] optional
+    read: API_ID                 # an id of sdkgate/data/sensitive_apis.yaml; args: [...] optional; overload: N
+                                 # (index in the row's descriptors); this: {$obj: CLASS, returns: {...}}
     send: {host, scheme: https, path: /, method: POST, data: [categories], encoding: md5-hex-upper+json,
            fields: {category: name}, extra: {name: value}}
     request_permission: [PERMISSION, ...]    # respect_denial: 48h (skip while a denial is that recent)
+                                             # api: a permission_request row (default ActivityCompat's)
                                              # then: [ACTIONS] played once all are granted
     write_marker: true|false     # the app records consent (the manifest's markers for `scope`)
     click_consent: accept|decline|withdraw   # app code calls performClick() on its consent control (never consent)
@@ -81,7 +83,7 @@ VERBS = ("read", "send", "request_permission", "write_marker", "crash", "sleep",
          "load_code") + SIDE_VERBS
 MODIFIERS = ("by", "when", "scope", "if_granted", "thread", "frames", "repeat", "args", "respect_denial", "process",
              "frames_from_loaded",
-             "then", "note")
+             "then", "note", "overload", "this", "api")
 WHENS = ("always", "consented", "not_consented", "declined", "withdrawn", "refused")
 VALUE_ENCODINGS = ("plain", "upper", "lower", "nosep", "md5-hex", "md5-hex-upper", "sha1-hex", "sha1-hex-upper",
                    "sha256-hex", "sha256-hex-upper", "base64", "base64url", "hex")
@@ -135,6 +137,9 @@ class Action:
     code: "LoadCode | None" = None        # load_code
     frames_from_loaded: bool = False      # frames from classes the action's SDK loaded at run time
     side: dict = field(default_factory=dict, hash=False, compare=False)   # side-channel verbs (sideverbs.py)
+    overload: int = 0                     # read: which of the row's descriptors is called
+    this: Any = field(default=None, hash=False, compare=False)   # read: the receiver (wire object), default a plain one
+    api: str | None = None                # request_permission: the permission_request row called
 
 
 @dataclass(frozen=True)
@@ -379,6 +384,14 @@ class _ParseCtx:
             if not isinstance(args, list):
                 self.fail(raw.line_of("args"), "'args' must be a list")
             kw.update(api_id=val, args=tuple(args))
+            ov = raw.get("overload", 0)
+            if not isinstance(ov, int) or isinstance(ov, bool) or not 0 <= ov < len(self.apis[val].descriptors):
+                self.fail(raw.line_of("overload"), f"overload is an index of {val}'s descriptors "
+                                                   f"(0..{len(self.apis[val].descriptors) - 1})")
+            this = raw.get("this")
+            if this is not None and not (isinstance(this, dict) and isinstance(this.get("$obj"), str)):
+                self.fail(raw.line_of("this"), "this is a mapping {$obj: CLASS, returns: {method: value}}")
+            kw.update(overload=ov, this=this)
         elif verb == "send":
             kw["send"] = self.send(val, at)
         elif verb == "request_permission":
@@ -391,7 +404,10 @@ class _ParseCtx:
                     kw["respect_denial_ms"] = parse_duration(rd)
                 except ValueError as exc:
                     self.fail(raw.line_of("respect_denial"), f"respect_denial: {exc}")
-            kw.update(permissions=tuple(normalise_permission(p) for p in perms),
+            api = raw.get("api")
+            if api is not None and (api not in self.apis or self.apis[api].kind != "permission_request"):
+                self.fail(raw.line_of("api"), f"api {api!r} is not a permission_request row of the table")
+            kw.update(permissions=tuple(normalise_permission(p) for p in perms), api=api,
                       then=tuple(self.actions(raw.get("then"), raw.line_of("then"))))
         elif verb == "write_marker":
             if not isinstance(val, bool):
