@@ -17,6 +17,7 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,8 +58,9 @@ def stale(root: Path = ROOT) -> list[str]:
     return sorted(bad)
 
 
-def build(out_dir: Path, src_root: Path = ROOT) -> Path:
-    """Assemble and sign the probe from the sources under src_root; writes the APK and the payloads to out_dir."""
+def build(out_dir: Path, src_root: Path = ROOT, sign: bool = True) -> Path:
+    """Assemble (and sign) the probe from the sources under src_root; writes the APK and the payloads to out_dir.
+    sign=False: an unsigned APK (the rebuild check compares everything but the signature)."""
     missing = bf.missing_tools()
     if missing:
         raise bf.BuildError(f"missing Debian Android tools: {', '.join(missing)}\ninstall them with: {bf.APT_HINT}")
@@ -66,25 +68,28 @@ def build(out_dir: Path, src_root: Path = ROOT) -> Path:
     gen, probe = src_root / GENERATED_DIR, src_root / "probe"
     with tempfile.TemporaryDirectory(prefix="sdkgate-probe-") as t:
         work = Path(t)
-        assets: dict[str, bytes] = {}
-        for loader, name in PAYLOADS.items():
-            dex = work / name
-            bf.run(["smali", "assemble", "--api", "24", "-o", str(dex), str(gen / f"payload-{loader}")],
-                   f"probe payload {loader}: smali")
-            assets[f"assets/{name}"] = dex.read_bytes()
-            shutil.copyfile(dex, out_dir / name)
-        bf.run(["smali", "assemble", "--api", "24", "-o", str(work / "classes.dex"), str(probe / "src"),
-                str(gen / "smali")], "probe: smali")
+        jobs = [([str(gen / f"payload-{loader}")], work / name, f"probe payload {loader}")
+                for loader, name in PAYLOADS.items()]
+        jobs.append(([str(probe / "src"), str(gen / "smali")], work / "classes.dex", "probe"))
+        with ThreadPoolExecutor(max_workers=3) as pool:       # one JVM each: in parallel
+            list(pool.map(lambda j: bf.run(["smali", "assemble", "--api", "24", "-o", str(j[1]), *j[0]],
+                                           f"{j[2]}: smali"), jobs))
+        assets = {f"assets/{name}": (work / name).read_bytes() for name in PAYLOADS.values()}
+        for name in PAYLOADS.values():
+            shutil.copyfile(work / name, out_dir / name)
         raw = work / "raw.apk"
         bf.run(["aapt", "package", "-f", "-M", str(gen / "AndroidManifest.xml"), "-S", str(probe / "res"),
                 "-I", str(bf.FRAMEWORK_RES), "-F", str(raw)], "probe: aapt package")
         bf.run(["aapt", "add", raw.name, "classes.dex"], "probe: aapt add", cwd=work)
         unsigned = work / "unsigned.apk"
         bf.restamp(raw, unsigned, assets)
+        out = out_dir / APK_NAME
+        if not sign:
+            shutil.copyfile(unsigned, out)
+            return out
         aligned = work / "aligned.apk"
         bf.run(["zipalign", "-f", "-p", "4", str(unsigned), str(aligned)], "probe: zipalign")
         ks = bf.make_keystore(work)
-        out = out_dir / APK_NAME
         bf.run(["apksigner", "sign", "--v4-signing-enabled", "false", "--ks", str(ks), "--ks-pass",
                 f"pass:{bf.KEY_PASS}", "--ks-key-alias", bf.KEY_ALIAS, "--out", str(out), str(aligned)],
                "probe: apksigner")

@@ -82,16 +82,17 @@ def _stale_rows(plan: dict) -> list[dict]:
             for a in apis() if a.id not in known and a.kind != "native"]
 
 
-def calibrate(backend, out_dir: Path, *, simulated: bool, options=None, cache: Path | None | bool = None
-              ) -> CalibrationResult:
+def calibrate(backend, out_dir: Path, *, simulated: bool, options=None, cache: Path | None | bool = None,
+              scenario: Path | None = None) -> CalibrationResult:
     """Run the probe on `backend` into `out_dir` and judge the agent. `options`: RunOptions (proxy, settle,
-    capture); `cache`: where to keep a copy (None: the default cache, False: none)."""
+    capture); `cache`: where to keep a copy (None: the default cache, False: none); `scenario`: another
+    scenario for the probe (default: the shipped one)."""
     from ..bundle import write_bundle  # noqa: PLC0415
     from ..manifest import load_manifest  # noqa: PLC0415
     from ..scenario.model import load_scenario  # noqa: PLC0415
     from ..scenario.runner import RunOptions, run_scenario  # noqa: PLC0415
     plan = json.loads(probe_file("plan.json").read_text("utf-8"))
-    sc = load_scenario(probe_file("scenario-simulated.yaml" if simulated else "scenario.yaml"))
+    sc = load_scenario(scenario or probe_file("scenario-simulated.yaml" if simulated else "scenario.yaml"))
     manifest = load_manifest(probe_file("manifest.yaml"))
     opts = options or RunOptions()
     if simulated:
