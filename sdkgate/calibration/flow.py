@@ -47,6 +47,7 @@ class ProbeDevice(DeviceBackend):
                 (self.ctx.out_dir / LEDGER_FILE).write_text(text, "utf-8")
             except Exception as exc:  # noqa: BLE001 - no ledger: unfired rows stay "not fired" (fail closed)
                 self.teardown_log.append(f"failed: read the probe's ledger (logcat): {exc}")
+            self._undo.insert(0, ("uninstall the probe", lambda: self._sh(["pm", "uninstall", PACKAGE], check=False)))
         super().stop()
 
 

@@ -25,6 +25,7 @@ from ..fileio import read_json_document, sha256_file
 SCHEMA = "sdkgate.calibration/1"
 FILE = "calibration.json"
 CACHE_ENV = "SDKGATE_CALIBRATION_CACHE"
+MAX_CATEGORIES, MAX_IDS = 100, 50        # what a run's event carries of a calibration's gaps (an event line is bounded)
 
 
 def cache_dir() -> Path:
@@ -101,9 +102,10 @@ def run_event(record: dict | None, *, found: str, required: bool, problem: str |
         return {"status": "not_calibrated", "found": found, "required": required,
                 **({"problem": problem} if problem else {}), **_ref(record)}
     s = record["summary"]
+    gaps = {k: v[:MAX_IDS] for k, v in list(record["not_observable"].items())[:MAX_CATEGORIES]}
     return {"status": "calibrated", "found": found, "required": required, "rows_fired": s["rows_fired"],
             "rows_applicable": s["rows_applicable"], "complete": bool(s.get("complete")),
-            "not_observable": record["not_observable"], "created": record.get("created"), **_ref(record)}
+            "not_observable": gaps, "created": str(record.get("created") or "")[:40], **_ref(record)}
 
 
 def _ref(record: dict | None) -> dict:

@@ -384,14 +384,6 @@ class _ParseCtx:
             if not isinstance(args, list):
                 self.fail(raw.line_of("args"), "'args' must be a list")
             kw.update(api_id=val, args=tuple(args))
-            ov = raw.get("overload", 0)
-            if not isinstance(ov, int) or isinstance(ov, bool) or not 0 <= ov < len(self.apis[val].descriptors):
-                self.fail(raw.line_of("overload"), f"overload is an index of {val}'s descriptors "
-                                                   f"(0..{len(self.apis[val].descriptors) - 1})")
-            this = raw.get("this")
-            if this is not None and not (isinstance(this, dict) and isinstance(this.get("$obj"), str)):
-                self.fail(raw.line_of("this"), "this is a mapping {$obj: CLASS, returns: {method: value}}")
-            kw.update(overload=ov, this=this)
         elif verb == "send":
             kw["send"] = self.send(val, at)
         elif verb == "request_permission":
@@ -404,10 +396,7 @@ class _ParseCtx:
                     kw["respect_denial_ms"] = parse_duration(rd)
                 except ValueError as exc:
                     self.fail(raw.line_of("respect_denial"), f"respect_denial: {exc}")
-            api = raw.get("api")
-            if api is not None and (api not in self.apis or self.apis[api].kind != "permission_request"):
-                self.fail(raw.line_of("api"), f"api {api!r} is not a permission_request row of the table")
-            kw.update(permissions=tuple(normalise_permission(p) for p in perms), api=api,
+            kw.update(permissions=tuple(normalise_permission(p) for p in perms),
                       then=tuple(self.actions(raw.get("then"), raw.line_of("then"))))
         elif verb == "write_marker":
             if not isinstance(val, bool):

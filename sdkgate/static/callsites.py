@@ -214,12 +214,10 @@ class ValueTracer:
 
 
     def constructed(self, j: int, k: int, reg: int, cls: str, depth: int) -> tuple[str, object] | None:
-        """`new Intent(ACTION)` -> ("intent", ACTION); `new File(PATH)` -> ("string", PATH); `new
-        ProcessBuilder(String[])` -> ("strings", argv): the constant the object was constructed from."""
-        want = CONSTRUCTED.get(cls)
+        """The constant an object was constructed from: `new Intent(ACTION)`, `new File(PATH)`, `new ProcessBuilder(ARGV)`."""
+        want, units, starts, dex = CONSTRUCTED.get(cls), self.units, self.starts, self.dex
         if want is None:
             return None
-        units, starts, dex = self.units, self.starts, self.dex
         for m in range(j + 1, k):
             q = starts[m]
             if units[q] & 0xFF not in INVOKE:
@@ -229,9 +227,7 @@ class ValueTracer:
                 continue
             c, p, n = dex.method_ref(units[q + 1])
             if dex.type_name(c) == cls and dex.string(n) == "<init>":
-                if dex.proto(p) != want[0]:
-                    return None
-                v = self.value(m, regs[1], depth + 1)
+                v = self.value(m, regs[1], depth + 1) if dex.proto(p) == want[0] else None
                 return (want[1], v[1]) if v and v[0] in ("string", "strings") else None
         return None
 

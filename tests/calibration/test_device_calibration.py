@@ -133,6 +133,7 @@ def device_run(tmp_path_factory):
 def test_the_probe_is_installed_run_and_its_ledger_kept(device_run):
     res, adb, _ = device_run
     assert any(c.startswith("pm install") for c in adb.calls) and adb.pushes[0][0].endswith("sdkgate-probe.apk")
+    assert adb.calls[-1] == f"pm uninstall {PACKAGE}"                  # the phone is left as it was
     assert (res.out_dir / LEDGER_FILE).is_file()
     rec = res.record
     assert rec["ledger"] == "logcat" and rec["backend"] == "device"
@@ -186,6 +187,8 @@ def test_a_run_on_that_device_finds_its_calibration_and_says_what_it_cannot_see(
     from sdkgate.formats import get
     assert f"Calibration: agent calibrated on this device: {n}/{m} rows" in get("console").render(res.report, "en", width=200)
     assert "本设备上无法观察：clipboard" in get("console").render(res.report, "zh", width=200)
+    html = get("html").render(res.report, "en")
+    assert f'<dd id="calibration">agent calibrated on this device: {n}/{m} rows</dd>' in html
 
 
 def test_calibration_events_note_or_require(device_run):

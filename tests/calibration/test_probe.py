@@ -91,3 +91,17 @@ def test_the_probe_rebuilds_to_the_same_bytes(tmp_path):
         b = {n: old.read(n) for n in old.namelist() if not n.startswith("META-INF/")}
     assert sorted(a) == sorted(b)
     assert [n for n in a if a[n] != b[n]] == [], "rebuilt probe differs (run `python tools/build_probe.py`)"
+
+
+def test_an_app_model_call_names_a_real_overload(tmp_path):
+    from sdkgate.dynamic.appmodel import load_app_model
+    from sdkgate.errors import InputError
+    m = tmp_path / "m.yaml"
+    m.write_text("app: {package: com.sdkgate.probe}\nbehaviour:\n  launch:\n"
+                 "    - {read: telephony.getDeviceId, overload: 2}\n", "utf-8")
+    with pytest.raises(InputError, match=r"line 4: overload is an index of telephony.getDeviceId's descriptors \(0..1\)"):
+        load_app_model(m)
+    m.write_text("app: {package: com.sdkgate.probe}\nbehaviour:\n  launch:\n"
+                 "    - {request_permission: [CAMERA], api: telephony.getImei}\n", "utf-8")
+    with pytest.raises(InputError, match="is not a permission_request row"):
+        load_app_model(m)
