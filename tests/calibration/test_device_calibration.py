@@ -184,6 +184,7 @@ def test_a_run_on_that_device_finds_its_calibration_and_says_what_it_cannot_see(
     assert any(r.startswith("not observable on this device: clipboard (did not fire in calibration: clipboard.getText")
                for r in res.report.incomplete)
     assert res.report.verdict == "incomplete"
+    assert verify_bundle(res.out_dir).exit_code == 0       # `verify` re-derives it from the calibration event
     from sdkgate.formats import get
     assert f"Calibration: agent calibrated on this device: {n}/{m} rows" in get("console").render(res.report, "en", width=200)
     assert "本设备上无法观察：clipboard" in get("console").render(res.report, "zh", width=200)

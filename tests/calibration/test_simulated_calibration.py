@@ -74,3 +74,15 @@ def test_an_agent_that_cannot_hook_a_row_drops_it_from_the_matrix(tmp_path, monk
     assert [r for r, v in rows.items() if v["status"] == NOT_FIRED] == ["telephony.getImei"]
     assert res.record["not_observable"]["device_id.imei"] == ["telephony.getImei"]
     assert res.exit_code == 3 and not res.record["summary"]["complete"]
+
+
+def test_views_treat_the_record_as_hostile_text(simulated):
+    from sdkgate.calibration.views import render_console, render_html
+    out, _ = simulated
+    rec = json.loads((out / "calibration.json").read_text("utf-8"))
+    rec["rows"][0].update(status=NOT_FIRED, detail="<script>alert(1)</script> [bold red]x[/bold red]")
+    rec["device"] = {"model": "<img src=x onerror=alert(1)>"}
+    html = render_html(rec)
+    assert "<script>alert" not in html and "<img src=x" not in html and "&lt;script&gt;" in html
+    text = render_console(rec, width=200)
+    assert "[bold red]x[/bold red]" in text and "<script>alert(1)</script>" in text     # shown as text, not markup
