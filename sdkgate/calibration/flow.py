@@ -116,9 +116,10 @@ def calibrate(backend, out_dir: Path, *, simulated: bool, options=None, cache: P
         for r in stale:
             matrix["not_observable"].setdefault(r["category"] or "side channels", []).append(r["id"])
     run = result.run
+    info = backend.info() or {}
     record = {
         "schema": SCHEMA, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "tool": __version__, "backend": run.get("backend"), **device_record(backend.info() or {}, run),
+        "tool": __version__, "backend": run.get("backend"), **device_record(info, run),
         "probe": {"package": PACKAGE, "apk_sha256": None if simulated else sha256_file(probe_file("sdkgate-probe.apk")),
                   "plan_table_sha256": plan["table_sha256"], "model": "probe-model.yaml" if simulated else None},
         "scenario": sc.name,
@@ -126,6 +127,9 @@ def calibrate(backend, out_dir: Path, *, simulated: bool, options=None, cache: P
                    else "unavailable: rows that did not fire cannot be told from APIs this device lacks"),
         "run_verdict": result.report.verdict,
         **matrix,
+        # every process of the package the backend saw, instrumented or not (spawn gating, dynamic/processes.py)
+        "process_list": [p for p in (info.get("process_list") or info.get("processes") or [])
+                         if isinstance(p, dict) and p.get("name")],
     }
     path = write_record(out, record)
     from .views import render_html  # noqa: PLC0415

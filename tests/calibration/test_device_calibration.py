@@ -140,6 +140,8 @@ def test_the_probe_is_installed_run_and_its_ledger_kept(device_run):
     assert rec["device"]["api_level"] == 30 and rec["device"]["model"] == "sdk_gphone64_x86_64"
     assert rec["device"]["abi"] == "x86_64" and rec["agent"]["sha256"] == agent_sha256()
     assert "emulator-5554" not in (res.out_dir / "calibration.json").read_text("utf-8")   # the serial only hashed
+    assert PROBE_PROCESS in {p["name"] for p in rec["process_list"] if p.get("instrumented")}
+    assert {p["process"] for p in rec["processes"]} == {PACKAGE, PROBE_PROCESS}
 
 
 def test_the_matrix_names_what_did_not_fire_and_what_the_device_lacks(device_run):

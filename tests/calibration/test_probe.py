@@ -105,3 +105,13 @@ def test_an_app_model_call_names_a_real_overload(tmp_path):
                  "    - {request_permission: [CAMERA], api: telephony.getImei}\n", "utf-8")
     with pytest.raises(InputError, match="is not a permission_request row"):
         load_app_model(m)
+
+
+def test_rows_newer_than_the_shipped_probe_are_not_fired():
+    import json
+    from sdkgate.calibration.flow import _stale_rows
+    plan = json.loads(probe_file("plan.json").read_text("utf-8"))
+    plan["rows"] = [r for r in plan["rows"] if r["id"] != "telephony.getImei"]
+    stale = _stale_rows(plan)
+    assert [(r["id"], r["status"]) for r in stale] == [("telephony.getImei", "not fired")]
+    assert "rebuild it" in stale[0]["detail"]
