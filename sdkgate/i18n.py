@@ -56,6 +56,12 @@ _TABLE: list[tuple[str, str]] = [
      "ContentProvider：在进程启动时、Application.onCreate 之前创建"),
     (r"Application class is or extends SDK class (?P<c>\S+)", "Application 类即为或继承自 SDK 类 {c}"),
     (r"receiver started by system broadcasts: (?P<a>.*)", "由系统广播启动的 Receiver：{a}"),
+    (r"agent calibrated on this device: (?P<n>\d+)/(?P<m>\d+) rows", "Hook 代理已在本设备校准：{n}/{m} 行"),
+    (r"agent not calibrated on this device(?P<p> \(.*\))?", "Hook 代理未在本设备校准{p}"),
+    (r"agent not calibrated on this device(?P<p> \(.*\))?: --require-calibration",
+     "Hook 代理未在本设备校准{p}：已要求校准（--require-calibration）"),
+    (r"not observable on this device: (?P<c>[^(]+) \(did not fire in calibration: (?P<ids>.*)\)",
+     "本设备上无法观察：{c}（校准时未触发：{ids}）"),
     (r"(?P<src>\w+): (?P<reason>.+)", "{src}：{reason_zh}"),
 ]
 _WHAT = {"repeated or out of order": "重复或乱序"}

@@ -19,6 +19,7 @@ COMMANDS = {
     "simulate": "sdkgate.cli.simulate_cmd",
     "proxy": "sdkgate.cli.proxy_cmd",
     "run": "sdkgate.cli.run_cmd",
+    "calibrate": "sdkgate.cli.calibrate_cmd",
     "verify": "sdkgate.cli.verify_cmd",
     "report": "sdkgate.cli.report_cmd",
     "doctor": "sdkgate.cli.doctor_cmd",

@@ -87,13 +87,19 @@ def load_ui_routes(path: str | None) -> dict:
                    "network security config, WebViewClient.onReceivedSslError); recorded in run.json and the report.")
 @click.option("--wireguard-port", type=click.IntRange(1, 65535), default=51820, show_default=True,
               help="UDP port of mitmproxy's WireGuard server (--capture wireguard).")
+@click.option("--calibration", "calibration", type=click.Path(), default=None,
+              help="calibration.json of `sdkgate calibrate` on this device (default: the one cached for this device "
+                   "and agent build, if any); recorded in run.json, rows that did not fire make their categories incomplete.")
+@click.option("--require-calibration", is_flag=True, default=False,
+              help="A run whose agent is not calibrated on this device is incomplete (default: a note in the report).")
 @lang_option
 @suppressions_option
 @geoip_option
 @settle_option
 def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir, fmt, output, sign_key, make_zip,
             ui_file, proxy_route, proxy_host, offline, confdir, lang, suppressions, geoip, settle_ms, devices=None,
-            cluster=None, capture="proxy", allow_quic=False, unpin=False, wireguard_port=51820):
+            cluster=None, capture="proxy", allow_quic=False, unpin=False, wireguard_port=51820, calibration=None,
+            require_calibration=False):
     """Run a scenario on a real device or emulator and judge it (same evidence folder as `simulate`).
 
     Without --scenario, explore mode: `sdkgate run --package PKG -m M.yaml` spawns the installed app with the
@@ -143,6 +149,8 @@ def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir,
                              "--cluster needs --devices")
         if explore or apk is None:
             raise InputError(None, "--devices", "several devices play a scenario: give --scenario and --apk")
+        if calibration or require_calibration:
+            raise InputError(None, "--calibration", "a calibration is one device's: use it with --device, not --devices")
         return cli_run_devices(devices, cluster, DeviceJob(
             serial="", apk=str(Path(apk).resolve()), manifest=str(Path(manifest_path).resolve()),
             scenario=str(Path(scenario_path).resolve()), out_dir=str(Path(out_dir).resolve()) if out_dir else "",
@@ -155,6 +163,9 @@ def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir,
                                           features=load_ui_routes(ui_file),
                                           proxy_route=proxy_route, proxy_host=proxy_host))
     backend.capture = capture       # device/capture.py sets the tunnel or routes up (and undoes them)
+    from ..calibration.record import RunCalibration
+    device = backend
+    on_start = RunCalibration(calibration, require_calibration, lambda: getattr(device.adb, "serial", None))
     if explore:
         from ..device.explore import ExploreBackend, LivePrinter
         backend = ExploreBackend(backend, LivePrinter(click.get_text_stream("stderr"), lang), attach=attach)
@@ -180,7 +191,7 @@ def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir,
             result = run_scenario(sc, manifest, backend, out, RunOptions(proxy_factory=proxy_factory,
                                                                          eval=eval_opts, settle_ms=settle_ms,
                                                                          capture=capture, allow_quic=allow_quic,
-                                                                         unpin=unpin))
+                                                                         unpin=unpin, on_start=on_start))
         report = result.report
     except BackendUnavailable as exc:
         _discard(out, out_was_there)           # nothing ran: no evidence folder that looks like a run

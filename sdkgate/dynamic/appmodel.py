@@ -31,10 +31,12 @@ An app model (scenarios/models/*.yaml) describes what an app does, not how a pho
     The simulated device plays timers during `wait` steps and the settle period after the last step.
 
 An ACTION is a mapping with one verb:
-    read: API_ID                 # an id of sdkgate/data/sensitive_apis.yaml; args: [...] optional
+    read: API_ID                 # an id of sdkgate/data/sensitive_apis.yaml; args: [...] optional; overload: N
+                                 # (index in the row's descriptors); this: {$obj: CLASS, returns: {...}}
     send: {host, scheme: https, path: /, method: POST, data: [categories], encoding: md5-hex-upper+json,
            fields: {category: name}, extra: {name: value}}
     request_permission: [PERMISSION, ...]    # respect_denial: 48h (skip while a denial is that recent)
+                                             # api: a permission_request row (default ActivityCompat's)
                                              # then: [ACTIONS] played once all are granted
     write_marker: true|false     # the app records consent (the manifest's markers for `scope`)
     click_consent: accept|decline|withdraw   # app code calls performClick() on its consent control (never consent)
@@ -81,7 +83,7 @@ VERBS = ("read", "send", "request_permission", "write_marker", "crash", "sleep",
          "load_code") + SIDE_VERBS
 MODIFIERS = ("by", "when", "scope", "if_granted", "thread", "frames", "repeat", "args", "respect_denial", "process",
              "frames_from_loaded",
-             "then", "note")
+             "then", "note", "overload", "this", "api")
 WHENS = ("always", "consented", "not_consented", "declined", "withdrawn", "refused")
 VALUE_ENCODINGS = ("plain", "upper", "lower", "nosep", "md5-hex", "md5-hex-upper", "sha1-hex", "sha1-hex-upper",
                    "sha256-hex", "sha256-hex-upper", "base64", "base64url", "hex")
@@ -135,6 +137,9 @@ class Action:
     code: "LoadCode | None" = None        # load_code
     frames_from_loaded: bool = False      # frames from classes the action's SDK loaded at run time
     side: dict = field(default_factory=dict, hash=False, compare=False)   # side-channel verbs (sideverbs.py)
+    overload: int = 0                     # read: which of the row's descriptors is called
+    this: Any = field(default=None, hash=False, compare=False)   # read: the receiver (wire object), default a plain one
+    api: str | None = None                # request_permission: the permission_request row called
 
 
 @dataclass(frozen=True)

@@ -399,7 +399,8 @@ def model_hosts(model) -> list[str]:
             if a.send is not None:
                 out.append(a.send.host)
             walk(a.then)
-    for acts in list(model.blocks.values()) + list(model.feature_blocks.values()):
+    timers = [list(t.actions) for t in getattr(model, "timers", [])]
+    for acts in list(model.blocks.values()) + list(model.feature_blocks.values()) + timers:
         walk(acts)
     return out
 

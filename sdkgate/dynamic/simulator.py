@@ -379,7 +379,7 @@ class SimulatedDevice:
                 api = by_id()[a.api_id]
                 # the runtime puts the API's own frame on top, as ART shows a hooked method
                 stack = self.stacks.build(a, None, trigger, detail, thread)
-                result = self._call(a.api_id, stack, thread, list(a.args) if a.args else None)
+                result = self._call(a.api_id, stack, thread, list(a.args) if a.args else None, a.overload, a.this)
                 value = value_text(result)
                 if api.category and value:
                     self.storage.values[api.category] = value
@@ -418,9 +418,9 @@ class SimulatedDevice:
         # a catalogue glob (libjcore*.so) names a family: the simulated library takes its plainest member
         return row.native_libs[0].replace("*", "") if row is not None and row.native_libs else None
 
-    def _call(self, api_id: str, stack: list[str], thread: str, args: list) -> Any:
+    def _call(self, api_id: str, stack: list[str], thread: str, args: list, overload: int = 0, this=None) -> Any:
         try:
-            return self.rt.call(api_id, stack, thread=thread, args=args)
+            return self.rt.call(api_id, stack, thread=thread, args=args, overload=overload, this=this)
         except self._simruntime.JavaThrow:
             return None          # the app catches the SecurityException and goes on
         except Exception as exc:  # noqa: BLE001
@@ -486,7 +486,7 @@ class SimulatedDevice:
                 notes.append(f"not asking again for {', '.join(recent)} (denied recently)")
                 return
         stack = self.stacks.build(a, None, trigger, detail, thread)
-        self.rt.request_permissions(wanted, stack, api_id="perm.activitycompat.requestPermissions", thread=thread)
+        self.rt.request_permissions(wanted, stack, api_id=a.api or "perm.activitycompat.requestPermissions", thread=thread)
         for p in wanted:
             self.pending[p] = (a, trigger, detail)
         # the user's standing answers (a permission step that came before the dialog)

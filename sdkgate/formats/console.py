@@ -61,6 +61,9 @@ class ConsoleFormat:
                           f"[bold {colour}]{t['verdict']}: 未评估 (not_judged)：未提供声明清单[/bold {colour}]  {app}")
         else:
             con.print(f"[bold {colour}]{t['verdict']}: {verdict.upper() if lang == 'en' else verdict}[/bold {colour}]  {app}")
+        cal = report.stats.get("calibration")
+        if isinstance(cal, dict) and isinstance(cal.get("note"), str) and not quiet:     # `run` on a device (issue 26)
+            con.print(escape(f"{'校准' if lang == 'zh' else 'Calibration'}: {localise(cal['note'], lang)}"))
         if quiet:
             for reason in report.incomplete:
                 con.print(f"[yellow]{t['incomplete']}:[/yellow] {localise(reason, lang)}")

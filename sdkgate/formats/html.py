@@ -30,7 +30,7 @@ MAX_PERMISSION_ROWS = 1000
 T = {
     "en": {
         "title": "sdkgate report", "verdict": "Verdict", "pass": "PASS", "fail": "FAIL", "incomplete": "INCOMPLETE", "not_judged": "NOT JUDGED",
-        "app": "App", "scenario": "Scenario", "device": "Device", "tools": "Tools", "generated": "Bundle sealed",
+        "app": "App", "scenario": "Scenario", "device": "Device", "calibration": "Calibration", "tools": "Tools", "generated": "Bundle sealed",
         "timeline": "Timeline", "timeline_note": "Each mark is a read (circle, from the hooks) or a send "
                     "(square, seen on the wire), in the lane of the SDK that made it. Red marks happened "
                     "before consent. Vertical lines are consent moments.",
@@ -57,7 +57,7 @@ T = {
     },
     "zh": {
         "title": "sdkgate 检测报告", "verdict": "结论", "pass": "通过", "fail": "不通过", "incomplete": "证据不完整", "not_judged": "未评估",
-        "app": "应用", "scenario": "场景", "device": "设备", "tools": "工具版本", "generated": "证据封存时间",
+        "app": "应用", "scenario": "场景", "device": "设备", "calibration": "校准", "tools": "工具版本", "generated": "证据封存时间",
         "timeline": "时间线", "timeline_note": "每个标记是一次读取（圆形，来自 Hook）或一次发送（方形，来自网络流量），"
                     "位于对应 SDK 的泳道。红色标记发生在用户同意之前。竖线为同意/拒绝/撤回的时刻。",
         "consent": "同意", "read": "读取", "send": "发送", "pre": "同意前", "post": "同意后",
@@ -333,8 +333,16 @@ def _render(view: View, tl: Timeline, printing: bool = False) -> str:
         "scenario": _scenario_name(view.run, view.bundle), "device": _device_text(view.bundle, view.run),
         "reasons": digest.reason_groups(rep, view.lang), "printing": printing,
         "skipped": [localise(r, view.lang) for r in rep.skipped],
+        "calibration": _calibration_note(rep, view.lang),
     }
     return render_page("report.html.j2", report_head(rep, view.lang, view.t["title"], view.bundle_hash), view.lang, **ctx)
+
+
+def _calibration_note(rep: Report, lang: str) -> str:
+    """"agent calibrated on this device: N/M rows" (or not calibrated) of a device run (issue 26)."""
+    cal = rep.stats.get("calibration")
+    note = cal.get("note") if isinstance(cal, dict) else None
+    return localise(note, lang) if isinstance(note, str) else ""
 
 
 def _scenario_name(run: dict, bundle: dict) -> str:

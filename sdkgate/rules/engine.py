@@ -15,6 +15,7 @@ from ..events import BadLine, Event
 from ..manifest import Manifest
 from ..report import Report
 from .authority import ConsentAuthority
+from .calibration import CalibrationRules
 from .coverage import CoverageRules
 from .evidence import EvidenceRules
 from .inventory import InventoryRules
@@ -91,9 +92,9 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
              options: EvalOptions | None = None) -> Report:
     options = options or EvalOptions()
     st = RunState(manifest=manifest)
-    inventory, perms, evidence = InventoryRules(), PermissionRules(), EvidenceRules()
+    inventory, perms, evidence, calibration = InventoryRules(), PermissionRules(), EvidenceRules(), CalibrationRules()
     groups = [LifecycleState(), ConsentAuthority(), evidence, ReadRules(), inventory, perms, NetworkRules(),
-              CodeLoadRules(), CoverageRules()]
+              CodeLoadRules(), CoverageRules(), calibration]
     geo = None
     if options.geoip:
         from .geo import GeoRules  # noqa: PLC0415 - optional dependency on a user database
@@ -160,7 +161,7 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
         call_sites=inventory.call_sites, findings=findings, incomplete=st.incomplete, skipped=st.skipped,
         permissions=perms.log,
         stats={"events": dict(counts), "first_t_ms": st.first_t, "last_t_ms": st.last_t,
-               **({"summarised": summarised} if summarised else {}),
+               **({"summarised": summarised} if summarised else {}), **calibration.stats(),
                "consent": [{"t_ms": m.t_ms, "scope": m.scope, "transition": m.transition, "source": m.source}
                            for m in st.moments]},
     )

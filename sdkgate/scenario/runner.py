@@ -140,6 +140,9 @@ class RunOptions:
     capture: str = "proxy"                   # net/modes.py: proxy | wireguard | transparent
     allow_quic: bool = False                 # default: the agent refuses UDP/443 so apps fall back to TCP
     unpin: bool = False                      # device runs: the agent disables certificate pinning
+    # called once the backend started (device and agent known): on_start(run, emit(kind, **fields)) may add to
+    # run.json and write step events (`run`'s calibration, sdkgate/calibration/record.py)
+    on_start: Callable[[dict, Callable[..., Any]], None] | None = None
 
 
 def default_proxy_factory(modes: tuple[str, ...] = ()) -> ProxyFactory | None:
@@ -270,6 +273,8 @@ def run_scenario(scenario: Scenario, manifest: Manifest, backend: Backend, out_d
         if "frida_version" in info:
             run["versions"]["frida"] = info.pop("frida_version")
         run["backend_info"] = info
+        if options.on_start is not None:
+            options.on_start(run, lambda kind, **fields: log.step_event(kind, clock.now_ms(), **fields))
         run["status"] = "running"
         _write_json(out_dir / "run.json", run)
         settle_ms = options.settle_ms if options.settle_ms is not None else (

@@ -160,6 +160,8 @@ class ValueTracer:
         if op in SGET:
             c, _t, n = self.dex.field_ref(units[p + 1])
             return ("field", f"{self.dex.type_name(c)}->{self.dex.string(n)}")
+        if op == 0x22 and depth < 4:    # new-instance: what its constructor got (issue 26: Intent, File, ProcessBuilder)
+            return self.constructed(j, k, reg, self.dex.type_name(units[p + 1]), depth)
         if op == 0x1C:          # const-class vAA, type@BBBB
             return ("class", self.dex.type_name(units[p + 1])[1:-1].replace("/", "."))
         if op == 0x1F:          # check-cast keeps the value
@@ -199,6 +201,10 @@ class ValueTracer:
                     inner = self.value(j - 1, invoke_registers(units, q)[0], depth + 1)
                     if inner and inner[0] == "string":
                         return ("class", inner[1])
+                if cls == "Ljava/nio/file/Paths;" and name == "get" and depth < 4:
+                    inner = self.value(j - 1, invoke_registers(units, q)[0], depth + 1)
+                    if inner and inner[0] == "string":
+                        return inner
                 if cls == "Landroid/net/Uri;" and name == "parse" and depth < 4:
                     inner = self.value(j - 1, invoke_registers(units, q)[0], depth + 1)
                     if inner and inner[0] == "string":
@@ -206,6 +212,24 @@ class ValueTracer:
                 return ("call", f"{cls}->{name}")
         return None
 
+
+    def constructed(self, j: int, k: int, reg: int, cls: str, depth: int) -> tuple[str, object] | None:
+        """The constant an object was constructed from: `new Intent(ACTION)`, `new File(PATH)`, `new ProcessBuilder(ARGV)`."""
+        want, units, starts, dex = CONSTRUCTED.get(cls), self.units, self.starts, self.dex
+        if want is None:
+            return None
+        for m in range(j + 1, k):
+            q = starts[m]
+            if units[q] & 0xFF not in INVOKE:
+                continue
+            regs = invoke_registers(units, q)
+            if len(regs) < 2 or regs[0] != reg:
+                continue
+            c, p, n = dex.method_ref(units[q + 1])
+            if dex.type_name(c) == cls and dex.string(n) == "<init>":
+                v = self.value(m, regs[1], depth + 1) if dex.proto(p) == want[0] else None
+                return (want[1], v[1]) if v and v[0] in ("string", "strings") else None
+        return None
 
     def builder(self, k: int, reg: int, depth: int) -> list | None:
         """The pieces appended to the StringBuilder in `reg` before instruction k, oldest first: a
@@ -266,6 +290,10 @@ def _judge(api: SensitiveApi, value: tuple[str, str] | None, app_package: str) -
     return True, ""
 
 
+# objects whose constructor's constant argument the tracer follows: class -> (constructor descriptor, value kind)
+CONSTRUCTED = {"Landroid/content/Intent;": ("(Ljava/lang/String;)V", "intent"),
+               "Ljava/io/File;": ("(Ljava/lang/String;)V", "string"),
+               "Ljava/lang/ProcessBuilder;": ("([Ljava/lang/String;)V", "strings")}
 NOT_CONSTANT = "…"    # marks a run-time piece of a concatenated argument in `target_value`
 
 
@@ -275,6 +303,8 @@ def judge_target(api: SensitiveApi, value: tuple | None):
     kind, v = value if value else ("", "")
     if kind == "strings":
         v, kind = " ".join(v), "string"
+    if kind == "intent" and api.match == "service":     # an Intent made from a constant action
+        kind = "string"
     if kind == "concat":       # constant pieces around run-time ones: a pattern `*` may stand for those
         if not any(isinstance(x, str) and x for x in v):
             return None, None
