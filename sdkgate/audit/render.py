@@ -14,10 +14,12 @@ T = {
     "en": {"title": "Declared vs found", "sdks": "SDKs", "cats": "Data categories per SDK", "perms": "Permissions",
            "doms": "Domains", "sdk": "SDK", "status": "Status", "where": "Seen in", "cat": "Category",
            "perm": "Permission", "seen": "Seen as", "dom": "Domain", "by": "Contacted by", "decl": "Declared for",
-           "inc": "Evidence incomplete", "summary": "Summary", "pk": "Packages"},
+           "inc": "Evidence incomplete", "summary": "Summary", "pk": "Packages",
+           "generic": "declared only generically as {0}"},
     "zh": {"title": "声明与发现对照", "sdks": "SDK", "cats": "各 SDK 的个人信息类型", "perms": "权限", "doms": "域名",
            "sdk": "SDK", "status": "结论", "where": "发现于", "cat": "信息类型", "perm": "权限", "seen": "发现方式",
-           "dom": "域名", "by": "访问方", "decl": "声明于", "inc": "证据不完整", "summary": "汇总", "pk": "包名"},
+           "dom": "域名", "by": "访问方", "decl": "声明于", "inc": "证据不完整", "summary": "汇总", "pk": "包名",
+           "generic": "仅概括声明为 {0}"},
 }
 WHERE_ZH = {"static": "静态", "runtime": "运行时", "network": "网络", "declared_in_apk": "APK 声明",
             "used_by_api": "API 使用", "requested": "运行时申请"}
@@ -35,8 +37,8 @@ def tables(d: Diff, lang: str) -> list[tuple[str, list[str], list[list[str]], li
                 [[f"{c.sdk}" + (f" ({c.name})" if c.name and c.name != c.sdk else ""), st[c.status], _w(c.where, lang),
                   ", ".join(c.packages[:5])] for c in d.sdks], [c.status for c in d.sdks]))
     out.append((t["cats"], [t["sdk"], t["cat"], t["status"], t["where"]],
-                [[c.sdk, f"{c.category} ({label(c.category, lang)})", st[c.status], _w(c.where, lang)]
-                 for c in d.categories], [c.status for c in d.categories]))
+                [[c.sdk, f"{c.category} ({label(c.category, lang)})", _cat_status(c, t, st), _w(c.where, lang)]
+                 for c in d.categories], [_cat_class(c) for c in d.categories]))
     out.append((t["perms"], [t["perm"], t["status"], t["seen"]],
                 [[c.permission, st[c.status], _w(c.seen_as, lang)] for c in d.permissions],
                 [c.status for c in d.permissions]))
@@ -44,6 +46,15 @@ def tables(d: Diff, lang: str) -> list[tuple[str, list[str], list[list[str]], li
                 [[c.domain, st[c.status], ", ".join(c.actors), c.declared_for] for c in d.domains],
                 [c.status for c in d.domains]))
     return out
+
+
+def _cat_status(c, t, st) -> str:
+    """A category matched only through a generic declaration ("device_id") says so: the policy was vague."""
+    return f"{st[c.status]} ({t['generic'].format(c.declared_as)})" if c.declared_as else st[c.status]
+
+
+def _cat_class(c) -> str:
+    return f"{c.status} generic" if c.declared_as else c.status
 
 
 def render(d: Diff, fmt: str, lang: str = "en") -> str | bytes:
@@ -85,7 +96,8 @@ def _console(d: Diff, lang: str) -> str:
 
 _CSS = ("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;margin:1em 0}"
         "td,th{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}"
-        "tr.undeclared td{background:#fde2e2}tr.match td{background:#e6f4ea}tr.declared_not_seen td{background:#f4f4f4}")
+        "tr.undeclared td{background:#fde2e2}tr.match td{background:#e6f4ea}tr.declared_not_seen td{background:#f4f4f4}"
+        "tr.generic td{background:#fff4d6}")
 
 
 def _html(d: Diff, lang: str) -> str:
@@ -112,6 +124,8 @@ def _xlsx(d: Diff, lang: str) -> bytes:
     from openpyxl.styles import Font, PatternFill
     fills = {"undeclared": PatternFill("solid", fgColor="FDE2E2"), "match": PatternFill("solid", fgColor="E6F4EA"),
              "declared_not_seen": PatternFill("solid", fgColor="F4F4F4")}
+    for k in list(fills):
+        fills[f"{k} generic"] = PatternFill("solid", fgColor="FFF4D6")
     wb = Workbook()
     wb.remove(wb.active)
     for title, header, rows, statuses in tables(d, lang):

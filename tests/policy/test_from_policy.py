@@ -233,7 +233,7 @@ def test_html_inline_labels_vertical_tables_and_name_colon_items():
     d, rows, perms = draft("sdk_inline_zh.html")
     assert set(rows) == {"jpush", "tencent_map", "umeng_common", "bugly", "baidu_location", "qiniu"}
     assert rows["jpush"].vendor == "深圳市和讯华谷信息技术有限公司" and rows["jpush"].purpose == "消息推送"
-    assert set(rows["jpush"].categories) == {"device_id.imei", "device_id.oaid"}
+    assert set(rows["jpush"].categories) == {"device_id.imei", "device_id.oaid", "network"}   # 网络信息: generic
     # a record spread over several <p> with bold labels
     assert rows["tencent_map"].purpose == "展示附近职位"
     assert set(rows["tencent_map"].categories) == {"location", "network.wifi"}
