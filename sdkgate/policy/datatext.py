@@ -10,7 +10,8 @@ from .terms import (ANDROID_MENTION, GENERIC_PHRASES, HARMONY, IOS_ONLY, IOS_SEG
                     negation_regex, phrase_regex)
 
 _SENT_SPLIT = re.compile(r"(?<=[。！？!?；;])|\n|(?<=\.)\s+(?=[A-Z])")
-_CONTRAST = re.compile(r"但|但是|而是|然而|仅会|只会|会收集|会获取|however|but|except|only|will collect|collects", re.I)
+_CONTRAST = re.compile(r"但|但是|而是|然而|仅会|只会|会收集|会获取|仅收集|只收集|仅获取|只获取|仅读取|however|but|except|only|"
+                       r"will collect|collects|receives", re.I)
 _NOT_DATA = re.compile(r"(问题|故障|错误|异常|崩溃)定位|定位(问题|故障|错误|原因|崩溃)|短信验证码|验证码短信|发送短信|"
                        r"短信通知|语音验证码|一键定位问题")
 NONE_DATA = re.compile(r"^\s*(?:无|没有|暂无|不涉及|不适用|不收集|无需收集|未收集|不收集(?:任何)?个人信息|无个人信息|"
@@ -23,10 +24,10 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENT_SPLIT.split(text) if s and s.strip()]
 
 
-def negated_spans(sentence: str) -> list[tuple[int, int]]:
+def negated_spans(sentence: str, cues: re.Pattern | None = None) -> list[tuple[int, int]]:
     """Spans of a sentence that a negation governs: from the cue to a contrast word or the end."""
     spans = []
-    for m in negation_regex().finditer(sentence):
+    for m in (cues or negation_regex()).finditer(sentence):
         end = len(sentence)
         c = _CONTRAST.search(sentence, m.end())
         if c:

@@ -53,6 +53,8 @@ def clean(text: str) -> str:
     """Markdown emphasis, links and odd spaces out; one line of plain text."""
     t = _CTRL.sub("", text.replace("\u3000", " ").replace("\xa0", " "))
     t = _LINK.sub(r"\1", t)
+    if "\\" in t:
+        t = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", t)      # Markdown escapes: "2\." is "2."
     t = t.replace("**", "").replace("__", "").replace("`", "")
     return re.sub(r"[ \t]+", " ", t).strip()
 

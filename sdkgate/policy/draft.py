@@ -184,7 +184,8 @@ def draft_from_policy(path: str | Path, package: str | None = None, app_name: st
         perms[f.permission] = DraftPermission(f.permission, f.purpose, f.when, f.line, conf, notes)
     version = ""
     for b in doc.blocks[:80]:
-        m = re.search(r"(?:版本|Version)\s*[：:]?\s*([A-Za-z0-9][\w .\-]{0,20})", b.text, re.I)
+        m = re.search(r"(?:^|政策|协议|指引|更新|本|policy\s*)(?:版本号?|Version)\s*[：:]?\s*([A-Za-z]{0,3}\s?\d[\w .\-]{0,20})",
+                      b.text, re.I)
         if m:
             version = m.group(1).strip()
             break

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from .datatext import is_none, platform_only
 from .document import Block
-from .names import COMPANY, SDK_WORD, is_data_term, is_group_label, name_shaped, split_head, strip_number
+from .names import (COMPANY, SDK_WORD, first_clause, is_data_term, is_group_label, name_shaped, split_head,
+                    strip_number)
 from .outline import Node
 from .permtext import strip_mark
 from .prose import prose
@@ -24,6 +25,10 @@ from .terms import ANDROID_MENTION, IOS_ONLY, PLATFORM_LABEL, field_of
 _KV = re.compile(r"(?:^|(?<=[；;。，,\s|]))([^：:；;。，,\s《》（）()“”\[\]][^：:；;。，,\n《》“”()（）.]{0,17}?)\s*[：:](?!//)\s*")
 _LIST_TITLE = re.compile(r"目录|清单|列表|一览|说明|附件|附录|以下|如下|\blist\b|\bappendix\b|\bannex\b|\btable\b", re.I)
 _ANY_KEY = re.compile(r"^[^：:，,。；;（）()]{1,12}[：:]")
+# a "key" that is the end of a sentence ("我们接入的第三方SDK如下："), not a row-field label
+_NOT_LABEL = re.compile(r"我们|您|如下|以下|下列|包括|(?<![A-Za-z])(?:we|you|our|following|below|include)(?![A-Za-z])", re.I)
+_COLLECTS = re.compile(r"^\s*(?:会|将|可能)?(?:收集|获取|读取|采集|调用|访问)|^\s*(?:it\s+)?(?:collects?|reads?|receives?|gets?)\b",
+                       re.I)
 _SDK_LIST = re.compile(r"SDK|插件|组件|开发包|第三方.{0,12}(?:清单|列表|目录|一览|如下|以下|名单|说明)|(?:接入|集成|嵌入)的?第三方|"
                        r"third[- ]?part(?:y|ies)[\w\s,-]{0,30}(?:list|services|sdks?|libraries|providers|partners|we use|"
                        r"we work)|(?:services|sdks|libraries|partners|providers|third parties) we (?:use|work)", re.I)
@@ -32,7 +37,8 @@ _PERM_HEADING = re.compile(r"权限|permissions?\b", re.I)
 
 def kv_pairs(text: str) -> list[tuple[str, str]] | None:
     """`key：value` pairs of a line whose keys are row-field labels, with any text before the first key."""
-    marks = [(m.start(), m.end(), field_of(m.group(1))) for m in _KV.finditer(text)]
+    marks = [(m.start(), m.end(), None if _NOT_LABEL.search(m.group(1)) else field_of(m.group(1)))
+             for m in _KV.finditer(text)]
     marks = [m for m in marks if m[2]]
     if not marks:
         return None
@@ -173,7 +179,7 @@ class EntryReader:
             if not pairs and not _ANY_KEY.match(strip_mark(text)):
                 # the entry's description: its purpose when none is stated, its data as the text says it
                 if not entry.purpose:
-                    entry.purpose = re.split(r"[，,；;。]", strip_mark(text))[0][:80]
+                    entry.purpose = first_clause(strip_mark(text))
                 entry.add("data", text)
                 sink.use(b)
                 sink.text_permissions(b, ctx)
@@ -258,7 +264,7 @@ class EntryReader:
             return False
         self.close(st, ctx)
         self.sink.add_record(SdkRecord(b.line, "keyvalue", name=split_head(name).name or name,
-                                       purpose=re.split(r"[，,；;。]", rest)[0][:80], data=rest, section=ctx.section), b)
+                                       purpose=first_clause(rest), data=rest, section=ctx.section), b)
         return True
 
     # -- a list item, a title, a lead-in ----------------------------------------------------------
@@ -266,6 +272,10 @@ class EntryReader:
         sink = self.sink
         h = n.block
         text = strip_mark(h.text)
+        if not re.search(r"[^\W\d_]", text):
+            sink.use(h)                             # "2." alone: a number, no entry
+            self.content(n.content, ctx, entry, on_heading)
+            return
         if ctx.sdk and n.kind != "intro":
             sink.candidate(h, "")
         target = st.open or entry
@@ -328,6 +338,12 @@ class EntryReader:
             self.content(n.content, ctx, None, on_heading)
             return
         known = bool(name and (self.idx.by_name(name) or self.idx.by_artifact(name)))
+        if name and not known and is_data_term(name):
+            if ctx.sdk:
+                sink.candidate(h, "a data field, not an SDK")
+            self.line(h, ctx, _Seq(), None)     # "Camera - to scan documents" under "Permissions"
+            self.content(n.content, ctx, None, on_heading)
+            return
         if name and not known and is_group_label(name):
             # "推送类", "统计分析类SDK": a group of entries
             sink.use(h)
@@ -385,12 +401,13 @@ class EntryReader:
                 if pairs:
                     for f, v in pairs:
                         if f == "lead":
-                            rec.add("purpose", re.split(r"[，,；;。]", v)[0][:80])
+                            rec.add("purpose", first_clause(v))
                             rec.add("data", v)
                         elif f != "meta":
                             set_field(rec, f, v)
                 else:
-                    rec.add("purpose", re.split(r"[，,；;。]", rest)[0][:80])
+                    if not (_COLLECTS.match(rest) or is_none(rest)):
+                        rec.add("purpose", first_clause(rest))
                     rec.add("data", rest)
             sink.text_permissions(Block(h.line, rest), ctx)
         main = recs[0]

@@ -111,7 +111,10 @@ def clean_name(name: str) -> str:
 
 
 # -- what a name is not -------------------------------------------------------------------------------
-_GROUP_ZH = ("第三方", "合作方", "服务商", "供应商", "提供方", "提供商", "服务", "平台", "类别", "类", "相关", "功能", "其他", "其它",
+_GROUP_ZH = ("安全", "风控", "风险", "反作弊", "反欺诈", "验证", "认证", "实名", "识别", "音视频", "直播", "客服", "性能", "监控",
+             "社交", "归因", "热修复", "更新", "升级", "下载", "存储", "图片", "视频", "音频", "播放", "语音", "翻译", "搜索",
+             "推荐", "营销", "运营", "游戏", "联运", "小程序", "办公", "文档", "日志", "埋点", "网络", "通信", "云", "工具类",
+             "第三方", "合作方", "服务商", "供应商", "提供方", "提供商", "服务", "平台", "类别", "类", "相关", "功能", "其他", "其它",
              "以下", "如下", "列表", "清单", "目录", "一览", "说明", "信息", "我们", "接入", "集成", "使用", "嵌入", "所", "的", "和",
              "与", "及", "或", "等", "安卓", "苹果", "鸿蒙", "端", "版本", "版", "客户端", "应用", "软件", "开发", "工具", "包",
              "插件", "组件", "库", "厂商", "手机", "通道", "系统", "基础", "数据", "其他", "共享", "对接", "合作", "业务", "场景",
@@ -178,14 +181,32 @@ def is_data_term(text: str) -> bool:
     return True
 
 
+_SENTENCE_WORDS = re.compile(r"(?<![A-Za-z])(?:we|you|our|your|may|will|can|could|would|is|are|was|be|been|which|that|"
+                             r"later|if|when|these|those|listed|here)(?![A-Za-z])|我们|您|可能|以及|如果|用于|进行|以下|如下",
+                             re.I)
+
+
 def name_shaped(name: str) -> bool:
     """Short, a word or a few, no sentence, no code, no URL: what an SDK's name looks like."""
     n = name.strip()
     if not n or len(n) > 60 or not re.search(r"[A-Za-z\u4e00-\u9fff]", n):
         return False
-    if _CODE_CHARS.search(n) or re.search(r"[。！？!?]", n) or _SENTENCE_START.search(n):
+    if _CODE_CHARS.search(n) or re.search(r"[。！？!?]", n) or _SENTENCE_START.search(n) or _SENTENCE_WORDS.search(n):
         return False
     return len(n.split()) <= 8
+
+
+def first_clause(text: str, limit: int = 80) -> str:
+    """The text up to the first clause break outside brackets: a row's purpose when its line runs on."""
+    depth = 0
+    for k, ch in enumerate(text[:limit]):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "，,；;。":
+            return text[:k].strip()
+    return text[:limit].strip()
 
 
 def packages_in(text: str) -> list[str]:

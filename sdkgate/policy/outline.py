@@ -54,7 +54,7 @@ class Node:
 
 
 def _depth(b: Block) -> int:
-    return b.number.count(".") + 1 if b.marker == "clause" else 0
+    return b.number.count(".") + 1 if b.marker in ("clause", "(clause)") else 0
 
 
 def _same_level(n: Node, b: Block, fam: str) -> bool:
@@ -66,7 +66,7 @@ def _same_level(n: Node, b: Block, fam: str) -> bool:
 
 
 # item families that number sections ("一、", "（一）", "第三条", "1.2.1") rather than list entries
-_SECTIONAL = ("cn、", "(cn)", "chapter", "clause")
+_SECTIONAL = ("cn、", "(cn)", "chapter", "clause", "(clause)")
 _SENTENCE = re.compile(r"[。；;!?！？]|[：:]\s*\S")
 
 

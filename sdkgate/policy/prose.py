@@ -11,29 +11,41 @@ from .names import SDK_WORD
 from .records import SdkRecord
 from .sdkmatch import norm
 from .sink import Ctx, Sink
-from .terms import SDK_CONTEXT, kinds_in
+from .terms import SDK_CONTEXT, kinds_in, sdk_negation_regex
+
+
+_PURPOSE = re.compile(r"(?:用于|以便|为了)\s*([^，,。；;()（）]{2,40})|\b(?:[Tt]o|[Ff]or)\s+([a-z][^，,。；;()（）]{2,40})")
 
 
 def prose(sink: Sink, b: Block, ctx: Ctx) -> None:
     idx = sink.idx
-    for sent in sentences(b.text):
-        hits = idx.in_text(sent)
-        vendor_hits = _vendor_names(sink, sent)
+    sents = sentences(b.text)
+    found = [(idx.in_text(s), _vendor_names(sink, s)) for s in sents]
+    for i, sent in enumerate(sents):
+        hits, vendor_hits = found[i]
         if not hits and not vendor_hits:
             continue
+        # what the paragraph goes on to say about it ("…AppsFlyer…; it receives the advertising ID"), up to
+        # the next sentence that names another SDK
+        j = i + 1
+        while j < len(sents) and not (found[j][0] or found[j][1]):
+            j += 1
+        data = "".join(sents[i:j]) if sents[i].endswith(("。", "；", ";", "！", "？")) else " ".join(sents[i:j])
+        pm = _PURPOSE.search(sent)
+        purpose = (pm.group(1) or pm.group(2)).strip() if pm else ""
         rest = sent
         for mt, _ in hits:
             rest = rest.replace(mt.alias, "")
         if not SDK_CONTEXT.search(rest) and not SDK_CONTEXT.search(ctx.section):
             continue
-        neg = negated_spans(sent)
+        neg = negated_spans(sent, sdk_negation_regex())
         for mt, pos in hits:
-            if in_spans(pos, neg):
+            if in_spans(pos, neg) and not _named_again(sent, mt.alias, neg):
                 sink.skipped.append((b.line, f"named in a negation, no row: {mt.alias} ({sent.strip()[:70]})"))
                 continue
             if sink.is_app(mt.alias):
                 continue
-            rec = SdkRecord(b.line, "prose", name=mt.alias, purpose=ctx.section or sent[:60], data=sent,
+            rec = SdkRecord(b.line, "prose", name=mt.alias, purpose=purpose or ctx.section or sent[:60], data=data,
                             section=ctx.section)
             rec.match = mt
             sink.records.append(rec)
@@ -45,10 +57,22 @@ def prose(sink: Sink, b: Block, ctx: Ctx) -> None:
             if kind not in kinds_in(sent) and not SDK_WORD.search(sent):
                 sink.skipped.append((b.line, f"a company named in prose, not an SDK: {written} ({sent.strip()[:60]})"))
                 continue
-            rec = SdkRecord(b.line, "prose", name=written, vendor=written, purpose=ctx.section or sent[:60],
-                            data=sent, section=ctx.section)
+            rec = SdkRecord(b.line, "prose", name=written, vendor=written, purpose=purpose or ctx.section or sent[:60],
+                            data=data, section=ctx.section)
             rec.match = mt
             sink.records.append(rec)
+
+
+def _named_again(sent: str, alias: str, neg: list[tuple[int, int]]) -> bool:
+    """"Crash reports go to Bugsnag, but we don't use Bugsnag's sessions": one mention outside the negation."""
+    start = 0
+    while True:
+        k = sent.find(alias, start)
+        if k < 0:
+            return False
+        if not in_spans(k, neg):
+            return True
+        start = k + 1
 
 
 def _vendor_names(sink: Sink, sent: str):

@@ -95,7 +95,8 @@ class Sink:
                 f.when = f.when or when_of(text)
             self.label_finds = []
         else:
-            self.label_finds = fs if in_perm and len(text) <= 30 else []
+            # a bare label ("查看WLAN状态") waits for the line that explains it; "label：why" explains itself
+            self.label_finds = fs if in_perm and len(text) <= 30 and len(label) < 2 else []
         self.perms += fs
         self.skipped += sk
         return len(fs)

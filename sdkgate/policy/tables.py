@@ -208,14 +208,20 @@ def _headerless_row(sink: Sink, r: Block, ctx: Ctx) -> None:
     """A row of an SDK list without a header: the cell that names an SDK (by name, Maven artifact or
     package) is the name, a company-shaped cell the vendor, data terms the data, the rest the purpose."""
     idx = sink.idx
-    sink.candidate(r, "")
     cells = [c for c in r.cells if c]
+    if not cells:
+        sink.use(r)
+        return
+    sink.candidate(r, "")
     name = next((c for c in cells if idx.by_name(c) or idx.by_artifact(c)), "")
     pkgs = [p for c in cells for p in packages_in(c)]
     if not name:
         name = next((c for c in cells if name_shaped(c) and not COMPANY.search(c) and not is_data_term(c)
                      and not packages_in(c)), "")
-    vendor = next((c for c in cells if c != name and (COMPANY.search(c) or idx.by_vendor(c))), "")
+    mt = (idx.by_name(name) or idx.by_artifact(name)) if name else None
+    own = idx.vendor_words.get(mt.sdk_id, set()) if mt else set()
+    vendor = next((c for c in cells if c != name and (COMPANY.search(c) or idx.by_vendor(c) or own and
+                                                      set(re.findall(r"[a-z0-9]+", c.lower())) <= own)), "")
     rest = [c for c in cells if c not in (name, vendor) and not packages_in(c)]
     data = [c for c in rest if is_data_term(c) or is_none(c)]
     purpose = [c for c in rest if c not in data]
@@ -223,7 +229,9 @@ def _headerless_row(sink: Sink, r: Block, ctx: Ctx) -> None:
     if not name or not (known or pkgs or vendor or SDK_WORD.search(name)):
         sink.candidate(r, "no SDK name recognised in the row")
         return
-    rec = SdkRecord(r.line, "table", name=name, vendor=vendor, purpose="；".join(purpose)[:120], data="；".join(data),
+    coord = re.fullmatch(r"([\w.]+:[\w.\-]+):[\w.\-+]+", name)
+    rec = SdkRecord(r.line, "table", name=coord.group(1) if coord else name, vendor=vendor,
+                    purpose="；".join(purpose)[:120], data="；".join(data),
                     packages=pkgs, section=ctx.section, data_none=any(is_none(c) for c in data))
     am = idx.by_artifact(name)
     if am is not None:

@@ -90,7 +90,20 @@ NEGATIONS = ("不会收集", "不收集", "不会获取", "不获取", "不会�
              "does not request", "do not request", "without collecting", "not including", "excluding", "no longer",
              "not share", "never share", "not sell", "not send", "not transmit", "not upload", "not transfer",
              "not disclose", "not obtain", "not gather", "not process", "not store",
-             "不会发送", "不发送", "不会传输", "不传输", "不会提供", "不会向", "不会存储", "不会保存", "从不", "绝不", "不得")
+             "不会发送", "不发送", "不会传输", "不传输", "不会提供", "不会向", "不会存储", "不会保存", "从不", "绝不", "不得",
+             "未接入", "没有接入", "不接入", "不会接入", "并未接入", "未集成", "没有集成", "不集成", "不会集成", "未使用",
+             "没有使用", "并未使用", "未嵌入", "不嵌入", "不含", "do not integrate", "does not integrate", "not integrate",
+             "don't use", "doesn't use", "never use", "does not contain", "do not contain", "not contain",
+             "not include", "not embed")
+
+# cues that the SDKs named after them are NOT used (a narrower set than NEGATIONS: "我们不会向Bugly提供位置" still
+# uses Bugly)
+SDK_NEGATIONS = ("不使用", "不会使用", "未使用", "没有使用", "并未使用", "未接入", "没有接入", "不接入", "不会接入", "并未接入",
+                 "未集成", "没有集成", "不集成", "不会集成", "未嵌入", "不嵌入", "不含", "不包含", "不包括", "停止使用", "不再使用",
+                 "do not use", "does not use", "don't use", "doesn't use", "not use", "never use", "no longer use",
+                 "do not integrate", "does not integrate", "not integrate", "does not contain", "do not contain",
+                 "not contain", "does not include", "do not include", "not include", "not embed", "not rely on",
+                 "stopped using", "no longer uses")
 
 # text that is about another platform: no Android declaration from it
 IOS_ONLY = re.compile(r"NS\w*UsageDescription|\biOS\s*(?:端|版|系统|设备|only|app)|仅(?:适用于|限)?\s*iOS|"
@@ -235,7 +248,8 @@ KIND_WORDS: dict[str, tuple[str, ...]] = {
 
 WHEN_AT_START = re.compile(r"首次启动|启动时|首次运行|at first launch|first launch|first start|首次打开|打开(?:App|APP|应用)时|初始化时|安装后|at (?:app )?(?:launch|start|startup)|"
                            r"on (?:first )?launch|when the app (?:starts|opens)", re.I)
-WHEN_ON_FEATURE = re.compile(r"使用.{0,20}(?:功能|服务)时|当您.{0,30}时|在您.{0,30}时|仅在|需要时|when (?:you|the user) \w+|"
+WHEN_ON_FEATURE = re.compile(r"使用.{0,20}(?:功能|服务)时|当您.{0,30}时|在您.{0,30}时|仅在|需要时|"
+                             r"[^，。,;；]{1,12}时(?:才)?(?:申请|请求|获取|调用|使用|开启)|when (?:you|the user) \w+|"
                              r"only when|on demand", re.I)
 
 SDK_CONTEXT = re.compile(r"SDK|sdk|第三方|合作方|登录|分享|支付|推送|统计|定位|地图|认证|识别|委托|共享|接入|集成|插件|采用|引入|嵌入|"
@@ -294,6 +308,11 @@ def permission_group_matchers() -> list[tuple[str, re.Pattern, tuple[str, ...]]]
 @lru_cache(maxsize=1)
 def negation_regex() -> re.Pattern:
     return re.compile("|".join(phrase_regex(n) for n in sorted(NEGATIONS, key=len, reverse=True)), re.I)
+
+
+@lru_cache(maxsize=1)
+def sdk_negation_regex() -> re.Pattern:
+    return re.compile("|".join(phrase_regex(n) for n in sorted(SDK_NEGATIONS, key=len, reverse=True)), re.I)
 
 
 def field_of(label: str) -> str | None:

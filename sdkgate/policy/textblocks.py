@@ -30,6 +30,7 @@ MARKERS: tuple[tuple[str, re.Pattern], ...] = (
     ("num、", re.compile(r"^(\d{1,3})\s*、\s*")),
     ("num)", re.compile(r"^(\d{1,3})\s*[)）]\s*")),
     ("(num)", re.compile(r"^[（(]\s*(\d{1,3})\s*[)）]\s*")),
+    ("(clause)", re.compile(r"^[（(]\s*(\d{1,3}(?:\.\d{1,3}){1,5})\s*[)）]\s*")),
     ("circled", re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
     ("cn、", re.compile(r"^([一二三四五六七八九十百]{1,4})\s*[、.．]\s*")),
     ("(cn)", re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[)）]\s*")),
@@ -123,7 +124,7 @@ def text_blocks(text: str, markdown: bool, limits: PolicyLimits | None = None) -
             cells = _split_row(line, lim.max_block_chars) if is_md_row else \
                 [clean(c[:lim.max_block_chars]) for c in line.split("\t")]
             out.append(Block(i, " | ".join(c.replace("\n", " / ") for c in cells if c), cells, table, kind="row",
-                             gap=gap))
+                             gap=gap, indent=_indent(line)))
             gap = False
             continue
         in_table = False
@@ -195,7 +196,8 @@ def _pieces(b: Block, lim: PolicyLimits) -> list[Block]:
 def _standalone_headings(out: list[Block]) -> None:
     """A short line standing alone between blank lines, with no sentence punctuation, is a heading (level 7)."""
     for k, b in enumerate(out):
-        if b.kind != "para" or len(b.text) > 40 or b.span or re.search(r"[。.!?！？；;，,、|]", b.text.rstrip("：:")):
+        if b.kind != "para" or len(b.text) > 40 or b.span or \
+                re.search(r"[。.!?！？；;，,、|]", re.sub(r"\d\.\d", "", b.text.rstrip("：:"))):
             continue
         nxt = out[k + 1] if k + 1 < len(out) else None
         alone = nxt is None or nxt.gap

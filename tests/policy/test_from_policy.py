@@ -171,6 +171,11 @@ def test_draft_validates_once_package_known_and_says_what_is_missing(tmp_path, n
         assert row["source"]["line"] >= 1
     nopkg = draft_from_policy(TEXTS / name)
     out.write_text(nopkg.to_yaml(), "utf-8")
+    if "package" in nopkg.stated:
+        # the policy states its package: the draft takes it and says where from
+        assert f"# check: read from the policy (line {nopkg.stated['package']})" in out.read_text("utf-8")
+        assert load_manifest(out).package == nopkg.package
+        return
     assert "# MISSING: app.package" in out.read_text("utf-8")
     with pytest.raises(InputError, match="package"):
         load_manifest(out)
