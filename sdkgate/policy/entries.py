@@ -37,9 +37,10 @@ _PERM_HEADING = re.compile(r"权限|permissions?\b", re.I)
 
 def kv_pairs(text: str) -> list[tuple[str, str]] | None:
     """`key：value` pairs of a line whose keys are row-field labels, with any text before the first key."""
-    marks = [(m.start(), m.end(), None if _NOT_LABEL.search(m.group(1)) else field_of(m.group(1)))
+    marks = [(m.start(), m.end(), None if _NOT_LABEL.search(m.group(1)) else field_of(m.group(1)), m.group(1))
              for m in _KV.finditer(text)]
-    marks = [m for m in marks if m[2]]
+    # "SDK名称：" is a label; "极光推送SDK：" is a name followed by what it does
+    marks = [m[:3] for m in marks if m[2] and not (m[2] == "name" and not is_group_label(m[3]))]
     if not marks:
         return None
     out = []

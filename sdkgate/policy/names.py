@@ -119,7 +119,7 @@ _GROUP_ZH = ("安全", "风控", "风险", "反作弊", "反欺诈", "验证", "
              "与", "及", "或", "等", "安卓", "苹果", "鸿蒙", "端", "版本", "版", "客户端", "应用", "软件", "开发", "工具", "包",
              "插件", "组件", "库", "厂商", "手机", "通道", "系统", "基础", "数据", "其他", "共享", "对接", "合作", "业务", "场景",
              "用途", "目的", "名称", "主体", "公司", "机构", "个人", "涉及", "SDK", "APP", "App")
-_GROUP_EN = ("third", "party", "parties", "partner", "partners", "provider", "providers", "vendor", "vendors", "service",
+_GROUP_EN = ("name", "names", "third", "party", "parties", "partner", "partners", "provider", "providers", "vendor", "vendors", "service",
              "services", "sdk", "sdks", "library", "libraries", "tool", "tools", "plugin", "plugins", "component",
              "components", "list", "other", "others", "we", "use", "used", "our", "the", "and", "or", "of", "for",
              "android", "ios", "category", "categories", "type", "types", "app", "apps", "testing", "reporting",

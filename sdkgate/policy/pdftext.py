@@ -8,6 +8,7 @@ baseline, a tab for a column gap, so memory stays linear in the text). Beyond a 
 from __future__ import annotations
 
 import io
+import logging
 import threading
 import time
 import zlib
@@ -173,6 +174,7 @@ def pdf_text(name: str, data: bytes, lim: PolicyLimits) -> str:
     except ImportError:  # pragma: no cover - pdfminer.six is a dependency
         raise InputError(name, None, "PDF input needs pdfminer.six (pip install pdfminer.six)") from None
     budget = _Budget(lim)
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)      # font warnings are not the user's business
     try:
         with _bounded_pdfminer(budget):
             doc = PDFDocument(PDFParser(io.BytesIO(data)))

@@ -1,0 +1,156 @@
+"""The shapes real policies come in (issue #23 §1, §2): no row invented from headings, code, key：value metadata,
+data-field lists, alias substrings, the app itself or a negation; no row dropped from name-first bullets,
+header-less tables, numbered blocks or nested lists; no rows merged; clean names; every entry under an SDK-list
+heading a row or a `# check: not parsed` line; categories at the precision the text says them."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sdkgate.policy import draft_from_policy
+
+TEXTS = Path(__file__).parent / "texts"
+
+
+def draft(name: str, **kw):
+    d = draft_from_policy(TEXTS / name, **kw)
+    return d, {s.id: s for s in d.sdks}, {p.permission: p for p in d.permissions}
+
+
+def not_parsed(d) -> list[tuple[str, str]]:
+    """(text, why) of every `# check: not parsed` line of the rendered draft."""
+    out = []
+    for m in re.finditer(r'^# check: not parsed: "(.*)"   \(line \d+: (.*)\)$', d.to_yaml(), re.M):
+        out.append((m.group(1), m.group(2)))
+    return out
+
+
+def cats(rows, sid) -> set[str]:
+    return set(rows[sid].categories)
+
+
+def test_headings_code_metadata_data_tables_and_the_app_itself_make_no_rows():
+    d, rows, _ = draft("headings_code_fields_zh.md")
+    # the section heading "（8.2）我们接入的第三方 SDK 服务商", "2\\." and the code block are no rows; the
+    # key：value table's version and MD5 are metadata; the push vendor's data-field table is its data
+    assert list(rows) == ["umeng_common", "getui", "hms_push", "jpush", "bugly", "aliyun_push"]
+    assert [r.name for r in d.sdks] == ["友盟+统计SDK", "个推推送SDK", "华为推送", "极光推送", "腾讯Bugly", "阿里云推送"]
+    assert cats(rows, "getui") == {"device_id.oaid"}            # 系统语言/时区/RAM/屏幕分辨率 are no category
+    assert cats(rows, "hms_push") == {"device_id.oaid"}         # "- OAID" is data, not the MSA SDK
+    assert "msa_oaid" not in rows and "tencent_beacon" not in rows   # "OAID", "Web Beacon"
+    assert cats(rows, "jpush") == {"device_id.imei", "device_id.oaid", "device_id.mac"}
+    assert cats(rows, "umeng_common") == {"device_id", "network.ip"}   # 设备标识信息: generic, not expanded
+    assert cats(rows, "bugly") == {"device_id.android_id"}
+    assert rows["aliyun_push"].categories == []                  # 无
+    # the app states its name and package; its own row in the table is not an SDK, and is accounted for
+    assert (d.package, d.app_name) == ("com.xingcheng.reader", "星橙阅读")
+    assert not_parsed(d) == [("星橙阅读 | 杭州星橙科技有限公司 | 阅读服务 | 阅读记录", "the app itself, not a third-party SDK")]
+    assert "1 SDK-list entries not parsed" in d.summary()
+    assert '  package: "com.xingcheng.reader"   # check: read from the policy (line 5)' in d.to_yaml()
+
+
+def test_name_first_bullets_nested_data_and_headerless_tables_en():
+    d, rows, perms = draft("list_shapes_en.md")
+    assert list(rows) == ["google_mobile_ads", "firebase_remote_config", "firebase_crashlytics", "sentry", "mixpanel",
+                          "unlisted_acme_receipts", "google_signin", "okhttp", "lottie", "unlisted_foo_widgets"]
+    # clean names: the purpose after " - " / " – " / " — " / ":" is the purpose, not part of the name
+    assert {s: rows[s].name for s in ("google_mobile_ads", "firebase_remote_config", "firebase_crashlytics", "mixpanel")} \
+        == {"google_mobile_ads": "Google AdMob", "firebase_remote_config": "Google Firebase Remote Config",
+            "firebase_crashlytics": "Firebase Crashlytics", "mixpanel": "Mixpanel"}
+    assert rows["firebase_remote_config"].purpose == "for A/B testing"
+    assert cats(rows, "google_mobile_ads") == {"device_id.gaid", "location"}
+    assert cats(rows, "sentry") == {"network.ip"}                # the nested "Data collected" list
+    assert rows["mixpanel"].categories == []                     # "Data: none"
+    assert cats(rows, "unlisted_acme_receipts") == {"camera"} and rows["unlisted_acme_receipts"].vendor == "Acme Labs Inc."
+    # "Google | play-services-auth": a Maven artifact names the SDK, the other cell its vendor
+    assert (rows["google_signin"].name, rows["google_signin"].vendor) == ("play-services-auth", "Google")
+    assert rows["okhttp"].name == "com.squareup.okhttp3:okhttp" and rows["okhttp"].vendor == "Square"
+    assert sorted(not_parsed(d)) == [("- Other tools we may add later", "no SDK name recognised"),
+                                     ("- Pocket Budget - the app itself, listed here for completeness",
+                                      "the app itself, not a third-party SDK")]
+    assert d.package == "com.pocketbudget.android" and d.app_name == "Pocket Budget"
+    # permission phrasings; an iOS-only permission gives no Android one
+    assert set(perms) == {"android.permission.CAMERA", "android.permission.READ_PHONE_STATE",
+                          "android.permission.POST_NOTIFICATIONS"}
+    assert perms["android.permission.POST_NOTIFICATIONS"].when == "at_start"
+    assert "iOS-only, no Android declaration: Local network access" in d.to_yaml()
+
+
+def test_negations_give_no_rows_en():
+    d, rows, _ = draft("negation_en.txt")
+    # "We do NOT use Firebase or AdMob", "do not integrate any … such as AppLovin, Unity Ads or Pangle",
+    # "does not contain the Facebook SDK"; Bugsnag is named once outside the negation
+    assert set(rows) == {"appsflyer", "bugsnag"}
+    assert cats(rows, "appsflyer") == {"device_id.gaid"}         # "…; it receives the advertising ID"
+    assert rows["appsflyer"].purpose == "measure installs"
+    text = d.to_yaml()
+    for name in ("Firebase", "AdMob", "AppLovin", "Unity Ads", "Pangle", "Facebook SDK"):
+        assert f"named in a negation, no row: {name} (" in text
+
+
+def test_negations_give_no_rows_zh():
+    d, rows, _ = draft("negation_zh.txt")
+    # "未接入任何第三方广告SDK（如穿山甲、优量汇），也不会使用友盟统计"; "不会向腾讯Bugly提供位置" still uses Bugly
+    assert set(rows) == {"jpush", "bugly"}
+    assert cats(rows, "jpush") == {"device_id.oaid"}
+    assert cats(rows, "bugly") == {"device_id.android_id"}        # location negated, Android ID after "仅收集"
+    for name in ("穿山甲", "优量汇", "友盟统计"):
+        assert f"named in a negation, no row: {name} (" in d.to_yaml()
+
+
+def test_numbered_blocks_with_data_on_the_next_lines_zh():
+    d, rows, _ = draft("numbered_blocks_zh.txt")
+    assert list(rows) == ["jpush", "umeng_common", "amap_location", "wechat_opensdk", "xiaomi_push"]
+    # no clause number, quote or purpose left in a name
+    assert [r.name for r in d.sdks] == ["极光推送", "友盟+", "高德定位", "微信开放平台", "小米推送"]
+    # "android版本：设备信息（IMEI、Android ID、OAID）、网络信息（IP地址）"; "iOS版本：IDFA" is not Android's
+    assert cats(rows, "jpush") == {"device_id.imei", "device_id.android_id", "device_id.oaid", "network.ip"}
+    assert rows["jpush"].vendor == "深圳市和讯华谷信息技术有限公司" and rows["jpush"].purpose == "向您推送消息"
+    assert cats(rows, "umeng_common") == {"device_id"}
+    assert rows["amap_location"].vendor == "高德软件有限公司"
+    assert cats(rows, "amap_location") == {"location", "network.wifi"}
+    assert rows["wechat_opensdk"].categories == [] and rows["wechat_opensdk"].purpose == "微信登录、分享"
+    assert rows["xiaomi_push"].categories == []                  # 收集信息：无
+    assert not_parsed(d) == [] and d.policy_version == ""
+
+
+def test_adjacent_lines_stay_separate_rows():
+    d, rows, _ = draft("adjacent_en.txt")
+    assert list(rows) == ["okhttp", "glide", "sentry", "lottie", "retrofit", "fresco", "zxing"]
+    # each line's data stays on its row: only Sentry's line names data
+    assert {s: r.categories for s, r in rows.items() if r.categories} == {"sentry": ["network.ip"]}
+    assert [rows[s].purpose for s in ("okhttp", "glide", "sentry", "lottie")] == \
+        ["network requests", "image loading", "crash reports", "animations"]
+
+
+def test_nested_html_lists_groups_and_accounting():
+    d, rows, _ = draft("nested_lists_zh.html")
+    assert list(rows) == ["xiaomi_push", "hms_push", "oppo_push", "vivo_push", "sensorsdata", "growingio", "shumei",
+                          "unlisted_xing_yun_fan_zuo_bi_zu_jian"]
+    assert cats(rows, "xiaomi_push") == {"device_id.oaid"}
+    assert rows["hms_push"].purpose == "华为手机推送" and rows["hms_push"].categories == []
+    assert rows["oppo_push"].vendor == "广东欢太科技有限公司"
+    assert cats(rows, "oppo_push") == {"device_id.imei", "device_id.android_id"}
+    assert rows["vivo_push"].vendor == "维沃移动通信有限公司"
+    assert cats(rows, "sensorsdata") == {"device_id.android_id", "network.ip"}   # 不收集 IMEI
+    assert rows["growingio"].categories == []                                     # 无
+    assert cats(rows, "shumei") == {"device_id.android_id", "device_id.oaid", "installed_apps", "sensors"}
+    # the group labels (推送类, 统计类, 安全风控类) are no rows; what is no row is said
+    assert not_parsed(d) == [("IDFA采集组件（仅iOS）", "iOS only"), ("系统语言", "a data field, not an SDK")]
+    assert "2 SDK-list entries not parsed" in d.summary()
+
+
+def test_permission_phrasings_ios_only_and_push_prose_zh():
+    d, rows, perms = draft("permission_phrases_zh.txt")
+    # 读取设备通话状态和识别码 / 查看电话信息 -> READ_PHONE_STATE; 本地网络 is iOS's; push prose is no
+    # POST_NOTIFICATIONS, "通知权限" is
+    assert set(perms) == {"android.permission.READ_PHONE_STATE", "android.permission.POST_NOTIFICATIONS",
+                          "android.permission.CAMERA"}
+    assert "android.permission.INTERNET" not in perms
+    rps = perms["android.permission.READ_PHONE_STATE"]
+    assert rps.when == "at_start" and rps.line == 3
+    assert rps.purpose == "用于识别设备，保障账号安全，首次启动时申请。；用于来电时暂停音频播放。"
+    assert perms["android.permission.CAMERA"].when == "on_feature"
+    assert perms["android.permission.POST_NOTIFICATIONS"].line == 6
+    assert "iOS-only, no Android declaration: 本地网络访问权限" in d.to_yaml()
+    assert list(rows) == ["getui"]
