@@ -15,11 +15,11 @@ T = {
            "doms": "Domains", "sdk": "SDK", "status": "Status", "where": "Seen in", "cat": "Category",
            "perm": "Permission", "seen": "Seen as", "dom": "Domain", "by": "Contacted by", "decl": "Declared for",
            "inc": "Evidence incomplete", "summary": "Summary", "pk": "Packages",
-           "generic": "declared only generically as {0}"},
+           "generic": "declared only generically as {0}", "generic_row": "a generic row: covers {0}.*"},
     "zh": {"title": "声明与发现对照", "sdks": "SDK", "cats": "各 SDK 的个人信息类型", "perms": "权限", "doms": "域名",
            "sdk": "SDK", "status": "结论", "where": "发现于", "cat": "信息类型", "perm": "权限", "seen": "发现方式",
            "dom": "域名", "by": "访问方", "decl": "声明于", "inc": "证据不完整", "summary": "汇总", "pk": "包名",
-           "generic": "仅概括声明为 {0}"},
+           "generic": "仅概括声明为 {0}", "generic_row": "概括声明：涵盖 {0}.*"},
 }
 WHERE_ZH = {"static": "静态", "runtime": "运行时", "network": "网络", "declared_in_apk": "APK 声明",
             "used_by_api": "API 使用", "requested": "运行时申请"}
@@ -50,7 +50,10 @@ def tables(d: Diff, lang: str) -> list[tuple[str, list[str], list[list[str]], li
 
 def _cat_status(c, t, st) -> str:
     """A category matched only through a generic declaration ("device_id") says so: the policy was vague."""
-    return f"{st[c.status]} ({t['generic'].format(c.declared_as)})" if c.declared_as else st[c.status]
+    if not c.declared_as:
+        return st[c.status]
+    what = t["generic_row"] if c.declared_as == c.category else t["generic"]
+    return f"{st[c.status]} ({what.format(c.declared_as)})"
 
 
 def _cat_class(c) -> str:
