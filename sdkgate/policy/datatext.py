@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .terms import (ANDROID_MENTION, GENERIC_PHRASES, HARMONY, IOS_ONLY, IOS_SEGMENT, category_matchers,
-                    negation_regex, phrase_regex)
+from .terms import (ANDROID_MENTION, CATEGORY_PHRASES, GENERIC_PHRASES, HARMONY, IOS_ONLY, IOS_SEGMENT, Prefiltered,
+                    category_matchers, may_negate, negation_regex, phrase_regex)
 
 _SENT_SPLIT = re.compile(r"(?<=[。！？!?；;])|\n|(?<=\.)\s+(?=[A-Z])")
 _CONTRAST = re.compile(r"但|但是|而是|然而|仅会|只会|会收集|会获取|仅收集|只收集|仅获取|只获取|仅读取|however|but|except|only|"
@@ -26,7 +26,9 @@ def sentences(text: str) -> list[str]:
 
 def negated_spans(sentence: str, cues: re.Pattern | None = None) -> list[tuple[int, int]]:
     """Spans of a sentence that a negation governs: from the cue to a contrast word or the end."""
-    spans = []
+    spans: list[tuple[int, int]] = []
+    if not may_negate(sentence):
+        return spans
     for m in (cues or negation_regex()).finditer(sentence):
         end = len(sentence)
         c = _CONTRAST.search(sentence, m.end())
@@ -65,6 +67,14 @@ def _matchers() -> list[tuple[str, re.Pattern, bool]]:
     return [(cid, rx, g) for cid, rx, g, _ in rows]
 
 
+@lru_cache(maxsize=1)
+def _prefilter() -> Prefiltered:
+    phrases = [p for cid, ps in CATEGORY_PHRASES.items() for p in ps]
+    phrases += [p for gid, ps in GENERIC_PHRASES.items() for p in ps]
+    by_pattern = {phrase_regex(p): p for p in phrases}
+    return Prefiltered([by_pattern.get(rx.pattern, rx.pattern) for _cid, rx, _g in _matchers()])
+
+
 _SUCH_AS = re.compile(r"\s*(?:[,，]\s*)?(?:such as|including|like|e\.g\.|namely|包括|包含|例如|比如|如|即)\s*", re.I)
 
 
@@ -92,7 +102,9 @@ def categories_in(text: str) -> tuple[list[str], list[str]]:
         s = _NOT_DATA.sub(lambda m: " " * len(m.group(0)), sent)
         neg = negated_spans(s)
         taken: list[tuple[int, int]] = []
-        for cid, rx, is_generic in _matchers():
+        matchers = _matchers()
+        for k in _prefilter().candidates(s):
+            cid, rx, is_generic = matchers[k]
             for m in rx.finditer(s):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue

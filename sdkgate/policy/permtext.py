@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .datatext import negated_spans, platform_only, sentences
 from .terms import (HARMONY, IOS_ONLY_PERMISSIONS, KNOWN_PERMISSIONS, PERMISSION_CONTEXT, WHEN_AT_START,
-                    WHEN_ON_FEATURE, permission_group_matchers)
+                    WHEN_ON_FEATURE, permission_group_matchers, permission_groups_prefilter)
 
 
 @dataclass
@@ -54,8 +54,9 @@ def _near_cue(sent: str, start: int, end: int, cues: list[tuple[int, int]]) -> b
         if _CUE_AFTER.fullmatch(cue) and a < end or _CUE_BEFORE.fullmatch(cue) and b > start:
             continue
         rest = between
-        for _p, rx, _perms in permission_group_matchers():
-            rest = rx.sub("", rest)
+        groups = permission_group_matchers()
+        for k in permission_groups_prefilter().candidates(rest):
+            rest = groups[k][1].sub("", rest)
         rest = _FILLER.sub("", rest)
         if len(rest) <= 4 and len(between) <= 60:
             return True
@@ -124,7 +125,9 @@ def permissions_in(text: str, line: int, purpose: str | None, *, table_row: bool
         if not (strong or PERMISSION_CONTEXT.search(sent)):
             continue
         cues = [(c.start(), c.end()) for c in _CUE.finditer(sent)]
-        for phrase, rx, perms in permission_group_matchers():
+        groups = permission_group_matchers()
+        for k in permission_groups_prefilter().candidates(sent):
+            phrase, rx, perms = groups[k]
             if not strong and phrase in _WEAK_GROUPS:
                 continue
             for m in rx.finditer(sent):

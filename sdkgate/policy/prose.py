@@ -79,11 +79,10 @@ def _vendor_names(sink: Sink, sent: str):
     out = []
     n = norm(sent)
     idx = sink.idx
-    for v, base in idx.vendors.items():
-        if len(v) >= 6 and re.search(r"公司|inc|ltd|llc|gmbh|有限", v) and v in n:
-            mt = idx._resolve_vendor(base, sent, v)
-            written, pos = _written(sent, v)
-            out.append((written, mt, pos))
+    for v, base in idx.vendors_in(n):
+        mt = idx._resolve_vendor(base, sent, v)
+        written, pos = _written(sent, v)
+        out.append((written, mt, pos))
     return out
 
 

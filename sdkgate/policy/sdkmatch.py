@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ..catalogue import Catalogue, default_catalogue
 from ..yamlio import package_data
-from .terms import kinds_in, phrase_regex
+from .terms import automaton, fixed_part, kinds_in, phrase_regex
 
 _NOISE = re.compile(r"(?i)(sdk|软件开发工具包|插件|组件|服务|平台|模块|库|for\s*android|android|安卓版?)")
 _PUNCT = re.compile(r"[\s·•．.、,，:：;；'\"“”‘’()（）\[\]【】《》<>/\\|_-]+")
@@ -95,9 +95,18 @@ class AliasIndex:
         # short, a sentence that happens to hold a short name is not one
         if len(n) > 40:
             return None
+        key = (name, n)
+        if key in self._cache:
+            return self._cache[key]
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[key] = m = self._by_name_inside(name, n)
+        return m
+
+    def _by_name_inside(self, name: str, n: str) -> Match | None:
         best = None
-        for alias, sid in self.names.items():
-            if len(alias) >= (2 if len(n) <= 12 else 4) and alias in n and (best is None or len(alias) > len(best[0])):
+        for _end, (alias, sid) in self._names_ac.iter(n) if len(self._names_ac) else ():
+            if len(alias) >= (2 if len(n) <= 12 else 4) and (best is None or len(alias) > len(best[0])):
                 if alias.isascii() and not re.search(r"(?<![a-z0-9])" + re.escape(alias) + r"(?![a-z0-9])", n) \
                         and len(alias) < 5:
                     continue
@@ -133,7 +142,10 @@ class AliasIndex:
             return None
         base = self.vendors.get(v)
         if base is None:
-            cands = [(k, sid) for k, sid in self.vendors.items() if len(k) >= 2 and _contains(v, k)]
+            key = ("vendor", v)
+            if key not in self._cache:
+                self._cache[key] = [(k, sid) for k, sid in self.vendors.items() if len(k) >= 2 and _contains(v, k)]
+            cands = self._cache[key]
             if not cands:
                 return None
             base = max(cands, key=lambda c: len(c[0]))[1]
@@ -157,7 +169,11 @@ class AliasIndex:
         """Catalogue SDKs a prose sentence names (with the position), longest names first, no overlaps."""
         found: list[tuple[Match, int]] = []
         taken: list[tuple[int, int]] = []
-        for alias, sid, rx in self.patterns:
+        low = sentence.lower()
+        # only the names whose fixed part occurs in the sentence are tried (one Aho-Corasick pass)
+        cand = {k for _end, ks in (self._patterns_ac.iter(low) if len(self._patterns_ac) else ()) for k in ks}
+        for k in sorted(cand):
+            alias, sid, rx = self.patterns[k]
             for m in rx.finditer(sentence):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
@@ -194,6 +210,16 @@ class AliasIndex:
         return w not in _NOISE_WORDS and w not in _FUNCTION_WORDS and w not in self.vendor_words.get(sid, set())
 
     _single: set[str] = field(default_factory=set)
+    _cache: dict = field(default_factory=dict)
+    _names_ac: object = None
+    _patterns_ac: object = None
+    _vendors_ac: object = None
+
+    def vendors_in(self, normalised: str):
+        """(normalised vendor legal name, base sdk id) of the company names inside a normalised sentence."""
+        if not len(self._vendors_ac):
+            return []
+        return list(dict.fromkeys(v for _end, v in self._vendors_ac.iter(normalised)))
 
 
 _NOISE_WORDS = {"sdk", "sdks", "android", "for", "the", "library", "kit", "plugin", "api", "apis", "module", "version",
@@ -263,6 +289,13 @@ def alias_index(catalogue: Catalogue | None = None) -> AliasIndex:
             rx = r"(?<![A-Za-z0-9])" + rx.removeprefix(r"(?<![A-Za-z0-9])")
         pats.append((n, sid, re.compile(rx, flags)))
     idx.patterns = pats
+    idx._names_ac = automaton((k, (k, sid)) for k, sid in names.items())
+    lits: dict[str, list[int]] = {}
+    for k, (n, _sid, _rx) in enumerate(pats):
+        lits.setdefault(fixed_part(n), []).append(k)
+    idx._patterns_ac = automaton(lits.items())
+    idx._vendors_ac = automaton((v, (v, base)) for v, base in vendors.items()
+                                 if len(v) >= 6 and re.search(r"公司|inc|ltd|llc|gmbh|有限", v))
     return idx
 
 

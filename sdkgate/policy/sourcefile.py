@@ -24,10 +24,10 @@ class PolicyLimits:
     html_max_cols: int = 64                  # table columns (colspan) kept per row
     pdf_max_pages: int = 1000
     pdf_max_objects: int = 200_000
-    pdf_max_inflated: int = 128 * 1024 * 1024  # bytes of decoded streams, all streams together
-    pdf_max_operators: int = 5_000_000       # content-stream tokens (operators, operands), all pages
+    pdf_max_inflated: int = 64 * 1024 * 1024   # bytes of decoded streams, all streams together
+    pdf_max_operators: int = 2_000_000       # content-stream tokens (operators, operands), all pages
     pdf_max_chars: int = 8_000_000           # characters of extracted text
-    pdf_max_seconds: float = 60.0
+    pdf_max_seconds: float = 30.0
     clock: object = None                     # () -> seconds; default time.monotonic
 
 

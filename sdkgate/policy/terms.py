@@ -285,6 +285,41 @@ def _case_sensitive(phrase: str) -> bool:
     return phrase.isascii() and phrase.replace("-", "").isupper() and len(phrase) <= 5
 
 
+def automaton(pairs):
+    """A pyahocorasick automaton of (key, value) pairs (empty keys skipped)."""
+    import ahocorasick
+    a = ahocorasick.Automaton()
+    for key, value in pairs:
+        if key:
+            a.add_word(key, value)
+    if len(a):
+        a.make_automaton()
+    return a
+
+
+def fixed_part(phrase: str) -> str:
+    """The longest piece of a phrase that every way of writing it keeps as is (no space, hyphen or script change
+    inside), lower-cased: a text without it cannot hold the phrase."""
+    pieces = re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\s_\-\u3400-\u9fff\uf900-\ufaff]+", phrase.lower())
+    return max(pieces, key=len) if pieces else phrase.lower()
+
+
+class Prefiltered:
+    """Phrase regexes tried only when their fixed part occurs in the text (one Aho-Corasick pass), in the order
+    given: hundreds of phrases cost one scan of the text, not hundreds."""
+
+    def __init__(self, phrases: list[str]):
+        keys: dict[str, list[int]] = {}
+        for k, p in enumerate(phrases):
+            keys.setdefault(fixed_part(p), []).append(k)
+        self.ac = automaton(keys.items())
+
+    def candidates(self, text: str) -> list[int]:
+        if not len(self.ac):
+            return []
+        return sorted({k for _end, ks in self.ac.iter(text.lower()) for k in ks})
+
+
 @lru_cache(maxsize=1)
 def category_matchers() -> list[tuple[str, re.Pattern]]:
     """(category id, regex) longest phrase first, so 'MAC地址' wins over 'MAC'."""
@@ -303,6 +338,19 @@ def permission_group_matchers() -> list[tuple[str, re.Pattern, tuple[str, ...]]]
     rows = [(p, perms) for names, perms in PERMISSION_GROUPS for p in names]
     rows.sort(key=lambda r: -len(r[0]))
     return [(p, re.compile(phrase_regex(p), 0 if _case_sensitive(p) else re.I), perms) for p, perms in rows]
+
+
+@lru_cache(maxsize=1)
+def permission_groups_prefilter() -> Prefiltered:
+    return Prefiltered([p for p, _rx, _perms in permission_group_matchers()])
+
+
+_NEG_HINT = re.compile(r"[不未无禁绝没从非]|not|n't|never|without|exclud|no longer|none", re.I)
+
+
+def may_negate(text: str) -> bool:
+    """Cheap test before the negation patterns: every cue holds one of these."""
+    return bool(_NEG_HINT.search(text))
 
 
 @lru_cache(maxsize=1)

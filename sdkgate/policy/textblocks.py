@@ -7,7 +7,6 @@ document's wrap width): three short lines naming three libraries stay three bloc
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from .document import Block, clean, split_long
 from .sourcefile import PolicyLimits
@@ -50,8 +49,12 @@ def match_marker(text: str) -> tuple[str, str, int] | None:
     return None
 
 
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
 def display_width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    """Columns a line takes (CJK and full-width characters take two)."""
+    return len(s) + len(_WIDE.findall(s))
 
 
 def _indent(line: str) -> int:
