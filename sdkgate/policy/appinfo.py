@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .document import Document
+from .blocks import Document
 from .sdkmatch import AliasIndex, norm
 
 _PKG = r"([a-zA-Z][a-zA-Z0-9_]*(?:\.[a-zA-Z][a-zA-Z0-9_]*){1,8})"

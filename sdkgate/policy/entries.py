@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .datatext import is_none, platform_only
-from .document import Block
+from .blocks import Block
 from .names import (COMPANY, SDK_WORD, first_clause, is_data_term, is_group_label, name_shaped, split_head,
                     strip_number)
 from .outline import Node

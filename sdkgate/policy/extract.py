@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .appinfo import app_identity
-from .document import Document
+from .blocks import Document
 from .entries import EntryReader, sdk_list_heading
 from .outline import Node, build_outline
 from .records import Extraction

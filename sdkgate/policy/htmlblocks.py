@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from .document import Block, clean, split_long
+from .blocks import Block, clean, split_long
 from .sourcefile import PolicyLimits
 from .textblocks import match_marker
 

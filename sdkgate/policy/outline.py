@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .document import Block
+from .blocks import Block
 
 _ITEMISH = ("item", "title", "intro")
 

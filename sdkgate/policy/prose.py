@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .datatext import in_spans, negated_spans, sentences
-from .document import Block
+from .blocks import Block
 from .names import SDK_WORD
 from .records import SdkRecord
 from .sdkmatch import norm

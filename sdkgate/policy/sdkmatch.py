@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from ..catalogue import Catalogue, default_catalogue
 from ..yamlio import package_data
+from .names import is_data_term
 from .terms import automaton, fixed_part, kinds_in, phrase_regex
 
 _NOISE = re.compile(r"(?i)(sdk|软件开发工具包|插件|组件|服务|平台|模块|库|for\s*android|android|安卓版?)")
@@ -264,7 +265,6 @@ def alias_index(catalogue: Catalogue | None = None) -> AliasIndex:
             if len(norm(part)) >= 3:
                 names.setdefault(norm(part), sdk.id)
     idx = AliasIndex(cat, names, rows_only, vendors, context)
-    from .names import is_data_term     # noqa: PLC0415 - names imports terms, as this module does
     for sid, row in raw.items():
         for n in row.get("names") or ():
             bare = re.sub(r"(?i)\s*(sdk|插件|组件)\s*", " ", str(n)).strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .document import Block
+from .blocks import Block
 from .names import SDK_WORD
 from .permtext import PermissionFind, permissions_in, strip_mark, when_of
 from .records import SdkRecord, Unparsed

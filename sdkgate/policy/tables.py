@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .datatext import is_none, platform_only
-from .document import Block
+from .blocks import Block
 from .names import COMPANY, SDK_WORD, is_data_term, name_shaped, packages_in
 from .permtext import PERM_RX
 from .records import SdkRecord

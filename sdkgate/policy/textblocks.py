@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .document import Block, clean, split_long
+from .blocks import Block, clean, split_long
 from .sourcefile import PolicyLimits
 
 _MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
