@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from itertools import groupby
 
 from .blocks import Block, clean, split_long
 from .sourcefile import PolicyLimits
@@ -270,7 +271,9 @@ class _Reader(HTMLParser):
         first = True
         for ln, col0, row in grid:
             if any(row):
-                self.blocks.append(Block(ln, " | ".join(c.replace("\n", " / ") for c in row if c), row, t.number,
+                # a colspan cell repeats in the grid, once in the text
+                text = " | ".join(k for k, _ in groupby(c.replace("\n", " / ") for c in row if c))
+                self.blocks.append(Block(ln, text, row, t.number,
                                          col=col0 * 1000, kind="row", gap=first))
                 first = False
 

@@ -43,7 +43,7 @@ class Head:
     parens: list[str] = field(default_factory=list)   # bracketed parts of the name (vendor, alias, platform, data)
 
 
-def _paren_groups(text: str) -> tuple[str, list[str]]:
+def paren_groups(text: str) -> tuple[str, list[str]]:
     """Top-level bracketed groups out of a name (one linear pass; nesting kept inside a group)."""
     out, groups, depth, cur = [], [], 0, []
     for ch in text:
@@ -100,7 +100,7 @@ def split_head(text: str) -> Head:
         if cut:
             break
     name_part, rest = (t[:cut[0]], t[cut[1]:]) if cut else (t, "")
-    name, parens = _paren_groups(name_part)
+    name, parens = paren_groups(name_part)
     return Head(clean_name(name), rest.strip(), parens)
 
 

@@ -7,7 +7,7 @@ import re
 
 from .datatext import is_none, platform_only
 from .blocks import Block
-from .names import COMPANY, SDK_WORD, is_data_term, name_shaped, packages_in
+from .names import COMPANY, SDK_WORD, is_data_term, name_shaped, packages_in, paren_groups
 from .permtext import PERM_RX
 from .records import SdkRecord
 from .sink import Ctx, Sink
@@ -137,6 +137,11 @@ def _sdk_table(sink: Sink, rows: list[Block], fields: list[str | None], ctx: Ctx
         if all(not c for c in cells):
             sink.use(r)
             continue
+        if len(fields) > 2 and len({c for c in cells if c}) == 1 and sum(1 for c in cells if c) == len(fields):
+            # one cell spanning the whole table: a note ("iOS端：…"), not an SDK
+            sink.candidate(r, "a note spanning the table, no SDK row")
+            sink.text_permissions(Block(r.line, cells[0]), ctx)
+            continue
         plat = platform_only(" ".join(c for f, c in zip(fields, cells) if f in ("name", "vendor", "purpose", None)))
         if plat:
             sink.skipped.append((r.line, f"{'iOS' if plat == 'ios' else 'HarmonyOS'}-only, no Android row: {r.text[:80]}"))
@@ -175,6 +180,10 @@ def _sdk_table(sink: Sink, rows: list[Block], fields: list[str | None], ctx: Ctx
             base.purpose = prev_cells["purpose"].replace("\n", "、")
             row_cells["purpose"] = prev_cells["purpose"]
         prev_cells = row_cells
+        if len(names) > 1 and COMPANY.search(names[0]) and not COMPANY.search(names[1]):
+            # "第三方名称 | SDK名称": the first name column is the company
+            base.vendor = base.vendor or names[0].replace("\n", " ")
+            names = names[1:]
         name_cell = names[0] if names else ""
         parts = [p.strip() for p in re.split(r"\n|、|/(?=\S)", name_cell) if p.strip()] if name_cell else []
         mapped = [p for p in parts if idx.by_name(p)]
@@ -187,7 +196,11 @@ def _sdk_table(sink: Sink, rows: list[Block], fields: list[str | None], ctx: Ctx
                 if sink.add_record(rec, r):
                     prev.append(rec)
         else:
-            base.name = name_cell.replace("\n", " ")
+            name, parens = paren_groups(name_cell.replace("\n", " "))
+            base.name = name if name and idx.by_name(name) else name_cell.replace("\n", " ")
+            for p in parens if base.name == name else ():
+                if COMPANY.search(p) and not base.vendor:
+                    base.vendor = p         # "友盟+（友盟同欣（北京）科技有限公司）"
             if sink.add_record(base, r):
                 prev = [base]
         if base.permissions_text:

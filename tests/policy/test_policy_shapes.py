@@ -154,3 +154,42 @@ def test_permission_phrasings_ios_only_and_push_prose_zh():
     assert perms["android.permission.POST_NOTIFICATIONS"].line == 6
     assert "iOS-only, no Android declaration: 本地网络访问权限" in d.to_yaml()
     assert list(rows) == ["getui"]
+
+
+def test_company_first_table_with_paragraph_cells_and_a_spanning_note():
+    d, rows, _ = draft("sdk_table_company_first_zh.html")
+    assert list(rows) == ["baidu_location", "wechat_opensdk", "wechat_pay", "getui"]
+    assert rows["baidu_location"].vendor == "北京百度网讯科技有限公司"        # "第三方名称" is the company column
+    assert cats(rows, "baidu_location") == {"location", "network.wifi"}
+    assert rows["wechat_pay"].vendor == "深圳市腾讯计算机系统有限公司" and rows["wechat_pay"].categories == []
+    assert rows["getui"].name == "个推" and cats(rows, "getui") == {"device_id", "network"}
+    assert not_parsed(d) == [("iOS端：Apple推送服务（APNs），不涉及Android。", "a note spanning the table, no SDK row")]
+
+
+LONG = [("友盟+", "umeng_common", "IMEI"), ("极光推送", "jpush", "OAID"), ("个推", "getui", "MAC地址"),
+        ("小米推送", "xiaomi_push", "Android ID"), ("华为推送", "hms_push", "IP地址"), ("OPPO推送", "oppo_push", "IMSI"),
+        ("vivo推送", "vivo_push", "ICCID"), ("魅族推送", "meizu_push", "硬件序列号"), ("荣耀推送", "honor_push", "OAID"),
+        ("腾讯Bugly", "bugly", "Android ID"), ("高德定位", "amap_location", "位置信息"), ("百度地图", "baidu_map", "位置信息"),
+        ("穿山甲", "pangle", "已安装应用列表"), ("优量汇", "tencent_gdt", "IMEI"), ("神策分析", "sensorsdata", "IP地址"),
+        ("GrowingIO", "growingio", "Android ID"), ("数美", "shumei", "传感器信息"), ("同盾", "tongdun", "剪切板"),
+        ("网易易盾", "netease_yidun", "MAC地址"), ("阿里云号码认证", "aliyun_numberauth", "手机号码"),
+        ("支付宝", "alipay", "IMSI"), ("微博", "weibo_sdk", "无"), ("QQ互联", "qq_connect", "无"),
+        ("七牛云", "qiniu", "无"), ("环信", "easemob", "通讯录"), ("声网Agora", "agora", "麦克风")]
+
+
+def test_a_long_nested_list_drops_nothing_and_merges_nothing(tmp_path):
+    """Every entry of a long nested list is a row with its own data, whatever marker each level uses."""
+    lines = ["# 第三方SDK目录", ""]
+    for k, (name, _sid, data) in enumerate(LONG):
+        marker = ("{n}.", "（{n}）", "-", "{c}")[k % 4].format(n=k % 9 + 1, c="①②③④⑤⑥⑦⑧⑨"[k % 9])
+        lines += [f"{marker} {name}SDK", f"    - 使用目的：功能{k}", f"    - 收集信息：", f"        - {data}", ""]
+    p = tmp_path / "long.md"
+    p.write_text("\n".join(lines), "utf-8")
+    d = draft_from_policy(p)
+    rows = {s.id: s for s in d.sdks}
+    assert list(rows) == [sid for _n, sid, _d in LONG]
+    from sdkgate.policy.datatext import categories_in
+    for k, (_name, sid, data) in enumerate(LONG):
+        assert rows[sid].categories == categories_in(data)[0], sid
+        assert rows[sid].purpose == f"功能{k}", sid
+    assert not_parsed(d) == []
