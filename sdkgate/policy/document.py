@@ -31,7 +31,8 @@ def read_document(path: str | Path, limits: PolicyLimits | None = None) -> Docum
     else:
         text = decode_text(data, str(p))
         head = text[:4000].lower()
-        if suffix in (".html", ".htm", ".xhtml") or any(t in head for t in ("<table", "<html", "<body", "<p>", "<div")):
+        if suffix in (".html", ".htm", ".xhtml") or suffix not in (".md", ".markdown") and \
+                any(t in head for t in ("<table", "<html", "<body", "<p>")):
             doc = Document(str(p), "html", html_blocks(text, lim))
         else:
             md = suffix in (".md", ".markdown")

@@ -102,6 +102,7 @@ class EntryReader:
         nodes = [x for x in items if isinstance(x, Node) and x.kind in ("item", "title")]
         known = [self._known(n) for n in nodes]
         run_sdk = sum(known) >= 2 and sum(known) * 2 >= len(nodes)
+        base, raised = ctx, False
         i = 0
         while i < len(items):
             x = items[i]
@@ -115,7 +116,15 @@ class EntryReader:
                 if ctx.sdk:
                     self.sink.use(x)
             elif isinstance(x, Block):
+                if raised and isinstance(items[i - 1], Node):
+                    ctx, raised = base, False       # the list the lead-in opened has ended
                 self.line(x, ctx, st, entry)
+                if not ctx.sdk and entry is None and len(x.text) <= 200 and sdk_list_heading(x.text) \
+                        and any(isinstance(y, Node) for y in items[i + 1:i + 2]):
+                    # "Link to the privacy policy of third-party service providers used by the app" right
+                    # above a list: the list is an SDK list
+                    base, raised = ctx, True
+                    ctx = Ctx(ctx.section, True, ctx.perm)
             elif x.kind == "heading":
                 self.close(st, ctx)
                 if on_heading is not None:

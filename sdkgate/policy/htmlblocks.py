@@ -8,6 +8,7 @@ at the bound (30,000 nested tables are one paragraph, not 30,000 tables).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from itertools import groupby
@@ -16,6 +17,7 @@ from .blocks import Block, clean, split_long
 from .sourcefile import PolicyLimits
 from .textblocks import match_marker
 
+_SPACE = re.compile(r"[ \t\r\n\f]+")
 _SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "math", "select", "button"}
 _VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "param", "source", "track", "wbr"}
 _BLOCK = {"p", "div", "li", "dt", "dd", "caption", "blockquote", "section", "article", "header", "footer", "main",
@@ -70,6 +72,8 @@ class _Reader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.skip or not data:
             return
+        if "pre" not in self.stack:
+            data = _SPACE.sub(" ", data)        # a newline in the source is a space; <br> and blocks break lines
         if self.tables and self.tables[-1].cell is not None:
             self.tables[-1].cell.text.append(data)
             return

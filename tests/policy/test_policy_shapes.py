@@ -193,3 +193,24 @@ def test_a_long_nested_list_drops_nothing_and_merges_nothing(tmp_path):
         assert rows[sid].categories == categories_in(data)[0], sid
         assert rows[sid].purpose == f"功能{k}", sid
     assert not_parsed(d) == []
+
+
+def test_the_common_play_store_template_en():
+    """"Link to the privacy policy of third-party service providers used by the app" right above a list of
+    links opens an SDK list; "Service Providers" reasons ("To facilitate our Service;") are no rows."""
+    d, rows, _ = draft("play_template_en.md")
+    assert list(rows) == ["google_play_services", "google_mobile_ads", "firebase_analytics", "firebase_crashlytics",
+                          "facebook_core", "unity_ads", "applovin"]
+    assert d.app_name == "Foo Bar" and not_parsed(d) == []
+
+
+def test_html_source_line_breaks_are_spaces(tmp_path):
+    """A newline in the HTML source is a space: a wrapped <p> or <td> is one entry, never several."""
+    p = tmp_path / "wrapped.html"
+    p.write_text("<html><body><h2>第三方SDK列表</h2>\n<p>友盟统计SDK：用于统计分析，\n收集设备信息（IMEI、\nAndroid ID）</p>\n"
+                 "<table><tr><th>SDK名称</th><th>收集信息</th></tr>\n<tr><td>极光推送\nSDK</td><td>OAID、\nIP地址</td></tr>"
+                 "</table></body></html>", "utf-8")
+    d, rows, _ = draft(str(p))
+    assert list(rows) == ["umeng_common", "jpush"]
+    assert cats(rows, "umeng_common") == {"device_id.imei", "device_id.android_id"}
+    assert cats(rows, "jpush") == {"device_id.oaid", "network.ip"}
