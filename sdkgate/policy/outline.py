@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .blocks import Block
 
 _ITEMISH = ("item", "title", "intro")
+_SAYS_MORE = re.compile(r"[：:，,。；;]|\s[-–—]\s")
 
 
 @dataclass(eq=False)
@@ -142,7 +143,10 @@ def build_outline(blocks: list[Block], is_title: Callable[[Block], bool],
         top = stack[-1]
         if top.kind in _ITEMISH and b.kind != "row":
             tb = top.block
-            keep = (b.indent > tb.indent + 1 or not b.gap or is_field_line(b.text)
+            # right below an item that already says what it is ("- 极光SDK：推送"), a plain line is the text after
+            # the list, not more of that item: its data must not become the last SDK's
+            bare = top.kind in ("title", "intro") or is_title(tb) or not _SAYS_MORE.search(tb.text)
+            keep = (b.indent > tb.indent + 1 or not b.gap and bare or is_field_line(b.text)
                     or (top.kind == "title" or is_title(tb)) and not top.content)
             if not keep:
                 pop_items()

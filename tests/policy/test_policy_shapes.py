@@ -214,3 +214,10 @@ def test_html_source_line_breaks_are_spaces(tmp_path):
     assert list(rows) == ["umeng_common", "jpush"]
     assert cats(rows, "umeng_common") == {"device_id.imei", "device_id.android_id"}
     assert cats(rows, "jpush") == {"device_id.oaid", "network.ip"}
+
+
+def test_a_paragraph_right_after_a_list_is_not_the_last_entrys_data(tmp_path):
+    p = tmp_path / "nogap.txt"
+    p.write_text("第三方SDK列表\n- 友盟SDK：统计分析\n- 极光SDK：消息推送\n我们会收集您的位置信息用于推荐职位。\n", "utf-8")
+    d, rows, _ = draft(str(p))
+    assert {s: r.categories for s, r in rows.items()} == {"umeng_common": [], "jpush": []}
