@@ -14,8 +14,8 @@ from .blocks import Document
 from .entries import EntryReader, sdk_list_heading
 from .outline import Node, build_outline
 from .records import Extraction
-from .sdkmatch import AliasIndex, norm
-from .sink import Ctx, Sink
+from .sdkmatch import AliasIndex
+from .sink import Ctx, Sink, app_key
 
 _PERM_HEADING = re.compile(r"权限|permissions?\b", re.I)
 
@@ -41,7 +41,7 @@ def extract(doc: Document, idx: AliasIndex) -> Extraction:
     sink = Sink(idx)
     name, name_line, pkg, pkg_line = app_identity(doc, idx)
     if name:
-        sink.app_names.append(norm(re.sub(r"(?i)\b(app|android)\b|客户端|应用|APP", "", name)))
+        sink.app_names.append(app_key(name))
     reader = EntryReader(sink)
     root = build_outline(doc.blocks, reader.is_title, reader.is_field_line)
 

@@ -51,8 +51,9 @@ class Sink:
     # -- rows -----------------------------------------------------------------------------------------
     def is_app(self, name: str) -> bool:
         """The app itself named where an SDK would be ("智联招聘" in its own policy's list)."""
-        n = norm(re.sub(r"(?i)\b(app|android)\b|客户端|应用|APP", "", name))
-        return bool(n) and any(n == a for a in self.app_names) and not SDK_WORD.search(name)
+        n = app_key(name)
+        return bool(n) and n in self.app_names and not SDK_WORD.search(name)
+
 
     def add_record(self, rec: SdkRecord, *blocks: Block) -> bool:
         if rec.empty():
@@ -100,3 +101,8 @@ class Sink:
         self.perms += fs
         self.skipped += sk
         return len(fs)
+
+
+def app_key(name: str) -> str:
+    """An app's name without "App" / "客户端" / "Android" after it, comparable."""
+    return norm(re.sub(r"(?i)\s*(?:app|application|android|客户端|应用|软件)\s*$", "", name.strip()))
