@@ -192,6 +192,8 @@ def draft_from_policy(path: str | Path, package: str | None = None, app_name: st
     stated = {}
     if not package and ex.package:
         package, stated["package"] = ex.package, ex.package_line
+    elif package and ex.package and ex.package != package:
+        stated["other_package"] = (ex.package, ex.package_line)
     if not app_name and ex.app_name:
         app_name, stated["name"] = ex.app_name, ex.app_name_line
     unparsed = sorted({(u.line, u.text): u for u in unparsed}.values(), key=lambda u: (u.line, u.text))

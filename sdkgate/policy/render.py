@@ -41,6 +41,9 @@ def render_draft(d) -> str:
     if d.package:
         out.append(f"  package: {q(d.package)}" + (f"   # check: read from the policy (line {stated['package']})"
                                                    if "package" in stated else ""))
+        if "other_package" in stated:
+            pkg, ln = stated["other_package"]
+            out.append(f"  # check: the policy states the package {pkg} (line {ln}), not this one")
     else:
         out.append('  package: ""          # TODO: the app\'s package name (applicationId)')
     out.append(f"  name: {q(d.app_name or d.package or 'TODO')}"

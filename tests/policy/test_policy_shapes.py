@@ -47,6 +47,9 @@ def test_headings_code_metadata_data_tables_and_the_app_itself_make_no_rows():
     assert not_parsed(d) == [("星橙阅读 | 杭州星橙科技有限公司 | 阅读服务 | 阅读记录", "the app itself, not a third-party SDK")]
     assert "1 SDK-list entries not parsed" in d.summary()
     assert '  package: "com.xingcheng.reader"   # check: read from the policy (line 5)' in d.to_yaml()
+    other = draft_from_policy(TEXTS / "headings_code_fields_zh.md", package="com.other.app")
+    assert other.package == "com.other.app"
+    assert "# check: the policy states the package com.xingcheng.reader (line 5), not this one" in other.to_yaml()
 
 
 def test_name_first_bullets_nested_data_and_headerless_tables_en():
