@@ -4,6 +4,7 @@ after it says which; negated clauses and other platforms' sentences give nothing
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from .terms import (ANDROID_MENTION, CATEGORY_PHRASES, GENERIC_PHRASES, HARMONY, IOS_ONLY, IOS_SEGMENT, Prefiltered,
@@ -25,21 +26,29 @@ def sentences(text: str) -> list[str]:
 
 
 def negated_spans(sentence: str, cues: re.Pattern | None = None) -> list[tuple[int, int]]:
-    """Spans of a sentence that a negation governs: from the cue to a contrast word or the end."""
+    """Spans of a sentence that a negation governs: from the cue to a contrast word or the end. Disjoint and
+    sorted (overlapping scopes merged), found in one pass over cues and contrasts."""
     spans: list[tuple[int, int]] = []
     if not may_negate(sentence):
         return spans
+    contrasts = [c.start() for c in _CONTRAST.finditer(sentence)]
     for m in (cues or negation_regex()).finditer(sentence):
-        end = len(sentence)
-        c = _CONTRAST.search(sentence, m.end())
-        if c:
-            end = c.start()
-        spans.append((m.start(), end))
+        k = bisect_left(contrasts, m.end())
+        end = contrasts[k] if k < len(contrasts) else len(sentence)
+        if spans and m.start() <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((m.start(), end))
     return spans
 
 
 def in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+    """pos inside one of the sorted, disjoint spans (a binary search)."""
+    k = bisect_right(spans, (pos, _FAR)) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+
+
+_FAR = 1 << 62
 
 
 def platform_only(text: str) -> str | None:

@@ -8,7 +8,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .datatext import negated_spans, platform_only, sentences
+from .datatext import in_spans, negated_spans, platform_only, sentences
 from .terms import (HARMONY, IOS_ONLY_PERMISSIONS, KNOWN_PERMISSIONS, PERMISSION_CONTEXT, WHEN_AT_START,
                     WHEN_ON_FEATURE, permission_group_matchers, permission_groups_prefilter)
 
@@ -100,7 +100,7 @@ def permissions_in(text: str, line: int, purpose: str | None, *, table_row: bool
         why = purpose if purpose is not None else strip_mark(sent).strip()[:100]
 
         def add(perm, pos, how, written, note=""):
-            if any(a <= pos < b for a, b in neg):
+            if in_spans(pos, neg):
                 return
             finds.append(PermissionFind(perm, line, why, when, how, written, note))
 
