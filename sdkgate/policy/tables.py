@@ -268,7 +268,8 @@ def _permission_table(sink: Sink, rows: list[Block], fields) -> None:
             perm_cells = r.cells[:1]
             purpose_cells = r.cells[1:]
         purpose = "；".join(c.replace("\n", " ") for c in purpose_cells if c)[:160]
+        skipped = len(sink.skipped)
         n = sink.permissions(" ".join(perm_cells) or r.text, r.line, purpose, table_row=True,
                              when_text=" ".join(when_cells + purpose_cells))
-        if not n:
+        if not n and len(sink.skipped) == skipped:
             sink.permissions(r.text, r.line, purpose, table_row=True)
