@@ -76,6 +76,8 @@ def validate_canaries(data, name: str) -> dict[str, list[str]]:
     for key, val in data.items():
         if key not in cats:
             raise InputError(name, f"key {key!r}", "unknown category id")
+        if cats[key].generic:
+            raise InputError(name, f"key {key!r}", "a generic category names no value to plant: use one of its children")
         vals = [val] if isinstance(val, str) else val
         if not isinstance(vals, list) or not vals:
             raise InputError(name, f"key {key!r}", "value must be a non-empty string or list of strings")

@@ -1,10 +1,18 @@
-"""The data taxonomy: category ids are a contract (reports, manifests, canary files use them)."""
+"""The data taxonomy: category ids are a contract (reports, manifests, canary files use them).
+
+A *generic* category (`device_id`, `network`) is the parent of every `<id>.*` child: policies that only say
+"设备标识信息" / "device identifiers" declare it, and a generic declaration covers its children — reports say
+so ("declared only generically"), so an auditor sees the vagueness instead of a silent match.
+"""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .yamlio import package_data
+
+EXACT, GENERIC = "exact", "generic"
 
 
 @dataclass(frozen=True)
@@ -14,6 +22,7 @@ class Category:
     zh: str
     gated: bool          # reads before consent are violations
     immutable: bool      # a fixed device identifier (SG104 counts reads per run)
+    generic: bool = False   # a parent declared when the text does not say which child
 
     @property
     def group(self) -> str:
@@ -31,6 +40,26 @@ def categories() -> dict[str, Category]:
 
 def is_category(cid: str) -> bool:
     return cid in categories()
+
+
+def is_generic(cid: str | None) -> bool:
+    cat = categories().get(cid or "")
+    return bool(cat and cat.generic)
+
+
+def parent(cid: str) -> str | None:
+    """The generic parent of a category (`device_id.imei` -> `device_id`), if the taxonomy has one."""
+    head = cid.split(".", 1)[0]
+    return head if head != cid and is_generic(head) else None
+
+
+def coverage(declared: Iterable[str], cid: str) -> str | None:
+    """How a declaration covers a category: EXACT (listed), GENERIC (only its generic parent is), or None."""
+    decl = set(declared)
+    if cid in decl:
+        return EXACT
+    p = parent(cid)
+    return GENERIC if p is not None and p in decl else None
 
 
 def label(cid: str | None, lang: str = "en") -> str:

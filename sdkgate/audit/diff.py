@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..manifest import Manifest
-from ..taxonomy import label
+from ..taxonomy import GENERIC, coverage, is_generic, label, parent
 from .observed import Observed
 
 MATCH, UNDECLARED, NOT_SEEN = "match", "undeclared", "declared_not_seen"
@@ -37,6 +37,7 @@ class CategoryCell:
     category: str
     status: str
     where: list[str]
+    declared_as: str = ""       # the generic parent that covers it when the row lists only that ("declared only generically")
 
 
 @dataclass
@@ -88,6 +89,10 @@ class Diff:
         return label(category, lang)
 
 
+def _where(found) -> list[str]:
+    return [w for w in ("static", "runtime", "network") if w in found]
+
+
 def _under(host: str, domains) -> str | None:
     host = host.lower().rstrip(".")
     for d in domains:
@@ -114,9 +119,17 @@ def compute(manifest: Manifest, ob: Observed) -> Diff:
         seen = ob.categories.get(sid, {})
         if sid in (FIRST_PARTY,):
             continue          # the app's own reads are judged by the consent rules, not the SDK list
-        for c in list(manifest.sdks[sid].categories if sid in manifest.sdks else ()) + sorted(set(seen) - declared):
-            cats.append(CategoryCell(sid, c, _status(c in declared, c in seen),
-                                     [w for w in ("static", "runtime", "network") if w in seen.get(c, ())]))
+        for c in manifest.sdks[sid].categories if sid in manifest.sdks else ():
+            if is_generic(c):
+                # a generic row is seen when any of its children is
+                where = {w for k, ws in seen.items() if parent(k) == c for w in ws}
+                cats.append(CategoryCell(sid, c, _status(True, bool(where)), _where(where), declared_as=c))
+            else:
+                cats.append(CategoryCell(sid, c, _status(True, c in seen), _where(seen.get(c, ()))))
+        for c in sorted(set(seen) - declared):
+            generic = coverage(declared, c) == GENERIC
+            cats.append(CategoryCell(sid, c, _status(generic, True), _where(seen[c]),
+                                     declared_as=parent(c) or "" if generic else ""))
     perms = []
     declared_p = list(manifest.permissions)
     seen_p = {p: how for p, how in ob.permissions.items()

@@ -13,10 +13,12 @@ T = {
     "en": {"title": "Declared vs found", "sdks": "SDKs", "cats": "Data categories per SDK", "perms": "Permissions",
            "doms": "Domains", "sdk": "SDK", "status": "Status", "where": "Seen in", "cat": "Category",
            "perm": "Permission", "seen": "Seen as", "dom": "Domain", "by": "Contacted by", "decl": "Declared for",
-           "inc": "Evidence incomplete", "summary": "Summary", "pk": "Packages"},
+           "inc": "Evidence incomplete", "summary": "Summary", "pk": "Packages",
+           "generic": "declared only generically as {0}", "generic_row": "a generic row: covers {0}.*"},
     "zh": {"title": "声明与发现对照", "sdks": "SDK", "cats": "各 SDK 的个人信息类型", "perms": "权限", "doms": "域名",
            "sdk": "SDK", "status": "结论", "where": "发现于", "cat": "信息类型", "perm": "权限", "seen": "发现方式",
-           "dom": "域名", "by": "访问方", "decl": "声明于", "inc": "证据不完整", "summary": "汇总", "pk": "包名"},
+           "dom": "域名", "by": "访问方", "decl": "声明于", "inc": "证据不完整", "summary": "汇总", "pk": "包名",
+           "generic": "仅概括声明为 {0}", "generic_row": "概括声明：涵盖 {0}.*"},
 }
 WHERE_ZH = {"static": "静态", "runtime": "运行时", "network": "网络", "declared_in_apk": "APK 声明",
             "used_by_api": "API 使用", "requested": "运行时申请"}
@@ -34,8 +36,8 @@ def tables(d: Diff, lang: str) -> list[tuple[str, list[str], list[list[str]], li
                 [[f"{c.sdk}" + (f" ({c.name})" if c.name and c.name != c.sdk else ""), st[c.status], _w(c.where, lang),
                   ", ".join(c.packages[:5])] for c in d.sdks], [c.status for c in d.sdks]))
     out.append((t["cats"], [t["sdk"], t["cat"], t["status"], t["where"]],
-                [[c.sdk, f"{c.category} ({label(c.category, lang)})", st[c.status], _w(c.where, lang)]
-                 for c in d.categories], [c.status for c in d.categories]))
+                [[c.sdk, f"{c.category} ({label(c.category, lang)})", _cat_status(c, t, st), _w(c.where, lang)]
+                 for c in d.categories], [_cat_class(c) for c in d.categories]))
     out.append((t["perms"], [t["perm"], t["status"], t["seen"]],
                 [[c.permission, st[c.status], _w(c.seen_as, lang)] for c in d.permissions],
                 [c.status for c in d.permissions]))
@@ -43,6 +45,18 @@ def tables(d: Diff, lang: str) -> list[tuple[str, list[str], list[list[str]], li
                 [[c.domain, st[c.status], ", ".join(c.actors), c.declared_for] for c in d.domains],
                 [c.status for c in d.domains]))
     return out
+
+
+def _cat_status(c, t, st) -> str:
+    """A category matched only through a generic declaration ("device_id") says so: the policy was vague."""
+    if not c.declared_as:
+        return st[c.status]
+    what = t["generic_row"] if c.declared_as == c.category else t["generic"]
+    return f"{st[c.status]} ({what.format(c.declared_as)})"
+
+
+def _cat_class(c) -> str:
+    return f"{c.status} generic" if c.declared_as else c.status
 
 
 def render(d: Diff, fmt: str, lang: str = "en") -> str | bytes:

@@ -53,10 +53,16 @@ def schema():
 def from_policy(policy, package, app_name, output, lang):
     """Draft a manifest from a privacy policy or its SDK/permission annex (text, Markdown, HTML, PDF).
 
-    A summary (rows found, mapped, unmapped, permissions) goes to stderr.
+    A summary (rows found, mapped, unmapped, permissions, SDK-list entries not parsed) goes to stderr.
+    Exit 2 on a file that cannot be read within its bounds, 3 when it holds no text.
     """
     from ..policy import draft_from_policy
-    d = draft_from_policy(policy, package=package, app_name=app_name, lang=lang)
+    from ..policy.document import NoTextError
+    try:
+        d = draft_from_policy(policy, package=package, app_name=app_name, lang=lang)
+    except NoTextError as exc:
+        click.echo(f"sdkgate: {exc}", err=True)
+        return 3
     _write(d.to_yaml(), output)
     click.echo(d.summary(), err=True)
     return 0

@@ -15,7 +15,7 @@ from ..events import BadLine, Event, merge_streams, parse_lines
 from ..fixhints import hint_text, sdk_hint
 from ..i18n import localise
 from ..report import Finding, Report
-from ..taxonomy import label
+from ..taxonomy import coverage, label
 from . import digest
 from .html_flows import HAR_MAX_BYTES, har_entry, highlight_excerpt, wire_form  # noqa: F401 - re-exported
 from .html_timeline import MAX_MARKS, PRE_COLOUR, Timeline, draw, short_perm
@@ -39,6 +39,7 @@ T = {
         "read_pre": "Read before consent", "read_post": "Read after consent", "sent_pre": "Sent before consent",
         "sent_post": "Sent after consent", "hosts": "Hosts", "not_declared": "not on the declared list",
         "app_itself": "the app itself", "undeclared_cat": "not declared for this SDK",
+        "generic_cat": "declared only generically (the policy does not say which)",
         "permissions": "Permission requests", "t": "Time", "permission": "Permission", "by": "Requested by",
         "result": "Result", "in_table": "In permission table", "when": "Declared when", "yes": "yes", "no": "NO",
         "findings": "Findings", "rule": "Rule", "severity": "Severity", "actor": "Actor", "category": "Data",
@@ -64,7 +65,7 @@ T = {
         "sdk_table": "各 SDK 读取与发送的信息", "sdk": "SDK", "declared_rows": "声明的信息类型",
         "read_pre": "同意前读取", "read_post": "同意后读取", "sent_pre": "同意前发送", "sent_post": "同意后发送",
         "hosts": "域名", "not_declared": "未在共享清单中声明", "app_itself": "应用自身",
-        "undeclared_cat": "该 SDK 未声明此类信息",
+        "undeclared_cat": "该 SDK 未声明此类信息", "generic_cat": "仅概括声明（政策未说明具体类型）",
         "permissions": "权限申请", "t": "时间", "permission": "权限", "by": "申请方", "result": "结果",
         "in_table": "在权限清单中", "when": "声明的申请时机", "yes": "是", "no": "否",
         "findings": "问题", "rule": "规则", "severity": "级别", "actor": "主体", "category": "信息类型",
@@ -94,6 +95,10 @@ class SdkRowView:
     sent_pre: dict[str, int] = field(default_factory=dict)
     sent_post: dict[str, int] = field(default_factory=dict)
     hosts: set[str] = field(default_factory=set)
+
+    def coverage(self, category: str) -> str | None:
+        """exact | generic (only a generic parent such as device_id is declared) | None."""
+        return coverage(self.declared_categories, category)
 
 
 

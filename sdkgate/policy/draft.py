@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalogue import default_catalogue
-from .document import read_document
-from .extract import SdkRecord, _NOT_SDK, _SDK_WORD, categories_in, extract
+from .datatext import categories_in
+from .document import PolicyLimits, read_document
+from .extract import extract
+from .names import NOT_SDK, SDK_WORD, packages_in
+from .permtext import permissions_in
+from .records import SdkRecord, Unparsed
 from .render import render_draft
 from .sdkmatch import Match, alias_index
 
@@ -50,11 +54,15 @@ class Draft:
     comments: list[tuple[int, str]]          # (line, text) entries kept out of the rows
     policy_version: str = ""
     consent: dict = field(default_factory=dict)   # accept texts, browse_mode, as the policy states them
+    unparsed: list[Unparsed] = field(default_factory=list)   # SDK-list entries that are no row (`# check: not parsed`)
+    stated: dict = field(default_factory=dict)    # "package"/"name" -> line, when read from the policy
 
     def summary(self) -> str:
         mapped = sum(1 for s in self.sdks if not s.id.startswith("unlisted_"))
         return (f"{self.source}: {len(self.sdks)} SDK rows found, {mapped} mapped to catalogue ids, "
-                f"{len(self.sdks) - mapped} unmapped, {len(self.permissions)} permissions"
+                f"{len(self.sdks) - mapped} unmapped, {len(self.permissions)} permissions, "
+                f"{len(self.unparsed)} SDK-list entries not parsed"
+                + (" (see `# check: not parsed` in the draft)" if self.unparsed else "")
                 + (f", {len(self.comments)} entries kept as comments" if self.comments else ""))
 
     def to_yaml(self) -> str:
@@ -70,16 +78,19 @@ def slug(name: str) -> str:
 
 def _is_not_sdk(rec: SdkRecord) -> bool:
     text = f"{rec.name} {rec.vendor}"
-    return bool(_NOT_SDK.search(text)) and not _SDK_WORD.search(rec.name)
+    return bool(NOT_SDK.search(text)) and not SDK_WORD.search(rec.name)
 
 
 def _match(rec: SdkRecord, idx) -> Match | None:
     if rec.match is not None:
         return rec.match
     for p in rec.packages:
-        m = idx.by_package(p)
+        m = idx.by_package(p) or idx.by_artifact(p)
         if m:
             return m
+    m = idx.by_artifact(rec.name) if rec.name else None
+    if m:
+        return m
     hint = f"{rec.name} {rec.purpose}"
     m = idx.by_name(rec.name, rec.purpose) if rec.name else None
     if m and m.confidence == "high":
@@ -93,13 +104,14 @@ def _match(rec: SdkRecord, idx) -> Match | None:
 
 
 def draft_from_policy(path: str | Path, package: str | None = None, app_name: str | None = None,
-                      lang: str = "zh") -> Draft:
-    doc = read_document(path)
+                      lang: str = "zh", limits: PolicyLimits | None = None) -> Draft:
+    doc = read_document(path, limits)
     cat = default_catalogue()
     idx = alias_index(cat)
     ex = extract(doc, idx)
     rows: dict[str, DraftSdk] = {}
     comments: list[tuple[int, str]] = [(ln, why) for ln, why in ex.skipped]
+    unparsed = list(ex.unparsed)
     for rec in sorted(ex.records, key=lambda r: (r.origin == "prose", r.line)):
         if rec.empty():
             continue
@@ -108,10 +120,12 @@ def draft_from_policy(path: str | Path, package: str | None = None, app_name: st
             comments.append((rec.line, f"not an SDK, no row: {rec.name or rec.vendor}"
                                        + (f" ({rec.vendor})" if rec.vendor and rec.name else "")
                                        + (f" - {rec.purpose[:60]}" if rec.purpose else "")))
+            if rec.listed:
+                unparsed += [Unparsed(b.line, b.shown[:200], "not an SDK (a partner or company)") for b in rec.blocks[:1]]
             continue
         if m is None and rec.origin == "prose":
             continue
-        cats, notes = categories_in(rec.data or "")
+        cats, notes = ([], []) if rec.data_none else categories_in(rec.data or "")
         if m is not None:
             sid = m.sdk_id
             conf = m.confidence
@@ -119,9 +133,8 @@ def draft_from_policy(path: str | Path, package: str | None = None, app_name: st
                 notes.insert(0, m.note)
             todo = ""
         else:
-            sid = "unlisted_" + slug(re.sub(r"[（(][^）)]*[）)]", "", rec.name or rec.vendor) or rec.name or rec.vendor)
-            from .extract import _packages
-            rec.packages = rec.packages or _packages(rec.name)
+            sid = "unlisted_" + slug(re.sub(r"[（(][^（()）]*[）)]", "", rec.name or rec.vendor) or rec.name or rec.vendor)
+            rec.packages = rec.packages or packages_in(rec.name)
             conf = "low"
             todo = "not in the catalogue: add its `packages` (Java package prefixes) and `domains`"
         sdk = cat.sdks.get(sid)
@@ -132,7 +145,6 @@ def draft_from_policy(path: str | Path, package: str | None = None, app_name: st
             notes.append(f"named in prose, not in an SDK list: {rec.data.strip()[:70]}")
         perms = []
         if rec.permissions_text:
-            from .extract import permissions_in
             perms = sorted({f.permission for f in permissions_in(rec.permissions_text, rec.line, "", table_row=True)[0]})
         if sid in rows:
             row = rows[sid]
@@ -172,12 +184,21 @@ def draft_from_policy(path: str | Path, package: str | None = None, app_name: st
         perms[f.permission] = DraftPermission(f.permission, f.purpose, f.when, f.line, conf, notes)
     version = ""
     for b in doc.blocks[:80]:
-        m = re.search(r"(?:版本|Version)\s*[：:]?\s*([A-Za-z0-9][\w .\-]{0,20})", b.text, re.I)
+        m = re.search(r"(?:^|政策|协议|指引|更新|本|policy\s*)(?:版本号?|Version)\s*[：:]?\s*([A-Za-z]{0,3}\s?\d[\w .\-]{0,20})",
+                      b.text, re.I)
         if m:
             version = m.group(1).strip()
             break
+    stated = {}
+    if not package and ex.package:
+        package, stated["package"] = ex.package, ex.package_line
+    elif package and ex.package and ex.package != package:
+        stated["other_package"] = (ex.package, ex.package_line)
+    if not app_name and ex.app_name:
+        app_name, stated["name"] = ex.app_name, ex.app_name_line
+    unparsed = sorted({(u.line, u.text): u for u in unparsed}.values(), key=lambda u: (u.line, u.text))
     return Draft(str(path), doc.fmt, package, app_name, lang, list(rows.values()), list(perms.values()),
-                 sorted(set(comments)), version, _consent(doc))
+                 sorted(set(comments)), version, _consent(doc), unparsed, stated)
 
 
 _ACCEPT = re.compile(r"(?:点击|勾选|选择|tap(?:ping)?|click(?:ing)?|select(?:ing)?)\s*[“\"「『\']([^”\"」』\']{1,16})[”\"」』\']", re.I)

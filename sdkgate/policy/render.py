@@ -37,15 +37,23 @@ def render_draft(d) -> str:
         missing.append("app.package (give --package PKG): `sdkgate manifest validate` fails until it is set")
     out = header("from-policy", d.source + f" ({d.fmt})", missing)
     out += [f"schema: {SCHEMA}", "app:"]
+    stated = getattr(d, "stated", {}) or {}
     if d.package:
-        out.append(f"  package: {q(d.package)}")
+        out.append(f"  package: {q(d.package)}" + (f"   # check: read from the policy (line {stated['package']})"
+                                                   if "package" in stated else ""))
+        if "other_package" in stated:
+            pkg, ln = stated["other_package"]
+            out.append(f"  # check: the policy states the package {pkg} (line {ln}), not this one")
     else:
         out.append('  package: ""          # TODO: the app\'s package name (applicationId)')
-    out.append(f"  name: {q(d.app_name or d.package or 'TODO')}" + ("" if d.app_name else "   # TODO: the app's name"))
+    out.append(f"  name: {q(d.app_name or d.package or 'TODO')}"
+               + (f"   # check: read from the policy (line {stated['name']})" if "name" in stated
+                  else "" if d.app_name else "   # TODO: the app's name"))
     if d.policy_version:
         out.append(f"  policy_version: {q(d.policy_version)}")
     out += consent_lines(d.consent)
     out += sdk_lines(d.sdks)
+    out += unparsed_lines(getattr(d, "unparsed", []))
     out += permission_lines(d.permissions)
     if d.comments:
         out.append("# Entries read but not turned into rows (line: why):")
@@ -97,6 +105,20 @@ def sdk_lines(sdks) -> list[str]:
         if s.line:
             out.append(f"    source: {{line: {s.line}}}")
     return out
+
+
+def unparsed_lines(unparsed) -> list[str]:
+    """Entries under an SDK-list heading that are no row: the reviewer checks each (never a silent drop)."""
+    if not unparsed:
+        return []
+    out = [f"# {len(unparsed)} entries under SDK-list headings are no row (an SDK the reader missed, or not an SDK):"]
+    for u in unparsed:
+        out.append(f"# check: not parsed: {q(_one_line(u.text))}   (line {u.line}: {_one_line(u.why)})")
+    return out
+
+
+def _one_line(s: str) -> str:
+    return " ".join(str(s).split())
 
 
 def permission_lines(perms) -> list[str]:

@@ -48,10 +48,37 @@ CATEGORY_PHRASES: dict[str, tuple[str, ...]] = {
     "identity.face": ("人脸", "面部", "脸部", "活体", "face", "facial", "biometric"),
 }
 
-# generic phrases: a guess at the identifiers meant, used only when a row names no specific one
-GENERIC_DEVICE_ID = ("设备标识符", "设备标识信息", "设备标识", "设备唯一标识", "唯一设备识别码", "设备ID", "设备 ID",
-                     "device identifier", "device ID", "unique identifier")
-GENERIC_GUESS = ("device_id.imei", "device_id.android_id", "device_id.oaid")
+# vague phrases -> the taxonomy's generic parent (declared as written, never expanded into children); a
+# parenthesis or colon right after the phrase that names children replaces it ("设备信息（IMEI、OAID）")
+GENERIC_PHRASES: dict[str, tuple[str, ...]] = {
+    "device_id": ("设备标识符", "设备标识信息", "设备标识", "设备唯一标识符", "设备唯一标识", "唯一设备识别码", "设备ID",
+                  "设备 ID", "设备识别信息", "设备信息", "终端设备信息", "设备相关信息", "硬件设备信息", "手机设备信息",
+                  "device identifiers", "device identifier", "device IDs", "device ID", "unique identifiers",
+                  "unique identifier", "device information", "device info", "device data"),
+    "network": ("网络信息", "网络相关信息", "网络连接信息", "network information", "network info"),
+}
+
+# data fields policies list that are no category of ours (a list of them is data, never a list of SDKs)
+DATA_FIELDS = (
+    "设备型号", "设备品牌", "设备制造商", "设备厂商", "手机型号", "手机品牌", "品牌", "型号", "机型", "设备名称", "设备类型",
+    "操作系统", "操作系统版本", "系统版本", "系统类型", "系统语言", "语言", "时区", "国家", "地区", "国家/地区", "屏幕分辨率",
+    "分辨率", "屏幕尺寸", "屏幕密度", "屏幕大小", "RAM", "ROM", "CPU", "CPU信息", "内存", "内存大小", "存储空间", "磁盘空间",
+    "电量", "电池", "电池状态", "充电状态", "网络类型", "网络状态", "网络制式", "联网方式", "应用版本", "App版本", "APP版本",
+    "应用版本号", "SDK版本", "包名", "应用包名", "应用名称", "应用信息", "时间戳", "日志", "日志信息", "崩溃日志", "错误日志",
+    "崩溃信息", "堆栈信息", "设备参数", "硬件信息", "硬件型号", "主板", "基带版本", "内核版本", "UA", "User Agent", "IDFA",
+    "IDFV", "OpenUDID", "GUID", "UUID", "UDID", "CAID", "推送Token", "Token", "设备Token", "浏览器类型", "浏览记录",
+    "点击记录", "使用时长", "启动次数", "开机时间", "传感器", "亮度", "音量", "字体大小", "运营商信息",
+    "device model", "model", "manufacturer", "brand", "OS version", "operating system", "OS", "system language",
+    "language", "locale", "time zone", "timezone", "country", "region", "screen resolution", "screen size",
+    "resolution", "battery", "battery level", "memory", "storage", "disk space", "network type", "connection type",
+    "app version", "SDK version", "package name", "app name", "timestamp", "logs", "crash logs", "crash traces",
+    "stack traces", "user agent", "push token", "device token", "installation ID", "app instance ID",
+    "usage data", "diagnostics", "performance data", "CPU usage", "RAM size",
+)
+
+# the same row field, platform by platform: a column or key for another platform's data is not Android's
+PLATFORM_LABEL = re.compile(r"^\s*(?P<p>android|安卓|ios|苹果|iphone|鸿蒙|harmonyos|harmony)\s*"
+                            r"(?:版本?|版|端|系统|平台|客户端|app|sdk|version|platform)?\s*(?:[:：]|$)", re.I)
 
 # cues that the data phrases after them are NOT collected (in the same clause)
 NEGATIONS = ("不会收集", "不收集", "不会获取", "不获取", "不会读取", "不读取", "不会上传", "不上传", "不会采集", "不采集",
@@ -63,7 +90,20 @@ NEGATIONS = ("不会收集", "不收集", "不会获取", "不获取", "不会�
              "does not request", "do not request", "without collecting", "not including", "excluding", "no longer",
              "not share", "never share", "not sell", "not send", "not transmit", "not upload", "not transfer",
              "not disclose", "not obtain", "not gather", "not process", "not store",
-             "不会发送", "不发送", "不会传输", "不传输", "不会提供", "不会向", "不会存储", "不会保存", "从不", "绝不", "不得")
+             "不会发送", "不发送", "不会传输", "不传输", "不会提供", "不会向", "不会存储", "不会保存", "从不", "绝不", "不得",
+             "未接入", "没有接入", "不接入", "不会接入", "并未接入", "未集成", "没有集成", "不集成", "不会集成", "未使用",
+             "没有使用", "并未使用", "未嵌入", "不嵌入", "不含", "do not integrate", "does not integrate", "not integrate",
+             "don't use", "doesn't use", "never use", "does not contain", "do not contain", "not contain",
+             "not include", "not embed")
+
+# cues that the SDKs named after them are NOT used (a narrower set than NEGATIONS: "我们不会向Bugly提供位置" still
+# uses Bugly)
+SDK_NEGATIONS = ("不使用", "不会使用", "未使用", "没有使用", "并未使用", "未接入", "没有接入", "不接入", "不会接入", "并未接入",
+                 "未集成", "没有集成", "不集成", "不会集成", "未嵌入", "不嵌入", "不含", "不包含", "不包括", "停止使用", "不再使用",
+                 "do not use", "does not use", "don't use", "doesn't use", "not use", "never use", "no longer use",
+                 "do not integrate", "does not integrate", "not integrate", "does not contain", "do not contain",
+                 "not contain", "does not include", "do not include", "not include", "not embed", "not rely on",
+                 "stopped using", "no longer uses")
 
 # text that is about another platform: no Android declaration from it
 IOS_ONLY = re.compile(r"NS\w*UsageDescription|\biOS\s*(?:端|版|系统|设备|only|app)|仅(?:适用于|限)?\s*iOS|"
@@ -76,7 +116,10 @@ HARMONY = re.compile(r"ohos\.permission\.[A-Z_]+|HarmonyOS|鸿蒙|OpenHarmony", 
 # Chinese/English permission group names -> Android permissions
 PERMISSION_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("读取手机状态", "读取电话状态", "电话状态", "手机状态", "电话权限", "电话", "设备信息权限", "读取设备信息",
-      "phone state", "phone"), ("android.permission.READ_PHONE_STATE",)),
+      "读取设备通话状态和识别码", "读取设备通话状态", "设备通话状态", "通话状态", "读取手机状态和身份", "读取电话状态和身份",
+      "查看电话信息", "获取电话信息", "读取电话信息", "电话信息", "手机识别码", "设备识别码权限",
+      "read phone status and identity", "read phone state", "read phone status", "phone status", "phone state",
+      "phone"), ("android.permission.READ_PHONE_STATE",)),
     (("拨打电话", "make calls", "make phone calls"), ("android.permission.CALL_PHONE",)),
     (("精确位置", "精确定位", "precise location", "fine location"), ("android.permission.ACCESS_FINE_LOCATION",)),
     (("粗略位置", "大致位置", "approximate location", "coarse location"), ("android.permission.ACCESS_COARSE_LOCATION",)),
@@ -134,6 +177,11 @@ PERMISSION_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("开机自启", "开机启动", "run at startup"), ("android.permission.RECEIVE_BOOT_COMPLETED",)),
 ]
 
+# permission names only iOS has: a sentence about them asks nothing of Android ("本地网络访问" is not INTERNET)
+IOS_ONLY_PERMISSIONS = re.compile(r"本地网络|局域网络?访问|local network|App\s*Tracking|跟踪您|允许.{0,6}跟踪|Face\s*ID|面容\s*ID|"
+                                  r"HomeKit|Siri|Apple\s*Music|媒体与\s*Apple\s*Music|媒体资料库|HealthKit|健康数据|"
+                                  r"运动与健身|Motion\s*&\s*Fitness|照片图库|NS\w*UsageDescription", re.I)
+
 # Android permission constants (for typo normalisation and bare constant names in the text)
 KNOWN_PERMISSIONS = (
     "ACCESS_BACKGROUND_LOCATION", "ACCESS_COARSE_LOCATION", "ACCESS_FINE_LOCATION", "ACCESS_LOCATION_EXTRA_COMMANDS",
@@ -164,13 +212,18 @@ def _label(zh: str, en: str) -> re.Pattern:
 
 FIELD_LABELS: list[tuple[str, re.Pattern]] = [
     ("link", _label(r"隐私政策|隐私权政策|隐私协议|链接|网址|官网", r"privacy\s*policy|privacy\s*notice|link|url")),
+    # a row's metadata, never its name: "SDK版本：9.5.0", "MD5：…", "SDK类型：推送"
+    ("meta", re.compile(r"版本|签名|证书|指纹|文件大小|^大小$|更新时间|更新日期|发布日期|是否必要|是否必选|必要性|"
+                        r"SDK\s*(?:类型|类别|分类)|^(?:类型|类别|分类|服务类型|功能类型)$|存储地点|存储期限|保存期限|是否出境|"
+                        r"(?<![A-Za-z])(?:version|md5|sha-?\d*|signature|fingerprint|last\s*updated|release|license|"
+                        r"retention)(?![A-Za-z])|^(?:sdk\s*)?(?:type|category|kind|size|required|mandatory)$", re.I)),
     ("vendor", _label(r"公司|主体|开发者|提供方|运营方|运营者|所属|厂商|企业名称|接收方",
                       r"vendor|company|provider|developer|operator|entity|recipient")),
     ("packages", _label(r"包名|包路径", r"package|package\s*name")),
     ("permissions", _label(r"权限", r"permission")),
     ("data", _label(r"个人信息|信息类型|信息字段|收集.*信息|收集.*数据|共享.*信息|数据类型|信息种类|字段|收集范围|"
                     r"涉及.*信息|获取.*信息|使用.*信息|处理.*信息",
-                    r"data|information|collected|categor(?:y|ies)|personal\s*info")),
+                    r"data|information|collected|personal\s*info")),
     ("purpose", _label(r"目的|用途|功能|场景|作用|用于", r"purpose|use|usage|function|scenario|why|reason")),
     ("method", _label(r"方式|处理方式|共享方式", r"method|manner")),
     ("when", _label(r"时机|申请时|何时", r"when")),
@@ -195,7 +248,8 @@ KIND_WORDS: dict[str, tuple[str, ...]] = {
 
 WHEN_AT_START = re.compile(r"首次启动|启动时|首次运行|at first launch|first launch|first start|首次打开|打开(?:App|APP|应用)时|初始化时|安装后|at (?:app )?(?:launch|start|startup)|"
                            r"on (?:first )?launch|when the app (?:starts|opens)", re.I)
-WHEN_ON_FEATURE = re.compile(r"使用.{0,20}(?:功能|服务)时|当您.{0,30}时|在您.{0,30}时|仅在|需要时|when (?:you|the user) \w+|"
+WHEN_ON_FEATURE = re.compile(r"使用.{0,20}(?:功能|服务)时|当您.{0,30}时|在您.{0,30}时|仅在|需要时|"
+                             r"[^，。,;；]{1,12}时(?:才)?(?:申请|请求|获取|调用|使用|开启)|when (?:you|the user) \w+|"
                              r"only when|on demand", re.I)
 
 SDK_CONTEXT = re.compile(r"SDK|sdk|第三方|合作方|登录|分享|支付|推送|统计|定位|地图|认证|识别|委托|共享|接入|集成|插件|采用|引入|嵌入|"
@@ -231,6 +285,41 @@ def _case_sensitive(phrase: str) -> bool:
     return phrase.isascii() and phrase.replace("-", "").isupper() and len(phrase) <= 5
 
 
+def automaton(pairs):
+    """A pyahocorasick automaton of (key, value) pairs (empty keys skipped)."""
+    import ahocorasick
+    a = ahocorasick.Automaton()
+    for key, value in pairs:
+        if key:
+            a.add_word(key, value)
+    if len(a):
+        a.make_automaton()
+    return a
+
+
+def fixed_part(phrase: str) -> str:
+    """The longest piece of a phrase that every way of writing it keeps as is (no space, hyphen or script change
+    inside), lower-cased: a text without it cannot hold the phrase."""
+    pieces = re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\s_\-\u3400-\u9fff\uf900-\ufaff]+", phrase.lower())
+    return max(pieces, key=len) if pieces else phrase.lower()
+
+
+class Prefiltered:
+    """Phrase regexes tried only when their fixed part occurs in the text (one Aho-Corasick pass), in the order
+    given: hundreds of phrases cost one scan of the text, not hundreds."""
+
+    def __init__(self, phrases: list[str]):
+        keys: dict[str, list[int]] = {}
+        for k, p in enumerate(phrases):
+            keys.setdefault(fixed_part(p), []).append(k)
+        self.ac = automaton(keys.items())
+
+    def candidates(self, text: str) -> list[int]:
+        if not len(self.ac):
+            return []
+        return sorted({k for _end, ks in self.ac.iter(text.lower()) for k in ks})
+
+
 @lru_cache(maxsize=1)
 def category_matchers() -> list[tuple[str, re.Pattern]]:
     """(category id, regex) longest phrase first, so 'MAC地址' wins over 'MAC'."""
@@ -252,15 +341,37 @@ def permission_group_matchers() -> list[tuple[str, re.Pattern, tuple[str, ...]]]
 
 
 @lru_cache(maxsize=1)
+def permission_groups_prefilter() -> Prefiltered:
+    return Prefiltered([p for p, _rx, _perms in permission_group_matchers()])
+
+
+_NEG_HINT = re.compile(r"[不未无禁绝没从非]|not|n't|never|without|exclud|no longer|none", re.I)
+
+
+def may_negate(text: str) -> bool:
+    """Cheap test before the negation patterns: every cue holds one of these."""
+    return bool(_NEG_HINT.search(text))
+
+
+@lru_cache(maxsize=1)
 def negation_regex() -> re.Pattern:
     return re.compile("|".join(phrase_regex(n) for n in sorted(NEGATIONS, key=len, reverse=True)), re.I)
 
 
+@lru_cache(maxsize=1)
+def sdk_negation_regex() -> re.Pattern:
+    return re.compile("|".join(phrase_regex(n) for n in sorted(SDK_NEGATIONS, key=len, reverse=True)), re.I)
+
+
 def field_of(label: str) -> str | None:
-    """The row field a column header or key label names, or None."""
+    """The row field a column header or key label names, or None. A platform's own column or key
+    ("Android版本", "iOS端") is `android` (the Android data) or `other_platform`."""
     lab = label.strip().strip("*:：#").strip()
     if not lab or len(lab) > 40:
         return None
+    pm = PLATFORM_LABEL.match(lab)
+    if pm:
+        return "android" if pm.group("p").lower() in ("android", "安卓") else "other_platform"
     for fld, rx in FIELD_LABELS:
         if rx.search(lab):
             return fld

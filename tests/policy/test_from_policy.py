@@ -3,6 +3,7 @@ key：value lines, one-line records, prose; zh and en; a PDF), judged on SDK row
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from sdkgate.manifest import load_manifest
 from sdkgate.policy import draft_from_policy
 
 TEXTS = Path(__file__).parent / "texts"
+sys.path.insert(0, str(Path(__file__).parent))
+from pdfmaker import line_ops, make_pdf  # noqa: E402
 
 
 def draft(name: str, **kw):
@@ -117,37 +120,12 @@ def test_english_list_negation_ios_and_prose_permissions():
     assert "iOS-only" in d.to_yaml()
 
 
-def _pdf(text_lines: list[str]) -> bytes:
-    """A minimal one-page PDF (Helvetica) written by hand: pdfminer.six reads it like any other."""
-    ops = ["BT", "/F1 11 Tf", "14 TL", "50 780 Td"]
-    for ln in text_lines:
-        esc = ln.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        ops.append(f"({esc}) Tj T*")
-    ops.append("ET")
-    stream = "\n".join(ops).encode("latin-1")
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offs = bytearray(b"%PDF-1.4\n"), []
-    for i, o in enumerate(objs, 1):
-        offs.append(len(out))
-        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for o in offs:
-        out += b"%010d 00000 n \n" % o
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
-
-
 def test_pdf_policy(tmp_path):
     pdf = tmp_path / "policy.pdf"
-    pdf.write_bytes(_pdf(["Third-party SDK list", "",
+    pdf.write_bytes(make_pdf([line_ops(["Third-party SDK list", "",
                           "SDK name: Sentry; Purpose: crash reports; Data collected: IP address, Android ID",
                           "SDK name: OneSignal; Purpose: push notifications; Data collected: advertising ID",
-                          "", "We request android.permission.CAMERA when you scan a receipt."]))
+                          "", "We request android.permission.CAMERA when you scan a receipt."])]))
     d = draft_from_policy(pdf, package="com.example.app")
     rows = {s.id: s for s in d.sdks}
     assert d.fmt == "pdf"
@@ -171,6 +149,11 @@ def test_draft_validates_once_package_known_and_says_what_is_missing(tmp_path, n
         assert row["source"]["line"] >= 1
     nopkg = draft_from_policy(TEXTS / name)
     out.write_text(nopkg.to_yaml(), "utf-8")
+    if "package" in nopkg.stated:
+        # the policy states its package: the draft takes it and says where from
+        assert f"# check: read from the policy (line {nopkg.stated['package']})" in out.read_text("utf-8")
+        assert load_manifest(out).package == nopkg.package
+        return
     assert "# MISSING: app.package" in out.read_text("utf-8")
     with pytest.raises(InputError, match="package"):
         load_manifest(out)
@@ -233,7 +216,7 @@ def test_html_inline_labels_vertical_tables_and_name_colon_items():
     d, rows, perms = draft("sdk_inline_zh.html")
     assert set(rows) == {"jpush", "tencent_map", "umeng_common", "bugly", "baidu_location", "qiniu"}
     assert rows["jpush"].vendor == "深圳市和讯华谷信息技术有限公司" and rows["jpush"].purpose == "消息推送"
-    assert set(rows["jpush"].categories) == {"device_id.imei", "device_id.oaid"}
+    assert set(rows["jpush"].categories) == {"device_id.imei", "device_id.oaid", "network"}   # 网络信息: generic
     # a record spread over several <p> with bold labels
     assert rows["tencent_map"].purpose == "展示附近职位"
     assert set(rows["tencent_map"].categories) == {"location", "network.wifi"}
