@@ -185,10 +185,10 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     phase("sensitive call sites")
     sites = find_sites(program, TargetIndex.build(), package)
     problems += [f"{label}!{p}" for p in sites.problems]
-    from .reflection import find_reflection_sites  # noqa: PLC0415  (issue 11)
-    refl, refl_problems = find_reflection_sites(program)
-    sites.sites += refl
-    problems += [f"{label}!{p}" for p in refl_problems]
+    from .reflection import find_reflection  # noqa: PLC0415  (issues 11, 21)
+    refl = find_reflection(program)
+    sites.sites += refl.sites
+    problems += [f"{label}!{p}" for p in refl.problems]
     declared_perms = {p for p, _tag, _max in amf.permissions} if amf else None
     grouped: dict[tuple, dict] = {}
     for s in sites.sites:
@@ -255,6 +255,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     # --- pre-consent paths -------------------------------------------------------------------------
     phase("pre-consent paths from the entry points")
     search = None
+    kinded: list[tuple[str, str]] = []          # incomplete reasons with their kind slug
     if manifest is None:
         scan_ev.extra["paths"] = "not searched: no manifest, so no consent check to look for"
     elif amf is None:
@@ -265,20 +266,33 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         for ls in hidden.load_sites:
             if ls.payload and ls.node and not ls.native and not ls.payload.startswith("("):
                 loaded.setdefault(ls.node, []).append(ls.payload)
+        from .entries import Components  # noqa: PLC0415
+        at_start = frozenset(p for p, row in manifest.permissions.items() if row.when == "at_start")
         search = find_paths(program, amf, sites.sites, catalogue, app_packages, manifest.consent.check, options.bounds,
-                            loaded)
+                            loaded, reflection=refl, components=Components.build(program, amf, app.names, app.read),
+                            at_start=at_start)
         scan_ev.extra["path_search_seconds"] = round(time.perf_counter() - t_paths, 4)
         problems += [f"{label}!{p}" for p in search.problems]
-        scan_ev.extra.update(entry_points=search.entries, gated_paths=search.gated, visited_methods=search.visited,
-                             consent_checks=list(manifest.consent.check))
+        scan_ev.extra.update(entry_points=search.entries, entry_point_kinds=search.entry_kinds, gated_paths=search.gated,
+                             permission_gated_paths=search.permission_gated, visited_methods=search.visited,
+                             consent_checks=list(manifest.consent.check), control_flow_graphs=search.cfgs,
+                             unresolved_component_starts=search.unresolved_starts)
         scan_ev.extra["bounds"] = list(search.bounds_hit)
         # a search bound hit leaves code unsearched: incomplete at that entry point (the paths cap only truncates the list)
-        problems += [f"{label}: pre-consent path search stopped: {b}" for b in search.bounds_hit if not b.startswith("paths:")]
+        kinded += [(f"{label}: pre-consent path search stopped: {b}", "path-search-bound")
+                   for b in search.bounds_hit if not b.startswith("paths:")]
+        kinded += [(f"{label}: {reason}", kind) for reason, kind in search.incomplete]
         scan_ev.extra.update(ignored_consent_checks=search.ignored_checks,
                              call_graph_links=search.links.links if search.links else 0)
         for p in search.paths:
             fields = {"chain": p.chain, "target": p.target, "entry": p.entry, "caller": p.chain[-1] if p.chain else None,
-                      "path_kind": p.kind}
+                      "path_kind": p.kind, "entry_kind": p.entry_kind, "hops": p.hops}
+            if p.chain_length > len(p.chain):
+                fields["chain_length"] = p.chain_length
+            if p.gate:
+                fields["gate"] = "permission"
+                fields["permission"] = p.gate["permission"]
+                fields["permission_check"] = p.gate["check"]
             if p.api_id:
                 fields["api_id"] = p.api_id
             em.emit("path", actor=p.actor, category=p.category,
@@ -288,7 +302,9 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         scan_ev.extra["tampered_entries"] = list(apk.tampered)
     for reason in problems:
         em.emit("incomplete", reason=reason)
-    return ScanResult(em.events, amf, sites, search, problems)
+    for reason, kind in kinded:
+        em.emit("incomplete", reason=reason, reason_kind=kind)
+    return ScanResult(em.events, amf, sites, search, problems + [r for r, _k in kinded])
 
 
 def _components(em: _Emitter, amf: ApkManifest, program: Program, catalogue: Catalogue,
