@@ -92,9 +92,11 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
               "AsyncTask, Kotlin lambdas and coroutines, D8 lambdas", "GateApp$Task"),
     EntryKind("activity_lifecycle", "code", ("Landroid/app/Application$ActivityLifecycleCallbacks;",), ("onActivity*",),
               "registerActivityLifecycleCallbacks(x)", "Lifecycle"),
-    EntryKind("component_callbacks", "code", ("Landroid/content/ComponentCallbacks;",),
+    EntryKind("component_callbacks", "code", ("Landroid/content/ComponentCallbacks;", "Landroid/content/ComponentCallbacks2;"),
               ("onConfigurationChanged", "onLowMemory", "onTrimMemory"), "registerComponentCallbacks(x)", "Memory"),
-    EntryKind("lifecycle_observer", "code", ("Landroidx/lifecycle/LifecycleObserver;",), ("*",),
+    EntryKind("lifecycle_observer", "code", ("Landroidx/lifecycle/LifecycleObserver;", "Landroidx/lifecycle/DefaultLifecycleObserver;",
+                                             "Landroidx/lifecycle/LifecycleEventObserver;",
+                                             "Landroidx/lifecycle/FullLifecycleObserver;"), ("*",),
               "Lifecycle.addObserver(x) (ProcessLifecycleOwner, an activity's lifecycle)", "Observer"),
     EntryKind("registered_receiver", "code", ("Landroid/content/BroadcastReceiver;",), ("onReceive",),
               "registerReceiver(x, filter)", "NetReceiver"),
@@ -111,7 +113,7 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
 BY_KIND = {e.kind: e for e in ENTRY_KINDS}
 HOP_KINDS = ("call", "dispatch") + tuple(e.kind for e in ENTRY_KINDS if e.started_by == "code")
 
-# registration calls (by method name) -> the callback kind and the parameter type of the registered object
+# registration calls (by method name) -> the callback kind (its first base is the registration's parameter type)
 REGISTRATIONS = {
     "registerActivityLifecycleCallbacks": "activity_lifecycle",
     "registerComponentCallbacks": "component_callbacks",

@@ -5,7 +5,8 @@ onCreate, providers, androidx.startup initializers, receivers for system broadca
 whole start). From each root method a breadth-first walk follows the links summary.py finds (calls, overrides,
 and the `code` rows of the table: static initializers, tasks, started services/jobs/workers/activities,
 registered callbacks, ServiceLoader providers, reflection, loaded payloads). Each method is summarised once and
-shared by all roots; the walk itself is iterative, so its depth bound (4096) is a guard, not a limit real apps meet.
+shared by all roots; the walk itself is iterative, so its depth bound (100,000 calls) is a guard, not a limit
+apps meet; the node bound (2,000,000 method visits) is what bounds the time.
 Two kinds of path are reported, each with its shortest chain (entry first, the caller last), the entry's
 kind and the kind of every hop:
   - `sdk_init`: a call from non-SDK code into an SDK class (target: the SDK method as called);
@@ -37,7 +38,7 @@ PERMISSION_GROUPS = ({"android.permission.ACCESS_FINE_LOCATION", "android.permis
 
 @dataclass(frozen=True)
 class Bounds:
-    max_depth: int = 4096
+    max_depth: int = 100_000
     max_nodes: int = 2_000_000
     max_paths: int = 500
 
