@@ -10,9 +10,10 @@ scans the same file in its own subprocess (so peak RSS is its own): sdkgate's `s
 androguard's `AnalyzeAPK` followed by `find_methods`/`find_fields` for every table entry and
 `get_xref_from` / `get_xref_read` on each. Prints both times, the ratio, both peak RSS values, and
 whether both found the same (api, caller) call sites. Target: >= 10x faster, <= 1/3 the memory.
-Also printed on their own: the zip-magic pass (every entry identified by its first bytes) and the cost of
+Also printed on their own: the zip-magic pass (every entry identified by its first bytes), the cost of
 the call-graph links (task objects, static initializers, default methods: the path search timed with and
-without them, in the same run).
+without them, in the same run) and of the control-flow graphs and dominators behind the consent gates (one
+method in seven of the generated app starts an SDK behind the consent check).
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 FRAMEWORK_RES = Path("/usr/share/android-framework-res/framework-res.apk")
-GEN_VERSION = 4
+GEN_VERSION = 6
 
 # (sdk package, sensitive calls its "collector" classes make): smali lines with {r} = a free register
 SDKS = {
@@ -56,10 +57,21 @@ SDKS = {
 }
 
 
+GATE = """    const/4 v0, 0x0
+    invoke-static {v0}, Lcom/example/big/Consent;->hasAgreed(Landroid/content/Context;)Z
+    move-result v0
+    if-eqz v0, :agreed_end
+    const/4 v0, 0x0
+    invoke-static {v0}, Lcom/umeng/commonsdk/gen/K0;->init(Landroid/content/Context;)V
+    :agreed_end
+"""
+
+
 def app_class(pkg: int, n: int, nxt: str | None) -> str:
     cls = f"Lcom/example/big/p{pkg}/C{n};"
     chain = (f"    invoke-static {{v1}}, {nxt}->run(Ljava/lang/String;)Ljava/lang/String;\n"
              f"    move-result-object v1\n") if nxt else ""
+    gate = GATE if n % 7 == 0 else ""          # one method in seven starts an SDK only after the consent check
     return f""".class public {cls}
 .super Ljava/lang/Object;
 .source "C{n}.java"
@@ -82,7 +94,7 @@ def app_class(pkg: int, n: int, nxt: str | None) -> str:
     sput v2, {cls}->counter:I
     const-string v0, "sdkgate-bench"
     invoke-static {{v0, v1}}, Landroid/util/Log;->d(Ljava/lang/String;Ljava/lang/String;)I
-    return-object v1
+{gate}    return-object v1
 .end method
 
 .method public work(I)I
@@ -146,7 +158,8 @@ def generate(src: Path, n_classes: int, n_dexes: int) -> list[Path]:
         n_app = count - n_sdk
         for j in range(n_app):
             pkg, n = app_i // 500, app_i
-            nxt = f"Lcom/example/big/p{(app_i + 1) // 500}/C{app_i + 1};" if j + 1 < n_app else None
+            # one call chain through all the app code, across the DEX files (the walk visits every app method)
+            nxt = f"Lcom/example/big/p{(app_i + 1) // 500}/C{app_i + 1};" if app_i + 1 < app_total else None
             p = ddir / f"com/example/big/p{pkg}/C{n}.smali"
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_text(app_class(pkg, n, nxt))
@@ -161,6 +174,15 @@ def generate(src: Path, n_classes: int, n_dexes: int) -> list[Path]:
     # the Application: initialises every SDK at start (no consent check) and starts the first chain
     app = src / "dex1/com/example/big/BigApp.smali"
     inits = "".join(f"    invoke-static {{p0}}, L{pkg}/K0;->init(Landroid/content/Context;)V\n" for pkg in SDKS)
+    (src / "dex1/com/example/big/Consent.smali").write_text(""".class public Lcom/example/big/Consent;
+.super Ljava/lang/Object;
+
+.method public static hasAgreed(Landroid/content/Context;)Z
+    .registers 2
+    const/4 v0, 0x0
+    return v0
+.end method
+""")
     app.write_text(f""".class public Lcom/example/big/BigApp;
 .super Landroid/app/Application;
 
@@ -258,7 +280,9 @@ def run_sdkgate(apk: str, links: bool = True) -> dict:
     return {"seconds": dt, "sites": sites, "classes": classes, "dex_count": dex_count,
             "paths": sum(1 for e in res.events if e.kind == "path"), "bounds": scan.get("bounds"),
             "zip_magic_seconds": scan.get("zip_magic_seconds"), "path_search_seconds": scan.get("path_search_seconds"),
-            "call_graph_links": scan.get("call_graph_links"),
+            "call_graph_links": scan.get("call_graph_links"), "cfgs": scan.get("control_flow_graphs"),
+            "cfg_seconds": scan.get("control_flow_seconds"), "gated": scan.get("gated_paths"),
+            "visited": scan.get("visited_methods"),
             "incomplete": [e.get("reason") for e in res.events if e.kind == "incomplete"]}
 
 
@@ -342,6 +366,8 @@ def main() -> int:
     print(f"call-graph links  : {ours['path_search_seconds'] - plain['path_search_seconds']:+8.3f} s   "
           f"(path search {ours['path_search_seconds']:.3f} s with {ours['call_graph_links']} links, "
           f"{plain['path_search_seconds']:.3f} s without; {ours['paths']} vs {plain['paths']} paths)")
+    print(f"control-flow graphs: {ours['cfg_seconds']:8.3f} s   ({ours['cfgs']} CFGs + dominators + gates, in the path search's "
+          f"{ours['path_search_seconds']:.3f} s; {ours['visited']} methods visited, {ours['gated']} gated paths)")
     base = measure("androguard", apk)
     print(f"androguard xrefs  : {base['seconds']:8.2f} s   peak RSS {base['maxrss_mb']:8.0f} MB   "
           f"(AnalyzeAPK {base['analysis_seconds']:.2f} s, + method xrefs {base['xref_seconds']:.2f} s, "

@@ -72,6 +72,7 @@ class PathSearch:
     permission_gated: int = 0
     unresolved_starts: int = 0
     cfgs: int = 0
+    cfg_seconds: float = 0.0
     links: object = None            # links.Links used (its `links` counts deferred / default-method links)
 
 
@@ -233,7 +234,7 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
         if res.visited > bounds.max_nodes:
             break
     res.problems += summaries.problems
-    res.cfgs = summaries.cfgs
+    res.cfgs, res.cfg_seconds = summaries.cfgs, summaries.cfg_seconds
     res.ignored_checks = sum(s.gates.ignored for node, s in summaries._memo.items()
                              if s is not None and summaries._wrappers.get(node) is None)
     res.unresolved_starts = sum(s.unresolved_starts for s in summaries._memo.values() if s is not None)

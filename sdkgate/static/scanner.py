@@ -276,6 +276,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         scan_ev.extra.update(entry_points=search.entries, entry_point_kinds=search.entry_kinds, gated_paths=search.gated,
                              permission_gated_paths=search.permission_gated, visited_methods=search.visited,
                              consent_checks=list(manifest.consent.check), control_flow_graphs=search.cfgs,
+                             control_flow_seconds=round(search.cfg_seconds, 4),
                              unresolved_component_starts=search.unresolved_starts)
         scan_ev.extra["bounds"] = list(search.bounds_hit)
         # a search bound hit leaves code unsearched: incomplete at that entry point (the paths cap only truncates the list)

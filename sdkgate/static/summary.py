@@ -5,6 +5,7 @@ calls and sensitive call sites it holds, the reflection it leaves unresolved, an
 instructions a consent or permission check gates (gates.py)."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 
 from .callsites import arg_register, instruction_starts, param_types
@@ -16,7 +17,8 @@ from .entries import (BY_KIND, HANDLER_SENDS, REGISTRATIONS, SERVICE_LOADER, STA
 from .gates import CONSENT, NO_GATES, PERMISSION_CHECKS, Check, MethodGates, analyse, wrapper_of
 from .links import Links
 from .opcodes import INVOKE, invoke_registers
-from .values import COMPONENT, INTENT, JOB_INFO, Evaluator
+from .calls import COMPONENT, INTENT, JOB_INFO
+from .values import Evaluator
 
 IGET_SGET = frozenset(range(0x52, 0x59)) | frozenset(range(0x60, 0x67))
 HANDLER = "Landroid/os/Handler;"
@@ -47,6 +49,7 @@ class Summaries:
         self._wrappers: dict[tuple[int, int], Check | None] = {}
         self.problems: list[str] = []
         self.cfgs = 0
+        self.cfg_seconds = 0.0           # building control-flow graphs, dominators and gates (bench/bench_scan.py)
 
     def get(self, node: tuple[int, int]) -> Summary | None:
         got = self._memo.get(node)
@@ -105,7 +108,9 @@ class Summaries:
             found = self._checks(dex, units, starts, depth)
             if not found:
                 return None
+            t0 = time.perf_counter()
             gates = analyse(dex, node[1], units, starts, found)
+            self.cfg_seconds += time.perf_counter() - t0
             self.cfgs += 1
             ret = dex.proto(dex.method_ref(node[1])[1]).rsplit(")", 1)[1]
             w = wrapper_of(gates, units, starts, found, ret)
@@ -186,7 +191,9 @@ class Summaries:
                 if st is not None:
                     self._handed_over(out, dex, units, starts, k, cls, name, proto, st, named)
         if found:
+            t0 = time.perf_counter()
             out.gates = analyse(dex, node[1], units, starts, found, cfg)
+            self.cfg_seconds += time.perf_counter() - t0
             self.cfgs += 1
         return out
 
