@@ -25,6 +25,7 @@ ENDS = (0x0E, 0x0F, 0x10, 0x11, 0x27)          # return-void, return, return-wid
 CONSTS = {0x12, 0x13, 0x14, 0x15}              # const/4, const/16, const, const/high16
 
 FALL, TAKEN, GOTO, SWITCH, EXC = "fall", "taken", "goto", "switch", "exc"
+_BRANCHES = frozenset(IF_TEST) | frozenset(IF_TESTZ) | frozenset(GOTOS) | frozenset(SWITCHES)
 
 
 def _s16(v: int) -> int:
@@ -112,10 +113,12 @@ def build_cfg(units, starts: list[int], tries: list[Try] = ()) -> CFG:
     where = {p: k for k, p in enumerate(starts)}
     n_ins = len(starts)
     leaders = {0} if n_ins else set()
+    jumps: dict[int, list[int]] = {}                 # instruction index -> branch targets (code units)
     for k, p in enumerate(starts):
         op = units[p] & 0xFF
-        if op in IF_TEST or op in IF_TESTZ or op in GOTOS or op in SWITCHES:
-            for t in branch_targets(units, p):
+        if op in _BRANCHES:
+            jumps[k] = ts = branch_targets(units, p)
+            for t in ts:
                 if t in where:
                     leaders.add(where[t])
             leaders.add(k + 1)
@@ -145,15 +148,15 @@ def build_cfg(units, starts: list[int], tries: list[Try] = ()) -> CFG:
         out: list[tuple[int, str]] = []
         nxt = block_at[k + 1] if k + 1 < n_ins else None
         if op in IF_TEST or op in IF_TESTZ:
-            for t in branch_targets(units, p):
+            for t in jumps[k]:
                 if t in where:
                     out.append((block_at[where[t]], TAKEN))
             if nxt is not None:
                 out.append((nxt, FALL))
         elif op in GOTOS:
-            out += [(block_at[where[t]], GOTO) for t in branch_targets(units, p) if t in where]
+            out += [(block_at[where[t]], GOTO) for t in jumps[k] if t in where]
         elif op in SWITCHES:
-            out += [(block_at[where[t]], SWITCH) for t in branch_targets(units, p) if t in where]
+            out += [(block_at[where[t]], SWITCH) for t in jumps[k] if t in where]
             if nxt is not None:
                 out.append((nxt, FALL))
         elif op not in ENDS and nxt is not None:
@@ -172,6 +175,7 @@ def _thread_constant_tests(cfg: CFG, units) -> None:
     """Edges into a block that is only `if-eqz/if-nez vX` from a block that last set vX to a constant go
     straight to the successor that constant selects."""
     starts = cfg.starts
+    preds = None
     for j in range(cfg.n):
         if cfg.first[j] != cfg.last[j]:
             continue
@@ -183,7 +187,9 @@ def _thread_constant_tests(cfg: CFG, units) -> None:
         taken, fall = cfg.edge(j, TAKEN), cfg.edge(j, FALL)
         if taken is None or fall is None:
             continue
-        for b in range(cfg.n):
+        if preds is None:
+            preds = cfg.preds()
+        for b in sorted({b for b, _k in preds[j]}):
             if b == j:
                 continue
             new = []
@@ -224,10 +230,10 @@ def rpo(succ: list[list[int]], entry: int = 0) -> list[int]:
     return order[::-1]
 
 
-def dominators(succ: list[list[int]], entry: int = 0) -> list[int | None]:
+def dominators(succ: list[list[int]], entry: int = 0, order: list[int] | None = None) -> list[int | None]:
     """Immediate dominator of every node (entry: itself; unreachable: None)."""
     n = len(succ)
-    order = rpo(succ, entry)
+    order = order if order is not None else rpo(succ, entry)
     index = {b: i for i, b in enumerate(order)}
     preds: list[list[int]] = [[] for _ in range(n)]
     for b in order:
@@ -273,9 +279,10 @@ def gated_blocks(cfg: CFG, granted: set[tuple[int, str]]) -> set[int]:
                 succ[g].append(s)
             else:
                 succ[b].append(s)
-    idom = dominators(succ)
+    order = rpo(succ)
+    idom = dominators(succ, 0, order)
     out: set[int] = set()
-    for b in rpo(succ):
+    for b in order:
         d = idom[b]
         if b != g and b != 0 and d is not None and (d == g or d in out):
             out.add(b)

@@ -93,7 +93,7 @@ def _decision(cfg: CFG, units, k: int, reg: int) -> tuple[int, str, bool] | None
         if len(nxt) != 1 or [kind for s, kind in cfg.succ[b] if kind != EXC][0] not in (FALL, GOTO):
             return None
         b = nxt[0]
-        if sum(1 for ss in cfg.succ for s, kind in ss if s == b and kind != EXC) != 1:
+        if sum(1 for ss in cfg.succ for s, kind in ss if s == b and kind != EXC) != 1:   # a join: not only ours
             return None
         j = cfg.first[b]
     return None

@@ -36,6 +36,9 @@ class Links:
     def __post_init__(self):
         self._tasks: dict[str, tuple[tuple[int, int], ...]] = {}
         self._anc: dict = {}            # ancestors memo, filled only for the classes the walk meets
+        self._deferred: dict[tuple, list] = {}
+        self._owners: dict[tuple, list[int]] = {}
+        self._clinits: dict[str, list] = {}
 
     def task_methods(self, cls: str) -> tuple[tuple[int, int], ...]:
         """(dex, method) of the task methods an APK class defines or inherits, if it is a task type."""
@@ -54,33 +57,50 @@ class Links:
         self._tasks[cls] = res
         return res
 
-    def deferred(self, dex, units, pos: int) -> list[tuple[tuple[int, int], str]]:
+    def owner_index(self, dex, what: str) -> list[int]:
+        """Class type index of every field ("f") / method ("m") id of a DEX (one unpack pass)."""
+        key = (id(dex), what)
+        got = self._owners.get(key)
+        if got is None:
+            refs = dex.field_refs() if what == "f" else dex.method_refs()
+            got = self._owners[key] = [c for c, _x, _n in refs]
+        return got
+
+    def deferred(self, dex, units, pos: int, caller_idx: int = -1) -> list[tuple[tuple[int, int], str]]:
         """(method, hop kind) linked by the instruction at `pos`: the task methods of an object it creates, fetches
         or names (new-instance, sget-object, const-class: `task`), a Worker class it names (`worker`), and the
         static initializers of a class it initialises and of that class's superclasses (new-instance, static
-        field access, invoke-static: `static_init`)."""
+        field access, invoke-static: `static_init`). Memoised per DEX, opcode and reference."""
         op = units[pos] & 0xFF
+        ref = units[pos + 1]
         if op == NEW_INSTANCE or op == CONST_CLASS:
-            cls = dex.type_name(units[pos + 1])
+            cidx = ref
         elif 0x60 <= op <= 0x6D:                       # sget* / sput*
-            c, _t, _n = dex.field_ref(units[pos + 1])
-            cls = dex.type_name(c)
+            cidx = self.owner_index(dex, "f")[ref] if ref < dex.n_fields else None
         elif op in (0x71, 0x77):                       # invoke-static
-            c, _p, _n = dex.method_ref(units[pos + 1])
-            cls = dex.type_name(c)
+            cidx = self.owner_index(dex, "m")[ref] if ref < dex.n_methods else None
         else:
             return []
-        if cls not in self.program.classes:
+        if cidx is None:
             return []
-        got: list[tuple[tuple[int, int], str]] = []
-        if op in (NEW_INSTANCE, CONST_CLASS, SGET_OBJECT):
-            got += [(m, "task") for m in self.task_methods(cls)]
-        if op == CONST_CLASS and self.is_a(cls, _WORKER):
-            from .entries import system_methods
-            got += [(m, "worker") for m in system_methods(self.program, cls, BY_KIND["worker"])]
-        if op != CONST_CLASS:
-            got += [(m, "static_init") for m in self.static_inits(cls)]
-        self.links += len(got)
+        if cidx == caller_idx and op not in (NEW_INSTANCE, CONST_CLASS, SGET_OBJECT):
+            return []               # the caller's own statics: its class is initialised already, no task is made
+        key = (id(dex), op, ref)
+        got = self._deferred.get(key)
+        if got is not None:
+            return got
+        cls = dex.type_name(cidx)
+        got = []
+        if cls in self.program.classes:
+            if op in (NEW_INSTANCE, CONST_CLASS, SGET_OBJECT):
+                got += [(m, "task") for m in self.task_methods(cls)]
+            if op == CONST_CLASS and self.is_a(cls, _WORKER):
+                from .entries import system_methods
+                got += [(m, "worker") for m in system_methods(self.program, cls, BY_KIND["worker"])]
+            if op != CONST_CLASS:
+                got += [(m, "static_init") for m in self.static_inits(cls)]
+            self.links += len(got)
+        self._deferred[key] = got
         return got
 
     def is_a(self, cls: str, bases: frozenset[str]) -> bool:
@@ -93,11 +113,34 @@ class Links:
 
     def static_inits(self, cls: str) -> list[tuple[int, int]]:
         """<clinit> of the class and of its superclasses in the APK (initialising a class initialises those first)."""
-        memo = self.__dict__.setdefault("_clinits", {})
-        got = memo.get(cls)
+        got = self._clinits.get(cls)
         if got is None:
-            got = memo[cls] = [m for c in self.program.superclasses(cls)
-                               for m in [self.program.methods_of(c).get("<clinit>()V")] if m is not None]
+            inits, classes = self._clinit_map(), self.program.classes
+            got, c, n = [], cls, 0
+            while c and n < 64:
+                hit = inits.get(c)
+                if hit is not None:
+                    got.append(hit)
+                info = classes.get(c)
+                c, n = (info.super_desc if info is not None else None), n + 1
+            self._clinits[cls] = got
+        return got
+
+    def _clinit_map(self) -> dict[str, tuple[int, int]]:
+        """class -> its <clinit> (one pass over each DEX's method ids, not a method table per class)."""
+        got = self.__dict__.get("_inits")
+        if got is None:
+            got = self._inits = {}
+            for di, dex in enumerate(self.program.dexes):
+                name = dex.find_string("<clinit>")
+                if name is None:
+                    continue
+                code, types, classes = dex.code_offsets, dex.types, self.program.classes
+                for midx, (c, _p, n) in enumerate(dex.method_refs()):
+                    if n == name and midx in code:
+                        info = classes.get(types[c])
+                        if info is not None and info.dex == di:
+                            got.setdefault(types[c], (di, midx))
         return got
 
     def class_methods(self, cls: str) -> list[tuple[int, int]]:

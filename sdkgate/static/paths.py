@@ -87,6 +87,30 @@ def entry_points(program: Program, apk_manifest) -> list[tuple[tuple[int, int], 
     return out
 
 
+def _actor_memo(catalogue: Catalogue, app_packages: tuple[str, ...]):
+    """Catalogue.attribute_class, memoised per class and, where no catalogue prefix or owner names a single
+    class of the package, per package (the walk meets tens of thousands of classes)."""
+    by_class: dict[str, str] = {}
+    by_package: dict[str, str] = {}
+    owners = getattr(catalogue, "owners", None) or {}
+    class_level = {p.rsplit(".", 1)[0] for p in catalogue.prefixes()} | {o.rsplit(".", 1)[0] for o in owners}
+
+    def actor_of(desc: str) -> str:
+        a = by_class.get(desc)
+        if a is None:
+            pkg = desc[1:desc.rfind("/")] if "/" in desc else ""
+            dotted = pkg.replace("/", ".")
+            if dotted in class_level or not pkg:
+                a = catalogue.attribute_class(desc, app_packages)
+            else:
+                a = by_package.get(dotted)
+                if a is None:
+                    a = by_package[dotted] = catalogue.attribute_class(dotted + ".x", app_packages)
+            by_class[desc] = a
+        return a
+    return actor_of
+
+
 def _covers(perms: frozenset, needed: str) -> str | None:
     """The check (smali) among (permission, check) pairs that grants `needed`, if any."""
     for perm, check in sorted(perms):
@@ -107,13 +131,7 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
     site_at: dict[tuple[int, int, int], list[Site]] = {}
     for s in sites:
         site_at.setdefault((s.dex, s.method, s.pos), []).append(s)
-    actor_memo: dict[str, str] = {}
-
-    def actor_of(desc: str) -> str:
-        a = actor_memo.get(desc)
-        if a is None:
-            a = actor_memo[desc] = catalogue.attribute_class(desc, app_packages)
-        return a
+    actor_of = _actor_memo(catalogue, app_packages)
 
     def is_sdk(desc: str) -> bool:
         return actor_of(desc) not in (FIRST_PARTY, UNKNOWN)
@@ -192,16 +210,19 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
             if sm is None:
                 continue
             gates = sm.gates
-            caller_actor = actor_of(sm.sig.split("->", 1)[0])
+            caller_actor = actor_of(sm.cls)
+            caller = None
+            fixed = GATED if gated_in else state[1] if gates.cfg is None else None
 
-            def label_at(k: int):
-                if gated_in or gates.consent(k):
+            def label_at(k: int, gates=gates, perms_in=perms_in):
+                if gates.consent(k):
                     return GATED
                 return (False, perms_in | gates.permissions(k)) if gates.perm_blocks else (False, perms_in)
 
             for k, s in sm.sites:
-                g, perms = label_at(k)
-                key = (entry_sig, sm.sig, s.api.id)
+                g, perms = fixed or label_at(k)
+                caller = caller or sm.sig
+                key = (entry_sig, caller, s.api.id)
                 if g:
                     gated.add(key)
                     continue
@@ -215,22 +236,31 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                     ungated[key] = make(state, s.api.smali(s.descriptor), caller_actor, category=s.api.category,
                                         api_id=s.api.id, kind="sensitive_api")
             for k, target, sdk in sm.sdk_calls:
-                key = (entry_sig, sm.sig, target)
-                if label_at(k)[0]:
+                caller = caller or sm.sig
+                key = (entry_sig, caller, target)
+                if (fixed or label_at(k))[0]:
                     gated.add(key)
                 elif key not in ungated:
                     ungated[key] = make(state, target, sdk)
             for k, what in sm.unresolved:
-                cls = sm.sig.split("->", 1)[0]
-                if label_at(k)[0] or is_platform(cls) or (sm.sig, k) in unresolved_seen:
+                caller = caller or sm.sig
+                if (fixed or label_at(k))[0] or is_platform(sm.cls) or (caller, k) in unresolved_seen:
                     continue
-                unresolved_seen.add((sm.sig, k))
+                unresolved_seen.add((caller, k))
                 res.incomplete.append((f"reflection not resolved statically on a path before consent: {what}, in "
-                                       f"{sm.sig} (entry point {entry_sig})", "reflection-unresolved"))
+                                       f"{caller} (entry point {entry_sig})", "reflection-unresolved"))
             for msg in sm.capped:
                 bound(f"{msg} (entry point {entry_sig})")
             for k, callee, hop in sm.links:
-                enqueue(state, callee, label_at(k), hop)
+                label = fixed or label_at(k)
+                if callee not in seen and depth[state] < bounds.max_depth:      # the common case, inline
+                    seen[callee] = [label]
+                    nst = (callee, label)
+                    parent[nst] = (state, hop)
+                    depth[nst] = depth[state] + 1
+                    queue.append(nst)
+                else:
+                    enqueue(state, callee, label, hop)
         if res.visited > bounds.max_nodes:
             break
     res.problems += summaries.problems

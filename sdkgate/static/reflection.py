@@ -12,6 +12,8 @@ static final fields, String.format, Base64 of a constant), and the arguments of 
 """
 from __future__ import annotations
 
+import struct
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -106,7 +108,7 @@ def find_reflection(program: Program) -> ReflectionScan:
         try:
             cfg = build_cfg(units, starts, tries_of(dex, midx))
             states = Evaluator(dex, midx, units, starts, cfg, _Statics(program, di)).run({i.k for i in invs})
-        except (DexError, IndexError, ValueError) as exc:
+        except (DexError, IndexError, ValueError, struct.error) as exc:
             out.problems.append(f"{dex.name}: reflection values not evaluated in {dex.method_sig(midx)}: {exc}")
             continue
         for inv in invs:

@@ -3,6 +3,7 @@
 (schema in docs/ARCHITECTURE.md). The rule engine judges them."""
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,11 +71,15 @@ def scan_apk(path: str | Path, manifest: Manifest | None = None, options: ScanOp
     budget = Budget(options.limits)
     apk = Archive.open(path, label, budget)
     opened: list[Archive] = []
+    gc_was = gc.isenabled()
+    gc.disable()            # a scan allocates much and frees little until it ends: no cyclic collection meanwhile
     try:
         phase("reading the APK and its DEX files")
         app, opened = read_app(apk, label, options.limits, tuple(str(s) for s in splits))
         return _scan_archive(apk, app, label, sha, manifest, options)
     finally:
+        if gc_was:
+            gc.enable()
         for a in opened:
             a.close()
         apk.close()
