@@ -56,6 +56,9 @@ _TABLE: list[tuple[str, str]] = [
      "ContentProvider：在进程启动时、Application.onCreate 之前创建"),
     (r"Application class is or extends SDK class (?P<c>\S+)", "Application 类即为或继承自 SDK 类 {c}"),
     (r"receiver started by system broadcasts: (?P<a>.*)", "由系统广播启动的 Receiver：{a}"),
+    (r"(?P<apk>\S+): reflection not resolved statically on a path before consent: (?P<what>.+), in (?P<m>\S+) "
+     r"\(entry point (?P<e>\S+)\)", "{apk}：同意前的路径上有无法静态解析的反射：{what}，位于 {m}（入口 {e}）"),
+    (r"(?P<apk>\S+): pre-consent path search stopped: (?P<b>.+)", "{apk}：同意前路径搜索已停止：{b}"),
     (r"(?P<src>\w+): (?P<reason>.+)", "{src}：{reason_zh}"),
 ]
 _WHAT = {"repeated or out of order": "重复或乱序"}
