@@ -60,7 +60,7 @@ class EntryKind:
     bases: tuple[str, ...]          # the class is, extends or implements one of these
     methods: tuple[str, ...]        # what the system then runs
     how: str                        # what makes it run
-    fixture: str                    # where tests/fixtures/apk-src/entry-gates shows it (gated and ungated)
+    fixture: str                    # the class of tests/fixtures/apk-src/app-gates showing it (ungated; a Gated* twin)
 
 
 ENTRY_KINDS: tuple[EntryKind, ...] = (
@@ -89,7 +89,7 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
               "a WorkManager work request built on the class (const-class)", "SyncWorker"),
     EntryKind("task", "code", tuple(TASK_METHODS), ("(TASK_METHODS)",),
               "an object made or fetched in reached code and run later: Runnable, Thread, Callable, TimerTask, Handler, "
-              "AsyncTask, Kotlin lambdas and coroutines, D8 lambdas", "GateApp$Task"),
+              "AsyncTask, Kotlin lambdas and coroutines, D8 lambdas", "OpenTask"),
     EntryKind("activity_lifecycle", "code", ("Landroid/app/Application$ActivityLifecycleCallbacks;",), ("onActivity*",),
               "registerActivityLifecycleCallbacks(x)", "Lifecycle"),
     EntryKind("component_callbacks", "code", ("Landroid/content/ComponentCallbacks;", "Landroid/content/ComponentCallbacks2;"),
@@ -105,10 +105,11 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
     EntryKind("handler_message", "code", ("Landroid/os/Handler;",), ("handleMessage", "dispatchMessage"),
               "Handler.sendMessage* / sendEmptyMessage* / post* on a handler of the class", "Messages"),
     EntryKind("service_loader", "code", (), ("<clinit>", "<init>"),
-              "ServiceLoader.load(I.class): the classes META-INF/services/I names", "Plugin"),
+              "ServiceLoader.load(I.class): the classes META-INF/services/I names", "PluginImpl"),
     EntryKind("reflection", "code", (), ("*",),
-              "Class.forName / loadClass with a name the method builds (values.py)", "Reflect"),
-    EntryKind("loaded_code", "code", (), ("*",), "a payload shipped in the APK that the method loads (loaders.py)", "-"),
+              "Class.forName / loadClass with a name the method builds (values.py)", "Reflected"),
+    EntryKind("loaded_code", "code", (), ("*",), "a payload shipped in the APK that the method loads (loaders.py)",
+              "apks-hidden/hidden-payload.apk"),
 )
 BY_KIND = {e.kind: e for e in ENTRY_KINDS}
 HOP_KINDS = ("call", "dispatch") + tuple(e.kind for e in ENTRY_KINDS if e.started_by == "code")

@@ -41,6 +41,9 @@ class Check:
     perms: tuple[str, ...] = ()      # a check on several permissions at once (String[])
 
 
+MAX_BLOCKS = 20_000          # a method's checks are evaluated up to this many basic blocks; beyond: a bound
+
+
 @dataclass
 class MethodGates:
     consent_blocks: set[int] = field(default_factory=set)
@@ -48,6 +51,7 @@ class MethodGates:
     cfg: CFG | None = None
     ignored: int = 0
     checks: int = 0
+    capped: bool = False            # too big to evaluate: nothing counts as gated, the scan says so
 
     def consent(self, k: int) -> bool:
         return self.cfg is not None and self.cfg.block_at[k] in self.consent_blocks
@@ -104,6 +108,8 @@ def analyse(dex, midx: int, units, starts: list[int], found: list[tuple[int, Che
     if not found:
         return NO_GATES
     cfg = cfg or build_cfg(units, starts, tries_of(dex, midx))
+    if cfg.n > MAX_BLOCKS:
+        return MethodGates(checks=len(found), capped=True)
     out = MethodGates(cfg=cfg, checks=len(found))
     needs_value = {k for k, c in found if c.gate is None and not c.perms}
     states = Evaluator(dex, midx, units, starts, cfg).run(needs_value) if needs_value else {}

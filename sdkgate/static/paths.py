@@ -249,8 +249,9 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                 unresolved_seen.add((caller, k))
                 res.incomplete.append((f"reflection not resolved statically on a path before consent: {what}, in "
                                        f"{caller} (entry point {entry_sig})", "reflection-unresolved"))
-            for msg in sm.capped:
-                bound(f"{msg} (entry point {entry_sig})")
+            if not gated_in:                        # below a gated call site nothing is reported anyway
+                for msg in sm.capped:
+                    bound(f"{msg} (entry point {entry_sig})")
             for k, callee, hop in sm.links:
                 label = fixed or label_at(k)
                 if callee not in seen and depth[state] < bounds.max_depth:      # the common case, inline

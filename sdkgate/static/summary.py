@@ -16,6 +16,7 @@ from .dex import DexError
 from .dexcode import tries_of
 from .entries import (BY_KIND, HANDLER_SENDS, REGISTRATIONS, SERVICE_LOADER, STARTERS, Components, desc_of,
                       system_methods)
+from . import gates as _gates
 from .gates import CONSENT, NO_GATES, PERMISSION_CHECKS, Check, MethodGates, analyse, wrapper_of
 from .links import Links
 from .opcodes import INVOKE, LENGTH, invoke_registers, payload_length
@@ -279,6 +280,9 @@ class Summaries:
             out.gates = analyse(dex, midx, units, starts, found, cfg)
             self.cfg_seconds += time.perf_counter() - t0
             self.cfgs += 1
+            if out.gates.capped:
+                out.capped.append(f"control flow: more than {_gates.MAX_BLOCKS} basic blocks in {out.sig}, "
+                                  "its consent checks not evaluated (taken as no gate)")
         return out
 
     def _handed_over(self, out: Summary, dex, units, starts, k, cls, name, proto, st, named) -> None:

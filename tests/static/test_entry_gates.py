@@ -41,7 +41,8 @@ ENTRY_TWINS = {
 }
 # more of the same kinds: superclass versions, a service named by its declared action, the application's <clinit>
 MORE_OPEN = {"super_clinit_open": "application", "app_clinit_open": "application", "launcher_super_open": "launcher_activity",
-             "service_action_open": "application", "static_super_open": "application", "service_bind_open": "application"}
+             "service_action_open": "application", "static_super_open": "application", "service_bind_open": "application",
+             "deep_open": "application"}
 # gate shape -> (probe reachable without consent, probe only after it)
 SHAPES = {
     "ignored": ("ignored_open", None), "tail": ("tail_open", "tail_gated"), "or": ("or_open", None),
@@ -79,6 +80,8 @@ def probe(name):
 
 def test_every_entry_kind_has_twins_here_or_in_the_hidden_payload_fixture():
     assert set(ENTRY_TWINS) | {"loaded_code"} == {k.kind for k in ENTRY_KINDS}
+    for k in ENTRY_KINDS:                   # the table names its fixture (test_hidden_code.py: loaded_code)
+        assert k.fixture == (ENTRY_TWINS[k.kind][4] if k.kind in ENTRY_TWINS else "apks-hidden/hidden-payload.apk")
 
 
 def test_ungated_twin_is_a_path_with_its_entry_kind_and_hop():
@@ -168,3 +171,23 @@ def test_verdict_lists_each_open_twin_and_warns_for_permission_guards():
             if f.actor == "first_party" and f.severity == "violation"} == {"getSimSerialNumber", "getConnectionInfo", "getImei"}
     assert report.verdict in ("fail", "incomplete")        # incomplete while unresolved reflection outranks (issue 20)
     assert any("reflection not resolved statically" in r for r in report.incomplete)
+
+
+def test_a_chain_deeper_than_any_old_bound_is_followed_and_shown_elided():
+    deep = by_target()[probe("deep_open")]
+    e = deep[0]
+    assert e.get("chain_length") == 121 and len(e.get("chain")) == 64 and e.get("chain")[8].startswith("…")
+    assert e.get("chain")[0] == f"{G}GateApp;->onCreate()V" and e.get("caller") == f"{G}Deep119;->run()V"
+    assert len(e.get("hops")) == len(e.get("chain")) - 1
+    assert next(x for x in scanned().events if x.kind == "scan").get("bounds") == []
+
+
+def test_a_method_too_big_to_evaluate_gates_nothing_and_says_so(monkeypatch):
+    from sdkgate.static import gates
+    monkeypatch.setattr(gates, "MAX_BLOCKS", 1)
+    r = scan_apk(APK, load_manifest(DEMO))
+    targets = {e.get("target") for e in r.events if e.kind == "path"}
+    assert probe("tail_gated") in targets and probe("app_init_gated") in targets     # fail closed: no gate
+    reasons = [e for e in r.events if e.kind == "incomplete" and e.get("reason_kind") == "path-search-bound"]
+    assert any("control flow: more than 1 basic blocks in" in e.get("reason") and "Shapes;->tail" in e.get("reason")
+               for e in reasons)
