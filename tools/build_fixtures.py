@@ -132,7 +132,7 @@ def assemble(folders: tuple[str, ...], out: Path, what: str) -> None:
         if not d.is_dir():
             raise BuildError(f"{what}: source folder {d} does not exist")
         dirs.append(str(d))
-    run(["smali", "assemble", "--api", API_LEVEL, "-o", str(out), *dirs], f"{what}: smali")
+    run(["smali", "assemble", "-j", "1", "--api", API_LEVEL, "-o", str(out), *dirs], f"{what}: smali")
 
 
 def restamp(src: Path, dst: Path, extra: dict[str, bytes] | None = None) -> None:

@@ -156,38 +156,35 @@ class Links:
         subtypes in the APK (an `SdkInit` interface whose implementations start SDKs). (methods, capped?)"""
         if cls not in self.program.classes:
             return [], False
-        kids = self._kid_map()
         out: list[tuple[int, int]] = []
-        seen, stack = {cls}, list(kids.get(cls, ()))
-        while stack:
-            sub = stack.pop()
-            if sub in seen:
-                continue
-            seen.add(sub)
+        for sub in self._descendants(cls):
             hit = self.program.methods_of(sub).get(name_proto)
             if hit and hit not in out:
                 if len(out) >= cap:
                     return out, True
                 out.append(hit)
-            stack.extend(kids.get(sub, ()))
         self.links += len(out)
         return out, False
 
     def subtypes(self, cls: str, cap: int = 64) -> tuple[list[str], bool]:
         """APK classes extending / implementing `cls` (transitively), at most `cap`; (classes, capped?)."""
-        kids = self._kid_map()
         out: list[str] = []
+        for sub in self._descendants(cls):
+            if len(out) >= cap:
+                return out, True
+            out.append(sub)
+        return out, False
+
+    def _descendants(self, cls: str):
+        kids = self._kid_map()
         seen, stack = {cls}, list(kids.get(cls, ()))
         while stack:
             sub = stack.pop()
             if sub in seen:
                 continue
             seen.add(sub)
-            if len(out) >= cap:
-                return out, True
-            out.append(sub)
+            yield sub
             stack.extend(kids.get(sub, ()))
-        return out, False
 
     def _kid_map(self) -> dict[str, list[str]]:
         kids = self.__dict__.get("_kids")

@@ -19,7 +19,8 @@ from .callsites import SiteScan, TargetIndex, find_sites
 from .container import DEX_RE, Archive, Budget, Limits
 from .dex import Dex, DexError
 from .inventory import take_inventory
-from .manifest_xml import AUTOSTART_ACTIONS, STARTUP_PROVIDER, ApkManifest, protection_level
+from .entries import is_system_broadcast
+from .manifest_xml import STARTUP_PROVIDER, ApkManifest, protection_level
 from .paths import Bounds, PathSearch, find_paths
 from .program import Program
 from .hidden import find_hidden_code
@@ -341,7 +342,7 @@ def _components(em: _Emitter, amf: ApkManifest, program: Program, catalogue: Cat
                             reason=f"Application class is or extends SDK class {jn}")
                     break
         elif c.kind == "receiver":
-            autos = [a for a in c.actions if a in AUTOSTART_ACTIONS]
+            autos = [a for a in c.actions if is_system_broadcast(a)]      # entries.py: the walk's roots too
             if autos and third_party(actor(c.name), c.name):
                 em.emit("component", actor=actor(c.name), component_type="receiver", name=c.name,
                         reason="receiver started by system broadcasts: " + ", ".join(autos))

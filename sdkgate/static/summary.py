@@ -108,6 +108,9 @@ class Summaries:
     def _check_of(self, cls, name, proto, sig, callee, depth: int) -> Check | None:
         if sig in self.checks:
             return Check(CONSENT, False, sig)
+        if proto[-1] == "Z" and callee is not None and self.checks and \
+                self.program.dexes[callee[0]].method_sig(callee[1]) in self.checks:
+            return Check(CONSENT, False, sig)       # the check called through a subclass or an interface
         if (name, proto) in PERMISSION_CHECKS:
             return Check(None, True, sig)
         if proto[-1] in "ZI" and depth < 4 and callee is not None:
