@@ -109,7 +109,7 @@ def find_reflection(program: Program) -> ReflectionScan:
             cfg = build_cfg(units, starts, tries_of(dex, midx))
             states = Evaluator(dex, midx, units, starts, cfg, _Statics(program, di)).run({i.k for i in invs})
         except (DexError, IndexError, ValueError, struct.error) as exc:
-            out.problems.append(f"{dex.name}: reflection values not evaluated in {dex.method_sig(midx)}: {exc}")
+            out.problems.append(f"{dex.name}: reflection values not evaluated in method #{midx}: {exc}")
             continue
         for inv in invs:
             st = states.get(inv.k)

@@ -139,6 +139,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
             problems.append(f"{label}!{exc}" if str(exc).startswith(name) else f"{label}!{name}: {exc}")
     program = Program(dexes)
     problems += [f"{label}!{p}" for p in program.problems]
+    program_problems = len(program.problems)        # more may come as methods are looked up (a corrupt table)
 
     package = (amf.package if amf else "") or (manifest.package if manifest else "")
     app_packages = manifest.app_packages if manifest else ((package,) if package else ())
@@ -197,9 +198,14 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     problems += [f"{label}!{p}" for p in refl.problems]
     declared_perms = {p for p, _tag, _max in amf.permissions} if amf else None
     grouped: dict[tuple, dict] = {}
-    for s in sites.sites:
+    for s in list(sites.sites):
         dex = program.dexes[s.dex]
-        caller = dex.method_sig(s.method)
+        try:
+            caller = dex.method_sig(s.method)
+        except DexError as exc:         # code owned by a method the corrupt tables do not name
+            problems.append(f"{label}!{dex.name}: a call site's method is not readable: {exc}")
+            sites.sites.remove(s)
+            continue
         key = (s.api.id, caller, s.via, s.extra.get("target") or "")
         g = grouped.get(key)
         if g is None:
@@ -274,9 +280,12 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
                 loaded.setdefault(ls.node, []).append(ls.payload)
         from .entries import Components  # noqa: PLC0415
         at_start = frozenset(p for p, row in manifest.permissions.items() if row.when == "at_start")
-        search = find_paths(program, amf, sites.sites, catalogue, app_packages, manifest.consent.check, options.bounds,
-                            loaded, reflection=refl, components=Components.build(program, amf, app.names, app.read),
-                            at_start=at_start)
+        try:
+            search = find_paths(program, amf, sites.sites, catalogue, app_packages, manifest.consent.check,
+                                options.bounds, loaded, reflection=refl,
+                                components=Components.build(program, amf, app.names, app.read), at_start=at_start)
+        except DexError as exc:         # a table every method needs is corrupt: nothing searched is a bound
+            search = PathSearch(bounds_hit=[f"the DEX tables could not be read ({exc})"])
         scan_ev.extra["path_search_seconds"] = round(time.perf_counter() - t_paths, 4)
         problems += [f"{label}!{p}" for p in search.problems]
         scan_ev.extra.update(entry_points=search.entries, entry_point_kinds=search.entry_kinds, gated_paths=search.gated,
@@ -305,6 +314,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
             em.emit("path", actor=p.actor, category=p.category,
                     **({"api": p.target} if p.kind == "sensitive_api" else {}), **fields)
 
+    problems += [f"{label}!{p}" for p in program.problems[program_problems:]]
     if apk.tampered:              # BadPack-style entries: read as Android reads them, and said so
         scan_ev.extra["tampered_entries"] = list(apk.tampered)
     for reason in problems:
