@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .entries import BY_KIND, TASK_METHODS
+from .entries import BY_KIND, TASK_METHODS, system_methods
 from .program import Program
 
 _TASK_TYPES = frozenset(TASK_METHODS)
@@ -95,7 +95,6 @@ class Links:
             if op in (NEW_INSTANCE, CONST_CLASS, SGET_OBJECT):
                 got += [(m, "task") for m in self.task_methods(cls)]
             if op == CONST_CLASS and self.is_a(cls, _WORKER):
-                from .entries import system_methods
                 got += [(m, "worker") for m in system_methods(self.program, cls, BY_KIND["worker"])]
             if op != CONST_CLASS:
                 got += [(m, "static_init") for m in self.static_inits(cls)]

@@ -29,6 +29,7 @@ from .callsites import Site
 from .entries import BY_KIND, Components, roots, system_methods
 from .links import Links
 from .program import Program
+from .reflection import ReflectionScan
 from .summary import Summaries
 
 CHAIN_SHOWN = 64                    # longer chains keep their first 8 and last 55 methods
@@ -124,7 +125,6 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                bounds: Bounds = Bounds(), loaded_code: dict | None = None, *, reflection=None,
                components: Components | None = None, at_start: frozenset[str] = frozenset()) -> PathSearch:
     """Walk from every entry point; report ungated paths to SDK calls (from non-SDK code) and to call sites."""
-    from .reflection import ReflectionScan
     res = PathSearch()
     links = Links(program)
     res.links = links
