@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: `sdkgate scan` against androguard's AnalyzeAPK + xref queries on one large multi-dex APK.
 
-    .venv/bin/python bench/bench_scan.py [--classes 60000] [--dexes 8] [--rebuild]
+    .venv/bin/python bench/bench_scan.py [--classes 60000] [--dexes 8] [--rebuild] [--whole-walk]
 
 Generates (once; cached under bench/out/) an APK with >= 8 DEX files and 60,000 classes: app code
 in long call chains with switches and string work, and SDK packages (Umeng, JPush, Bugly, AMap,
@@ -10,9 +10,10 @@ scans the same file in its own subprocess (so peak RSS is its own): sdkgate's `s
 androguard's `AnalyzeAPK` followed by `find_methods`/`find_fields` for every table entry and
 `get_xref_from` / `get_xref_read` on each. Prints both times, the ratio, both peak RSS values, and
 whether both found the same (api, caller) call sites. Target: >= 10x faster, <= 1/3 the memory.
-Also printed on their own: the zip-magic pass (every entry identified by its first bytes) and the cost of
+Also printed on their own: the zip-magic pass (every entry identified by its first bytes), the cost of
 the call-graph links (task objects, static initializers, default methods: the path search timed with and
-without them, in the same run).
+without them, in the same run) and of the control-flow graphs and dominators behind the consent gates (one
+method in seven of the generated app starts an SDK behind the consent check).
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 FRAMEWORK_RES = Path("/usr/share/android-framework-res/framework-res.apk")
-GEN_VERSION = 4
+GEN_VERSION = 6
 
 # (sdk package, sensitive calls its "collector" classes make): smali lines with {r} = a free register
 SDKS = {
@@ -56,10 +57,21 @@ SDKS = {
 }
 
 
+GATE = """    const/4 v0, 0x0
+    invoke-static {v0}, Lcom/example/big/Consent;->hasAgreed(Landroid/content/Context;)Z
+    move-result v0
+    if-eqz v0, :agreed_end
+    const/4 v0, 0x0
+    invoke-static {v0}, Lcom/umeng/commonsdk/gen/K0;->init(Landroid/content/Context;)V
+    :agreed_end
+"""
+
+
 def app_class(pkg: int, n: int, nxt: str | None) -> str:
     cls = f"Lcom/example/big/p{pkg}/C{n};"
     chain = (f"    invoke-static {{v1}}, {nxt}->run(Ljava/lang/String;)Ljava/lang/String;\n"
              f"    move-result-object v1\n") if nxt else ""
+    gate = GATE if n % 7 == 0 else ""          # one method in seven starts an SDK only after the consent check
     return f""".class public {cls}
 .super Ljava/lang/Object;
 .source "C{n}.java"
@@ -82,7 +94,7 @@ def app_class(pkg: int, n: int, nxt: str | None) -> str:
     sput v2, {cls}->counter:I
     const-string v0, "sdkgate-bench"
     invoke-static {{v0, v1}}, Landroid/util/Log;->d(Ljava/lang/String;Ljava/lang/String;)I
-    return-object v1
+{gate}    return-object v1
 .end method
 
 .method public work(I)I
@@ -129,7 +141,7 @@ def sdk_class(pkg: str, n: int, calls: list[tuple[str, str | None]], collector: 
 """
 
 
-def generate(src: Path, n_classes: int, n_dexes: int) -> list[Path]:
+def generate(src: Path, n_classes: int, n_dexes: int, whole: bool = False) -> list[Path]:
     per_dex = n_classes // n_dexes
     sdk_per_pkg = max(50, n_classes // 60)
     dirs = []
@@ -146,7 +158,10 @@ def generate(src: Path, n_classes: int, n_dexes: int) -> list[Path]:
         n_app = count - n_sdk
         for j in range(n_app):
             pkg, n = app_i // 500, app_i
-            nxt = f"Lcom/example/big/p{(app_i + 1) // 500}/C{app_i + 1};" if j + 1 < n_app else None
+            # a call chain through each DEX's app code (--whole-walk: one chain through all of it, across the
+            # DEX files, so the pre-consent walk visits every app method)
+            last = app_i + 1 >= app_total if whole else j + 1 >= n_app
+            nxt = None if last else f"Lcom/example/big/p{(app_i + 1) // 500}/C{app_i + 1};"
             p = ddir / f"com/example/big/p{pkg}/C{n}.smali"
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_text(app_class(pkg, n, nxt))
@@ -161,6 +176,15 @@ def generate(src: Path, n_classes: int, n_dexes: int) -> list[Path]:
     # the Application: initialises every SDK at start (no consent check) and starts the first chain
     app = src / "dex1/com/example/big/BigApp.smali"
     inits = "".join(f"    invoke-static {{p0}}, L{pkg}/K0;->init(Landroid/content/Context;)V\n" for pkg in SDKS)
+    (src / "dex1/com/example/big/Consent.smali").write_text(""".class public Lcom/example/big/Consent;
+.super Ljava/lang/Object;
+
+.method public static hasAgreed(Landroid/content/Context;)Z
+    .registers 2
+    const/4 v0, 0x0
+    return v0
+.end method
+""")
     app.write_text(f""".class public Lcom/example/big/BigApp;
 .super Landroid/app/Application;
 
@@ -186,9 +210,9 @@ MANIFEST = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-def build(n_classes: int, n_dexes: int, rebuild: bool) -> Path:
+def build(n_classes: int, n_dexes: int, rebuild: bool, whole: bool = False) -> Path:
     OUT.mkdir(parents=True, exist_ok=True)
-    apk = OUT / f"large-{n_classes}-{n_dexes}-v{GEN_VERSION}.apk"
+    apk = OUT / f"large-{n_classes}-{n_dexes}-v{GEN_VERSION}{'-whole' if whole else ''}.apk"
     if apk.exists() and not rebuild:
         return apk
     for tool in ("smali", "aapt", "zipalign"):
@@ -197,7 +221,7 @@ def build(n_classes: int, n_dexes: int, rebuild: bool) -> Path:
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sdkgate-bench-") as tmp:
         tmp = Path(tmp)
-        dirs = generate(tmp / "src", n_classes, n_dexes)
+        dirs = generate(tmp / "src", n_classes, n_dexes, whole)
         dexdir = tmp / "dex"
         dexdir.mkdir()
 
@@ -241,31 +265,32 @@ def run_sdkgate(apk: str, links: bool = True) -> dict:
     logger.remove()
     if not links:                 # the same search without the call-graph links (links.py), to price them
         from sdkgate.static import links as L
-        L.Links.deferred = lambda self, dex, units, pos: ()
+        L.Links.deferred = lambda self, dex, units, pos, caller_idx=-1: ()
         L.Links.resolve = lambda self, cls, np: self.program.resolve(cls, np)
-        L.Links.__post_init__ = lambda self: None
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     from sdkgate.manifest import load_manifest
     from sdkgate.static import scan_apk
     manifest_path = OUT / "bench-manifest.yaml"
     manifest_path.write_text(BENCH_MANIFEST)
     res = scan_apk(apk, load_manifest(manifest_path))     # with a manifest: the pre-consent path search runs too
-    dt = time.perf_counter() - t0
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
     sites = sorted({(e.api, e.get("caller")) for e in res.events if e.kind == "call_site"})
     classes = next(e.get("class_count") for e in res.events if e.kind == "scan")
     dex_count = next(e.get("dex_count") for e in res.events if e.kind == "scan")
     scan = next(e for e in res.events if e.kind == "scan")
-    return {"seconds": dt, "sites": sites, "classes": classes, "dex_count": dex_count,
+    return {"seconds": dt, "cpu_seconds": cpu, "sites": sites, "classes": classes, "dex_count": dex_count,
             "paths": sum(1 for e in res.events if e.kind == "path"), "bounds": scan.get("bounds"),
             "zip_magic_seconds": scan.get("zip_magic_seconds"), "path_search_seconds": scan.get("path_search_seconds"),
-            "call_graph_links": scan.get("call_graph_links"),
+            "call_graph_links": scan.get("call_graph_links"), "cfgs": scan.get("control_flow_graphs"),
+            "cfg_seconds": scan.get("control_flow_seconds"), "gated": scan.get("gated_paths"),
+            "visited": scan.get("visited_methods"),
             "incomplete": [e.get("reason") for e in res.events if e.kind == "incomplete"]}
 
 
 def run_androguard(apk: str) -> dict:
     from loguru import logger
     logger.remove()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     from androguard.misc import AnalyzeAPK
     from sdkgate.apitable import apis
     _a, _d, dx = AnalyzeAPK(apk)
@@ -296,8 +321,9 @@ def run_androguard(apk: str) -> dict:
                     hit = wanted.get(ref) if isinstance(ref, str) else None
                     if hit:
                         sites.add((hit, _sig(ma)))
-    dt = time.perf_counter() - t0
-    return {"seconds": dt, "analysis_seconds": t_analysis, "xref_seconds": t_xref, "sites": sorted(sites)}
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"seconds": dt, "cpu_seconds": cpu, "analysis_seconds": t_analysis, "xref_seconds": t_xref,
+            "sites": sorted(sites)}
 
 
 def _sig(meth) -> str:
@@ -324,12 +350,14 @@ def main() -> int:
     ap.add_argument("--classes", type=int, default=60_000)
     ap.add_argument("--dexes", type=int, default=8)
     ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--whole-walk", action="store_true",
+                    help="one call chain through every DEX: the pre-consent walk visits all 55,000 app methods")
     ap.add_argument("--child", nargs=2, metavar=("WHICH", "APK"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(*args.child)
         return 0
-    apk = build(args.classes, args.dexes, args.rebuild)
+    apk = build(args.classes, args.dexes, args.rebuild, args.whole_walk)
     print(f"APK: {apk.relative_to(ROOT)}  {apk.stat().st_size / 2**20:.1f} MB")
     ours = measure("sdkgate", apk)
     print(f"sdkgate scan      : {ours['seconds']:8.2f} s   peak RSS {ours['maxrss_mb']:8.0f} MB   "
@@ -342,15 +370,21 @@ def main() -> int:
     print(f"call-graph links  : {ours['path_search_seconds'] - plain['path_search_seconds']:+8.3f} s   "
           f"(path search {ours['path_search_seconds']:.3f} s with {ours['call_graph_links']} links, "
           f"{plain['path_search_seconds']:.3f} s without; {ours['paths']} vs {plain['paths']} paths)")
+    print(f"control-flow graphs: {ours['cfg_seconds']:8.3f} s   ({ours['cfgs']} CFGs + dominators + gates, in the path search's "
+          f"{ours['path_search_seconds']:.3f} s; {ours['visited']} methods visited, {ours['gated']} gated paths)")
     base = measure("androguard", apk)
     print(f"androguard xrefs  : {base['seconds']:8.2f} s   peak RSS {base['maxrss_mb']:8.0f} MB   "
           f"(AnalyzeAPK {base['analysis_seconds']:.2f} s, + method xrefs {base['xref_seconds']:.2f} s, "
           f"+ field walk {base['seconds'] - base['xref_seconds']:.2f} s), {len(base['sites'])} call sites")
-    ratio = base["seconds"] / ours["seconds"] if ours["seconds"] else float("inf")
+    ratio = base["cpu_seconds"] / ours["cpu_seconds"] if ours["cpu_seconds"] else float("inf")
+    wall = base["seconds"] / ours["seconds"] if ours["seconds"] else float("inf")
     mem = ours["maxrss_mb"] / base["maxrss_mb"] if base["maxrss_mb"] else 0.0
     a, b = {tuple(x) for x in ours["sites"]}, {tuple(x) for x in base["sites"]}
-    print(f"speed-up          : {ratio:.1f}x   (target >= 10x: {'met' if ratio >= 10 else 'NOT met'}); "
-          f"against AnalyzeAPK + method xrefs only: {base['xref_seconds'] / ours['seconds']:.1f}x")
+    # both contenders are single-threaded: on an idle machine CPU and wall time agree; on a shared one only
+    # the CPU time is the work done, so the target is judged on it (wall time printed alongside)
+    print(f"speed-up          : {ratio:.1f}x CPU time ({ours['cpu_seconds']:.2f} s vs {base['cpu_seconds']:.2f} s; "
+          f"target >= 10x: {'met' if ratio >= 10 else 'NOT met'}), {wall:.1f}x wall time; "
+          f"against AnalyzeAPK + method xrefs only: {base['xref_seconds'] / ours['seconds']:.1f}x wall")
     print(f"memory            : {mem:.2f} of androguard's peak (target <= 0.33: {'met' if mem <= 1 / 3 else 'NOT met'})")
     print(f"same call sites   : {'yes' if a == b else 'NO'}  ({len(a)} vs {len(b)})")
     for x in sorted(a - b)[:10]:

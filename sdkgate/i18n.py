@@ -62,6 +62,9 @@ _TABLE: list[tuple[str, str]] = [
      "Hook 代理未在本设备校准{p}：已要求校准（--require-calibration）"),
     (r"not observable on this device: (?P<c>[^(]+) \(did not fire in calibration: (?P<ids>.*)\)",
      "本设备上无法观察：{c}（校准时未触发：{ids}）"),
+    (r"(?P<apk>\S+): reflection not resolved statically on a path before consent: (?P<what>.+), in (?P<m>\S+) "
+     r"\(entry point (?P<e>\S+)\)", "{apk}：同意前的路径上有无法静态解析的反射：{what}，位于 {m}（入口 {e}）"),
+    (r"(?P<apk>\S+): pre-consent path search stopped: (?P<b>.+)", "{apk}：同意前路径搜索已停止：{b}"),
     (r"(?P<src>\w+): (?P<reason>.+)", "{src}：{reason_zh}"),
 ]
 _WHAT = {"repeated or out of order": "重复或乱序"}

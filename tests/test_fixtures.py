@@ -466,6 +466,10 @@ def test_rebuild_gives_identical_dex(tmp_path):
         assert not differ, f"{name}: rebuilt {differ} differ from the committed APK (run tools/build_fixtures.py)"
         proc = subprocess.run(["apksigner", "verify", str(tmp_path / name)], capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr
+    for spec in _builder().GATE_SPECS:           # tests/fixtures/apks-gates (test_entry_gates.py)
+        committed = ROOT / "tests" / "fixtures" / spec.subdir / f"{spec.name}.apk"
+        with zipfile.ZipFile(committed) as old, zipfile.ZipFile(tmp_path.parent / spec.subdir / f"{spec.name}.apk") as new:
+            assert _payload(old) == _payload(new), f"{spec.name}: rebuilt entries differ (run tools/build_fixtures.py)"
 
 
 def _payload(z: zipfile.ZipFile) -> dict[str, bytes]:

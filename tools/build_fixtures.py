@@ -92,6 +92,15 @@ HIDDEN_SPECS: tuple[ApkSpec, ...] = (
     ApkSpec("sdk-async", "sdk-async", (("app-async", "app-common", "lib-androidx-startup") + SDKS_A + SDKS_B + ("sdk-getui",),), subdir=HIDDEN),
 )
 
+# Every entry kind (static/entries.py) and gate shape with ungated and gated twins (tests/static/test_entry_gates.py)
+GATES = "apks-gates"
+GATE_SPECS: tuple[ApkSpec, ...] = (
+    ApkSpec("entry-gates", "entry-gates", (("app-gates", "sdk-probe", "app-common", "lib-androidx-startup"),),
+            files=(("META-INF/services/com.example.recruit.gates.Plugin", "file", ("services-plugin",)),
+                   ("META-INF/services/com.example.recruit.gates.GatedPlugin", "file", ("services-gated-plugin",))),
+            subdir=GATES),
+)
+
 
 class BuildError(Exception):
     pass
@@ -123,7 +132,7 @@ def assemble(folders: tuple[str, ...], out: Path, what: str) -> None:
         if not d.is_dir():
             raise BuildError(f"{what}: source folder {d} does not exist")
         dirs.append(str(d))
-    run(["smali", "assemble", "--api", API_LEVEL, "-o", str(out), *dirs], f"{what}: smali")
+    run(["smali", "assemble", "-j", "1", "--api", API_LEVEL, "-o", str(out), *dirs], f"{what}: smali")
 
 
 def restamp(src: Path, dst: Path, extra: dict[str, bytes] | None = None) -> None:
@@ -209,8 +218,8 @@ def build_one(spec: ApkSpec, out_dir: Path, keystore: Path, tmp: Path) -> Path:
 
 
 def build(names: list[str] | None, out_dir: Path, jobs: int = 0) -> list[Path]:
-    specs = [s for s in SPECS + HIDDEN_SPECS if not names or s.name in names]
-    unknown = sorted(set(names or ()) - {s.name for s in SPECS + HIDDEN_SPECS})
+    specs = [s for s in SPECS + HIDDEN_SPECS + GATE_SPECS if not names or s.name in names]
+    unknown = sorted(set(names or ()) - {s.name for s in SPECS + HIDDEN_SPECS + GATE_SPECS})
     if unknown:
         raise BuildError(f"unknown fixture(s) {', '.join(unknown)}; known: {', '.join(s.name for s in SPECS)}")
     missing = missing_tools()

@@ -83,9 +83,19 @@ class InventoryRules:
         chain = ev.get("chain") or []
         target = ev.get("target") or (chain[-1] if chain else "")
         shown = (chain[-3:] + [target]) if chain and chain[-1] != target else chain[-4:] or [target]
-        st.sink.add("SG205", ev, actor=ev.actor or "unknown", category=ev.category, key=target,
-                    detail_en=" → ".join(short_method(m) for m in shown), ref=target,
-                    detail={"chain": chain, "target": target})
+        detail_en = detail_zh = " → ".join(short_method(m) for m in shown)
+        detail = {"chain": chain, "target": target}
+        if ev.get("entry_kind"):
+            detail.update(entry_kind=ev.get("entry_kind"), hops=ev.get("hops"))
+        severity, key = None, target
+        if ev.get("gate") == "permission":      # only a runtime-permission check guards it: a warning naming the check
+            check = str(ev.get("permission_check") or "")
+            detail.update(permission=ev.get("permission"), permission_check=check)
+            detail_en += f"; guarded only by the permission check {short_method(check)} ({ev.get('permission')})"
+            detail_zh += f"；仅由权限检查 {short_method(check)}（{ev.get('permission')}）保护"
+            severity, key = "warning", f"{target} (permission check)"     # never folded into a violation's finding
+        st.sink.add("SG205", ev, actor=ev.actor or "unknown", category=ev.category, key=key,
+                    detail_en=detail_en, detail_zh=detail_zh, ref=target, detail=detail, severity=severity)
 
     # --- dynamic and network events ---------------------------------------------------------
     def read(self, ev: Event, st: RunState):

@@ -62,8 +62,11 @@ def _decode_mutf8(raw: bytes) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         # MUTF-8: NUL as C0 80 and supplementary characters as surrogate pairs
-        return raw.replace(b"\xc0\x80", b"\x00").decode("utf-8", errors="surrogatepass") \
-            .encode("utf-16", "surrogatepass").decode("utf-16", errors="replace")
+        try:
+            return raw.replace(b"\xc0\x80", b"\x00").decode("utf-8", errors="surrogatepass") \
+                .encode("utf-16", "surrogatepass").decode("utf-16", errors="replace")
+        except UnicodeError:                    # not MUTF-8 at all (a corrupt or hostile file): readable anyway
+            return raw.decode("utf-8", errors="replace")
 
 
 class Dex:

@@ -10,6 +10,7 @@ from .absent import absent_components, absent_reason
 from .loaders import LoadSite, find_load_sites, find_reflective_loaders
 from .packers import PackerHit, detect_packers
 from .payloads import PayloadScan
+from .dex import DexError
 from .program import Program
 
 
@@ -33,6 +34,9 @@ def find_hidden_code(label: str, entry_names: list[str], amf, program: Program, 
         if out.absent:
             out.problems.append(absent_reason(label, out.absent, amf.launcher_activities()))
     out.load_sites = find_load_sites(program, payloads, entry_names, label, out.problems)
-    out.load_sites += find_reflective_loaders(program, label)
+    try:
+        out.load_sites += find_reflective_loaders(program, label)
+    except DexError as exc:             # a corrupt string table: what loads code by reflection is not known
+        out.problems.append(f"{label}: class loaders named by reflection not searched: {exc}")
     out.problems += [s.problem for s in out.load_sites if s.problem]
     return out

@@ -1,58 +1,30 @@
-"""Call-graph links for how apps really start SDKs, and which consent checks really gate (used by paths.py).
+"""Call-graph links for how apps really start SDKs (used by paths.py through summary.py; the kinds are
+the rows of entries.ENTRY_KINDS).
 
 Deferred work: a method that creates (`new-instance`), fetches as a singleton (`sget-object X.INSTANCE`,
-D8/R8 and Kotlin non-capturing lambdas) or names (`const-class`, WorkManager `OneTimeWorkRequest.from(
-X.class)`) an object of a task type is linked to that object's task methods: Runnable/Thread/TimerTask.run,
-Callable.call, Handler(.Callback).handleMessage, Kotlin FunctionN.invoke and Continuation.invokeSuspend/
-resumeWith, WorkManager Worker.doWork/startWork, androidx.startup Initializer.create, AsyncTask. Whoever
-runs it later (Executor.execute/submit, Handler.post*, Thread.start, View.post, WorkManager.enqueue,
-coroutines) the task is reachable from where it was made, which is what matters before consent.
+D8/R8 and Kotlin non-capturing lambdas) or names (`const-class`) an object of a task type is linked to that
+object's task methods (entries.TASK_METHODS): whoever runs it later (Executor, Handler.post*, Thread.start,
+View.post, coroutines) the task is reachable from where it was made, which is what matters before consent.
+A Worker class named by const-class is linked to doWork/startWork (WorkManager runs it).
 
 A virtual / interface call on a type the APK defines also reaches the overriding / implementing methods
-of its subtypes in the APK (class-hierarchy analysis, capped; a cap hit is a bound). A class named in the bytecode to `Class.forName` / `ClassLoader.loadClass` (code loaded from an embedded
-payload, reflective SDK starts) has all its methods linked. Static initializers (`<clinit>`) are linked where their class is first used (new-instance, static field
-access, invoke-static). Method resolution also looks at interface default methods (API >= 24) and their D8-desugared companion
-classes (`I$-CC`).
-
-A consent check gates only the code on the branch its result decides: the check's result must be tested
-by an `if-eqz`/`if-nez` and only the instructions of the "agreed" side count as gated.
+of its subtypes in the APK (class-hierarchy analysis, capped; a cap hit is a bound). A class loaded by a name
+the code builds (reflection.py) has its static initializers and all its methods linked. Static initializers
+(`<clinit>`, the class's and its superclasses') are linked where the class is first used (new-instance,
+static field access, invoke-static). Method resolution also looks at interface default methods (API >= 24)
+and their D8-desugared companion classes (`I$-CC`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .entries import BY_KIND, TASK_METHODS, system_methods
 from .program import Program
 
-TASK_METHODS: dict[str, tuple[str, ...]] = {
-    "Ljava/lang/Runnable;": ("run",),
-    "Ljava/lang/Thread;": ("run",),
-    "Ljava/util/TimerTask;": ("run",),
-    "Ljava/util/concurrent/Callable;": ("call",),
-    "Landroid/os/Handler$Callback;": ("handleMessage",),
-    "Landroid/os/Handler;": ("handleMessage",),
-    "Landroid/os/AsyncTask;": ("doInBackground", "onPreExecute", "onPostExecute"),
-    "Lkotlin/jvm/functions/Function0;": ("invoke",),
-    "Lkotlin/jvm/functions/Function1;": ("invoke",),
-    "Lkotlin/jvm/functions/Function2;": ("invoke",),
-    "Lkotlin/jvm/functions/Function3;": ("invoke",),
-    "Lkotlin/jvm/internal/Lambda;": ("invoke",),
-    "Lkotlin/coroutines/Continuation;": ("resumeWith", "invokeSuspend"),
-    "Lkotlin/coroutines/jvm/internal/BaseContinuationImpl;": ("invokeSuspend",),
-    "Lkotlin/coroutines/jvm/internal/SuspendLambda;": ("invokeSuspend", "invoke"),
-    "Landroidx/work/ListenableWorker;": ("startWork", "doWork"),
-    "Landroidx/work/Worker;": ("doWork",),
-    "Landroidx/work/CoroutineWorker;": ("doWork",),
-    "Landroidx/startup/Initializer;": ("create",),
-    "Ljava/util/function/Supplier;": ("get",),
-    "Ljava/util/function/Consumer;": ("accept",),
-}
 _TASK_TYPES = frozenset(TASK_METHODS)
 
 NEW_INSTANCE, CONST_CLASS, SGET_OBJECT = 0x22, 0x1C, 0x62
-IF_EQZ, IF_NEZ = 0x38, 0x39
-GOTO = (0x28, 0x29, 0x2A)
-RETURNS_THROW = (0x0E, 0x0F, 0x10, 0x11, 0x27)
-MOVE_RESULT = (0x0A, 0x0B, 0x0C)
+_WORKER = frozenset(BY_KIND["worker"].bases)
 
 
 @dataclass
@@ -64,6 +36,9 @@ class Links:
     def __post_init__(self):
         self._tasks: dict[str, tuple[tuple[int, int], ...]] = {}
         self._anc: dict = {}            # ancestors memo, filled only for the classes the walk meets
+        self._deferred: dict[tuple, list] = {}
+        self._owners: dict[tuple, list[int]] = {}
+        self._clinits: dict[str, list] = {}
 
     def task_methods(self, cls: str) -> tuple[tuple[int, int], ...]:
         """(dex, method) of the task methods an APK class defines or inherits, if it is a task type."""
@@ -82,46 +57,96 @@ class Links:
         self._tasks[cls] = res
         return res
 
-    def deferred(self, dex, units, pos: int) -> tuple[tuple[int, int], ...]:
-        """Methods linked by the instruction at `pos`: the task methods of an object it creates, fetches or
-        names (new-instance, sget-object, const-class), and the static initializer of a class it initialises
-        (new-instance, static field access, invoke-static: `static { Sdk.init(); }` runs then)."""
-        op = units[pos] & 0xFF
-        if op == NEW_INSTANCE or op == CONST_CLASS:
-            cls = dex.type_name(units[pos + 1])
-        elif 0x60 <= op <= 0x6D:                       # sget* / sput*
-            c, _t, _n = dex.field_ref(units[pos + 1])
-            cls = dex.type_name(c)
-        elif op in (0x71, 0x77):                       # invoke-static
-            c, _p, _n = dex.method_ref(units[pos + 1])
-            cls = dex.type_name(c)
-        else:
-            return ()
-        got = self.task_methods(cls) if op in (NEW_INSTANCE, CONST_CLASS, SGET_OBJECT) else ()
-        if op != CONST_CLASS:
-            init = self.program.methods_of(cls).get("<clinit>()V") if cls in self.program.classes else None
-            if init is not None:
-                got = got + (init,)
-        self.links += len(got)
+    def owner_index(self, dex, what: str) -> list[int]:
+        """Class type index of every field ("f") / method ("m") id of a DEX (one unpack pass)."""
+        key = (id(dex), what)
+        got = self._owners.get(key)
+        if got is None:
+            refs = dex.field_refs() if what == "f" else dex.method_refs()
+            got = self._owners[key] = [c for c, _x, _n in refs]
         return got
 
-    def reflected(self, dex, units, starts, k: int, cls: str, name: str) -> tuple[tuple[int, int], ...]:
-        """`Class.forName("x.Y")` / `loader.loadClass("x.Y")` with the name in the bytecode: every method of
-        x.Y the APK defines (embedded DEX included) is linked, as the loaded class is then used reflectively."""
-        if name not in ("forName", "loadClass") or not (cls == "Ljava/lang/Class;" or cls.endswith("ClassLoader;")):
-            return ()
-        from .callsites import ValueTracer, arg_register
-        pos = starts[k]
-        proto = dex.proto(dex.method_ref(units[pos + 1])[1])
-        reg = arg_register(units, pos, proto, 0)
-        try:
-            v = ValueTracer(dex, units, starts).value(k, reg) if reg is not None else None
-        except Exception:  # noqa: BLE001 - best effort
-            v = None
-        if not v or v[0] != "string":
-            return ()
-        target = "L" + v[1].replace(".", "/") + ";"
-        got = tuple(self.program.methods_of(target).values())
+    def deferred(self, dex, units, pos: int, caller_idx: int = -1) -> list[tuple[tuple[int, int], str]]:
+        """(method, hop kind) linked by the instruction at `pos`: the task methods of an object it creates, fetches
+        or names (new-instance, sget-object, const-class: `task`), a Worker class it names (`worker`), and the
+        static initializers of a class it initialises and of that class's superclasses (new-instance, static
+        field access, invoke-static: `static_init`). Memoised per DEX, opcode and reference."""
+        op = units[pos] & 0xFF
+        ref = units[pos + 1]
+        if op == NEW_INSTANCE or op == CONST_CLASS:
+            cidx = ref
+        elif 0x60 <= op <= 0x6D:                       # sget* / sput*
+            cidx = self.owner_index(dex, "f")[ref] if ref < dex.n_fields else None
+        elif op in (0x71, 0x77):                       # invoke-static
+            cidx = self.owner_index(dex, "m")[ref] if ref < dex.n_methods else None
+        else:
+            return []
+        if cidx is None:
+            return []
+        if cidx == caller_idx and op not in (NEW_INSTANCE, CONST_CLASS, SGET_OBJECT):
+            return []               # the caller's own statics: its class is initialised already, no task is made
+        key = (id(dex), op, ref)
+        got = self._deferred.get(key)
+        if got is not None:
+            return got
+        cls = dex.type_name(cidx)
+        got = []
+        if cls in self.program.classes:
+            if op in (NEW_INSTANCE, CONST_CLASS, SGET_OBJECT):
+                got += [(m, "task") for m in self.task_methods(cls)]
+            if op == CONST_CLASS and self.is_a(cls, _WORKER):
+                got += [(m, "worker") for m in system_methods(self.program, cls, BY_KIND["worker"])]
+            if op != CONST_CLASS:
+                got += [(m, "static_init") for m in self.static_inits(cls)]
+            self.links += len(got)
+        self._deferred[key] = got
+        return got
+
+    def is_a(self, cls: str, bases: frozenset[str]) -> bool:
+        """Does the class extend / implement one of `bases` (transitively)? Memoised per set of bases."""
+        memos = self.__dict__.setdefault("_is_a", {})
+        memo = memos.get(bases)
+        if memo is None:
+            memo = memos[bases] = {}
+        return bool(self.program.ancestors_in(cls, bases, memo))
+
+    def static_inits(self, cls: str) -> list[tuple[int, int]]:
+        """<clinit> of the class and of its superclasses in the APK (initialising a class initialises those first)."""
+        got = self._clinits.get(cls)
+        if got is None:
+            inits, classes = self._clinit_map(), self.program.classes
+            got, c, n = [], cls, 0
+            while c and n < 64:
+                hit = inits.get(c)
+                if hit is not None:
+                    got.append(hit)
+                info = classes.get(c)
+                c, n = (info.super_desc if info is not None else None), n + 1
+            self._clinits[cls] = got
+        return got
+
+    def _clinit_map(self) -> dict[str, tuple[int, int]]:
+        """class -> its <clinit> (one pass over each DEX's method ids, not a method table per class)."""
+        got = self.__dict__.get("_inits")
+        if got is None:
+            got = self._inits = {}
+            for di, dex in enumerate(self.program.dexes):
+                name = dex.find_string("<clinit>")
+                if name is None:
+                    continue
+                code, types, classes = dex.code_offsets, dex.types, self.program.classes
+                for midx, (c, _p, n) in enumerate(dex.method_refs()):
+                    if n == name and midx in code:
+                        info = classes.get(types[c])
+                        if info is not None and info.dex == di:
+                            got.setdefault(types[c], (di, midx))
+        return got
+
+    def class_methods(self, cls: str) -> list[tuple[int, int]]:
+        """A class used reflectively or loaded by name: its static initializers and every method it defines."""
+        if cls not in self.program.classes:
+            return []
+        got = list(dict.fromkeys(self.static_inits(cls) + list(self.program.methods_of(cls).values())))
         self.links += len(got)
         return got
 
@@ -130,6 +155,37 @@ class Links:
         subtypes in the APK (an `SdkInit` interface whose implementations start SDKs). (methods, capped?)"""
         if cls not in self.program.classes:
             return [], False
+        out: list[tuple[int, int]] = []
+        for sub in self._descendants(cls):
+            hit = self.program.methods_of(sub).get(name_proto)
+            if hit and hit not in out:
+                if len(out) >= cap:
+                    return out, True
+                out.append(hit)
+        self.links += len(out)
+        return out, False
+
+    def subtypes(self, cls: str, cap: int = 64) -> tuple[list[str], bool]:
+        """APK classes extending / implementing `cls` (transitively), at most `cap`; (classes, capped?)."""
+        out: list[str] = []
+        for sub in self._descendants(cls):
+            if len(out) >= cap:
+                return out, True
+            out.append(sub)
+        return out, False
+
+    def _descendants(self, cls: str):
+        kids = self._kid_map()
+        seen, stack = {cls}, list(kids.get(cls, ()))
+        while stack:
+            sub = stack.pop()
+            if sub in seen:
+                continue
+            seen.add(sub)
+            yield sub
+            stack.extend(kids.get(sub, ()))
+
+    def _kid_map(self) -> dict[str, list[str]]:
         kids = self.__dict__.get("_kids")
         if kids is None:
             kids = {}
@@ -137,21 +193,7 @@ class Links:
                 for parent in ((info.super_desc,) if info.super_desc else ()) + info.interfaces:
                     kids.setdefault(parent, []).append(desc)
             self._kids = kids
-        out: list[tuple[int, int]] = []
-        seen, stack = {cls}, list(kids.get(cls, ()))
-        while stack:
-            sub = stack.pop()
-            if sub in seen:
-                continue
-            seen.add(sub)
-            hit = self.program.methods_of(sub).get(name_proto)
-            if hit and hit not in out:
-                if len(out) >= cap:
-                    return out, True
-                out.append(hit)
-            stack.extend(kids.get(sub, ()))
-        self.links += len(out)
-        return out, False
+        return kids
 
     def loaded_code(self, node: tuple[int, int], loaded: dict | None) -> list[tuple[int, int]]:
         """Every method of the payloads (embedded DEX / archives the scan read) that the method `node` loads
@@ -185,45 +227,6 @@ class Links:
             return ()
         dep = self.program.resolve(cls, "dependencies()Ljava/util/List;")
         return (dep,) if dep else ()
-
-    def is_check_wrapper(self, node: tuple[int, int], checks: set[str], check_fields: set[str]) -> bool:
-        """A method that returns a consent check's result unchanged (`boolean isAgreed() { return
-        ConsentStore.hasAgreed(ctx); }`) is a consent check for its callers."""
-        memo = self.__dict__.setdefault("_wrappers", {})
-        got = memo.get(node)
-        if got is not None:
-            return got
-        memo[node] = False
-        from .callsites import instruction_starts
-        from .opcodes import INVOKE
-        dex = self.program.dexes[node[0]]
-        try:
-            units = dex.code_units(node[1])
-            starts = instruction_starts(units) if units is not None else []
-        except Exception:  # noqa: BLE001
-            starts = []
-        for k, pos in enumerate(starts[:64]):
-            op = units[pos] & 0xFF
-            reg = None
-            if op in INVOKE:
-                c, p, n = dex.method_ref(units[pos + 1])
-                if f"{dex.type_name(c)}->{dex.string(n)}{dex.proto(p)}" in checks and k + 1 < len(starts) \
-                        and units[starts[k + 1]] & 0xFF in MOVE_RESULT:
-                    reg, j = (units[starts[k + 1]] >> 8) & 0xFF, k + 2
-            elif check_fields and (0x52 <= op <= 0x58 or 0x60 <= op <= 0x66):
-                c, _t, n = dex.field_ref(units[pos + 1])
-                if f"{dex.type_name(c)}->{dex.string(n)}" in check_fields:
-                    reg, j = (units[pos] >> 8) & (0xF if op <= 0x58 else 0xFF), k + 1
-            if reg is None:
-                continue
-            for m in range(j, min(len(starts), j + 8)):
-                q = starts[m]
-                if units[q] & 0xFF == 0x0F and (units[q] >> 8) & 0xFF == reg:     # return vAA
-                    memo[node] = True
-                    return True
-                if _writes(units, q, reg):
-                    break
-        return False
 
     def resolve(self, cls: str, name_proto: str) -> tuple[int, int] | None:
         """Like Program.resolve, then interface default methods and D8 companions (`I$-CC`)."""
@@ -261,66 +264,3 @@ class Links:
             if n == name or n == f"$default${name}" or n.startswith(f"{name}$"):
                 return node
         return None
-
-
-def gated_span(units, starts: list[int], k: int) -> tuple[int, int] | None:
-    """For a consent check whose instruction is starts[k]: the code-unit span [lo, hi) of the branch taken
-    when it returned true, or None when its result decides no branch (ignored, stored, passed on)."""
-    n = len(starts)
-    if k + 1 >= n:
-        return None
-    p = starts[k]
-    op = units[p] & 0xFF
-    if op in MOVE_RESULT or op in (0x52, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58) or 0x60 <= op <= 0x66:
-        reg = (units[p] >> 8) & (0xF if 0x52 <= op <= 0x58 else 0xFF)   # iget: vA; sget/move-result: vAA
-        j = k + 1
-    else:
-        q = starts[k + 1]
-        if units[q] & 0xFF not in MOVE_RESULT:
-            return None
-        reg = (units[q] >> 8) & 0xFF
-        j = k + 2
-    for m in range(j, min(n, j + 24)):
-        q = starts[m]
-        u = units[q]
-        qop = u & 0xFF
-        if qop in (IF_EQZ, IF_NEZ) and (u >> 8) & 0xFF == reg:
-            off = units[q + 1]
-            target = q + (off - 0x10000 if off & 0x8000 else off)
-            if target <= q:
-                return None
-            nxt = starts[m + 1] if m + 1 < n else q + 2
-            if qop == IF_EQZ:                     # jumps when false: the fall-through side is "agreed"
-                return (nxt, target)
-            # if-nez jumps when true: the target side is "agreed" up to where the other side rejoins
-            last = max((s for s in starts if s < target), default=q)
-            lop = units[last] & 0xFF
-            if lop in RETURNS_THROW:
-                return (target, len(units))
-            if lop in GOTO:
-                dest = _goto_target(units, last)
-                if dest is not None and dest > target:
-                    return (target, dest)
-            return None
-        if _writes(units, q, reg):
-            return None
-    return None
-
-
-def _goto_target(units, pos: int) -> int | None:
-    op = units[pos] & 0xFF
-    if op == 0x28:
-        off = (units[pos] >> 8) & 0xFF
-        off = off - 0x100 if off & 0x80 else off
-    elif op == 0x29:
-        off = units[pos + 1]
-        off = off - 0x10000 if off & 0x8000 else off
-    else:
-        off = units[pos + 1] | (units[pos + 2] << 16)
-        off = off - 0x100000000 if off & 0x80000000 else off
-    return pos + off
-
-
-def _writes(units, pos: int, reg: int) -> bool:
-    from .opcodes import written_register
-    return written_register(units, pos) == reg

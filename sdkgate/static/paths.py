@@ -1,42 +1,46 @@
-"""Pre-consent paths (SG205): from the process entry points to SDK code and sensitive APIs.
+"""Pre-consent paths (SG205): from every entry point the system runs on its own to SDK code and sensitive APIs.
 
-Only the part of the call graph that matters is built: a breadth-first walk from each entry point
-(Application.attachBaseContext / onCreate, every ContentProvider.onCreate, androidx.startup
-initializers' create, autostart receivers' onReceive, the launcher activity's onCreate) over the
-invoke targets the APK itself defines (resolved up the superclass chain, then interface default methods
-and their desugared companions; virtual and interface calls also reach the overriding / implementing
-methods of the APK's subtypes), plus the task objects a method creates (Runnable, Callable, Thread, TimerTask,
-Handler callbacks, Kotlin lambdas and coroutines, D8/R8 lambdas, Workers, startup Initializers: see
-links.py). Two kinds of path are
-reported, each with its shortest chain (entry first, the caller last) and its target:
+Roots are the `system` rows of entries.ENTRY_KINDS (the Application's <clinit>/<init>/attachBaseContext/
+onCreate, providers, androidx.startup initializers, receivers for system broadcasts, the launcher activity's
+whole start). From each root method a breadth-first walk follows the links summary.py finds (calls, overrides,
+and the `code` rows of the table: static initializers, tasks, started services/jobs/workers/activities,
+registered callbacks, ServiceLoader providers, reflection, loaded payloads). Each method is summarised once and
+shared by all roots; the walk itself is iterative, so its depth bound (100,000 calls) is a guard, not a limit
+apps meet; the node bound (2,000,000 method visits) is what bounds the time.
+Two kinds of path are reported, each with its shortest chain (entry first, the caller last), the entry's
+kind and the kind of every hop:
   - `sdk_init`: a call from non-SDK code into an SDK class (target: the SDK method as called);
   - `sensitive_api`: a sensitive call site (target: the API), in any code the walk reaches.
 
-Consent gating: a path counts as gated when a method on it invokes (or reads) one of the manifest's
-consent checks, tests its result with if-eqz / if-nez, and the call that continues the path lies on
-the branch taken when the check returned true (links.gated_span). A check whose result is ignored,
-stored or passed on gates nothing. The walk is bounded in depth, visited methods and reported paths;
-a depth or node bound that was hit makes the scan incomplete at that entry point.
+Gates (gates.py, over a control-flow graph and its dominators): a call is consent-gated when every path from
+its method's entry passes the granted edge of a consent check, or its caller's call site is gated. A sensitive
+call gated only by a runtime-permission check on the permission its API needs is reported with `gate:
+permission` (a warning naming the check), unless the manifest has that permission `when: at_start`.
+Unresolved reflection on an ungated path is `incomplete` (reason kind `reflection-unresolved`); a depth, node
+or dispatch bound that is hit is `incomplete` at that entry point (`path-search-bound`).
 """
 from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
 
-from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue
-from .callsites import Site, instruction_starts
-from .dex import DexError
-from .opcodes import INVOKE
-from .links import Links, gated_span
+from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, is_platform
+from .callsites import Site
+from .entries import BY_KIND, Components, roots, system_methods
+from .links import Links
 from .program import Program
+from .reflection import ReflectionScan
+from .summary import Summaries
 
-IGET_SGET = frozenset(range(0x52, 0x59)) | frozenset(range(0x60, 0x67))
+CHAIN_SHOWN = 64                    # longer chains keep their first 8 and last 55 methods
+# a check on one of these permissions grants what an API needing another of the group reads
+PERMISSION_GROUPS = ({"android.permission.ACCESS_FINE_LOCATION", "android.permission.ACCESS_COARSE_LOCATION"},)
 
 
 @dataclass(frozen=True)
 class Bounds:
-    max_depth: int = 48
-    max_nodes: int = 50_000
+    max_depth: int = 100_000
+    max_nodes: int = 2_000_000
     max_paths: int = 500
 
 
@@ -49,6 +53,10 @@ class Path:
     category: str | None = None     # the API's category when the target is a sensitive API
     api_id: str | None = None
     kind: str = "sdk_init"          # sdk_init | sensitive_api
+    entry_kind: str = ""            # entries.ENTRY_KINDS row of the root
+    hops: list[str] = field(default_factory=list)    # kind of each step after the entry (call, dispatch, task ...)
+    chain_length: int = 0
+    gate: dict | None = None        # {"permission", "check"} when only a permission check guards it
 
 
 @dataclass
@@ -58,46 +66,64 @@ class PathSearch:
     bounds_hit: list[str] = field(default_factory=list)
     visited: int = 0
     entries: list[str] = field(default_factory=list)
+    entry_kinds: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    incomplete: list[tuple[str, str]] = field(default_factory=list)   # (reason, reason kind)
     ignored_checks: int = 0         # consent checks whose result decides no branch (they gate nothing)
+    permission_gated: int = 0
+    unresolved_starts: int = 0
+    cfgs: int = 0
+    cfg_seconds: float = 0.0
     links: object = None            # links.Links used (its `links` counts deferred / default-method links)
 
 
-def _java_to_desc(name: str) -> str:
-    return "L" + name.replace(".", "/") + ";"
-
-
-def entry_points(program: Program, apk_manifest) -> list[tuple[int, int]]:
-    """(dex, method idx) of every process entry point the APK defines code for."""
-    from .manifest_xml import AUTOSTART_ACTIONS
-
-    wanted: list[tuple[str, str]] = []
-    if apk_manifest is not None:
-        if apk_manifest.application:
-            app = _java_to_desc(apk_manifest.application)
-            wanted += [(app, "attachBaseContext(Landroid/content/Context;)V"), (app, "onCreate()V")]
-        for c in apk_manifest.components:
-            if c.kind == "provider":
-                wanted.append((_java_to_desc(c.name), "onCreate()Z"))
-                for name, value in c.meta:
-                    if value == "androidx.startup":
-                        wanted.append((_java_to_desc(name), "create(Landroid/content/Context;)Ljava/lang/Object;"))
-            elif c.kind == "receiver" and any(a in AUTOSTART_ACTIONS for a in c.actions):
-                wanted.append((_java_to_desc(c.name), "onReceive(Landroid/content/Context;Landroid/content/Intent;)V"))
-        for act in apk_manifest.launcher_activities():
-            wanted.append((_java_to_desc(act), "onCreate(Landroid/os/Bundle;)V"))
+def entry_points(program: Program, apk_manifest) -> list[tuple[tuple[int, int], str]]:
+    """((dex, method idx), entry kind) of every root method the APK defines code for."""
     out, seen = [], set()
-    for cls, np in wanted:
-        hit = program.resolve(cls, np)
-        if hit and hit not in seen:
-            seen.add(hit)
-            out.append(hit)
+    for cls, kind in roots(program, apk_manifest):
+        for node in system_methods(program, cls, BY_KIND[kind]):
+            if node not in seen:
+                seen.add(node)
+                out.append((node, kind))
     return out
+
+
+def _actor_memo(catalogue: Catalogue, app_packages: tuple[str, ...]):
+    """Catalogue.attribute_class, memoised per class and, where no catalogue prefix or owner names a single
+    class of the package, per package (the walk meets tens of thousands of classes)."""
+    by_class: dict[str, str] = {}
+    by_package: dict[str, str] = {}
+    owners = getattr(catalogue, "owners", None) or {}
+    class_level = {p.rsplit(".", 1)[0] for p in catalogue.prefixes()} | {o.rsplit(".", 1)[0] for o in owners}
+
+    def actor_of(desc: str) -> str:
+        a = by_class.get(desc)
+        if a is None:
+            pkg = desc[1:desc.rfind("/")] if "/" in desc else ""
+            dotted = pkg.replace("/", ".")
+            if dotted in class_level or not pkg:
+                a = catalogue.attribute_class(desc, app_packages)
+            else:
+                a = by_package.get(dotted)
+                if a is None:
+                    a = by_package[dotted] = catalogue.attribute_class(dotted + ".x", app_packages)
+            by_class[desc] = a
+        return a
+    return actor_of
+
+
+def _covers(perms: frozenset, needed: str) -> str | None:
+    """The check (smali) among (permission, check) pairs that grants `needed`, if any."""
+    for perm, check in sorted(perms):
+        if perm == needed or any(perm in g and needed in g for g in PERMISSION_GROUPS):
+            return check
+    return None
 
 
 def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Catalogue,
                app_packages: tuple[str, ...], consent_checks: tuple[str, ...],
-               bounds: Bounds = Bounds(), loaded_code: dict | None = None) -> PathSearch:
+               bounds: Bounds = Bounds(), loaded_code: dict | None = None, *, reflection=None,
+               components: Components | None = None, at_start: frozenset[str] = frozenset()) -> PathSearch:
     """Walk from every entry point; report ungated paths to SDK calls (from non-SDK code) and to call sites."""
     res = PathSearch()
     links = Links(program)
@@ -105,175 +131,152 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
     site_at: dict[tuple[int, int, int], list[Site]] = {}
     for s in sites:
         site_at.setdefault((s.dex, s.method, s.pos), []).append(s)
-    checks = set(consent_checks)
-    # consent checks may be methods (`Lc;->m(..)Z`) or fields (`Lc;->f:Z`): fields compare without their type
-    check_fields = {c.split(":", 1)[0] for c in checks if ":" in c and "(" not in c}
-    actor_memo: dict[str, str] = {}
-
-    def actor_of(desc: str) -> str:
-        a = actor_memo.get(desc)
-        if a is None:
-            a = catalogue.attribute_class(desc, app_packages)
-            actor_memo[desc] = a
-        return a
+    actor_of = _actor_memo(catalogue, app_packages)
 
     def is_sdk(desc: str) -> bool:
         return actor_of(desc) not in (FIRST_PARTY, UNKNOWN)
 
-    sig_memo: dict[tuple[int, int], str] = {}
-
-    def sig(node: tuple[int, int]) -> str:
-        s = sig_memo.get(node)
-        if s is None:
-            s = program.dexes[node[0]].method_sig(node[1])
-            sig_memo[node] = s
-        return s
-
-    ungated: set[tuple] = set()
+    summaries = Summaries(program, links, site_at=site_at, reflection=reflection or ReflectionScan(),
+                          components=components or Components(program, {}, {}), checks=set(consent_checks),
+                          loaded=loaded_code, is_sdk=is_sdk, actor_of=actor_of)
+    ungated: dict[tuple, Path] = {}
+    by_permission: dict[tuple, Path] = {}
     gated: set[tuple] = set()
+    unresolved_seen: set[tuple] = set()
+    GATED = (True, frozenset())
 
-    def report(key: tuple, make, is_gated: bool):
-        if is_gated:
-            gated.add(key)
-            return
-        if key in ungated:
-            return
-        ungated.add(key)
-        if len(res.paths) >= bounds.max_paths:
-            msg = f"paths: more than {bounds.max_paths} pre-consent paths, the rest not listed"
-            if msg not in res.bounds_hit:
-                res.bounds_hit.append(msg)
-            return
-        res.paths.append(make())
+    def bound(msg: str) -> None:
+        if msg not in res.bounds_hit:
+            res.bounds_hit.append(msg)
 
-    for entry in entry_points(program, apk_manifest):
-        entry_sig = sig(entry)
+    for entry, entry_kind in entry_points(program, apk_manifest):
+        esum = summaries.get(entry)
+        entry_sig = esum.sig if esum else program.dexes[entry[0]].method_sig(entry[1])
         res.entries.append(entry_sig)
-        parent: dict[tuple, tuple | None] = {(entry, False): None}
-        depth = {(entry, False): 0}
-        best: dict[tuple[int, int], bool] = {entry: False}   # node -> reached gated? (False wins)
-        queue = deque([(entry, False)])
-        for extra in links.entry_extras(entry):        # an Initializer's dependencies() run with its create()
-            if extra not in best:
-                best[extra] = False
-                parent[(extra, False)] = (entry, False)
-                depth[(extra, False)] = 1
-                queue.append((extra, False))
+        res.entry_kinds[entry_sig] = entry_kind
+        start = (entry, (False, frozenset()))
+        parent: dict[tuple, tuple | None] = {start: None}
+        depth = {start: 0}
+        seen: dict[tuple[int, int], list] = {entry: [start[1]]}
+        queue = deque([start])
 
-        def enqueue_from(st, callee, gated_now):
-            if callee in best and (best[callee] is False or gated_now):
+        def enqueue(st, callee, label, hop):
+            labels = seen.get(callee)
+            if labels is not None:
+                for g, p in labels:             # reached before with no more gates: nothing new below
+                    if (not g and (label[0] or p <= label[1])) or (g and label[0]):
+                        return
+            d = depth[st] + 1
+            if d > bounds.max_depth:
+                bound(f"depth: call chains longer than {bounds.max_depth} not followed (entry point {entry_sig})")
                 return
-            if depth[st] + 1 > bounds.max_depth:
-                return
-            best[callee] = gated_now
-            nstate = (callee, gated_now)
-            parent[nstate] = st
-            depth[nstate] = depth[st] + 1
-            queue.append(nstate)
+            seen.setdefault(callee, []).append(label)
+            nst = (callee, label)
+            parent[nst] = (st, hop)
+            depth[nst] = d
+            queue.append(nst)
 
-        def chain_of(st) -> list[str]:
-            out = []
+        for extra in links.entry_extras(entry):     # an Initializer's dependencies() run with its create()
+            enqueue(start, extra, start[1], "startup_initializer")
+
+        def chain_of(st) -> tuple[list[str], list[str]]:
+            sigs, hops = [], []
             while st is not None:
-                out.append(sig(st[0]))
-                st = parent[st]
-            return out[::-1]
+                sm = summaries.get(st[0])
+                sigs.append(sm.sig if sm else program.dexes[st[0][0]].method_sig(st[0][1]))
+                link = parent[st]
+                if link is not None:
+                    hops.append(link[1])
+                st = link[0] if link is not None else None
+            return sigs[::-1], hops[::-1]
+
+        def make(st, target, actor, **kw) -> Path:
+            sigs, hops = chain_of(st)
+            n = len(sigs)
+            if n > CHAIN_SHOWN:
+                sigs = sigs[:8] + [f"… {n - 63} calls …"] + sigs[-55:]
+                hops = hops[:7] + ["…"] + hops[-55:]
+            return Path(entry_sig, sigs, target, actor, entry_kind=entry_kind, hops=hops, chain_length=n, **kw)
 
         while queue:
             state = queue.popleft()
-            node, gated_in = state
+            node, (gated_in, perms_in) = state
             res.visited += 1
             if res.visited > bounds.max_nodes:
-                res.bounds_hit.append(f"nodes: stopped after visiting {bounds.max_nodes} methods (entry point {entry_sig}; "
-                                      "later entry points not searched)")
+                bound(f"nodes: stopped after visiting {bounds.max_nodes} methods (entry point {entry_sig}; "
+                      "later entry points not searched)")
                 break
-            dex = program.dexes[node[0]]
-            try:
-                units = dex.code_units(node[1])
-                starts = instruction_starts(units) if units is not None else []
-            except DexError as exc:
-                res.problems.append(f"{dex.name}: {exc}")
+            sm = summaries.get(node)
+            if sm is None:
                 continue
-            caller_sig = sig(node)
-            for extra in links.loaded_code(node, loaded_code):   # code this method loads from a shipped payload
-                enqueue_from(state, extra, gated_in)
-            caller_cls = caller_sig.split("->", 1)[0]
-            caller_actor = actor_of(caller_cls)
-            caller_is_sdk = is_sdk(caller_cls)
-            spans: list[tuple[int, int]] = []       # links.gated_span: the "agreed" branches of checks seen
+            gates = sm.gates
+            caller_actor = actor_of(sm.cls)
+            caller = None
+            fixed = GATED if gated_in else state[1] if gates.cfg is None else None
 
-            def enqueue(callee, gated_now):
-                prev = best.get(callee)
-                if prev is not None and (prev is False or gated_now):
-                    return                          # already reached at least as ungated
-                d = depth[state] + 1
-                if d > bounds.max_depth:
-                    msg = f"depth: call chains longer than {bounds.max_depth} not followed (entry point {entry_sig})"
-                    if msg not in res.bounds_hit:
-                        res.bounds_hit.append(msg)
-                    return
-                best[callee] = gated_now
-                nstate = (callee, gated_now)
-                parent[nstate] = state
-                depth[nstate] = d
-                queue.append(nstate)
+            def label_at(k: int, gates=gates, perms_in=perms_in):
+                if gates.consent(k):
+                    return GATED
+                return (False, perms_in | gates.permissions(k)) if gates.perm_blocks else (False, perms_in)
 
-            for k, pos in enumerate(starts):
-                op = units[pos] & 0xFF
-                checked = gated_in or any(lo <= pos < hi for lo, hi in spans)
-                here = site_at.get((node[0], node[1], pos))
-                if here:
-                    for s in here:
-                        report((entry_sig, caller_sig, s.api.id),
-                               lambda s=s, st=state: Path(entry_sig, chain_of(st), s.api.smali(s.descriptor), caller_actor,
-                                                          s.api.category, s.api.id, "sensitive_api"),
-                               checked)
-                if op in (0x22, 0x1C, 0x71, 0x77) or 0x60 <= op <= 0x6D:   # task objects, static initializers
-                    for callee in links.deferred(dex, units, pos):
-                        enqueue(callee, checked)
-                if op in IGET_SGET:
-                    if check_fields:
-                        c, _t, n = dex.field_ref(units[pos + 1])
-                        if f"{dex.type_name(c)}->{dex.string(n)}" in check_fields:
-                            span = gated_span(units, starts, k)
-                            if span:
-                                spans.append(span)
+            for k, s in sm.sites:
+                g, perms = fixed or label_at(k)
+                caller = caller or sm.sig
+                key = (entry_sig, caller, s.api.id)
+                if g:
+                    gated.add(key)
                     continue
-                if op not in INVOKE:
+                check = _covers(perms, s.api.permission) if s.api.permission and s.api.permission not in at_start else None
+                if check:
+                    if key not in by_permission:
+                        by_permission[key] = make(state, s.api.smali(s.descriptor), caller_actor, category=s.api.category,
+                                                  api_id=s.api.id, kind="sensitive_api",
+                                                  gate={"permission": s.api.permission, "check": check})
+                elif key not in ungated:
+                    ungated[key] = make(state, s.api.smali(s.descriptor), caller_actor, category=s.api.category,
+                                        api_id=s.api.id, kind="sensitive_api")
+            for k, target, sdk in sm.sdk_calls:
+                caller = caller or sm.sig
+                key = (entry_sig, caller, target)
+                if (fixed or label_at(k))[0]:
+                    gated.add(key)
+                elif key not in ungated:
+                    ungated[key] = make(state, target, sdk)
+            for k, what in sm.unresolved:
+                caller = caller or sm.sig
+                if (fixed or label_at(k))[0] or is_platform(sm.cls) or (caller, k) in unresolved_seen:
                     continue
-                c, p, n = dex.method_ref(units[pos + 1])
-                cls = dex.type_name(c)
-                if cls.startswith("["):
-                    continue
-                target_np = f"{dex.string(n)}{dex.proto(p)}"
-                target_sig = f"{cls}->{target_np}"
-                callee = links.resolve(cls, target_np)
-                if target_sig in checks or (callee is not None and target_np.endswith(")Z")
-                                            and links.is_check_wrapper(callee, checks, check_fields)):
-                    span = gated_span(units, starts, k)
-                    if span:
-                        spans.append(span)
-                    else:
-                        res.ignored_checks += 1
-                    continue
-                if not caller_is_sdk and is_sdk(cls):
-                    sdk = actor_of(cls)
-                    report((entry_sig, caller_sig, target_sig),
-                           lambda t=target_sig, a=sdk, st=state: Path(entry_sig, chain_of(st), t, a),
-                           checked)
-                if callee is not None:
-                    enqueue(callee, checked)
-                for callee in links.reflected(dex, units, starts, k, cls, target_np.split("(", 1)[0]):
-                    enqueue(callee, checked)
-                if op in (0x6E, 0x72, 0x74, 0x78):     # invoke-virtual / -interface: overrides, implementations
-                    impls, capped = links.dispatch(cls, target_np)
-                    for callee in impls:
-                        enqueue(callee, checked)
-                    if capped:
-                        msg = (f"dispatch: more than 64 implementations of {target_sig}, not all followed "
-                               f"(entry point {entry_sig})")
-                        if msg not in res.bounds_hit:
-                            res.bounds_hit.append(msg)
+                unresolved_seen.add((caller, k))
+                res.incomplete.append((f"reflection not resolved statically on a path before consent: {what}, in "
+                                       f"{caller} (entry point {entry_sig})", "reflection-unresolved"))
+            if not gated_in:                        # below a gated call site nothing is reported anyway
+                for msg in sm.capped:
+                    bound(f"{msg} (entry point {entry_sig})")
+            for k, callee, hop in sm.links:
+                label = fixed or label_at(k)
+                if callee not in seen and depth[state] < bounds.max_depth:      # the common case, inline
+                    seen[callee] = [label]
+                    nst = (callee, label)
+                    parent[nst] = (state, hop)
+                    depth[nst] = depth[state] + 1
+                    queue.append(nst)
+                else:
+                    enqueue(state, callee, label, hop)
         if res.visited > bounds.max_nodes:
             break
-    res.gated = len(gated - ungated)
+    res.problems += summaries.problems
+    res.cfgs, res.cfg_seconds = summaries.cfgs, summaries.cfg_seconds
+    res.ignored_checks = sum(s.gates.ignored for node, s in summaries._memo.items()
+                             if s is not None and summaries._wrappers.get(node) is None)
+    res.unresolved_starts = sum(s.unresolved_starts for s in summaries._memo.values() if s is not None)
+    ungated_sites = {(k[1], k[2]) for k in ungated}
+    paths = list(ungated.values())
+    perm_only = [p for key, p in by_permission.items() if (key[1], key[2]) not in ungated_sites]
+    res.permission_gated = len(perm_only)
+    paths += perm_only
+    if len(paths) > bounds.max_paths:
+        res.bounds_hit.append(f"paths: more than {bounds.max_paths} pre-consent paths, the rest not listed")
+        paths = paths[:bounds.max_paths]
+    res.paths = paths
+    res.gated = len(gated - set(ungated) - set(by_permission))
     return res

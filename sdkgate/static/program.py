@@ -29,7 +29,11 @@ class Program:
         self._methods_of: dict[str, dict[str, tuple[int, int]]] = {}
         self._anc_memo: dict[str, frozenset[str]] = {}
         for di, dex in enumerate(dexes):
-            types = dex.types
+            try:
+                types = dex.types
+            except DexError as exc:          # a corrupt type or string table: no class of this DEX is usable
+                self.problems.append(f"{dex.name}: classes not read: {exc}")
+                continue
             for cd in dex.class_defs():
                 try:
                     desc = dex.type_name(cd.type_idx)
@@ -92,15 +96,20 @@ class Program:
         if info is not None:
             dex = self.dexes[info.dex]
             cidx = info.cdef.type_idx
-            # method_ids are sorted by class index: binary search the first one of this class
-            lo = _first_method_of(dex, cidx)
-            code = dex.code_offsets
-            for midx in range(lo, dex.n_methods):
-                c, p, n = dex.method_ref(midx)
-                if c != cidx:
-                    break
-                if midx in code:
-                    out[f"{dex.string(n)}{dex.proto(p)}"] = (info.dex, midx)
+            try:
+                # method_ids are sorted by class index: binary search the first one of this class
+                lo = _first_method_of(dex, cidx)
+                code = dex.code_offsets
+                for midx in range(lo, dex.n_methods):
+                    c, p, n = dex.method_ref(midx)
+                    if c != cidx:
+                        break
+                    if midx in code:
+                        out[f"{dex.string(n)}{dex.proto(p)}"] = (info.dex, midx)
+            except (DexError, IndexError, struct.error) as exc:     # a corrupt table: the methods read so far
+                msg = f"{dex.name}: methods of {desc} not all read: {exc}"
+                if msg not in self.problems and len(self.problems) < 1000:
+                    self.problems.append(msg)
         self._methods_of[desc] = out
         return out
 

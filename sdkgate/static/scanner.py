@@ -3,6 +3,7 @@
 (schema in docs/ARCHITECTURE.md). The rule engine judges them."""
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,8 @@ from .callsites import SiteScan, TargetIndex, find_sites
 from .container import DEX_RE, Archive, Budget, Limits
 from .dex import Dex, DexError
 from .inventory import take_inventory
-from .manifest_xml import AUTOSTART_ACTIONS, STARTUP_PROVIDER, ApkManifest, protection_level
+from .entries import is_system_broadcast
+from .manifest_xml import STARTUP_PROVIDER, ApkManifest, protection_level
 from .paths import Bounds, PathSearch, find_paths
 from .program import Program
 from .hidden import find_hidden_code
@@ -70,11 +72,15 @@ def scan_apk(path: str | Path, manifest: Manifest | None = None, options: ScanOp
     budget = Budget(options.limits)
     apk = Archive.open(path, label, budget)
     opened: list[Archive] = []
+    gc_was = gc.isenabled()
+    gc.disable()            # a scan allocates much and frees little until it ends: no cyclic collection meanwhile
     try:
         phase("reading the APK and its DEX files")
         app, opened = read_app(apk, label, options.limits, tuple(str(s) for s in splits))
         return _scan_archive(apk, app, label, sha, manifest, options)
     finally:
+        if gc_was:
+            gc.enable()
         for a in opened:
             a.close()
         apk.close()
@@ -133,6 +139,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
             problems.append(f"{label}!{exc}" if str(exc).startswith(name) else f"{label}!{name}: {exc}")
     program = Program(dexes)
     problems += [f"{label}!{p}" for p in program.problems]
+    program_problems = len(program.problems)        # more may come as methods are looked up (a corrupt table)
 
     package = (amf.package if amf else "") or (manifest.package if manifest else "")
     app_packages = manifest.app_packages if manifest else ((package,) if package else ())
@@ -185,15 +192,20 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     phase("sensitive call sites")
     sites = find_sites(program, TargetIndex.build(), package)
     problems += [f"{label}!{p}" for p in sites.problems]
-    from .reflection import find_reflection_sites  # noqa: PLC0415  (issue 11)
-    refl, refl_problems = find_reflection_sites(program)
-    sites.sites += refl
-    problems += [f"{label}!{p}" for p in refl_problems]
+    from .reflection import find_reflection  # noqa: PLC0415  (issues 11, 21)
+    refl = find_reflection(program)
+    sites.sites += refl.sites
+    problems += [f"{label}!{p}" for p in refl.problems]
     declared_perms = {p for p, _tag, _max in amf.permissions} if amf else None
     grouped: dict[tuple, dict] = {}
-    for s in sites.sites:
+    for s in list(sites.sites):
         dex = program.dexes[s.dex]
-        caller = dex.method_sig(s.method)
+        try:
+            caller = dex.method_sig(s.method)
+        except DexError as exc:         # code owned by a method the corrupt tables do not name
+            problems.append(f"{label}!{dex.name}: a call site's method is not readable: {exc}")
+            sites.sites.remove(s)
+            continue
         key = (s.api.id, caller, s.via, s.extra.get("target") or "")
         g = grouped.get(key)
         if g is None:
@@ -255,6 +267,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     # --- pre-consent paths -------------------------------------------------------------------------
     phase("pre-consent paths from the entry points")
     search = None
+    kinded: list[tuple[str, str]] = []          # incomplete reasons with their kind slug
     if manifest is None:
         scan_ev.extra["paths"] = "not searched: no manifest, so no consent check to look for"
     elif amf is None:
@@ -265,30 +278,50 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         for ls in hidden.load_sites:
             if ls.payload and ls.node and not ls.native and not ls.payload.startswith("("):
                 loaded.setdefault(ls.node, []).append(ls.payload)
-        search = find_paths(program, amf, sites.sites, catalogue, app_packages, manifest.consent.check, options.bounds,
-                            loaded)
+        from .entries import Components  # noqa: PLC0415
+        at_start = frozenset(p for p, row in manifest.permissions.items() if row.when == "at_start")
+        try:
+            search = find_paths(program, amf, sites.sites, catalogue, app_packages, manifest.consent.check,
+                                options.bounds, loaded, reflection=refl,
+                                components=Components.build(program, amf, app.names, app.read), at_start=at_start)
+        except DexError as exc:         # a table every method needs is corrupt: nothing searched is a bound
+            search = PathSearch(bounds_hit=[f"the DEX tables could not be read ({exc})"])
         scan_ev.extra["path_search_seconds"] = round(time.perf_counter() - t_paths, 4)
         problems += [f"{label}!{p}" for p in search.problems]
-        scan_ev.extra.update(entry_points=search.entries, gated_paths=search.gated, visited_methods=search.visited,
-                             consent_checks=list(manifest.consent.check))
+        scan_ev.extra.update(entry_points=search.entries, entry_point_kinds=search.entry_kinds, gated_paths=search.gated,
+                             permission_gated_paths=search.permission_gated, visited_methods=search.visited,
+                             consent_checks=list(manifest.consent.check), control_flow_graphs=search.cfgs,
+                             control_flow_seconds=round(search.cfg_seconds, 4),
+                             unresolved_component_starts=search.unresolved_starts)
         scan_ev.extra["bounds"] = list(search.bounds_hit)
         # a search bound hit leaves code unsearched: incomplete at that entry point (the paths cap only truncates the list)
-        problems += [f"{label}: pre-consent path search stopped: {b}" for b in search.bounds_hit if not b.startswith("paths:")]
+        kinded += [(f"{label}: pre-consent path search stopped: {b}", "path-search-bound")
+                   for b in search.bounds_hit if not b.startswith("paths:")]
+        kinded += [(f"{label}: {reason}", kind) for reason, kind in search.incomplete]
         scan_ev.extra.update(ignored_consent_checks=search.ignored_checks,
                              call_graph_links=search.links.links if search.links else 0)
         for p in search.paths:
             fields = {"chain": p.chain, "target": p.target, "entry": p.entry, "caller": p.chain[-1] if p.chain else None,
-                      "path_kind": p.kind}
+                      "path_kind": p.kind, "entry_kind": p.entry_kind, "hops": p.hops}
+            if p.chain_length > len(p.chain):
+                fields["chain_length"] = p.chain_length
+            if p.gate:
+                fields["gate"] = "permission"
+                fields["permission"] = p.gate["permission"]
+                fields["permission_check"] = p.gate["check"]
             if p.api_id:
                 fields["api_id"] = p.api_id
             em.emit("path", actor=p.actor, category=p.category,
                     **({"api": p.target} if p.kind == "sensitive_api" else {}), **fields)
 
+    problems += [f"{label}!{p}" for p in program.problems[program_problems:]]
     if apk.tampered:              # BadPack-style entries: read as Android reads them, and said so
         scan_ev.extra["tampered_entries"] = list(apk.tampered)
     for reason in problems:
         em.emit("incomplete", reason=reason)
-    return ScanResult(em.events, amf, sites, search, problems)
+    for reason, kind in kinded:
+        em.emit("incomplete", reason=reason, reason_kind=kind)
+    return ScanResult(em.events, amf, sites, search, problems + [r for r, _k in kinded])
 
 
 def _components(em: _Emitter, amf: ApkManifest, program: Program, catalogue: Catalogue,
@@ -319,7 +352,7 @@ def _components(em: _Emitter, amf: ApkManifest, program: Program, catalogue: Cat
                             reason=f"Application class is or extends SDK class {jn}")
                     break
         elif c.kind == "receiver":
-            autos = [a for a in c.actions if a in AUTOSTART_ACTIONS]
+            autos = [a for a in c.actions if is_system_broadcast(a)]      # entries.py: the walk's roots too
             if autos and third_party(actor(c.name), c.name):
                 em.emit("component", actor=actor(c.name), component_type="receiver", name=c.name,
                         reason="receiver started by system broadcasts: " + ", ".join(autos))

@@ -59,17 +59,3 @@ def test_a_search_bound_hit_is_incomplete_at_its_entry_point():
     r = scan_apk(APK, load_manifest(DEMO), ScanOptions(bounds=Bounds(max_nodes=2)))
     reasons = [e.get("reason") for e in r.events if e.kind == "incomplete"]
     assert any("stopped after visiting 2 methods" in x for x in reasons), reasons
-
-
-def test_gated_span_reads_the_branch():
-    from sdkgate.static.links import gated_span
-    # invoke-static {v0} check; move-result v1; if-eqz v1, +4; invoke(agreed); return-void
-    units = [0x1071, 0, 0, 0x010A, 0x0138, 4, 0x1071, 0, 0, 0x000E]
-    starts = [0, 3, 4, 6, 9]
-    assert gated_span(units, starts, 0) == (6, 8)
-    # the result is ignored: no move-result after the check
-    assert gated_span([0x1071, 0, 0, 0x000E], [0, 3], 0) is None
-    # if-nez jumping to the agreed side, the other side returns
-    units = [0x1071, 0, 0, 0x010A, 0x0139, 3, 0x000E, 0x1071, 0, 0, 0x000E]
-    starts = [0, 3, 4, 6, 7, 10]
-    assert gated_span(units, starts, 0) == (7, 11)

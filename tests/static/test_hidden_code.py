@@ -189,6 +189,7 @@ def test_class_loaded_by_name_from_an_embedded_payload_is_on_the_pre_consent_pat
     paths = [e for e in events("hidden-payload.apk", "path") if e.get("path_kind") == "sensitive_api"]
     hit = [p for p in paths if p.get("caller") == "Lcom/umeng/hidden/Collector;->collect(Landroid/content/Context;)V"]
     assert hit and hit[0].get("entry") == "Lcom/example/recruit/App;->onCreate()V" and hit[0].actor == "umeng_common"
+    assert hit[0].get("hops")[-1] in ("loaded_code", "reflection")          # loaded from the payload, by name
     assert any(f.rule == "SG205" and f.actor == "umeng_common" for f in judged("hidden-payload.apk").findings)
 
 
@@ -218,3 +219,4 @@ def test_code_loaded_from_a_shipped_payload_is_reachable_where_it_is_loaded():
     paths = [e for e in events("hidden-payload.apk", "path") if e.get("path_kind") == "sensitive_api"]
     hit = [p for p in paths if p.get("caller") == "Lcom/tencent/bugly/hidden/Probe;->probe(Landroid/net/wifi/WifiInfo;)V"]
     assert hit and hit[0].get("chain")[-2] == "Lcom/example/recruit/App;->loadLogo()V" and hit[0].actor == "bugly"
+    assert hit[0].get("hops")[-1] == "loaded_code" and hit[0].get("entry_kind") == "application"   # entries.py row
