@@ -29,7 +29,7 @@ class InventoryRules:
         pkg, m = ev.get("package"), st.manifest
         if m and pkg and pkg != m.package:
             st.incomplete_reason(f"the APK is {pkg} but the manifest declares {m.package}: "
-                                 "its declarations cannot judge this app", ev)
+                                 "its declarations cannot judge this app", ev, kind="package_mismatch")
         for k in ("package", "version_name", "sha256"):
             if ev.get(k):
                 self.app[k] = ev.get(k)

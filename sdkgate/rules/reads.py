@@ -16,7 +16,8 @@ class ReadRules:
     def read(self, ev: Event, st: RunState):
         cat = categories().get(ev.category or "")
         if cat is None:
-            st.incomplete_reason(f"hook event seq {ev.seq} has unknown category {ev.category!r}", ev)
+            st.incomplete_reason(f"hook event seq {ev.seq} has unknown category {ev.category!r}", ev,
+                                 kind="unknown_category")
             return
         actor = ev.actor or "unknown"
         ref = ev.api or ev.get("api_id", "")

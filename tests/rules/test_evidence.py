@@ -6,19 +6,61 @@ from sdkgate.rules import evaluate
 
 def test_seq_gap_is_incomplete(log, demo_manifest):
     log.agent()
-    log.read(10, "umeng_common", "sensors", api_id="sensors.getSensorList")
+    log.read(10, "umeng_common", "device_id.imei")
     log.events[-1].seq = 5
     r = evaluate(log.events, demo_manifest)
+    # the missing events could hold the user's accept: the read "before consent" is not confirmed
     assert r.verdict == "incomplete" and any("seq 5" in x for x in r.incomplete)
+    sg101 = next(f for f in r.findings if f.rule == "SG101")
+    assert sg101.confirmed is False and r.incomplete_kinds == {"seq_gap": 1}
+    assert r.to_dict()["incomplete_reasons"][0]["kind"] == "seq_gap"
 
 
-def test_agent_drop_is_incomplete_even_with_violations(log, demo_manifest):
+def test_violation_not_depending_on_the_gap_is_fail(log, demo_manifest):
+    log.agent()
+    log.read(10, "umeng_common", "sensors", api_id="sensors.getSensorList")   # not among umeng's declared data
+    log.events[-1].seq = 5
+    r = evaluate(log.events, demo_manifest)
+    assert r.verdict == "fail" and any("seq 5" in x for x in r.incomplete)
+    assert {(f.rule, f.confirmed) for f in r.findings if f.rule in ("SG101", "SG202")} == {("SG202", True)}
+
+
+def test_agent_drop_after_a_proven_read_is_fail_with_the_gap_listed(log, demo_manifest):
     log.agent()
     log.read(10, "umeng_common", "device_id.imei")
     log.add("hook", "agent_status", 20, status="dropped", dropped=7)
+    log.read(30, "jpush", "device_id.imei")
     r = evaluate(log.events, demo_manifest)
-    assert r.verdict == "incomplete" and any("dropped 7" in x for x in r.incomplete)
-    assert any(f.rule == "SG101" for f in r.findings)
+    assert r.verdict == "fail" and any("dropped 7" in x for x in r.incomplete)
+    confirmed = {f.actor: f.confirmed for f in r.findings if f.rule == "SG101"}
+    assert confirmed == {"umeng_common": True, "jpush": False}    # after the drop an accept may be lost
+
+
+def test_user_answer_after_a_gap_makes_the_state_known_again(log, demo_manifest):
+    log.agent()
+    log.add("hook", "agent_status", 5, status="dropped", dropped=2)
+    log.consent(10, "declined")
+    log.read(30, "jpush", "device_id.imei")
+    r = evaluate(log.events, demo_manifest)
+    assert r.verdict == "fail"
+    assert [f.confirmed for f in r.findings if f.rule == "SG103"] == [True]
+
+
+def test_marker_with_no_observed_answer_unconfirms_later_reads(log, demo_manifest):
+    log.agent()
+    log.read(5, "umeng_common", "device_id.imei")
+    log.marker(10, "granted")                 # the app says "agreed"; no step, no observed tap
+    log.read(20, "jpush", "device_id.imei")
+    r = evaluate(log.events, demo_manifest)
+    confirmed = {f.actor: f.confirmed for f in r.findings if f.rule == "SG101"}
+    assert confirmed == {"umeng_common": True, "jpush": False}
+    assert r.verdict == "fail" and r.incomplete_kinds.get("consent_unobserved") == 1
+    log2 = type(log)()
+    log2.agent()
+    log2.marker(10, "granted")
+    log2.read(20, "jpush", "device_id.imei")
+    r2 = evaluate(log2.events, demo_manifest)
+    assert r2.verdict == "incomplete" and [f.confirmed for f in r2.findings if f.rule == "SG101"] == [False]
 
 
 def test_broken_line_named_and_incomplete(demo_manifest):
