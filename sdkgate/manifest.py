@@ -90,7 +90,7 @@ class Manifest:
         """The default catalogue plus the manifest's own rows (SDKs the catalogue does not know)."""
         if self._catalogue is None:
             base = default_catalogue()
-            extra = [Sdk(r.id, r.name, r.vendor, "utility", r.packages, r.domains, "manifest")
+            extra = [Sdk(r.id, r.name, r.vendor, "sdk", r.packages, r.domains, "manifest", purpose="utility")
                      for r in self.sdks.values() if r.id not in base.sdks and r.packages]
             self._catalogue = base.merged(extra)
         return self._catalogue

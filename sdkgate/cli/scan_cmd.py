@@ -72,7 +72,7 @@ def build_report(apk: Path, manifest, options=None, eval_options=None, splits: t
                 "dex_files", "class_count", "first_party_classes", "platform_classes", "unresolved_uri_queries",
                 "undeclared_api_permissions", "entry_points", "gated_paths", "visited_methods", "consent_checks",
                 "bounds", "paths", "input_kind", "files", "payloads", "ignored_consent_checks",
-                "manifest_warnings") if scan.get(k) is not None}
+                "manifest_warnings", "libraries", "notes") if scan.get(k) is not None}
     return report, result
 
 

@@ -610,7 +610,7 @@ class _Builder:
                 rec.match = mt
                 self.records.append(rec)
             for written, mt in vendor_hits:
-                kind = self.idx.catalogue.sdks[mt.sdk_id].kind
+                kind = self.idx.catalogue.sdks[mt.sdk_id].purpose
                 if kind not in kinds_in(sent) and not _SDK_WORD.search(sent):
                     self.skipped.append((b.line, f"a company named in prose, not an SDK: {written} "
                                                  f"({sent.strip()[:60]})"))

@@ -22,6 +22,9 @@ class ReadRules:
         actor = ev.actor or "unknown"
         ref = ev.api or ev.get("api_id", "")
         detail = {"api": ev.api, "stack": ev.stack[:24], "thread": ev.get("thread")}
+        lib = ev.get("library")
+        if isinstance(lib, str) and lib:            # platform / library code reading for the app (issue 20)
+            detail["via"] = lib[:100]
         if actor == UNKNOWN:       # judged like a third party (issue 9.2): say why nobody was named
             detail["unknown_why"] = unknown_why(ev.stack, st)
         if cat.gated and not st.consented(actor):

@@ -48,6 +48,7 @@ class LoadSite:
     native: bool
     problem: str = ""           # why the site makes the scan incomplete ("" when the payload was found)
     node: tuple[int, int] | None = None     # (dex index, method idx) of the caller
+    note: str = ""              # why a site that runs no unseen code is not a reason (issue 20)
 
 
 def find_load_sites(program: Program, payloads: PayloadScan, entry_names: list[str], label: str,

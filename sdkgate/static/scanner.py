@@ -164,7 +164,8 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
                 **({"attributed_classes": pres.attributed[:50]} if pres and pres.attributed else {}))
     for group, pres in sorted(inv.unknown.items()):
         em.emit("sdk_present", actor=UNKNOWN, packages=pres.packages, class_count=pres.class_count)
-    scan_ev.extra.update(first_party_classes=inv.first_party, platform_classes=inv.platform)
+    scan_ev.extra.update(first_party_classes=inv.first_party, platform_classes=inv.platform,
+                         libraries=dict(sorted(inv.libraries.items())))
     if natives:       # native code of the app, of unknown code, or libraries no catalogue row names
         scan_ev.extra["native_code"] = {k: v for k, v in sorted(natives.items())}
 
@@ -179,7 +180,8 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     for ls in hidden.load_sites:
         em.emit("code_load_site", actor=catalogue.attribute_class(ls.caller.split("->", 1)[0], app_packages),
                 api=ls.api, loader=ls.loader, caller=ls.caller, dex=ls.dex, argument=ls.argument,
-                payload=ls.payload, native=ls.native, found=not ls.problem)
+                payload=ls.payload, native=ls.native, found=not ls.problem,
+                **_library(catalogue, ls.caller), **({"note": ls.note} if ls.note else {}))
 
     # --- call sites ----------------------------------------------------------------------------
     phase("sensitive call sites")
@@ -206,7 +208,8 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     undeclared: dict[str, list[str]] = {}
     for (api_id, caller, via, _target), g in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2] or "", kv[0][3])):
         s = g["site"]
-        fields = {"api_id": api_id, "caller": caller, "dex": g["dex"], "count": g["count"]}
+        fields = {"api_id": api_id, "caller": caller, "dex": g["dex"], "count": g["count"],
+                  **_library(catalogue, caller)}
         if via:
             fields["invoked_as"] = via
         if s.extra:
@@ -279,6 +282,8 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         for p in search.paths:
             fields = {"chain": p.chain, "target": p.target, "entry": p.entry, "caller": p.chain[-1] if p.chain else None,
                       "path_kind": p.kind}
+            if p.kind == "sensitive_api" and p.chain:       # a call inside platform / library code: the app's, via it
+                fields.update(_library(catalogue, p.chain[-1]))
             if p.api_id:
                 fields["api_id"] = p.api_id
             em.emit("path", actor=p.actor, category=p.category,
@@ -289,6 +294,12 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     for reason in problems:
         em.emit("incomplete", reason=reason)
     return ScanResult(em.events, amf, sites, search, problems)
+
+
+def _library(catalogue, caller: str) -> dict:
+    """`library`: the platform / library row (AndroidX, okhttp ...) whose code makes the call for the app."""
+    lib = catalogue.via_of(caller.split("->", 1)[0]) if caller else None
+    return {"library": lib} if lib else {}
 
 
 def _components(em: _Emitter, amf: ApkManifest, program: Program, catalogue: Catalogue,
