@@ -5,7 +5,8 @@ counted in `incomplete_kinds`; docs/ci.md lists them). Producers name the kind t
 (`RunState.incomplete_reason(..., kind=)`, or `reason_kind` on an `incomplete` event); a reason that
 names none (older logs, producers that only write text) is classified here by its wording, and what
 matches nothing is `other`. `loses_events`: app events (a consent answer, a feature opened) may be
-missing from that point on, so a judgement of "before consent" after it is not confirmed.
+missing from that point on, so a judgement of "before consent" after it is not confirmed; `whole_run`:
+they may be missing from the start (the agent attached to an app already running).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class ReasonKind:
     unseen: str                       # what could be unseen (one sentence, English)
     patterns: tuple[str, ...] = ()    # regexes over the text of reasons whose producer named no kind
     loses_events: bool = False
+    whole_run: bool = False           # ... and may already have been missing before the first event
 
 
 KINDS: tuple[ReasonKind, ...] = (
@@ -47,7 +49,7 @@ KINDS: tuple[ReasonKind, ...] = (
     ReasonKind("process_not_instrumented", "an app process ran without the agent: its reads are unseen",
                (r"not instrumented", r"uninstrumented", r"ran without the agent")),
     ReasonKind("attached_late", "the agent attached to a running app: what it did before is unseen",
-               (r"attached to an already running app",)),
+               (r"attached to an already running app",), loses_events=True, whole_run=True),
     ReasonKind("api_not_hookable", "the app calls an API no hook can observe: its reads at run time are unseen",
                (r"no hook can observe it",)),
     ReasonKind("loaded_code_not_kept", "code the app loaded at run time was not kept or not scanned",
@@ -124,6 +126,11 @@ def known(slug: str) -> bool:
 def loses_events(slug: str) -> bool:
     k = BY_SLUG.get(slug)
     return bool(k and k.loses_events)
+
+
+def whole_run(slug: str) -> bool:
+    k = BY_SLUG.get(slug)
+    return bool(k and k.whole_run)
 
 
 def unseen(slug: str) -> str:

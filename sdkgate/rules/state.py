@@ -8,7 +8,7 @@ from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..consent import DECLINED, GRANTED, WITHDRAWN, ConsentState
 from ..events import Event
 from ..manifest import Manifest
-from ..reasons import classify, loses_events
+from ..reasons import classify, loses_events, whole_run
 from ..report import Finding
 from .findings import FindingSink
 
@@ -154,6 +154,8 @@ class RunState:
         kind = kind or reason_kind(reason)
         if (loses_events(kind) if loses is None else loses) and self.streaming:
             self.doubt_events()
+        if whole_run(kind):
+            self.doubt_after(-math.inf)
         n = self.reason_counts.get(kind)
         if n is None and len(self.reason_counts) >= MAX_INCOMPLETE_KINDS:
             kind, n = "other", self.reason_counts.get("other")
