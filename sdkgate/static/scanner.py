@@ -170,8 +170,11 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         scan_ev.extra["native_code"] = {k: v for k, v in sorted(natives.items())}
 
     # --- code the scan cannot see: packers, absent component classes, code loading (hidden.py) ----------
-    hidden = find_hidden_code(label, app.names, amf, program, payloads, primary_dexes)
+    libs_complete = not any("lib/" in p or "split" in p for p in problems)    # every shipped .so was read
+    hidden = find_hidden_code(label, app.names, amf, program, payloads, primary_dexes, libs_complete)
     problems += hidden.problems
+    if hidden.notes:
+        scan_ev.extra["notes"] = hidden.notes[:200]
     scan_ev.extra.update(zip_magic_seconds=round(payloads.seconds, 4), payloads=[
         {"entry": p.entry, "kind": p.kind, "size": p.size, **({"note": p.note} if p.note else {})}
         for p in payloads.payloads if p.note or p.kind not in ("dex", "elf")][:200])
@@ -180,7 +183,8 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     for ls in hidden.load_sites:
         em.emit("code_load_site", actor=catalogue.attribute_class(ls.caller.split("->", 1)[0], app_packages),
                 api=ls.api, loader=ls.loader, caller=ls.caller, dex=ls.dex, argument=ls.argument,
-                payload=ls.payload, native=ls.native, found=not ls.problem,
+                payload=ls.payload, native=ls.native, found=not ls.problem and not ls.other_package,
+                **({"other_package": ls.other_package} if ls.other_package else {}),
                 **_library(catalogue, ls.caller), **({"note": ls.note} if ls.note else {}))
 
     # --- call sites ----------------------------------------------------------------------------
