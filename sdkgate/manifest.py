@@ -17,6 +17,7 @@ SCHEMA = "sdkgate.manifest/1"
 WHEN = ("on_feature", "at_start")
 # ids of rows a draft could not map to the catalogue: allowed without packages (they attribute nothing)
 UNLISTED = "unlisted_"
+NO_CHECK = "no consent check declared: every start path to an SDK counts as before consent"
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,19 @@ class Manifest:
                      for r in self.sdks.values() if r.id not in base.sdks and r.packages]
             self._catalogue = base.merged(extra)
         return self._catalogue
+
+    def warnings(self) -> list[str]:
+        """What the manifest leaves the checks to guess (issue 20): said once by `manifest validate` and `scan`."""
+        out = []
+        if not self.consent.check:
+            out.append(NO_CHECK)
+        cat = self.catalogue()
+        for sid in self.sdks:
+            row = cat.sdks.get(sid)
+            if row is not None and row.acts_for_app:
+                out.append(f"sdks: {sid} is {row.kind} code in the catalogue ({row.name}): it acts for the app, "
+                           "its code is judged as the app's")
+        return out
 
     def sdk_packages(self, sdk_id: str) -> tuple[str, ...]:
         row = self.sdks.get(sdk_id)

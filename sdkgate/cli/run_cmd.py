@@ -87,13 +87,16 @@ def load_ui_routes(path: str | None) -> dict:
                    "network security config, WebViewClient.onReceivedSslError); recorded in run.json and the report.")
 @click.option("--wireguard-port", type=click.IntRange(1, 65535), default=51820, show_default=True,
               help="UDP port of mitmproxy's WireGuard server (--capture wireguard).")
+@click.option("--allow-package-mismatch", "allow_mismatch", is_flag=True,
+              help="Run an APK whose package differs from the manifest's app.package (a renamed build); "
+                   "without it that is bad input (exit 2).")
 @lang_option
 @suppressions_option
 @geoip_option
 @settle_option
 def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir, fmt, output, sign_key, make_zip,
             ui_file, proxy_route, proxy_host, offline, confdir, lang, suppressions, geoip, settle_ms, devices=None,
-            cluster=None, capture="proxy", allow_quic=False, unpin=False, wireguard_port=51820):
+            cluster=None, capture="proxy", allow_quic=False, unpin=False, wireguard_port=51820, allow_mismatch=False):
     """Run a scenario on a real device or emulator and judge it (same evidence folder as `simulate`).
 
     Without --scenario, explore mode: `sdkgate run --package PKG -m M.yaml` spawns the installed app with the
@@ -132,6 +135,11 @@ def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir,
     sc = load_scenario(scenario_path)
     manifest = load_manifest(manifest_path)
     sc.check_manifest(manifest)
+    if apk is not None:             # the manifest must describe this app (issue 20): said before any device is touched
+        from ..packagecheck import apk_package, check_package
+        note = check_package(apk, apk_package(apk), manifest, allow_mismatch)
+        if note:
+            click.echo(f"sdkgate: warning: {note}", err=True)
     if devices or cluster:
         from ..device.multi import DeviceJob, cli_run_devices
         if serial or not devices:

@@ -25,8 +25,7 @@ T = {
            "evidence": "evidence", "also": "evidence also incomplete", "kinds": "kind(s)",
            "unconfirmed": "not confirmed", "confirmed": "Confirmed violations", "by_sdk": "by SDK",
            "none": "none", "not_confirmed": "Violations not confirmed (they rest on incomplete evidence)",
-           "warnings": "Warnings", "reasons": "reason(s)", "no_check": "no consent check declared: every start path "
-           "to an SDK counts as before consent", "sdks_line": "SDKs", "undeclared_short": "not declared",
+           "warnings": "Warnings", "reasons": "reason(s)", "sdks_line": "SDKs", "undeclared_short": "not declared",
            "libs": "Platform and libraries (act for the app)", "more": "more", "details": "All findings, paths and "
            "call sites: --format html or json", "notes": "Notes"},
     "zh": {"verdict": "结论", "sdks": "SDK 清单", "declared": "已声明", "undeclared": "未声明",
@@ -37,7 +36,7 @@ T = {
            "evidence": "识别依据", "also": "证据同时不完整", "kinds": "类",
            "unconfirmed": "未确证", "confirmed": "已确证的违规", "by_sdk": "按 SDK",
            "none": "无", "not_confirmed": "未确证的违规（依据的证据不完整）",
-           "warnings": "警告", "reasons": "条原因", "no_check": "未声明同意检查：所有到 SDK 的启动路径都按同意前计算",
+           "warnings": "警告", "reasons": "条原因",
            "sdks_line": "SDK", "undeclared_short": "未声明", "libs": "平台与通用库（代表应用执行）", "more": "更多",
            "details": "全部问题、路径与调用点：--format html 或 json", "notes": "提示"},
 }
@@ -174,8 +173,8 @@ def _scan_summary(report: Report, con: Console, t: dict, lang: str) -> None:
     from ..reasons import unseen
     width = con.width
     static = report.stats.get("static") or {}
-    if "consent_checks" in static and not static.get("consent_checks"):
-        con.print(f"[yellow]{escape(t['no_check'])}[/yellow]")
+    for w in static.get("manifest_warnings") or []:     # said once, at the top (no consent check, a typo ...)
+        con.print(f"[yellow]{escape(_fit(localise(str(w), lang), width))}[/yellow]")
     undeclared = [s.id for s in report.sdks if not s.declared and s.id != "unknown"]
     line = f"{t['sdks_line']}: {len(report.sdks)}"
     if undeclared:

@@ -28,7 +28,10 @@ class InventoryRules:
     def scan(self, ev: Event, st: RunState):
         self.scanned = True
         pkg, m = ev.get("package"), st.manifest
-        if m and pkg and pkg != m.package:
+        allowed = ev.get("package_mismatch_allowed")
+        if allowed:
+            st.skipped.append(str(allowed)[:300])
+        elif m and pkg and pkg != m.package:
             st.incomplete_reason(f"the APK is {pkg} but the manifest declares {m.package}: "
                                  "its declarations cannot judge this app", ev, kind="package_mismatch")
         for k in ("package", "version_name", "sha256"):

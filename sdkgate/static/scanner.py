@@ -257,7 +257,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
 
     if manifest is not None:
         from .consent_refs import missing_consent_refs
-        scan_ev.extra["manifest_warnings"] = missing_consent_refs(program, manifest)
+        scan_ev.extra["manifest_warnings"] = manifest.warnings() + missing_consent_refs(program, manifest)
 
     # --- pre-consent paths -------------------------------------------------------------------------
     phase("pre-consent paths from the entry points")
