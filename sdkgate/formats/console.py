@@ -207,6 +207,10 @@ def _scan_summary(report: Report, con: Console, t: dict, lang: str) -> None:
         con.print(escape(_fit(text, width)))
     if len(order) > len(shown):
         con.print(f"  … {len(order) - len(shown)} {t['more']}")
+    clauses = report.app.get("clauses") or {}
+    for rid in sorted({f.rule for f in proven}):        # what each rule means, and the clause it rests on
+        r = RULES[rid]
+        con.print(escape(_fit(f"  {rid} [{clauses.get(rid) or r.clause}] {r.zh if lang == 'zh' else r.en}", width)))
     unproven = [f for f in report.active_findings("violation") if not f.confirmed and f.rule != "SG900"]
     if unproven:
         con.print(f"{t['not_confirmed']}: {len(unproven)}")

@@ -43,6 +43,7 @@ class ScanResult:
     sites: SiteScan | None = None
     paths: PathSearch | None = None
     problems: list[str] = field(default_factory=list)
+    program: Program | None = None          # the code read (manifest draft --from-scan proposes consent checks)
 
 
 class _Emitter:
@@ -297,7 +298,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         scan_ev.extra["tampered_entries"] = list(apk.tampered)
     for reason in problems:
         em.emit("incomplete", reason=reason)
-    return ScanResult(em.events, amf, sites, search, problems)
+    return ScanResult(em.events, amf, sites, search, problems, program)
 
 
 def _library(catalogue, caller: str) -> dict:
