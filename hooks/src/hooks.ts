@@ -98,6 +98,7 @@ function argText(v: any): string | null {
 function filterMatch(e: ApiEntry, args: any[], cfg: AgentConfig): { ok: boolean; shown?: string } {
     const f = e.arg_filter;
     if (f === null) return { ok: true };
+    if (f.own_result !== undefined) return { ok: true };       // judged on the result (ownProcessesOnly)
     if (f.intent && f.other_package) {
         const [, pkg, comp] = intentTexts(args[f.index]);
         const s = pkg ?? comp;

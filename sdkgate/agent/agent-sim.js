@@ -1,5 +1,5 @@
 📦
-178133 /src/index.js
+178189 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -4995,6 +4995,8 @@ function argText(v) {
 function filterMatch(e, args, cfg) {
   const f = e.arg_filter;
   if (f === null)
+    return { ok: true };
+  if (f.own_result !== void 0)
     return { ok: true };
   if (f.intent && f.other_package) {
     const [, pkg, comp] = intentTexts(args[f.index]);

@@ -1,5 +1,5 @@
 📦
-576527 /src/index.js
+576583 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -17284,6 +17284,8 @@ function argText(v) {
 function filterMatch(e, args, cfg) {
   const f = e.arg_filter;
   if (f === null)
+    return { ok: true };
+  if (f.own_result !== void 0)
     return { ok: true };
   if (f.intent && f.other_package) {
     const [, pkg, comp] = intentTexts(args[f.index]);
