@@ -63,8 +63,9 @@ class InventoryRules:
         actor = ev.actor or "unknown"
         if ev.get("unresolved_uri"):     # issue 11: an unnamed provider query is a finding, not a statistic
             caller = ev.get("caller") or ""
+            via = _via(ev)
             st.sink.add("SG206", ev, actor=actor, category=None, key=caller, detail_en=caller, ref=caller,
-                        detail={"caller": caller, "api": ev.api})
+                        detail={"caller": caller, "api": ev.api, **({"via": via} if via else {})})
             return
         if len(self.call_sites) < CALL_SITE_CAP:
             self.call_sites.append(CallSite(ev.category or "", ev.api or "", ev.get("caller") or "", actor,

@@ -246,7 +246,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         em.emit("call_site", category=None, api=s.api.smali(s.descriptor),
                 actor=catalogue.attribute_class(caller.split("->", 1)[0], app_packages),
                 api_id="resolver.query.unresolved", caller=caller, dex=dex.name, count=1,
-                note="content URI not resolved statically", unresolved_uri=True)
+                note="content URI not resolved statically", unresolved_uri=True, **_library(catalogue, caller))
     scan_ev.extra["undeclared_api_permissions"] = undeclared
 
     # --- permissions and components ----------------------------------------------------------------
