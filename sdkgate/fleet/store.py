@@ -141,7 +141,7 @@ def store(db: Database, rec: ScanRecord, key: ScanKey, run_id: int | None = None
         if rec.report:
             db.executemany("INSERT INTO app_sdks (app_id, sdk_id, name, vendor, sdk_kind, declared, class_count, "
                            "evidence_kind, packages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           [(app_id, s.get("id"), s.get("name"), s.get("vendor"), s.get("kind"),
+                           [(app_id, s.get("id"), s.get("name"), s.get("vendor"), s.get("purpose") or s.get("kind"),
                              1 if s.get("declared") else 0, s.get("class_count"), _sdk_evidence(s),
                              ",".join(s.get("packages") or [])) for s in rep.get("sdks") or []])
             db.executemany("INSERT INTO call_sites (app_id, actor, category, api, caller) VALUES (?, ?, ?, ?, ?)",
