@@ -116,8 +116,8 @@ def find_load_sites(program: Program, payloads: PayloadScan, entry_names: list[s
         strings = strings + class_strings[(inv.dex, cls)]   # its class too: for payloads the scan read
         if native:
             site.payload = _native_payload(loader, site.argument, strings, lib_names)
-            if site.payload is None and libs_complete and loader.endswith("loadLibrary") and \
-                    (site.argument is None or site.argument in SYSTEM_LIBS):
+            if site.payload is None and loader.endswith("loadLibrary") and \
+                    ((site.argument is None and libs_complete) or site.argument in SYSTEM_LIBS):
                 # the runtime loads a library by name only from the app's own folder or the system: every
                 # library the app ships was read, so nothing unseen runs (issue 20)
                 site.payload = "(a library the app ships or the system's)"

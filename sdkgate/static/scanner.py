@@ -171,7 +171,9 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         scan_ev.extra["native_code"] = {k: v for k, v in sorted(natives.items())}
 
     # --- code the scan cannot see: packers, absent component classes, code loading (hidden.py) ----------
-    libs_complete = not any("lib/" in p or "split" in p for p in problems)    # every shipped .so was read
+    # every shipped .so was read: no unreadable lib/ entry, no split the app needs left out
+    libs_complete = not any("!lib/" in p or "required splits missing" in p or "this is split APK" in p
+                            for p in problems)
     hidden = find_hidden_code(label, app.names, amf, program, payloads, primary_dexes, libs_complete)
     problems += hidden.problems
     if hidden.notes:

@@ -95,3 +95,24 @@ def test_fail_lists_both_in_every_format():
     assert any(ln.startswith("  umeng_common: SG205×5") for ln in lines)
     assert any(ln.startswith("  code_loading ×1: ") for ln in lines)
     assert any(ln.startswith("  other_package_code ×1: ") for ln in lines)
+
+
+def test_load_library_by_name_stays_a_reason_when_a_shipped_library_was_not_read():
+    """The note rests on every shipped library having been read: without that (a split left out, an
+    unreadable lib/ entry) a library loaded by a name the bytecode does not show is a blind spot again."""
+    from sdkgate.static.bundles import read_app
+    from sdkgate.static.container import Archive, Budget, Limits
+    from sdkgate.static.dex import Dex
+    from sdkgate.static.hidden import find_hidden_code
+    from sdkgate.static.program import Program
+    path = APKS / "gate-honest.apk"
+    apk = Archive.open(path, str(path), Budget(Limits()))
+    try:
+        app, _opened = read_app(apk, str(path), Limits(), ())
+        program = Program([Dex(data, name) for name, data in app.dex_blobs])
+        for complete, reasons, notes in ((True, 0, 4), (False, 1, 3)):
+            hidden = find_hidden_code(str(path), app.names, app.amf, program, app.payloads, {0}, complete)
+            assert len([p for p in hidden.problems if "System.loadLibrary" in p]) == reasons
+            assert len(hidden.notes) == notes
+    finally:
+        apk.close()
