@@ -77,6 +77,8 @@ _TABLE: list[tuple[str, str]] = [
     (r"(?P<c>\S+) loads a native library with (?P<l>\S+) \((?P<what>.*)\): only the app's own libraries "
      r"\((?P<n>\d+), all read\) or the system's can load",
      "{c} 通过 {l} 加载原生库（{what}）：只能加载应用自带的库（{n} 个，均已读取）或系统库"),
+    (r"(?P<c>\S+) loads a native library with (?P<l>\S+) \(system library (?P<lib>.*)\): a library of the device, "
+     r"not the app's code", "{c} 通过 {l} 加载系统原生库 {lib}：设备自带的库，不是应用的代码"),
     (r"(?P<c>\S+) opens a DEX with (?P<l>\S+) only to list its classes \(entries\(\), no loadClass\)",
      "{c} 通过 {l} 打开 DEX 仅为列出类名（entries()，未调用 loadClass）：未加载代码"),
     (r"(?P<where>\S+): (?P<c>\S+) loads native code with (?P<l>\S+) \((?P<what>.*)\) that is not shipped in the APK: "

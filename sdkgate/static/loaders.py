@@ -121,9 +121,10 @@ def find_load_sites(program: Program, payloads: PayloadScan, entry_names: list[s
                 # the runtime loads a library by name only from the app's own folder or the system: every
                 # library the app ships was read, so nothing unseen runs (issue 20)
                 site.payload = "(a library the app ships or the system's)"
-                site.note = (f"{caller} loads a native library with {loader} ("
-                             + (f"system library {site.argument!r}" if site.argument else "name not shown") +
-                             f"): only the app's own libraries ({len(lib_names)}, all read) or the system's can load")
+                site.note = (f"{caller} loads a native library with {loader} (system library {site.argument!r}): a "
+                             "library of the device, not the app's code" if site.argument else
+                             f"{caller} loads a native library with {loader} (name not shown): only the app's own "
+                             f"libraries ({len(lib_names)}, all read) or the system's can load")
                 continue
             if site.payload is None:
                 what = f"library {site.argument!r}" if site.argument else "a library whose name the bytecode does not show"
