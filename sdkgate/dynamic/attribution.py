@@ -93,8 +93,10 @@ class Attributor:
         unnamed = False
         for frame in stack[i:]:
             cls, _ = frame_class(frame)
+            if is_platform(cls) or _PROXY_RE.search(cls) or cls.startswith("$Proxy"):
+                continue                    # the device's framework, reflection, proxies: never code of anyone's
             lib = self.catalogue.library_of(cls)
-            if lib is None and is_layer_class(cls):
+            if lib is None and is_shipped_platform(cls):
                 continue
             if lib is not None:
                 if library is None:
