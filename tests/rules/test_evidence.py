@@ -131,3 +131,25 @@ def test_unhookable_api_called_by_the_app_is_incomplete(log, demo_manifest):
             category="location")
     r = evaluate(log.events, demo_manifest)
     assert r.verdict == "incomplete" and any("no hook can observe it" in x for x in r.incomplete)
+
+
+def test_unconfirmed_findings_are_marked_in_every_format(log, demo_manifest):
+    import json
+
+    from sdkgate.formats import render
+    log.agent()
+    log.read(10, "umeng_common", "device_id.imei")
+    log.events[-1].seq = 5                                   # a gap before it: the accept may be lost
+    r = evaluate(log.events, demo_manifest)
+    assert r.verdict == "incomplete"
+    doc = json.loads(render(r, "json"))
+    assert [f["confirmed"] for f in doc["findings"] if f["rule"] == "SG101"] == [False]
+    sarif = json.loads(render(r, "sarif"))
+    res = [x for x in sarif["runs"][0]["results"] if x["ruleId"] == "SG101"]
+    assert res[0]["properties"]["confirmed"] is False and res[0]["level"] == "warning"
+    assert sarif["runs"][0]["properties"]["incomplete_kinds"] == {"seq_gap": 1}
+    junit = render(r, "junit")
+    assert 'message="not confirmed: ' in junit and 'name="confirmed_violations" value="0"' in junit
+    html = render(r, "html")
+    assert 'data-rule="SG101" data-actor="umeng_common" data-confirmed="false"' in html and "not confirmed" in html
+    assert "(not confirmed)" in render(r, "console")
