@@ -5,8 +5,9 @@ counted in `incomplete_kinds`; docs/ci.md lists them). Producers name the kind t
 (`RunState.incomplete_reason(..., kind=)`, or `reason_kind` on an `incomplete` event); a reason that
 names none (older logs, producers that only write text) is classified here by its wording, and what
 matches nothing is `other`. `loses_events`: app events (a consent answer, a feature opened) may be
-missing from that point on, so a judgement of "before consent" after it is not confirmed; `whole_run`:
-they may be missing from the start (the agent attached to an app already running).
+missing from that point on, so a judgement of "before consent" after it is not confirmed -- "hook" when
+only the agent's events can be missing (a scenario's own consent steps still decide), "any" when a step may
+be missing too; `whole_run`: they may be missing from the start (the agent attached to an app already running).
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ class ReasonKind:
     slug: str
     unseen: str                       # what could be unseen (one sentence, English)
     patterns: tuple[str, ...] = ()    # regexes over the text of reasons whose producer named no kind
-    loses_events: bool = False
+    loses_events: str = ""            # "" | "hook": the agent's events may be lost | "any": any event | "source": the
+                                      # reason's own event source ("hook" or any)
     whole_run: bool = False           # ... and may already have been missing before the first event
 
 
@@ -28,28 +30,28 @@ KINDS: tuple[ReasonKind, ...] = (
     # --- the evidence stream itself
     ReasonKind("no_evidence", "nothing was recorded: every read is unseen", (r"^no evidence: the event log is empty",)),
     ReasonKind("broken_lines", "lines of an evidence log could not be read: any event in them is unseen",
-               (r"^\S+:\d+: ", r"more broken lines not listed"), loses_events=True),
+               (r"^\S+:\d+: ", r"more broken lines not listed"), loses_events="any"),
     ReasonKind("seq_gap", "events are missing from a process's sequence: reads or consent answers in the gap are unseen",
                (r"events start at seq", r"events: seq \d+ where", r"agent event seq gap", r"seq numbers do not add up",
-                r"agent event seq \S+ out of order"), loses_events=True),
+                r"agent event seq \S+ out of order"), loses_events="source"),
     ReasonKind("malformed_event", "an event whose fields have the wrong shape was not judged",
                (r"a field has the wrong shape", r"consent event without a valid transition",
-                r"permission_result without a results mapping"), loses_events=True),
+                r"permission_result without a results mapping"), loses_events="source"),
     ReasonKind("unknown_category", "a read of a data category this sdkgate does not know was not judged",
                (r"has unknown category",)),
     # --- the agent and the processes it watches
     ReasonKind("agent_dropped", "the agent's queue overflowed: the dropped events are unseen",
-               (r"dropped \d+ events",), loses_events=True),
+               (r"dropped \d+ events",), loses_events="hook"),
     ReasonKind("agent_error", "an agent hook failed: what it observes may be unseen",
-               (r"^agent error", r"error inside an agent hook", r"^agent (?!dropped)"), loses_events=True),
+               (r"^agent error", r"error inside an agent hook", r"^agent (?!dropped)"), loses_events="hook"),
     ReasonKind("agent_not_loaded", "no hook evidence arrived: run-time reads are unseen",
                (r"no hook evidence arrived", r"found no Java runtime")),
     ReasonKind("process_died", "a process died: events it had not sent, and what it would have done, are unseen",
-               (r"died at t=", r"died mid-run"), loses_events=True),
+               (r"died at t=", r"died mid-run"), loses_events="hook"),
     ReasonKind("process_not_instrumented", "an app process ran without the agent: its reads are unseen",
                (r"not instrumented", r"uninstrumented", r"ran without the agent")),
     ReasonKind("attached_late", "the agent attached to a running app: what it did before is unseen",
-               (r"attached to an already running app",), loses_events=True, whole_run=True),
+               (r"attached to an already running app",), loses_events="hook", whole_run=True),
     ReasonKind("api_not_hookable", "the app calls an API no hook can observe: its reads at run time are unseen",
                (r"no hook can observe it",)),
     ReasonKind("loaded_code_not_kept", "code the app loaded at run time was not kept or not scanned",
@@ -60,7 +62,7 @@ KINDS: tuple[ReasonKind, ...] = (
     ReasonKind("step_failed", "a scenario step failed: the behaviour it should have triggered is unseen",
                (r"^step \S+ \(.*\) failed", r"settle period failed")),
     ReasonKind("consent_not_recorded", "a consent step left no consent event: the user's answer is unknown",
-               (r"consent step but no consent event",), loses_events=True),
+               (r"consent step but no consent event",), loses_events="any"),
     ReasonKind("consent_unobserved", "the app recorded consent but the user's answer was not observed",
                (r"no evidence of the user's answer",)),
     ReasonKind("consent_marker_mismatch", "the user's answer and the app's own consent record disagree",
@@ -123,9 +125,10 @@ def known(slug: str) -> bool:
     return slug in BY_SLUG
 
 
-def loses_events(slug: str) -> bool:
+def loses_events(slug: str) -> str:
+    """Which events may be missing after a reason of this kind: "", "hook", "any" or "source"."""
     k = BY_SLUG.get(slug)
-    return bool(k and k.loses_events)
+    return k.loses_events if k else ""
 
 
 def whole_run(slug: str) -> bool:

@@ -42,11 +42,11 @@ class EvidenceRules:
         if exp is None:
             if ev.seq not in (0, 1):
                 st.incomplete_reason(f"{src} events start at seq {ev.seq}: earlier events are missing", ev,
-                                     kind="seq_gap", loses=app_events)
+                                     kind="seq_gap", loses="source" if app_events else "")
         elif ev.seq != exp:
             what = "repeated or out of order" if ev.seq < exp else f"{ev.seq - exp} missing"
             st.incomplete_reason(f"{src} events: seq {ev.seq} where {exp} was expected ({what})", ev,
-                                 kind="seq_gap", loses=app_events)
+                                 kind="seq_gap", loses="source" if app_events else "")
         self.next_seq[key] = max(ev.seq + 1, exp or 0)
 
     def incomplete(self, ev: Event, st: RunState):

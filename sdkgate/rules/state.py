@@ -57,50 +57,62 @@ class RunState:
     moments_dropped: int = 0
     # what the engine cannot be sure of (issue 20): scopes whose consent answer, and whether a feature was
     # opened, may be missing from the log from the current event on (cleared by the user's next answer)
+    # (`doubt`: any event may be missing; `doubt_step`: a scenario step may be missing too -- when the log's
+    # consent answers are the scenario's own steps, a loss of the agent's events alone changes nothing)
     doubt: set[str] = field(default_factory=set)
+    doubt_step: set[str] = field(default_factory=set)
     doubt_from_t: float = math.inf        # found only at the end: state unknown from this t on
     streaming: bool = True
-    _certain_t: dict[int, float] = field(default_factory=dict, repr=False)   # id(finding) -> first sure event t
+    _certain_t: dict[int, list] = field(default_factory=dict, repr=False)   # id(finding) -> [first sure t, ditto steps]
     _dependent: dict[int, Finding] = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         self.sink.on_add = self._track
 
     # --- is the state a finding rests on known? ------------------------------------------------------
-    def doubt_events(self) -> None:
-        """Events that could change consent or features may be missing from here on (a gap, a drop)."""
+    def doubt_events(self, which: str = "any") -> None:
+        """Events that could change consent or features may be missing from here on (a gap, a drop):
+        `which` "hook" (only the agent's events) or "any" (a scenario step too)."""
         scopes = set(self.manifest.consent.scopes) if self.manifest else {"policy"}
         self.doubt |= scopes | {"policy", FEATURE}
+        if which != "hook":
+            self.doubt_step |= scopes | {"policy", FEATURE}
 
     def doubt_after(self, t_ms: float) -> None:
         """Found at the end: the state is unknown from t_ms on."""
         self.doubt_from_t = min(self.doubt_from_t, float(t_ms))
 
-    def state_known(self, actor: str | None, rid: str) -> bool:
-        if not self.doubt:
+    def state_known(self, actor: str | None, rid: str, doubt: set[str] | None = None) -> bool:
+        doubt = self.doubt if doubt is None else doubt
+        if not doubt:
             return True
-        if rid in FEATURE_RULES and FEATURE in self.doubt:
+        if rid in FEATURE_RULES and FEATURE in doubt:
             return False
-        return not ({"policy", self.actor_scope(actor)} & self.doubt)
+        return not ({"policy", self.actor_scope(actor)} & doubt)
 
     def _track(self, rid: str, f: Finding, ev: Event | None, actor: str | None) -> None:
         if rid not in STATE_RULES:
             return
         key = id(f)
         self._dependent[key] = f
-        if ev is not None and self.state_known(actor, rid):
-            t = ev.t_ms if isinstance(ev.t_ms, (int, float)) else 0.0
-            prev = self._certain_t.get(key)
-            self._certain_t[key] = t if prev is None else min(prev, t)
+        if ev is None:
+            return
+        t = ev.t_ms if isinstance(ev.t_ms, (int, float)) else 0.0
+        sure = self._certain_t.setdefault(key, [None, None])
+        for i, doubt in enumerate((self.doubt, self.doubt_step)):
+            if self.state_known(actor, rid, doubt) and (sure[i] is None or t < sure[i]):
+                sure[i] = t
 
     def settle_confirmed(self) -> None:
         """`confirmed` on every finding: SG900 never (it is the gap itself); a state-dependent finding
-        when at least one of its events was judged while the state it rests on was known."""
+        when at least one of its events was judged while the state it rests on was known. When the
+        scenario's steps gave the consent answers, only losses that could hide a step count."""
         for f in self.sink.findings():
             if f.rule == "SG900":
                 f.confirmed = False
+        steps_decide = any(m.source == "step" for m in self.moments)
         for key, f in self._dependent.items():
-            t = self._certain_t.get(key)
+            t = (self._certain_t.get(key) or [None, None])[1 if steps_decide else 0]
             f.confirmed = t is not None and t < self.doubt_from_t
 
     # --- consent -------------------------------------------------------------------------
@@ -132,28 +144,34 @@ class RunState:
             self.moments_dropped += 1
         self.consent.set(scope, transition)
         self.doubt.discard(scope)         # the user's answer for this scope is seen: its state is known again
+        self.doubt_step.discard(scope)
 
     def reset_app_data(self):
         self.consent.reset()
         self.features_open.clear()
         self.doubt.clear()                # fresh app data: nothing earlier can change the state
+        self.doubt_step.clear()
 
     def features_reset(self):
         self.features_open.clear()
         self.doubt.discard(FEATURE)
+        self.doubt_step.discard(FEATURE)
 
     def device_clock(self, ev: Event) -> float:
         return ev.t_ms + self.clock_offset_ms
 
     def incomplete_reason(self, reason: str, ev: Event | None = None, kind: str | None = None,
-                          listed_max: int = INCOMPLETE_EXAMPLES, loses: bool | None = None):
+                          listed_max: int = INCOMPLETE_EXAMPLES, loses: bool | str | None = None):
         """Record why the evidence is incomplete, with its stable kind (sdkgate/reasons.py). Bounded under
         any log: reasons are grouped by kind (one SG900 finding per kind, with the count), the first
         INCOMPLETE_EXAMPLES of a kind are listed verbatim and `summarise` adds one line for the rest.
-        `loses` (default: the kind's): app events may be missing from here on (see `doubt_events`)."""
+        `loses` (default: the kind's; True = "any"): app events may be missing from here on (`doubt_events`)."""
         kind = kind or reason_kind(reason)
-        if (loses_events(kind) if loses is None else loses) and self.streaming:
-            self.doubt_events()
+        mode = loses_events(kind) if loses is None else ("any" if loses is True else (loses or ""))
+        if mode == "source":
+            mode = "hook" if ev is not None and ev.source == "hook" else "any"
+        if mode and self.streaming:
+            self.doubt_events(mode)
         if whole_run(kind):
             self.doubt_after(-math.inf)
         n = self.reason_counts.get(kind)

@@ -153,3 +153,34 @@ def test_unconfirmed_findings_are_marked_in_every_format(log, demo_manifest):
     html = render(r, "html")
     assert 'data-rule="SG101" data-actor="umeng_common" data-confirmed="false"' in html and "not confirmed" in html
     assert "(not confirmed)" in render(r, "console")
+
+
+def test_a_lost_agent_event_cannot_hide_the_scenarios_own_consent_step(log, demo_manifest):
+    """When the scenario's steps give the user's answer, losing agent events (a drop, a hook error) cannot
+    hide it: reads before the consent step stay proven. A gap in the step log itself can."""
+    log.agent()
+    log.add("step", "lifecycle", 1, what="launch")
+    log.add("hook", "agent_status", 20, status="error", detail="hook clipboard failed")
+    log.read(30, "jpush", "device_id.imei")
+    log.consent(100, "granted")
+    log.marker(100, "granted")
+    r = evaluate(log.events, demo_manifest)
+    assert r.verdict == "fail" and [f.confirmed for f in r.findings if f.rule == "SG101"] == [True]
+    assert r.incomplete_kinds == {"agent_error": 1}
+    log2 = type(log)()
+    log2.agent()
+    log2.add("step", "lifecycle", 1, what="launch")
+    log2.read(30, "jpush", "device_id.imei")
+    log2.consent(100, "granted")
+    log2.events[-2].seq += 3                              # step events missing before the consent step
+    r2 = evaluate(log2.events, demo_manifest)
+    assert [f.confirmed for f in r2.findings if f.rule == "SG101"] == [True]      # judged before the gap
+    log3 = type(log)()
+    log3.agent()
+    log3.add("step", "lifecycle", 1, what="launch")
+    log3.add("step", "lifecycle", 5, what="clock", advance_ms=0)
+    log3.events[-1].seq += 3                              # a step gap, then the read: an accept may be lost
+    log3.read(30, "jpush", "device_id.imei")
+    log3.consent(100, "granted")
+    r3 = evaluate(log3.events, demo_manifest)
+    assert r3.verdict == "incomplete" and [f.confirmed for f in r3.findings if f.rule == "SG101"] == [False]
