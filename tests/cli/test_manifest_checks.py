@@ -102,5 +102,8 @@ def test_draft_from_scan_proposes_the_consent_check(capsys, tmp_path):
     assert '"Lcom/example/recruit/privacy/ConsentStore;->hasAgreed(Landroid/content/Context;)Z"' in cand[0]
     assert "reads preference 'privacy_agreed' and returns it" in cand[0]
     assert "called from Lcom/example/recruit/App;->onCreate()V" in cand[0]
+    dialog = [ln for ln in out.splitlines() if ln.startswith("  # consent dialog? ")]
+    assert len(dialog) == 1 and "PrivacyDialog;->show" in dialog[0] and "'同意并继续'" in dialog[0]
+    assert "called from Lcom/example/recruit/MainActivity;->onCreate(Landroid/os/Bundle;)V" in dialog[0]
     import yaml
     assert yaml.safe_load(out)["app"]["package"] == "com.example.recruit"          # still a valid draft
