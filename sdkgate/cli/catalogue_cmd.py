@@ -86,7 +86,7 @@ def lookup_cmd(name_or_host: str, app_packages: tuple[str, ...], as_json: bool) 
     name_or_host = _smali_class(name_or_host)
     host = _host_of(name_or_host)
     if "://" not in name_or_host:
-        sid = cat.attribute_class(name_or_host, app_packages)
+        sid = cat.library_of(name_or_host) or cat.attribute_class(name_or_host, app_packages)   # the row, even a library
         if sid != UNKNOWN:
             hit = cat.match_prefix(name_or_host)
             results.append({"as": "class", "query": java_name(name_or_host), "sdk": sid,
@@ -105,7 +105,7 @@ def lookup_cmd(name_or_host: str, app_packages: tuple[str, ...], as_json: bool) 
         return 0
     for r in results:
         sdk = cat.sdks.get(r["sdk"])
-        what = f"{sdk.name} [{sdk.purpose or sdk.kind}{'' if sdk.kind == 'sdk' else ', ' + sdk.kind + ': acts for the app'}], vendor {sdk.vendor}" if sdk else (
+        what = f"{sdk.name} [{sdk.purpose or sdk.kind}{'' if sdk.kind == 'sdk' or not sdk.purpose else ', ' + sdk.kind}{'' if sdk.kind == 'sdk' else ': acts for the app'}], vendor {sdk.vendor}" if sdk else (
             "the app itself" if r["sdk"] == FIRST_PARTY else "no SDK in the catalogue")
         via = f" (prefix {r['prefix']})" if r["prefix"] else ""
         click.echo(f"{r['as']} {r['query']} -> {r['sdk']}: {what}{via}")
