@@ -17,23 +17,49 @@ from .yamlio import package_data
 
 FIRST_PARTY = "first_party"
 UNKNOWN = "unknown"
-# The platform layers: framework, JDK, Kotlin, support libraries. Never an actor: static inventory
-# does not list them as unknown code, stack attribution walks past their frames.
+# The device's own layers: framework and runtime classes the device provides (boot class path), never in
+# the APK. Never an actor: static inventory does not list them, stack attribution walks past their frames.
+# Code the APK ships that acts for the app (AndroidX, the support library, Kotlin, Material; okhttp, glide...)
+# is a catalogue row of kind `platform` / `library` instead: the app's own (first_party, named `via`).
 PLATFORM_PREFIXES = (
-    "android", "androidx", "android.support", "java", "javax", "kotlin", "kotlinx", "dalvik", "libcore", "sun",
+    "android", "java", "javax", "dalvik", "libcore", "sun",
     "jdk", "com.android.internal", "com.android.okhttp", "com.android.org.conscrypt", "com.android.server",
     "org.json", "org.apache.harmony", "org.apache.http", "org.xmlpull", "org.w3c", "org.xml",
-    "com.google.android.collect", "com.google.android.gles_jni", "com.google.android.material",
-    "org.intellij.lang.annotations", "org.jetbrains.annotations", "_COROUTINE",
+    "com.google.android.collect", "com.google.android.gles_jni",
+    "org.intellij.lang.annotations", "org.jetbrains.annotations",
 )
 _PLATFORM_RE = re.compile(r"^(?:%s)(?:\.|$)" % "|".join(re.escape(p) for p in PLATFORM_PREFIXES))
 
 
 def is_platform(class_name: str) -> bool:
-    """True for a class of the platform layers (dotted or smali name)."""
-    return bool(_PLATFORM_RE.match(java_name(class_name)))
-KINDS = ("analytics", "push", "ads", "crash", "login", "payment", "map_location", "face_identity",
-         "oaid", "utility", "share", "social", "attribution")
+    """True for a class of the device's framework / runtime layers (dotted or smali name). Platform and
+    library code shipped in the APK (AndroidX, Kotlin, ...) is a catalogue row: see `Catalogue.acting_for_app`."""
+    name = java_name(class_name)
+    if _SHIPPED_RE.match(name):       # under `android.` but shipped in the APK: the support library
+        return False
+    return bool(_PLATFORM_RE.match(name))
+
+
+_SHIPPED_RE = re.compile(r"^android\.(?:support|arch)(?:\.|$)")
+# platform code shipped in the APK: the bundled catalogue names it in `platform` rows; a catalogue that does
+# not (a test's, a hand-made one) still never makes it an actor (is_shipped_platform)
+SHIPPED_PLATFORM_PREFIXES = ("androidx", "android.support", "android.arch", "kotlin", "kotlinx",
+                             "com.google.android.material", "_COROUTINE")
+_SHIPPED_PLATFORM_RE = re.compile(r"^(?:%s)(?:\.|$)" % "|".join(re.escape(p) for p in SHIPPED_PLATFORM_PREFIXES))
+
+
+def is_shipped_platform(class_name: str) -> bool:
+    return bool(_SHIPPED_PLATFORM_RE.match(java_name(class_name)))
+
+# catalogue row kinds: `sdk` collects data for a third party; `platform` (AndroidX/Jetpack, the support
+# library, Kotlin, Material) and `library` (okhttp, glide, gson, ...: no data collection of their own) act for
+# the app: what their code does is the app's (actor first_party, `via` the row), never an SDK's
+ROW_KINDS = ("sdk", "platform", "library")
+SDK, PLATFORM, LIBRARY = ROW_KINDS
+# what an SDK does (row `purpose`; before issue 20 this was the row's `kind`)
+PURPOSES = ("analytics", "push", "ads", "crash", "login", "payment", "map_location", "face_identity",
+            "oaid", "utility", "share", "social", "attribution")
+KINDS = PURPOSES          # the old name of the purpose list (catalogue import-exodus, catalogue list --kind)
 
 
 @dataclass(frozen=True)
@@ -41,7 +67,7 @@ class Sdk:
     id: str
     name: str
     vendor: str
-    kind: str
+    kind: str                            # sdk | platform | library (ROW_KINDS)
     packages: tuple[str, ...]
     domains: tuple[str, ...] = ()
     source: str = "sdkgate"   # "sdkgate" or "exodus" for imported rows
@@ -54,6 +80,12 @@ class Sdk:
     assets: tuple[str, ...] = ()         # entry paths in the APK (assets/umeng_*.json)
     evidence: tuple[str, ...] = ()       # where the signatures come from
     website: str = ""                    # the vendor's page of the SDK (data/sdk_websites.yaml; Exodus rows: theirs)
+    purpose: str = ""                    # analytics | push | ... (PURPOSES); what an `sdk` row does
+
+    @property
+    def acts_for_app(self) -> bool:
+        """Platform and library code: its reads and calls are the app's."""
+        return self.kind in (PLATFORM, LIBRARY)
 
     def signature_kinds(self) -> dict[str, tuple[str, ...]]:
         return {k: getattr(self, k) for k in SIGNATURE_KINDS if getattr(self, k)}
@@ -107,15 +139,31 @@ class Catalogue:
         return None
 
     def attribute_class(self, class_name: str, app_packages: tuple[str, ...] = ()) -> str:
-        """SDK id, `first_party` (under one of the app's own packages) or `unknown`."""
+        """SDK id, `first_party` (under one of the app's own packages, or platform / library code acting
+        for the app: `library_of` names it) or `unknown`."""
         hit = self.match_prefix(class_name)
         if hit:
-            return hit[0]
+            return FIRST_PARTY if self.sdks[hit[0]].acts_for_app else hit[0]
         jn = java_name(class_name)
         for p in app_packages:
             if jn == p or jn.startswith(p + "."):
                 return FIRST_PARTY
         return UNKNOWN
+
+    def library_of(self, class_name: str) -> str | None:
+        """The platform / library row whose code this class is, else None."""
+        hit = self.match_prefix(class_name)
+        return hit[0] if hit and self.sdks[hit[0]].acts_for_app else None
+
+    def via_of(self, class_name: str) -> str | None:
+        """What a report names as the `via` of a first-party call made in platform / library code: the
+        package the row matched (`androidx.appcompat`, `okhttp3`), else None."""
+        hit = self.match_prefix(class_name)
+        return hit[1] if hit and self.sdks[hit[0]].acts_for_app else None
+
+    def acting_for_app(self, sid: str | None) -> bool:
+        row = self.sdks.get(sid or "")
+        return bool(row and row.acts_for_app)
 
     def attribute_native_lib(self, lib: str) -> str | None:
         """SDK id whose `native_libs` names this library file (libjcore236.so against `libjcore*.so`), else None."""
@@ -163,8 +211,15 @@ def parse_rows(raw, name: str) -> list[Sdk]:
         for key in ("id", "name", "vendor", "kind", "packages"):
             if not row.get(key):
                 raise InputError(name, place, f"missing field {key!r}")
-        if row["kind"] not in KINDS:
-            raise InputError(name, place, f"unknown kind {row['kind']!r} (one of {', '.join(KINDS)})")
+        kind, purpose = row["kind"], row.get("purpose") or ""
+        if kind in PURPOSES and not purpose:          # a row written before issue 20: kind was the purpose
+            kind, purpose = SDK, kind
+        if kind not in ROW_KINDS:
+            raise InputError(name, place, f"unknown kind {kind!r} (one of {', '.join(ROW_KINDS)})")
+        if purpose and purpose not in PURPOSES:
+            raise InputError(name, place, f"unknown purpose {purpose!r} (one of {', '.join(PURPOSES)})")
+        if kind == SDK and not purpose:
+            raise InputError(name, place, f"an sdk row needs a purpose (one of {', '.join(PURPOSES)})")
         if row["id"] in seen:
             raise InputError(name, place, f"duplicate SDK id {row['id']!r}")
         seen.add(row["id"])
@@ -177,8 +232,9 @@ def parse_rows(raw, name: str) -> list[Sdk]:
         website = row.get("website") or ""
         if not isinstance(website, str):
             raise InputError(name, place, "'website' must be a string")
-        out.append(Sdk(row["id"], row["name"], row["vendor"], row["kind"], tuple(row["packages"]),
-                       tuple(row.get("domains") or ()), row.get("source", "sdkgate"), **sigs, website=website))
+        out.append(Sdk(row["id"], row["name"], row["vendor"], kind, tuple(row["packages"]),
+                       tuple(row.get("domains") or ()), row.get("source", "sdkgate"), **sigs, purpose=purpose,
+                       website=website))
     return out
 
 

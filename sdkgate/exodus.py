@@ -189,8 +189,9 @@ def convert(trackers: list[Tracker], base: Catalogue, reserved_ids: set[str] = f
         for p, _ in new:
             claimed[p] = sid
         fresh_domains = tuple(d for d in domains if base.attribute_host(d) is None)
-        res.added.append(Sdk(sid, f"{t.name} (Exodus)", _vendor(t.website), kind_for(t.categories),
-                             tuple(p for p, _ in new), fresh_domains, "exodus", website=t.website or ""))
+        res.added.append(Sdk(sid, f"{t.name} (Exodus)", _vendor(t.website), "sdk",
+                             tuple(p for p, _ in new), fresh_domains, "exodus", purpose=kind_for(t.categories),
+                             website=t.website or ""))
     return res
 
 
@@ -208,8 +209,9 @@ def _owner(prefix: str, base: Catalogue, claimed: dict[str, str]) -> str | None:
 
 
 def sdk_to_row(s: Sdk) -> dict[str, Any]:
-    return {"id": s.id, "name": s.name, "vendor": s.vendor, "kind": s.kind, "packages": list(s.packages),
-            "domains": list(s.domains), "source": s.source, **({"website": s.website} if s.website else {})}
+    return {"id": s.id, "name": s.name, "vendor": s.vendor, "kind": s.kind, "purpose": s.purpose,
+            "packages": list(s.packages), "domains": list(s.domains), "source": s.source,
+            **({"website": s.website} if s.website else {})}
 
 
 HEADER = ("# sdkgate user catalogue: rows added by `sdkgate catalogue import-exodus` (source: exodus).\n"

@@ -65,6 +65,42 @@ _TABLE: list[tuple[str, str]] = [
     (r"(?P<apk>\S+): reflection not resolved statically on a path before consent: (?P<what>.+), in (?P<m>\S+) "
      r"\(entry point (?P<e>\S+)\)", "{apk}：同意前的路径上有无法静态解析的反射：{what}，位于 {m}（入口 {e}）"),
     (r"(?P<apk>\S+): pre-consent path search stopped: (?P<b>.+)", "{apk}：同意前路径搜索已停止：{b}"),
+    # issue 20: manifest checks, reason kinds, notes
+    (r"no consent check declared: every start path to an SDK counts as before consent",
+     "未声明同意检查：所有到 SDK 的启动路径都按同意前计算"),
+    (r"package mismatch allowed \(--allow-package-mismatch\): the APK is (?P<a>\S+), the manifest declares (?P<m>\S+)",
+     "已允许包名不一致（--allow-package-mismatch）：APK 为 {a}，声明清单为 {m}"),
+    (r"SG203: (?P<s>\S+) is declared as an SDK but the catalogue knows it as platform or library code: its code is "
+     r"judged as the app's", "SG203：{s} 被声明为 SDK，但目录中它是平台或通用库代码：其代码按应用自身评估"),
+    (r"sdks: (?P<s>\S+) is (?P<k>\w+) code in the catalogue \((?P<n>.*)\): it acts for the app, its code is judged as "
+     r"the app's", "sdks：{s} 在目录中是 {k} 代码（{n}）：它代表应用执行，其代码按应用自身评估"),
+    (r"permission (?P<p>\S+) is not an Android platform permission sdkgate knows \(API 34 and older\)",
+     "权限 {p} 不在 sdkgate 已知的 Android 平台权限中（API 34 及更早）"),
+    (r"(?P<n>\d+) more reason\(s\) of kind (?P<k>\w+)", "另有 {n} 条同类原因（{k}）"),
+    (r"(?P<where>\S+): code from another installed package (?P<p>\S+) runs in the app \((?P<d>.*)\): it is not in "
+     r"the APK and was not scanned; use a device run",
+     "{where}：其他已安装应用包 {p} 的代码在应用中运行（{d}）：不在 APK 中，未被扫描；请在设备上运行"),
+    (r"(?P<where>\S+): (?P<n>\d+) activit(?:y|ies) in the manifest with no class in any DEX \(only the user opens "
+     r"them; nothing runs there before consent\): (?P<names>.*)",
+     "{where}：清单中有 {n} 个 Activity 在任何 DEX 中都没有类（只有用户会打开；同意前不会运行）：{names}"),
+    (r"(?P<c>\S+) loads a native library with (?P<l>\S+) \((?P<what>.*)\): only the app's own libraries "
+     r"\((?P<n>\d+), all read\) or the system's can load",
+     "{c} 通过 {l} 加载原生库（{what}）：只能加载应用自带的库（{n} 个，均已读取）或系统库"),
+    (r"(?P<c>\S+) loads a native library with (?P<l>\S+) \(system library (?P<lib>.*)\): a library of the device, "
+     r"not the app's code", "{c} 通过 {l} 加载系统原生库 {lib}：设备自带的库，不是应用的代码"),
+    (r"(?P<c>\S+) opens a DEX with (?P<l>\S+) only to list its classes \(entries\(\), no loadClass\)",
+     "{c} 通过 {l} 打开 DEX 仅为列出类名（entries()，未调用 loadClass）：未加载代码"),
+    (r"(?P<where>\S+): (?P<c>\S+) loads native code with (?P<l>\S+) \((?P<what>.*)\) that is not shipped in the APK: "
+     r"the code it runs was not scanned; use a device run",
+     "{where}：{c} 通过 {l} 加载未随 APK 提供的原生代码（{what}）：其运行的代码未被扫描；请在设备上运行"),
+    (r"(?P<where>\S+): (?P<c>\S+) loads code with (?P<l>\S+) from (?P<b>\S+), an encrypted or unreadable blob: the "
+     r"code it runs was not scanned; use a device run",
+     "{where}：{c} 通过 {l} 从加密或无法读取的数据 {b} 加载代码：其运行的代码未被扫描；请在设备上运行"),
+    (r"(?P<where>\S+): (?P<c>\S+) loads code with (?P<l>\S+) (?P<what>.*): the payload is not found in the "
+     r"APK(?P<cand>.*); the code it runs was not scanned; use a device run",
+     "{where}：{c} 通过 {l} 加载代码（{what}）：APK 中找不到其载荷{cand}；其运行的代码未被扫描；请在设备上运行"),
+    (r"(?P<where>\S+): (?P<c>\S+) names (?P<n>\S+) as a string \(reflective code loading\): the code it loads was "
+     r"not scanned; use a device run", "{where}：{c} 以字符串引用 {n}（反射加载代码）：其加载的代码未被扫描；请在设备上运行"),
     (r"(?P<src>\w+): (?P<reason>.+)", "{src}：{reason_zh}"),
 ]
 _WHAT = {"repeated or out of order": "重复或乱序"}

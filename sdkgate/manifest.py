@@ -17,6 +17,7 @@ SCHEMA = "sdkgate.manifest/1"
 WHEN = ("on_feature", "at_start")
 # ids of rows a draft could not map to the catalogue: allowed without packages (they attribute nothing)
 UNLISTED = "unlisted_"
+NO_CHECK = "no consent check declared: every start path to an SDK counts as before consent"
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Manifest:
     max_reads_per_second: float = 1.0
     max_immutable_reads: int = 3
     clauses: dict[str, str] = field(default_factory=dict)   # rule id -> the policy's clause and law (reports)
+    notes: list[str] = field(default_factory=list)            # found while parsing, said by warnings()
     raw: dict = field(default_factory=dict, repr=False)
     _catalogue: Catalogue | None = field(default=None, repr=False)
 
@@ -90,10 +92,23 @@ class Manifest:
         """The default catalogue plus the manifest's own rows (SDKs the catalogue does not know)."""
         if self._catalogue is None:
             base = default_catalogue()
-            extra = [Sdk(r.id, r.name, r.vendor, "utility", r.packages, r.domains, "manifest")
+            extra = [Sdk(r.id, r.name, r.vendor, "sdk", r.packages, r.domains, "manifest", purpose="utility")
                      for r in self.sdks.values() if r.id not in base.sdks and r.packages]
             self._catalogue = base.merged(extra)
         return self._catalogue
+
+    def warnings(self) -> list[str]:
+        """What the manifest leaves the checks to guess (issue 20): said once by `manifest validate` and `scan`."""
+        out = list(self.notes)
+        if not self.consent.check:
+            out.append(NO_CHECK)
+        cat = self.catalogue()
+        for sid in self.sdks:
+            row = cat.sdks.get(sid)
+            if row is not None and row.acts_for_app:
+                out.append(f"sdks: {sid} is {row.kind} code in the catalogue ({row.name}): it acts for the app, "
+                           "its code is judged as the app's")
+        return out
 
     def sdk_packages(self, sdk_id: str) -> tuple[str, ...]:
         row = self.sdks.get(sdk_id)
@@ -200,11 +215,21 @@ def parse_manifest(data: Any, name: str) -> Manifest:
         if rid not in RULES:
             raise InputError(name, line(data["clauses"], rid), f"clauses: unknown rule id {rid!r}")
     cats = categories()
+    notes: list[str] = []
+    from .suggest import check_permission, did_you_mean
 
     def check_cats(values, where, fld):
         for c in values:
             if c not in cats:
-                raise InputError(name, where, f"field {fld!r}: unknown category id {c!r}")
+                raise InputError(name, where, f"field {fld!r}: unknown category id {c!r}{did_you_mean(c, cats, 0.6)}")
+
+    def check_perms(values, where):
+        for p in values:
+            error, warning = check_permission(p)
+            if error:
+                raise InputError(name, where, error)
+            if warning and warning not in notes:
+                notes.append(warning)
 
     app = _need(data, "app", name, dict)
     _known(app, "app", name)
@@ -279,10 +304,13 @@ def parse_manifest(data: Any, name: str) -> Manifest:
                                  f"package prefix {p!r} covers {claimed[0]!r} of catalogue SDK {cat.prefixes()[claimed[0]]!r}")
         known = cat.sdks.get(sid)
         if not known and not pk and not sid.startswith(UNLISTED):
-            raise InputError(name, where, f"SDK {sid!r} is not in the catalogue: give its 'packages'")
+            raise InputError(name, where, f"SDK {sid!r} is not in the catalogue{did_you_mean(sid, cat.sdks, 0.6)}: "
+                             "give its 'packages' (or the catalogue id)")
         feature = row.get("feature")
         if feature and feature not in features:
             raise InputError(name, line(row, "feature"), f"feature {feature!r} is not in 'features'")
+        check_perms(_str_list(row.get("permissions"), name, line(row, "permissions"), "permissions"),
+                    line(row, "permissions"))
         sdks[sid] = SdkRow(
             id=sid, name=str(row.get("name") or (known.name if known else sid)),
             vendor=str(row.get("vendor") or (known.vendor if known else "")),
@@ -297,6 +325,7 @@ def parse_manifest(data: Any, name: str) -> Manifest:
         _known(row, "permission", name)
         if p in perms:
             raise InputError(name, line(row, "permission"), f"permission {p!r} is named twice")
+        check_perms([p], line(row, "permission"))
         when = row.get("when", "on_feature")
         if when not in WHEN:
             raise InputError(name, line(row, "when"), f"field 'when' must be one of {', '.join(WHEN)}")
@@ -323,6 +352,7 @@ def parse_manifest(data: Any, name: str) -> Manifest:
         max_reads_per_second=float(limits.get("max_reads_per_second", 1.0)),
         max_immutable_reads=int(limits.get("max_immutable_reads", 3)),
         clauses=_clauses(data.get("clauses")),
+        notes=notes,
         raw=data,
     )
 

@@ -35,6 +35,9 @@ class Finding:
     suppression_reason: str = ""
     detail: dict[str, Any] = field(default_factory=dict)   # rule-specific (stack, chain, host, component)
     process: str | None = None  # the app process the evidence came from (hook evidence), e.g. pkg:pushcore
+    # issue 20: does it stand whatever the evidence lacks? A read "before consent" while the consent record
+    # itself has a gap is not confirmed: it is listed and makes the run incomplete, not fail. SG900: never.
+    confirmed: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -49,7 +52,8 @@ class SdkEntry:
     declared: bool
     packages: list[str] = field(default_factory=list)
     vendor: str = ""
-    kind: str = ""
+    kind: str = ""            # catalogue kind: sdk (platform and library code is the app's, never listed here)
+    purpose: str = ""         # what the SDK does: analytics, push, ads, ... (catalogue `purpose`)
     class_count: int | None = None
     # the evidence that found it besides `packages` (static/signatures.py)
     components: list[str] = field(default_factory=list)
@@ -67,6 +71,7 @@ class CallSite:
     caller: str
     actor: str
     origin: str | None = None     # runtime_loaded: found in code the app loaded at run time
+    via: str | None = None        # platform / library code the call is in (catalogue id), acting for the app
 
 
 @dataclass
@@ -80,10 +85,25 @@ class Report:
     skipped: list[str] = field(default_factory=list)      # rules not evaluated, and why
     stats: dict[str, Any] = field(default_factory=dict)   # event counts per source/kind, consent moments
     permissions: list[dict[str, Any]] = field(default_factory=list)  # requests/results seen (for HTML)
+    # each listed incomplete reason with its stable kind (sdkgate/reasons.py), and every reason counted per kind
+    incomplete_reasons: list[dict[str, str]] = field(default_factory=list)
+    incomplete_kinds: dict[str, int] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
         return VERDICT_EXIT[self.verdict]
+
+    def confirmed_violations(self) -> list[Finding]:
+        """What makes a FAIL: unsuppressed violations that do not depend on what the evidence lacks."""
+        return [f for f in self.findings if f.severity == "violation" and not f.suppressed and f.confirmed
+                and f.rule != "SG900"]
+
+    def kind_of(self, reason: str) -> str:
+        for r in self.incomplete_reasons:
+            if r.get("reason") == reason:
+                return str(r.get("kind") or "other")
+        from .reasons import classify
+        return classify(reason)
 
     def not_judged_rules(self) -> dict[str, str]:
         """Rule id -> why it was not judged, from the `skipped` notes ("SG405 ...", "SG2xx ...")."""
@@ -112,6 +132,8 @@ class Report:
             "call_sites": [asdict(c) for c in self.call_sites],
             "findings": [f.to_dict() for f in self.findings],
             "incomplete": list(self.incomplete),
+            "incomplete_reasons": [dict(r) for r in self.incomplete_reasons],
+            "incomplete_kinds": dict(self.incomplete_kinds),
             "skipped": list(self.skipped),
             "permissions": list(self.permissions),
             "stats": self.stats,
@@ -157,4 +179,6 @@ class Report:
                       for f in d.get("findings") or []],
             incomplete=list(d.get("incomplete") or []), skipped=list(d.get("skipped") or []),
             stats=d.get("stats") or {}, permissions=list(d.get("permissions") or []),
+            incomplete_reasons=[dict(r) for r in d.get("incomplete_reasons") or []],
+            incomplete_kinds=dict(d.get("incomplete_kinds") or {}),
         )

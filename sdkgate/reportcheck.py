@@ -72,7 +72,7 @@ def check_report_dict(d: Any) -> None:
         _t(s, dict, w)
         for k in ("id", "name"):
             _t(s.get(k), str, f"{w}.{k}")
-        for k in ("vendor", "kind"):
+        for k in ("vendor", "kind", "purpose"):
             _t(s.get(k, ""), str, f"{w}.{k}")
         _t(s.get("declared"), bool, f"{w}.declared", none_ok=True)
         _t(s.get("class_count"), int, f"{w}.class_count", none_ok=True)
@@ -81,9 +81,17 @@ def check_report_dict(d: Any) -> None:
         _t(c, dict, f"call_sites[{i}]")
         for k in ("category", "api", "caller", "actor"):
             _t(c.get(k), str, f"call_sites[{i}].{k}")
+        for k in ("origin", "via"):
+            _t(c.get(k), str, f"call_sites[{i}].{k}", none_ok=True)
     for i, f in enumerate(_t(d.get("findings") or [], list, "findings")):
         _check_finding(f, f"findings[{i}]")
     _strs(d.get("incomplete") or [], "incomplete")
+    for i, r in enumerate(_t(d.get("incomplete_reasons") or [], list, "incomplete_reasons")):
+        _t(r, dict, f"incomplete_reasons[{i}]")
+        for k in ("kind", "reason"):
+            _t(r.get(k), str, f"incomplete_reasons[{i}].{k}")
+    for k, v in _t(d.get("incomplete_kinds") or {}, dict, "incomplete_kinds").items():
+        _t(v, int, f"incomplete_kinds.{k}")
     _strs(d.get("skipped") or [], "skipped")
     for i, p in enumerate(_t(d.get("permissions") or [], list, "permissions")):
         w = f"permissions[{i}]"
@@ -117,6 +125,7 @@ def _check_finding(f: Any, w: str) -> None:
         _t(f.get(k), str, f"{w}.{k}", none_ok=True)
     _t(f.get("evidence_count", 0), int, f"{w}.evidence_count")
     _t(f.get("suppressed", False), bool, f"{w}.suppressed")
+    _t(f.get("confirmed", True), bool, f"{w}.confirmed")
     _t(f.get("suppression_reason", ""), str, f"{w}.suppression_reason")
     detail = _t(f.get("detail") or {}, dict, f"{w}.detail")
     for k in ("summary", "summary_zh", "host", "scheme", "path", "encoding", "where", "flow_id", "api", "thread"):

@@ -41,7 +41,8 @@ def bundled_rows() -> list[dict]:
 def test_catalogue_loads_with_enough_rows_and_valid_kinds():
     cat = default_catalogue()
     assert len(cat.sdks) >= 150
-    assert {s.kind for s in cat.sdks.values()} <= set(KINDS)
+    assert {s.kind for s in cat.sdks.values()} == {"sdk", "platform", "library"}
+    assert {s.purpose for s in cat.sdks.values() if s.kind == "sdk"} <= set(KINDS)
     assert all(s.source == "sdkgate" for s in cat.sdks.values())
 
 
@@ -58,7 +59,7 @@ def test_rows_are_well_formed():
     java = re.compile(r"[A-Za-z_$][\w$]*(\.[\w$]+)*")   # dex allows segments like 3sl
     host = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
     for r in bundled_rows():
-        assert set(r) <= {"id", "name", "vendor", "kind", "packages", "domains", "source", "components", "meta_data",
+        assert set(r) <= {"id", "name", "vendor", "kind", "purpose", "packages", "domains", "source", "components", "meta_data",
                           "permissions", "native_libs", "jni", "assets", "evidence"}, r["id"]
         if set(r) & {"components", "meta_data", "permissions", "native_libs", "jni", "assets"}:
             assert r.get("evidence"), f"{r['id']}: signature kinds need their evidence"
@@ -266,7 +267,9 @@ def test_prefix_matches_whole_segments_only():
     assert cat.attribute_class("com.locker.LockScreen") == UNKNOWN
     assert cat.attribute_class("com.umengx.Foo") == UNKNOWN
     assert cat.attribute_class("com.kwadmin.Panel") == UNKNOWN
-    assert cat.attribute_class("com.facebook.react.ReactActivity") == UNKNOWN   # React Native is not the FB SDK
+    # React Native is not the FB SDK: open-source code acting for the app (issue 20)
+    assert cat.attribute_class("com.facebook.react.ReactActivity") == "first_party"
+    assert cat.library_of("com.facebook.react.ReactActivity") == "facebook_oss"
     assert cat.attribute_class("com.facebook.FacebookSdkX") == UNKNOWN
 
 
@@ -366,9 +369,9 @@ def test_import_exodus_adds_skips_and_attributes(tmp_path, capsys, isolated_user
     assert set(by_id) == {"exodus_acme_tracker", "exodus_half_known"}
     assert by_id["exodus_acme_tracker"]["packages"] == ["com.acme.track", "com.acme.beacon"]
     assert by_id["exodus_acme_tracker"]["domains"] == ["track.acme.io"]
-    assert by_id["exodus_acme_tracker"]["kind"] == "ads"
+    assert by_id["exodus_acme_tracker"]["kind"] == "sdk" and by_id["exodus_acme_tracker"]["purpose"] == "ads"
     assert by_id["exodus_half_known"]["packages"] == ["com.halfknown.sdk"]
-    assert by_id["exodus_half_known"]["kind"] == "crash"
+    assert by_id["exodus_half_known"]["kind"] == "sdk" and by_id["exodus_half_known"]["purpose"] == "crash"
     assert {r["source"] for r in rows} == {"exodus"}
 
     cat = default_catalogue()
@@ -430,7 +433,7 @@ def test_list_filters_by_kind_and_prints_json(capsys):
     rows = json.loads(out)
     ids = {r["id"] for r in rows}
     assert {"msa_oaid", "vendor_oaid_providers", "google_ads_identifier"} <= ids
-    assert {r["kind"] for r in rows} == {"oaid"}
+    assert {r["kind"] for r in rows} == {"sdk"} and {r["purpose"] for r in rows} == {"oaid"}
     rc, out, _ = run_cli(capsys, "catalogue", "list")
     assert rc == 0 and f"{len(default_catalogue().sdks)} SDKs" in out
 

@@ -54,7 +54,7 @@ def test_seed_app_and_consent(seed):
 
 def test_seed_face_recognition_is_tencent_and_megvii_under_sensitive(seed):
     face = {sid: row for sid, row in seed.sdks.items()
-            if default_catalogue().sdks[sid].kind == "face_identity"}
+            if default_catalogue().sdks[sid].purpose == "face_identity"}
     assert set(face) == {"tencent_faceid", "megvii_faceid"}
     for row in face.values():
         assert row.consent_scope == "sensitive"

@@ -101,6 +101,18 @@ GATE_SPECS: tuple[ApkSpec, ...] = (
             subdir=GATES),
 )
 
+# Verdicts a release gate can act on (issue 20; tests/fixtures/apks-gate/, facts in its expected.yaml, judged
+# against tests/fixtures/apks-gate/gate.yaml by tests/static/test_gate_fixtures.py)
+GATE = "apks-gate"
+VERDICT_SPECS: tuple[ApkSpec, ...] = (
+    ApkSpec("gate-fail", "gate-fail",
+            (("app-gate-fail", "app-common", "lib-androidx-appcompat", "lib-oss", "lib-gms-dynamite", "sdk-umeng"),),
+            subdir=GATE),
+    ApkSpec("gate-honest", "gate-honest", (("app-gate-honest", "app-common", "lib-oss", "sdk-umeng"),),
+            files=(("lib/arm64-v8a/libgatecore.so", "file", ELF),), subdir=GATE),
+)
+HIDDEN_SPECS = HIDDEN_SPECS + VERDICT_SPECS
+
 
 class BuildError(Exception):
     pass

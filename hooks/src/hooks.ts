@@ -98,6 +98,7 @@ function argText(v: any): string | null {
 function filterMatch(e: ApiEntry, args: any[], cfg: AgentConfig): { ok: boolean; shown?: string } {
     const f = e.arg_filter;
     if (f === null) return { ok: true };
+    if (f.own_result !== undefined) return { ok: true };       // judged on the result (ownProcessesOnly)
     if (f.intent && f.other_package) {
         const [, pkg, comp] = intentTexts(args[f.index]);
         const s = pkg ?? comp;
@@ -112,6 +113,24 @@ function filterMatch(e: ApiEntry, args: any[], cfg: AgentConfig): { ok: boolean;
     }
     if (f.other_package) return { ok: s !== cfg.package, shown: s === cfg.package ? s : undefined };
     return { ok: true };
+}
+
+/** getRunningAppProcesses used to find the app's own process (issue 20): when every entry returned is one of
+ *  the app's own processes (`package` or `package:name`, as Android 5.1+ returns to ordinary apps), nothing
+ *  about other apps was read. Anything unreadable counts as a read. */
+function ownProcessesOnly(ret: any, pkg: string | undefined): boolean {
+    if (ret === null || ret === undefined || !pkg) return false;
+    try {
+        const n = ret.size();
+        const Info = Java.use("android.app.ActivityManager$RunningAppProcessInfo");
+        for (let i = 0; i < n; i++) {
+            const name = String(Java.cast(ret.get(i), Info).processName.value);
+            if (name !== pkg && !name.startsWith(pkg + ":")) return false;
+        }
+        return true;
+    } catch (err) {
+        return false;
+    }
 }
 
 function summarizeArgs(args: any[], filterIndex: number | null, shown: string | undefined): unknown[] {
@@ -176,6 +195,8 @@ export function installApiHooks(table: ApiEntry[], cfg: AgentConfig, report: Ins
                         m = filterMatch(e, args, cfg);
                     }
                     if (!m.ok) continue;
+                    if (e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null &&
+                        ownProcessesOnly(ret, cfg.package)) continue;
                     // compact on the wire: the host fills `api` (smali of overload `ov`) and `category`
                     // from the same table, by api_id
                     const ev: Record<string, unknown> = {

@@ -14,6 +14,7 @@ export interface ArgFilter {
     msghdr?: boolean;
     prop_info?: boolean;
     authority_prefix?: string;
+    own_result?: string;
 }
 
 /** One row of sdkgate/data/sensitive_apis.yaml (generated into table.generated.ts at build time). */

@@ -1,5 +1,5 @@
 📦
-575807 /src/index.js
+576583 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -15296,7 +15296,10 @@ var API_TABLE = [
     ]
   },
   {
-    "arg_filter": null,
+    "arg_filter": {
+      "index": -1,
+      "own_result": "processes"
+    },
     "canary": null,
     "category": "installed_apps",
     "cls": "android.app.ActivityManager",
@@ -17282,6 +17285,8 @@ function filterMatch(e, args, cfg) {
   const f = e.arg_filter;
   if (f === null)
     return { ok: true };
+  if (f.own_result !== void 0)
+    return { ok: true };
   if (f.intent && f.other_package) {
     const [, pkg, comp] = intentTexts(args[f.index]);
     const s2 = pkg ?? comp;
@@ -17299,6 +17304,22 @@ function filterMatch(e, args, cfg) {
   if (f.other_package)
     return { ok: s !== cfg.package, shown: s === cfg.package ? s : void 0 };
   return { ok: true };
+}
+function ownProcessesOnly(ret, pkg) {
+  if (ret === null || ret === void 0 || !pkg)
+    return false;
+  try {
+    const n = ret.size();
+    const Info = frida_java_bridge_default.use("android.app.ActivityManager$RunningAppProcessInfo");
+    for (let i = 0; i < n; i++) {
+      const name = String(frida_java_bridge_default.cast(ret.get(i), Info).processName.value);
+      if (name !== pkg && !name.startsWith(pkg + ":"))
+        return false;
+    }
+    return true;
+  } catch (err) {
+    return false;
+  }
 }
 function summarizeArgs(args, filterIndex, shown) {
   return args.map((a, i) => i === filterIndex && shown !== void 0 ? shown : summarize(a));
@@ -17362,6 +17383,8 @@ function installApiHooks(table, cfg, report2) {
             m = filterMatch(e, args, cfg);
           }
           if (!m.ok)
+            continue;
+          if (e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null && ownProcessesOnly(ret, cfg.package))
             continue;
           const ev = {
             api_id: e.id,

@@ -51,4 +51,7 @@ def draft_from_scan(apk: str | Path) -> str:
         notes = [] if cats.get(sid) else ["no sensitive call site of this SDK in the APK: categories from the policy"]
         rows.append(DraftSdk(sid, s.name, s.vendor, "", sorted(cats.get(sid, [])), sorted(found[sid]) or list(s.packages),
                              [], 0, "high", notes, ""))
-    return render_scan_draft(str(apk), package, _app_label(apk), rows, perms, sorted(set(unknown)), incomplete)
+    from ..static.consent_candidates import find_candidates
+    cands = find_candidates(result.program, cat, (package,) if package else ()) if result.program else []
+    return render_scan_draft(str(apk), package, _app_label(apk), rows, perms, sorted(set(unknown)), incomplete,
+                             cands)

@@ -10,7 +10,7 @@ from ..fileio import read_json_object
 from ..report import Report
 from .bundle import BUNDLE_FILE
 
-VERDICT_ORDER = {"fail": 0, "incomplete": 1, "pass": 2}
+VERDICT_ORDER = {"fail": 0, "incomplete": 1, "not_judged": 2, "pass": 3}
 
 
 @dataclass
@@ -33,11 +33,12 @@ class MergeTable:
 
     @property
     def exit_code(self) -> int:
-        """1 if any bundle fails, else 3 if any is incomplete or tampered, else 0."""
+        """1 if any bundle fails, else 3 if any is incomplete, not judged (or anything but a pass) or tampered,
+        else 0: a merge is never a silent pass."""
         verdicts = {r.verdict for r in self.rows}
         if "fail" in verdicts:
             return 1
-        if "incomplete" in verdicts or any(r.seal == "TAMPERED" for r in self.rows):
+        if verdicts - {"pass"} or any(r.seal == "TAMPERED" for r in self.rows):
             return 3
         return 0
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import yaml
 
-from ..catalogue import FIRST_PARTY, KINDS, UNKNOWN, Catalogue, Sdk, default_catalogue, java_name, parse_rows, \
+from ..catalogue import FIRST_PARTY, KINDS, ROW_KINDS, UNKNOWN, Catalogue, Sdk, default_catalogue, java_name, parse_rows, \
     user_catalogue_path
 from ..errors import InputError
 
@@ -27,17 +27,18 @@ def command():
 
 
 @command.command("list")
-@click.option("--kind", type=click.Choice(KINDS), help="Only SDKs of this kind.")
+@click.option("--kind", type=click.Choice(ROW_KINDS + KINDS),
+              help="Only rows of this kind (sdk, platform, library) or SDKs of this purpose (analytics, push, ...).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (a list of rows).")
 def list_cmd(kind: str | None, as_json: bool) -> int:
     """List the catalogue (bundled rows and imported ones)."""
-    rows = [s for s in _fresh_catalogue().sdks.values() if not kind or s.kind == kind]
+    rows = [s for s in _fresh_catalogue().sdks.values() if not kind or kind in (s.kind, s.purpose)]
     if as_json:
         click.echo(json.dumps([_row(s) for s in rows], ensure_ascii=False, indent=2))
         return 0
     for s in rows:
         src = "" if s.source == "sdkgate" else f"  [{s.source}]"
-        click.echo(f"{s.id:<26} {s.kind:<13} {s.name}{src}")
+        click.echo(f"{s.id:<26} {s.purpose or s.kind:<13} {s.name}{src}" + ("" if s.kind == "sdk" else f"  ({s.kind})"))
         click.echo(f"{'':<26} {'':<13} packages: {', '.join(s.packages)}")
         if s.domains:
             click.echo(f"{'':<26} {'':<13} domains:  {', '.join(s.domains)}")
@@ -48,7 +49,7 @@ def list_cmd(kind: str | None, as_json: bool) -> int:
 
 
 def _row(s: Sdk) -> dict:
-    return {"id": s.id, "name": s.name, "vendor": s.vendor, "kind": s.kind, "packages": list(s.packages),
+    return {"id": s.id, "name": s.name, "vendor": s.vendor, "kind": s.kind, "purpose": s.purpose, "packages": list(s.packages),
             "domains": list(s.domains), "source": s.source,
             **{k: list(v) for k, v in s.signature_kinds().items()}, **({"evidence": list(s.evidence)} if s.evidence else {})}
 
@@ -85,7 +86,7 @@ def lookup_cmd(name_or_host: str, app_packages: tuple[str, ...], as_json: bool) 
     name_or_host = _smali_class(name_or_host)
     host = _host_of(name_or_host)
     if "://" not in name_or_host:
-        sid = cat.attribute_class(name_or_host, app_packages)
+        sid = cat.library_of(name_or_host) or cat.attribute_class(name_or_host, app_packages)   # the row, even a library
         if sid != UNKNOWN:
             hit = cat.match_prefix(name_or_host)
             results.append({"as": "class", "query": java_name(name_or_host), "sdk": sid,
@@ -104,7 +105,7 @@ def lookup_cmd(name_or_host: str, app_packages: tuple[str, ...], as_json: bool) 
         return 0
     for r in results:
         sdk = cat.sdks.get(r["sdk"])
-        what = f"{sdk.name} [{sdk.kind}], vendor {sdk.vendor}" if sdk else (
+        what = f"{sdk.name} [{sdk.purpose or sdk.kind}{'' if sdk.kind == 'sdk' or not sdk.purpose else ', ' + sdk.kind}{'' if sdk.kind == 'sdk' else ': acts for the app'}], vendor {sdk.vendor}" if sdk else (
             "the app itself" if r["sdk"] == FIRST_PARTY else "no SDK in the catalogue")
         via = f" (prefix {r['prefix']})" if r["prefix"] else ""
         click.echo(f"{r['as']} {r['query']} -> {r['sdk']}: {what}{via}")
@@ -137,7 +138,7 @@ def import_exodus_cmd(export_file: Path, dry_run: bool) -> int:
     click.echo(f"Exodus export {export_file}: {len(trackers)} trackers")
     click.echo(f"  added: {len(res.added)} ({sum(len(s.packages) for s in res.added)} package prefixes)")
     for s in res.added:
-        click.echo(f"    + {s.id:<32} {s.kind:<13} {', '.join(s.packages)}")
+        click.echo(f"    + {s.id:<32} {s.purpose or s.kind:<13} {', '.join(s.packages)}")
     click.echo(f"  skipped, already in the catalogue: {len(res.skipped_known)}")
     click.echo(f"  skipped, no plain package prefix in the code signature: {len(res.skipped_unusable)}")
     click.echo(f"  signature parts that are not plain prefixes/hosts (ignored): "

@@ -12,7 +12,7 @@ from .common import (emit_report, format_option, geoip_option, lang_option, load
 
 @click.command("evaluate")
 @click.option("--manifest", "-m", "manifest_path", type=click.Path(dir_okay=False), default=None,
-              help="Declared manifest (YAML). Without it only evidence rules are judged.")
+              help="Declared manifest (YAML). Without it nothing is judged: not_judged (exit 3), never a pass.")
 @click.argument("event_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @format_option()
 @lang_option

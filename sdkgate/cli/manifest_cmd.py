@@ -26,6 +26,8 @@ def validate(files):
             continue
         click.echo(f"{f}: ok ({m.package}: {len(m.sdks)} SDKs, {len(m.permissions)} permissions, "
                    f"scopes {', '.join(m.consent.scopes)})")
+        for w in m.warnings():
+            click.echo(f"sdkgate: warning: {f}: {w}", err=True)
     return 2 if bad else 0
 
 

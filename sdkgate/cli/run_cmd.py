@@ -92,6 +92,9 @@ def load_ui_routes(path: str | None) -> dict:
                    "and agent build, if any); recorded in run.json, rows that did not fire make their categories incomplete.")
 @click.option("--require-calibration", is_flag=True, default=False,
               help="A run whose agent is not calibrated on this device is incomplete (default: a note in the report).")
+@click.option("--allow-package-mismatch", "allow_mismatch", is_flag=True,
+              help="Run an APK whose package differs from the manifest's app.package (a renamed build); "
+                   "without it that is bad input (exit 2).")
 @lang_option
 @suppressions_option
 @geoip_option
@@ -99,7 +102,7 @@ def load_ui_routes(path: str | None) -> dict:
 def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir, fmt, output, sign_key, make_zip,
             ui_file, proxy_route, proxy_host, offline, confdir, lang, suppressions, geoip, settle_ms, devices=None,
             cluster=None, capture="proxy", allow_quic=False, unpin=False, wireguard_port=51820, calibration=None,
-            require_calibration=False):
+            require_calibration=False, allow_mismatch=False):
     """Run a scenario on a real device or emulator and judge it (same evidence folder as `simulate`).
 
     Without --scenario, explore mode: `sdkgate run --package PKG -m M.yaml` spawns the installed app with the
@@ -142,6 +145,11 @@ def command(apk, manifest_path, scenario_path, package, attach, serial, out_dir,
     sc = load_scenario(scenario_path)
     manifest = load_manifest(manifest_path)
     sc.check_manifest(manifest)
+    if apk is not None:             # the manifest must describe this app (issue 20): said before any device is touched
+        from ..packagecheck import apk_package, check_package
+        note = check_package(apk, apk_package(apk), manifest, allow_mismatch)
+        if note:
+            click.echo(f"sdkgate: warning: {note}", err=True)
     if devices or cluster:
         from ..device.multi import DeviceJob, cli_run_devices
         if serial or not devices:

@@ -47,14 +47,22 @@ def not_judged(report, inventory: bool = False):
     return report
 
 
-def build_report(apk: Path, manifest, options=None, eval_options=None, splits: tuple[str, ...] = ()):
-    """Scan -> events -> engine -> report; scan facts the engine does not keep go to stats['static']."""
+def build_report(apk: Path, manifest, options=None, eval_options=None, splits: tuple[str, ...] = (),
+                 allow_package_mismatch: bool = False):
+    """Scan -> events -> engine -> report; scan facts the engine does not keep go to stats['static'].
+    A manifest of another app is bad input (InputError) unless `allow_package_mismatch` (issue 20)."""
+    from ..packagecheck import check_package
     from ..rules import evaluate
     from ..static import ScanOptions, scan_apk
 
     try:
         result = scan_apk(apk, manifest, options or ScanOptions(), splits=splits)
         events = result.events
+        scan_ev = next((e for e in events if e.kind == "scan"), None)
+        if scan_ev is not None and result.apk_manifest is not None:
+            note = check_package(str(apk), result.apk_manifest.package, manifest, allow_package_mismatch)
+            if note:
+                scan_ev.extra["package_mismatch_allowed"] = note
     except InputError:
         raise
     except Exception as exc:  # a bug or an input the parsers did not foresee: incomplete, not a traceback
@@ -72,14 +80,14 @@ def build_report(apk: Path, manifest, options=None, eval_options=None, splits: t
                 "dex_files", "class_count", "first_party_classes", "platform_classes", "unresolved_uri_queries",
                 "undeclared_api_permissions", "entry_points", "gated_paths", "visited_methods", "consent_checks",
                 "bounds", "paths", "input_kind", "files", "payloads", "ignored_consent_checks",
-                "manifest_warnings") if scan.get(k) is not None}
+                "manifest_warnings", "libraries", "notes") if scan.get(k) is not None}
     return report, result
 
 
 def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file: str | None,
               events_file: str | None, suppressions: str | None = None, inventory: bool = False,
               style: dict | None = None, splits: tuple[str, ...] = (), sheet: str | None = None,
-              baseline: str | None = None, fail_on_new: bool = False) -> Outcome:
+              baseline: str | None = None, fail_on_new: bool = False, allow_mismatch: bool = False) -> Outcome:
     """Worker: everything for one APK, so only a small Outcome crosses the process boundary."""
     quiet_androguard()
     from ..formats import get, render
@@ -89,7 +97,8 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
         return Outcome(apk, EXIT_INPUT, error=f"--format {fmt}: a binary format: give -o FILE")
     try:
         manifest = load_manifest(manifest_path) if manifest_path else None
-        report, result = build_report(Path(apk), manifest, eval_options=load_options(suppressions, None), splits=splits)
+        report, result = build_report(Path(apk), manifest, eval_options=load_options(suppressions, None), splits=splits,
+                                      allow_package_mismatch=allow_mismatch)
     except InputError as exc:
         return Outcome(apk, EXIT_INPUT, error=exc.render())
     if manifest is None or inventory:
@@ -110,8 +119,9 @@ def _scan_one(apk: str, manifest_path: str | None, fmt: str, lang: str, out_file
                 ensure_parent(f)
     except InputError as exc:
         return Outcome(apk, EXIT_INPUT, error=exc.render())
-    for w in (report.stats.get("static") or {}).get("manifest_warnings") or []:
-        click.echo(f"sdkgate: warning: {apk}: {w}", err=True)
+    if fmt != "console" or out_file:       # the console report says them itself, at the top
+        for w in (report.stats.get("static") or {}).get("manifest_warnings") or []:
+            click.echo(f"sdkgate: warning: {apk}: {w}", err=True)
     if events_file and result is not None:
         Path(events_file).write_text("".join(e.to_json() + "\n" for e in result.events), encoding="utf-8")
     if out_file:
@@ -224,8 +234,11 @@ def _names(apks: list[Path], ext: str) -> list[str]:
 @click.option("--fail-on-new", is_flag=True,
               help="With --baseline: exit 1 only for violations the baseline did not have (incomplete evidence stays 3).")
 @click.option("--cluster", default=None, help="With --db: run the scans on a Dask cluster (tcp://SCHEDULER:8786).")
+@click.option("--allow-package-mismatch", "allow_mismatch", is_flag=True,
+              help="Judge an APK whose package differs from the manifest's app.package (a renamed build); "
+                   "without it that is bad input (exit 2).")
 def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppressions, events_out, db_url=None,
-            rescan=False, cluster=None, sheet=None, baseline=None, fail_on_new=False):
+            rescan=False, cluster=None, sheet=None, baseline=None, fail_on_new=False, allow_mismatch=False):
     """Scan APK(s): SDK inventory, sensitive call sites, process-start code, pre-consent paths.
 
     APKS are .apk / .apks / .xapk / .aab files or folders of them; a base APK given with its split APKs
@@ -238,7 +251,8 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
         raise InputError(None, "--baseline", "not with --db (a fleet database keeps every version: fleet query)")
     if db_url or rescan or cluster:         # a fleet scan into a database (sdkgate/fleet, docs/fleet.md)
         from ..fleet.cli import scan_to_db
-        return scan_to_db(apks, db_url, manifest_path, suppressions, jobs, cluster, rescan, output, events_out)
+        return scan_to_db(apks, db_url, manifest_path, suppressions, jobs, cluster, rescan, output, events_out,
+                          allow_mismatch)
     from ..static.bundles import group_splits
 
     groups = group_splits(_expand(apks))        # a base APK and its split APKs are one app
@@ -261,7 +275,7 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
             o = _scan_one(str(files[0]), str(manifest_path) if manifest_path else None, fmt, lang,
                           str(output) if output else None, str(events_out) if events_out else None, suppressions,
                           inventory, console_style(output), splits_of[str(files[0])], sheet,
-                          str(baseline) if baseline else None, fail_on_new)
+                          str(baseline) if baseline else None, fail_on_new, allow_mismatch)
         if o.error:
             raise InputError(None, None, o.error)
         if o.text is not None:
@@ -292,7 +306,7 @@ def command(apks, manifest_path, inventory, fmt, output, lang, jobs, suppression
             futs = {pool.submit(_scan_one, str(f), str(manifest_path) if manifest_path else None, fmt, lang,
                                 str(output / names[i]) if output else None,
                                 str(events_out / ev_names[i]) if events_out else None, suppressions, inventory,
-                                None, splits_of[str(f)], sheet): f
+                                None, splits_of[str(f)], sheet, None, False, allow_mismatch): f
                     for i, f in enumerate(files)}
             for fut in as_completed(futs):
                 f = futs[fut]

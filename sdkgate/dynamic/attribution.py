@@ -17,6 +17,12 @@ SDK is attributed to the caller at the top of the SDK part of the stack"):
    SDK that called into the others is the one that made the call happen. `via` lists every SDK of
    the run, innermost first. E.g. App.onCreate -> Umeng -> MSA OAID SDK -> getOAID: actor umeng,
    via [msa, umeng]. A run without any catalogued SDK is `unknown`.
+4. Platform and library code shipped in the APK (catalogue rows of kind platform / library: AndroidX,
+   Kotlin, okhttp, glide ...) acts for whoever called it: its frames are walked past like layer frames,
+   but remembered. A stack whose code is only such frames (and the app's) is the app's: actor
+   `first_party`, `library` the package of the innermost such code (issue 20: TwilightManager reading the location for
+   AppCompat's night mode is the app's read, never `unknown`). Unnamed code in the run still makes it
+   `unknown`; an SDK in the run still makes it that SDK's.
 Class attribution itself is always Catalogue.attribute_class (longest package prefix).
 """
 from __future__ import annotations
@@ -25,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, is_platform
+from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, is_platform, is_shipped_platform
 
 # dynamic proxies ($Proxy12, jdk.proxy1.$Proxy3) and reflection/lambda plumbing without a package
 _PROXY_RE = re.compile(r"(?:^|\.)\$Proxy\d*$")
@@ -39,7 +45,7 @@ def frame_class(frame: str) -> tuple[str, str]:
 
 
 def is_layer_class(cls: str) -> bool:
-    return bool(is_platform(cls) or _PROXY_RE.search(cls) or cls.startswith("$Proxy"))
+    return bool(is_platform(cls) or is_shipped_platform(cls) or _PROXY_RE.search(cls) or cls.startswith("$Proxy"))
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class Attribution:
     actor: str                      # SDK id, first_party or unknown
     caller: str | None              # first frame outside the layers (the code that made the call)
     via: tuple[str, ...] = field(default=())   # SDKs of the SDK part of the stack, innermost first
+    library: str | None = None      # package of the platform / library code the first-party call was made in (rule 4)
 
 
 class Attributor:
@@ -82,9 +89,20 @@ class Attributor:
                 i += 1
         caller = None
         via: list[str] = []
+        library = lib_frame = None         # the innermost platform / library code, and its first frame
+        unnamed = False
         for frame in stack[i:]:
             cls, _ = frame_class(frame)
-            if is_layer_class(cls):
+            if is_platform(cls) or _PROXY_RE.search(cls) or cls.startswith("$Proxy"):
+                continue                    # the device's framework, reflection, proxies: never code of anyone's
+            lib = self.catalogue.library_of(cls)
+            if lib is None and is_shipped_platform(cls):
+                continue
+            if lib is not None:
+                if library is None:
+                    library, lib_frame = self.catalogue.via_of(cls), frame
+                if caller is None and self.catalogue.sdks[lib].kind == "library":
+                    caller = frame           # a library's frame is code that made the call, as before
                 continue
             who = self.catalogue.attribute_class(cls, self.app_packages)
             if who == UNKNOWN and self.loaded:
@@ -92,14 +110,18 @@ class Attributor:
             if caller is None:
                 caller = frame
                 if who == FIRST_PARTY:
-                    return Attribution(FIRST_PARTY, caller, ())
+                    return Attribution(FIRST_PARTY, caller, (), library)
             if who == FIRST_PARTY:
                 break
-            if who != UNKNOWN and (not via or via[-1] != who):
+            if who == UNKNOWN:
+                unnamed = True
+            elif not via or via[-1] != who:
                 via.append(who)
-        if caller is None:
-            return Attribution(UNKNOWN, None, ())
-        return Attribution(via[-1] if via else UNKNOWN, caller, tuple(via))
+        if via:
+            return Attribution(via[-1], caller, tuple(via))
+        if unnamed or (caller is None and library is None):
+            return Attribution(UNKNOWN, caller, ())
+        return Attribution(FIRST_PARTY, caller or lib_frame, (), library)
 
 
 def attribute(stack: list[str], catalogue: Catalogue, app_packages: tuple[str, ...] = (),

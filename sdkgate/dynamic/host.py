@@ -374,6 +374,8 @@ class AgentHost:
         ev["caller"] = att.caller
         if len(att.via) > 1 and "via" not in ev:      # an event's own `via` (unpinned: the pin check) stays
             ev["via"] = list(att.via)
+        if att.library and "library" not in ev:       # platform / library code acting for the app (issue 20)
+            ev["library"] = att.library
         actor = att.actor
         if "native_stack" in ev:
             actor = native_actor(self.attributor.catalogue, ev, actor)

@@ -9,7 +9,8 @@ from ..errors import InputError
 
 
 def scan_to_db(apks, db_url: str | None, manifest_path: Path | None, suppressions: str | None,
-               jobs: int | None, cluster: str | None, rescan: bool, output, events_out) -> int:
+               jobs: int | None, cluster: str | None, rescan: bool, output, events_out,
+               allow_package_mismatch: bool = False) -> int:
     """APKS are files, folders of .apk files, or http(s) URLs (docs/fleet.md)."""
     from ..extras import require
     require("fleet", what="sdkgate scan --db")
@@ -38,7 +39,7 @@ def scan_to_db(apks, db_url: str | None, manifest_path: Path | None, suppression
             progress.update(task, advance=1, description=f"{Path(rec.apk).name}: {verdict}")
         summary = scan_fleet(files, db_url, manifest=Path(manifest_path) if manifest_path else None,
                              suppressions=Path(suppressions) if suppressions else None, jobs=jobs, cluster=cluster,
-                             rescan=rescan, on_result=on_result)
+                             rescan=rescan, on_result=on_result, allow_package_mismatch=allow_package_mismatch)
     for line in summary.lines:
         click.echo(line, err=True)
     from .db import DbUrl

@@ -94,12 +94,15 @@ def _probe(address: str) -> None:
 
 def scan_fleet(files: list[Path | str], db_url: str, *, manifest: Path | None = None, suppressions: Path | None = None,
                jobs: int | None = None, cluster: str | None = None, rescan: bool = False,
-               on_result: Callable[[ScanRecord, str], None] | None = None) -> FleetSummary:
+               on_result: Callable[[ScanRecord, str], None] | None = None,
+               allow_package_mismatch: bool = False) -> FleetSummary:
     """Scan `files` into the database at `db_url`; see the module docstring."""
     db = open_db(db_url)
     summary = FleetSummary(apks=len(files))
     man, sup = _read(manifest), _read(suppressions)
     mhash, ohash = text_hash(man[1] if man else None), text_hash(sup[1] if sup else None)
+    if allow_package_mismatch:      # it changes the verdict: another key
+        ohash = text_hash(sup[1] if sup else None, b"--allow-package-mismatch")
     keys: list[ScanKey] = []
     try:
         summary.run_id = start_run(db, "dask" if cluster else "local", 0, len(files))
@@ -110,7 +113,8 @@ def scan_fleet(files: list[Path | str], db_url: str, *, manifest: Path | None = 
         if first is not None:
             engine = _Engine(jobs or max(1, min(len(files), os.cpu_count() or 1)), cluster)
             try:
-                _dispatch(engine, itertools.chain([first], items), man, sup, db, summary, on_result)
+                _dispatch(engine, itertools.chain([first], items), man, sup, db, summary, on_result,
+                          allow_package_mismatch)
             finally:
                 engine.close()
         finish_run(db, summary.run_id, summary.scanned, summary.skipped, summary.errors,
@@ -150,7 +154,8 @@ def _keyed(files, db, mhash: str, ohash: str, rescan: bool, summary: FleetSummar
         yield path, key, size
 
 
-def _dispatch(engine: _Engine, todo, man, sup, db, summary: FleetSummary, on_result) -> None:
+def _dispatch(engine: _Engine, todo, man, sup, db, summary: FleetSummary, on_result,
+              allow_package_mismatch: bool = False) -> None:
     pending = iter(todo)
     inflight: dict[cf.Future, tuple[str, ScanKey, int]] = {}
     limit = max(2, 2 * engine.workers)
@@ -161,7 +166,8 @@ def _dispatch(engine: _Engine, todo, man, sup, db, summary: FleetSummary, on_res
             if item is None:
                 return
             path, key, size = item
-            inflight[engine.pool.submit(scan_record, path, key.sha256, size, man, sup)] = item
+            inflight[engine.pool.submit(scan_record, path, key.sha256, size, man, sup,
+                                        allow_package_mismatch)] = item
 
     fill()
     while inflight:

@@ -78,9 +78,15 @@ _NOISE = [
 ]
 
 
+def reason_kind(reason: str) -> str:
+    """The stable kind of an incomplete reason (sdkgate/reasons.py): what `fleet report` counts apps by."""
+    from ..reasons import classify
+    return classify(reason)
+
+
 def reason_class(reason: str) -> str:
-    """An incomplete reason without the app-specific parts (file names, numbers, quoted names), so the
-    fleet report can count how many apps hit the same kind of blind spot."""
+    """An incomplete reason without the app-specific parts (file names, numbers, quoted names): the class
+    rows stored before reasons had kinds were given (schema migration 2 backfills it)."""
     r = reason.strip()
     for rx, sub in _NOISE:
         r = rx.sub(sub, r)
@@ -135,7 +141,7 @@ def store(db: Database, rec: ScanRecord, key: ScanKey, run_id: int | None = None
         if rec.report:
             db.executemany("INSERT INTO app_sdks (app_id, sdk_id, name, vendor, sdk_kind, declared, class_count, "
                            "evidence_kind, packages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           [(app_id, s.get("id"), s.get("name"), s.get("vendor"), s.get("kind"),
+                           [(app_id, s.get("id"), s.get("name"), s.get("vendor"), s.get("purpose") or s.get("kind"),
                              1 if s.get("declared") else 0, s.get("class_count"), _sdk_evidence(s),
                              ",".join(s.get("packages") or [])) for s in rep.get("sdks") or []])
             db.executemany("INSERT INTO call_sites (app_id, actor, category, api, caller) VALUES (?, ?, ?, ?, ?)",
@@ -147,8 +153,11 @@ def store(db: Database, rec: ScanRecord, key: ScanKey, run_id: int | None = None
                              1 if f.get("suppressed") else 0, f.get("evidence_count"), f.get("message"),
                              f.get("message_zh"), json.dumps(f.get("detail") or {}, ensure_ascii=False, sort_keys=True))
                             for f in rep.get("findings") or []])
+            kinds = {str(r.get("reason")): str(r.get("kind")) for r in rep.get("incomplete_reasons") or []
+                     if isinstance(r, dict) and r.get("kind")}
             db.executemany("INSERT INTO incomplete_reasons (app_id, reason, reason_class) VALUES (?, ?, ?)",
-                           [(app_id, str(r), reason_class(str(r))) for r in rep.get("incomplete") or []])
+                           [(app_id, str(r), kinds.get(str(r)) or reason_kind(str(r)))
+                            for r in rep.get("incomplete") or []])
     return app_id
 
 

@@ -39,7 +39,7 @@ def peak_rss_kb() -> int | None:
 
 
 def scan_record(apk: str, sha256: str, size: int, manifest: tuple[str, bytes] | None,
-                suppressions: tuple[str, bytes] | None) -> ScanRecord:
+                suppressions: tuple[str, bytes] | None, allow_package_mismatch: bool = False) -> ScanRecord:
     """Scan one APK into a report dict; a bad APK becomes an `input` error record, never an exception."""
     from ..cli.common import load_options, quiet_androguard
     from ..errors import InputError
@@ -59,7 +59,8 @@ def scan_record(apk: str, sha256: str, size: int, manifest: tuple[str, bytes] | 
         try:
             with local_copy(apk, sha256) as local:
                 report, _ = build_report(local, load_manifest(mpath) if mpath else None,
-                                         eval_options=load_options(spath, None))
+                                         eval_options=load_options(spath, None),
+                                         allow_package_mismatch=allow_package_mismatch)
         except OSError as exc:                             # download failed: retried by the next run
             rec.error, rec.error_kind = f"{apk}: cannot fetch on worker {worker}: {exc}", "worker"
             return rec

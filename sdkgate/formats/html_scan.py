@@ -112,7 +112,7 @@ def context(report: Report, lang: str, printing: bool = False) -> dict[str, Any]
         sites_of[c.actor] += 1
     sdk_rows = [{"s": s, "evidence": _evidence(s), "categories": [label(c, lang) for c in sorted(cats_of.get(s.id, ()))],
                  "sites": sites_of.get(s.id, 0), "website": website(s.id),
-                 "kind": kind_label(s.kind, lang)} for s in report.sdks]
+                 "kind": kind_label(s.purpose or s.kind, lang)} for s in report.sdks]
     active = report.active_findings()
     undeclared_perms = {f.detail.get("permission") for f in active if f.rule == "SG301"}
     perms = [{"permission": (p.get("permissions") or [""])[0], "level": p.get("protection_level") or "",

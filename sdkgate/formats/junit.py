@@ -35,14 +35,20 @@ class JunitFormat:
                 cases += 1
                 tc = ET.SubElement(suite, "testcase", classname=f"sdkgate.{rid}", name=f"{rid} {actor}")
                 active = [f for f in fs if not f.suppressed and f.severity == "violation"]
+                proven = [f for f in active if f.confirmed]
                 text = "\n".join(
                     (f.message_zh if lang == "zh" else f.message)
-                    + f" [{f.severity}{', suppressed: ' + f.suppression_reason if f.suppressed else ''}]"
+                    + f" [{f.severity}{', suppressed: ' + f.suppression_reason if f.suppressed else ''}"
+                    + f"{', not confirmed' if not f.confirmed and f.rule != 'SG900' else ''}]"
                     + f" evidence: {', '.join(f'{e.source}#{e.seq}' for e in f.evidence[:10])}" for f in fs)
-                if active:
+                if proven:
                     failures += 1
-                    el = ET.SubElement(tc, "failure", message=active[0].message, type=rid)
+                    el = ET.SubElement(tc, "failure", message=proven[0].message, type=rid)
                     el.text = text + f"\nclause: {(report.app.get('clauses') or {}).get(rid) or RULES[rid].clause}"
+                elif active:        # rests on evidence that is incomplete: not a proven failure (SG900 fails)
+                    skipped += 1
+                    el = ET.SubElement(tc, "skipped", message="not confirmed: " + active[0].message)
+                    el.text = text
                 elif rid == "SG900":
                     failures += 1
                     el = ET.SubElement(tc, "failure", message="evidence incomplete", type=rid)
@@ -55,8 +61,11 @@ class JunitFormat:
         suite.set("skipped", str(skipped))
         props = ET.SubElement(suite, "properties")
         ET.SubElement(props, "property", name="verdict", value=report.verdict)
+        ET.SubElement(props, "property", name="confirmed_violations", value=str(len(report.confirmed_violations())))
         for reason in report.incomplete:
             ET.SubElement(props, "property", name="incomplete", value=reason)
+        for kind, n in report.incomplete_kinds.items():
+            ET.SubElement(props, "property", name=f"incomplete_kind.{kind}", value=str(n))
         ET.indent(suite)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
 

@@ -128,7 +128,7 @@ SDK_COLS = ("actor", "name", "vendor", "kind", "kind_label", "website", "declare
 
 
 def sdks_sheet(report: Report, lang: str = "en", machine: bool = False) -> Sheet:
-    rows = [[s.id, s.name, s.vendor, s.kind, kind_label(s.kind, lang), website(s.id), s.declared, ", ".join(s.packages),
+    rows = [[s.id, s.name, s.vendor, s.purpose or s.kind, kind_label(s.purpose or s.kind, lang), website(s.id), s.declared, ", ".join(s.packages),
              s.class_count]
             for s in report.sdks]
     return _sheet("sdks", SDK_COLS, rows, lang, machine, [not s.declared for s in report.sdks])

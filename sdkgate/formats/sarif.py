@@ -172,10 +172,12 @@ class SarifFormat:
             locs[0]["physicalLocation"] = _physical(f, report)
             res: dict = {
                 "ruleId": f.rule,
-                "level": LEVELS.get(f.severity, "warning"),
+                # a violation that rests on missing evidence is not proven: a warning, `confirmed: false`
+                "level": LEVELS.get(f.severity, "warning") if f.confirmed or f.severity != "violation" else "warning",
                 "message": {"text": f.message_zh if lang == "zh" else f.message},
                 "partialFingerprints": {"sdkgate/v1": fingerprint(f)},
                 "properties": {"actor": f.actor, "category": f.category, "severity": f.severity, "process": f.process,
+                               "confirmed": f.confirmed, **({"via": f.detail["via"]} if f.detail.get("via") else {}),
                                "clause": f.clause, "evidence_count": f.evidence_count,
                                "evidence": [{"source": e.source, "seq": e.seq, "detail": e.detail} for e in f.evidence]},
             }
@@ -205,6 +207,9 @@ class SarifFormat:
             "columnKind": "unicodeCodePoints",
             "properties": {"verdict": report.verdict, "app": _app_properties(report.app),
                            "incomplete": list(report.incomplete),
+                           "incomplete_reasons": [dict(r) for r in report.incomplete_reasons],
+                           "incomplete_kinds": dict(report.incomplete_kinds),
+                           "confirmed_violations": len(report.confirmed_violations()),
                            "skipped": list(report.skipped)},
         }
         run["automationDetails"] = {"id": _automation_id(report)}

@@ -59,7 +59,8 @@ class Attributor:
             return UNKNOWN
         sid = self.catalogue.attribute_host(host)
         if sid:
-            return sid
+            # a platform / library row's own host (issue 20) is the app's traffic, never an SDK's
+            return FIRST_PARTY if self.catalogue.acting_for_app(sid) else sid
         if any(_under(host, d) for d in self.app_domains):
             return FIRST_PARTY
         return UNKNOWN

@@ -53,7 +53,7 @@ def prose(sink: Sink, b: Block, ctx: Ctx) -> None:
             if in_spans(pos, neg):
                 sink.skipped.append((b.line, f"named in a negation, no row: {written} ({sent.strip()[:70]})"))
                 continue
-            kind = idx.catalogue.sdks[mt.sdk_id].kind
+            kind = idx.catalogue.sdks[mt.sdk_id].purpose
             if kind not in kinds_in(sent) and not SDK_WORD.search(sent):
                 sink.skipped.append((b.line, f"a company named in prose, not an SDK: {written} ({sent.strip()[:60]})"))
                 continue

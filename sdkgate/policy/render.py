@@ -75,6 +75,20 @@ def consent_lines(c) -> list[str]:
     return out
 
 
+def candidate_lines(candidates) -> list[str]:
+    """Candidate consent checks found in the APK (static/consent_candidates.py), as comments to pick from."""
+    if not candidates:
+        return []
+    out = ["  # candidates found in the APK (uncomment the one that tests the user's answer):"]
+    for c in candidates:
+        callers = f"; called from {', '.join(c.callers)}" if c.callers else ""
+        if c.kind == "check":
+            out.append(f"  # check: [{q(c.method)}]   # {c.why}{callers}")
+        else:
+            out.append(f"  # consent dialog? {c.method} ({c.why}){callers}")
+    return out
+
+
 def sdk_lines(sdks) -> list[str]:
     if not sdks:
         return ["sdks: []   # TODO: no third-party SDK list found"]
@@ -140,7 +154,7 @@ def permission_lines(perms) -> list[str]:
 
 
 def render_scan_draft(apk: str, package: str, name: str, sdks, permissions, unknown: list[str],
-                      incomplete: list[str]) -> str:
+                      incomplete: list[str], candidates=()) -> str:
     """`manifest draft --from-scan`: one row per SDK found, the APK's permissions (`when:` left to the human)."""
     missing = [] if package else ["app.package: the APK manifest is unreadable"]
     out = header("from-scan", apk, missing)
@@ -150,6 +164,7 @@ def render_scan_draft(apk: str, package: str, name: str, sdks, permissions, unkn
             f"  packages: [{package}]" if package else "  # TODO: packages: [the app's own Java packages]",
             "  # TODO: policy_version, domains (the app's own domains)"]
     out += consent_lines(None)
+    out += candidate_lines(candidates)
     out += sdk_lines(sdks)
     for u in unknown:
         out.append(f"# check: code of no known SDK under {u} (first party? an SDK the catalogue lacks?)")

@@ -158,7 +158,7 @@ class AliasIndex:
                   if s.vendor.split(" (")[0] == vendor.split(" (")[0] and s.source == "sdkgate"]
         kinds = kinds_in(hint)
         for k in kinds:
-            pick = [s for s in family if s.kind == k]
+            pick = [s for s in family if s.purpose == k]
             if pick:
                 conf = "high" if len(pick) == 1 and len(family) == 1 else "low"
                 return Match(pick[0].id, "vendor", conf, written,
@@ -302,4 +302,4 @@ def alias_index(catalogue: Catalogue | None = None) -> AliasIndex:
 def kind_of(sdk_id: str, catalogue: Catalogue | None = None) -> str:
     cat = catalogue or default_catalogue()
     s = cat.sdks.get(sdk_id)
-    return s.kind if s else ""
+    return s.purpose if s else ""

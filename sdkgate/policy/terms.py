@@ -329,11 +329,6 @@ def category_matchers() -> list[tuple[str, re.Pattern]]:
 
 
 @lru_cache(maxsize=1)
-def generic_matcher() -> re.Pattern:
-    return re.compile("|".join(phrase_regex(p) for p in sorted(GENERIC_DEVICE_ID, key=len, reverse=True)), re.I)
-
-
-@lru_cache(maxsize=1)
 def permission_group_matchers() -> list[tuple[str, re.Pattern, tuple[str, ...]]]:
     rows = [(p, perms) for names, perms in PERMISSION_GROUPS for p in names]
     rows.sort(key=lambda r: -len(r[0]))

@@ -86,7 +86,10 @@ class ConsentAuthority:
             first = self.pending[0]
             st.incomplete_reason(
                 f"no evidence of the user's answer: the app recorded consent ({first.marker}, t={first.ev.t_ms:.0f} ms) "
-                "but the log has no consent step and no observed tap on the consent control", first.ev)
+                "but the log has no consent step and no observed tap on the consent control", first.ev,
+                kind="consent_unobserved")
+            # the user may have tapped unseen before the app recorded it: "before consent" is unknown from then on
+            st.doubt_after(min(p.ev.t_ms for p in self.pending))
             return
         for p in self.pending:
             if p.refused:

@@ -23,7 +23,7 @@ from .loading import CodeLoadRules
 from .network import NetworkRules
 from .permissions import PermissionRules
 from .reads import ReadRules
-from .state import ConsentMoment, RunState
+from .state import ConsentMoment, RunState, reason_kind
 from .suppress import Suppression, apply_suppressions
 
 
@@ -51,7 +51,8 @@ class LifecycleState:
     def consent(self, ev: Event, st: RunState):
         scope, tr = ev.get("scope") or "policy", ev.get("transition")
         if tr not in TRANSITIONS:
-            st.incomplete_reason(f"{ev.source} event seq {ev.seq}: consent event without a valid transition", ev)
+            st.incomplete_reason(f"{ev.source} event seq {ev.seq}: consent event without a valid transition", ev,
+                                 kind="malformed_event")
             return
         if is_user_answer(ev.kind, ev.source, ev.extra):
             st.set_consent(scope, tr, ev.t_ms, "step" if ev.source == "step" else UI_TAP)
@@ -71,7 +72,7 @@ class LifecycleState:
         elif what in RESETTING_LIFECYCLE:
             st.reset_app_data()
         if what in ("launch", "relaunch", "kill", "install", "clear_data"):
-            st.features_open.clear()
+            st.features_reset()
 
     def feature(self, ev: Event, st: RunState):
         if ev.get("feature"):
@@ -86,6 +87,21 @@ def _absent_sources(st: RunState, counts: dict) -> None:
                           "SG302, SG303, SG304 not judged")
     if counts.get("static") and not counts.get("net"):
         st.skipped.append("no network evidence (static scan only): SG401, SG402, SG403 not judged")
+
+
+def judge(findings, incomplete: list[str], judged: bool) -> str:
+    """The verdict order (issue 20): a confirmed, unsuppressed violation is `fail` whatever else is missing
+    (the incomplete reasons are still listed); else any incomplete reason (or a violation that rests on
+    what is missing) is `incomplete`; `pass` only when everything was seen and nothing is wrong. Without
+    a manifest nothing is judged: `not_judged` (or `incomplete` when the evidence itself has gaps)."""
+    if not judged:
+        return "incomplete" if incomplete else "not_judged"
+    active = [f for f in findings if f.severity == "violation" and not f.suppressed and f.rule != "SG900"]
+    if any(f.confirmed for f in active):
+        return "fail"
+    if incomplete or active:
+        return "incomplete"
+    return "pass"
 
 
 def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
@@ -126,25 +142,21 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
         except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
             st.incomplete_reason(f"{ev.source} event seq {ev.seq} ({str(ev.kind)[:40]}): a field has the wrong "
                                  f"shape ({type(exc).__name__}: {str(exc)[:120]}); not judged", ev,
-                                 kind="malformed event fields")
+                                 kind="malformed_event")
     for g in groups:
         if hasattr(g, "finish"):
             g.finish(st)
     _absent_sources(st, counts)
     if geo is None and manifest is not None and manifest.allowed_regions and counts.get("net"):
         st.skipped.append("SG405 skipped: no GeoIP database given (--geoip FILE.mmdb)")
+    st.streaming = False
     summarised = st.summarise()
+    if not any(counts.values()) and not st.incomplete:
+        st.incomplete_reason("no evidence: the event log is empty", kind="no_evidence")
+    st.settle_confirmed()
     findings = st.sink.findings()
     st.skipped.extend(apply_suppressions(findings, options.suppressions, options.today or date.today()))
-    if st.incomplete:
-        verdict = "incomplete"
-    elif any(f.severity == "violation" and not f.suppressed for f in findings):
-        verdict = "fail"
-    else:
-        verdict = "pass"
-    if not any(counts.values()) and not st.incomplete:
-        verdict = "incomplete"
-        st.incomplete.append("no evidence: the event log is empty")
+    verdict = judge(findings, st.incomplete, manifest is not None)
     app = {"package": manifest.package if manifest else None, "name": manifest.name if manifest else None,
            "version_name": None, "sha256": None}
     app.update({k: v for k, v in options.app.items() if v})
@@ -160,8 +172,11 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
         verdict=verdict, app=app, sdks=sorted(inventory.sdks.values(), key=lambda s: s.id),
         call_sites=inventory.call_sites, findings=findings, incomplete=st.incomplete, skipped=st.skipped,
         permissions=perms.log,
+        incomplete_reasons=[{"kind": st.reason_kinds.get(r) or reason_kind(r), "reason": r} for r in st.incomplete],
+        incomplete_kinds=dict(st.reason_counts),
         stats={"events": dict(counts), "first_t_ms": st.first_t, "last_t_ms": st.last_t,
                **({"summarised": summarised} if summarised else {}), **calibration.stats(),
+               **({"not_judged": "no manifest (declarations) given"} if manifest is None else {}),
                "consent": [{"t_ms": m.t_ms, "scope": m.scope, "transition": m.transition, "source": m.source}
                            for m in st.moments]},
     )

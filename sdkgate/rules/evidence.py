@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..events import BadLine, Event
-from .state import RunState
+from .state import RunState, reason_kind
 
 
 BAD_LINES_NAMED = 20      # broken lines named one by one in the report; the rest are counted
@@ -18,15 +18,19 @@ class EvidenceRules:
         self.bad_lines = 0
         self.not_hooked: set[str] = set()      # table rows the agent could not hook (its `limits`)
         self.static_calls: dict[str, str] = {}  # api_id -> a caller the static scan found
+        self.first_consent_step_t: float | None = None
 
     def bad_line(self, bad: BadLine, st: RunState):
         self.bad_lines += 1
-        st.incomplete_reason(f"{bad.file}:{bad.line}: {bad.problem}", kind="broken lines", listed_max=BAD_LINES_NAMED)
+        # a broken line of the traffic log cannot hide a consent answer; one of the app's event logs can
+        net_log = str(bad.file).replace("\\", "/").rsplit("/", 1)[-1].startswith("net")
+        st.incomplete_reason(f"{bad.file}:{bad.line}: {bad.problem}", kind="broken_lines", listed_max=BAD_LINES_NAMED,
+                             loses=not net_log)
 
     def _bad_line_summary(self, st: RunState):
         if self.bad_lines > BAD_LINES_NAMED:
             st.incomplete.append(f"{self.bad_lines - BAD_LINES_NAMED} more broken lines not listed")
-            st.reason_listed["broken lines"] = st.reason_counts.get("broken lines", 0)
+            st.reason_listed["broken_lines"] = st.reason_counts.get("broken_lines", 0)
 
     def any(self, ev: Event, st: RunState):
         """Every event: seq numbers per (source, pid) must run without gap or repeat."""
@@ -34,18 +38,22 @@ class EvidenceRules:
         key = (ev.source, pid)
         src = ev.source if pid is None else f"{ev.source} (process {ev.extra.get('process') or '?'}, pid {pid})"
         exp = self.next_seq.get(key)
+        app_events = ev.source in ("hook", "step")      # those carry consent answers and features
         if exp is None:
             if ev.seq not in (0, 1):
-                st.incomplete_reason(f"{src} events start at seq {ev.seq}: earlier events are missing", ev)
+                st.incomplete_reason(f"{src} events start at seq {ev.seq}: earlier events are missing", ev,
+                                     kind="seq_gap", loses="source" if app_events else "")
         elif ev.seq != exp:
             what = "repeated or out of order" if ev.seq < exp else f"{ev.seq - exp} missing"
-            st.incomplete_reason(f"{src} events: seq {ev.seq} where {exp} was expected ({what})", ev)
+            st.incomplete_reason(f"{src} events: seq {ev.seq} where {exp} was expected ({what})", ev,
+                                 kind="seq_gap", loses="source" if app_events else "")
         self.next_seq[key] = max(ev.seq + 1, exp or 0)
 
     def incomplete(self, ev: Event, st: RunState):
         kind = ev.get("reason_kind")
-        st.incomplete_reason(f"{ev.source}: {ev.get('reason') or 'incomplete evidence'}", ev,
-                             kind=kind if isinstance(kind, str) and kind else None)
+        reason = ev.get("reason") or "incomplete evidence"
+        st.incomplete_reason(f"{ev.source}: {reason}", ev,
+                             kind=kind[:80] if isinstance(kind, str) and kind else reason_kind(str(reason)))
 
     def agent_status(self, ev: Event, st: RunState):
         status = ev.get("status")
@@ -53,9 +61,9 @@ class EvidenceRules:
             self.agent_loaded = True
         dropped = ev.get("dropped") or 0
         if dropped:
-            st.incomplete_reason(f"agent dropped {dropped} events", ev)
+            st.incomplete_reason(f"agent dropped {dropped} events", ev, kind="agent_dropped")
         if status == "error":
-            st.incomplete_reason(f"agent error: {ev.get('detail') or 'unknown'}", ev)
+            st.incomplete_reason(f"agent error: {ev.get('detail') or 'unknown'}", ev, kind="agent_error")
         for lim in ev.get("limits") or []:
             if isinstance(lim, str) and ": not hooked" in lim:
                 self.not_hooked.add(lim.split(":", 1)[0])
@@ -68,18 +76,22 @@ class EvidenceRules:
         if ev.get("what") == "died" and ev.get("process"):
             pid = f" (pid {ev.get('pid')})" if ev.get("pid") is not None else ""
             st.incomplete_reason(f"process {ev.get('process')}{pid} died at t={ev.t_ms:.0f} ms "
-                                 f"({ev.get('detail') or 'unexpected'})", ev)
+                                 f"({ev.get('detail') or 'unexpected'})", ev, kind="process_died")
         elif ev.get("what") == "died":
-            st.incomplete_reason(f"app process died at t={ev.t_ms:.0f} ms ({ev.get('detail') or 'unexpected'})", ev)
+            st.incomplete_reason(f"app process died at t={ev.t_ms:.0f} ms ({ev.get('detail') or 'unexpected'})", ev,
+                                 kind="process_died")
 
     def step(self, ev: Event, st: RunState):
         self.steps += 1
         if ev.get("action") == "consent":
             self.consent_steps += 1
+            if self.first_consent_step_t is None:
+                self.first_consent_step_t = ev.t_ms
             if ev.get("status") not in (None, "ok"):
                 self.consent_step_failures.append(str(ev.get("detail") or "consent control not found"))
         if ev.get("status") == "failed":
-            st.incomplete_reason(f"step {ev.get('index')} ({ev.get('action')}) failed: {ev.get('detail') or ''}".strip(), ev)
+            st.incomplete_reason(f"step {ev.get('index')} ({ev.get('action')}) failed: {ev.get('detail') or ''}".strip(), ev,
+                                 kind="step_failed")
 
     def finish(self, st: RunState):
         self._bad_line_summary(st)
@@ -88,12 +100,14 @@ class EvidenceRules:
                               + ", ".join(sorted(self.not_hooked)))
             for api_id in sorted(self.not_hooked & set(self.static_calls)):
                 st.incomplete_reason(f"the app calls {api_id} (static: {self.static_calls[api_id]}) but no hook can "
-                                     "observe it at run time: its reads are unseen")
+                                     "observe it at run time: its reads are unseen", kind="api_not_hookable")
         if self.steps and not self.agent_loaded and st.counts.get("hook", 0) == 0:
-            st.incomplete_reason("a scenario ran but no hook evidence arrived (agent not loaded?)")
+            st.incomplete_reason("a scenario ran but no hook evidence arrived (agent not loaded?)", kind="agent_not_loaded")
         step_moments = [m for m in st.moments if m.source == "step"]
         if self.consent_steps and not step_moments:
-            st.incomplete_reason("the scenario has a consent step but no consent event was recorded")
+            st.incomplete_reason("the scenario has a consent step but no consent event was recorded",
+                                 kind="consent_not_recorded")
+            st.doubt_after(self.first_consent_step_t or 0.0)
         self._cross_check(st)
 
     @staticmethod
@@ -113,4 +127,4 @@ class EvidenceRules:
         for s in steps:
             if not any(x.scope == s.scope and x.transition == s.transition and abs(x.t_ms - s.t_ms) <= tol for x in markers):
                 st.incomplete_reason(f"consent {s.transition} ({s.scope}) at t={s.t_ms:.0f} ms has no marker hook "
-                                     f"within {tol} ms: step log and app disagree")
+                                     f"within {tol} ms: step log and app disagree", kind="consent_marker_mismatch")

@@ -46,6 +46,7 @@ class FindingSink:
         self._group_domains: dict[tuple, int] = {}
         self.cap = cap
         self.aggregated = 0        # events counted in aggregated findings
+        self.on_add = None         # (rule, finding, event, actor) after each event counted (RunState: `confirmed`)
 
     def _fold(self, k: tuple) -> tuple | None:
         """The aggregate key a new finding key folds into, or None when it gets its own finding."""
@@ -80,7 +81,10 @@ class FindingSink:
                 detail_en, detail_zh = str(detail_en)[:500], str(detail_zh)[:500]
             fk = self._fold(k)
             if fk is not None:
-                return self._add_folded(fk, rid, ev, actor, category, str(key), severity, ref)
+                f = self._add_folded(fk, rid, ev, actor, category, str(key), severity, ref)
+                if self.on_add is not None:
+                    self.on_add(rid, f, ev, actor)
+                return f
             r = rule(rid)
             who = actor or "-"
             cat_en, cat_zh = label(category, "en"), label(category, "zh")
@@ -97,6 +101,8 @@ class FindingSink:
         f.evidence_count += 1
         if ev is not None and len(f.evidence) < self.cap:
             f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref))
+        if self.on_add is not None:
+            self.on_add(rid, f, ev, actor)
         return f
 
     def _add_folded(self, fk: tuple, rid: str, ev: Event | None, actor: str | None, category: str | None,

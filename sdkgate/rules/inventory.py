@@ -22,17 +22,24 @@ class InventoryRules:
         self.scanned = False
         self.app: dict = {}
         self._stack_looks: dict[str, int] = {}
+        self.libraries: dict[str, int] = {}      # platform / library rows found (scan event): the app's code
 
     # --- static events --------------------------------------------------------------------
     def scan(self, ev: Event, st: RunState):
         self.scanned = True
         pkg, m = ev.get("package"), st.manifest
-        if m and pkg and pkg != m.package:
+        allowed = ev.get("package_mismatch_allowed")
+        if allowed:
+            st.skipped.append(str(allowed)[:300])
+        elif m and pkg and pkg != m.package:
             st.incomplete_reason(f"the APK is {pkg} but the manifest declares {m.package}: "
-                                 "its declarations cannot judge this app", ev)
+                                 "its declarations cannot judge this app", ev, kind="package_mismatch")
         for k in ("package", "version_name", "sha256"):
             if ev.get(k):
                 self.app[k] = ev.get(k)
+        libs = ev.get("libraries")
+        if isinstance(libs, dict):
+            self.libraries.update({str(k): v for k, v in list(libs.items())[:1000]})
         if ev.get("bounds"):
             st.skipped.append(f"static analysis bound hit: {ev.get('bounds')}")
 
@@ -56,12 +63,13 @@ class InventoryRules:
         actor = ev.actor or "unknown"
         if ev.get("unresolved_uri"):     # issue 11: an unnamed provider query is a finding, not a statistic
             caller = ev.get("caller") or ""
+            via = _via(ev)
             st.sink.add("SG206", ev, actor=actor, category=None, key=caller, detail_en=caller, ref=caller,
-                        detail={"caller": caller, "api": ev.api})
+                        detail={"caller": caller, "api": ev.api, **({"via": via} if via else {})})
             return
         if len(self.call_sites) < CALL_SITE_CAP:
             self.call_sites.append(CallSite(ev.category or "", ev.api or "", ev.get("caller") or "", actor,
-                                            ev.get("origin")))
+                                            ev.get("origin"), _via(ev)))
         elif "call sites truncated" not in " ".join(st.skipped):
             st.skipped.append(f"call sites truncated at {CALL_SITE_CAP}")
         if st.is_sdk(actor):
@@ -83,8 +91,9 @@ class InventoryRules:
         chain = ev.get("chain") or []
         target = ev.get("target") or (chain[-1] if chain else "")
         shown = (chain[-3:] + [target]) if chain and chain[-1] != target else chain[-4:] or [target]
-        detail_en = detail_zh = " → ".join(short_method(m) for m in shown)
-        detail = {"chain": chain, "target": target}
+        via = _via(ev)
+        detail_en = detail_zh = " → ".join(short_method(m) for m in shown) + (f" (via {via})" if via else "")
+        detail = {"chain": chain, "target": target, **({"via": via} if via else {})}
         if ev.get("entry_kind"):
             detail.update(entry_kind=ev.get("entry_kind"), hops=ev.get("hops"))
         severity, key = None, target
@@ -140,7 +149,8 @@ class InventoryRules:
                 sdk = default_catalogue().sdks.get(actor)
             e = SdkEntry(id=actor, name=sdk.name if sdk else actor,
                          declared=bool(m and actor in m.sdks),
-                         vendor=sdk.vendor if sdk else "", kind=sdk.kind if sdk else "")
+                         vendor=sdk.vendor if sdk else "", kind=sdk.kind if sdk else "",
+                         purpose=sdk.purpose if sdk else "")
             if len(self.sdks) < MAX_SDKS:      # a hostile log naming endless actors stays bounded
                 self.sdks[actor] = e
         return e
@@ -162,9 +172,19 @@ class InventoryRules:
             st.skipped.append("SG203 needs a static scan of the APK")
             return
         for sid in m.sdks:
+            if sid in self.libraries:            # declared, present, and acting for the app: not an SDK to find
+                st.skipped.append(f"SG203: {sid} is declared as an SDK but the catalogue knows it as platform or "
+                                  "library code: its code is judged as the app's")
+                continue
             if sid not in self.sdks:
                 st.sink.add("SG203", None, actor=sid, category=None, detail_en="declared but not in the APK",
                             detail_zh="已声明但 APK 中未发现")
+
+
+def _via(ev: Event) -> str | None:
+    """The platform / library code (catalogue row) a first-party call or read is made in (issue 20)."""
+    lib = ev.get("library")
+    return lib[:100] if isinstance(lib, str) and lib else None
 
 
 def _where(ev: Event) -> str:

@@ -57,7 +57,8 @@ class PermissionRules:
     def permission_result(self, ev: Event, st: RunState):
         results = ev.get("results") or {}
         if not isinstance(results, dict):
-            st.incomplete_reason(f"{ev.source} event seq {ev.seq}: permission_result without a results mapping", ev)
+            st.incomplete_reason(f"{ev.source} event seq {ev.seq}: permission_result without a results mapping", ev,
+                                 kind="malformed_event")
             return
         if len(self.log) < 1000:
             self.log.append({"t_ms": ev.t_ms, "kind": "result", "results": results, "source": ev.source, "seq": ev.seq})

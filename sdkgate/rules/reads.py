@@ -16,11 +16,15 @@ class ReadRules:
     def read(self, ev: Event, st: RunState):
         cat = categories().get(ev.category or "")
         if cat is None:
-            st.incomplete_reason(f"hook event seq {ev.seq} has unknown category {ev.category!r}", ev)
+            st.incomplete_reason(f"hook event seq {ev.seq} has unknown category {ev.category!r}", ev,
+                                 kind="unknown_category")
             return
         actor = ev.actor or "unknown"
         ref = ev.api or ev.get("api_id", "")
         detail = {"api": ev.api, "stack": ev.stack[:24], "thread": ev.get("thread")}
+        lib = ev.get("library")
+        if isinstance(lib, str) and lib:            # platform / library code reading for the app (issue 20)
+            detail["via"] = lib[:100]
         if actor == UNKNOWN:       # judged like a third party (issue 9.2): say why nobody was named
             detail["unknown_why"] = unknown_why(ev.stack, st)
         if cat.gated and not st.consented(actor):

@@ -29,7 +29,7 @@ from .. import __version__
 from ..canaries import generate
 from ..consent import ConsentState
 from ..errors import InputError
-from ..events import Event, merge_streams, read_events
+from ..events import Event, merge_streams
 from ..fileio import sha256_file
 from ..manifest import Manifest
 from ..report import Report

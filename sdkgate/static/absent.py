@@ -24,6 +24,21 @@ def absent_components(amf, program: Program, primary_dexes: set[int]) -> list[tu
     return out
 
 
+# components the system starts without the user: their code runs before any consent screen
+AUTO_RUN = ("application", "provider", "receiver", "service")
+
+
+def runs_without_user(kind: str, name: str, launcher: list[str]) -> bool:
+    return kind in AUTO_RUN or name in launcher
+
+
+def absent_note(label: str, absent: list[tuple[str, str]]) -> str:
+    """Activities the user has to open, defined in no DEX (leftovers in the manifest): not a blind spot."""
+    shown = ", ".join(n for _k, n in absent[:12]) + (f" and {len(absent) - 12} more" if len(absent) > 12 else "")
+    return (f"{label}: {len(absent)} activit{'y' if len(absent) == 1 else 'ies'} in the manifest with no class in any "
+            f"DEX (only the user opens them; nothing runs there before consent): {shown}")
+
+
 def absent_reason(label: str, absent: list[tuple[str, str]], launcher: list[str]) -> str:
     shown = ", ".join(f"{n} ({'launcher activity' if n in launcher else k})" for k, n in absent[:12])
     more = f" and {len(absent) - 12} more" if len(absent) > 12 else ""

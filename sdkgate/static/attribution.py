@@ -31,7 +31,7 @@ def component_owners(amf, program: Program, catalogue: Catalogue, app_packages: 
     roots: dict[str, list[str]] = {}
     for c in amf.components:
         owner = signature_components.get(c.name) or catalogue.attribute_class(c.name, app_packages)
-        if owner == UNKNOWN or is_platform(c.name):
+        if owner == UNKNOWN or is_platform(c.name) or catalogue.library_of(c.name):
             continue
         roots.setdefault(owner, []).append(_desc(c.name))
     if not any(o != FIRST_PARTY for o in roots):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from .container import DEX_RE, Archive, Budget, EntryError, load_dex_blobs
+from .container import DEX_RE, Archive, EntryError, load_dex_blobs
 from .manifest_xml import ApkManifest, ManifestXmlError, manifest_from_root, parse_manifest_xml
 from .payloads import PayloadScan, scan_payloads
 from .proto_xml import ProtoXmlError, parse_proto_xml

@@ -439,6 +439,10 @@ def _scan_dex(program: Program, di: int, dex: Dex, index: TargetIndex, subtypes:
                         note = ""
                     if not counts:
                         continue
+                    if api.arg_filter.get("own_result") == "processes":     # issue 20: the app's own process
+                        from .selfreads import own_process_lookup  # noqa: PLC0415
+                        if own_process_lookup(dex, units, starts):
+                            continue
                 if api.kind == "permission_request":
                     extra = _permission_request(api, desc, units, pos, k, tracer)
                 out.sites.append(Site(di, midx, pos, api, desc, via, note, extra))

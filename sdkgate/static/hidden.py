@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..catalogue import java_name
-from .absent import absent_components, absent_reason
+from .absent import absent_components, absent_note, absent_reason, runs_without_user
 from .loaders import LoadSite, find_load_sites, find_reflective_loaders
 from .packers import PackerHit, detect_packers
 from .payloads import PayloadScan
@@ -20,10 +20,11 @@ class HiddenCode:
     absent: list[tuple[str, str]] = field(default_factory=list)
     load_sites: list[LoadSite] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)      # what was looked at and is not a blind spot (issue 20)
 
 
 def find_hidden_code(label: str, entry_names: list[str], amf, program: Program, payloads: PayloadScan,
-                     primary_dexes: set[int]) -> HiddenCode:
+                     primary_dexes: set[int], libs_complete: bool = False) -> HiddenCode:
     out = HiddenCode()
     comps = [c.name for c in amf.components] if amf is not None else []
     defined = [java_name(d) for d in program.classes]
@@ -31,12 +32,18 @@ def find_hidden_code(label: str, entry_names: list[str], amf, program: Program, 
     out.problems += [h.reason(label) for h in out.packers]
     if amf is not None:
         out.absent = absent_components(amf, program, primary_dexes)
-        if out.absent:
-            out.problems.append(absent_reason(label, out.absent, amf.launcher_activities()))
-    out.load_sites = find_load_sites(program, payloads, entry_names, label, out.problems)
+        launcher = amf.launcher_activities()
+        auto = [(k, n) for k, n in out.absent if runs_without_user(k, n, launcher)]
+        by_user = [(k, n) for k, n in out.absent if not runs_without_user(k, n, launcher)]
+        if auto:          # runs without the user (Application, providers, receivers, services, the launcher)
+            out.problems.append(absent_reason(label, auto, launcher))
+        if by_user:
+            out.notes.append(absent_note(label, by_user))
+    out.load_sites = find_load_sites(program, payloads, entry_names, label, out.problems, libs_complete)
     try:
         out.load_sites += find_reflective_loaders(program, label)
     except DexError as exc:             # a corrupt string table: what loads code by reflection is not known
         out.problems.append(f"{label}: class loaders named by reflection not searched: {exc}")
     out.problems += [s.problem for s in out.load_sites if s.problem]
+    out.notes += [s.note for s in out.load_sites if s.note and not s.other_package]   # those: one reason per package
     return out

@@ -1,14 +1,15 @@
 """Which SDKs' code is in the APK: every defined class attributed through the catalogue.
 
-Classes that are neither the app's, nor a catalogued SDK's, nor the platform / standard support
-libraries are never dropped: they are grouped by their first three package segments and reported
+Platform and library rows of the catalogue (AndroidX, Kotlin, okhttp ...) are counted per row in
+`libraries`: their code is the app's. Classes that are neither the app's, nor a catalogued SDK's, nor
+platform / library code are never dropped: they are grouped by their first three package segments and reported
 with actor `unknown`, so an auditor sees code nobody has named yet.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, is_platform, java_name
+from ..catalogue import FIRST_PARTY, UNKNOWN, Catalogue, is_platform, is_shipped_platform, java_name
 
 @dataclass
 class SdkPresence:
@@ -24,6 +25,7 @@ class Inventory:
     unknown: dict[str, SdkPresence] = field(default_factory=dict)   # group -> presence
     first_party: int = 0
     platform: int = 0
+    libraries: dict[str, int] = field(default_factory=dict)   # platform / library row id -> classes (the app's)
 
 
 def package_of(jname: str) -> str:
@@ -51,7 +53,7 @@ def take_inventory(class_descs, catalogue: Catalogue, app_packages: tuple[str, .
             hit = catalogue.match_prefix(jn if not pkg else pkg + ".X")
             if hit:
                 got = hit
-            elif is_platform(jn):
+            elif is_platform(jn) or is_shipped_platform(jn):
                 got = ("platform", None)
             else:
                 actor = catalogue.attribute_class(jn, app_packages)
@@ -60,6 +62,10 @@ def take_inventory(class_descs, catalogue: Catalogue, app_packages: tuple[str, .
         actor, prefix = got
         if actor == "platform":
             inv.platform += 1
+        elif catalogue.acting_for_app(actor):        # AndroidX, Kotlin, okhttp ...: code acting for the app
+            inv.libraries[actor] = inv.libraries.get(actor, 0) + 1
+            if catalogue.sdks[actor].kind == "platform":
+                inv.platform += 1
         elif actor == FIRST_PARTY:
             inv.first_party += 1
         elif actor == UNKNOWN:

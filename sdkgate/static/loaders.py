@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .callsites import arg_register
 from .container import DEX_RE
 from .invokes import Invoke, find_invokes, method_strings
+from .opcodes import INVOKE
 from .payloads import PayloadScan
 from .program import Program
 
@@ -30,6 +31,19 @@ NATIVE_LOADERS = {
     ("Ljava/lang/Runtime;", "load"): "Runtime.load",
     ("Ljava/lang/Runtime;", "loadLibrary"): "Runtime.loadLibrary",
 }
+# code of another installed package (issue 20): Context.createPackageContext(pkg, CONTEXT_INCLUDE_CODE)
+PACKAGE_CONTEXT = {
+    ("Landroid/content/Context;", "createPackageContext"): "createPackageContext",
+    ("Landroid/content/ContextWrapper;", "createPackageContext"): "createPackageContext",
+}
+CONTEXT_INCLUDE_CODE = 0x1
+# Google Play services modules: DynamiteModule / Chimera load code from the installed GMS package
+_GMS_LOADERS = ("Lcom/google/android/gms/dynamite/", "Lcom/google/android/gms/chimera/")
+GMS_PACKAGE = "com.google.android.gms"
+# libraries every device has (NDK stable system libraries): System.loadLibrary of one runs no code of the app
+SYSTEM_LIBS = frozenset({"android", "log", "z", "m", "dl", "c", "stdc++", "jnigraphics", "EGL", "GLESv1_CM", "GLESv2",
+                         "GLESv3", "OpenSLES", "OpenMAXAL", "mediandk", "camera2ndk", "vulkan", "aaudio", "amidi",
+                         "nativewindow", "binder_ndk", "neuralnetworks", "sync", "icu"})
 # the app's own APK as the path: PathClassLoader(context.getPackageCodePath(), ...)
 _SELF_PATH_CALLS = ("getPackageCodePath", "getPackageResourcePath")
 _SELF_PATH_FIELDS = ("Landroid/content/pm/ApplicationInfo;->sourceDir", "Landroid/content/pm/ApplicationInfo;->publicSourceDir")
@@ -48,11 +62,15 @@ class LoadSite:
     native: bool
     problem: str = ""           # why the site makes the scan incomplete ("" when the payload was found)
     node: tuple[int, int] | None = None     # (dex index, method idx) of the caller
+    note: str = ""              # why a site that runs no unseen code is not a reason (issue 20)
+    other_package: str | None = None        # the installed package whose code it loads (createPackageContext)
 
 
 def find_load_sites(program: Program, payloads: PayloadScan, entry_names: list[str], label: str,
-                    problems: list[str]) -> list[LoadSite]:
-    sites = find_invokes(program, set(DEX_LOADERS) | set(NATIVE_LOADERS), problems)
+                    problems: list[str], libs_complete: bool = False) -> list[LoadSite]:
+    """`libs_complete`: every native library the app ships was read (no split missing, no unreadable lib/
+    entry): then System.loadLibrary can only load one of them or the system's (issue 20)."""
+    sites = find_invokes(program, set(DEX_LOADERS) | set(NATIVE_LOADERS) | set(PACKAGE_CONTEXT), problems)
     # payloads the scan read besides the classes*.dex Android loads itself (a path ending in classes.dex
     # names a downloaded or extracted file far more often than the APK's own)
     code_entries = [e for e in payloads.code_entries() if not DEX_RE.match(e.rsplit("!", 1)[-1])]
@@ -67,6 +85,11 @@ def find_load_sites(program: Program, payloads: PayloadScan, entry_names: list[s
         dex = program.dexes[inv.dex]
         caller = dex.method_sig(inv.method)
         key = (inv.target_cls, inv.target_name)
+        if key in PACKAGE_CONTEXT:
+            site = _package_context(inv, caller, dex.name)
+            if site is not None:
+                out.append(site)
+            continue
         native = key in NATIVE_LOADERS
         loader = NATIVE_LOADERS.get(key) or DEX_LOADERS[key]
         api = f"{inv.target_cls}->{inv.target_name}{inv.target_proto}"
@@ -76,6 +99,10 @@ def find_load_sites(program: Program, payloads: PayloadScan, entry_names: list[s
         out.append(site)
         if caller.startswith(_MULTIDEX) and not native:
             site.payload = "(the APK's own secondary DEX files)"
+            continue
+        if not native and (caller.startswith(_GMS_LOADERS) or _calls(inv, PACKAGE_CONTEXT)):
+            # another package's code (its getPackageCodePath is not this APK's): one reason per package
+            site.other_package = _package_named(inv) or GMS_PACKAGE
             continue
         if arg and arg[0] == "call" and arg[1].rsplit("->", 1)[-1] in _SELF_PATH_CALLS or \
                 arg and arg[0] == "field" and arg[1] in _SELF_PATH_FIELDS:
@@ -89,12 +116,27 @@ def find_load_sites(program: Program, payloads: PayloadScan, entry_names: list[s
         strings = strings + class_strings[(inv.dex, cls)]   # its class too: for payloads the scan read
         if native:
             site.payload = _native_payload(loader, site.argument, strings, lib_names)
+            if site.payload is None and loader.endswith("loadLibrary") and \
+                    ((site.argument is None and libs_complete) or site.argument in SYSTEM_LIBS):
+                # the runtime loads a library by name only from the app's own folder or the system: every
+                # library the app ships was read, so nothing unseen runs (issue 20)
+                site.payload = "(a library the app ships or the system's)"
+                site.note = (f"{caller} loads a native library with {loader} (system library {site.argument!r}): a "
+                             "library of the device, not the app's code" if site.argument else
+                             f"{caller} loads a native library with {loader} (name not shown): only the app's own "
+                             f"libraries ({len(lib_names)}, all read) or the system's can load")
+                continue
             if site.payload is None:
                 what = f"library {site.argument!r}" if site.argument else "a library whose name the bytecode does not show"
                 site.problem = (f"{label}: {caller} loads native code with {loader} ({what}) that is not shipped in "
                                 "the APK: the code it runs was not scanned; use a device run")
             continue
         site.payload = _named(strings, code_names)
+        if site.payload is None and loader in ("DexFile", "DexFile.loadDex") and _lists_only(inv):
+            # ActiveAndroid & co. open a DEX (usually the app's own APK) to list its class names: no code runs
+            site.payload = "(lists class names: no code is loaded)"
+            site.note = f"{caller} opens a DEX with {loader} only to list its classes (entries(), no loadClass)"
+            continue
         if site.payload is None:
             blob = _named(near, blob_names)
             if blob:
@@ -107,7 +149,60 @@ def find_load_sites(program: Program, payloads: PayloadScan, entry_names: list[s
             cand = f" (unreadable blobs in the APK: {', '.join(b.entry for b in blobs[:5])})" if blobs else ""
             site.problem = (f"{label}: {caller} loads code with {loader} {what}: the payload is not found in the "
                             f"APK{cand}; the code it runs was not scanned; use a device run")
+    _other_packages(out, label)
     return out
+
+
+def _package_context(inv: Invoke, caller: str, dex_name: str) -> LoadSite | None:
+    """createPackageContext(pkg, flags): code of another package when the flags include CONTEXT_INCLUDE_CODE
+    (or are not constant); resources only otherwise (not a load site)."""
+    reg = arg_register(inv.units, inv.pos, inv.target_proto, 1)
+    flags = inv.tracer.value(inv.k, reg) if reg is not None else None
+    if flags and flags[0] == "int" and not int(flags[1]) & CONTEXT_INCLUDE_CODE:
+        return None
+    arg = _argument(inv)
+    pkg = arg[1] if arg and arg[0] == "string" else None
+    return LoadSite("createPackageContext", f"{inv.target_cls}->{inv.target_name}{inv.target_proto}", caller,
+                    dex_name, pkg, None, False, node=(inv.dex, inv.method), other_package=pkg or "(a package the "
+                    "bytecode does not show)")
+
+
+def _other_packages(sites: list[LoadSite], label: str) -> None:
+    """One reason per installed package whose code the app loads, with its call sites counted (issue 20)."""
+    by_pkg: dict[str, list[LoadSite]] = {}
+    for s in sites:
+        if s.other_package:
+            by_pkg.setdefault(s.other_package, []).append(s)
+    for pkg, group in by_pkg.items():
+        group[0].problem = (f"{label}: code from another installed package {pkg} runs in the app "
+                            f"({', '.join(sorted({s.loader for s in group}))} at {len(group)} call site(s), first "
+                            f"{group[0].caller}): it is not in the APK and was not scanned; use a device run")
+        for s in group[1:]:
+            s.note = f"code of {pkg}: counted in one reason"
+
+
+def _calls(inv: Invoke, wanted: dict) -> bool:
+    """Does the method holding this invoke also invoke one of `wanted` ((class, name) pairs)?"""
+    dex, units = inv.tracer.dex, inv.units
+    for p in inv.starts:
+        if units[p] & 0xFF in INVOKE:
+            c, _p, n = dex.method_ref(units[p + 1])
+            if (dex.type_name(c), dex.string(n)) in wanted:
+                return True
+    return False
+
+
+def _lists_only(inv: Invoke) -> bool:
+    """The method reads the DEX's class names (DexFile.entries) and never loads a class from it."""
+    return _calls(inv, {("Ldalvik/system/DexFile;", "entries"): 1}) and \
+        not _calls(inv, {("Ldalvik/system/DexFile;", "loadClass"): 1})
+
+
+def _package_named(inv: Invoke) -> str | None:
+    """A package name the method passes to createPackageContext, when it is a constant."""
+    import re as _re
+    names = [s for s in inv.strings_in_method() if _re.fullmatch(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+", s)]
+    return GMS_PACKAGE if GMS_PACKAGE in names else (names[0] if names else None)
 
 
 REFLECTED_LOADERS = tuple(f"dalvik.system.{c}" for c in (

@@ -45,6 +45,7 @@ class ScanResult:
     sites: SiteScan | None = None
     paths: PathSearch | None = None
     problems: list[str] = field(default_factory=list)
+    program: Program | None = None          # the code read (manifest draft --from-scan proposes consent checks)
 
 
 class _Emitter:
@@ -171,13 +172,19 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
                 **({"attributed_classes": pres.attributed[:50]} if pres and pres.attributed else {}))
     for group, pres in sorted(inv.unknown.items()):
         em.emit("sdk_present", actor=UNKNOWN, packages=pres.packages, class_count=pres.class_count)
-    scan_ev.extra.update(first_party_classes=inv.first_party, platform_classes=inv.platform)
+    scan_ev.extra.update(first_party_classes=inv.first_party, platform_classes=inv.platform,
+                         libraries=dict(sorted(inv.libraries.items())))
     if natives:       # native code of the app, of unknown code, or libraries no catalogue row names
         scan_ev.extra["native_code"] = {k: v for k, v in sorted(natives.items())}
 
     # --- code the scan cannot see: packers, absent component classes, code loading (hidden.py) ----------
-    hidden = find_hidden_code(label, app.names, amf, program, payloads, primary_dexes)
+    # every shipped .so was read: no unreadable lib/ entry, no split the app needs left out
+    libs_complete = not any("!lib/" in p or "required splits missing" in p or "this is split APK" in p
+                            for p in problems)
+    hidden = find_hidden_code(label, app.names, amf, program, payloads, primary_dexes, libs_complete)
     problems += hidden.problems
+    if hidden.notes:
+        scan_ev.extra["notes"] = hidden.notes[:200]
     scan_ev.extra.update(zip_magic_seconds=round(payloads.seconds, 4), payloads=[
         {"entry": p.entry, "kind": p.kind, "size": p.size, **({"note": p.note} if p.note else {})}
         for p in payloads.payloads if p.note or p.kind not in ("dex", "elf")][:200])
@@ -186,7 +193,9 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     for ls in hidden.load_sites:
         em.emit("code_load_site", actor=catalogue.attribute_class(ls.caller.split("->", 1)[0], app_packages),
                 api=ls.api, loader=ls.loader, caller=ls.caller, dex=ls.dex, argument=ls.argument,
-                payload=ls.payload, native=ls.native, found=not ls.problem)
+                payload=ls.payload, native=ls.native, found=not ls.problem and not ls.other_package,
+                **({"other_package": ls.other_package} if ls.other_package else {}),
+                **_library(catalogue, ls.caller), **({"note": ls.note} if ls.note else {}))
 
     # --- call sites ----------------------------------------------------------------------------
     phase("sensitive call sites")
@@ -218,7 +227,8 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     undeclared: dict[str, list[str]] = {}
     for (api_id, caller, via, _target), g in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2] or "", kv[0][3])):
         s = g["site"]
-        fields = {"api_id": api_id, "caller": caller, "dex": g["dex"], "count": g["count"]}
+        fields = {"api_id": api_id, "caller": caller, "dex": g["dex"], "count": g["count"],
+                  **_library(catalogue, caller)}
         if via:
             fields["invoked_as"] = via
         if s.extra:
@@ -250,7 +260,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         em.emit("call_site", category=None, api=s.api.smali(s.descriptor),
                 actor=catalogue.attribute_class(caller.split("->", 1)[0], app_packages),
                 api_id="resolver.query.unresolved", caller=caller, dex=dex.name, count=1,
-                note="content URI not resolved statically", unresolved_uri=True)
+                note="content URI not resolved statically", unresolved_uri=True, **_library(catalogue, caller))
     scan_ev.extra["undeclared_api_permissions"] = undeclared
 
     # --- permissions and components ----------------------------------------------------------------
@@ -262,7 +272,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
 
     if manifest is not None:
         from .consent_refs import missing_consent_refs
-        scan_ev.extra["manifest_warnings"] = missing_consent_refs(program, manifest)
+        scan_ev.extra["manifest_warnings"] = manifest.warnings() + missing_consent_refs(program, manifest)
 
     # --- pre-consent paths -------------------------------------------------------------------------
     phase("pre-consent paths from the entry points")
@@ -309,6 +319,8 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
                 fields["gate"] = "permission"
                 fields["permission"] = p.gate["permission"]
                 fields["permission_check"] = p.gate["check"]
+            if p.kind == "sensitive_api" and p.chain:       # a call inside platform / library code: the app's, via it
+                fields.update(_library(catalogue, p.chain[-1]))
             if p.api_id:
                 fields["api_id"] = p.api_id
             em.emit("path", actor=p.actor, category=p.category,
@@ -321,7 +333,13 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         em.emit("incomplete", reason=reason)
     for reason, kind in kinded:
         em.emit("incomplete", reason=reason, reason_kind=kind)
-    return ScanResult(em.events, amf, sites, search, problems + [r for r, _k in kinded])
+    return ScanResult(em.events, amf, sites, search, problems + [r for r, _k in kinded], program)
+
+
+def _library(catalogue, caller: str) -> dict:
+    """`library`: the platform / library row (AndroidX, okhttp ...) whose code makes the call for the app."""
+    lib = catalogue.via_of(caller.split("->", 1)[0]) if caller else None
+    return {"library": lib} if lib else {}
 
 
 def _components(em: _Emitter, amf: ApkManifest, program: Program, catalogue: Catalogue,

@@ -450,3 +450,19 @@ def test_unhookable_rows_are_never_seen(plain_rt):
         n = plain_rt.sink.mark()
         plain_rt.call(a.id, UMENG)
         assert plain_rt.sink.since(n, "read") == [], a.id
+
+
+def test_own_process_lookup_is_not_an_installed_app_read(plain_rt):
+    """getRunningAppProcesses returning only the app's own processes (what Android 5.1+ gives an ordinary app)
+    is the app finding its own process: no read (issue 20). Another app's process in the result is a read."""
+    from sdkgate.dynamic.simruntime import obj
+    info = "android.app.ActivityManager$RunningAppProcessInfo"
+    pkg = MANIFEST.package
+    n = plain_rt.sink.mark()
+    own = {"$list": [obj(info, {"processName": pkg, "pid": 4242}), obj(info, {"processName": f"{pkg}:push"})]}
+    plain_rt.call("am.getRunningAppProcesses", UMENG, ret=own)
+    assert plain_rt.sink.since(n, "read") == []
+    mixed = {"$list": [obj(info, {"processName": pkg}), obj(info, {"processName": "com.tencent.mm"})]}
+    plain_rt.call("am.getRunningAppProcesses", UMENG, ret=mixed)
+    ev = plain_rt.sink.since(n, "read")
+    assert [e.get("api_id") for e in ev] == ["am.getRunningAppProcesses"] and ev[0].category == "installed_apps"

@@ -117,3 +117,57 @@ def test_manifest_catalogue_is_used():
         ["com.amap.api.location.AMapLocationClient.startLocation(AMapLocationClient.java:1)",
          "com.example.recruit.ui.NearbyJobsActivity.onResume(NearbyJobsActivity.java:2)"])
     assert a.actor == "amap_location"
+
+
+# --- platform and library code acts for the app (issue 20) -----------------------------------------------
+@pytest.fixture(scope="module")
+def bundled() -> Attributor:
+    from sdkgate.catalogue import default_catalogue
+    return Attributor(default_catalogue(), APP)
+
+
+def test_androidx_reading_for_the_app_is_first_party_via_it(bundled):
+    # AppCompat's night mode: no app frame at all on the stack (the activity does not override onStart)
+    stack = ["android.location.LocationManager.getLastKnownLocation(LocationManager.java:1)",
+             "androidx.appcompat.app.TwilightManager.getLastKnownLocation(TwilightManager.java:120)",
+             "androidx.appcompat.app.TwilightManager.isNight(TwilightManager.java:80)",
+             "androidx.appcompat.app.AppCompatDelegateImpl.applyDayNight(AppCompatDelegateImpl.java:2500)",
+             "androidx.appcompat.app.AppCompatActivity.onStart(AppCompatActivity.java:200)",
+             "android.app.Instrumentation.callActivityOnStart(Instrumentation.java:1435)",
+             "android.os.Looper.loop(Looper.java:288)"]
+    a = bundled.attribute(stack, "android.location.LocationManager")
+    assert (a.actor, a.library, a.via) == ("first_party", "androidx.appcompat", ())
+    assert a.caller == stack[1]
+
+
+def test_library_called_by_an_sdk_is_the_sdks_and_by_the_app_the_apps(bundled):
+    inner = ["java.net.Inet4Address.getHostAddress(Inet4Address.java:1)",
+             "okhttp3.internal.connection.RealConnection.connect(RealConnection.kt:1)",
+             "kotlinx.coroutines.DispatchedTask.run(DispatchedTask.kt:108)"]
+    a = bundled.attribute(inner + ["cn.jpush.android.service.PushService.onCreate(PushService.java:3)"])
+    assert a.actor == "jpush" and a.library is None and a.caller == inner[1]
+    a = bundled.attribute(inner + ["com.example.recruit.net.Api.call(Api.java:3)"])
+    assert (a.actor, a.library) == ("first_party", "okhttp3")
+    a = bundled.attribute(inner + ["java.lang.Thread.run(Thread.java:920)"])   # a pool thread: only the library
+    assert (a.actor, a.library) == ("first_party", "okhttp3")
+    a = bundled.attribute(inner + ["o.a.b(Unknown Source:4)"])                 # unnamed code called it: unknown
+    assert a.actor == "unknown"
+
+
+def test_library_rows_never_take_a_host_or_an_sdk_row():
+    from sdkgate.catalogue import default_catalogue
+    cat = default_catalogue()
+    assert cat.attribute_class("okhttp3.OkHttpClient") == "first_party" and cat.library_of("okhttp3.Call") == "okhttp"
+    assert cat.attribute_class("com.umeng.commonsdk.UMConfigure") == "umeng_common"
+    for sid, row in cat.sdks.items():
+        if row.acts_for_app:
+            assert not row.domains and not row.components and not row.meta_data, sid
+
+
+def test_host_of_a_library_row_is_the_apps():
+    from sdkgate.catalogue import Catalogue, Sdk
+    from sdkgate.net.attribution import Attributor as HostAttributor
+    cat = Catalogue({"lib": Sdk("lib", "Lib", "OSS", "library", ("org.lib",), ("cdn.lib.example",)),
+                     "ads": Sdk("ads", "Ads", "Ads Co", "sdk", ("com.ads",), ("ads.example",), purpose="ads")})
+    h = HostAttributor(cat)
+    assert h.actor("x.cdn.lib.example") == "first_party" and h.actor("t.ads.example") == "ads"

@@ -55,6 +55,7 @@ def test_scan_command_with_cluster(cluster, tmp_path, capsys):
     from sdkgate.cli.common import run_guarded
     fleet = make_fleet(tmp_path / "apks", 3)
     url = f"sqlite:///{tmp_path / 'f.db'}"
-    assert run_guarded(cli, ["scan", *map(str, fleet), "--db", url, "--cluster", cluster.scheduler_address]) == 0
+    # no manifest: every app not_judged (exit 3), never a pass (issue 20)
+    assert run_guarded(cli, ["scan", *map(str, fleet), "--db", url, "--cluster", cluster.scheduler_address]) == 3
     assert "3 scanned, 0 already stored" in capsys.readouterr().err
     assert run_guarded(cli, ["scan", str(fleet[0]), "--cluster", cluster.scheduler_address]) == 2   # needs --db

@@ -61,8 +61,8 @@ def test_reports_stored_rerun_skips_rescan_replaces(db_url, tmp_path, capsys):
     assert sg("scan", *apks, "--manifest", REPO / "manifests/demo-recruit.yaml", "--db", db_url) == 1
     err = capsys.readouterr().err
     assert "0 scanned, 2 already stored (skipped)" in err
-    # another manifest is another key: scanned again, both kept
-    assert sg("scan", apks[1], "--db", db_url) == 0
+    # another manifest is another key: scanned again, both kept; without one it is not_judged, never a pass
+    assert sg("scan", apks[1], "--db", db_url) == 3
     assert q(db_url, "SELECT COUNT(*) FROM apps")[0][0] == 3
     # --rescan replaces the row of the same key, never duplicates it
     before = q(db_url, NC)[0][0]
@@ -128,9 +128,9 @@ def test_worker_errors_are_retried(tmp_path, capsys):
     db = open_db(url)
     store(db, ScanRecord(apk=str(apk), sha256=sha, size=size, error="worker died", error_kind="worker"), ScanKey(sha, "", ""))
     db.close()
-    assert sg("scan", apk, "--db", url) == 0
+    assert sg("scan", apk, "--db", url) == 3                 # no manifest: not_judged (issue 20), never a pass
     assert "1 scanned, 0 already stored" in capsys.readouterr().err
-    assert q(url, "SELECT verdict, error FROM apps") == [("pass", None)]
+    assert q(url, "SELECT verdict, error FROM apps") == [("not_judged", None)]
 
 
 def test_resume_after_a_killed_run(tmp_path):
@@ -160,7 +160,7 @@ def test_resume_after_a_killed_run(tmp_path):
     assert 3 <= kept < len(fleet), "the run was not killed mid-way"
     r = subprocess.run([sys.executable, "-m", "sdkgate", "scan", str(tmp_path / "fleet"), "--db", url, "-j", "2"],
                        env=env, capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 3, r.stderr                       # no manifest: not_judged (exit 3)
     assert f"{len(fleet) - kept} scanned, {kept} already stored" in r.stderr
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT COUNT(*), COUNT(DISTINCT sha256) FROM apps").fetchone() == (len(fleet), len(fleet))
@@ -171,7 +171,7 @@ def test_duplicates_bad_urls_and_flags(tmp_path, capsys):
     b = tmp_path / "copy.apk"
     shutil.copy(a, b)
     url = f"sqlite:///{tmp_path / 'f.db'}"
-    assert sg("scan", a, b, "--db", url) == 0
+    assert sg("scan", a, b, "--db", url) == 3
     assert "1 scanned, 0 already stored (skipped), 1 duplicate(s)" in capsys.readouterr().err
     assert sg("scan", a, "--db", "mysql://x") == 2
     assert "expected sqlite:///PATH.db or postgresql://" in capsys.readouterr().err
@@ -203,7 +203,7 @@ def test_apks_from_http_urls(tmp_path, capsys):
         rows = {r[0]: r[1:] for r in q(url, "SELECT apk_path, verdict, error_kind, sha256 FROM apps")}
         import hashlib
         for p, u in zip(fleet, urls):
-            assert rows[u][0] == "pass" and rows[u][2] == hashlib.sha256(p.read_bytes()).hexdigest()
+            assert rows[u][0] == "not_judged" and rows[u][2] == hashlib.sha256(p.read_bytes()).hexdigest()
         assert rows[urls[2]][:2] == ("error", "unreadable")
         report = json.loads(q(url, "SELECT report_json FROM apps WHERE apk_path = ?", (urls[0],))[0][0])
         assert report["app"]["apk"] == urls[0]

@@ -181,8 +181,10 @@ def test_pinning_client_yields_tls_failed_and_incomplete(proxy):
     ev = next(e for e in evs if e["kind"] == "tls_failed")
     assert ev["host"] == "pinned.umeng.com" and ev["actor"] == "umeng_common" and ev["reason"]
     report = evaluate(read_event_log(net(proxy)), load_manifest(MANIFEST))
-    assert report.verdict == "incomplete"
+    # (the shared proxy's log also holds earlier tests' sends: a proven one makes it fail, the gap still listed)
+    assert report.verdict == ("fail" if report.confirmed_violations() else "incomplete")
     assert any("pinned.umeng.com" in r for r in report.incomplete)
+    assert report.incomplete_kinds.get("tls_intercept_failed", 0) >= 1
 
 
 # --- bad input ------------------------------------------------------------------------------------

@@ -6,19 +6,61 @@ from sdkgate.rules import evaluate
 
 def test_seq_gap_is_incomplete(log, demo_manifest):
     log.agent()
-    log.read(10, "umeng_common", "sensors", api_id="sensors.getSensorList")
+    log.read(10, "umeng_common", "device_id.imei")
     log.events[-1].seq = 5
     r = evaluate(log.events, demo_manifest)
+    # the missing events could hold the user's accept: the read "before consent" is not confirmed
     assert r.verdict == "incomplete" and any("seq 5" in x for x in r.incomplete)
+    sg101 = next(f for f in r.findings if f.rule == "SG101")
+    assert sg101.confirmed is False and r.incomplete_kinds == {"seq_gap": 1}
+    assert r.to_dict()["incomplete_reasons"][0]["kind"] == "seq_gap"
 
 
-def test_agent_drop_is_incomplete_even_with_violations(log, demo_manifest):
+def test_violation_not_depending_on_the_gap_is_fail(log, demo_manifest):
+    log.agent()
+    log.read(10, "umeng_common", "sensors", api_id="sensors.getSensorList")   # not among umeng's declared data
+    log.events[-1].seq = 5
+    r = evaluate(log.events, demo_manifest)
+    assert r.verdict == "fail" and any("seq 5" in x for x in r.incomplete)
+    assert {(f.rule, f.confirmed) for f in r.findings if f.rule in ("SG101", "SG202")} == {("SG202", True)}
+
+
+def test_agent_drop_after_a_proven_read_is_fail_with_the_gap_listed(log, demo_manifest):
     log.agent()
     log.read(10, "umeng_common", "device_id.imei")
     log.add("hook", "agent_status", 20, status="dropped", dropped=7)
+    log.read(30, "jpush", "device_id.imei")
     r = evaluate(log.events, demo_manifest)
-    assert r.verdict == "incomplete" and any("dropped 7" in x for x in r.incomplete)
-    assert any(f.rule == "SG101" for f in r.findings)
+    assert r.verdict == "fail" and any("dropped 7" in x for x in r.incomplete)
+    confirmed = {f.actor: f.confirmed for f in r.findings if f.rule == "SG101"}
+    assert confirmed == {"umeng_common": True, "jpush": False}    # after the drop an accept may be lost
+
+
+def test_user_answer_after_a_gap_makes_the_state_known_again(log, demo_manifest):
+    log.agent()
+    log.add("hook", "agent_status", 5, status="dropped", dropped=2)
+    log.consent(10, "declined")
+    log.read(30, "jpush", "device_id.imei")
+    r = evaluate(log.events, demo_manifest)
+    assert r.verdict == "fail"
+    assert [f.confirmed for f in r.findings if f.rule == "SG103"] == [True]
+
+
+def test_marker_with_no_observed_answer_unconfirms_later_reads(log, demo_manifest):
+    log.agent()
+    log.read(5, "umeng_common", "device_id.imei")
+    log.marker(10, "granted")                 # the app says "agreed"; no step, no observed tap
+    log.read(20, "jpush", "device_id.imei")
+    r = evaluate(log.events, demo_manifest)
+    confirmed = {f.actor: f.confirmed for f in r.findings if f.rule == "SG101"}
+    assert confirmed == {"umeng_common": True, "jpush": False}
+    assert r.verdict == "fail" and r.incomplete_kinds.get("consent_unobserved") == 1
+    log2 = type(log)()
+    log2.agent()
+    log2.marker(10, "granted")
+    log2.read(20, "jpush", "device_id.imei")
+    r2 = evaluate(log2.events, demo_manifest)
+    assert r2.verdict == "incomplete" and [f.confirmed for f in r2.findings if f.rule == "SG101"] == [False]
 
 
 def test_broken_line_named_and_incomplete(demo_manifest):
@@ -89,3 +131,56 @@ def test_unhookable_api_called_by_the_app_is_incomplete(log, demo_manifest):
             category="location")
     r = evaluate(log.events, demo_manifest)
     assert r.verdict == "incomplete" and any("no hook can observe it" in x for x in r.incomplete)
+
+
+def test_unconfirmed_findings_are_marked_in_every_format(log, demo_manifest):
+    import json
+
+    from sdkgate.formats import render
+    log.agent()
+    log.read(10, "umeng_common", "device_id.imei")
+    log.events[-1].seq = 5                                   # a gap before it: the accept may be lost
+    r = evaluate(log.events, demo_manifest)
+    assert r.verdict == "incomplete"
+    doc = json.loads(render(r, "json"))
+    assert [f["confirmed"] for f in doc["findings"] if f["rule"] == "SG101"] == [False]
+    sarif = json.loads(render(r, "sarif"))
+    res = [x for x in sarif["runs"][0]["results"] if x["ruleId"] == "SG101"]
+    assert res[0]["properties"]["confirmed"] is False and res[0]["level"] == "warning"
+    assert sarif["runs"][0]["properties"]["incomplete_kinds"] == {"seq_gap": 1}
+    junit = render(r, "junit")
+    assert 'message="not confirmed: ' in junit and 'name="confirmed_violations" value="0"' in junit
+    html = render(r, "html")
+    assert 'data-rule="SG101" data-actor="umeng_common" data-confirmed="false"' in html and "not confirmed" in html
+    assert "(not confirmed)" in render(r, "console")
+
+
+def test_a_lost_agent_event_cannot_hide_the_scenarios_own_consent_step(log, demo_manifest):
+    """When the scenario's steps give the user's answer, losing agent events (a drop, a hook error) cannot
+    hide it: reads before the consent step stay proven. A gap in the step log itself can."""
+    log.agent()
+    log.add("step", "lifecycle", 1, what="launch")
+    log.add("hook", "agent_status", 20, status="error", detail="hook clipboard failed")
+    log.read(30, "jpush", "device_id.imei")
+    log.consent(100, "granted")
+    log.marker(100, "granted")
+    r = evaluate(log.events, demo_manifest)
+    assert r.verdict == "fail" and [f.confirmed for f in r.findings if f.rule == "SG101"] == [True]
+    assert r.incomplete_kinds == {"agent_error": 1}
+    log2 = type(log)()
+    log2.agent()
+    log2.add("step", "lifecycle", 1, what="launch")
+    log2.read(30, "jpush", "device_id.imei")
+    log2.consent(100, "granted")
+    log2.events[-2].seq += 3                              # step events missing before the consent step
+    r2 = evaluate(log2.events, demo_manifest)
+    assert [f.confirmed for f in r2.findings if f.rule == "SG101"] == [True]      # judged before the gap
+    log3 = type(log)()
+    log3.agent()
+    log3.add("step", "lifecycle", 1, what="launch")
+    log3.add("step", "lifecycle", 5, what="clock", advance_ms=0)
+    log3.events[-1].seq += 3                              # a step gap, then the read: an accept may be lost
+    log3.read(30, "jpush", "device_id.imei")
+    log3.consent(100, "granted")
+    r3 = evaluate(log3.events, demo_manifest)
+    assert r3.verdict == "incomplete" and [f.confirmed for f in r3.findings if f.rule == "SG101"] == [False]

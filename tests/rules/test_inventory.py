@@ -32,7 +32,7 @@ def test_without_manifest_only_inventory_is_reported(log):
     log.add("static", "scan", 0, package="x")
     log.add("static", "sdk_present", 0, actor="getui", packages=["com.igexin"])
     r = evaluate(log.events, None)
-    assert r.verdict == "pass" and not rule_ids(r)
+    assert r.verdict == "not_judged" and not rule_ids(r)      # no silent pass without declarations
     assert [s.id for s in r.sdks] == ["getui"]
     assert any("no manifest" in s for s in r.skipped)
 

@@ -58,9 +58,12 @@ def test_incomplete_reasons_exactly(name):
         assert sum(want in r for r in reasons) == 1, (want, reasons)
     report = judged(name)
     if exp:
-        assert report.verdict == "incomplete" and report.exit_code == 3
+        # incomplete, unless a violation is proven whatever is unseen (issue 20: then fail, the gaps still listed)
+        assert report.verdict == ("fail" if report.confirmed_violations() else "incomplete")
+        assert report.exit_code == (1 if report.confirmed_violations() else 3)
         sg900 = [f for f in report.findings if f.rule == "SG900"]
-        assert len(sg900) >= len(exp)
+        assert sum(f.evidence_count for f in sg900) >= len(exp) and not any(f.confirmed for f in sg900)
+        assert len(report.incomplete) == len(exp) and all(r["kind"] != "other" for r in report.incomplete_reasons)
     else:
         assert report.verdict != "incomplete"
 

@@ -1,0 +1,141 @@
+"""Kinds of `incomplete` reasons: a stable slug per kind of blind spot and what it could hide.
+
+Every reason the engine records carries one of these slugs (report JSON `incomplete_reasons[].kind`,
+counted in `incomplete_kinds`; docs/ci.md lists them). Producers name the kind themselves
+(`RunState.incomplete_reason(..., kind=)`, or `reason_kind` on an `incomplete` event); a reason that
+names none (older logs, producers that only write text) is classified here by its wording, and what
+matches nothing is `other`. `loses_events`: app events (a consent answer, a feature opened) may be
+missing from that point on, so a judgement of "before consent" after it is not confirmed -- "hook" when
+only the agent's events can be missing (a scenario's own consent steps still decide), "any" when a step may
+be missing too; `whole_run`: they may be missing from the start (the agent attached to an app already running).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class ReasonKind:
+    slug: str
+    unseen: str                       # what could be unseen (one sentence, English)
+    patterns: tuple[str, ...] = ()    # regexes over the text of reasons whose producer named no kind
+    loses_events: str = ""            # "" | "hook": the agent's events may be lost | "any": any event | "source": the
+                                      # reason's own event source ("hook" or any)
+    whole_run: bool = False           # ... and may already have been missing before the first event
+
+
+KINDS: tuple[ReasonKind, ...] = (
+    # --- the evidence stream itself
+    ReasonKind("no_evidence", "nothing was recorded: every read is unseen", (r"^no evidence: the event log is empty",)),
+    ReasonKind("broken_lines", "lines of an evidence log could not be read: any event in them is unseen",
+               (r"^\S+:\d+: ", r"more broken lines not listed"), loses_events="any"),
+    ReasonKind("seq_gap", "events are missing from a process's sequence: reads or consent answers in the gap are unseen",
+               (r"events start at seq", r"events: seq \d+ where", r"agent event seq gap", r"seq numbers do not add up",
+                r"agent event seq \S+ out of order"), loses_events="source"),
+    ReasonKind("malformed_event", "an event whose fields have the wrong shape was not judged",
+               (r"a field has the wrong shape", r"consent event without a valid transition",
+                r"permission_result without a results mapping"), loses_events="source"),
+    ReasonKind("unknown_category", "a read of a data category this sdkgate does not know was not judged",
+               (r"has unknown category",)),
+    # --- the agent and the processes it watches
+    ReasonKind("agent_dropped", "the agent's queue overflowed: the dropped events are unseen",
+               (r"dropped \d+ events",), loses_events="hook"),
+    ReasonKind("agent_error", "an agent hook failed: what it observes may be unseen",
+               (r"^agent error", r"error inside an agent hook", r"^agent (?!dropped)"), loses_events="hook"),
+    ReasonKind("agent_not_loaded", "no hook evidence arrived: run-time reads are unseen",
+               (r"no hook evidence arrived", r"found no Java runtime")),
+    ReasonKind("process_died", "a process died: events it had not sent, and what it would have done, are unseen",
+               (r"died at t=", r"died mid-run"), loses_events="hook"),
+    ReasonKind("process_not_instrumented", "an app process ran without the agent: its reads are unseen",
+               (r"not instrumented", r"uninstrumented", r"ran without the agent")),
+    ReasonKind("attached_late", "the agent attached to a running app: what it did before is unseen",
+               (r"attached to an already running app",), loses_events="hook", whole_run=True),
+    ReasonKind("api_not_hookable", "the app calls an API no hook can observe: its reads at run time are unseen",
+               (r"no hook can observe it",)),
+    ReasonKind("loaded_code_not_kept", "code the app loaded at run time was not kept or not scanned",
+               (r"^code loaded at run time",)),
+    # --- the scenario and the consent record
+    ReasonKind("run_interrupted", "the run was stopped early: what the app would have done next is unseen",
+               (r"run interrupted",)),
+    ReasonKind("step_failed", "a scenario step failed: the behaviour it should have triggered is unseen",
+               (r"^step \S+ \(.*\) failed", r"settle period failed")),
+    ReasonKind("consent_not_recorded", "a consent step left no consent event: the user's answer is unknown",
+               (r"consent step but no consent event",), loses_events="any"),
+    ReasonKind("consent_unobserved", "the app recorded consent but the user's answer was not observed",
+               (r"no evidence of the user's answer",)),
+    ReasonKind("consent_marker_mismatch", "the user's answer and the app's own consent record disagree",
+               (r"step log and app disagree",)),
+    # --- network
+    ReasonKind("network_not_observed", "traffic was not recorded: what was sent is unseen",
+               (r"network not observed", r"network evidence missing")),
+    ReasonKind("tls_intercept_failed", "TLS to a host could not be opened: what was sent there is unseen",
+               (r"TLS interception failed",)),
+    ReasonKind("traffic_not_observed", "a socket's traffic did not pass the proxy: what it carried is unseen",
+               (r"traffic not observed",)),
+    ReasonKind("proxy_error", "the proxy failed on a flow: what it carried is unseen", (r"^net: .* failed on flow",)),
+    # --- the static scan
+    ReasonKind("package_mismatch", "the manifest declares another app: its declarations cannot judge this one",
+               (r"but the manifest declares",)),
+    ReasonKind("apk_manifest_unreadable", "the APK's AndroidManifest.xml was not read: entry points are unknown",
+               (r"permissions, components and entry points unknown",)),
+    ReasonKind("split_missing", "split APKs the app needs were not given: the code in them is unseen",
+               (r"required splits missing", r"this is split APK")),
+    ReasonKind("no_code", "the APK holds no DEX: there was no code to scan", (r"no classes\.dex",)),
+    ReasonKind("archive_unreadable", "an archive entry could not be read: code in it may be unseen",
+               (r"climbs out of the archive", r"appears twice", r"entry not readable", r"nested archive",
+                r"whether this archive holds code is unknown")),
+    ReasonKind("dex_unreadable", "DEX code could not be decoded: the code in it is unseen",
+               (r"not a readable DEX", r"class_def skipped", r"call-site scan stopped", r"invoke search stopped",
+                r"DEX version", r"dex version", r"\.dex: ")),
+    ReasonKind("precompiled_code", "precompiled or foreign code this reader does not decode",
+               (r"precompiled OAT code", r"code this reader does not decode")),
+    ReasonKind("packer", "the APK is packed: the code that runs is not in its DEX", (r"packed by ",)),
+    ReasonKind("component_class_missing", "a component that runs without the user has its class in no DEX",
+               (r"code not in the APK: the class of",)),
+    ReasonKind("code_loading", "code loaded at run time from a source the scan cannot read",
+               (r"loads (native )?code with", r"reflective code loading")),
+    ReasonKind("other_package_code", "code of another installed package runs in the app (createPackageContext, "
+               "dynamite modules)", (r"code from another installed package",)),
+    ReasonKind("path_search_bound", "the pre-consent path search stopped at a bound: paths beyond it are unseen",
+               (r"pre-consent path search stopped",)),
+    ReasonKind("scan_failed", "the static scan failed: the app's code is unseen", (r"scan failed:",)),
+    ReasonKind("other", "a reason of a kind this version does not name"),
+)
+
+BY_SLUG = {k.slug: k for k in KINDS}
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(p), k.slug) for k in KINDS for p in k.patterns]
+
+
+def classify(reason: str) -> str:
+    """The kind of a reason whose producer named none: by its wording, else `other`."""
+    text = str(reason)[:1000]
+    for rx, slug in _compiled():
+        if rx.search(text):
+            return slug
+    return "other"
+
+
+def known(slug: str) -> bool:
+    return slug in BY_SLUG
+
+
+def loses_events(slug: str) -> str:
+    """Which events may be missing after a reason of this kind: "", "hook", "any" or "source"."""
+    k = BY_SLUG.get(slug)
+    return k.loses_events if k else ""
+
+
+def whole_run(slug: str) -> bool:
+    k = BY_SLUG.get(slug)
+    return bool(k and k.whole_run)
+
+
+def unseen(slug: str) -> str:
+    k = BY_SLUG.get(slug)
+    return k.unseen if k else slug
