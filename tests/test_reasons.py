@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_every_kind_is_documented_with_what_it_could_hide():
     doc = (ROOT / "docs" / "ci.md").read_text("utf-8")
     doc = doc.split("## Why a verdict is incomplete", 1)[1].split("\n## ", 1)[0]
-    table = dict(re.findall(r"^\| `([a-z_]+)` \| (.+) \|$", doc, re.M))
+    table = dict(re.findall(r"^\| `([a-z_-]+)` \| (.+) \|$", doc, re.M))
     assert set(table) == set(BY_SLUG)
     assert all(k.unseen for k in KINDS)
 
@@ -31,39 +31,39 @@ def test_the_engine_records_only_known_kinds():
 
 
 @pytest.mark.parametrize("reason,kind", [
-    ("agent event seq gap: expected 12, batch starts at 20", "seq_gap"),
-    ("agent batch 1..9 holds 3 events and 0 drops: seq numbers do not add up", "seq_gap"),
-    ("the agent dropped 7 events (queue full): evidence is missing", "agent_dropped"),
-    ("error inside an agent hook: TypeError", "agent_error"),
-    ("agent script error: ReferenceError at agent.js:1", "agent_error"),
-    ("the agent found no Java runtime in the target: no hooks installed", "agent_not_loaded"),
-    ("target process died mid-run (session detached: process-terminated); events not yet flushed", "process_died"),
+    ("agent event seq gap: expected 12, batch starts at 20", "seq-gap"),
+    ("agent batch 1..9 holds 3 events and 0 drops: seq numbers do not add up", "seq-gap"),
+    ("the agent dropped 7 events (queue full): evidence is missing", "agent-dropped"),
+    ("error inside an agent hook: TypeError", "agent-error"),
+    ("agent script error: ReferenceError at agent.js:1", "agent-error"),
+    ("the agent found no Java runtime in the target: no hooks installed", "agent-not-loaded"),
+    ("target process died mid-run (session detached: process-terminated); events not yet flushed", "process-died"),
     ("process com.x:remote (pid 4) ran without the agent: spawned before gating; what it did is not observed",
-     "process_not_instrumented"),
+     "process-not-instrumented"),
     ("attached to an already running app: what it did before the attach (process start) were not observed",
-     "attached_late"),
-    ("run interrupted by the user (Ctrl-C)", "run_interrupted"),
-    ("network not observed (run without the proxy): SG401-SG405 could not be judged", "network_not_observed"),
-    ("network evidence missing: the proxy exited with code -9", "network_not_observed"),
-    ("settle period failed: adb gone", "step_failed"),
-    ("net: request failed on flow f1 (a.com): ValueError()", "proxy_error"),
-    ("code loaded at run time not kept: loaded/x.dex is 99 bytes, over the cap", "loaded_code_not_kept"),
+     "attached-late"),
+    ("run interrupted by the user (Ctrl-C)", "run-interrupted"),
+    ("network not observed (run without the proxy): SG401-SG405 could not be judged", "network-not-observed"),
+    ("network evidence missing: the proxy exited with code -9", "network-not-observed"),
+    ("settle period failed: adb gone", "step-failed"),
+    ("net: request failed on flow f1 (a.com): ValueError()", "proxy-error"),
+    ("code loaded at run time not kept: loaded/x.dex is 99 bytes, over the cap", "loaded-code-not-kept"),
     ("a.apk: packed by 360 Jiagu (com.stub.StubApp): the code that runs is not in the APK's DEX", "packer"),
-    ("a.apk: code not in the APK: the class of 2 manifest component(s) is defined in no DEX: x", "component_class_missing"),
-    ("a.apk: Lcom/a/App;->x()V loads code with DexClassLoader from a path the bytecode does not show", "code_loading"),
+    ("a.apk: code not in the APK: the class of 2 manifest component(s) is defined in no DEX: x", "component-class-missing"),
+    ("a.apk: Lcom/a/App;->x()V loads code with DexClassLoader from a path the bytecode does not show", "code-loading"),
     ("a.apk: Lcom/a/App;->x()V loads native code with System.load (library '/data/x.so') that is not shipped",
-     "code_loading"),
-    ("a.apk: Lcom/a/App;->x()V names dalvik.system.DexClassLoader as a string (reflective code loading)", "code_loading"),
-    ("a.apk: code from another installed package com.google.android.gms runs in the app (...)", "other_package_code"),
-    ("a.apk: pre-consent path search stopped: depth: call chains longer than 48 not followed", "path_search_bound"),
-    ("a.apk: required splits missing: the APK declares isSplitRequired", "split_missing"),
-    ("a.apk: no classes.dex: no code to scan", "no_code"),
+     "code-loading"),
+    ("a.apk: Lcom/a/App;->x()V names dalvik.system.DexClassLoader as a string (reflective code loading)", "code-loading"),
+    ("a.apk: code from another installed package com.google.android.gms runs in the app (...)", "other-package-code"),
+    ("a.apk: pre-consent path search stopped: depth: call chains longer than 48 not followed", "path-search-bound"),
+    ("a.apk: required splits missing: the APK declares isSplitRequired", "split-missing"),
+    ("a.apk: no classes.dex: no code to scan", "no-code"),
     ("a.apk!assets/app.vdex: VDEX (verified/compact DEX container): code this reader does not decode",
-     "precompiled_code"),
-    ("a.apk!classes2.dex: not a readable DEX (encrypted or packed?)", "dex_unreadable"),
-    ("a.apk: entry 'x' appears twice; which one Android uses is ambiguous", "archive_unreadable"),
-    ("a.apk: scan failed: KeyError: 'x'", "scan_failed"),
-    ("events.jsonl:12: not JSON", "broken_lines"),
+     "precompiled-code"),
+    ("a.apk!classes2.dex: not a readable DEX (encrypted or packed?)", "dex-unreadable"),
+    ("a.apk: entry 'x' appears twice; which one Android uses is ambiguous", "archive-unreadable"),
+    ("a.apk: scan failed: KeyError: 'x'", "scan-failed"),
+    ("events.jsonl:12: not JSON", "broken-lines"),
 ])
 def test_text_only_reasons_get_their_kind(reason, kind):
     assert classify(reason) == kind

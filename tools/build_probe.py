@@ -72,7 +72,7 @@ def build(out_dir: Path, src_root: Path = ROOT, sign: bool = True) -> Path:
                 for loader, name in PAYLOADS.items()]
         jobs.append(([str(probe / "src"), str(gen / "smali")], work / "classes.dex", "probe"))
         with ThreadPoolExecutor(max_workers=3) as pool:       # one JVM each: in parallel
-            list(pool.map(lambda j: bf.run(["smali", "assemble", "--api", "24", "-o", str(j[1]), *j[0]],
+            list(pool.map(lambda j: bf.run(["smali", "assemble", "-j", "1", "--api", "24", "-o", str(j[1]), *j[0]],
                                            f"{j[2]}: smali"), jobs))
         assets = {f"assets/{name}": (work / name).read_bytes() for name in PAYLOADS.values()}
         for name in PAYLOADS.values():

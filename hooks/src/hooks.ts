@@ -195,8 +195,9 @@ export function installApiHooks(table: ApiEntry[], cfg: AgentConfig, report: Ins
                         m = filterMatch(e, args, cfg);
                     }
                     if (!m.ok) continue;
-                    if (e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null &&
-                        ownProcessesOnly(ret, cfg.package)) continue;
+                    // the app's own processes only: observed (calibration counts it), but no read of other apps
+                    const self = e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null &&
+                        ownProcessesOnly(ret, cfg.package);
                     // compact on the wire: the host fills `api` (smali of overload `ov`) and `category`
                     // from the same table, by api_id
                     const ev: Record<string, unknown> = {
@@ -223,7 +224,7 @@ export function installApiHooks(table: ApiEntry[], cfg: AgentConfig, report: Ins
                         }
                     }
                     if (ev.ret === undefined && threw === null) ev.ret = summarize(ret);
-                    emit("read", ev);
+                    emit(self ? "self_read" : "read", ev);
                     break;
                 }
             } catch (err) {

@@ -1,5 +1,5 @@
 📦
-178189 /src/index.js
+178197 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -5095,8 +5095,7 @@ function installApiHooks(table, cfg, report2) {
           }
           if (!m.ok)
             continue;
-          if (e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null && ownProcessesOnly(ret, cfg.package))
-            continue;
+          const self = e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null && ownProcessesOnly(ret, cfg.package);
           const ev = {
             api_id: e.id,
             args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
@@ -5123,7 +5122,7 @@ function installApiHooks(table, cfg, report2) {
           }
           if (ev.ret === void 0 && threw === null)
             ev.ret = summarize(ret);
-          emit("read", ev);
+          emit(self ? "self_read" : "read", ev);
           break;
         }
       } catch (err) {

@@ -1,5 +1,5 @@
 📦
-576583 /src/index.js
+576591 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -17384,8 +17384,7 @@ function installApiHooks(table, cfg, report2) {
           }
           if (!m.ok)
             continue;
-          if (e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null && ownProcessesOnly(ret, cfg.package))
-            continue;
+          const self = e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null && ownProcessesOnly(ret, cfg.package);
           const ev = {
             api_id: e.id,
             args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
@@ -17412,7 +17411,7 @@ function installApiHooks(table, cfg, report2) {
           }
           if (ev.ret === void 0 && threw === null)
             ev.ret = summarize(ret);
-          emit("read", ev);
+          emit(self ? "self_read" : "read", ev);
           break;
         }
       } catch (err) {

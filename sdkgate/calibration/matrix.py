@@ -74,7 +74,7 @@ class _Index:
 
 def _call_fired(ix: _Index, call: dict, process: str) -> bool:
     for ev in ix.by_method.get(call["method"], ()):
-        if ev.get("kind") not in ("read", "permission_request") or ev.get("api_id") != call["expect"]:
+        if ev.get("kind") not in ("read", "self_read", "permission_request") or ev.get("api_id") != call["expect"]:
             continue
         if call.get("target") and ev.get("target") != call["target"]:
             continue

@@ -130,7 +130,7 @@ def arg_texts(arg: Arg | None) -> list[str | None]:
 def counts(api: SensitiveApi, arg: Arg | None) -> SensitiveApi | bool:
     """Does a call with `arg` (the filtered argument) count for `api`? A matched call returns its target row."""
     f = api.arg_filter
-    if not f:
+    if not f or f.get("own_result"):        # judged on the result: the probe's call is observed (as `self_read`)
         return True
     texts = arg_texts(arg)
     if f.get("intent") and f.get("other_package"):

@@ -354,7 +354,7 @@ class AgentHost:
         ov = ev.pop("ov", 0)
         entry = self._apis.get(ev.get("api_id", ""))
         api_class = entry.hook_cls if entry is not None else None    # frame 0 is the hooked (concrete) method
-        if entry is not None and kind == "read":
+        if entry is not None and kind in ("read", "self_read"):
             # read events travel compact: api and category come from the same table the agent was built from
             api = api or (entry.smali() if entry.kind == "native" else
                           entry.smali(entry.descriptors[ov if 0 <= ov < len(entry.descriptors) else 0]))

@@ -87,7 +87,7 @@ class ConsentAuthority:
             st.incomplete_reason(
                 f"no evidence of the user's answer: the app recorded consent ({first.marker}, t={first.ev.t_ms:.0f} ms) "
                 "but the log has no consent step and no observed tap on the consent control", first.ev,
-                kind="consent_unobserved")
+                kind="consent-unobserved")
             # the user may have tapped unseen before the app recorded it: "before consent" is unknown from then on
             st.doubt_after(min(p.ev.t_ms for p in self.pending))
             return

@@ -151,4 +151,4 @@ class CoverageRules:
             lib = r.ev.get("native_module")
             native = f" [native: {lib}]" if lib else ""
             st.incomplete_reason(f"traffic not observed: {r.ip}:{r.port}/{r.protocol} by {r.actor}{host}{native}{quic}",
-                                 r.ev, kind="traffic_not_observed")
+                                 r.ev, kind="traffic-not-observed")

@@ -52,7 +52,7 @@ class LifecycleState:
         scope, tr = ev.get("scope") or "policy", ev.get("transition")
         if tr not in TRANSITIONS:
             st.incomplete_reason(f"{ev.source} event seq {ev.seq}: consent event without a valid transition", ev,
-                                 kind="malformed_event")
+                                 kind="malformed-event")
             return
         if is_user_answer(ev.kind, ev.source, ev.extra):
             st.set_consent(scope, tr, ev.t_ms, "step" if ev.source == "step" else UI_TAP)
@@ -142,7 +142,7 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
         except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
             st.incomplete_reason(f"{ev.source} event seq {ev.seq} ({str(ev.kind)[:40]}): a field has the wrong "
                                  f"shape ({type(exc).__name__}: {str(exc)[:120]}); not judged", ev,
-                                 kind="malformed_event")
+                                 kind="malformed-event")
     for g in groups:
         if hasattr(g, "finish"):
             g.finish(st)
@@ -152,7 +152,7 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
     st.streaming = False
     summarised = st.summarise()
     if not any(counts.values()) and not st.incomplete:
-        st.incomplete_reason("no evidence: the event log is empty", kind="no_evidence")
+        st.incomplete_reason("no evidence: the event log is empty", kind="no-evidence")
     st.settle_confirmed()
     findings = st.sink.findings()
     st.skipped.extend(apply_suppressions(findings, options.suppressions, options.today or date.today()))

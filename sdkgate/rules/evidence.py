@@ -24,13 +24,13 @@ class EvidenceRules:
         self.bad_lines += 1
         # a broken line of the traffic log cannot hide a consent answer; one of the app's event logs can
         net_log = str(bad.file).replace("\\", "/").rsplit("/", 1)[-1].startswith("net")
-        st.incomplete_reason(f"{bad.file}:{bad.line}: {bad.problem}", kind="broken_lines", listed_max=BAD_LINES_NAMED,
+        st.incomplete_reason(f"{bad.file}:{bad.line}: {bad.problem}", kind="broken-lines", listed_max=BAD_LINES_NAMED,
                              loses=not net_log)
 
     def _bad_line_summary(self, st: RunState):
         if self.bad_lines > BAD_LINES_NAMED:
             st.incomplete.append(f"{self.bad_lines - BAD_LINES_NAMED} more broken lines not listed")
-            st.reason_listed["broken_lines"] = st.reason_counts.get("broken_lines", 0)
+            st.reason_listed["broken-lines"] = st.reason_counts.get("broken-lines", 0)
 
     def any(self, ev: Event, st: RunState):
         """Every event: seq numbers per (source, pid) must run without gap or repeat."""
@@ -42,11 +42,11 @@ class EvidenceRules:
         if exp is None:
             if ev.seq not in (0, 1):
                 st.incomplete_reason(f"{src} events start at seq {ev.seq}: earlier events are missing", ev,
-                                     kind="seq_gap", loses="source" if app_events else "")
+                                     kind="seq-gap", loses="source" if app_events else "")
         elif ev.seq != exp:
             what = "repeated or out of order" if ev.seq < exp else f"{ev.seq - exp} missing"
             st.incomplete_reason(f"{src} events: seq {ev.seq} where {exp} was expected ({what})", ev,
-                                 kind="seq_gap", loses="source" if app_events else "")
+                                 kind="seq-gap", loses="source" if app_events else "")
         self.next_seq[key] = max(ev.seq + 1, exp or 0)
 
     def incomplete(self, ev: Event, st: RunState):
@@ -61,9 +61,9 @@ class EvidenceRules:
             self.agent_loaded = True
         dropped = ev.get("dropped") or 0
         if dropped:
-            st.incomplete_reason(f"agent dropped {dropped} events", ev, kind="agent_dropped")
+            st.incomplete_reason(f"agent dropped {dropped} events", ev, kind="agent-dropped")
         if status == "error":
-            st.incomplete_reason(f"agent error: {ev.get('detail') or 'unknown'}", ev, kind="agent_error")
+            st.incomplete_reason(f"agent error: {ev.get('detail') or 'unknown'}", ev, kind="agent-error")
         for lim in ev.get("limits") or []:
             if isinstance(lim, str) and ": not hooked" in lim:
                 self.not_hooked.add(lim.split(":", 1)[0])
@@ -76,10 +76,10 @@ class EvidenceRules:
         if ev.get("what") == "died" and ev.get("process"):
             pid = f" (pid {ev.get('pid')})" if ev.get("pid") is not None else ""
             st.incomplete_reason(f"process {ev.get('process')}{pid} died at t={ev.t_ms:.0f} ms "
-                                 f"({ev.get('detail') or 'unexpected'})", ev, kind="process_died")
+                                 f"({ev.get('detail') or 'unexpected'})", ev, kind="process-died")
         elif ev.get("what") == "died":
             st.incomplete_reason(f"app process died at t={ev.t_ms:.0f} ms ({ev.get('detail') or 'unexpected'})", ev,
-                                 kind="process_died")
+                                 kind="process-died")
 
     def step(self, ev: Event, st: RunState):
         self.steps += 1
@@ -91,7 +91,7 @@ class EvidenceRules:
                 self.consent_step_failures.append(str(ev.get("detail") or "consent control not found"))
         if ev.get("status") == "failed":
             st.incomplete_reason(f"step {ev.get('index')} ({ev.get('action')}) failed: {ev.get('detail') or ''}".strip(), ev,
-                                 kind="step_failed")
+                                 kind="step-failed")
 
     def finish(self, st: RunState):
         self._bad_line_summary(st)
@@ -100,13 +100,13 @@ class EvidenceRules:
                               + ", ".join(sorted(self.not_hooked)))
             for api_id in sorted(self.not_hooked & set(self.static_calls)):
                 st.incomplete_reason(f"the app calls {api_id} (static: {self.static_calls[api_id]}) but no hook can "
-                                     "observe it at run time: its reads are unseen", kind="api_not_hookable")
+                                     "observe it at run time: its reads are unseen", kind="api-not-hookable")
         if self.steps and not self.agent_loaded and st.counts.get("hook", 0) == 0:
-            st.incomplete_reason("a scenario ran but no hook evidence arrived (agent not loaded?)", kind="agent_not_loaded")
+            st.incomplete_reason("a scenario ran but no hook evidence arrived (agent not loaded?)", kind="agent-not-loaded")
         step_moments = [m for m in st.moments if m.source == "step"]
         if self.consent_steps and not step_moments:
             st.incomplete_reason("the scenario has a consent step but no consent event was recorded",
-                                 kind="consent_not_recorded")
+                                 kind="consent-not-recorded")
             st.doubt_after(self.first_consent_step_t or 0.0)
         self._cross_check(st)
 
@@ -127,4 +127,4 @@ class EvidenceRules:
         for s in steps:
             if not any(x.scope == s.scope and x.transition == s.transition and abs(x.t_ms - s.t_ms) <= tol for x in markers):
                 st.incomplete_reason(f"consent {s.transition} ({s.scope}) at t={s.t_ms:.0f} ms has no marker hook "
-                                     f"within {tol} ms: step log and app disagree", kind="consent_marker_mismatch")
+                                     f"within {tol} ms: step log and app disagree", kind="consent-marker-mismatch")

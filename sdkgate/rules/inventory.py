@@ -33,7 +33,7 @@ class InventoryRules:
             st.skipped.append(str(allowed)[:300])
         elif m and pkg and pkg != m.package:
             st.incomplete_reason(f"the APK is {pkg} but the manifest declares {m.package}: "
-                                 "its declarations cannot judge this app", ev, kind="package_mismatch")
+                                 "its declarations cannot judge this app", ev, kind="package-mismatch")
         for k in ("package", "version_name", "sha256"):
             if ev.get(k):
                 self.app[k] = ev.get(k)

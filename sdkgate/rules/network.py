@@ -51,7 +51,7 @@ class NetworkRules:
             if len(self.pinned_hosts) < 10_000:
                 self.pinned_hosts.add(host)
             st.incomplete_reason(f"TLS interception failed for {host} ({ev.get('reason') or 'certificate pinning?'}): "
-                                 "nothing can be said of what was sent there", ev, kind="tls_intercept_failed")
+                                 "nothing can be said of what was sent there", ev, kind="tls-intercept-failed")
 
     def _destination(self, ev: Event, st: RunState, actor: str, host: str, personal: bool, ref: str):
         m = st.manifest

@@ -58,7 +58,7 @@ class PermissionRules:
         results = ev.get("results") or {}
         if not isinstance(results, dict):
             st.incomplete_reason(f"{ev.source} event seq {ev.seq}: permission_result without a results mapping", ev,
-                                 kind="malformed_event")
+                                 kind="malformed-event")
             return
         if len(self.log) < 1000:
             self.log.append({"t_ms": ev.t_ms, "kind": "result", "results": results, "source": ev.source, "seq": ev.seq})

@@ -17,7 +17,7 @@ class ReadRules:
         cat = categories().get(ev.category or "")
         if cat is None:
             st.incomplete_reason(f"hook event seq {ev.seq} has unknown category {ev.category!r}", ev,
-                                 kind="unknown_category")
+                                 kind="unknown-category")
             return
         actor = ev.actor or "unknown"
         ref = ev.api or ev.get("api_id", "")

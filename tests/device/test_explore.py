@@ -76,7 +76,7 @@ def test_attach_says_what_it_could_not_see(tmp_path):
     # attached late: the user may have answered before the attach, so no read "before consent" is proven;
     # reading the IMEI too often does not depend on it (SG104): fail, the blind spot listed with its kind
     assert any(ATTACH_LIMITS in r for r in res.report.incomplete)
-    assert res.report.incomplete_kinds.get("attached_late") == 1
+    assert res.report.incomplete_kinds.get("attached-late") == 1
     assert not any(f.confirmed for f in res.report.findings if f.rule == "SG101")
     assert res.report.verdict == "fail" and {f.rule for f in res.report.confirmed_violations()} == {"SG104"}
     assert "READ  umeng_common" in printed

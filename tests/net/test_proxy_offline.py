@@ -184,7 +184,7 @@ def test_pinning_client_yields_tls_failed_and_incomplete(proxy):
     # (the shared proxy's log also holds earlier tests' sends: a proven one makes it fail, the gap still listed)
     assert report.verdict == ("fail" if report.confirmed_violations() else "incomplete")
     assert any("pinned.umeng.com" in r for r in report.incomplete)
-    assert report.incomplete_kinds.get("tls_intercept_failed", 0) >= 1
+    assert report.incomplete_kinds.get("tls-intercept-failed", 0) >= 1
 
 
 # --- bad input ------------------------------------------------------------------------------------

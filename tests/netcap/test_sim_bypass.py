@@ -82,7 +82,7 @@ def test_proxy_ignoring_tcp_client_is_incomplete_naming_the_destination(tmp_path
     ip = conns[0].get("ip")
     # the app's proven pre-consent reads make it fail; the unobserved socket is listed with its kind (issue 20)
     assert res.report.verdict == ("fail" if res.report.confirmed_violations() else "incomplete")
-    assert res.report.incomplete_kinds.get("traffic_not_observed") == 1
+    assert res.report.incomplete_kinds.get("traffic-not-observed") == 1
     assert f"traffic not observed: {ip}:7000/tcp by jpush (push.jpush.cn)" in res.report.incomplete
     run = json.loads((res.out_dir / "run.json").read_text())
     assert run["capture"]["mode"] == "proxy" and run["capture"]["partial"] is True
@@ -152,7 +152,7 @@ def test_after_handshake_pinning_is_incomplete(tmp_path):
     assert any(e.get("port") == proxy_port and e.actor == "umeng_common" for e in _hook(res, "net_connect"))
     assert not [r for r in res.report.incomplete if "not observed" in r]
     assert res.report.verdict == ("fail" if res.report.confirmed_violations() else "incomplete")
-    assert res.report.incomplete_kinds.get("tls_intercept_failed") == 1
+    assert res.report.incomplete_kinds.get("tls-intercept-failed") == 1
     assert any("pinned.umeng.com" in r for r in res.report.incomplete)
 
 

@@ -64,10 +64,10 @@ def test_seq_gaps_and_unknown_categories_are_reasons_by_kind(tmp_path):
     rep = evaluate(read_events(_write(tmp_path / "e.jsonl", events())), None)
     assert rep.verdict == "incomplete"
     assert len(rep.incomplete) <= 4 * INCOMPLETE_EXAMPLES
-    assert any("more reason(s) of kind seq_gap" in r for r in rep.incomplete)
-    assert any("more reason(s) of kind unknown_category" in r for r in rep.incomplete)
-    assert rep.incomplete_kinds["seq_gap"] == 3999 and rep.incomplete_kinds["unknown_category"] == 3999
-    assert {r["kind"] for r in rep.incomplete_reasons} == {"seq_gap", "unknown_category"}
+    assert any("more reason(s) of kind seq-gap" in r for r in rep.incomplete)
+    assert any("more reason(s) of kind unknown-category" in r for r in rep.incomplete)
+    assert rep.incomplete_kinds["seq-gap"] == 3999 and rep.incomplete_kinds["unknown-category"] == 3999
+    assert {r["kind"] for r in rep.incomplete_reasons} == {"seq-gap", "unknown-category"}
     sg900 = [f for f in rep.findings if f.rule == "SG900"]
     assert len(sg900) <= 4 and sum(f.evidence_count for f in sg900) >= 2 * 3999 - 1
 

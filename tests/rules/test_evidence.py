@@ -12,8 +12,8 @@ def test_seq_gap_is_incomplete(log, demo_manifest):
     # the missing events could hold the user's accept: the read "before consent" is not confirmed
     assert r.verdict == "incomplete" and any("seq 5" in x for x in r.incomplete)
     sg101 = next(f for f in r.findings if f.rule == "SG101")
-    assert sg101.confirmed is False and r.incomplete_kinds == {"seq_gap": 1}
-    assert r.to_dict()["incomplete_reasons"][0]["kind"] == "seq_gap"
+    assert sg101.confirmed is False and r.incomplete_kinds == {"seq-gap": 1}
+    assert r.to_dict()["incomplete_reasons"][0]["kind"] == "seq-gap"
 
 
 def test_violation_not_depending_on_the_gap_is_fail(log, demo_manifest):
@@ -54,7 +54,7 @@ def test_marker_with_no_observed_answer_unconfirms_later_reads(log, demo_manifes
     r = evaluate(log.events, demo_manifest)
     confirmed = {f.actor: f.confirmed for f in r.findings if f.rule == "SG101"}
     assert confirmed == {"umeng_common": True, "jpush": False}
-    assert r.verdict == "fail" and r.incomplete_kinds.get("consent_unobserved") == 1
+    assert r.verdict == "fail" and r.incomplete_kinds.get("consent-unobserved") == 1
     log2 = type(log)()
     log2.agent()
     log2.marker(10, "granted")
@@ -147,7 +147,7 @@ def test_unconfirmed_findings_are_marked_in_every_format(log, demo_manifest):
     sarif = json.loads(render(r, "sarif"))
     res = [x for x in sarif["runs"][0]["results"] if x["ruleId"] == "SG101"]
     assert res[0]["properties"]["confirmed"] is False and res[0]["level"] == "warning"
-    assert sarif["runs"][0]["properties"]["incomplete_kinds"] == {"seq_gap": 1}
+    assert sarif["runs"][0]["properties"]["incomplete_kinds"] == {"seq-gap": 1}
     junit = render(r, "junit")
     assert 'message="not confirmed: ' in junit and 'name="confirmed_violations" value="0"' in junit
     html = render(r, "html")
@@ -166,7 +166,7 @@ def test_a_lost_agent_event_cannot_hide_the_scenarios_own_consent_step(log, demo
     log.marker(100, "granted")
     r = evaluate(log.events, demo_manifest)
     assert r.verdict == "fail" and [f.confirmed for f in r.findings if f.rule == "SG101"] == [True]
-    assert r.incomplete_kinds == {"agent_error": 1}
+    assert r.incomplete_kinds == {"agent-error": 1}
     log2 = type(log)()
     log2.agent()
     log2.add("step", "lifecycle", 1, what="launch")

@@ -130,7 +130,7 @@ def test_a_secondary_process_left_uninstrumented_makes_the_run_incomplete(tmp_pa
     assert len(inc) == 1 and "without the agent" in inc[0].get("reason")
     assert res.report.verdict == "fail" and res.exit_code == 1  # proven reads: fail, the gap still listed (issue 20)
     assert any(f"{PKG}:remote" in r for r in res.report.incomplete)
-    assert res.report.incomplete_kinds.get("process_not_instrumented") == 1
+    assert res.report.incomplete_kinds.get("process-not-instrumented") == 1
     # its reads were never observed: no hook event of that process other than the incomplete one
     assert not [e for e in evs if e.get("process") == f"{PKG}:remote" and e.kind == "read"]
     assert not _alive(inc[0].get("pid"))

@@ -182,7 +182,7 @@ def test_evidence_folder_and_run_json(scenario, manifest, tmp_path):
 
 def test_failed_step_makes_the_run_incomplete(scenario, manifest, tmp_path):
     res = run_scenario(scenario, manifest, StandIn(fail={"open_feature"}), tmp_path / "out", NO_PROXY)
-    assert res.report.verdict == "fail" and res.report.incomplete_kinds.get("step_failed") == 1  # proven reads: fail, the gap still listed (issue 20)
+    assert res.report.verdict == "fail" and res.report.incomplete_kinds.get("step-failed") == 1  # proven reads: fail, the gap still listed (issue 20)
     assert any("open_feature" in r and "control not found" in r for r in res.report.incomplete)
     evs = _events(res.out_dir)
     failed = [e for e in evs if e.kind == "step" and e.get("status") == "failed"]
@@ -278,7 +278,7 @@ def test_proxy_that_dies_mid_run_makes_the_run_incomplete(scenario, manifest, tm
 
     res = run_scenario(scenario, manifest, StandIn(), tmp_path / "out",
                        RunOptions(proxy_factory=factory, canaries={"clipboard": "sdkgate-clip-test1"}))
-    assert res.report.verdict == "fail" and res.report.incomplete_kinds.get("network_not_observed") == 1  # proven reads: fail, the gap still listed (issue 20)
+    assert res.report.verdict == "fail" and res.report.incomplete_kinds.get("network-not-observed") == 1  # proven reads: fail, the gap still listed (issue 20)
     assert any("network evidence missing" in r and "-9" in r for r in res.report.incomplete)
 
 

@@ -47,7 +47,7 @@ def test_a_split_alone_is_incomplete():
     # the undeclared Getui in the split is proven whatever else is missing (issue 20): fail, with the gap listed
     assert report.verdict == "fail" and any(f.rule == "SG201" and f.confirmed for f in report.findings)
     assert any("this is split APK 'feature_sdk'" in r for r in report.incomplete)
-    assert report.incomplete_kinds.get("split_missing") == 1
+    assert report.incomplete_kinds.get("split-missing") == 1
 
 
 def test_base_with_splits_is_one_app():

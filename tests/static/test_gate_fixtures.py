@@ -79,8 +79,8 @@ def test_fail_lists_both_in_every_format():
     from sdkgate.formats import render
     report, _ = judged("gate-fail.apk")
     doc = json.loads(render(report, "json"))
-    assert doc["verdict"] == "fail" and {r["kind"] for r in doc["incomplete_reasons"]} == {"code_loading",
-                                                                                         "other_package_code"}
+    assert doc["verdict"] == "fail" and {r["kind"] for r in doc["incomplete_reasons"]} == {"code-loading",
+                                                                                         "other-package-code"}
     assert all(f["confirmed"] for f in doc["findings"] if f["rule"] == "SG205")
     sarif = json.loads(render(report, "sarif"))
     run = sarif["runs"][0]
@@ -88,15 +88,15 @@ def test_fail_lists_both_in_every_format():
     assert run["properties"]["confirmed_violations"] == len(report.confirmed_violations()) >= 6
     assert all(r["properties"]["confirmed"] for r in run["results"] if r["ruleId"] == "SG205")
     junit = render(report, "junit")
-    assert 'name="verdict" value="fail"' in junit and 'name="incomplete_kind.code_loading" value="1"' in junit
+    assert 'name="verdict" value="fail"' in junit and 'name="incomplete_kind.code-loading" value="1"' in junit
     from sdkgate.formats.console import FORMAT as console
     text = console.render(report, "en", width=100)
     lines = text.splitlines()
     assert lines[0].startswith("Verdict: FAIL") and "evidence also incomplete: 2 kind(s)" in lines[0]
     assert len(lines) <= 24 and max(len(ln) for ln in lines) <= 100          # one screen
     assert any(ln.startswith("  umeng_common: SG205×5") for ln in lines)
-    assert any(ln.startswith("  code_loading ×1: ") for ln in lines)
-    assert any(ln.startswith("  other_package_code ×1: ") for ln in lines)
+    assert any(ln.startswith("  code-loading ×1: ") for ln in lines)
+    assert any(ln.startswith("  other-package-code ×1: ") for ln in lines)
 
 
 def test_load_library_by_name_stays_a_reason_when_a_shipped_library_was_not_read():
