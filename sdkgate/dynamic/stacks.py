@@ -7,6 +7,7 @@ import zlib
 
 from ..apitable import by_id
 from ..catalogue import FIRST_PARTY
+from ..scenario.backend import StepFailed
 from .appmodel import Action, AppModel
 
 LOOPER = [
@@ -86,13 +87,19 @@ class StackBuilder:
         if a.frames:
             return list(a.frames)
         if a.frames_from_loaded:
-            from .simloading import loaded_frames  # noqa: PLC0415
-            return loaded_frames(self, a)
+            return self.loaded_frames(a)
         if a.by == FIRST_PARTY:
             return [frame(f"{self.m.package}.util.DeviceHelper.collect", 31)]
         sdk = self.m.sdks[a.by]
         inner = [frame(f"{c}.a", 12 + i, obfuscated=True) for i, c in enumerate(sdk.classes[:2])]
         return inner + [frame(sdk.entry, 40, obfuscated=True)]
+
+    def loaded_frames(self, a: Action) -> list[str]:
+        """Frames of the classes the action's SDK loaded (innermost first), as a plugin's own thread shows."""
+        classes = self.loaded.get(a.by) or []
+        if not classes:
+            raise StepFailed(f"line {a.line}: frames_from_loaded, but {a.by} has loaded no code yet (load_code first)")
+        return [frame(f"{c}.a", 20 + i, obfuscated=True) for i, c in enumerate(classes[:2])]
 
     def build(self, a: Action, api_frame: str | None, trigger: str, detail: str, thread: str) -> list[str]:
         top = [api_frame] if api_frame else []

@@ -1,0 +1,107 @@
+"""One action of an app model: its verb, its modifiers, checked with the file and line."""
+from __future__ import annotations
+
+from typing import Any
+
+from ...apitable import by_id
+from ...catalogue import FIRST_PARTY
+from ...errors import InputError
+from ...scenario.model import normalise_permission, parse_duration
+from ...taxonomy import categories
+from ...yamlio import Located, LocatedList
+from ..sideverbs import SIDE_VERBS, parse_side_verb
+from .processes import parse_action_ext
+from .sendspec import parse_send
+from .types import MODIFIERS, VERBS, WHENS, Action, SdkModel
+
+class ParseCtx:
+    def __init__(self, name: str, sdks: dict[str, SdkModel], scopes):
+        self.name, self.sdks, self.scopes = name, sdks, scopes
+        self.apis = by_id()
+        self.cats = categories()
+
+    def fail(self, line_no: int, problem: str):
+        raise InputError(self.name, f"line {line_no}", problem)
+
+    def actions(self, raw, line_no: int) -> list[Action]:
+        if raw is None:
+            return []
+        if not isinstance(raw, LocatedList):
+            self.fail(line_no, "expected a list of actions")
+        return [self.action(item, raw.item_lines[i]) for i, item in enumerate(raw)]
+
+    def action(self, raw, line_no: int) -> Action:
+        if not isinstance(raw, Located):
+            self.fail(line_no, f"an action is a mapping with one of {', '.join(VERBS)}")
+        verbs = [k for k in raw if k in VERBS]
+        for k in raw:
+            if k not in VERBS and k not in MODIFIERS:
+                self.fail(raw.line_of(k), f"unknown action field {k!r} (verbs: {', '.join(VERBS)})")
+        if len(verbs) != 1:
+            self.fail(line_no, f"an action needs exactly one verb of {', '.join(VERBS)}")
+        verb = verbs[0]
+        at = raw.line_of(verb)
+        val = raw[verb]
+        by = raw.get("by", FIRST_PARTY)
+        if by != FIRST_PARTY and by not in self.sdks:
+            self.fail(raw.line_of("by"), f"'by: {by}' is neither first_party nor an SDK listed under 'sdks'")
+        when = raw.get("when", "always")
+        if when not in WHENS:
+            self.fail(raw.line_of("when"), f"'when' must be one of {', '.join(WHENS)}")
+        scope = raw.get("scope")
+        if scope is not None and self.scopes is not None and scope not in self.scopes:
+            self.fail(raw.line_of("scope"), f"scope {scope!r} is not a consent scope of the manifest")
+        repeat = raw.get("repeat", 1)
+        if not isinstance(repeat, int) or repeat < 1 or repeat > 10000:
+            self.fail(raw.line_of("repeat"), "'repeat' must be an integer 1..10000")
+        frames = raw.get("frames") or []
+        if not isinstance(frames, list) or not all(isinstance(f, str) for f in frames):
+            self.fail(raw.line_of("frames"), "'frames' must be a list of stack frames")
+        kw: dict[str, Any] = dict(verb=verb, line=at, by=by, when=when, scope=scope, repeat=repeat,
+                                  frames=tuple(frames), thread=raw.get("thread"),
+                                  if_granted=normalise_permission(raw["if_granted"]) if raw.get("if_granted") else None)
+        if verb == "read":
+            if not isinstance(val, str) or val not in self.apis:
+                self.fail(at, f"unknown API {val!r}: not an id of the sensitive-API table (sdkgate/data/sensitive_apis.yaml)")
+            if self.apis[val].kind == "permission_request":
+                self.fail(at, f"{val} is a permission request: use 'request_permission'")
+            args = raw.get("args") or []
+            if not isinstance(args, list):
+                self.fail(raw.line_of("args"), "'args' must be a list")
+            kw.update(api_id=val, args=tuple(args))
+        elif verb == "send":
+            kw["send"] = parse_send(self, val, at)
+        elif verb == "request_permission":
+            perms = [val] if isinstance(val, str) else val
+            if not isinstance(perms, list) or not perms or not all(isinstance(p, str) for p in perms):
+                self.fail(at, "request_permission takes a permission or a list of them")
+            rd = raw.get("respect_denial")
+            if rd is not None:
+                try:
+                    kw["respect_denial_ms"] = parse_duration(rd)
+                except ValueError as exc:
+                    self.fail(raw.line_of("respect_denial"), f"respect_denial: {exc}")
+            kw.update(permissions=tuple(normalise_permission(p) for p in perms),
+                      then=tuple(self.actions(raw.get("then"), raw.line_of("then"))))
+        elif verb == "write_marker":
+            if not isinstance(val, bool):
+                self.fail(at, "write_marker is true (consent granted) or false (revoked)")
+            kw["marker_value"] = val
+        elif verb == "crash":
+            kw["reason"] = str(val or "crash")
+        elif verb == "click_consent":
+            tr = {"accept": "granted", "decline": "declined", "withdraw": "withdrawn"}.get(val)
+            if tr is None:
+                self.fail(at, "click_consent is accept, decline or withdraw")
+            kw["click"] = tr
+        elif verb == "sleep":
+            try:
+                kw["sleep_ms"] = parse_duration(val)
+            except ValueError as exc:
+                self.fail(at, f"sleep: {exc}")
+        elif verb in SIDE_VERBS:
+            kw["side"] = parse_side_verb(verb, val, lambda problem: self.fail(at, problem))
+        parse_action_ext(self, raw, verb, val, at, kw)
+        if "then" in raw and verb != "request_permission":
+            self.fail(raw.line_of("then"), "'then' belongs to request_permission")
+        return Action(**kw)
