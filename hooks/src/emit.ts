@@ -20,10 +20,28 @@ export function emit(kind: string, fields: Record<string, unknown>, withJava = t
         const s = javaStack(state.stackLimit);
         key = s.key;
         frames = s.frames;
+        if (kind === "read" && calledFromNative(frames) && ev.native_stack === undefined) ev.native_stack = nativeModules();
     } catch (e) {
         ev.stack_error = String(e);
     }
     state.queue.push(ev, key, frames);
+}
+
+/** A Java read with no Java caller (a native thread attached to the VM) or called by a native method:
+ * the caller is native code reaching Java through JNI, named by the libraries on the native stack. */
+function calledFromNative(frames: string[]): boolean {
+    if (frames.length <= 1) return true;
+    return frames[1].endsWith("(Native Method)") && !frames[1].startsWith("java.lang.reflect.");
+}
+
+function nativeModules(): string[] {
+    const mods: string[] = [];
+    for (const a of Thread.backtrace(undefined, Backtracer.FUZZY)) {
+        const m = Process.findModuleByAddress(a);
+        if (m !== null && mods[mods.length - 1] !== m.name) mods.push(m.name);
+        if (mods.length >= 16) break;
+    }
+    return mods;
 }
 
 // Per-thread nesting of hooked calls. Framework APIs often call a hooked overload of themselves

@@ -14,7 +14,8 @@ from .simstate import side_category, value_text
 
 
 class ActionPlayer:
-    """Mixed into SimulatedDevice: needs `model`, `rt`, `ctx`, `storage`, `stacks`, `pending`, `_http`."""
+    """Mixed into SimulatedDevice: needs `model`, `rt`, `ctx`, `storage`, `stacks`, `pending`, `_http`,
+    and the input verbs and special reads of siminput.InputPlayer."""
 
     def _play(self, block: str, trigger: str, *, scope: str | None = None, detail_name: str = "",
               t_ms: float | None = None, detail: str = "") -> StepOutcome:
@@ -72,7 +73,7 @@ class ActionPlayer:
                 api = by_id()[a.api_id]
                 # the runtime puts the API's own frame on top, as ART shows a hooked method
                 stack = self.stacks.build(a, None, trigger, detail, thread)
-                result = self._call(a.api_id, stack, thread, list(a.args) if a.args else None)
+                result = self._read(a, stack, thread, list(a.args) if a.args else None)
                 value = value_text(result)
                 if api.category and value:
                     self.storage.values[api.category] = value
@@ -84,6 +85,10 @@ class ActionPlayer:
                 self._marker(a, trigger, detail, thread)
             elif a.verb == "click_consent":    # app code calls performClick() on its own consent button
                 self.rt.click(a.click, self.stacks.build(a, None, trigger, detail, thread), thread=thread)
+            elif a.verb in ("fake_input", "user_input"):
+                self._input(a, trigger, detail, thread)
+            elif a.verb == "load_class":
+                self._load_class(a)
             elif a.verb in SIDE_VERBS:
                 stack = self.stacks.build(a, None, trigger, detail, thread)
                 try:
@@ -111,9 +116,9 @@ class ActionPlayer:
         # a catalogue glob (libjcore*.so) names a family: the simulated library takes its plainest member
         return row.native_libs[0].replace("*", "") if row is not None and row.native_libs else None
 
-    def _call(self, api_id: str, stack: list[str], thread: str, args: list) -> Any:
+    def _call(self, api_id: str, stack: list[str], thread: str, args: list, this: dict | None = None) -> Any:
         try:
-            return self.rt.call(api_id, stack, thread=thread, args=args)
+            return self.rt.call(api_id, stack, thread=thread, args=args, this=this)
         except self._simruntime.JavaThrow:
             return None          # the app catches the SecurityException and goes on
         except Exception as exc:  # noqa: BLE001
@@ -223,4 +228,4 @@ class ActionPlayer:
                 value: Any = a.marker_value
             else:
                 value = mk.value if a.marker_value else (False if isinstance(mk.value, bool) else None)
-            self.rt.marker(mk, value, stack, thread=thread)
+            self.rt.marker(mk, value, stack, thread=thread, store=a.store)

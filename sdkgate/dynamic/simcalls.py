@@ -1,6 +1,6 @@
 """What the simulated app does besides calling table APIs (SimRuntime mixes these in): permission
-requests and results, consent markers, clicks on the consent controls, real sockets and Java crypto
-sequences in the process."""
+requests and results, consent markers, real sockets and Java crypto sequences in the process (clicks
+and input: simui.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -58,12 +58,16 @@ class AppCalls:
         self._invoke(req, sync)
 
     def marker(self, marker, value: Any, stack: list[str] | None = None, *, thread: str = "main",
-               sync: bool = True) -> None:
+               sync: bool = True, store: str = "shared_prefs") -> None:
         """The app records a consent decision through a manifest marker (method call or prefs write).
 
         `value`: for method markers the boolean argument; for prefs markers the value written
-        (None = the key is removed)."""
+        (None = the key is removed). `store`: where a key-value marker really goes (shared_prefs, or an
+        app that keeps it in MMKV, a file of its own or Settings: calls the agent's marker hooks do not see)."""
         stack = stack or []
+        if not marker.method and store != "shared_prefs":
+            self._invoke(_stored(store, marker.prefs_key, value, stack, thread), sync)
+            return
         if marker.method:
             cls, _, meth = marker.method.rpartition(".")
             types = self._app_class_defs().get(cls, {}).get(meth, [["boolean"]])[0]
@@ -84,23 +88,6 @@ class AppCalls:
                 member, types, args = "putString", ["java.lang.String", "java.lang.String"], [marker.prefs_key, str(value)]
             req = {"cls": PREFS_EDITOR, "member": member, "types": types, "self": editor, "args": args,
                    "ret": editor, "stack": stack, "thread": thread}
-        self._invoke(req, sync)
-
-    def click(self, transition: str, stack: list[str], *, thread: str = "main", sync: bool = True) -> None:
-        """A click on the manifest's consent control for `transition` (granted|declined|withdrawn):
-        View.performClick on a button with that control's resource id and text. `stack` says who
-        clicked: the input system (a user's tap) or app code (a programmatic click)."""
-        if self.manifest is None:
-            raise InputError(None, "click", "a consent control click needs a manifest")
-        c = self.manifest.consent
-        rid, texts = {"granted": (c.accept_id, c.accept_text), "declined": (c.decline_id, c.decline_text),
-                      "withdrawn": (None, c.withdraw_text)}[transition]
-        entry = rid.rsplit("/", 1)[-1] if rid else None
-        view = obj("android.widget.Button", returns={
-            "getId": 0x7f0a0042 if entry else -1, "getText": texts[0] if texts else "",
-            "getResources": obj("android.content.res.Resources", returns={"getResourceEntryName": entry})})
-        req = {"cls": "android.view.View", "member": "performClick", "types": [], "self": view, "args": [],
-               "ret": True, "stack": stack, "thread": thread}
         self._invoke(req, sync)
 
     def marker_method(self, method: str, value: Any = True, stack: list[str] | None = None, *,
@@ -124,3 +111,22 @@ class AppCalls:
         """A sequence of Java calls (Cipher, MessageDigest, Base64 ...) through the hooked method table;
         the originals compute with the process's libcrypto. Returns the decoded results."""
         return [decode(x) for x in self._rpc("sim_run", {"ops": ops, "stack": list(stack), "thread": thread}, sync)]
+
+
+def _stored(store: str, key: str, value: Any, stack: list[str], thread: str) -> dict:
+    """The call that records `key` = `value` in MMKV, a file of the app's or Settings.System."""
+    if store == "mmkv":
+        t = "boolean" if isinstance(value, bool) else "int" if isinstance(value, int) else "java.lang.String"
+        return {"cls": "com.tencent.mmkv.MMKV", "member": "encode", "types": ["java.lang.String", t],
+                "self": obj("com.tencent.mmkv.MMKV"), "args": [key, value if value is not None else ""], "ret": True,
+                "stack": stack, "thread": thread}
+    if store == "file":
+        data = f"{key}={value}\n".encode("utf-8")
+        return {"cls": "java.io.FileOutputStream", "member": "write", "types": ["[B"],
+                "self": obj("java.io.FileOutputStream", {"path": f"files/{key}"}),
+                "args": [{"$array": "byte", "items": [b - 256 if b > 127 else b for b in data]}], "ret": None,
+                "stack": stack, "thread": thread}
+    return {"cls": "android.provider.Settings$System", "member": "putInt",
+            "types": ["android.content.ContentResolver", "java.lang.String", "int"], "self": None,
+            "args": [obj("android.content.ContentResolver"), key, 1 if value else 0], "ret": True,
+            "stack": stack, "thread": thread}

@@ -47,8 +47,9 @@ from ..errors import InputError
 from ..events import Event
 from .build import load_bundle
 from .host import AgentHost, AgentOptions
-from .simcalls import AppCalls
+from .simcalls import DEFAULT_ACTIVITY, AppCalls
 from .simdevice import STATIC_APIS, STATIC_CLASSES, DeviceModel
+from .simui import UiCalls, Window
 from .simwire import JavaThrow, SimObject, SimRuntimeError, decode, frida_type, obj, uri
 
 
@@ -57,14 +58,16 @@ def _default_clock() -> Callable[[], float]:
     return lambda: (time.monotonic() - t0) * 1000.0
 
 
-class SimRuntime(AppCalls):
+class SimRuntime(AppCalls, UiCalls):
     def __init__(self, manifest, canaries: dict | None = None, on_event: Callable[[Event], None] | None = None,
                  clock: Callable[[], float] | None = None, *, options: AgentOptions | None = None,
                  device: DeviceModel | None = None, app_classes: dict | None = None,
                  program: tuple[str, ...] = ("/bin/sleep", "86400"), package: str | None = None,
                  process: str | None = None, child_gating: bool = False, stdio: str | None = None,
                  death_event: bool = False, argv: list[str] | None = None, loaded_store=None,
-                 env: dict[str, str] | None = None, native_libs: tuple[str, ...] = (), device_layer: bool = True):
+                 env: dict[str, str] | None = None, native_libs: tuple[str, ...] = (), device_layer: bool = True,
+                 api_level: int = 33, classes: dict[str, dict] | None = None, accessibility: tuple[str, ...] = (),
+                 consent_window: Window | None = None):
         self.manifest = manifest
         self.canaries = canaries
         self.on_event = on_event or (lambda ev: None)
@@ -91,6 +94,11 @@ class SimRuntime(AppCalls):
         self.native_libs = tuple(native_libs)      # SDK native library names the app loads (simnative.py)
         self._sandbox: str | None = None
         self.device_layer = device_layer         # False (benchmarks): no sandbox redirection of file access
+        self.api_level = api_level               # Build.VERSION.SDK_INT of the simulated phone (24..35)
+        self.classes = dict(classes or {})       # app/SDK classes: {name: {super, interfaces, modifiers, loaded, methods}}
+        self.accessibility = tuple(accessibility)   # accessibility services enabled on the phone
+        self.consent_window = consent_window or Window("android.app.Dialog", DEFAULT_ACTIVITY)
+        self._uptime = 4_200_000                 # SystemClock.uptimeMillis of input events (monotonic, per process)
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> dict:
@@ -127,7 +135,12 @@ class SimRuntime(AppCalls):
         self.host.load()
         ex = self.host.script.exports_sync
         ex.sim_define(self._app_class_defs())
+        for name, spec in self.classes.items():
+            ex.sim_define_class(name, spec)
         ex.sim_set_field("android.os.Build", "SERIAL", self.device.values["device_id.serial"])
+        ex.sim_set_field("android.os.Build$VERSION", "SDK_INT", self.api_level)
+        if self.accessibility:
+            ex.sim_set_accessibility(list(self.accessibility))
         self._native_setup(ex)
         return self.host.configure()
 
@@ -333,6 +346,23 @@ class SimRuntime(AppCalls):
                            this=this)
         return self._invoke(req, sync)
 
+    def call_jni(self, api_id: str, stack: list[str], *, lib: str | None, thread: str = "main",
+                 args: list | None = None, this: dict | None = None, sync: bool = True) -> Any:
+        """The SDK's native library `lib` calls the Java API through JNI (the call really comes from native
+        code in this process: the agent sees the library in the native backtrace); `stack`: the Java frames
+        below the API ([] on a native thread attached to the VM)."""
+        from .simnative import DEFAULT_LIB  # noqa: PLC0415
+        req = self.request(api_id, stack, thread=thread, args=args, this=this)
+        self._require()
+        with self._call_lock:
+            self.host.note_clock()
+            res = self.host.script.exports_sync.sim_jni(req, lib or DEFAULT_LIB)
+            if sync:
+                self.host.flush()
+        if "threw" in res:
+            raise JavaThrow(res["threw"])
+        return decode(res.get("ret"))
+
     def call_many(self, api_id: str, stack: list[str], count: int, thread: str = "main") -> dict:
         """The same call `count` times inside the process (benchmarks); events flow as usual."""
         self._require()
@@ -355,6 +385,13 @@ class SimRuntime(AppCalls):
             if sync:
                 self.host.flush()
         return res
+
+    def define_class(self, name: str, spec: dict) -> None:
+        """A class of the app or an SDK becomes known to the runtime now (`loaded: false` until it loads):
+        {super, interfaces, modifiers (0x200 interface, 0x400 abstract), loaded, methods: {member: [[types]]}}."""
+        self._require()
+        self.classes[name] = spec
+        self.host.script.exports_sync.sim_define_class(name, spec)
 
     def hooks(self) -> list[str]:
         """Keys of the hooks the agent installed in the stand-in ("cls|member|types")."""

@@ -18,6 +18,7 @@ from ..manifest import Manifest
 from ..scenario.backend import BackendUnavailable, RunContext, StepFailed, StepOutcome, TargetDied
 from .appmodel import Action, AppModel, load_app_model
 from .simactions import ActionPlayer
+from .siminput import InputPlayer
 from .simstate import AppStorage
 from .stacks import StackBuilder
 
@@ -25,7 +26,7 @@ from .stacks import StackBuilder
 # the backend
 # --------------------------------------------------------------------------------------------
 
-class SimulatedDevice(ActionPlayer):
+class SimulatedDevice(ActionPlayer, InputPlayer):
     """Backend "simulated": one SimRuntime process per app launch, the app model played on it."""
 
     name = "simulated"
@@ -174,8 +175,8 @@ class SimulatedDevice(ActionPlayer):
         self._need_running("consent")
         transition = {"accept": "granted", "decline": "declined", "withdraw": "withdrawn"}[action]
         t = self._now()                                  # the tap lands now
-        if scope == "policy":      # the agent sees the tap on the dialog's control, as on a phone
-            self.rt.click(transition, self.stacks.trigger("user_tap"))
+        if scope == "policy":      # a finger on the dialog's control: the system delivers it, the agent sees it
+            self.rt.tap(self.rt.consent_control(transition))
         self.storage.consent[scope] = transition
         if scope == "policy" and transition != "granted":
             for other in list(self.storage.consent):
@@ -213,7 +214,7 @@ class SimulatedDevice(ActionPlayer):
                     lib = a.side.get("lib") or self._sdk_lib(a.by)
                     if lib:
                         libs.add(lib)
-        return tuple(sorted(libs))
+        return tuple(sorted(libs | self._jni_libs()))
 
     def _now(self) -> float:
         """Run-clock ms of "now" as the app process itself stamps it (the agent's clock, mapped the
@@ -282,6 +283,7 @@ class SimulatedDevice(ActionPlayer):
                 pass
             raise StepFailed(f"could not start the simulated app process: {type(exc).__name__}: {exc}") from None
         self.rt = rt
+        self._show_ui()
         started = time.monotonic()
         self.timers_due = [(started + tm.after_ms / 1000.0, i) for i, tm in enumerate(self.model.timers)]
         if self.model.processes:
@@ -303,6 +305,10 @@ class SimulatedDevice(ActionPlayer):
         from .host import AgentOptions  # noqa: PLC0415
         from .loaded import store_for  # noqa: PLC0415
         agent = self.ctx.options.get("agent")          # the run's agent options (QUIC refusal ...) for every process
+        from .simui import Window  # noqa: PLC0415
+        m = self.model
+        kw.update(api_level=m.device.api_level, accessibility=m.device.accessibility, classes=self._runtime_classes(),
+                  consent_window=Window(m.consent_handler, m.main_activity))
         return self._simruntime.SimRuntime(self.ctx.manifest, self.ctx.canaries, on_event=self.ctx.emit,
                                            clock=self.ctx.clock.now_ms, loaded_store=store_for(self.ctx),
                                            options=AgentOptions(**agent) if isinstance(agent, dict) else agent,

@@ -38,13 +38,22 @@ def frida_type(t: str) -> str:
     return PRIMITIVES[t]
 
 
-def obj(cls: str, fields: dict | None = None, returns: dict | None = None) -> dict:
-    """A fake Java object on the wire."""
+def runtime_types(desc: str) -> list[str]:
+    """A smali descriptor's parameters as the runtime's overload() spells them."""
+    from ..apitable import split_descriptor  # noqa: PLC0415
+    return [frida_type(p) for p in split_descriptor(desc)[0]]
+
+
+def obj(cls: str, fields: dict | None = None, returns: dict | None = None, extends: str | None = None) -> dict:
+    """A fake Java object on the wire; `extends`: the superclass of an app class the stand-in does not know
+    (so a cast to a framework class it extends succeeds, and only then, as on ART)."""
     d: dict = {"$obj": cls}
     if fields:
         d["fields"] = fields
     if returns:
         d["returns"] = returns
+    if extends:
+        d["super"] = extends
     return d
 
 

@@ -10,13 +10,16 @@ from ...scenario.model import normalise_permission, parse_duration
 from ...taxonomy import categories
 from ...yamlio import Located, LocatedList
 from ..sideverbs import SIDE_VERBS, parse_side_verb
+from .classes import implementation_of
+from .inputs import CONTROLS, parse_input_verb
 from .processes import parse_action_ext
 from .sendspec import parse_send
-from .types import MODIFIERS, VERBS, WHENS, Action, SdkModel
+from .types import MODIFIERS, STORES, VERBS, WHENS, Action, SdkModel
 
 class ParseCtx:
-    def __init__(self, name: str, sdks: dict[str, SdkModel], scopes):
+    def __init__(self, name: str, sdks: dict[str, SdkModel], scopes, classes: dict | None = None):
         self.name, self.sdks, self.scopes = name, sdks, scopes
+        self.classes = classes or {}
         self.apis = by_id()
         self.cats = categories()
 
@@ -69,6 +72,7 @@ class ParseCtx:
             if not isinstance(args, list):
                 self.fail(raw.line_of("args"), "'args' must be a list")
             kw.update(api_id=val, args=tuple(args))
+            self._read_extras(raw, val, at, kw)
         elif verb == "send":
             kw["send"] = parse_send(self, val, at)
         elif verb == "request_permission":
@@ -90,10 +94,16 @@ class ParseCtx:
         elif verb == "crash":
             kw["reason"] = str(val or "crash")
         elif verb == "click_consent":
-            tr = {"accept": "granted", "decline": "declined", "withdraw": "withdrawn"}.get(val)
+            tr = CONTROLS.get(val)
             if tr is None:
                 self.fail(at, "click_consent is accept, decline or withdraw")
             kw["click"] = tr
+        elif verb in ("fake_input", "user_input"):
+            kw["input"] = parse_input_verb(self, verb, val, at)
+        elif verb == "load_class":
+            if val not in self.classes or self.classes[val].get("loaded"):
+                self.fail(at, f"load_class names a class listed under 'classes' with 'loaded: later' ({val!r} is not)")
+            kw["class_name"] = val
         elif verb == "sleep":
             try:
                 kw["sleep_ms"] = parse_duration(val)
@@ -104,4 +114,38 @@ class ParseCtx:
         parse_action_ext(self, raw, verb, val, at, kw)
         if "then" in raw and verb != "request_permission":
             self.fail(raw.line_of("then"), "'then' belongs to request_permission")
+        for mod, owner in (("impl", "read"), ("jni", "read"), ("store", "write_marker")):
+            if mod in raw and verb != owner:
+                self.fail(raw.line_of(mod), f"'{mod}' belongs to {owner}")
+        if "store" in raw:
+            if raw["store"] not in STORES:
+                self.fail(raw.line_of("store"), f"store is one of {', '.join(STORES)}")
+            kw["store"] = raw["store"]
         return Action(**kw)
+
+    def _read_extras(self, raw, api_id: str, at: int, kw: dict) -> None:
+        """A read through an interface (the implementation it lands on) or from native code (JNI)."""
+        api = self.apis[api_id]
+        if "impl" in raw:
+            impl = raw["impl"]
+            if impl not in self.classes or api.cls not in self.classes[impl].get("interfaces", ()):
+                self.fail(raw.line_of("impl"), f"impl names a class under 'classes' that implements {api.cls}")
+            kw["impl"] = impl
+        elif not api.hookable:
+            impl = implementation_of(self.classes, api.cls)
+            if impl is None:
+                self.fail(at, f"{api_id} is called through the interface {api.cls}: list the class the call lands on "
+                              "under 'classes' (implements: [...])")
+            kw["impl"] = impl
+        if "jni" in raw:
+            j = raw["jni"]
+            if not isinstance(j, dict) or set(j) - {"lib", "thread"}:
+                self.fail(raw.line_of("jni"), "jni is {lib: libxx.so, thread: java|native}")
+            lib = j.get("lib")
+            if lib is not None and (not isinstance(lib, str) or "/" in lib or not lib.endswith(".so")):
+                self.fail(raw.line_of("jni"), "jni 'lib' is a library file name such as libjcore.so")
+            thread = j.get("thread", "native")
+            if thread not in ("java", "native"):
+                self.fail(raw.line_of("jni"), "jni thread is java (a Java thread calling a native method) or native "
+                                              "(a native thread attached to the VM)")
+            kw["jni"] = {"lib": lib, "thread": thread}

@@ -13,6 +13,7 @@ from ...manifest import Manifest
 from ...scenario.model import parse_duration
 from ...yamlio import Located, LocatedList, load_yaml
 from .actions import ParseCtx
+from .classes import parse_classes, parse_device, parse_ui
 from .processes import parse_processes
 from .types import BLOCKS, SCHEMA, Action, AppModel, SdkModel, Timer
 
@@ -38,7 +39,7 @@ def parse_app_model(data: Any, path: Path, manifest: Manifest | None = None) -> 
         if k is True:   # YAML 1.1 reads a bare `on:` key as the boolean true
             err(data, k, "write 'behaviour:' (a bare 'on:' key is read by YAML as the boolean true)")
         if k not in ("schema", "app", "consent_gated", "sdks", "features", "behaviour", "description", "timers",
-                     "processes"):
+                     "processes", "device", "classes"):
             err(data, k, f"unknown field {k!r}")
     if data.get("schema", SCHEMA) != SCHEMA:
         err(data, "schema", f"unsupported schema {data.get('schema')!r} (expected {SCHEMA})")
@@ -93,7 +94,8 @@ def parse_app_model(data: Any, path: Path, manifest: Manifest | None = None) -> 
     blocks: dict[str, list[Action]] = {b: [] for b in BLOCKS}
     feature_blocks: dict[str, list[Action]] = {}
     processes = parse_processes(data, package, err)
-    ctx = ParseCtx(name, sdks, scopes)
+    classes = parse_classes(data, err)
+    ctx = ParseCtx(name, sdks, scopes, classes)
     ctx.package, ctx.processes, ctx.base = package, processes, path.parent
     for key, val in on.items():
         if key == "feature":
@@ -117,7 +119,7 @@ def parse_app_model(data: Any, path: Path, manifest: Manifest | None = None) -> 
                 raise InputError(name, f"line {a.line}",
                                  f"consent_gated is true but this {a.verb} by {a.by} runs without 'when: consented'")
     return AppModel(path, "", package, application, main_activity, handler, consent_gated, sdks, features,
-                    blocks, feature_blocks, timers, processes)
+                    blocks, feature_blocks, timers, processes, parse_device(data, err), parse_ui(app, err), classes)
 
 
 def _timers(data, ctx: "ParseCtx", err) -> list[Timer]:

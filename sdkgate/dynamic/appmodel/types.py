@@ -11,14 +11,15 @@ from ..sideverbs import SIDE_VERBS
 SCHEMA = "sdkgate.appmodel/1"
 BLOCKS = ("launch", "foreground", "background", "consent_granted", "consent_declined", "consent_withdrawn")
 VERBS = ("read", "send", "request_permission", "write_marker", "crash", "sleep", "click_consent", "start_process",
-         "load_code") + SIDE_VERBS
+         "load_code", "fake_input", "user_input", "load_class") + SIDE_VERBS
 MODIFIERS = ("by", "when", "scope", "if_granted", "thread", "frames", "repeat", "args", "respect_denial", "process",
-             "frames_from_loaded",
+             "frames_from_loaded", "impl", "jni", "store",
              "then", "note")
+STORES = ("shared_prefs", "mmkv", "file", "settings")      # where write_marker records the decision
 WHENS = ("always", "consented", "not_consented", "declined", "withdrawn", "refused")
 VALUE_ENCODINGS = ("plain", "upper", "lower", "nosep", "md5-hex", "md5-hex-upper", "sha1-hex", "sha1-hex-upper",
                    "sha256-hex", "sha256-hex-upper", "base64", "base64url", "hex")
-CONTAINERS = ("json", "gzip-json", "base64-json", "protobuf", "form", "query", "text")
+CONTAINERS = ("json", "gzip-json", "base64-json", "protobuf", "form", "query", "text", "multipart")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class SendSpec:
     fields: dict = field(default_factory=dict, hash=False, compare=False)
     extra: dict = field(default_factory=dict, hash=False, compare=False)
     net: NetSpec = field(default_factory=NetSpec)     # transport, proxy, pinning, hash, encrypt (netspec.py)
+    headers: dict = field(default_factory=dict, hash=False, compare=False)   # name -> category id or literal
+    transform: tuple[tuple[str, str], ...] = ()      # body transforms before the send: (step, argument)
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,11 @@ class Action:
     code: "LoadCode | None" = None        # load_code
     frames_from_loaded: bool = False      # frames from classes the action's SDK loaded at run time
     side: dict = field(default_factory=dict, hash=False, compare=False)   # side-channel verbs (sideverbs.py)
+    input: dict = field(default_factory=dict, hash=False, compare=False)  # fake_input / user_input (inputs.py)
+    impl: str | None = None               # read of an interface row: the class the call dispatches to
+    jni: dict = field(default_factory=dict, hash=False, compare=False)    # read called from native code (JNI)
+    store: str = "shared_prefs"           # write_marker: where the app records the decision
+    class_name: str = ""                  # load_class
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,13 @@ class LoadCode:
     classes: tuple[str, ...] = ()        # classes defined in the file (read from the DEX at parse time)
 
 
+@dataclass(frozen=True)
+class DeviceSpec:
+    """`device:` the simulated phone's API level and the accessibility services the user enabled."""
+    api_level: int = 33
+    accessibility: tuple[str, ...] = ()
+
+
 @dataclass
 class AppModel:
     path: Path
@@ -112,3 +127,6 @@ class AppModel:
     feature_blocks: dict[str, list[Action]]
     timers: list[Timer] = field(default_factory=list)
     processes: dict[str, ProcessModel] = field(default_factory=dict)   # full name -> secondary process
+    device: DeviceSpec = field(default_factory=DeviceSpec)
+    ui: tuple[str, ...] = ()                     # UI toolkits the app ships (toolkits.py) besides Android views
+    classes: dict[str, dict] = field(default_factory=dict)   # app/SDK classes for the runtime (classes.py)
