@@ -129,7 +129,7 @@ export function superOf(name) {
     return d !== undefined ? d.super : undefined;          // undefined: the stand-in does not know it
 }
 
-function interfacesOf(name) {
+export function interfacesOf(name) {
     if (INTERFACES[name]) return INTERFACES[name];
     const d = defined.get(name);
     return d !== undefined ? d.interfaces : [];

@@ -25,7 +25,8 @@
 // use `fields`, other methods answer from `returns`.
 
 import { abstractRefusal } from "./abstract.js";
-import { ACC_INTERFACE, abstractDeclared, defineClass, isSubclass, loadedClasses, members, modifiersOf, superOf } from "./classes.js";
+import { ACC_INTERFACE, abstractDeclared, defineClass, interfacesOf, isSubclass, loadedClasses, members, modifiersOf,
+    superOf } from "./classes.js";
 import { installInput, inputExports } from "./input.js";
 import { installNetCrypto, netCryptoExports } from "./netcrypto.js";
 
@@ -256,6 +257,15 @@ const MODELS = {
             isInstance: (o, x) => x !== null && isSubclass(raw(x).$className, o.fields.name) === true,
             getModifiers: (o) => modifiersOf(o.fields.name),
             isInterface: (o) => (modifiersOf(o.fields.name) & ACC_INTERFACE) !== 0,
+            getInterfaces: (o) => {
+                const a = interfacesOf(o.fields.name).map((n) => makeObject("java.lang.Class", { name: n }));
+                a.$type = "[Ljava.lang.Class;";
+                return a;
+            },
+            getSuperclass: (o) => {
+                const s = superOf(o.fields.name);
+                return s === null || s === undefined ? null : makeObject("java.lang.Class", { name: s });
+            },
         },
     },
 };

@@ -2,6 +2,7 @@
 
 import { nowMs } from "./clock.js";
 import { javaStack, threadName } from "./java.js";
+import { nativeCallers } from "./jnicaller.js";
 import { EventQueue } from "./queue.js";
 
 export const state = {
@@ -20,7 +21,13 @@ export function emit(kind: string, fields: Record<string, unknown>, withJava = t
         const s = javaStack(state.stackLimit);
         key = s.key;
         frames = s.frames;
-        if (kind === "read" && calledFromNative(frames) && ev.native_stack === undefined) ev.native_stack = nativeModules();
+        if (kind === "read" && calledFromNative(frames) && ev.native_stack === undefined) {
+            const libs = nativeCallers();             // through JNI: the app libraries on the native stack
+            if (libs.length > 0) {
+                ev.native_stack = libs;
+                ev.native_caller = libs[0];
+            }
+        }
     } catch (e) {
         ev.stack_error = String(e);
     }
@@ -32,16 +39,6 @@ export function emit(kind: string, fields: Record<string, unknown>, withJava = t
 function calledFromNative(frames: string[]): boolean {
     if (frames.length <= 1) return true;
     return frames[1].endsWith("(Native Method)") && !frames[1].startsWith("java.lang.reflect.");
-}
-
-function nativeModules(): string[] {
-    const mods: string[] = [];
-    for (const a of Thread.backtrace(undefined, Backtracer.FUZZY)) {
-        const m = Process.findModuleByAddress(a);
-        if (m !== null && mods[mods.length - 1] !== m.name) mods.push(m.name);
-        if (mods.length >= 16) break;
-    }
-    return mods;
 }
 
 // Per-thread nesting of hooked calls. Framework APIs often call a hooked overload of themselves

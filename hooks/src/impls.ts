@@ -3,7 +3,9 @@
 // again whenever classes may have appeared (a class loader was created, and on a timer while the app runs)
 // it asks ART for the loaded classes that declare the row's method (Java.enumerateMethods, one native walk
 // per method name), keeps those that implement the row's class and are concrete, and hooks their
-// overloads with the table's hook (hooks.ts hookOverload). Each row's state is reported as an
+// overloads with the table's hook (hooks.ts hookOverload). A class loaded explicitly (ClassLoader.loadClass,
+// which Class.forName with a custom loader and plugin frameworks call) is checked at once, before the app
+// can use it; classes ART resolves natively are found by the next scan. Each row's state is reported as an
 // `agent_status` `impl` event when it changes: the implementations hooked, and whether the interface is
 // loaded at all; a row whose interface is loaded but has no hookable implementation makes the run
 // incomplete (rules/evidence.py).
@@ -87,24 +89,7 @@ export function scanImplementations(): boolean {
                         } catch (err) {
                             continue;        // not resolvable from here: another loader's class
                         }
-                        let ok = 0;
-                        const problems: string[] = [];
-                        for (const desc of e.descriptors) {
-                            const key = `${k.name}|${member}|${desc}`;
-                            if (done.has(key)) {
-                                ok++;                // hooked for another row sharing the overload
-                                continue;
-                            }
-                            try {
-                                hookOverload(k.name, member, desc, [e], config, use);
-                                done.add(key);
-                                ok++;
-                            } catch (err) {
-                                problems.push(String(err));
-                            }
-                        }
-                        if (ok > 0) st.hooked.push(k.name);
-                        else st.failed[k.name] = problems.join("; ") || "no overload of the table's descriptors";
+                        hookImplementation(st, k.name, use);
                         rowChanged = true;
                     }
                     if (rowChanged) {
@@ -133,6 +118,83 @@ function schedule(): void {
     }, ms);
 }
 
+const SKIP = /^(android\.|java\.|javax\.|dalvik\.|kotlin\.|kotlinx\.|androidx\.|com\.android\.internal\.)/;
+
+/** A class just loaded through ClassLoader.loadClass: does it implement a row? (a few JNI calls, app classes only) */
+function checkLoaded(loader: any, name: string, k: any): void {
+    const wanted = new Map<string, RowState[]>();
+    for (const st of rows.values()) {
+        const iface = st.row.iface as string;
+        wanted.set(iface, [...(wanted.get(iface) ?? []), st]);
+    }
+    const hits = new Set<string>();
+    let c = k;
+    for (let depth = 0; depth < 4 && c !== null; depth++) {
+        const cn = String(c.getName());
+        if (wanted.has(cn)) hits.add(cn);
+        const ifs = c.getInterfaces();
+        for (let i = 0; i < ifs.length; i++) {
+            const n = String(ifs[i].getName());
+            if (wanted.has(n)) hits.add(n);
+        }
+        c = c.getSuperclass();
+    }
+    if (hits.size === 0) return;
+    const use = factoryFor(loader);
+    const abstract = (Number(k.getModifiers()) & (ACC_INTERFACE | ACC_ABSTRACT)) !== 0;
+    for (const iface of hits) {
+        for (const st of wanted.get(iface) ?? []) {
+            if (name === iface) {
+                if (!st.ifaceLoaded) {
+                    st.ifaceLoaded = true;
+                    report(st);
+                }
+            } else if (!abstract && !st.hooked.includes(name) && !(name in st.failed)) {
+                hookImplementation(st, name, use);
+                report(st);
+            }
+        }
+    }
+}
+
+function hookImplementation(st: RowState, name: string, use: (c: string) => any): void {
+    let ok = 0;
+    const problems: string[] = [];
+    for (const desc of st.row.descriptors) {
+        const key = `${name}|${st.row.member}|${desc}`;
+        if (done.has(key)) {
+            ok++;                // hooked for another row sharing the overload
+            continue;
+        }
+        try {
+            hookOverload(name, st.row.member, desc, [st.row], config, use);
+            done.add(key);
+            ok++;
+        } catch (err) {
+            problems.push(String(err));
+        }
+    }
+    if (ok > 0) st.hooked.push(name);
+    else st.failed[name] = problems.join("; ") || "no overload of the table's descriptors";
+}
+
+function installLoadClassHook(): void {
+    try {
+        const ov = Java.use("java.lang.ClassLoader").loadClass.overload("java.lang.String", "boolean");
+        ov.implementation = function (this: any, name: string, resolve: boolean): any {
+            const k = ov.call(this, name, resolve);
+            try {
+                if (k !== null && !SKIP.test(String(name))) checkLoaded(this, String(name), k);
+            } catch (err) {
+                hookError("hook ClassLoader.loadClass", err);
+            }
+            return k;
+        };
+    } catch (err) {
+        hookError("hook ClassLoader.loadClass", err);
+    }
+}
+
 /** A class loader appeared (loaders.ts): its classes may implement a row; rescan soon. */
 export function classesMayHaveLoaded(): void {
     step = 0;
@@ -152,6 +214,7 @@ export function installImplementationHooks(table: ApiEntry[], cfg: AgentConfig):
         }
     }
     if (rows.size === 0) return;
+    installLoadClassHook();
     scanImplementations();
     schedule();
 }

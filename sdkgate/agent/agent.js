@@ -1,5 +1,5 @@
 📦
-602806 /src/index.js
+605817 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -13593,6 +13593,57 @@ function threadName() {
   }
 }
 
+// src/jnicaller.ts
+var SYSTEM = /^\/(system|apex|vendor|odm|product|usr|lib|lib64|bin|sbin)\//;
+var SCAN_BYTES = 256 * 1024;
+var CHUNK = 16 * 1024;
+var grabbed = NULL;
+var grab = null;
+var callGrab = null;
+var appLibs = null;
+function isAppLib(m) {
+  return !SYSTEM.test(m.path) && !/frida/i.test(m.path) && !/frida/i.test(m.name);
+}
+function nativeCallers() {
+  if (grab === null) {
+    grab = new NativeCallback(function() {
+      grabbed = this.context.sp;
+    }, "void", []);
+    callGrab = new NativeFunction(grab, "void", []);
+    appLibs = new ModuleMap(isAppLib);
+  }
+  callGrab();
+  const map = appLibs;
+  map.update();
+  const mods = map.values().map((m) => ({ name: m.name, lo: Number(m.base), hi: Number(m.base.add(m.size)) }));
+  if (mods.length === 0)
+    return [];
+  const out = [];
+  const start = grabbed.and(ptr(~7));
+  for (let at = 0; at < SCAN_BYTES && out.length < 8; at += CHUNK) {
+    let buf;
+    try {
+      buf = start.add(at).readByteArray(CHUNK);
+    } catch (e) {
+      break;
+    }
+    if (buf === null)
+      break;
+    const words = new DataView(buf);
+    for (let off = 0; off + 8 <= CHUNK && out.length < 8; off += 8) {
+      const v = words.getUint32(off + 4, true) * 4294967296 + words.getUint32(off, true);
+      for (const m of mods) {
+        if (v >= m.lo && v < m.hi) {
+          if (!out.includes(m.name))
+            out.push(m.name);
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
 // src/queue.ts
 var EventQueue = class {
   opts;
@@ -13693,8 +13744,13 @@ function emit(kind, fields, withJava = true) {
       const s = javaStack(state.stackLimit);
       key = s.key;
       frames = s.frames;
-      if (kind === "read" && calledFromNative(frames) && ev.native_stack === void 0)
-        ev.native_stack = nativeModules();
+      if (kind === "read" && calledFromNative(frames) && ev.native_stack === void 0) {
+        const libs = nativeCallers();
+        if (libs.length > 0) {
+          ev.native_stack = libs;
+          ev.native_caller = libs[0];
+        }
+      }
     } catch (e) {
       ev.stack_error = String(e);
     }
@@ -13704,17 +13760,6 @@ function calledFromNative(frames) {
   if (frames.length <= 1)
     return true;
   return frames[1].endsWith("(Native Method)") && !frames[1].startsWith("java.lang.reflect.");
-}
-function nativeModules() {
-  const mods = [];
-  for (const a of Thread.backtrace(void 0, Backtracer.FUZZY)) {
-    const m = Process.findModuleByAddress(a);
-    if (m !== null && mods[mods.length - 1] !== m.name)
-      mods.push(m.name);
-    if (mods.length >= 16)
-      break;
-  }
-  return mods;
 }
 var depth = /* @__PURE__ */ new Map();
 function enter() {
@@ -18588,26 +18633,7 @@ function scanImplementations() {
             } catch (err) {
               continue;
             }
-            let ok = 0;
-            const problems = [];
-            for (const desc of e.descriptors) {
-              const key = `${k.name}|${member}|${desc}`;
-              if (done.has(key)) {
-                ok++;
-                continue;
-              }
-              try {
-                hookOverload(k.name, member, desc, [e], config2, use);
-                done.add(key);
-                ok++;
-              } catch (err) {
-                problems.push(String(err));
-              }
-            }
-            if (ok > 0)
-              st2.hooked.push(k.name);
-            else
-              st2.failed[k.name] = problems.join("; ") || "no overload of the table's descriptors";
+            hookImplementation(st2, k.name, use);
             rowChanged = true;
           }
           if (rowChanged) {
@@ -18634,6 +18660,84 @@ function schedule() {
     schedule();
   }, ms);
 }
+var SKIP = /^(android\.|java\.|javax\.|dalvik\.|kotlin\.|kotlinx\.|androidx\.|com\.android\.internal\.)/;
+function checkLoaded(loader, name, k) {
+  const wanted = /* @__PURE__ */ new Map();
+  for (const st2 of rows.values()) {
+    const iface = st2.row.iface;
+    wanted.set(iface, [...wanted.get(iface) ?? [], st2]);
+  }
+  const hits = /* @__PURE__ */ new Set();
+  let c = k;
+  for (let depth3 = 0; depth3 < 4 && c !== null; depth3++) {
+    const cn = String(c.getName());
+    if (wanted.has(cn))
+      hits.add(cn);
+    const ifs = c.getInterfaces();
+    for (let i = 0; i < ifs.length; i++) {
+      const n = String(ifs[i].getName());
+      if (wanted.has(n))
+        hits.add(n);
+    }
+    c = c.getSuperclass();
+  }
+  if (hits.size === 0)
+    return;
+  const use = factoryFor(loader);
+  const abstract = (Number(k.getModifiers()) & (ACC_INTERFACE | ACC_ABSTRACT)) !== 0;
+  for (const iface of hits) {
+    for (const st2 of wanted.get(iface) ?? []) {
+      if (name === iface) {
+        if (!st2.ifaceLoaded) {
+          st2.ifaceLoaded = true;
+          report(st2);
+        }
+      } else if (!abstract && !st2.hooked.includes(name) && !(name in st2.failed)) {
+        hookImplementation(st2, name, use);
+        report(st2);
+      }
+    }
+  }
+}
+function hookImplementation(st2, name, use) {
+  let ok = 0;
+  const problems = [];
+  for (const desc of st2.row.descriptors) {
+    const key = `${name}|${st2.row.member}|${desc}`;
+    if (done.has(key)) {
+      ok++;
+      continue;
+    }
+    try {
+      hookOverload(name, st2.row.member, desc, [st2.row], config2, use);
+      done.add(key);
+      ok++;
+    } catch (err) {
+      problems.push(String(err));
+    }
+  }
+  if (ok > 0)
+    st2.hooked.push(name);
+  else
+    st2.failed[name] = problems.join("; ") || "no overload of the table's descriptors";
+}
+function installLoadClassHook() {
+  try {
+    const ov = frida_java_bridge_default.use("java.lang.ClassLoader").loadClass.overload("java.lang.String", "boolean");
+    ov.implementation = function(name, resolve2) {
+      const k = ov.call(this, name, resolve2);
+      try {
+        if (k !== null && !SKIP.test(String(name)))
+          checkLoaded(this, String(name), k);
+      } catch (err) {
+        hookError("hook ClassLoader.loadClass", err);
+      }
+      return k;
+    };
+  } catch (err) {
+    hookError("hook ClassLoader.loadClass", err);
+  }
+}
 function classesMayHaveLoaded() {
   step = 0;
   if (rows.size > 0 && timer !== null) {
@@ -18650,6 +18754,7 @@ function installImplementationHooks(table, cfg) {
   }
   if (rows.size === 0)
     return;
+  installLoadClassHook();
   scanImplementations();
   schedule();
 }

@@ -88,7 +88,7 @@ class ActionPlayer:
             elif a.verb in ("fake_input", "user_input"):
                 self._input(a, trigger, detail, thread)
             elif a.verb == "load_class":
-                self._load_class(a)
+                self._load_class(a, self.stacks.build(a, None, trigger, detail, thread), thread)
             elif a.verb in SIDE_VERBS:
                 stack = self.stacks.build(a, None, trigger, detail, thread)
                 try:

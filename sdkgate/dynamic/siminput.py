@@ -37,13 +37,17 @@ class InputPlayer:
         else:
             self.rt.tap(control, kind="key" if spec["via"] == "key" else "touch", sync=spec["via"] == "sync_touch")
 
-    def _load_class(self, a: Action) -> None:
-        """The class (and the interfaces it implements) loads now: the agent's next scan finds it."""
+    def _load_class(self, a: Action, stack: list[str], thread: str) -> None:
+        """The SDK loads the class (and the interfaces it implements) explicitly: ClassLoader.loadClass, as
+        plugin frameworks and reflection-driven SDKs do; the agent's loadClass hook sees it at once."""
         spec = dict(self.model.classes[a.class_name], loaded=True)
         for iface in spec.get("interfaces", ()):
             if iface in self.model.classes:
                 self.rt.define_class(iface, dict(self.model.classes[iface], loaded=True))
         self.rt.define_class(a.class_name, spec)
+        self.rt._invoke({"cls": "java.lang.ClassLoader", "member": "loadClass", "types": ["java.lang.String", "boolean"],
+                         "self": obj("dalvik.system.PathClassLoader"), "args": [a.class_name, False],
+                         "ret": obj("java.lang.Class", {"name": a.class_name}), "stack": stack, "thread": thread}, True)
 
     def _read(self, a: Action, stack: list[str], thread: str, args: list | None) -> Any:
         """A read: through an interface (dispatched to the implementation, as ART does), from native code
