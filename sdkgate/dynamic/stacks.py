@@ -57,10 +57,6 @@ class StackBuilder:
             return [frame(f"{m.main_activity}.{cb}", 61),
                     f"android.app.Instrumentation.callActivityOn{cb[2:]}(Instrumentation.java:1456)",
                     f"android.app.Activity.perform{cb[2:]}(Activity.java:8250)", *LOOPER]
-        if trigger == "user_tap":    # the input system delivers a touch: performClick runs from the looper
-            return ["android.view.View.performClickInternal(View.java:7425)",
-                    "android.view.View$PerformClick.run(View.java:28305)",
-                    "android.os.Handler.handleCallback(Handler.java:938)", *LOOPER]
         if trigger.startswith("consent_"):
             cb = {"consent_granted": "onAgree", "consent_declined": "onDisagree",
                   "consent_withdrawn": "onWithdraw"}[trigger]

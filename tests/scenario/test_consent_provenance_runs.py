@@ -41,9 +41,9 @@ def shared_proxy(tmp_path_factory):
 
 @pytest.fixture
 def sim_run(shared_proxy, tmp_path):
-    def run(model_text: str, steps: str, extra: str = "settle: 0\n"):
+    def run(model_text: str, steps: str, extra: str = "settle: 0\n", head: str = HEAD):
         model = tmp_path / "model.yaml"
-        model.write_text(HEAD + model_text, encoding="utf-8")
+        model.write_text(head + model_text, encoding="utf-8")
         sc_path = tmp_path / "scenario.yaml"
         sc_path.write_text(f"name: t\nmanifest: {MANIFEST}\n{extra}steps:\n{steps}", encoding="utf-8")
         manifest = load_manifest(MANIFEST)
@@ -172,3 +172,23 @@ def test_headers_multipart_xor_marker_store_and_jni_reads(sim_run, shared_proxy)
     marks = [(e.get("transition"), e.get("marker").split(":")[0]) for e in evs if e.kind == "consent_marker"]
     assert ("granted", "prefs") in marks and ("granted", "method") in marks
     assert ("withdrawn", "method") in marks and ("withdrawn", "prefs") not in marks
+
+
+def test_a_compose_or_webview_app_says_so_and_without_steps_is_incomplete(sim_run):
+    """Issue 28 §2: taps in Compose or a WebView page never reach View.performClick; the run says which
+    observation applies. A scenario is the user's answer (here: none, so the read is before consent); the
+    agent's evidence alone (a manual run, no steps) cannot judge 'before consent' and is incomplete."""
+    res, evs = sim_run(f"""behaviour:
+  launch:
+    - {READ}
+""", "  - fresh_install\n  - launch\n", head=HEAD.replace("  package: com.example.recruit\n",
+                                                        "  package: com.example.recruit\n  ui: [compose, webview]\n"))
+    loaded = next(e for e in evs if e.kind == "agent_status" and e.get("status") == "loaded" and e.get("ui"))
+    assert loaded.get("ui")["toolkits"] == ["views", "compose"]
+    webview = [e for e in evs if e.kind == "agent_status" and e.get("status") == "ui"]
+    assert webview and any("WebView" in u for u in webview[0].get("unobserved"))
+    assert ("SG101", "umeng_common") in fired(res) and not any("not observable" in r for r in res.report.incomplete)
+    from sdkgate.rules import evaluate
+    manual = evaluate([e for e in evs if e.source != "step"], load_manifest(MANIFEST))
+    assert any(r.startswith("consent answer not observable by the agent: Jetpack Compose") and "WebView" in r
+               for r in manual.incomplete), manual.incomplete
