@@ -29,6 +29,7 @@ interface RowState {
 const rows = new Map<string, RowState>();
 const done = new Set<string>();              // "cls|member|desc" hooked (or refused) already
 let config: AgentConfig = {};
+let checking = false;        // hooking an implementation loads it through the bridge's factory: no re-entry
 let timer: any = null;
 let step = 0;
 
@@ -158,6 +159,16 @@ function checkLoaded(loader: any, name: string, k: any): void {
 }
 
 function hookImplementation(st: RowState, name: string, use: (c: string) => any): void {
+    const was = checking;
+    checking = true;             // the bridge loads `name` through loadClass: not a new class to check
+    try {
+        hookOverloads(st, name, use);
+    } finally {
+        checking = was;
+    }
+}
+
+function hookOverloads(st: RowState, name: string, use: (c: string) => any): void {
     let ok = 0;
     const problems: string[] = [];
     for (const desc of st.row.descriptors) {
@@ -174,7 +185,7 @@ function hookImplementation(st: RowState, name: string, use: (c: string) => any)
             problems.push(String(err));
         }
     }
-    if (ok > 0) st.hooked.push(name);
+    if (ok > 0 && !st.hooked.includes(name)) st.hooked.push(name);
     else st.failed[name] = problems.join("; ") || "no overload of the table's descriptors";
 }
 
@@ -183,10 +194,14 @@ function installLoadClassHook(): void {
         const ov = Java.use("java.lang.ClassLoader").loadClass.overload("java.lang.String", "boolean");
         ov.implementation = function (this: any, name: string, resolve: boolean): any {
             const k = ov.call(this, name, resolve);
+            if (checking || k === null || SKIP.test(String(name))) return k;
+            checking = true;
             try {
-                if (k !== null && !SKIP.test(String(name))) checkLoaded(this, String(name), k);
+                checkLoaded(this, String(name), k);
             } catch (err) {
                 hookError("hook ClassLoader.loadClass", err);
+            } finally {
+                checking = false;
             }
             return k;
         };

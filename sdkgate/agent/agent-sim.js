@@ -1,5 +1,5 @@
 📦
-223504 /src/index.js
+223815 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -6667,6 +6667,7 @@ var RESCAN_MS = [250, 500, 1e3, 2e3, 5e3];
 var rows = /* @__PURE__ */ new Map();
 var done = /* @__PURE__ */ new Set();
 var config = {};
+var checking = false;
 var timer = null;
 var step = 0;
 function factoryFor(loader) {
@@ -6797,6 +6798,15 @@ function checkLoaded(loader, name, k) {
   }
 }
 function hookImplementation(st2, name, use) {
+  const was = checking;
+  checking = true;
+  try {
+    hookOverloads(st2, name, use);
+  } finally {
+    checking = was;
+  }
+}
+function hookOverloads(st2, name, use) {
   let ok = 0;
   const problems = [];
   for (const desc of st2.row.descriptors) {
@@ -6813,7 +6823,7 @@ function hookImplementation(st2, name, use) {
       problems.push(String(err));
     }
   }
-  if (ok > 0)
+  if (ok > 0 && !st2.hooked.includes(name))
     st2.hooked.push(name);
   else
     st2.failed[name] = problems.join("; ") || "no overload of the table's descriptors";
@@ -6823,11 +6833,15 @@ function installLoadClassHook() {
     const ov = frida_java_bridge_default.use("java.lang.ClassLoader").loadClass.overload("java.lang.String", "boolean");
     ov.implementation = function(name, resolve2) {
       const k = ov.call(this, name, resolve2);
+      if (checking || k === null || SKIP.test(String(name)))
+        return k;
+      checking = true;
       try {
-        if (k !== null && !SKIP.test(String(name)))
-          checkLoaded(this, String(name), k);
+        checkLoaded(this, String(name), k);
       } catch (err) {
         hookError("hook ClassLoader.loadClass", err);
+      } finally {
+        checking = false;
       }
       return k;
     };

@@ -1,5 +1,5 @@
 📦
-605817 /src/index.js
+606128 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -18570,6 +18570,7 @@ var RESCAN_MS = [250, 500, 1e3, 2e3, 5e3];
 var rows = /* @__PURE__ */ new Map();
 var done = /* @__PURE__ */ new Set();
 var config2 = {};
+var checking = false;
 var timer = null;
 var step = 0;
 function factoryFor(loader) {
@@ -18700,6 +18701,15 @@ function checkLoaded(loader, name, k) {
   }
 }
 function hookImplementation(st2, name, use) {
+  const was = checking;
+  checking = true;
+  try {
+    hookOverloads(st2, name, use);
+  } finally {
+    checking = was;
+  }
+}
+function hookOverloads(st2, name, use) {
   let ok = 0;
   const problems = [];
   for (const desc of st2.row.descriptors) {
@@ -18716,7 +18726,7 @@ function hookImplementation(st2, name, use) {
       problems.push(String(err));
     }
   }
-  if (ok > 0)
+  if (ok > 0 && !st2.hooked.includes(name))
     st2.hooked.push(name);
   else
     st2.failed[name] = problems.join("; ") || "no overload of the table's descriptors";
@@ -18726,11 +18736,15 @@ function installLoadClassHook() {
     const ov = frida_java_bridge_default.use("java.lang.ClassLoader").loadClass.overload("java.lang.String", "boolean");
     ov.implementation = function(name, resolve2) {
       const k = ov.call(this, name, resolve2);
+      if (checking || k === null || SKIP.test(String(name)))
+        return k;
+      checking = true;
       try {
-        if (k !== null && !SKIP.test(String(name)))
-          checkLoaded(this, String(name), k);
+        checkLoaded(this, String(name), k);
       } catch (err) {
         hookError("hook ClassLoader.loadClass", err);
+      } finally {
+        checking = false;
       }
       return k;
     };

@@ -4,14 +4,9 @@ and onTouchEvent/onKeyUp call performClick directly). AOSP frameworks/base, andr
 ViewRootImpl, InputEventReceiver, AccessibilityInteractionController; line numbers of API 33 / 26."""
 from __future__ import annotations
 
-LOOPER_33 = [
-    "android.os.Looper.loopOnce(Looper.java:201)",
-    "android.os.Looper.loop(Looper.java:288)",
-    "android.app.ActivityThread.main(ActivityThread.java:7872)",
-    "java.lang.reflect.Method.invoke(Native Method)",
-    "com.android.internal.os.RuntimeInit$MethodAndArgsCaller.run(RuntimeInit.java:548)",
-    "com.android.internal.os.ZygoteInit.main(ZygoteInit.java:936)",
-]
+from .stacks import LOOPER
+
+LOOPER_33 = LOOPER[1:]          # below Handler.dispatchMessage
 LOOPER_26 = [
     "android.os.Looper.loop(Looper.java:164)",
     "android.app.ActivityThread.main(ActivityThread.java:6494)",

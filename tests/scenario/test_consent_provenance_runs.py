@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from sdkgate.dynamic.appmodel import load_app_model
-from sdkgate.dynamic.simulator import SimulatedDevice
 from sdkgate.events import read_events
 from sdkgate.manifest import load_manifest
-from sdkgate.scenario.model import load_scenario
-from sdkgate.scenario.runner import RunOptions, run_scenario
 
-from .conftest import MANIFEST, SharedProxy
+from .conftest import MANIFEST, SharedProxy, sim_runner
 
 HEAD = """schema: sdkgate.appmodel/1
 app:
@@ -41,17 +37,8 @@ def shared_proxy(tmp_path_factory):
 
 @pytest.fixture
 def sim_run(shared_proxy, tmp_path):
-    def run(model_text: str, steps: str, extra: str = "settle: 0\n", head: str = HEAD):
-        model = tmp_path / "model.yaml"
-        model.write_text(head + model_text, encoding="utf-8")
-        sc_path = tmp_path / "scenario.yaml"
-        sc_path.write_text(f"name: t\nmanifest: {MANIFEST}\n{extra}steps:\n{steps}", encoding="utf-8")
-        manifest = load_manifest(MANIFEST)
-        backend = SimulatedDevice(load_app_model(model, manifest))
-        res = run_scenario(load_scenario(sc_path), manifest, backend, tmp_path / "out", RunOptions(
-            app_model=model, canaries=shared_proxy.canaries, proxy_factory=shared_proxy.factory))
-        return res, list(read_events(res.out_dir / "events.jsonl"))
-    return run
+    run = sim_runner(shared_proxy, tmp_path, HEAD)
+    return lambda model, steps, extra="settle: 0\n", head=HEAD: run(model, steps, extra, head)
 
 
 def taps(evs):
