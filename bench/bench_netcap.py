@@ -186,7 +186,7 @@ def bench_agent(n: int) -> None:
     import frida
 
     from sdkgate.dynamic.host import AgentOptions
-    from sdkgate.dynamic.simnet import digest_in_process
+    from sdkgate.dynamic.simsend import digest_in_process
     from sdkgate.dynamic.simruntime import SimRuntime
     stack = ["cn.jpush.android.service.PushService.run(PushService.java:10)"]
     dev = frida.get_local_device()

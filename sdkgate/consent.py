@@ -5,8 +5,10 @@ refuses every narrower scope; clearing app data (install, clear_data) forgets ev
 
 Authority: only the user's answer moves the state (issue 9): a `consent` step of the scenario, or
 the agent's observation of a real tap on the manifest's consent control (`consent` event from the
-hook with `evidence: ui_tap`). The app's own `consent_marker` never grants consent: it is checked
-against the user's answer (SG106).
+hook with `evidence: ui_tap`: input the system delivered, issue 22), or a click by an accessibility
+service (`evidence: accessibility`; the run is incomplete unless the manifest accepts those,
+`consent.accept_accessibility`). The app's own clicks (`programmatic`) and `consent_marker` never grant
+consent: they are checked against the user's answer (SG106).
 """
 from __future__ import annotations
 
@@ -14,13 +16,15 @@ NOT_ASKED, GRANTED, DECLINED, WITHDRAWN = "not_asked", "granted", "declined", "w
 TRANSITIONS = (GRANTED, DECLINED, WITHDRAWN)
 RESETTING_LIFECYCLE = ("install", "clear_data")
 UI_TAP = "ui_tap"            # `evidence` of a hook `consent` event: the input system delivered a real tap
+ACCESSIBILITY = "accessibility"   # ... an accessibility service clicked the control (services named)
+USER_EVIDENCE = (UI_TAP, ACCESSIBILITY)
 
 
 def is_user_answer(kind: str, source: str | None, fields: dict) -> bool:
     """True for an event that carries the user's own consent answer (the only thing that moves state)."""
     if kind != "consent":
         return False
-    return source == "step" or (source == "hook" and fields.get("evidence") == UI_TAP)
+    return source == "step" or (source == "hook" and fields.get("evidence") in USER_EVIDENCE)
 
 
 class ConsentState:

@@ -47,6 +47,15 @@ _TABLE: list[tuple[str, str]] = [
      "运行时无法观察（抽象类/接口，没有可 Hook 的具体类）：{apis}"),
     (r"the app calls (?P<api>\S+) \(static: (?P<n>[^)]*)\) but no hook can observe it at run time: its reads are unseen",
      "应用调用了 {api}（静态：{n}），但运行时没有 Hook 能观察到它：这些读取未被看到"),
+    (r"(?P<api>\S+): (?P<iface>\S+) implementation not hookable(?: in (?P<proc>\S+))?: (?P<why>.*)",
+     "{api}：接口 {iface} 已加载，但没有可 Hook 的实现类：{why}"),
+    (r"capture partial: no agent evidence; (?P<what>.*) cannot be excluded",
+     "抓包不完整：没有 Hook 代理证据；无法排除以下情况：{what}"),
+    (r"consent (?P<tr>\w+) \((?P<scope>\w+)\) at t=(?P<t>\d+) ms was clicked by an accessibility service \((?P<s>.*)\): "
+     r"the manifest does not say accessibility answers are the user's \(consent\.accept_accessibility\)",
+     "t={t} ms 的同意操作（{scope}，{tr}）由无障碍服务（{s}）点击：声明文件未声明无障碍服务的操作算作用户作答（consent.accept_accessibility）"),
+    (r"consent answer not observable by the agent: (?P<why>.*): the run needs consent steps in the scenario",
+     "Hook 代理无法观察到用户的同意操作：{why}：运行需要在场景中加入同意步骤"),
     (r"no evidence of the user's answer: the app recorded consent \((?P<m>.*), t=(?P<t>\d+) ms\) but the log has no "
      r"consent step and no observed tap on the consent control",
      "没有用户作答的证据：应用在 t={t} ms 记录了同意（{m}），但日志中没有同意步骤，也没有观察到对同意控件的点击"),

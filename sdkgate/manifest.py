@@ -42,6 +42,8 @@ class Consent:
     markers: tuple[Marker, ...]
     tolerance_ms: int
     check: tuple[str, ...]             # smali methods/fields the code uses to test consent (static SG205)
+    dialog: tuple[str, ...] = ()       # the consent dialog (Dialog class, activity, window title): text matches only there
+    accept_accessibility: bool = False  # an accessibility service's click on a control is the user's answer
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,8 @@ def _str_list(v, name, place, fld) -> tuple[str, ...]:
 
 FIELDS = {
     "app": {"package", "name", "policy_version", "policy_url", "packages", "domains"},
-    "consent": {"scopes", "accept", "decline", "withdraw", "browse_mode", "markers", "tolerance_ms", "check"},
+    "consent": {"scopes", "accept", "decline", "withdraw", "browse_mode", "markers", "tolerance_ms", "check", "dialog",
+                "accept_accessibility"},
     "marker": {"scope", "method", "shared_prefs"},
     "sdk": {"id", "name", "vendor", "purpose", "categories", "permissions", "domains", "packages",
             "consent_scope", "feature", "confidence", "source"},
@@ -169,6 +172,13 @@ FIELDS = {
     "constraints": {"never_transmit", "allowed_regions"},
     "limits": {"max_reads_per_second", "max_immutable_reads"},
 }
+
+
+def _bool(d: dict, key: str, name: str) -> bool:
+    v = d.get(key, False)
+    if not isinstance(v, bool):
+        raise InputError(name, line(d, key), f"field {key!r} must be true or false")
+    return v
 
 
 def _known(d, what: str, name: str) -> None:
@@ -270,6 +280,8 @@ def parse_manifest(data: Any, name: str) -> Manifest:
         markers=tuple(markers),
         tolerance_ms=int(c.get("tolerance_ms", 2000)),
         check=_str_list(c.get("check"), name, line(c, "check"), "check"),
+        dialog=_str_list(c.get("dialog"), name, line(c, "dialog"), "dialog"),
+        accept_accessibility=_bool(c, "accept_accessibility", name),
     )
 
     sdks: dict[str, SdkRow] = {}

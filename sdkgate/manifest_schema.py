@@ -48,6 +48,10 @@ SCHEMA: dict[str, Any] = {
             "decline": _obj({"text": _STRS, "resource_id": _STR}),
             "withdraw": _obj({"text": _STRS, "resource_id": _STR}),
             "browse_mode": {"type": "boolean"},
+            "dialog": {**_STRS, "description": "the consent dialog: its Dialog class, activity or window title; "
+                                                "a control matched by text counts only there"},
+            "accept_accessibility": {"type": "boolean", "description": "a click by an accessibility service (e.g. "
+                                     "TalkBack) on a consent control is the user's answer (default false: incomplete)"},
             "markers": {"type": "array", "items": _obj({
                 "scope": _STR,
                 "method": {"type": "string", "description": "Java pkg.Class.method the app calls when consent is given"},

@@ -25,6 +25,9 @@
 // use `fields`, other methods answer from `returns`.
 
 import { abstractRefusal } from "./abstract.js";
+import { ACC_INTERFACE, abstractDeclared, defineClass, interfacesOf, isSubclass, loadedClasses, members, modifiersOf,
+    superOf } from "./classes.js";
+import { installInput, inputExports } from "./input.js";
 import { installNetCrypto, netCryptoExports } from "./netcrypto.js";
 
 const methods = new Map();      // "cls|member|t1,t2" -> Method
@@ -72,8 +75,10 @@ function cap(s) {
 }
 
 function callInstance(obj, name, args) {
-    const model = MODELS[obj.$className];
-    if (model && model.methods && name in model.methods) return model.methods[name](obj, ...args);
+    for (let c = obj.$className; c !== null && c !== undefined; c = superOf(c)) {
+        const model = MODELS[c];
+        if (model && model.methods && name in model.methods) return model.methods[name](obj, ...args);
+    }
     if (obj instanceof SimList && name in LIST_METHODS) return LIST_METHODS[name](obj, ...args);
     if (name in obj.returns) return decode(obj.returns[name]);
     if (name.startsWith("set") && args.length === 1) {
@@ -106,13 +111,50 @@ function instanceMember(obj, name) {
     return d;
 }
 
+const RAW = Symbol("sim-raw");       // the SimObject behind a wrapper (a typed view or the plain proxy)
+
 function wrapObject(o) {
     return new Proxy(o, {
         get(t, p) {
+            if (p === RAW) return t;
             if (typeof p === "symbol" || p in t) return t[p];
             return instanceMember(t, p);
         },
     });
+}
+
+function raw(o) {
+    return o !== null && o !== undefined && (typeof o === "object" || typeof o === "function") && o[RAW] !== undefined
+        ? o[RAW] : o;
+}
+
+/** `o` wrapped as class `cls`, as the real bridge wraps `this`, arguments and casts: only the members of
+ * `cls` and its superclasses (classes.js); classes the model does not know stay permissive. */
+function typed(o, cls) {
+    const t = raw(o);
+    if (!(t instanceof SimObject)) return o;
+    const m = members(cls);
+    if (m === null) return wrapObject(t);
+    return new Proxy(t, {
+        get(target, p) {
+            if (p === RAW) return target;
+            if (typeof p === "symbol" || p in target) return target[p];
+            if (m.methods.has(p) || m.fields.has(p)) return instanceMember(target, p);
+            return undefined;            // not a member of the wrapper's class: calling it is a TypeError
+        },
+    });
+}
+
+/** ART's virtual dispatch: the method the receiver's class (or the nearest superclass) declares. */
+function resolveVirtual(cls, member, types, self) {
+    const t = raw(self);
+    if (!(t instanceof SimObject) || t.$className === cls) return methodKey(cls, member, types);
+    for (let c = t.$className; c !== null && c !== undefined && c !== cls; c = superOf(c)) {
+        const key = methodKey(c, member, types);
+        const byMember = declared.get(c);
+        if (methods.has(key) || (byMember !== undefined && byMember.has(member))) return key;
+    }
+    return methodKey(cls, member, types);
 }
 
 const LIST_METHODS = {
@@ -200,6 +242,32 @@ const MODELS = {
     "android.location.Location": {
         $new: (provider) => makeObject("android.location.Location", { provider: String(provider) }),
     },
+    "java.lang.Class": {
+        statics: {
+            // the simulated app's classes are the ones it defined (classes.js); the loader argument is the
+            // app's (the stand-in has one class path); anything else: ClassNotFoundException, as on ART
+            forName: (name) => {
+                if (superOf(String(name)) === undefined) throw new JavaException("java.lang.ClassNotFoundException", String(name));
+                return makeObject("java.lang.Class", { name: String(name) });
+            },
+        },
+        methods: {
+            getName: (o) => o.fields.name,
+            isAssignableFrom: (o, other) => isSubclass(raw(other).fields.name, o.fields.name) === true,
+            isInstance: (o, x) => x !== null && isSubclass(raw(x).$className, o.fields.name) === true,
+            getModifiers: (o) => modifiersOf(o.fields.name),
+            isInterface: (o) => (modifiersOf(o.fields.name) & ACC_INTERFACE) !== 0,
+            getInterfaces: (o) => {
+                const a = interfacesOf(o.fields.name).map((n) => makeObject("java.lang.Class", { name: n }));
+                a.$type = "[Ljava.lang.Class;";
+                return a;
+            },
+            getSuperclass: (o) => {
+                const s = superOf(o.fields.name);
+                return s === null || s === undefined ? null : makeObject("java.lang.Class", { name: s });
+            },
+        },
+    },
 };
 
 // ---------------------------------------------------------------- classes, methods, hooks
@@ -230,7 +298,7 @@ function makeMethod(cls, member, types) {
         get: () => impl,
         set: (fn) => {
             if (fn !== null) {
-                const refused = abstractRefusal(cls, member);
+                const refused = abstractRefusal(cls, member) ?? abstractDeclared(cls, member);
                 if (refused !== null) throw refused;
             }
             impl = fn;
@@ -244,7 +312,7 @@ function makeMethod(cls, member, types) {
     m.argumentTypes = types.map((t) => ({ name: t, className: t }));
     m.returnType = { name: "java.lang.Object", className: "java.lang.Object" };
     m.canInvokeWith = (...args) => args.length === types.length;
-    m.isAbstract = abstractRefusal(cls, member) !== null;
+    m.isAbstract = abstractRefusal(cls, member) !== null || abstractDeclared(cls, member) !== null;
     methods.set(key, m);
     return m;
 }
@@ -347,6 +415,7 @@ function decode(j) {
     }
     if ("$list" in j) return makeList(j.$list.map(decode));
     if ("$obj" in j) {
+        if (typeof j.super === "string" && superOf(j.$obj) === undefined) defineClass(j.$obj, { super: j.super });
         const fields = {};
         for (const [k, v] of Object.entries(j.fields || {})) fields[k] = decode(v);
         return makeObject(j.$obj, fields, j.returns || {});
@@ -375,6 +444,8 @@ function prepare(req) {
     const types = req.types || [];
     return {
         key: methodKey(req.cls, req.member, types),
+        member: req.member,
+        types,
         frames: [`${req.cls}.${req.member}(Native Method)`].concat(req.stack || []),
         thread: req.thread || "main",
         throws: req.throws || null,
@@ -390,16 +461,27 @@ function invokePrepared(p, reuse) {
         key: p.key, frames: p.frames, thread: p.thread, throws: p.throws, retValue: decode(p.retJson),
     };
     try {
-        const m = methods.get(p.key);
         let self = reuse ? p.self : undefined;
         if (self === undefined) {
             self = p.selfJson !== null ? decode(p.selfJson) : classWrapper(p.cls);
             if (reuse) p.self = self;     // the same receiver object for every repeat (like a cached manager)
         }
-        const args = p.argsJson.map(decode);
+        ctx.key = resolveVirtual(p.cls, p.member, p.types, self);
+        if (ctx.key !== p.key) {
+            // ART shows the method that runs (the implementation's) as the top frame, not the interface's
+            const impl = ctx.key.slice(0, ctx.key.indexOf("|"));
+            ctx.frames = [`${impl}.${p.member}(Native Method)`].concat(p.frames.slice(1));
+        }
+        const m = methods.get(ctx.key);
+        let args = p.argsJson.map(decode);
         const hooked = m !== undefined && m.implementation !== null;
+        if (hooked) {
+            // the hook sees what the real bridge hands it: `this` as the hooked class, arguments as their types
+            if (p.selfJson !== null) self = typed(self, m._cls);
+            args = args.map((a, i) => typed(a, p.types[i]));
+        }
         try {
-            const r = hooked ? m.apply(self, args) : original({ _key: p.key }, self, args);
+            const r = hooked ? m.apply(self, args) : original({ _key: ctx.key }, self, args);
             return { hooked, ret: encode(r) };
         } catch (e) {
             if (e instanceof JavaException || (e && typeof e.$className === "string")) return { hooked, threw: e.$className };
@@ -431,6 +513,12 @@ const simExports = {
         }
         return true;
     },
+    simDefineClass(name, spec) {
+        // a class of the simulated app: hierarchy, modifiers, loaded or not, declared overloads
+        defineClass(name, spec);
+        if (spec.methods) simExports.simDefine({ [name]: spec.methods });
+        return true;
+    },
     simSetField(cls, name, value) {
         staticFields.set(`${cls}|${name}`, decode(value));
         return true;
@@ -454,6 +542,11 @@ const simExports = {
         }
         ov.implementation = null;
         return null;
+    },
+    simWrapped(selfJson, cls, names) {
+        // which of `names` a wrapper of class `cls` exposes (what `this` in a hook on `cls` offers the agent)
+        const o = typed(decode(selfJson), cls);
+        return names.filter((n) => typeof o[n] === "function");
     },
     simHooks() {
         return [...methods.values()].filter((m) => m.implementation !== null).map((m) => m._key);
@@ -548,6 +641,23 @@ Object.assign(simExports, {
         Interceptor.flush();
         return true;
     },
+    simJni(req, libName) {
+        // the SDK's library calls a Java method through JNI: the hook runs below the library's frames
+        const m = sdkLib(libName);
+        const p = prepare(req);
+        let out = null;
+        let error = null;
+        const cb = new NativeCallback(() => {
+            try {
+                out = invokePrepared(p, false);
+            } catch (e) {
+                error = e;
+            }
+        }, "void", []);
+        new NativeFunction(m.getExportByName("sg_jni_call"), "int", ["pointer"])(cb);
+        if (error !== null) throw error;
+        return out;
+    },
     simNative(req) {
         ctx = req.stack ? { key: null, frames: req.stack, thread: req.thread || "main", throws: null, retValue: null } : null;
         try {
@@ -581,7 +691,7 @@ Object.assign(simExports, {
 });
 
 function ensureExports() {
-    Object.assign(rpc.exports, simExports, netCryptoExports);
+    Object.assign(rpc.exports, simExports, netCryptoExports, inputExports);
 }
 
 // the simulated app's real sockets and crypto (netcrypto.js) share the method table and call context
@@ -591,6 +701,9 @@ installNetCrypto({
         ctx = c;
     },
 });
+
+// the input pipeline, accessibility and the app's window models (input.js)
+installInput({ MODELS, makeObject, makeList, decode, raw, staticFields, JavaException, declare: simExports.simDefine });
 
 ensureExports();
 
@@ -617,8 +730,15 @@ const Java = {
         a.$type = type;
         return a;
     },
-    cast(obj) {
-        return obj;
+    cast(obj, klass) {
+        // the real bridge checks IsInstanceOf and re-wraps as the target class (class-factory.js cast)
+        const t = raw(obj);
+        const target = klass.$className;
+        const from = t instanceof SimObject ? t.$className : target;
+        if (from !== target && isSubclass(from, target) !== true) {
+            throw new Error(`Cast from '${from}' to '${target}' isn't possible`);
+        }
+        return typed(t, target);
     },
     retain(obj) {
         return obj;
@@ -660,8 +780,22 @@ const Java = {
     enumerateClassLoaders(cb) {
         cb.onComplete();
     },
-    enumerateMethods() {
-        return [];
+    enumerateMethods(query) {
+        // "classGlob!methodGlob[/modifiers]" over the loaded classes (the simulated app's: classes.js);
+        // like ART, a class appears once it is loaded, abstract and interface declarations included
+        const m = /^([^!]+)!([^/]+)(?:\/([sium]+))?$/.exec(query);
+        if (m === null) throw new Error("Invalid query; format is: class!method -- see documentation of Java.enumerateMethods(query) for details");
+        const glob = (g) => new RegExp("^" + g.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
+        const cq = glob(m[1]);
+        const mq = glob(m[2]);
+        const classes = [];
+        for (const name of loadedClasses()) {
+            if (!cq.test(name)) continue;
+            const byMember = declared.get(name);
+            const names = byMember === undefined ? [] : [...byMember.keys()].filter((x) => mq.test(x));
+            if (names.length > 0) classes.push({ name, methods: names });
+        }
+        return classes.length > 0 ? [{ loader: null, classes }] : [];
     },
     choose(className, cb) {
         cb.onComplete();

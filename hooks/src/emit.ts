@@ -2,6 +2,7 @@
 
 import { nowMs } from "./clock.js";
 import { javaStack, threadName } from "./java.js";
+import { nativeCallers } from "./jnicaller.js";
 import { EventQueue } from "./queue.js";
 
 export const state = {
@@ -20,10 +21,24 @@ export function emit(kind: string, fields: Record<string, unknown>, withJava = t
         const s = javaStack(state.stackLimit);
         key = s.key;
         frames = s.frames;
+        if (kind === "read" && calledFromNative(frames) && ev.native_stack === undefined) {
+            const libs = nativeCallers();             // through JNI: the app libraries on the native stack
+            if (libs.length > 0) {
+                ev.native_stack = libs;
+                ev.native_caller = libs[0];
+            }
+        }
     } catch (e) {
         ev.stack_error = String(e);
     }
     state.queue.push(ev, key, frames);
+}
+
+/** A Java read with no Java caller (a native thread attached to the VM) or called by a native method:
+ * the caller is native code reaching Java through JNI, named by the libraries on the native stack. */
+function calledFromNative(frames: string[]): boolean {
+    if (frames.length <= 1) return true;
+    return frames[1].endsWith("(Native Method)") && !frames[1].startsWith("java.lang.reflect.");
 }
 
 // Per-thread nesting of hooked calls. Framework APIs often call a hooked overload of themselves

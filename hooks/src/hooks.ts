@@ -141,7 +141,7 @@ function summarizeArgs(args: any[], filterIndex: number | null, shown: string | 
 function groups(table: ApiEntry[]): Map<string, { cls: string; member: string; desc: string; entries: ApiEntry[] }> {
     const out = new Map<string, { cls: string; member: string; desc: string; entries: ApiEntry[] }>();
     for (const e of table) {
-        if (e.kind !== "method") continue;
+        if (e.kind !== "method" || e.impl_only === true) continue;   // no class to name: impls.ts finds them
         const cls = e.hook_class ?? e.cls;       // where ART dispatches (abstract classes, interfaces)
         for (const d of e.descriptors) {
             const k = `${cls}|${e.member}|${d}`;
@@ -156,84 +156,91 @@ function groups(table: ApiEntry[]): Map<string, { cls: string; member: string; d
     return out;
 }
 
+/** Hook one overload (`cls.member(desc)`) for the table entries that share it; throws when the
+ * runtime has no such overload (the caller reports it missing). Also used for the implementations of
+ * interface/abstract rows found at run time (impls.ts). */
+export function hookOverload(cls: string, member: string, desc: string, entries: ApiEntry[], cfg: AgentConfig,
+    use: (c: string) => any = (c) => Java.use(c)): void {
+    const canaries = cfg.canaries ?? {};
+    const ov = use(cls)[member === "<init>" ? "$init" : member].overload(...overloadTypes(desc));
+    const retDesc = splitDescriptor(desc).ret;
+    ov.implementation = function (this: any, ...args: any[]): any {
+        let ret: any;
+        let threw: any = null;
+        const token = enter();
+        try {
+            ret = ov.call(this, ...args);
+        } catch (err) {
+            threw = err;
+        } finally {
+            leave(token);
+        }
+        if (token < 0) {
+            if (threw !== null) throw threw;
+            return ret;
+        }
+        try {
+            for (const e of entries) {
+                let hit: { t: ApiEntry; text: string } | null = null;
+                let m: { ok: boolean; shown?: string };
+                if (e.arg_filter !== null && e.arg_filter.match !== undefined) {
+                    hit = matchTarget(e, this, args);
+                    m = hit === null ? { ok: false } : { ok: true, shown: hit.text };
+                } else {
+                    m = filterMatch(e, args, cfg);
+                }
+                if (!m.ok) continue;
+                // the app's own processes only: observed (calibration counts it), but no read of other apps
+                const self = e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null &&
+                    ownProcessesOnly(ret, cfg.package);
+                // compact on the wire: the host fills `api` (smali of overload `ov`) and `category`
+                // from the same table, by api_id
+                const ev: Record<string, unknown> = {
+                    api_id: e.id,
+                    args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
+                    canary: false,
+                };
+                if (hit !== null) {
+                    ev.target = hit.t.id;
+                    ev.target_value = hit.text;
+                }
+                const ovIndex = e.descriptors.indexOf(desc);
+                if (ovIndex > 0) ev.ov = ovIndex;
+                if (cls !== e.cls) ev.impl = cls;          // an implementation found at run time (impls.ts)
+                const canaryCat = hit !== null ? hit.t.canary : e.canary;
+                const value = canaryCat !== null ? canaries[canaryCat] : undefined;
+                if (threw !== null) {
+                    ev.threw = String(threw);
+                } else if (value !== undefined) {
+                    const planted = plant(member, retDesc, value, ret);
+                    if (planted !== undefined) {
+                        ret = planted;
+                        ev.canary = true;
+                        ev.ret = { t: "canary", value };
+                    }
+                }
+                if (ev.ret === undefined && threw === null) ev.ret = summarize(ret);
+                emit(self ? "self_read" : "read", ev);
+                break;
+            }
+        } catch (err) {
+            hookError(`hook ${cls}.${member}`, err);
+        }
+        if (threw !== null) throw threw;
+        return ret;
+    };
+}
+
 export function installApiHooks(table: ApiEntry[], cfg: AgentConfig, report: InstallReport): void {
     const canaries = cfg.canaries ?? {};
     for (const g of groups(table).values()) {
-        let ov: any;
         try {
-            ov = Java.use(g.cls)[g.member === "<init>" ? "$init" : g.member].overload(...overloadTypes(g.desc));
+            hookOverload(g.cls, g.member, g.desc, g.entries, cfg);
         } catch (err) {
             for (const e of g.entries) report.missing.push({ id: e.id, reason: String(err) });
             continue;
         }
-        const retDesc = splitDescriptor(g.desc).ret;
-        const entries = g.entries;
-        const member = g.member;
-        ov.implementation = function (this: any, ...args: any[]): any {
-            let ret: any;
-            let threw: any = null;
-            const token = enter();
-            try {
-                ret = ov.call(this, ...args);
-            } catch (err) {
-                threw = err;
-            } finally {
-                leave(token);
-            }
-            if (token < 0) {
-                if (threw !== null) throw threw;
-                return ret;
-            }
-            try {
-                for (const e of entries) {
-                    let hit: { t: ApiEntry; text: string } | null = null;
-                    let m: { ok: boolean; shown?: string };
-                    if (e.arg_filter !== null && e.arg_filter.match !== undefined) {
-                        hit = matchTarget(e, this, args);
-                        m = hit === null ? { ok: false } : { ok: true, shown: hit.text };
-                    } else {
-                        m = filterMatch(e, args, cfg);
-                    }
-                    if (!m.ok) continue;
-                    // the app's own processes only: observed (calibration counts it), but no read of other apps
-                    const self = e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null &&
-                        ownProcessesOnly(ret, cfg.package);
-                    // compact on the wire: the host fills `api` (smali of overload `ov`) and `category`
-                    // from the same table, by api_id
-                    const ev: Record<string, unknown> = {
-                        api_id: e.id,
-                        args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
-                        canary: false,
-                    };
-                    if (hit !== null) {
-                        ev.target = hit.t.id;
-                        ev.target_value = hit.text;
-                    }
-                    const ovIndex = e.descriptors.indexOf(g.desc);
-                    if (ovIndex > 0) ev.ov = ovIndex;
-                    const canaryCat = hit !== null ? hit.t.canary : e.canary;
-                    const value = canaryCat !== null ? canaries[canaryCat] : undefined;
-                    if (threw !== null) {
-                        ev.threw = String(threw);
-                    } else if (value !== undefined) {
-                        const planted = plant(member, retDesc, value, ret);
-                        if (planted !== undefined) {
-                            ret = planted;
-                            ev.canary = true;
-                            ev.ret = { t: "canary", value };
-                        }
-                    }
-                    if (ev.ret === undefined && threw === null) ev.ret = summarize(ret);
-                    emit(self ? "self_read" : "read", ev);
-                    break;
-                }
-            } catch (err) {
-                hookError(`hook ${g.cls}.${member}`, err);
-            }
-            if (threw !== null) throw threw;
-            return ret;
-        };
-        for (const e of entries) if (!report.hooked.includes(e.id)) report.hooked.push(e.id);
+        for (const e of g.entries) if (!report.hooked.includes(e.id)) report.hooked.push(e.id);
     }
     // Static field reads (sget) never reach Java code, so Frida cannot observe them. In canary mode
     // the field's value is replaced at load, so the planted value still reaches the network side.

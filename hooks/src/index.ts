@@ -13,9 +13,12 @@ import { installDeriveHooks } from "./derive.js";
 import { installNativeDerive } from "./derivenative.js";
 import { javaDepth, state } from "./emit.js";
 import { installApiHooks, type InstallReport } from "./hooks.js";
-import { initJava } from "./java.js";
+import { initJava, javaStack } from "./java.js";
 import { installNativeHooks } from "./native.js";
 import { installConsentControlHook } from "./ui.js";
+import { installImplementationHooks } from "./impls.js";
+import { installInputHooks } from "./input.js";
+import { detectToolkits, installWebViewHooks, uiReport } from "./toolkit.js";
 import { installLoaderHooks } from "./loaders.js";
 import { installJavaSocketHooks, installNetGuard } from "./netguard.js";
 import { installUnpin } from "./unpin.js";
@@ -53,6 +56,8 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
         installPermissionHooks(framework, report);
         installMarkerHooks(cfg, report, false);
         installConsentControlHook(cfg, report);
+        installInputHooks(cfg.package ?? "", (n) => javaStack(n).frames, report);
+        installWebViewHooks(report);
         installLoaderHooks(cfg, report);
         installJavaSocketHooks(net);
         installDeriveHooks(cfg.canaries ?? {}, net);
@@ -68,12 +73,15 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
         installApiHooks(appSide, cfg, pending);
         installPermissionHooks(appSide, pending);
         installMarkerHooks(cfg, pending, true);
+        installImplementationHooks(table, cfg);     // interface/abstract rows: their loaded implementations
+        detectToolkits();                           // which consent observation applies (ui.ts, toolkit.ts)
         ran = true;
-        if (!inConfigure) send({ type: "status", status: "hooked", t: nowMs(), ...pending });
+        if (!inConfigure) send({ type: "status", status: "hooked", t: nowMs(), ...pending, ui: uiReport() });
     });
     inConfigure = false;
     const all = ran ? merge(report, pending) : report;
-    return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all, net, unpin };
+    return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all, net, unpin,
+        ...(ran ? { ui: uiReport() } : {}) };
 }
 
 function merge(a: InstallReport, b: InstallReport): InstallReport {

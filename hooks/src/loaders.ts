@@ -8,6 +8,7 @@
 
 import Java from "frida-java-bridge";
 import { emit, hookError } from "./emit.js";
+import { classesMayHaveLoaded } from "./impls.js";
 import type { InstallReport } from "./hooks.js";
 import type { AgentConfig } from "./types.js";
 
@@ -81,7 +82,9 @@ function recordLoad(cls: string, member: string, types: string[], ov: any, self:
                 hookError(`${cls}.${member}`, e);
             }
         }
-        return ov.call(self, ...args);
+        const made = ov.call(self, ...args);
+        if (d === 0) classesMayHaveLoaded();     // its classes may implement an interface row (impls.ts)
+        return made;
     } finally {
         if (d === 0) depth.delete(tid);
         else depth.set(tid, d);

@@ -31,6 +31,8 @@ export interface ApiEntry {
     category: string | null;
     arg_filter: ArgFilter | null;
     canary: string | null;
+    iface?: string | null;      // abstract rows: the abstract class or interface the app calls (impls.ts)
+    impl_only?: boolean;        // `hook_class: null`: hooked only on implementations found at run time
 }
 
 export interface MarkerConfig {
@@ -55,6 +57,7 @@ export interface AgentConfig {
     canaries?: Record<string, string>;
     markers?: MarkerConfig[];
     consent_controls?: ConsentControl[];
+    consent_dialog?: string[];  // the consent dialog: Dialog class, activity or window title (text matches only there)
     batch_max?: number;
     flush_ms?: number;
     queue_max?: number;

@@ -1,5 +1,5 @@
 📦
-178197 /src/index.js
+224597 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -19,8 +19,281 @@ function abstractRefusal(cls, member) {
   return new Error(`${cls}.${member}: cannot hook an abstract or interface method: ART dispatches calls to the concrete class's override, so this hook would never run; hook the concrete class`);
 }
 
-// node_modules/frida-java-bridge/netcrypto.js
+// node_modules/frida-java-bridge/classes.js
+var OBJ = ["toString", "hashCode", "equals", "getClass"];
+var CLASSES = {
+  "java.lang.Object": { super: null, methods: OBJ },
+  "android.view.View": {
+    super: "java.lang.Object",
+    methods: [
+      "performClick",
+      "callOnClick",
+      "getId",
+      "getResources",
+      "getRootView",
+      "getContext",
+      "getParent",
+      "getLocationOnScreen",
+      "getLocationInWindow",
+      "getWidth",
+      "getHeight",
+      "isShown",
+      "isFocused",
+      "getVisibility",
+      "getWindowToken",
+      "getLayoutParams",
+      "post",
+      "postDelayed",
+      "onTouchEvent",
+      "dispatchTouchEvent",
+      "onKeyUp",
+      "onKeyDown",
+      "dispatchKeyEvent",
+      "performAccessibilityAction",
+      "setOnClickListener",
+      "hasOnClickListeners",
+      "getContentDescription",
+      "getTag",
+      "isEnabled",
+      "isClickable"
+    ]
+  },
+  "android.view.ViewGroup": { super: "android.view.View", methods: ["getChildAt", "getChildCount", "addView"] },
+  "android.widget.FrameLayout": { super: "android.view.ViewGroup", methods: [] },
+  "android.widget.LinearLayout": { super: "android.view.ViewGroup", methods: ["getOrientation"] },
+  "com.android.internal.policy.DecorView": { super: "android.widget.FrameLayout", methods: [], fields: ["mWindow"] },
+  "android.widget.TextView": {
+    super: "android.view.View",
+    methods: ["getText", "setText", "getHint", "length", "getTextSize", "getCurrentTextColor"]
+  },
+  "android.widget.Button": { super: "android.widget.TextView", methods: [] },
+  "android.widget.CompoundButton": { super: "android.widget.Button", methods: ["isChecked", "setChecked", "toggle"] },
+  "android.widget.CheckBox": { super: "android.widget.CompoundButton", methods: [] },
+  "android.widget.ImageView": { super: "android.view.View", methods: ["getDrawable", "setImageResource"] },
+  "android.view.ViewGroup$LayoutParams": { super: "java.lang.Object", methods: [], fields: ["width", "height"] },
+  "android.view.WindowManager$LayoutParams": {
+    super: "android.view.ViewGroup$LayoutParams",
+    methods: ["getTitle", "setTitle"],
+    fields: ["type", "flags"]
+  },
+  "android.view.Window": { super: "java.lang.Object", methods: ["getCallback", "getAttributes", "getDecorView", "getContext"] },
+  "com.android.internal.policy.PhoneWindow": { super: "android.view.Window", methods: [] },
+  "android.content.Context": {
+    super: "java.lang.Object",
+    methods: ["getSystemService", "getPackageName", "getApplicationContext", "getResources", "getClassLoader"]
+  },
+  "android.content.ContextWrapper": { super: "android.content.Context", methods: ["getBaseContext"] },
+  "android.view.ContextThemeWrapper": { super: "android.content.ContextWrapper", methods: ["getTheme"] },
+  "android.app.Activity": {
+    super: "android.view.ContextThemeWrapper",
+    methods: [
+      "getWindow",
+      "getComponentName",
+      "getLocalClassName",
+      "isFinishing",
+      "dispatchTouchEvent",
+      "dispatchKeyEvent"
+    ]
+  },
+  "android.app.Application": { super: "android.content.ContextWrapper", methods: [] },
+  "android.app.Dialog": {
+    super: "java.lang.Object",
+    methods: ["getWindow", "getContext", "isShowing", "dismiss", "dispatchTouchEvent"]
+  },
+  "android.content.res.Resources": { super: "java.lang.Object", methods: ["getResourceEntryName", "getResourceName", "getString"] },
+  "android.view.ViewRootImpl": { super: "java.lang.Object", methods: ["getView", "getTitle"] },
+  "android.view.InputEventReceiver": { super: "java.lang.Object", methods: ["dispatchInputEvent", "finishInputEvent", "onInputEvent", "dispose"] },
+  "android.view.ViewRootImpl$WindowInputEventReceiver": {
+    super: "android.view.InputEventReceiver",
+    methods: [],
+    fields: ["this$0"]
+  },
+  "android.view.InputEvent": {
+    super: "java.lang.Object",
+    methods: ["getEventTime", "getDeviceId", "getSource", "getSequenceNumber", "isFromSource", "getDevice"]
+  },
+  "android.view.MotionEvent": {
+    super: "android.view.InputEvent",
+    methods: [
+      "getAction",
+      "getActionMasked",
+      "getRawX",
+      "getRawY",
+      "getX",
+      "getY",
+      "getDownTime",
+      "getFlags",
+      "getPointerCount",
+      "getToolType"
+    ]
+  },
+  "android.view.KeyEvent": {
+    super: "android.view.InputEvent",
+    methods: ["getAction", "getKeyCode", "getRepeatCount", "getFlags", "getDownTime"]
+  },
+  "android.view.VerifiedInputEvent": { super: "java.lang.Object", methods: ["getEventTimeNanos", "getAction", "getDeviceId"] },
+  "android.view.VerifiedMotionEvent": { super: "android.view.VerifiedInputEvent", methods: ["getActionMasked", "getRawX", "getRawY"] },
+  "android.view.VerifiedKeyEvent": { super: "android.view.VerifiedInputEvent", methods: ["getKeyCode"] },
+  "android.hardware.input.InputManager": { super: "java.lang.Object", methods: ["verifyInputEvent", "injectInputEvent", "getInputDevice"] },
+  "android.hardware.input.InputManagerGlobal": { super: "java.lang.Object", methods: ["injectInputEvent", "verifyInputEvent"] },
+  "android.app.Instrumentation": { super: "java.lang.Object", methods: ["sendPointerSync", "sendKeySync", "sendKeyDownUpSync"] },
+  "android.view.accessibility.AccessibilityManager": {
+    super: "java.lang.Object",
+    methods: ["isEnabled", "getEnabledAccessibilityServiceList", "isTouchExplorationEnabled"]
+  },
+  "android.accessibilityservice.AccessibilityServiceInfo": { super: "java.lang.Object", methods: ["getId", "getResolveInfo"] },
+  "java.lang.Class": {
+    super: "java.lang.Object",
+    methods: ["getName", "isAssignableFrom", "isInstance", "getModifiers", "isInterface"]
+  }
+};
+var INTERFACES = {
+  "android.app.Activity": ["android.view.Window$Callback"],
+  "android.app.Dialog": ["android.view.Window$Callback"]
+};
+var defined = /* @__PURE__ */ new Map();
+function defineClass(name, spec) {
+  const prev = defined.get(name) || {};
+  defined.set(name, {
+    super: spec.super !== void 0 ? spec.super : prev.super ?? "java.lang.Object",
+    interfaces: spec.interfaces || prev.interfaces || [],
+    modifiers: spec.modifiers !== void 0 ? spec.modifiers : prev.modifiers ?? 1,
+    loaded: spec.loaded !== void 0 ? spec.loaded : prev.loaded ?? true,
+    methods: spec.methods || prev.methods || null,
+    abstractMethods: spec.abstract_methods || prev.abstractMethods || []
+  });
+}
+function loadedClasses() {
+  return [...defined.entries()].filter(([, d]) => d.loaded).map(([n]) => n);
+}
+function superOf(name) {
+  if (name in CLASSES) return CLASSES[name].super;
+  const d = defined.get(name);
+  return d !== void 0 ? d.super : void 0;
+}
+function interfacesOf(name) {
+  if (INTERFACES[name]) return INTERFACES[name];
+  const d = defined.get(name);
+  return d !== void 0 ? d.interfaces : [];
+}
+function isSubclass(name, ancestor) {
+  const seen = /* @__PURE__ */ new Set();
+  const walk = (c) => {
+    if (c === ancestor) return true;
+    if (c === null || seen.has(c)) return false;
+    seen.add(c);
+    for (const i of interfacesOf(c)) if (walk(i) === true) return true;
+    const s = superOf(c);
+    if (s === void 0) return null;
+    return walk(s);
+  };
+  return walk(name);
+}
+function isModelled(name) {
+  return name in CLASSES || defined.has(name) && defined.get(name).methods !== null;
+}
+function members(name) {
+  if (!isModelled(name)) return null;
+  const methods2 = /* @__PURE__ */ new Set();
+  const fields = /* @__PURE__ */ new Set();
+  for (let c = name; c !== null && c !== void 0; c = superOf(c)) {
+    const m = CLASSES[c] || defined.get(c);
+    if (m === void 0) break;
+    for (const x of Array.isArray(m.methods) ? m.methods : Object.keys(m.methods || {})) methods2.add(x);
+    for (const f of m.fields || []) fields.add(f);
+  }
+  return { methods: methods2, fields };
+}
+var ACC_INTERFACE = 512;
+function modifiersOf(name) {
+  const d = defined.get(name);
+  return d !== void 0 ? d.modifiers : 1;
+}
+function abstractDeclared(cls, member) {
+  const d = defined.get(cls);
+  if (d === void 0) return null;
+  const abs = (d.modifiers & ACC_INTERFACE) !== 0 || (d.abstractMethods || []).includes(member);
+  if (!abs) return null;
+  return new Error(`${cls}.${member}: cannot hook an abstract or interface method: ART dispatches calls to the concrete class's override, so this hook would never run; hook the concrete class`);
+}
+
+// node_modules/frida-java-bridge/input.js
 var api = null;
+var device = { accessibility: [], app: null, im: null, img: null };
+function inputManager(cls) {
+  const key = cls.endsWith("Global") ? "img" : "im";
+  if (device[key] === null) device[key] = api.makeObject(cls, {});
+  return device[key];
+}
+function verify(ev) {
+  const t = api.raw(ev);
+  if (t === null || t === void 0 || !t.fields || t.fields.$signed !== true) return null;
+  const key = t.$className === "android.view.KeyEvent";
+  return api.makeObject(
+    key ? "android.view.VerifiedKeyEvent" : "android.view.VerifiedMotionEvent",
+    {},
+    t.returns || {}
+  );
+}
+var S = "java.lang.String";
+var IE = "android.view.InputEvent";
+function installInput(a) {
+  api = a;
+  api.staticFields.set("android.os.Build$VERSION|SDK_INT", 33);
+  api.declare({
+    "android.hardware.input.InputManager": { injectInputEvent: [[IE, "int"], [IE, "int", "int"]] },
+    "android.hardware.input.InputManagerGlobal": { injectInputEvent: [[IE, "int"], [IE, "int", "int"]] },
+    "android.app.UiAutomation": { injectInputEvent: [[IE, "boolean"], [IE, "boolean", "boolean"]] },
+    "android.webkit.WebView": { loadUrl: [[S], [S, "java.util.Map"]], loadDataWithBaseURL: [[S, S, S, S, S]] }
+  });
+  Object.assign(api.MODELS, {
+    "android.hardware.input.InputManager": {
+      statics: { getInstance: () => inputManager("android.hardware.input.InputManager") },
+      methods: { verifyInputEvent: (o, ev) => verify(ev) }
+    },
+    "android.hardware.input.InputManagerGlobal": {
+      statics: { getInstance: () => inputManager("android.hardware.input.InputManagerGlobal") },
+      methods: { verifyInputEvent: (o, ev) => verify(ev) }
+    },
+    "android.app.ActivityThread": {
+      statics: {
+        currentApplication: () => {
+          if (device.app === null) device.app = api.makeObject("android.app.Application", {});
+          return device.app;
+        }
+      }
+    },
+    "android.app.Application": {
+      methods: {
+        getSystemService: (o, name) => String(name) === "accessibility" ? api.makeObject("android.view.accessibility.AccessibilityManager", {}) : null
+      }
+    },
+    "android.view.accessibility.AccessibilityManager": {
+      methods: {
+        isEnabled: () => device.accessibility.length > 0,
+        getEnabledAccessibilityServiceList: () => api.makeList(device.accessibility.map((id) => api.makeObject("android.accessibilityservice.AccessibilityServiceInfo", {}, { getId: id })))
+      }
+    },
+    "android.view.View": {
+      methods: {
+        getLocationOnScreen: (o, out) => {
+          const xy = o.fields.$screen || [0, 0];
+          out[0] = xy[0];
+          out[1] = xy[1];
+        }
+      }
+    }
+  });
+}
+var inputExports = {
+  simSetAccessibility(ids) {
+    device.accessibility = ids.slice();
+    return true;
+  }
+};
+
+// node_modules/frida-java-bridge/netcrypto.js
+var api2 = null;
 var lib = null;
 function libc() {
   if (lib !== null) return lib;
@@ -134,7 +407,7 @@ function plain(v) {
 function digestOf(alg, data) {
   const c = crypto();
   const md = c.digestByName(Memory.allocUtf8String(alg.replace(/-/g, "").toUpperCase() === "SHA" ? "SHA1" : alg.replace(/-/g, "")));
-  if (md.isNull()) throw new api.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (md.isNull()) throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
   const out = Memory.alloc(64);
   const len = Memory.alloc(4);
   c.digest(toBuf(data), data.length, out, len, md, NULL);
@@ -144,7 +417,7 @@ function hmacOf(alg, key, data) {
   const c = crypto();
   const mdName = alg.toLowerCase().replace(/^hmac/, "").replace(/-/g, "").toUpperCase();
   const md = c.digestByName(Memory.allocUtf8String(mdName));
-  if (md.isNull()) throw new api.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (md.isNull()) throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
   const out = Memory.alloc(64);
   const len = Memory.alloc(4);
   c.hmac(md, toBuf(key), key.length, toBuf(data), data.length, out, len);
@@ -156,7 +429,7 @@ function rsaEncrypt(der, data) {
   const buf = toBuf(der);
   pp.writePointer(buf);
   const pkey = c.d2iPubkey(NULL, pp, der.length);
-  if (pkey.isNull()) throw new api.JavaException("java.security.InvalidKeyException", "not an X.509 public key");
+  if (pkey.isNull()) throw new api2.JavaException("java.security.InvalidKeyException", "not an X.509 public key");
   const ctx2 = c.pkeyCtxNew(pkey, NULL);
   try {
     c.encryptInit(ctx2);
@@ -164,7 +437,7 @@ function rsaEncrypt(der, data) {
     outLen.writeU64(1024);
     const out = Memory.alloc(1024);
     if (c.pkeyEncrypt(ctx2, out, outLen, toBuf(data), data.length) <= 0) {
-      throw new api.JavaException("javax.crypto.IllegalBlockSizeException", "RSA encryption failed");
+      throw new api2.JavaException("javax.crypto.IllegalBlockSizeException", "RSA encryption failed");
     }
     return javaBytes(Array.from(new Uint8Array(out.readByteArray(outLen.readU64().toNumber()))));
   } finally {
@@ -177,10 +450,10 @@ function encrypt(alg, key, iv, data) {
   const c = crypto();
   const [name, mode] = alg.split("/");
   if (name.toUpperCase() === "RSA") return rsaEncrypt(key, data);
-  if (name.toUpperCase() !== "AES") throw new api.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (name.toUpperCase() !== "AES") throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
   const m = (mode || "ECB").toLowerCase();
   const cipher = c.cipherByName(Memory.allocUtf8String(`aes-${key.length * 8}-${m}`));
-  if (cipher.isNull()) throw new api.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (cipher.isNull()) throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
   const ctx2 = c.ctxNew();
   try {
     c.encInit(ctx2, cipher, NULL, NULL, NULL);
@@ -245,7 +518,7 @@ var DECLARED = {
   "java.util.Base64$Encoder": { encode: [["[B"]], encodeToString: [["[B"]] }
 };
 function models() {
-  const mk = api.makeObject;
+  const mk = api2.makeObject;
   const stat = (cls, fields) => mk(cls, fields);
   const pending = (o) => o.fields.buf || (o.fields.buf = []);
   return {
@@ -322,7 +595,7 @@ function resolveArg(v, results) {
     if ("$bytes" in v) return javaBytes(hexBytes(v.$bytes));
     if ("$ref" in v) return results[v.$ref];
   }
-  return api.decode(v);
+  return api2.decode(v);
 }
 function sockaddr(ip, port) {
   const sa = Memory.alloc(16);
@@ -473,11 +746,11 @@ function netOp(op, results) {
   }
 }
 function inContext(req, fn) {
-  api.setCtx({ key: null, frames: req.stack || [], thread: req.thread || "main", throws: null, retValue: null });
+  api2.setCtx({ key: null, frames: req.stack || [], thread: req.thread || "main", throws: null, retValue: null });
   try {
     return fn();
   } finally {
-    api.setCtx(null);
+    api2.setCtx(null);
   }
 }
 var netCryptoExports = {
@@ -518,53 +791,53 @@ var netCryptoExports = {
         const args = (op.args || []).map((a) => resolveArg(a, results));
         let r;
         if (op.new) {
-          r = api.classWrapper(op.cls).$new(...args);
+          r = api2.classWrapper(op.cls).$new(...args);
         } else {
-          const m = api.makeMethod(op.cls, op.member, op.types || []);
-          const self = op.self ? resolveArg(op.self, results) : api.classWrapper(op.cls);
+          const m = api2.makeMethod(op.cls, op.member, op.types || []);
+          const self = op.self ? resolveArg(op.self, results) : api2.classWrapper(op.cls);
           r = m.apply(self, args);
         }
         results.push(r);
       }
-      return results.map((r) => api.encode(r));
+      return results.map((r) => api2.encode(r));
     });
   }
 };
 function installNetCrypto(internals) {
-  api = internals;
+  api2 = internals;
   try {
     crypto();
   } catch (e) {
   }
-  Object.assign(api.MODELS, models());
-  for (const [cls, members] of Object.entries(DECLARED)) {
-    let byMember = api.declared.get(cls);
+  Object.assign(api2.MODELS, models());
+  for (const [cls, members2] of Object.entries(DECLARED)) {
+    let byMember = api2.declared.get(cls);
     if (byMember === void 0) {
       byMember = /* @__PURE__ */ new Map();
-      api.declared.set(cls, byMember);
+      api2.declared.set(cls, byMember);
     }
-    for (const [member, overloads] of Object.entries(members)) if (!byMember.has(member)) byMember.set(member, overloads);
+    for (const [member, overloads] of Object.entries(members2)) if (!byMember.has(member)) byMember.set(member, overloads);
   }
-  api.MODELS["javax.crypto.spec.SecretKeySpec"] = {
-    $new: (key, alg) => api.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) })
+  api2.MODELS["javax.crypto.spec.SecretKeySpec"] = {
+    $new: (key, alg) => api2.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) })
   };
-  api.MODELS["java.security.spec.X509EncodedKeySpec"] = {
-    $new: (der) => api.makeObject("java.security.spec.X509EncodedKeySpec", { encoded: der })
+  api2.MODELS["java.security.spec.X509EncodedKeySpec"] = {
+    $new: (der) => api2.makeObject("java.security.spec.X509EncodedKeySpec", { encoded: der })
   };
-  api.MODELS["java.security.KeyFactory"] = {
-    statics: { getInstance: (alg) => api.makeObject("java.security.KeyFactory", { algorithm: String(alg) }) },
+  api2.MODELS["java.security.KeyFactory"] = {
+    statics: { getInstance: (alg) => api2.makeObject("java.security.KeyFactory", { algorithm: String(alg) }) },
     methods: {
-      generatePublic: (o, spec) => api.makeObject(
+      generatePublic: (o, spec) => api2.makeObject(
         "java.security.PublicKey",
         { encoded: spec.getEncoded(), algorithm: o.fields.algorithm }
       )
     }
   };
-  api.MODELS["javax.crypto.spec.IvParameterSpec"] = {
-    $new: (iv) => api.makeObject("javax.crypto.spec.IvParameterSpec", { iV: iv })
+  api2.MODELS["javax.crypto.spec.IvParameterSpec"] = {
+    $new: (iv) => api2.makeObject("javax.crypto.spec.IvParameterSpec", { iV: iv })
   };
-  api.MODELS["javax.crypto.spec.GCMParameterSpec"] = {
-    $new: (tlen, iv) => api.makeObject("javax.crypto.spec.GCMParameterSpec", { tLen: tlen, iV: iv })
+  api2.MODELS["javax.crypto.spec.GCMParameterSpec"] = {
+    $new: (tlen, iv) => api2.makeObject("javax.crypto.spec.GCMParameterSpec", { tLen: tlen, iV: iv })
   };
 }
 
@@ -609,8 +882,10 @@ function cap(s) {
   return s.charAt(0).toLowerCase() + s.slice(1);
 }
 function callInstance(obj, name, args) {
-  const model = MODELS[obj.$className];
-  if (model && model.methods && name in model.methods) return model.methods[name](obj, ...args);
+  for (let c = obj.$className; c !== null && c !== void 0; c = superOf(c)) {
+    const model = MODELS[c];
+    if (model && model.methods && name in model.methods) return model.methods[name](obj, ...args);
+  }
   if (obj instanceof SimList && name in LIST_METHODS) return LIST_METHODS[name](obj, ...args);
   if (name in obj.returns) return decode(obj.returns[name]);
   if (name.startsWith("set") && args.length === 1) {
@@ -641,13 +916,42 @@ function instanceMember(obj, name) {
   obj.$members.set(name, d);
   return d;
 }
+var RAW = Symbol("sim-raw");
 function wrapObject(o) {
   return new Proxy(o, {
     get(t, p) {
+      if (p === RAW) return t;
       if (typeof p === "symbol" || p in t) return t[p];
       return instanceMember(t, p);
     }
   });
+}
+function raw(o) {
+  return o !== null && o !== void 0 && (typeof o === "object" || typeof o === "function") && o[RAW] !== void 0 ? o[RAW] : o;
+}
+function typed(o, cls) {
+  const t = raw(o);
+  if (!(t instanceof SimObject)) return o;
+  const m = members(cls);
+  if (m === null) return wrapObject(t);
+  return new Proxy(t, {
+    get(target, p) {
+      if (p === RAW) return target;
+      if (typeof p === "symbol" || p in target) return target[p];
+      if (m.methods.has(p) || m.fields.has(p)) return instanceMember(target, p);
+      return void 0;
+    }
+  });
+}
+function resolveVirtual(cls, member, types, self) {
+  const t = raw(self);
+  if (!(t instanceof SimObject) || t.$className === cls) return methodKey(cls, member, types);
+  for (let c = t.$className; c !== null && c !== void 0 && c !== cls; c = superOf(c)) {
+    const key = methodKey(c, member, types);
+    const byMember = declared.get(c);
+    if (methods.has(key) || byMember !== void 0 && byMember.has(member)) return key;
+  }
+  return methodKey(cls, member, types);
 }
 var LIST_METHODS = {
   size: (l) => l.items.length,
@@ -723,6 +1027,32 @@ var MODELS = {
   },
   "android.location.Location": {
     $new: (provider) => makeObject("android.location.Location", { provider: String(provider) })
+  },
+  "java.lang.Class": {
+    statics: {
+      // the simulated app's classes are the ones it defined (classes.js); the loader argument is the
+      // app's (the stand-in has one class path); anything else: ClassNotFoundException, as on ART
+      forName: (name) => {
+        if (superOf(String(name)) === void 0) throw new JavaException("java.lang.ClassNotFoundException", String(name));
+        return makeObject("java.lang.Class", { name: String(name) });
+      }
+    },
+    methods: {
+      getName: (o) => o.fields.name,
+      isAssignableFrom: (o, other) => isSubclass(raw(other).fields.name, o.fields.name) === true,
+      isInstance: (o, x) => x !== null && isSubclass(raw(x).$className, o.fields.name) === true,
+      getModifiers: (o) => modifiersOf(o.fields.name),
+      isInterface: (o) => (modifiersOf(o.fields.name) & ACC_INTERFACE) !== 0,
+      getInterfaces: (o) => {
+        const a = interfacesOf(o.fields.name).map((n) => makeObject("java.lang.Class", { name: n }));
+        a.$type = "[Ljava.lang.Class;";
+        return a;
+      },
+      getSuperclass: (o) => {
+        const s = superOf(o.fields.name);
+        return s === null || s === void 0 ? null : makeObject("java.lang.Class", { name: s });
+      }
+    }
   }
 };
 function methodKey(cls, member, types) {
@@ -750,7 +1080,7 @@ function makeMethod(cls, member, types) {
     get: () => impl,
     set: (fn) => {
       if (fn !== null) {
-        const refused = abstractRefusal(cls, member);
+        const refused = abstractRefusal(cls, member) ?? abstractDeclared(cls, member);
         if (refused !== null) throw refused;
       }
       impl = fn;
@@ -764,7 +1094,7 @@ function makeMethod(cls, member, types) {
   m.argumentTypes = types.map((t) => ({ name: t, className: t }));
   m.returnType = { name: "java.lang.Object", className: "java.lang.Object" };
   m.canInvokeWith = (...args) => args.length === types.length;
-  m.isAbstract = abstractRefusal(cls, member) !== null;
+  m.isAbstract = abstractRefusal(cls, member) !== null || abstractDeclared(cls, member) !== null;
   methods.set(key, m);
   return m;
 }
@@ -859,6 +1189,7 @@ function decode(j) {
   }
   if ("$list" in j) return makeList(j.$list.map(decode));
   if ("$obj" in j) {
+    if (typeof j.super === "string" && superOf(j.$obj) === void 0) defineClass(j.$obj, { super: j.super });
     const fields = {};
     for (const [k, v] of Object.entries(j.fields || {})) fields[k] = decode(v);
     return makeObject(j.$obj, fields, j.returns || {});
@@ -884,6 +1215,8 @@ function prepare(req) {
   const types = req.types || [];
   return {
     key: methodKey(req.cls, req.member, types),
+    member: req.member,
+    types,
     frames: [`${req.cls}.${req.member}(Native Method)`].concat(req.stack || []),
     thread: req.thread || "main",
     throws: req.throws || null,
@@ -902,16 +1235,25 @@ function invokePrepared(p, reuse) {
     retValue: decode(p.retJson)
   };
   try {
-    const m = methods.get(p.key);
     let self = reuse ? p.self : void 0;
     if (self === void 0) {
       self = p.selfJson !== null ? decode(p.selfJson) : classWrapper(p.cls);
       if (reuse) p.self = self;
     }
-    const args = p.argsJson.map(decode);
+    ctx.key = resolveVirtual(p.cls, p.member, p.types, self);
+    if (ctx.key !== p.key) {
+      const impl = ctx.key.slice(0, ctx.key.indexOf("|"));
+      ctx.frames = [`${impl}.${p.member}(Native Method)`].concat(p.frames.slice(1));
+    }
+    const m = methods.get(ctx.key);
+    let args = p.argsJson.map(decode);
     const hooked2 = m !== void 0 && m.implementation !== null;
+    if (hooked2) {
+      if (p.selfJson !== null) self = typed(self, m._cls);
+      args = args.map((a, i) => typed(a, p.types[i]));
+    }
     try {
-      const r = hooked2 ? m.apply(self, args) : original({ _key: p.key }, self, args);
+      const r = hooked2 ? m.apply(self, args) : original({ _key: ctx.key }, self, args);
       return { hooked: hooked2, ret: encode(r) };
     } catch (e) {
       if (e instanceof JavaException || e && typeof e.$className === "string") return { hooked: hooked2, threw: e.$className };
@@ -932,14 +1274,19 @@ var simExports = {
     return { calls: count, hooked: hooked2 };
   },
   simDefine(defs) {
-    for (const [cls, members] of Object.entries(defs)) {
+    for (const [cls, members2] of Object.entries(defs)) {
       let byMember = declared.get(cls);
       if (byMember === void 0) {
         byMember = /* @__PURE__ */ new Map();
         declared.set(cls, byMember);
       }
-      for (const [member, overloads] of Object.entries(members)) byMember.set(member, overloads);
+      for (const [member, overloads] of Object.entries(members2)) byMember.set(member, overloads);
     }
+    return true;
+  },
+  simDefineClass(name, spec) {
+    defineClass(name, spec);
+    if (spec.methods) simExports.simDefine({ [name]: spec.methods });
     return true;
   },
   simSetField(cls, name, value) {
@@ -964,6 +1311,10 @@ var simExports = {
     }
     ov.implementation = null;
     return null;
+  },
+  simWrapped(selfJson, cls, names2) {
+    const o = typed(decode(selfJson), cls);
+    return names2.filter((n) => typeof o[n] === "function");
   },
   simHooks() {
     return [...methods.values()].filter((m) => m.implementation !== null).map((m) => m._key);
@@ -1042,6 +1393,22 @@ Object.assign(simExports, {
     Interceptor.flush();
     return true;
   },
+  simJni(req, libName) {
+    const m = sdkLib(libName);
+    const p = prepare(req);
+    let out = null;
+    let error = null;
+    const cb = new NativeCallback(() => {
+      try {
+        out = invokePrepared(p, false);
+      } catch (e) {
+        error = e;
+      }
+    }, "void", []);
+    new NativeFunction(m.getExportByName("sg_jni_call"), "int", ["pointer"])(cb);
+    if (error !== null) throw error;
+    return out;
+  },
   simNative(req) {
     ctx = req.stack ? { key: null, frames: req.stack, thread: req.thread || "main", throws: null, retValue: null } : null;
     try {
@@ -1074,7 +1441,7 @@ Object.assign(simExports, {
   }
 });
 function ensureExports() {
-  Object.assign(rpc.exports, simExports, netCryptoExports);
+  Object.assign(rpc.exports, simExports, netCryptoExports, inputExports);
 }
 installNetCrypto({
   MODELS,
@@ -1089,6 +1456,7 @@ installNetCrypto({
     ctx = c;
   }
 });
+installInput({ MODELS, makeObject, makeList, decode, raw, staticFields, JavaException, declare: simExports.simDefine });
 ensureExports();
 var Java = {
   available: true,
@@ -1121,8 +1489,14 @@ var Java = {
     a.$type = type;
     return a;
   },
-  cast(obj) {
-    return obj;
+  cast(obj, klass) {
+    const t = raw(obj);
+    const target = klass.$className;
+    const from = t instanceof SimObject ? t.$className : target;
+    if (from !== target && isSubclass(from, target) !== true) {
+      throw new Error(`Cast from '${from}' to '${target}' isn't possible`);
+    }
+    return typed(t, target);
   },
   retain(obj) {
     return obj;
@@ -1169,8 +1543,20 @@ var Java = {
   enumerateClassLoaders(cb) {
     cb.onComplete();
   },
-  enumerateMethods() {
-    return [];
+  enumerateMethods(query) {
+    const m = /^([^!]+)!([^/]+)(?:\/([sium]+))?$/.exec(query);
+    if (m === null) throw new Error("Invalid query; format is: class!method -- see documentation of Java.enumerateMethods(query) for details");
+    const glob = (g) => new RegExp("^" + g.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
+    const cq = glob(m[1]);
+    const mq = glob(m[2]);
+    const classes = [];
+    for (const name of loadedClasses()) {
+      if (!cq.test(name)) continue;
+      const byMember = declared.get(name);
+      const names2 = byMember === void 0 ? [] : [...byMember.keys()].filter((x) => mq.test(x));
+      if (names2.length > 0) classes.push({ name, methods: names2 });
+    }
+    return classes.length > 0 ? [{ loader: null, classes }] : [];
   },
   choose(className2, cb) {
     cb.onComplete();
@@ -1220,13 +1606,13 @@ function makeRaw() {
     return () => Date.now();
   }
 }
-var raw = makeRaw();
-var T0 = raw();
+var raw2 = makeRaw();
+var T0 = raw2();
 function startMs() {
   return T0;
 }
 function nowMs() {
-  return Math.round((raw() - T0) * 1e3) / 1e3;
+  return Math.round((raw2() - T0) * 1e3) / 1e3;
 }
 
 // src/java.ts
@@ -1302,6 +1688,57 @@ function threadName() {
   } catch (e) {
     return "?";
   }
+}
+
+// src/jnicaller.ts
+var SYSTEM = /^\/(system|apex|vendor|odm|product|usr|lib|lib64|bin|sbin)\//;
+var SCAN_BYTES = 256 * 1024;
+var CHUNK = 16 * 1024;
+var grabbed = NULL;
+var grab = null;
+var callGrab = null;
+var appLibs = null;
+function isAppLib(m) {
+  return !SYSTEM.test(m.path) && !/frida/i.test(m.path) && !/frida/i.test(m.name);
+}
+function nativeCallers() {
+  if (grab === null) {
+    grab = new NativeCallback(function() {
+      grabbed = this.context.sp;
+    }, "void", []);
+    callGrab = new NativeFunction(grab, "void", []);
+    appLibs = new ModuleMap(isAppLib);
+  }
+  callGrab();
+  const map = appLibs;
+  map.update();
+  const mods = map.values().map((m) => ({ name: m.name, lo: Number(m.base), hi: Number(m.base.add(m.size)) }));
+  if (mods.length === 0)
+    return [];
+  const out = [];
+  const start = grabbed.and(ptr(~7));
+  for (let at = 0; at < SCAN_BYTES && out.length < 8; at += CHUNK) {
+    let buf;
+    try {
+      buf = start.add(at).readByteArray(CHUNK);
+    } catch (e) {
+      break;
+    }
+    if (buf === null)
+      break;
+    const words = new DataView(buf);
+    for (let off = 0; off + 8 <= CHUNK && out.length < 8; off += 8) {
+      const v = words.getUint32(off + 4, true) * 4294967296 + words.getUint32(off, true);
+      for (const m of mods) {
+        if (v >= m.lo && v < m.hi) {
+          if (!out.includes(m.name))
+            out.push(m.name);
+          break;
+        }
+      }
+    }
+  }
+  return out;
 }
 
 // src/queue.ts
@@ -1404,10 +1841,22 @@ function emit(kind, fields, withJava = true) {
       const s = javaStack(state.stackLimit);
       key = s.key;
       frames = s.frames;
+      if (kind === "read" && calledFromNative(frames) && ev.native_stack === void 0) {
+        const libs = nativeCallers();
+        if (libs.length > 0) {
+          ev.native_stack = libs;
+          ev.native_caller = libs[0];
+        }
+      }
     } catch (e) {
       ev.stack_error = String(e);
     }
   state.queue.push(ev, key, frames);
+}
+function calledFromNative(frames) {
+  if (frames.length <= 1)
+    return true;
+  return frames[1].endsWith("(Native Method)") && !frames[1].startsWith("java.lang.reflect.");
 }
 var depth = /* @__PURE__ */ new Map();
 function enter() {
@@ -1459,18 +1908,18 @@ function stringList(v) {
     out.push(String(v[i]));
   return out;
 }
-function installPermissionHooks(table, report2) {
+function installPermissionHooks(table, report3) {
   for (const e of table) {
     if (e.kind !== "permission_request")
       continue;
     for (let i = 0; i < e.descriptors.length; i++) {
       const desc = e.descriptors[i];
-      const api2 = e.smali[i];
+      const api3 = e.smali[i];
       let ov;
       try {
         ov = frida_java_bridge_default.use(e.cls)[e.member].overload(...overloadTypes(desc));
       } catch (err) {
-        report2.missing.push({ id: e.id, reason: String(err) });
+        report3.missing.push({ id: e.id, reason: String(err) });
         continue;
       }
       ov.implementation = function(...args) {
@@ -1494,14 +1943,14 @@ function installPermissionHooks(table, report2) {
               perms = stringList(a);
           }
           if (perms !== null && perms.length > 0 && perms.every((p) => p.includes("permission"))) {
-            emit("permission_request", { api: api2, api_id: e.id, permissions: perms, request_code: code });
+            emit("permission_request", { api: api3, api_id: e.id, permissions: perms, request_code: code });
           }
         } catch (err) {
           hookError(`hook ${e.id}`, err);
         }
       };
-      if (!report2.hooked.includes(e.id))
-        report2.hooked.push(e.id);
+      if (!report3.hooked.includes(e.id))
+        report3.hooked.push(e.id);
     }
   }
   try {
@@ -1523,9 +1972,9 @@ function installPermissionHooks(table, report2) {
       }
       return ov.call(this, code, data);
     };
-    report2.hooked.push("perm.activity.dispatchRequestPermissionsResult");
+    report3.hooked.push("perm.activity.dispatchRequestPermissionsResult");
   } catch (err) {
-    report2.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
+    report3.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
   }
 }
 var markerState = /* @__PURE__ */ new Map();
@@ -1542,7 +1991,7 @@ function sameValue(a, want) {
 function emitMarker(m, marker, value, granted) {
   emit("consent_marker", { scope: m.scope, marker, value, transition: transition(marker, granted) });
 }
-function installMethodMarker(m, report2) {
+function installMethodMarker(m, report3) {
   const name = m.method;
   const dot = name.lastIndexOf(".");
   const cls = name.slice(0, dot);
@@ -1564,9 +2013,9 @@ function installMethodMarker(m, report2) {
         return ov.call(this, ...args);
       };
     }
-    report2.hooked.push(id);
+    report3.hooked.push(id);
   } catch (err) {
-    report2.missing.push({ id, reason: String(err) });
+    report3.missing.push({ id, reason: String(err) });
   }
 }
 function prefsFile(editor) {
@@ -1577,7 +2026,7 @@ function prefsFile(editor) {
     return null;
   }
 }
-function installPrefsMarkers(markers, report2) {
+function installPrefsMarkers(markers, report3) {
   if (markers.length === 0)
     return;
   const find = (file, key) => markers.find((m) => m.prefs_key === key && (m.prefs_file == null || file === null || m.prefs_file === file));
@@ -1605,7 +2054,7 @@ function installPrefsMarkers(markers, report2) {
         return ov.call(this, key, value);
       };
     } catch (err) {
-      report2.missing.push({ id: `prefs:${meth}`, reason: String(err) });
+      report3.missing.push({ id: `prefs:${meth}`, reason: String(err) });
     }
   }
   try {
@@ -1622,19 +2071,19 @@ function installPrefsMarkers(markers, report2) {
       return ov.call(this, key);
     };
   } catch (err) {
-    report2.missing.push({ id: "prefs:remove", reason: String(err) });
+    report3.missing.push({ id: "prefs:remove", reason: String(err) });
   }
   for (const m of markers)
-    report2.hooked.push(`prefs:${m.prefs_file ?? "*"}/${m.prefs_key}`);
+    report3.hooked.push(`prefs:${m.prefs_file ?? "*"}/${m.prefs_key}`);
 }
-function installMarkerHooks(cfg, report2, appClasses) {
+function installMarkerHooks(cfg, report3, appClasses) {
   const markers = cfg.markers ?? [];
   if (appClasses) {
     for (const m of markers)
       if (m.method)
-        installMethodMarker(m, report2);
+        installMethodMarker(m, report3);
   } else {
-    installPrefsMarkers(markers.filter((m) => !m.method && m.prefs_key), report2);
+    installPrefsMarkers(markers.filter((m) => !m.method && m.prefs_key), report3);
   }
 }
 
@@ -1923,11 +2372,11 @@ function installDeriveHooks(canaries, installed) {
       return ret;
     };
   }, installed);
-  for (const [cls, members] of [
+  for (const [cls, members2] of [
     ["android.util.Base64", ["encode", "encodeToString"]],
     ["java.util.Base64$Encoder", ["encode", "encodeToString"]]
   ]) {
-    for (const m of members) {
+    for (const m of members2) {
       each(cls, m, (ov) => {
         ov.implementation = function(...args) {
           const seen = newSeen();
@@ -2241,6 +2690,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getDeviceId",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getDeviceId",
     "patterns": [],
@@ -2260,6 +2711,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getImei",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getImei",
     "patterns": [],
@@ -2279,6 +2732,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getMeid",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getMeid",
     "patterns": [],
@@ -2298,6 +2753,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getSubscriberId",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getSubscriberId",
     "patterns": [],
@@ -2317,6 +2774,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getSimSerialNumber",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getSimSerialNumber",
     "patterns": [],
@@ -2336,6 +2795,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getLine1Number",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getLine1Number",
     "patterns": [],
@@ -2354,6 +2815,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getSimOperator",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getSimOperator",
     "patterns": [],
@@ -2371,6 +2834,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getNetworkOperator",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getNetworkOperator",
     "patterns": [],
@@ -2388,6 +2853,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getCellLocation",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getCellLocation",
     "patterns": [],
@@ -2405,6 +2872,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getAllCellInfo",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getAllCellInfo",
     "patterns": [],
@@ -2427,6 +2896,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "settings.secure.getString",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getString",
     "patterns": [],
@@ -2449,6 +2920,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "settings.system.getString",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getString",
     "patterns": [],
@@ -2466,6 +2939,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "build.getSerial",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getSerial",
     "patterns": [],
@@ -2483,6 +2958,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "build.SERIAL",
+    "iface": null,
+    "impl_only": false,
     "kind": "field",
     "member": "SERIAL",
     "patterns": [],
@@ -2500,6 +2977,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "wifiinfo.getMacAddress",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getMacAddress",
     "patterns": [],
@@ -2517,6 +2996,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "wifiinfo.getSSID",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getSSID",
     "patterns": [],
@@ -2534,6 +3015,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "wifiinfo.getBSSID",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getBSSID",
     "patterns": [],
@@ -2551,6 +3034,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "wifiinfo.getIpAddress",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getIpAddress",
     "patterns": [],
@@ -2568,6 +3053,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "wifimanager.getConnectionInfo",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getConnectionInfo",
     "patterns": [],
@@ -2585,6 +3072,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "wifimanager.getScanResults",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getScanResults",
     "patterns": [],
@@ -2602,6 +3091,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "networkinterface.getHardwareAddress",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getHardwareAddress",
     "patterns": [],
@@ -2619,6 +3110,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "bluetooth.getAddress",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getAddress",
     "patterns": [],
@@ -2636,6 +3129,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "gms.adid.getId",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getId",
     "patterns": [],
@@ -2653,6 +3148,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "gms.adid.getAdvertisingIdInfo",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getAdvertisingIdInfo",
     "patterns": [],
@@ -2670,6 +3167,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "hms.adid.getAdvertisingIdInfo",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getAdvertisingIdInfo",
     "patterns": [],
@@ -2687,11 +3186,51 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "hms.adid.getId",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getId",
     "patterns": [],
     "smali": [
       "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.bun.miitmdid.interfaces.IdSupplier",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "msa.IdSupplier.getOAID",
+    "iface": "com.bun.miitmdid.interfaces.IdSupplier",
+    "impl_only": true,
+    "kind": "method",
+    "member": "getOAID",
+    "patterns": [],
+    "smali": [
+      "Lcom/bun/miitmdid/interfaces/IdSupplier;->getOAID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.bun.supplier.IdSupplier",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "msa.supplier.IdSupplier.getOAID",
+    "iface": "com.bun.supplier.IdSupplier",
+    "impl_only": true,
+    "kind": "method",
+    "member": "getOAID",
+    "patterns": [],
+    "smali": [
+      "Lcom/bun/supplier/IdSupplier;->getOAID()Ljava/lang/String;"
     ]
   },
   {
@@ -2704,6 +3243,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "xiaomi.IdProvider.getOAID",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getOAID",
     "patterns": [],
@@ -2721,6 +3262,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "clipboard.getPrimaryClip",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getPrimaryClip",
     "patterns": [],
@@ -2738,6 +3281,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "clipboard.getPrimaryClipDescription",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getPrimaryClipDescription",
     "patterns": [],
@@ -2755,6 +3300,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "clipboard.hasPrimaryClip",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "hasPrimaryClip",
     "patterns": [],
@@ -2772,6 +3319,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "clipboard.getText",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getText",
     "patterns": [],
@@ -2789,6 +3338,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "clipboard.addPrimaryClipChangedListener",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "addPrimaryClipChangedListener",
     "patterns": [],
@@ -2806,6 +3357,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.content.ClipboardManager",
     "id": "textclipboard.getText",
+    "iface": "android.text.ClipboardManager",
+    "impl_only": false,
     "kind": "method",
     "member": "getText",
     "patterns": [],
@@ -2823,6 +3376,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.content.ClipboardManager",
     "id": "textclipboard.hasText",
+    "iface": "android.text.ClipboardManager",
+    "impl_only": false,
     "kind": "method",
     "member": "hasText",
     "patterns": [],
@@ -2840,6 +3395,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "location.getLastKnownLocation",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getLastKnownLocation",
     "patterns": [],
@@ -2860,6 +3417,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "location.requestLocationUpdates",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "requestLocationUpdates",
     "patterns": [],
@@ -2881,6 +3440,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "location.requestSingleUpdate",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "requestSingleUpdate",
     "patterns": [],
@@ -2899,11 +3460,51 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "location.getCurrentLocation",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getCurrentLocation",
     "patterns": [],
     "smali": [
       "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
+    "descriptors": [
+      "()Lcom/google/android/gms/tasks/Task;"
+    ],
+    "hook_class": null,
+    "id": "fused.getLastLocation",
+    "iface": "com.google.android.gms.location.FusedLocationProviderClient",
+    "impl_only": true,
+    "kind": "method",
+    "member": "getLastLocation",
+    "patterns": [],
+    "smali": [
+      "Lcom/google/android/gms/location/FusedLocationProviderClient;->getLastLocation()Lcom/google/android/gms/tasks/Task;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
+    "descriptors": [
+      "(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
+    ],
+    "hook_class": null,
+    "id": "fused.requestLocationUpdates",
+    "iface": "com.google.android.gms.location.FusedLocationProviderClient",
+    "impl_only": true,
+    "kind": "method",
+    "member": "requestLocationUpdates",
+    "patterns": [],
+    "smali": [
+      "Lcom/google/android/gms/location/FusedLocationProviderClient;->requestLocationUpdates(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
     ]
   },
   {
@@ -2917,6 +3518,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.getInstalledPackages",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "getInstalledPackages",
     "patterns": [],
@@ -2936,6 +3539,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.getInstalledApplications",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "getInstalledApplications",
     "patterns": [],
@@ -2955,6 +3560,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.queryIntentActivities",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "queryIntentActivities",
     "patterns": [],
@@ -2973,6 +3580,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.getPackagesForUid",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "getPackagesForUid",
     "patterns": [],
@@ -2996,6 +3605,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.getPackageInfo",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "getPackageInfo",
     "patterns": [],
@@ -3019,6 +3630,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "am.getRunningAppProcesses",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getRunningAppProcesses",
     "patterns": [],
@@ -3036,6 +3649,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "am.getRunningTasks",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getRunningTasks",
     "patterns": [],
@@ -3053,6 +3668,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "am.getRecentTasks",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getRecentTasks",
     "patterns": [],
@@ -3076,6 +3693,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "resolver.query.contacts",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "query",
     "patterns": [],
@@ -3099,6 +3718,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "resolver.query.sms",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "query",
     "patterns": [],
@@ -3121,6 +3742,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "resolver.query.call_log",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "query",
     "patterns": [],
@@ -3143,6 +3766,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "resolver.query.calendar",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "query",
     "patterns": [],
@@ -3167,6 +3792,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "resolver.query.oaid_provider",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "query",
     "patterns": [],
@@ -3184,6 +3811,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "accounts.getAccounts",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getAccounts",
     "patterns": [],
@@ -3201,6 +3830,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "accounts.getAccountsByType",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getAccountsByType",
     "patterns": [],
@@ -3218,6 +3849,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "sensors.getSensorList",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getSensorList",
     "patterns": [],
@@ -3236,6 +3869,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "camera.open",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "open",
     "patterns": [],
@@ -3254,6 +3889,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "camera2.openCamera",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "openCamera",
     "patterns": [],
@@ -3271,6 +3908,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "audiorecord.startRecording",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "startRecording",
     "patterns": [],
@@ -3288,6 +3927,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "mediarecorder.setAudioSource",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "setAudioSource",
     "patterns": [],
@@ -3305,6 +3946,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "perm.activity.requestPermissions",
+    "iface": null,
+    "impl_only": false,
     "kind": "permission_request",
     "member": "requestPermissions",
     "patterns": [],
@@ -3322,6 +3965,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "perm.activitycompat.requestPermissions",
+    "iface": null,
+    "impl_only": false,
     "kind": "permission_request",
     "member": "requestPermissions",
     "patterns": [],
@@ -3339,6 +3984,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "perm.supportcompat.requestPermissions",
+    "iface": null,
+    "impl_only": false,
     "kind": "permission_request",
     "member": "requestPermissions",
     "patterns": [],
@@ -3356,6 +4003,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "perm.fragment.requestPermissions",
+    "iface": null,
+    "impl_only": false,
     "kind": "permission_request",
     "member": "requestPermissions",
     "patterns": [],
@@ -3373,6 +4022,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "perm.resultlauncher.launch",
+    "iface": null,
+    "impl_only": false,
     "kind": "permission_request",
     "member": "launch",
     "patterns": [],
@@ -3388,6 +4039,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "path.net_mac",
+    "iface": null,
+    "impl_only": false,
     "kind": "path",
     "member": "",
     "patterns": [
@@ -3403,6 +4056,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "path.proc_net_arp",
+    "iface": null,
+    "impl_only": false,
     "kind": "path",
     "member": "",
     "patterns": [
@@ -3418,6 +4073,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "path.cpuinfo",
+    "iface": null,
+    "impl_only": false,
     "kind": "path",
     "member": "",
     "patterns": [
@@ -3433,6 +4090,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "path.soc_serial",
+    "iface": null,
+    "impl_only": false,
     "kind": "path",
     "member": "",
     "patterns": [
@@ -3448,6 +4107,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "path.emmc_cid",
+    "iface": null,
+    "impl_only": false,
     "kind": "path",
     "member": "",
     "patterns": [
@@ -3464,6 +4125,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "path.utdid_cache",
+    "iface": null,
+    "impl_only": false,
     "kind": "path",
     "member": "",
     "patterns": [
@@ -3480,6 +4143,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "path.baidu_cuid_cache",
+    "iface": null,
+    "impl_only": false,
     "kind": "path",
     "member": "",
     "patterns": [
@@ -3495,6 +4160,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "prop.serialno",
+    "iface": null,
+    "impl_only": false,
     "kind": "property",
     "member": "",
     "patterns": [
@@ -3514,6 +4181,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "prop.imei",
+    "iface": null,
+    "impl_only": false,
     "kind": "property",
     "member": "",
     "patterns": [
@@ -3536,6 +4205,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "prop.mac",
+    "iface": null,
+    "impl_only": false,
     "kind": "property",
     "member": "",
     "patterns": [
@@ -3555,6 +4226,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "prop.carrier",
+    "iface": null,
+    "impl_only": false,
     "kind": "property",
     "member": "",
     "patterns": [
@@ -3572,6 +4245,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "prop.iccid",
+    "iface": null,
+    "impl_only": false,
     "kind": "property",
     "member": "",
     "patterns": [
@@ -3589,6 +4264,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.pm_list_packages",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -3605,6 +4282,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.dumpsys_packages",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -3621,6 +4300,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.dumpsys_iphonesubinfo",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -3637,6 +4318,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.dumpsys_wifi",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -3652,6 +4335,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.getprop_serial",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -3669,6 +4354,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.getprop_imei",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -3686,6 +4373,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.read_mac",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -3705,6 +4394,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.settings_android_id",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -3720,6 +4411,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "provider.oaid.vivo",
+    "iface": null,
+    "impl_only": false,
     "kind": "provider",
     "member": "",
     "patterns": [
@@ -3735,6 +4428,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "provider.oaid.meizu",
+    "iface": null,
+    "impl_only": false,
     "kind": "provider",
     "member": "",
     "patterns": [
@@ -3750,6 +4445,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "provider.oaid.nubia",
+    "iface": null,
+    "impl_only": false,
     "kind": "provider",
     "member": "",
     "patterns": [
@@ -3765,6 +4462,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "provider.oaid.oppo",
+    "iface": null,
+    "impl_only": false,
     "kind": "provider",
     "member": "",
     "patterns": [
@@ -3781,6 +4480,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "provider.oaid.gionee",
+    "iface": null,
+    "impl_only": false,
     "kind": "provider",
     "member": "",
     "patterns": [
@@ -3796,6 +4497,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.huawei",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -3812,6 +4515,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.honor",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -3828,6 +4533,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.oppo",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -3846,6 +4553,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.samsung",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -3861,6 +4570,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.msa",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -3878,6 +4589,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.lenovo",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -3893,6 +4606,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.asus",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -3909,6 +4624,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.coolpad",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -3924,6 +4641,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.freeme",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -3940,6 +4659,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.qiku",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -3955,6 +4676,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.gaid.google",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -3970,6 +4693,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "setting.utdid",
+    "iface": null,
+    "impl_only": false,
     "kind": "setting",
     "member": "",
     "patterns": [
@@ -3986,6 +4711,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "setting.baidu_cuid",
+    "iface": null,
+    "impl_only": false,
     "kind": "setting",
     "member": "",
     "patterns": [
@@ -4002,6 +4729,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "setting.huawei_oaid",
+    "iface": null,
+    "impl_only": false,
     "kind": "setting",
     "member": "",
     "patterns": [
@@ -4017,6 +4746,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "setting.bluetooth_address",
+    "iface": null,
+    "impl_only": false,
     "kind": "setting",
     "member": "",
     "patterns": [
@@ -4032,6 +4763,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "ioctl.siocgifhwaddr",
+    "iface": null,
+    "impl_only": false,
     "kind": "ioctl",
     "member": "",
     "patterns": [
@@ -4047,6 +4780,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "ioctl.siocgifconf",
+    "iface": null,
+    "impl_only": false,
     "kind": "ioctl",
     "member": "",
     "patterns": [
@@ -4067,6 +4802,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.open",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "open",
     "patterns": [],
@@ -4087,6 +4824,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.openat",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "openat",
     "patterns": [],
@@ -4107,6 +4846,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.fopen",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "fopen",
     "patterns": [],
@@ -4127,6 +4868,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.access",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "access",
     "patterns": [],
@@ -4147,6 +4890,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.stat",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "stat",
     "patterns": [],
@@ -4167,6 +4912,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.readlink",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "readlink",
     "patterns": [],
@@ -4187,6 +4934,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.system_property_get",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "__system_property_get",
     "patterns": [],
@@ -4207,6 +4956,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.system_property_find",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "__system_property_find",
     "patterns": [],
@@ -4228,6 +4979,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.system_property_read_callback",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "__system_property_read_callback",
     "patterns": [],
@@ -4248,6 +5001,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.ioctl",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "ioctl",
     "patterns": [],
@@ -4265,6 +5020,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.getifaddrs",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "getifaddrs",
     "patterns": [],
@@ -4285,6 +5042,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.netlink_getlink",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "sendto",
     "patterns": [],
@@ -4306,6 +5065,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.netlink_getlink_msg",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "sendmsg",
     "patterns": [],
@@ -4327,6 +5088,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.execve",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "execve",
     "patterns": [],
@@ -4348,6 +5111,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.posix_spawn",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "posix_spawn",
     "patterns": [],
@@ -4368,6 +5133,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.popen",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "popen",
     "patterns": [],
@@ -4388,6 +5155,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.system",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "system",
     "patterns": [],
@@ -4409,6 +5178,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "file.FileInputStream.init",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "<init>",
     "patterns": [],
@@ -4431,6 +5202,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "file.FileReader.init",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "<init>",
     "patterns": [],
@@ -4453,6 +5226,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "file.RandomAccessFile.init",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "<init>",
     "patterns": [],
@@ -4474,6 +5249,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "file.Files.readAllBytes",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "readAllBytes",
     "patterns": [],
@@ -4495,6 +5272,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "file.Files.readAllLines",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "readAllLines",
     "patterns": [],
@@ -4516,6 +5295,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "file.Files.newInputStream",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "newInputStream",
     "patterns": [],
@@ -4537,6 +5318,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "file.Files.newBufferedReader",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "newBufferedReader",
     "patterns": [],
@@ -4563,6 +5346,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "exec.Runtime.exec",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "exec",
     "patterns": [],
@@ -4588,6 +5373,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "exec.ProcessBuilder.start",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "start",
     "patterns": [],
@@ -4609,6 +5396,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "sysprop.get",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "get",
     "patterns": [],
@@ -4630,6 +5419,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "sysprop.getInt",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getInt",
     "patterns": [],
@@ -4650,6 +5441,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "sysprop.getLong",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getLong",
     "patterns": [],
@@ -4671,6 +5464,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.content.ContentResolver",
     "id": "resolver.query.provider",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "query",
     "patterns": [],
@@ -4692,6 +5487,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.content.ContentResolver",
     "id": "resolver.call.provider",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "call",
     "patterns": [],
@@ -4714,6 +5511,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.content.ContentResolver",
     "id": "resolver.acquireClient.provider",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "acquireContentProviderClient",
     "patterns": [],
@@ -4737,6 +5536,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.content.ContentResolver",
     "id": "resolver.acquireUnstableClient.provider",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "acquireUnstableContentProviderClient",
     "patterns": [],
@@ -4758,6 +5559,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ContextImpl",
     "id": "context.bindService.oaid",
+    "iface": "android.content.Context",
+    "impl_only": false,
     "kind": "method",
     "member": "bindService",
     "patterns": [],
@@ -4779,6 +5582,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "settings.system.getString.cached",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getString",
     "patterns": [],
@@ -4800,6 +5605,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "settings.global.getString.cached",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getString",
     "patterns": [],
@@ -4821,6 +5628,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "settings.secure.getString.cached",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getString",
     "patterns": [],
@@ -4842,6 +5651,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.probe.getApplicationInfo",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "getApplicationInfo",
     "patterns": [],
@@ -4863,6 +5674,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.probe.getLaunchIntentForPackage",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "getLaunchIntentForPackage",
     "patterns": [],
@@ -4885,6 +5698,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.probe.resolveActivity",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "resolveActivity",
     "patterns": [],
@@ -4894,10 +5709,27 @@ var API_TABLE = [
   }
 ];
 var UNHOOKABLE = [
-  "msa.IdSupplier.getOAID: not hooked: com.bun.miitmdid.interfaces.IdSupplier is abstract or an interface and no concrete class can be named (MSA (China Mobile Security Alliance) OAID SDK; interface, implemented per vendor)",
-  "msa.supplier.IdSupplier.getOAID: not hooked: com.bun.supplier.IdSupplier is abstract or an interface and no concrete class can be named (older MSA package)",
-  "fused.getLastLocation: not hooked: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface and no concrete class can be named (an interface since play-services-location 21; its implementation is an obfuscated class renamed per release: not hooked (agent limit); the static scan still finds the calls)",
-  "fused.requestLocationUpdates: not hooked: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface and no concrete class can be named (an interface since play-services-location 21; its implementation is an obfuscated class renamed per release: not hooked (agent limit); the static scan still finds the calls)"
+  "msa.IdSupplier.getOAID: com.bun.miitmdid.interfaces.IdSupplier is abstract or an interface: hooked on the implementations loaded at run time",
+  "msa.supplier.IdSupplier.getOAID: com.bun.supplier.IdSupplier is abstract or an interface: hooked on the implementations loaded at run time",
+  "fused.getLastLocation: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface: hooked on the implementations loaded at run time",
+  "fused.requestLocationUpdates: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface: hooked on the implementations loaded at run time"
+];
+var UI_TOOLKITS = [
+  [
+    "compose",
+    "androidx.compose.ui.platform.AndroidComposeView",
+    "Jetpack Compose: Modifier.clickable never calls View.performClick"
+  ],
+  [
+    "flutter",
+    "io.flutter.embedding.engine.FlutterJNI",
+    "Flutter: taps are handled in the Dart engine"
+  ],
+  [
+    "react_native",
+    "com.facebook.react.bridge.ReactContext",
+    "React Native: touches are handled in JavaScript"
+  ]
 ];
 
 // src/hooks.ts
@@ -5038,7 +5870,7 @@ function summarizeArgs(args, filterIndex, shown) {
 function groups(table) {
   const out = /* @__PURE__ */ new Map();
   for (const e of table) {
-    if (e.kind !== "method")
+    if (e.kind !== "method" || e.impl_only === true)
       continue;
     const cls = e.hook_class ?? e.cls;
     for (const d of e.descriptors) {
@@ -5053,101 +5885,104 @@ function groups(table) {
   }
   return out;
 }
-function installApiHooks(table, cfg, report2) {
+function hookOverload(cls, member, desc, entries, cfg, use = (c) => frida_java_bridge_default.use(c)) {
   const canaries = cfg.canaries ?? {};
-  for (const g of groups(table).values()) {
-    let ov;
+  const ov = use(cls)[member === "<init>" ? "$init" : member].overload(...overloadTypes(desc));
+  const retDesc = splitDescriptor(desc).ret;
+  ov.implementation = function(...args) {
+    let ret;
+    let threw = null;
+    const token = enter();
     try {
-      ov = frida_java_bridge_default.use(g.cls)[g.member === "<init>" ? "$init" : g.member].overload(...overloadTypes(g.desc));
+      ret = ov.call(this, ...args);
     } catch (err) {
-      for (const e of g.entries)
-        report2.missing.push({ id: e.id, reason: String(err) });
-      continue;
+      threw = err;
+    } finally {
+      leave(token);
     }
-    const retDesc = splitDescriptor(g.desc).ret;
-    const entries = g.entries;
-    const member = g.member;
-    ov.implementation = function(...args) {
-      let ret;
-      let threw = null;
-      const token = enter();
-      try {
-        ret = ov.call(this, ...args);
-      } catch (err) {
-        threw = err;
-      } finally {
-        leave(token);
-      }
-      if (token < 0) {
-        if (threw !== null)
-          throw threw;
-        return ret;
-      }
-      try {
-        for (const e of entries) {
-          let hit = null;
-          let m;
-          if (e.arg_filter !== null && e.arg_filter.match !== void 0) {
-            hit = matchTarget(e, this, args);
-            m = hit === null ? { ok: false } : { ok: true, shown: hit.text };
-          } else {
-            m = filterMatch(e, args, cfg);
-          }
-          if (!m.ok)
-            continue;
-          const self = e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null && ownProcessesOnly(ret, cfg.package);
-          const ev = {
-            api_id: e.id,
-            args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
-            canary: false
-          };
-          if (hit !== null) {
-            ev.target = hit.t.id;
-            ev.target_value = hit.text;
-          }
-          const ovIndex = e.descriptors.indexOf(g.desc);
-          if (ovIndex > 0)
-            ev.ov = ovIndex;
-          const canaryCat = hit !== null ? hit.t.canary : e.canary;
-          const value = canaryCat !== null ? canaries[canaryCat] : void 0;
-          if (threw !== null) {
-            ev.threw = String(threw);
-          } else if (value !== void 0) {
-            const planted2 = plant(member, retDesc, value, ret);
-            if (planted2 !== void 0) {
-              ret = planted2;
-              ev.canary = true;
-              ev.ret = { t: "canary", value };
-            }
-          }
-          if (ev.ret === void 0 && threw === null)
-            ev.ret = summarize(ret);
-          emit(self ? "self_read" : "read", ev);
-          break;
-        }
-      } catch (err) {
-        hookError(`hook ${g.cls}.${member}`, err);
-      }
+    if (token < 0) {
       if (threw !== null)
         throw threw;
       return ret;
-    };
-    for (const e of entries)
-      if (!report2.hooked.includes(e.id))
-        report2.hooked.push(e.id);
+    }
+    try {
+      for (const e of entries) {
+        let hit = null;
+        let m;
+        if (e.arg_filter !== null && e.arg_filter.match !== void 0) {
+          hit = matchTarget(e, this, args);
+          m = hit === null ? { ok: false } : { ok: true, shown: hit.text };
+        } else {
+          m = filterMatch(e, args, cfg);
+        }
+        if (!m.ok)
+          continue;
+        const self = e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null && ownProcessesOnly(ret, cfg.package);
+        const ev = {
+          api_id: e.id,
+          args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
+          canary: false
+        };
+        if (hit !== null) {
+          ev.target = hit.t.id;
+          ev.target_value = hit.text;
+        }
+        const ovIndex = e.descriptors.indexOf(desc);
+        if (ovIndex > 0)
+          ev.ov = ovIndex;
+        if (cls !== e.cls)
+          ev.impl = cls;
+        const canaryCat = hit !== null ? hit.t.canary : e.canary;
+        const value = canaryCat !== null ? canaries[canaryCat] : void 0;
+        if (threw !== null) {
+          ev.threw = String(threw);
+        } else if (value !== void 0) {
+          const planted2 = plant(member, retDesc, value, ret);
+          if (planted2 !== void 0) {
+            ret = planted2;
+            ev.canary = true;
+            ev.ret = { t: "canary", value };
+          }
+        }
+        if (ev.ret === void 0 && threw === null)
+          ev.ret = summarize(ret);
+        emit(self ? "self_read" : "read", ev);
+        break;
+      }
+    } catch (err) {
+      hookError(`hook ${cls}.${member}`, err);
+    }
+    if (threw !== null)
+      throw threw;
+    return ret;
+  };
+}
+function installApiHooks(table, cfg, report3) {
+  const canaries = cfg.canaries ?? {};
+  for (const g of groups(table).values()) {
+    try {
+      hookOverload(g.cls, g.member, g.desc, g.entries, cfg);
+    } catch (err) {
+      for (const e of g.entries)
+        report3.missing.push({ id: e.id, reason: String(err) });
+      continue;
+    }
+    for (const e of g.entries)
+      if (!report3.hooked.includes(e.id))
+        report3.hooked.push(e.id);
   }
   for (const e of table) {
     if (e.kind !== "field")
       continue;
-    report2.limits.push(`${e.id}: static field reads are not observable by hooks`);
+    report3.limits.push(`${e.id}: static field reads are not observable by hooks`);
     const value = e.canary !== null ? canaries[e.canary] : void 0;
     if (value === void 0)
       continue;
     try {
       frida_java_bridge_default.use(e.cls)[e.member].value = value;
-      report2.limits.push(`${e.id}: canary planted in the field at load`);
+      report3.limits.push(`${e.id}: canary planted in the field at load`);
     } catch (err) {
-      report2.missing.push({ id: e.id, reason: String(err) });
+      report3.missing.push({ id: e.id, reason: String(err) });
     }
   }
 }
@@ -5365,7 +6200,7 @@ function onJavaThread() {
     return false;
   }
 }
-function installNativeHooks(table, cfg, report2, javaDepth3) {
+function installNativeHooks(table, cfg, report3, javaDepth3) {
   const natives = table.filter((e) => e.kind === "native");
   if (natives.length === 0)
     return;
@@ -5419,14 +6254,14 @@ function installNativeHooks(table, cfg, report2, javaDepth3) {
     cm = new CModule(C_SOURCE.replace("@TABLES@", tables(targets)), { sg_hit: hit, sg_getpid: resolve("libc.so", "getpid") ?? NULL });
   } catch (err) {
     for (const e of natives)
-      report2.missing.push({ id: e.id, reason: `native filter did not compile: ${err}` });
+      report3.missing.push({ id: e.id, reason: `native filter did not compile: ${err}` });
     return;
   }
   keep.push(cm, hit);
   natives.forEach((e, i) => {
     const addr = resolve(e.cls, e.member);
     if (addr === null) {
-      report2.missing.push({ id: e.id, reason: `no ${e.member} in ${e.cls} or any loaded module` });
+      report3.missing.push({ id: e.id, reason: `no ${e.member} in ${e.cls} or any loaded module` });
       return;
     }
     const f = e.arg_filter;
@@ -5440,36 +6275,305 @@ function installNativeHooks(table, cfg, report2, javaDepth3) {
     keep.push(spec);
     try {
       Interceptor.attach(addr, { onEnter: cm.on_enter, onLeave: cm.on_leave }, spec);
-      report2.hooked.push(e.id);
+      report3.hooked.push(e.id);
     } catch (err) {
-      report2.missing.push({ id: e.id, reason: String(err) });
+      report3.missing.push({ id: e.id, reason: String(err) });
     }
   });
   Interceptor.flush();
 }
 
-// src/ui.ts
-var INPUT_PATH = /* @__PURE__ */ new Set([
-  "android.view.View.performClickInternal",
-  "android.view.View$PerformClick.run",
-  "android.view.View.onTouchEvent",
-  "android.view.View.onKeyUp",
-  "android.view.View.onKeyDown",
-  "android.view.View.performAccessibilityActionInternal"
-]);
+// src/input.ts
+var CONFIRM_KEYS = /* @__PURE__ */ new Set([23, 62, 66, 160]);
+var ACTION_DOWN = 0;
+var ACTION_UP = 1;
+var last = null;
+var injected = /* @__PURE__ */ new Map();
+var sdkInt = 0;
+var MotionEvent = null;
+var KeyEvent = null;
+var WindowReceiver = null;
+var appPackage = "";
 function frameMethod(frame) {
   const open = frame.indexOf("(");
   return open >= 0 ? frame.slice(0, open) : frame;
 }
-function clickEvidence(frames) {
-  for (let i = 0; i < frames.length; i++) {
-    const m = frameMethod(frames[i]);
-    if (m.endsWith(".performClick"))
-      continue;
-    return INPUT_PATH.has(m) ? "ui_tap" : "programmatic";
-  }
-  return "programmatic";
+function eventKey(kind, t) {
+  return `${kind}|${t}`;
 }
+function verified(event) {
+  let im;
+  try {
+    im = frida_java_bridge_default.use("android.hardware.input.InputManager").getInstance();
+  } catch (e) {
+    const app = frida_java_bridge_default.use("android.app.ActivityThread").currentApplication();
+    im = frida_java_bridge_default.cast(app.getSystemService("input"), frida_java_bridge_default.use("android.hardware.input.InputManager"));
+  }
+  return im.verifyInputEvent(event) !== null;
+}
+function windowOf(receiver) {
+  try {
+    const vri = frida_java_bridge_default.cast(receiver, WindowReceiver).this$0.value;
+    const root = vri.getView();
+    return { root: root === null ? null : Number(root.hashCode()), window: String(vri.getTitle()) };
+  } catch (e) {
+    return { root: null, window: "?" };
+  }
+}
+function observe(receiver, event, caller) {
+  const cls = event.$className;
+  let d;
+  if (cls === "android.view.MotionEvent") {
+    const me = frida_java_bridge_default.cast(event, MotionEvent);
+    const action = me.getActionMasked();
+    if (action === ACTION_DOWN)
+      last = null;
+    if (action !== ACTION_UP)
+      return;
+    d = {
+      kind: "touch",
+      eventTime: Number(me.getEventTime()),
+      x: Number(me.getRawX()),
+      y: Number(me.getRawY()),
+      keyCode: -1,
+      root: null,
+      window: "",
+      real: true,
+      why: "",
+      used: false
+    };
+  } else if (cls === "android.view.KeyEvent") {
+    const ke = frida_java_bridge_default.cast(event, KeyEvent);
+    const code = ke.getKeyCode();
+    if (!CONFIRM_KEYS.has(code))
+      return;
+    const action = ke.getAction();
+    if (action === ACTION_DOWN)
+      last = null;
+    if (action !== ACTION_UP)
+      return;
+    d = {
+      kind: "key",
+      eventTime: Number(ke.getEventTime()),
+      x: -1,
+      y: -1,
+      keyCode: code,
+      root: null,
+      window: "",
+      real: true,
+      why: "",
+      used: false
+    };
+  } else {
+    return;
+  }
+  Object.assign(d, windowOf(receiver));
+  if (caller !== "android.os.MessageQueue.nativePollOnce") {
+    d.real = false;
+    d.why = `dispatchInputEvent called by ${caller || "?"}, not from the window's input channel`;
+  } else if (injected.has(eventKey(d.kind, d.eventTime))) {
+    d.real = false;
+    d.why = "an input event the app injected into itself (injectInputEvent in the app process)";
+  } else if (sdkInt >= 30 && !verified(event)) {
+    d.real = false;
+    d.why = "InputManager.verifyInputEvent: not signed by the system's input dispatcher";
+  }
+  last = d;
+}
+function remember(event) {
+  const cls = event.$className;
+  const kind = cls === "android.view.KeyEvent" ? "key" : cls === "android.view.MotionEvent" ? "touch" : null;
+  if (kind === null)
+    return;
+  const t = Number((kind === "key" ? frida_java_bridge_default.cast(event, KeyEvent) : frida_java_bridge_default.cast(event, MotionEvent)).getEventTime());
+  if (injected.size > 256)
+    injected.clear();
+  injected.set(eventKey(kind, t), t);
+}
+function installInputHooks(pkg, stackOf, report3) {
+  appPackage = pkg;
+  try {
+    sdkInt = Number(frida_java_bridge_default.use("android.os.Build$VERSION").SDK_INT.value);
+  } catch (e) {
+    sdkInt = 0;
+  }
+  MotionEvent = frida_java_bridge_default.use("android.view.MotionEvent");
+  KeyEvent = frida_java_bridge_default.use("android.view.KeyEvent");
+  WindowReceiver = frida_java_bridge_default.use("android.view.ViewRootImpl$WindowInputEventReceiver");
+  try {
+    const ov = frida_java_bridge_default.use("android.view.InputEventReceiver").dispatchInputEvent.overload("int", "android.view.InputEvent");
+    ov.implementation = function(seq, event) {
+      try {
+        if (event !== null) {
+          const frames = stackOf(3);
+          observe(this, event, frames.length > 1 ? frameMethod(frames[1]) : "");
+        }
+      } catch (err) {
+        hookError("hook InputEventReceiver.dispatchInputEvent", err);
+      }
+      return ov.call(this, seq, event);
+    };
+    report3.hooked.push("ui.input_receiver");
+  } catch (err) {
+    report3.missing.push({ id: "ui.input_receiver", reason: String(err) });
+  }
+  const injectors = [
+    ["android.hardware.input.InputManager", "injectInputEvent"],
+    // API 16-33 (hidden)
+    ["android.hardware.input.InputManagerGlobal", "injectInputEvent"],
+    // API 34+ (hidden)
+    ["android.app.UiAutomation", "injectInputEvent"]
+    // an instrumentation in the app process
+  ];
+  for (const [cls, member] of injectors) {
+    let overloads;
+    try {
+      overloads = frida_java_bridge_default.use(cls)[member].overloads;
+    } catch (e) {
+      continue;
+    }
+    for (const ov of overloads) {
+      ov.implementation = function(...args) {
+        try {
+          if (args[0] !== null)
+            remember(args[0]);
+        } catch (err) {
+          hookError(`hook ${cls}.${member}`, err);
+        }
+        return ov.call(this, ...args);
+      };
+    }
+    report3.hooked.push(`ui.inject.${cls.split(".").pop()}`);
+  }
+}
+var DISPATCH_METHODS = /* @__PURE__ */ new Set([
+  "dispatchTouchEvent",
+  "onTouchEvent",
+  "onInterceptTouchEvent",
+  "dispatchTransformedTouchEvent",
+  "superDispatchTouchEvent",
+  "dispatchPointerEvent",
+  "dispatchKeyEvent",
+  "superDispatchKeyEvent",
+  "onKeyUp",
+  "onKeyDown",
+  "dispatchKeyEventPreIme",
+  "onKeyPreIme",
+  "dispatch"
+]);
+var FRAMEWORK_INPUT = /^(android\.view\.|android\.widget\.|com\.android\.internal\.policy\.|android\.app\.(Activity|Dialog)\.)/;
+function isDispatchFrame(m) {
+  if (FRAMEWORK_INPUT.test(m))
+    return true;
+  return DISPATCH_METHODS.has(m.slice(m.lastIndexOf(".") + 1));
+}
+function programmatic(why) {
+  return { evidence: "programmatic", why };
+}
+function landedOn(view, d) {
+  if (d.kind !== "touch")
+    return true;
+  const xy = frida_java_bridge_default.array("int", [0, 0]);
+  view.getLocationOnScreen(xy);
+  const x0 = Number(xy[0]);
+  const y0 = Number(xy[1]);
+  return d.x >= x0 && d.x < x0 + Number(view.getWidth()) && d.y >= y0 && d.y < y0 + Number(view.getHeight());
+}
+function fromDelivery(view, kind) {
+  const d = last;
+  if (d === null)
+    return programmatic("no input event was delivered to the app before the click");
+  if (!d.real)
+    return programmatic(d.why);
+  if (d.used)
+    return programmatic("the input event before the click already produced a click");
+  if (d.kind !== kind)
+    return programmatic(`the click came from a ${kind} path but the last input was a ${d.kind}`);
+  let root = null;
+  try {
+    root = Number(view.getRootView().hashCode());
+  } catch (e) {
+    root = null;
+  }
+  if (d.root !== null && root !== null && d.root !== root) {
+    return programmatic(`the input went to another window${d.window ? ` (${d.window})` : ""}`);
+  }
+  if (!landedOn(view, d))
+    return programmatic(`the touch at (${d.x}, ${d.y}) was not on the control`);
+  d.used = true;
+  return {
+    evidence: "ui_tap",
+    input: {
+      kind: d.kind,
+      action: "up",
+      event_time: d.eventTime,
+      window: d.window,
+      ...d.kind === "key" ? { key_code: d.keyCode } : {}
+    }
+  };
+}
+function services() {
+  try {
+    const app = frida_java_bridge_default.use("android.app.ActivityThread").currentApplication();
+    const am = frida_java_bridge_default.cast(app.getSystemService("accessibility"), frida_java_bridge_default.use("android.view.accessibility.AccessibilityManager"));
+    const list = am.getEnabledAccessibilityServiceList(-1);
+    const Info = frida_java_bridge_default.use("android.accessibilityservice.AccessibilityServiceInfo");
+    const out = [];
+    for (let i = 0; i < list.size(); i++)
+      out.push(String(frida_java_bridge_default.cast(list.get(i), Info).getId()));
+    return out;
+  } catch (e) {
+    return [];
+  }
+}
+function clickProvenance(view, frames) {
+  let i = 0;
+  while (i < frames.length && frameMethod(frames[i]).endsWith(".performClick"))
+    i++;
+  if (frameMethod(frames[i] ?? "") === "android.view.View.performClickInternal")
+    i++;
+  const entry = frameMethod(frames[i] ?? "");
+  if (entry === "android.view.View$PerformClick.run") {
+    const next = frameMethod(frames[i + 1] ?? "");
+    if (next !== "android.os.Handler.handleCallback")
+      return programmatic(`PerformClick.run called by ${next}`);
+    return fromDelivery(view, "touch");
+  }
+  if (entry === "android.view.View.onTouchEvent" || entry === "android.view.View.onKeyUp") {
+    for (let j = i; j < frames.length; j++) {
+      const m = frameMethod(frames[j]);
+      if (m === "android.view.InputEventReceiver.dispatchInputEvent") {
+        return fromDelivery(view, entry.endsWith("onKeyUp") ? "key" : "touch");
+      }
+      if (!isDispatchFrame(m))
+        return programmatic(`${m} between the input dispatch and the click`);
+    }
+    return programmatic(`${entry} was not called by the window's input dispatch`);
+  }
+  if (entry === "android.view.View.performAccessibilityActionInternal") {
+    let j = i + 1;
+    while (j < frames.length && frameMethod(frames[j]).endsWith(".performAccessibilityAction"))
+      j++;
+    const by = frameMethod(frames[j] ?? "");
+    if (!by.startsWith("android.view.AccessibilityInteractionController")) {
+      return programmatic(`performAccessibilityAction called by ${by || "?"}`);
+    }
+    const ids = services();
+    if (ids.length > 0 && appPackage !== "" && ids.every((s) => s.startsWith(`${appPackage}/`))) {
+      return { evidence: "programmatic", why: "the only enabled accessibility service is the app's own", services: ids };
+    }
+    return { evidence: "accessibility", services: ids };
+  }
+  return programmatic(`performClick called by ${entry || "?"}`);
+}
+
+// src/ui.ts
+var CLICK_STACK = 96;
+var TextView = null;
+var DecorView = null;
+var WindowParams = null;
+var Activity = null;
+var ContextWrapper = null;
 function idName(view) {
   try {
     const id = view.getId();
@@ -5481,75 +6585,396 @@ function idName(view) {
   }
 }
 function textOf(view) {
+  let tv;
   try {
-    const t = view.getText();
+    tv = frida_java_bridge_default.cast(view, TextView);
+  } catch (e) {
+    return null;
+  }
+  try {
+    const t = tv.getText();
     return t === null || t === void 0 ? null : String(t).trim();
   } catch (e) {
     return null;
   }
 }
-function matches(c, id, text) {
-  if (c.id && id !== null && (c.id === id || c.id.endsWith(`id/${id}`)))
-    return true;
-  return text !== null && (c.text ?? []).includes(text);
+function idMatches(c, id) {
+  return !!c.id && id !== null && (c.id === id || c.id.endsWith(`id/${id}`));
 }
-function installConsentControlHook(cfg, report2) {
+function placeOf(view) {
+  const out = { title: "", owner: "", activity: "" };
+  let root = null;
+  try {
+    root = view.getRootView();
+    out.title = String(frida_java_bridge_default.cast(root.getLayoutParams(), WindowParams).getTitle());
+  } catch (e) {
+  }
+  try {
+    out.owner = String(frida_java_bridge_default.cast(root, DecorView).mWindow.value.getCallback().$className);
+  } catch (e) {
+  }
+  try {
+    let c = view.getContext();
+    for (let i = 0; i < 8 && c !== null; i++) {
+      try {
+        frida_java_bridge_default.cast(c, Activity);
+        out.activity = String(c.$className);
+        break;
+      } catch (e) {
+        c = frida_java_bridge_default.cast(c, ContextWrapper).getBaseContext();
+      }
+    }
+  } catch (e) {
+  }
+  return out;
+}
+function inDialog(place, dialogs) {
+  return dialogs.some((d) => d === place.owner || d === place.activity || d === place.title || place.title.endsWith(`/${d}`));
+}
+function installConsentControlHook(cfg, report3) {
   const controls = cfg.consent_controls ?? [];
   if (controls.length === 0)
     return;
+  const dialogs = cfg.consent_dialog ?? [];
+  TextView = frida_java_bridge_default.use("android.widget.TextView");
+  DecorView = frida_java_bridge_default.use("com.android.internal.policy.DecorView");
+  WindowParams = frida_java_bridge_default.use("android.view.WindowManager$LayoutParams");
+  Activity = frida_java_bridge_default.use("android.app.Activity");
+  ContextWrapper = frida_java_bridge_default.use("android.content.ContextWrapper");
   try {
     const ov = frida_java_bridge_default.use("android.view.View").performClick.overload();
     ov.implementation = function() {
       try {
         const id = idName(this);
-        const text = textOf(this);
-        const c = controls.find((x) => matches(x, id, text));
+        let c = controls.find((x) => idMatches(x, id));
+        let byText = false;
+        let text = null;
+        if (c === void 0) {
+          text = textOf(this);
+          const t = text;
+          c = t === null ? void 0 : controls.find((x) => (x.text ?? []).includes(t));
+          byText = c !== void 0;
+        }
         if (c !== void 0) {
-          const evidence = clickEvidence(javaStack(16).frames);
-          emit("consent", {
-            scope: c.scope,
-            transition: c.transition,
-            evidence,
-            control: id !== null ? `id/${id}` : `text:${text}`
-          });
+          const place = placeOf(this);
+          if (!byText || dialogs.length === 0 || inDialog(place, dialogs)) {
+            const p = clickProvenance(this, javaStack(CLICK_STACK).frames);
+            emit("consent", {
+              scope: c.scope,
+              transition: c.transition,
+              evidence: p.evidence,
+              control: byText ? `text:${text}` : `id/${id}`,
+              window: place.owner || place.activity || place.title,
+              ...p.why !== void 0 ? { why: p.why } : {},
+              ...p.input !== void 0 ? { input: p.input } : {},
+              ...p.services !== void 0 ? { services: p.services } : {}
+            });
+          }
         }
       } catch (err) {
         hookError("hook View.performClick", err);
       }
       return ov.call(this);
     };
-    report2.hooked.push("ui.consent_control");
+    report3.hooked.push("ui.consent_control");
   } catch (err) {
-    report2.missing.push({ id: "ui.consent_control", reason: String(err) });
+    report3.missing.push({ id: "ui.consent_control", reason: String(err) });
   }
 }
 
+// src/impls.ts
+var ACC_INTERFACE2 = 512;
+var ACC_ABSTRACT = 1024;
+var RESCAN_MS = [250, 500, 1e3, 2e3, 5e3];
+var rows = /* @__PURE__ */ new Map();
+var done = /* @__PURE__ */ new Set();
+var config = {};
+var checking = false;
+var timer = null;
+var step = 0;
+function factoryFor(loader) {
+  if (loader === null || loader === void 0)
+    return (c) => frida_java_bridge_default.use(c);
+  try {
+    const f = frida_java_bridge_default.ClassFactory.get(loader);
+    return (c) => f.use(c);
+  } catch (e) {
+    return (c) => frida_java_bridge_default.use(c);
+  }
+}
+function implementsRow(use, name, iface) {
+  const k = use(name).class;
+  if ((Number(k.getModifiers()) & (ACC_INTERFACE2 | ACC_ABSTRACT)) !== 0)
+    return false;
+  return Boolean(use(iface).class.isAssignableFrom(k));
+}
+function report(st2) {
+  emit("agent_status", {
+    status: "impl",
+    api_id: st2.row.id,
+    iface: st2.row.iface,
+    iface_loaded: st2.ifaceLoaded,
+    hooked: st2.hooked.slice(),
+    failed: { ...st2.failed }
+  }, false);
+}
+function scanImplementations() {
+  let changed = false;
+  const byMember = /* @__PURE__ */ new Map();
+  for (const st2 of rows.values()) {
+    const list = byMember.get(st2.row.member) ?? [];
+    list.push(st2);
+    byMember.set(st2.row.member, list);
+  }
+  for (const [member, states3] of byMember) {
+    let groups2;
+    try {
+      groups2 = frida_java_bridge_default.enumerateMethods(`*!${member}`);
+    } catch (err) {
+      hookError(`enumerate implementations of ${member}`, err);
+      continue;
+    }
+    for (const g of groups2) {
+      const use = factoryFor(g.loader);
+      for (const k of g.classes) {
+        for (const st2 of states3) {
+          const e = st2.row;
+          const iface = e.iface;
+          let rowChanged = false;
+          if (k.name === iface) {
+            if (!st2.ifaceLoaded)
+              rowChanged = st2.ifaceLoaded = true;
+          } else if (k.name === e.cls && e.impl_only !== true) {
+            continue;
+          } else if (!st2.hooked.includes(k.name) && !(k.name in st2.failed)) {
+            try {
+              if (!implementsRow(use, k.name, iface))
+                continue;
+            } catch (err) {
+              continue;
+            }
+            hookImplementation(st2, k.name, use);
+            rowChanged = true;
+          }
+          if (rowChanged) {
+            changed = true;
+            report(st2);
+          }
+        }
+      }
+    }
+  }
+  return changed;
+}
+function schedule() {
+  const ms = RESCAN_MS[Math.min(step, RESCAN_MS.length - 1)];
+  timer = setTimeout(() => {
+    timer = null;
+    frida_java_bridge_default.perform(() => {
+      try {
+        step = scanImplementations() ? 0 : step + 1;
+      } catch (err) {
+        hookError("implementation rescan", err);
+      }
+    });
+    schedule();
+  }, ms);
+}
+var SKIP = /^(android\.|java\.|javax\.|dalvik\.|kotlin\.|kotlinx\.|androidx\.|com\.android\.internal\.)/;
+function checkLoaded(loader, name, k) {
+  const wanted = /* @__PURE__ */ new Map();
+  for (const st2 of rows.values()) {
+    const iface = st2.row.iface;
+    wanted.set(iface, [...wanted.get(iface) ?? [], st2]);
+  }
+  const hits = /* @__PURE__ */ new Set();
+  let c = k;
+  for (let depth3 = 0; depth3 < 4 && c !== null; depth3++) {
+    const cn = String(c.getName());
+    if (wanted.has(cn))
+      hits.add(cn);
+    const ifs = c.getInterfaces();
+    for (let i = 0; i < ifs.length; i++) {
+      const n = String(ifs[i].getName());
+      if (wanted.has(n))
+        hits.add(n);
+    }
+    c = c.getSuperclass();
+  }
+  if (hits.size === 0)
+    return;
+  const use = factoryFor(loader);
+  const abstract = (Number(k.getModifiers()) & (ACC_INTERFACE2 | ACC_ABSTRACT)) !== 0;
+  for (const iface of hits) {
+    for (const st2 of wanted.get(iface) ?? []) {
+      if (name === iface) {
+        if (!st2.ifaceLoaded) {
+          st2.ifaceLoaded = true;
+          report(st2);
+        }
+      } else if (!abstract && !st2.hooked.includes(name) && !(name in st2.failed)) {
+        hookImplementation(st2, name, use);
+        report(st2);
+      }
+    }
+  }
+}
+function hookImplementation(st2, name, use) {
+  const was = checking;
+  checking = true;
+  try {
+    hookOverloads(st2, name, use);
+  } finally {
+    checking = was;
+  }
+}
+function hookOverloads(st2, name, use) {
+  let ok = 0;
+  const problems = [];
+  for (const desc of st2.row.descriptors) {
+    const key = `${name}|${st2.row.member}|${desc}`;
+    if (done.has(key)) {
+      ok++;
+      continue;
+    }
+    try {
+      hookOverload(name, st2.row.member, desc, [st2.row], config, use);
+      done.add(key);
+      ok++;
+    } catch (err) {
+      problems.push(String(err));
+    }
+  }
+  if (ok > 0 && !st2.hooked.includes(name))
+    st2.hooked.push(name);
+  else
+    st2.failed[name] = problems.join("; ") || "no overload of the table's descriptors";
+}
+function installLoadClassHook() {
+  try {
+    const ov = frida_java_bridge_default.use("java.lang.ClassLoader").loadClass.overload("java.lang.String", "boolean");
+    ov.implementation = function(name, resolve2) {
+      const k = ov.call(this, name, resolve2);
+      if (checking || k === null || SKIP.test(String(name)))
+        return k;
+      checking = true;
+      try {
+        checkLoaded(this, String(name), k);
+      } catch (err) {
+        hookError("hook ClassLoader.loadClass", err);
+      } finally {
+        checking = false;
+      }
+      return k;
+    };
+  } catch (err) {
+    hookError("hook ClassLoader.loadClass", err);
+  }
+}
+function classesMayHaveLoaded() {
+  step = 0;
+  if (rows.size > 0 && timer !== null) {
+    clearTimeout(timer);
+    schedule();
+  }
+}
+function installImplementationHooks(table, cfg) {
+  config = cfg;
+  for (const e of table) {
+    if (e.kind === "method" && e.iface) {
+      rows.set(e.id, { row: e, ifaceLoaded: false, hooked: e.impl_only === true ? [] : [e.cls], failed: {} });
+    }
+  }
+  if (rows.size === 0)
+    return;
+  installLoadClassHook();
+  scanImplementations();
+  schedule();
+}
+
+// src/toolkit.ts
+var WEBVIEW = "WebView content (a consent page in a WebView): clicks are handled by the page's scripts";
+var found = {};
+function uiReport() {
+  const names2 = Object.keys(found);
+  return {
+    toolkits: ["views", ...names2],
+    consent_observation: "View.performClick on the manifest's consent controls, with input provenance",
+    unobserved: names2.map((n) => found[n])
+  };
+}
+function status() {
+  emit("agent_status", { status: "ui", ...uiReport() }, false);
+}
+function present(name) {
+  try {
+    const loader = frida_java_bridge_default.classFactory.loader;
+    frida_java_bridge_default.use("java.lang.Class").forName(name, false, loader);
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+function detectToolkits() {
+  try {
+    for (const [name, cls, why] of UI_TOOLKITS)
+      if (present(cls))
+        found[name] = why;
+  } catch (err) {
+    hookError("UI toolkit detection", err);
+  }
+}
+function installWebViewHooks(report3) {
+  let overloads;
+  try {
+    const W = frida_java_bridge_default.use("android.webkit.WebView");
+    overloads = [...W.loadUrl.overloads, ...W.loadDataWithBaseURL.overloads];
+  } catch (err) {
+    report3.missing.push({ id: "ui.webview", reason: String(err) });
+    return;
+  }
+  for (const ov of overloads) {
+    ov.implementation = function(...args) {
+      if (!("webview" in found)) {
+        found.webview = WEBVIEW;
+        try {
+          status();
+        } catch (err) {
+          hookError("hook WebView", err);
+        }
+      }
+      return ov.call(this, ...args);
+    };
+  }
+  report3.hooked.push("ui.webview");
+}
+
 // src/loaders.ts
-var S = "java.lang.String";
+var S2 = "java.lang.String";
 var CL = "java.lang.ClassLoader";
 var BB = "java.nio.ByteBuffer";
 var BBA = "[Ljava.nio.ByteBuffer;";
 var LOADER_TARGETS = [
-  ["dalvik.system.DexClassLoader", "$init", [S, S, S, CL]],
-  ["dalvik.system.PathClassLoader", "$init", [S, CL]],
-  ["dalvik.system.PathClassLoader", "$init", [S, S, CL]],
-  ["dalvik.system.PathClassLoader", "$init", [S, S, CL, "[Ljava.lang.ClassLoader;"]],
+  ["dalvik.system.DexClassLoader", "$init", [S2, S2, S2, CL]],
+  ["dalvik.system.PathClassLoader", "$init", [S2, CL]],
+  ["dalvik.system.PathClassLoader", "$init", [S2, S2, CL]],
+  ["dalvik.system.PathClassLoader", "$init", [S2, S2, CL, "[Ljava.lang.ClassLoader;"]],
   ["dalvik.system.InMemoryDexClassLoader", "$init", [BB, CL]],
   ["dalvik.system.InMemoryDexClassLoader", "$init", [BBA, CL]],
-  ["dalvik.system.InMemoryDexClassLoader", "$init", [BBA, S, CL]],
-  ["dalvik.system.BaseDexClassLoader", "$init", [S, "java.io.File", S, CL]],
-  ["dalvik.system.BaseDexClassLoader", "$init", [S, S, CL, "[Ljava.lang.ClassLoader;", "boolean"]],
-  ["dalvik.system.BaseDexClassLoader", "$init", [S, S, CL, "[Ljava.lang.ClassLoader;", "[Ljava.lang.ClassLoader;", "boolean"]],
+  ["dalvik.system.InMemoryDexClassLoader", "$init", [BBA, S2, CL]],
+  ["dalvik.system.BaseDexClassLoader", "$init", [S2, "java.io.File", S2, CL]],
+  ["dalvik.system.BaseDexClassLoader", "$init", [S2, S2, CL, "[Ljava.lang.ClassLoader;", "boolean"]],
+  ["dalvik.system.BaseDexClassLoader", "$init", [S2, S2, CL, "[Ljava.lang.ClassLoader;", "[Ljava.lang.ClassLoader;", "boolean"]],
   ["dalvik.system.BaseDexClassLoader", "$init", [BBA, CL]],
-  ["dalvik.system.BaseDexClassLoader", "$init", [BBA, S, CL]],
-  ["dalvik.system.DexFile", "loadDex", [S, S, "int"]],
-  ["dalvik.system.DexFile", "$init", [S]],
+  ["dalvik.system.BaseDexClassLoader", "$init", [BBA, S2, CL]],
+  ["dalvik.system.DexFile", "loadDex", [S2, S2, "int"]],
+  ["dalvik.system.DexFile", "$init", [S2]],
   ["dalvik.system.DexFile", "$init", ["java.io.File"]]
 ];
 var depth2 = /* @__PURE__ */ new Map();
 var maxBytes = 64 * 1024 * 1024;
 var blobSeq = 0;
-function installLoaderHooks(cfg, report2) {
+function installLoaderHooks(cfg, report3) {
   maxBytes = cfg.loaded_max_bytes ?? maxBytes;
   for (const [cls, member, types] of LOADER_TARGETS) {
     const id = `loader.${cls.split(".").pop()}.${member}(${types.length})`;
@@ -5558,7 +6983,7 @@ function installLoaderHooks(cfg, report2) {
       ov.implementation = function(...args) {
         return recordLoad(cls, member, types, ov, this, args);
       };
-      report2.hooked.push(id);
+      report3.hooked.push(id);
     } catch (e) {
     }
   }
@@ -5569,7 +6994,7 @@ function installLoaderHooks(cfg, report2) {
       ov.implementation = function(...args) {
         return recordLoad("dalvik.system.DexFile", "openDexFile", types, ov, this, args);
       };
-      report2.hooked.push(`loader.DexFile.openDexFile(${types.length})`);
+      report3.hooked.push(`loader.DexFile.openDexFile(${types.length})`);
     }
   } catch (e) {
   }
@@ -5586,7 +7011,10 @@ function recordLoad(cls, member, types, ov, self, args) {
         hookError(`${cls}.${member}`, e);
       }
     }
-    return ov.call(self, ...args);
+    const made = ov.call(self, ...args);
+    if (d === 0)
+      classesMayHaveLoaded();
+    return made;
   } finally {
     if (d === 0)
       depth2.delete(tid);
@@ -5601,7 +7029,7 @@ function describe(cls, member, types, args) {
     const v = args[i];
     if (v === null || v === void 0)
       continue;
-    if (t === S && i === 0) {
+    if (t === S2 && i === 0) {
       for (const p of String(v).split(":").filter((x) => x.length > 0))
         fromPath(loader, p);
       return;
@@ -5711,7 +7139,7 @@ function sockType(fd) {
     return "tcp";
   return (val.readU32() & 15) === 2 ? "udp" : "tcp";
 }
-function remember(ip, host) {
+function remember2(ip, host) {
   if (!host || host === ip)
     return;
   if (names.size >= NAMES_MAX)
@@ -5732,7 +7160,7 @@ function nativeCaller(context) {
   }
   return null;
 }
-function report(call, fd, sa, proto, blocked, context) {
+function report2(call, fd, sa, proto, blocked, context) {
   const ev = { ip: sa.ip, port: sa.port, protocol: proto, call, host: names.get(sa.ip) ?? null };
   if (blocked)
     ev.blocked = "quic";
@@ -5753,7 +7181,7 @@ function walkAddrinfo(res, host) {
     const addr = glibcLayout ? first : second;
     const sa = parseSockaddr(addr);
     if (sa !== null)
-      remember(sa.ip, host);
+      remember2(sa.ip, host);
     p = p.add(ps === 8 ? 40 : 28).readPointer();
   }
 }
@@ -5792,7 +7220,7 @@ function hookConnect(block, installed) {
         const blocked = block && isQuic(proto, sa);
         if (blocked)
           args[1] = bogus;
-        report("connect", fd, sa, proto, blocked, this.context);
+        report2("connect", fd, sa, proto, blocked, this.context);
       } catch (e) {
         hookError("connect", e);
       }
@@ -5803,13 +7231,13 @@ function hookConnect(block, installed) {
 function udpReport(call, fd, sa, proto, blocked, context) {
   const key = `${sa.ip}|${sa.port}|${proto}`;
   const now = Date.now();
-  const last = udpSeen.get(key);
-  if (!blocked && last !== void 0 && now - last < UDP_REPEAT_MS)
+  const last2 = udpSeen.get(key);
+  if (!blocked && last2 !== void 0 && now - last2 < UDP_REPEAT_MS)
     return;
   if (udpSeen.size >= NAMES_MAX)
     udpSeen.clear();
   udpSeen.set(key, now);
-  report(call, fd, sa, proto, blocked, context);
+  report2(call, fd, sa, proto, blocked, context);
 }
 function hookSendto(block, installed) {
   const f = Module.findGlobalExportByName("sendto");
@@ -5915,7 +7343,7 @@ function installJavaSocketHooks(installed) {
         const host = String(addr.getHostString());
         const ia = addr.getAddress();
         if (ia !== null && ia !== void 0)
-          remember(String(ia.getHostAddress()), host);
+          remember2(String(ia.getHostAddress()), host);
       } catch (e) {
       }
       return ov.call(this, addr, timeout);
@@ -6006,7 +7434,7 @@ function configure(cfg) {
     queueMax: Math.max(0, cfg.queue_max ?? 1e5)
   };
   state.stackLimit = cfg.stack_limit ?? 64;
-  const report2 = { hooked: [], missing: [], limits: UNHOOKABLE.slice() };
+  const report3 = { hooked: [], missing: [], limits: UNHOOKABLE.slice() };
   const net = installNetGuard(cfg);
   const unpin = [];
   if (!frida_java_bridge_default.available) {
@@ -6015,14 +7443,16 @@ function configure(cfg) {
   const table = API_TABLE.filter((e) => e.kind !== "native");
   const framework = table.filter((e) => FRAMEWORK.test(e.cls));
   const appSide = table.filter((e) => !FRAMEWORK.test(e.cls) && e.cls !== "");
-  installNativeHooks(API_TABLE, cfg, report2, javaDepth);
+  installNativeHooks(API_TABLE, cfg, report3, javaDepth);
   frida_java_bridge_default.performNow(() => {
     initJava();
-    installApiHooks(framework, cfg, report2);
-    installPermissionHooks(framework, report2);
-    installMarkerHooks(cfg, report2, false);
-    installConsentControlHook(cfg, report2);
-    installLoaderHooks(cfg, report2);
+    installApiHooks(framework, cfg, report3);
+    installPermissionHooks(framework, report3);
+    installMarkerHooks(cfg, report3, false);
+    installConsentControlHook(cfg, report3);
+    installInputHooks(cfg.package ?? "", (n) => javaStack(n).frames, report3);
+    installWebViewHooks(report3);
+    installLoaderHooks(cfg, report3);
     installJavaSocketHooks(net);
     installDeriveHooks(cfg.canaries ?? {}, net);
     if (cfg.unpin === true)
@@ -6036,13 +7466,24 @@ function configure(cfg) {
     installApiHooks(appSide, cfg, pending);
     installPermissionHooks(appSide, pending);
     installMarkerHooks(cfg, pending, true);
+    installImplementationHooks(table, cfg);
+    detectToolkits();
     ran = true;
     if (!inConfigure)
-      send({ type: "status", status: "hooked", t: nowMs(), ...pending });
+      send({ type: "status", status: "hooked", t: nowMs(), ...pending, ui: uiReport() });
   });
   inConfigure = false;
-  const all2 = ran ? merge(report2, pending) : report2;
-  return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all2, net, unpin };
+  const all2 = ran ? merge(report3, pending) : report3;
+  return {
+    t: nowMs(),
+    t0: startMs(),
+    java: true,
+    app_hooks: ran ? "installed" : "deferred",
+    ...all2,
+    net,
+    unpin,
+    ...ran ? { ui: uiReport() } : {}
+  };
 }
 function merge(a, b) {
   return { hooked: a.hooked.concat(b.hooked), missing: a.missing.concat(b.missing), limits: a.limits.concat(b.limits) };

@@ -1,5 +1,5 @@
 📦
-576591 /src/index.js
+606910 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -734,14 +734,14 @@ function arrayIndexOf(arr, val, byteOffset, encoding, dir) {
   } else {
     if (byteOffset + valLength > arrLength) byteOffset = arrLength - valLength;
     for (i = byteOffset; i >= 0; i--) {
-      let found = true;
+      let found2 = true;
       for (let j = 0; j < valLength; j++) {
         if (read2(arr, i + j) !== read2(val, j)) {
-          found = false;
+          found2 = false;
           break;
         }
       }
-      if (found) return i;
+      if (found2) return i;
     }
   }
   return -1;
@@ -1047,24 +1047,24 @@ Buffer2.prototype.readBigUInt64LE = function readBigUInt64LE(offset) {
   offset = offset >>> 0;
   validateNumber(offset, "offset");
   const first = this[offset];
-  const last = this[offset + 7];
-  if (first === void 0 || last === void 0) {
+  const last2 = this[offset + 7];
+  if (first === void 0 || last2 === void 0) {
     boundsError(offset, this.length - 8);
   }
   const lo = first + this[++offset] * 2 ** 8 + this[++offset] * 2 ** 16 + this[++offset] * 2 ** 24;
-  const hi = this[++offset] + this[++offset] * 2 ** 8 + this[++offset] * 2 ** 16 + last * 2 ** 24;
+  const hi = this[++offset] + this[++offset] * 2 ** 8 + this[++offset] * 2 ** 16 + last2 * 2 ** 24;
   return BigInt(lo) + (BigInt(hi) << BigInt(32));
 };
 Buffer2.prototype.readBigUInt64BE = function readBigUInt64BE(offset) {
   offset = offset >>> 0;
   validateNumber(offset, "offset");
   const first = this[offset];
-  const last = this[offset + 7];
-  if (first === void 0 || last === void 0) {
+  const last2 = this[offset + 7];
+  if (first === void 0 || last2 === void 0) {
     boundsError(offset, this.length - 8);
   }
   const hi = first * 2 ** 24 + this[++offset] * 2 ** 16 + this[++offset] * 2 ** 8 + this[++offset];
-  const lo = this[++offset] * 2 ** 24 + this[++offset] * 2 ** 16 + this[++offset] * 2 ** 8 + last;
+  const lo = this[++offset] * 2 ** 24 + this[++offset] * 2 ** 16 + this[++offset] * 2 ** 8 + last2;
   return (BigInt(hi) << BigInt(32)) + BigInt(lo);
 };
 Buffer2.prototype.readIntLE = function readIntLE(offset, byteLength2, noAssert) {
@@ -1127,24 +1127,24 @@ Buffer2.prototype.readBigInt64LE = function readBigInt64LE(offset) {
   offset = offset >>> 0;
   validateNumber(offset, "offset");
   const first = this[offset];
-  const last = this[offset + 7];
-  if (first === void 0 || last === void 0) {
+  const last2 = this[offset + 7];
+  if (first === void 0 || last2 === void 0) {
     boundsError(offset, this.length - 8);
   }
-  const val = this[offset + 4] + this[offset + 5] * 2 ** 8 + this[offset + 6] * 2 ** 16 + (last << 24);
+  const val = this[offset + 4] + this[offset + 5] * 2 ** 8 + this[offset + 6] * 2 ** 16 + (last2 << 24);
   return (BigInt(val) << BigInt(32)) + BigInt(first + this[++offset] * 2 ** 8 + this[++offset] * 2 ** 16 + this[++offset] * 2 ** 24);
 };
 Buffer2.prototype.readBigInt64BE = function readBigInt64BE(offset) {
   offset = offset >>> 0;
   validateNumber(offset, "offset");
   const first = this[offset];
-  const last = this[offset + 7];
-  if (first === void 0 || last === void 0) {
+  const last2 = this[offset + 7];
+  if (first === void 0 || last2 === void 0) {
     boundsError(offset, this.length - 8);
   }
   const val = (first << 24) + // Overflow
   this[++offset] * 2 ** 16 + this[++offset] * 2 ** 8 + this[++offset];
-  return (BigInt(val) << BigInt(32)) + BigInt(this[++offset] * 2 ** 24 + this[++offset] * 2 ** 16 + this[++offset] * 2 ** 8 + last);
+  return (BigInt(val) << BigInt(32)) + BigInt(this[++offset] * 2 ** 24 + this[++offset] * 2 ** 16 + this[++offset] * 2 ** 8 + last2);
 };
 Buffer2.prototype.readFloatLE = function readFloatLE(offset, noAssert) {
   offset = offset >>> 0;
@@ -4594,13 +4594,13 @@ function instrumentArtFixupStaticTrampolines() {
     if (base === null) {
       continue;
     }
-    const matches2 = Memory.scanSync(base, 8192, pattern);
-    if (matches2.length === 0) {
+    const matches = Memory.scanSync(base, 8192, pattern);
+    if (matches.length === 0) {
       return;
     }
     const { artNterpEntryPoint, artQuickToInterpreterBridge } = api2;
     const quickCodeOffset = getArtMethodSpec(api2.vm).offset.quickCode;
-    Interceptor.attach(matches2[0].address, function() {
+    Interceptor.attach(matches[0].address, function() {
       artController.replacedMethods.synchronize(quickCodeOffset, artNterpEntryPoint, artQuickToInterpreterBridge);
     });
     return;
@@ -4860,7 +4860,7 @@ function maybeInstrumentGetOatQuickMethodHeaderInlineCopies() {
   const impls = [];
   for (const { base, size } of getApi().module.enumerateRanges("--x")) {
     for (const { pattern, offset, validateMatch } of signatures) {
-      const matches2 = Memory.scanSync(base, size, pattern).map(({ address, size: size2 }) => {
+      const matches = Memory.scanSync(base, size, pattern).map(({ address, size: size2 }) => {
         return { address: address.sub(offset), size: size2 + offset };
       }).filter((match) => {
         const validationResult = validateMatch(match);
@@ -4870,7 +4870,7 @@ function maybeInstrumentGetOatQuickMethodHeaderInlineCopies() {
         match.validationResult = validationResult;
         return true;
       });
-      impls.push(...matches2);
+      impls.push(...matches);
     }
   }
   if (impls.length === 0) {
@@ -13593,6 +13593,57 @@ function threadName() {
   }
 }
 
+// src/jnicaller.ts
+var SYSTEM = /^\/(system|apex|vendor|odm|product|usr|lib|lib64|bin|sbin)\//;
+var SCAN_BYTES = 256 * 1024;
+var CHUNK = 16 * 1024;
+var grabbed = NULL;
+var grab = null;
+var callGrab = null;
+var appLibs = null;
+function isAppLib(m) {
+  return !SYSTEM.test(m.path) && !/frida/i.test(m.path) && !/frida/i.test(m.name);
+}
+function nativeCallers() {
+  if (grab === null) {
+    grab = new NativeCallback(function() {
+      grabbed = this.context.sp;
+    }, "void", []);
+    callGrab = new NativeFunction(grab, "void", []);
+    appLibs = new ModuleMap(isAppLib);
+  }
+  callGrab();
+  const map = appLibs;
+  map.update();
+  const mods = map.values().map((m) => ({ name: m.name, lo: Number(m.base), hi: Number(m.base.add(m.size)) }));
+  if (mods.length === 0)
+    return [];
+  const out = [];
+  const start = grabbed.and(ptr(~7));
+  for (let at = 0; at < SCAN_BYTES && out.length < 8; at += CHUNK) {
+    let buf;
+    try {
+      buf = start.add(at).readByteArray(CHUNK);
+    } catch (e) {
+      break;
+    }
+    if (buf === null)
+      break;
+    const words = new DataView(buf);
+    for (let off = 0; off + 8 <= CHUNK && out.length < 8; off += 8) {
+      const v = words.getUint32(off + 4, true) * 4294967296 + words.getUint32(off, true);
+      for (const m of mods) {
+        if (v >= m.lo && v < m.hi) {
+          if (!out.includes(m.name))
+            out.push(m.name);
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
 // src/queue.ts
 var EventQueue = class {
   opts;
@@ -13693,10 +13744,22 @@ function emit(kind, fields, withJava = true) {
       const s = javaStack(state.stackLimit);
       key = s.key;
       frames = s.frames;
+      if (kind === "read" && calledFromNative(frames) && ev.native_stack === void 0) {
+        const libs = nativeCallers();
+        if (libs.length > 0) {
+          ev.native_stack = libs;
+          ev.native_caller = libs[0];
+        }
+      }
     } catch (e) {
       ev.stack_error = String(e);
     }
   state.queue.push(ev, key, frames);
+}
+function calledFromNative(frames) {
+  if (frames.length <= 1)
+    return true;
+  return frames[1].endsWith("(Native Method)") && !frames[1].startsWith("java.lang.reflect.");
 }
 var depth = /* @__PURE__ */ new Map();
 function enter() {
@@ -13748,7 +13811,7 @@ function stringList(v) {
     out.push(String(v[i]));
   return out;
 }
-function installPermissionHooks(table, report2) {
+function installPermissionHooks(table, report3) {
   for (const e of table) {
     if (e.kind !== "permission_request")
       continue;
@@ -13759,7 +13822,7 @@ function installPermissionHooks(table, report2) {
       try {
         ov = frida_java_bridge_default.use(e.cls)[e.member].overload(...overloadTypes(desc));
       } catch (err) {
-        report2.missing.push({ id: e.id, reason: String(err) });
+        report3.missing.push({ id: e.id, reason: String(err) });
         continue;
       }
       ov.implementation = function(...args) {
@@ -13789,8 +13852,8 @@ function installPermissionHooks(table, report2) {
           hookError(`hook ${e.id}`, err);
         }
       };
-      if (!report2.hooked.includes(e.id))
-        report2.hooked.push(e.id);
+      if (!report3.hooked.includes(e.id))
+        report3.hooked.push(e.id);
     }
   }
   try {
@@ -13812,9 +13875,9 @@ function installPermissionHooks(table, report2) {
       }
       return ov.call(this, code3, data);
     };
-    report2.hooked.push("perm.activity.dispatchRequestPermissionsResult");
+    report3.hooked.push("perm.activity.dispatchRequestPermissionsResult");
   } catch (err) {
-    report2.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
+    report3.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
   }
 }
 var markerState = /* @__PURE__ */ new Map();
@@ -13831,7 +13894,7 @@ function sameValue(a, want) {
 function emitMarker(m, marker, value, granted) {
   emit("consent_marker", { scope: m.scope, marker, value, transition: transition(marker, granted) });
 }
-function installMethodMarker(m, report2) {
+function installMethodMarker(m, report3) {
   const name = m.method;
   const dot = name.lastIndexOf(".");
   const cls = name.slice(0, dot);
@@ -13853,9 +13916,9 @@ function installMethodMarker(m, report2) {
         return ov.call(this, ...args);
       };
     }
-    report2.hooked.push(id);
+    report3.hooked.push(id);
   } catch (err) {
-    report2.missing.push({ id, reason: String(err) });
+    report3.missing.push({ id, reason: String(err) });
   }
 }
 function prefsFile(editor) {
@@ -13866,7 +13929,7 @@ function prefsFile(editor) {
     return null;
   }
 }
-function installPrefsMarkers(markers, report2) {
+function installPrefsMarkers(markers, report3) {
   if (markers.length === 0)
     return;
   const find = (file, key) => markers.find((m) => m.prefs_key === key && (m.prefs_file == null || file === null || m.prefs_file === file));
@@ -13894,7 +13957,7 @@ function installPrefsMarkers(markers, report2) {
         return ov.call(this, key, value);
       };
     } catch (err) {
-      report2.missing.push({ id: `prefs:${meth}`, reason: String(err) });
+      report3.missing.push({ id: `prefs:${meth}`, reason: String(err) });
     }
   }
   try {
@@ -13911,19 +13974,19 @@ function installPrefsMarkers(markers, report2) {
       return ov.call(this, key);
     };
   } catch (err) {
-    report2.missing.push({ id: "prefs:remove", reason: String(err) });
+    report3.missing.push({ id: "prefs:remove", reason: String(err) });
   }
   for (const m of markers)
-    report2.hooked.push(`prefs:${m.prefs_file ?? "*"}/${m.prefs_key}`);
+    report3.hooked.push(`prefs:${m.prefs_file ?? "*"}/${m.prefs_key}`);
 }
-function installMarkerHooks(cfg, report2, appClasses) {
+function installMarkerHooks(cfg, report3, appClasses) {
   const markers = cfg.markers ?? [];
   if (appClasses) {
     for (const m of markers)
       if (m.method)
-        installMethodMarker(m, report2);
+        installMethodMarker(m, report3);
   } else {
-    installPrefsMarkers(markers.filter((m) => !m.method && m.prefs_key), report2);
+    installPrefsMarkers(markers.filter((m) => !m.method && m.prefs_key), report3);
   }
 }
 
@@ -14530,6 +14593,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getDeviceId",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getDeviceId",
     "patterns": [],
@@ -14549,6 +14614,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getImei",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getImei",
     "patterns": [],
@@ -14568,6 +14635,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getMeid",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getMeid",
     "patterns": [],
@@ -14587,6 +14656,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getSubscriberId",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getSubscriberId",
     "patterns": [],
@@ -14606,6 +14677,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getSimSerialNumber",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getSimSerialNumber",
     "patterns": [],
@@ -14625,6 +14698,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getLine1Number",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getLine1Number",
     "patterns": [],
@@ -14643,6 +14718,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getSimOperator",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getSimOperator",
     "patterns": [],
@@ -14660,6 +14737,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getNetworkOperator",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getNetworkOperator",
     "patterns": [],
@@ -14677,6 +14756,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getCellLocation",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getCellLocation",
     "patterns": [],
@@ -14694,6 +14775,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "telephony.getAllCellInfo",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getAllCellInfo",
     "patterns": [],
@@ -14716,6 +14799,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "settings.secure.getString",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getString",
     "patterns": [],
@@ -14738,6 +14823,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "settings.system.getString",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getString",
     "patterns": [],
@@ -14755,6 +14842,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "build.getSerial",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getSerial",
     "patterns": [],
@@ -14772,6 +14861,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "build.SERIAL",
+    "iface": null,
+    "impl_only": false,
     "kind": "field",
     "member": "SERIAL",
     "patterns": [],
@@ -14789,6 +14880,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "wifiinfo.getMacAddress",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getMacAddress",
     "patterns": [],
@@ -14806,6 +14899,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "wifiinfo.getSSID",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getSSID",
     "patterns": [],
@@ -14823,6 +14918,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "wifiinfo.getBSSID",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getBSSID",
     "patterns": [],
@@ -14840,6 +14937,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "wifiinfo.getIpAddress",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getIpAddress",
     "patterns": [],
@@ -14857,6 +14956,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "wifimanager.getConnectionInfo",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getConnectionInfo",
     "patterns": [],
@@ -14874,6 +14975,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "wifimanager.getScanResults",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getScanResults",
     "patterns": [],
@@ -14891,6 +14994,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "networkinterface.getHardwareAddress",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getHardwareAddress",
     "patterns": [],
@@ -14908,6 +15013,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "bluetooth.getAddress",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getAddress",
     "patterns": [],
@@ -14925,6 +15032,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "gms.adid.getId",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getId",
     "patterns": [],
@@ -14942,6 +15051,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "gms.adid.getAdvertisingIdInfo",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getAdvertisingIdInfo",
     "patterns": [],
@@ -14959,6 +15070,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "hms.adid.getAdvertisingIdInfo",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getAdvertisingIdInfo",
     "patterns": [],
@@ -14976,11 +15089,51 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "hms.adid.getId",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getId",
     "patterns": [],
     "smali": [
       "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.bun.miitmdid.interfaces.IdSupplier",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "msa.IdSupplier.getOAID",
+    "iface": "com.bun.miitmdid.interfaces.IdSupplier",
+    "impl_only": true,
+    "kind": "method",
+    "member": "getOAID",
+    "patterns": [],
+    "smali": [
+      "Lcom/bun/miitmdid/interfaces/IdSupplier;->getOAID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.bun.supplier.IdSupplier",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "msa.supplier.IdSupplier.getOAID",
+    "iface": "com.bun.supplier.IdSupplier",
+    "impl_only": true,
+    "kind": "method",
+    "member": "getOAID",
+    "patterns": [],
+    "smali": [
+      "Lcom/bun/supplier/IdSupplier;->getOAID()Ljava/lang/String;"
     ]
   },
   {
@@ -14993,6 +15146,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "xiaomi.IdProvider.getOAID",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getOAID",
     "patterns": [],
@@ -15010,6 +15165,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "clipboard.getPrimaryClip",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getPrimaryClip",
     "patterns": [],
@@ -15027,6 +15184,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "clipboard.getPrimaryClipDescription",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getPrimaryClipDescription",
     "patterns": [],
@@ -15044,6 +15203,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "clipboard.hasPrimaryClip",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "hasPrimaryClip",
     "patterns": [],
@@ -15061,6 +15222,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "clipboard.getText",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getText",
     "patterns": [],
@@ -15078,6 +15241,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "clipboard.addPrimaryClipChangedListener",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "addPrimaryClipChangedListener",
     "patterns": [],
@@ -15095,6 +15260,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.content.ClipboardManager",
     "id": "textclipboard.getText",
+    "iface": "android.text.ClipboardManager",
+    "impl_only": false,
     "kind": "method",
     "member": "getText",
     "patterns": [],
@@ -15112,6 +15279,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.content.ClipboardManager",
     "id": "textclipboard.hasText",
+    "iface": "android.text.ClipboardManager",
+    "impl_only": false,
     "kind": "method",
     "member": "hasText",
     "patterns": [],
@@ -15129,6 +15298,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "location.getLastKnownLocation",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getLastKnownLocation",
     "patterns": [],
@@ -15149,6 +15320,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "location.requestLocationUpdates",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "requestLocationUpdates",
     "patterns": [],
@@ -15170,6 +15343,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "location.requestSingleUpdate",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "requestSingleUpdate",
     "patterns": [],
@@ -15188,11 +15363,51 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "location.getCurrentLocation",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getCurrentLocation",
     "patterns": [],
     "smali": [
       "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
+    "descriptors": [
+      "()Lcom/google/android/gms/tasks/Task;"
+    ],
+    "hook_class": null,
+    "id": "fused.getLastLocation",
+    "iface": "com.google.android.gms.location.FusedLocationProviderClient",
+    "impl_only": true,
+    "kind": "method",
+    "member": "getLastLocation",
+    "patterns": [],
+    "smali": [
+      "Lcom/google/android/gms/location/FusedLocationProviderClient;->getLastLocation()Lcom/google/android/gms/tasks/Task;"
+    ]
+  },
+  {
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
+    "descriptors": [
+      "(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
+    ],
+    "hook_class": null,
+    "id": "fused.requestLocationUpdates",
+    "iface": "com.google.android.gms.location.FusedLocationProviderClient",
+    "impl_only": true,
+    "kind": "method",
+    "member": "requestLocationUpdates",
+    "patterns": [],
+    "smali": [
+      "Lcom/google/android/gms/location/FusedLocationProviderClient;->requestLocationUpdates(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
     ]
   },
   {
@@ -15206,6 +15421,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.getInstalledPackages",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "getInstalledPackages",
     "patterns": [],
@@ -15225,6 +15442,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.getInstalledApplications",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "getInstalledApplications",
     "patterns": [],
@@ -15244,6 +15463,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.queryIntentActivities",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "queryIntentActivities",
     "patterns": [],
@@ -15262,6 +15483,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.getPackagesForUid",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "getPackagesForUid",
     "patterns": [],
@@ -15285,6 +15508,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.getPackageInfo",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "getPackageInfo",
     "patterns": [],
@@ -15308,6 +15533,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "am.getRunningAppProcesses",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getRunningAppProcesses",
     "patterns": [],
@@ -15325,6 +15552,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "am.getRunningTasks",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getRunningTasks",
     "patterns": [],
@@ -15342,6 +15571,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "am.getRecentTasks",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getRecentTasks",
     "patterns": [],
@@ -15365,6 +15596,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "resolver.query.contacts",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "query",
     "patterns": [],
@@ -15388,6 +15621,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "resolver.query.sms",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "query",
     "patterns": [],
@@ -15410,6 +15645,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "resolver.query.call_log",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "query",
     "patterns": [],
@@ -15432,6 +15669,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "resolver.query.calendar",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "query",
     "patterns": [],
@@ -15456,6 +15695,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "resolver.query.oaid_provider",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "query",
     "patterns": [],
@@ -15473,6 +15714,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "accounts.getAccounts",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getAccounts",
     "patterns": [],
@@ -15490,6 +15733,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "accounts.getAccountsByType",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getAccountsByType",
     "patterns": [],
@@ -15507,6 +15752,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "sensors.getSensorList",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getSensorList",
     "patterns": [],
@@ -15525,6 +15772,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "camera.open",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "open",
     "patterns": [],
@@ -15543,6 +15792,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "camera2.openCamera",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "openCamera",
     "patterns": [],
@@ -15560,6 +15811,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "audiorecord.startRecording",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "startRecording",
     "patterns": [],
@@ -15577,6 +15830,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "mediarecorder.setAudioSource",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "setAudioSource",
     "patterns": [],
@@ -15594,6 +15849,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "perm.activity.requestPermissions",
+    "iface": null,
+    "impl_only": false,
     "kind": "permission_request",
     "member": "requestPermissions",
     "patterns": [],
@@ -15611,6 +15868,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "perm.activitycompat.requestPermissions",
+    "iface": null,
+    "impl_only": false,
     "kind": "permission_request",
     "member": "requestPermissions",
     "patterns": [],
@@ -15628,6 +15887,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "perm.supportcompat.requestPermissions",
+    "iface": null,
+    "impl_only": false,
     "kind": "permission_request",
     "member": "requestPermissions",
     "patterns": [],
@@ -15645,6 +15906,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "perm.fragment.requestPermissions",
+    "iface": null,
+    "impl_only": false,
     "kind": "permission_request",
     "member": "requestPermissions",
     "patterns": [],
@@ -15662,6 +15925,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "perm.resultlauncher.launch",
+    "iface": null,
+    "impl_only": false,
     "kind": "permission_request",
     "member": "launch",
     "patterns": [],
@@ -15677,6 +15942,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "path.net_mac",
+    "iface": null,
+    "impl_only": false,
     "kind": "path",
     "member": "",
     "patterns": [
@@ -15692,6 +15959,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "path.proc_net_arp",
+    "iface": null,
+    "impl_only": false,
     "kind": "path",
     "member": "",
     "patterns": [
@@ -15707,6 +15976,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "path.cpuinfo",
+    "iface": null,
+    "impl_only": false,
     "kind": "path",
     "member": "",
     "patterns": [
@@ -15722,6 +15993,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "path.soc_serial",
+    "iface": null,
+    "impl_only": false,
     "kind": "path",
     "member": "",
     "patterns": [
@@ -15737,6 +16010,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "path.emmc_cid",
+    "iface": null,
+    "impl_only": false,
     "kind": "path",
     "member": "",
     "patterns": [
@@ -15753,6 +16028,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "path.utdid_cache",
+    "iface": null,
+    "impl_only": false,
     "kind": "path",
     "member": "",
     "patterns": [
@@ -15769,6 +16046,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "path.baidu_cuid_cache",
+    "iface": null,
+    "impl_only": false,
     "kind": "path",
     "member": "",
     "patterns": [
@@ -15784,6 +16063,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "prop.serialno",
+    "iface": null,
+    "impl_only": false,
     "kind": "property",
     "member": "",
     "patterns": [
@@ -15803,6 +16084,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "prop.imei",
+    "iface": null,
+    "impl_only": false,
     "kind": "property",
     "member": "",
     "patterns": [
@@ -15825,6 +16108,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "prop.mac",
+    "iface": null,
+    "impl_only": false,
     "kind": "property",
     "member": "",
     "patterns": [
@@ -15844,6 +16129,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "prop.carrier",
+    "iface": null,
+    "impl_only": false,
     "kind": "property",
     "member": "",
     "patterns": [
@@ -15861,6 +16148,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "prop.iccid",
+    "iface": null,
+    "impl_only": false,
     "kind": "property",
     "member": "",
     "patterns": [
@@ -15878,6 +16167,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.pm_list_packages",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -15894,6 +16185,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.dumpsys_packages",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -15910,6 +16203,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.dumpsys_iphonesubinfo",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -15926,6 +16221,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.dumpsys_wifi",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -15941,6 +16238,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.getprop_serial",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -15958,6 +16257,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.getprop_imei",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -15975,6 +16276,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.read_mac",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -15994,6 +16297,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "cmd.settings_android_id",
+    "iface": null,
+    "impl_only": false,
     "kind": "command",
     "member": "",
     "patterns": [
@@ -16009,6 +16314,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "provider.oaid.vivo",
+    "iface": null,
+    "impl_only": false,
     "kind": "provider",
     "member": "",
     "patterns": [
@@ -16024,6 +16331,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "provider.oaid.meizu",
+    "iface": null,
+    "impl_only": false,
     "kind": "provider",
     "member": "",
     "patterns": [
@@ -16039,6 +16348,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "provider.oaid.nubia",
+    "iface": null,
+    "impl_only": false,
     "kind": "provider",
     "member": "",
     "patterns": [
@@ -16054,6 +16365,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "provider.oaid.oppo",
+    "iface": null,
+    "impl_only": false,
     "kind": "provider",
     "member": "",
     "patterns": [
@@ -16070,6 +16383,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "provider.oaid.gionee",
+    "iface": null,
+    "impl_only": false,
     "kind": "provider",
     "member": "",
     "patterns": [
@@ -16085,6 +16400,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.huawei",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -16101,6 +16418,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.honor",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -16117,6 +16436,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.oppo",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -16135,6 +16456,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.samsung",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -16150,6 +16473,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.msa",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -16167,6 +16492,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.lenovo",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -16182,6 +16509,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.asus",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -16198,6 +16527,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.coolpad",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -16213,6 +16544,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.freeme",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -16229,6 +16562,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.oaid.qiku",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -16244,6 +16579,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "service.gaid.google",
+    "iface": null,
+    "impl_only": false,
     "kind": "service",
     "member": "",
     "patterns": [
@@ -16259,6 +16596,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "setting.utdid",
+    "iface": null,
+    "impl_only": false,
     "kind": "setting",
     "member": "",
     "patterns": [
@@ -16275,6 +16614,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "setting.baidu_cuid",
+    "iface": null,
+    "impl_only": false,
     "kind": "setting",
     "member": "",
     "patterns": [
@@ -16291,6 +16632,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "setting.huawei_oaid",
+    "iface": null,
+    "impl_only": false,
     "kind": "setting",
     "member": "",
     "patterns": [
@@ -16306,6 +16649,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "setting.bluetooth_address",
+    "iface": null,
+    "impl_only": false,
     "kind": "setting",
     "member": "",
     "patterns": [
@@ -16321,6 +16666,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "ioctl.siocgifhwaddr",
+    "iface": null,
+    "impl_only": false,
     "kind": "ioctl",
     "member": "",
     "patterns": [
@@ -16336,6 +16683,8 @@ var API_TABLE = [
     "descriptors": [],
     "hook_class": null,
     "id": "ioctl.siocgifconf",
+    "iface": null,
+    "impl_only": false,
     "kind": "ioctl",
     "member": "",
     "patterns": [
@@ -16356,6 +16705,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.open",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "open",
     "patterns": [],
@@ -16376,6 +16727,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.openat",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "openat",
     "patterns": [],
@@ -16396,6 +16749,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.fopen",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "fopen",
     "patterns": [],
@@ -16416,6 +16771,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.access",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "access",
     "patterns": [],
@@ -16436,6 +16793,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.stat",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "stat",
     "patterns": [],
@@ -16456,6 +16815,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.readlink",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "readlink",
     "patterns": [],
@@ -16476,6 +16837,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.system_property_get",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "__system_property_get",
     "patterns": [],
@@ -16496,6 +16859,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.system_property_find",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "__system_property_find",
     "patterns": [],
@@ -16517,6 +16882,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.system_property_read_callback",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "__system_property_read_callback",
     "patterns": [],
@@ -16537,6 +16904,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.ioctl",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "ioctl",
     "patterns": [],
@@ -16554,6 +16923,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.getifaddrs",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "getifaddrs",
     "patterns": [],
@@ -16574,6 +16945,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.netlink_getlink",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "sendto",
     "patterns": [],
@@ -16595,6 +16968,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.netlink_getlink_msg",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "sendmsg",
     "patterns": [],
@@ -16616,6 +16991,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.execve",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "execve",
     "patterns": [],
@@ -16637,6 +17014,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.posix_spawn",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "posix_spawn",
     "patterns": [],
@@ -16657,6 +17036,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.popen",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "popen",
     "patterns": [],
@@ -16677,6 +17058,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "native.system",
+    "iface": null,
+    "impl_only": false,
     "kind": "native",
     "member": "system",
     "patterns": [],
@@ -16698,6 +17081,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "file.FileInputStream.init",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "<init>",
     "patterns": [],
@@ -16720,6 +17105,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "file.FileReader.init",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "<init>",
     "patterns": [],
@@ -16742,6 +17129,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "file.RandomAccessFile.init",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "<init>",
     "patterns": [],
@@ -16763,6 +17152,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "file.Files.readAllBytes",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "readAllBytes",
     "patterns": [],
@@ -16784,6 +17175,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "file.Files.readAllLines",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "readAllLines",
     "patterns": [],
@@ -16805,6 +17198,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "file.Files.newInputStream",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "newInputStream",
     "patterns": [],
@@ -16826,6 +17221,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "file.Files.newBufferedReader",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "newBufferedReader",
     "patterns": [],
@@ -16852,6 +17249,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "exec.Runtime.exec",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "exec",
     "patterns": [],
@@ -16877,6 +17276,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "exec.ProcessBuilder.start",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "start",
     "patterns": [],
@@ -16898,6 +17299,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "sysprop.get",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "get",
     "patterns": [],
@@ -16919,6 +17322,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "sysprop.getInt",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getInt",
     "patterns": [],
@@ -16939,6 +17344,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "sysprop.getLong",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getLong",
     "patterns": [],
@@ -16960,6 +17367,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.content.ContentResolver",
     "id": "resolver.query.provider",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "query",
     "patterns": [],
@@ -16981,6 +17390,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.content.ContentResolver",
     "id": "resolver.call.provider",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "call",
     "patterns": [],
@@ -17003,6 +17414,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.content.ContentResolver",
     "id": "resolver.acquireClient.provider",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "acquireContentProviderClient",
     "patterns": [],
@@ -17026,6 +17439,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.content.ContentResolver",
     "id": "resolver.acquireUnstableClient.provider",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "acquireUnstableContentProviderClient",
     "patterns": [],
@@ -17047,6 +17462,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ContextImpl",
     "id": "context.bindService.oaid",
+    "iface": "android.content.Context",
+    "impl_only": false,
     "kind": "method",
     "member": "bindService",
     "patterns": [],
@@ -17068,6 +17485,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "settings.system.getString.cached",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getString",
     "patterns": [],
@@ -17089,6 +17508,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "settings.global.getString.cached",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getString",
     "patterns": [],
@@ -17110,6 +17531,8 @@ var API_TABLE = [
     ],
     "hook_class": null,
     "id": "settings.secure.getString.cached",
+    "iface": null,
+    "impl_only": false,
     "kind": "method",
     "member": "getString",
     "patterns": [],
@@ -17131,6 +17554,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.probe.getApplicationInfo",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "getApplicationInfo",
     "patterns": [],
@@ -17152,6 +17577,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.probe.getLaunchIntentForPackage",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "getLaunchIntentForPackage",
     "patterns": [],
@@ -17174,6 +17601,8 @@ var API_TABLE = [
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.probe.resolveActivity",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
     "kind": "method",
     "member": "resolveActivity",
     "patterns": [],
@@ -17183,10 +17612,27 @@ var API_TABLE = [
   }
 ];
 var UNHOOKABLE = [
-  "msa.IdSupplier.getOAID: not hooked: com.bun.miitmdid.interfaces.IdSupplier is abstract or an interface and no concrete class can be named (MSA (China Mobile Security Alliance) OAID SDK; interface, implemented per vendor)",
-  "msa.supplier.IdSupplier.getOAID: not hooked: com.bun.supplier.IdSupplier is abstract or an interface and no concrete class can be named (older MSA package)",
-  "fused.getLastLocation: not hooked: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface and no concrete class can be named (an interface since play-services-location 21; its implementation is an obfuscated class renamed per release: not hooked (agent limit); the static scan still finds the calls)",
-  "fused.requestLocationUpdates: not hooked: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface and no concrete class can be named (an interface since play-services-location 21; its implementation is an obfuscated class renamed per release: not hooked (agent limit); the static scan still finds the calls)"
+  "msa.IdSupplier.getOAID: com.bun.miitmdid.interfaces.IdSupplier is abstract or an interface: hooked on the implementations loaded at run time",
+  "msa.supplier.IdSupplier.getOAID: com.bun.supplier.IdSupplier is abstract or an interface: hooked on the implementations loaded at run time",
+  "fused.getLastLocation: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface: hooked on the implementations loaded at run time",
+  "fused.requestLocationUpdates: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface: hooked on the implementations loaded at run time"
+];
+var UI_TOOLKITS = [
+  [
+    "compose",
+    "androidx.compose.ui.platform.AndroidComposeView",
+    "Jetpack Compose: Modifier.clickable never calls View.performClick"
+  ],
+  [
+    "flutter",
+    "io.flutter.embedding.engine.FlutterJNI",
+    "Flutter: taps are handled in the Dart engine"
+  ],
+  [
+    "react_native",
+    "com.facebook.react.bridge.ReactContext",
+    "React Native: touches are handled in JavaScript"
+  ]
 ];
 
 // src/hooks.ts
@@ -17327,7 +17773,7 @@ function summarizeArgs(args, filterIndex, shown) {
 function groups(table) {
   const out = /* @__PURE__ */ new Map();
   for (const e of table) {
-    if (e.kind !== "method")
+    if (e.kind !== "method" || e.impl_only === true)
       continue;
     const cls = e.hook_class ?? e.cls;
     for (const d of e.descriptors) {
@@ -17342,101 +17788,104 @@ function groups(table) {
   }
   return out;
 }
-function installApiHooks(table, cfg, report2) {
+function hookOverload(cls, member, desc, entries, cfg, use = (c) => frida_java_bridge_default.use(c)) {
   const canaries = cfg.canaries ?? {};
-  for (const g of groups(table).values()) {
-    let ov;
+  const ov = use(cls)[member === "<init>" ? "$init" : member].overload(...overloadTypes(desc));
+  const retDesc = splitDescriptor(desc).ret;
+  ov.implementation = function(...args) {
+    let ret;
+    let threw = null;
+    const token = enter();
     try {
-      ov = frida_java_bridge_default.use(g.cls)[g.member === "<init>" ? "$init" : g.member].overload(...overloadTypes(g.desc));
+      ret = ov.call(this, ...args);
     } catch (err) {
-      for (const e of g.entries)
-        report2.missing.push({ id: e.id, reason: String(err) });
-      continue;
+      threw = err;
+    } finally {
+      leave(token);
     }
-    const retDesc = splitDescriptor(g.desc).ret;
-    const entries = g.entries;
-    const member = g.member;
-    ov.implementation = function(...args) {
-      let ret;
-      let threw = null;
-      const token = enter();
-      try {
-        ret = ov.call(this, ...args);
-      } catch (err) {
-        threw = err;
-      } finally {
-        leave(token);
-      }
-      if (token < 0) {
-        if (threw !== null)
-          throw threw;
-        return ret;
-      }
-      try {
-        for (const e of entries) {
-          let hit = null;
-          let m;
-          if (e.arg_filter !== null && e.arg_filter.match !== void 0) {
-            hit = matchTarget(e, this, args);
-            m = hit === null ? { ok: false } : { ok: true, shown: hit.text };
-          } else {
-            m = filterMatch(e, args, cfg);
-          }
-          if (!m.ok)
-            continue;
-          const self = e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null && ownProcessesOnly(ret, cfg.package);
-          const ev = {
-            api_id: e.id,
-            args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
-            canary: false
-          };
-          if (hit !== null) {
-            ev.target = hit.t.id;
-            ev.target_value = hit.text;
-          }
-          const ovIndex = e.descriptors.indexOf(g.desc);
-          if (ovIndex > 0)
-            ev.ov = ovIndex;
-          const canaryCat = hit !== null ? hit.t.canary : e.canary;
-          const value = canaryCat !== null ? canaries[canaryCat] : void 0;
-          if (threw !== null) {
-            ev.threw = String(threw);
-          } else if (value !== void 0) {
-            const planted2 = plant(member, retDesc, value, ret);
-            if (planted2 !== void 0) {
-              ret = planted2;
-              ev.canary = true;
-              ev.ret = { t: "canary", value };
-            }
-          }
-          if (ev.ret === void 0 && threw === null)
-            ev.ret = summarize(ret);
-          emit(self ? "self_read" : "read", ev);
-          break;
-        }
-      } catch (err) {
-        hookError(`hook ${g.cls}.${member}`, err);
-      }
+    if (token < 0) {
       if (threw !== null)
         throw threw;
       return ret;
-    };
-    for (const e of entries)
-      if (!report2.hooked.includes(e.id))
-        report2.hooked.push(e.id);
+    }
+    try {
+      for (const e of entries) {
+        let hit = null;
+        let m;
+        if (e.arg_filter !== null && e.arg_filter.match !== void 0) {
+          hit = matchTarget(e, this, args);
+          m = hit === null ? { ok: false } : { ok: true, shown: hit.text };
+        } else {
+          m = filterMatch(e, args, cfg);
+        }
+        if (!m.ok)
+          continue;
+        const self = e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null && ownProcessesOnly(ret, cfg.package);
+        const ev = {
+          api_id: e.id,
+          args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
+          canary: false
+        };
+        if (hit !== null) {
+          ev.target = hit.t.id;
+          ev.target_value = hit.text;
+        }
+        const ovIndex = e.descriptors.indexOf(desc);
+        if (ovIndex > 0)
+          ev.ov = ovIndex;
+        if (cls !== e.cls)
+          ev.impl = cls;
+        const canaryCat = hit !== null ? hit.t.canary : e.canary;
+        const value = canaryCat !== null ? canaries[canaryCat] : void 0;
+        if (threw !== null) {
+          ev.threw = String(threw);
+        } else if (value !== void 0) {
+          const planted2 = plant(member, retDesc, value, ret);
+          if (planted2 !== void 0) {
+            ret = planted2;
+            ev.canary = true;
+            ev.ret = { t: "canary", value };
+          }
+        }
+        if (ev.ret === void 0 && threw === null)
+          ev.ret = summarize(ret);
+        emit(self ? "self_read" : "read", ev);
+        break;
+      }
+    } catch (err) {
+      hookError(`hook ${cls}.${member}`, err);
+    }
+    if (threw !== null)
+      throw threw;
+    return ret;
+  };
+}
+function installApiHooks(table, cfg, report3) {
+  const canaries = cfg.canaries ?? {};
+  for (const g of groups(table).values()) {
+    try {
+      hookOverload(g.cls, g.member, g.desc, g.entries, cfg);
+    } catch (err) {
+      for (const e of g.entries)
+        report3.missing.push({ id: e.id, reason: String(err) });
+      continue;
+    }
+    for (const e of g.entries)
+      if (!report3.hooked.includes(e.id))
+        report3.hooked.push(e.id);
   }
   for (const e of table) {
     if (e.kind !== "field")
       continue;
-    report2.limits.push(`${e.id}: static field reads are not observable by hooks`);
+    report3.limits.push(`${e.id}: static field reads are not observable by hooks`);
     const value = e.canary !== null ? canaries[e.canary] : void 0;
     if (value === void 0)
       continue;
     try {
       frida_java_bridge_default.use(e.cls)[e.member].value = value;
-      report2.limits.push(`${e.id}: canary planted in the field at load`);
+      report3.limits.push(`${e.id}: canary planted in the field at load`);
     } catch (err) {
-      report2.missing.push({ id: e.id, reason: String(err) });
+      report3.missing.push({ id: e.id, reason: String(err) });
     }
   }
 }
@@ -17654,7 +18103,7 @@ function onJavaThread() {
     return false;
   }
 }
-function installNativeHooks(table, cfg, report2, javaDepth3) {
+function installNativeHooks(table, cfg, report3, javaDepth3) {
   const natives = table.filter((e) => e.kind === "native");
   if (natives.length === 0)
     return;
@@ -17708,14 +18157,14 @@ function installNativeHooks(table, cfg, report2, javaDepth3) {
     cm2 = new CModule(C_SOURCE.replace("@TABLES@", tables(targets)), { sg_hit: hit, sg_getpid: resolve("libc.so", "getpid") ?? NULL });
   } catch (err) {
     for (const e of natives)
-      report2.missing.push({ id: e.id, reason: `native filter did not compile: ${err}` });
+      report3.missing.push({ id: e.id, reason: `native filter did not compile: ${err}` });
     return;
   }
   keep.push(cm2, hit);
   natives.forEach((e, i) => {
     const addr = resolve(e.cls, e.member);
     if (addr === null) {
-      report2.missing.push({ id: e.id, reason: `no ${e.member} in ${e.cls} or any loaded module` });
+      report3.missing.push({ id: e.id, reason: `no ${e.member} in ${e.cls} or any loaded module` });
       return;
     }
     const f = e.arg_filter;
@@ -17729,36 +18178,305 @@ function installNativeHooks(table, cfg, report2, javaDepth3) {
     keep.push(spec);
     try {
       Interceptor.attach(addr, { onEnter: cm2.on_enter, onLeave: cm2.on_leave }, spec);
-      report2.hooked.push(e.id);
+      report3.hooked.push(e.id);
     } catch (err) {
-      report2.missing.push({ id: e.id, reason: String(err) });
+      report3.missing.push({ id: e.id, reason: String(err) });
     }
   });
   Interceptor.flush();
 }
 
-// src/ui.ts
-var INPUT_PATH = /* @__PURE__ */ new Set([
-  "android.view.View.performClickInternal",
-  "android.view.View$PerformClick.run",
-  "android.view.View.onTouchEvent",
-  "android.view.View.onKeyUp",
-  "android.view.View.onKeyDown",
-  "android.view.View.performAccessibilityActionInternal"
-]);
+// src/input.ts
+var CONFIRM_KEYS = /* @__PURE__ */ new Set([23, 62, 66, 160]);
+var ACTION_DOWN = 0;
+var ACTION_UP = 1;
+var last = null;
+var injected = /* @__PURE__ */ new Map();
+var sdkInt = 0;
+var MotionEvent = null;
+var KeyEvent = null;
+var WindowReceiver = null;
+var appPackage = "";
 function frameMethod(frame) {
   const open = frame.indexOf("(");
   return open >= 0 ? frame.slice(0, open) : frame;
 }
-function clickEvidence(frames) {
-  for (let i = 0; i < frames.length; i++) {
-    const m = frameMethod(frames[i]);
-    if (m.endsWith(".performClick"))
-      continue;
-    return INPUT_PATH.has(m) ? "ui_tap" : "programmatic";
-  }
-  return "programmatic";
+function eventKey(kind, t) {
+  return `${kind}|${t}`;
 }
+function verified(event) {
+  let im;
+  try {
+    im = frida_java_bridge_default.use("android.hardware.input.InputManager").getInstance();
+  } catch (e) {
+    const app = frida_java_bridge_default.use("android.app.ActivityThread").currentApplication();
+    im = frida_java_bridge_default.cast(app.getSystemService("input"), frida_java_bridge_default.use("android.hardware.input.InputManager"));
+  }
+  return im.verifyInputEvent(event) !== null;
+}
+function windowOf(receiver) {
+  try {
+    const vri = frida_java_bridge_default.cast(receiver, WindowReceiver).this$0.value;
+    const root = vri.getView();
+    return { root: root === null ? null : Number(root.hashCode()), window: String(vri.getTitle()) };
+  } catch (e) {
+    return { root: null, window: "?" };
+  }
+}
+function observe(receiver, event, caller) {
+  const cls = event.$className;
+  let d;
+  if (cls === "android.view.MotionEvent") {
+    const me = frida_java_bridge_default.cast(event, MotionEvent);
+    const action = me.getActionMasked();
+    if (action === ACTION_DOWN)
+      last = null;
+    if (action !== ACTION_UP)
+      return;
+    d = {
+      kind: "touch",
+      eventTime: Number(me.getEventTime()),
+      x: Number(me.getRawX()),
+      y: Number(me.getRawY()),
+      keyCode: -1,
+      root: null,
+      window: "",
+      real: true,
+      why: "",
+      used: false
+    };
+  } else if (cls === "android.view.KeyEvent") {
+    const ke = frida_java_bridge_default.cast(event, KeyEvent);
+    const code3 = ke.getKeyCode();
+    if (!CONFIRM_KEYS.has(code3))
+      return;
+    const action = ke.getAction();
+    if (action === ACTION_DOWN)
+      last = null;
+    if (action !== ACTION_UP)
+      return;
+    d = {
+      kind: "key",
+      eventTime: Number(ke.getEventTime()),
+      x: -1,
+      y: -1,
+      keyCode: code3,
+      root: null,
+      window: "",
+      real: true,
+      why: "",
+      used: false
+    };
+  } else {
+    return;
+  }
+  Object.assign(d, windowOf(receiver));
+  if (caller !== "android.os.MessageQueue.nativePollOnce") {
+    d.real = false;
+    d.why = `dispatchInputEvent called by ${caller || "?"}, not from the window's input channel`;
+  } else if (injected.has(eventKey(d.kind, d.eventTime))) {
+    d.real = false;
+    d.why = "an input event the app injected into itself (injectInputEvent in the app process)";
+  } else if (sdkInt >= 30 && !verified(event)) {
+    d.real = false;
+    d.why = "InputManager.verifyInputEvent: not signed by the system's input dispatcher";
+  }
+  last = d;
+}
+function remember(event) {
+  const cls = event.$className;
+  const kind = cls === "android.view.KeyEvent" ? "key" : cls === "android.view.MotionEvent" ? "touch" : null;
+  if (kind === null)
+    return;
+  const t = Number((kind === "key" ? frida_java_bridge_default.cast(event, KeyEvent) : frida_java_bridge_default.cast(event, MotionEvent)).getEventTime());
+  if (injected.size > 256)
+    injected.clear();
+  injected.set(eventKey(kind, t), t);
+}
+function installInputHooks(pkg, stackOf, report3) {
+  appPackage = pkg;
+  try {
+    sdkInt = Number(frida_java_bridge_default.use("android.os.Build$VERSION").SDK_INT.value);
+  } catch (e) {
+    sdkInt = 0;
+  }
+  MotionEvent = frida_java_bridge_default.use("android.view.MotionEvent");
+  KeyEvent = frida_java_bridge_default.use("android.view.KeyEvent");
+  WindowReceiver = frida_java_bridge_default.use("android.view.ViewRootImpl$WindowInputEventReceiver");
+  try {
+    const ov = frida_java_bridge_default.use("android.view.InputEventReceiver").dispatchInputEvent.overload("int", "android.view.InputEvent");
+    ov.implementation = function(seq, event) {
+      try {
+        if (event !== null) {
+          const frames = stackOf(3);
+          observe(this, event, frames.length > 1 ? frameMethod(frames[1]) : "");
+        }
+      } catch (err) {
+        hookError("hook InputEventReceiver.dispatchInputEvent", err);
+      }
+      return ov.call(this, seq, event);
+    };
+    report3.hooked.push("ui.input_receiver");
+  } catch (err) {
+    report3.missing.push({ id: "ui.input_receiver", reason: String(err) });
+  }
+  const injectors = [
+    ["android.hardware.input.InputManager", "injectInputEvent"],
+    // API 16-33 (hidden)
+    ["android.hardware.input.InputManagerGlobal", "injectInputEvent"],
+    // API 34+ (hidden)
+    ["android.app.UiAutomation", "injectInputEvent"]
+    // an instrumentation in the app process
+  ];
+  for (const [cls, member] of injectors) {
+    let overloads;
+    try {
+      overloads = frida_java_bridge_default.use(cls)[member].overloads;
+    } catch (e) {
+      continue;
+    }
+    for (const ov of overloads) {
+      ov.implementation = function(...args) {
+        try {
+          if (args[0] !== null)
+            remember(args[0]);
+        } catch (err) {
+          hookError(`hook ${cls}.${member}`, err);
+        }
+        return ov.call(this, ...args);
+      };
+    }
+    report3.hooked.push(`ui.inject.${cls.split(".").pop()}`);
+  }
+}
+var DISPATCH_METHODS = /* @__PURE__ */ new Set([
+  "dispatchTouchEvent",
+  "onTouchEvent",
+  "onInterceptTouchEvent",
+  "dispatchTransformedTouchEvent",
+  "superDispatchTouchEvent",
+  "dispatchPointerEvent",
+  "dispatchKeyEvent",
+  "superDispatchKeyEvent",
+  "onKeyUp",
+  "onKeyDown",
+  "dispatchKeyEventPreIme",
+  "onKeyPreIme",
+  "dispatch"
+]);
+var FRAMEWORK_INPUT = /^(android\.view\.|android\.widget\.|com\.android\.internal\.policy\.|android\.app\.(Activity|Dialog)\.)/;
+function isDispatchFrame(m) {
+  if (FRAMEWORK_INPUT.test(m))
+    return true;
+  return DISPATCH_METHODS.has(m.slice(m.lastIndexOf(".") + 1));
+}
+function programmatic(why) {
+  return { evidence: "programmatic", why };
+}
+function landedOn(view, d) {
+  if (d.kind !== "touch")
+    return true;
+  const xy = frida_java_bridge_default.array("int", [0, 0]);
+  view.getLocationOnScreen(xy);
+  const x0 = Number(xy[0]);
+  const y0 = Number(xy[1]);
+  return d.x >= x0 && d.x < x0 + Number(view.getWidth()) && d.y >= y0 && d.y < y0 + Number(view.getHeight());
+}
+function fromDelivery(view, kind) {
+  const d = last;
+  if (d === null)
+    return programmatic("no input event was delivered to the app before the click");
+  if (!d.real)
+    return programmatic(d.why);
+  if (d.used)
+    return programmatic("the input event before the click already produced a click");
+  if (d.kind !== kind)
+    return programmatic(`the click came from a ${kind} path but the last input was a ${d.kind}`);
+  let root = null;
+  try {
+    root = Number(view.getRootView().hashCode());
+  } catch (e) {
+    root = null;
+  }
+  if (d.root !== null && root !== null && d.root !== root) {
+    return programmatic(`the input went to another window${d.window ? ` (${d.window})` : ""}`);
+  }
+  if (!landedOn(view, d))
+    return programmatic(`the touch at (${d.x}, ${d.y}) was not on the control`);
+  d.used = true;
+  return {
+    evidence: "ui_tap",
+    input: {
+      kind: d.kind,
+      action: "up",
+      event_time: d.eventTime,
+      window: d.window,
+      ...d.kind === "key" ? { key_code: d.keyCode } : {}
+    }
+  };
+}
+function services() {
+  try {
+    const app = frida_java_bridge_default.use("android.app.ActivityThread").currentApplication();
+    const am = frida_java_bridge_default.cast(app.getSystemService("accessibility"), frida_java_bridge_default.use("android.view.accessibility.AccessibilityManager"));
+    const list = am.getEnabledAccessibilityServiceList(-1);
+    const Info = frida_java_bridge_default.use("android.accessibilityservice.AccessibilityServiceInfo");
+    const out = [];
+    for (let i = 0; i < list.size(); i++)
+      out.push(String(frida_java_bridge_default.cast(list.get(i), Info).getId()));
+    return out;
+  } catch (e) {
+    return [];
+  }
+}
+function clickProvenance(view, frames) {
+  let i = 0;
+  while (i < frames.length && frameMethod(frames[i]).endsWith(".performClick"))
+    i++;
+  if (frameMethod(frames[i] ?? "") === "android.view.View.performClickInternal")
+    i++;
+  const entry = frameMethod(frames[i] ?? "");
+  if (entry === "android.view.View$PerformClick.run") {
+    const next = frameMethod(frames[i + 1] ?? "");
+    if (next !== "android.os.Handler.handleCallback")
+      return programmatic(`PerformClick.run called by ${next}`);
+    return fromDelivery(view, "touch");
+  }
+  if (entry === "android.view.View.onTouchEvent" || entry === "android.view.View.onKeyUp") {
+    for (let j = i; j < frames.length; j++) {
+      const m = frameMethod(frames[j]);
+      if (m === "android.view.InputEventReceiver.dispatchInputEvent") {
+        return fromDelivery(view, entry.endsWith("onKeyUp") ? "key" : "touch");
+      }
+      if (!isDispatchFrame(m))
+        return programmatic(`${m} between the input dispatch and the click`);
+    }
+    return programmatic(`${entry} was not called by the window's input dispatch`);
+  }
+  if (entry === "android.view.View.performAccessibilityActionInternal") {
+    let j = i + 1;
+    while (j < frames.length && frameMethod(frames[j]).endsWith(".performAccessibilityAction"))
+      j++;
+    const by = frameMethod(frames[j] ?? "");
+    if (!by.startsWith("android.view.AccessibilityInteractionController")) {
+      return programmatic(`performAccessibilityAction called by ${by || "?"}`);
+    }
+    const ids = services();
+    if (ids.length > 0 && appPackage !== "" && ids.every((s) => s.startsWith(`${appPackage}/`))) {
+      return { evidence: "programmatic", why: "the only enabled accessibility service is the app's own", services: ids };
+    }
+    return { evidence: "accessibility", services: ids };
+  }
+  return programmatic(`performClick called by ${entry || "?"}`);
+}
+
+// src/ui.ts
+var CLICK_STACK = 96;
+var TextView = null;
+var DecorView = null;
+var WindowParams = null;
+var Activity = null;
+var ContextWrapper = null;
 function idName(view) {
   try {
     const id = view.getId();
@@ -17770,47 +18488,368 @@ function idName(view) {
   }
 }
 function textOf(view) {
+  let tv;
   try {
-    const t = view.getText();
+    tv = frida_java_bridge_default.cast(view, TextView);
+  } catch (e) {
+    return null;
+  }
+  try {
+    const t = tv.getText();
     return t === null || t === void 0 ? null : String(t).trim();
   } catch (e) {
     return null;
   }
 }
-function matches(c, id, text) {
-  if (c.id && id !== null && (c.id === id || c.id.endsWith(`id/${id}`)))
-    return true;
-  return text !== null && (c.text ?? []).includes(text);
+function idMatches(c, id) {
+  return !!c.id && id !== null && (c.id === id || c.id.endsWith(`id/${id}`));
 }
-function installConsentControlHook(cfg, report2) {
+function placeOf(view) {
+  const out = { title: "", owner: "", activity: "" };
+  let root = null;
+  try {
+    root = view.getRootView();
+    out.title = String(frida_java_bridge_default.cast(root.getLayoutParams(), WindowParams).getTitle());
+  } catch (e) {
+  }
+  try {
+    out.owner = String(frida_java_bridge_default.cast(root, DecorView).mWindow.value.getCallback().$className);
+  } catch (e) {
+  }
+  try {
+    let c = view.getContext();
+    for (let i = 0; i < 8 && c !== null; i++) {
+      try {
+        frida_java_bridge_default.cast(c, Activity);
+        out.activity = String(c.$className);
+        break;
+      } catch (e) {
+        c = frida_java_bridge_default.cast(c, ContextWrapper).getBaseContext();
+      }
+    }
+  } catch (e) {
+  }
+  return out;
+}
+function inDialog(place, dialogs) {
+  return dialogs.some((d) => d === place.owner || d === place.activity || d === place.title || place.title.endsWith(`/${d}`));
+}
+function installConsentControlHook(cfg, report3) {
   const controls = cfg.consent_controls ?? [];
   if (controls.length === 0)
     return;
+  const dialogs = cfg.consent_dialog ?? [];
+  TextView = frida_java_bridge_default.use("android.widget.TextView");
+  DecorView = frida_java_bridge_default.use("com.android.internal.policy.DecorView");
+  WindowParams = frida_java_bridge_default.use("android.view.WindowManager$LayoutParams");
+  Activity = frida_java_bridge_default.use("android.app.Activity");
+  ContextWrapper = frida_java_bridge_default.use("android.content.ContextWrapper");
   try {
     const ov = frida_java_bridge_default.use("android.view.View").performClick.overload();
     ov.implementation = function() {
       try {
         const id = idName(this);
-        const text = textOf(this);
-        const c = controls.find((x) => matches(x, id, text));
+        let c = controls.find((x) => idMatches(x, id));
+        let byText = false;
+        let text = null;
+        if (c === void 0) {
+          text = textOf(this);
+          const t = text;
+          c = t === null ? void 0 : controls.find((x) => (x.text ?? []).includes(t));
+          byText = c !== void 0;
+        }
         if (c !== void 0) {
-          const evidence = clickEvidence(javaStack(16).frames);
-          emit("consent", {
-            scope: c.scope,
-            transition: c.transition,
-            evidence,
-            control: id !== null ? `id/${id}` : `text:${text}`
-          });
+          const place = placeOf(this);
+          if (!byText || dialogs.length === 0 || inDialog(place, dialogs)) {
+            const p = clickProvenance(this, javaStack(CLICK_STACK).frames);
+            emit("consent", {
+              scope: c.scope,
+              transition: c.transition,
+              evidence: p.evidence,
+              control: byText ? `text:${text}` : `id/${id}`,
+              window: place.owner || place.activity || place.title,
+              ...p.why !== void 0 ? { why: p.why } : {},
+              ...p.input !== void 0 ? { input: p.input } : {},
+              ...p.services !== void 0 ? { services: p.services } : {}
+            });
+          }
         }
       } catch (err) {
         hookError("hook View.performClick", err);
       }
       return ov.call(this);
     };
-    report2.hooked.push("ui.consent_control");
+    report3.hooked.push("ui.consent_control");
   } catch (err) {
-    report2.missing.push({ id: "ui.consent_control", reason: String(err) });
+    report3.missing.push({ id: "ui.consent_control", reason: String(err) });
   }
+}
+
+// src/impls.ts
+var ACC_INTERFACE = 512;
+var ACC_ABSTRACT = 1024;
+var RESCAN_MS = [250, 500, 1e3, 2e3, 5e3];
+var rows = /* @__PURE__ */ new Map();
+var done = /* @__PURE__ */ new Set();
+var config2 = {};
+var checking = false;
+var timer = null;
+var step = 0;
+function factoryFor(loader) {
+  if (loader === null || loader === void 0)
+    return (c) => frida_java_bridge_default.use(c);
+  try {
+    const f = frida_java_bridge_default.ClassFactory.get(loader);
+    return (c) => f.use(c);
+  } catch (e) {
+    return (c) => frida_java_bridge_default.use(c);
+  }
+}
+function implementsRow(use, name, iface) {
+  const k = use(name).class;
+  if ((Number(k.getModifiers()) & (ACC_INTERFACE | ACC_ABSTRACT)) !== 0)
+    return false;
+  return Boolean(use(iface).class.isAssignableFrom(k));
+}
+function report(st2) {
+  emit("agent_status", {
+    status: "impl",
+    api_id: st2.row.id,
+    iface: st2.row.iface,
+    iface_loaded: st2.ifaceLoaded,
+    hooked: st2.hooked.slice(),
+    failed: { ...st2.failed }
+  }, false);
+}
+function scanImplementations() {
+  let changed = false;
+  const byMember = /* @__PURE__ */ new Map();
+  for (const st2 of rows.values()) {
+    const list = byMember.get(st2.row.member) ?? [];
+    list.push(st2);
+    byMember.set(st2.row.member, list);
+  }
+  for (const [member, states3] of byMember) {
+    let groups2;
+    try {
+      groups2 = frida_java_bridge_default.enumerateMethods(`*!${member}`);
+    } catch (err) {
+      hookError(`enumerate implementations of ${member}`, err);
+      continue;
+    }
+    for (const g of groups2) {
+      const use = factoryFor(g.loader);
+      for (const k of g.classes) {
+        for (const st2 of states3) {
+          const e = st2.row;
+          const iface = e.iface;
+          let rowChanged = false;
+          if (k.name === iface) {
+            if (!st2.ifaceLoaded)
+              rowChanged = st2.ifaceLoaded = true;
+          } else if (k.name === e.cls && e.impl_only !== true) {
+            continue;
+          } else if (!st2.hooked.includes(k.name) && !(k.name in st2.failed)) {
+            try {
+              if (!implementsRow(use, k.name, iface))
+                continue;
+            } catch (err) {
+              continue;
+            }
+            hookImplementation(st2, k.name, use);
+            rowChanged = true;
+          }
+          if (rowChanged) {
+            changed = true;
+            report(st2);
+          }
+        }
+      }
+    }
+  }
+  return changed;
+}
+function schedule() {
+  const ms = RESCAN_MS[Math.min(step, RESCAN_MS.length - 1)];
+  timer = setTimeout(() => {
+    timer = null;
+    frida_java_bridge_default.perform(() => {
+      try {
+        step = scanImplementations() ? 0 : step + 1;
+      } catch (err) {
+        hookError("implementation rescan", err);
+      }
+    });
+    schedule();
+  }, ms);
+}
+var SKIP = /^(android\.|java\.|javax\.|dalvik\.|kotlin\.|kotlinx\.|androidx\.|com\.android\.internal\.)/;
+function checkLoaded(loader, name, k) {
+  const wanted = /* @__PURE__ */ new Map();
+  for (const st2 of rows.values()) {
+    const iface = st2.row.iface;
+    wanted.set(iface, [...wanted.get(iface) ?? [], st2]);
+  }
+  const hits = /* @__PURE__ */ new Set();
+  let c = k;
+  for (let depth3 = 0; depth3 < 4 && c !== null; depth3++) {
+    const cn = String(c.getName());
+    if (wanted.has(cn))
+      hits.add(cn);
+    const ifs = c.getInterfaces();
+    for (let i = 0; i < ifs.length; i++) {
+      const n = String(ifs[i].getName());
+      if (wanted.has(n))
+        hits.add(n);
+    }
+    c = c.getSuperclass();
+  }
+  if (hits.size === 0)
+    return;
+  const use = factoryFor(loader);
+  const abstract = (Number(k.getModifiers()) & (ACC_INTERFACE | ACC_ABSTRACT)) !== 0;
+  for (const iface of hits) {
+    for (const st2 of wanted.get(iface) ?? []) {
+      if (name === iface) {
+        if (!st2.ifaceLoaded) {
+          st2.ifaceLoaded = true;
+          report(st2);
+        }
+      } else if (!abstract && !st2.hooked.includes(name) && !(name in st2.failed)) {
+        hookImplementation(st2, name, use);
+        report(st2);
+      }
+    }
+  }
+}
+function hookImplementation(st2, name, use) {
+  const was = checking;
+  checking = true;
+  try {
+    hookOverloads(st2, name, use);
+  } finally {
+    checking = was;
+  }
+}
+function hookOverloads(st2, name, use) {
+  let ok = 0;
+  const problems = [];
+  for (const desc of st2.row.descriptors) {
+    const key = `${name}|${st2.row.member}|${desc}`;
+    if (done.has(key)) {
+      ok++;
+      continue;
+    }
+    try {
+      hookOverload(name, st2.row.member, desc, [st2.row], config2, use);
+      done.add(key);
+      ok++;
+    } catch (err) {
+      problems.push(String(err));
+    }
+  }
+  if (ok > 0 && !st2.hooked.includes(name))
+    st2.hooked.push(name);
+  else
+    st2.failed[name] = problems.join("; ") || "no overload of the table's descriptors";
+}
+function installLoadClassHook() {
+  try {
+    const ov = frida_java_bridge_default.use("java.lang.ClassLoader").loadClass.overload("java.lang.String", "boolean");
+    ov.implementation = function(name, resolve2) {
+      const k = ov.call(this, name, resolve2);
+      if (checking || k === null || SKIP.test(String(name)))
+        return k;
+      checking = true;
+      try {
+        checkLoaded(this, String(name), k);
+      } catch (err) {
+        hookError("hook ClassLoader.loadClass", err);
+      } finally {
+        checking = false;
+      }
+      return k;
+    };
+  } catch (err) {
+    hookError("hook ClassLoader.loadClass", err);
+  }
+}
+function classesMayHaveLoaded() {
+  step = 0;
+  if (rows.size > 0 && timer !== null) {
+    clearTimeout(timer);
+    schedule();
+  }
+}
+function installImplementationHooks(table, cfg) {
+  config2 = cfg;
+  for (const e of table) {
+    if (e.kind === "method" && e.iface) {
+      rows.set(e.id, { row: e, ifaceLoaded: false, hooked: e.impl_only === true ? [] : [e.cls], failed: {} });
+    }
+  }
+  if (rows.size === 0)
+    return;
+  installLoadClassHook();
+  scanImplementations();
+  schedule();
+}
+
+// src/toolkit.ts
+var WEBVIEW = "WebView content (a consent page in a WebView): clicks are handled by the page's scripts";
+var found = {};
+function uiReport() {
+  const names2 = Object.keys(found);
+  return {
+    toolkits: ["views", ...names2],
+    consent_observation: "View.performClick on the manifest's consent controls, with input provenance",
+    unobserved: names2.map((n) => found[n])
+  };
+}
+function status() {
+  emit("agent_status", { status: "ui", ...uiReport() }, false);
+}
+function present(name) {
+  try {
+    const loader = frida_java_bridge_default.classFactory.loader;
+    frida_java_bridge_default.use("java.lang.Class").forName(name, false, loader);
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+function detectToolkits() {
+  try {
+    for (const [name, cls, why] of UI_TOOLKITS)
+      if (present(cls))
+        found[name] = why;
+  } catch (err) {
+    hookError("UI toolkit detection", err);
+  }
+}
+function installWebViewHooks(report3) {
+  let overloads;
+  try {
+    const W = frida_java_bridge_default.use("android.webkit.WebView");
+    overloads = [...W.loadUrl.overloads, ...W.loadDataWithBaseURL.overloads];
+  } catch (err) {
+    report3.missing.push({ id: "ui.webview", reason: String(err) });
+    return;
+  }
+  for (const ov of overloads) {
+    ov.implementation = function(...args) {
+      if (!("webview" in found)) {
+        found.webview = WEBVIEW;
+        try {
+          status();
+        } catch (err) {
+          hookError("hook WebView", err);
+        }
+      }
+      return ov.call(this, ...args);
+    };
+  }
+  report3.hooked.push("ui.webview");
 }
 
 // src/loaders.ts
@@ -17838,7 +18877,7 @@ var LOADER_TARGETS = [
 var depth2 = /* @__PURE__ */ new Map();
 var maxBytes = 64 * 1024 * 1024;
 var blobSeq = 0;
-function installLoaderHooks(cfg, report2) {
+function installLoaderHooks(cfg, report3) {
   maxBytes = cfg.loaded_max_bytes ?? maxBytes;
   for (const [cls, member, types] of LOADER_TARGETS) {
     const id = `loader.${cls.split(".").pop()}.${member}(${types.length})`;
@@ -17847,7 +18886,7 @@ function installLoaderHooks(cfg, report2) {
       ov.implementation = function(...args) {
         return recordLoad(cls, member, types, ov, this, args);
       };
-      report2.hooked.push(id);
+      report3.hooked.push(id);
     } catch (e) {
     }
   }
@@ -17858,7 +18897,7 @@ function installLoaderHooks(cfg, report2) {
       ov.implementation = function(...args) {
         return recordLoad("dalvik.system.DexFile", "openDexFile", types, ov, this, args);
       };
-      report2.hooked.push(`loader.DexFile.openDexFile(${types.length})`);
+      report3.hooked.push(`loader.DexFile.openDexFile(${types.length})`);
     }
   } catch (e) {
   }
@@ -17875,7 +18914,10 @@ function recordLoad(cls, member, types, ov, self, args) {
         hookError(`${cls}.${member}`, e);
       }
     }
-    return ov.call(self, ...args);
+    const made = ov.call(self, ...args);
+    if (d === 0)
+      classesMayHaveLoaded();
+    return made;
   } finally {
     if (d === 0)
       depth2.delete(tid);
@@ -18000,7 +19042,7 @@ function sockType(fd) {
     return "tcp";
   return (val.readU32() & 15) === 2 ? "udp" : "tcp";
 }
-function remember(ip, host) {
+function remember2(ip, host) {
   if (!host || host === ip)
     return;
   if (names.size >= NAMES_MAX)
@@ -18021,7 +19063,7 @@ function nativeCaller(context) {
   }
   return null;
 }
-function report(call, fd, sa, proto, blocked, context) {
+function report2(call, fd, sa, proto, blocked, context) {
   const ev = { ip: sa.ip, port: sa.port, protocol: proto, call, host: names.get(sa.ip) ?? null };
   if (blocked)
     ev.blocked = "quic";
@@ -18042,7 +19084,7 @@ function walkAddrinfo(res, host) {
     const addr = glibcLayout ? first : second;
     const sa = parseSockaddr(addr);
     if (sa !== null)
-      remember(sa.ip, host);
+      remember2(sa.ip, host);
     p = p.add(ps === 8 ? 40 : 28).readPointer();
   }
 }
@@ -18081,7 +19123,7 @@ function hookConnect(block, installed) {
         const blocked = block && isQuic(proto, sa);
         if (blocked)
           args[1] = bogus;
-        report("connect", fd, sa, proto, blocked, this.context);
+        report2("connect", fd, sa, proto, blocked, this.context);
       } catch (e) {
         hookError("connect", e);
       }
@@ -18092,13 +19134,13 @@ function hookConnect(block, installed) {
 function udpReport(call, fd, sa, proto, blocked, context) {
   const key = `${sa.ip}|${sa.port}|${proto}`;
   const now = Date.now();
-  const last = udpSeen.get(key);
-  if (!blocked && last !== void 0 && now - last < UDP_REPEAT_MS)
+  const last2 = udpSeen.get(key);
+  if (!blocked && last2 !== void 0 && now - last2 < UDP_REPEAT_MS)
     return;
   if (udpSeen.size >= NAMES_MAX)
     udpSeen.clear();
   udpSeen.set(key, now);
-  report(call, fd, sa, proto, blocked, context);
+  report2(call, fd, sa, proto, blocked, context);
 }
 function hookSendto(block, installed) {
   const f = Module.findGlobalExportByName("sendto");
@@ -18204,7 +19246,7 @@ function installJavaSocketHooks(installed) {
         const host = String(addr.getHostString());
         const ia = addr.getAddress();
         if (ia !== null && ia !== void 0)
-          remember(String(ia.getHostAddress()), host);
+          remember2(String(ia.getHostAddress()), host);
       } catch (e) {
       }
       return ov.call(this, addr, timeout);
@@ -18295,7 +19337,7 @@ function configure(cfg) {
     queueMax: Math.max(0, cfg.queue_max ?? 1e5)
   };
   state.stackLimit = cfg.stack_limit ?? 64;
-  const report2 = { hooked: [], missing: [], limits: UNHOOKABLE.slice() };
+  const report3 = { hooked: [], missing: [], limits: UNHOOKABLE.slice() };
   const net = installNetGuard(cfg);
   const unpin = [];
   if (!frida_java_bridge_default.available) {
@@ -18304,14 +19346,16 @@ function configure(cfg) {
   const table = API_TABLE.filter((e) => e.kind !== "native");
   const framework = table.filter((e) => FRAMEWORK.test(e.cls));
   const appSide = table.filter((e) => !FRAMEWORK.test(e.cls) && e.cls !== "");
-  installNativeHooks(API_TABLE, cfg, report2, javaDepth);
+  installNativeHooks(API_TABLE, cfg, report3, javaDepth);
   frida_java_bridge_default.performNow(() => {
     initJava();
-    installApiHooks(framework, cfg, report2);
-    installPermissionHooks(framework, report2);
-    installMarkerHooks(cfg, report2, false);
-    installConsentControlHook(cfg, report2);
-    installLoaderHooks(cfg, report2);
+    installApiHooks(framework, cfg, report3);
+    installPermissionHooks(framework, report3);
+    installMarkerHooks(cfg, report3, false);
+    installConsentControlHook(cfg, report3);
+    installInputHooks(cfg.package ?? "", (n) => javaStack(n).frames, report3);
+    installWebViewHooks(report3);
+    installLoaderHooks(cfg, report3);
     installJavaSocketHooks(net);
     installDeriveHooks(cfg.canaries ?? {}, net);
     if (cfg.unpin === true)
@@ -18325,13 +19369,24 @@ function configure(cfg) {
     installApiHooks(appSide, cfg, pending);
     installPermissionHooks(appSide, pending);
     installMarkerHooks(cfg, pending, true);
+    installImplementationHooks(table, cfg);
+    detectToolkits();
     ran = true;
     if (!inConfigure)
-      send({ type: "status", status: "hooked", t: nowMs(), ...pending });
+      send({ type: "status", status: "hooked", t: nowMs(), ...pending, ui: uiReport() });
   });
   inConfigure = false;
-  const all2 = ran ? merge(report2, pending) : report2;
-  return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all2, net, unpin };
+  const all2 = ran ? merge(report3, pending) : report3;
+  return {
+    t: nowMs(),
+    t0: startMs(),
+    java: true,
+    app_hooks: ran ? "installed" : "deferred",
+    ...all2,
+    net,
+    unpin,
+    ...ran ? { ui: uiReport() } : {}
+  };
 }
 function merge(a, b) {
   return { hooked: a.hooked.concat(b.hooked), missing: a.missing.concat(b.missing), limits: a.limits.concat(b.limits) };

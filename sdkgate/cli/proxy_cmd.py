@@ -29,11 +29,18 @@ from ..errors import InputError
 @click.option("--listen-mode", "modes", multiple=True,
               help="Extra mitmproxy listener next to the HTTP proxy (repeatable): socks5@HOST:PORT, "
                    "dns@HOST:PORT, wireguard@PORT (see `run --capture`).")
-def command(port, listen_host, canary_file, out_dir, confdir, offline, manifest_path, t0_ms, idle_timeout, modes):
+@click.option("--dns", "dns_port", type=click.IntRange(0, 65535), default=None,
+              help="Also listen for UDP DNS queries on this port (mitmproxy's dns mode on --listen-host; 0: any "
+                   "free port, named in proxy.json): query names are searched like the rest; with --offline "
+                   "they are answered locally.")
+def command(port, listen_host, canary_file, out_dir, confdir, offline, manifest_path, t0_ms, idle_timeout, modes,
+            dns_port):
     """Run the intercepting proxy and record personal data seen on the wire."""
     from ..extras import require
     require("proxy", what="sdkgate proxy")
     canaries = load_canary_file(canary_file)
+    if dns_port is not None:
+        modes = (*modes, f"dns@{listen_host}:{dns_port}")
     from mitmproxy.proxy.mode_specs import ProxyMode
     for m in modes:
         try:

@@ -82,6 +82,8 @@ def agent_config(manifest, canaries: dict | None, options: AgentOptions, package
         cfg["markers"] = [{"scope": m.scope, "method": m.method, "prefs_file": m.prefs_file,
                            "prefs_key": m.prefs_key, "value": m.value} for m in manifest.consent.markers]
         cfg["consent_controls"] = consent_controls(manifest)
+        if manifest.consent.dialog:
+            cfg["consent_dialog"] = list(manifest.consent.dialog)
     if canaries:
         cfg["canaries"] = {k: (v[0] if isinstance(v, (list, tuple)) else v) for k, v in canaries.items()}
     return cfg
@@ -171,7 +173,8 @@ class AgentHost:
                 self._status("loaded", h1, hooked=len(rep.get("hooked", [])),
                              missing=[m["id"] for m in rep.get("missing", [])], limits=rep.get("limits", []),
                              app_hooks=rep.get("app_hooks"), net=rep.get("net", []), unpin=rep.get("unpin", []),
-                             detail=f"{len(rep.get('hooked', []))} hooks installed, {len(rep.get('missing', []))} missing")
+                             detail=f"{len(rep.get('hooked', []))} hooks installed, {len(rep.get('missing', []))} missing",
+                             **({"ui": rep["ui"]} if isinstance(rep.get("ui"), dict) else {}))
         return rep
 
     def flush(self) -> dict:
@@ -302,7 +305,8 @@ class AgentHost:
                 elif payload.get("status") == "hooked":
                     self._status("loaded", t, hooked=len(payload.get("hooked", [])),
                                  missing=[m["id"] for m in payload.get("missing", [])],
-                                 detail="app-class hooks installed")
+                                 detail="app-class hooks installed",
+                                 **({"ui": payload["ui"]} if isinstance(payload.get("ui"), dict) else {}))
 
     def _intake(self, p: dict) -> None:
         first, nxt = int(p["first_seq"]), int(p["next_seq"])
@@ -354,6 +358,8 @@ class AgentHost:
         ov = ev.pop("ov", 0)
         entry = self._apis.get(ev.get("api_id", ""))
         api_class = entry.hook_cls if entry is not None else None    # frame 0 is the hooked (concrete) method
+        if isinstance(ev.get("impl"), str):
+            api_class = ev["impl"]            # an interface row's implementation, hooked at run time
         if entry is not None and kind in ("read", "self_read"):
             # read events travel compact: api and category come from the same table the agent was built from
             api = api or (entry.smali() if entry.kind == "native" else

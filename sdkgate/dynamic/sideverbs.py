@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .simruntime import obj
+from .simwire import obj
 
 SIDE_VERBS = ("native", "property", "exec", "file_read", "provider", "bind_service", "probe_packages")
 FILE_CALLS = ("open", "openat", "fopen", "access", "stat", "readlink")

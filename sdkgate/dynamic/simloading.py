@@ -4,8 +4,7 @@ read the file's bytes from the disk in the instrumented process. Later actions m
 the loaded classes (`frames_from_loaded: true`), as a plugin's own code would show on ART."""
 from __future__ import annotations
 
-from ..scenario.backend import StepFailed
-from .simruntime import obj
+from .simwire import obj
 
 S, CL = "java.lang.String", "java.lang.ClassLoader"
 LOADER_CALLS = {
@@ -37,11 +36,3 @@ def load_code(sim, a, stack: list[str], thread: str) -> None:
         if c not in sim.stacks.loaded[a.by]:
             sim.stacks.loaded[a.by].append(c)
 
-
-def loaded_frames(stacks, a) -> list[str]:
-    """Frames of the classes the action's SDK loaded (innermost first), as a plugin's own thread shows."""
-    from .stacks import frame  # noqa: PLC0415
-    classes = getattr(stacks, "loaded", {}).get(a.by) or []
-    if not classes:
-        raise StepFailed(f"line {a.line}: frames_from_loaded, but {a.by} has loaded no code yet (load_code first)")
-    return [frame(f"{c}.a", 20 + i, obfuscated=True) for i, c in enumerate(classes[:2])]

@@ -1,4 +1,6 @@
-"""The simulated Android runtime, Python side: the real agent in real Frida, driven by simulated calls.
+"""The simulated Android runtime, Python side: the real agent in real Frida, driven by simulated calls
+(values on the wire: simwire.py; what the phone returns: simdevice.py; permission, marker and click
+calls: simcalls.py).
 
 SimRuntime spawns a real local process (/bin/sleep) suspended, attaches Frida, loads the shipped
 agent-sim.js (the unchanged agent compiled against hooks/sim-bridge, the stand-in for
@@ -37,7 +39,6 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..apitable import SensitiveApi, by_id, split_descriptor
@@ -46,159 +47,10 @@ from ..errors import InputError
 from ..events import Event
 from .build import load_bundle
 from .host import AgentHost, AgentOptions
-
-PRIMITIVES = {"Z": "boolean", "B": "byte", "C": "char", "S": "short", "I": "int", "J": "long", "F": "float",
-              "D": "double", "V": "void"}
-# static methods among the table's entries (the device model needs to know what `this` is)
-STATIC_APIS = frozenset({
-    "settings.secure.getString", "settings.system.getString", "build.getSerial",
-    "perm.activitycompat.requestPermissions", "perm.supportcompat.requestPermissions", "camera.open",
-    "gms.adid.getAdvertisingIdInfo", "hms.adid.getAdvertisingIdInfo",
-})
-# classes whose table methods are all static (side-channel rows, issue 11)
-STATIC_CLASSES = frozenset({"android.os.SystemProperties", "java.nio.file.Files", "android.provider.Settings$System",
-                            "android.provider.Settings$Global", "android.provider.Settings$Secure"})
-PREFS_EDITOR = "android.app.SharedPreferencesImpl$EditorImpl"
-PERMISSION_DISPATCH = ("android.app.Activity", "dispatchRequestPermissionsResult", ["int", "android.content.Intent"])
-DEFAULT_ACTIVITY = "com.example.recruit.MainActivity"
-
-
-class JavaThrow(Exception):
-    """The simulated original threw a Java exception (e.g. SecurityException without the permission)."""
-
-    def __init__(self, java_class: str):
-        self.java_class = java_class
-        super().__init__(java_class)
-
-
-class SimRuntimeError(Exception):
-    """The simulated runtime is not usable (not started, process gone)."""
-
-
-@dataclass
-class SimObject:
-    cls: str
-    fields: dict = field(default_factory=dict)
-
-
-
-
-def frida_type(t: str) -> str:
-    if t.startswith("["):
-        return t.replace("/", ".")
-    if t.startswith("L"):
-        return t[1:-1].replace("/", ".")
-    return PRIMITIVES[t]
-
-
-def obj(cls: str, fields: dict | None = None, returns: dict | None = None) -> dict:
-    """A fake Java object on the wire."""
-    d: dict = {"$obj": cls}
-    if fields:
-        d["fields"] = fields
-    if returns:
-        d["returns"] = returns
-    return d
-
-
-def uri(text: str) -> dict:
-    return obj("android.net.Uri", returns={"toString": text})
-
-
-def decode(v: Any) -> Any:
-    if isinstance(v, list):
-        return [decode(x) for x in v]
-    if isinstance(v, dict):
-        if "$array" in v:
-            items = [decode(x) for x in v.get("items", [])]
-            if v["$array"] in ("byte", "B"):
-                return bytes(b & 0xFF for b in items)
-            return items
-        if "$list" in v:
-            return [decode(x) for x in v["$list"]]
-        if "$obj" in v:
-            return SimObject(v["$obj"], {k: decode(x) for k, x in (v.get("fields") or {}).items()})
-        if "$class" in v:
-            return SimObject("java.lang.Class", {"name": v["$class"]})
-    return v
-
-
-def _mac_bytes(mac: str) -> list[int]:
-    return [int(h, 16) - 256 if int(h, 16) > 127 else int(h, 16) for h in mac.split(":")]
-
-
-class DeviceModel:
-    """What the simulated phone really returns (fresh, realistic values, never the run's canaries)."""
-
-    def __init__(self, values: dict[str, str] | None = None, installed: tuple[str, ...] | None = None):
-        self.values = values or generate()
-        self.installed = installed or ("com.tencent.mm", "com.eg.android.AlipayGphone", "com.ss.android.ugc.aweme")
-
-    def ret(self, api: SensitiveApi, ret_desc: str) -> Any:
-        v, cat = self.values, api.category or ""
-        if ret_desc == "V":
-            return None
-        if ret_desc == "Z":
-            return True
-        if ret_desc == "I":
-            return 0x6401A8C0 if cat == "network.ip" else 0
-        if ret_desc == "Ljava/lang/String;":
-            if cat in v:
-                return v[cat]
-            if cat == "network.carrier":
-                return "46000"
-            if api.member == "getSSID":
-                return '"recruit-office"'
-            if api.member == "getBSSID":
-                return "3c:46:d8:12:34:56"
-            return "sim-value"
-        if ret_desc == "Ljava/lang/CharSequence;":
-            return v.get("clipboard", "")
-        if ret_desc == "[B":
-            return {"$array": "byte", "items": _mac_bytes(v["device_id.mac"])}
-        if ret_desc == "Landroid/content/ClipData;":
-            item = obj("android.content.ClipData$Item", {"text": v["clipboard"]})
-            return obj("android.content.ClipData", {"label": "text", "items": [item]})
-        if ret_desc == "Landroid/location/Location;":
-            lat, lon = (float(x) for x in v["location"].split(","))
-            return obj("android.location.Location", {"provider": "gps", "latitude": lat, "longitude": lon})
-        if ret_desc == "Ljava/util/List;":
-            if cat == "installed_apps" and api.member == "getInstalledApplications":
-                return {"$list": [obj("android.content.pm.ApplicationInfo", {"packageName": p}) for p in self.installed]}
-            if cat == "installed_apps":
-                return {"$list": [obj("android.content.pm.PackageInfo", {"packageName": p}) for p in self.installed]}
-            return {"$list": []}
-        if ret_desc.startswith("["):
-            return []
-        return obj(frida_type(ret_desc))
-
-    def args(self, api: SensitiveApi, params: list[str], package: str) -> list:
-        out: list = []
-        for i, p in enumerate(params):
-            f = api.arg_filter if api.arg_filter.get("index") == i else {}
-            if f.get("equals"):
-                out.append(f["equals"][0])
-            elif f.get("uri_prefix"):
-                out.append(uri(f["uri_prefix"][0] + "/1"))
-            elif f.get("other_package") and f.get("intent"):
-                out.append(obj("android.content.Intent", returns={"getPackage": self.installed[0]}))
-            elif f.get("other_package"):
-                out.append(self.installed[0])
-            elif p == "Ljava/lang/String;":
-                out.append("gps" if api.category == "location" else "0")
-            elif p in ("I", "J", "S", "B"):
-                out.append(0)
-            elif p in ("F", "D"):
-                out.append(0.0)
-            elif p == "Z":
-                out.append(False)
-            elif p.startswith("["):
-                out.append([])
-            elif p == "Landroid/net/Uri;":
-                out.append(uri("content://settings/system"))
-            else:
-                out.append(obj(frida_type(p)))
-        return out
+from .simcalls import DEFAULT_ACTIVITY, AppCalls
+from .simdevice import STATIC_APIS, STATIC_CLASSES, DeviceModel
+from .simui import UiCalls, Window
+from .simwire import JavaThrow, SimObject, SimRuntimeError, decode, frida_type, obj, uri
 
 
 def _default_clock() -> Callable[[], float]:
@@ -206,14 +58,16 @@ def _default_clock() -> Callable[[], float]:
     return lambda: (time.monotonic() - t0) * 1000.0
 
 
-class SimRuntime:
+class SimRuntime(AppCalls, UiCalls):
     def __init__(self, manifest, canaries: dict | None = None, on_event: Callable[[Event], None] | None = None,
                  clock: Callable[[], float] | None = None, *, options: AgentOptions | None = None,
                  device: DeviceModel | None = None, app_classes: dict | None = None,
                  program: tuple[str, ...] = ("/bin/sleep", "86400"), package: str | None = None,
                  process: str | None = None, child_gating: bool = False, stdio: str | None = None,
                  death_event: bool = False, argv: list[str] | None = None, loaded_store=None,
-                 env: dict[str, str] | None = None, native_libs: tuple[str, ...] = (), device_layer: bool = True):
+                 env: dict[str, str] | None = None, native_libs: tuple[str, ...] = (), device_layer: bool = True,
+                 api_level: int = 33, classes: dict[str, dict] | None = None, accessibility: tuple[str, ...] = (),
+                 consent_window: Window | None = None):
         self.manifest = manifest
         self.canaries = canaries
         self.on_event = on_event or (lambda ev: None)
@@ -240,6 +94,11 @@ class SimRuntime:
         self.native_libs = tuple(native_libs)      # SDK native library names the app loads (simnative.py)
         self._sandbox: str | None = None
         self.device_layer = device_layer         # False (benchmarks): no sandbox redirection of file access
+        self.api_level = api_level               # Build.VERSION.SDK_INT of the simulated phone (24..35)
+        self.classes = dict(classes or {})       # app/SDK classes: {name: {super, interfaces, modifiers, loaded, methods}}
+        self.accessibility = tuple(accessibility)   # accessibility services enabled on the phone
+        self.consent_window = consent_window or Window("android.app.Dialog", DEFAULT_ACTIVITY)
+        self._uptime = 4_200_000                 # SystemClock.uptimeMillis of input events (monotonic, per process)
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> dict:
@@ -276,7 +135,12 @@ class SimRuntime:
         self.host.load()
         ex = self.host.script.exports_sync
         ex.sim_define(self._app_class_defs())
+        for name, spec in self.classes.items():
+            ex.sim_define_class(name, spec)
         ex.sim_set_field("android.os.Build", "SERIAL", self.device.values["device_id.serial"])
+        ex.sim_set_field("android.os.Build$VERSION", "SDK_INT", self.api_level)
+        if self.accessibility:
+            ex.sim_set_accessibility(list(self.accessibility))
         self._native_setup(ex)
         return self.host.configure()
 
@@ -482,119 +346,29 @@ class SimRuntime:
                            this=this)
         return self._invoke(req, sync)
 
+    def call_jni(self, api_id: str, stack: list[str], *, lib: str | None, thread: str = "main",
+                 args: list | None = None, this: dict | None = None, sync: bool = True) -> Any:
+        """The SDK's native library `lib` calls the Java API through JNI (the call really comes from native
+        code in this process: the agent sees the library in the native backtrace); `stack`: the Java frames
+        below the API ([] on a native thread attached to the VM)."""
+        from .simnative import DEFAULT_LIB  # noqa: PLC0415
+        req = self.request(api_id, stack, thread=thread, args=args, this=this)
+        self._require()
+        with self._call_lock:
+            self.host.note_clock()
+            res = self.host.script.exports_sync.sim_jni(req, lib or DEFAULT_LIB)
+            if sync:
+                self.host.flush()
+        if "threw" in res:
+            raise JavaThrow(res["threw"])
+        return decode(res.get("ret"))
+
     def call_many(self, api_id: str, stack: list[str], count: int, thread: str = "main") -> dict:
         """The same call `count` times inside the process (benchmarks); events flow as usual."""
         self._require()
         self.host.note_clock()
         req = self.request(api_id, stack, thread=thread)
         return self.host.script.exports_sync.sim_invoke_many(req, count)
-
-    def request_permissions(self, permissions: list[str], stack: list[str], *,
-                            api_id: str = "perm.activity.requestPermissions", request_code: int = 1,
-                            thread: str = "main", sync: bool = True) -> None:
-        api = by_id().get(api_id)
-        if api is None or api.kind != "permission_request":
-            raise InputError(None, f"api {api_id!r}", "not a permission_request entry of the table")
-        params, _ = split_descriptor(api.descriptors[0])
-        args: list = []
-        for p in params:
-            if p == "[Ljava/lang/String;":
-                args.append(list(permissions))
-            elif p == "I":
-                args.append(request_code)
-            elif p == "Ljava/lang/Object;":
-                args.append(list(permissions) if len(permissions) != 1 else permissions[0])
-            else:
-                args.append(obj(DEFAULT_ACTIVITY if p == "Landroid/app/Activity;" else frida_type(p)))
-        this = None if api_id in STATIC_APIS else obj(
-            DEFAULT_ACTIVITY if api.cls == "android.app.Activity" else api.cls)
-        req = {"cls": api.cls, "member": api.member, "types": [frida_type(p) for p in params], "self": this,
-               "args": args, "ret": None, "stack": list(stack), "thread": thread}
-        self._invoke(req, sync)
-
-    def permission_result(self, results: dict[str, bool | str], *, request_code: int = 1,
-                          stack: list[str] | None = None, sync: bool = True) -> None:
-        """The user answered: the system delivers names + grant results to the activity."""
-        names = list(results)
-        grants = [0 if v is True or v == "granted" else -1 for v in results.values()]
-        intent = obj("android.content.Intent", returns={
-            "getStringArrayExtra": names, "getIntArrayExtra": {"$array": "int", "items": grants}})
-        cls, member, types = PERMISSION_DISPATCH
-        stack = stack or ["android.app.Activity.dispatchActivityResult(Activity.java:8382)",
-                          "android.app.ActivityThread.deliverResults(ActivityThread.java:5384)",
-                          "android.os.Looper.loop(Looper.java:288)",
-                          "android.app.ActivityThread.main(ActivityThread.java:7872)"]
-        req = {"cls": cls, "member": member, "types": types, "self": obj(DEFAULT_ACTIVITY),
-               "args": [request_code, intent], "ret": None, "stack": stack, "thread": "main"}
-        self._invoke(req, sync)
-
-    def marker(self, marker, value: Any, stack: list[str] | None = None, *, thread: str = "main",
-               sync: bool = True) -> None:
-        """The app records a consent decision through a manifest marker (method call or prefs write).
-
-        `value`: for method markers the boolean argument; for prefs markers the value written
-        (None = the key is removed)."""
-        stack = stack or []
-        if marker.method:
-            cls, _, meth = marker.method.rpartition(".")
-            types = self._app_class_defs().get(cls, {}).get(meth, [["boolean"]])[0]
-            args = [value if t == "boolean" else obj(t) for t in types]
-            req = {"cls": cls, "member": meth, "types": types, "self": obj(cls), "args": args, "ret": None,
-                   "stack": stack, "thread": thread}
-        else:
-            file = (marker.prefs_file or "prefs") + ".xml"
-            prefs = obj("android.app.SharedPreferencesImpl", {"mFile": obj("java.io.File", returns={"getName": file})})
-            editor = obj(PREFS_EDITOR, {"this$0": prefs})
-            if value is None:
-                member, types, args = "remove", ["java.lang.String"], [marker.prefs_key]
-            elif isinstance(value, bool):
-                member, types, args = "putBoolean", ["java.lang.String", "boolean"], [marker.prefs_key, value]
-            elif isinstance(value, int):
-                member, types, args = "putInt", ["java.lang.String", "int"], [marker.prefs_key, value]
-            else:
-                member, types, args = "putString", ["java.lang.String", "java.lang.String"], [marker.prefs_key, str(value)]
-            req = {"cls": PREFS_EDITOR, "member": member, "types": types, "self": editor, "args": args,
-                   "ret": editor, "stack": stack, "thread": thread}
-        self._invoke(req, sync)
-
-    def click(self, transition: str, stack: list[str], *, thread: str = "main", sync: bool = True) -> None:
-        """A click on the manifest's consent control for `transition` (granted|declined|withdrawn):
-        View.performClick on a button with that control's resource id and text. `stack` says who
-        clicked: the input system (a user's tap) or app code (a programmatic click)."""
-        if self.manifest is None:
-            raise InputError(None, "click", "a consent control click needs a manifest")
-        c = self.manifest.consent
-        rid, texts = {"granted": (c.accept_id, c.accept_text), "declined": (c.decline_id, c.decline_text),
-                      "withdrawn": (None, c.withdraw_text)}[transition]
-        entry = rid.rsplit("/", 1)[-1] if rid else None
-        view = obj("android.widget.Button", returns={
-            "getId": 0x7f0a0042 if entry else -1, "getText": texts[0] if texts else "",
-            "getResources": obj("android.content.res.Resources", returns={"getResourceEntryName": entry})})
-        req = {"cls": "android.view.View", "member": "performClick", "types": [], "self": view, "args": [],
-               "ret": True, "stack": stack, "thread": thread}
-        self._invoke(req, sync)
-
-    def marker_method(self, method: str, value: Any = True, stack: list[str] | None = None, *,
-                      thread: str = "main", sync: bool = True) -> None:
-        """The app calls its consent method marker `pkg.Class.method(value)`."""
-        from ..manifest import Marker
-        self.marker(Marker(scope="policy", method=method), value, stack, thread=thread, sync=sync)
-
-    def marker_prefs(self, file: str | None, key: str, value: Any, stack: list[str] | None = None, *,
-                     thread: str = "main", sync: bool = True) -> None:
-        """The app writes SharedPreferences `file`/`key` = value (None removes the key)."""
-        from ..manifest import Marker
-        self.marker(Marker(scope="policy", prefs_file=file, prefs_key=key), value, stack, thread=thread, sync=sync)
-
-    def net(self, ops: list[dict], stack: list[str], *, thread: str = "main", sync: bool = True) -> list[dict]:
-        """Real libc socket calls inside the process (hooks/sim-bridge/netcrypto.js `simNet`):
-        the agent's socket hooks see them. Returns one {value, errno} per op run."""
-        return self._rpc("sim_net", {"ops": ops, "stack": list(stack), "thread": thread}, sync)
-
-    def java_run(self, ops: list[dict], stack: list[str], *, thread: str = "main", sync: bool = True) -> list:
-        """A sequence of Java calls (Cipher, MessageDigest, Base64 ...) through the hooked method table;
-        the originals compute with the process's libcrypto. Returns the decoded results."""
-        return [decode(x) for x in self._rpc("sim_run", {"ops": ops, "stack": list(stack), "thread": thread}, sync)]
 
     def _rpc(self, name: str, req: dict, sync: bool):
         self._require()
@@ -611,6 +385,13 @@ class SimRuntime:
             if sync:
                 self.host.flush()
         return res
+
+    def define_class(self, name: str, spec: dict) -> None:
+        """A class of the app or an SDK becomes known to the runtime now (`loaded: false` until it loads):
+        {super, interfaces, modifiers (0x200 interface, 0x400 abstract), loaded, methods: {member: [[types]]}}."""
+        self._require()
+        self.classes[name] = spec
+        self.host.script.exports_sync.sim_define_class(name, spec)
 
     def hooks(self) -> list[str]:
         """Keys of the hooks the agent installed in the stand-in ("cls|member|types")."""

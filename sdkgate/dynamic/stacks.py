@@ -7,6 +7,7 @@ import zlib
 
 from ..apitable import by_id
 from ..catalogue import FIRST_PARTY
+from ..scenario.backend import StepFailed
 from .appmodel import Action, AppModel
 
 LOOPER = [
@@ -56,10 +57,6 @@ class StackBuilder:
             return [frame(f"{m.main_activity}.{cb}", 61),
                     f"android.app.Instrumentation.callActivityOn{cb[2:]}(Instrumentation.java:1456)",
                     f"android.app.Activity.perform{cb[2:]}(Activity.java:8250)", *LOOPER]
-        if trigger == "user_tap":    # the input system delivers a touch: performClick runs from the looper
-            return ["android.view.View.performClickInternal(View.java:7425)",
-                    "android.view.View$PerformClick.run(View.java:28305)",
-                    "android.os.Handler.handleCallback(Handler.java:938)", *LOOPER]
         if trigger.startswith("consent_"):
             cb = {"consent_granted": "onAgree", "consent_declined": "onDisagree",
                   "consent_withdrawn": "onWithdraw"}[trigger]
@@ -86,13 +83,19 @@ class StackBuilder:
         if a.frames:
             return list(a.frames)
         if a.frames_from_loaded:
-            from .simloading import loaded_frames  # noqa: PLC0415
-            return loaded_frames(self, a)
+            return self.loaded_frames(a)
         if a.by == FIRST_PARTY:
             return [frame(f"{self.m.package}.util.DeviceHelper.collect", 31)]
         sdk = self.m.sdks[a.by]
         inner = [frame(f"{c}.a", 12 + i, obfuscated=True) for i, c in enumerate(sdk.classes[:2])]
         return inner + [frame(sdk.entry, 40, obfuscated=True)]
+
+    def loaded_frames(self, a: Action) -> list[str]:
+        """Frames of the classes the action's SDK loaded (innermost first), as a plugin's own thread shows."""
+        classes = self.loaded.get(a.by) or []
+        if not classes:
+            raise StepFailed(f"line {a.line}: frames_from_loaded, but {a.by} has loaded no code yet (load_code first)")
+        return [frame(f"{c}.a", 20 + i, obfuscated=True) for i, c in enumerate(classes[:2])]
 
     def build(self, a: Action, api_frame: str | None, trigger: str, detail: str, thread: str) -> list[str]:
         top = [api_frame] if api_frame else []

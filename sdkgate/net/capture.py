@@ -40,6 +40,8 @@ class FlowState:
     errors: list[str] = field(default_factory=list)
     sent: set = field(default_factory=set)
     done: bool = False
+    answered: tuple | None = None         # a response that came while the request body still streamed
+    body_done: bool = False               # the `request` hook ran: the body (if any) has ended
 
 
 class Capture:
@@ -63,9 +65,9 @@ class Capture:
         matcher = self.rec.matcher
         for st in list(self._flows.values()):
             if not st.done:
-                if st.stream is not None:
-                    self._emit_matches(st, st.stream.matches() if st.stream.over else
-                                       matcher.scan(bytes(st.stream.buf)) if matcher else [], "body.stream", time.time())
+                if st.stream is not None and matcher is not None:
+                    st.bytes = st.stream.total
+                    self._emit_matches(st, st.stream.matches(), "body.stream", time.time())
                 self._emit_flow(st, None, error="still open at proxy shutdown")
 
     # --- events ---------------------------------------------------------------------------------
@@ -134,6 +136,7 @@ class Capture:
         try:
             self.rec.poll_derived()
             st = self._state(flow)
+            st.body_done = True
             req = flow.request
             ts = req.timestamp_end or time.time()
             if st.stream is not None:
@@ -146,7 +149,7 @@ class Capture:
                         st.errors.append(f"decoded stream scanned up to {STREAM_DECODED_CAP} bytes")
                     self._scan_head(st, req, ts)
                     self._emit_matches(st, st.stream.matches(), "body.stream", ts)
-                    self.rec.flush()
+                    self._answered(st)
                     return
                 req.raw_content = bytes(st.stream.buf)
                 st.stream.buf = bytearray()
@@ -155,9 +158,19 @@ class Capture:
                 st.errors.append("body streamed by mitmproxy and not scanned")
             self._scan_head(st, req, ts)
             self._scan_body(st, req, ts)
-            self.rec.flush()
+            self._answered(st)
         except Exception as exc:
             self.rec.failed("request scan", flow, exc)
+
+    def _answered(self, st: FlowState):
+        """The body has ended: a response that arrived before (an early answer) is written now, after the
+        body was searched, so the flow event carries what was sent."""
+        if st.answered is not None:
+            status, ip, extra = st.answered
+            st.answered = None
+            self._emit_flow(st, status, ip=ip, extra={**extra, "answered_early": True})
+        else:
+            self.rec.flush()
 
     def _scan_parts(self, st: FlowState, d: Decoded, ts: float):
         m = self.rec.matcher
@@ -213,7 +226,11 @@ class Capture:
                 # keep the state for the messages; the flow event is written now
                 self._emit_flow_keep(st, flow.response.status_code, ip, extra)
                 return
-            self._emit_flow(st, flow.response.status_code if flow.response else None, ip=ip, extra=extra)
+            status = flow.response.status_code if flow.response else None
+            if st.stream is not None and not st.body_done:
+                st.answered = (status, ip, extra)    # the body still streams: the flow is written when it ends
+                return
+            self._emit_flow(st, status, ip=ip, extra=extra)
         except Exception as exc:
             self.rec.failed("response", flow, exc)
 
@@ -230,12 +247,12 @@ class Capture:
             if st.done:
                 return
             if st.stream is not None and not st.sent:
-                # a body cut short (e.g. truncated chunked upload): scan what did arrive
-                partial = st.stream.matches() if st.stream.over else self.rec.matcher.scan(bytes(st.stream.buf))
+                # a body cut short (a reset stream, a truncated chunked upload): what arrived was searched as it came
                 st.bytes = st.stream.total
-                self._emit_matches(st, partial, "body.partial", time.time())
+                self._emit_matches(st, st.stream.matches(), "body.partial", time.time())
             err = flow.error.msg if flow.error else "error"
-            self._emit_flow(st, flow.response.status_code if flow.response else None, error=err)
+            extra = st.answered[2] if st.answered is not None else None
+            self._emit_flow(st, flow.response.status_code if flow.response else None, error=err, extra=extra)
         except Exception as exc:
             self.rec.failed("error", flow, exc)
 

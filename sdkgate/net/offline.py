@@ -1,8 +1,9 @@
 """Offline mode (`sdkgate_offline`): nothing the app sends ever leaves the host.
 
 Every request is answered here with 204. A body that is streamed (see `stream.BodyStream`) has to
-go somewhere while it is scanned, so its request is pointed at a loopback HTTP sink in this process;
-TCP goes to a loopback sink too, and any other upstream connection is refused.
+go somewhere while it is scanned, so its request is pointed at a loopback HTTP sink in this process,
+which answers only once the body has ended (a body without a length, e.g. an HTTP/2 upload, reaches
+the sink chunk-framed); TCP goes to a loopback sink too, and any other upstream connection is refused.
 """
 import asyncio
 
@@ -21,6 +22,7 @@ class OfflineResponder:
         self._offline_arg = offline
         self.enabled = False
         self.http_sink: tuple[str, int] | None = None
+        self.framed_sink: tuple[str, int] | None = None  # bodies without a length, chunk-framed by BodyStream
         self.tcp_sink: tuple[str, int] | None = None
         self.ws_sink: tuple[str, int] | None = None     # accepts WebSocket upgrades, reads and drops messages
         self._ws: set[str] = set()                      # flow ids of WebSocket upgrades sent to ws_sink
@@ -49,10 +51,12 @@ class OfflineResponder:
             s1 = await asyncio.start_server(_sink_http, "127.0.0.1", 0)
             s2 = await asyncio.start_server(_sink_tcp, "127.0.0.1", 0)
             s3 = await asyncio.start_server(_sink_ws, "127.0.0.1", 0)
-            self._servers = [s1, s2, s3]
+            s4 = await asyncio.start_server(_sink_framed, "127.0.0.1", 0)
+            self._servers = [s1, s2, s3, s4]
             self.http_sink = s1.sockets[0].getsockname()[:2]
             self.tcp_sink = s2.sockets[0].getsockname()[:2]
             self.ws_sink = s3.sockets[0].getsockname()[:2]
+            self.framed_sink = s4.sockets[0].getsockname()[:2]
 
     def done(self):
         for s in self._servers:
@@ -71,8 +75,13 @@ class OfflineResponder:
             return
         if self.enabled and self.http_sink and isinstance(req.stream, BodyStream):
             self._redirected[flow.id] = ((req.scheme, req.data.host, req.data.port), req.stream)
+            # a body without a length (HTTP/2 DATA frames) would reach an HTTP/1 sink unframed: the sink
+            # would take it for a body-less request and answer before the body ends
+            unframed = "content-length" not in req.headers and \
+                "chunked" not in req.headers.get("transfer-encoding", "").lower()
+            req.stream.frame = unframed
             req.scheme = "http"
-            req.data.host, req.data.port = self.http_sink
+            req.data.host, req.data.port = self.framed_sink if unframed else self.http_sink
 
     def request(self, flow: http.HTTPFlow):
         """Put back the real destination (the flow file records it, not the sink); answer every
@@ -98,7 +107,7 @@ class OfflineResponder:
         if not self.enabled:
             return
         addr = data.server.address
-        if addr in (self.http_sink, self.tcp_sink, self.ws_sink):
+        if addr in (self.http_sink, self.framed_sink, self.tcp_sink, self.ws_sink):
             return
         if data.server.tls or self.tcp_sink is None:
             data.server.error = "sdkgate offline mode: no upstream connections"
@@ -106,10 +115,13 @@ class OfflineResponder:
         data.server.address = self.tcp_sink
 
 
-async def _sink_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
-    """Loopback HTTP/1.1 server standing in for upstream in offline mode: reads and drops bodies, answers 204."""
+async def _sink_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: bytes = b""):
+    """Loopback HTTP/1.1 server standing in for upstream in offline mode: reads and drops bodies, answers
+    204 once a body has ended."""
     import h11
     conn = h11.Connection(h11.SERVER)
+    if head:
+        conn.receive_data(head)
     try:
         while True:
             ev = conn.next_event()
@@ -132,6 +144,17 @@ async def _sink_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter)
         pass
     finally:
         writer.close()
+
+
+async def _sink_framed(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+    """The sink for streamed bodies without a length: BodyStream chunk-frames them, the request head
+    says so here (one request per connection: the head is the first one)."""
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+        writer.close()
+        return
+    await _sink_http(reader, writer, head[:-2] + b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
 
 
 async def _sink_tcp(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):

@@ -11,9 +11,9 @@ STREAM_DECODED_CAP = 256 * 1024 * 1024     # decoded bytes scanned of one stream
 
 @dataclass
 class BodyStream:
-    """mitmproxy `request.stream` callable: forwards chunks unchanged, keeps up to `cap` bytes for a
-    full structured scan, and past the cap scans the raw (and gzip/deflate-decoded) stream with
-    bounded memory."""
+    """mitmproxy `request.stream` callable: forwards chunks unchanged and searches them as they stream
+    (raw, and gzip/deflate-decoded), so what arrived is known even if the body never ends (a reset
+    stream, an early answer); keeps up to `cap` bytes for a full structured scan once it ends."""
     matcher: Matcher
     cap: int
     content_encoding: str = ""
@@ -26,26 +26,27 @@ class BodyStream:
     decoded: int = 0
     decode_capped: bool = False
     finished: bool = False          # mitmproxy streamed the body (and called us with b"" at its end)
+    frame: bool = False             # offline, a body without length: chunk-framed for the loopback sink
+
+    def __post_init__(self):
+        self.raw_scan = self.matcher.stream()
+        enc = self.content_encoding.strip().lower()
+        if enc in ("gzip", "x-gzip", "deflate"):
+            self._dec = zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in enc else zlib.MAX_WBITS)
+            self.dec_scan = self.matcher.stream()
 
     def __call__(self, chunk: bytes) -> bytes:
         if not chunk:
             self.finished = True
-        if chunk:
-            self.total += len(chunk)
-            if not self.over:
-                self.buf += chunk
-                if len(self.buf) > self.cap:
-                    self.over = True
-                    self.raw_scan = self.matcher.stream()
-                    enc = self.content_encoding.strip().lower()
-                    if enc in ("gzip", "x-gzip", "deflate"):
-                        self._dec = zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in enc else zlib.MAX_WBITS)
-                        self.dec_scan = self.matcher.stream()
-                    data, self.buf = bytes(self.buf), bytearray()
-                    self._feed(data)
-            else:
-                self._feed(chunk)
-        return chunk
+            return b"0\r\n\r\n" if self.frame else chunk
+        self.total += len(chunk)
+        if not self.over:
+            self.buf += chunk
+            if len(self.buf) > self.cap:
+                self.over = True
+                self.buf = bytearray()
+        self._feed(bytes(chunk))
+        return b"%x\r\n%s\r\n" % (len(chunk), chunk) if self.frame else chunk
 
     def _feed(self, data: bytes) -> None:
         assert self.raw_scan is not None
@@ -67,9 +68,9 @@ class BodyStream:
             self._dec = None
 
     def matches(self) -> list[Match]:
+        """Every planted value seen in what streamed so far (raw or decoded)."""
         out: list[Match] = []
         for s in (self.raw_scan, self.dec_scan):
             if s:
                 out += [m for m in s.matches() if m not in out]
         return out
-

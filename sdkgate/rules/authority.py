@@ -1,11 +1,16 @@
 """SG106: the app recorded a consent the user did not give (issue 9, "the user's answer decides").
 
 Only the user's answer moves the consent state (`consent.is_user_answer`): a scenario step, or a
-real tap on the consent control seen by the agent (`evidence: ui_tap`). A `granted` marker (or a
-hook `consent` event that is not a real tap, e.g. the app calling `performClick()` itself) is held
-until the user's accept for its scope arrives: within `consent.tolerance_ms` it is the same decision;
-later, or never, or after a decline/withdrawal, it is SG106. Reads and sends in between are judged
-by the user's state, so they stay "before consent".
+real tap on the consent control seen by the agent (`evidence: ui_tap`, input the system delivered) or
+an accessibility service's click (`accessibility`). A `granted` marker (or a hook `consent` event that
+is not the user's, `programmatic`: the app clicked, dispatched or injected it) is held until the user's
+accept for its scope arrives: within `consent.tolerance_ms` it is the same decision; later, or never,
+or after (or followed by) a decline/withdrawal, it is SG106. Reads and sends in between are judged by
+the user's state, so they stay "before consent".
+
+Where the agent says no consent observation applies to the app's UI (Compose, Flutter, React Native,
+WebView content: `agent_status` `ui`), a run with no user answer at all is incomplete: it needs consent
+steps.
 """
 from __future__ import annotations
 
@@ -30,6 +35,16 @@ class ConsentAuthority:
         self.pending: list[_Pending] = []
         self.user_evidence = False       # steps ran or a real tap was seen: the user's answer is observable
         self.markers = 0
+        self.unobserved: list[str] = []  # UI toolkits whose taps the agent cannot see (agent_status ui)
+
+    def agent_status(self, ev: Event, st: RunState):
+        """What the agent can observe of the user's answer: `ui` on its `loaded` status (toolkits found in the
+        app's class loader) and a `ui` status when the app first shows a WebView page."""
+        ui = ev.get("ui") if ev.get("status") == "loaded" else ev.extra if ev.get("status") == "ui" else None
+        if ev.source == "hook" and isinstance(ui, dict):
+            for u in ui.get("unobserved") or []:
+                if isinstance(u, str) and u not in self.unobserved and len(self.unobserved) < 10:
+                    self.unobserved.append(u)
 
     def any(self, ev: Event, st: RunState):
         if ev.source == "step":
@@ -41,7 +56,8 @@ class ConsentAuthority:
             if ev.get("transition") == GRANTED:
                 self._accepted(ev, st)
         else:
-            self._app_recorded(ev, st, ev.get("control") or ev.get("evidence") or "hook consent event")
+            what = f"programmatic click on {ev.get('control') or 'the consent control'}"
+            self._app_recorded(ev, st, what + (f" ({ev.get('why')})" if ev.get("why") else ""))
 
     def consent_marker(self, ev: Event, st: RunState):
         self._app_recorded(ev, st, ev.get("marker") or "marker")
@@ -73,13 +89,17 @@ class ConsentAuthority:
         self.pending = keep
 
     def _report(self, st: RunState, p: _Pending, why: str, key: str):
-        zh = {"early": "早于用户同意", DECLINED: "用户拒绝后", WITHDRAWN: "用户撤回后", "none": "用户未作出同意"}[key]
+        zh = {"early": "早于用户同意", DECLINED: "用户拒绝后", WITHDRAWN: "用户撤回后", "none": "用户未作出同意",
+              "then_declined": "用户随后拒绝", "then_withdrawn": "用户随后撤回"}[key]
         st.sink.add("SG106", p.ev, actor=FIRST_PARTY, category=None, key=f"{p.scope}/{key}",
                     detail_en=f"{p.marker} recorded '{p.scope}' consent at t={p.ev.t_ms:.0f} ms {why}",
                     detail_zh=f"{p.marker}：{zh}", ref=p.marker,
                     detail={"scope": p.scope, "marker": p.marker, "t_ms": p.ev.t_ms, "why": key})
 
     def finish(self, st: RunState):
+        if not self.user_evidence and self.unobserved:
+            st.incomplete_reason("consent answer not observable by the agent: " + "; ".join(self.unobserved)
+                                 + ": the run needs consent steps in the scenario", kind="consent_unobservable")
         if not self.pending:
             return
         if not self.user_evidence:
@@ -92,8 +112,12 @@ class ConsentAuthority:
             st.doubt_after(min(p.ev.t_ms for p in self.pending))
             return
         for p in self.pending:
+            later = next((x for x in (st.scope_state("policy"), st.scope_state(p.scope)) if x in (DECLINED, WITHDRAWN)),
+                         None)
             if p.refused:
                 self._report(st, p, f"after the user {p.refused} consent", p.refused)
+            elif later:
+                self._report(st, p, f"and the user then {later} consent", f"then_{later}")
             else:
                 self._report(st, p, "with no accept from the user at all", "none")
         self.pending = []

@@ -3,6 +3,9 @@ in the proxy's evidence (net `flow`/`tls_failed`, matched by ip or host name and
 proxy itself (a `capture` step event lists its listeners). Anything else went around the proxy: a
 push socket, a NO_PROXY client, QUIC when allowed. What the proxy did not see cannot be judged, so
 the run is incomplete and the reason names the destination and the actor.
+
+Proxy evidence alone (no agent socket coverage: no `net_connect`, no agent with its socket hooks) is
+never a pass: what the proxy cannot see is named per capture mode (issue 22).
 """
 from __future__ import annotations
 
@@ -14,6 +17,12 @@ from .state import RunState
 
 SLACK_MS = 5000          # clocks of agent and proxy agree within this (flows end after they start)
 ANY_HOSTS = ("0.0.0.0", "::", "")
+# what a capture mode cannot see without the agent's socket hooks (and its derived-value tracking)
+UNSEEN_WITHOUT_AGENT = {
+    "proxy": "traffic that bypasses the proxy, QUIC and values transformed before sending",
+    "wireguard": "QUIC and values transformed before sending",
+    "transparent": "QUIC and values transformed before sending",
+}
 
 
 @dataclass
@@ -56,11 +65,16 @@ class CoverageRules:
         self.reached: list[_Reach] = []
         self.seen: list[_Seen] = []
         self.listeners: list[tuple[str, int]] = []
+        self.mode: str | None = None        # capture mode of the run (a `capture` step event)
+        self.net_evidence = False           # the proxy recorded something
+        self.agent_sockets = False          # the agent's socket hooks were in place (or reported a connect)
 
     def capture(self, ev: Event, st: RunState):
         """How the run captured traffic: the proxy's own addresses are not bypasses; the report says
         when the capture was partial (system proxy only) and when unpinning was on."""
         from ..net.modes import PARTIAL_NOTE
+        if isinstance(ev.get("mode"), str):
+            self.mode = ev.get("mode")
         if ev.get("partial") and PARTIAL_NOTE not in st.skipped:
             st.skipped.append(PARTIAL_NOTE)
         if ev.get("unpin"):
@@ -78,7 +92,17 @@ class CoverageRules:
             if p is not None:
                 self.listeners.append((h, p))
 
+    def agent_status(self, ev: Event, st: RunState):
+        # `net`: the socket hooks the agent installed (absent in logs of agents that predate it)
+        if ev.source == "hook" and ev.get("status") == "loaded" and (ev.get("net") is None or ev.get("net")):
+            self.agent_sockets = True
+
+    def send(self, ev: Event, st: RunState):
+        if ev.source == "net":
+            self.net_evidence = True
+
     def net_connect(self, ev: Event, st: RunState):
+        self.agent_sockets = True
         if ev.get("blocked"):
             return                   # refused by the agent (QUIC): nothing left the device
         try:
@@ -110,10 +134,12 @@ class CoverageRules:
 
     def flow(self, ev: Event, st: RunState):
         if ev.source == "net":
+            self.net_evidence = True
             self._observed(ev)
 
     def tls_failed(self, ev: Event, st: RunState):
         if ev.source == "net":
+            self.net_evidence = True
             self._observed(ev)
 
     def _is_proxy(self, r: _Reach) -> bool:
@@ -138,6 +164,10 @@ class CoverageRules:
         return False
 
     def finish(self, st: RunState):
+        if self.net_evidence and not self.agent_sockets:
+            unseen = UNSEEN_WITHOUT_AGENT.get(self.mode or "proxy", UNSEEN_WITHOUT_AGENT["proxy"])
+            st.incomplete_reason(f"capture partial: no agent evidence; {unseen} cannot be excluded",
+                                 kind="capture_partial")
         named: set[tuple] = set()
         for r in self.reached:
             if self._is_proxy(r) or self._matches(r):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
 
-from ..consent import RESETTING_LIFECYCLE, TRANSITIONS, UI_TAP, is_user_answer
+from ..consent import ACCESSIBILITY, RESETTING_LIFECYCLE, TRANSITIONS, UI_TAP, is_user_answer
 from ..events import BadLine, Event
 from ..manifest import Manifest
 from ..report import Report
@@ -56,6 +56,12 @@ class LifecycleState:
             return
         if is_user_answer(ev.kind, ev.source, ev.extra):
             st.set_consent(scope, tr, ev.t_ms, "step" if ev.source == "step" else UI_TAP)
+            if ev.source == "hook" and ev.get("evidence") == ACCESSIBILITY and not (
+                    st.manifest and st.manifest.consent.accept_accessibility):
+                services = ", ".join(str(x) for x in (ev.get("services") or [])[:5]) or "unknown service"
+                st.incomplete_reason(f"consent {tr} ({scope}) at t={ev.t_ms:.0f} ms was clicked by an accessibility "
+                                     f"service ({services}): the manifest does not say accessibility answers are the "
+                                     "user's (consent.accept_accessibility)", ev, kind="consent_accessibility")
         else:       # a click the input system did not deliver: the app's doing, judged by SG106
             st.moments.append(ConsentMoment(ev.t_ms, scope, tr, "marker"))
 

@@ -17,6 +17,7 @@ class EvidenceRules:
         self.consent_step_failures: list[str] = []
         self.bad_lines = 0
         self.not_hooked: set[str] = set()      # table rows the agent could not hook (its `limits`)
+        self.impls: dict[tuple, dict] = {}      # (process, api_id) -> the agent's last `impl` state (interface rows)
         self.static_calls: dict[str, str] = {}  # api_id -> a caller the static scan found
         self.first_consent_step_t: float | None = None
 
@@ -67,6 +68,10 @@ class EvidenceRules:
         for lim in ev.get("limits") or []:
             if isinstance(lim, str) and ": not hooked" in lim:
                 self.not_hooked.add(lim.split(":", 1)[0])
+        if status == "impl" and isinstance(ev.get("api_id"), str) and len(self.impls) < 1000:
+            self.impls[(ev.get("process"), ev.get("api_id"))] = {
+                "iface": ev.get("iface"), "loaded": ev.get("iface_loaded") is True, "hooked": ev.get("hooked") or [],
+                "failed": ev.get("failed") if isinstance(ev.get("failed"), dict) else {}, "ev": ev}
 
     def call_site(self, ev: Event, st: RunState):
         if ev.get("api_id"):
@@ -93,8 +98,21 @@ class EvidenceRules:
             st.incomplete_reason(f"step {ev.get('index')} ({ev.get('action')}) failed: {ev.get('detail') or ''}".strip(), ev,
                                  kind="step-failed")
 
+    def _implementations(self, st: RunState):
+        """Interface rows (issue 22 §2): an interface loaded in a process with no implementation hooked hides
+        every call through it."""
+        for (proc, api_id), s in sorted(self.impls.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
+            if not s["loaded"] or s["hooked"]:
+                continue
+            failed = "; ".join(f"{k}: {v}" for k, v in list(s["failed"].items())[:3])
+            why = failed or "no loaded class implements it"
+            where = f" in {proc}" if proc else ""
+            st.incomplete_reason(f"{api_id}: {s['iface']} implementation not hookable{where}: {why}", s["ev"],
+                                 kind="impl_not_hookable")
+
     def finish(self, st: RunState):
         self._bad_line_summary(st)
+        self._implementations(st)
         if self.not_hooked:
             st.skipped.append("not observable at run time (abstract/interface with no concrete class to hook): "
                               + ", ".join(sorted(self.not_hooked)))

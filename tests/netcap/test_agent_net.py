@@ -9,7 +9,8 @@ import socket
 import pytest
 
 from sdkgate.dynamic.host import AgentOptions
-from sdkgate.dynamic.simnet import SimNetwork, digest_in_process, encrypt_in_process, nss_wrapper_available
+from sdkgate.dynamic.simnet import SimNetwork, nss_wrapper_available
+from sdkgate.dynamic.simsend import digest_in_process, encrypt_in_process
 from sdkgate.dynamic.simruntime import JavaThrow, SimRuntime
 from tests.net.helpers import ANDROID_ID, IMEI, MAC
 

@@ -77,3 +77,38 @@ def test_native_caller_is_named_when_the_actor_is_unknown():
     _connect(log, 100, "203.0.113.9", 9000, actor="unknown", native_module="libjcore230.so")
     assert evaluate(log.events, None).incomplete == [
         "traffic not observed: 203.0.113.9:9000/tcp by unknown [native: libjcore230.so]"]
+
+
+PROXY_ONLY = "capture partial: no agent evidence; traffic that bypasses the proxy, QUIC and values transformed before sending cannot be excluded"
+
+
+def test_proxy_evidence_without_the_agent_is_never_a_pass():
+    """Issue 22 §3: a standalone proxy's net.jsonl (no agent, no net_connect coverage) reads incomplete,
+    clean or not; the reason names what the proxy cannot see."""
+    log = Log()
+    log.add("net", "flow", 100, host="ulogs.umeng.com", dst="ulogs.umeng.com:443", scheme="https", actor="umeng_common")
+    rep = evaluate(log.events, None)
+    assert rep.verdict == "incomplete" and rep.incomplete == [PROXY_ONLY]
+    log.send(150, "umeng_common", "device_id.imei", "ulogs.umeng.com")        # a finding does not hide the gap
+    assert PROXY_ONLY in evaluate(log.events, None).incomplete
+
+
+def test_with_a_full_capture_mode_the_reason_names_only_what_remains_unseen():
+    for mode in ("wireguard", "transparent"):
+        log = Log()
+        log.add("step", "capture", 1, mode=mode, partial=False, allow_quic=False, unpin=False, listeners=LISTEN)
+        log.add("net", "flow", 100, host="x.jpush.cn", dst="198.51.100.9:443", scheme="https")
+        rep = evaluate(log.events, None)
+        assert rep.incomplete == ["capture partial: no agent evidence; QUIC and values transformed before sending "
+                                  "cannot be excluded"], mode
+
+
+def test_an_agent_without_socket_hooks_gives_no_coverage_but_one_with_them_does():
+    log = Log()
+    log.add("hook", "agent_status", 0, status="loaded", net=[])
+    log.add("net", "flow", 100, host="x.jpush.cn", dst="198.51.100.9:443", scheme="https")
+    assert evaluate(log.events, None).incomplete == [PROXY_ONLY]
+    log2 = Log()
+    log2.add("hook", "agent_status", 0, status="loaded", net=["connect", "sendto"])
+    log2.add("net", "flow", 100, host="x.jpush.cn", dst="198.51.100.9:443", scheme="https")
+    assert evaluate(log2.events, None).verdict == "pass"

@@ -27,6 +27,29 @@ def write(tmp_path):
     return _write
 
 
+def sim_runner(shared_proxy, tmp_path: Path, head: str):
+    """run(model_text, steps, extra, head): a scenario on the simulated device (real agent in real Frida,
+    the module's shared proxy, the real engine) for an app model made of `head` + `model_text`; returns
+    (RunResult, hook+step events)."""
+    def run(model_text: str, steps: str, extra: str = "", head: str = head):
+        from sdkgate.dynamic.appmodel import load_app_model
+        from sdkgate.dynamic.simulator import SimulatedDevice
+        from sdkgate.events import read_events
+        from sdkgate.manifest import load_manifest
+        from sdkgate.scenario.model import load_scenario
+        from sdkgate.scenario.runner import RunOptions, run_scenario
+        model = tmp_path / "model.yaml"
+        model.write_text(head + model_text, encoding="utf-8")
+        sc_path = tmp_path / "scenario.yaml"
+        sc_path.write_text(f"name: t\nmanifest: {MANIFEST}\n{extra}steps:\n{steps}", encoding="utf-8")
+        manifest = load_manifest(MANIFEST)
+        backend = SimulatedDevice(load_app_model(model, manifest))
+        res = run_scenario(load_scenario(sc_path), manifest, backend, tmp_path / "out", RunOptions(
+            app_model=model, canaries=shared_proxy.canaries, proxy_factory=shared_proxy.factory))
+        return res, list(read_events(res.out_dir / "events.jsonl"))
+    return run
+
+
 class SharedProxy:
     """One real proxy (ProxyProcess, offline) for a whole test module, so each simulated run does
     not pay for a proxy start. Runs are sequential; each gets the slice of the shared net.jsonl its

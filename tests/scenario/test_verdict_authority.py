@@ -3,18 +3,9 @@ an app that records consent itself (at start, after a decline, with no answer at
 that no catalogue prefix names must never pass."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from sdkgate.dynamic.appmodel import load_app_model
-from sdkgate.dynamic.simulator import SimulatedDevice
-from sdkgate.events import read_events
-from sdkgate.manifest import load_manifest
-from sdkgate.scenario.model import load_scenario
-from sdkgate.scenario.runner import RunOptions, run_scenario
-
-from .conftest import MANIFEST, SharedProxy
+from .conftest import MANIFEST, SharedProxy, sim_runner
 
 HEAD = """schema: sdkgate.appmodel/1
 app:
@@ -38,18 +29,7 @@ def shared_proxy(tmp_path_factory):
 
 @pytest.fixture
 def sim_run(shared_proxy, tmp_path):
-    def run(model_text: str, steps: str, extra: str = ""):
-        model = tmp_path / "model.yaml"
-        model.write_text(HEAD + model_text, encoding="utf-8")
-        sc_path = tmp_path / "scenario.yaml"
-        sc_path.write_text(f"name: t\nmanifest: {MANIFEST}\n{extra}steps:\n{steps}", encoding="utf-8")
-        sc = load_scenario(sc_path)
-        manifest = load_manifest(MANIFEST)
-        backend = SimulatedDevice(load_app_model(model, manifest))
-        res = run_scenario(sc, manifest, backend, tmp_path / "out", RunOptions(
-            app_model=model, canaries=shared_proxy.canaries, proxy_factory=shared_proxy.factory))
-        return res, list(read_events(res.out_dir / "events.jsonl"))
-    return run
+    return sim_runner(shared_proxy, tmp_path, HEAD)
 
 
 def fired(res):

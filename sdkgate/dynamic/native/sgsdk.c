@@ -162,3 +162,11 @@ double sg_bench_open_raw(const char *path, int count) {
     clock_gettime(CLOCK_MONOTONIC, &b);
     return ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / count;
 }
+
+/* A Java method called from this library through JNI (CallObjectMethod ...): the simulator passes the
+   call as a callback, so the Java hook runs with this library on the native stack, as on ART. */
+int sg_jni_call(void (*cb)(void)) {
+    volatile int depth = 1;
+    cb();
+    return depth - 1;
+}

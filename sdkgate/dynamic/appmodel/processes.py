@@ -1,4 +1,4 @@
-"""App-model parts for multi-process apps and code loaded at run time (kept apart from appmodel.py):
+"""App-model parts for multi-process apps and code loaded at run time (kept apart from the rest of the model):
 
     processes:                   # secondary processes of the app (android:process=":pushcore")
       - ":pushcore"              # started on demand: an action with `process: ":pushcore"` or start_process
@@ -17,9 +17,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..yamlio import Located
-from .appmodel import LoadCode, ProcessModel
+from ...errors import InputError
+from ...yamlio import Located
+from .types import LoadCode, ProcessModel
 
 LOADERS = ("dex", "inmemory", "path")
 
@@ -66,7 +66,7 @@ def _process_name(ctx, raw, key: str, val) -> str:
 
 def dex_classes(path: Path) -> tuple[str, ...]:
     """Dotted names of the classes a DEX (or the DEXes of a JAR/APK) defines."""
-    from ..static.dex import Dex  # noqa: PLC0415
+    from ...static.dex import Dex  # noqa: PLC0415
     blobs: list[bytes] = []
     data = path.read_bytes()
     if data[:4] == b"PK\x03\x04":
