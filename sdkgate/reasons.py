@@ -58,6 +58,8 @@ KINDS: tuple[ReasonKind, ...] = (
                "this device: its reads are unseen", (r"not observable on this device",)),
     ReasonKind("agent-not-calibrated", "the agent was not calibrated on this device (--require-calibration): whether "
                "its hooks fire there is unknown", (r"agent not calibrated on this device",)),
+    ReasonKind("impl-not-hookable", "an interface row's interface is loaded but no implementation could be hooked: "
+               "its reads are unseen", (r"implementation not hookable",)),
     ReasonKind("loaded-code-not-kept", "code the app loaded at run time was not kept or not scanned",
                (r"^code loaded at run time",)),
     # --- the scenario and the consent record
@@ -69,11 +71,18 @@ KINDS: tuple[ReasonKind, ...] = (
                (r"consent step but no consent event",), loses_events="any"),
     ReasonKind("consent-unobserved", "the app recorded consent but the user's answer was not observed",
                (r"no evidence of the user's answer",)),
+    ReasonKind("consent-accessibility", "an accessibility service clicked the consent control and the manifest does not "
+               "accept such answers as the user's: the user's own answer is unknown",
+               (r"was clicked by an accessibility service",)),
+    ReasonKind("consent-unobservable", "the app's UI toolkit gives the agent no view click to observe and the scenario "
+               "has no consent steps: the user's answer is unknown", (r"consent answer not observable by the agent",)),
     ReasonKind("consent-marker-mismatch", "the user's answer and the app's own consent record disagree",
                (r"step log and app disagree",)),
     # --- network
     ReasonKind("network-not-observed", "traffic was not recorded: what was sent is unseen",
                (r"network not observed", r"network evidence missing")),
+    ReasonKind("capture-partial", "only the proxy saw the traffic (no agent socket evidence): bypassing traffic, QUIC "
+               "and values transformed before sending cannot be excluded", (r"^capture partial",)),
     ReasonKind("tls-intercept-failed", "TLS to a host could not be opened: what was sent there is unseen",
                (r"TLS interception failed",)),
     ReasonKind("traffic-not-observed", "a socket's traffic did not pass the proxy: what it carried is unseen",

@@ -86,6 +86,8 @@ def _action(c: Call, plan_rows: dict) -> dict:
             args = args[1:]
         act = {"read": c.row, **({"overload": c.overload} if c.overload else {}),
                **({"args": [wire(a) for a in args]} if args else {}), **act}
+        if c.invoke == "interface" and c.receiver.startswith("new:"):
+            act["impl"] = c.receiver[len("new:"):]        # the probe's stub implementation: ART dispatches there
     if c.process == "probe":
         act["process"] = ":probe"
     act["frames"] = frames
@@ -107,6 +109,8 @@ def model_dict(plan: Plan) -> dict:
                                    "com.sdkgate.probe.Sockets.run(Sockets.java:1)"]})
     click = ["com.sdkgate.probe.MainActivity.clicked(MainActivity.java:1)",
              "com.sdkgate.probe.MainActivity$Click.onClick(MainActivity.java:1)"]
+    classes = {c.receiver[len("new:"):]: {"implements": [c.cls]} for c in plan.calls
+               if c.invoke == "interface" and c.receiver.startswith("new:")}
     return {
         "schema": "sdkgate.appmodel/1",
         "description": "sdkgate calibration probe (GENERATED from sdkgate/data/sensitive_apis.yaml)",
@@ -114,6 +118,7 @@ def model_dict(plan: Plan) -> dict:
                 "main_activity": f"{PACKAGE}.MainActivity", "consent_handler": f"{PACKAGE}.MainActivity"},
         "consent_gated": False,
         "processes": [":probe"],
+        **({"classes": dict(sorted(classes.items()))} if classes else {}),
         "features": {"programmatic_consent": {"activity": f"{PACKAGE}.MainActivity$Click"}},
         "behaviour": {"feature": {"programmatic_consent": [{"click_consent": "accept", "frames": click}]}},
         "timers": [{"after": "100ms", "actions": actions}],

@@ -99,7 +99,7 @@ class ConsentAuthority:
     def finish(self, st: RunState):
         if not self.user_evidence and self.unobserved:
             st.incomplete_reason("consent answer not observable by the agent: " + "; ".join(self.unobserved)
-                                 + ": the run needs consent steps in the scenario", kind="consent_unobservable")
+                                 + ": the run needs consent steps in the scenario", kind="consent-unobservable")
         if not self.pending:
             return
         if not self.user_evidence:

@@ -167,7 +167,7 @@ class CoverageRules:
         if self.net_evidence and not self.agent_sockets:
             unseen = UNSEEN_WITHOUT_AGENT.get(self.mode or "proxy", UNSEEN_WITHOUT_AGENT["proxy"])
             st.incomplete_reason(f"capture partial: no agent evidence; {unseen} cannot be excluded",
-                                 kind="capture_partial")
+                                 kind="capture-partial")
         named: set[tuple] = set()
         for r in self.reached:
             if self._is_proxy(r) or self._matches(r):

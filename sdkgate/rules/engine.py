@@ -61,7 +61,7 @@ class LifecycleState:
                 services = ", ".join(str(x) for x in (ev.get("services") or [])[:5]) or "unknown service"
                 st.incomplete_reason(f"consent {tr} ({scope}) at t={ev.t_ms:.0f} ms was clicked by an accessibility "
                                      f"service ({services}): the manifest does not say accessibility answers are the "
-                                     "user's (consent.accept_accessibility)", ev, kind="consent_accessibility")
+                                     "user's (consent.accept_accessibility)", ev, kind="consent-accessibility")
         else:       # a click the input system did not deliver: the app's doing, judged by SG106
             st.moments.append(ConsentMoment(ev.t_ms, scope, tr, "marker"))
 

@@ -108,7 +108,7 @@ class EvidenceRules:
             why = failed or "no loaded class implements it"
             where = f" in {proc}" if proc else ""
             st.incomplete_reason(f"{api_id}: {s['iface']} implementation not hookable{where}: {why}", s["ev"],
-                                 kind="impl_not_hookable")
+                                 kind="impl-not-hookable")
 
     def finish(self, st: RunState):
         self._bad_line_summary(st)

@@ -111,4 +111,5 @@ def test_an_agent_without_socket_hooks_gives_no_coverage_but_one_with_them_does(
     log2 = Log()
     log2.add("hook", "agent_status", 0, status="loaded", net=["connect", "sendto"])
     log2.add("net", "flow", 100, host="x.jpush.cn", dst="198.51.100.9:443", scheme="https")
-    assert evaluate(log2.events, None).verdict == "pass"
+    r = evaluate(log2.events, None)
+    assert not r.incomplete and r.verdict == "not_judged"      # everything seen; no manifest, so no verdict
