@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
+from ..i18n import failure, msg
 from .common import (EXIT_INCOMPLETE, EXIT_INPUT, format_option, lang_option, load_options, quiet_androguard,
                      sheet_option, suppressions_option)
 
@@ -68,7 +69,8 @@ def build_report(apk: Path, manifest, options=None, eval_options=None, splits: t
     except Exception as exc:  # a bug or an input the parsers did not foresee: incomplete, not a traceback
         from ..events import Event
         events = [Event(seq=0, t_ms=0.0, source="static", kind="incomplete",
-                        extra={"reason": f"{apk}: scan failed: {type(exc).__name__}: {exc}"})]
+                        extra={"reason": msg("{where}: scan failed: {error}", where=str(apk),
+                                             error=failure(exc))})]
         result = None
     report = evaluate(events, manifest, eval_options)
     report.app.setdefault("apk", str(apk))

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from ..scenario.backend import RunContext, StepOutcome
+from ..i18n import N_, Msg
 
 SCENARIO = ("# explore mode: the app driven by hand; Ctrl-C ends the watch\n"
             "name: explore\nsettle: 0s\nsteps:\n  - launch\n  - wait: 24h\n")
-ATTACH_LIMITS = ("attached to an already running app: what it did before the attach (process start, the consent "
+ATTACH_LIMITS = N_("attached to an already running app: what it did before the attach (process start, the consent "
                  "screen, reads in Application.onCreate) and its other processes were not observed")
 
 
@@ -143,7 +144,7 @@ class ExploreBackend:
         if not self.attach:
             return self.inner.launch()
         out = self.inner.attach_running()
-        out.data = {**(out.data or {}), "incomplete": [ATTACH_LIMITS]}
+        out.data = {**(out.data or {}), "incomplete": [Msg(ATTACH_LIMITS)]}
         return out
 
     def wait(self, ms: int) -> StepOutcome:

@@ -21,6 +21,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..i18n import failure, msg
+
 # loader(session, name, pid) -> handle with close(); raises when the agent cannot be loaded
 Loader = Callable[[Any, str, int], Any]
 # on_escaped(name, pid, reason)
@@ -134,8 +136,8 @@ class ProcessGate:
             p.handle = self.loader(p.session, name, pid)
             p.instrumented = True
         except Exception as exc:  # noqa: BLE001 - the process will run: it runs unobserved
-            p.error = f"{type(exc).__name__}: {exc}"
-            self._escape(pid, name, f"could not be instrumented ({p.error})")
+            p.error = failure(exc)
+            self._escape(pid, name, msg("could not be instrumented ({error})", error=p.error))
         if resume:
             self.device.resume(pid)
             if p.instrumented and self.on_session is not None:
@@ -181,7 +183,7 @@ class ProcessGate:
                 self._handle(*item)
             except Exception as exc:  # noqa: BLE001 - never leave a process suspended silently
                 origin, pid, name, _ = item
-                self._escape(pid, name or f"pid {pid}", f"gate error: {type(exc).__name__}: {exc}")
+                self._escape(pid, name or f"pid {pid}", msg("gate error: {error}", error=failure(exc)))
                 try:
                     self.device.resume(pid)
                 except Exception:  # noqa: BLE001
@@ -251,8 +253,8 @@ class ProcessGate:
             if p is not None and p.origin in ("fork",):
                 continue        # a fork still on its way to exec: caught by child gating
             new.append((pid, name))
-            self._escape(pid, name, "is in the device's process list but was never instrumented "
-                                    "(started outside spawn/child gating)")
+            self._escape(pid, name, msg("is in the device's process list but was never instrumented "
+                                        "(started outside spawn/child gating)"))
         return new
 
     def _escape(self, pid: int, name: str, why: str) -> None:
@@ -260,8 +262,8 @@ class ProcessGate:
             if pid in self.escaped:
                 return
             self.escaped[pid] = name
-        self.on_escaped(name, pid, f"process {name} (pid {pid}) ran without the agent: {why}; "
-                                   "what it did is not observed")
+        self.on_escaped(name, pid, msg("process {process} (pid {pid}) ran without the agent: {why}; what it did is not "
+                                       "observed", process=name, pid=pid, why=why))
 
     def info(self) -> list[dict]:
         with self._lock:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..events import Event
 from .processes import GatedProcess, ProcessGate
+from ..i18n import msg
 
 if TYPE_CHECKING:  # pragma: no cover
     from .simruntime import SimRuntime
@@ -93,7 +94,7 @@ class SimProcesses:
         rt = self.runtimes.get(name)
         if rt is None:
             from ..scenario.backend import StepFailed  # noqa: PLC0415
-            raise StepFailed(f"process {name} did not start (child gating never reported it)")
+            raise StepFailed(msg("process {process} did not start (child gating never reported it)", process=name))
         return rt
 
     def flush(self) -> None:
