@@ -23,6 +23,7 @@ LOCALES = {"zh": "zh_CN"}              # report language -> catalogue locale
 DOMAIN = "sdkgate"
 MAX_DEPTH = 4                          # nested messages in parameters (a hostile log's depth is cut here)
 MAX_PARAMS = 32
+_PLAIN = (str, int, float)
 _FIELD = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -54,17 +55,43 @@ def placeholders(text: str) -> set[str]:
     return {m.group(1) for m in _FIELD.finditer(text) if m.group(1)}
 
 
+@lru_cache(maxsize=4096)
+def _parts(template: str) -> tuple[str, ...]:
+    """Literal text and field names, alternating (parsed once per template)."""
+    out, last = [], 0
+    for m in _FIELD.finditer(template):
+        if m.group(1) is None:                  # "{{" / "}}": a literal brace
+            out.append(template[last:m.start()] + m.group(0)[0])
+            out.append("")
+        else:
+            out.append(template[last:m.start()])
+            out.append(m.group(1))
+        last = m.end()
+    out.append(template[last:])
+    return tuple(out)
+
+
 def _fill(template: str, params: dict[str, Any], lang: str) -> str:
     """`{name}` fields only (no attribute or index access: ids may come from a stranger's log); `{{`/`}}` escape."""
-    def one(m: re.Match) -> str:
-        name = m.group(1)
-        if name is None:
-            return m.group(0)[0]
-        v = params.get(name, "")
-        if isinstance(v, list):                 # a list of texts / messages: each in `lang`, "; " between them
-            return ("；" if lang == "zh" else "; ").join(x.render(lang) if isinstance(x, Msg) else str(x) for x in v)
-        return v.render(lang) if isinstance(v, Msg) else str(v)
-    return _FIELD.sub(one, template)
+    parts = _parts(template)
+    if len(parts) == 1:
+        return template
+    out = []
+    for i, part in enumerate(parts):
+        if not i & 1:
+            out.append(part)
+        elif part:
+            v = params.get(part, "")
+            if v.__class__ is str:
+                out.append(v)
+            elif isinstance(v, Msg):
+                out.append(v.render(lang))
+            elif isinstance(v, list):           # texts / messages: each in `lang`, "; " between them
+                out.append(("；" if lang == "zh" else "; ").join(x.render(lang) if isinstance(x, Msg) else str(x)
+                                                                for x in v))
+            else:
+                out.append(str(v))
+    return "".join(out)
 
 
 class Msg(str):
@@ -93,7 +120,7 @@ class Msg(str):
 
 
 def _param(v: Any) -> Any:
-    if v is None or isinstance(v, (str, int, float)):
+    if v.__class__ in _PLAIN or v is None or isinstance(v, (str, int, float)):
         return v
     if isinstance(v, (list, tuple)):
         return [x if isinstance(x, (str, int, float)) else str(x)[:1000] for x in list(v)[:MAX_PARAMS]]

@@ -69,6 +69,7 @@ def label(cid: str | None, lang: str = "en") -> str:
     return cat.label(lang) if cat else cid
 
 
+@lru_cache(maxsize=1024)
 def label_msg(cid: str | None) -> str:
     """A category's label as a message (rendered in the report's language); an unknown id stays the id."""
     if not cid:

@@ -94,7 +94,7 @@ class ConsentAuthority:
 
     def _report(self, st: RunState, p: _Pending, why: str, key: str):
         st.sink.add("SG106", p.ev, actor=FIRST_PARTY, category=None, key=f"{p.scope}/{key}",
-                    summary=msg("{marker} recorded '{scope}' consent at t={t} ms {why}", marker=p.marker, scope=p.scope,
+                    summary=lambda: msg("{marker} recorded '{scope}' consent at t={t} ms {why}", marker=p.marker, scope=p.scope,
                                 t=format(p.ev.t_ms, ".0f"), why=why), ref=str(p.marker),
                     detail={"scope": p.scope, "marker": p.marker, "t_ms": p.ev.t_ms, "why": key})
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..i18n import N_, Msg, tr
 
@@ -19,7 +20,7 @@ class Rule:
 
     @property
     def title(self) -> Msg:
-        return Msg(self.en)
+        return _title(self.en)
 
     def text(self, lang: str = "en") -> str:
         return tr(self.en, lang)
@@ -74,6 +75,11 @@ RULES: dict[str, Rule] = {r.id: r for r in [
     Rule("SG900", "warning", N_("Evidence incomplete"),
          "sdkgate fail-closed"),
 ]}
+
+
+@lru_cache(maxsize=None)
+def _title(en: str) -> Msg:
+    return Msg(en)
 
 
 def clause_for(rid: str, clauses: dict | None = None) -> str:

@@ -148,9 +148,9 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
             for h in handlers:
                 h(ev, st)
         except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
-            st.incomplete_reason(msg("{source} event seq {seq} ({kind}): a field has the wrong shape ({error}); "
-                                     "not judged", source=ev.source, seq=ev.seq, kind=str(ev.kind)[:40],
-                                     error=failure(exc, 120)), ev, kind="malformed-event")
+            st.incomplete_reason(lambda: msg("{source} event seq {seq} ({kind}): a field has the wrong shape ({error}); "
+                                             "not judged", source=ev.source, seq=ev.seq, kind=str(ev.kind)[:40],
+                                             error=failure(exc, 120)), ev, kind="malformed-event")
     for g in groups:
         if hasattr(g, "finish"):
             g.finish(st)

@@ -47,18 +47,24 @@ class EvidenceRules:
         """Every event: seq numbers per (source, pid) must run without gap or repeat."""
         pid = ev.extra.get("pid")
         key = (ev.source, pid)
-        src = ev.source if pid is None else msg("{source} (process {process}, pid {pid})", source=ev.source,
-                                                process=ev.extra.get('process') or '?', pid=pid)
         exp = self.next_seq.get(key)
+        if exp is not None and ev.seq == exp:           # the common case: in order, nothing to say
+            self.next_seq[key] = exp + 1
+            return
+        def src():
+            return ev.source if pid is None else msg("{source} (process {process}, pid {pid})", source=ev.source,
+                                                     process=ev.extra.get('process') or '?', pid=pid)
         app_events = ev.source in ("hook", "step")      # those carry consent answers and features
         if exp is None:
             if ev.seq not in (0, 1):
-                st.incomplete_reason(msg("{source} events start at seq {seq}: earlier events are missing", source=src,
-                                         seq=ev.seq), ev, kind="seq-gap", loses="source" if app_events else "")
+                st.incomplete_reason(lambda: msg("{source} events start at seq {seq}: earlier events are missing",
+                                                 source=src(), seq=ev.seq),
+                                     ev, kind="seq-gap", loses="source" if app_events else "")
         elif ev.seq != exp:
-            what = msg("repeated or out of order") if ev.seq < exp else msg("{n} missing", n=ev.seq - exp)
-            st.incomplete_reason(msg("{source} events: seq {seq} where {expected} was expected ({what})", source=src,
-                                     seq=ev.seq, expected=exp, what=what), ev,
+            st.incomplete_reason(lambda: msg("{source} events: seq {seq} where {expected} was expected ({what})",
+                                             source=src(), seq=ev.seq, expected=exp,
+                                             what=msg("repeated or out of order") if ev.seq < exp else
+                                             msg("{n} missing", n=ev.seq - exp)), ev,
                                  kind="seq-gap", loses="source" if app_events else "")
         self.next_seq[key] = max(ev.seq + 1, exp or 0)
 

@@ -85,21 +85,24 @@ class FindingSink:
     def add(self, rid: str, ev: Event | None, *, actor: str | None, category: str | None,
             key: str = "", summary: str = "", severity: str | None = None,
             ref: str = "", detail: dict | None = None) -> Finding:
-        """`summary`: the rule-specific detail, a message (sdkgate/i18n.py) or an identifier (an API id)."""
+        """`summary`: the rule-specific detail, a message (sdkgate/i18n.py) or an identifier (an API id), or a function
+        making it (called only when the event starts a new finding: the common event adds to one)."""
         process = ev.extra.get("process") if ev is not None else None
         k = (rid, actor, category, key, process)      # one finding per process the evidence came from
         f = self._by_key.get(k)
         if ref.__class__ is not str:            # values taken from a hostile log: always text in a report
             ref = str(ref)[:500]
         if f is None:
-            if not isinstance(summary, str):
-                summary = str(summary)[:500]
             fk = self._fold(k)
             if fk is not None:
                 f = self._add_folded(fk, rid, ev, actor, category, str(key), severity, ref)
                 if self.on_add is not None:
                     self.on_add(rid, f, ev, actor)
                 return f
+            if callable(summary):
+                summary = summary()
+            if not isinstance(summary, str):
+                summary = str(summary)[:500]
             r = rule(rid)
             message = finding_message(r, actor, category, summary)
             d = dict(detail or {})

@@ -93,7 +93,7 @@ class GeoRules:
         st.sink.add("SG405", ev, actor=actor, category=ev.category if personal else None,
                     key=f"{host}/{country}/{'send' if personal else 'flow'}",
                     severity="violation" if personal else "warning",
-                    summary=msg("{host} ({ip}) is in {country}; allowed: {allowed}", host=host, ip=ip, country=country,
+                    summary=lambda: msg("{host} ({ip}) is in {country}; allowed: {allowed}", host=host, ip=ip, country=country,
                                 allowed=", ".join(sorted(allowed))),
                     ref=f"{host} {ip} {country}", detail={"host": host, "ip": ip, "country": country})
 

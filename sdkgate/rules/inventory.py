@@ -170,7 +170,7 @@ class InventoryRules:
         m = st.manifest
         if m is None or not st.is_sdk(actor) or actor in m.sdks:
             return
-        st.sink.add("SG201", ev, actor=actor, category=None, summary=msg("found {where}", where=Msg(where)),
+        st.sink.add("SG201", ev, actor=actor, category=None, summary=lambda: msg("found {where}", where=Msg(where)),
                     ref=ev.api or ev.get("host") or ref)
 
     def finish(self, st: RunState):
@@ -187,7 +187,7 @@ class InventoryRules:
                                       "library code: its code is judged as the app's", sdk=sid))
                 continue
             if sid not in self.sdks:
-                st.sink.add("SG203", None, actor=sid, category=None, summary=msg("declared but not in the APK"))
+                st.sink.add("SG203", None, actor=sid, category=None, summary=lambda: msg("declared but not in the APK"))
 
 
 def _via(ev: Event) -> str | None:

@@ -32,13 +32,13 @@ class NetworkRules:
         if not st.consented(actor):
             refused = st.refused(actor)
             st.sink.add("SG401", ev, actor=actor, category=cat, key=host,
-                        summary=msg("to {host} as {encoding} after consent was {transition}", host=host, encoding=enc,
+                        summary=lambda: msg("to {host} as {encoding} after consent was {transition}", host=host, encoding=enc,
                                     transition=transition_word(refused)) if refused else
                         msg("to {host} as {encoding}", host=host, encoding=enc), ref=ref, detail=detail)
         m = st.manifest
         if m and cat in m.never_transmit:
             st.sink.add("SG402", ev, actor=actor, category=cat, key=host,
-                        summary=msg("to {host} as {encoding}", host=host, encoding=enc), ref=ref, detail=detail)
+                        summary=lambda: msg("to {host} as {encoding}", host=host, encoding=enc), ref=ref, detail=detail)
         if (ev.get("scheme") or "").lower() in ("http", "ws"):
             st.sink.add("SG403", ev, actor=actor, category=cat, key=host, summary=f"http://{host}", ref=ref, detail=detail)
         if cat:
@@ -72,11 +72,11 @@ class NetworkRules:
             return
         if actor == UNKNOWN:
             st.sink.add("SG404", ev, actor=UNKNOWN, category=None, key=f"{host}/{severity}", severity=severity,
-                        summary=msg("unknown third party {host}", host=host), ref=ref,
+                        summary=lambda: msg("unknown third party {host}", host=host), ref=ref,
                         detail={"host": host})
             return
         row = m.sdks.get(actor)
         if row is not None and not host_in(host, row.domains):
             st.sink.add("SG404", ev, actor=actor, category=None, key=f"{host}/{severity}", severity=severity,
-                        summary=msg("{host} not declared for {sdk}", host=host, sdk=actor), ref=ref,
+                        summary=lambda: msg("{host} not declared for {sdk}", host=host, sdk=actor), ref=ref,
                         detail={"host": host})

@@ -46,13 +46,13 @@ class PermissionRules:
             if denied is not None and now - denied < HOURS_48_MS:
                 hours = (now - denied) / 3_600_000
                 st.sink.add("SG303", ev, actor=ev.actor, category=None, key=perm,
-                            summary=msg("{permission} again {hours} h after a denial", permission=perm, hours=format(hours, ".1f")),
+                            summary=lambda: msg("{permission} again {hours} h after a denial", permission=perm, hours=format(hours, ".1f")),
                             ref=perm, detail={"permission": perm})
             if row and row.when == "on_feature":
                 opened = st.features_open if row.feature is None else st.features_open & {row.feature}
                 if not opened:
                     st.sink.add("SG304", ev, actor=ev.actor, category=None, key=perm,
-                                summary=msg("{permission} (table: on feature {feature})", permission=perm, feature=row.feature)
+                                summary=lambda: msg("{permission} (table: on feature {feature})", permission=perm, feature=row.feature)
                                 if row.feature else msg("{permission} (table: on feature)", permission=perm), ref=perm,
                                 detail={"permission": perm, "feature": row.feature})
 

@@ -18,8 +18,8 @@ class ReadRules:
     def read(self, ev: Event, st: RunState):
         cat = categories().get(ev.category or "")
         if cat is None:
-            st.incomplete_reason(msg("hook event seq {seq} has unknown category {category}", seq=ev.seq,
-                                     category=repr(ev.category)), ev, kind="unknown-category")
+            st.incomplete_reason(lambda: msg("hook event seq {seq} has unknown category {category}", seq=ev.seq,
+                                             category=repr(ev.category)), ev, kind="unknown-category")
             return
         actor = ev.actor or "unknown"
         ref = ev.api or ev.get("api_id", "")
@@ -33,7 +33,7 @@ class ReadRules:
             refused = st.refused(actor)
             m = st.manifest
             if refused and (actor != FIRST_PARTY or refused == "withdrawn" or (m and m.consent.browse_mode)):
-                st.sink.add("SG103", ev, actor=actor, category=cat.id, summary=msg("after consent was {transition}",
+                st.sink.add("SG103", ev, actor=actor, category=cat.id, summary=lambda: msg("after consent was {transition}",
                             transition=transition_word(refused)), ref=ref, detail=detail)
             elif not refused:
                 rid = "SG102" if actor == FIRST_PARTY else "SG101"
@@ -44,7 +44,7 @@ class ReadRules:
             if actor == UNKNOWN and st.manifest is not None:
                 # consent covers the declared SDKs only: unnamed code collecting is an undeclared third party
                 st.sink.add("SG201", ev, actor=UNKNOWN, category=None, key="run time",
-                            summary=msg("unnamed code read personal data at run time"), ref=ref, detail=detail)
+                            summary=lambda: msg("unnamed code read personal data at run time"), ref=ref, detail=detail)
         self._frequency(ev, st, actor, cat, ref)
         declared_category(ev, st, actor, cat.id, severity="violation", ref=ref)
 
@@ -70,7 +70,7 @@ class ReadRules:
         row = st.manifest.sdks.get(actor) if st.manifest else None
         if row is not None and row.feature and row.feature not in st.features_open:
             st.sink.add("SG105", ev, actor=actor, category=category,
-                        summary=msg("before {feature} was opened", feature=row.feature), ref=ref, detail=detail)
+                        summary=lambda: msg("before {feature} was opened", feature=row.feature), ref=ref, detail=detail)
 
     def _frequency(self, ev: Event, st: RunState, actor: str, cat, ref: str):
         m = st.manifest
@@ -84,7 +84,7 @@ class ReadRules:
         self._last[key] = ev.t_ms
         if rate > 0 and prev is not None and ev.t_ms - prev < 1000.0 / rate:
             st.sink.add("SG104", ev, actor=actor, category=cat.id, key="rate",
-                        summary=msg("more than {rate} per second", rate=format(rate, "g")), ref=ref)
+                        summary=lambda: msg("more than {rate} per second", rate=format(rate, "g")), ref=ref)
         if cat.immutable:
             if len(self._immutable) >= 50_000 and (proc, actor, cat.id) not in self._immutable:
                 self._immutable.clear()       # endless distinct actors: forget, stay flat
@@ -92,7 +92,7 @@ class ReadRules:
             self._immutable[(proc, actor, cat.id)] = n
             if n > limit:
                 st.sink.add("SG104", ev, actor=actor, category=cat.id, key="immutable",
-                            summary=msg("immutable identifier read more than {n} times", n=limit), ref=ref)
+                            summary=lambda: msg("immutable identifier read more than {n} times", n=limit), ref=ref)
 
 
 def declared_category(ev: Event, st: RunState, actor: str, category: str, severity: str, ref: str = ""):
@@ -104,7 +104,7 @@ def declared_category(ev: Event, st: RunState, actor: str, category: str, severi
     # a generic declaration ("device_id") covers its children; the audit table says it was only generic
     if row is not None and coverage(row.categories, category) is None:
         st.sink.add("SG202", ev, actor=actor, category=category, severity=severity,
-                    key=severity, summary=msg("not in its declared data types"), ref=ref)
+                    key=severity, summary=lambda: msg("not in its declared data types"), ref=ref)
 
 
 def unknown_why(stack: list[str], st: RunState) -> str:

@@ -166,7 +166,10 @@ class RunState:
         """Record why the evidence is incomplete (a message, sdkgate/i18n.py) with its stable kind (reasons.py).
         Bounded under any log: reasons are grouped by kind (one SG900 finding per kind, with the count), the first
         INCOMPLETE_EXAMPLES of a kind are listed verbatim and `summarise` adds one line for the rest.
-        `loses` (default: the kind's; True = "any"): app events may be missing from here on (`doubt_events`)."""
+        `loses` (default: the kind's; True = "any"): app events may be missing from here on (`doubt_events`).
+        `reason` may be a function making the message (a hostile log's millionth gap: built only when listed)."""
+        if kind is None and callable(reason):
+            reason = reason()
         kind = kind or reason_kind(reason)
         mode = loses_events(kind) if loses is None else ("any" if loses is True else (loses or ""))
         if mode == "source":
@@ -180,10 +183,13 @@ class RunState:
             kind, n = "other", self.reason_counts.get("other")
         self.reason_counts[kind] = (n or 0) + 1
         listed = self.reason_listed.get(kind, 0)
-        if listed < listed_max and reason not in self.reason_kinds:
-            self.incomplete.append(reason)
-            self.reason_kinds[reason] = kind
-            self.reason_listed[kind] = listed + 1
+        if listed < listed_max:
+            if callable(reason):
+                reason = reason()
+            if reason not in self.reason_kinds:
+                self.incomplete.append(reason)
+                self.reason_kinds[reason] = kind
+                self.reason_listed[kind] = listed + 1
         self.sink.add("SG900", ev, actor=None, category=None, key=kind, summary=reason)
 
     def summarise(self) -> dict:
