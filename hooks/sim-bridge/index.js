@@ -25,6 +25,7 @@
 // use `fields`, other methods answer from `returns`.
 
 import { abstractRefusal } from "./abstract.js";
+import { decodeArrays, encodeArray, installArrays, isJavaArray, jniEnv, makeArray } from "./arrays.js";
 import { installNetCrypto, netCryptoExports } from "./netcrypto.js";
 
 const methods = new Map();      // "cls|member|t1,t2" -> Method
@@ -340,6 +341,8 @@ function decode(j) {
     if (j === null || j === undefined) return null;
     if (typeof j !== "object") return j;
     if (Array.isArray(j)) return j.map(decode);
+    const special = decodeArrays(j, decode);     // primitive arrays, ByteBuffers (arrays.js)
+    if (special !== undefined) return special;
     if ("$array" in j) {
         const a = (j.items || []).map(decode);
         a.$type = j.$array;
@@ -358,6 +361,7 @@ function decode(j) {
 function encode(v) {
     if (v === null || v === undefined) return null;
     if (typeof v !== "object" && typeof v !== "function") return v;
+    if (isJavaArray(v)) return encodeArray(v, encode);
     if (Array.isArray(v)) return { $array: v.$type || null, items: v.map(encode) };
     if (v instanceof SimList) return { $list: v.items.map(encode) };
     if (v instanceof SimObject) {
@@ -400,9 +404,9 @@ function invokePrepared(p, reuse) {
         const hooked = m !== undefined && m.implementation !== null;
         try {
             const r = hooked ? m.apply(self, args) : original({ _key: p.key }, self, args);
-            return { hooked, ret: encode(r) };
+            return { hooked, ret: encode(r), cost_us: ctx.cost || 0 };
         } catch (e) {
-            if (e instanceof JavaException || (e && typeof e.$className === "string")) return { hooked, threw: e.$className };
+            if (e instanceof JavaException || (e && typeof e.$className === "string")) return { hooked, threw: e.$className, cost_us: ctx.cost || 0 };
             throw e;
         }
     } finally {
@@ -584,6 +588,9 @@ function ensureExports() {
     Object.assign(rpc.exports, simExports, netCryptoExports);
 }
 
+// Java arrays and ByteBuffers with the device's cost of reading them (arrays.js)
+installArrays({ getCtx: () => ctx, MODELS, makeObject, JavaException });
+
 // the simulated app's real sockets and crypto (netcrypto.js) share the method table and call context
 installNetCrypto({
     MODELS, declared, makeObject, makeMethod, classWrapper, decode, encode, JavaException,
@@ -613,9 +620,7 @@ const Java = {
         return classWrapper(name);
     },
     array(type, elements) {
-        const a = elements.slice();
-        a.$type = type;
-        return a;
+        return makeArray(type, elements);
     },
     cast(obj) {
         return obj;
@@ -679,7 +684,7 @@ const Java = {
             fn();
         },
         getEnv() {
-            return null;
+            return jniEnv();
         },
         tryGetEnv() {
             return ctx !== null ? {} : null;    // a Java thread: a simulated call (Java or JNI) is in progress

@@ -1,6 +1,7 @@
 // Permission requests/results and the app's consent markers (method or SharedPreferences key).
 
 import Java from "frida-java-bridge";
+import { javaInts } from "./arrays.js";
 import { emit, enter, hookError, leave } from "./emit.js";
 import type { InstallReport } from "./hooks.js";
 import { overloadTypes } from "./java.js";
@@ -75,11 +76,11 @@ export function installPermissionHooks(table: ApiEntry[], report: InstallReport)
         ov.implementation = function (this: any, code: number, data: any): any {
             try {
                 const names = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
-                const grants = data === null ? null : data.getIntArrayExtra(RESULTS_EXTRA);
+                const grants = data === null ? null : javaInts(data.getIntArrayExtra(RESULTS_EXTRA));   // one JNI copy
                 const results: Record<string, string> = {};
                 if (names !== null) {
                     names.forEach((p, i) => {
-                        const g = grants !== null && grants !== undefined ? Number(grants[i]) : -1;
+                        const g = grants !== null && i < grants.length ? grants[i] : -1;
                         results[p] = g === 0 ? "granted" : "denied";
                     });
                 }

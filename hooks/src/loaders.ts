@@ -7,6 +7,7 @@
 // hooked load (DexClassLoader -> BaseDexClassLoader -> DexFile.openDexFile) are recorded once.
 
 import Java from "frida-java-bridge";
+import { bufferBytes } from "./arrays.js";
 import { emit, hookError } from "./emit.js";
 import type { InstallReport } from "./hooks.js";
 import type { AgentConfig } from "./types.js";
@@ -137,23 +138,12 @@ function fromBuffer(loader: string, buf: any, index: number): void {
     const id = ++blobSeq;
     const ev: Record<string, unknown> = { loader, in_memory: true, path: null, index, blob: id };
     try {
-        const n = Number(buf.remaining());
-        ev.size = n;
-        if (n > maxBytes) {
+        const { size, bytes } = bufferBytes(buf, maxBytes);      // one bulk copy (arrays.ts), never per element
+        ev.size = size;
+        if (bytes === null) {
             ev.too_large = true;
         } else {
-            let arr: any;
-            let off = 0;
-            if (buf.hasArray()) {
-                arr = buf.array();
-                off = Number(buf.arrayOffset()) + Number(buf.position());
-            } else {
-                arr = Java.array("byte", new Array(n).fill(0));
-                buf.duplicate().get(arr);
-            }
-            const out = new Uint8Array(n);
-            for (let k = 0; k < n; k++) out[k] = arr[off + k] & 0xff;
-            send({ type: "code", id, path: null, size: n }, out.buffer as ArrayBuffer);
+            send({ type: "code", id, path: null, size }, bytes.buffer as ArrayBuffer);
         }
     } catch (e) {
         ev.read_error = e instanceof Error ? e.message : String(e);

@@ -1,5 +1,5 @@
 📦
-177413 /src/index.js
+187037 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -19,8 +19,222 @@ function abstractRefusal(cls, member) {
   return new Error(`${cls}.${member}: cannot hook an abstract or interface method: ART dispatches calls to the concrete class's override, so this hook would never run; hook the concrete class`);
 }
 
-// node_modules/frida-java-bridge/netcrypto.js
+// node_modules/frida-java-bridge/arrays.js
+var TRANSITION_US = 1;
+var BYTES_PER_US = 1e3;
+var ANR_US = 5e6;
+var SIZES = { boolean: 1, byte: 1, char: 2, short: 2, int: 4, float: 4, long: 8, double: 8 };
+var handles = /* @__PURE__ */ new Map();
+var nextHandle = 1509949440;
 var api = null;
+function isPrimitive(type) {
+  return type in SIZES;
+}
+function charge(us, what) {
+  const ctx2 = api.getCtx();
+  if (ctx2 === null) return;
+  ctx2.cost = (ctx2.cost || 0) + us;
+  if (ctx2.cost > ANR_US) {
+    throw new Error(`sim-bridge: ${what}: this hook holds the app's thread for ${Math.round(ctx2.cost / 1e3)} ms of device time (over the 5 s ANR limit): every element read of a Java array through the bridge copies the whole array (JNI Get<Type>ArrayElements); read it once (env.getByteArrayRegion, toJSON)`);
+  }
+}
+function newHandle(obj) {
+  nextHandle += 16;
+  const h = ptr(nextHandle);
+  handles.set(h.toString(), obj);
+  return h;
+}
+var JavaArray = class {
+  constructor(type, data) {
+    this.$t = type;
+    this.$data = data;
+    this.length = data.length;
+    this.$h = newHandle(this);
+  }
+  toJSON() {
+    charge(TRANSITION_US * 2 + this.length * SIZES[this.$t] / BYTES_PER_US, `${this.$t}[${this.length}].toJSON()`);
+    return this.$data.slice();
+  }
+  toString() {
+    return this.toJSON().toString();
+  }
+  $dispose() {
+  }
+};
+var arrayHandler = {
+  get(target, property) {
+    if (typeof property === "string" && /^[0-9]+$/.test(property)) {
+      const i = Number(property);
+      if (i >= target.length) return void 0;
+      charge(
+        TRANSITION_US * 2 + target.length * SIZES[target.$t] / BYTES_PER_US,
+        `element read ${target.$t}[${target.length}][${i}]`
+      );
+      return target.$data[i];
+    }
+    return target[property];
+  },
+  set(target, property, value) {
+    if (typeof property === "string" && /^[0-9]+$/.test(property)) {
+      charge(TRANSITION_US, `element write ${target.$t}[${target.length}]`);
+      target.$data[Number(property)] = value;
+      return true;
+    }
+    target[property] = value;
+    return true;
+  },
+  has(target, property) {
+    if (typeof property === "string" && /^[0-9]+$/.test(property)) return Number(property) < target.length;
+    return property in target;
+  }
+};
+function javaArray(type, values) {
+  const data = Array.from(values, (x) => type === "byte" ? (x & 255) > 127 ? (x & 255) - 256 : x & 255 : x);
+  return new Proxy(new JavaArray(type, data), arrayHandler);
+}
+function isJavaArray(v) {
+  return v !== null && typeof v === "object" && v.$data !== void 0 && v.$t !== void 0 && SIZES[v.$t] !== void 0;
+}
+function elements(v) {
+  if (v === null || v === void 0) return [];
+  if (isJavaArray(v)) return v.$data;
+  return Array.from(v);
+}
+function makeArray(type, values) {
+  if (!isPrimitive(type)) {
+    const a = Array.from(values);
+    a.$type = type;
+    return a;
+  }
+  charge(TRANSITION_US * 2 + values.length * SIZES[type] / BYTES_PER_US, `Java.array(${type}, ${values.length})`);
+  return javaArray(type, values);
+}
+function hexToBytes(hex2) {
+  const out = new Array(hex2.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex2.substr(i * 2, 2), 16);
+  return out;
+}
+function byteBuffer(fields) {
+  const o = api.makeObject("java.nio.ByteBuffer", fields);
+  handles.set(String(o.$h), o);
+  return o;
+}
+function bbBytes(o) {
+  const f = o.fields;
+  const n = f.limit - f.position;
+  if (f.direct) return Array.from(new Uint8Array(f.memory.add(f.position).readByteArray(n)));
+  return f.array.$data.slice(f.offset + f.position, f.offset + f.limit).map((x) => x & 255);
+}
+function bbFrom(bytes2, direct, readOnly) {
+  if (direct) {
+    const memory = Memory.alloc(Math.max(1, bytes2.length));
+    if (bytes2.length) memory.writeByteArray(bytes2);
+    return byteBuffer({ direct: true, memory, position: 0, limit: bytes2.length, readOnly: !!readOnly });
+  }
+  return byteBuffer({
+    direct: false,
+    array: javaArray("byte", bytes2),
+    offset: 0,
+    position: 0,
+    limit: bytes2.length,
+    readOnly: !!readOnly
+  });
+}
+function byteBufferModel() {
+  const unsupported = (what) => {
+    throw new api.JavaException("java.lang.UnsupportedOperationException", what);
+  };
+  return {
+    statics: {
+      wrap: (arr) => byteBuffer({ direct: false, array: arr, offset: 0, position: 0, limit: arr.length, readOnly: false }),
+      allocateDirect: (n) => bbFrom(new Array(Number(n)).fill(0), true, false),
+      allocate: (n) => bbFrom(new Array(Number(n)).fill(0), false, false)
+    },
+    methods: {
+      remaining: (o) => o.fields.limit - o.fields.position,
+      position: (o) => o.fields.position,
+      limit: (o) => o.fields.limit,
+      capacity: (o) => o.fields.limit,
+      isDirect: (o) => o.fields.direct,
+      isReadOnly: (o) => o.fields.readOnly,
+      hasArray: (o) => !o.fields.direct && !o.fields.readOnly,
+      array: (o) => {
+        if (o.fields.direct) unsupported("array");
+        if (o.fields.readOnly) throw new api.JavaException("java.nio.ReadOnlyBufferException", "");
+        return o.fields.array;
+      },
+      arrayOffset: (o) => o.fields.direct || o.fields.readOnly ? unsupported("arrayOffset") : o.fields.offset,
+      duplicate: (o) => byteBuffer({ ...o.fields }),
+      asReadOnlyBuffer: (o) => byteBuffer({ ...o.fields, readOnly: true }),
+      get: (o, dst) => {
+        const n = dst.length;
+        const src = bbBytes(o).slice(0, n);
+        if (src.length < n) throw new api.JavaException("java.nio.BufferUnderflowException", "");
+        for (let i = 0; i < n; i++) dst.$data[i] = src[i] > 127 ? src[i] - 256 : src[i];
+        o.fields.position += n;
+        return o;
+      },
+      put: (o, src) => {
+        if (o.fields.readOnly) throw new api.JavaException("java.nio.ReadOnlyBufferException", "");
+        const bytes2 = bbBytes(src);
+        if (o.fields.direct) o.fields.memory.add(o.fields.position).writeByteArray(bytes2);
+        else for (let i = 0; i < bytes2.length; i++) o.fields.array.$data[o.fields.offset + o.fields.position + i] = bytes2[i] > 127 ? bytes2[i] - 256 : bytes2[i];
+        o.fields.position += bytes2.length;
+        src.fields.position = src.fields.limit;
+        return o;
+      }
+    }
+  };
+}
+function lookup(handle) {
+  const o = handles.get(String(handle));
+  if (o === void 0) throw new Error(`sim-bridge: ${handle} is not a live JNI reference`);
+  return o;
+}
+var env = {
+  handle: ptr(1526726656),
+  getArrayLength(h) {
+    charge(TRANSITION_US, "GetArrayLength");
+    return lookup(h).length;
+  },
+  getByteArrayRegion(h, start, length, buf) {
+    const a = lookup(h);
+    if (!(a instanceof JavaArray) || a.$t !== "byte") throw new Error("sim-bridge: GetByteArrayRegion on a non-byte[]");
+    if (start < 0 || length < 0 || start + length > a.length) {
+      throw new Error(`java.lang.ArrayIndexOutOfBoundsException: [${start}, ${start + length}) of byte[${a.length}]`);
+    }
+    charge(TRANSITION_US + length / BYTES_PER_US, `GetByteArrayRegion(${length})`);
+    if (length > 0) buf.writeByteArray(a.$data.slice(start, start + length).map((x) => x & 255));
+  },
+  getDirectBufferAddress(h) {
+    charge(TRANSITION_US, "GetDirectBufferAddress");
+    const o = lookup(h);
+    return o.fields && o.fields.direct ? o.fields.memory : NULL;
+  },
+  throwIfExceptionPending() {
+  }
+};
+function jniEnv() {
+  return env;
+}
+function decodeArrays(j, decode2) {
+  if ("$array" in j && isPrimitive(j.$array)) {
+    return javaArray(j.$array, j.hex !== void 0 ? hexToBytes(j.hex) : (j.items || []).map(decode2));
+  }
+  if ("$bytebuffer" in j) return bbFrom(hexToBytes(j.$bytebuffer), !!j.direct, !!j.readonly);
+  return void 0;
+}
+function encodeArray(v, encode2) {
+  return { $array: v.$t, items: v.$data.map(encode2) };
+}
+function installArrays(internals) {
+  api = internals;
+  api.MODELS["java.nio.ByteBuffer"] = byteBufferModel();
+  api.MODELS["java.nio.HeapByteBuffer"] = api.MODELS["java.nio.ByteBuffer"];
+}
+
+// node_modules/frida-java-bridge/netcrypto.js
+var api2 = null;
 var lib = null;
 function libc() {
   if (lib !== null) return lib;
@@ -116,9 +330,7 @@ function fromBuf(p, n) {
   return javaBytes(a);
 }
 function javaBytes(a) {
-  const out = a.map((x) => x > 127 ? x - 256 : x);
-  out.$type = "byte";
-  return out;
+  return javaArray("byte", a);
 }
 function hexBytes(hex2) {
   const a = [];
@@ -129,12 +341,12 @@ function toHex(p, n) {
   return Array.from(new Uint8Array(p.readByteArray(n))).map((x) => (x < 16 ? "0" : "") + x.toString(16)).join("");
 }
 function plain(v) {
-  return v ? Array.from(v, (x) => x & 255) : [];
+  return v ? elements(v).map((x) => x & 255) : [];
 }
 function digestOf(alg, data) {
   const c = crypto();
   const md = c.digestByName(Memory.allocUtf8String(alg.replace(/-/g, "").toUpperCase() === "SHA" ? "SHA1" : alg.replace(/-/g, "")));
-  if (md.isNull()) throw new api.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (md.isNull()) throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
   const out = Memory.alloc(64);
   const len = Memory.alloc(4);
   c.digest(toBuf(data), data.length, out, len, md, NULL);
@@ -144,7 +356,7 @@ function hmacOf(alg, key, data) {
   const c = crypto();
   const mdName = alg.toLowerCase().replace(/^hmac/, "").replace(/-/g, "").toUpperCase();
   const md = c.digestByName(Memory.allocUtf8String(mdName));
-  if (md.isNull()) throw new api.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (md.isNull()) throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
   const out = Memory.alloc(64);
   const len = Memory.alloc(4);
   c.hmac(md, toBuf(key), key.length, toBuf(data), data.length, out, len);
@@ -156,7 +368,7 @@ function rsaEncrypt(der, data) {
   const buf = toBuf(der);
   pp.writePointer(buf);
   const pkey = c.d2iPubkey(NULL, pp, der.length);
-  if (pkey.isNull()) throw new api.JavaException("java.security.InvalidKeyException", "not an X.509 public key");
+  if (pkey.isNull()) throw new api2.JavaException("java.security.InvalidKeyException", "not an X.509 public key");
   const ctx2 = c.pkeyCtxNew(pkey, NULL);
   try {
     c.encryptInit(ctx2);
@@ -164,7 +376,7 @@ function rsaEncrypt(der, data) {
     outLen.writeU64(1024);
     const out = Memory.alloc(1024);
     if (c.pkeyEncrypt(ctx2, out, outLen, toBuf(data), data.length) <= 0) {
-      throw new api.JavaException("javax.crypto.IllegalBlockSizeException", "RSA encryption failed");
+      throw new api2.JavaException("javax.crypto.IllegalBlockSizeException", "RSA encryption failed");
     }
     return javaBytes(Array.from(new Uint8Array(out.readByteArray(outLen.readU64().toNumber()))));
   } finally {
@@ -177,10 +389,10 @@ function encrypt(alg, key, iv, data) {
   const c = crypto();
   const [name, mode] = alg.split("/");
   if (name.toUpperCase() === "RSA") return rsaEncrypt(key, data);
-  if (name.toUpperCase() !== "AES") throw new api.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (name.toUpperCase() !== "AES") throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
   const m = (mode || "ECB").toLowerCase();
   const cipher = c.cipherByName(Memory.allocUtf8String(`aes-${key.length * 8}-${m}`));
-  if (cipher.isNull()) throw new api.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (cipher.isNull()) throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
   const ctx2 = c.ctxNew();
   try {
     c.encInit(ctx2, cipher, NULL, NULL, NULL);
@@ -245,7 +457,7 @@ var DECLARED = {
   "java.util.Base64$Encoder": { encode: [["[B"]], encodeToString: [["[B"]] }
 };
 function models() {
-  const mk = api.makeObject;
+  const mk = api2.makeObject;
   const stat = (cls, fields) => mk(cls, fields);
   const pending = (o) => o.fields.buf || (o.fields.buf = []);
   return {
@@ -322,7 +534,7 @@ function resolveArg(v, results) {
     if ("$bytes" in v) return javaBytes(hexBytes(v.$bytes));
     if ("$ref" in v) return results[v.$ref];
   }
-  return api.decode(v);
+  return api2.decode(v);
 }
 function sockaddr(ip, port) {
   const sa = Memory.alloc(16);
@@ -473,11 +685,11 @@ function netOp(op, results) {
   }
 }
 function inContext(req, fn) {
-  api.setCtx({ key: null, frames: req.stack || [], thread: req.thread || "main", throws: null, retValue: null });
+  api2.setCtx({ key: null, frames: req.stack || [], thread: req.thread || "main", throws: null, retValue: null });
   try {
     return fn();
   } finally {
-    api.setCtx(null);
+    api2.setCtx(null);
   }
 }
 var netCryptoExports = {
@@ -495,7 +707,7 @@ var netCryptoExports = {
       }
       const key = hexBytes(req.key);
       const enc = encrypt(req.alg, key, hexBytes(req.iv || ""), data);
-      return enc.map((x) => ((x & 255) < 16 ? "0" : "") + (x & 255).toString(16)).join("");
+      return elements(enc).map((x) => ((x & 255) < 16 ? "0" : "") + (x & 255).toString(16)).join("");
     });
   },
   simNet(req) {
@@ -518,53 +730,53 @@ var netCryptoExports = {
         const args = (op.args || []).map((a) => resolveArg(a, results));
         let r;
         if (op.new) {
-          r = api.classWrapper(op.cls).$new(...args);
+          r = api2.classWrapper(op.cls).$new(...args);
         } else {
-          const m = api.makeMethod(op.cls, op.member, op.types || []);
-          const self = op.self ? resolveArg(op.self, results) : api.classWrapper(op.cls);
+          const m = api2.makeMethod(op.cls, op.member, op.types || []);
+          const self = op.self ? resolveArg(op.self, results) : api2.classWrapper(op.cls);
           r = m.apply(self, args);
         }
         results.push(r);
       }
-      return results.map((r) => api.encode(r));
+      return results.map((r) => api2.encode(r));
     });
   }
 };
 function installNetCrypto(internals) {
-  api = internals;
+  api2 = internals;
   try {
     crypto();
   } catch (e) {
   }
-  Object.assign(api.MODELS, models());
+  Object.assign(api2.MODELS, models());
   for (const [cls, members] of Object.entries(DECLARED)) {
-    let byMember = api.declared.get(cls);
+    let byMember = api2.declared.get(cls);
     if (byMember === void 0) {
       byMember = /* @__PURE__ */ new Map();
-      api.declared.set(cls, byMember);
+      api2.declared.set(cls, byMember);
     }
     for (const [member, overloads] of Object.entries(members)) if (!byMember.has(member)) byMember.set(member, overloads);
   }
-  api.MODELS["javax.crypto.spec.SecretKeySpec"] = {
-    $new: (key, alg) => api.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) })
+  api2.MODELS["javax.crypto.spec.SecretKeySpec"] = {
+    $new: (key, alg) => api2.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) })
   };
-  api.MODELS["java.security.spec.X509EncodedKeySpec"] = {
-    $new: (der) => api.makeObject("java.security.spec.X509EncodedKeySpec", { encoded: der })
+  api2.MODELS["java.security.spec.X509EncodedKeySpec"] = {
+    $new: (der) => api2.makeObject("java.security.spec.X509EncodedKeySpec", { encoded: der })
   };
-  api.MODELS["java.security.KeyFactory"] = {
-    statics: { getInstance: (alg) => api.makeObject("java.security.KeyFactory", { algorithm: String(alg) }) },
+  api2.MODELS["java.security.KeyFactory"] = {
+    statics: { getInstance: (alg) => api2.makeObject("java.security.KeyFactory", { algorithm: String(alg) }) },
     methods: {
-      generatePublic: (o, spec) => api.makeObject(
+      generatePublic: (o, spec) => api2.makeObject(
         "java.security.PublicKey",
         { encoded: spec.getEncoded(), algorithm: o.fields.algorithm }
       )
     }
   };
-  api.MODELS["javax.crypto.spec.IvParameterSpec"] = {
-    $new: (iv) => api.makeObject("javax.crypto.spec.IvParameterSpec", { iV: iv })
+  api2.MODELS["javax.crypto.spec.IvParameterSpec"] = {
+    $new: (iv) => api2.makeObject("javax.crypto.spec.IvParameterSpec", { iV: iv })
   };
-  api.MODELS["javax.crypto.spec.GCMParameterSpec"] = {
-    $new: (tlen, iv) => api.makeObject("javax.crypto.spec.GCMParameterSpec", { tLen: tlen, iV: iv })
+  api2.MODELS["javax.crypto.spec.GCMParameterSpec"] = {
+    $new: (tlen, iv) => api2.makeObject("javax.crypto.spec.GCMParameterSpec", { tLen: tlen, iV: iv })
   };
 }
 
@@ -852,6 +1064,8 @@ function decode(j) {
   if (j === null || j === void 0) return null;
   if (typeof j !== "object") return j;
   if (Array.isArray(j)) return j.map(decode);
+  const special = decodeArrays(j, decode);
+  if (special !== void 0) return special;
   if ("$array" in j) {
     const a = (j.items || []).map(decode);
     a.$type = j.$array;
@@ -869,6 +1083,7 @@ function decode(j) {
 function encode(v) {
   if (v === null || v === void 0) return null;
   if (typeof v !== "object" && typeof v !== "function") return v;
+  if (isJavaArray(v)) return encodeArray(v, encode);
   if (Array.isArray(v)) return { $array: v.$type || null, items: v.map(encode) };
   if (v instanceof SimList) return { $list: v.items.map(encode) };
   if (v instanceof SimObject) {
@@ -912,9 +1127,9 @@ function invokePrepared(p, reuse) {
     const hooked2 = m !== void 0 && m.implementation !== null;
     try {
       const r = hooked2 ? m.apply(self, args) : original({ _key: p.key }, self, args);
-      return { hooked: hooked2, ret: encode(r) };
+      return { hooked: hooked2, ret: encode(r), cost_us: ctx.cost || 0 };
     } catch (e) {
-      if (e instanceof JavaException || e && typeof e.$className === "string") return { hooked: hooked2, threw: e.$className };
+      if (e instanceof JavaException || e && typeof e.$className === "string") return { hooked: hooked2, threw: e.$className, cost_us: ctx.cost || 0 };
       throw e;
     }
   } finally {
@@ -1076,6 +1291,7 @@ Object.assign(simExports, {
 function ensureExports() {
   Object.assign(rpc.exports, simExports, netCryptoExports);
 }
+installArrays({ getCtx: () => ctx, MODELS, makeObject, JavaException });
 installNetCrypto({
   MODELS,
   declared,
@@ -1116,10 +1332,8 @@ var Java = {
   use(name) {
     return classWrapper(name);
   },
-  array(type, elements) {
-    const a = elements.slice();
-    a.$type = type;
-    return a;
+  array(type, elements2) {
+    return makeArray(type, elements2);
   },
   cast(obj) {
     return obj;
@@ -1190,7 +1404,7 @@ var Java = {
       fn();
     },
     getEnv() {
-      return null;
+      return jniEnv();
     },
     tryGetEnv() {
       return ctx !== null ? {} : null;
@@ -1227,6 +1441,56 @@ function startMs() {
 }
 function nowMs() {
   return Math.round((raw() - T0) * 1e3) / 1e3;
+}
+
+// src/arrays.ts
+var EMPTY = new Uint8Array(0);
+function javaBytes2(arr, off = 0, len = -1, cap2 = Number.MAX_SAFE_INTEGER) {
+  if (arr === null || arr === void 0)
+    return EMPTY;
+  const n = Number(arr.length);
+  if (!Number.isFinite(n) || n <= 0)
+    return EMPTY;
+  const start = Math.max(0, Math.min(n, Number(off) || 0));
+  const end = len < 0 ? n : Math.min(n, start + Number(len));
+  const count = Math.min(end - start, cap2);
+  if (count <= 0)
+    return EMPTY;
+  if (Array.isArray(arr) || arr instanceof Uint8Array || arr instanceof Int8Array) {
+    return Uint8Array.from(Array.prototype.slice.call(arr, start, start + count), (x) => x & 255);
+  }
+  const env2 = frida_java_bridge_default.vm.getEnv();
+  const buf = Memory.alloc(count);
+  env2.getByteArrayRegion(arr.$h, start, count, buf);
+  env2.throwIfExceptionPending();
+  return new Uint8Array(buf.readByteArray(count));
+}
+function bufferBytes(buf, cap2) {
+  const size = Number(buf.remaining());
+  if (size > cap2)
+    return { size, bytes: null };
+  if (size === 0)
+    return { size, bytes: EMPTY };
+  const pos = Number(buf.position());
+  if (buf.isDirect()) {
+    const addr2 = frida_java_bridge_default.vm.getEnv().getDirectBufferAddress(buf.$h);
+    if (!addr2.isNull())
+      return { size, bytes: new Uint8Array(addr2.add(pos).readByteArray(size)) };
+  }
+  if (buf.hasArray()) {
+    return { size, bytes: javaBytes2(buf.array(), Number(buf.arrayOffset()) + pos, size) };
+  }
+  const direct = frida_java_bridge_default.use("java.nio.ByteBuffer").allocateDirect(size);
+  direct.put(buf.duplicate());
+  const addr = frida_java_bridge_default.vm.getEnv().getDirectBufferAddress(direct.$h);
+  return { size, bytes: new Uint8Array(addr.readByteArray(size)) };
+}
+function javaInts(arr) {
+  if (arr === null || arr === void 0)
+    return [];
+  if (Array.isArray(arr))
+    return arr.map(Number);
+  return arr.toJSON().map(Number);
 }
 
 // src/java.ts
@@ -1465,7 +1729,7 @@ function installPermissionHooks(table, report2) {
       continue;
     for (let i = 0; i < e.descriptors.length; i++) {
       const desc = e.descriptors[i];
-      const api2 = e.smali[i];
+      const api3 = e.smali[i];
       let ov;
       try {
         ov = frida_java_bridge_default.use(e.cls)[e.member].overload(...overloadTypes(desc));
@@ -1494,7 +1758,7 @@ function installPermissionHooks(table, report2) {
               perms = stringList(a);
           }
           if (perms !== null && perms.length > 0 && perms.every((p) => p.includes("permission"))) {
-            emit("permission_request", { api: api2, api_id: e.id, permissions: perms, request_code: code });
+            emit("permission_request", { api: api3, api_id: e.id, permissions: perms, request_code: code });
           }
         } catch (err) {
           hookError(`hook ${e.id}`, err);
@@ -1509,11 +1773,11 @@ function installPermissionHooks(table, report2) {
     ov.implementation = function(code, data) {
       try {
         const names2 = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
-        const grants = data === null ? null : data.getIntArrayExtra(RESULTS_EXTRA);
+        const grants = data === null ? null : javaInts(data.getIntArrayExtra(RESULTS_EXTRA));
         const results = {};
         if (names2 !== null) {
           names2.forEach((p, i) => {
-            const g = grants !== null && grants !== void 0 ? Number(grants[i]) : -1;
+            const g = grants !== null && i < grants.length ? grants[i] : -1;
             results[p] = g === 0 ? "granted" : "denied";
           });
         }
@@ -1691,22 +1955,19 @@ function initDerive(canaries) {
   }
   forms = out;
 }
-function bytesOf(v, off = 0, len = -1) {
+function bytesOf(v, cap2, off = 0, len = -1) {
   if (v === null || v === void 0)
     return [];
   if (typeof v === "string") {
     const s = utf8Latin1(v);
-    const a2 = [];
-    for (let i = 0; i < s.length; i++)
-      a2.push(s.charCodeAt(i));
-    return a2;
+    const a = [];
+    for (let i = 0; i < s.length && i < cap2; i++)
+      a.push(s.charCodeAt(i));
+    return a;
   }
-  const n = typeof v.length === "number" ? v.length : 0;
-  const end = len < 0 ? n : Math.min(n, off + len);
-  const a = [];
-  for (let i = off; i < end && a.length < OUT_CAP; i++)
-    a.push(v[i] & 255);
-  return a;
+  if (typeof v.length !== "number")
+    return [];
+  return Array.from(javaBytes2(v, off, len, cap2));
 }
 function latin1(b, cap2) {
   let s = "";
@@ -1838,7 +2099,7 @@ function each(cls, member, fn, installed) {
 function argBytes(ov, args) {
   const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
   if (types[0] === "[B")
-    return bytesOf(args[0], types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
+    return bytesOf(args[0], SCAN_CAP, types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
   if (types[0] === "byte")
     return [args[0] & 255];
   return [];
@@ -1866,13 +2127,13 @@ function installDeriveHooks(canaries, installed) {
       ov.implementation = function(...args) {
         const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
         if (types.length === 1 && types[0] === "[B")
-          guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0])));
+          guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0], SCAN_CAP)));
         const ret = javaCall(() => ov.call(this, ...args));
         if (types.length <= 1) {
           guard(`${cls}.final`, () => {
             const s = state2(this);
             drop(this);
-            derived(name(this), s.seen, bytesOf(ret));
+            derived(name(this), s.seen, bytesOf(ret, OUT_CAP));
           });
         }
         return ret;
@@ -1887,7 +2148,7 @@ function installDeriveHooks(canaries, installed) {
         try {
           const enc = args[1].getEncoded();
           if (enc !== null && enc !== void 0)
-            s.keyBits = bytesOf(enc).length * 8;
+            s.keyBits = Number(enc.length) * 8;
         } catch (e) {
         }
         drop(this);
@@ -1903,7 +2164,7 @@ function installDeriveHooks(canaries, installed) {
       guard(`${C}.update`, () => {
         const s = state2(this);
         if (Array.isArray(ret) || ret && typeof ret.length === "number")
-          s.out = s.out.concat(bytesOf(ret)).slice(0, OUT_CAP);
+          s.out = s.out.concat(bytesOf(ret, OUT_CAP - s.out.length));
       });
       return ret;
     };
@@ -1914,7 +2175,7 @@ function installDeriveHooks(canaries, installed) {
       const ret = javaCall(() => ov.call(this, ...args));
       guard(`${C}.doFinal`, () => {
         const s = state2(this);
-        const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret)) : s.out;
+        const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret, OUT_CAP - s.out.length)) : s.out;
         const seen = s.seen;
         s.seen = newSeen();
         s.out = [];
@@ -1933,7 +2194,7 @@ function installDeriveHooks(canaries, installed) {
           const seen = newSeen();
           guard(`${cls}.${m}`, () => look(seen, argBytes(ov, args)));
           const ret = javaCall(() => ov.call(this, ...args));
-          guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret)));
+          guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret, OUT_CAP)));
           return ret;
         };
       }, installed);
@@ -5622,24 +5883,12 @@ function fromBuffer(loader, buf, index) {
   const id = ++blobSeq;
   const ev = { loader, in_memory: true, path: null, index, blob: id };
   try {
-    const n = Number(buf.remaining());
-    ev.size = n;
-    if (n > maxBytes) {
+    const { size, bytes: bytes2 } = bufferBytes(buf, maxBytes);
+    ev.size = size;
+    if (bytes2 === null) {
       ev.too_large = true;
     } else {
-      let arr;
-      let off = 0;
-      if (buf.hasArray()) {
-        arr = buf.array();
-        off = Number(buf.arrayOffset()) + Number(buf.position());
-      } else {
-        arr = frida_java_bridge_default.array("byte", new Array(n).fill(0));
-        buf.duplicate().get(arr);
-      }
-      const out = new Uint8Array(n);
-      for (let k = 0; k < n; k++)
-        out[k] = arr[off + k] & 255;
-      send({ type: "code", id, path: null, size: n }, out.buffer);
+      send({ type: "code", id, path: null, size }, bytes2.buffer);
     }
   } catch (e) {
     ev.read_error = e instanceof Error ? e.message : String(e);

@@ -1,5 +1,5 @@
 📦
-575807 /src/index.js
+577300 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -13518,6 +13518,56 @@ function nowMs() {
   return Math.round((raw() - T0) * 1e3) / 1e3;
 }
 
+// src/arrays.ts
+var EMPTY = new Uint8Array(0);
+function javaBytes(arr, off = 0, len = -1, cap = Number.MAX_SAFE_INTEGER) {
+  if (arr === null || arr === void 0)
+    return EMPTY;
+  const n = Number(arr.length);
+  if (!Number.isFinite(n) || n <= 0)
+    return EMPTY;
+  const start = Math.max(0, Math.min(n, Number(off) || 0));
+  const end = len < 0 ? n : Math.min(n, start + Number(len));
+  const count = Math.min(end - start, cap);
+  if (count <= 0)
+    return EMPTY;
+  if (Array.isArray(arr) || arr instanceof Uint8Array || arr instanceof Int8Array) {
+    return Uint8Array.from(Array.prototype.slice.call(arr, start, start + count), (x) => x & 255);
+  }
+  const env = frida_java_bridge_default.vm.getEnv();
+  const buf = Memory.alloc(count);
+  env.getByteArrayRegion(arr.$h, start, count, buf);
+  env.throwIfExceptionPending();
+  return new Uint8Array(buf.readByteArray(count));
+}
+function bufferBytes(buf, cap) {
+  const size = Number(buf.remaining());
+  if (size > cap)
+    return { size, bytes: null };
+  if (size === 0)
+    return { size, bytes: EMPTY };
+  const pos = Number(buf.position());
+  if (buf.isDirect()) {
+    const addr2 = frida_java_bridge_default.vm.getEnv().getDirectBufferAddress(buf.$h);
+    if (!addr2.isNull())
+      return { size, bytes: new Uint8Array(addr2.add(pos).readByteArray(size)) };
+  }
+  if (buf.hasArray()) {
+    return { size, bytes: javaBytes(buf.array(), Number(buf.arrayOffset()) + pos, size) };
+  }
+  const direct = frida_java_bridge_default.use("java.nio.ByteBuffer").allocateDirect(size);
+  direct.put(buf.duplicate());
+  const addr = frida_java_bridge_default.vm.getEnv().getDirectBufferAddress(direct.$h);
+  return { size, bytes: new Uint8Array(addr.readByteArray(size)) };
+}
+function javaInts(arr) {
+  if (arr === null || arr === void 0)
+    return [];
+  if (Array.isArray(arr))
+    return arr.map(Number);
+  return arr.toJSON().map(Number);
+}
+
 // src/java.ts
 var PRIMITIVES = {
   Z: "boolean",
@@ -13798,11 +13848,11 @@ function installPermissionHooks(table, report2) {
     ov.implementation = function(code3, data) {
       try {
         const names2 = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
-        const grants = data === null ? null : data.getIntArrayExtra(RESULTS_EXTRA);
+        const grants = data === null ? null : javaInts(data.getIntArrayExtra(RESULTS_EXTRA));
         const results = {};
         if (names2 !== null) {
           names2.forEach((p, i) => {
-            const g = grants !== null && grants !== void 0 ? Number(grants[i]) : -1;
+            const g = grants !== null && i < grants.length ? grants[i] : -1;
             results[p] = g === 0 ? "granted" : "denied";
           });
         }
@@ -13980,22 +14030,19 @@ function initDerive(canaries) {
   }
   forms = out;
 }
-function bytesOf(v, off = 0, len = -1) {
+function bytesOf(v, cap, off = 0, len = -1) {
   if (v === null || v === void 0)
     return [];
   if (typeof v === "string") {
     const s = utf8Latin1(v);
-    const a2 = [];
-    for (let i = 0; i < s.length; i++)
-      a2.push(s.charCodeAt(i));
-    return a2;
+    const a = [];
+    for (let i = 0; i < s.length && i < cap; i++)
+      a.push(s.charCodeAt(i));
+    return a;
   }
-  const n = typeof v.length === "number" ? v.length : 0;
-  const end = len < 0 ? n : Math.min(n, off + len);
-  const a = [];
-  for (let i = off; i < end && a.length < OUT_CAP; i++)
-    a.push(v[i] & 255);
-  return a;
+  if (typeof v.length !== "number")
+    return [];
+  return Array.from(javaBytes(v, off, len, cap));
 }
 function latin1(b, cap) {
   let s = "";
@@ -14127,7 +14174,7 @@ function each(cls, member, fn, installed) {
 function argBytes(ov, args) {
   const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
   if (types[0] === "[B")
-    return bytesOf(args[0], types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
+    return bytesOf(args[0], SCAN_CAP, types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
   if (types[0] === "byte")
     return [args[0] & 255];
   return [];
@@ -14155,13 +14202,13 @@ function installDeriveHooks(canaries, installed) {
       ov.implementation = function(...args) {
         const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
         if (types.length === 1 && types[0] === "[B")
-          guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0])));
+          guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0], SCAN_CAP)));
         const ret = javaCall(() => ov.call(this, ...args));
         if (types.length <= 1) {
           guard(`${cls}.final`, () => {
             const s = state2(this);
             drop(this);
-            derived(name(this), s.seen, bytesOf(ret));
+            derived(name(this), s.seen, bytesOf(ret, OUT_CAP));
           });
         }
         return ret;
@@ -14176,7 +14223,7 @@ function installDeriveHooks(canaries, installed) {
         try {
           const enc = args[1].getEncoded();
           if (enc !== null && enc !== void 0)
-            s.keyBits = bytesOf(enc).length * 8;
+            s.keyBits = Number(enc.length) * 8;
         } catch (e) {
         }
         drop(this);
@@ -14192,7 +14239,7 @@ function installDeriveHooks(canaries, installed) {
       guard(`${C}.update`, () => {
         const s = state2(this);
         if (Array.isArray(ret) || ret && typeof ret.length === "number")
-          s.out = s.out.concat(bytesOf(ret)).slice(0, OUT_CAP);
+          s.out = s.out.concat(bytesOf(ret, OUT_CAP - s.out.length));
       });
       return ret;
     };
@@ -14203,7 +14250,7 @@ function installDeriveHooks(canaries, installed) {
       const ret = javaCall(() => ov.call(this, ...args));
       guard(`${C}.doFinal`, () => {
         const s = state2(this);
-        const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret)) : s.out;
+        const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret, OUT_CAP - s.out.length)) : s.out;
         const seen = s.seen;
         s.seen = newSeen();
         s.out = [];
@@ -14222,7 +14269,7 @@ function installDeriveHooks(canaries, installed) {
           const seen = newSeen();
           guard(`${cls}.${m}`, () => look(seen, argBytes(ov, args)));
           const ret = javaCall(() => ov.call(this, ...args));
-          guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret)));
+          guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret, OUT_CAP)));
           return ret;
         };
       }, installed);
@@ -17911,24 +17958,12 @@ function fromBuffer(loader, buf, index) {
   const id = ++blobSeq;
   const ev = { loader, in_memory: true, path: null, index, blob: id };
   try {
-    const n = Number(buf.remaining());
-    ev.size = n;
-    if (n > maxBytes) {
+    const { size, bytes: bytes2 } = bufferBytes(buf, maxBytes);
+    ev.size = size;
+    if (bytes2 === null) {
       ev.too_large = true;
     } else {
-      let arr;
-      let off = 0;
-      if (buf.hasArray()) {
-        arr = buf.array();
-        off = Number(buf.arrayOffset()) + Number(buf.position());
-      } else {
-        arr = frida_java_bridge_default.array("byte", new Array(n).fill(0));
-        buf.duplicate().get(arr);
-      }
-      const out = new Uint8Array(n);
-      for (let k = 0; k < n; k++)
-        out[k] = arr[off + k] & 255;
-      send({ type: "code", id, path: null, size: n }, out.buffer);
+      send({ type: "code", id, path: null, size }, bytes2.buffer);
     }
   } catch (e) {
     ev.read_error = e instanceof Error ? e.message : String(e);

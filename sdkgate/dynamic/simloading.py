@@ -24,11 +24,9 @@ def load_code(sim, a, stack: list[str], thread: str) -> None:
     elif code.loader == "path":
         args = [str(code.file), parent]
     else:
-        data = code.file.read_bytes()
-        items = [b - 256 if b > 127 else b for b in data]       # Java bytes are signed
-        buf = obj("java.nio.ByteBuffer", returns={"hasArray": True, "array": {"$array": "byte", "items": items},
-                                                  "arrayOffset": 0, "position": 0, "remaining": len(data)})
-        args = [buf, parent]
+        # ByteBuffer.wrap(bytes) as packers do: a heap buffer over a byte[] (the stand-in's ByteBuffer model,
+        # hooks/sim-bridge/arrays.js, with the device's cost of reading it)
+        args = [{"$bytebuffer": code.file.read_bytes().hex()}, parent]
     req = {"cls": cls, "member": "$init", "types": types, "self": obj(cls), "args": args, "ret": None,
            "stack": list(stack), "thread": thread}
     sim.rt._invoke(req, True)
