@@ -39,6 +39,25 @@ def default_agent_loader(session, ctx: RunContext, package: str, *, process: str
     return HostHandle(host)
 
 
+def declared_processes(apk, package: str) -> tuple[set[str], str | None]:
+    """The global process names (android:process without ':') the APK's manifest declares, which the gate
+    holds and checks like `package:*` ones; with a note when they cannot be known (no APK, unreadable)."""
+    if apk is None:
+        return set(), ("no APK given (--apk): processes with a global android:process name (no 'package:' "
+                       "prefix) are not recognised as the app's")
+    from ..static.container import Archive, Budget, Limits  # noqa: PLC0415
+    from ..static.manifest_xml import parse_manifest_xml  # noqa: PLC0415
+    try:
+        arc = Archive.open(apk, str(apk), Budget(Limits()))
+        try:
+            names = parse_manifest_xml(arc.read("AndroidManifest.xml", Limits().max_manifest_bytes)).process_names()
+        finally:
+            arc.zf.close()
+    except Exception as exc:  # noqa: BLE001 - the run goes on; the gap is named
+        return set(), f"the APK's manifest could not be read ({exc}): global process names are not recognised"
+    return {n for n in names if n != package and not n.startswith(package + ":")}, None
+
+
 class ProcessControl:
     """Mixin of DeviceBackend: the app's processes (state lives on the backend)."""
 
@@ -46,6 +65,7 @@ class ProcessControl:
         self._died = None
         self._open_gate()
         self.gate.begin_main_spawn()
+        held_since = self.gate.clock()
         try:
             pid = self.frida.spawn([self.package])
             self.gate.claim(pid)
@@ -70,7 +90,10 @@ class ProcessControl:
             self._kill_quietly()
             raise StepFailed(f"agent could not be loaded into {self.package}: {exc}") from None
         t = self._now()
-        self.frida.resume(pid)
+        main = self.gate.procs.get(pid)
+        self.gate.resume(pid, main)                 # a process Frida resumed already is not an error
+        if main is not None:
+            main.held_ms = (self.gate.clock() - held_since) * 1000.0
         # an app that crashes at start: dead within the first moments
         end = time.monotonic() + self.opt.start_check_s
         while time.monotonic() < end and self._died is None:
@@ -157,13 +180,22 @@ class ProcessControl:
 
         def load(session, name, pid):
             return call_loader(self.agent_loader, session, self.ctx, self.package, name, pid)
-        self.gate = ProcessGate(self.frida, self.package, load, on_escaped=self._escaped)
+        declared, note = declared_processes(self.opt.apk, self.package)
+        if note:
+            self._info.setdefault("warnings", []).append(note)
+        self.gate = ProcessGate(self.frida, self.package, load, on_escaped=self._escaped, declared=declared,
+                                on_gating_disabled=self._gating_off)
         self.gate.start(spawn_gating=True)
 
     def _escaped(self, name: str, pid: int, reason: str) -> None:
         from ..events import Event  # noqa: PLC0415
         self.ctx.emit(Event(seq=0, t_ms=round(self._now(), 3), source="hook", kind="incomplete",
-                            extra={"reason": reason, "process": name, "pid": pid}))
+                            extra={"reason": reason, "process": name, "pid": pid, "reason_kind": "process_not_instrumented"}))
+
+    def _gating_off(self, reason: str) -> None:
+        from ..events import Event  # noqa: PLC0415
+        self.ctx.emit(Event(seq=0, t_ms=round(self._now(), 3), source="hook", kind="incomplete",
+                            extra={"reason": reason, "reason_kind": "spawn_gating_disabled"}))
 
     def _poll_processes(self) -> None:
         if self.gate is not None:
