@@ -26,6 +26,8 @@
 
 import { abstractRefusal } from "./abstract.js";
 import { decodeArrays, encodeArray, installArrays, isJavaArray, jniEnv, makeArray } from "./arrays.js";
+import { appLoaderReady, attachLoads, ClassFactoryApi, defaultClassFactory, hideLoaded, installClassLoaders, useIn }
+    from "./classloaders.js";
 import { installNetCrypto, netCryptoExports } from "./netcrypto.js";
 
 const methods = new Map();      // "cls|member|t1,t2" -> Method
@@ -352,7 +354,7 @@ function decode(j) {
     if ("$obj" in j) {
         const fields = {};
         for (const [k, v] of Object.entries(j.fields || {})) fields[k] = decode(v);
-        return makeObject(j.$obj, fields, j.returns || {});
+        return attachLoads(makeObject(j.$obj, fields, j.returns || {}), j);   // a loader: its loaded classes
     }
     if ("$class" in j) return classWrapper(j.$class);
     throw new Error(`sim-bridge: cannot decode ${JSON.stringify(j)}`);
@@ -458,6 +460,10 @@ const simExports = {
         }
         ov.implementation = null;
         return null;
+    },
+    simLoadedClasses(classes) {
+        hideLoaded(classes);          // visible only through the factory of the loader that loads them
+        return true;
     },
     simHooks() {
         return [...methods.values()].filter((m) => m.implementation !== null).map((m) => m._key);
@@ -590,6 +596,8 @@ function ensureExports() {
 
 // Java arrays and ByteBuffers with the device's cost of reading them (arrays.js)
 installArrays({ getCtx: () => ctx, MODELS, makeObject, JavaException });
+// which class loader sees which class (classloaders.js)
+installClassLoaders({ classWrapper, makeObject, JavaException });
 
 // the simulated app's real sockets and crypto (netcrypto.js) share the method table and call context
 installNetCrypto({
@@ -610,6 +618,7 @@ const Java = {
     ACC_ABSTRACT: 0x400, ACC_STRICT: 0x800, ACC_SYNTHETIC: 0x1000,
     perform(fn) {
         ensureExports();
+        appLoaderReady();
         fn();
     },
     performNow(fn) {
@@ -617,7 +626,7 @@ const Java = {
         fn();
     },
     use(name) {
-        return classWrapper(name);
+        return useIn(null, name);
     },
     array(type, elements) {
         return makeArray(type, elements);
@@ -690,12 +699,10 @@ const Java = {
             return ctx !== null ? {} : null;    // a Java thread: a simulated call (Java or JNI) is in progress
         },
     },
-    classFactory: {
-        loader: null,
-        cacheDir: "/data/local/tmp",
-        tempFileNaming: { prefix: "frida", suffix: "" },
-        use: (name) => classWrapper(name),
+    get classFactory() {
+        return defaultClassFactory();
     },
+    ClassFactory: ClassFactoryApi,
 };
 
 export default Java;

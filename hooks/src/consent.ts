@@ -3,7 +3,7 @@
 import Java from "frida-java-bridge";
 import { javaInts } from "./arrays.js";
 import { emit, enter, hookError, leave } from "./emit.js";
-import type { InstallReport } from "./hooks.js";
+import { defaultUse, type ClassUse, type InstallReport } from "./hooks.js";
 import { overloadTypes } from "./java.js";
 import type { AgentConfig, ApiEntry, MarkerConfig } from "./types.js";
 
@@ -28,7 +28,8 @@ function stringList(v: any): string[] | null {
 }
 
 /** requestPermissions in Activity, ActivityCompat (androidx, support), Fragment and the activity-result launcher. */
-export function installPermissionHooks(table: ApiEntry[], report: InstallReport): void {
+export function installPermissionHooks(table: ApiEntry[], report: InstallReport, use: ClassUse = defaultUse,
+                                       results = true): void {
     for (const e of table) {
         if (e.kind !== "permission_request") continue;
         for (let i = 0; i < e.descriptors.length; i++) {
@@ -36,7 +37,7 @@ export function installPermissionHooks(table: ApiEntry[], report: InstallReport)
             const api = e.smali[i];
             let ov: any;
             try {
-                ov = Java.use(e.cls)[e.member].overload(...overloadTypes(desc));
+                ov = use(e.cls)[e.member].overload(...overloadTypes(desc));
             } catch (err) {
                 report.missing.push({ id: e.id, reason: String(err) });
                 continue;
@@ -71,6 +72,7 @@ export function installPermissionHooks(table: ApiEntry[], report: InstallReport)
     }
     // Results: every path (Activity, ActivityCompat, Fragment, result API) ends in the Activity's
     // private dispatchRequestPermissionsResult(int, Intent), which carries names and grant results.
+    if (!results) return;
     try {
         const ov = Java.use("android.app.Activity").dispatchRequestPermissionsResult.overload("int", "android.content.Intent");
         ov.implementation = function (this: any, code: number, data: any): any {
@@ -114,14 +116,14 @@ function emitMarker(m: MarkerConfig, marker: string, value: unknown, granted: bo
 }
 
 /** Method markers: `pkg.Class.method`, every overload; the first boolean argument says granted or not. */
-function installMethodMarker(m: MarkerConfig, report: InstallReport): void {
+export function installMethodMarker(m: MarkerConfig, report: InstallReport, use: ClassUse = defaultUse): void {
     const name = m.method as string;
     const dot = name.lastIndexOf(".");
     const cls = name.slice(0, dot);
     const meth = name.slice(dot + 1);
     const id = `method:${name}`;
     try {
-        const overloads: any[] = Java.use(cls)[meth].overloads;
+        const overloads: any[] = use(cls)[meth].overloads;
         if (overloads.length === 0) throw new Error(`no method ${meth}`);
         for (const ov of overloads) {
             ov.implementation = function (this: any, ...args: any[]): any {

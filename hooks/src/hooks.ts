@@ -82,7 +82,12 @@ export interface InstallReport {
     hooked: string[];
     missing: { id: string; reason: string }[];
     limits: string[];
+    where?: Record<string, string>;     // row id -> the class loader it was hooked in (boot, app, a later loader)
 }
+
+/** How a class is looked up: Java.use (the default factory) or a later loader's factory (classloaders.ts). */
+export type ClassUse = (cls: string) => any;
+export const defaultUse: ClassUse = (cls) => Java.use(cls);
 
 function argText(v: any): string | null {
     if (v === null || v === undefined) return null;
@@ -137,12 +142,13 @@ function groups(table: ApiEntry[]): Map<string, { cls: string; member: string; d
     return out;
 }
 
-export function installApiHooks(table: ApiEntry[], cfg: AgentConfig, report: InstallReport): void {
+export function installApiHooks(table: ApiEntry[], cfg: AgentConfig, report: InstallReport,
+                                use: ClassUse = defaultUse): void {
     const canaries = cfg.canaries ?? {};
     for (const g of groups(table).values()) {
         let ov: any;
         try {
-            ov = Java.use(g.cls)[g.member === "<init>" ? "$init" : g.member].overload(...overloadTypes(g.desc));
+            ov = use(g.cls)[g.member === "<init>" ? "$init" : g.member].overload(...overloadTypes(g.desc));
         } catch (err) {
             for (const e of g.entries) report.missing.push({ id: e.id, reason: String(err) });
             continue;
@@ -221,7 +227,7 @@ export function installApiHooks(table: ApiEntry[], cfg: AgentConfig, report: Ins
         const value = e.canary !== null ? canaries[e.canary] : undefined;
         if (value === undefined) continue;
         try {
-            Java.use(e.cls)[e.member].value = value;
+            use(e.cls)[e.member].value = value;
             report.limits.push(`${e.id}: canary planted in the field at load`);
         } catch (err) {
             report.missing.push({ id: e.id, reason: String(err) });

@@ -8,6 +8,7 @@
 
 import Java from "frida-java-bridge";
 import { bufferBytes } from "./arrays.js";
+import { retryIn } from "./classloaders.js";
 import { emit, hookError } from "./emit.js";
 import type { InstallReport } from "./hooks.js";
 import type { AgentConfig } from "./types.js";
@@ -82,11 +83,19 @@ function recordLoad(cls: string, member: string, types: string[], ov: any, self:
                 hookError(`${cls}.${member}`, e);
             }
         }
-        return ov.call(self, ...args);
+        const ret = ov.call(self, ...args);
+        // a new class loader: rows whose classes no loader had yet may be in it (classloaders.ts)
+        if (d === 0 && member === "$init" && cls.endsWith("ClassLoader")) retryIn(self, `${cls} ${source(types, args)}`);
+        return ret;
     } finally {
         if (d === 0) depth.delete(tid);
         else depth.set(tid, d);
     }
+}
+
+function source(types: string[], args: any[]): string {
+    const i = types.indexOf(S);
+    return i === 0 && args[0] !== null && args[0] !== undefined ? String(args[0]) : "(in memory)";
 }
 
 function describe(cls: string, member: string, types: string[], args: any[]): void {

@@ -1,5 +1,5 @@
 📦
-187037 /src/index.js
+194376 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -233,8 +233,91 @@ function installArrays(internals) {
   api.MODELS["java.nio.HeapByteBuffer"] = api.MODELS["java.nio.ByteBuffer"];
 }
 
-// node_modules/frida-java-bridge/netcrypto.js
+// node_modules/frida-java-bridge/classloaders.js
+var BOOT = new RegExp("^(android\\.(?!support\\.|arch\\.|databinding\\.)|java\\.|javax\\.|dalvik\\.|libcore\\.|sun\\.|org\\.json\\.|org\\.xml\\.|org\\.w3c\\.|org\\.xmlpull\\.|org\\.apache\\.http\\.|com\\.android\\.(internal|org|okhttp|i18n|icu|ims|id)\\.)");
+var hidden = /* @__PURE__ */ new Set();
+var factories = /* @__PURE__ */ new WeakMap();
+var appReady = false;
 var api2 = null;
+var appLoader = null;
+function isBoot(cls) {
+  return BOOT.test(cls);
+}
+function visible(cls, loader) {
+  if (isBoot(cls)) return true;
+  if (loader !== null && loader.$loads !== void 0 && loader.$loads.includes(cls)) return true;
+  if (hidden.has(cls)) return false;
+  return appReady || loader !== null;
+}
+function notFound(cls, loader) {
+  const where = loader === null ? appReady ? "the app's class loader" : "the boot class path (no app class loader yet)" : `${loader.$className}`;
+  return new api2.JavaException("java.lang.ClassNotFoundException", `Didn't find class "${cls}" on path: ${where}`);
+}
+function missingClass(cls, loader) {
+  return new Proxy({ $className: cls }, {
+    get(t, p) {
+      if (typeof p === "symbol" || p === "$className" || p === "then") return t[p];
+      if (p === "toString") return () => `<class: ${cls}>`;
+      throw notFound(cls, loader);
+    }
+  });
+}
+function useIn(loader, cls) {
+  return visible(cls, loader) ? api2.classWrapper(cls) : missingClass(cls, loader);
+}
+var ClassFactory = class {
+  constructor(loader) {
+    this.loader = loader;
+    this.cacheDir = "/data/local/tmp";
+    this.tempFileNaming = { prefix: "frida", suffix: "" };
+  }
+  use(cls) {
+    return useIn(this.loader === appLoader ? null : this.loader, cls);
+  }
+  cast(obj) {
+    return obj;
+  }
+  retain(obj) {
+    return obj;
+  }
+  choose(className2, cb) {
+    cb.onComplete();
+  }
+};
+var defaultFactory = new ClassFactory(null);
+var ClassFactoryApi = {
+  get(loader) {
+    if (loader === null || loader === void 0) return defaultFactory;
+    let f = factories.get(loader);
+    if (f === void 0) {
+      f = new ClassFactory(loader);
+      factories.set(loader, f);
+    }
+    return f;
+  }
+};
+function defaultClassFactory() {
+  return defaultFactory;
+}
+function appLoaderReady() {
+  if (appReady) return;
+  appReady = true;
+  appLoader = api2.makeObject("dalvik.system.PathClassLoader", {});
+  defaultFactory.loader = appLoader;
+}
+function hideLoaded(classes) {
+  for (const c of classes) hidden.add(c);
+}
+function attachLoads(obj, j) {
+  if (Array.isArray(j.loads)) obj.$loads = j.loads.slice();
+  return obj;
+}
+function installClassLoaders(internals) {
+  api2 = internals;
+}
+
+// node_modules/frida-java-bridge/netcrypto.js
+var api3 = null;
 var lib = null;
 function libc() {
   if (lib !== null) return lib;
@@ -346,7 +429,7 @@ function plain(v) {
 function digestOf(alg, data) {
   const c = crypto();
   const md = c.digestByName(Memory.allocUtf8String(alg.replace(/-/g, "").toUpperCase() === "SHA" ? "SHA1" : alg.replace(/-/g, "")));
-  if (md.isNull()) throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (md.isNull()) throw new api3.JavaException("java.security.NoSuchAlgorithmException", alg);
   const out = Memory.alloc(64);
   const len = Memory.alloc(4);
   c.digest(toBuf(data), data.length, out, len, md, NULL);
@@ -356,7 +439,7 @@ function hmacOf(alg, key, data) {
   const c = crypto();
   const mdName = alg.toLowerCase().replace(/^hmac/, "").replace(/-/g, "").toUpperCase();
   const md = c.digestByName(Memory.allocUtf8String(mdName));
-  if (md.isNull()) throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (md.isNull()) throw new api3.JavaException("java.security.NoSuchAlgorithmException", alg);
   const out = Memory.alloc(64);
   const len = Memory.alloc(4);
   c.hmac(md, toBuf(key), key.length, toBuf(data), data.length, out, len);
@@ -368,7 +451,7 @@ function rsaEncrypt(der, data) {
   const buf = toBuf(der);
   pp.writePointer(buf);
   const pkey = c.d2iPubkey(NULL, pp, der.length);
-  if (pkey.isNull()) throw new api2.JavaException("java.security.InvalidKeyException", "not an X.509 public key");
+  if (pkey.isNull()) throw new api3.JavaException("java.security.InvalidKeyException", "not an X.509 public key");
   const ctx2 = c.pkeyCtxNew(pkey, NULL);
   try {
     c.encryptInit(ctx2);
@@ -376,7 +459,7 @@ function rsaEncrypt(der, data) {
     outLen.writeU64(1024);
     const out = Memory.alloc(1024);
     if (c.pkeyEncrypt(ctx2, out, outLen, toBuf(data), data.length) <= 0) {
-      throw new api2.JavaException("javax.crypto.IllegalBlockSizeException", "RSA encryption failed");
+      throw new api3.JavaException("javax.crypto.IllegalBlockSizeException", "RSA encryption failed");
     }
     return javaBytes(Array.from(new Uint8Array(out.readByteArray(outLen.readU64().toNumber()))));
   } finally {
@@ -389,10 +472,10 @@ function encrypt(alg, key, iv, data) {
   const c = crypto();
   const [name, mode] = alg.split("/");
   if (name.toUpperCase() === "RSA") return rsaEncrypt(key, data);
-  if (name.toUpperCase() !== "AES") throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (name.toUpperCase() !== "AES") throw new api3.JavaException("java.security.NoSuchAlgorithmException", alg);
   const m = (mode || "ECB").toLowerCase();
   const cipher = c.cipherByName(Memory.allocUtf8String(`aes-${key.length * 8}-${m}`));
-  if (cipher.isNull()) throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (cipher.isNull()) throw new api3.JavaException("java.security.NoSuchAlgorithmException", alg);
   const ctx2 = c.ctxNew();
   try {
     c.encInit(ctx2, cipher, NULL, NULL, NULL);
@@ -457,7 +540,7 @@ var DECLARED = {
   "java.util.Base64$Encoder": { encode: [["[B"]], encodeToString: [["[B"]] }
 };
 function models() {
-  const mk = api2.makeObject;
+  const mk = api3.makeObject;
   const stat = (cls, fields) => mk(cls, fields);
   const pending = (o) => o.fields.buf || (o.fields.buf = []);
   return {
@@ -534,7 +617,7 @@ function resolveArg(v, results) {
     if ("$bytes" in v) return javaBytes(hexBytes(v.$bytes));
     if ("$ref" in v) return results[v.$ref];
   }
-  return api2.decode(v);
+  return api3.decode(v);
 }
 function sockaddr(ip, port) {
   const sa = Memory.alloc(16);
@@ -685,11 +768,11 @@ function netOp(op, results) {
   }
 }
 function inContext(req, fn) {
-  api2.setCtx({ key: null, frames: req.stack || [], thread: req.thread || "main", throws: null, retValue: null });
+  api3.setCtx({ key: null, frames: req.stack || [], thread: req.thread || "main", throws: null, retValue: null });
   try {
     return fn();
   } finally {
-    api2.setCtx(null);
+    api3.setCtx(null);
   }
 }
 var netCryptoExports = {
@@ -730,53 +813,53 @@ var netCryptoExports = {
         const args = (op.args || []).map((a) => resolveArg(a, results));
         let r;
         if (op.new) {
-          r = api2.classWrapper(op.cls).$new(...args);
+          r = api3.classWrapper(op.cls).$new(...args);
         } else {
-          const m = api2.makeMethod(op.cls, op.member, op.types || []);
-          const self = op.self ? resolveArg(op.self, results) : api2.classWrapper(op.cls);
+          const m = api3.makeMethod(op.cls, op.member, op.types || []);
+          const self = op.self ? resolveArg(op.self, results) : api3.classWrapper(op.cls);
           r = m.apply(self, args);
         }
         results.push(r);
       }
-      return results.map((r) => api2.encode(r));
+      return results.map((r) => api3.encode(r));
     });
   }
 };
 function installNetCrypto(internals) {
-  api2 = internals;
+  api3 = internals;
   try {
     crypto();
   } catch (e) {
   }
-  Object.assign(api2.MODELS, models());
+  Object.assign(api3.MODELS, models());
   for (const [cls, members] of Object.entries(DECLARED)) {
-    let byMember = api2.declared.get(cls);
+    let byMember = api3.declared.get(cls);
     if (byMember === void 0) {
       byMember = /* @__PURE__ */ new Map();
-      api2.declared.set(cls, byMember);
+      api3.declared.set(cls, byMember);
     }
     for (const [member, overloads] of Object.entries(members)) if (!byMember.has(member)) byMember.set(member, overloads);
   }
-  api2.MODELS["javax.crypto.spec.SecretKeySpec"] = {
-    $new: (key, alg) => api2.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) })
+  api3.MODELS["javax.crypto.spec.SecretKeySpec"] = {
+    $new: (key, alg) => api3.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) })
   };
-  api2.MODELS["java.security.spec.X509EncodedKeySpec"] = {
-    $new: (der) => api2.makeObject("java.security.spec.X509EncodedKeySpec", { encoded: der })
+  api3.MODELS["java.security.spec.X509EncodedKeySpec"] = {
+    $new: (der) => api3.makeObject("java.security.spec.X509EncodedKeySpec", { encoded: der })
   };
-  api2.MODELS["java.security.KeyFactory"] = {
-    statics: { getInstance: (alg) => api2.makeObject("java.security.KeyFactory", { algorithm: String(alg) }) },
+  api3.MODELS["java.security.KeyFactory"] = {
+    statics: { getInstance: (alg) => api3.makeObject("java.security.KeyFactory", { algorithm: String(alg) }) },
     methods: {
-      generatePublic: (o, spec) => api2.makeObject(
+      generatePublic: (o, spec) => api3.makeObject(
         "java.security.PublicKey",
         { encoded: spec.getEncoded(), algorithm: o.fields.algorithm }
       )
     }
   };
-  api2.MODELS["javax.crypto.spec.IvParameterSpec"] = {
-    $new: (iv) => api2.makeObject("javax.crypto.spec.IvParameterSpec", { iV: iv })
+  api3.MODELS["javax.crypto.spec.IvParameterSpec"] = {
+    $new: (iv) => api3.makeObject("javax.crypto.spec.IvParameterSpec", { iV: iv })
   };
-  api2.MODELS["javax.crypto.spec.GCMParameterSpec"] = {
-    $new: (tlen, iv) => api2.makeObject("javax.crypto.spec.GCMParameterSpec", { tLen: tlen, iV: iv })
+  api3.MODELS["javax.crypto.spec.GCMParameterSpec"] = {
+    $new: (tlen, iv) => api3.makeObject("javax.crypto.spec.GCMParameterSpec", { tLen: tlen, iV: iv })
   };
 }
 
@@ -1075,7 +1158,7 @@ function decode(j) {
   if ("$obj" in j) {
     const fields = {};
     for (const [k, v] of Object.entries(j.fields || {})) fields[k] = decode(v);
-    return makeObject(j.$obj, fields, j.returns || {});
+    return attachLoads(makeObject(j.$obj, fields, j.returns || {}), j);
   }
   if ("$class" in j) return classWrapper(j.$class);
   throw new Error(`sim-bridge: cannot decode ${JSON.stringify(j)}`);
@@ -1179,6 +1262,10 @@ var simExports = {
     }
     ov.implementation = null;
     return null;
+  },
+  simLoadedClasses(classes) {
+    hideLoaded(classes);
+    return true;
   },
   simHooks() {
     return [...methods.values()].filter((m) => m.implementation !== null).map((m) => m._key);
@@ -1292,6 +1379,7 @@ function ensureExports() {
   Object.assign(rpc.exports, simExports, netCryptoExports);
 }
 installArrays({ getCtx: () => ctx, MODELS, makeObject, JavaException });
+installClassLoaders({ classWrapper, makeObject, JavaException });
 installNetCrypto({
   MODELS,
   declared,
@@ -1323,6 +1411,7 @@ var Java = {
   ACC_SYNTHETIC: 4096,
   perform(fn) {
     ensureExports();
+    appLoaderReady();
     fn();
   },
   performNow(fn) {
@@ -1330,7 +1419,7 @@ var Java = {
     fn();
   },
   use(name) {
-    return classWrapper(name);
+    return useIn(null, name);
   },
   array(type, elements2) {
     return makeArray(type, elements2);
@@ -1410,12 +1499,10 @@ var Java = {
       return ctx !== null ? {} : null;
     }
   },
-  classFactory: {
-    loader: null,
-    cacheDir: "/data/local/tmp",
-    tempFileNaming: { prefix: "frida", suffix: "" },
-    use: (name) => classWrapper(name)
-  }
+  get classFactory() {
+    return defaultClassFactory();
+  },
+  ClassFactory: ClassFactoryApi
 };
 var frida_java_bridge_default = Java;
 
@@ -1695,712 +1782,6 @@ function hookError(where, e) {
   state.errors++;
   if (state.errors <= 20) {
     send({ type: "status", status: "error", t: nowMs(), detail: `${where}: ${e instanceof Error ? e.message : String(e)}` });
-  }
-}
-
-// src/consent.ts
-var NAMES_EXTRA = "android.content.pm.extra.REQUEST_PERMISSIONS_NAMES";
-var RESULTS_EXTRA = "android.content.pm.extra.REQUEST_PERMISSIONS_RESULTS";
-function stringList(v) {
-  if (v === null || v === void 0)
-    return null;
-  if (typeof v === "string")
-    return [v];
-  try {
-    const c = v.$className;
-    if (c === "java.lang.String")
-      return [String(v)];
-    if (typeof c === "string" && c !== "[Ljava.lang.String;")
-      return null;
-  } catch (e) {
-    return null;
-  }
-  const n = v.length;
-  if (typeof n !== "number")
-    return null;
-  const out = [];
-  for (let i = 0; i < n; i++)
-    out.push(String(v[i]));
-  return out;
-}
-function installPermissionHooks(table, report2) {
-  for (const e of table) {
-    if (e.kind !== "permission_request")
-      continue;
-    for (let i = 0; i < e.descriptors.length; i++) {
-      const desc = e.descriptors[i];
-      const api3 = e.smali[i];
-      let ov;
-      try {
-        ov = frida_java_bridge_default.use(e.cls)[e.member].overload(...overloadTypes(desc));
-      } catch (err) {
-        report2.missing.push({ id: e.id, reason: String(err) });
-        continue;
-      }
-      ov.implementation = function(...args) {
-        const token = enter();
-        try {
-          if (token >= 0)
-            record(args);
-          return ov.call(this, ...args);
-        } finally {
-          leave(token);
-        }
-      };
-      const record = (args) => {
-        try {
-          let perms = null;
-          let code = null;
-          for (const a of args) {
-            if (typeof a === "number" && code === null)
-              code = a;
-            else if (perms === null)
-              perms = stringList(a);
-          }
-          if (perms !== null && perms.length > 0 && perms.every((p) => p.includes("permission"))) {
-            emit("permission_request", { api: api3, api_id: e.id, permissions: perms, request_code: code });
-          }
-        } catch (err) {
-          hookError(`hook ${e.id}`, err);
-        }
-      };
-      if (!report2.hooked.includes(e.id))
-        report2.hooked.push(e.id);
-    }
-  }
-  try {
-    const ov = frida_java_bridge_default.use("android.app.Activity").dispatchRequestPermissionsResult.overload("int", "android.content.Intent");
-    ov.implementation = function(code, data) {
-      try {
-        const names2 = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
-        const grants = data === null ? null : javaInts(data.getIntArrayExtra(RESULTS_EXTRA));
-        const results = {};
-        if (names2 !== null) {
-          names2.forEach((p, i) => {
-            const g = grants !== null && i < grants.length ? grants[i] : -1;
-            results[p] = g === 0 ? "granted" : "denied";
-          });
-        }
-        emit("permission_result", { api_id: "perm.activity.dispatchRequestPermissionsResult", request_code: code, results });
-      } catch (err) {
-        hookError("hook dispatchRequestPermissionsResult", err);
-      }
-      return ov.call(this, code, data);
-    };
-    report2.hooked.push("perm.activity.dispatchRequestPermissionsResult");
-  } catch (err) {
-    report2.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
-  }
-}
-var markerState = /* @__PURE__ */ new Map();
-function transition(id, granted) {
-  const before = markerState.get(id) === true;
-  markerState.set(id, granted);
-  return granted ? "granted" : before ? "withdrawn" : "declined";
-}
-function sameValue(a, want) {
-  if (want === void 0 || want === null)
-    return a === true || a === "true";
-  return String(a) === String(want);
-}
-function emitMarker(m, marker, value, granted) {
-  emit("consent_marker", { scope: m.scope, marker, value, transition: transition(marker, granted) });
-}
-function installMethodMarker(m, report2) {
-  const name = m.method;
-  const dot = name.lastIndexOf(".");
-  const cls = name.slice(0, dot);
-  const meth = name.slice(dot + 1);
-  const id = `method:${name}`;
-  try {
-    const overloads = frida_java_bridge_default.use(cls)[meth].overloads;
-    if (overloads.length === 0)
-      throw new Error(`no method ${meth}`);
-    for (const ov of overloads) {
-      ov.implementation = function(...args) {
-        try {
-          const b = args.find((a) => typeof a === "boolean");
-          const value = b === void 0 ? true : b;
-          emitMarker(m, id, value, value === true);
-        } catch (err) {
-          hookError(`marker ${id}`, err);
-        }
-        return ov.call(this, ...args);
-      };
-    }
-    report2.hooked.push(id);
-  } catch (err) {
-    report2.missing.push({ id, reason: String(err) });
-  }
-}
-function prefsFile(editor) {
-  try {
-    const name = String(editor["this$0"].value.mFile.value.getName());
-    return name.endsWith(".xml") ? name.slice(0, -4) : name;
-  } catch (e) {
-    return null;
-  }
-}
-function installPrefsMarkers(markers, report2) {
-  if (markers.length === 0)
-    return;
-  const find = (file, key) => markers.find((m) => m.prefs_key === key && (m.prefs_file == null || file === null || m.prefs_file === file));
-  const Editor = frida_java_bridge_default.use("android.app.SharedPreferencesImpl$EditorImpl");
-  const puts = [
-    ["putBoolean", "boolean"],
-    ["putString", "java.lang.String"],
-    ["putInt", "int"],
-    ["putLong", "long"]
-  ];
-  for (const [meth, type] of puts) {
-    try {
-      const ov = Editor[meth].overload("java.lang.String", type);
-      ov.implementation = function(key, value) {
-        try {
-          const file = prefsFile(this);
-          const m = find(file, String(key));
-          if (m !== void 0) {
-            const id = `prefs:${m.prefs_file ?? file ?? "?"}/${m.prefs_key}`;
-            emitMarker(m, id, value, sameValue(value, m.value));
-          }
-        } catch (err) {
-          hookError(`marker ${meth}`, err);
-        }
-        return ov.call(this, key, value);
-      };
-    } catch (err) {
-      report2.missing.push({ id: `prefs:${meth}`, reason: String(err) });
-    }
-  }
-  try {
-    const ov = Editor.remove.overload("java.lang.String");
-    ov.implementation = function(key) {
-      try {
-        const file = prefsFile(this);
-        const m = find(file, String(key));
-        if (m !== void 0)
-          emitMarker(m, `prefs:${m.prefs_file ?? file ?? "?"}/${m.prefs_key}`, null, false);
-      } catch (err) {
-        hookError("marker remove", err);
-      }
-      return ov.call(this, key);
-    };
-  } catch (err) {
-    report2.missing.push({ id: "prefs:remove", reason: String(err) });
-  }
-  for (const m of markers)
-    report2.hooked.push(`prefs:${m.prefs_file ?? "*"}/${m.prefs_key}`);
-}
-function installMarkerHooks(cfg, report2, appClasses) {
-  const markers = cfg.markers ?? [];
-  if (appClasses) {
-    for (const m of markers)
-      if (m.method)
-        installMethodMarker(m, report2);
-  } else {
-    installPrefsMarkers(markers.filter((m) => !m.method && m.prefs_key), report2);
-  }
-}
-
-// src/derive.ts
-var SCAN_CAP = 64 * 1024;
-var OUT_PREFIX = 48;
-var OUT_CAP = 1024 * 1024;
-var KNOWN_MAX = 512;
-var REVERSIBLE = /* @__PURE__ */ new Set(["base64"]);
-var STATE_MAX = 4096;
-var forms = [];
-var known = [];
-var states = /* @__PURE__ */ new Map();
-function shortName(category) {
-  const i = category.lastIndexOf(".");
-  return i >= 0 ? category.slice(i + 1) : category;
-}
-function utf8Latin1(s) {
-  return unescape(encodeURIComponent(s));
-}
-var javaDepth2 = /* @__PURE__ */ new Map();
-function inJavaCrypto() {
-  return (javaDepth2.get(Process.getCurrentThreadId()) ?? 0) > 0;
-}
-function javaCall(fn) {
-  const tid = Process.getCurrentThreadId();
-  javaDepth2.set(tid, (javaDepth2.get(tid) ?? 0) + 1);
-  try {
-    return fn();
-  } finally {
-    const d = (javaDepth2.get(tid) ?? 1) - 1;
-    if (d <= 0)
-      javaDepth2.delete(tid);
-    else
-      javaDepth2.set(tid, d);
-  }
-}
-function followed() {
-  return forms.length > 0;
-}
-function initDerive(canaries) {
-  const out = [];
-  for (const [category, value] of Object.entries(canaries)) {
-    const variants = /* @__PURE__ */ new Set([value, value.toLowerCase(), value.toUpperCase()]);
-    if (/[:\-]/.test(value)) {
-      const ns = value.replace(/[:\-]/g, "");
-      variants.add(ns);
-      variants.add(ns.toLowerCase());
-      variants.add(ns.toUpperCase());
-    }
-    for (const v of variants)
-      if (v.length >= 4)
-        out.push({ text: utf8Latin1(v), category, chain: null });
-  }
-  forms = out;
-}
-function bytesOf(v, cap2, off = 0, len = -1) {
-  if (v === null || v === void 0)
-    return [];
-  if (typeof v === "string") {
-    const s = utf8Latin1(v);
-    const a = [];
-    for (let i = 0; i < s.length && i < cap2; i++)
-      a.push(s.charCodeAt(i));
-    return a;
-  }
-  if (typeof v.length !== "number")
-    return [];
-  return Array.from(javaBytes2(v, off, len, cap2));
-}
-function latin1(b, cap2) {
-  let s = "";
-  const n = Math.min(b.length, cap2);
-  for (let i = 0; i < n; i += 4096)
-    s += String.fromCharCode(...b.slice(i, Math.min(n, i + 4096)));
-  return s;
-}
-function hex(b) {
-  return b.map((x) => (x < 16 ? "0" : "") + x.toString(16)).join("");
-}
-function newSeen() {
-  return { cats: /* @__PURE__ */ new Set(), order: [], json: false };
-}
-function look(seen, input) {
-  if (input.length === 0)
-    return;
-  const text = latin1(input, SCAN_CAP);
-  const first = text.replace(/^\s+/, "").charAt(0);
-  if (seen.order.length === 0 && seen.cats.size === 0 && (first === "{" || first === "["))
-    seen.json = true;
-  const hits = [];
-  for (const f of forms) {
-    const at = text.indexOf(f.text);
-    if (at >= 0)
-      hits.push({ at, f });
-  }
-  for (const f of known) {
-    const at = text.indexOf(f.text);
-    if (at >= 0)
-      hits.push({ at, f });
-  }
-  hits.sort((a, b) => a.at - b.at);
-  for (const h of hits) {
-    if (h.f.chain !== null)
-      seen.derivedIn = true;
-    for (const c of h.f.category.split(","))
-      seen.cats.add(c);
-    const part = h.f.chain ?? shortName(h.f.category);
-    if (!seen.order.includes(part))
-      seen.order.push(part);
-  }
-}
-function inner(seen) {
-  if (seen.json)
-    return "json";
-  return seen.order.join("+");
-}
-function rememberOutput(out, cats, chain) {
-  if (out.length < 8)
-    return;
-  const prefix = out.slice(0, OUT_PREFIX);
-  const category = cats.join(",");
-  const add = (text) => {
-    if (known.length >= KNOWN_MAX)
-      known.shift();
-    known.push({ text, category, chain });
-  };
-  add(latin1(prefix, OUT_PREFIX));
-  add(hex(prefix));
-  add(hex(prefix).toUpperCase());
-}
-function derived(transform, seen, out, extra) {
-  if (seen.cats.size === 0)
-    return;
-  const cats = [...seen.cats].sort();
-  const chain = `${transform}(${inner(seen)})`;
-  const ev = { categories: cats, chain, transform };
-  if (out !== null && out.length > 0) {
-    ev.out_len = out.length;
-    ev.out_sha256 = Checksum.compute("sha256", out.slice(0, OUT_CAP));
-    if (!(REVERSIBLE.has(transform) && !seen.derivedIn)) {
-      ev.out_prefix = hex(out.slice(0, OUT_PREFIX));
-      rememberOutput(out, cats, chain);
-    }
-  }
-  if (extra)
-    Object.assign(ev, extra);
-  emit("derived", ev);
-}
-function idOf(obj) {
-  try {
-    return String(obj.hashCode());
-  } catch (e) {
-    return "?";
-  }
-}
-function state2(obj) {
-  const k = idOf(obj);
-  let s = states.get(k);
-  if (s === void 0) {
-    if (states.size >= STATE_MAX)
-      states.clear();
-    s = { seen: newSeen(), keyBits: 0, out: [] };
-    states.set(k, s);
-  }
-  return s;
-}
-function drop(obj) {
-  states.delete(idOf(obj));
-}
-function algorithm(obj) {
-  try {
-    return String(obj.getAlgorithm());
-  } catch (e) {
-    return "?";
-  }
-}
-function digestName(alg) {
-  return alg.toLowerCase().replace(/-/g, "");
-}
-function cipherName(alg, keyBits) {
-  const [name, mode] = alg.split("/");
-  const n = name.toLowerCase();
-  if (n === "aes")
-    return `aes-${keyBits || 128}-${(mode || "ecb").toLowerCase()}`;
-  return n;
-}
-function each(cls, member, fn, installed) {
-  try {
-    const ovs = frida_java_bridge_default.use(cls)[member].overloads;
-    for (const ov of ovs)
-      fn(ov);
-    if (ovs.length > 0)
-      installed.push(`${cls}.${member}`);
-  } catch (e) {
-  }
-}
-function argBytes(ov, args) {
-  const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
-  if (types[0] === "[B")
-    return bytesOf(args[0], SCAN_CAP, types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
-  if (types[0] === "byte")
-    return [args[0] & 255];
-  return [];
-}
-function guard(where, fn) {
-  try {
-    fn();
-  } catch (e) {
-    hookError(where, e);
-  }
-}
-function installDeriveHooks(canaries, installed) {
-  initDerive(canaries);
-  if (forms.length === 0)
-    return;
-  for (const cls of ["java.security.MessageDigest", "javax.crypto.Mac"]) {
-    const name = (o) => cls.endsWith("Mac") ? algorithm(o).toLowerCase() : digestName(algorithm(o));
-    each(cls, "update", (ov) => {
-      ov.implementation = function(...args) {
-        guard(`${cls}.update`, () => look(state2(this).seen, argBytes(ov, args)));
-        return javaCall(() => ov.call(this, ...args));
-      };
-    }, installed);
-    each(cls, cls.endsWith("Mac") ? "doFinal" : "digest", (ov) => {
-      ov.implementation = function(...args) {
-        const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
-        if (types.length === 1 && types[0] === "[B")
-          guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0], SCAN_CAP)));
-        const ret = javaCall(() => ov.call(this, ...args));
-        if (types.length <= 1) {
-          guard(`${cls}.final`, () => {
-            const s = state2(this);
-            drop(this);
-            derived(name(this), s.seen, bytesOf(ret, OUT_CAP));
-          });
-        }
-        return ret;
-      };
-    }, installed);
-  }
-  const C = "javax.crypto.Cipher";
-  each(C, "init", (ov) => {
-    ov.implementation = function(...args) {
-      guard(`${C}.init`, () => {
-        const s = { seen: newSeen(), keyBits: 0, out: [] };
-        try {
-          const enc = args[1].getEncoded();
-          if (enc !== null && enc !== void 0)
-            s.keyBits = Number(enc.length) * 8;
-        } catch (e) {
-        }
-        drop(this);
-        states.set(idOf(this), s);
-      });
-      return javaCall(() => ov.call(this, ...args));
-    };
-  }, installed);
-  each(C, "update", (ov) => {
-    ov.implementation = function(...args) {
-      guard(`${C}.update`, () => look(state2(this).seen, argBytes(ov, args)));
-      const ret = javaCall(() => ov.call(this, ...args));
-      guard(`${C}.update`, () => {
-        const s = state2(this);
-        if (Array.isArray(ret) || ret && typeof ret.length === "number")
-          s.out = s.out.concat(bytesOf(ret, OUT_CAP - s.out.length));
-      });
-      return ret;
-    };
-  }, installed);
-  each(C, "doFinal", (ov) => {
-    ov.implementation = function(...args) {
-      guard(`${C}.doFinal`, () => look(state2(this).seen, argBytes(ov, args)));
-      const ret = javaCall(() => ov.call(this, ...args));
-      guard(`${C}.doFinal`, () => {
-        const s = state2(this);
-        const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret, OUT_CAP - s.out.length)) : s.out;
-        const seen = s.seen;
-        s.seen = newSeen();
-        s.out = [];
-        derived(cipherName(algorithm(this), s.keyBits), seen, out);
-      });
-      return ret;
-    };
-  }, installed);
-  for (const [cls, members] of [
-    ["android.util.Base64", ["encode", "encodeToString"]],
-    ["java.util.Base64$Encoder", ["encode", "encodeToString"]]
-  ]) {
-    for (const m of members) {
-      each(cls, m, (ov) => {
-        ov.implementation = function(...args) {
-          const seen = newSeen();
-          guard(`${cls}.${m}`, () => look(seen, argBytes(ov, args)));
-          const ret = javaCall(() => ov.call(this, ...args));
-          guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret, OUT_CAP)));
-          return ret;
-        };
-      }, installed);
-    }
-  }
-  for (const [cls, m, t] of [
-    ["java.util.zip.Deflater", "setInput", "deflate"],
-    ["java.util.zip.GZIPOutputStream", "write", "gzip"]
-  ]) {
-    each(cls, m, (ov) => {
-      ov.implementation = function(...args) {
-        const seen = newSeen();
-        guard(`${cls}.${m}`, () => {
-          look(seen, argBytes(ov, args));
-          derived(t, seen, null);
-        });
-        return javaCall(() => ov.call(this, ...args));
-      };
-    }, installed);
-  }
-}
-
-// src/derivenative.ts
-var MAX_STATES = 4096;
-var CAP = 64 * 1024;
-var states2 = /* @__PURE__ */ new Map();
-var hooked = /* @__PURE__ */ new Set();
-function bytes(p, n) {
-  if (p.isNull() || n <= 0)
-    return [];
-  return Array.from(new Uint8Array(p.readByteArray(Math.min(n, CAP))));
-}
-function st(ctx2, name) {
-  const k = ctx2.toString();
-  let s = states2.get(k);
-  if (s === void 0) {
-    if (states2.size >= MAX_STATES)
-      states2.clear();
-    s = { seen: newSeen(), out: [], name };
-    states2.set(k, s);
-  }
-  return s;
-}
-function digestName2(len) {
-  return { 16: "md5", 20: "sha1", 28: "sha224", 32: "sha256", 48: "sha384", 64: "sha512" }[len] ?? "digest";
-}
-function attach(m, name, cb, out) {
-  const f = m.findExportByName(name);
-  if (f === null || hooked.has(f.toString()))
-    return;
-  hooked.add(f.toString());
-  try {
-    Interceptor.attach(f, cb);
-    out.push(`${m.name}!${name}`);
-  } catch (e) {
-  }
-}
-function cipherNamer(m) {
-  const fn = (n, r, a) => {
-    const p = m.findExportByName(n);
-    return p === null ? null : new NativeFunction(p, r, a);
-  };
-  const get0 = fn("EVP_CIPHER_CTX_get0_cipher", "pointer", ["pointer"]) ?? fn("EVP_CIPHER_CTX_cipher", "pointer", ["pointer"]);
-  const name3 = fn("EVP_CIPHER_get0_name", "pointer", ["pointer"]);
-  const nid = fn("EVP_CIPHER_nid", "int", ["pointer"]);
-  const nid2sn = fn("OBJ_nid2sn", "pointer", ["int"]);
-  return (ctx2) => {
-    try {
-      if (get0 === null)
-        return "evp-cipher";
-      const c = get0(ctx2);
-      if (c.isNull())
-        return "evp-cipher";
-      let n = null;
-      if (name3 !== null)
-        n = name3(c).readCString();
-      else if (nid !== null && nid2sn !== null)
-        n = nid2sn(nid(c)).readCString();
-      return (n ?? "evp-cipher").toLowerCase();
-    } catch (e) {
-      return "evp-cipher";
-    }
-  };
-}
-function hookModule(m, out) {
-  attach(m, "EVP_DigestUpdate", {
-    onEnter(a) {
-      if (inJavaCrypto())
-        return;
-      look(st(a[0], "digest").seen, bytes(a[1], a[2].toInt32()));
-    }
-  }, out);
-  attach(m, "EVP_DigestFinal_ex", {
-    onEnter(a) {
-      this.ctx = a[0];
-      this.md = a[1];
-      this.len = a[2];
-    },
-    onLeave() {
-      try {
-        if (inJavaCrypto())
-          return;
-        const k = this.ctx.toString();
-        const s = states2.get(k);
-        states2.delete(k);
-        if (s === void 0)
-          return;
-        const n = this.len.isNull() ? 0 : this.len.readU32();
-        derived(digestName2(n), s.seen, bytes(this.md, n), { native: m.name });
-      } catch (e) {
-        hookError("EVP_DigestFinal_ex", e);
-      }
-    }
-  }, out);
-  for (const [alg, len] of [["MD5", 16], ["SHA1", 20], ["SHA256", 32]]) {
-    attach(m, `${alg}_Update`, {
-      onEnter(a) {
-        if (inJavaCrypto())
-          return;
-        look(st(a[0], alg.toLowerCase()).seen, bytes(a[1], a[2].toInt32()));
-      }
-    }, out);
-    attach(m, `${alg}_Final`, {
-      onEnter(a) {
-        this.md = a[0];
-        this.ctx = a[1];
-      },
-      onLeave() {
-        try {
-          const k = this.ctx.toString();
-          const s = states2.get(k);
-          states2.delete(k);
-          if (s !== void 0 && !inJavaCrypto())
-            derived(alg.toLowerCase(), s.seen, bytes(this.md, len), { native: m.name });
-        } catch (e) {
-          hookError(`${alg}_Final`, e);
-        }
-      }
-    }, out);
-  }
-  const namer = cipherNamer(m);
-  attach(m, "EVP_EncryptUpdate", {
-    onEnter(a) {
-      if (inJavaCrypto())
-        return;
-      this.s = st(a[0], namer(a[0]));
-      look(this.s.seen, bytes(a[3], a[4].toInt32()));
-      this.out = a[1];
-      this.outl = a[2];
-    },
-    onLeave() {
-      if (this.s === void 0 || this.out.isNull())
-        return;
-      const s = this.s;
-      s.out = s.out.concat(bytes(this.out, this.outl.readS32())).slice(0, CAP);
-    }
-  }, out);
-  attach(m, "EVP_EncryptFinal_ex", {
-    onEnter(a) {
-      this.ctx = a[0];
-      this.out = a[1];
-      this.outl = a[2];
-    },
-    onLeave() {
-      try {
-        if (inJavaCrypto())
-          return;
-        const k = this.ctx.toString();
-        const s = states2.get(k);
-        states2.delete(k);
-        if (s === void 0)
-          return;
-        const tail = bytes(this.out, this.outl.readS32());
-        derived(s.name, s.seen, s.out.concat(tail), { native: m.name });
-      } catch (e) {
-        hookError("EVP_EncryptFinal_ex", e);
-      }
-    }
-  }, out);
-  attach(m, "AES_cbc_encrypt", {
-    onEnter(a) {
-      if (inJavaCrypto() || a[5].toInt32() === 0)
-        return;
-      this.seen = newSeen();
-      look(this.seen, bytes(a[0], a[2].toInt32()));
-      this.out = a[1];
-      this.len = a[2].toInt32();
-    },
-    onLeave() {
-      if (this.seen === void 0)
-        return;
-      derived("aes-cbc", this.seen, bytes(this.out, this.len), { native: m.name });
-    }
-  }, out);
-}
-function installNativeDerive(out) {
-  if (!followed())
-    return;
-  for (const m of Process.enumerateModules()) {
-    if (m.findExportByName("EVP_DigestUpdate") === null && m.findExportByName("MD5_Update") === null)
-      continue;
-    try {
-      hookModule(m, out);
-    } catch (e) {
-      hookError(`native crypto hooks in ${m.name}`, e);
-    }
   }
 }
 
@@ -5239,6 +4620,7 @@ function matchTarget(e, self, args) {
       return targetFor(f.match, [argText(v)]);
   }
 }
+var defaultUse = (cls) => frida_java_bridge_default.use(cls);
 function argText(v) {
   if (v === null || v === void 0)
     return null;
@@ -5293,12 +4675,12 @@ function groups(table) {
   }
   return out;
 }
-function installApiHooks(table, cfg, report2) {
+function installApiHooks(table, cfg, report2, use = defaultUse) {
   const canaries = cfg.canaries ?? {};
   for (const g of groups(table).values()) {
     let ov;
     try {
-      ov = frida_java_bridge_default.use(g.cls)[g.member === "<init>" ? "$init" : g.member].overload(...overloadTypes(g.desc));
+      ov = use(g.cls)[g.member === "<init>" ? "$init" : g.member].overload(...overloadTypes(g.desc));
     } catch (err) {
       for (const e of g.entries)
         report2.missing.push({ id: e.id, reason: String(err) });
@@ -5383,10 +4765,718 @@ function installApiHooks(table, cfg, report2) {
     if (value === void 0)
       continue;
     try {
-      frida_java_bridge_default.use(e.cls)[e.member].value = value;
+      use(e.cls)[e.member].value = value;
       report2.limits.push(`${e.id}: canary planted in the field at load`);
     } catch (err) {
       report2.missing.push({ id: e.id, reason: String(err) });
+    }
+  }
+}
+
+// src/consent.ts
+var NAMES_EXTRA = "android.content.pm.extra.REQUEST_PERMISSIONS_NAMES";
+var RESULTS_EXTRA = "android.content.pm.extra.REQUEST_PERMISSIONS_RESULTS";
+function stringList(v) {
+  if (v === null || v === void 0)
+    return null;
+  if (typeof v === "string")
+    return [v];
+  try {
+    const c = v.$className;
+    if (c === "java.lang.String")
+      return [String(v)];
+    if (typeof c === "string" && c !== "[Ljava.lang.String;")
+      return null;
+  } catch (e) {
+    return null;
+  }
+  const n = v.length;
+  if (typeof n !== "number")
+    return null;
+  const out = [];
+  for (let i = 0; i < n; i++)
+    out.push(String(v[i]));
+  return out;
+}
+function installPermissionHooks(table, report2, use = defaultUse, results = true) {
+  for (const e of table) {
+    if (e.kind !== "permission_request")
+      continue;
+    for (let i = 0; i < e.descriptors.length; i++) {
+      const desc = e.descriptors[i];
+      const api4 = e.smali[i];
+      let ov;
+      try {
+        ov = use(e.cls)[e.member].overload(...overloadTypes(desc));
+      } catch (err) {
+        report2.missing.push({ id: e.id, reason: String(err) });
+        continue;
+      }
+      ov.implementation = function(...args) {
+        const token = enter();
+        try {
+          if (token >= 0)
+            record(args);
+          return ov.call(this, ...args);
+        } finally {
+          leave(token);
+        }
+      };
+      const record = (args) => {
+        try {
+          let perms = null;
+          let code = null;
+          for (const a of args) {
+            if (typeof a === "number" && code === null)
+              code = a;
+            else if (perms === null)
+              perms = stringList(a);
+          }
+          if (perms !== null && perms.length > 0 && perms.every((p) => p.includes("permission"))) {
+            emit("permission_request", { api: api4, api_id: e.id, permissions: perms, request_code: code });
+          }
+        } catch (err) {
+          hookError(`hook ${e.id}`, err);
+        }
+      };
+      if (!report2.hooked.includes(e.id))
+        report2.hooked.push(e.id);
+    }
+  }
+  if (!results)
+    return;
+  try {
+    const ov = frida_java_bridge_default.use("android.app.Activity").dispatchRequestPermissionsResult.overload("int", "android.content.Intent");
+    ov.implementation = function(code, data) {
+      try {
+        const names2 = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
+        const grants = data === null ? null : javaInts(data.getIntArrayExtra(RESULTS_EXTRA));
+        const results2 = {};
+        if (names2 !== null) {
+          names2.forEach((p, i) => {
+            const g = grants !== null && i < grants.length ? grants[i] : -1;
+            results2[p] = g === 0 ? "granted" : "denied";
+          });
+        }
+        emit("permission_result", { api_id: "perm.activity.dispatchRequestPermissionsResult", request_code: code, results: results2 });
+      } catch (err) {
+        hookError("hook dispatchRequestPermissionsResult", err);
+      }
+      return ov.call(this, code, data);
+    };
+    report2.hooked.push("perm.activity.dispatchRequestPermissionsResult");
+  } catch (err) {
+    report2.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
+  }
+}
+var markerState = /* @__PURE__ */ new Map();
+function transition(id, granted) {
+  const before = markerState.get(id) === true;
+  markerState.set(id, granted);
+  return granted ? "granted" : before ? "withdrawn" : "declined";
+}
+function sameValue(a, want) {
+  if (want === void 0 || want === null)
+    return a === true || a === "true";
+  return String(a) === String(want);
+}
+function emitMarker(m, marker, value, granted) {
+  emit("consent_marker", { scope: m.scope, marker, value, transition: transition(marker, granted) });
+}
+function installMethodMarker(m, report2, use = defaultUse) {
+  const name = m.method;
+  const dot = name.lastIndexOf(".");
+  const cls = name.slice(0, dot);
+  const meth = name.slice(dot + 1);
+  const id = `method:${name}`;
+  try {
+    const overloads = use(cls)[meth].overloads;
+    if (overloads.length === 0)
+      throw new Error(`no method ${meth}`);
+    for (const ov of overloads) {
+      ov.implementation = function(...args) {
+        try {
+          const b = args.find((a) => typeof a === "boolean");
+          const value = b === void 0 ? true : b;
+          emitMarker(m, id, value, value === true);
+        } catch (err) {
+          hookError(`marker ${id}`, err);
+        }
+        return ov.call(this, ...args);
+      };
+    }
+    report2.hooked.push(id);
+  } catch (err) {
+    report2.missing.push({ id, reason: String(err) });
+  }
+}
+function prefsFile(editor) {
+  try {
+    const name = String(editor["this$0"].value.mFile.value.getName());
+    return name.endsWith(".xml") ? name.slice(0, -4) : name;
+  } catch (e) {
+    return null;
+  }
+}
+function installPrefsMarkers(markers, report2) {
+  if (markers.length === 0)
+    return;
+  const find = (file, key) => markers.find((m) => m.prefs_key === key && (m.prefs_file == null || file === null || m.prefs_file === file));
+  const Editor = frida_java_bridge_default.use("android.app.SharedPreferencesImpl$EditorImpl");
+  const puts = [
+    ["putBoolean", "boolean"],
+    ["putString", "java.lang.String"],
+    ["putInt", "int"],
+    ["putLong", "long"]
+  ];
+  for (const [meth, type] of puts) {
+    try {
+      const ov = Editor[meth].overload("java.lang.String", type);
+      ov.implementation = function(key, value) {
+        try {
+          const file = prefsFile(this);
+          const m = find(file, String(key));
+          if (m !== void 0) {
+            const id = `prefs:${m.prefs_file ?? file ?? "?"}/${m.prefs_key}`;
+            emitMarker(m, id, value, sameValue(value, m.value));
+          }
+        } catch (err) {
+          hookError(`marker ${meth}`, err);
+        }
+        return ov.call(this, key, value);
+      };
+    } catch (err) {
+      report2.missing.push({ id: `prefs:${meth}`, reason: String(err) });
+    }
+  }
+  try {
+    const ov = Editor.remove.overload("java.lang.String");
+    ov.implementation = function(key) {
+      try {
+        const file = prefsFile(this);
+        const m = find(file, String(key));
+        if (m !== void 0)
+          emitMarker(m, `prefs:${m.prefs_file ?? file ?? "?"}/${m.prefs_key}`, null, false);
+      } catch (err) {
+        hookError("marker remove", err);
+      }
+      return ov.call(this, key);
+    };
+  } catch (err) {
+    report2.missing.push({ id: "prefs:remove", reason: String(err) });
+  }
+  for (const m of markers)
+    report2.hooked.push(`prefs:${m.prefs_file ?? "*"}/${m.prefs_key}`);
+}
+function installMarkerHooks(cfg, report2, appClasses) {
+  const markers = cfg.markers ?? [];
+  if (appClasses) {
+    for (const m of markers)
+      if (m.method)
+        installMethodMarker(m, report2);
+  } else {
+    installPrefsMarkers(markers.filter((m) => !m.method && m.prefs_key), report2);
+  }
+}
+
+// src/derive.ts
+var SCAN_CAP = 64 * 1024;
+var OUT_PREFIX = 48;
+var OUT_CAP = 1024 * 1024;
+var KNOWN_MAX = 512;
+var REVERSIBLE = /* @__PURE__ */ new Set(["base64"]);
+var STATE_MAX = 4096;
+var forms = [];
+var known = [];
+var states = /* @__PURE__ */ new Map();
+function shortName(category) {
+  const i = category.lastIndexOf(".");
+  return i >= 0 ? category.slice(i + 1) : category;
+}
+function utf8Latin1(s) {
+  return unescape(encodeURIComponent(s));
+}
+var javaDepth2 = /* @__PURE__ */ new Map();
+function inJavaCrypto() {
+  return (javaDepth2.get(Process.getCurrentThreadId()) ?? 0) > 0;
+}
+function javaCall(fn) {
+  const tid = Process.getCurrentThreadId();
+  javaDepth2.set(tid, (javaDepth2.get(tid) ?? 0) + 1);
+  try {
+    return fn();
+  } finally {
+    const d = (javaDepth2.get(tid) ?? 1) - 1;
+    if (d <= 0)
+      javaDepth2.delete(tid);
+    else
+      javaDepth2.set(tid, d);
+  }
+}
+function followed() {
+  return forms.length > 0;
+}
+function initDerive(canaries) {
+  const out = [];
+  for (const [category, value] of Object.entries(canaries)) {
+    const variants = /* @__PURE__ */ new Set([value, value.toLowerCase(), value.toUpperCase()]);
+    if (/[:\-]/.test(value)) {
+      const ns = value.replace(/[:\-]/g, "");
+      variants.add(ns);
+      variants.add(ns.toLowerCase());
+      variants.add(ns.toUpperCase());
+    }
+    for (const v of variants)
+      if (v.length >= 4)
+        out.push({ text: utf8Latin1(v), category, chain: null });
+  }
+  forms = out;
+}
+function bytesOf(v, cap2, off = 0, len = -1) {
+  if (v === null || v === void 0)
+    return [];
+  if (typeof v === "string") {
+    const s = utf8Latin1(v);
+    const a = [];
+    for (let i = 0; i < s.length && i < cap2; i++)
+      a.push(s.charCodeAt(i));
+    return a;
+  }
+  if (typeof v.length !== "number")
+    return [];
+  return Array.from(javaBytes2(v, off, len, cap2));
+}
+function latin1(b, cap2) {
+  let s = "";
+  const n = Math.min(b.length, cap2);
+  for (let i = 0; i < n; i += 4096)
+    s += String.fromCharCode(...b.slice(i, Math.min(n, i + 4096)));
+  return s;
+}
+function hex(b) {
+  return b.map((x) => (x < 16 ? "0" : "") + x.toString(16)).join("");
+}
+function newSeen() {
+  return { cats: /* @__PURE__ */ new Set(), order: [], json: false };
+}
+function look(seen, input) {
+  if (input.length === 0)
+    return;
+  const text = latin1(input, SCAN_CAP);
+  const first = text.replace(/^\s+/, "").charAt(0);
+  if (seen.order.length === 0 && seen.cats.size === 0 && (first === "{" || first === "["))
+    seen.json = true;
+  const hits = [];
+  for (const f of forms) {
+    const at = text.indexOf(f.text);
+    if (at >= 0)
+      hits.push({ at, f });
+  }
+  for (const f of known) {
+    const at = text.indexOf(f.text);
+    if (at >= 0)
+      hits.push({ at, f });
+  }
+  hits.sort((a, b) => a.at - b.at);
+  for (const h of hits) {
+    if (h.f.chain !== null)
+      seen.derivedIn = true;
+    for (const c of h.f.category.split(","))
+      seen.cats.add(c);
+    const part = h.f.chain ?? shortName(h.f.category);
+    if (!seen.order.includes(part))
+      seen.order.push(part);
+  }
+}
+function inner(seen) {
+  if (seen.json)
+    return "json";
+  return seen.order.join("+");
+}
+function rememberOutput(out, cats, chain) {
+  if (out.length < 8)
+    return;
+  const prefix = out.slice(0, OUT_PREFIX);
+  const category = cats.join(",");
+  const add = (text) => {
+    if (known.length >= KNOWN_MAX)
+      known.shift();
+    known.push({ text, category, chain });
+  };
+  add(latin1(prefix, OUT_PREFIX));
+  add(hex(prefix));
+  add(hex(prefix).toUpperCase());
+}
+function derived(transform, seen, out, extra) {
+  if (seen.cats.size === 0)
+    return;
+  const cats = [...seen.cats].sort();
+  const chain = `${transform}(${inner(seen)})`;
+  const ev = { categories: cats, chain, transform };
+  if (out !== null && out.length > 0) {
+    ev.out_len = out.length;
+    ev.out_sha256 = Checksum.compute("sha256", out.slice(0, OUT_CAP));
+    if (!(REVERSIBLE.has(transform) && !seen.derivedIn)) {
+      ev.out_prefix = hex(out.slice(0, OUT_PREFIX));
+      rememberOutput(out, cats, chain);
+    }
+  }
+  if (extra)
+    Object.assign(ev, extra);
+  emit("derived", ev);
+}
+function idOf(obj) {
+  try {
+    return String(obj.hashCode());
+  } catch (e) {
+    return "?";
+  }
+}
+function state2(obj) {
+  const k = idOf(obj);
+  let s = states.get(k);
+  if (s === void 0) {
+    if (states.size >= STATE_MAX)
+      states.clear();
+    s = { seen: newSeen(), keyBits: 0, out: [] };
+    states.set(k, s);
+  }
+  return s;
+}
+function drop(obj) {
+  states.delete(idOf(obj));
+}
+function algorithm(obj) {
+  try {
+    return String(obj.getAlgorithm());
+  } catch (e) {
+    return "?";
+  }
+}
+function digestName(alg) {
+  return alg.toLowerCase().replace(/-/g, "");
+}
+function cipherName(alg, keyBits) {
+  const [name, mode] = alg.split("/");
+  const n = name.toLowerCase();
+  if (n === "aes")
+    return `aes-${keyBits || 128}-${(mode || "ecb").toLowerCase()}`;
+  return n;
+}
+function each(cls, member, fn, installed) {
+  try {
+    const ovs = frida_java_bridge_default.use(cls)[member].overloads;
+    for (const ov of ovs)
+      fn(ov);
+    if (ovs.length > 0)
+      installed.push(`${cls}.${member}`);
+  } catch (e) {
+  }
+}
+function argBytes(ov, args) {
+  const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
+  if (types[0] === "[B")
+    return bytesOf(args[0], SCAN_CAP, types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
+  if (types[0] === "byte")
+    return [args[0] & 255];
+  return [];
+}
+function guard(where, fn) {
+  try {
+    fn();
+  } catch (e) {
+    hookError(where, e);
+  }
+}
+function installDeriveHooks(canaries, installed) {
+  initDerive(canaries);
+  if (forms.length === 0)
+    return;
+  for (const cls of ["java.security.MessageDigest", "javax.crypto.Mac"]) {
+    const name = (o) => cls.endsWith("Mac") ? algorithm(o).toLowerCase() : digestName(algorithm(o));
+    each(cls, "update", (ov) => {
+      ov.implementation = function(...args) {
+        guard(`${cls}.update`, () => look(state2(this).seen, argBytes(ov, args)));
+        return javaCall(() => ov.call(this, ...args));
+      };
+    }, installed);
+    each(cls, cls.endsWith("Mac") ? "doFinal" : "digest", (ov) => {
+      ov.implementation = function(...args) {
+        const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
+        if (types.length === 1 && types[0] === "[B")
+          guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0], SCAN_CAP)));
+        const ret = javaCall(() => ov.call(this, ...args));
+        if (types.length <= 1) {
+          guard(`${cls}.final`, () => {
+            const s = state2(this);
+            drop(this);
+            derived(name(this), s.seen, bytesOf(ret, OUT_CAP));
+          });
+        }
+        return ret;
+      };
+    }, installed);
+  }
+  const C = "javax.crypto.Cipher";
+  each(C, "init", (ov) => {
+    ov.implementation = function(...args) {
+      guard(`${C}.init`, () => {
+        const s = { seen: newSeen(), keyBits: 0, out: [] };
+        try {
+          const enc = args[1].getEncoded();
+          if (enc !== null && enc !== void 0)
+            s.keyBits = Number(enc.length) * 8;
+        } catch (e) {
+        }
+        drop(this);
+        states.set(idOf(this), s);
+      });
+      return javaCall(() => ov.call(this, ...args));
+    };
+  }, installed);
+  each(C, "update", (ov) => {
+    ov.implementation = function(...args) {
+      guard(`${C}.update`, () => look(state2(this).seen, argBytes(ov, args)));
+      const ret = javaCall(() => ov.call(this, ...args));
+      guard(`${C}.update`, () => {
+        const s = state2(this);
+        if (Array.isArray(ret) || ret && typeof ret.length === "number")
+          s.out = s.out.concat(bytesOf(ret, OUT_CAP - s.out.length));
+      });
+      return ret;
+    };
+  }, installed);
+  each(C, "doFinal", (ov) => {
+    ov.implementation = function(...args) {
+      guard(`${C}.doFinal`, () => look(state2(this).seen, argBytes(ov, args)));
+      const ret = javaCall(() => ov.call(this, ...args));
+      guard(`${C}.doFinal`, () => {
+        const s = state2(this);
+        const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret, OUT_CAP - s.out.length)) : s.out;
+        const seen = s.seen;
+        s.seen = newSeen();
+        s.out = [];
+        derived(cipherName(algorithm(this), s.keyBits), seen, out);
+      });
+      return ret;
+    };
+  }, installed);
+  for (const [cls, members] of [
+    ["android.util.Base64", ["encode", "encodeToString"]],
+    ["java.util.Base64$Encoder", ["encode", "encodeToString"]]
+  ]) {
+    for (const m of members) {
+      each(cls, m, (ov) => {
+        ov.implementation = function(...args) {
+          const seen = newSeen();
+          guard(`${cls}.${m}`, () => look(seen, argBytes(ov, args)));
+          const ret = javaCall(() => ov.call(this, ...args));
+          guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret, OUT_CAP)));
+          return ret;
+        };
+      }, installed);
+    }
+  }
+  for (const [cls, m, t] of [
+    ["java.util.zip.Deflater", "setInput", "deflate"],
+    ["java.util.zip.GZIPOutputStream", "write", "gzip"]
+  ]) {
+    each(cls, m, (ov) => {
+      ov.implementation = function(...args) {
+        const seen = newSeen();
+        guard(`${cls}.${m}`, () => {
+          look(seen, argBytes(ov, args));
+          derived(t, seen, null);
+        });
+        return javaCall(() => ov.call(this, ...args));
+      };
+    }, installed);
+  }
+}
+
+// src/derivenative.ts
+var MAX_STATES = 4096;
+var CAP = 64 * 1024;
+var states2 = /* @__PURE__ */ new Map();
+var hooked = /* @__PURE__ */ new Set();
+function bytes(p, n) {
+  if (p.isNull() || n <= 0)
+    return [];
+  return Array.from(new Uint8Array(p.readByteArray(Math.min(n, CAP))));
+}
+function st(ctx2, name) {
+  const k = ctx2.toString();
+  let s = states2.get(k);
+  if (s === void 0) {
+    if (states2.size >= MAX_STATES)
+      states2.clear();
+    s = { seen: newSeen(), out: [], name };
+    states2.set(k, s);
+  }
+  return s;
+}
+function digestName2(len) {
+  return { 16: "md5", 20: "sha1", 28: "sha224", 32: "sha256", 48: "sha384", 64: "sha512" }[len] ?? "digest";
+}
+function attach(m, name, cb, out) {
+  const f = m.findExportByName(name);
+  if (f === null || hooked.has(f.toString()))
+    return;
+  hooked.add(f.toString());
+  try {
+    Interceptor.attach(f, cb);
+    out.push(`${m.name}!${name}`);
+  } catch (e) {
+  }
+}
+function cipherNamer(m) {
+  const fn = (n, r, a) => {
+    const p = m.findExportByName(n);
+    return p === null ? null : new NativeFunction(p, r, a);
+  };
+  const get0 = fn("EVP_CIPHER_CTX_get0_cipher", "pointer", ["pointer"]) ?? fn("EVP_CIPHER_CTX_cipher", "pointer", ["pointer"]);
+  const name3 = fn("EVP_CIPHER_get0_name", "pointer", ["pointer"]);
+  const nid = fn("EVP_CIPHER_nid", "int", ["pointer"]);
+  const nid2sn = fn("OBJ_nid2sn", "pointer", ["int"]);
+  return (ctx2) => {
+    try {
+      if (get0 === null)
+        return "evp-cipher";
+      const c = get0(ctx2);
+      if (c.isNull())
+        return "evp-cipher";
+      let n = null;
+      if (name3 !== null)
+        n = name3(c).readCString();
+      else if (nid !== null && nid2sn !== null)
+        n = nid2sn(nid(c)).readCString();
+      return (n ?? "evp-cipher").toLowerCase();
+    } catch (e) {
+      return "evp-cipher";
+    }
+  };
+}
+function hookModule(m, out) {
+  attach(m, "EVP_DigestUpdate", {
+    onEnter(a) {
+      if (inJavaCrypto())
+        return;
+      look(st(a[0], "digest").seen, bytes(a[1], a[2].toInt32()));
+    }
+  }, out);
+  attach(m, "EVP_DigestFinal_ex", {
+    onEnter(a) {
+      this.ctx = a[0];
+      this.md = a[1];
+      this.len = a[2];
+    },
+    onLeave() {
+      try {
+        if (inJavaCrypto())
+          return;
+        const k = this.ctx.toString();
+        const s = states2.get(k);
+        states2.delete(k);
+        if (s === void 0)
+          return;
+        const n = this.len.isNull() ? 0 : this.len.readU32();
+        derived(digestName2(n), s.seen, bytes(this.md, n), { native: m.name });
+      } catch (e) {
+        hookError("EVP_DigestFinal_ex", e);
+      }
+    }
+  }, out);
+  for (const [alg, len] of [["MD5", 16], ["SHA1", 20], ["SHA256", 32]]) {
+    attach(m, `${alg}_Update`, {
+      onEnter(a) {
+        if (inJavaCrypto())
+          return;
+        look(st(a[0], alg.toLowerCase()).seen, bytes(a[1], a[2].toInt32()));
+      }
+    }, out);
+    attach(m, `${alg}_Final`, {
+      onEnter(a) {
+        this.md = a[0];
+        this.ctx = a[1];
+      },
+      onLeave() {
+        try {
+          const k = this.ctx.toString();
+          const s = states2.get(k);
+          states2.delete(k);
+          if (s !== void 0 && !inJavaCrypto())
+            derived(alg.toLowerCase(), s.seen, bytes(this.md, len), { native: m.name });
+        } catch (e) {
+          hookError(`${alg}_Final`, e);
+        }
+      }
+    }, out);
+  }
+  const namer = cipherNamer(m);
+  attach(m, "EVP_EncryptUpdate", {
+    onEnter(a) {
+      if (inJavaCrypto())
+        return;
+      this.s = st(a[0], namer(a[0]));
+      look(this.s.seen, bytes(a[3], a[4].toInt32()));
+      this.out = a[1];
+      this.outl = a[2];
+    },
+    onLeave() {
+      if (this.s === void 0 || this.out.isNull())
+        return;
+      const s = this.s;
+      s.out = s.out.concat(bytes(this.out, this.outl.readS32())).slice(0, CAP);
+    }
+  }, out);
+  attach(m, "EVP_EncryptFinal_ex", {
+    onEnter(a) {
+      this.ctx = a[0];
+      this.out = a[1];
+      this.outl = a[2];
+    },
+    onLeave() {
+      try {
+        if (inJavaCrypto())
+          return;
+        const k = this.ctx.toString();
+        const s = states2.get(k);
+        states2.delete(k);
+        if (s === void 0)
+          return;
+        const tail = bytes(this.out, this.outl.readS32());
+        derived(s.name, s.seen, s.out.concat(tail), { native: m.name });
+      } catch (e) {
+        hookError("EVP_EncryptFinal_ex", e);
+      }
+    }
+  }, out);
+  attach(m, "AES_cbc_encrypt", {
+    onEnter(a) {
+      if (inJavaCrypto() || a[5].toInt32() === 0)
+        return;
+      this.seen = newSeen();
+      look(this.seen, bytes(a[0], a[2].toInt32()));
+      this.out = a[1];
+      this.len = a[2].toInt32();
+    },
+    onLeave() {
+      if (this.seen === void 0)
+        return;
+      derived("aes-cbc", this.seen, bytes(this.out, this.len), { native: m.name });
+    }
+  }, out);
+}
+function installNativeDerive(out) {
+  if (!followed())
+    return;
+  for (const m of Process.enumerateModules()) {
+    if (m.findExportByName("EVP_DigestUpdate") === null && m.findExportByName("MD5_Update") === null)
+      continue;
+    try {
+      hookModule(m, out);
+    } catch (e) {
+      hookError(`native crypto hooks in ${m.name}`, e);
     }
   }
 }
@@ -5763,6 +5853,107 @@ function installConsentControlHook(cfg, report2) {
   }
 }
 
+// src/classloaders.ts
+var FRAMEWORK = /^(android|java|javax|dalvik|libcore|sun|com\.android\.(internal|org|okhttp|i18n|icu|ims|id))\./;
+var APP_UNDER_FRAMEWORK = /^android\.(support|arch|databinding)\./;
+function isFramework(cls) {
+  return FRAMEWORK.test(cls) && !APP_UNDER_FRAMEWORK.test(cls);
+}
+function classMissing(reason) {
+  return /ClassNotFoundException|NoClassDefFoundError|Didn't find class/.test(reason);
+}
+var pendingRows = /* @__PURE__ */ new Map();
+var pendingMarkers = /* @__PURE__ */ new Map();
+var config = {};
+var announce = false;
+function markerId(m) {
+  return `method:${m.method}`;
+}
+function deferMissing(rows, markers, report2) {
+  const missingClass2 = new Set(report2.missing.filter((m) => classMissing(m.reason)).map((m) => m.id));
+  const hooked2 = new Set(report2.hooked);
+  const deferred = [];
+  for (const e of rows) {
+    if (missingClass2.has(e.id) && !hooked2.has(e.id)) {
+      pendingRows.set(e.id, e);
+      deferred.push(e);
+    }
+  }
+  for (const m of markers)
+    if (m.method && missingClass2.has(markerId(m)))
+      pendingMarkers.set(markerId(m), m);
+  report2.missing = report2.missing.filter((m) => !(missingClass2.has(m.id) && (pendingRows.has(m.id) || pendingMarkers.has(m.id))));
+  return deferred;
+}
+function pendingIds() {
+  return [...pendingRows.keys(), ...pendingMarkers.keys()];
+}
+function installVia(rows, markers, use, where, report2) {
+  const part = { hooked: [], missing: [], limits: [] };
+  installApiHooks(rows.filter((e) => e.kind !== "permission_request"), config, part, use);
+  installPermissionHooks(rows.filter((e) => e.kind === "permission_request"), part, use, false);
+  for (const m of markers)
+    installMethodMarker(m, part, use);
+  report2.where = report2.where ?? {};
+  for (const id of part.hooked) {
+    if (!report2.hooked.includes(id))
+      report2.hooked.push(id);
+    report2.where[id] = where;
+  }
+  report2.missing.push(...part.missing);
+  report2.limits.push(...part.limits);
+}
+function startRetries(cfg) {
+  config = cfg;
+  announce = true;
+}
+function retryIn(loader, where) {
+  if (pendingRows.size === 0 && pendingMarkers.size === 0)
+    return;
+  if (loader === null || loader === void 0)
+    return;
+  try {
+    const factory = frida_java_bridge_default.ClassFactory.get(loader);
+    const use = (cls) => factory.use(cls);
+    const rep = { hooked: [], missing: [], limits: [] };
+    installVia([...pendingRows.values()], [...pendingMarkers.values()], use, where, rep);
+    for (const id of rep.hooked) {
+      pendingRows.delete(id);
+      pendingMarkers.delete(id);
+    }
+    if (rep.hooked.length > 0 && announce) {
+      const missing = rep.missing.filter((m) => !classMissing(m.reason));
+      send({
+        type: "status",
+        status: "hooked",
+        t: nowMs(),
+        hooked: rep.hooked,
+        missing,
+        where: rep.where,
+        pending: pendingIds()
+      });
+    }
+  } catch (e) {
+    hookError(`class loader retry (${where})`, e);
+  }
+}
+function installApplicationRetry(report2) {
+  try {
+    const ov = frida_java_bridge_default.use("android.app.Instrumentation").callApplicationOnCreate.overload("android.app.Application");
+    ov.implementation = function(app) {
+      try {
+        retryIn(app.getClassLoader(), "app (the Application's class loader after attachBaseContext)");
+      } catch (e) {
+        hookError("callApplicationOnCreate retry", e);
+      }
+      return ov.call(this, app);
+    };
+    report2.hooked.push("loader.Instrumentation.callApplicationOnCreate");
+  } catch (e) {
+    report2.missing.push({ id: "loader.Instrumentation.callApplicationOnCreate", reason: String(e) });
+  }
+}
+
 // src/loaders.ts
 var S = "java.lang.String";
 var CL = "java.lang.ClassLoader";
@@ -5825,13 +6016,20 @@ function recordLoad(cls, member, types, ov, self, args) {
         hookError(`${cls}.${member}`, e);
       }
     }
-    return ov.call(self, ...args);
+    const ret = ov.call(self, ...args);
+    if (d === 0 && member === "$init" && cls.endsWith("ClassLoader"))
+      retryIn(self, `${cls} ${source(types, args)}`);
+    return ret;
   } finally {
     if (d === 0)
       depth2.delete(tid);
     else
       depth2.set(tid, d);
   }
+}
+function source(types, args) {
+  const i = types.indexOf(S);
+  return i === 0 && args[0] !== null && args[0] !== void 0 ? String(args[0]) : "(in memory)";
 }
 function describe(cls, member, types, args) {
   const loader = `${cls}.${member}`;
@@ -6170,9 +6368,9 @@ function installNetGuard(cfg) {
 }
 
 // src/unpin.ts
-function all(cls, member, impl, out) {
+function all(cls, member, impl, out, use = (c) => frida_java_bridge_default.use(c)) {
   try {
-    const ovs = frida_java_bridge_default.use(cls)[member].overloads;
+    const ovs = use(cls)[member].overloads;
     for (const ov of ovs)
       ov.implementation = impl(ov);
     if (ovs.length > 0)
@@ -6187,7 +6385,7 @@ function note(via, host) {
     hookError(`unpin ${via}`, e);
   }
 }
-function installUnpin() {
+function installAppUnpin() {
   const out = [];
   for (const m of ["check", "check$okhttp"]) {
     all("okhttp3.CertificatePinner", m, () => function(host) {
@@ -6195,6 +6393,10 @@ function installUnpin() {
       return void 0;
     }, out);
   }
+  return out;
+}
+function installUnpin() {
+  const out = [];
   all("com.android.org.conscrypt.TrustManagerImpl", "verifyChain", () => function(chain, ...rest) {
     note("conscrypt.TrustManagerImpl", rest.length >= 2 ? rest[1] : null);
     return chain;
@@ -6221,7 +6423,6 @@ function installUnpin() {
 }
 
 // src/index.ts
-var FRAMEWORK = /^(android|java|javax|dalvik|libcore|sun|com\.android)\./;
 var configured = false;
 function configure(cfg) {
   if (configured)
@@ -6240,8 +6441,9 @@ function configure(cfg) {
     return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"], net };
   }
   const table = API_TABLE.filter((e) => e.kind !== "native");
-  const framework = table.filter((e) => FRAMEWORK.test(e.cls));
-  const appSide = table.filter((e) => !FRAMEWORK.test(e.cls) && e.cls !== "");
+  const framework = table.filter((e) => isFramework(e.cls));
+  const appSide = table.filter((e) => !isFramework(e.cls) && e.cls !== "");
+  const methodMarkers = (cfg.markers ?? []).filter((m) => m.method);
   installNativeHooks(API_TABLE, cfg, report2, javaDepth);
   frida_java_bridge_default.performNow(() => {
     initJava();
@@ -6250,29 +6452,50 @@ function configure(cfg) {
     installMarkerHooks(cfg, report2, false);
     installConsentControlHook(cfg, report2);
     installLoaderHooks(cfg, report2);
+    installApplicationRetry(report2);
     installJavaSocketHooks(net);
     installDeriveHooks(cfg.canaries ?? {}, net);
     if (cfg.unpin === true)
       unpin.push(...installUnpin());
   });
+  const rowIds = new Set(framework.map((e) => e.id));
+  report2.where = Object.fromEntries(report2.hooked.filter((id) => rowIds.has(id)).map((id) => [id, "boot"]));
+  const notInBoot = deferMissing(framework, [], report2);
   installNativeDerive(net);
-  const pending = { hooked: [], missing: [], limits: [] };
+  const pending = { hooked: [], missing: [], limits: [], where: {} };
   let inConfigure = true;
   let ran = false;
   frida_java_bridge_default.perform(() => {
-    installApiHooks(appSide, cfg, pending);
-    installPermissionHooks(appSide, pending);
-    installMarkerHooks(cfg, pending, true);
+    const rows = appSide.concat(notInBoot);
+    installVia(rows, methodMarkers, defaultUse, "app", pending);
+    deferMissing(rows, methodMarkers, pending);
+    if (cfg.unpin === true)
+      unpin.push(...installAppUnpin());
+    startRetries(cfg);
     ran = true;
     if (!inConfigure)
-      send({ type: "status", status: "hooked", t: nowMs(), ...pending });
+      send({ type: "status", status: "hooked", t: nowMs(), ...pending, pending: pendingIds() });
   });
   inConfigure = false;
   const all2 = ran ? merge(report2, pending) : report2;
-  return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all2, net, unpin };
+  return {
+    t: nowMs(),
+    t0: startMs(),
+    java: true,
+    app_hooks: ran ? "installed" : "deferred",
+    ...all2,
+    net,
+    unpin,
+    pending: pendingIds()
+  };
 }
 function merge(a, b) {
-  return { hooked: a.hooked.concat(b.hooked), missing: a.missing.concat(b.missing), limits: a.limits.concat(b.limits) };
+  return {
+    hooked: a.hooked.concat(b.hooked),
+    missing: a.missing.concat(b.missing),
+    limits: a.limits.concat(b.limits),
+    where: { ...a.where ?? {}, ...b.where ?? {} }
+  };
 }
 Object.assign(rpc.exports, {
   configure,

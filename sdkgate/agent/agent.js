@@ -1,5 +1,5 @@
 📦
-577300 /src/index.js
+581898 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -13773,712 +13773,6 @@ function hookError(where, e) {
   }
 }
 
-// src/consent.ts
-var NAMES_EXTRA = "android.content.pm.extra.REQUEST_PERMISSIONS_NAMES";
-var RESULTS_EXTRA = "android.content.pm.extra.REQUEST_PERMISSIONS_RESULTS";
-function stringList(v) {
-  if (v === null || v === void 0)
-    return null;
-  if (typeof v === "string")
-    return [v];
-  try {
-    const c = v.$className;
-    if (c === "java.lang.String")
-      return [String(v)];
-    if (typeof c === "string" && c !== "[Ljava.lang.String;")
-      return null;
-  } catch (e) {
-    return null;
-  }
-  const n = v.length;
-  if (typeof n !== "number")
-    return null;
-  const out = [];
-  for (let i = 0; i < n; i++)
-    out.push(String(v[i]));
-  return out;
-}
-function installPermissionHooks(table, report2) {
-  for (const e of table) {
-    if (e.kind !== "permission_request")
-      continue;
-    for (let i = 0; i < e.descriptors.length; i++) {
-      const desc = e.descriptors[i];
-      const api2 = e.smali[i];
-      let ov;
-      try {
-        ov = frida_java_bridge_default.use(e.cls)[e.member].overload(...overloadTypes(desc));
-      } catch (err) {
-        report2.missing.push({ id: e.id, reason: String(err) });
-        continue;
-      }
-      ov.implementation = function(...args) {
-        const token = enter();
-        try {
-          if (token >= 0)
-            record(args);
-          return ov.call(this, ...args);
-        } finally {
-          leave(token);
-        }
-      };
-      const record = (args) => {
-        try {
-          let perms = null;
-          let code3 = null;
-          for (const a of args) {
-            if (typeof a === "number" && code3 === null)
-              code3 = a;
-            else if (perms === null)
-              perms = stringList(a);
-          }
-          if (perms !== null && perms.length > 0 && perms.every((p) => p.includes("permission"))) {
-            emit("permission_request", { api: api2, api_id: e.id, permissions: perms, request_code: code3 });
-          }
-        } catch (err) {
-          hookError(`hook ${e.id}`, err);
-        }
-      };
-      if (!report2.hooked.includes(e.id))
-        report2.hooked.push(e.id);
-    }
-  }
-  try {
-    const ov = frida_java_bridge_default.use("android.app.Activity").dispatchRequestPermissionsResult.overload("int", "android.content.Intent");
-    ov.implementation = function(code3, data) {
-      try {
-        const names2 = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
-        const grants = data === null ? null : javaInts(data.getIntArrayExtra(RESULTS_EXTRA));
-        const results = {};
-        if (names2 !== null) {
-          names2.forEach((p, i) => {
-            const g = grants !== null && i < grants.length ? grants[i] : -1;
-            results[p] = g === 0 ? "granted" : "denied";
-          });
-        }
-        emit("permission_result", { api_id: "perm.activity.dispatchRequestPermissionsResult", request_code: code3, results });
-      } catch (err) {
-        hookError("hook dispatchRequestPermissionsResult", err);
-      }
-      return ov.call(this, code3, data);
-    };
-    report2.hooked.push("perm.activity.dispatchRequestPermissionsResult");
-  } catch (err) {
-    report2.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
-  }
-}
-var markerState = /* @__PURE__ */ new Map();
-function transition(id, granted) {
-  const before = markerState.get(id) === true;
-  markerState.set(id, granted);
-  return granted ? "granted" : before ? "withdrawn" : "declined";
-}
-function sameValue(a, want) {
-  if (want === void 0 || want === null)
-    return a === true || a === "true";
-  return String(a) === String(want);
-}
-function emitMarker(m, marker, value, granted) {
-  emit("consent_marker", { scope: m.scope, marker, value, transition: transition(marker, granted) });
-}
-function installMethodMarker(m, report2) {
-  const name = m.method;
-  const dot = name.lastIndexOf(".");
-  const cls = name.slice(0, dot);
-  const meth = name.slice(dot + 1);
-  const id = `method:${name}`;
-  try {
-    const overloads = frida_java_bridge_default.use(cls)[meth].overloads;
-    if (overloads.length === 0)
-      throw new Error(`no method ${meth}`);
-    for (const ov of overloads) {
-      ov.implementation = function(...args) {
-        try {
-          const b = args.find((a) => typeof a === "boolean");
-          const value = b === void 0 ? true : b;
-          emitMarker(m, id, value, value === true);
-        } catch (err) {
-          hookError(`marker ${id}`, err);
-        }
-        return ov.call(this, ...args);
-      };
-    }
-    report2.hooked.push(id);
-  } catch (err) {
-    report2.missing.push({ id, reason: String(err) });
-  }
-}
-function prefsFile(editor) {
-  try {
-    const name = String(editor["this$0"].value.mFile.value.getName());
-    return name.endsWith(".xml") ? name.slice(0, -4) : name;
-  } catch (e) {
-    return null;
-  }
-}
-function installPrefsMarkers(markers, report2) {
-  if (markers.length === 0)
-    return;
-  const find = (file, key) => markers.find((m) => m.prefs_key === key && (m.prefs_file == null || file === null || m.prefs_file === file));
-  const Editor = frida_java_bridge_default.use("android.app.SharedPreferencesImpl$EditorImpl");
-  const puts = [
-    ["putBoolean", "boolean"],
-    ["putString", "java.lang.String"],
-    ["putInt", "int"],
-    ["putLong", "long"]
-  ];
-  for (const [meth, type] of puts) {
-    try {
-      const ov = Editor[meth].overload("java.lang.String", type);
-      ov.implementation = function(key, value) {
-        try {
-          const file = prefsFile(this);
-          const m = find(file, String(key));
-          if (m !== void 0) {
-            const id = `prefs:${m.prefs_file ?? file ?? "?"}/${m.prefs_key}`;
-            emitMarker(m, id, value, sameValue(value, m.value));
-          }
-        } catch (err) {
-          hookError(`marker ${meth}`, err);
-        }
-        return ov.call(this, key, value);
-      };
-    } catch (err) {
-      report2.missing.push({ id: `prefs:${meth}`, reason: String(err) });
-    }
-  }
-  try {
-    const ov = Editor.remove.overload("java.lang.String");
-    ov.implementation = function(key) {
-      try {
-        const file = prefsFile(this);
-        const m = find(file, String(key));
-        if (m !== void 0)
-          emitMarker(m, `prefs:${m.prefs_file ?? file ?? "?"}/${m.prefs_key}`, null, false);
-      } catch (err) {
-        hookError("marker remove", err);
-      }
-      return ov.call(this, key);
-    };
-  } catch (err) {
-    report2.missing.push({ id: "prefs:remove", reason: String(err) });
-  }
-  for (const m of markers)
-    report2.hooked.push(`prefs:${m.prefs_file ?? "*"}/${m.prefs_key}`);
-}
-function installMarkerHooks(cfg, report2, appClasses) {
-  const markers = cfg.markers ?? [];
-  if (appClasses) {
-    for (const m of markers)
-      if (m.method)
-        installMethodMarker(m, report2);
-  } else {
-    installPrefsMarkers(markers.filter((m) => !m.method && m.prefs_key), report2);
-  }
-}
-
-// src/derive.ts
-var SCAN_CAP = 64 * 1024;
-var OUT_PREFIX = 48;
-var OUT_CAP = 1024 * 1024;
-var KNOWN_MAX = 512;
-var REVERSIBLE = /* @__PURE__ */ new Set(["base64"]);
-var STATE_MAX = 4096;
-var forms = [];
-var known = [];
-var states = /* @__PURE__ */ new Map();
-function shortName(category) {
-  const i = category.lastIndexOf(".");
-  return i >= 0 ? category.slice(i + 1) : category;
-}
-function utf8Latin1(s) {
-  return unescape(encodeURIComponent(s));
-}
-var javaDepth2 = /* @__PURE__ */ new Map();
-function inJavaCrypto() {
-  return (javaDepth2.get(Process.getCurrentThreadId()) ?? 0) > 0;
-}
-function javaCall(fn) {
-  const tid = Process.getCurrentThreadId();
-  javaDepth2.set(tid, (javaDepth2.get(tid) ?? 0) + 1);
-  try {
-    return fn();
-  } finally {
-    const d = (javaDepth2.get(tid) ?? 1) - 1;
-    if (d <= 0)
-      javaDepth2.delete(tid);
-    else
-      javaDepth2.set(tid, d);
-  }
-}
-function followed() {
-  return forms.length > 0;
-}
-function initDerive(canaries) {
-  const out = [];
-  for (const [category, value] of Object.entries(canaries)) {
-    const variants = /* @__PURE__ */ new Set([value, value.toLowerCase(), value.toUpperCase()]);
-    if (/[:\-]/.test(value)) {
-      const ns = value.replace(/[:\-]/g, "");
-      variants.add(ns);
-      variants.add(ns.toLowerCase());
-      variants.add(ns.toUpperCase());
-    }
-    for (const v of variants)
-      if (v.length >= 4)
-        out.push({ text: utf8Latin1(v), category, chain: null });
-  }
-  forms = out;
-}
-function bytesOf(v, cap, off = 0, len = -1) {
-  if (v === null || v === void 0)
-    return [];
-  if (typeof v === "string") {
-    const s = utf8Latin1(v);
-    const a = [];
-    for (let i = 0; i < s.length && i < cap; i++)
-      a.push(s.charCodeAt(i));
-    return a;
-  }
-  if (typeof v.length !== "number")
-    return [];
-  return Array.from(javaBytes(v, off, len, cap));
-}
-function latin1(b, cap) {
-  let s = "";
-  const n = Math.min(b.length, cap);
-  for (let i = 0; i < n; i += 4096)
-    s += String.fromCharCode(...b.slice(i, Math.min(n, i + 4096)));
-  return s;
-}
-function hex(b) {
-  return b.map((x) => (x < 16 ? "0" : "") + x.toString(16)).join("");
-}
-function newSeen() {
-  return { cats: /* @__PURE__ */ new Set(), order: [], json: false };
-}
-function look(seen, input) {
-  if (input.length === 0)
-    return;
-  const text = latin1(input, SCAN_CAP);
-  const first = text.replace(/^\s+/, "").charAt(0);
-  if (seen.order.length === 0 && seen.cats.size === 0 && (first === "{" || first === "["))
-    seen.json = true;
-  const hits = [];
-  for (const f of forms) {
-    const at = text.indexOf(f.text);
-    if (at >= 0)
-      hits.push({ at, f });
-  }
-  for (const f of known) {
-    const at = text.indexOf(f.text);
-    if (at >= 0)
-      hits.push({ at, f });
-  }
-  hits.sort((a, b) => a.at - b.at);
-  for (const h of hits) {
-    if (h.f.chain !== null)
-      seen.derivedIn = true;
-    for (const c of h.f.category.split(","))
-      seen.cats.add(c);
-    const part = h.f.chain ?? shortName(h.f.category);
-    if (!seen.order.includes(part))
-      seen.order.push(part);
-  }
-}
-function inner(seen) {
-  if (seen.json)
-    return "json";
-  return seen.order.join("+");
-}
-function rememberOutput(out, cats, chain) {
-  if (out.length < 8)
-    return;
-  const prefix = out.slice(0, OUT_PREFIX);
-  const category = cats.join(",");
-  const add = (text) => {
-    if (known.length >= KNOWN_MAX)
-      known.shift();
-    known.push({ text, category, chain });
-  };
-  add(latin1(prefix, OUT_PREFIX));
-  add(hex(prefix));
-  add(hex(prefix).toUpperCase());
-}
-function derived(transform, seen, out, extra) {
-  if (seen.cats.size === 0)
-    return;
-  const cats = [...seen.cats].sort();
-  const chain = `${transform}(${inner(seen)})`;
-  const ev = { categories: cats, chain, transform };
-  if (out !== null && out.length > 0) {
-    ev.out_len = out.length;
-    ev.out_sha256 = Checksum.compute("sha256", out.slice(0, OUT_CAP));
-    if (!(REVERSIBLE.has(transform) && !seen.derivedIn)) {
-      ev.out_prefix = hex(out.slice(0, OUT_PREFIX));
-      rememberOutput(out, cats, chain);
-    }
-  }
-  if (extra)
-    Object.assign(ev, extra);
-  emit("derived", ev);
-}
-function idOf(obj) {
-  try {
-    return String(obj.hashCode());
-  } catch (e) {
-    return "?";
-  }
-}
-function state2(obj) {
-  const k = idOf(obj);
-  let s = states.get(k);
-  if (s === void 0) {
-    if (states.size >= STATE_MAX)
-      states.clear();
-    s = { seen: newSeen(), keyBits: 0, out: [] };
-    states.set(k, s);
-  }
-  return s;
-}
-function drop(obj) {
-  states.delete(idOf(obj));
-}
-function algorithm(obj) {
-  try {
-    return String(obj.getAlgorithm());
-  } catch (e) {
-    return "?";
-  }
-}
-function digestName(alg) {
-  return alg.toLowerCase().replace(/-/g, "");
-}
-function cipherName(alg, keyBits) {
-  const [name, mode] = alg.split("/");
-  const n = name.toLowerCase();
-  if (n === "aes")
-    return `aes-${keyBits || 128}-${(mode || "ecb").toLowerCase()}`;
-  return n;
-}
-function each(cls, member, fn, installed) {
-  try {
-    const ovs = frida_java_bridge_default.use(cls)[member].overloads;
-    for (const ov of ovs)
-      fn(ov);
-    if (ovs.length > 0)
-      installed.push(`${cls}.${member}`);
-  } catch (e) {
-  }
-}
-function argBytes(ov, args) {
-  const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
-  if (types[0] === "[B")
-    return bytesOf(args[0], SCAN_CAP, types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
-  if (types[0] === "byte")
-    return [args[0] & 255];
-  return [];
-}
-function guard(where, fn) {
-  try {
-    fn();
-  } catch (e) {
-    hookError(where, e);
-  }
-}
-function installDeriveHooks(canaries, installed) {
-  initDerive(canaries);
-  if (forms.length === 0)
-    return;
-  for (const cls of ["java.security.MessageDigest", "javax.crypto.Mac"]) {
-    const name = (o) => cls.endsWith("Mac") ? algorithm(o).toLowerCase() : digestName(algorithm(o));
-    each(cls, "update", (ov) => {
-      ov.implementation = function(...args) {
-        guard(`${cls}.update`, () => look(state2(this).seen, argBytes(ov, args)));
-        return javaCall(() => ov.call(this, ...args));
-      };
-    }, installed);
-    each(cls, cls.endsWith("Mac") ? "doFinal" : "digest", (ov) => {
-      ov.implementation = function(...args) {
-        const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
-        if (types.length === 1 && types[0] === "[B")
-          guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0], SCAN_CAP)));
-        const ret = javaCall(() => ov.call(this, ...args));
-        if (types.length <= 1) {
-          guard(`${cls}.final`, () => {
-            const s = state2(this);
-            drop(this);
-            derived(name(this), s.seen, bytesOf(ret, OUT_CAP));
-          });
-        }
-        return ret;
-      };
-    }, installed);
-  }
-  const C = "javax.crypto.Cipher";
-  each(C, "init", (ov) => {
-    ov.implementation = function(...args) {
-      guard(`${C}.init`, () => {
-        const s = { seen: newSeen(), keyBits: 0, out: [] };
-        try {
-          const enc = args[1].getEncoded();
-          if (enc !== null && enc !== void 0)
-            s.keyBits = Number(enc.length) * 8;
-        } catch (e) {
-        }
-        drop(this);
-        states.set(idOf(this), s);
-      });
-      return javaCall(() => ov.call(this, ...args));
-    };
-  }, installed);
-  each(C, "update", (ov) => {
-    ov.implementation = function(...args) {
-      guard(`${C}.update`, () => look(state2(this).seen, argBytes(ov, args)));
-      const ret = javaCall(() => ov.call(this, ...args));
-      guard(`${C}.update`, () => {
-        const s = state2(this);
-        if (Array.isArray(ret) || ret && typeof ret.length === "number")
-          s.out = s.out.concat(bytesOf(ret, OUT_CAP - s.out.length));
-      });
-      return ret;
-    };
-  }, installed);
-  each(C, "doFinal", (ov) => {
-    ov.implementation = function(...args) {
-      guard(`${C}.doFinal`, () => look(state2(this).seen, argBytes(ov, args)));
-      const ret = javaCall(() => ov.call(this, ...args));
-      guard(`${C}.doFinal`, () => {
-        const s = state2(this);
-        const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret, OUT_CAP - s.out.length)) : s.out;
-        const seen = s.seen;
-        s.seen = newSeen();
-        s.out = [];
-        derived(cipherName(algorithm(this), s.keyBits), seen, out);
-      });
-      return ret;
-    };
-  }, installed);
-  for (const [cls, members] of [
-    ["android.util.Base64", ["encode", "encodeToString"]],
-    ["java.util.Base64$Encoder", ["encode", "encodeToString"]]
-  ]) {
-    for (const m of members) {
-      each(cls, m, (ov) => {
-        ov.implementation = function(...args) {
-          const seen = newSeen();
-          guard(`${cls}.${m}`, () => look(seen, argBytes(ov, args)));
-          const ret = javaCall(() => ov.call(this, ...args));
-          guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret, OUT_CAP)));
-          return ret;
-        };
-      }, installed);
-    }
-  }
-  for (const [cls, m, t] of [
-    ["java.util.zip.Deflater", "setInput", "deflate"],
-    ["java.util.zip.GZIPOutputStream", "write", "gzip"]
-  ]) {
-    each(cls, m, (ov) => {
-      ov.implementation = function(...args) {
-        const seen = newSeen();
-        guard(`${cls}.${m}`, () => {
-          look(seen, argBytes(ov, args));
-          derived(t, seen, null);
-        });
-        return javaCall(() => ov.call(this, ...args));
-      };
-    }, installed);
-  }
-}
-
-// src/derivenative.ts
-var MAX_STATES = 4096;
-var CAP = 64 * 1024;
-var states2 = /* @__PURE__ */ new Map();
-var hooked = /* @__PURE__ */ new Set();
-function bytes(p, n) {
-  if (p.isNull() || n <= 0)
-    return [];
-  return Array.from(new Uint8Array(p.readByteArray(Math.min(n, CAP))));
-}
-function st(ctx, name) {
-  const k = ctx.toString();
-  let s = states2.get(k);
-  if (s === void 0) {
-    if (states2.size >= MAX_STATES)
-      states2.clear();
-    s = { seen: newSeen(), out: [], name };
-    states2.set(k, s);
-  }
-  return s;
-}
-function digestName2(len) {
-  return { 16: "md5", 20: "sha1", 28: "sha224", 32: "sha256", 48: "sha384", 64: "sha512" }[len] ?? "digest";
-}
-function attach(m, name, cb, out) {
-  const f = m.findExportByName(name);
-  if (f === null || hooked.has(f.toString()))
-    return;
-  hooked.add(f.toString());
-  try {
-    Interceptor.attach(f, cb);
-    out.push(`${m.name}!${name}`);
-  } catch (e) {
-  }
-}
-function cipherNamer(m) {
-  const fn = (n, r, a) => {
-    const p = m.findExportByName(n);
-    return p === null ? null : new NativeFunction(p, r, a);
-  };
-  const get0 = fn("EVP_CIPHER_CTX_get0_cipher", "pointer", ["pointer"]) ?? fn("EVP_CIPHER_CTX_cipher", "pointer", ["pointer"]);
-  const name3 = fn("EVP_CIPHER_get0_name", "pointer", ["pointer"]);
-  const nid = fn("EVP_CIPHER_nid", "int", ["pointer"]);
-  const nid2sn = fn("OBJ_nid2sn", "pointer", ["int"]);
-  return (ctx) => {
-    try {
-      if (get0 === null)
-        return "evp-cipher";
-      const c = get0(ctx);
-      if (c.isNull())
-        return "evp-cipher";
-      let n = null;
-      if (name3 !== null)
-        n = name3(c).readCString();
-      else if (nid !== null && nid2sn !== null)
-        n = nid2sn(nid(c)).readCString();
-      return (n ?? "evp-cipher").toLowerCase();
-    } catch (e) {
-      return "evp-cipher";
-    }
-  };
-}
-function hookModule(m, out) {
-  attach(m, "EVP_DigestUpdate", {
-    onEnter(a) {
-      if (inJavaCrypto())
-        return;
-      look(st(a[0], "digest").seen, bytes(a[1], a[2].toInt32()));
-    }
-  }, out);
-  attach(m, "EVP_DigestFinal_ex", {
-    onEnter(a) {
-      this.ctx = a[0];
-      this.md = a[1];
-      this.len = a[2];
-    },
-    onLeave() {
-      try {
-        if (inJavaCrypto())
-          return;
-        const k = this.ctx.toString();
-        const s = states2.get(k);
-        states2.delete(k);
-        if (s === void 0)
-          return;
-        const n = this.len.isNull() ? 0 : this.len.readU32();
-        derived(digestName2(n), s.seen, bytes(this.md, n), { native: m.name });
-      } catch (e) {
-        hookError("EVP_DigestFinal_ex", e);
-      }
-    }
-  }, out);
-  for (const [alg, len] of [["MD5", 16], ["SHA1", 20], ["SHA256", 32]]) {
-    attach(m, `${alg}_Update`, {
-      onEnter(a) {
-        if (inJavaCrypto())
-          return;
-        look(st(a[0], alg.toLowerCase()).seen, bytes(a[1], a[2].toInt32()));
-      }
-    }, out);
-    attach(m, `${alg}_Final`, {
-      onEnter(a) {
-        this.md = a[0];
-        this.ctx = a[1];
-      },
-      onLeave() {
-        try {
-          const k = this.ctx.toString();
-          const s = states2.get(k);
-          states2.delete(k);
-          if (s !== void 0 && !inJavaCrypto())
-            derived(alg.toLowerCase(), s.seen, bytes(this.md, len), { native: m.name });
-        } catch (e) {
-          hookError(`${alg}_Final`, e);
-        }
-      }
-    }, out);
-  }
-  const namer = cipherNamer(m);
-  attach(m, "EVP_EncryptUpdate", {
-    onEnter(a) {
-      if (inJavaCrypto())
-        return;
-      this.s = st(a[0], namer(a[0]));
-      look(this.s.seen, bytes(a[3], a[4].toInt32()));
-      this.out = a[1];
-      this.outl = a[2];
-    },
-    onLeave() {
-      if (this.s === void 0 || this.out.isNull())
-        return;
-      const s = this.s;
-      s.out = s.out.concat(bytes(this.out, this.outl.readS32())).slice(0, CAP);
-    }
-  }, out);
-  attach(m, "EVP_EncryptFinal_ex", {
-    onEnter(a) {
-      this.ctx = a[0];
-      this.out = a[1];
-      this.outl = a[2];
-    },
-    onLeave() {
-      try {
-        if (inJavaCrypto())
-          return;
-        const k = this.ctx.toString();
-        const s = states2.get(k);
-        states2.delete(k);
-        if (s === void 0)
-          return;
-        const tail = bytes(this.out, this.outl.readS32());
-        derived(s.name, s.seen, s.out.concat(tail), { native: m.name });
-      } catch (e) {
-        hookError("EVP_EncryptFinal_ex", e);
-      }
-    }
-  }, out);
-  attach(m, "AES_cbc_encrypt", {
-    onEnter(a) {
-      if (inJavaCrypto() || a[5].toInt32() === 0)
-        return;
-      this.seen = newSeen();
-      look(this.seen, bytes(a[0], a[2].toInt32()));
-      this.out = a[1];
-      this.len = a[2].toInt32();
-    },
-    onLeave() {
-      if (this.seen === void 0)
-        return;
-      derived("aes-cbc", this.seen, bytes(this.out, this.len), { native: m.name });
-    }
-  }, out);
-}
-function installNativeDerive(out) {
-  if (!followed())
-    return;
-  for (const m of Process.enumerateModules()) {
-    if (m.findExportByName("EVP_DigestUpdate") === null && m.findExportByName("MD5_Update") === null)
-      continue;
-    try {
-      hookModule(m, out);
-    } catch (e) {
-      hookError(`native crypto hooks in ${m.name}`, e);
-    }
-  }
-}
-
 // src/canary.ts
 function macBytes(mac) {
   return mac.split(":").map((h) => {
@@ -17314,6 +16608,7 @@ function matchTarget(e, self, args) {
       return targetFor(f.match, [argText(v)]);
   }
 }
+var defaultUse = (cls) => frida_java_bridge_default.use(cls);
 function argText(v) {
   if (v === null || v === void 0)
     return null;
@@ -17368,12 +16663,12 @@ function groups(table) {
   }
   return out;
 }
-function installApiHooks(table, cfg, report2) {
+function installApiHooks(table, cfg, report2, use = defaultUse) {
   const canaries = cfg.canaries ?? {};
   for (const g of groups(table).values()) {
     let ov;
     try {
-      ov = frida_java_bridge_default.use(g.cls)[g.member === "<init>" ? "$init" : g.member].overload(...overloadTypes(g.desc));
+      ov = use(g.cls)[g.member === "<init>" ? "$init" : g.member].overload(...overloadTypes(g.desc));
     } catch (err) {
       for (const e of g.entries)
         report2.missing.push({ id: e.id, reason: String(err) });
@@ -17458,10 +16753,718 @@ function installApiHooks(table, cfg, report2) {
     if (value === void 0)
       continue;
     try {
-      frida_java_bridge_default.use(e.cls)[e.member].value = value;
+      use(e.cls)[e.member].value = value;
       report2.limits.push(`${e.id}: canary planted in the field at load`);
     } catch (err) {
       report2.missing.push({ id: e.id, reason: String(err) });
+    }
+  }
+}
+
+// src/consent.ts
+var NAMES_EXTRA = "android.content.pm.extra.REQUEST_PERMISSIONS_NAMES";
+var RESULTS_EXTRA = "android.content.pm.extra.REQUEST_PERMISSIONS_RESULTS";
+function stringList(v) {
+  if (v === null || v === void 0)
+    return null;
+  if (typeof v === "string")
+    return [v];
+  try {
+    const c = v.$className;
+    if (c === "java.lang.String")
+      return [String(v)];
+    if (typeof c === "string" && c !== "[Ljava.lang.String;")
+      return null;
+  } catch (e) {
+    return null;
+  }
+  const n = v.length;
+  if (typeof n !== "number")
+    return null;
+  const out = [];
+  for (let i = 0; i < n; i++)
+    out.push(String(v[i]));
+  return out;
+}
+function installPermissionHooks(table, report2, use = defaultUse, results = true) {
+  for (const e of table) {
+    if (e.kind !== "permission_request")
+      continue;
+    for (let i = 0; i < e.descriptors.length; i++) {
+      const desc = e.descriptors[i];
+      const api2 = e.smali[i];
+      let ov;
+      try {
+        ov = use(e.cls)[e.member].overload(...overloadTypes(desc));
+      } catch (err) {
+        report2.missing.push({ id: e.id, reason: String(err) });
+        continue;
+      }
+      ov.implementation = function(...args) {
+        const token = enter();
+        try {
+          if (token >= 0)
+            record(args);
+          return ov.call(this, ...args);
+        } finally {
+          leave(token);
+        }
+      };
+      const record = (args) => {
+        try {
+          let perms = null;
+          let code3 = null;
+          for (const a of args) {
+            if (typeof a === "number" && code3 === null)
+              code3 = a;
+            else if (perms === null)
+              perms = stringList(a);
+          }
+          if (perms !== null && perms.length > 0 && perms.every((p) => p.includes("permission"))) {
+            emit("permission_request", { api: api2, api_id: e.id, permissions: perms, request_code: code3 });
+          }
+        } catch (err) {
+          hookError(`hook ${e.id}`, err);
+        }
+      };
+      if (!report2.hooked.includes(e.id))
+        report2.hooked.push(e.id);
+    }
+  }
+  if (!results)
+    return;
+  try {
+    const ov = frida_java_bridge_default.use("android.app.Activity").dispatchRequestPermissionsResult.overload("int", "android.content.Intent");
+    ov.implementation = function(code3, data) {
+      try {
+        const names2 = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
+        const grants = data === null ? null : javaInts(data.getIntArrayExtra(RESULTS_EXTRA));
+        const results2 = {};
+        if (names2 !== null) {
+          names2.forEach((p, i) => {
+            const g = grants !== null && i < grants.length ? grants[i] : -1;
+            results2[p] = g === 0 ? "granted" : "denied";
+          });
+        }
+        emit("permission_result", { api_id: "perm.activity.dispatchRequestPermissionsResult", request_code: code3, results: results2 });
+      } catch (err) {
+        hookError("hook dispatchRequestPermissionsResult", err);
+      }
+      return ov.call(this, code3, data);
+    };
+    report2.hooked.push("perm.activity.dispatchRequestPermissionsResult");
+  } catch (err) {
+    report2.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
+  }
+}
+var markerState = /* @__PURE__ */ new Map();
+function transition(id, granted) {
+  const before = markerState.get(id) === true;
+  markerState.set(id, granted);
+  return granted ? "granted" : before ? "withdrawn" : "declined";
+}
+function sameValue(a, want) {
+  if (want === void 0 || want === null)
+    return a === true || a === "true";
+  return String(a) === String(want);
+}
+function emitMarker(m, marker, value, granted) {
+  emit("consent_marker", { scope: m.scope, marker, value, transition: transition(marker, granted) });
+}
+function installMethodMarker(m, report2, use = defaultUse) {
+  const name = m.method;
+  const dot = name.lastIndexOf(".");
+  const cls = name.slice(0, dot);
+  const meth = name.slice(dot + 1);
+  const id = `method:${name}`;
+  try {
+    const overloads = use(cls)[meth].overloads;
+    if (overloads.length === 0)
+      throw new Error(`no method ${meth}`);
+    for (const ov of overloads) {
+      ov.implementation = function(...args) {
+        try {
+          const b = args.find((a) => typeof a === "boolean");
+          const value = b === void 0 ? true : b;
+          emitMarker(m, id, value, value === true);
+        } catch (err) {
+          hookError(`marker ${id}`, err);
+        }
+        return ov.call(this, ...args);
+      };
+    }
+    report2.hooked.push(id);
+  } catch (err) {
+    report2.missing.push({ id, reason: String(err) });
+  }
+}
+function prefsFile(editor) {
+  try {
+    const name = String(editor["this$0"].value.mFile.value.getName());
+    return name.endsWith(".xml") ? name.slice(0, -4) : name;
+  } catch (e) {
+    return null;
+  }
+}
+function installPrefsMarkers(markers, report2) {
+  if (markers.length === 0)
+    return;
+  const find = (file, key) => markers.find((m) => m.prefs_key === key && (m.prefs_file == null || file === null || m.prefs_file === file));
+  const Editor = frida_java_bridge_default.use("android.app.SharedPreferencesImpl$EditorImpl");
+  const puts = [
+    ["putBoolean", "boolean"],
+    ["putString", "java.lang.String"],
+    ["putInt", "int"],
+    ["putLong", "long"]
+  ];
+  for (const [meth, type] of puts) {
+    try {
+      const ov = Editor[meth].overload("java.lang.String", type);
+      ov.implementation = function(key, value) {
+        try {
+          const file = prefsFile(this);
+          const m = find(file, String(key));
+          if (m !== void 0) {
+            const id = `prefs:${m.prefs_file ?? file ?? "?"}/${m.prefs_key}`;
+            emitMarker(m, id, value, sameValue(value, m.value));
+          }
+        } catch (err) {
+          hookError(`marker ${meth}`, err);
+        }
+        return ov.call(this, key, value);
+      };
+    } catch (err) {
+      report2.missing.push({ id: `prefs:${meth}`, reason: String(err) });
+    }
+  }
+  try {
+    const ov = Editor.remove.overload("java.lang.String");
+    ov.implementation = function(key) {
+      try {
+        const file = prefsFile(this);
+        const m = find(file, String(key));
+        if (m !== void 0)
+          emitMarker(m, `prefs:${m.prefs_file ?? file ?? "?"}/${m.prefs_key}`, null, false);
+      } catch (err) {
+        hookError("marker remove", err);
+      }
+      return ov.call(this, key);
+    };
+  } catch (err) {
+    report2.missing.push({ id: "prefs:remove", reason: String(err) });
+  }
+  for (const m of markers)
+    report2.hooked.push(`prefs:${m.prefs_file ?? "*"}/${m.prefs_key}`);
+}
+function installMarkerHooks(cfg, report2, appClasses) {
+  const markers = cfg.markers ?? [];
+  if (appClasses) {
+    for (const m of markers)
+      if (m.method)
+        installMethodMarker(m, report2);
+  } else {
+    installPrefsMarkers(markers.filter((m) => !m.method && m.prefs_key), report2);
+  }
+}
+
+// src/derive.ts
+var SCAN_CAP = 64 * 1024;
+var OUT_PREFIX = 48;
+var OUT_CAP = 1024 * 1024;
+var KNOWN_MAX = 512;
+var REVERSIBLE = /* @__PURE__ */ new Set(["base64"]);
+var STATE_MAX = 4096;
+var forms = [];
+var known = [];
+var states = /* @__PURE__ */ new Map();
+function shortName(category) {
+  const i = category.lastIndexOf(".");
+  return i >= 0 ? category.slice(i + 1) : category;
+}
+function utf8Latin1(s) {
+  return unescape(encodeURIComponent(s));
+}
+var javaDepth2 = /* @__PURE__ */ new Map();
+function inJavaCrypto() {
+  return (javaDepth2.get(Process.getCurrentThreadId()) ?? 0) > 0;
+}
+function javaCall(fn) {
+  const tid = Process.getCurrentThreadId();
+  javaDepth2.set(tid, (javaDepth2.get(tid) ?? 0) + 1);
+  try {
+    return fn();
+  } finally {
+    const d = (javaDepth2.get(tid) ?? 1) - 1;
+    if (d <= 0)
+      javaDepth2.delete(tid);
+    else
+      javaDepth2.set(tid, d);
+  }
+}
+function followed() {
+  return forms.length > 0;
+}
+function initDerive(canaries) {
+  const out = [];
+  for (const [category, value] of Object.entries(canaries)) {
+    const variants = /* @__PURE__ */ new Set([value, value.toLowerCase(), value.toUpperCase()]);
+    if (/[:\-]/.test(value)) {
+      const ns = value.replace(/[:\-]/g, "");
+      variants.add(ns);
+      variants.add(ns.toLowerCase());
+      variants.add(ns.toUpperCase());
+    }
+    for (const v of variants)
+      if (v.length >= 4)
+        out.push({ text: utf8Latin1(v), category, chain: null });
+  }
+  forms = out;
+}
+function bytesOf(v, cap, off = 0, len = -1) {
+  if (v === null || v === void 0)
+    return [];
+  if (typeof v === "string") {
+    const s = utf8Latin1(v);
+    const a = [];
+    for (let i = 0; i < s.length && i < cap; i++)
+      a.push(s.charCodeAt(i));
+    return a;
+  }
+  if (typeof v.length !== "number")
+    return [];
+  return Array.from(javaBytes(v, off, len, cap));
+}
+function latin1(b, cap) {
+  let s = "";
+  const n = Math.min(b.length, cap);
+  for (let i = 0; i < n; i += 4096)
+    s += String.fromCharCode(...b.slice(i, Math.min(n, i + 4096)));
+  return s;
+}
+function hex(b) {
+  return b.map((x) => (x < 16 ? "0" : "") + x.toString(16)).join("");
+}
+function newSeen() {
+  return { cats: /* @__PURE__ */ new Set(), order: [], json: false };
+}
+function look(seen, input) {
+  if (input.length === 0)
+    return;
+  const text = latin1(input, SCAN_CAP);
+  const first = text.replace(/^\s+/, "").charAt(0);
+  if (seen.order.length === 0 && seen.cats.size === 0 && (first === "{" || first === "["))
+    seen.json = true;
+  const hits = [];
+  for (const f of forms) {
+    const at = text.indexOf(f.text);
+    if (at >= 0)
+      hits.push({ at, f });
+  }
+  for (const f of known) {
+    const at = text.indexOf(f.text);
+    if (at >= 0)
+      hits.push({ at, f });
+  }
+  hits.sort((a, b) => a.at - b.at);
+  for (const h of hits) {
+    if (h.f.chain !== null)
+      seen.derivedIn = true;
+    for (const c of h.f.category.split(","))
+      seen.cats.add(c);
+    const part = h.f.chain ?? shortName(h.f.category);
+    if (!seen.order.includes(part))
+      seen.order.push(part);
+  }
+}
+function inner(seen) {
+  if (seen.json)
+    return "json";
+  return seen.order.join("+");
+}
+function rememberOutput(out, cats, chain) {
+  if (out.length < 8)
+    return;
+  const prefix = out.slice(0, OUT_PREFIX);
+  const category = cats.join(",");
+  const add = (text) => {
+    if (known.length >= KNOWN_MAX)
+      known.shift();
+    known.push({ text, category, chain });
+  };
+  add(latin1(prefix, OUT_PREFIX));
+  add(hex(prefix));
+  add(hex(prefix).toUpperCase());
+}
+function derived(transform, seen, out, extra) {
+  if (seen.cats.size === 0)
+    return;
+  const cats = [...seen.cats].sort();
+  const chain = `${transform}(${inner(seen)})`;
+  const ev = { categories: cats, chain, transform };
+  if (out !== null && out.length > 0) {
+    ev.out_len = out.length;
+    ev.out_sha256 = Checksum.compute("sha256", out.slice(0, OUT_CAP));
+    if (!(REVERSIBLE.has(transform) && !seen.derivedIn)) {
+      ev.out_prefix = hex(out.slice(0, OUT_PREFIX));
+      rememberOutput(out, cats, chain);
+    }
+  }
+  if (extra)
+    Object.assign(ev, extra);
+  emit("derived", ev);
+}
+function idOf(obj) {
+  try {
+    return String(obj.hashCode());
+  } catch (e) {
+    return "?";
+  }
+}
+function state2(obj) {
+  const k = idOf(obj);
+  let s = states.get(k);
+  if (s === void 0) {
+    if (states.size >= STATE_MAX)
+      states.clear();
+    s = { seen: newSeen(), keyBits: 0, out: [] };
+    states.set(k, s);
+  }
+  return s;
+}
+function drop(obj) {
+  states.delete(idOf(obj));
+}
+function algorithm(obj) {
+  try {
+    return String(obj.getAlgorithm());
+  } catch (e) {
+    return "?";
+  }
+}
+function digestName(alg) {
+  return alg.toLowerCase().replace(/-/g, "");
+}
+function cipherName(alg, keyBits) {
+  const [name, mode] = alg.split("/");
+  const n = name.toLowerCase();
+  if (n === "aes")
+    return `aes-${keyBits || 128}-${(mode || "ecb").toLowerCase()}`;
+  return n;
+}
+function each(cls, member, fn, installed) {
+  try {
+    const ovs = frida_java_bridge_default.use(cls)[member].overloads;
+    for (const ov of ovs)
+      fn(ov);
+    if (ovs.length > 0)
+      installed.push(`${cls}.${member}`);
+  } catch (e) {
+  }
+}
+function argBytes(ov, args) {
+  const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
+  if (types[0] === "[B")
+    return bytesOf(args[0], SCAN_CAP, types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
+  if (types[0] === "byte")
+    return [args[0] & 255];
+  return [];
+}
+function guard(where, fn) {
+  try {
+    fn();
+  } catch (e) {
+    hookError(where, e);
+  }
+}
+function installDeriveHooks(canaries, installed) {
+  initDerive(canaries);
+  if (forms.length === 0)
+    return;
+  for (const cls of ["java.security.MessageDigest", "javax.crypto.Mac"]) {
+    const name = (o) => cls.endsWith("Mac") ? algorithm(o).toLowerCase() : digestName(algorithm(o));
+    each(cls, "update", (ov) => {
+      ov.implementation = function(...args) {
+        guard(`${cls}.update`, () => look(state2(this).seen, argBytes(ov, args)));
+        return javaCall(() => ov.call(this, ...args));
+      };
+    }, installed);
+    each(cls, cls.endsWith("Mac") ? "doFinal" : "digest", (ov) => {
+      ov.implementation = function(...args) {
+        const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
+        if (types.length === 1 && types[0] === "[B")
+          guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0], SCAN_CAP)));
+        const ret = javaCall(() => ov.call(this, ...args));
+        if (types.length <= 1) {
+          guard(`${cls}.final`, () => {
+            const s = state2(this);
+            drop(this);
+            derived(name(this), s.seen, bytesOf(ret, OUT_CAP));
+          });
+        }
+        return ret;
+      };
+    }, installed);
+  }
+  const C = "javax.crypto.Cipher";
+  each(C, "init", (ov) => {
+    ov.implementation = function(...args) {
+      guard(`${C}.init`, () => {
+        const s = { seen: newSeen(), keyBits: 0, out: [] };
+        try {
+          const enc = args[1].getEncoded();
+          if (enc !== null && enc !== void 0)
+            s.keyBits = Number(enc.length) * 8;
+        } catch (e) {
+        }
+        drop(this);
+        states.set(idOf(this), s);
+      });
+      return javaCall(() => ov.call(this, ...args));
+    };
+  }, installed);
+  each(C, "update", (ov) => {
+    ov.implementation = function(...args) {
+      guard(`${C}.update`, () => look(state2(this).seen, argBytes(ov, args)));
+      const ret = javaCall(() => ov.call(this, ...args));
+      guard(`${C}.update`, () => {
+        const s = state2(this);
+        if (Array.isArray(ret) || ret && typeof ret.length === "number")
+          s.out = s.out.concat(bytesOf(ret, OUT_CAP - s.out.length));
+      });
+      return ret;
+    };
+  }, installed);
+  each(C, "doFinal", (ov) => {
+    ov.implementation = function(...args) {
+      guard(`${C}.doFinal`, () => look(state2(this).seen, argBytes(ov, args)));
+      const ret = javaCall(() => ov.call(this, ...args));
+      guard(`${C}.doFinal`, () => {
+        const s = state2(this);
+        const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret, OUT_CAP - s.out.length)) : s.out;
+        const seen = s.seen;
+        s.seen = newSeen();
+        s.out = [];
+        derived(cipherName(algorithm(this), s.keyBits), seen, out);
+      });
+      return ret;
+    };
+  }, installed);
+  for (const [cls, members] of [
+    ["android.util.Base64", ["encode", "encodeToString"]],
+    ["java.util.Base64$Encoder", ["encode", "encodeToString"]]
+  ]) {
+    for (const m of members) {
+      each(cls, m, (ov) => {
+        ov.implementation = function(...args) {
+          const seen = newSeen();
+          guard(`${cls}.${m}`, () => look(seen, argBytes(ov, args)));
+          const ret = javaCall(() => ov.call(this, ...args));
+          guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret, OUT_CAP)));
+          return ret;
+        };
+      }, installed);
+    }
+  }
+  for (const [cls, m, t] of [
+    ["java.util.zip.Deflater", "setInput", "deflate"],
+    ["java.util.zip.GZIPOutputStream", "write", "gzip"]
+  ]) {
+    each(cls, m, (ov) => {
+      ov.implementation = function(...args) {
+        const seen = newSeen();
+        guard(`${cls}.${m}`, () => {
+          look(seen, argBytes(ov, args));
+          derived(t, seen, null);
+        });
+        return javaCall(() => ov.call(this, ...args));
+      };
+    }, installed);
+  }
+}
+
+// src/derivenative.ts
+var MAX_STATES = 4096;
+var CAP = 64 * 1024;
+var states2 = /* @__PURE__ */ new Map();
+var hooked = /* @__PURE__ */ new Set();
+function bytes(p, n) {
+  if (p.isNull() || n <= 0)
+    return [];
+  return Array.from(new Uint8Array(p.readByteArray(Math.min(n, CAP))));
+}
+function st(ctx, name) {
+  const k = ctx.toString();
+  let s = states2.get(k);
+  if (s === void 0) {
+    if (states2.size >= MAX_STATES)
+      states2.clear();
+    s = { seen: newSeen(), out: [], name };
+    states2.set(k, s);
+  }
+  return s;
+}
+function digestName2(len) {
+  return { 16: "md5", 20: "sha1", 28: "sha224", 32: "sha256", 48: "sha384", 64: "sha512" }[len] ?? "digest";
+}
+function attach(m, name, cb, out) {
+  const f = m.findExportByName(name);
+  if (f === null || hooked.has(f.toString()))
+    return;
+  hooked.add(f.toString());
+  try {
+    Interceptor.attach(f, cb);
+    out.push(`${m.name}!${name}`);
+  } catch (e) {
+  }
+}
+function cipherNamer(m) {
+  const fn = (n, r, a) => {
+    const p = m.findExportByName(n);
+    return p === null ? null : new NativeFunction(p, r, a);
+  };
+  const get0 = fn("EVP_CIPHER_CTX_get0_cipher", "pointer", ["pointer"]) ?? fn("EVP_CIPHER_CTX_cipher", "pointer", ["pointer"]);
+  const name3 = fn("EVP_CIPHER_get0_name", "pointer", ["pointer"]);
+  const nid = fn("EVP_CIPHER_nid", "int", ["pointer"]);
+  const nid2sn = fn("OBJ_nid2sn", "pointer", ["int"]);
+  return (ctx) => {
+    try {
+      if (get0 === null)
+        return "evp-cipher";
+      const c = get0(ctx);
+      if (c.isNull())
+        return "evp-cipher";
+      let n = null;
+      if (name3 !== null)
+        n = name3(c).readCString();
+      else if (nid !== null && nid2sn !== null)
+        n = nid2sn(nid(c)).readCString();
+      return (n ?? "evp-cipher").toLowerCase();
+    } catch (e) {
+      return "evp-cipher";
+    }
+  };
+}
+function hookModule(m, out) {
+  attach(m, "EVP_DigestUpdate", {
+    onEnter(a) {
+      if (inJavaCrypto())
+        return;
+      look(st(a[0], "digest").seen, bytes(a[1], a[2].toInt32()));
+    }
+  }, out);
+  attach(m, "EVP_DigestFinal_ex", {
+    onEnter(a) {
+      this.ctx = a[0];
+      this.md = a[1];
+      this.len = a[2];
+    },
+    onLeave() {
+      try {
+        if (inJavaCrypto())
+          return;
+        const k = this.ctx.toString();
+        const s = states2.get(k);
+        states2.delete(k);
+        if (s === void 0)
+          return;
+        const n = this.len.isNull() ? 0 : this.len.readU32();
+        derived(digestName2(n), s.seen, bytes(this.md, n), { native: m.name });
+      } catch (e) {
+        hookError("EVP_DigestFinal_ex", e);
+      }
+    }
+  }, out);
+  for (const [alg, len] of [["MD5", 16], ["SHA1", 20], ["SHA256", 32]]) {
+    attach(m, `${alg}_Update`, {
+      onEnter(a) {
+        if (inJavaCrypto())
+          return;
+        look(st(a[0], alg.toLowerCase()).seen, bytes(a[1], a[2].toInt32()));
+      }
+    }, out);
+    attach(m, `${alg}_Final`, {
+      onEnter(a) {
+        this.md = a[0];
+        this.ctx = a[1];
+      },
+      onLeave() {
+        try {
+          const k = this.ctx.toString();
+          const s = states2.get(k);
+          states2.delete(k);
+          if (s !== void 0 && !inJavaCrypto())
+            derived(alg.toLowerCase(), s.seen, bytes(this.md, len), { native: m.name });
+        } catch (e) {
+          hookError(`${alg}_Final`, e);
+        }
+      }
+    }, out);
+  }
+  const namer = cipherNamer(m);
+  attach(m, "EVP_EncryptUpdate", {
+    onEnter(a) {
+      if (inJavaCrypto())
+        return;
+      this.s = st(a[0], namer(a[0]));
+      look(this.s.seen, bytes(a[3], a[4].toInt32()));
+      this.out = a[1];
+      this.outl = a[2];
+    },
+    onLeave() {
+      if (this.s === void 0 || this.out.isNull())
+        return;
+      const s = this.s;
+      s.out = s.out.concat(bytes(this.out, this.outl.readS32())).slice(0, CAP);
+    }
+  }, out);
+  attach(m, "EVP_EncryptFinal_ex", {
+    onEnter(a) {
+      this.ctx = a[0];
+      this.out = a[1];
+      this.outl = a[2];
+    },
+    onLeave() {
+      try {
+        if (inJavaCrypto())
+          return;
+        const k = this.ctx.toString();
+        const s = states2.get(k);
+        states2.delete(k);
+        if (s === void 0)
+          return;
+        const tail = bytes(this.out, this.outl.readS32());
+        derived(s.name, s.seen, s.out.concat(tail), { native: m.name });
+      } catch (e) {
+        hookError("EVP_EncryptFinal_ex", e);
+      }
+    }
+  }, out);
+  attach(m, "AES_cbc_encrypt", {
+    onEnter(a) {
+      if (inJavaCrypto() || a[5].toInt32() === 0)
+        return;
+      this.seen = newSeen();
+      look(this.seen, bytes(a[0], a[2].toInt32()));
+      this.out = a[1];
+      this.len = a[2].toInt32();
+    },
+    onLeave() {
+      if (this.seen === void 0)
+        return;
+      derived("aes-cbc", this.seen, bytes(this.out, this.len), { native: m.name });
+    }
+  }, out);
+}
+function installNativeDerive(out) {
+  if (!followed())
+    return;
+  for (const m of Process.enumerateModules()) {
+    if (m.findExportByName("EVP_DigestUpdate") === null && m.findExportByName("MD5_Update") === null)
+      continue;
+    try {
+      hookModule(m, out);
+    } catch (e) {
+      hookError(`native crypto hooks in ${m.name}`, e);
     }
   }
 }
@@ -17838,6 +17841,107 @@ function installConsentControlHook(cfg, report2) {
   }
 }
 
+// src/classloaders.ts
+var FRAMEWORK = /^(android|java|javax|dalvik|libcore|sun|com\.android\.(internal|org|okhttp|i18n|icu|ims|id))\./;
+var APP_UNDER_FRAMEWORK = /^android\.(support|arch|databinding)\./;
+function isFramework(cls) {
+  return FRAMEWORK.test(cls) && !APP_UNDER_FRAMEWORK.test(cls);
+}
+function classMissing(reason) {
+  return /ClassNotFoundException|NoClassDefFoundError|Didn't find class/.test(reason);
+}
+var pendingRows = /* @__PURE__ */ new Map();
+var pendingMarkers = /* @__PURE__ */ new Map();
+var config2 = {};
+var announce = false;
+function markerId(m) {
+  return `method:${m.method}`;
+}
+function deferMissing(rows, markers, report2) {
+  const missingClass = new Set(report2.missing.filter((m) => classMissing(m.reason)).map((m) => m.id));
+  const hooked2 = new Set(report2.hooked);
+  const deferred = [];
+  for (const e of rows) {
+    if (missingClass.has(e.id) && !hooked2.has(e.id)) {
+      pendingRows.set(e.id, e);
+      deferred.push(e);
+    }
+  }
+  for (const m of markers)
+    if (m.method && missingClass.has(markerId(m)))
+      pendingMarkers.set(markerId(m), m);
+  report2.missing = report2.missing.filter((m) => !(missingClass.has(m.id) && (pendingRows.has(m.id) || pendingMarkers.has(m.id))));
+  return deferred;
+}
+function pendingIds() {
+  return [...pendingRows.keys(), ...pendingMarkers.keys()];
+}
+function installVia(rows, markers, use, where, report2) {
+  const part = { hooked: [], missing: [], limits: [] };
+  installApiHooks(rows.filter((e) => e.kind !== "permission_request"), config2, part, use);
+  installPermissionHooks(rows.filter((e) => e.kind === "permission_request"), part, use, false);
+  for (const m of markers)
+    installMethodMarker(m, part, use);
+  report2.where = report2.where ?? {};
+  for (const id of part.hooked) {
+    if (!report2.hooked.includes(id))
+      report2.hooked.push(id);
+    report2.where[id] = where;
+  }
+  report2.missing.push(...part.missing);
+  report2.limits.push(...part.limits);
+}
+function startRetries(cfg) {
+  config2 = cfg;
+  announce = true;
+}
+function retryIn(loader, where) {
+  if (pendingRows.size === 0 && pendingMarkers.size === 0)
+    return;
+  if (loader === null || loader === void 0)
+    return;
+  try {
+    const factory = frida_java_bridge_default.ClassFactory.get(loader);
+    const use = (cls) => factory.use(cls);
+    const rep = { hooked: [], missing: [], limits: [] };
+    installVia([...pendingRows.values()], [...pendingMarkers.values()], use, where, rep);
+    for (const id of rep.hooked) {
+      pendingRows.delete(id);
+      pendingMarkers.delete(id);
+    }
+    if (rep.hooked.length > 0 && announce) {
+      const missing = rep.missing.filter((m) => !classMissing(m.reason));
+      send({
+        type: "status",
+        status: "hooked",
+        t: nowMs(),
+        hooked: rep.hooked,
+        missing,
+        where: rep.where,
+        pending: pendingIds()
+      });
+    }
+  } catch (e) {
+    hookError(`class loader retry (${where})`, e);
+  }
+}
+function installApplicationRetry(report2) {
+  try {
+    const ov = frida_java_bridge_default.use("android.app.Instrumentation").callApplicationOnCreate.overload("android.app.Application");
+    ov.implementation = function(app) {
+      try {
+        retryIn(app.getClassLoader(), "app (the Application's class loader after attachBaseContext)");
+      } catch (e) {
+        hookError("callApplicationOnCreate retry", e);
+      }
+      return ov.call(this, app);
+    };
+    report2.hooked.push("loader.Instrumentation.callApplicationOnCreate");
+  } catch (e) {
+    report2.missing.push({ id: "loader.Instrumentation.callApplicationOnCreate", reason: String(e) });
+  }
+}
+
 // src/loaders.ts
 var S = "java.lang.String";
 var CL = "java.lang.ClassLoader";
@@ -17900,13 +18004,20 @@ function recordLoad(cls, member, types, ov, self, args) {
         hookError(`${cls}.${member}`, e);
       }
     }
-    return ov.call(self, ...args);
+    const ret = ov.call(self, ...args);
+    if (d === 0 && member === "$init" && cls.endsWith("ClassLoader"))
+      retryIn(self, `${cls} ${source(types, args)}`);
+    return ret;
   } finally {
     if (d === 0)
       depth2.delete(tid);
     else
       depth2.set(tid, d);
   }
+}
+function source(types, args) {
+  const i = types.indexOf(S);
+  return i === 0 && args[0] !== null && args[0] !== void 0 ? String(args[0]) : "(in memory)";
 }
 function describe(cls, member, types, args) {
   const loader = `${cls}.${member}`;
@@ -18245,9 +18356,9 @@ function installNetGuard(cfg) {
 }
 
 // src/unpin.ts
-function all(cls, member, impl, out) {
+function all(cls, member, impl, out, use = (c) => frida_java_bridge_default.use(c)) {
   try {
-    const ovs = frida_java_bridge_default.use(cls)[member].overloads;
+    const ovs = use(cls)[member].overloads;
     for (const ov of ovs)
       ov.implementation = impl(ov);
     if (ovs.length > 0)
@@ -18262,7 +18373,7 @@ function note(via, host) {
     hookError(`unpin ${via}`, e);
   }
 }
-function installUnpin() {
+function installAppUnpin() {
   const out = [];
   for (const m of ["check", "check$okhttp"]) {
     all("okhttp3.CertificatePinner", m, () => function(host) {
@@ -18270,6 +18381,10 @@ function installUnpin() {
       return void 0;
     }, out);
   }
+  return out;
+}
+function installUnpin() {
+  const out = [];
   all("com.android.org.conscrypt.TrustManagerImpl", "verifyChain", () => function(chain, ...rest) {
     note("conscrypt.TrustManagerImpl", rest.length >= 2 ? rest[1] : null);
     return chain;
@@ -18296,7 +18411,6 @@ function installUnpin() {
 }
 
 // src/index.ts
-var FRAMEWORK = /^(android|java|javax|dalvik|libcore|sun|com\.android)\./;
 var configured = false;
 function configure(cfg) {
   if (configured)
@@ -18315,8 +18429,9 @@ function configure(cfg) {
     return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"], net };
   }
   const table = API_TABLE.filter((e) => e.kind !== "native");
-  const framework = table.filter((e) => FRAMEWORK.test(e.cls));
-  const appSide = table.filter((e) => !FRAMEWORK.test(e.cls) && e.cls !== "");
+  const framework = table.filter((e) => isFramework(e.cls));
+  const appSide = table.filter((e) => !isFramework(e.cls) && e.cls !== "");
+  const methodMarkers = (cfg.markers ?? []).filter((m) => m.method);
   installNativeHooks(API_TABLE, cfg, report2, javaDepth);
   frida_java_bridge_default.performNow(() => {
     initJava();
@@ -18325,29 +18440,50 @@ function configure(cfg) {
     installMarkerHooks(cfg, report2, false);
     installConsentControlHook(cfg, report2);
     installLoaderHooks(cfg, report2);
+    installApplicationRetry(report2);
     installJavaSocketHooks(net);
     installDeriveHooks(cfg.canaries ?? {}, net);
     if (cfg.unpin === true)
       unpin.push(...installUnpin());
   });
+  const rowIds = new Set(framework.map((e) => e.id));
+  report2.where = Object.fromEntries(report2.hooked.filter((id) => rowIds.has(id)).map((id) => [id, "boot"]));
+  const notInBoot = deferMissing(framework, [], report2);
   installNativeDerive(net);
-  const pending = { hooked: [], missing: [], limits: [] };
+  const pending = { hooked: [], missing: [], limits: [], where: {} };
   let inConfigure = true;
   let ran = false;
   frida_java_bridge_default.perform(() => {
-    installApiHooks(appSide, cfg, pending);
-    installPermissionHooks(appSide, pending);
-    installMarkerHooks(cfg, pending, true);
+    const rows = appSide.concat(notInBoot);
+    installVia(rows, methodMarkers, defaultUse, "app", pending);
+    deferMissing(rows, methodMarkers, pending);
+    if (cfg.unpin === true)
+      unpin.push(...installAppUnpin());
+    startRetries(cfg);
     ran = true;
     if (!inConfigure)
-      send({ type: "status", status: "hooked", t: nowMs(), ...pending });
+      send({ type: "status", status: "hooked", t: nowMs(), ...pending, pending: pendingIds() });
   });
   inConfigure = false;
   const all2 = ran ? merge(report2, pending) : report2;
-  return { t: nowMs(), t0: startMs(), java: true, app_hooks: ran ? "installed" : "deferred", ...all2, net, unpin };
+  return {
+    t: nowMs(),
+    t0: startMs(),
+    java: true,
+    app_hooks: ran ? "installed" : "deferred",
+    ...all2,
+    net,
+    unpin,
+    pending: pendingIds()
+  };
 }
 function merge(a, b) {
-  return { hooked: a.hooked.concat(b.hooked), missing: a.missing.concat(b.missing), limits: a.limits.concat(b.limits) };
+  return {
+    hooked: a.hooked.concat(b.hooked),
+    missing: a.missing.concat(b.missing),
+    limits: a.limits.concat(b.limits),
+    where: { ...a.where ?? {}, ...b.where ?? {} }
+  };
 }
 Object.assign(rpc.exports, {
   configure,

@@ -171,6 +171,7 @@ class AgentHost:
                 self._status("loaded", h1, hooked=len(rep.get("hooked", [])),
                              missing=[m["id"] for m in rep.get("missing", [])], limits=rep.get("limits", []),
                              app_hooks=rep.get("app_hooks"), net=rep.get("net", []), unpin=rep.get("unpin", []),
+                             **_where_fields(rep),
                              detail=f"{len(rep.get('hooked', []))} hooks installed, {len(rep.get('missing', []))} missing")
         return rep
 
@@ -301,8 +302,9 @@ class AgentHost:
                     self._incomplete(t, f"error inside an agent hook: {payload.get('detail')}")
                 elif payload.get("status") == "hooked":
                     self._status("loaded", t, hooked=len(payload.get("hooked", [])),
-                                 missing=[m["id"] for m in payload.get("missing", [])],
-                                 detail="app-class hooks installed")
+                                 missing=[m["id"] for m in payload.get("missing", [])], **_where_fields(payload),
+                                 detail="hooks installed: " + ", ".join(sorted(set((payload.get("where") or {}).values())))
+                                 if payload.get("where") else "app-class hooks installed")
 
     def _intake(self, p: dict) -> None:
         first, nxt = int(p["first_seq"]), int(p["next_seq"])
@@ -426,3 +428,14 @@ def load_agent(session, ctx, package: str, *, options: AgentOptions | None = Non
     host.load()
     host.configure()
     return host
+
+
+def _where_fields(rep: dict) -> dict:
+    """Where each table row was hooked (boot, app, a later class loader) and the rows no loader had yet."""
+    out: dict = {}
+    where = rep.get("where")
+    if isinstance(where, dict) and where:
+        out["hooked_in"] = {str(k): str(v) for k, v in where.items()}
+    if rep.get("pending"):
+        out["pending"] = [str(x) for x in rep.get("pending")]
+    return out

@@ -213,7 +213,8 @@ class SimRuntime:
                  program: tuple[str, ...] = ("/bin/sleep", "86400"), package: str | None = None,
                  process: str | None = None, child_gating: bool = False, stdio: str | None = None,
                  death_event: bool = False, argv: list[str] | None = None, loaded_store=None,
-                 env: dict[str, str] | None = None, native_libs: tuple[str, ...] = (), device_layer: bool = True):
+                 env: dict[str, str] | None = None, native_libs: tuple[str, ...] = (), device_layer: bool = True,
+                 loaded_classes: tuple[str, ...] = ()):
         self.manifest = manifest
         self.canaries = canaries
         self.on_event = on_event or (lambda ev: None)
@@ -240,6 +241,7 @@ class SimRuntime:
         self.native_libs = tuple(native_libs)      # SDK native library names the app loads (simnative.py)
         self._sandbox: str | None = None
         self.device_layer = device_layer         # False (benchmarks): no sandbox redirection of file access
+        self.loaded_classes = tuple(loaded_classes)   # classes of code loaded at run time: not in the app's loader
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> dict:
@@ -276,6 +278,8 @@ class SimRuntime:
         self.host.load()
         ex = self.host.script.exports_sync
         ex.sim_define(self._app_class_defs())
+        if self.loaded_classes:
+            ex.sim_loaded_classes(list(self.loaded_classes))
         ex.sim_set_field("android.os.Build", "SERIAL", self.device.values["device_id.serial"])
         self._native_setup(ex)
         return self.host.configure()
