@@ -31,6 +31,9 @@ import { appLoaderReady, attachLoads, ClassFactoryApi, defaultClassFactory, hide
 import { installNetCrypto, netCryptoExports } from "./netcrypto.js";
 
 const methods = new Map();      // "cls|member|t1,t2" -> Method
+const device = { api: 35, levels: new Map() };   // the simulated phone's API level; "cls|member|types" -> first level
+const RELEASES = { 24: "7.0", 25: "7.1.1", 26: "8.0.0", 27: "8.1.0", 28: "9", 29: "10", 30: "11", 31: "12", 32: "12L",
+    33: "13", 34: "14", 35: "15" };
 const declared = new Map();     // cls -> Map(member -> [[types]])
 const staticFields = new Map(); // "cls|name" -> value
 const wrappers = new Map();     // cls -> class wrapper
@@ -294,7 +297,14 @@ function makeStaticMember(cls, name) {
         if (ovs.length > 0) return ovs[0].apply(classWrapper(cls), args);
         throw new JavaException("java.lang.NoSuchMethodError", `${cls}.${name}`);
     };
-    d.overload = (...types) => makeMethod(cls, name, types);
+    d.overload = (...types) => {
+        const since = device.levels.get(`${cls}|${name}|${types.join(",")}`);
+        if (since !== undefined && since > device.api) {      // as the real bridge: no such overload on this level
+            throw new Error(`${cls}.${name}(): specified argument types do not match any of the overloads ` +
+                `(the overload (${types.join(", ")}) exists from API ${since}; this device is API ${device.api})`);
+        }
+        return makeMethod(cls, name, types);
+    };
     Object.defineProperty(d, "overloads", { get: () => declaredOverloads(cls, name) });
     Object.defineProperty(d, "implementation", {
         get: () => {
@@ -461,6 +471,13 @@ const simExports = {
         ov.implementation = null;
         return null;
     },
+    simApiLevel(api, levels) {
+        device.api = api;
+        device.levels = new Map(Object.entries(levels));
+        staticFields.set("android.os.Build$VERSION|SDK_INT", api);
+        staticFields.set("android.os.Build$VERSION|RELEASE", RELEASES[api] || String(api));
+        return true;
+    },
     simLoadedClasses(classes) {
         hideLoaded(classes);          // visible only through the factory of the loader that loads them
         return true;
@@ -525,6 +542,20 @@ function deviceIoctl(mac) {
     native.replaced.push(addr);
 }
 
+/** A bionic function this API level does not have: calls fail with ENOSYS (glibc's export cannot be removed). */
+function noSymbol(symbol, ret, argTypes) {
+    const addr = Module.findGlobalExportByName(symbol);
+    if (addr === null) return;
+    const errno = new NativeFunction(Module.getGlobalExportByName("__errno_location"), "pointer", []);
+    const cb = new NativeCallback(function () {
+        errno().writeS32(38);            // ENOSYS
+        return -1;
+    }, ret, argTypes);
+    Interceptor.replace(addr, cb);
+    native.keep.push(cb);
+    native.replaced.push(addr);
+}
+
 function sdkLib(name) {
     let m = native.libs.get(name);
     if (m === undefined) {
@@ -546,8 +577,14 @@ Object.assign(simExports, {
         redirect("access", "int", ["pointer", "int"], 0);
         redirect("stat", "int", ["pointer", "pointer"], 0);
         redirect("readlink", "long", ["pointer", "pointer", "ulong"], 0);
+        redirect("__open_2", "int", ["pointer", "int"], 0);
+        redirect("__openat_2", "int", ["int", "pointer", "int"], 1);
+        redirect("faccessat", "int", ["int", "pointer", "int", "int"], 1);
+        redirect("lstat", "int", ["pointer", "pointer"], 0);
+        redirect("fstatat", "int", ["int", "pointer", "pointer", "int"], 1);
         redirect("posix_spawn", "int", ["pointer", "pointer", "pointer", "pointer", "pointer", "pointer"], 1);
         deviceIoctl(cfg.mac);
+        if ((cfg.api || 35) < 30) noSymbol("memfd_create", "int", ["pointer", "uint"]);   // bionic has it from API 30
         return true;
     },
     simNativeTeardown() {
@@ -612,7 +649,9 @@ ensureExports();
 // ---------------------------------------------------------------- the Java object
 const Java = {
     available: true,
-    androidVersion: "13",
+    get androidVersion() {
+        return RELEASES[device.api] || String(device.api);
+    },
     ACC_PUBLIC: 0x1, ACC_PRIVATE: 0x2, ACC_PROTECTED: 0x4, ACC_STATIC: 0x8, ACC_FINAL: 0x10,
     ACC_SYNCHRONIZED: 0x20, ACC_BRIDGE: 0x40, ACC_VARARGS: 0x80, ACC_NATIVE: 0x100,
     ACC_ABSTRACT: 0x400, ACC_STRICT: 0x800, ACC_SYNTHETIC: 0x1000,

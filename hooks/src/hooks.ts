@@ -2,6 +2,7 @@
 
 import Java from "frida-java-bridge";
 import { plant } from "./canary.js";
+import { apiLevel, notOnThisLevel } from "./device.js";
 import { emit, enter, hookError, leave } from "./emit.js";
 import { overloadTypes, splitDescriptor } from "./java.js";
 import { summarize } from "./redact.js";
@@ -145,7 +146,13 @@ function groups(table: ApiEntry[]): Map<string, { cls: string; member: string; d
 export function installApiHooks(table: ApiEntry[], cfg: AgentConfig, report: InstallReport,
                                 use: ClassUse = defaultUse): void {
     const canaries = cfg.canaries ?? {};
+    const level = apiLevel();
     for (const g of groups(table).values()) {
+        const since = Math.max(...g.entries.map((e) => e.api?.[e.descriptors.indexOf(g.desc)] ?? 1));
+        if (level > 0 && since > level) {              // an overload this Android version does not have
+            for (const e of g.entries) report.limits.push(notOnThisLevel(e.id, `${g.cls}.${g.member}${g.desc}`, since));
+            continue;
+        }
         let ov: any;
         try {
             ov = use(g.cls)[g.member === "<init>" ? "$init" : g.member].overload(...overloadTypes(g.desc));

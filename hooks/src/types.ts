@@ -30,6 +30,7 @@ export interface ApiEntry {
     category: string | null;
     arg_filter: ArgFilter | null;
     canary: string | null;
+    api?: number[];             // first API level of each descriptor (table `api_levels`; 1 = every level)
 }
 
 export interface MarkerConfig {

@@ -1,5 +1,5 @@
 📦
-194376 /src/index.js
+215812 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -865,6 +865,21 @@ function installNetCrypto(internals) {
 
 // node_modules/frida-java-bridge/index.js
 var methods = /* @__PURE__ */ new Map();
+var device = { api: 35, levels: /* @__PURE__ */ new Map() };
+var RELEASES = {
+  24: "7.0",
+  25: "7.1.1",
+  26: "8.0.0",
+  27: "8.1.0",
+  28: "9",
+  29: "10",
+  30: "11",
+  31: "12",
+  32: "12L",
+  33: "13",
+  34: "14",
+  35: "15"
+};
 var declared = /* @__PURE__ */ new Map();
 var staticFields = /* @__PURE__ */ new Map();
 var wrappers = /* @__PURE__ */ new Map();
@@ -1100,7 +1115,13 @@ function makeStaticMember(cls, name) {
     if (ovs.length > 0) return ovs[0].apply(classWrapper(cls), args);
     throw new JavaException("java.lang.NoSuchMethodError", `${cls}.${name}`);
   };
-  d.overload = (...types) => makeMethod(cls, name, types);
+  d.overload = (...types) => {
+    const since = device.levels.get(`${cls}|${name}|${types.join(",")}`);
+    if (since !== void 0 && since > device.api) {
+      throw new Error(`${cls}.${name}(): specified argument types do not match any of the overloads (the overload (${types.join(", ")}) exists from API ${since}; this device is API ${device.api})`);
+    }
+    return makeMethod(cls, name, types);
+  };
   Object.defineProperty(d, "overloads", { get: () => declaredOverloads(cls, name) });
   Object.defineProperty(d, "implementation", {
     get: () => {
@@ -1263,6 +1284,13 @@ var simExports = {
     ov.implementation = null;
     return null;
   },
+  simApiLevel(api4, levels) {
+    device.api = api4;
+    device.levels = new Map(Object.entries(levels));
+    staticFields.set("android.os.Build$VERSION|SDK_INT", api4);
+    staticFields.set("android.os.Build$VERSION|RELEASE", RELEASES[api4] || String(api4));
+    return true;
+  },
   simLoadedClasses(classes) {
     hideLoaded(classes);
     return true;
@@ -1314,6 +1342,18 @@ function deviceIoctl(mac) {
   native.keep.push(cb);
   native.replaced.push(addr);
 }
+function noSymbol(symbol, ret, argTypes) {
+  const addr = Module.findGlobalExportByName(symbol);
+  if (addr === null) return;
+  const errno = new NativeFunction(Module.getGlobalExportByName("__errno_location"), "pointer", []);
+  const cb = new NativeCallback(function() {
+    errno().writeS32(38);
+    return -1;
+  }, ret, argTypes);
+  Interceptor.replace(addr, cb);
+  native.keep.push(cb);
+  native.replaced.push(addr);
+}
 function sdkLib(name) {
   let m = native.libs.get(name);
   if (m === void 0) {
@@ -1334,8 +1374,14 @@ Object.assign(simExports, {
     redirect("access", "int", ["pointer", "int"], 0);
     redirect("stat", "int", ["pointer", "pointer"], 0);
     redirect("readlink", "long", ["pointer", "pointer", "ulong"], 0);
+    redirect("__open_2", "int", ["pointer", "int"], 0);
+    redirect("__openat_2", "int", ["int", "pointer", "int"], 1);
+    redirect("faccessat", "int", ["int", "pointer", "int", "int"], 1);
+    redirect("lstat", "int", ["pointer", "pointer"], 0);
+    redirect("fstatat", "int", ["int", "pointer", "pointer", "int"], 1);
     redirect("posix_spawn", "int", ["pointer", "pointer", "pointer", "pointer", "pointer", "pointer"], 1);
     deviceIoctl(cfg.mac);
+    if ((cfg.api || 35) < 30) noSymbol("memfd_create", "int", ["pointer", "uint"]);
     return true;
   },
   simNativeTeardown() {
@@ -1396,7 +1442,9 @@ installNetCrypto({
 ensureExports();
 var Java = {
   available: true,
-  androidVersion: "13",
+  get androidVersion() {
+    return RELEASES[device.api] || String(device.api);
+  },
   ACC_PUBLIC: 1,
   ACC_PRIVATE: 2,
   ACC_PROTECTED: 4,
@@ -1829,6 +1877,36 @@ function plant(member, ret, value, original2) {
   }
 }
 
+// src/device.ts
+var level = null;
+function apiLevel() {
+  if (level !== null)
+    return level;
+  level = 0;
+  try {
+    if (frida_java_bridge_default.available)
+      frida_java_bridge_default.performNow(() => {
+        level = Number(frida_java_bridge_default.use("android.os.Build$VERSION").SDK_INT.value) || 0;
+      });
+  } catch (e) {
+  }
+  if (level === 0) {
+    try {
+      const get = Module.findGlobalExportByName("__system_property_get");
+      if (get !== null) {
+        const buf = Memory.alloc(92);
+        new NativeFunction(get, "int", ["pointer", "pointer"])(Memory.allocUtf8String("ro.build.version.sdk"), buf);
+        level = parseInt(buf.readUtf8String() ?? "", 10) || 0;
+      }
+    } catch (e) {
+    }
+  }
+  return level;
+}
+function notOnThisLevel(id, what, since) {
+  return `${id}: ${what} exists from API ${since}; this device is API ${apiLevel()}: not on this API level`;
+}
+
 // src/redact.ts
 function mask(s) {
   if (s.length < 6)
@@ -1873,6 +1951,10 @@ function summarize(v) {
 // src/table.generated.ts
 var API_TABLE = [
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.imei",
     "category": "device_id.imei",
@@ -1892,6 +1974,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      26,
+      26
+    ],
     "arg_filter": null,
     "canary": "device_id.imei",
     "category": "device_id.imei",
@@ -1911,6 +1997,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      26,
+      26
+    ],
     "arg_filter": null,
     "canary": "device_id.meid",
     "category": "device_id.meid",
@@ -1930,6 +2020,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.imsi",
     "category": "device_id.imsi",
@@ -1949,6 +2043,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.iccid",
     "category": "device_id.iccid",
@@ -1968,6 +2066,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.phone_number",
     "category": "device_id.phone_number",
@@ -1987,6 +2089,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "network.carrier",
@@ -2004,6 +2109,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "network.carrier",
@@ -2021,6 +2129,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "location",
@@ -2038,6 +2149,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "location",
@@ -2055,6 +2169,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "equals": [
         "android_id"
@@ -2077,6 +2194,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "equals": [
         "android_id"
@@ -2099,6 +2219,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      26
+    ],
     "arg_filter": null,
     "canary": "device_id.serial",
     "category": "device_id.serial",
@@ -2116,6 +2239,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.serial",
     "category": "device_id.serial",
@@ -2133,6 +2259,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.mac",
     "category": "device_id.mac",
@@ -2150,6 +2279,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "network.wifi",
@@ -2167,6 +2299,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "network.wifi",
@@ -2184,6 +2319,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "network.ip",
@@ -2201,6 +2339,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "network.wifi",
@@ -2218,6 +2359,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "network.wifi",
@@ -2235,6 +2379,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.mac",
     "category": "device_id.mac",
@@ -2252,6 +2399,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.mac",
     "category": "device_id.mac",
@@ -2269,6 +2419,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.gaid",
     "category": "device_id.gaid",
@@ -2286,6 +2439,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.gaid",
@@ -2303,6 +2459,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -2320,6 +2479,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.oaid",
     "category": "device_id.oaid",
@@ -2337,6 +2499,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.oaid",
     "category": "device_id.oaid",
@@ -2354,6 +2519,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "clipboard",
     "category": "clipboard",
@@ -2371,6 +2539,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "clipboard",
@@ -2388,6 +2559,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "clipboard",
@@ -2405,6 +2579,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "clipboard",
     "category": "clipboard",
@@ -2422,6 +2599,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "clipboard",
@@ -2439,6 +2619,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "clipboard",
     "category": "clipboard",
@@ -2456,6 +2639,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "clipboard",
@@ -2473,6 +2659,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "location",
     "category": "location",
@@ -2490,6 +2679,17 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1,
+      1,
+      1,
+      1,
+      30,
+      30,
+      31,
+      31
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "location",
@@ -2498,7 +2698,12 @@ var API_TABLE = [
       "(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
       "(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
       "(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "(Ljava/lang/String;JFLandroid/app/PendingIntent;)V"
+      "(Ljava/lang/String;JFLandroid/app/PendingIntent;)V",
+      "(JFLandroid/location/Criteria;Landroid/app/PendingIntent;)V",
+      "(Ljava/lang/String;JFLjava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "(JFLandroid/location/Criteria;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "(Ljava/lang/String;Landroid/location/LocationRequest;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/app/PendingIntent;)V"
     ],
     "hook_class": null,
     "id": "location.requestLocationUpdates",
@@ -2509,10 +2714,19 @@ var API_TABLE = [
       "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
       "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
       "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/app/PendingIntent;)V"
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/app/PendingIntent;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Landroid/app/PendingIntent;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLjava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;Landroid/location/LocationRequest;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/app/PendingIntent;)V"
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "location",
@@ -2532,12 +2746,17 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      30,
+      31
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "location",
     "cls": "android.location.LocationManager",
     "descriptors": [
-      "(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
+      "(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V",
+      "(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
     ],
     "hook_class": null,
     "id": "location.getCurrentLocation",
@@ -2545,10 +2764,15 @@ var API_TABLE = [
     "member": "getCurrentLocation",
     "patterns": [],
     "smali": [
-      "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
+      "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V",
+      "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
     ]
   },
   {
+    "api": [
+      1,
+      33
+    ],
     "arg_filter": null,
     "canary": "installed_apps",
     "category": "installed_apps",
@@ -2568,6 +2792,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      33
+    ],
     "arg_filter": null,
     "canary": "installed_apps",
     "category": "installed_apps",
@@ -2587,6 +2815,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      33
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
@@ -2606,6 +2838,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
@@ -2623,6 +2858,12 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      26,
+      33,
+      33
+    ],
     "arg_filter": {
       "index": 0,
       "other_package": true
@@ -2649,6 +2890,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
@@ -2666,6 +2910,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
@@ -2683,6 +2930,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
@@ -2700,6 +2950,11 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1,
+      26
+    ],
     "arg_filter": {
       "index": 0,
       "uri_prefix": [
@@ -2711,7 +2966,9 @@ var API_TABLE = [
     "category": "contacts",
     "cls": "android.content.ContentResolver",
     "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ],
     "hook_class": null,
     "id": "resolver.query.contacts",
@@ -2719,10 +2976,17 @@ var API_TABLE = [
     "member": "query",
     "patterns": [],
     "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ]
   },
   {
+    "api": [
+      1,
+      1,
+      26
+    ],
     "arg_filter": {
       "index": 0,
       "uri_prefix": [
@@ -2734,7 +2998,9 @@ var API_TABLE = [
     "category": "sms",
     "cls": "android.content.ContentResolver",
     "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ],
     "hook_class": null,
     "id": "resolver.query.sms",
@@ -2742,10 +3008,17 @@ var API_TABLE = [
     "member": "query",
     "patterns": [],
     "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ]
   },
   {
+    "api": [
+      1,
+      1,
+      26
+    ],
     "arg_filter": {
       "index": 0,
       "uri_prefix": [
@@ -2756,7 +3029,9 @@ var API_TABLE = [
     "category": "call_log",
     "cls": "android.content.ContentResolver",
     "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ],
     "hook_class": null,
     "id": "resolver.query.call_log",
@@ -2764,10 +3039,17 @@ var API_TABLE = [
     "member": "query",
     "patterns": [],
     "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ]
   },
   {
+    "api": [
+      1,
+      1,
+      26
+    ],
     "arg_filter": {
       "index": 0,
       "uri_prefix": [
@@ -2778,7 +3060,9 @@ var API_TABLE = [
     "category": "calendar",
     "cls": "android.content.ContentResolver",
     "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ],
     "hook_class": null,
     "id": "resolver.query.calendar",
@@ -2786,10 +3070,141 @@ var API_TABLE = [
     "member": "query",
     "patterns": [],
     "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ]
   },
   {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.contacts",
+        "content://contacts"
+      ]
+    },
+    "canary": null,
+    "category": "contacts",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.contacts",
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://sms",
+        "content://mms-sms"
+      ]
+    },
+    "canary": null,
+    "category": "sms",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.sms",
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://call_log"
+      ]
+    },
+    "canary": null,
+    "category": "call_log",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.call_log",
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.calendar"
+      ]
+    },
+    "canary": null,
+    "category": "calendar",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.calendar",
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "uri_prefix": [
@@ -2814,6 +3229,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "accounts",
@@ -2831,6 +3249,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "accounts",
@@ -2848,6 +3269,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "sensors",
@@ -2865,6 +3289,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "camera",
@@ -2884,12 +3312,17 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      28
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "camera",
     "cls": "android.hardware.camera2.CameraManager",
     "descriptors": [
-      "(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V"
+      "(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V",
+      "(Ljava/lang/String;Ljava/util/concurrent/Executor;Landroid/hardware/camera2/CameraDevice$StateCallback;)V"
     ],
     "hook_class": null,
     "id": "camera2.openCamera",
@@ -2897,10 +3330,14 @@ var API_TABLE = [
     "member": "openCamera",
     "patterns": [],
     "smali": [
-      "Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V"
+      "Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V",
+      "Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Ljava/util/concurrent/Executor;Landroid/hardware/camera2/CameraDevice$StateCallback;)V"
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "microphone",
@@ -2918,6 +3355,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "microphone",
@@ -2935,6 +3375,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": null,
@@ -2952,6 +3395,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": null,
@@ -2969,6 +3415,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": null,
@@ -2986,6 +3435,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": null,
@@ -3003,6 +3455,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": null,
@@ -3020,6 +3475,7 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": "device_id.mac",
     "category": "device_id.mac",
@@ -3035,6 +3491,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "network.wifi",
@@ -3050,6 +3507,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.serial",
@@ -3065,6 +3523,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": "device_id.serial",
     "category": "device_id.serial",
@@ -3080,6 +3539,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": "device_id.serial",
     "category": "device_id.serial",
@@ -3096,6 +3556,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.sdk_cache",
@@ -3112,6 +3573,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.sdk_cache",
@@ -3127,6 +3589,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": "device_id.serial",
     "category": "device_id.serial",
@@ -3146,6 +3609,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": "device_id.imei",
     "category": "device_id.imei",
@@ -3168,6 +3632,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": "device_id.mac",
     "category": "device_id.mac",
@@ -3187,6 +3652,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "network.carrier",
@@ -3204,6 +3670,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.iccid",
@@ -3221,6 +3688,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
@@ -3237,6 +3705,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
@@ -3253,6 +3722,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.imei",
@@ -3269,6 +3739,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "network.wifi",
@@ -3284,6 +3755,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.serial",
@@ -3301,6 +3773,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.imei",
@@ -3318,6 +3791,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.mac",
@@ -3337,6 +3811,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.android_id",
@@ -3352,6 +3827,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3367,6 +3843,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3382,6 +3859,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3397,6 +3875,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3413,6 +3892,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3428,6 +3908,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3444,6 +3925,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3460,6 +3942,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3478,6 +3961,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3493,6 +3977,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3510,6 +3995,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3525,6 +4011,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3541,6 +4028,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3556,6 +4044,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3572,6 +4061,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3587,6 +4077,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.gaid",
@@ -3602,6 +4093,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.sdk_cache",
@@ -3618,6 +4110,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.sdk_cache",
@@ -3634,6 +4127,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -3649,6 +4143,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.mac",
@@ -3664,6 +4159,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": "device_id.mac",
     "category": "device_id.mac",
@@ -3679,6 +4175,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "network.ip",
@@ -3694,6 +4191,9 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -3714,6 +4214,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 1,
       "match": "path"
@@ -3734,6 +4237,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -3754,6 +4260,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -3774,6 +4283,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -3794,6 +4306,124 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int __open_2(const char *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.open_2",
+    "kind": "native",
+    "member": "__open_2",
+    "patterns": [],
+    "smali": [
+      "libc.so!__open_2"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int __openat_2(int, const char *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.openat_2",
+    "kind": "native",
+    "member": "__openat_2",
+    "patterns": [],
+    "smali": [
+      "libc.so!__openat_2"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int faccessat(int, const char *, int, int)"
+    ],
+    "hook_class": null,
+    "id": "native.faccessat",
+    "kind": "native",
+    "member": "faccessat",
+    "patterns": [],
+    "smali": [
+      "libc.so!faccessat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int lstat(const char *, struct stat *)"
+    ],
+    "hook_class": null,
+    "id": "native.lstat",
+    "kind": "native",
+    "member": "lstat",
+    "patterns": [],
+    "smali": [
+      "libc.so!lstat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int fstatat(int, const char *, struct stat *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.fstatat",
+    "kind": "native",
+    "member": "fstatat",
+    "patterns": [],
+    "smali": [
+      "libc.so!fstatat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -3814,6 +4444,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "property"
@@ -3834,6 +4467,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "property"
@@ -3854,6 +4490,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      26
+    ],
     "arg_filter": {
       "index": 0,
       "match": "property",
@@ -3875,6 +4514,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 1,
       "match": "ioctl"
@@ -3895,6 +4537,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.mac",
@@ -3912,6 +4557,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 1,
       "netlink": "RTM_GETLINK"
@@ -3932,6 +4580,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 1,
       "msghdr": true,
@@ -3953,6 +4604,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "argv": true,
       "index": 1,
@@ -3974,6 +4628,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      28
+    ],
     "arg_filter": {
       "argv": true,
       "index": 4,
@@ -3995,6 +4652,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "command"
@@ -4015,6 +4675,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "command"
@@ -4035,6 +4698,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -4057,6 +4724,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -4079,6 +4750,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -4101,6 +4776,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -4121,6 +4799,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -4143,6 +4825,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -4163,6 +4848,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -4185,6 +4874,14 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1,
+      1,
+      1,
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "command"
@@ -4215,6 +4912,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": -1,
       "match": "command"
@@ -4235,6 +4935,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "property"
@@ -4257,6 +4961,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "property"
@@ -4277,6 +4984,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "property"
@@ -4297,6 +5007,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "provider"
@@ -4319,6 +5033,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "provider"
@@ -4339,6 +5056,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "authority_prefix": "content://",
       "index": 0,
@@ -4362,6 +5083,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "authority_prefix": "content://",
       "index": 0,
@@ -4385,6 +5110,12 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      29,
+      34,
+      34
+    ],
     "arg_filter": {
       "index": 0,
       "match": "service"
@@ -4393,7 +5124,10 @@ var API_TABLE = [
     "category": null,
     "cls": "android.app.ContextImpl",
     "descriptors": [
-      "(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z"
+      "(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z",
+      "(Landroid/content/Intent;ILjava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z",
+      "(Landroid/content/Intent;Landroid/content/ServiceConnection;Landroid/content/Context$BindServiceFlags;)Z",
+      "(Landroid/content/Intent;Landroid/content/Context$BindServiceFlags;Ljava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z"
     ],
     "hook_class": "android.app.ContextImpl",
     "id": "context.bindService.oaid",
@@ -4401,10 +5135,16 @@ var API_TABLE = [
     "member": "bindService",
     "patterns": [],
     "smali": [
-      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z"
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z",
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;ILjava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z",
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/ServiceConnection;Landroid/content/Context$BindServiceFlags;)Z",
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/Context$BindServiceFlags;Ljava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z"
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 1,
       "match": "setting",
@@ -4426,6 +5166,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 1,
       "match": "setting",
@@ -4447,6 +5190,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 1,
       "match": "setting",
@@ -4468,6 +5214,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      33
+    ],
     "arg_filter": {
       "index": 0,
       "other_package": true,
@@ -4477,7 +5227,8 @@ var API_TABLE = [
     "category": "installed_apps",
     "cls": "android.app.ApplicationPackageManager",
     "descriptors": [
-      "(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;"
+      "(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;",
+      "(Ljava/lang/String;Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Landroid/content/pm/ApplicationInfo;"
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.probe.getApplicationInfo",
@@ -4485,10 +5236,14 @@ var API_TABLE = [
     "member": "getApplicationInfo",
     "patterns": [],
     "smali": [
-      "Landroid/content/pm/PackageManager;->getApplicationInfo(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;"
+      "Landroid/content/pm/PackageManager;->getApplicationInfo(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;",
+      "Landroid/content/pm/PackageManager;->getApplicationInfo(Ljava/lang/String;Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Landroid/content/pm/ApplicationInfo;"
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "other_package": true,
@@ -4510,6 +5265,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      33
+    ],
     "arg_filter": {
       "index": 0,
       "intent": true,
@@ -4520,7 +5279,8 @@ var API_TABLE = [
     "category": "installed_apps",
     "cls": "android.app.ApplicationPackageManager",
     "descriptors": [
-      "(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;"
+      "(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;",
+      "(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Landroid/content/pm/ResolveInfo;"
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.probe.resolveActivity",
@@ -4528,7 +5288,8 @@ var API_TABLE = [
     "member": "resolveActivity",
     "patterns": [],
     "smali": [
-      "Landroid/content/pm/PackageManager;->resolveActivity(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;"
+      "Landroid/content/pm/PackageManager;->resolveActivity(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;",
+      "Landroid/content/pm/PackageManager;->resolveActivity(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Landroid/content/pm/ResolveInfo;"
     ]
   }
 ];
@@ -4677,7 +5438,14 @@ function groups(table) {
 }
 function installApiHooks(table, cfg, report2, use = defaultUse) {
   const canaries = cfg.canaries ?? {};
+  const level2 = apiLevel();
   for (const g of groups(table).values()) {
+    const since = Math.max(...g.entries.map((e) => e.api?.[e.descriptors.indexOf(g.desc)] ?? 1));
+    if (level2 > 0 && since > level2) {
+      for (const e of g.entries)
+        report2.limits.push(notOnThisLevel(e.id, `${g.cls}.${g.member}${g.desc}`, since));
+      continue;
+    }
     let ov;
     try {
       ov = use(g.cls)[g.member === "<init>" ? "$init" : g.member].overload(...overloadTypes(g.desc));
@@ -5663,6 +6431,11 @@ function modeOf(e) {
   return MODE.str;
 }
 var keep = [];
+var MEMFD_API = 30;
+function memfdAvailable() {
+  const level2 = apiLevel();
+  return (level2 === 0 || level2 >= MEMFD_API) && resolve("libc.so", "memfd_create") !== null;
+}
 function planted(t, value) {
   if (t.kind === "ioctl") {
     const bytes2 = value.split(":").map((h) => parseInt(h, 16));
@@ -5673,7 +6446,7 @@ function planted(t, value) {
   if (t.kind === "property")
     return Memory.allocUtf8String(value);
   if (t.kind === "path") {
-    const memfd = resolve("libc.so", "memfd_create");
+    const memfd = memfdAvailable() ? resolve("libc.so", "memfd_create") : null;
     if (memfd === null)
       return null;
     const fd = new NativeFunction(memfd, "int", ["pointer", "uint"])(Memory.allocUtf8String("sdkgate-canary"), 0);
@@ -5752,7 +6525,17 @@ function installNativeHooks(table, cfg, report2, javaDepth3) {
     return;
   }
   keep.push(cm, hit);
+  const level2 = apiLevel();
+  const planting = targets.filter((t) => t.kind === "path" && t.canary !== null && canaries[t.canary] !== void 0);
+  if (planting.length > 0 && !memfdAvailable()) {
+    report2.limits.push(`${planting.map((t) => t.id).join(", ")}: canary not served: planted files need memfd_create (bionic API ${MEMFD_API}; this device is API ${level2 || "?"}): these reads are recorded, the app gets the real file`);
+  }
   natives.forEach((e, i) => {
+    const since = e.api?.[0] ?? 1;
+    if (level2 > 0 && since > level2) {
+      report2.limits.push(notOnThisLevel(e.id, `${e.member} in ${e.cls}`, since));
+      return;
+    }
     const addr = resolve(e.cls, e.member);
     if (addr === null) {
       report2.missing.push({ id: e.id, reason: `no ${e.member} in ${e.cls} or any loaded module` });

@@ -1,5 +1,5 @@
 📦
-581898 /src/index.js
+601614 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -3229,11 +3229,11 @@ function _getApi() {
   }
   temporaryApi.vm = vms.readPointer();
   if (isArt) {
-    const apiLevel = getAndroidApiLevel();
+    const apiLevel2 = getAndroidApiLevel();
     let kAccCompileDontBother;
-    if (apiLevel >= 27) {
+    if (apiLevel2 >= 27) {
       kAccCompileDontBother = 33554432;
-    } else if (apiLevel >= 24) {
+    } else if (apiLevel2 >= 24) {
       kAccCompileDontBother = 16777216;
     } else {
       kAccCompileDontBother = 0;
@@ -3358,7 +3358,7 @@ function _getArtRuntimeSpec(api2) {
   const runtime2 = api2.artRuntime;
   const startOffset = pointerSize5 === 4 ? 200 : 384;
   const endOffset = startOffset + 100 * pointerSize5;
-  const apiLevel = getAndroidApiLevel();
+  const apiLevel2 = getAndroidApiLevel();
   const codename = getAndroidCodename();
   const { isApiLevel34OrApexEquivalent } = api2;
   let spec = null;
@@ -3367,15 +3367,15 @@ function _getArtRuntimeSpec(api2) {
     if (value.equals(vm3)) {
       let classLinkerOffsets;
       let jniIdManagerOffset = null;
-      if (apiLevel >= 33 || codename === "Tiramisu" || isApiLevel34OrApexEquivalent) {
+      if (apiLevel2 >= 33 || codename === "Tiramisu" || isApiLevel34OrApexEquivalent) {
         classLinkerOffsets = [offset - 4 * pointerSize5];
         jniIdManagerOffset = offset - pointerSize5;
-      } else if (apiLevel >= 30 || codename === "R") {
+      } else if (apiLevel2 >= 30 || codename === "R") {
         classLinkerOffsets = [offset - 3 * pointerSize5, offset - 4 * pointerSize5];
         jniIdManagerOffset = offset - pointerSize5;
-      } else if (apiLevel >= 29) {
+      } else if (apiLevel2 >= 29) {
         classLinkerOffsets = [offset - 2 * pointerSize5];
-      } else if (apiLevel >= 27) {
+      } else if (apiLevel2 >= 27) {
         classLinkerOffsets = [offset - STD_STRING_SIZE - 3 * pointerSize5];
       } else {
         classLinkerOffsets = [offset - STD_STRING_SIZE - 2 * pointerSize5];
@@ -3386,9 +3386,9 @@ function _getArtRuntimeSpec(api2) {
         let heapOffset;
         if (isApiLevel34OrApexEquivalent) {
           heapOffset = threadListOffset - 9 * pointerSize5;
-        } else if (apiLevel >= 24) {
+        } else if (apiLevel2 >= 24) {
           heapOffset = threadListOffset - 8 * pointerSize5;
-        } else if (apiLevel >= 23) {
+        } else if (apiLevel2 >= 23) {
           heapOffset = threadListOffset - 7 * pointerSize5;
         } else {
           heapOffset = threadListOffset - 4 * pointerSize5;
@@ -3625,24 +3625,24 @@ function tryGetArtClassLinkerSpec(runtime2, runtimeSpec) {
   const internTable = runtime2.add(internTableOffset).readPointer();
   const startOffset = pointerSize5 === 4 ? 100 : 200;
   const endOffset = startOffset + 100 * pointerSize5;
-  const apiLevel = getAndroidApiLevel();
+  const apiLevel2 = getAndroidApiLevel();
   let spec = null;
   for (let offset = startOffset; offset !== endOffset; offset += pointerSize5) {
     const value = classLinker.add(offset).readPointer();
     if (value.equals(internTable)) {
       let delta;
-      if (apiLevel >= 30 || getAndroidCodename() === "R") {
+      if (apiLevel2 >= 30 || getAndroidCodename() === "R") {
         delta = 6;
-      } else if (apiLevel >= 29) {
+      } else if (apiLevel2 >= 29) {
         delta = 4;
-      } else if (apiLevel >= 23) {
+      } else if (apiLevel2 >= 23) {
         delta = 3;
       } else {
         delta = 5;
       }
       const quickGenericJniTrampolineOffset = offset + delta * pointerSize5;
       let quickResolutionTrampolineOffset;
-      if (apiLevel >= 23) {
+      if (apiLevel2 >= 23) {
         quickResolutionTrampolineOffset = quickGenericJniTrampolineOffset - 2 * pointerSize5;
       } else {
         quickResolutionTrampolineOffset = quickGenericJniTrampolineOffset - 3 * pointerSize5;
@@ -3783,8 +3783,8 @@ function _getArtMethodSpec(vm3) {
     const runtimeModule = Process.getModuleByName("libandroid_runtime.so");
     const runtimeStart = runtimeModule.base;
     const runtimeEnd = runtimeStart.add(runtimeModule.size);
-    const apiLevel = getAndroidApiLevel();
-    const entrypointFieldSize = apiLevel <= 21 ? 8 : pointerSize5;
+    const apiLevel2 = getAndroidApiLevel();
+    const entrypointFieldSize = apiLevel2 <= 21 ? 8 : pointerSize5;
     const expectedAccessFlags = kAccPublic | kAccStatic | kAccFinal | kAccNative;
     const relevantAccessFlagsMask = ~(kAccFastInterpreterToInterpreterInvoke | kAccPublicApi | kAccNterpInvokeFastPathFlag) >>> 0;
     let jniCodeOffset = null;
@@ -3811,7 +3811,7 @@ function _getArtMethodSpec(vm3) {
       throw new Error("Unable to determine ArtMethod field offsets");
     }
     const quickCodeOffset = jniCodeOffset + entrypointFieldSize;
-    const size = apiLevel <= 21 ? quickCodeOffset + 32 : quickCodeOffset + pointerSize5;
+    const size = apiLevel2 <= 21 ? quickCodeOffset + 32 : quickCodeOffset + pointerSize5;
     spec = {
       size,
       offset: {
@@ -3827,8 +3827,8 @@ function _getArtMethodSpec(vm3) {
   return spec;
 }
 function getArtFieldSpec(vm3) {
-  const apiLevel = getAndroidApiLevel();
-  if (apiLevel >= 23) {
+  const apiLevel2 = getAndroidApiLevel();
+  if (apiLevel2 >= 23) {
     return {
       size: 16,
       offset: {
@@ -3836,7 +3836,7 @@ function getArtFieldSpec(vm3) {
       }
     };
   }
-  if (apiLevel >= 21) {
+  if (apiLevel2 >= 21) {
     return {
       size: 24,
       offset: {
@@ -3847,7 +3847,7 @@ function getArtFieldSpec(vm3) {
   return null;
 }
 function _getArtThreadSpec(vm3) {
-  const apiLevel = getAndroidApiLevel();
+  const apiLevel2 = getAndroidApiLevel();
   let spec;
   vm3.perform((env) => {
     const threadHandle = getArtThreadFromEnv(env);
@@ -3865,7 +3865,7 @@ function _getArtThreadSpec(vm3) {
         exceptionOffset = offset - 6 * pointerSize5;
         managedStackOffset = offset - 4 * pointerSize5;
         selfOffset = offset + 2 * pointerSize5;
-        if (apiLevel <= 22) {
+        if (apiLevel2 <= 22) {
           exceptionOffset -= pointerSize5;
           isExceptionReportedOffset = exceptionOffset - pointerSize5 - 9 * 8 - 3 * 4;
           throwLocationOffset = offset + 6 * pointerSize5;
@@ -3873,13 +3873,13 @@ function _getArtThreadSpec(vm3) {
           selfOffset -= pointerSize5;
         }
         topHandleScopeOffset = offset + 9 * pointerSize5;
-        if (apiLevel <= 22) {
+        if (apiLevel2 <= 22) {
           topHandleScopeOffset += 2 * pointerSize5 + 4;
           if (pointerSize5 === 8) {
             topHandleScopeOffset += 4;
           }
         }
-        if (apiLevel >= 23) {
+        if (apiLevel2 >= 23) {
           topHandleScopeOffset += pointerSize5;
         }
         break;
@@ -3902,8 +3902,8 @@ function _getArtThreadSpec(vm3) {
   return spec;
 }
 function _getArtManagedStackSpec() {
-  const apiLevel = getAndroidApiLevel();
-  if (apiLevel >= 23) {
+  const apiLevel2 = getAndroidApiLevel();
+  if (apiLevel2 >= 23) {
     return {
       offset: {
         topQuickFrame: 0,
@@ -4546,12 +4546,12 @@ function instrumentArtQuickEntrypoints(vm3) {
 }
 function instrumentArtMethodInvocationFromInterpreter() {
   const api2 = getApi();
-  const apiLevel = getAndroidApiLevel();
+  const apiLevel2 = getAndroidApiLevel();
   const { isApiLevel34OrApexEquivalent } = api2;
   let artInterpreterDoCallExportRegex;
-  if (apiLevel <= 22) {
+  if (apiLevel2 <= 22) {
     artInterpreterDoCallExportRegex = /^_ZN3art11interpreter6DoCallILb[0-1]ELb[0-1]EEEbPNS_6mirror9ArtMethodEPNS_6ThreadERNS_11ShadowFrameEPKNS_11InstructionEtPNS_6JValueE$/;
-  } else if (apiLevel <= 33 && !isApiLevel34OrApexEquivalent) {
+  } else if (apiLevel2 <= 33 && !isApiLevel34OrApexEquivalent) {
     artInterpreterDoCallExportRegex = /^_ZN3art11interpreter6DoCallILb[0-1]ELb[0-1]EEEbPNS_9ArtMethodEPNS_6ThreadERNS_11ShadowFrameEPKNS_11InstructionEtPNS_6JValueE$/;
   } else if (isApiLevel34OrApexEquivalent) {
     artInterpreterDoCallExportRegex = /^_ZN3art11interpreter6DoCallILb[0-1]EEEbPNS_9ArtMethodEPNS_6ThreadERNS_11ShadowFrameEPKNS_11InstructionEtbPNS_6JValueE$/;
@@ -4621,12 +4621,12 @@ function ensureArtKnowsHowToHandleReplacementMethods(vm3) {
     } catch (e) {
     }
   }
-  const apiLevel = getAndroidApiLevel();
+  const apiLevel2 = getAndroidApiLevel();
   let copyingPhase = null;
   const api2 = getApi();
-  if (apiLevel > 28) {
+  if (apiLevel2 > 28) {
     copyingPhase = api2.find("_ZN3art2gc9collector17ConcurrentCopying12CopyingPhaseEv");
-  } else if (apiLevel > 22) {
+  } else if (apiLevel2 > 22) {
     copyingPhase = api2.find("_ZN3art2gc9collector17ConcurrentCopying12MarkingPhaseEv");
   }
   if (copyingPhase !== null) {
@@ -13817,6 +13817,36 @@ function plant(member, ret, value, original) {
   }
 }
 
+// src/device.ts
+var level = null;
+function apiLevel() {
+  if (level !== null)
+    return level;
+  level = 0;
+  try {
+    if (frida_java_bridge_default.available)
+      frida_java_bridge_default.performNow(() => {
+        level = Number(frida_java_bridge_default.use("android.os.Build$VERSION").SDK_INT.value) || 0;
+      });
+  } catch (e) {
+  }
+  if (level === 0) {
+    try {
+      const get = Module.findGlobalExportByName("__system_property_get");
+      if (get !== null) {
+        const buf = Memory.alloc(92);
+        new NativeFunction(get, "int", ["pointer", "pointer"])(Memory.allocUtf8String("ro.build.version.sdk"), buf);
+        level = parseInt(buf.readUtf8String() ?? "", 10) || 0;
+      }
+    } catch (e) {
+    }
+  }
+  return level;
+}
+function notOnThisLevel(id, what, since) {
+  return `${id}: ${what} exists from API ${since}; this device is API ${apiLevel()}: not on this API level`;
+}
+
 // src/redact.ts
 function mask(s) {
   if (s.length < 6)
@@ -13861,6 +13891,10 @@ function summarize(v) {
 // src/table.generated.ts
 var API_TABLE = [
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.imei",
     "category": "device_id.imei",
@@ -13880,6 +13914,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      26,
+      26
+    ],
     "arg_filter": null,
     "canary": "device_id.imei",
     "category": "device_id.imei",
@@ -13899,6 +13937,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      26,
+      26
+    ],
     "arg_filter": null,
     "canary": "device_id.meid",
     "category": "device_id.meid",
@@ -13918,6 +13960,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.imsi",
     "category": "device_id.imsi",
@@ -13937,6 +13983,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.iccid",
     "category": "device_id.iccid",
@@ -13956,6 +14006,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.phone_number",
     "category": "device_id.phone_number",
@@ -13975,6 +14029,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "network.carrier",
@@ -13992,6 +14049,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "network.carrier",
@@ -14009,6 +14069,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "location",
@@ -14026,6 +14089,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "location",
@@ -14043,6 +14109,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "equals": [
         "android_id"
@@ -14065,6 +14134,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "equals": [
         "android_id"
@@ -14087,6 +14159,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      26
+    ],
     "arg_filter": null,
     "canary": "device_id.serial",
     "category": "device_id.serial",
@@ -14104,6 +14179,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.serial",
     "category": "device_id.serial",
@@ -14121,6 +14199,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.mac",
     "category": "device_id.mac",
@@ -14138,6 +14219,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "network.wifi",
@@ -14155,6 +14239,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "network.wifi",
@@ -14172,6 +14259,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "network.ip",
@@ -14189,6 +14279,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "network.wifi",
@@ -14206,6 +14299,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "network.wifi",
@@ -14223,6 +14319,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.mac",
     "category": "device_id.mac",
@@ -14240,6 +14339,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.mac",
     "category": "device_id.mac",
@@ -14257,6 +14359,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.gaid",
     "category": "device_id.gaid",
@@ -14274,6 +14379,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.gaid",
@@ -14291,6 +14399,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -14308,6 +14419,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.oaid",
     "category": "device_id.oaid",
@@ -14325,6 +14439,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "device_id.oaid",
     "category": "device_id.oaid",
@@ -14342,6 +14459,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "clipboard",
     "category": "clipboard",
@@ -14359,6 +14479,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "clipboard",
@@ -14376,6 +14499,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "clipboard",
@@ -14393,6 +14519,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "clipboard",
     "category": "clipboard",
@@ -14410,6 +14539,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "clipboard",
@@ -14427,6 +14559,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "clipboard",
     "category": "clipboard",
@@ -14444,6 +14579,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "clipboard",
@@ -14461,6 +14599,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": "location",
     "category": "location",
@@ -14478,6 +14619,17 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1,
+      1,
+      1,
+      1,
+      30,
+      30,
+      31,
+      31
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "location",
@@ -14486,7 +14638,12 @@ var API_TABLE = [
       "(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
       "(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
       "(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "(Ljava/lang/String;JFLandroid/app/PendingIntent;)V"
+      "(Ljava/lang/String;JFLandroid/app/PendingIntent;)V",
+      "(JFLandroid/location/Criteria;Landroid/app/PendingIntent;)V",
+      "(Ljava/lang/String;JFLjava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "(JFLandroid/location/Criteria;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "(Ljava/lang/String;Landroid/location/LocationRequest;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/app/PendingIntent;)V"
     ],
     "hook_class": null,
     "id": "location.requestLocationUpdates",
@@ -14497,10 +14654,19 @@ var API_TABLE = [
       "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
       "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
       "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/app/PendingIntent;)V"
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/app/PendingIntent;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Landroid/app/PendingIntent;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLjava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;Landroid/location/LocationRequest;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/app/PendingIntent;)V"
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "location",
@@ -14520,12 +14686,17 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      30,
+      31
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "location",
     "cls": "android.location.LocationManager",
     "descriptors": [
-      "(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
+      "(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V",
+      "(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
     ],
     "hook_class": null,
     "id": "location.getCurrentLocation",
@@ -14533,10 +14704,15 @@ var API_TABLE = [
     "member": "getCurrentLocation",
     "patterns": [],
     "smali": [
-      "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
+      "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V",
+      "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
     ]
   },
   {
+    "api": [
+      1,
+      33
+    ],
     "arg_filter": null,
     "canary": "installed_apps",
     "category": "installed_apps",
@@ -14556,6 +14732,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      33
+    ],
     "arg_filter": null,
     "canary": "installed_apps",
     "category": "installed_apps",
@@ -14575,6 +14755,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      33
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
@@ -14594,6 +14778,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
@@ -14611,6 +14798,12 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      26,
+      33,
+      33
+    ],
     "arg_filter": {
       "index": 0,
       "other_package": true
@@ -14637,6 +14830,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
@@ -14654,6 +14850,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
@@ -14671,6 +14870,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
@@ -14688,6 +14890,11 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1,
+      26
+    ],
     "arg_filter": {
       "index": 0,
       "uri_prefix": [
@@ -14699,7 +14906,9 @@ var API_TABLE = [
     "category": "contacts",
     "cls": "android.content.ContentResolver",
     "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ],
     "hook_class": null,
     "id": "resolver.query.contacts",
@@ -14707,10 +14916,17 @@ var API_TABLE = [
     "member": "query",
     "patterns": [],
     "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ]
   },
   {
+    "api": [
+      1,
+      1,
+      26
+    ],
     "arg_filter": {
       "index": 0,
       "uri_prefix": [
@@ -14722,7 +14938,9 @@ var API_TABLE = [
     "category": "sms",
     "cls": "android.content.ContentResolver",
     "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ],
     "hook_class": null,
     "id": "resolver.query.sms",
@@ -14730,10 +14948,17 @@ var API_TABLE = [
     "member": "query",
     "patterns": [],
     "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ]
   },
   {
+    "api": [
+      1,
+      1,
+      26
+    ],
     "arg_filter": {
       "index": 0,
       "uri_prefix": [
@@ -14744,7 +14969,9 @@ var API_TABLE = [
     "category": "call_log",
     "cls": "android.content.ContentResolver",
     "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ],
     "hook_class": null,
     "id": "resolver.query.call_log",
@@ -14752,10 +14979,17 @@ var API_TABLE = [
     "member": "query",
     "patterns": [],
     "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ]
   },
   {
+    "api": [
+      1,
+      1,
+      26
+    ],
     "arg_filter": {
       "index": 0,
       "uri_prefix": [
@@ -14766,7 +15000,9 @@ var API_TABLE = [
     "category": "calendar",
     "cls": "android.content.ContentResolver",
     "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ],
     "hook_class": null,
     "id": "resolver.query.calendar",
@@ -14774,10 +15010,141 @@ var API_TABLE = [
     "member": "query",
     "patterns": [],
     "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
     ]
   },
   {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.contacts",
+        "content://contacts"
+      ]
+    },
+    "canary": null,
+    "category": "contacts",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.contacts",
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://sms",
+        "content://mms-sms"
+      ]
+    },
+    "canary": null,
+    "category": "sms",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.sms",
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://call_log"
+      ]
+    },
+    "canary": null,
+    "category": "call_log",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.call_log",
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.calendar"
+      ]
+    },
+    "canary": null,
+    "category": "calendar",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.calendar",
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "uri_prefix": [
@@ -14802,6 +15169,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "accounts",
@@ -14819,6 +15189,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "accounts",
@@ -14836,6 +15209,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "sensors",
@@ -14853,6 +15229,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "camera",
@@ -14872,12 +15252,17 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      28
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "camera",
     "cls": "android.hardware.camera2.CameraManager",
     "descriptors": [
-      "(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V"
+      "(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V",
+      "(Ljava/lang/String;Ljava/util/concurrent/Executor;Landroid/hardware/camera2/CameraDevice$StateCallback;)V"
     ],
     "hook_class": null,
     "id": "camera2.openCamera",
@@ -14885,10 +15270,14 @@ var API_TABLE = [
     "member": "openCamera",
     "patterns": [],
     "smali": [
-      "Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V"
+      "Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V",
+      "Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Ljava/util/concurrent/Executor;Landroid/hardware/camera2/CameraDevice$StateCallback;)V"
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "microphone",
@@ -14906,6 +15295,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "microphone",
@@ -14923,6 +15315,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": null,
@@ -14940,6 +15335,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": null,
@@ -14957,6 +15355,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": null,
@@ -14974,6 +15375,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": null,
@@ -14991,6 +15395,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": null,
@@ -15008,6 +15415,7 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": "device_id.mac",
     "category": "device_id.mac",
@@ -15023,6 +15431,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "network.wifi",
@@ -15038,6 +15447,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.serial",
@@ -15053,6 +15463,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": "device_id.serial",
     "category": "device_id.serial",
@@ -15068,6 +15479,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": "device_id.serial",
     "category": "device_id.serial",
@@ -15084,6 +15496,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.sdk_cache",
@@ -15100,6 +15513,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.sdk_cache",
@@ -15115,6 +15529,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": "device_id.serial",
     "category": "device_id.serial",
@@ -15134,6 +15549,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": "device_id.imei",
     "category": "device_id.imei",
@@ -15156,6 +15572,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": "device_id.mac",
     "category": "device_id.mac",
@@ -15175,6 +15592,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "network.carrier",
@@ -15192,6 +15610,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.iccid",
@@ -15209,6 +15628,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
@@ -15225,6 +15645,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "installed_apps",
@@ -15241,6 +15662,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.imei",
@@ -15257,6 +15679,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "network.wifi",
@@ -15272,6 +15695,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.serial",
@@ -15289,6 +15713,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.imei",
@@ -15306,6 +15731,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.mac",
@@ -15325,6 +15751,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.android_id",
@@ -15340,6 +15767,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15355,6 +15783,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15370,6 +15799,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15385,6 +15815,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15401,6 +15832,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15416,6 +15848,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15432,6 +15865,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15448,6 +15882,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15466,6 +15901,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15481,6 +15917,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15498,6 +15935,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15513,6 +15951,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15529,6 +15968,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15544,6 +15984,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15560,6 +16001,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15575,6 +16017,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.gaid",
@@ -15590,6 +16033,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.sdk_cache",
@@ -15606,6 +16050,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.sdk_cache",
@@ -15622,6 +16067,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.oaid",
@@ -15637,6 +16083,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.mac",
@@ -15652,6 +16099,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": "device_id.mac",
     "category": "device_id.mac",
@@ -15667,6 +16115,7 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [],
     "arg_filter": null,
     "canary": null,
     "category": "network.ip",
@@ -15682,6 +16131,9 @@ var API_TABLE = [
     "smali": []
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -15702,6 +16154,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 1,
       "match": "path"
@@ -15722,6 +16177,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -15742,6 +16200,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -15762,6 +16223,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -15782,6 +16246,124 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int __open_2(const char *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.open_2",
+    "kind": "native",
+    "member": "__open_2",
+    "patterns": [],
+    "smali": [
+      "libc.so!__open_2"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int __openat_2(int, const char *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.openat_2",
+    "kind": "native",
+    "member": "__openat_2",
+    "patterns": [],
+    "smali": [
+      "libc.so!__openat_2"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int faccessat(int, const char *, int, int)"
+    ],
+    "hook_class": null,
+    "id": "native.faccessat",
+    "kind": "native",
+    "member": "faccessat",
+    "patterns": [],
+    "smali": [
+      "libc.so!faccessat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int lstat(const char *, struct stat *)"
+    ],
+    "hook_class": null,
+    "id": "native.lstat",
+    "kind": "native",
+    "member": "lstat",
+    "patterns": [],
+    "smali": [
+      "libc.so!lstat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int fstatat(int, const char *, struct stat *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.fstatat",
+    "kind": "native",
+    "member": "fstatat",
+    "patterns": [],
+    "smali": [
+      "libc.so!fstatat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -15802,6 +16384,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "property"
@@ -15822,6 +16407,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "property"
@@ -15842,6 +16430,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      26
+    ],
     "arg_filter": {
       "index": 0,
       "match": "property",
@@ -15863,6 +16454,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 1,
       "match": "ioctl"
@@ -15883,6 +16477,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": null,
     "canary": null,
     "category": "device_id.mac",
@@ -15900,6 +16497,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 1,
       "netlink": "RTM_GETLINK"
@@ -15920,6 +16520,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 1,
       "msghdr": true,
@@ -15941,6 +16544,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "argv": true,
       "index": 1,
@@ -15962,6 +16568,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      28
+    ],
     "arg_filter": {
       "argv": true,
       "index": 4,
@@ -15983,6 +16592,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "command"
@@ -16003,6 +16615,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "command"
@@ -16023,6 +16638,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -16045,6 +16664,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -16067,6 +16690,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -16089,6 +16716,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -16109,6 +16739,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -16131,6 +16765,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -16151,6 +16788,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "path"
@@ -16173,6 +16814,14 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1,
+      1,
+      1,
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "command"
@@ -16203,6 +16852,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": -1,
       "match": "command"
@@ -16223,6 +16875,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "property"
@@ -16245,6 +16901,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "property"
@@ -16265,6 +16924,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "property"
@@ -16285,6 +16947,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "provider"
@@ -16307,6 +16973,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "match": "provider"
@@ -16327,6 +16996,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "authority_prefix": "content://",
       "index": 0,
@@ -16350,6 +17023,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      1
+    ],
     "arg_filter": {
       "authority_prefix": "content://",
       "index": 0,
@@ -16373,6 +17050,12 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      29,
+      34,
+      34
+    ],
     "arg_filter": {
       "index": 0,
       "match": "service"
@@ -16381,7 +17064,10 @@ var API_TABLE = [
     "category": null,
     "cls": "android.app.ContextImpl",
     "descriptors": [
-      "(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z"
+      "(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z",
+      "(Landroid/content/Intent;ILjava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z",
+      "(Landroid/content/Intent;Landroid/content/ServiceConnection;Landroid/content/Context$BindServiceFlags;)Z",
+      "(Landroid/content/Intent;Landroid/content/Context$BindServiceFlags;Ljava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z"
     ],
     "hook_class": "android.app.ContextImpl",
     "id": "context.bindService.oaid",
@@ -16389,10 +17075,16 @@ var API_TABLE = [
     "member": "bindService",
     "patterns": [],
     "smali": [
-      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z"
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z",
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;ILjava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z",
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/ServiceConnection;Landroid/content/Context$BindServiceFlags;)Z",
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/Context$BindServiceFlags;Ljava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z"
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 1,
       "match": "setting",
@@ -16414,6 +17106,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 1,
       "match": "setting",
@@ -16435,6 +17130,9 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 1,
       "match": "setting",
@@ -16456,6 +17154,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      33
+    ],
     "arg_filter": {
       "index": 0,
       "other_package": true,
@@ -16465,7 +17167,8 @@ var API_TABLE = [
     "category": "installed_apps",
     "cls": "android.app.ApplicationPackageManager",
     "descriptors": [
-      "(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;"
+      "(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;",
+      "(Ljava/lang/String;Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Landroid/content/pm/ApplicationInfo;"
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.probe.getApplicationInfo",
@@ -16473,10 +17176,14 @@ var API_TABLE = [
     "member": "getApplicationInfo",
     "patterns": [],
     "smali": [
-      "Landroid/content/pm/PackageManager;->getApplicationInfo(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;"
+      "Landroid/content/pm/PackageManager;->getApplicationInfo(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;",
+      "Landroid/content/pm/PackageManager;->getApplicationInfo(Ljava/lang/String;Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Landroid/content/pm/ApplicationInfo;"
     ]
   },
   {
+    "api": [
+      1
+    ],
     "arg_filter": {
       "index": 0,
       "other_package": true,
@@ -16498,6 +17205,10 @@ var API_TABLE = [
     ]
   },
   {
+    "api": [
+      1,
+      33
+    ],
     "arg_filter": {
       "index": 0,
       "intent": true,
@@ -16508,7 +17219,8 @@ var API_TABLE = [
     "category": "installed_apps",
     "cls": "android.app.ApplicationPackageManager",
     "descriptors": [
-      "(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;"
+      "(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;",
+      "(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Landroid/content/pm/ResolveInfo;"
     ],
     "hook_class": "android.app.ApplicationPackageManager",
     "id": "pm.probe.resolveActivity",
@@ -16516,7 +17228,8 @@ var API_TABLE = [
     "member": "resolveActivity",
     "patterns": [],
     "smali": [
-      "Landroid/content/pm/PackageManager;->resolveActivity(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;"
+      "Landroid/content/pm/PackageManager;->resolveActivity(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;",
+      "Landroid/content/pm/PackageManager;->resolveActivity(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Landroid/content/pm/ResolveInfo;"
     ]
   }
 ];
@@ -16665,7 +17378,14 @@ function groups(table) {
 }
 function installApiHooks(table, cfg, report2, use = defaultUse) {
   const canaries = cfg.canaries ?? {};
+  const level2 = apiLevel();
   for (const g of groups(table).values()) {
+    const since = Math.max(...g.entries.map((e) => e.api?.[e.descriptors.indexOf(g.desc)] ?? 1));
+    if (level2 > 0 && since > level2) {
+      for (const e of g.entries)
+        report2.limits.push(notOnThisLevel(e.id, `${g.cls}.${g.member}${g.desc}`, since));
+      continue;
+    }
     let ov;
     try {
       ov = use(g.cls)[g.member === "<init>" ? "$init" : g.member].overload(...overloadTypes(g.desc));
@@ -17651,6 +18371,11 @@ function modeOf(e) {
   return MODE.str;
 }
 var keep = [];
+var MEMFD_API = 30;
+function memfdAvailable() {
+  const level2 = apiLevel();
+  return (level2 === 0 || level2 >= MEMFD_API) && resolve("libc.so", "memfd_create") !== null;
+}
 function planted(t, value) {
   if (t.kind === "ioctl") {
     const bytes2 = value.split(":").map((h) => parseInt(h, 16));
@@ -17661,7 +18386,7 @@ function planted(t, value) {
   if (t.kind === "property")
     return Memory.allocUtf8String(value);
   if (t.kind === "path") {
-    const memfd = resolve("libc.so", "memfd_create");
+    const memfd = memfdAvailable() ? resolve("libc.so", "memfd_create") : null;
     if (memfd === null)
       return null;
     const fd = new NativeFunction(memfd, "int", ["pointer", "uint"])(Memory.allocUtf8String("sdkgate-canary"), 0);
@@ -17740,7 +18465,17 @@ function installNativeHooks(table, cfg, report2, javaDepth3) {
     return;
   }
   keep.push(cm2, hit);
+  const level2 = apiLevel();
+  const planting = targets.filter((t) => t.kind === "path" && t.canary !== null && canaries[t.canary] !== void 0);
+  if (planting.length > 0 && !memfdAvailable()) {
+    report2.limits.push(`${planting.map((t) => t.id).join(", ")}: canary not served: planted files need memfd_create (bionic API ${MEMFD_API}; this device is API ${level2 || "?"}): these reads are recorded, the app gets the real file`);
+  }
   natives.forEach((e, i) => {
+    const since = e.api?.[0] ?? 1;
+    if (level2 > 0 && since > level2) {
+      report2.limits.push(notOnThisLevel(e.id, `${e.member} in ${e.cls}`, since));
+      return;
+    }
     const addr = resolve(e.cls, e.member);
     if (addr === null) {
       report2.missing.push({ id: e.id, reason: `no ${e.member} in ${e.cls} or any loaded module` });

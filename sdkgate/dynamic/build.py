@@ -54,6 +54,7 @@ def table_rows() -> list[dict]:
             "category": a.category, "arg_filter": ({k: v for k, v in a.arg_filter.items() if k != "uri_fields"}
                                                    if a.arg_filter else None),
             "canary": a.canary, "hook_class": a.hook_class, "patterns": list(a.patterns),
+            "api": [a.api_level(d) for d in a.descriptors],
         })
     return rows
 

@@ -40,7 +40,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..apitable import SensitiveApi, by_id, split_descriptor
+from ..apitable import SensitiveApi, apis, by_id, split_descriptor
 from ..canaries import generate
 from ..errors import InputError
 from ..events import Event
@@ -130,9 +130,10 @@ def _mac_bytes(mac: str) -> list[int]:
 class DeviceModel:
     """What the simulated phone really returns (fresh, realistic values, never the run's canaries)."""
 
-    def __init__(self, values: dict[str, str] | None = None, installed: tuple[str, ...] | None = None):
+    def __init__(self, values: dict[str, str] | None = None, installed: tuple[str, ...] | None = None, api: int = 35):
         self.values = values or generate()
         self.installed = installed or ("com.tencent.mm", "com.eg.android.AlipayGphone", "com.ss.android.ugc.aweme")
+        self.api = api                  # Android API level: which overloads and bionic symbols exist (api_levels)
 
     def ret(self, api: SensitiveApi, ret_desc: str) -> Any:
         v, cat = self.values, api.category or ""
@@ -199,6 +200,19 @@ class DeviceModel:
             else:
                 out.append(obj(frida_type(p)))
         return out
+
+
+def _overload_levels() -> dict[str, int]:
+    """"cls|member|frida types" -> first API level, for the overloads the table says are not on every level."""
+    out: dict[str, int] = {}
+    for a in apis():
+        if a.kind not in ("method", "permission_request"):
+            continue
+        for d in a.descriptors:
+            if a.api_level(d) > 1:
+                member = "$init" if a.member == "<init>" else a.member
+                out[f"{a.hook_cls}|{member}|{','.join(frida_type(t) for t in split_descriptor(d)[0])}"] = a.api_level(d)
+    return out
 
 
 def _default_clock() -> Callable[[], float]:
@@ -281,6 +295,7 @@ class SimRuntime:
         if self.loaded_classes:
             ex.sim_loaded_classes(list(self.loaded_classes))
         ex.sim_set_field("android.os.Build", "SERIAL", self.device.values["device_id.serial"])
+        ex.sim_api_level(self.device.api, _overload_levels())
         self._native_setup(ex)
         return self.host.configure()
 
@@ -303,6 +318,7 @@ class SimRuntime:
         setup = simnative.prepare_sandbox(Path(self._sandbox), self.device.values, self.device.installed, libs,
                                           self.native_libs)
         setup["redirect"] = self.device_layer
+        setup["api"] = self.device.api
         ex.sim_native_setup(setup)
 
     def native(self, op: str, *, lib: str | None = None, call: str | None = None, arg: str | None = None,

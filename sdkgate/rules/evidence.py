@@ -17,6 +17,7 @@ class EvidenceRules:
         self.consent_step_failures: list[str] = []
         self.bad_lines = 0
         self.not_hooked: set[str] = set()      # table rows the agent could not hook (its `limits`)
+        self.canary_off: set[str] = set()       # canary modes the device cannot serve (its API level)
         self.static_calls: dict[str, str] = {}  # api_id -> a caller the static scan found
 
     def bad_line(self, bad: BadLine, st: RunState):
@@ -59,6 +60,8 @@ class EvidenceRules:
         for lim in ev.get("limits") or []:
             if isinstance(lim, str) and ": not hooked" in lim:
                 self.not_hooked.add(lim.split(":", 1)[0])
+            elif isinstance(lim, str) and ": canary not served" in lim and len(self.canary_off) < 20:
+                self.canary_off.add(lim)
 
     def call_site(self, ev: Event, st: RunState):
         if ev.get("api_id"):
@@ -83,6 +86,8 @@ class EvidenceRules:
 
     def finish(self, st: RunState):
         self._bad_line_summary(st)
+        for lim in sorted(self.canary_off):     # reads are recorded; planted values were not served for these
+            st.skipped.append(f"canary mode off on this device: {lim}")
         if self.not_hooked:
             st.skipped.append("not observable at run time (abstract/interface with no concrete class to hook): "
                               + ", ".join(sorted(self.not_hooked)))

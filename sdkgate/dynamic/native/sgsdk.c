@@ -35,9 +35,17 @@ static int finish(int fd, char *out, int n) {
     return r;
 }
 
-/* call: open | openat | fopen | access | stat | readlink */
+int __open_2(const char *path, int flags);              /* FORTIFY_SOURCE entry points (bionic and glibc) */
+int __openat_2(int dirfd, const char *path, int flags);
+
+/* call: open | openat | fopen | access | stat | readlink | __open_2 | __openat_2 | faccessat | lstat | fstatat */
 int sg_file(const char *call, const char *path, char *out, int n) {
     out[0] = 0;
+    if (!strcmp(call, "__open_2")) { int fd = __open_2(path, O_RDONLY); return fd < 0 ? -1 : finish(fd, out, n); }
+    if (!strcmp(call, "__openat_2")) { int fd = __openat_2(AT_FDCWD, path, O_RDONLY); return fd < 0 ? -1 : finish(fd, out, n); }
+    if (!strcmp(call, "faccessat")) return faccessat(AT_FDCWD, path, R_OK, 0);
+    if (!strcmp(call, "lstat")) { struct stat st; return lstat(path, &st); }
+    if (!strcmp(call, "fstatat")) { struct stat st; return fstatat(AT_FDCWD, path, &st, 0); }
     if (!strcmp(call, "open")) { int fd = open(path, O_RDONLY); return fd < 0 ? -1 : finish(fd, out, n); }
     if (!strcmp(call, "openat")) { int fd = openat(AT_FDCWD, path, O_RDONLY); return fd < 0 ? -1 : finish(fd, out, n); }
     if (!strcmp(call, "fopen")) {
