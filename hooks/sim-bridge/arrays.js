@@ -28,7 +28,9 @@ export function isPrimitive(type) {
     return type in SIZES;
 }
 
-function charge(us, what) {
+/** Device time an agent operation costs the app's thread, charged to the simulated call in progress (also used
+ *  by stacks.js); past the ANR limit the operation is refused. */
+export function charge(us, what) {
     const ctx = api.getCtx();
     if (ctx === null) return;
     ctx.cost = (ctx.cost || 0) + us;

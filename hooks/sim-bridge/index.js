@@ -26,6 +26,8 @@
 
 import { abstractRefusal } from "./abstract.js";
 import { decodeArrays, encodeArray, installArrays, isJavaArray, jniEnv, makeArray } from "./arrays.js";
+import { backtrace, chargeStack } from "./stacks.js";
+import { bootBypass, deoptimizeBootImage, deoptimizeMethod, installBootImage, methodHandle } from "./bootimage.js";
 import { appLoaderReady, attachLoads, ClassFactoryApi, defaultClassFactory, hideLoaded, installClassLoaders, useIn }
     from "./classloaders.js";
 import { installNetCrypto, netCryptoExports } from "./netcrypto.js";
@@ -141,15 +143,11 @@ function makeList(items) {
 }
 
 // ---------------------------------------------------------------- framework models
-const stackTexts = new WeakMap();  // frames array -> text (one simulated call site renders once)
-
+// Stacks cost what they cost on ART (stacks.js): a Throwable fills in its trace; Log.getStackTraceString makes a
+// StackTraceElement and a line per frame and hands the whole text through JNI, every call.
 function stackText(frames) {
-    let text = stackTexts.get(frames);
-    if (text === undefined) {
-        text = "java.lang.Throwable\n" + frames.map((f) => `\tat ${f}`).join("\n") + "\n";
-        stackTexts.set(frames, text);
-    }
-    return text;
+    chargeStack("trace", frames.length);
+    return "java.lang.Throwable\n" + frames.map((f) => `\tat ${f}`).join("\n") + "\n";
 }
 
 const threads = new Map();   // simulated thread name -> java.lang.Thread object
@@ -164,6 +162,7 @@ function threadObject(name) {
 }
 
 function newThrowable() {
+    chargeStack("fill", ctx ? ctx.frames.length : 0);
     const t = makeObject("java.lang.Throwable");
     t.fields.frames = ctx ? ctx.frames : [];
     return t;
@@ -246,7 +245,7 @@ function makeMethod(cls, member, types) {
     m.methodName = member;
     m.holder = classWrapper(cls);
     m.type = 3;
-    m.handle = ptr(0);
+    m.handle = methodHandle(cls, member);     // what Java.deoptimizeMethod takes (bootimage.js)
     m.argumentTypes = types.map((t) => ({ name: t, className: t }));
     m.returnType = { name: "java.lang.Object", className: "java.lang.Object" };
     m.canInvokeWith = (...args) => args.length === types.length;
@@ -413,7 +412,8 @@ function invokePrepared(p, reuse) {
             if (reuse) p.self = self;     // the same receiver object for every repeat (like a cached manager)
         }
         const args = p.argsJson.map(decode);
-        const hooked = m !== undefined && m.implementation !== null;
+        // compiled boot code calling a hooked callee directly: the hook runs only once its caller is deoptimised
+        const hooked = m !== undefined && m.implementation !== null && !bootBypass(p.key);
         try {
             const r = hooked ? m.apply(self, args) : original({ _key: p.key }, self, args);
             return { hooked, ret: encode(r), cost_us: ctx.cost || 0 };
@@ -433,8 +433,13 @@ const simExports = {
     simInvokeMany(req, count) {
         const p = prepare(req);
         let hooked = 0;
-        for (let i = 0; i < count; i++) if (invokePrepared(p, true).hooked) hooked++;
-        return { calls: count, hooked };
+        let cost = 0;           // modelled device time of the agent's work on the app's thread (arrays.js, stacks.js)
+        for (let i = 0; i < count; i++) {
+            const r = invokePrepared(p, true);
+            if (r.hooked) hooked++;
+            cost += r.cost_us || 0;
+        }
+        return { calls: count, hooked, cost_us: cost };
     },
     simDefine(defs) {
         for (const [cls, members] of Object.entries(defs)) {
@@ -614,8 +619,8 @@ Object.assign(simExports, {
                 r = new NativeFunction(m.getExportByName("sg_netlink_getlink"), "int", [])();
             } else if (req.op === "exec") {
                 r = new NativeFunction(m.getExportByName("sg_exec"), "int", ["pointer", "pointer", "int"])(s(req.arg), out, 4096);
-            } else if (req.op === "bench_open" || req.op === "bench_open_raw") {
-                const f = req.op === "bench_open" ? "sg_bench_open" : "sg_bench_open_raw";
+            } else if (req.op === "bench_open" || req.op === "bench_open_raw" || req.op === "bench_connect") {
+                const f = { bench_open: "sg_bench_open", bench_open_raw: "sg_bench_open_raw", bench_connect: "sg_bench_connect" }[req.op];
                 return { ret: new NativeFunction(m.getExportByName(f), "double", ["pointer", "int"])(s(req.arg), req.count), out: null };
             } else {
                 throw new Error(`sim-bridge: unknown native op ${req.op}`);
@@ -635,6 +640,8 @@ function ensureExports() {
 installArrays({ getCtx: () => ctx, MODELS, makeObject, JavaException });
 // which class loader sees which class (classloaders.js)
 installClassLoaders({ classWrapper, makeObject, JavaException });
+// boot-image callers and deoptimisation (bootimage.js)
+installBootImage({ declared, apiLevel: () => device.api });
 
 // the simulated app's real sockets and crypto (netcrypto.js) share the method table and call context
 installNetCrypto({
@@ -686,19 +693,7 @@ const Java = {
         return (ctx ? ctx.thread : "main") === "main";
     },
     backtrace(options) {
-        const limit = options && options.limit ? options.limit : 64;
-        const frames = (ctx ? ctx.frames : []).slice(0, limit).map((f) => {
-            const open = f.indexOf("(");
-            const head = open >= 0 ? f.slice(0, open) : f;
-            const dot = head.lastIndexOf(".");
-            const loc = open >= 0 ? f.slice(open + 1, -1) : "";
-            const [fileName, line] = loc.split(":");
-            return {
-                signature: f, origin: "", className: head.slice(0, dot), methodName: head.slice(dot + 1),
-                methodFlags: 0, fileName: fileName || "", lineNumber: line ? Number(line) : -1,
-            };
-        });
-        return { id: frames.map((f) => f.signature).join("|"), frames };
+        return backtrace(ctx ? ctx.frames : [], options && options.limit ? options.limit : 16);
     },
     enumerateLoadedClassesSync() {
         return [...declared.keys()];
@@ -726,7 +721,12 @@ const Java = {
         throw new Error("sim-bridge: registerClass is not simulated");
     },
     deoptimizeEverything() {},
-    deoptimizeBootImage() {},
+    deoptimizeBootImage() {
+        deoptimizeBootImage();
+    },
+    deoptimizeMethod(handle) {
+        deoptimizeMethod(handle);
+    },
     vm: {
         perform(fn) {
             fn();

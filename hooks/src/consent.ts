@@ -2,6 +2,7 @@
 
 import Java from "frida-java-bridge";
 import { javaInts } from "./arrays.js";
+import { deoptimizeCallers } from "./deopt.js";
 import { emit, enter, hookError, leave } from "./emit.js";
 import { defaultUse, type ClassUse, type InstallReport } from "./hooks.js";
 import { overloadTypes } from "./java.js";
@@ -93,6 +94,7 @@ export function installPermissionHooks(table: ApiEntry[], report: InstallReport,
             return ov.call(this, code, data);
         };
         report.hooked.push("perm.activity.dispatchRequestPermissionsResult");
+        deoptimizeCallers("perm.activity.dispatchRequestPermissionsResult", report);   // boot-image caller (deopt.ts)
     } catch (err) {
         report.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
     }

@@ -16,7 +16,7 @@ import { defaultUse, installApiHooks, type InstallReport } from "./hooks.js";
 import { initJava } from "./java.js";
 import { installNativeHooks } from "./native.js";
 import { installConsentControlHook } from "./ui.js";
-import { installLoaderHooks } from "./loaders.js";
+import { drainLoads, installLoaderHooks } from "./loaders.js";
 import { deferMissing, installApplicationRetry, installVia, isFramework, pendingIds, startRetries } from "./classloaders.js";
 import { installJavaSocketHooks, installNetGuard } from "./netguard.js";
 import { installAppUnpin, installUnpin } from "./unpin.js";
@@ -48,7 +48,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
     installNativeHooks(API_TABLE as ApiEntry[], cfg, report, javaDepth);
     // Framework classes are in the boot class path: hook them now, before the first app instruction.
     Java.performNow(() => {
-        initJava();
+        initJava(cfg.stack_mode);
         installApiHooks(framework, cfg, report);
         installPermissionHooks(framework, report);
         installMarkerHooks(cfg, report, false);
@@ -93,6 +93,7 @@ function merge(a: InstallReport, b: InstallReport): InstallReport {
 Object.assign(rpc.exports, {
     configure,
     flush(): Record<string, number> {
+        drainLoads();                       // loaded code read/sent off the app's thread: done before the flush
         state.queue.flush();
         return { ...state.queue.stats(), errors: state.errors };
     },

@@ -1,5 +1,5 @@
 📦
-215812 /src/index.js
+223963 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -233,12 +233,111 @@ function installArrays(internals) {
   api.MODELS["java.nio.HeapByteBuffer"] = api.MODELS["java.nio.ByteBuffer"];
 }
 
+// node_modules/frida-java-bridge/stacks.js
+var WALK_US = 0.3;
+var FILL_US = 1;
+var TRACE_US = 4;
+var FRAMES_US = 2;
+var ids = /* @__PURE__ */ new WeakMap();
+function chargeStack(what, n) {
+  charge((what === "fill" ? FILL_US : TRACE_US) * n, what === "fill" ? "Throwable.fillInStackTrace" : "Log.getStackTraceString");
+}
+var ACC_NATIVE = 256;
+function parse(f) {
+  const open = f.indexOf("(");
+  const head = open >= 0 ? f.slice(0, open) : f;
+  const dot = head.lastIndexOf(".");
+  const loc = open >= 0 ? f.slice(open + 1, -1) : "";
+  const native2 = loc === "Native Method";
+  const [fileName, line] = native2 ? ["", "-2"] : loc.split(":");
+  return {
+    signature: f,
+    origin: "",
+    className: head.slice(0, dot),
+    methodName: head.slice(dot + 1),
+    methodFlags: native2 ? ACC_NATIVE : 0,
+    fileName: fileName === "Unknown Source" ? "" : fileName || "",
+    lineNumber: line ? Number(line) : -1
+  };
+}
+function backtrace(all2, limit) {
+  const walked = all2.slice(0, limit);
+  charge(WALK_US * walked.length, "Java.backtrace");
+  let id = ids.get(all2);
+  if (id === void 0 || id.limit !== limit) {
+    id = { limit, text: Checksum.compute("sha1", walked.join("\n")) };
+    ids.set(all2, id);
+  }
+  let frames = null;
+  return {
+    id: id.text,
+    get frames() {
+      if (frames === null) {
+        charge(FRAMES_US * walked.length, "Java.backtrace frames");
+        frames = walked.map(parse);
+      }
+      return frames;
+    }
+  };
+}
+
+// node_modules/frida-java-bridge/bootimage.js
+var INLINED = {
+  // "cls|member|types" of the callee -> "cls|member" of its boot-image caller
+  "android.app.Activity|dispatchRequestPermissionsResult|int,android.content.Intent": "android.app.Activity|dispatchActivityResult"
+};
+var BOOT_DECLARED = {
+  "android.app.Activity": {
+    dispatchActivityResult: [
+      ["java.lang.String", "int", "int", "android.content.Intent"],
+      ["java.lang.String", "int", "int", "android.content.Intent", "java.lang.String"]
+    ],
+    dispatchRequestPermissionsResult: [["int", "android.content.Intent"]]
+  }
+};
+var byHandle = /* @__PURE__ */ new Map();
+var deoptimized = /* @__PURE__ */ new Set();
+var bootImage = false;
+var nextHandle2 = 1543503872;
+var api2 = null;
+function methodHandle(cls, member) {
+  nextHandle2 += 16;
+  const h = ptr(nextHandle2);
+  byHandle.set(h.toString(), `${cls}|${member}`);
+  return h;
+}
+function bootBypass(key) {
+  const caller = INLINED[key];
+  return caller !== void 0 && !bootImage && !deoptimized.has(caller);
+}
+function deoptimizeMethod(handle) {
+  if (api2.apiLevel() < 24) throw new Error("This API is only available on Android >= 7.0");
+  const m = byHandle.get(String(handle));
+  if (m === void 0) throw new Error(`sim-bridge: ${handle} is not an ArtMethod`);
+  deoptimized.add(m);
+}
+function deoptimizeBootImage() {
+  if (api2.apiLevel() < 26) throw new Error("This API is only available on Android >= 8.0");
+  bootImage = true;
+}
+function installBootImage(internals) {
+  api2 = internals;
+  for (const [cls, members] of Object.entries(BOOT_DECLARED)) {
+    let byMember = internals.declared.get(cls);
+    if (byMember === void 0) {
+      byMember = /* @__PURE__ */ new Map();
+      internals.declared.set(cls, byMember);
+    }
+    for (const [member, overloads] of Object.entries(members)) if (!byMember.has(member)) byMember.set(member, overloads);
+  }
+}
+
 // node_modules/frida-java-bridge/classloaders.js
 var BOOT = new RegExp("^(android\\.(?!support\\.|arch\\.|databinding\\.)|java\\.|javax\\.|dalvik\\.|libcore\\.|sun\\.|org\\.json\\.|org\\.xml\\.|org\\.w3c\\.|org\\.xmlpull\\.|org\\.apache\\.http\\.|com\\.android\\.(internal|org|okhttp|i18n|icu|ims|id)\\.)");
 var hidden = /* @__PURE__ */ new Set();
 var factories = /* @__PURE__ */ new WeakMap();
 var appReady = false;
-var api2 = null;
+var api3 = null;
 var appLoader = null;
 function isBoot(cls) {
   return BOOT.test(cls);
@@ -251,7 +350,7 @@ function visible(cls, loader) {
 }
 function notFound(cls, loader) {
   const where = loader === null ? appReady ? "the app's class loader" : "the boot class path (no app class loader yet)" : `${loader.$className}`;
-  return new api2.JavaException("java.lang.ClassNotFoundException", `Didn't find class "${cls}" on path: ${where}`);
+  return new api3.JavaException("java.lang.ClassNotFoundException", `Didn't find class "${cls}" on path: ${where}`);
 }
 function missingClass(cls, loader) {
   return new Proxy({ $className: cls }, {
@@ -263,7 +362,7 @@ function missingClass(cls, loader) {
   });
 }
 function useIn(loader, cls) {
-  return visible(cls, loader) ? api2.classWrapper(cls) : missingClass(cls, loader);
+  return visible(cls, loader) ? api3.classWrapper(cls) : missingClass(cls, loader);
 }
 var ClassFactory = class {
   constructor(loader) {
@@ -302,7 +401,7 @@ function defaultClassFactory() {
 function appLoaderReady() {
   if (appReady) return;
   appReady = true;
-  appLoader = api2.makeObject("dalvik.system.PathClassLoader", {});
+  appLoader = api3.makeObject("dalvik.system.PathClassLoader", {});
   defaultFactory.loader = appLoader;
 }
 function hideLoaded(classes) {
@@ -313,11 +412,11 @@ function attachLoads(obj, j) {
   return obj;
 }
 function installClassLoaders(internals) {
-  api2 = internals;
+  api3 = internals;
 }
 
 // node_modules/frida-java-bridge/netcrypto.js
-var api3 = null;
+var api4 = null;
 var lib = null;
 function libc() {
   if (lib !== null) return lib;
@@ -429,7 +528,7 @@ function plain(v) {
 function digestOf(alg, data) {
   const c = crypto();
   const md = c.digestByName(Memory.allocUtf8String(alg.replace(/-/g, "").toUpperCase() === "SHA" ? "SHA1" : alg.replace(/-/g, "")));
-  if (md.isNull()) throw new api3.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (md.isNull()) throw new api4.JavaException("java.security.NoSuchAlgorithmException", alg);
   const out = Memory.alloc(64);
   const len = Memory.alloc(4);
   c.digest(toBuf(data), data.length, out, len, md, NULL);
@@ -439,7 +538,7 @@ function hmacOf(alg, key, data) {
   const c = crypto();
   const mdName = alg.toLowerCase().replace(/^hmac/, "").replace(/-/g, "").toUpperCase();
   const md = c.digestByName(Memory.allocUtf8String(mdName));
-  if (md.isNull()) throw new api3.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (md.isNull()) throw new api4.JavaException("java.security.NoSuchAlgorithmException", alg);
   const out = Memory.alloc(64);
   const len = Memory.alloc(4);
   c.hmac(md, toBuf(key), key.length, toBuf(data), data.length, out, len);
@@ -451,7 +550,7 @@ function rsaEncrypt(der, data) {
   const buf = toBuf(der);
   pp.writePointer(buf);
   const pkey = c.d2iPubkey(NULL, pp, der.length);
-  if (pkey.isNull()) throw new api3.JavaException("java.security.InvalidKeyException", "not an X.509 public key");
+  if (pkey.isNull()) throw new api4.JavaException("java.security.InvalidKeyException", "not an X.509 public key");
   const ctx2 = c.pkeyCtxNew(pkey, NULL);
   try {
     c.encryptInit(ctx2);
@@ -459,7 +558,7 @@ function rsaEncrypt(der, data) {
     outLen.writeU64(1024);
     const out = Memory.alloc(1024);
     if (c.pkeyEncrypt(ctx2, out, outLen, toBuf(data), data.length) <= 0) {
-      throw new api3.JavaException("javax.crypto.IllegalBlockSizeException", "RSA encryption failed");
+      throw new api4.JavaException("javax.crypto.IllegalBlockSizeException", "RSA encryption failed");
     }
     return javaBytes(Array.from(new Uint8Array(out.readByteArray(outLen.readU64().toNumber()))));
   } finally {
@@ -470,12 +569,12 @@ function rsaEncrypt(der, data) {
 }
 function encrypt(alg, key, iv, data) {
   const c = crypto();
-  const [name, mode] = alg.split("/");
+  const [name, mode2] = alg.split("/");
   if (name.toUpperCase() === "RSA") return rsaEncrypt(key, data);
-  if (name.toUpperCase() !== "AES") throw new api3.JavaException("java.security.NoSuchAlgorithmException", alg);
-  const m = (mode || "ECB").toLowerCase();
+  if (name.toUpperCase() !== "AES") throw new api4.JavaException("java.security.NoSuchAlgorithmException", alg);
+  const m = (mode2 || "ECB").toLowerCase();
   const cipher = c.cipherByName(Memory.allocUtf8String(`aes-${key.length * 8}-${m}`));
-  if (cipher.isNull()) throw new api3.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (cipher.isNull()) throw new api4.JavaException("java.security.NoSuchAlgorithmException", alg);
   const ctx2 = c.ctxNew();
   try {
     c.encInit(ctx2, cipher, NULL, NULL, NULL);
@@ -540,7 +639,7 @@ var DECLARED = {
   "java.util.Base64$Encoder": { encode: [["[B"]], encodeToString: [["[B"]] }
 };
 function models() {
-  const mk = api3.makeObject;
+  const mk = api4.makeObject;
   const stat = (cls, fields) => mk(cls, fields);
   const pending = (o) => o.fields.buf || (o.fields.buf = []);
   return {
@@ -581,7 +680,7 @@ function models() {
     "javax.crypto.Cipher": {
       statics: { getInstance: (alg) => stat("javax.crypto.Cipher", { algorithm: String(alg), buf: [] }) },
       methods: {
-        init: (o, mode, key, spec) => {
+        init: (o, mode2, key, spec) => {
           o.fields.key = plain(key.getEncoded());
           o.fields.iv = spec ? plain(spec.getIV()) : [];
           o.fields.buf = [];
@@ -617,7 +716,7 @@ function resolveArg(v, results) {
     if ("$bytes" in v) return javaBytes(hexBytes(v.$bytes));
     if ("$ref" in v) return results[v.$ref];
   }
-  return api3.decode(v);
+  return api4.decode(v);
 }
 function sockaddr(ip, port) {
   const sa = Memory.alloc(16);
@@ -768,11 +867,11 @@ function netOp(op, results) {
   }
 }
 function inContext(req, fn) {
-  api3.setCtx({ key: null, frames: req.stack || [], thread: req.thread || "main", throws: null, retValue: null });
+  api4.setCtx({ key: null, frames: req.stack || [], thread: req.thread || "main", throws: null, retValue: null });
   try {
     return fn();
   } finally {
-    api3.setCtx(null);
+    api4.setCtx(null);
   }
 }
 var netCryptoExports = {
@@ -813,53 +912,53 @@ var netCryptoExports = {
         const args = (op.args || []).map((a) => resolveArg(a, results));
         let r;
         if (op.new) {
-          r = api3.classWrapper(op.cls).$new(...args);
+          r = api4.classWrapper(op.cls).$new(...args);
         } else {
-          const m = api3.makeMethod(op.cls, op.member, op.types || []);
-          const self = op.self ? resolveArg(op.self, results) : api3.classWrapper(op.cls);
+          const m = api4.makeMethod(op.cls, op.member, op.types || []);
+          const self = op.self ? resolveArg(op.self, results) : api4.classWrapper(op.cls);
           r = m.apply(self, args);
         }
         results.push(r);
       }
-      return results.map((r) => api3.encode(r));
+      return results.map((r) => api4.encode(r));
     });
   }
 };
 function installNetCrypto(internals) {
-  api3 = internals;
+  api4 = internals;
   try {
     crypto();
   } catch (e) {
   }
-  Object.assign(api3.MODELS, models());
+  Object.assign(api4.MODELS, models());
   for (const [cls, members] of Object.entries(DECLARED)) {
-    let byMember = api3.declared.get(cls);
+    let byMember = api4.declared.get(cls);
     if (byMember === void 0) {
       byMember = /* @__PURE__ */ new Map();
-      api3.declared.set(cls, byMember);
+      api4.declared.set(cls, byMember);
     }
     for (const [member, overloads] of Object.entries(members)) if (!byMember.has(member)) byMember.set(member, overloads);
   }
-  api3.MODELS["javax.crypto.spec.SecretKeySpec"] = {
-    $new: (key, alg) => api3.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) })
+  api4.MODELS["javax.crypto.spec.SecretKeySpec"] = {
+    $new: (key, alg) => api4.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) })
   };
-  api3.MODELS["java.security.spec.X509EncodedKeySpec"] = {
-    $new: (der) => api3.makeObject("java.security.spec.X509EncodedKeySpec", { encoded: der })
+  api4.MODELS["java.security.spec.X509EncodedKeySpec"] = {
+    $new: (der) => api4.makeObject("java.security.spec.X509EncodedKeySpec", { encoded: der })
   };
-  api3.MODELS["java.security.KeyFactory"] = {
-    statics: { getInstance: (alg) => api3.makeObject("java.security.KeyFactory", { algorithm: String(alg) }) },
+  api4.MODELS["java.security.KeyFactory"] = {
+    statics: { getInstance: (alg) => api4.makeObject("java.security.KeyFactory", { algorithm: String(alg) }) },
     methods: {
-      generatePublic: (o, spec) => api3.makeObject(
+      generatePublic: (o, spec) => api4.makeObject(
         "java.security.PublicKey",
         { encoded: spec.getEncoded(), algorithm: o.fields.algorithm }
       )
     }
   };
-  api3.MODELS["javax.crypto.spec.IvParameterSpec"] = {
-    $new: (iv) => api3.makeObject("javax.crypto.spec.IvParameterSpec", { iV: iv })
+  api4.MODELS["javax.crypto.spec.IvParameterSpec"] = {
+    $new: (iv) => api4.makeObject("javax.crypto.spec.IvParameterSpec", { iV: iv })
   };
-  api3.MODELS["javax.crypto.spec.GCMParameterSpec"] = {
-    $new: (tlen, iv) => api3.makeObject("javax.crypto.spec.GCMParameterSpec", { tLen: tlen, iV: iv })
+  api4.MODELS["javax.crypto.spec.GCMParameterSpec"] = {
+    $new: (tlen, iv) => api4.makeObject("javax.crypto.spec.GCMParameterSpec", { tLen: tlen, iV: iv })
   };
 }
 
@@ -975,14 +1074,9 @@ function makeObject(cls, fields, returns) {
 function makeList(items) {
   return wrapObject(new SimList(items));
 }
-var stackTexts = /* @__PURE__ */ new WeakMap();
 function stackText(frames) {
-  let text = stackTexts.get(frames);
-  if (text === void 0) {
-    text = "java.lang.Throwable\n" + frames.map((f) => `	at ${f}`).join("\n") + "\n";
-    stackTexts.set(frames, text);
-  }
-  return text;
+  chargeStack("trace", frames.length);
+  return "java.lang.Throwable\n" + frames.map((f) => `	at ${f}`).join("\n") + "\n";
 }
 var threads = /* @__PURE__ */ new Map();
 function threadObject(name) {
@@ -994,6 +1088,7 @@ function threadObject(name) {
   return t;
 }
 function newThrowable() {
+  chargeStack("fill", ctx ? ctx.frames.length : 0);
   const t = makeObject("java.lang.Throwable");
   t.fields.frames = ctx ? ctx.frames : [];
   return t;
@@ -1070,7 +1165,7 @@ function makeMethod(cls, member, types) {
   m.methodName = member;
   m.holder = classWrapper(cls);
   m.type = 3;
-  m.handle = ptr(0);
+  m.handle = methodHandle(cls, member);
   m.argumentTypes = types.map((t) => ({ name: t, className: t }));
   m.returnType = { name: "java.lang.Object", className: "java.lang.Object" };
   m.canInvokeWith = (...args) => args.length === types.length;
@@ -1228,7 +1323,7 @@ function invokePrepared(p, reuse) {
       if (reuse) p.self = self;
     }
     const args = p.argsJson.map(decode);
-    const hooked2 = m !== void 0 && m.implementation !== null;
+    const hooked2 = m !== void 0 && m.implementation !== null && !bootBypass(p.key);
     try {
       const r = hooked2 ? m.apply(self, args) : original({ _key: p.key }, self, args);
       return { hooked: hooked2, ret: encode(r), cost_us: ctx.cost || 0 };
@@ -1247,8 +1342,13 @@ var simExports = {
   simInvokeMany(req, count) {
     const p = prepare(req);
     let hooked2 = 0;
-    for (let i = 0; i < count; i++) if (invokePrepared(p, true).hooked) hooked2++;
-    return { calls: count, hooked: hooked2 };
+    let cost = 0;
+    for (let i = 0; i < count; i++) {
+      const r = invokePrepared(p, true);
+      if (r.hooked) hooked2++;
+      cost += r.cost_us || 0;
+    }
+    return { calls: count, hooked: hooked2, cost_us: cost };
   },
   simDefine(defs) {
     for (const [cls, members] of Object.entries(defs)) {
@@ -1284,11 +1384,11 @@ var simExports = {
     ov.implementation = null;
     return null;
   },
-  simApiLevel(api4, levels) {
-    device.api = api4;
+  simApiLevel(api5, levels) {
+    device.api = api5;
     device.levels = new Map(Object.entries(levels));
-    staticFields.set("android.os.Build$VERSION|SDK_INT", api4);
-    staticFields.set("android.os.Build$VERSION|RELEASE", RELEASES[api4] || String(api4));
+    staticFields.set("android.os.Build$VERSION|SDK_INT", api5);
+    staticFields.set("android.os.Build$VERSION|RELEASE", RELEASES[api5] || String(api5));
     return true;
   },
   simLoadedClasses(classes) {
@@ -1409,8 +1509,8 @@ Object.assign(simExports, {
         r = new NativeFunction(m.getExportByName("sg_netlink_getlink"), "int", [])();
       } else if (req.op === "exec") {
         r = new NativeFunction(m.getExportByName("sg_exec"), "int", ["pointer", "pointer", "int"])(s(req.arg), out, 4096);
-      } else if (req.op === "bench_open" || req.op === "bench_open_raw") {
-        const f = req.op === "bench_open" ? "sg_bench_open" : "sg_bench_open_raw";
+      } else if (req.op === "bench_open" || req.op === "bench_open_raw" || req.op === "bench_connect") {
+        const f = { bench_open: "sg_bench_open", bench_open_raw: "sg_bench_open_raw", bench_connect: "sg_bench_connect" }[req.op];
         return { ret: new NativeFunction(m.getExportByName(f), "double", ["pointer", "int"])(s(req.arg), req.count), out: null };
       } else {
         throw new Error(`sim-bridge: unknown native op ${req.op}`);
@@ -1426,6 +1526,7 @@ function ensureExports() {
 }
 installArrays({ getCtx: () => ctx, MODELS, makeObject, JavaException });
 installClassLoaders({ classWrapper, makeObject, JavaException });
+installBootImage({ declared, apiLevel: () => device.api });
 installNetCrypto({
   MODELS,
   declared,
@@ -1488,24 +1589,7 @@ var Java = {
     return (ctx ? ctx.thread : "main") === "main";
   },
   backtrace(options) {
-    const limit = options && options.limit ? options.limit : 64;
-    const frames = (ctx ? ctx.frames : []).slice(0, limit).map((f) => {
-      const open = f.indexOf("(");
-      const head = open >= 0 ? f.slice(0, open) : f;
-      const dot = head.lastIndexOf(".");
-      const loc = open >= 0 ? f.slice(open + 1, -1) : "";
-      const [fileName, line] = loc.split(":");
-      return {
-        signature: f,
-        origin: "",
-        className: head.slice(0, dot),
-        methodName: head.slice(dot + 1),
-        methodFlags: 0,
-        fileName: fileName || "",
-        lineNumber: line ? Number(line) : -1
-      };
-    });
-    return { id: frames.map((f) => f.signature).join("|"), frames };
+    return backtrace(ctx ? ctx.frames : [], options && options.limit ? options.limit : 16);
   },
   enumerateLoadedClassesSync() {
     return [...declared.keys()];
@@ -1535,6 +1619,10 @@ var Java = {
   deoptimizeEverything() {
   },
   deoptimizeBootImage() {
+    deoptimizeBootImage();
+  },
+  deoptimizeMethod(handle) {
+    deoptimizeMethod(handle);
   },
   vm: {
     perform(fn) {
@@ -1628,6 +1716,42 @@ function javaInts(arr) {
   return arr.toJSON().map(Number);
 }
 
+// src/deopt.ts
+var BOOT_CALLERS = {
+  "perm.activity.dispatchRequestPermissionsResult": [["android.app.Activity", "dispatchActivityResult"]]
+};
+var bootImageDone = false;
+function deoptimizeCallers(id, report2) {
+  const callers = BOOT_CALLERS[id];
+  if (callers === void 0)
+    return;
+  const names2 = callers.map(([c, m]) => `${c.split(".").pop()}.${m}`).join(", ");
+  const problems = [];
+  try {
+    const deopt = frida_java_bridge_default.deoptimizeMethod;
+    if (deopt === void 0)
+      throw new Error("this bridge has no Java.deoptimizeMethod");
+    for (const [cls, member] of callers) {
+      for (const ov of frida_java_bridge_default.use(cls)[member].overloads)
+        deopt.call(frida_java_bridge_default, ov.handle);
+    }
+    report2.limits.push(`${id}: called from boot-image code (${names2}): that caller is deoptimised so the hook runs`);
+    return;
+  } catch (e) {
+    problems.push(`per-method deoptimisation: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    if (!bootImageDone)
+      frida_java_bridge_default.deoptimizeBootImage();
+    bootImageDone = true;
+    report2.limits.push(`${id}: called from boot-image code (${names2}): the boot image is deoptimised so the hook runs`);
+    return;
+  } catch (e) {
+    problems.push(`boot image: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  report2.limits.push(`${id}: not hooked: called from boot-image code (${names2}) that could not be deoptimised (${problems.join("; ")}): not observable on this device`);
+}
+
 // src/java.ts
 var PRIMITIVES = {
   Z: "boolean",
@@ -1670,12 +1794,36 @@ var Log = null;
 var Throwable = null;
 var JThread = null;
 var frameCache = /* @__PURE__ */ new Map();
-function initJava() {
+var mode = "backtrace";
+function initJava(stackMode) {
   Log = frida_java_bridge_default.use("android.util.Log");
   Throwable = frida_java_bridge_default.use("java.lang.Throwable");
   JThread = frida_java_bridge_default.use("java.lang.Thread");
+  if (stackMode === "throwable")
+    mode = "throwable";
+}
+var ACC_NATIVE2 = 256;
+function frameText(f) {
+  const loc = (f.methodFlags & ACC_NATIVE2) !== 0 ? "Native Method" : f.fileName ? f.lineNumber >= 0 ? `${f.fileName}:${f.lineNumber}` : f.fileName : "Unknown Source";
+  return `${f.className}.${f.methodName}(${loc})`;
 }
 function javaStack(limit) {
+  if (mode === "backtrace") {
+    try {
+      const bt = frida_java_bridge_default.backtrace({ limit });
+      const key = "bt:" + bt.id;
+      let frames2 = frameCache.get(key);
+      if (frames2 === void 0) {
+        frames2 = bt.frames.map(frameText);
+        if (frameCache.size > 4096)
+          frameCache.clear();
+        frameCache.set(key, frames2);
+      }
+      return { key, frames: frames2 };
+    } catch (e) {
+      mode = "throwable";
+    }
+  }
   const t = Throwable.$new();
   const text = String(Log.getStackTraceString(t));
   let frames = frameCache.get(text);
@@ -1792,21 +1940,32 @@ var state = {
   stackLimit: 64,
   errors: 0
 };
-function emit(kind, fields, withJava = true) {
-  const t = nowMs();
-  const ev = { kind, t, thread: withJava ? threadName() : `native:${Process.getCurrentThreadId()}` };
-  Object.assign(ev, fields);
-  let key = null;
-  let frames = null;
+function capture(withJava = true) {
+  const c = {
+    t: nowMs(),
+    thread: withJava ? threadName() : `native:${Process.getCurrentThreadId()}`,
+    key: null,
+    frames: null
+  };
   if (withJava)
     try {
       const s = javaStack(state.stackLimit);
-      key = s.key;
-      frames = s.frames;
+      c.key = s.key;
+      c.frames = s.frames;
     } catch (e) {
-      ev.stack_error = String(e);
+      c.stackError = String(e);
     }
-  state.queue.push(ev, key, frames);
+  return c;
+}
+function emitCaptured(kind, fields, c) {
+  const ev = { kind, t: c.t, thread: c.thread };
+  Object.assign(ev, fields);
+  if (c.stackError !== void 0)
+    ev.stack_error = c.stackError;
+  state.queue.push(ev, c.key, c.frames);
+}
+function emit(kind, fields, withJava = true) {
+  emitCaptured(kind, fields, capture(withJava));
 }
 var depth = /* @__PURE__ */ new Map();
 function enter() {
@@ -5572,7 +5731,7 @@ function installPermissionHooks(table, report2, use = defaultUse, results = true
       continue;
     for (let i = 0; i < e.descriptors.length; i++) {
       const desc = e.descriptors[i];
-      const api4 = e.smali[i];
+      const api5 = e.smali[i];
       let ov;
       try {
         ov = use(e.cls)[e.member].overload(...overloadTypes(desc));
@@ -5601,7 +5760,7 @@ function installPermissionHooks(table, report2, use = defaultUse, results = true
               perms = stringList(a);
           }
           if (perms !== null && perms.length > 0 && perms.every((p) => p.includes("permission"))) {
-            emit("permission_request", { api: api4, api_id: e.id, permissions: perms, request_code: code });
+            emit("permission_request", { api: api5, api_id: e.id, permissions: perms, request_code: code });
           }
         } catch (err) {
           hookError(`hook ${e.id}`, err);
@@ -5633,6 +5792,7 @@ function installPermissionHooks(table, report2, use = defaultUse, results = true
       return ov.call(this, code, data);
     };
     report2.hooked.push("perm.activity.dispatchRequestPermissionsResult");
+    deoptimizeCallers("perm.activity.dispatchRequestPermissionsResult", report2);
   } catch (err) {
     report2.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
   }
@@ -5925,10 +6085,10 @@ function digestName(alg) {
   return alg.toLowerCase().replace(/-/g, "");
 }
 function cipherName(alg, keyBits) {
-  const [name, mode] = alg.split("/");
+  const [name, mode2] = alg.split("/");
   const n = name.toLowerCase();
   if (n === "aes")
-    return `aes-${keyBits || 128}-${(mode || "ecb").toLowerCase()}`;
+    return `aes-${keyBits || 128}-${(mode2 || "ecb").toLowerCase()}`;
   return n;
 }
 function each(cls, member, fn, installed) {
@@ -6655,18 +6815,18 @@ function markerId(m) {
 function deferMissing(rows, markers, report2) {
   const missingClass2 = new Set(report2.missing.filter((m) => classMissing(m.reason)).map((m) => m.id));
   const hooked2 = new Set(report2.hooked);
-  const deferred = [];
+  const deferred2 = [];
   for (const e of rows) {
     if (missingClass2.has(e.id) && !hooked2.has(e.id)) {
       pendingRows.set(e.id, e);
-      deferred.push(e);
+      deferred2.push(e);
     }
   }
   for (const m of markers)
     if (m.method && missingClass2.has(markerId(m)))
       pendingMarkers.set(markerId(m), m);
   report2.missing = report2.missing.filter((m) => !(missingClass2.has(m.id) && (pendingRows.has(m.id) || pendingMarkers.has(m.id))));
-  return deferred;
+  return deferred2;
 }
 function pendingIds() {
   return [...pendingRows.keys(), ...pendingMarkers.keys()];
@@ -6762,8 +6922,54 @@ var LOADER_TARGETS = [
 var depth2 = /* @__PURE__ */ new Map();
 var maxBytes = 64 * 1024 * 1024;
 var blobSeq = 0;
+var ownApk = null;
+var SYSTEM_PATH = /^\/(system|system_ext|product|vendor|odm|oem|apex)\//;
+var PROVIDERS = [
+  "com.google.android.webview",
+  "com.android.webview",
+  "com.android.chrome",
+  "com.chrome.beta",
+  "com.chrome.dev",
+  "com.google.android.trichromelibrary",
+  "com.google.android.gms",
+  "com.google.android.gsf",
+  "com.huawei.webview"
+];
+var providerApk = new RegExp(`^/data/app/(~~[^/]+/)?(${PROVIDERS.map((p) => p.replace(/\./g, "\\.")).join("|")})(_\\d+)?-[^/]+/`);
+var providerData = new RegExp(`^/data/(user(_de)?/\\d+|data)/(${PROVIDERS.map((p) => p.replace(/\./g, "\\.")).join("|")})/`);
+function skipReason(path) {
+  if (SYSTEM_PATH.test(path))
+    return "system";
+  if (providerApk.test(path) || providerData.test(path))
+    return "provider";
+  if (ownApk !== null && ownApk.test(path))
+    return "own";
+  return null;
+}
+var deferred = [];
+var armed = false;
+function later(fn) {
+  deferred.push(fn);
+  if (!armed) {
+    armed = true;
+    setTimeout(drainLoads, 0);
+  }
+}
+function drainLoads() {
+  armed = false;
+  let fn;
+  while ((fn = deferred.shift()) !== void 0) {
+    try {
+      fn();
+    } catch (e) {
+      hookError("loaded code", e);
+    }
+  }
+}
 function installLoaderHooks(cfg, report2) {
   maxBytes = cfg.loaded_max_bytes ?? maxBytes;
+  if (cfg.package)
+    ownApk = new RegExp(`^/data/app/(~~[^/]+/)?${cfg.package.replace(/\./g, "\\.")}-[^/]+/[^/]+\\.apk$`);
   for (const [cls, member, types] of LOADER_TARGETS) {
     const id = `loader.${cls.split(".").pop()}.${member}(${types.length})`;
     try {
@@ -6800,8 +7006,12 @@ function recordLoad(cls, member, types, ov, self, args) {
       }
     }
     const ret = ov.call(self, ...args);
-    if (d === 0 && member === "$init" && cls.endsWith("ClassLoader"))
-      retryIn(self, `${cls} ${source(types, args)}`);
+    if (d === 0 && member === "$init" && cls.endsWith("ClassLoader")) {
+      const from = source(types, args);
+      const skip = skipReason(from.split(":")[0]);
+      if (skip !== "system" && skip !== "provider")
+        retryIn(self, `${cls} ${from}`);
+    }
     return ret;
   } finally {
     if (d === 0)
@@ -6842,39 +7052,57 @@ function describe(cls, member, types, args) {
   }
 }
 function fromPath(loader, path) {
+  if (skipReason(path) !== null)
+    return;
   const id = ++blobSeq;
   const ev = { loader, in_memory: false, path, blob: id };
+  const at = capture();
+  let f = null;
+  let size = 0;
   try {
-    const f = new File(path, "rb");
+    f = new File(path, "rb");
     f.seek(0, File.SEEK_END);
-    const size = f.tell();
-    f.close();
+    size = f.tell();
     ev.size = size;
-    if (size > maxBytes) {
-      ev.too_large = true;
-    } else {
-      send({ type: "code", id, path, size }, File.readAllBytes(path));
-    }
   } catch (e) {
     ev.read_error = e instanceof Error ? e.message : String(e);
   }
-  emit("code_loaded", ev);
+  later(() => {
+    try {
+      if (f !== null && size > maxBytes) {
+        ev.too_large = true;
+      } else if (f !== null) {
+        f.seek(0, File.SEEK_SET);
+        send({ type: "code", id, path, size }, f.readBytes(size));
+      }
+    } catch (e) {
+      ev.read_error = e instanceof Error ? e.message : String(e);
+    } finally {
+      if (f !== null)
+        f.close();
+    }
+    emitCaptured("code_loaded", ev, at);
+  });
 }
 function fromBuffer(loader, buf, index) {
   const id = ++blobSeq;
   const ev = { loader, in_memory: true, path: null, index, blob: id };
+  const at = capture();
+  let bytes2 = null;
   try {
-    const { size, bytes: bytes2 } = bufferBytes(buf, maxBytes);
-    ev.size = size;
-    if (bytes2 === null) {
+    const got = bufferBytes(buf, maxBytes);
+    ev.size = got.size;
+    bytes2 = got.bytes;
+    if (bytes2 === null)
       ev.too_large = true;
-    } else {
-      send({ type: "code", id, path: null, size }, bytes2.buffer);
-    }
   } catch (e) {
     ev.read_error = e instanceof Error ? e.message : String(e);
   }
-  emit("code_loaded", ev);
+  later(() => {
+    if (bytes2 !== null)
+      send({ type: "code", id, path: null, size: ev.size }, bytes2.buffer);
+    emitCaptured("code_loaded", ev, at);
+  });
 }
 
 // src/netguard.ts
@@ -6927,9 +7155,18 @@ function remember(ip, host) {
   names.set(ip, host);
 }
 var PLATFORM_LIB = /^(libc\.so|libc\.so\.6|libart|libandroid_runtime|libjavacore|libopenjdk|libnetd_client|libcutils|libutils|libbinder|libdl|ld-|libpthread|libjavacrypto|libconscrypt|libssl|libcrypto|libandroidicu|frida|libgum)/;
-function nativeCaller(context) {
+var JAVA_RUNTIME_LIB = /^(libjavacore|libopenjdk|libart|libandroid_runtime)/;
+var unwindAccurate = false;
+function nativeCaller(context, ret) {
   if (context === void 0)
     return null;
+  if (!unwindAccurate && ret !== void 0) {
+    const direct = Process.findModuleByAddress(ret);
+    if (direct !== null && !PLATFORM_LIB.test(direct.name))
+      return direct.name;
+    if (direct !== null && JAVA_RUNTIME_LIB.test(direct.name))
+      return null;
+  }
   try {
     for (const addr of Thread.backtrace(context, Backtracer.ACCURATE).slice(0, 12)) {
       const m = Process.findModuleByAddress(addr);
@@ -6940,11 +7177,11 @@ function nativeCaller(context) {
   }
   return null;
 }
-function report(call, fd, sa, proto, blocked, context) {
+function report(call, fd, sa, proto, blocked, context, ret) {
   const ev = { ip: sa.ip, port: sa.port, protocol: proto, call, host: names.get(sa.ip) ?? null };
   if (blocked)
     ev.blocked = "quic";
-  const lib2 = nativeCaller(context);
+  const lib2 = nativeCaller(context, ret);
   if (lib2 !== null)
     ev.native_module = lib2;
   emit("net_connect", ev);
@@ -7000,7 +7237,7 @@ function hookConnect(block, installed) {
         const blocked = block && isQuic(proto, sa);
         if (blocked)
           args[1] = bogus;
-        report("connect", fd, sa, proto, blocked, this.context);
+        report("connect", fd, sa, proto, blocked, this.context, this.returnAddress);
       } catch (e) {
         hookError("connect", e);
       }
@@ -7008,7 +7245,7 @@ function hookConnect(block, installed) {
   });
   installed.push("connect");
 }
-function udpReport(call, fd, sa, proto, blocked, context) {
+function udpReport(call, fd, sa, proto, blocked, context, ret) {
   const key = `${sa.ip}|${sa.port}|${proto}`;
   const now = Date.now();
   const last = udpSeen.get(key);
@@ -7017,7 +7254,7 @@ function udpReport(call, fd, sa, proto, blocked, context) {
   if (udpSeen.size >= NAMES_MAX)
     udpSeen.clear();
   udpSeen.set(key, now);
-  report(call, fd, sa, proto, blocked, context);
+  report(call, fd, sa, proto, blocked, context, ret);
 }
 function hookSendto(block, installed) {
   const f = Module.findGlobalExportByName("sendto");
@@ -7034,7 +7271,7 @@ function hookSendto(block, installed) {
         const blocked = block && isQuic(proto, sa);
         if (blocked)
           args[4] = bogus;
-        udpReport("sendto", fd, sa, proto, blocked, this.context);
+        udpReport("sendto", fd, sa, proto, blocked, this.context, this.returnAddress);
       } catch (e) {
         hookError("sendto", e);
       }
@@ -7062,7 +7299,7 @@ function hookSendmsg(block, installed) {
           this.name = name;
           msg.writePointer(bogus);
         }
-        udpReport("sendmsg", fd, sa, proto, blocked, this.context);
+        udpReport("sendmsg", fd, sa, proto, blocked, this.context, this.returnAddress);
       } catch (e) {
         hookError("sendmsg", e);
       }
@@ -7100,7 +7337,7 @@ function hookSendmmsg(block, installed) {
             restore.push([msg, name]);
             msg.writePointer(bogus);
           }
-          udpReport("sendmmsg", fd, sa, proto, blocked, this.context);
+          udpReport("sendmmsg", fd, sa, proto, blocked, this.context, this.returnAddress);
         }
         this.restore = restore;
       } catch (e) {
@@ -7141,6 +7378,7 @@ function installNetGuard(cfg) {
   bogus = Memory.alloc(32);
   bogus.writeU16(BOGUS_FAMILY);
   const block = cfg.block_quic !== false;
+  unwindAccurate = cfg.unwind_mode === "accurate";
   hookResolver("getaddrinfo", 3, installed);
   hookResolver("android_getaddrinfofornet", 5, installed);
   hookConnect(block, installed);
@@ -7229,7 +7467,7 @@ function configure(cfg) {
   const methodMarkers = (cfg.markers ?? []).filter((m) => m.method);
   installNativeHooks(API_TABLE, cfg, report2, javaDepth);
   frida_java_bridge_default.performNow(() => {
-    initJava();
+    initJava(cfg.stack_mode);
     installApiHooks(framework, cfg, report2);
     installPermissionHooks(framework, report2);
     installMarkerHooks(cfg, report2, false);
@@ -7283,6 +7521,7 @@ function merge(a, b) {
 Object.assign(rpc.exports, {
   configure,
   flush() {
+    drainLoads();
     state.queue.flush();
     return { ...state.queue.stats(), errors: state.errors };
   },

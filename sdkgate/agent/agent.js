@@ -1,5 +1,5 @@
 📦
-601614 /src/index.js
+606727 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -13568,6 +13568,42 @@ function javaInts(arr) {
   return arr.toJSON().map(Number);
 }
 
+// src/deopt.ts
+var BOOT_CALLERS = {
+  "perm.activity.dispatchRequestPermissionsResult": [["android.app.Activity", "dispatchActivityResult"]]
+};
+var bootImageDone = false;
+function deoptimizeCallers(id, report2) {
+  const callers = BOOT_CALLERS[id];
+  if (callers === void 0)
+    return;
+  const names2 = callers.map(([c, m]) => `${c.split(".").pop()}.${m}`).join(", ");
+  const problems = [];
+  try {
+    const deopt = frida_java_bridge_default.deoptimizeMethod;
+    if (deopt === void 0)
+      throw new Error("this bridge has no Java.deoptimizeMethod");
+    for (const [cls, member] of callers) {
+      for (const ov of frida_java_bridge_default.use(cls)[member].overloads)
+        deopt.call(frida_java_bridge_default, ov.handle);
+    }
+    report2.limits.push(`${id}: called from boot-image code (${names2}): that caller is deoptimised so the hook runs`);
+    return;
+  } catch (e) {
+    problems.push(`per-method deoptimisation: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    if (!bootImageDone)
+      frida_java_bridge_default.deoptimizeBootImage();
+    bootImageDone = true;
+    report2.limits.push(`${id}: called from boot-image code (${names2}): the boot image is deoptimised so the hook runs`);
+    return;
+  } catch (e) {
+    problems.push(`boot image: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  report2.limits.push(`${id}: not hooked: called from boot-image code (${names2}) that could not be deoptimised (${problems.join("; ")}): not observable on this device`);
+}
+
 // src/java.ts
 var PRIMITIVES = {
   Z: "boolean",
@@ -13610,12 +13646,36 @@ var Log = null;
 var Throwable = null;
 var JThread = null;
 var frameCache = /* @__PURE__ */ new Map();
-function initJava() {
+var mode = "backtrace";
+function initJava(stackMode) {
   Log = frida_java_bridge_default.use("android.util.Log");
   Throwable = frida_java_bridge_default.use("java.lang.Throwable");
   JThread = frida_java_bridge_default.use("java.lang.Thread");
+  if (stackMode === "throwable")
+    mode = "throwable";
+}
+var ACC_NATIVE = 256;
+function frameText(f) {
+  const loc = (f.methodFlags & ACC_NATIVE) !== 0 ? "Native Method" : f.fileName ? f.lineNumber >= 0 ? `${f.fileName}:${f.lineNumber}` : f.fileName : "Unknown Source";
+  return `${f.className}.${f.methodName}(${loc})`;
 }
 function javaStack(limit) {
+  if (mode === "backtrace") {
+    try {
+      const bt = frida_java_bridge_default.backtrace({ limit });
+      const key = "bt:" + bt.id;
+      let frames2 = frameCache.get(key);
+      if (frames2 === void 0) {
+        frames2 = bt.frames.map(frameText);
+        if (frameCache.size > 4096)
+          frameCache.clear();
+        frameCache.set(key, frames2);
+      }
+      return { key, frames: frames2 };
+    } catch (e) {
+      mode = "throwable";
+    }
+  }
   const t = Throwable.$new();
   const text = String(Log.getStackTraceString(t));
   let frames = frameCache.get(text);
@@ -13732,21 +13792,32 @@ var state = {
   stackLimit: 64,
   errors: 0
 };
-function emit(kind, fields, withJava = true) {
-  const t = nowMs();
-  const ev = { kind, t, thread: withJava ? threadName() : `native:${Process.getCurrentThreadId()}` };
-  Object.assign(ev, fields);
-  let key = null;
-  let frames = null;
+function capture(withJava = true) {
+  const c = {
+    t: nowMs(),
+    thread: withJava ? threadName() : `native:${Process.getCurrentThreadId()}`,
+    key: null,
+    frames: null
+  };
   if (withJava)
     try {
       const s = javaStack(state.stackLimit);
-      key = s.key;
-      frames = s.frames;
+      c.key = s.key;
+      c.frames = s.frames;
     } catch (e) {
-      ev.stack_error = String(e);
+      c.stackError = String(e);
     }
-  state.queue.push(ev, key, frames);
+  return c;
+}
+function emitCaptured(kind, fields, c) {
+  const ev = { kind, t: c.t, thread: c.thread };
+  Object.assign(ev, fields);
+  if (c.stackError !== void 0)
+    ev.stack_error = c.stackError;
+  state.queue.push(ev, c.key, c.frames);
+}
+function emit(kind, fields, withJava = true) {
+  emitCaptured(kind, fields, capture(withJava));
 }
 var depth = /* @__PURE__ */ new Map();
 function enter() {
@@ -17573,6 +17644,7 @@ function installPermissionHooks(table, report2, use = defaultUse, results = true
       return ov.call(this, code3, data);
     };
     report2.hooked.push("perm.activity.dispatchRequestPermissionsResult");
+    deoptimizeCallers("perm.activity.dispatchRequestPermissionsResult", report2);
   } catch (err) {
     report2.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
   }
@@ -17865,10 +17937,10 @@ function digestName(alg) {
   return alg.toLowerCase().replace(/-/g, "");
 }
 function cipherName(alg, keyBits) {
-  const [name, mode] = alg.split("/");
+  const [name, mode2] = alg.split("/");
   const n = name.toLowerCase();
   if (n === "aes")
-    return `aes-${keyBits || 128}-${(mode || "ecb").toLowerCase()}`;
+    return `aes-${keyBits || 128}-${(mode2 || "ecb").toLowerCase()}`;
   return n;
 }
 function each(cls, member, fn, installed) {
@@ -18595,18 +18667,18 @@ function markerId(m) {
 function deferMissing(rows, markers, report2) {
   const missingClass = new Set(report2.missing.filter((m) => classMissing(m.reason)).map((m) => m.id));
   const hooked2 = new Set(report2.hooked);
-  const deferred = [];
+  const deferred2 = [];
   for (const e of rows) {
     if (missingClass.has(e.id) && !hooked2.has(e.id)) {
       pendingRows.set(e.id, e);
-      deferred.push(e);
+      deferred2.push(e);
     }
   }
   for (const m of markers)
     if (m.method && missingClass.has(markerId(m)))
       pendingMarkers.set(markerId(m), m);
   report2.missing = report2.missing.filter((m) => !(missingClass.has(m.id) && (pendingRows.has(m.id) || pendingMarkers.has(m.id))));
-  return deferred;
+  return deferred2;
 }
 function pendingIds() {
   return [...pendingRows.keys(), ...pendingMarkers.keys()];
@@ -18702,8 +18774,54 @@ var LOADER_TARGETS = [
 var depth2 = /* @__PURE__ */ new Map();
 var maxBytes = 64 * 1024 * 1024;
 var blobSeq = 0;
+var ownApk = null;
+var SYSTEM_PATH = /^\/(system|system_ext|product|vendor|odm|oem|apex)\//;
+var PROVIDERS = [
+  "com.google.android.webview",
+  "com.android.webview",
+  "com.android.chrome",
+  "com.chrome.beta",
+  "com.chrome.dev",
+  "com.google.android.trichromelibrary",
+  "com.google.android.gms",
+  "com.google.android.gsf",
+  "com.huawei.webview"
+];
+var providerApk = new RegExp(`^/data/app/(~~[^/]+/)?(${PROVIDERS.map((p) => p.replace(/\./g, "\\.")).join("|")})(_\\d+)?-[^/]+/`);
+var providerData = new RegExp(`^/data/(user(_de)?/\\d+|data)/(${PROVIDERS.map((p) => p.replace(/\./g, "\\.")).join("|")})/`);
+function skipReason(path) {
+  if (SYSTEM_PATH.test(path))
+    return "system";
+  if (providerApk.test(path) || providerData.test(path))
+    return "provider";
+  if (ownApk !== null && ownApk.test(path))
+    return "own";
+  return null;
+}
+var deferred = [];
+var armed = false;
+function later(fn) {
+  deferred.push(fn);
+  if (!armed) {
+    armed = true;
+    setTimeout(drainLoads, 0);
+  }
+}
+function drainLoads() {
+  armed = false;
+  let fn;
+  while ((fn = deferred.shift()) !== void 0) {
+    try {
+      fn();
+    } catch (e) {
+      hookError("loaded code", e);
+    }
+  }
+}
 function installLoaderHooks(cfg, report2) {
   maxBytes = cfg.loaded_max_bytes ?? maxBytes;
+  if (cfg.package)
+    ownApk = new RegExp(`^/data/app/(~~[^/]+/)?${cfg.package.replace(/\./g, "\\.")}-[^/]+/[^/]+\\.apk$`);
   for (const [cls, member, types] of LOADER_TARGETS) {
     const id = `loader.${cls.split(".").pop()}.${member}(${types.length})`;
     try {
@@ -18740,8 +18858,12 @@ function recordLoad(cls, member, types, ov, self, args) {
       }
     }
     const ret = ov.call(self, ...args);
-    if (d === 0 && member === "$init" && cls.endsWith("ClassLoader"))
-      retryIn(self, `${cls} ${source(types, args)}`);
+    if (d === 0 && member === "$init" && cls.endsWith("ClassLoader")) {
+      const from2 = source(types, args);
+      const skip = skipReason(from2.split(":")[0]);
+      if (skip !== "system" && skip !== "provider")
+        retryIn(self, `${cls} ${from2}`);
+    }
     return ret;
   } finally {
     if (d === 0)
@@ -18782,39 +18904,57 @@ function describe(cls, member, types, args) {
   }
 }
 function fromPath(loader, path) {
+  if (skipReason(path) !== null)
+    return;
   const id = ++blobSeq;
   const ev = { loader, in_memory: false, path, blob: id };
+  const at = capture();
+  let f = null;
+  let size = 0;
   try {
-    const f = new File(path, "rb");
+    f = new File(path, "rb");
     f.seek(0, File.SEEK_END);
-    const size = f.tell();
-    f.close();
+    size = f.tell();
     ev.size = size;
-    if (size > maxBytes) {
-      ev.too_large = true;
-    } else {
-      send({ type: "code", id, path, size }, File.readAllBytes(path));
-    }
   } catch (e) {
     ev.read_error = e instanceof Error ? e.message : String(e);
   }
-  emit("code_loaded", ev);
+  later(() => {
+    try {
+      if (f !== null && size > maxBytes) {
+        ev.too_large = true;
+      } else if (f !== null) {
+        f.seek(0, File.SEEK_SET);
+        send({ type: "code", id, path, size }, f.readBytes(size));
+      }
+    } catch (e) {
+      ev.read_error = e instanceof Error ? e.message : String(e);
+    } finally {
+      if (f !== null)
+        f.close();
+    }
+    emitCaptured("code_loaded", ev, at);
+  });
 }
 function fromBuffer(loader, buf, index) {
   const id = ++blobSeq;
   const ev = { loader, in_memory: true, path: null, index, blob: id };
+  const at = capture();
+  let bytes2 = null;
   try {
-    const { size, bytes: bytes2 } = bufferBytes(buf, maxBytes);
-    ev.size = size;
-    if (bytes2 === null) {
+    const got = bufferBytes(buf, maxBytes);
+    ev.size = got.size;
+    bytes2 = got.bytes;
+    if (bytes2 === null)
       ev.too_large = true;
-    } else {
-      send({ type: "code", id, path: null, size }, bytes2.buffer);
-    }
   } catch (e) {
     ev.read_error = e instanceof Error ? e.message : String(e);
   }
-  emit("code_loaded", ev);
+  later(() => {
+    if (bytes2 !== null)
+      send({ type: "code", id, path: null, size: ev.size }, bytes2.buffer);
+    emitCaptured("code_loaded", ev, at);
+  });
 }
 
 // src/netguard.ts
@@ -18867,9 +19007,18 @@ function remember(ip, host) {
   names.set(ip, host);
 }
 var PLATFORM_LIB = /^(libc\.so|libc\.so\.6|libart|libandroid_runtime|libjavacore|libopenjdk|libnetd_client|libcutils|libutils|libbinder|libdl|ld-|libpthread|libjavacrypto|libconscrypt|libssl|libcrypto|libandroidicu|frida|libgum)/;
-function nativeCaller(context) {
+var JAVA_RUNTIME_LIB = /^(libjavacore|libopenjdk|libart|libandroid_runtime)/;
+var unwindAccurate = false;
+function nativeCaller(context, ret) {
   if (context === void 0)
     return null;
+  if (!unwindAccurate && ret !== void 0) {
+    const direct = Process.findModuleByAddress(ret);
+    if (direct !== null && !PLATFORM_LIB.test(direct.name))
+      return direct.name;
+    if (direct !== null && JAVA_RUNTIME_LIB.test(direct.name))
+      return null;
+  }
   try {
     for (const addr of Thread.backtrace(context, Backtracer.ACCURATE).slice(0, 12)) {
       const m = Process.findModuleByAddress(addr);
@@ -18880,11 +19029,11 @@ function nativeCaller(context) {
   }
   return null;
 }
-function report(call, fd, sa, proto, blocked, context) {
+function report(call, fd, sa, proto, blocked, context, ret) {
   const ev = { ip: sa.ip, port: sa.port, protocol: proto, call, host: names.get(sa.ip) ?? null };
   if (blocked)
     ev.blocked = "quic";
-  const lib = nativeCaller(context);
+  const lib = nativeCaller(context, ret);
   if (lib !== null)
     ev.native_module = lib;
   emit("net_connect", ev);
@@ -18940,7 +19089,7 @@ function hookConnect(block, installed) {
         const blocked = block && isQuic(proto, sa);
         if (blocked)
           args[1] = bogus;
-        report("connect", fd, sa, proto, blocked, this.context);
+        report("connect", fd, sa, proto, blocked, this.context, this.returnAddress);
       } catch (e) {
         hookError("connect", e);
       }
@@ -18948,7 +19097,7 @@ function hookConnect(block, installed) {
   });
   installed.push("connect");
 }
-function udpReport(call, fd, sa, proto, blocked, context) {
+function udpReport(call, fd, sa, proto, blocked, context, ret) {
   const key = `${sa.ip}|${sa.port}|${proto}`;
   const now = Date.now();
   const last = udpSeen.get(key);
@@ -18957,7 +19106,7 @@ function udpReport(call, fd, sa, proto, blocked, context) {
   if (udpSeen.size >= NAMES_MAX)
     udpSeen.clear();
   udpSeen.set(key, now);
-  report(call, fd, sa, proto, blocked, context);
+  report(call, fd, sa, proto, blocked, context, ret);
 }
 function hookSendto(block, installed) {
   const f = Module.findGlobalExportByName("sendto");
@@ -18974,7 +19123,7 @@ function hookSendto(block, installed) {
         const blocked = block && isQuic(proto, sa);
         if (blocked)
           args[4] = bogus;
-        udpReport("sendto", fd, sa, proto, blocked, this.context);
+        udpReport("sendto", fd, sa, proto, blocked, this.context, this.returnAddress);
       } catch (e) {
         hookError("sendto", e);
       }
@@ -19002,7 +19151,7 @@ function hookSendmsg(block, installed) {
           this.name = name;
           msg.writePointer(bogus);
         }
-        udpReport("sendmsg", fd, sa, proto, blocked, this.context);
+        udpReport("sendmsg", fd, sa, proto, blocked, this.context, this.returnAddress);
       } catch (e) {
         hookError("sendmsg", e);
       }
@@ -19040,7 +19189,7 @@ function hookSendmmsg(block, installed) {
             restore.push([msg, name]);
             msg.writePointer(bogus);
           }
-          udpReport("sendmmsg", fd, sa, proto, blocked, this.context);
+          udpReport("sendmmsg", fd, sa, proto, blocked, this.context, this.returnAddress);
         }
         this.restore = restore;
       } catch (e) {
@@ -19081,6 +19230,7 @@ function installNetGuard(cfg) {
   bogus = Memory.alloc(32);
   bogus.writeU16(BOGUS_FAMILY);
   const block = cfg.block_quic !== false;
+  unwindAccurate = cfg.unwind_mode === "accurate";
   hookResolver("getaddrinfo", 3, installed);
   hookResolver("android_getaddrinfofornet", 5, installed);
   hookConnect(block, installed);
@@ -19169,7 +19319,7 @@ function configure(cfg) {
   const methodMarkers = (cfg.markers ?? []).filter((m) => m.method);
   installNativeHooks(API_TABLE, cfg, report2, javaDepth);
   frida_java_bridge_default.performNow(() => {
-    initJava();
+    initJava(cfg.stack_mode);
     installApiHooks(framework, cfg, report2);
     installPermissionHooks(framework, report2);
     installMarkerHooks(cfg, report2, false);
@@ -19223,6 +19373,7 @@ function merge(a, b) {
 Object.assign(rpc.exports, {
   configure,
   flush() {
+    drainLoads();
     state.queue.flush();
     return { ...state.queue.stats(), errors: state.errors };
   },

@@ -52,10 +52,13 @@ class AgentOptions:
     stack_limit: int = 64       # frames kept per stack (nothing skipped before the cap)
     block_quic: bool = True     # the agent refuses UDP/443 (apps fall back to TCP); `run --allow-quic` turns it off
     unpin: bool = False         # `run --unpin`: the agent disables certificate pinning (device runs)
+    stack_mode: str = "backtrace"   # per-event Java stacks: the bridge's stack walk; "throwable" (bench baseline)
+    unwind_mode: str = "caller"     # native caller per connect: return address first; "accurate" (bench baseline)
 
     def to_config(self) -> dict:
         return {"batch_max": self.batch_max, "flush_ms": self.flush_ms, "queue_max": self.queue_max,
-                "stack_limit": self.stack_limit, "block_quic": self.block_quic, "unpin": self.unpin}
+                "stack_limit": self.stack_limit, "block_quic": self.block_quic, "unpin": self.unpin,
+                "stack_mode": self.stack_mode, "unwind_mode": self.unwind_mode}
 
 
 @dataclass

@@ -324,7 +324,7 @@ class SimRuntime:
     def native(self, op: str, *, lib: str | None = None, call: str | None = None, arg: str | None = None,
                stack: list[str] | None = None, thread: str = "main", count: int = 0, sync: bool = True) -> dict:
         """A real native call from the SDK library `lib` inside the process (ops: file, property, ioctl,
-        getifaddrs, netlink, exec, bench_open). `stack`: the Java frames when called through JNI on a
+        getifaddrs, netlink, exec, bench_open, bench_connect). `stack`: the Java frames when called through JNI on a
         Java thread; None for a native thread. Returns {ret, out}."""
         from .simnative import DEFAULT_LIB  # noqa: PLC0415
         self._require()

@@ -170,3 +170,24 @@ double sg_bench_open_raw(const char *path, int count) {
     clock_gettime(CLOCK_MONOTONIC, &b);
     return ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / count;
 }
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+/* bench: ns per socket()+connect()+close() to 127.0.0.1:`port` (a closed port: refused at once), measured here */
+double sg_bench_connect(const char *port, int count) {
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((unsigned short) atoi(port));
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    for (int i = 0; i < count; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0) continue;
+        connect(fd, (struct sockaddr *) &sa, sizeof sa);
+        close(fd);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    return ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / count;
+}
