@@ -174,3 +174,11 @@ def test_doctor_names_the_supported_frida_range():
     assert ">=17.16,<18" in msg and "spawn-gating-disabled" in msg
     frida = next(c for c in host_checks() if c.name == "python: frida")
     assert frida.status == "ok" and ">=17.16,<18" in frida.detail
+
+
+def test_the_apks_manifest_is_read_for_global_process_names():
+    from pathlib import Path
+    apk = Path(__file__).resolve().parents[1] / "fixtures" / "apks" / "recruit-compliant.apk"
+    assert declared_processes(apk, PKG) == (set(), None)            # an app with no android:process at all
+    declared, note = declared_processes(apk.with_name("missing.apk"), PKG)
+    assert declared == set() and "could not be read" in note
