@@ -51,12 +51,5 @@ export function deoptimizeBootImage() {
 
 export function installBootImage(internals) {
     api = internals;
-    for (const [cls, members] of Object.entries(BOOT_DECLARED)) {
-        let byMember = internals.declared.get(cls);
-        if (byMember === undefined) {
-            byMember = new Map();
-            internals.declared.set(cls, byMember);
-        }
-        for (const [member, overloads] of Object.entries(members)) if (!byMember.has(member)) byMember.set(member, overloads);
-    }
+    internals.declareDefaults(BOOT_DECLARED);
 }

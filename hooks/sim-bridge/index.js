@@ -26,6 +26,7 @@
 
 import { abstractRefusal } from "./abstract.js";
 import { decodeArrays, encodeArray, installArrays, isJavaArray, jniEnv, makeArray } from "./arrays.js";
+import { apiLevel, refuseAboveLevel, release, setApiLevel } from "./apilevel.js";
 import { backtrace, chargeStack } from "./stacks.js";
 import { bootBypass, deoptimizeBootImage, deoptimizeMethod, installBootImage, methodHandle } from "./bootimage.js";
 import { appLoaderReady, attachLoads, ClassFactoryApi, defaultClassFactory, hideLoaded, installClassLoaders, useIn }
@@ -33,9 +34,6 @@ import { appLoaderReady, attachLoads, ClassFactoryApi, defaultClassFactory, hide
 import { installNetCrypto, netCryptoExports } from "./netcrypto.js";
 
 const methods = new Map();      // "cls|member|t1,t2" -> Method
-const device = { api: 35, levels: new Map() };   // the simulated phone's API level; "cls|member|types" -> first level
-const RELEASES = { 24: "7.0", 25: "7.1.1", 26: "8.0.0", 27: "8.1.0", 28: "9", 29: "10", 30: "11", 31: "12", 32: "12L",
-    33: "13", 34: "14", 35: "15" };
 const declared = new Map();     // cls -> Map(member -> [[types]])
 const staticFields = new Map(); // "cls|name" -> value
 const wrappers = new Map();     // cls -> class wrapper
@@ -297,11 +295,7 @@ function makeStaticMember(cls, name) {
         throw new JavaException("java.lang.NoSuchMethodError", `${cls}.${name}`);
     };
     d.overload = (...types) => {
-        const since = device.levels.get(`${cls}|${name}|${types.join(",")}`);
-        if (since !== undefined && since > device.api) {      // as the real bridge: no such overload on this level
-            throw new Error(`${cls}.${name}(): specified argument types do not match any of the overloads ` +
-                `(the overload (${types.join(", ")}) exists from API ${since}; this device is API ${device.api})`);
-        }
+        refuseAboveLevel(cls, name, types);          // as the real bridge: no such overload on this API level
         return makeMethod(cls, name, types);
     };
     Object.defineProperty(d, "overloads", { get: () => declaredOverloads(cls, name) });
@@ -477,10 +471,9 @@ const simExports = {
         return null;
     },
     simApiLevel(api, levels) {
-        device.api = api;
-        device.levels = new Map(Object.entries(levels));
+        setApiLevel(api, levels);
         staticFields.set("android.os.Build$VERSION|SDK_INT", api);
-        staticFields.set("android.os.Build$VERSION|RELEASE", RELEASES[api] || String(api));
+        staticFields.set("android.os.Build$VERSION|RELEASE", release());
         return true;
     },
     simLoadedClasses(classes) {
@@ -589,7 +582,7 @@ Object.assign(simExports, {
         redirect("fstatat", "int", ["int", "pointer", "pointer", "int"], 1);
         redirect("posix_spawn", "int", ["pointer", "pointer", "pointer", "pointer", "pointer", "pointer"], 1);
         deviceIoctl(cfg.mac);
-        if ((cfg.api || 35) < 30) noSymbol("memfd_create", "int", ["pointer", "uint"]);   // bionic has it from API 30
+        if (apiLevel() < 30) noSymbol("memfd_create", "int", ["pointer", "uint"]);   // bionic has it from API 30
         return true;
     },
     simNativeTeardown() {
@@ -636,16 +629,28 @@ function ensureExports() {
     Object.assign(rpc.exports, simExports, netCryptoExports);
 }
 
+/** Overloads of framework classes the stand-in knows (`.overloads`), unless the app model declared them. */
+function declareDefaults(defs) {
+    for (const [cls, members] of Object.entries(defs)) {
+        let byMember = declared.get(cls);
+        if (byMember === undefined) {
+            byMember = new Map();
+            declared.set(cls, byMember);
+        }
+        for (const [member, overloads] of Object.entries(members)) if (!byMember.has(member)) byMember.set(member, overloads);
+    }
+}
+
 // Java arrays and ByteBuffers with the device's cost of reading them (arrays.js)
 installArrays({ getCtx: () => ctx, MODELS, makeObject, JavaException });
 // which class loader sees which class (classloaders.js)
 installClassLoaders({ classWrapper, makeObject, JavaException });
 // boot-image callers and deoptimisation (bootimage.js)
-installBootImage({ declared, apiLevel: () => device.api });
+installBootImage({ declareDefaults, apiLevel });
 
 // the simulated app's real sockets and crypto (netcrypto.js) share the method table and call context
 installNetCrypto({
-    MODELS, declared, makeObject, makeMethod, classWrapper, decode, encode, JavaException,
+    MODELS, declared, declareDefaults, makeObject, makeMethod, classWrapper, decode, encode, JavaException,
     setCtx: (c) => {
         ctx = c;
     },
@@ -657,7 +662,7 @@ ensureExports();
 const Java = {
     available: true,
     get androidVersion() {
-        return RELEASES[device.api] || String(device.api);
+        return release();
     },
     ACC_PUBLIC: 0x1, ACC_PRIVATE: 0x2, ACC_PROTECTED: 0x4, ACC_STATIC: 0x8, ACC_FINAL: 0x10,
     ACC_SYNCHRONIZED: 0x20, ACC_BRIDGE: 0x40, ACC_VARARGS: 0x80, ACC_NATIVE: 0x100,

@@ -560,14 +560,7 @@ export function installNetCrypto(internals) {
         // no libcrypto on this system: the Java crypto models fail when used, with that message
     }
     Object.assign(api.MODELS, models());
-    for (const [cls, members] of Object.entries(DECLARED)) {
-        let byMember = api.declared.get(cls);
-        if (byMember === undefined) {
-            byMember = new Map();
-            api.declared.set(cls, byMember);
-        }
-        for (const [member, overloads] of Object.entries(members)) if (!byMember.has(member)) byMember.set(member, overloads);
-    }
+    api.declareDefaults(DECLARED);
     api.MODELS["javax.crypto.spec.SecretKeySpec"] = {
         $new: (key, alg) => api.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) }),
     };

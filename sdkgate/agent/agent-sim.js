@@ -1,5 +1,5 @@
 📦
-223963 /src/index.js
+223923 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -233,6 +233,40 @@ function installArrays(internals) {
   api.MODELS["java.nio.HeapByteBuffer"] = api.MODELS["java.nio.ByteBuffer"];
 }
 
+// node_modules/frida-java-bridge/apilevel.js
+var RELEASES = {
+  24: "7.0",
+  25: "7.1.1",
+  26: "8.0.0",
+  27: "8.1.0",
+  28: "9",
+  29: "10",
+  30: "11",
+  31: "12",
+  32: "12L",
+  33: "13",
+  34: "14",
+  35: "15"
+};
+var api2 = 35;
+var levels = /* @__PURE__ */ new Map();
+function setApiLevel(level2, byOverload) {
+  api2 = level2;
+  levels = new Map(Object.entries(byOverload));
+}
+function apiLevel() {
+  return api2;
+}
+function release() {
+  return RELEASES[api2] || String(api2);
+}
+function refuseAboveLevel(cls, name, types) {
+  const since = levels.get(`${cls}|${name}|${types.join(",")}`);
+  if (since !== void 0 && since > api2) {
+    throw new Error(`${cls}.${name}(): specified argument types do not match any of the overloads (the overload (${types.join(", ")}) exists from API ${since}; this device is API ${api2})`);
+  }
+}
+
 // node_modules/frida-java-bridge/stacks.js
 var WALK_US = 0.3;
 var FILL_US = 1;
@@ -299,7 +333,7 @@ var byHandle = /* @__PURE__ */ new Map();
 var deoptimized = /* @__PURE__ */ new Set();
 var bootImage = false;
 var nextHandle2 = 1543503872;
-var api2 = null;
+var api3 = null;
 function methodHandle(cls, member) {
   nextHandle2 += 16;
   const h = ptr(nextHandle2);
@@ -311,25 +345,18 @@ function bootBypass(key) {
   return caller !== void 0 && !bootImage && !deoptimized.has(caller);
 }
 function deoptimizeMethod(handle) {
-  if (api2.apiLevel() < 24) throw new Error("This API is only available on Android >= 7.0");
+  if (api3.apiLevel() < 24) throw new Error("This API is only available on Android >= 7.0");
   const m = byHandle.get(String(handle));
   if (m === void 0) throw new Error(`sim-bridge: ${handle} is not an ArtMethod`);
   deoptimized.add(m);
 }
 function deoptimizeBootImage() {
-  if (api2.apiLevel() < 26) throw new Error("This API is only available on Android >= 8.0");
+  if (api3.apiLevel() < 26) throw new Error("This API is only available on Android >= 8.0");
   bootImage = true;
 }
 function installBootImage(internals) {
-  api2 = internals;
-  for (const [cls, members] of Object.entries(BOOT_DECLARED)) {
-    let byMember = internals.declared.get(cls);
-    if (byMember === void 0) {
-      byMember = /* @__PURE__ */ new Map();
-      internals.declared.set(cls, byMember);
-    }
-    for (const [member, overloads] of Object.entries(members)) if (!byMember.has(member)) byMember.set(member, overloads);
-  }
+  api3 = internals;
+  internals.declareDefaults(BOOT_DECLARED);
 }
 
 // node_modules/frida-java-bridge/classloaders.js
@@ -337,7 +364,7 @@ var BOOT = new RegExp("^(android\\.(?!support\\.|arch\\.|databinding\\.)|java\\.
 var hidden = /* @__PURE__ */ new Set();
 var factories = /* @__PURE__ */ new WeakMap();
 var appReady = false;
-var api3 = null;
+var api4 = null;
 var appLoader = null;
 function isBoot(cls) {
   return BOOT.test(cls);
@@ -350,7 +377,7 @@ function visible(cls, loader) {
 }
 function notFound(cls, loader) {
   const where = loader === null ? appReady ? "the app's class loader" : "the boot class path (no app class loader yet)" : `${loader.$className}`;
-  return new api3.JavaException("java.lang.ClassNotFoundException", `Didn't find class "${cls}" on path: ${where}`);
+  return new api4.JavaException("java.lang.ClassNotFoundException", `Didn't find class "${cls}" on path: ${where}`);
 }
 function missingClass(cls, loader) {
   return new Proxy({ $className: cls }, {
@@ -362,7 +389,7 @@ function missingClass(cls, loader) {
   });
 }
 function useIn(loader, cls) {
-  return visible(cls, loader) ? api3.classWrapper(cls) : missingClass(cls, loader);
+  return visible(cls, loader) ? api4.classWrapper(cls) : missingClass(cls, loader);
 }
 var ClassFactory = class {
   constructor(loader) {
@@ -401,7 +428,7 @@ function defaultClassFactory() {
 function appLoaderReady() {
   if (appReady) return;
   appReady = true;
-  appLoader = api3.makeObject("dalvik.system.PathClassLoader", {});
+  appLoader = api4.makeObject("dalvik.system.PathClassLoader", {});
   defaultFactory.loader = appLoader;
 }
 function hideLoaded(classes) {
@@ -412,11 +439,11 @@ function attachLoads(obj, j) {
   return obj;
 }
 function installClassLoaders(internals) {
-  api3 = internals;
+  api4 = internals;
 }
 
 // node_modules/frida-java-bridge/netcrypto.js
-var api4 = null;
+var api5 = null;
 var lib = null;
 function libc() {
   if (lib !== null) return lib;
@@ -528,7 +555,7 @@ function plain(v) {
 function digestOf(alg, data) {
   const c = crypto();
   const md = c.digestByName(Memory.allocUtf8String(alg.replace(/-/g, "").toUpperCase() === "SHA" ? "SHA1" : alg.replace(/-/g, "")));
-  if (md.isNull()) throw new api4.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (md.isNull()) throw new api5.JavaException("java.security.NoSuchAlgorithmException", alg);
   const out = Memory.alloc(64);
   const len = Memory.alloc(4);
   c.digest(toBuf(data), data.length, out, len, md, NULL);
@@ -538,7 +565,7 @@ function hmacOf(alg, key, data) {
   const c = crypto();
   const mdName = alg.toLowerCase().replace(/^hmac/, "").replace(/-/g, "").toUpperCase();
   const md = c.digestByName(Memory.allocUtf8String(mdName));
-  if (md.isNull()) throw new api4.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (md.isNull()) throw new api5.JavaException("java.security.NoSuchAlgorithmException", alg);
   const out = Memory.alloc(64);
   const len = Memory.alloc(4);
   c.hmac(md, toBuf(key), key.length, toBuf(data), data.length, out, len);
@@ -550,7 +577,7 @@ function rsaEncrypt(der, data) {
   const buf = toBuf(der);
   pp.writePointer(buf);
   const pkey = c.d2iPubkey(NULL, pp, der.length);
-  if (pkey.isNull()) throw new api4.JavaException("java.security.InvalidKeyException", "not an X.509 public key");
+  if (pkey.isNull()) throw new api5.JavaException("java.security.InvalidKeyException", "not an X.509 public key");
   const ctx2 = c.pkeyCtxNew(pkey, NULL);
   try {
     c.encryptInit(ctx2);
@@ -558,7 +585,7 @@ function rsaEncrypt(der, data) {
     outLen.writeU64(1024);
     const out = Memory.alloc(1024);
     if (c.pkeyEncrypt(ctx2, out, outLen, toBuf(data), data.length) <= 0) {
-      throw new api4.JavaException("javax.crypto.IllegalBlockSizeException", "RSA encryption failed");
+      throw new api5.JavaException("javax.crypto.IllegalBlockSizeException", "RSA encryption failed");
     }
     return javaBytes(Array.from(new Uint8Array(out.readByteArray(outLen.readU64().toNumber()))));
   } finally {
@@ -571,10 +598,10 @@ function encrypt(alg, key, iv, data) {
   const c = crypto();
   const [name, mode2] = alg.split("/");
   if (name.toUpperCase() === "RSA") return rsaEncrypt(key, data);
-  if (name.toUpperCase() !== "AES") throw new api4.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (name.toUpperCase() !== "AES") throw new api5.JavaException("java.security.NoSuchAlgorithmException", alg);
   const m = (mode2 || "ECB").toLowerCase();
   const cipher = c.cipherByName(Memory.allocUtf8String(`aes-${key.length * 8}-${m}`));
-  if (cipher.isNull()) throw new api4.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (cipher.isNull()) throw new api5.JavaException("java.security.NoSuchAlgorithmException", alg);
   const ctx2 = c.ctxNew();
   try {
     c.encInit(ctx2, cipher, NULL, NULL, NULL);
@@ -639,7 +666,7 @@ var DECLARED = {
   "java.util.Base64$Encoder": { encode: [["[B"]], encodeToString: [["[B"]] }
 };
 function models() {
-  const mk = api4.makeObject;
+  const mk = api5.makeObject;
   const stat = (cls, fields) => mk(cls, fields);
   const pending = (o) => o.fields.buf || (o.fields.buf = []);
   return {
@@ -716,7 +743,7 @@ function resolveArg(v, results) {
     if ("$bytes" in v) return javaBytes(hexBytes(v.$bytes));
     if ("$ref" in v) return results[v.$ref];
   }
-  return api4.decode(v);
+  return api5.decode(v);
 }
 function sockaddr(ip, port) {
   const sa = Memory.alloc(16);
@@ -867,11 +894,11 @@ function netOp(op, results) {
   }
 }
 function inContext(req, fn) {
-  api4.setCtx({ key: null, frames: req.stack || [], thread: req.thread || "main", throws: null, retValue: null });
+  api5.setCtx({ key: null, frames: req.stack || [], thread: req.thread || "main", throws: null, retValue: null });
   try {
     return fn();
   } finally {
-    api4.setCtx(null);
+    api5.setCtx(null);
   }
 }
 var netCryptoExports = {
@@ -912,73 +939,51 @@ var netCryptoExports = {
         const args = (op.args || []).map((a) => resolveArg(a, results));
         let r;
         if (op.new) {
-          r = api4.classWrapper(op.cls).$new(...args);
+          r = api5.classWrapper(op.cls).$new(...args);
         } else {
-          const m = api4.makeMethod(op.cls, op.member, op.types || []);
-          const self = op.self ? resolveArg(op.self, results) : api4.classWrapper(op.cls);
+          const m = api5.makeMethod(op.cls, op.member, op.types || []);
+          const self = op.self ? resolveArg(op.self, results) : api5.classWrapper(op.cls);
           r = m.apply(self, args);
         }
         results.push(r);
       }
-      return results.map((r) => api4.encode(r));
+      return results.map((r) => api5.encode(r));
     });
   }
 };
 function installNetCrypto(internals) {
-  api4 = internals;
+  api5 = internals;
   try {
     crypto();
   } catch (e) {
   }
-  Object.assign(api4.MODELS, models());
-  for (const [cls, members] of Object.entries(DECLARED)) {
-    let byMember = api4.declared.get(cls);
-    if (byMember === void 0) {
-      byMember = /* @__PURE__ */ new Map();
-      api4.declared.set(cls, byMember);
-    }
-    for (const [member, overloads] of Object.entries(members)) if (!byMember.has(member)) byMember.set(member, overloads);
-  }
-  api4.MODELS["javax.crypto.spec.SecretKeySpec"] = {
-    $new: (key, alg) => api4.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) })
+  Object.assign(api5.MODELS, models());
+  api5.declareDefaults(DECLARED);
+  api5.MODELS["javax.crypto.spec.SecretKeySpec"] = {
+    $new: (key, alg) => api5.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) })
   };
-  api4.MODELS["java.security.spec.X509EncodedKeySpec"] = {
-    $new: (der) => api4.makeObject("java.security.spec.X509EncodedKeySpec", { encoded: der })
+  api5.MODELS["java.security.spec.X509EncodedKeySpec"] = {
+    $new: (der) => api5.makeObject("java.security.spec.X509EncodedKeySpec", { encoded: der })
   };
-  api4.MODELS["java.security.KeyFactory"] = {
-    statics: { getInstance: (alg) => api4.makeObject("java.security.KeyFactory", { algorithm: String(alg) }) },
+  api5.MODELS["java.security.KeyFactory"] = {
+    statics: { getInstance: (alg) => api5.makeObject("java.security.KeyFactory", { algorithm: String(alg) }) },
     methods: {
-      generatePublic: (o, spec) => api4.makeObject(
+      generatePublic: (o, spec) => api5.makeObject(
         "java.security.PublicKey",
         { encoded: spec.getEncoded(), algorithm: o.fields.algorithm }
       )
     }
   };
-  api4.MODELS["javax.crypto.spec.IvParameterSpec"] = {
-    $new: (iv) => api4.makeObject("javax.crypto.spec.IvParameterSpec", { iV: iv })
+  api5.MODELS["javax.crypto.spec.IvParameterSpec"] = {
+    $new: (iv) => api5.makeObject("javax.crypto.spec.IvParameterSpec", { iV: iv })
   };
-  api4.MODELS["javax.crypto.spec.GCMParameterSpec"] = {
-    $new: (tlen, iv) => api4.makeObject("javax.crypto.spec.GCMParameterSpec", { tLen: tlen, iV: iv })
+  api5.MODELS["javax.crypto.spec.GCMParameterSpec"] = {
+    $new: (tlen, iv) => api5.makeObject("javax.crypto.spec.GCMParameterSpec", { tLen: tlen, iV: iv })
   };
 }
 
 // node_modules/frida-java-bridge/index.js
 var methods = /* @__PURE__ */ new Map();
-var device = { api: 35, levels: /* @__PURE__ */ new Map() };
-var RELEASES = {
-  24: "7.0",
-  25: "7.1.1",
-  26: "8.0.0",
-  27: "8.1.0",
-  28: "9",
-  29: "10",
-  30: "11",
-  31: "12",
-  32: "12L",
-  33: "13",
-  34: "14",
-  35: "15"
-};
 var declared = /* @__PURE__ */ new Map();
 var staticFields = /* @__PURE__ */ new Map();
 var wrappers = /* @__PURE__ */ new Map();
@@ -1211,10 +1216,7 @@ function makeStaticMember(cls, name) {
     throw new JavaException("java.lang.NoSuchMethodError", `${cls}.${name}`);
   };
   d.overload = (...types) => {
-    const since = device.levels.get(`${cls}|${name}|${types.join(",")}`);
-    if (since !== void 0 && since > device.api) {
-      throw new Error(`${cls}.${name}(): specified argument types do not match any of the overloads (the overload (${types.join(", ")}) exists from API ${since}; this device is API ${device.api})`);
-    }
+    refuseAboveLevel(cls, name, types);
     return makeMethod(cls, name, types);
   };
   Object.defineProperty(d, "overloads", { get: () => declaredOverloads(cls, name) });
@@ -1384,11 +1386,10 @@ var simExports = {
     ov.implementation = null;
     return null;
   },
-  simApiLevel(api5, levels) {
-    device.api = api5;
-    device.levels = new Map(Object.entries(levels));
-    staticFields.set("android.os.Build$VERSION|SDK_INT", api5);
-    staticFields.set("android.os.Build$VERSION|RELEASE", RELEASES[api5] || String(api5));
+  simApiLevel(api6, levels2) {
+    setApiLevel(api6, levels2);
+    staticFields.set("android.os.Build$VERSION|SDK_INT", api6);
+    staticFields.set("android.os.Build$VERSION|RELEASE", release());
     return true;
   },
   simLoadedClasses(classes) {
@@ -1481,7 +1482,7 @@ Object.assign(simExports, {
     redirect("fstatat", "int", ["int", "pointer", "pointer", "int"], 1);
     redirect("posix_spawn", "int", ["pointer", "pointer", "pointer", "pointer", "pointer", "pointer"], 1);
     deviceIoctl(cfg.mac);
-    if ((cfg.api || 35) < 30) noSymbol("memfd_create", "int", ["pointer", "uint"]);
+    if (apiLevel() < 30) noSymbol("memfd_create", "int", ["pointer", "uint"]);
     return true;
   },
   simNativeTeardown() {
@@ -1524,12 +1525,23 @@ Object.assign(simExports, {
 function ensureExports() {
   Object.assign(rpc.exports, simExports, netCryptoExports);
 }
+function declareDefaults(defs) {
+  for (const [cls, members] of Object.entries(defs)) {
+    let byMember = declared.get(cls);
+    if (byMember === void 0) {
+      byMember = /* @__PURE__ */ new Map();
+      declared.set(cls, byMember);
+    }
+    for (const [member, overloads] of Object.entries(members)) if (!byMember.has(member)) byMember.set(member, overloads);
+  }
+}
 installArrays({ getCtx: () => ctx, MODELS, makeObject, JavaException });
 installClassLoaders({ classWrapper, makeObject, JavaException });
-installBootImage({ declared, apiLevel: () => device.api });
+installBootImage({ declareDefaults, apiLevel });
 installNetCrypto({
   MODELS,
   declared,
+  declareDefaults,
   makeObject,
   makeMethod,
   classWrapper,
@@ -1544,7 +1556,7 @@ ensureExports();
 var Java = {
   available: true,
   get androidVersion() {
-    return RELEASES[device.api] || String(device.api);
+    return release();
   },
   ACC_PUBLIC: 1,
   ACC_PRIVATE: 2,
@@ -2038,7 +2050,7 @@ function plant(member, ret, value, original2) {
 
 // src/device.ts
 var level = null;
-function apiLevel() {
+function apiLevel2() {
   if (level !== null)
     return level;
   level = 0;
@@ -2063,7 +2075,7 @@ function apiLevel() {
   return level;
 }
 function notOnThisLevel(id, what, since) {
-  return `${id}: ${what} exists from API ${since}; this device is API ${apiLevel()}: not on this API level`;
+  return `${id}: ${what} exists from API ${since}; this device is API ${apiLevel2()}: not on this API level`;
 }
 
 // src/redact.ts
@@ -5597,7 +5609,7 @@ function groups(table) {
 }
 function installApiHooks(table, cfg, report2, use = defaultUse) {
   const canaries = cfg.canaries ?? {};
-  const level2 = apiLevel();
+  const level2 = apiLevel2();
   for (const g of groups(table).values()) {
     const since = Math.max(...g.entries.map((e) => e.api?.[e.descriptors.indexOf(g.desc)] ?? 1));
     if (level2 > 0 && since > level2) {
@@ -5731,7 +5743,7 @@ function installPermissionHooks(table, report2, use = defaultUse, results = true
       continue;
     for (let i = 0; i < e.descriptors.length; i++) {
       const desc = e.descriptors[i];
-      const api5 = e.smali[i];
+      const api6 = e.smali[i];
       let ov;
       try {
         ov = use(e.cls)[e.member].overload(...overloadTypes(desc));
@@ -5760,7 +5772,7 @@ function installPermissionHooks(table, report2, use = defaultUse, results = true
               perms = stringList(a);
           }
           if (perms !== null && perms.length > 0 && perms.every((p) => p.includes("permission"))) {
-            emit("permission_request", { api: api5, api_id: e.id, permissions: perms, request_code: code });
+            emit("permission_request", { api: api6, api_id: e.id, permissions: perms, request_code: code });
           }
         } catch (err) {
           hookError(`hook ${e.id}`, err);
@@ -6593,7 +6605,7 @@ function modeOf(e) {
 var keep = [];
 var MEMFD_API = 30;
 function memfdAvailable() {
-  const level2 = apiLevel();
+  const level2 = apiLevel2();
   return (level2 === 0 || level2 >= MEMFD_API) && resolve("libc.so", "memfd_create") !== null;
 }
 function planted(t, value) {
@@ -6685,7 +6697,7 @@ function installNativeHooks(table, cfg, report2, javaDepth3) {
     return;
   }
   keep.push(cm, hit);
-  const level2 = apiLevel();
+  const level2 = apiLevel2();
   const planting = targets.filter((t) => t.kind === "path" && t.canary !== null && canaries[t.canary] !== void 0);
   if (planting.length > 0 && !memfdAvailable()) {
     report2.limits.push(`${planting.map((t) => t.id).join(", ")}: canary not served: planted files need memfd_create (bionic API ${MEMFD_API}; this device is API ${level2 || "?"}): these reads are recorded, the app gets the real file`);

@@ -318,7 +318,6 @@ class SimRuntime:
         setup = simnative.prepare_sandbox(Path(self._sandbox), self.device.values, self.device.installed, libs,
                                           self.native_libs)
         setup["redirect"] = self.device_layer
-        setup["api"] = self.device.api
         ex.sim_native_setup(setup)
 
     def native(self, op: str, *, lib: str | None = None, call: str | None = None, arg: str | None = None,
