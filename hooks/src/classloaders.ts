@@ -74,8 +74,13 @@ export function installVia(rows: ApiEntry[], markers: MarkerConfig[], use: Class
     report.limits.push(...part.limits);
 }
 
-export function startRetries(cfg: AgentConfig): void {
+/** The run's config (canaries, package) for every later install; call before the first installVia. */
+export function initRetries(cfg: AgentConfig): void {
     config = cfg;
+}
+
+/** From now on hooks installed late are announced to the host (status "hooked"). */
+export function startRetries(): void {
     announce = true;
 }
 

@@ -17,7 +17,8 @@ import { initJava } from "./java.js";
 import { installNativeHooks } from "./native.js";
 import { installConsentControlHook } from "./ui.js";
 import { drainLoads, installLoaderHooks } from "./loaders.js";
-import { deferMissing, installApplicationRetry, installVia, isFramework, pendingIds, startRetries } from "./classloaders.js";
+import { deferMissing, initRetries, installApplicationRetry, installVia, isFramework, pendingIds, startRetries }
+    from "./classloaders.js";
 import { installJavaSocketHooks, installNetGuard } from "./netguard.js";
 import { installAppUnpin, installUnpin } from "./unpin.js";
 import { API_TABLE, UNHOOKABLE } from "./table.generated.js";
@@ -44,6 +45,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
     const framework = table.filter((e) => isFramework(e.cls));
     const appSide = table.filter((e) => !isFramework(e.cls) && e.cls !== "");
     const methodMarkers = (cfg.markers ?? []).filter((m) => m.method);
+    initRetries(cfg);
     // native side-channel hooks (native.ts): installed now, filtered in C
     installNativeHooks(API_TABLE as ApiEntry[], cfg, report, javaDepth);
     // Framework classes are in the boot class path: hook them now, before the first app instruction.
@@ -75,7 +77,7 @@ function configure(cfg: AgentConfig): Record<string, unknown> {
         installVia(rows, methodMarkers, defaultUse, "app", pending);
         deferMissing(rows, methodMarkers, pending);
         if (cfg.unpin === true) unpin.push(...installAppUnpin());
-        startRetries(cfg);
+        startRetries();
         ran = true;
         if (!inConfigure) send({ type: "status", status: "hooked", t: nowMs(), ...pending, pending: pendingIds() });
     });

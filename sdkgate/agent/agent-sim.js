@@ -1,5 +1,5 @@
 📦
-223923 /src/index.js
+223967 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -6858,8 +6858,10 @@ function installVia(rows, markers, use, where, report2) {
   report2.missing.push(...part.missing);
   report2.limits.push(...part.limits);
 }
-function startRetries(cfg) {
+function initRetries(cfg) {
   config = cfg;
+}
+function startRetries() {
   announce = true;
 }
 function retryIn(loader, where) {
@@ -7477,6 +7479,7 @@ function configure(cfg) {
   const framework = table.filter((e) => isFramework(e.cls));
   const appSide = table.filter((e) => !isFramework(e.cls) && e.cls !== "");
   const methodMarkers = (cfg.markers ?? []).filter((m) => m.method);
+  initRetries(cfg);
   installNativeHooks(API_TABLE, cfg, report2, javaDepth);
   frida_java_bridge_default.performNow(() => {
     initJava(cfg.stack_mode);
@@ -7504,7 +7507,7 @@ function configure(cfg) {
     deferMissing(rows, methodMarkers, pending);
     if (cfg.unpin === true)
       unpin.push(...installAppUnpin());
-    startRetries(cfg);
+    startRetries();
     ran = true;
     if (!inConfigure)
       send({ type: "status", status: "hooked", t: nowMs(), ...pending, pending: pendingIds() });

@@ -1,5 +1,5 @@
 📦
-606727 /src/index.js
+606771 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -18698,8 +18698,10 @@ function installVia(rows, markers, use, where, report2) {
   report2.missing.push(...part.missing);
   report2.limits.push(...part.limits);
 }
-function startRetries(cfg) {
+function initRetries(cfg) {
   config2 = cfg;
+}
+function startRetries() {
   announce = true;
 }
 function retryIn(loader, where) {
@@ -19317,6 +19319,7 @@ function configure(cfg) {
   const framework = table.filter((e) => isFramework(e.cls));
   const appSide = table.filter((e) => !isFramework(e.cls) && e.cls !== "");
   const methodMarkers = (cfg.markers ?? []).filter((m) => m.method);
+  initRetries(cfg);
   installNativeHooks(API_TABLE, cfg, report2, javaDepth);
   frida_java_bridge_default.performNow(() => {
     initJava(cfg.stack_mode);
@@ -19344,7 +19347,7 @@ function configure(cfg) {
     deferMissing(rows, methodMarkers, pending);
     if (cfg.unpin === true)
       unpin.push(...installAppUnpin());
-    startRetries(cfg);
+    startRetries();
     ran = true;
     if (!inConfigure)
       send({ type: "status", status: "hooked", t: nowMs(), ...pending, pending: pendingIds() });

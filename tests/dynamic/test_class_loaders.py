@@ -55,3 +55,19 @@ def test_a_row_in_a_plugin_loader_is_hooked_when_that_loader_is_created(rt):
     assert _hms_call(rt)["hooked"]
     rt.flush()
     assert [e.get("api_id") for e in rt.evs if e.kind == "read"] == ["hms.adid.getAdvertisingIdInfo"]
+
+
+def test_rows_hooked_through_the_apps_loader_or_a_later_one_plant_canaries():
+    from sdkgate.canaries import generate
+    canaries = generate()
+    evs: list = []
+    with SimRuntime(None, canaries, evs.append, loaded_classes=(HMS, HMS + "$Info")) as r:
+        assert r.host.install["where"]["gms.adid.getId"] == "app"
+        assert r.call("gms.adid.getId", STACK) == canaries["device_id.gaid"]
+        r.host.script.exports_sync.sim_invoke({
+            "cls": "dalvik.system.DexClassLoader", "member": "$init",
+            "types": ["java.lang.String", "java.lang.String", "java.lang.String", "java.lang.ClassLoader"],
+            "self": {"$obj": "dalvik.system.DexClassLoader", "loads": [HMS, HMS + "$Info"]}, "stack": STACK,
+            "args": ["/data/local/tmp/hms.dex", "/data/local/tmp/opt", None, {"$obj": "dalvik.system.PathClassLoader"}]})
+        assert r.call("hms.adid.getId", STACK) == canaries["device_id.oaid"]
+    assert [e.get("canary") for e in evs if e.kind == "read"] == [True, True]
