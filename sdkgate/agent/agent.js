@@ -1,5 +1,5 @@
 📦
-606771 /src/index.js
+606914 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -13568,6 +13568,36 @@ function javaInts(arr) {
   return arr.toJSON().map(Number);
 }
 
+// src/device.ts
+var level = null;
+function apiLevel() {
+  if (level !== null)
+    return level;
+  level = 0;
+  try {
+    if (frida_java_bridge_default.available)
+      frida_java_bridge_default.performNow(() => {
+        level = Number(frida_java_bridge_default.use("android.os.Build$VERSION").SDK_INT.value) || 0;
+      });
+  } catch (e) {
+  }
+  if (level === 0) {
+    try {
+      const get = Module.findGlobalExportByName("__system_property_get");
+      if (get !== null) {
+        const buf = Memory.alloc(92);
+        new NativeFunction(get, "int", ["pointer", "pointer"])(Memory.allocUtf8String("ro.build.version.sdk"), buf);
+        level = parseInt(buf.readUtf8String() ?? "", 10) || 0;
+      }
+    } catch (e) {
+    }
+  }
+  return level;
+}
+function notOnThisLevel(id, what, since) {
+  return `${id}: ${what} exists from API ${since}; this device is API ${apiLevel()}: not on this API level`;
+}
+
 // src/deopt.ts
 var BOOT_CALLERS = {
   "perm.activity.dispatchRequestPermissionsResult": [["android.app.Activity", "dispatchActivityResult"]]
@@ -13579,27 +13609,31 @@ function deoptimizeCallers(id, report2) {
     return;
   const names2 = callers.map(([c, m]) => `${c.split(".").pop()}.${m}`).join(", ");
   const problems = [];
-  try {
-    const deopt = frida_java_bridge_default.deoptimizeMethod;
-    if (deopt === void 0)
-      throw new Error("this bridge has no Java.deoptimizeMethod");
-    for (const [cls, member] of callers) {
-      for (const ov of frida_java_bridge_default.use(cls)[member].overloads)
-        deopt.call(frida_java_bridge_default, ov.handle);
+  if (apiLevel() === 0 || apiLevel() >= 26) {
+    try {
+      if (!bootImageDone)
+        frida_java_bridge_default.deoptimizeBootImage();
+      bootImageDone = true;
+      report2.limits.push(`${id}: called from boot-image code (${names2}): the boot image is deoptimised so the hook runs`);
+      return;
+    } catch (e) {
+      problems.push(`boot image: ${e instanceof Error ? e.message : String(e)}`);
     }
-    report2.limits.push(`${id}: called from boot-image code (${names2}): that caller is deoptimised so the hook runs`);
-    return;
-  } catch (e) {
-    problems.push(`per-method deoptimisation: ${e instanceof Error ? e.message : String(e)}`);
   }
-  try {
-    if (!bootImageDone)
-      frida_java_bridge_default.deoptimizeBootImage();
-    bootImageDone = true;
-    report2.limits.push(`${id}: called from boot-image code (${names2}): the boot image is deoptimised so the hook runs`);
-    return;
-  } catch (e) {
-    problems.push(`boot image: ${e instanceof Error ? e.message : String(e)}`);
+  if (apiLevel() !== 0 && apiLevel() < 30) {
+    try {
+      const deopt = frida_java_bridge_default.deoptimizeMethod;
+      if (deopt === void 0)
+        throw new Error("this bridge has no Java.deoptimizeMethod");
+      for (const [cls, member] of callers) {
+        for (const ov of frida_java_bridge_default.use(cls)[member].overloads)
+          deopt.call(frida_java_bridge_default, ov.handle);
+      }
+      report2.limits.push(`${id}: called from boot-image code (${names2}): that caller is deoptimised so the hook runs`);
+      return;
+    } catch (e) {
+      problems.push(`per-method deoptimisation: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
   report2.limits.push(`${id}: not hooked: called from boot-image code (${names2}) that could not be deoptimised (${problems.join("; ")}): not observable on this device`);
 }
@@ -13886,36 +13920,6 @@ function plant(member, ret, value, original) {
     default:
       return void 0;
   }
-}
-
-// src/device.ts
-var level = null;
-function apiLevel() {
-  if (level !== null)
-    return level;
-  level = 0;
-  try {
-    if (frida_java_bridge_default.available)
-      frida_java_bridge_default.performNow(() => {
-        level = Number(frida_java_bridge_default.use("android.os.Build$VERSION").SDK_INT.value) || 0;
-      });
-  } catch (e) {
-  }
-  if (level === 0) {
-    try {
-      const get = Module.findGlobalExportByName("__system_property_get");
-      if (get !== null) {
-        const buf = Memory.alloc(92);
-        new NativeFunction(get, "int", ["pointer", "pointer"])(Memory.allocUtf8String("ro.build.version.sdk"), buf);
-        level = parseInt(buf.readUtf8String() ?? "", 10) || 0;
-      }
-    } catch (e) {
-    }
-  }
-  return level;
-}
-function notOnThisLevel(id, what, since) {
-  return `${id}: ${what} exists from API ${since}; this device is API ${apiLevel()}: not on this API level`;
 }
 
 // src/redact.ts

@@ -82,3 +82,14 @@ def test_a_permission_result_from_boot_image_code_reaches_the_hook(rt):
     assert len(res) == 1 and res[0].get("results") == {"android.permission.READ_PHONE_STATE": "granted"}
     limits = rt.host.install["limits"]
     assert any(x.startswith("perm.activity.dispatchRequestPermissionsResult: called from boot-image code") for x in limits)
+
+
+def test_on_api_25_the_boot_caller_itself_is_deoptimised():
+    from sdkgate.dynamic.simruntime import DeviceModel
+    evs: list = []
+    with SimRuntime(MANIFEST, None, evs.append, package=PKG, device=DeviceModel(api=25)) as r:
+        r.permission_result({"android.permission.CAMERA": False}, request_code=3)
+        limits = r.host.install["limits"]
+    assert [e.get("results") for e in evs if e.kind == "permission_result"] == [{"android.permission.CAMERA": "denied"}]
+    assert any("dispatchRequestPermissionsResult: called from boot-image code" in x and "that caller is deoptimised" in x
+               for x in limits)
