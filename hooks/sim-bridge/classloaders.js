@@ -15,7 +15,7 @@
 
 const BOOT = new RegExp("^(android\\.(?!support\\.|arch\\.|databinding\\.)|java\\.|javax\\.|dalvik\\.|libcore\\.|sun\\." +
     "|org\\.json\\.|org\\.xml\\.|org\\.w3c\\.|org\\.xmlpull\\.|org\\.apache\\.http\\.|com\\.android\\.(internal|org|okhttp" +
-    "|i18n|icu|ims|id)\\.)");
+    "|i18n|icu|ims)\\.)");
 
 const hidden = new Set();            // classes of the model's loaded code
 const factories = new WeakMap();     // loader object -> ClassFactory

@@ -42,6 +42,10 @@ function markerId(m: MarkerConfig): string {
 export function deferMissing(rows: ApiEntry[], markers: MarkerConfig[], report: InstallReport): ApiEntry[] {
     const missingClass = new Set(report.missing.filter((m) => classMissing(m.reason)).map((m) => m.id));
     const hooked = new Set(report.hooked);
+    for (const id of hooked) {              // found meanwhile (a framework guess the app's loader had)
+        pendingRows.delete(id);
+        pendingMarkers.delete(id);
+    }
     const deferred: ApiEntry[] = [];
     for (const e of rows) {
         if (missingClass.has(e.id) && !hooked.has(e.id)) {

@@ -1,5 +1,5 @@
 📦
-224114 /src/index.js
+224204 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -360,7 +360,7 @@ function installBootImage(internals) {
 }
 
 // node_modules/frida-java-bridge/classloaders.js
-var BOOT = new RegExp("^(android\\.(?!support\\.|arch\\.|databinding\\.)|java\\.|javax\\.|dalvik\\.|libcore\\.|sun\\.|org\\.json\\.|org\\.xml\\.|org\\.w3c\\.|org\\.xmlpull\\.|org\\.apache\\.http\\.|com\\.android\\.(internal|org|okhttp|i18n|icu|ims|id)\\.)");
+var BOOT = new RegExp("^(android\\.(?!support\\.|arch\\.|databinding\\.)|java\\.|javax\\.|dalvik\\.|libcore\\.|sun\\.|org\\.json\\.|org\\.xml\\.|org\\.w3c\\.|org\\.xmlpull\\.|org\\.apache\\.http\\.|com\\.android\\.(internal|org|okhttp|i18n|icu|ims)\\.)");
 var hidden = /* @__PURE__ */ new Set();
 var factories = /* @__PURE__ */ new WeakMap();
 var appReady = false;
@@ -6831,6 +6831,10 @@ function markerId(m) {
 function deferMissing(rows, markers, report2) {
   const missingClass2 = new Set(report2.missing.filter((m) => classMissing(m.reason)).map((m) => m.id));
   const hooked2 = new Set(report2.hooked);
+  for (const id of hooked2) {
+    pendingRows.delete(id);
+    pendingMarkers.delete(id);
+  }
   const deferred2 = [];
   for (const e of rows) {
     if (missingClass2.has(e.id) && !hooked2.has(e.id)) {

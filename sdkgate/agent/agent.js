@@ -1,5 +1,5 @@
 📦
-606914 /src/index.js
+607007 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -18671,6 +18671,10 @@ function markerId(m) {
 function deferMissing(rows, markers, report2) {
   const missingClass = new Set(report2.missing.filter((m) => classMissing(m.reason)).map((m) => m.id));
   const hooked2 = new Set(report2.hooked);
+  for (const id of hooked2) {
+    pendingRows.delete(id);
+    pendingMarkers.delete(id);
+  }
   const deferred2 = [];
   for (const e of rows) {
     if (missingClass.has(e.id) && !hooked2.has(e.id)) {

@@ -71,3 +71,11 @@ def test_rows_hooked_through_the_apps_loader_or_a_later_one_plant_canaries():
             "args": ["/data/local/tmp/hms.dex", "/data/local/tmp/opt", None, {"$obj": "dalvik.system.PathClassLoader"}]})
         assert r.call("hms.adid.getId", STACK) == canaries["device_id.oaid"]
     assert [e.get("canary") for e in evs if e.kind == "read"] == [True, True]
+
+
+def test_a_framework_guess_the_boot_class_path_lacks_is_hooked_in_the_apps_loader_once(rt):
+    # com.android.id.impl.IdProviderImpl: MIUI's framework class; the stand-in's boot class path is AOSP's, where
+    # the agent's framework guess fails: the app's loader has it (later loaders then leave it alone: see the exact
+    # hooked_in of the plugin loader above)
+    assert rt.host.install["where"]["xiaomi.IdProvider.getOAID"] == "app"
+    assert "xiaomi.IdProvider.getOAID" not in rt.host.install["pending"]
