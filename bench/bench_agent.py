@@ -1,10 +1,16 @@
-"""Events per second through the real agent, its batching and the host intake, on the simulated device.
+"""The agent's per-event costs on the simulated device, each against a baseline run in this same script.
 
-Same run, same agent bundle, same simulated calls (one realistic 12-frame SDK stack), two configs:
-  batched:   the shipped defaults (flush at 200 events or 50 ms)
-  unbatched: batch_max=1, flush_ms=0 (the baseline: one send() per event)
-Intake includes seq checks, attribution, Event construction and JSON serialisation of every event.
-Target: >= 20,000 events/s batched, with no drop.   Usage: python bench/bench_agent.py [N]
+1. Events per second through the real agent, its batching and the host intake (one realistic 12-frame SDK stack):
+   batched (shipped defaults: flush at 200 events or 50 ms) against unbatched (batch_max=1, flush_ms=0).
+   Target: >= 20,000 events/s batched, with no drop.
+2. Per-event Java stack: the bridge's stack walk (Java.backtrace: an id per walk, frames formatted once per id;
+   the default) against a Throwable rendered by Log.getStackTraceString every event (stack_mode="throwable").
+   Printed: events/s through the agent here, and the device time per event the stand-in charges for the stack
+   work (hooks/sim-bridge/stacks.js: its per-frame model of ART's costs, not a phone measurement).
+3. Native caller per connect: the caller's return address first (the default) against an ACCURATE (DWARF) native
+   backtrace for every connect (unwind_mode="accurate"); ns per socket+connect+close measured in native code, with
+   Frida's real Interceptor and unwinder in this process.
+Usage: python bench/bench_agent.py [N]
 """
 from __future__ import annotations
 
@@ -39,6 +45,7 @@ def run(manifest, options: AgentOptions, n: int) -> tuple[float, dict]:
 
     rt = SimRuntime(manifest, None, sink, options=options)
     rt.start()
+    cost = 0.0
     try:
         rt.call_many("telephony.getDeviceId", STACK, 200)     # warm-up (JIT-free QJS, caches)
         rt.flush()
@@ -46,14 +53,25 @@ def run(manifest, options: AgentOptions, n: int) -> tuple[float, dict]:
         t0 = time.perf_counter()
         chunk = 5000
         for i in range(0, n, chunk):
-            rt.call_many("telephony.getDeviceId", STACK, min(chunk, n - i))
+            cost += rt.call_many("telephony.getDeviceId", STACK, min(chunk, n - i)).get("cost_us", 0.0)
         rt.flush()                                           # every event has gone through the host
         dt = time.perf_counter() - t0
         got = rt.host.stats.events - base
     finally:
         stats = rt.stop()
     stats["delivered"] = got
+    stats["device_us_per_event"] = cost / max(1, n)
     return got / dt, stats
+
+
+def connect_ns(manifest, options: AgentOptions, n: int) -> float:
+    rt = SimRuntime(manifest, None, lambda ev: None, options=options, native_libs=("libjcore.so",))
+    rt.start()
+    try:
+        rt.native("bench_connect", lib="libjcore.so", arg="9", count=100)          # warm up
+        return float(rt.native("bench_connect", lib="libjcore.so", arg="9", count=n)["ret"])
+    finally:
+        rt.stop()
 
 
 def main() -> int:
@@ -68,6 +86,21 @@ def main() -> int:
           f"gaps={us['gaps']} delivered={us['delivered']}")
     print(f"ratio batched/unbatched: {batched / unbatched:.2f}x")
     ok = batched >= 20_000 and bs["dropped"] == 0 and bs["gaps"] == 0 and bs["delivered"] == n
+
+    thrown, ts = run(manifest, AgentOptions(stack_mode="throwable"), n)
+    print(f"stack per event, Java.backtrace (default): {batched:10,.0f} events/s, "
+          f"{bs['device_us_per_event']:.1f} us modelled device time per event")
+    print(f"stack per event, Log.getStackTraceString:  {thrown:10,.0f} events/s, "
+          f"{ts['device_us_per_event']:.1f} us modelled device time per event")
+    print(f"ratio backtrace/throwable: {batched / thrown:.2f}x events/s, "
+          f"{ts['device_us_per_event'] / max(1e-9, bs['device_us_per_event']):.1f}x less device time")
+
+    m = max(1000, n // 10)
+    caller = connect_ns(manifest, AgentOptions(), m)
+    accurate = connect_ns(manifest, AgentOptions(unwind_mode="accurate"), m)
+    print(f"connect, caller's return address first (default): {caller / 1000:8.1f} us per connect ({m} connects)")
+    print(f"connect, ACCURATE native backtrace every time:    {accurate / 1000:8.1f} us per connect")
+    print(f"ratio accurate/caller-first: {accurate / caller:.2f}x")
     print("target >= 20,000 events/s with no drop:", "met" if ok else "NOT met")
     return 0 if ok else 1
 

@@ -26,6 +26,11 @@ class SensitiveApi:
     hook_class: str | None = None # where the agent hooks (a concrete class); None: cannot be hooked (see `hookable`)
     abstract: bool = False        # the called class/method is abstract or an interface on Android
     hookable: bool = True         # False for `hook_class: null`: no concrete class can be named
+    api_levels: dict = field(default_factory=dict, compare=False, hash=False)   # descriptor -> first API level
+
+    def api_level(self, descriptor: str | None = None) -> int:
+        """The first Android API level the overload exists on (1: every supported level)."""
+        return int(self.api_levels.get(descriptor or (self.descriptors[0] if self.descriptors else ""), 1))
 
     @property
     def hook_cls(self) -> str:
@@ -80,6 +85,22 @@ def glob_regex(pattern: str) -> re.Pattern:
     return re.compile("".join(".*" if c == "*" else re.escape(c) for c in pattern) + r"\Z", re.S)
 
 
+def _api_levels(row: dict) -> dict[str, int]:
+    """`api_levels: N` (every descriptor) or `{descriptor: N}`; levels are Android API levels (1..99)."""
+    raw, descs = row.get("api_levels"), tuple(row.get("descriptors") or ())
+    if raw is None:
+        return {}
+    levels = {d: raw for d in descs} if isinstance(raw, int) and not isinstance(raw, bool) else raw
+    if not isinstance(levels, dict) or not descs:
+        raise ValueError(f"sensitive_apis.yaml: {row.get('id')}: api_levels is an API level or {{descriptor: level}}")
+    for d, n in levels.items():
+        if d not in descs:
+            raise ValueError(f"sensitive_apis.yaml: {row.get('id')}: api_levels names {d!r}, not one of its descriptors")
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 99:
+            raise ValueError(f"sensitive_apis.yaml: {row.get('id')}: api_levels {d!r}: {n!r} is not an API level")
+    return dict(levels)
+
+
 def _parse(raw: list[dict]) -> tuple[SensitiveApi, ...]:
     cats = categories()
     out, seen = [], set()
@@ -97,6 +118,7 @@ def _parse(raw: list[dict]) -> tuple[SensitiveApi, ...]:
             patterns=tuple(str(p) for p in row.get("patterns") or ()),
             hook_class=row.get("hook_class") or None, abstract=bool(row.get("abstract", False)),
             hookable=not ("hook_class" in row and row["hook_class"] is None),
+            api_levels=_api_levels(row),
         )
         if not isinstance(api.abstract, bool):
             raise ValueError(f"sensitive_apis.yaml: {api.id}: abstract must be true or false")

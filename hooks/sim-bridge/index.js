@@ -28,6 +28,12 @@ import { abstractRefusal } from "./abstract.js";
 import { ACC_INTERFACE, abstractDeclared, defineClass, interfacesOf, isSubclass, loadedClasses, members, modifiersOf,
     superOf } from "./classes.js";
 import { installInput, inputExports } from "./input.js";
+import { decodeArrays, encodeArray, installArrays, isJavaArray, jniEnv, makeArray } from "./arrays.js";
+import { apiLevel, refuseAboveLevel, release, setApiLevel } from "./apilevel.js";
+import { backtrace, chargeStack } from "./stacks.js";
+import { bootBypass, deoptimizeBootImage, deoptimizeMethod, installBootImage, methodHandle } from "./bootimage.js";
+import { appLoaderReady, attachLoads, ClassFactoryApi, defaultClassFactory, hideLoaded, installClassLoaders, useIn }
+    from "./classloaders.js";
 import { installNetCrypto, netCryptoExports } from "./netcrypto.js";
 
 const methods = new Map();      // "cls|member|t1,t2" -> Method
@@ -177,15 +183,11 @@ function makeList(items) {
 }
 
 // ---------------------------------------------------------------- framework models
-const stackTexts = new WeakMap();  // frames array -> text (one simulated call site renders once)
-
+// Stacks cost what they cost on ART (stacks.js): a Throwable fills in its trace; Log.getStackTraceString makes a
+// StackTraceElement and a line per frame and hands the whole text through JNI, every call.
 function stackText(frames) {
-    let text = stackTexts.get(frames);
-    if (text === undefined) {
-        text = "java.lang.Throwable\n" + frames.map((f) => `\tat ${f}`).join("\n") + "\n";
-        stackTexts.set(frames, text);
-    }
-    return text;
+    chargeStack("trace", frames.length);
+    return "java.lang.Throwable\n" + frames.map((f) => `\tat ${f}`).join("\n") + "\n";
 }
 
 const threads = new Map();   // simulated thread name -> java.lang.Thread object
@@ -200,6 +202,7 @@ function threadObject(name) {
 }
 
 function newThrowable() {
+    chargeStack("fill", ctx ? ctx.frames.length : 0);
     const t = makeObject("java.lang.Throwable");
     t.fields.frames = ctx ? ctx.frames : [];
     return t;
@@ -308,7 +311,7 @@ function makeMethod(cls, member, types) {
     m.methodName = member;
     m.holder = classWrapper(cls);
     m.type = 3;
-    m.handle = ptr(0);
+    m.handle = methodHandle(cls, member);     // what Java.deoptimizeMethod takes (bootimage.js)
     m.argumentTypes = types.map((t) => ({ name: t, className: t }));
     m.returnType = { name: "java.lang.Object", className: "java.lang.Object" };
     m.canInvokeWith = (...args) => args.length === types.length;
@@ -359,7 +362,10 @@ function makeStaticMember(cls, name) {
         if (ovs.length > 0) return ovs[0].apply(classWrapper(cls), args);
         throw new JavaException("java.lang.NoSuchMethodError", `${cls}.${name}`);
     };
-    d.overload = (...types) => makeMethod(cls, name, types);
+    d.overload = (...types) => {
+        refuseAboveLevel(cls, name, types);          // as the real bridge: no such overload on this API level
+        return makeMethod(cls, name, types);
+    };
     Object.defineProperty(d, "overloads", { get: () => declaredOverloads(cls, name) });
     Object.defineProperty(d, "implementation", {
         get: () => {
@@ -408,6 +414,8 @@ function decode(j) {
     if (j === null || j === undefined) return null;
     if (typeof j !== "object") return j;
     if (Array.isArray(j)) return j.map(decode);
+    const special = decodeArrays(j, decode);     // primitive arrays, ByteBuffers (arrays.js)
+    if (special !== undefined) return special;
     if ("$array" in j) {
         const a = (j.items || []).map(decode);
         a.$type = j.$array;
@@ -418,7 +426,7 @@ function decode(j) {
         if (typeof j.super === "string" && superOf(j.$obj) === undefined) defineClass(j.$obj, { super: j.super });
         const fields = {};
         for (const [k, v] of Object.entries(j.fields || {})) fields[k] = decode(v);
-        return makeObject(j.$obj, fields, j.returns || {});
+        return attachLoads(makeObject(j.$obj, fields, j.returns || {}), j);   // a loader: its loaded classes
     }
     if ("$class" in j) return classWrapper(j.$class);
     throw new Error(`sim-bridge: cannot decode ${JSON.stringify(j)}`);
@@ -427,6 +435,7 @@ function decode(j) {
 function encode(v) {
     if (v === null || v === undefined) return null;
     if (typeof v !== "object" && typeof v !== "function") return v;
+    if (isJavaArray(v)) return encodeArray(v, encode);
     if (Array.isArray(v)) return { $array: v.$type || null, items: v.map(encode) };
     if (v instanceof SimList) return { $list: v.items.map(encode) };
     if (v instanceof SimObject) {
@@ -474,7 +483,8 @@ function invokePrepared(p, reuse) {
         }
         const m = methods.get(ctx.key);
         let args = p.argsJson.map(decode);
-        const hooked = m !== undefined && m.implementation !== null;
+        // compiled boot code calling a hooked callee directly: the hook runs only once its caller is deoptimised
+        const hooked = m !== undefined && m.implementation !== null && !bootBypass(ctx.key);
         if (hooked) {
             // the hook sees what the real bridge hands it: `this` as the hooked class, arguments as their types
             if (p.selfJson !== null) self = typed(self, m._cls);
@@ -482,9 +492,9 @@ function invokePrepared(p, reuse) {
         }
         try {
             const r = hooked ? m.apply(self, args) : original({ _key: ctx.key }, self, args);
-            return { hooked, ret: encode(r) };
+            return { hooked, ret: encode(r), cost_us: ctx.cost || 0 };
         } catch (e) {
-            if (e instanceof JavaException || (e && typeof e.$className === "string")) return { hooked, threw: e.$className };
+            if (e instanceof JavaException || (e && typeof e.$className === "string")) return { hooked, threw: e.$className, cost_us: ctx.cost || 0 };
             throw e;
         }
     } finally {
@@ -499,8 +509,13 @@ const simExports = {
     simInvokeMany(req, count) {
         const p = prepare(req);
         let hooked = 0;
-        for (let i = 0; i < count; i++) if (invokePrepared(p, true).hooked) hooked++;
-        return { calls: count, hooked };
+        let cost = 0;           // modelled device time of the agent's work on the app's thread (arrays.js, stacks.js)
+        for (let i = 0; i < count; i++) {
+            const r = invokePrepared(p, true);
+            if (r.hooked) hooked++;
+            cost += r.cost_us || 0;
+        }
+        return { calls: count, hooked, cost_us: cost };
     },
     simDefine(defs) {
         for (const [cls, members] of Object.entries(defs)) {
@@ -547,6 +562,16 @@ const simExports = {
         // which of `names` a wrapper of class `cls` exposes (what `this` in a hook on `cls` offers the agent)
         const o = typed(decode(selfJson), cls);
         return names.filter((n) => typeof o[n] === "function");
+    },
+    simApiLevel(api, levels) {
+        setApiLevel(api, levels);
+        staticFields.set("android.os.Build$VERSION|SDK_INT", api);
+        staticFields.set("android.os.Build$VERSION|RELEASE", release());
+        return true;
+    },
+    simLoadedClasses(classes) {
+        hideLoaded(classes);          // visible only through the factory of the loader that loads them
+        return true;
     },
     simHooks() {
         return [...methods.values()].filter((m) => m.implementation !== null).map((m) => m._key);
@@ -608,6 +633,20 @@ function deviceIoctl(mac) {
     native.replaced.push(addr);
 }
 
+/** A bionic function this API level does not have: calls fail with ENOSYS (glibc's export cannot be removed). */
+function noSymbol(symbol, ret, argTypes) {
+    const addr = Module.findGlobalExportByName(symbol);
+    if (addr === null) return;
+    const errno = new NativeFunction(Module.getGlobalExportByName("__errno_location"), "pointer", []);
+    const cb = new NativeCallback(function () {
+        errno().writeS32(38);            // ENOSYS
+        return -1;
+    }, ret, argTypes);
+    Interceptor.replace(addr, cb);
+    native.keep.push(cb);
+    native.replaced.push(addr);
+}
+
 function sdkLib(name) {
     let m = native.libs.get(name);
     if (m === undefined) {
@@ -629,8 +668,14 @@ Object.assign(simExports, {
         redirect("access", "int", ["pointer", "int"], 0);
         redirect("stat", "int", ["pointer", "pointer"], 0);
         redirect("readlink", "long", ["pointer", "pointer", "ulong"], 0);
+        redirect("__open_2", "int", ["pointer", "int"], 0);
+        redirect("__openat_2", "int", ["int", "pointer", "int"], 1);
+        redirect("faccessat", "int", ["int", "pointer", "int", "int"], 1);
+        redirect("lstat", "int", ["pointer", "pointer"], 0);
+        redirect("fstatat", "int", ["int", "pointer", "pointer", "int"], 1);
         redirect("posix_spawn", "int", ["pointer", "pointer", "pointer", "pointer", "pointer", "pointer"], 1);
         deviceIoctl(cfg.mac);
+        if (apiLevel() < 30) noSymbol("memfd_create", "int", ["pointer", "uint"]);   // bionic has it from API 30
         return true;
     },
     simNativeTeardown() {
@@ -677,8 +722,8 @@ Object.assign(simExports, {
                 r = new NativeFunction(m.getExportByName("sg_netlink_getlink"), "int", [])();
             } else if (req.op === "exec") {
                 r = new NativeFunction(m.getExportByName("sg_exec"), "int", ["pointer", "pointer", "int"])(s(req.arg), out, 4096);
-            } else if (req.op === "bench_open" || req.op === "bench_open_raw") {
-                const f = req.op === "bench_open" ? "sg_bench_open" : "sg_bench_open_raw";
+            } else if (req.op === "bench_open" || req.op === "bench_open_raw" || req.op === "bench_connect") {
+                const f = { bench_open: "sg_bench_open", bench_open_raw: "sg_bench_open_raw", bench_connect: "sg_bench_connect" }[req.op];
                 return { ret: new NativeFunction(m.getExportByName(f), "double", ["pointer", "int"])(s(req.arg), req.count), out: null };
             } else {
                 throw new Error(`sim-bridge: unknown native op ${req.op}`);
@@ -694,9 +739,28 @@ function ensureExports() {
     Object.assign(rpc.exports, simExports, netCryptoExports, inputExports);
 }
 
+/** Overloads of framework classes the stand-in knows (`.overloads`), unless the app model declared them. */
+function declareDefaults(defs) {
+    for (const [cls, members] of Object.entries(defs)) {
+        let byMember = declared.get(cls);
+        if (byMember === undefined) {
+            byMember = new Map();
+            declared.set(cls, byMember);
+        }
+        for (const [member, overloads] of Object.entries(members)) if (!byMember.has(member)) byMember.set(member, overloads);
+    }
+}
+
+// Java arrays and ByteBuffers with the device's cost of reading them (arrays.js)
+installArrays({ getCtx: () => ctx, MODELS, makeObject, JavaException });
+// which class loader sees which class (classloaders.js)
+installClassLoaders({ classWrapper, makeObject, JavaException });
+// boot-image callers and deoptimisation (bootimage.js)
+installBootImage({ declareDefaults, apiLevel });
+
 // the simulated app's real sockets and crypto (netcrypto.js) share the method table and call context
 installNetCrypto({
-    MODELS, declared, makeObject, makeMethod, classWrapper, decode, encode, JavaException,
+    MODELS, declared, declareDefaults, makeObject, makeMethod, classWrapper, decode, encode, JavaException,
     setCtx: (c) => {
         ctx = c;
     },
@@ -710,12 +774,15 @@ ensureExports();
 // ---------------------------------------------------------------- the Java object
 const Java = {
     available: true,
-    androidVersion: "13",
+    get androidVersion() {
+        return release();
+    },
     ACC_PUBLIC: 0x1, ACC_PRIVATE: 0x2, ACC_PROTECTED: 0x4, ACC_STATIC: 0x8, ACC_FINAL: 0x10,
     ACC_SYNCHRONIZED: 0x20, ACC_BRIDGE: 0x40, ACC_VARARGS: 0x80, ACC_NATIVE: 0x100,
     ACC_ABSTRACT: 0x400, ACC_STRICT: 0x800, ACC_SYNTHETIC: 0x1000,
     perform(fn) {
         ensureExports();
+        appLoaderReady();
         fn();
     },
     performNow(fn) {
@@ -723,12 +790,10 @@ const Java = {
         fn();
     },
     use(name) {
-        return classWrapper(name);
+        return useIn(null, name);
     },
     array(type, elements) {
-        const a = elements.slice();
-        a.$type = type;
-        return a;
+        return makeArray(type, elements);
     },
     cast(obj, klass) {
         // the real bridge checks IsInstanceOf and re-wraps as the target class (class-factory.js cast)
@@ -753,19 +818,7 @@ const Java = {
         return (ctx ? ctx.thread : "main") === "main";
     },
     backtrace(options) {
-        const limit = options && options.limit ? options.limit : 64;
-        const frames = (ctx ? ctx.frames : []).slice(0, limit).map((f) => {
-            const open = f.indexOf("(");
-            const head = open >= 0 ? f.slice(0, open) : f;
-            const dot = head.lastIndexOf(".");
-            const loc = open >= 0 ? f.slice(open + 1, -1) : "";
-            const [fileName, line] = loc.split(":");
-            return {
-                signature: f, origin: "", className: head.slice(0, dot), methodName: head.slice(dot + 1),
-                methodFlags: 0, fileName: fileName || "", lineNumber: line ? Number(line) : -1,
-            };
-        });
-        return { id: frames.map((f) => f.signature).join("|"), frames };
+        return backtrace(ctx ? ctx.frames : [], options && options.limit ? options.limit : 16);
     },
     enumerateLoadedClassesSync() {
         return [...declared.keys()];
@@ -807,24 +860,27 @@ const Java = {
         throw new Error("sim-bridge: registerClass is not simulated");
     },
     deoptimizeEverything() {},
-    deoptimizeBootImage() {},
+    deoptimizeBootImage() {
+        deoptimizeBootImage();
+    },
+    deoptimizeMethod(handle) {
+        deoptimizeMethod(handle);
+    },
     vm: {
         perform(fn) {
             fn();
         },
         getEnv() {
-            return null;
+            return jniEnv();
         },
         tryGetEnv() {
             return ctx !== null ? {} : null;    // a Java thread: a simulated call (Java or JNI) is in progress
         },
     },
-    classFactory: {
-        loader: null,
-        cacheDir: "/data/local/tmp",
-        tempFileNaming: { prefix: "frida", suffix: "" },
-        use: (name) => classWrapper(name),
+    get classFactory() {
+        return defaultClassFactory();
     },
+    ClassFactory: ClassFactoryApi,
 };
 
 export default Java;

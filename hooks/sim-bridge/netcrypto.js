@@ -19,6 +19,8 @@
 //   simRun({stack, thread, ops: [{cls, member, types, self: null | {"$ref": i}, args, new: bool}]})
 //       -> [encoded result]
 
+import { elements, javaArray } from "./arrays.js";
+
 let api = null;          // filled by installNetCrypto: the bridge's internals
 let lib = null;          // libc + libcrypto functions, resolved on first use
 
@@ -125,9 +127,7 @@ function fromBuf(p, n) {
 }
 
 function javaBytes(a) {
-    const out = a.map((x) => (x > 127 ? x - 256 : x));
-    out.$type = "byte";
-    return out;
+    return javaArray("byte", a);
 }
 
 function hexBytes(hex) {
@@ -141,7 +141,7 @@ function toHex(p, n) {
 }
 
 function plain(v) {
-    return v ? Array.from(v, (x) => x & 0xff) : [];
+    return v ? elements(v).map((x) => x & 0xff) : [];     // the Java side reads its own heap: no JNI cost
 }
 
 // ---------------------------------------------------------------- crypto models (the "original" methods)
@@ -515,7 +515,7 @@ export const netCryptoExports = {
             }
             const key = hexBytes(req.key);
             const enc = encrypt(req.alg, key, hexBytes(req.iv || ""), data);
-            return enc.map((x) => ((x & 0xff) < 16 ? "0" : "") + (x & 0xff).toString(16)).join("");
+            return elements(enc).map((x) => ((x & 0xff) < 16 ? "0" : "") + (x & 0xff).toString(16)).join("");
         });
     },
     simNet(req) {
@@ -560,14 +560,7 @@ export function installNetCrypto(internals) {
         // no libcrypto on this system: the Java crypto models fail when used, with that message
     }
     Object.assign(api.MODELS, models());
-    for (const [cls, members] of Object.entries(DECLARED)) {
-        let byMember = api.declared.get(cls);
-        if (byMember === undefined) {
-            byMember = new Map();
-            api.declared.set(cls, byMember);
-        }
-        for (const [member, overloads] of Object.entries(members)) if (!byMember.has(member)) byMember.set(member, overloads);
-    }
+    api.declareDefaults(DECLARED);
     api.MODELS["javax.crypto.spec.SecretKeySpec"] = {
         $new: (key, alg) => api.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) }),
     };

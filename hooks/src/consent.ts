@@ -1,8 +1,10 @@
 // Permission requests/results and the app's consent markers (method or SharedPreferences key).
 
 import Java from "frida-java-bridge";
+import { javaInts } from "./arrays.js";
+import { deoptimizeCallers } from "./deopt.js";
 import { emit, enter, hookError, leave } from "./emit.js";
-import type { InstallReport } from "./hooks.js";
+import { defaultUse, type ClassUse, type InstallReport } from "./hooks.js";
 import { overloadTypes } from "./java.js";
 import type { AgentConfig, ApiEntry, MarkerConfig } from "./types.js";
 
@@ -27,7 +29,8 @@ function stringList(v: any): string[] | null {
 }
 
 /** requestPermissions in Activity, ActivityCompat (androidx, support), Fragment and the activity-result launcher. */
-export function installPermissionHooks(table: ApiEntry[], report: InstallReport): void {
+export function installPermissionHooks(table: ApiEntry[], report: InstallReport, use: ClassUse = defaultUse,
+                                       results = true): void {
     for (const e of table) {
         if (e.kind !== "permission_request") continue;
         for (let i = 0; i < e.descriptors.length; i++) {
@@ -35,7 +38,7 @@ export function installPermissionHooks(table: ApiEntry[], report: InstallReport)
             const api = e.smali[i];
             let ov: any;
             try {
-                ov = Java.use(e.cls)[e.member].overload(...overloadTypes(desc));
+                ov = use(e.cls)[e.member].overload(...overloadTypes(desc));
             } catch (err) {
                 report.missing.push({ id: e.id, reason: String(err) });
                 continue;
@@ -70,16 +73,17 @@ export function installPermissionHooks(table: ApiEntry[], report: InstallReport)
     }
     // Results: every path (Activity, ActivityCompat, Fragment, result API) ends in the Activity's
     // private dispatchRequestPermissionsResult(int, Intent), which carries names and grant results.
+    if (!results) return;
     try {
         const ov = Java.use("android.app.Activity").dispatchRequestPermissionsResult.overload("int", "android.content.Intent");
         ov.implementation = function (this: any, code: number, data: any): any {
             try {
                 const names = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
-                const grants = data === null ? null : data.getIntArrayExtra(RESULTS_EXTRA);
+                const grants = data === null ? null : javaInts(data.getIntArrayExtra(RESULTS_EXTRA));   // one JNI copy
                 const results: Record<string, string> = {};
                 if (names !== null) {
                     names.forEach((p, i) => {
-                        const g = grants !== null && grants !== undefined ? Number(grants[i]) : -1;
+                        const g = grants !== null && i < grants.length ? grants[i] : -1;
                         results[p] = g === 0 ? "granted" : "denied";
                     });
                 }
@@ -90,6 +94,7 @@ export function installPermissionHooks(table: ApiEntry[], report: InstallReport)
             return ov.call(this, code, data);
         };
         report.hooked.push("perm.activity.dispatchRequestPermissionsResult");
+        deoptimizeCallers("perm.activity.dispatchRequestPermissionsResult", report);   // boot-image caller (deopt.ts)
     } catch (err) {
         report.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
     }
@@ -113,14 +118,14 @@ function emitMarker(m: MarkerConfig, marker: string, value: unknown, granted: bo
 }
 
 /** Method markers: `pkg.Class.method`, every overload; the first boolean argument says granted or not. */
-function installMethodMarker(m: MarkerConfig, report: InstallReport): void {
+export function installMethodMarker(m: MarkerConfig, report: InstallReport, use: ClassUse = defaultUse): void {
     const name = m.method as string;
     const dot = name.lastIndexOf(".");
     const cls = name.slice(0, dot);
     const meth = name.slice(dot + 1);
     const id = `method:${name}`;
     try {
-        const overloads: any[] = Java.use(cls)[meth].overloads;
+        const overloads: any[] = use(cls)[meth].overloads;
         if (overloads.length === 0) throw new Error(`no method ${meth}`);
         for (const ov of overloads) {
             ov.implementation = function (this: any, ...args: any[]): any {

@@ -6,6 +6,7 @@
 // (what the proxy searches for, as raw bytes, hex or base64). The plaintext is never stored.
 
 import Java from "frida-java-bridge";
+import { javaBytes } from "./arrays.js";
 import { emit, hookError } from "./emit.js";
 
 const SCAN_CAP = 64 * 1024;       // bytes of one input searched
@@ -87,19 +88,17 @@ export function initDerive(canaries: Record<string, string>): void {
     forms = out;
 }
 
-function bytesOf(v: any, off = 0, len = -1): number[] {
+/** Bytes of a String (UTF-8) or a Java byte[] slice, at most `cap`: one bulk JNI copy (arrays.ts). */
+function bytesOf(v: any, cap: number, off = 0, len = -1): number[] {
     if (v === null || v === undefined) return [];
     if (typeof v === "string") {
         const s = utf8Latin1(v);
         const a: number[] = [];
-        for (let i = 0; i < s.length; i++) a.push(s.charCodeAt(i));
+        for (let i = 0; i < s.length && i < cap; i++) a.push(s.charCodeAt(i));
         return a;
     }
-    const n = typeof v.length === "number" ? v.length : 0;
-    const end = len < 0 ? n : Math.min(n, off + len);
-    const a: number[] = [];
-    for (let i = off; i < end && a.length < OUT_CAP; i++) a.push(v[i] & 0xff);
-    return a;
+    if (typeof v.length !== "number") return [];
+    return Array.from(javaBytes(v, off, len, cap));
 }
 
 function latin1(b: number[], cap: number): string {
@@ -234,7 +233,7 @@ function each(cls: string, member: string, fn: (ov: any) => void, installed: str
 
 function argBytes(ov: any, args: any[]): number[] {
     const types: string[] = ov.argumentTypes.map((t: any) => String(t.className ?? t.name));
-    if (types[0] === "[B") return bytesOf(args[0], types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
+    if (types[0] === "[B") return bytesOf(args[0], SCAN_CAP, types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
     if (types[0] === "byte") return [args[0] & 0xff];
     return [];
 }
@@ -263,13 +262,13 @@ export function installDeriveHooks(canaries: Record<string, string>, installed: 
         each(cls, cls.endsWith("Mac") ? "doFinal" : "digest", (ov) => {
             ov.implementation = function (this: any, ...args: any[]): any {
                 const types: string[] = ov.argumentTypes.map((t: any) => String(t.className ?? t.name));
-                if (types.length === 1 && types[0] === "[B") guard(`${cls}.final`, () => look(state(this).seen, bytesOf(args[0])));
+                if (types.length === 1 && types[0] === "[B") guard(`${cls}.final`, () => look(state(this).seen, bytesOf(args[0], SCAN_CAP)));
                 const ret = javaCall(() => ov.call(this, ...args));
                 if (types.length <= 1) {
                     guard(`${cls}.final`, () => {
                         const s = state(this);
                         drop(this);
-                        derived(name(this), s.seen, bytesOf(ret));
+                        derived(name(this), s.seen, bytesOf(ret, OUT_CAP));
                     });
                 }
                 return ret;
@@ -284,7 +283,7 @@ export function installDeriveHooks(canaries: Record<string, string>, installed: 
                 const s = { seen: newSeen(), keyBits: 0, out: [] as number[] };
                 try {
                     const enc = args[1].getEncoded();
-                    if (enc !== null && enc !== undefined) s.keyBits = bytesOf(enc).length * 8;
+                    if (enc !== null && enc !== undefined) s.keyBits = Number(enc.length) * 8;     // no element read
                 } catch (e) {
                     // a public key: getEncoded() is the X.509 form, the size does not matter for the name
                 }
@@ -300,7 +299,7 @@ export function installDeriveHooks(canaries: Record<string, string>, installed: 
             const ret = javaCall(() => ov.call(this, ...args));
             guard(`${C}.update`, () => {
                 const s = state(this);
-                if (Array.isArray(ret) || (ret && typeof ret.length === "number")) s.out = s.out.concat(bytesOf(ret)).slice(0, OUT_CAP);
+                if (Array.isArray(ret) || (ret && typeof ret.length === "number")) s.out = s.out.concat(bytesOf(ret, OUT_CAP - s.out.length));
             });
             return ret;
         };
@@ -311,7 +310,7 @@ export function installDeriveHooks(canaries: Record<string, string>, installed: 
             const ret = javaCall(() => ov.call(this, ...args));
             guard(`${C}.doFinal`, () => {
                 const s = state(this);
-                const out = ret !== null && ret !== undefined && typeof ret === "object" ? s.out.concat(bytesOf(ret)) : s.out;
+                const out = ret !== null && ret !== undefined && typeof ret === "object" ? s.out.concat(bytesOf(ret, OUT_CAP - s.out.length)) : s.out;
                 const seen = s.seen;
                 s.seen = newSeen();
                 s.out = [];
@@ -329,7 +328,7 @@ export function installDeriveHooks(canaries: Record<string, string>, installed: 
                     const seen = newSeen();
                     guard(`${cls}.${m}`, () => look(seen, argBytes(ov, args)));
                     const ret = javaCall(() => ov.call(this, ...args));
-                    guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret)));
+                    guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret, OUT_CAP)));
                     return ret;
                 };
             }, installed);

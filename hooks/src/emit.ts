@@ -11,27 +11,47 @@ export const state = {
     errors: 0,
 };
 
-export function emit(kind: string, fields: Record<string, unknown>, withJava = true): void {
-    const t = nowMs();
-    const ev: Record<string, unknown> = { kind, t, thread: withJava ? threadName() : `native:${Process.getCurrentThreadId()}` };
-    Object.assign(ev, fields);
-    let key: string | null = null;
-    let frames: string[] | null = null;
+/** What an event takes from the thread it happens on (time, thread, Java stack): captured in a hook, the event
+ *  itself may be completed and queued later, off the app's thread (loaders.ts). */
+export interface Captured {
+    t: number;
+    thread: string;
+    key: string | null;
+    frames: string[] | null;
+    stackError?: string;
+    nativeLibs?: string[];      // a Java call made from native code (JNI): the app libraries on the native stack
+}
+
+export function capture(withJava = true): Captured {
+    const c: Captured = { t: nowMs(), thread: withJava ? threadName() : `native:${Process.getCurrentThreadId()}`,
+                          key: null, frames: null };
     if (withJava) try {
         const s = javaStack(state.stackLimit);
-        key = s.key;
-        frames = s.frames;
-        if (kind === "read" && calledFromNative(frames) && ev.native_stack === undefined) {
+        c.key = s.key;
+        c.frames = s.frames;
+        if (calledFromNative(s.frames)) {
             const libs = nativeCallers();             // through JNI: the app libraries on the native stack
-            if (libs.length > 0) {
-                ev.native_stack = libs;
-                ev.native_caller = libs[0];
-            }
+            if (libs.length > 0) c.nativeLibs = libs;
         }
     } catch (e) {
-        ev.stack_error = String(e);
+        c.stackError = String(e);
     }
-    state.queue.push(ev, key, frames);
+    return c;
+}
+
+export function emitCaptured(kind: string, fields: Record<string, unknown>, c: Captured): void {
+    const ev: Record<string, unknown> = { kind, t: c.t, thread: c.thread };
+    Object.assign(ev, fields);
+    if (c.stackError !== undefined) ev.stack_error = c.stackError;
+    if (kind === "read" && c.nativeLibs !== undefined && ev.native_stack === undefined) {
+        ev.native_stack = c.nativeLibs;
+        ev.native_caller = c.nativeLibs[0];
+    }
+    state.queue.push(ev, c.key, c.frames);
+}
+
+export function emit(kind: string, fields: Record<string, unknown>, withJava = true): void {
+    emitCaptured(kind, fields, capture(withJava));
 }
 
 /** A Java read with no Java caller (a native thread attached to the VM) or called by a native method:

@@ -2,6 +2,7 @@
 
 import Java from "frida-java-bridge";
 import { plant } from "./canary.js";
+import { apiLevel, notOnThisLevel } from "./device.js";
 import { emit, enter, hookError, leave } from "./emit.js";
 import { overloadTypes, splitDescriptor } from "./java.js";
 import { summarize } from "./redact.js";
@@ -82,7 +83,12 @@ export interface InstallReport {
     hooked: string[];
     missing: { id: string; reason: string }[];
     limits: string[];
+    where?: Record<string, string>;     // row id -> the class loader it was hooked in (boot, app, a later loader)
 }
+
+/** How a class is looked up: Java.use (the default factory) or a later loader's factory (classloaders.ts). */
+export type ClassUse = (cls: string) => any;
+export const defaultUse: ClassUse = (cls) => Java.use(cls);
 
 function argText(v: any): string | null {
     if (v === null || v === undefined) return null;
@@ -231,11 +237,18 @@ export function hookOverload(cls: string, member: string, desc: string, entries:
     };
 }
 
-export function installApiHooks(table: ApiEntry[], cfg: AgentConfig, report: InstallReport): void {
+export function installApiHooks(table: ApiEntry[], cfg: AgentConfig, report: InstallReport,
+                                use: ClassUse = defaultUse): void {
     const canaries = cfg.canaries ?? {};
+    const level = apiLevel();
     for (const g of groups(table).values()) {
+        const since = Math.max(...g.entries.map((e) => e.api?.[e.descriptors.indexOf(g.desc)] ?? 1));
+        if (level > 0 && since > level) {              // an overload this Android version does not have
+            for (const e of g.entries) report.limits.push(notOnThisLevel(e.id, `${g.cls}.${g.member}${g.desc}`, since));
+            continue;
+        }
         try {
-            hookOverload(g.cls, g.member, g.desc, g.entries, cfg);
+            hookOverload(g.cls, g.member, g.desc, g.entries, cfg, use);
         } catch (err) {
             for (const e of g.entries) report.missing.push({ id: e.id, reason: String(err) });
             continue;
@@ -250,7 +263,7 @@ export function installApiHooks(table: ApiEntry[], cfg: AgentConfig, report: Ins
         const value = e.canary !== null ? canaries[e.canary] : undefined;
         if (value === undefined) continue;
         try {
-            Java.use(e.cls)[e.member].value = value;
+            use(e.cls)[e.member].value = value;
             report.limits.push(`${e.id}: canary planted in the field at load`);
         } catch (err) {
             report.missing.push({ id: e.id, reason: String(err) });

@@ -37,20 +37,48 @@ let Log: any = null;
 let Throwable: any = null;
 let JThread: any = null;
 const frameCache = new Map<string, string[]>();
+// Per-event stacks: the bridge's native ART stack walk (Java.backtrace) gives a stack id for the price of the walk;
+// frames are formatted once per id. The older form (a Throwable rendered by Log.getStackTraceString: a Java
+// object, one StackTraceElement and string per frame, the whole text through JNI, every event) is the fallback
+// when the walk is unavailable, and the baseline bench/bench_agent.py measures against (`stack_mode`).
+let mode: "backtrace" | "throwable" = "backtrace";
 
 /** Resolve the framework classes used per event (call inside Java.perform). */
-export function initJava(): void {
+export function initJava(stackMode?: string): void {
     Log = Java.use("android.util.Log");
     Throwable = Java.use("java.lang.Throwable");
     JThread = Java.use("java.lang.Thread");
+    if (stackMode === "throwable") mode = "throwable";
+}
+
+const ACC_NATIVE = 0x100;
+
+function frameText(f: any): string {
+    const loc = (f.methodFlags & ACC_NATIVE) !== 0 ? "Native Method"
+        : f.fileName ? (f.lineNumber >= 0 ? `${f.fileName}:${f.lineNumber}` : f.fileName) : "Unknown Source";
+    return `${f.className}.${f.methodName}(${loc})`;
 }
 
 /**
- * The Java stack of the current thread as "class.method(File:line)" strings, most recent first,
- * nothing skipped (the hooked method itself is usually frame 0), capped at `limit`.
- * Returns the raw text as a cache key so repeated call sites are parsed and shipped once.
+ * The Java stack of the current thread as "class.method(File:line)" strings, most recent first, capped at
+ * `limit`. Returns a cache key so repeated call sites are formatted and shipped once.
  */
 export function javaStack(limit: number): { key: string; frames: string[] } {
+    if (mode === "backtrace") {
+        try {
+            const bt = Java.backtrace({ limit });
+            const key = "bt:" + bt.id;
+            let frames = frameCache.get(key);
+            if (frames === undefined) {
+                frames = (bt.frames as any[]).map(frameText);
+                if (frameCache.size > 4096) frameCache.clear();
+                frameCache.set(key, frames);
+            }
+            return { key, frames };
+        } catch (e) {
+            mode = "throwable";           // this runtime has no usable stack walk: the Java way from now on
+        }
+    }
     const t = Throwable.$new();
     const text: string = String(Log.getStackTraceString(t));
     let frames = frameCache.get(text);

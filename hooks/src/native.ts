@@ -6,9 +6,12 @@
 // intercepted call on a thread counts (fopen -> open is one read), and a native call made inside a
 // hooked Java call (FileInputStream -> open) belongs to that Java event.
 // Canary mode: a matched path is reopened from a memfd holding the planted value, a property read
-// returns the planted value, SIOCGIFHWADDR returns the planted MAC.
+// returns the planted value, SIOCGIFHWADDR returns the planted MAC. memfd_create is in bionic from API 30: below
+// that, planted files are not served and the run says so (`limits`: "canary not served"); reads are still recorded.
+// Rows whose bionic symbol the device's API level lacks (table `api_levels`) are skipped with a note.
 
 import Java from "frida-java-bridge";
+import { apiLevel, notOnThisLevel } from "./device.js";
 import { emit, state } from "./emit.js";
 import type { InstallReport } from "./hooks.js";
 import type { AgentConfig, ApiEntry } from "./types.js";
@@ -188,6 +191,13 @@ function modeOf(e: ApiEntry): number {
 }
 
 const keep: unknown[] = [];     // CModule, callbacks, specs and canary buffers live as long as the agent
+const MEMFD_API = 30;          // memfd_create: bionic from API 30 (android.googlesource.com/platform/bionic/+/master/docs/status.md)
+
+/** Planted files need memfd_create: present and on a level that has it. */
+function memfdAvailable(): boolean {
+    const level = apiLevel();
+    return (level === 0 || level >= MEMFD_API) && resolve("libc.so", "memfd_create") !== null;
+}
 
 function planted(t: ApiEntry, value: string): NativePointer | null {
     if (t.kind === "ioctl") {
@@ -198,7 +208,7 @@ function planted(t: ApiEntry, value: string): NativePointer | null {
     }
     if (t.kind === "property") return Memory.allocUtf8String(value);
     if (t.kind === "path") {
-        const memfd = resolve("libc.so", "memfd_create");
+        const memfd = memfdAvailable() ? resolve("libc.so", "memfd_create") : null;
         if (memfd === null) return null;
         const fd = new NativeFunction(memfd, "int", ["pointer", "uint"])(Memory.allocUtf8String("sdkgate-canary"), 0) as number;
         if (fd < 0) return null;
@@ -273,7 +283,18 @@ export function installNativeHooks(table: ApiEntry[], cfg: AgentConfig, report: 
         return;
     }
     keep.push(cm, hit);
+    const level = apiLevel();
+    const planting = targets.filter((t) => t.kind === "path" && t.canary !== null && canaries[t.canary] !== undefined);
+    if (planting.length > 0 && !memfdAvailable()) {
+        report.limits.push(`${planting.map((t) => t.id).join(", ")}: canary not served: planted files need memfd_create ` +
+            `(bionic API ${MEMFD_API}; this device is API ${level || "?"}): these reads are recorded, the app gets the real file`);
+    }
     natives.forEach((e, i) => {
+        const since = e.api?.[0] ?? 1;
+        if (level > 0 && since > level) {
+            report.limits.push(notOnThisLevel(e.id, `${e.member} in ${e.cls}`, since));
+            return;
+        }
         const addr = resolve(e.cls, e.member);
         if (addr === null) {
             report.missing.push({ id: e.id, reason: `no ${e.member} in ${e.cls} or any loaded module` });

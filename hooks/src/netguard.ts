@@ -14,6 +14,7 @@ import { emit, hookError } from "./emit.js";
 
 export interface NetGuardConfig {
     block_quic?: boolean;
+    unwind_mode?: string;
 }
 
 const AF_INET = 2;
@@ -72,9 +73,21 @@ function remember(ip: string, host: string): void {
 
 const PLATFORM_LIB = /^(libc\.so|libc\.so\.6|libart|libandroid_runtime|libjavacore|libopenjdk|libnetd_client|libcutils|libutils|libbinder|libdl|ld-|libpthread|libjavacrypto|libconscrypt|libssl|libcrypto|libandroidicu|frida|libgum)/;
 
-/** The first library in the native call chain that is not the platform's: the SDK .so that connected. */
-function nativeCaller(context: CpuContext | undefined): string | null {
+// the Java runtime's socket code: a connect from here is a Java client, whose Java stack names the caller
+const JAVA_RUNTIME_LIB = /^(libjavacore|libopenjdk|libart|libandroid_runtime)/;
+let unwindAccurate = false;        // bench baseline: a full ACCURATE backtrace per connect
+
+/** The first library in the native call chain that is not the platform's: the SDK .so that connected. The
+ *  caller's return address answers most connects without unwinding (an SDK library calling connect itself, or the
+ *  Java runtime for Java clients); only a call through another platform library (libssl, libcurl in the system
+ *  ...) walks the stack, with DWARF (ACCURATE), which costs tens to hundreds of microseconds on a phone. */
+function nativeCaller(context: CpuContext | undefined, ret?: NativePointer): string | null {
     if (context === undefined) return null;
+    if (!unwindAccurate && ret !== undefined) {
+        const direct = Process.findModuleByAddress(ret);
+        if (direct !== null && !PLATFORM_LIB.test(direct.name)) return direct.name;
+        if (direct !== null && JAVA_RUNTIME_LIB.test(direct.name)) return null;
+    }
     try {
         for (const addr of Thread.backtrace(context, Backtracer.ACCURATE).slice(0, 12)) {
             const m = Process.findModuleByAddress(addr);
@@ -86,10 +99,11 @@ function nativeCaller(context: CpuContext | undefined): string | null {
     return null;
 }
 
-function report(call: string, fd: number, sa: SockAddr, proto: string, blocked: boolean, context?: CpuContext): void {
+function report(call: string, fd: number, sa: SockAddr, proto: string, blocked: boolean, context?: CpuContext,
+                ret?: NativePointer): void {
     const ev: Record<string, unknown> = { ip: sa.ip, port: sa.port, protocol: proto, call, host: names.get(sa.ip) ?? null };
     if (blocked) ev.blocked = "quic";
-    const lib = nativeCaller(context);
+    const lib = nativeCaller(context, ret);
     if (lib !== null) ev.native_module = lib;
     emit("net_connect", ev);
 }
@@ -144,7 +158,7 @@ function hookConnect(block: boolean, installed: string[]): void {
                 const proto = sockType(fd);
                 const blocked = block && isQuic(proto, sa);
                 if (blocked) args[1] = bogus as NativePointer;
-                report("connect", fd, sa, proto, blocked, this.context);
+                report("connect", fd, sa, proto, blocked, this.context, this.returnAddress);
             } catch (e) {
                 hookError("connect", e);
             }
@@ -153,14 +167,15 @@ function hookConnect(block: boolean, installed: string[]): void {
     installed.push("connect");
 }
 
-function udpReport(call: string, fd: number, sa: SockAddr, proto: string, blocked: boolean, context?: CpuContext): void {
+function udpReport(call: string, fd: number, sa: SockAddr, proto: string, blocked: boolean, context?: CpuContext,
+                   ret?: NativePointer): void {
     const key = `${sa.ip}|${sa.port}|${proto}`;
     const now = Date.now();
     const last = udpSeen.get(key);
     if (!blocked && last !== undefined && now - last < UDP_REPEAT_MS) return;
     if (udpSeen.size >= NAMES_MAX) udpSeen.clear();
     udpSeen.set(key, now);
-    report(call, fd, sa, proto, blocked, context);
+    report(call, fd, sa, proto, blocked, context, ret);
 }
 
 function hookSendto(block: boolean, installed: string[]): void {
@@ -175,7 +190,7 @@ function hookSendto(block: boolean, installed: string[]): void {
                 const proto = sockType(fd);
                 const blocked = block && isQuic(proto, sa);
                 if (blocked) args[4] = bogus as NativePointer;
-                udpReport("sendto", fd, sa, proto, blocked, this.context);
+                udpReport("sendto", fd, sa, proto, blocked, this.context, this.returnAddress);
             } catch (e) {
                 hookError("sendto", e);
             }
@@ -202,7 +217,7 @@ function hookSendmsg(block: boolean, installed: string[]): void {
                     this.name = name;
                     msg.writePointer(bogus as NativePointer);
                 }
-                udpReport("sendmsg", fd, sa, proto, blocked, this.context);
+                udpReport("sendmsg", fd, sa, proto, blocked, this.context, this.returnAddress);
             } catch (e) {
                 hookError("sendmsg", e);
             }
@@ -238,7 +253,7 @@ function hookSendmmsg(block: boolean, installed: string[]): void {
                         restore.push([msg, name]);
                         msg.writePointer(bogus as NativePointer);
                     }
-                    udpReport("sendmmsg", fd, sa, proto, blocked, this.context);
+                    udpReport("sendmmsg", fd, sa, proto, blocked, this.context, this.returnAddress);
                 }
                 this.restore = restore;
             } catch (e) {
@@ -283,6 +298,7 @@ export function installNetGuard(cfg: NetGuardConfig): string[] {
     bogus = Memory.alloc(32);
     bogus.writeU16(BOGUS_FAMILY);
     const block = cfg.block_quic !== false;
+    unwindAccurate = cfg.unwind_mode === "accurate";
     hookResolver("getaddrinfo", 3, installed);
     hookResolver("android_getaddrinfofornet", 5, installed);
     hookConnect(block, installed);

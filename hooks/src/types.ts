@@ -33,6 +33,7 @@ export interface ApiEntry {
     canary: string | null;
     iface?: string | null;      // abstract rows: the abstract class or interface the app calls (impls.ts)
     impl_only?: boolean;        // `hook_class: null`: hooked only on implementations found at run time
+    api?: number[];             // first API level of each descriptor (table `api_levels`; 1 = every level)
 }
 
 export interface MarkerConfig {
@@ -65,6 +66,8 @@ export interface AgentConfig {
     loaded_max_bytes?: number;   // code loaded at run time: bytes beyond this per file are not sent
     block_quic?: boolean;       // netguard.ts: refuse UDP/443 (QUIC) so apps fall back to TCP
     unpin?: boolean;            // unpin.ts: disable certificate pinning (device runs with --unpin)
+    stack_mode?: string;        // "throwable": per-event stacks the old way (bench baseline); default: Java.backtrace
+    unwind_mode?: string;       // "accurate": a full native backtrace per connect (bench baseline); default: caller first
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };

@@ -8,9 +8,10 @@
 import Java from "frida-java-bridge";
 import { emit, hookError } from "./emit.js";
 
-function all(cls: string, member: string, impl: (ov: any) => (this: any, ...args: any[]) => any, out: string[]): void {
+function all(cls: string, member: string, impl: (ov: any) => (this: any, ...args: any[]) => any, out: string[],
+             use: (cls: string) => any = (c) => Java.use(c)): void {
     try {
-        const ovs = Java.use(cls)[member].overloads as any[];
+        const ovs = use(cls)[member].overloads as any[];
         for (const ov of ovs) ov.implementation = impl(ov);
         if (ovs.length > 0) out.push(`${cls}.${member}`);
     } catch (e) {
@@ -26,8 +27,8 @@ function note(via: string, host: unknown): void {
     }
 }
 
-/** Install the unpinning hooks (inside Java.perform); returns what was hooked. */
-export function installUnpin(): string[] {
+/** OkHttp ships in the APK: hooked through the app's class loader (inside Java.perform), not the boot class path. */
+export function installAppUnpin(): string[] {
     const out: string[] = [];
     for (const m of ["check", "check$okhttp"]) {
         all("okhttp3.CertificatePinner", m, () => function (this: any, host: any): any {
@@ -35,6 +36,12 @@ export function installUnpin(): string[] {
             return undefined;
         }, out);
     }
+    return out;
+}
+
+/** Install the framework's unpinning hooks (boot class path, Java.performNow); returns what was hooked. */
+export function installUnpin(): string[] {
+    const out: string[] = [];
     all("com.android.org.conscrypt.TrustManagerImpl", "verifyChain", () => function (this: any, chain: any, ...rest: any[]): any {
         note("conscrypt.TrustManagerImpl", rest.length >= 2 ? rest[1] : null);
         return chain;

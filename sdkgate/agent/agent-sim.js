@@ -1,5 +1,5 @@
 📦
-224597 /src/index.js
+271983 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -286,14 +286,437 @@ function installInput(a) {
   });
 }
 var inputExports = {
-  simSetAccessibility(ids) {
-    device.accessibility = ids.slice();
+  simSetAccessibility(ids2) {
+    device.accessibility = ids2.slice();
     return true;
   }
 };
 
-// node_modules/frida-java-bridge/netcrypto.js
+// node_modules/frida-java-bridge/arrays.js
+var TRANSITION_US = 1;
+var BYTES_PER_US = 1e3;
+var ANR_US = 5e6;
+var SIZES = { boolean: 1, byte: 1, char: 2, short: 2, int: 4, float: 4, long: 8, double: 8 };
+var handles = /* @__PURE__ */ new Map();
+var nextHandle = 1509949440;
 var api2 = null;
+function isPrimitive(type) {
+  return type in SIZES;
+}
+function charge(us, what) {
+  const ctx2 = api2.getCtx();
+  if (ctx2 === null) return;
+  ctx2.cost = (ctx2.cost || 0) + us;
+  if (ctx2.cost > ANR_US) {
+    throw new Error(`sim-bridge: ${what}: this hook holds the app's thread for ${Math.round(ctx2.cost / 1e3)} ms of device time (over the 5 s ANR limit): every element read of a Java array through the bridge copies the whole array (JNI Get<Type>ArrayElements); read it once (env.getByteArrayRegion, toJSON)`);
+  }
+}
+function newHandle(obj) {
+  nextHandle += 16;
+  const h = ptr(nextHandle);
+  handles.set(h.toString(), obj);
+  return h;
+}
+var JavaArray = class {
+  constructor(type, data) {
+    this.$t = type;
+    this.$data = data;
+    this.length = data.length;
+    this.$h = newHandle(this);
+  }
+  toJSON() {
+    charge(TRANSITION_US * 2 + this.length * SIZES[this.$t] / BYTES_PER_US, `${this.$t}[${this.length}].toJSON()`);
+    return this.$data.slice();
+  }
+  toString() {
+    return this.toJSON().toString();
+  }
+  $dispose() {
+  }
+};
+var arrayHandler = {
+  get(target, property) {
+    if (typeof property === "string" && /^[0-9]+$/.test(property)) {
+      const i = Number(property);
+      if (i >= target.length) return void 0;
+      charge(
+        TRANSITION_US * 2 + target.length * SIZES[target.$t] / BYTES_PER_US,
+        `element read ${target.$t}[${target.length}][${i}]`
+      );
+      return target.$data[i];
+    }
+    return target[property];
+  },
+  set(target, property, value) {
+    if (typeof property === "string" && /^[0-9]+$/.test(property)) {
+      charge(TRANSITION_US, `element write ${target.$t}[${target.length}]`);
+      target.$data[Number(property)] = value;
+      return true;
+    }
+    target[property] = value;
+    return true;
+  },
+  has(target, property) {
+    if (typeof property === "string" && /^[0-9]+$/.test(property)) return Number(property) < target.length;
+    return property in target;
+  }
+};
+function javaArray(type, values) {
+  const data = Array.from(values, (x) => type === "byte" ? (x & 255) > 127 ? (x & 255) - 256 : x & 255 : x);
+  return new Proxy(new JavaArray(type, data), arrayHandler);
+}
+function isJavaArray(v) {
+  return v !== null && typeof v === "object" && v.$data !== void 0 && v.$t !== void 0 && SIZES[v.$t] !== void 0;
+}
+function elements(v) {
+  if (v === null || v === void 0) return [];
+  if (isJavaArray(v)) return v.$data;
+  return Array.from(v);
+}
+function makeArray(type, values) {
+  if (!isPrimitive(type)) {
+    const a = Array.from(values);
+    a.$type = type;
+    return a;
+  }
+  charge(TRANSITION_US * 2 + values.length * SIZES[type] / BYTES_PER_US, `Java.array(${type}, ${values.length})`);
+  return javaArray(type, values);
+}
+function hexToBytes(hex2) {
+  const out = new Array(hex2.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex2.substr(i * 2, 2), 16);
+  return out;
+}
+function byteBuffer(fields) {
+  const o = api2.makeObject("java.nio.ByteBuffer", fields);
+  handles.set(String(o.$h), o);
+  return o;
+}
+function bbBytes(o) {
+  const f = o.fields;
+  const n = f.limit - f.position;
+  if (f.direct) return Array.from(new Uint8Array(f.memory.add(f.position).readByteArray(n)));
+  return f.array.$data.slice(f.offset + f.position, f.offset + f.limit).map((x) => x & 255);
+}
+function bbFrom(bytes2, direct, readOnly) {
+  if (direct) {
+    const memory = Memory.alloc(Math.max(1, bytes2.length));
+    if (bytes2.length) memory.writeByteArray(bytes2);
+    return byteBuffer({ direct: true, memory, position: 0, limit: bytes2.length, readOnly: !!readOnly });
+  }
+  return byteBuffer({
+    direct: false,
+    array: javaArray("byte", bytes2),
+    offset: 0,
+    position: 0,
+    limit: bytes2.length,
+    readOnly: !!readOnly
+  });
+}
+function byteBufferModel() {
+  const unsupported = (what) => {
+    throw new api2.JavaException("java.lang.UnsupportedOperationException", what);
+  };
+  return {
+    statics: {
+      wrap: (arr) => byteBuffer({ direct: false, array: arr, offset: 0, position: 0, limit: arr.length, readOnly: false }),
+      allocateDirect: (n) => bbFrom(new Array(Number(n)).fill(0), true, false),
+      allocate: (n) => bbFrom(new Array(Number(n)).fill(0), false, false)
+    },
+    methods: {
+      remaining: (o) => o.fields.limit - o.fields.position,
+      position: (o) => o.fields.position,
+      limit: (o) => o.fields.limit,
+      capacity: (o) => o.fields.limit,
+      isDirect: (o) => o.fields.direct,
+      isReadOnly: (o) => o.fields.readOnly,
+      hasArray: (o) => !o.fields.direct && !o.fields.readOnly,
+      array: (o) => {
+        if (o.fields.direct) unsupported("array");
+        if (o.fields.readOnly) throw new api2.JavaException("java.nio.ReadOnlyBufferException", "");
+        return o.fields.array;
+      },
+      arrayOffset: (o) => o.fields.direct || o.fields.readOnly ? unsupported("arrayOffset") : o.fields.offset,
+      duplicate: (o) => byteBuffer({ ...o.fields }),
+      asReadOnlyBuffer: (o) => byteBuffer({ ...o.fields, readOnly: true }),
+      get: (o, dst) => {
+        const n = dst.length;
+        const src = bbBytes(o).slice(0, n);
+        if (src.length < n) throw new api2.JavaException("java.nio.BufferUnderflowException", "");
+        for (let i = 0; i < n; i++) dst.$data[i] = src[i] > 127 ? src[i] - 256 : src[i];
+        o.fields.position += n;
+        return o;
+      },
+      put: (o, src) => {
+        if (o.fields.readOnly) throw new api2.JavaException("java.nio.ReadOnlyBufferException", "");
+        const bytes2 = bbBytes(src);
+        if (o.fields.direct) o.fields.memory.add(o.fields.position).writeByteArray(bytes2);
+        else for (let i = 0; i < bytes2.length; i++) o.fields.array.$data[o.fields.offset + o.fields.position + i] = bytes2[i] > 127 ? bytes2[i] - 256 : bytes2[i];
+        o.fields.position += bytes2.length;
+        src.fields.position = src.fields.limit;
+        return o;
+      }
+    }
+  };
+}
+function lookup(handle) {
+  const o = handles.get(String(handle));
+  if (o === void 0) throw new Error(`sim-bridge: ${handle} is not a live JNI reference`);
+  return o;
+}
+var env = {
+  handle: ptr(1526726656),
+  getArrayLength(h) {
+    charge(TRANSITION_US, "GetArrayLength");
+    return lookup(h).length;
+  },
+  getByteArrayRegion(h, start, length, buf) {
+    const a = lookup(h);
+    if (!(a instanceof JavaArray) || a.$t !== "byte") throw new Error("sim-bridge: GetByteArrayRegion on a non-byte[]");
+    if (start < 0 || length < 0 || start + length > a.length) {
+      throw new Error(`java.lang.ArrayIndexOutOfBoundsException: [${start}, ${start + length}) of byte[${a.length}]`);
+    }
+    charge(TRANSITION_US + length / BYTES_PER_US, `GetByteArrayRegion(${length})`);
+    if (length > 0) buf.writeByteArray(a.$data.slice(start, start + length).map((x) => x & 255));
+  },
+  getDirectBufferAddress(h) {
+    charge(TRANSITION_US, "GetDirectBufferAddress");
+    const o = lookup(h);
+    return o.fields && o.fields.direct ? o.fields.memory : NULL;
+  },
+  throwIfExceptionPending() {
+  }
+};
+function jniEnv() {
+  return env;
+}
+function decodeArrays(j, decode2) {
+  if ("$array" in j && isPrimitive(j.$array)) {
+    return javaArray(j.$array, j.hex !== void 0 ? hexToBytes(j.hex) : (j.items || []).map(decode2));
+  }
+  if ("$bytebuffer" in j) return bbFrom(hexToBytes(j.$bytebuffer), !!j.direct, !!j.readonly);
+  return void 0;
+}
+function encodeArray(v, encode2) {
+  return { $array: v.$t, items: v.$data.map(encode2) };
+}
+function installArrays(internals) {
+  api2 = internals;
+  api2.MODELS["java.nio.ByteBuffer"] = byteBufferModel();
+  api2.MODELS["java.nio.HeapByteBuffer"] = api2.MODELS["java.nio.ByteBuffer"];
+}
+
+// node_modules/frida-java-bridge/apilevel.js
+var RELEASES = {
+  24: "7.0",
+  25: "7.1.1",
+  26: "8.0.0",
+  27: "8.1.0",
+  28: "9",
+  29: "10",
+  30: "11",
+  31: "12",
+  32: "12L",
+  33: "13",
+  34: "14",
+  35: "15"
+};
+var api3 = 35;
+var levels = /* @__PURE__ */ new Map();
+function setApiLevel(level2, byOverload) {
+  api3 = level2;
+  levels = new Map(Object.entries(byOverload));
+}
+function apiLevel() {
+  return api3;
+}
+function release() {
+  return RELEASES[api3] || String(api3);
+}
+function refuseAboveLevel(cls, name, types) {
+  const since = levels.get(`${cls}|${name}|${types.join(",")}`);
+  if (since !== void 0 && since > api3) {
+    throw new Error(`${cls}.${name}(): specified argument types do not match any of the overloads (the overload (${types.join(", ")}) exists from API ${since}; this device is API ${api3})`);
+  }
+}
+
+// node_modules/frida-java-bridge/stacks.js
+var WALK_US = 0.3;
+var FILL_US = 1;
+var TRACE_US = 4;
+var FRAMES_US = 2;
+var ids = /* @__PURE__ */ new WeakMap();
+function chargeStack(what, n) {
+  charge((what === "fill" ? FILL_US : TRACE_US) * n, what === "fill" ? "Throwable.fillInStackTrace" : "Log.getStackTraceString");
+}
+var ACC_NATIVE = 256;
+function parse(f) {
+  const open = f.indexOf("(");
+  const head = open >= 0 ? f.slice(0, open) : f;
+  const dot = head.lastIndexOf(".");
+  const loc = open >= 0 ? f.slice(open + 1, -1) : "";
+  const native2 = loc === "Native Method";
+  const [fileName, line] = native2 ? ["", "-2"] : loc.split(":");
+  return {
+    signature: f,
+    origin: "",
+    className: head.slice(0, dot),
+    methodName: head.slice(dot + 1),
+    methodFlags: native2 ? ACC_NATIVE : 0,
+    fileName: fileName === "Unknown Source" ? "" : fileName || "",
+    lineNumber: line ? Number(line) : -1
+  };
+}
+function backtrace(all2, limit) {
+  const walked = all2.slice(0, limit);
+  charge(WALK_US * walked.length, "Java.backtrace");
+  let id = ids.get(all2);
+  if (id === void 0 || id.limit !== limit) {
+    id = { limit, text: Checksum.compute("sha1", walked.join("\n")) };
+    ids.set(all2, id);
+  }
+  let frames = null;
+  return {
+    id: id.text,
+    get frames() {
+      if (frames === null) {
+        charge(FRAMES_US * walked.length, "Java.backtrace frames");
+        frames = walked.map(parse);
+      }
+      return frames;
+    }
+  };
+}
+
+// node_modules/frida-java-bridge/bootimage.js
+var INLINED = {
+  // "cls|member|types" of the callee -> "cls|member" of its boot-image caller
+  "android.app.Activity|dispatchRequestPermissionsResult|int,android.content.Intent": "android.app.Activity|dispatchActivityResult"
+};
+var BOOT_DECLARED = {
+  "android.app.Activity": {
+    dispatchActivityResult: [
+      ["java.lang.String", "int", "int", "android.content.Intent"],
+      ["java.lang.String", "int", "int", "android.content.Intent", "java.lang.String"]
+    ],
+    dispatchRequestPermissionsResult: [["int", "android.content.Intent"]]
+  }
+};
+var byHandle = /* @__PURE__ */ new Map();
+var deoptimized = /* @__PURE__ */ new Set();
+var bootImage = false;
+var nextHandle2 = 1543503872;
+var api4 = null;
+function methodHandle(cls, member) {
+  nextHandle2 += 16;
+  const h = ptr(nextHandle2);
+  byHandle.set(h.toString(), `${cls}|${member}`);
+  return h;
+}
+function bootBypass(key) {
+  const caller = INLINED[key];
+  return caller !== void 0 && !bootImage && !deoptimized.has(caller);
+}
+function deoptimizeMethod(handle) {
+  if (api4.apiLevel() < 24) throw new Error("This API is only available on Android >= 7.0");
+  const m = byHandle.get(String(handle));
+  if (m === void 0) throw new Error(`sim-bridge: ${handle} is not an ArtMethod`);
+  deoptimized.add(m);
+}
+function deoptimizeBootImage() {
+  if (api4.apiLevel() < 26) throw new Error("This API is only available on Android >= 8.0");
+  bootImage = true;
+}
+function installBootImage(internals) {
+  api4 = internals;
+  internals.declareDefaults(BOOT_DECLARED);
+}
+
+// node_modules/frida-java-bridge/classloaders.js
+var BOOT = new RegExp("^(android\\.(?!support\\.|arch\\.|databinding\\.)|java\\.|javax\\.|dalvik\\.|libcore\\.|sun\\.|org\\.json\\.|org\\.xml\\.|org\\.w3c\\.|org\\.xmlpull\\.|org\\.apache\\.http\\.|com\\.android\\.(internal|org|okhttp|i18n|icu|ims)\\.)");
+var hidden = /* @__PURE__ */ new Set();
+var factories = /* @__PURE__ */ new WeakMap();
+var appReady = false;
+var api5 = null;
+var appLoader = null;
+function isBoot(cls) {
+  return BOOT.test(cls);
+}
+function visible(cls, loader) {
+  if (isBoot(cls)) return true;
+  if (loader !== null && loader.$loads !== void 0 && loader.$loads.includes(cls)) return true;
+  if (hidden.has(cls)) return false;
+  return appReady || loader !== null;
+}
+function notFound(cls, loader) {
+  const where = loader === null ? appReady ? "the app's class loader" : "the boot class path (no app class loader yet)" : `${loader.$className}`;
+  return new api5.JavaException("java.lang.ClassNotFoundException", `Didn't find class "${cls}" on path: ${where}`);
+}
+function missingClass(cls, loader) {
+  return new Proxy({ $className: cls }, {
+    get(t, p) {
+      if (typeof p === "symbol" || p === "$className" || p === "then") return t[p];
+      if (p === "toString") return () => `<class: ${cls}>`;
+      throw notFound(cls, loader);
+    }
+  });
+}
+function useIn(loader, cls) {
+  return visible(cls, loader) ? api5.classWrapper(cls) : missingClass(cls, loader);
+}
+var ClassFactory = class {
+  constructor(loader) {
+    this.loader = loader;
+    this.cacheDir = "/data/local/tmp";
+    this.tempFileNaming = { prefix: "frida", suffix: "" };
+  }
+  use(cls) {
+    return useIn(this.loader === appLoader ? null : this.loader, cls);
+  }
+  cast(obj) {
+    return obj;
+  }
+  retain(obj) {
+    return obj;
+  }
+  choose(className2, cb) {
+    cb.onComplete();
+  }
+};
+var defaultFactory = new ClassFactory(null);
+var ClassFactoryApi = {
+  get(loader) {
+    if (loader === null || loader === void 0) return defaultFactory;
+    let f = factories.get(loader);
+    if (f === void 0) {
+      f = new ClassFactory(loader);
+      factories.set(loader, f);
+    }
+    return f;
+  }
+};
+function defaultClassFactory() {
+  return defaultFactory;
+}
+function appLoaderReady() {
+  if (appReady) return;
+  appReady = true;
+  appLoader = api5.makeObject("dalvik.system.PathClassLoader", {});
+  defaultFactory.loader = appLoader;
+}
+function hideLoaded(classes) {
+  for (const c of classes) hidden.add(c);
+}
+function attachLoads(obj, j) {
+  if (Array.isArray(j.loads)) obj.$loads = j.loads.slice();
+  return obj;
+}
+function installClassLoaders(internals) {
+  api5 = internals;
+}
+
+// node_modules/frida-java-bridge/netcrypto.js
+var api6 = null;
 var lib = null;
 function libc() {
   if (lib !== null) return lib;
@@ -389,9 +812,7 @@ function fromBuf(p, n) {
   return javaBytes(a);
 }
 function javaBytes(a) {
-  const out = a.map((x) => x > 127 ? x - 256 : x);
-  out.$type = "byte";
-  return out;
+  return javaArray("byte", a);
 }
 function hexBytes(hex2) {
   const a = [];
@@ -402,12 +823,12 @@ function toHex(p, n) {
   return Array.from(new Uint8Array(p.readByteArray(n))).map((x) => (x < 16 ? "0" : "") + x.toString(16)).join("");
 }
 function plain(v) {
-  return v ? Array.from(v, (x) => x & 255) : [];
+  return v ? elements(v).map((x) => x & 255) : [];
 }
 function digestOf(alg, data) {
   const c = crypto();
   const md = c.digestByName(Memory.allocUtf8String(alg.replace(/-/g, "").toUpperCase() === "SHA" ? "SHA1" : alg.replace(/-/g, "")));
-  if (md.isNull()) throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (md.isNull()) throw new api6.JavaException("java.security.NoSuchAlgorithmException", alg);
   const out = Memory.alloc(64);
   const len = Memory.alloc(4);
   c.digest(toBuf(data), data.length, out, len, md, NULL);
@@ -417,7 +838,7 @@ function hmacOf(alg, key, data) {
   const c = crypto();
   const mdName = alg.toLowerCase().replace(/^hmac/, "").replace(/-/g, "").toUpperCase();
   const md = c.digestByName(Memory.allocUtf8String(mdName));
-  if (md.isNull()) throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (md.isNull()) throw new api6.JavaException("java.security.NoSuchAlgorithmException", alg);
   const out = Memory.alloc(64);
   const len = Memory.alloc(4);
   c.hmac(md, toBuf(key), key.length, toBuf(data), data.length, out, len);
@@ -429,7 +850,7 @@ function rsaEncrypt(der, data) {
   const buf = toBuf(der);
   pp.writePointer(buf);
   const pkey = c.d2iPubkey(NULL, pp, der.length);
-  if (pkey.isNull()) throw new api2.JavaException("java.security.InvalidKeyException", "not an X.509 public key");
+  if (pkey.isNull()) throw new api6.JavaException("java.security.InvalidKeyException", "not an X.509 public key");
   const ctx2 = c.pkeyCtxNew(pkey, NULL);
   try {
     c.encryptInit(ctx2);
@@ -437,7 +858,7 @@ function rsaEncrypt(der, data) {
     outLen.writeU64(1024);
     const out = Memory.alloc(1024);
     if (c.pkeyEncrypt(ctx2, out, outLen, toBuf(data), data.length) <= 0) {
-      throw new api2.JavaException("javax.crypto.IllegalBlockSizeException", "RSA encryption failed");
+      throw new api6.JavaException("javax.crypto.IllegalBlockSizeException", "RSA encryption failed");
     }
     return javaBytes(Array.from(new Uint8Array(out.readByteArray(outLen.readU64().toNumber()))));
   } finally {
@@ -448,12 +869,12 @@ function rsaEncrypt(der, data) {
 }
 function encrypt(alg, key, iv, data) {
   const c = crypto();
-  const [name, mode] = alg.split("/");
+  const [name, mode2] = alg.split("/");
   if (name.toUpperCase() === "RSA") return rsaEncrypt(key, data);
-  if (name.toUpperCase() !== "AES") throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
-  const m = (mode || "ECB").toLowerCase();
+  if (name.toUpperCase() !== "AES") throw new api6.JavaException("java.security.NoSuchAlgorithmException", alg);
+  const m = (mode2 || "ECB").toLowerCase();
   const cipher = c.cipherByName(Memory.allocUtf8String(`aes-${key.length * 8}-${m}`));
-  if (cipher.isNull()) throw new api2.JavaException("java.security.NoSuchAlgorithmException", alg);
+  if (cipher.isNull()) throw new api6.JavaException("java.security.NoSuchAlgorithmException", alg);
   const ctx2 = c.ctxNew();
   try {
     c.encInit(ctx2, cipher, NULL, NULL, NULL);
@@ -518,7 +939,7 @@ var DECLARED = {
   "java.util.Base64$Encoder": { encode: [["[B"]], encodeToString: [["[B"]] }
 };
 function models() {
-  const mk = api2.makeObject;
+  const mk = api6.makeObject;
   const stat = (cls, fields) => mk(cls, fields);
   const pending = (o) => o.fields.buf || (o.fields.buf = []);
   return {
@@ -559,7 +980,7 @@ function models() {
     "javax.crypto.Cipher": {
       statics: { getInstance: (alg) => stat("javax.crypto.Cipher", { algorithm: String(alg), buf: [] }) },
       methods: {
-        init: (o, mode, key, spec) => {
+        init: (o, mode2, key, spec) => {
           o.fields.key = plain(key.getEncoded());
           o.fields.iv = spec ? plain(spec.getIV()) : [];
           o.fields.buf = [];
@@ -595,7 +1016,7 @@ function resolveArg(v, results) {
     if ("$bytes" in v) return javaBytes(hexBytes(v.$bytes));
     if ("$ref" in v) return results[v.$ref];
   }
-  return api2.decode(v);
+  return api6.decode(v);
 }
 function sockaddr(ip, port) {
   const sa = Memory.alloc(16);
@@ -746,11 +1167,11 @@ function netOp(op, results) {
   }
 }
 function inContext(req, fn) {
-  api2.setCtx({ key: null, frames: req.stack || [], thread: req.thread || "main", throws: null, retValue: null });
+  api6.setCtx({ key: null, frames: req.stack || [], thread: req.thread || "main", throws: null, retValue: null });
   try {
     return fn();
   } finally {
-    api2.setCtx(null);
+    api6.setCtx(null);
   }
 }
 var netCryptoExports = {
@@ -768,7 +1189,7 @@ var netCryptoExports = {
       }
       const key = hexBytes(req.key);
       const enc = encrypt(req.alg, key, hexBytes(req.iv || ""), data);
-      return enc.map((x) => ((x & 255) < 16 ? "0" : "") + (x & 255).toString(16)).join("");
+      return elements(enc).map((x) => ((x & 255) < 16 ? "0" : "") + (x & 255).toString(16)).join("");
     });
   },
   simNet(req) {
@@ -791,53 +1212,46 @@ var netCryptoExports = {
         const args = (op.args || []).map((a) => resolveArg(a, results));
         let r;
         if (op.new) {
-          r = api2.classWrapper(op.cls).$new(...args);
+          r = api6.classWrapper(op.cls).$new(...args);
         } else {
-          const m = api2.makeMethod(op.cls, op.member, op.types || []);
-          const self = op.self ? resolveArg(op.self, results) : api2.classWrapper(op.cls);
+          const m = api6.makeMethod(op.cls, op.member, op.types || []);
+          const self = op.self ? resolveArg(op.self, results) : api6.classWrapper(op.cls);
           r = m.apply(self, args);
         }
         results.push(r);
       }
-      return results.map((r) => api2.encode(r));
+      return results.map((r) => api6.encode(r));
     });
   }
 };
 function installNetCrypto(internals) {
-  api2 = internals;
+  api6 = internals;
   try {
     crypto();
   } catch (e) {
   }
-  Object.assign(api2.MODELS, models());
-  for (const [cls, members2] of Object.entries(DECLARED)) {
-    let byMember = api2.declared.get(cls);
-    if (byMember === void 0) {
-      byMember = /* @__PURE__ */ new Map();
-      api2.declared.set(cls, byMember);
-    }
-    for (const [member, overloads] of Object.entries(members2)) if (!byMember.has(member)) byMember.set(member, overloads);
-  }
-  api2.MODELS["javax.crypto.spec.SecretKeySpec"] = {
-    $new: (key, alg) => api2.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) })
+  Object.assign(api6.MODELS, models());
+  api6.declareDefaults(DECLARED);
+  api6.MODELS["javax.crypto.spec.SecretKeySpec"] = {
+    $new: (key, alg) => api6.makeObject("javax.crypto.spec.SecretKeySpec", { encoded: key, algorithm: String(alg) })
   };
-  api2.MODELS["java.security.spec.X509EncodedKeySpec"] = {
-    $new: (der) => api2.makeObject("java.security.spec.X509EncodedKeySpec", { encoded: der })
+  api6.MODELS["java.security.spec.X509EncodedKeySpec"] = {
+    $new: (der) => api6.makeObject("java.security.spec.X509EncodedKeySpec", { encoded: der })
   };
-  api2.MODELS["java.security.KeyFactory"] = {
-    statics: { getInstance: (alg) => api2.makeObject("java.security.KeyFactory", { algorithm: String(alg) }) },
+  api6.MODELS["java.security.KeyFactory"] = {
+    statics: { getInstance: (alg) => api6.makeObject("java.security.KeyFactory", { algorithm: String(alg) }) },
     methods: {
-      generatePublic: (o, spec) => api2.makeObject(
+      generatePublic: (o, spec) => api6.makeObject(
         "java.security.PublicKey",
         { encoded: spec.getEncoded(), algorithm: o.fields.algorithm }
       )
     }
   };
-  api2.MODELS["javax.crypto.spec.IvParameterSpec"] = {
-    $new: (iv) => api2.makeObject("javax.crypto.spec.IvParameterSpec", { iV: iv })
+  api6.MODELS["javax.crypto.spec.IvParameterSpec"] = {
+    $new: (iv) => api6.makeObject("javax.crypto.spec.IvParameterSpec", { iV: iv })
   };
-  api2.MODELS["javax.crypto.spec.GCMParameterSpec"] = {
-    $new: (tlen, iv) => api2.makeObject("javax.crypto.spec.GCMParameterSpec", { tLen: tlen, iV: iv })
+  api6.MODELS["javax.crypto.spec.GCMParameterSpec"] = {
+    $new: (tlen, iv) => api6.makeObject("javax.crypto.spec.GCMParameterSpec", { tLen: tlen, iV: iv })
   };
 }
 
@@ -969,14 +1383,9 @@ function makeObject(cls, fields, returns) {
 function makeList(items) {
   return wrapObject(new SimList(items));
 }
-var stackTexts = /* @__PURE__ */ new WeakMap();
 function stackText(frames) {
-  let text = stackTexts.get(frames);
-  if (text === void 0) {
-    text = "java.lang.Throwable\n" + frames.map((f) => `	at ${f}`).join("\n") + "\n";
-    stackTexts.set(frames, text);
-  }
-  return text;
+  chargeStack("trace", frames.length);
+  return "java.lang.Throwable\n" + frames.map((f) => `	at ${f}`).join("\n") + "\n";
 }
 var threads = /* @__PURE__ */ new Map();
 function threadObject(name) {
@@ -988,6 +1397,7 @@ function threadObject(name) {
   return t;
 }
 function newThrowable() {
+  chargeStack("fill", ctx ? ctx.frames.length : 0);
   const t = makeObject("java.lang.Throwable");
   t.fields.frames = ctx ? ctx.frames : [];
   return t;
@@ -1090,7 +1500,7 @@ function makeMethod(cls, member, types) {
   m.methodName = member;
   m.holder = classWrapper(cls);
   m.type = 3;
-  m.handle = ptr(0);
+  m.handle = methodHandle(cls, member);
   m.argumentTypes = types.map((t) => ({ name: t, className: t }));
   m.returnType = { name: "java.lang.Object", className: "java.lang.Object" };
   m.canInvokeWith = (...args) => args.length === types.length;
@@ -1135,7 +1545,10 @@ function makeStaticMember(cls, name) {
     if (ovs.length > 0) return ovs[0].apply(classWrapper(cls), args);
     throw new JavaException("java.lang.NoSuchMethodError", `${cls}.${name}`);
   };
-  d.overload = (...types) => makeMethod(cls, name, types);
+  d.overload = (...types) => {
+    refuseAboveLevel(cls, name, types);
+    return makeMethod(cls, name, types);
+  };
   Object.defineProperty(d, "overloads", { get: () => declaredOverloads(cls, name) });
   Object.defineProperty(d, "implementation", {
     get: () => {
@@ -1182,6 +1595,8 @@ function decode(j) {
   if (j === null || j === void 0) return null;
   if (typeof j !== "object") return j;
   if (Array.isArray(j)) return j.map(decode);
+  const special = decodeArrays(j, decode);
+  if (special !== void 0) return special;
   if ("$array" in j) {
     const a = (j.items || []).map(decode);
     a.$type = j.$array;
@@ -1192,7 +1607,7 @@ function decode(j) {
     if (typeof j.super === "string" && superOf(j.$obj) === void 0) defineClass(j.$obj, { super: j.super });
     const fields = {};
     for (const [k, v] of Object.entries(j.fields || {})) fields[k] = decode(v);
-    return makeObject(j.$obj, fields, j.returns || {});
+    return attachLoads(makeObject(j.$obj, fields, j.returns || {}), j);
   }
   if ("$class" in j) return classWrapper(j.$class);
   throw new Error(`sim-bridge: cannot decode ${JSON.stringify(j)}`);
@@ -1200,6 +1615,7 @@ function decode(j) {
 function encode(v) {
   if (v === null || v === void 0) return null;
   if (typeof v !== "object" && typeof v !== "function") return v;
+  if (isJavaArray(v)) return encodeArray(v, encode);
   if (Array.isArray(v)) return { $array: v.$type || null, items: v.map(encode) };
   if (v instanceof SimList) return { $list: v.items.map(encode) };
   if (v instanceof SimObject) {
@@ -1247,16 +1663,16 @@ function invokePrepared(p, reuse) {
     }
     const m = methods.get(ctx.key);
     let args = p.argsJson.map(decode);
-    const hooked2 = m !== void 0 && m.implementation !== null;
+    const hooked2 = m !== void 0 && m.implementation !== null && !bootBypass(ctx.key);
     if (hooked2) {
       if (p.selfJson !== null) self = typed(self, m._cls);
       args = args.map((a, i) => typed(a, p.types[i]));
     }
     try {
       const r = hooked2 ? m.apply(self, args) : original({ _key: ctx.key }, self, args);
-      return { hooked: hooked2, ret: encode(r) };
+      return { hooked: hooked2, ret: encode(r), cost_us: ctx.cost || 0 };
     } catch (e) {
-      if (e instanceof JavaException || e && typeof e.$className === "string") return { hooked: hooked2, threw: e.$className };
+      if (e instanceof JavaException || e && typeof e.$className === "string") return { hooked: hooked2, threw: e.$className, cost_us: ctx.cost || 0 };
       throw e;
     }
   } finally {
@@ -1270,8 +1686,13 @@ var simExports = {
   simInvokeMany(req, count) {
     const p = prepare(req);
     let hooked2 = 0;
-    for (let i = 0; i < count; i++) if (invokePrepared(p, true).hooked) hooked2++;
-    return { calls: count, hooked: hooked2 };
+    let cost = 0;
+    for (let i = 0; i < count; i++) {
+      const r = invokePrepared(p, true);
+      if (r.hooked) hooked2++;
+      cost += r.cost_us || 0;
+    }
+    return { calls: count, hooked: hooked2, cost_us: cost };
   },
   simDefine(defs) {
     for (const [cls, members2] of Object.entries(defs)) {
@@ -1315,6 +1736,16 @@ var simExports = {
   simWrapped(selfJson, cls, names2) {
     const o = typed(decode(selfJson), cls);
     return names2.filter((n) => typeof o[n] === "function");
+  },
+  simApiLevel(api7, levels2) {
+    setApiLevel(api7, levels2);
+    staticFields.set("android.os.Build$VERSION|SDK_INT", api7);
+    staticFields.set("android.os.Build$VERSION|RELEASE", release());
+    return true;
+  },
+  simLoadedClasses(classes) {
+    hideLoaded(classes);
+    return true;
   },
   simHooks() {
     return [...methods.values()].filter((m) => m.implementation !== null).map((m) => m._key);
@@ -1363,6 +1794,18 @@ function deviceIoctl(mac) {
   native.keep.push(cb);
   native.replaced.push(addr);
 }
+function noSymbol(symbol, ret, argTypes) {
+  const addr = Module.findGlobalExportByName(symbol);
+  if (addr === null) return;
+  const errno = new NativeFunction(Module.getGlobalExportByName("__errno_location"), "pointer", []);
+  const cb = new NativeCallback(function() {
+    errno().writeS32(38);
+    return -1;
+  }, ret, argTypes);
+  Interceptor.replace(addr, cb);
+  native.keep.push(cb);
+  native.replaced.push(addr);
+}
 function sdkLib(name) {
   let m = native.libs.get(name);
   if (m === void 0) {
@@ -1383,8 +1826,14 @@ Object.assign(simExports, {
     redirect("access", "int", ["pointer", "int"], 0);
     redirect("stat", "int", ["pointer", "pointer"], 0);
     redirect("readlink", "long", ["pointer", "pointer", "ulong"], 0);
+    redirect("__open_2", "int", ["pointer", "int"], 0);
+    redirect("__openat_2", "int", ["int", "pointer", "int"], 1);
+    redirect("faccessat", "int", ["int", "pointer", "int", "int"], 1);
+    redirect("lstat", "int", ["pointer", "pointer"], 0);
+    redirect("fstatat", "int", ["int", "pointer", "pointer", "int"], 1);
     redirect("posix_spawn", "int", ["pointer", "pointer", "pointer", "pointer", "pointer", "pointer"], 1);
     deviceIoctl(cfg.mac);
+    if (apiLevel() < 30) noSymbol("memfd_create", "int", ["pointer", "uint"]);
     return true;
   },
   simNativeTeardown() {
@@ -1428,8 +1877,8 @@ Object.assign(simExports, {
         r = new NativeFunction(m.getExportByName("sg_netlink_getlink"), "int", [])();
       } else if (req.op === "exec") {
         r = new NativeFunction(m.getExportByName("sg_exec"), "int", ["pointer", "pointer", "int"])(s(req.arg), out, 4096);
-      } else if (req.op === "bench_open" || req.op === "bench_open_raw") {
-        const f = req.op === "bench_open" ? "sg_bench_open" : "sg_bench_open_raw";
+      } else if (req.op === "bench_open" || req.op === "bench_open_raw" || req.op === "bench_connect") {
+        const f = { bench_open: "sg_bench_open", bench_open_raw: "sg_bench_open_raw", bench_connect: "sg_bench_connect" }[req.op];
         return { ret: new NativeFunction(m.getExportByName(f), "double", ["pointer", "int"])(s(req.arg), req.count), out: null };
       } else {
         throw new Error(`sim-bridge: unknown native op ${req.op}`);
@@ -1443,9 +1892,23 @@ Object.assign(simExports, {
 function ensureExports() {
   Object.assign(rpc.exports, simExports, netCryptoExports, inputExports);
 }
+function declareDefaults(defs) {
+  for (const [cls, members2] of Object.entries(defs)) {
+    let byMember = declared.get(cls);
+    if (byMember === void 0) {
+      byMember = /* @__PURE__ */ new Map();
+      declared.set(cls, byMember);
+    }
+    for (const [member, overloads] of Object.entries(members2)) if (!byMember.has(member)) byMember.set(member, overloads);
+  }
+}
+installArrays({ getCtx: () => ctx, MODELS, makeObject, JavaException });
+installClassLoaders({ classWrapper, makeObject, JavaException });
+installBootImage({ declareDefaults, apiLevel });
 installNetCrypto({
   MODELS,
   declared,
+  declareDefaults,
   makeObject,
   makeMethod,
   classWrapper,
@@ -1460,7 +1923,9 @@ installInput({ MODELS, makeObject, makeList, decode, raw, staticFields, JavaExce
 ensureExports();
 var Java = {
   available: true,
-  androidVersion: "13",
+  get androidVersion() {
+    return release();
+  },
   ACC_PUBLIC: 1,
   ACC_PRIVATE: 2,
   ACC_PROTECTED: 4,
@@ -1475,6 +1940,7 @@ var Java = {
   ACC_SYNTHETIC: 4096,
   perform(fn) {
     ensureExports();
+    appLoaderReady();
     fn();
   },
   performNow(fn) {
@@ -1482,12 +1948,10 @@ var Java = {
     fn();
   },
   use(name) {
-    return classWrapper(name);
+    return useIn(null, name);
   },
-  array(type, elements) {
-    const a = elements.slice();
-    a.$type = type;
-    return a;
+  array(type, elements2) {
+    return makeArray(type, elements2);
   },
   cast(obj, klass) {
     const t = raw(obj);
@@ -1511,24 +1975,7 @@ var Java = {
     return (ctx ? ctx.thread : "main") === "main";
   },
   backtrace(options) {
-    const limit = options && options.limit ? options.limit : 64;
-    const frames = (ctx ? ctx.frames : []).slice(0, limit).map((f) => {
-      const open = f.indexOf("(");
-      const head = open >= 0 ? f.slice(0, open) : f;
-      const dot = head.lastIndexOf(".");
-      const loc = open >= 0 ? f.slice(open + 1, -1) : "";
-      const [fileName, line] = loc.split(":");
-      return {
-        signature: f,
-        origin: "",
-        className: head.slice(0, dot),
-        methodName: head.slice(dot + 1),
-        methodFlags: 0,
-        fileName: fileName || "",
-        lineNumber: line ? Number(line) : -1
-      };
-    });
-    return { id: frames.map((f) => f.signature).join("|"), frames };
+    return backtrace(ctx ? ctx.frames : [], options && options.limit ? options.limit : 16);
   },
   enumerateLoadedClassesSync() {
     return [...declared.keys()];
@@ -1570,24 +2017,26 @@ var Java = {
   deoptimizeEverything() {
   },
   deoptimizeBootImage() {
+    deoptimizeBootImage();
+  },
+  deoptimizeMethod(handle) {
+    deoptimizeMethod(handle);
   },
   vm: {
     perform(fn) {
       fn();
     },
     getEnv() {
-      return null;
+      return jniEnv();
     },
     tryGetEnv() {
       return ctx !== null ? {} : null;
     }
   },
-  classFactory: {
-    loader: null,
-    cacheDir: "/data/local/tmp",
-    tempFileNaming: { prefix: "frida", suffix: "" },
-    use: (name) => classWrapper(name)
-  }
+  get classFactory() {
+    return defaultClassFactory();
+  },
+  ClassFactory: ClassFactoryApi
 };
 var frida_java_bridge_default = Java;
 
@@ -1613,6 +2062,126 @@ function startMs() {
 }
 function nowMs() {
   return Math.round((raw2() - T0) * 1e3) / 1e3;
+}
+
+// src/arrays.ts
+var EMPTY = new Uint8Array(0);
+function javaBytes2(arr, off = 0, len = -1, cap2 = Number.MAX_SAFE_INTEGER) {
+  if (arr === null || arr === void 0)
+    return EMPTY;
+  const n = Number(arr.length);
+  if (!Number.isFinite(n) || n <= 0)
+    return EMPTY;
+  const start = Math.max(0, Math.min(n, Number(off) || 0));
+  const end = len < 0 ? n : Math.min(n, start + Number(len));
+  const count = Math.min(end - start, cap2);
+  if (count <= 0)
+    return EMPTY;
+  if (Array.isArray(arr) || arr instanceof Uint8Array || arr instanceof Int8Array) {
+    return Uint8Array.from(Array.prototype.slice.call(arr, start, start + count), (x) => x & 255);
+  }
+  const env2 = frida_java_bridge_default.vm.getEnv();
+  const buf = Memory.alloc(count);
+  env2.getByteArrayRegion(arr.$h, start, count, buf);
+  env2.throwIfExceptionPending();
+  return new Uint8Array(buf.readByteArray(count));
+}
+function bufferBytes(buf, cap2) {
+  const size = Number(buf.remaining());
+  if (size > cap2)
+    return { size, bytes: null };
+  if (size === 0)
+    return { size, bytes: EMPTY };
+  const pos = Number(buf.position());
+  if (buf.isDirect()) {
+    const addr2 = frida_java_bridge_default.vm.getEnv().getDirectBufferAddress(buf.$h);
+    if (!addr2.isNull())
+      return { size, bytes: new Uint8Array(addr2.add(pos).readByteArray(size)) };
+  }
+  if (buf.hasArray()) {
+    return { size, bytes: javaBytes2(buf.array(), Number(buf.arrayOffset()) + pos, size) };
+  }
+  const direct = frida_java_bridge_default.use("java.nio.ByteBuffer").allocateDirect(size);
+  direct.put(buf.duplicate());
+  const addr = frida_java_bridge_default.vm.getEnv().getDirectBufferAddress(direct.$h);
+  return { size, bytes: new Uint8Array(addr.readByteArray(size)) };
+}
+function javaInts(arr) {
+  if (arr === null || arr === void 0)
+    return [];
+  if (Array.isArray(arr))
+    return arr.map(Number);
+  return arr.toJSON().map(Number);
+}
+
+// src/device.ts
+var level = null;
+function apiLevel2() {
+  if (level !== null)
+    return level;
+  level = 0;
+  try {
+    if (frida_java_bridge_default.available)
+      frida_java_bridge_default.performNow(() => {
+        level = Number(frida_java_bridge_default.use("android.os.Build$VERSION").SDK_INT.value) || 0;
+      });
+  } catch (e) {
+  }
+  if (level === 0) {
+    try {
+      const get = Module.findGlobalExportByName("__system_property_get");
+      if (get !== null) {
+        const buf = Memory.alloc(92);
+        new NativeFunction(get, "int", ["pointer", "pointer"])(Memory.allocUtf8String("ro.build.version.sdk"), buf);
+        level = parseInt(buf.readUtf8String() ?? "", 10) || 0;
+      }
+    } catch (e) {
+    }
+  }
+  return level;
+}
+function notOnThisLevel(id, what, since) {
+  return `${id}: ${what} exists from API ${since}; this device is API ${apiLevel2()}: not on this API level`;
+}
+
+// src/deopt.ts
+var BOOT_CALLERS = {
+  "perm.activity.dispatchRequestPermissionsResult": [["android.app.Activity", "dispatchActivityResult"]]
+};
+var bootImageDone = false;
+function deoptimizeCallers(id, report3) {
+  const callers = BOOT_CALLERS[id];
+  if (callers === void 0)
+    return;
+  const names2 = callers.map(([c, m]) => `${c.split(".").pop()}.${m}`).join(", ");
+  const problems = [];
+  if (apiLevel2() === 0 || apiLevel2() >= 26) {
+    try {
+      if (!bootImageDone)
+        frida_java_bridge_default.deoptimizeBootImage();
+      bootImageDone = true;
+      report3.limits.push(`${id}: called from boot-image code (${names2}): the boot image is deoptimised so the hook runs`);
+      return;
+    } catch (e) {
+      problems.push(`boot image: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (apiLevel2() !== 0 && apiLevel2() < 30) {
+    try {
+      const deopt = frida_java_bridge_default.deoptimizeMethod;
+      if (deopt === void 0)
+        throw new Error("this bridge has no Java.deoptimizeMethod");
+      for (const [cls, member] of callers) {
+        for (const ov of frida_java_bridge_default.use(cls)[member].overloads)
+          deopt.call(frida_java_bridge_default, ov.handle);
+      }
+      report3.limits.push(`${id}: called from boot-image code (${names2}): that caller is deoptimised so the hook runs`);
+      return;
+    } catch (e) {
+      problems.push(`per-method deoptimisation: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  report3.limits.push(`${id}: not hooked: called from boot-image code (${names2}) that could not be deoptimised (${problems.join("; ")}): not observable on this device`);
 }
 
 // src/java.ts
@@ -1657,12 +2226,36 @@ var Log = null;
 var Throwable = null;
 var JThread = null;
 var frameCache = /* @__PURE__ */ new Map();
-function initJava() {
+var mode = "backtrace";
+function initJava(stackMode) {
   Log = frida_java_bridge_default.use("android.util.Log");
   Throwable = frida_java_bridge_default.use("java.lang.Throwable");
   JThread = frida_java_bridge_default.use("java.lang.Thread");
+  if (stackMode === "throwable")
+    mode = "throwable";
+}
+var ACC_NATIVE2 = 256;
+function frameText(f) {
+  const loc = (f.methodFlags & ACC_NATIVE2) !== 0 ? "Native Method" : f.fileName ? f.lineNumber >= 0 ? `${f.fileName}:${f.lineNumber}` : f.fileName : "Unknown Source";
+  return `${f.className}.${f.methodName}(${loc})`;
 }
 function javaStack(limit) {
+  if (mode === "backtrace") {
+    try {
+      const bt = frida_java_bridge_default.backtrace({ limit });
+      const key = "bt:" + bt.id;
+      let frames2 = frameCache.get(key);
+      if (frames2 === void 0) {
+        frames2 = bt.frames.map(frameText);
+        if (frameCache.size > 4096)
+          frameCache.clear();
+        frameCache.set(key, frames2);
+      }
+      return { key, frames: frames2 };
+    } catch (e) {
+      mode = "throwable";
+    }
+  }
   const t = Throwable.$new();
   const text = String(Log.getStackTraceString(t));
   let frames = frameCache.get(text);
@@ -1830,28 +2423,41 @@ var state = {
   stackLimit: 64,
   errors: 0
 };
-function emit(kind, fields, withJava = true) {
-  const t = nowMs();
-  const ev = { kind, t, thread: withJava ? threadName() : `native:${Process.getCurrentThreadId()}` };
-  Object.assign(ev, fields);
-  let key = null;
-  let frames = null;
+function capture(withJava = true) {
+  const c = {
+    t: nowMs(),
+    thread: withJava ? threadName() : `native:${Process.getCurrentThreadId()}`,
+    key: null,
+    frames: null
+  };
   if (withJava)
     try {
       const s = javaStack(state.stackLimit);
-      key = s.key;
-      frames = s.frames;
-      if (kind === "read" && calledFromNative(frames) && ev.native_stack === void 0) {
+      c.key = s.key;
+      c.frames = s.frames;
+      if (calledFromNative(s.frames)) {
         const libs = nativeCallers();
-        if (libs.length > 0) {
-          ev.native_stack = libs;
-          ev.native_caller = libs[0];
-        }
+        if (libs.length > 0)
+          c.nativeLibs = libs;
       }
     } catch (e) {
-      ev.stack_error = String(e);
+      c.stackError = String(e);
     }
-  state.queue.push(ev, key, frames);
+  return c;
+}
+function emitCaptured(kind, fields, c) {
+  const ev = { kind, t: c.t, thread: c.thread };
+  Object.assign(ev, fields);
+  if (c.stackError !== void 0)
+    ev.stack_error = c.stackError;
+  if (kind === "read" && c.nativeLibs !== void 0 && ev.native_stack === void 0) {
+    ev.native_stack = c.nativeLibs;
+    ev.native_caller = c.nativeLibs[0];
+  }
+  state.queue.push(ev, c.key, c.frames);
+}
+function emit(kind, fields, withJava = true) {
+  emitCaptured(kind, fields, capture(withJava));
 }
 function calledFromNative(frames) {
   if (frames.length <= 1)
@@ -1883,6 +2489,4122 @@ function hookError(where, e) {
   }
 }
 
+// src/canary.ts
+function macBytes(mac) {
+  return mac.split(":").map((h) => {
+    const b = parseInt(h, 16);
+    return b > 127 ? b - 256 : b;
+  });
+}
+function plant(member, ret, value, original2) {
+  switch (ret) {
+    case "Ljava/lang/String;":
+      return value;
+    case "[B":
+      return frida_java_bridge_default.array("byte", macBytes(value));
+    case "Ljava/lang/CharSequence;":
+      return frida_java_bridge_default.use("java.lang.String").$new(value);
+    case "Landroid/content/ClipData;":
+      return frida_java_bridge_default.use("android.content.ClipData").newPlainText("sdkgate", value);
+    case "Landroid/location/Location;": {
+      const [lat, lon] = value.split(",").map(Number);
+      const loc = frida_java_bridge_default.use("android.location.Location").$new("gps");
+      loc.setLatitude(lat);
+      loc.setLongitude(lon);
+      loc.setAccuracy(12);
+      loc.setTime(Date.now());
+      return loc;
+    }
+    case "Ljava/util/List;": {
+      const ArrayList = frida_java_bridge_default.use("java.util.ArrayList");
+      const list = original2 === null || original2 === void 0 ? ArrayList.$new() : ArrayList.$new(original2);
+      let extra;
+      if (member === "getInstalledApplications") {
+        extra = frida_java_bridge_default.use("android.content.pm.ApplicationInfo").$new();
+      } else {
+        extra = frida_java_bridge_default.use("android.content.pm.PackageInfo").$new();
+      }
+      extra.packageName.value = value;
+      list.add(extra);
+      return list;
+    }
+    default:
+      return void 0;
+  }
+}
+
+// src/redact.ts
+function mask(s) {
+  if (s.length < 6)
+    return "*".repeat(s.length);
+  return "*".repeat(s.length - 2) + s.slice(-2);
+}
+function className(v) {
+  try {
+    const c = v.$className;
+    return typeof c === "string" ? c : null;
+  } catch (e) {
+    return null;
+  }
+}
+function summarize(v) {
+  if (v === null || v === void 0)
+    return null;
+  switch (typeof v) {
+    case "string":
+      return { t: "String", len: v.length, mask: mask(v) };
+    case "number":
+    case "boolean":
+      return v;
+    case "object": {
+      const c = className(v);
+      if (c === "java.lang.String") {
+        const s = String(v);
+        return { t: "String", len: s.length, mask: mask(s) };
+      }
+      if (c !== null)
+        return { t: c };
+      const len = v.length;
+      if (typeof len === "number")
+        return { t: "array", len };
+      return { t: "object" };
+    }
+    default:
+      return { t: typeof v };
+  }
+}
+
+// src/table.generated.ts
+var API_TABLE = [
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.imei",
+    "category": "device_id.imei",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getDeviceId",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getDeviceId",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getDeviceId(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      26,
+      26
+    ],
+    "arg_filter": null,
+    "canary": "device_id.imei",
+    "category": "device_id.imei",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getImei",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getImei",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getImei()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getImei(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      26,
+      26
+    ],
+    "arg_filter": null,
+    "canary": "device_id.meid",
+    "category": "device_id.meid",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getMeid",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getMeid",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getMeid()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getMeid(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.imsi",
+    "category": "device_id.imsi",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getSubscriberId",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getSubscriberId",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getSubscriberId()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getSubscriberId(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.iccid",
+    "category": "device_id.iccid",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getSimSerialNumber",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getSimSerialNumber",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getSimSerialNumber()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getSimSerialNumber(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.phone_number",
+    "category": "device_id.phone_number",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getLine1Number",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getLine1Number",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getLine1Number()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getLine1Number(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.carrier",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getSimOperator",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getSimOperator",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getSimOperator()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.carrier",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getNetworkOperator",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getNetworkOperator",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getNetworkOperator()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Landroid/telephony/CellLocation;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getCellLocation",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getCellLocation",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getCellLocation()Landroid/telephony/CellLocation;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getAllCellInfo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getAllCellInfo",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getAllCellInfo()Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "equals": [
+        "android_id"
+      ],
+      "index": 1
+    },
+    "canary": "device_id.android_id",
+    "category": "device_id.android_id",
+    "cls": "android.provider.Settings$Secure",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "settings.secure.getString",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getString",
+    "patterns": [],
+    "smali": [
+      "Landroid/provider/Settings$Secure;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "equals": [
+        "android_id"
+      ],
+      "index": 1
+    },
+    "canary": "device_id.android_id",
+    "category": "device_id.android_id",
+    "cls": "android.provider.Settings$System",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "settings.system.getString",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getString",
+    "patterns": [],
+    "smali": [
+      "Landroid/provider/Settings$System;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      26
+    ],
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "android.os.Build",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "build.getSerial",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getSerial",
+    "patterns": [],
+    "smali": [
+      "Landroid/os/Build;->getSerial()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "android.os.Build",
+    "descriptors": [
+      "Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "build.SERIAL",
+    "iface": null,
+    "impl_only": false,
+    "kind": "field",
+    "member": "SERIAL",
+    "patterns": [],
+    "smali": [
+      "Landroid/os/Build;->SERIAL:Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "wifiinfo.getMacAddress",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getMacAddress",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getMacAddress()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "wifiinfo.getSSID",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getSSID",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getSSID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "wifiinfo.getBSSID",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getBSSID",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getBSSID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.ip",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()I"
+    ],
+    "hook_class": null,
+    "id": "wifiinfo.getIpAddress",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getIpAddress",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getIpAddress()I"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiManager",
+    "descriptors": [
+      "()Landroid/net/wifi/WifiInfo;"
+    ],
+    "hook_class": null,
+    "id": "wifimanager.getConnectionInfo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getConnectionInfo",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiManager;->getConnectionInfo()Landroid/net/wifi/WifiInfo;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiManager",
+    "descriptors": [
+      "()Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "wifimanager.getScanResults",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getScanResults",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiManager;->getScanResults()Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "java.net.NetworkInterface",
+    "descriptors": [
+      "()[B"
+    ],
+    "hook_class": null,
+    "id": "networkinterface.getHardwareAddress",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getHardwareAddress",
+    "patterns": [],
+    "smali": [
+      "Ljava/net/NetworkInterface;->getHardwareAddress()[B"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "android.bluetooth.BluetoothAdapter",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "bluetooth.getAddress",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getAddress",
+    "patterns": [],
+    "smali": [
+      "Landroid/bluetooth/BluetoothAdapter;->getAddress()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.gaid",
+    "category": "device_id.gaid",
+    "cls": "com.google.android.gms.ads.identifier.AdvertisingIdClient$Info",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "gms.adid.getId",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getId",
+    "patterns": [],
+    "smali": [
+      "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.gaid",
+    "cls": "com.google.android.gms.ads.identifier.AdvertisingIdClient",
+    "descriptors": [
+      "(Landroid/content/Context;)Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;"
+    ],
+    "hook_class": null,
+    "id": "gms.adid.getAdvertisingIdInfo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getAdvertisingIdInfo",
+    "patterns": [],
+    "smali": [
+      "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient;->getAdvertisingIdInfo(Landroid/content/Context;)Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "com.huawei.hms.ads.identifier.AdvertisingIdClient",
+    "descriptors": [
+      "(Landroid/content/Context;)Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;"
+    ],
+    "hook_class": null,
+    "id": "hms.adid.getAdvertisingIdInfo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getAdvertisingIdInfo",
+    "patterns": [],
+    "smali": [
+      "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient;->getAdvertisingIdInfo(Landroid/content/Context;)Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.huawei.hms.ads.identifier.AdvertisingIdClient$Info",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "hms.adid.getId",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getId",
+    "patterns": [],
+    "smali": [
+      "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.bun.miitmdid.interfaces.IdSupplier",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "msa.IdSupplier.getOAID",
+    "iface": "com.bun.miitmdid.interfaces.IdSupplier",
+    "impl_only": true,
+    "kind": "method",
+    "member": "getOAID",
+    "patterns": [],
+    "smali": [
+      "Lcom/bun/miitmdid/interfaces/IdSupplier;->getOAID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.bun.supplier.IdSupplier",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "msa.supplier.IdSupplier.getOAID",
+    "iface": "com.bun.supplier.IdSupplier",
+    "impl_only": true,
+    "kind": "method",
+    "member": "getOAID",
+    "patterns": [],
+    "smali": [
+      "Lcom/bun/supplier/IdSupplier;->getOAID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.android.id.impl.IdProviderImpl",
+    "descriptors": [
+      "(Landroid/content/Context;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "xiaomi.IdProvider.getOAID",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getOAID",
+    "patterns": [],
+    "smali": [
+      "Lcom/android/id/impl/IdProviderImpl;->getOAID(Landroid/content/Context;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "clipboard",
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Landroid/content/ClipData;"
+    ],
+    "hook_class": null,
+    "id": "clipboard.getPrimaryClip",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getPrimaryClip",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ClipboardManager;->getPrimaryClip()Landroid/content/ClipData;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Landroid/content/ClipDescription;"
+    ],
+    "hook_class": null,
+    "id": "clipboard.getPrimaryClipDescription",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getPrimaryClipDescription",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ClipboardManager;->getPrimaryClipDescription()Landroid/content/ClipDescription;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Z"
+    ],
+    "hook_class": null,
+    "id": "clipboard.hasPrimaryClip",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "hasPrimaryClip",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ClipboardManager;->hasPrimaryClip()Z"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "clipboard",
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Ljava/lang/CharSequence;"
+    ],
+    "hook_class": null,
+    "id": "clipboard.getText",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getText",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ClipboardManager;->getText()Ljava/lang/CharSequence;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "(Landroid/content/ClipboardManager$OnPrimaryClipChangedListener;)V"
+    ],
+    "hook_class": null,
+    "id": "clipboard.addPrimaryClipChangedListener",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "addPrimaryClipChangedListener",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ClipboardManager;->addPrimaryClipChangedListener(Landroid/content/ClipboardManager$OnPrimaryClipChangedListener;)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "clipboard",
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Ljava/lang/CharSequence;"
+    ],
+    "hook_class": "android.content.ClipboardManager",
+    "id": "textclipboard.getText",
+    "iface": "android.text.ClipboardManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "getText",
+    "patterns": [],
+    "smali": [
+      "Landroid/text/ClipboardManager;->getText()Ljava/lang/CharSequence;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Z"
+    ],
+    "hook_class": "android.content.ClipboardManager",
+    "id": "textclipboard.hasText",
+    "iface": "android.text.ClipboardManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "hasText",
+    "patterns": [],
+    "smali": [
+      "Landroid/text/ClipboardManager;->hasText()Z"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "location",
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;)Landroid/location/Location;"
+    ],
+    "hook_class": null,
+    "id": "location.getLastKnownLocation",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getLastKnownLocation",
+    "patterns": [],
+    "smali": [
+      "Landroid/location/LocationManager;->getLastKnownLocation(Ljava/lang/String;)Landroid/location/Location;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      1,
+      1,
+      1,
+      30,
+      30,
+      31,
+      31
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
+      "(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
+      "(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "(Ljava/lang/String;JFLandroid/app/PendingIntent;)V",
+      "(JFLandroid/location/Criteria;Landroid/app/PendingIntent;)V",
+      "(Ljava/lang/String;JFLjava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "(JFLandroid/location/Criteria;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "(Ljava/lang/String;Landroid/location/LocationRequest;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/app/PendingIntent;)V"
+    ],
+    "hook_class": null,
+    "id": "location.requestLocationUpdates",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "requestLocationUpdates",
+    "patterns": [],
+    "smali": [
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/app/PendingIntent;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Landroid/app/PendingIntent;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLjava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;Landroid/location/LocationRequest;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/app/PendingIntent;)V"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "(Landroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V"
+    ],
+    "hook_class": null,
+    "id": "location.requestSingleUpdate",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "requestSingleUpdate",
+    "patterns": [],
+    "smali": [
+      "Landroid/location/LocationManager;->requestSingleUpdate(Ljava/lang/String;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "Landroid/location/LocationManager;->requestSingleUpdate(Landroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V"
+    ]
+  },
+  {
+    "api": [
+      30,
+      31
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V",
+      "(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
+    ],
+    "hook_class": null,
+    "id": "location.getCurrentLocation",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getCurrentLocation",
+    "patterns": [],
+    "smali": [
+      "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V",
+      "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
+    "descriptors": [
+      "()Lcom/google/android/gms/tasks/Task;"
+    ],
+    "hook_class": null,
+    "id": "fused.getLastLocation",
+    "iface": "com.google.android.gms.location.FusedLocationProviderClient",
+    "impl_only": true,
+    "kind": "method",
+    "member": "getLastLocation",
+    "patterns": [],
+    "smali": [
+      "Lcom/google/android/gms/location/FusedLocationProviderClient;->getLastLocation()Lcom/google/android/gms/tasks/Task;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
+    "descriptors": [
+      "(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
+    ],
+    "hook_class": null,
+    "id": "fused.requestLocationUpdates",
+    "iface": "com.google.android.gms.location.FusedLocationProviderClient",
+    "impl_only": true,
+    "kind": "method",
+    "member": "requestLocationUpdates",
+    "patterns": [],
+    "smali": [
+      "Lcom/google/android/gms/location/FusedLocationProviderClient;->requestLocationUpdates(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      33
+    ],
+    "arg_filter": null,
+    "canary": "installed_apps",
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(I)Ljava/util/List;",
+      "(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.getInstalledPackages",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "getInstalledPackages",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getInstalledPackages(I)Ljava/util/List;",
+      "Landroid/content/pm/PackageManager;->getInstalledPackages(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      33
+    ],
+    "arg_filter": null,
+    "canary": "installed_apps",
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(I)Ljava/util/List;",
+      "(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.getInstalledApplications",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "getInstalledApplications",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getInstalledApplications(I)Ljava/util/List;",
+      "Landroid/content/pm/PackageManager;->getInstalledApplications(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      33
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(Landroid/content/Intent;I)Ljava/util/List;",
+      "(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.queryIntentActivities",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "queryIntentActivities",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;I)Ljava/util/List;",
+      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(I)[Ljava/lang/String;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.getPackagesForUid",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "getPackagesForUid",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getPackagesForUid(I)[Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      26,
+      33,
+      33
+    ],
+    "arg_filter": {
+      "index": 0,
+      "other_package": true
+    },
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
+      "(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
+      "(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
+      "(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.getPackageInfo",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "getPackageInfo",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": -1,
+      "own_result": "processes"
+    },
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ActivityManager",
+    "descriptors": [
+      "()Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "am.getRunningAppProcesses",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getRunningAppProcesses",
+    "patterns": [],
+    "smali": [
+      "Landroid/app/ActivityManager;->getRunningAppProcesses()Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ActivityManager",
+    "descriptors": [
+      "(I)Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "am.getRunningTasks",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getRunningTasks",
+    "patterns": [],
+    "smali": [
+      "Landroid/app/ActivityManager;->getRunningTasks(I)Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ActivityManager",
+    "descriptors": [
+      "(II)Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "am.getRecentTasks",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getRecentTasks",
+    "patterns": [],
+    "smali": [
+      "Landroid/app/ActivityManager;->getRecentTasks(II)Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.contacts",
+        "content://contacts"
+      ]
+    },
+    "canary": null,
+    "category": "contacts",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "resolver.query.contacts",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://sms",
+        "content://mms-sms"
+      ]
+    },
+    "canary": null,
+    "category": "sms",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "resolver.query.sms",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://call_log"
+      ]
+    },
+    "canary": null,
+    "category": "call_log",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "resolver.query.call_log",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.calendar"
+      ]
+    },
+    "canary": null,
+    "category": "calendar",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "resolver.query.calendar",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.contacts",
+        "content://contacts"
+      ]
+    },
+    "canary": null,
+    "category": "contacts",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.contacts",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://sms",
+        "content://mms-sms"
+      ]
+    },
+    "canary": null,
+    "category": "sms",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.sms",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://call_log"
+      ]
+    },
+    "canary": null,
+    "category": "call_log",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.call_log",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.calendar"
+      ]
+    },
+    "canary": null,
+    "category": "calendar",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.calendar",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.vivo.vms.IdProvider",
+        "content://com.meizu.flyme.openidsdk",
+        "content://com.oplus.stdid"
+      ]
+    },
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "resolver.query.oaid_provider",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "accounts",
+    "cls": "android.accounts.AccountManager",
+    "descriptors": [
+      "()[Landroid/accounts/Account;"
+    ],
+    "hook_class": null,
+    "id": "accounts.getAccounts",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getAccounts",
+    "patterns": [],
+    "smali": [
+      "Landroid/accounts/AccountManager;->getAccounts()[Landroid/accounts/Account;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "accounts",
+    "cls": "android.accounts.AccountManager",
+    "descriptors": [
+      "(Ljava/lang/String;)[Landroid/accounts/Account;"
+    ],
+    "hook_class": null,
+    "id": "accounts.getAccountsByType",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getAccountsByType",
+    "patterns": [],
+    "smali": [
+      "Landroid/accounts/AccountManager;->getAccountsByType(Ljava/lang/String;)[Landroid/accounts/Account;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "sensors",
+    "cls": "android.hardware.SensorManager",
+    "descriptors": [
+      "(I)Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "sensors.getSensorList",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getSensorList",
+    "patterns": [],
+    "smali": [
+      "Landroid/hardware/SensorManager;->getSensorList(I)Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "camera",
+    "cls": "android.hardware.Camera",
+    "descriptors": [
+      "()Landroid/hardware/Camera;",
+      "(I)Landroid/hardware/Camera;"
+    ],
+    "hook_class": null,
+    "id": "camera.open",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "open",
+    "patterns": [],
+    "smali": [
+      "Landroid/hardware/Camera;->open()Landroid/hardware/Camera;",
+      "Landroid/hardware/Camera;->open(I)Landroid/hardware/Camera;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      28
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "camera",
+    "cls": "android.hardware.camera2.CameraManager",
+    "descriptors": [
+      "(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V",
+      "(Ljava/lang/String;Ljava/util/concurrent/Executor;Landroid/hardware/camera2/CameraDevice$StateCallback;)V"
+    ],
+    "hook_class": null,
+    "id": "camera2.openCamera",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "openCamera",
+    "patterns": [],
+    "smali": [
+      "Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V",
+      "Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Ljava/util/concurrent/Executor;Landroid/hardware/camera2/CameraDevice$StateCallback;)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "microphone",
+    "cls": "android.media.AudioRecord",
+    "descriptors": [
+      "()V"
+    ],
+    "hook_class": null,
+    "id": "audiorecord.startRecording",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "startRecording",
+    "patterns": [],
+    "smali": [
+      "Landroid/media/AudioRecord;->startRecording()V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "microphone",
+    "cls": "android.media.MediaRecorder",
+    "descriptors": [
+      "(I)V"
+    ],
+    "hook_class": null,
+    "id": "mediarecorder.setAudioSource",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "setAudioSource",
+    "patterns": [],
+    "smali": [
+      "Landroid/media/MediaRecorder;->setAudioSource(I)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "android.app.Activity",
+    "descriptors": [
+      "([Ljava/lang/String;I)V"
+    ],
+    "hook_class": null,
+    "id": "perm.activity.requestPermissions",
+    "iface": null,
+    "impl_only": false,
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "patterns": [],
+    "smali": [
+      "Landroid/app/Activity;->requestPermissions([Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "androidx.core.app.ActivityCompat",
+    "descriptors": [
+      "(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ],
+    "hook_class": null,
+    "id": "perm.activitycompat.requestPermissions",
+    "iface": null,
+    "impl_only": false,
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "patterns": [],
+    "smali": [
+      "Landroidx/core/app/ActivityCompat;->requestPermissions(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "android.support.v4.app.ActivityCompat",
+    "descriptors": [
+      "(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ],
+    "hook_class": null,
+    "id": "perm.supportcompat.requestPermissions",
+    "iface": null,
+    "impl_only": false,
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "patterns": [],
+    "smali": [
+      "Landroid/support/v4/app/ActivityCompat;->requestPermissions(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "androidx.fragment.app.Fragment",
+    "descriptors": [
+      "([Ljava/lang/String;I)V"
+    ],
+    "hook_class": null,
+    "id": "perm.fragment.requestPermissions",
+    "iface": null,
+    "impl_only": false,
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "patterns": [],
+    "smali": [
+      "Landroidx/fragment/app/Fragment;->requestPermissions([Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "androidx.activity.result.ActivityResultLauncher",
+    "descriptors": [
+      "(Ljava/lang/Object;)V"
+    ],
+    "hook_class": null,
+    "id": "perm.resultlauncher.launch",
+    "iface": null,
+    "impl_only": false,
+    "kind": "permission_request",
+    "member": "launch",
+    "patterns": [],
+    "smali": [
+      "Landroidx/activity/result/ActivityResultLauncher;->launch(Ljava/lang/Object;)V"
+    ]
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.net_mac",
+    "iface": null,
+    "impl_only": false,
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "/sys/class/net/*/address"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.proc_net_arp",
+    "iface": null,
+    "impl_only": false,
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "/proc/net/arp"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.serial",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.cpuinfo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "/proc/cpuinfo"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.soc_serial",
+    "iface": null,
+    "impl_only": false,
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "/sys/devices/soc0/serial_number"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.emmc_cid",
+    "iface": null,
+    "impl_only": false,
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "/sys/block/mmcblk*/device/cid",
+      "/sys/class/mmc_host/mmc*/mmc*/cid"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.sdk_cache",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.utdid_cache",
+    "iface": null,
+    "impl_only": false,
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "*/.UTSystemConfig/Global/*",
+      "*/.DataStorage/*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.sdk_cache",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.baidu_cuid_cache",
+    "iface": null,
+    "impl_only": false,
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "*/backups/.SystemConfig/.cuid*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "prop.serialno",
+    "iface": null,
+    "impl_only": false,
+    "kind": "property",
+    "member": "",
+    "patterns": [
+      "ro.serialno",
+      "ro.boot.serialno",
+      "ril.serialnumber",
+      "sys.serialnumber",
+      "persist.sys.serialno"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": "device_id.imei",
+    "category": "device_id.imei",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "prop.imei",
+    "iface": null,
+    "impl_only": false,
+    "kind": "property",
+    "member": "",
+    "patterns": [
+      "persist.radio.imei*",
+      "ro.ril.oem.imei*",
+      "ro.gsm.imei",
+      "ril.imei*",
+      "ril.IMEI*",
+      "persist.sys.imei*",
+      "ro.ril.miui.imei*",
+      "gsm.imei*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "prop.mac",
+    "iface": null,
+    "impl_only": false,
+    "kind": "property",
+    "member": "",
+    "patterns": [
+      "ro.boot.wifimacaddr",
+      "ro.boot.btmacaddr",
+      "persist.service.bdroid.bdaddr",
+      "wifi.interface.mac",
+      "persist.wifi.macaddr"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.carrier",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "prop.carrier",
+    "iface": null,
+    "impl_only": false,
+    "kind": "property",
+    "member": "",
+    "patterns": [
+      "gsm.sim.operator.*",
+      "gsm.operator.*",
+      "gsm.sim.state"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.iccid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "prop.iccid",
+    "iface": null,
+    "impl_only": false,
+    "kind": "property",
+    "member": "",
+    "patterns": [
+      "gsm.sim.iccid*",
+      "ril.iccid*",
+      "persist.radio.iccid*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.pm_list_packages",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*pm list package*",
+      "*cmd package list package*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.dumpsys_packages",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*dumpsys package*",
+      "*dumpsys activity*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.imei",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.dumpsys_iphonesubinfo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*dumpsys iphonesubinfo*",
+      "*service call iphonesubinfo*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.dumpsys_wifi",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*dumpsys wifi*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.serial",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.getprop_serial",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*getprop",
+      "*getprop ro.serialno*",
+      "*getprop ro.boot.serialno*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.imei",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.getprop_imei",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*getprop persist.radio.imei*",
+      "*getprop ril.imei*",
+      "*getprop gsm.imei*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.mac",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.read_mac",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*cat /sys/class/net/*",
+      "*ip link*",
+      "*ip addr*",
+      "*ifconfig*",
+      "*busybox ifconfig*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.android_id",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.settings_android_id",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*settings get secure android_id*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "provider.oaid.vivo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "provider",
+    "member": "",
+    "patterns": [
+      "content://com.vivo.vms.IdProvider*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "provider.oaid.meizu",
+    "iface": null,
+    "impl_only": false,
+    "kind": "provider",
+    "member": "",
+    "patterns": [
+      "content://com.meizu.flyme.openidsdk*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "provider.oaid.nubia",
+    "iface": null,
+    "impl_only": false,
+    "kind": "provider",
+    "member": "",
+    "patterns": [
+      "content://cn.nubia.identity*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "provider.oaid.oppo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "provider",
+    "member": "",
+    "patterns": [
+      "content://com.oplus.stdid*",
+      "content://com.heytap.openid*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "provider.oaid.gionee",
+    "iface": null,
+    "impl_only": false,
+    "kind": "provider",
+    "member": "",
+    "patterns": [
+      "content://com.gionee.mobile.idservice*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.huawei",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.uodis.opendevice.OPENIDS_SERVICE",
+      "com.huawei.hwid"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.honor",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.hihonor.id.HnOaIdService",
+      "com.hihonor.id"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.oppo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "action.com.heytap.openid.OPEN_ID_SERVICE",
+      "com.heytap.openid",
+      "action.com.oplus.stdid.ID_SERVICE",
+      "com.coloros.mcs"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.samsung",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.samsung.android.deviceidservice*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.msa",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.bun.msa.action.bindto.service",
+      "com.bun.msa.action.start.service",
+      "com.mdid.msa"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.lenovo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.zui.deviceidservice*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.asus",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.asus.msa.action.ACCESS_DID",
+      "com.asus.msa.SupplementaryDID"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.coolpad",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.coolpad.deviceidsupport*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.freeme",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "android.service.action.msa",
+      "com.android.creator"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.qiku",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.qiku.id*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.gaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.gaid.google",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.google.android.gms.ads.identifier.service.START"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.sdk_cache",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "setting.utdid",
+    "iface": null,
+    "impl_only": false,
+    "kind": "setting",
+    "member": "",
+    "patterns": [
+      "system/mqBRboGZkQPcAkyk",
+      "system/dxCRMxhQkdGePGnp"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.sdk_cache",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "setting.baidu_cuid",
+    "iface": null,
+    "impl_only": false,
+    "kind": "setting",
+    "member": "",
+    "patterns": [
+      "system/com.baidu.deviceid*",
+      "system/bd_setting_i"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "setting.huawei_oaid",
+    "iface": null,
+    "impl_only": false,
+    "kind": "setting",
+    "member": "",
+    "patterns": [
+      "global/pps_oaid"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.mac",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "setting.bluetooth_address",
+    "iface": null,
+    "impl_only": false,
+    "kind": "setting",
+    "member": "",
+    "patterns": [
+      "secure/bluetooth_address"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "ioctl.siocgifhwaddr",
+    "iface": null,
+    "impl_only": false,
+    "kind": "ioctl",
+    "member": "",
+    "patterns": [
+      "0x8927"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.ip",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "ioctl.siocgifconf",
+    "iface": null,
+    "impl_only": false,
+    "kind": "ioctl",
+    "member": "",
+    "patterns": [
+      "0x8912"
+    ],
+    "smali": []
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int open(const char *, int, ...)"
+    ],
+    "hook_class": null,
+    "id": "native.open",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "open",
+    "patterns": [],
+    "smali": [
+      "libc.so!open"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int openat(int, const char *, int, ...)"
+    ],
+    "hook_class": null,
+    "id": "native.openat",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "openat",
+    "patterns": [],
+    "smali": [
+      "libc.so!openat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "FILE *fopen(const char *, const char *)"
+    ],
+    "hook_class": null,
+    "id": "native.fopen",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "fopen",
+    "patterns": [],
+    "smali": [
+      "libc.so!fopen"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int access(const char *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.access",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "access",
+    "patterns": [],
+    "smali": [
+      "libc.so!access"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int stat(const char *, struct stat *)"
+    ],
+    "hook_class": null,
+    "id": "native.stat",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "stat",
+    "patterns": [],
+    "smali": [
+      "libc.so!stat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int __open_2(const char *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.open_2",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "__open_2",
+    "patterns": [],
+    "smali": [
+      "libc.so!__open_2"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int __openat_2(int, const char *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.openat_2",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "__openat_2",
+    "patterns": [],
+    "smali": [
+      "libc.so!__openat_2"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int faccessat(int, const char *, int, int)"
+    ],
+    "hook_class": null,
+    "id": "native.faccessat",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "faccessat",
+    "patterns": [],
+    "smali": [
+      "libc.so!faccessat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int lstat(const char *, struct stat *)"
+    ],
+    "hook_class": null,
+    "id": "native.lstat",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "lstat",
+    "patterns": [],
+    "smali": [
+      "libc.so!lstat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int fstatat(int, const char *, struct stat *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.fstatat",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "fstatat",
+    "patterns": [],
+    "smali": [
+      "libc.so!fstatat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "ssize_t readlink(const char *, char *, size_t)"
+    ],
+    "hook_class": null,
+    "id": "native.readlink",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "readlink",
+    "patterns": [],
+    "smali": [
+      "libc.so!readlink"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "property"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int __system_property_get(const char *, char *)"
+    ],
+    "hook_class": null,
+    "id": "native.system_property_get",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "__system_property_get",
+    "patterns": [],
+    "smali": [
+      "libc.so!__system_property_get"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "property"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "const prop_info *__system_property_find(const char *)"
+    ],
+    "hook_class": null,
+    "id": "native.system_property_find",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "__system_property_find",
+    "patterns": [],
+    "smali": [
+      "libc.so!__system_property_find"
+    ]
+  },
+  {
+    "api": [
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "property",
+      "prop_info": true
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "void __system_property_read_callback(const prop_info *, void (*)(void *, const char *, const char *, uint32_t), void *)"
+    ],
+    "hook_class": null,
+    "id": "native.system_property_read_callback",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "__system_property_read_callback",
+    "patterns": [],
+    "smali": [
+      "libc.so!__system_property_read_callback"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "ioctl"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int ioctl(int, int, ...)"
+    ],
+    "hook_class": null,
+    "id": "native.ioctl",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "ioctl",
+    "patterns": [],
+    "smali": [
+      "libc.so!ioctl"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.mac",
+    "cls": "libc.so",
+    "descriptors": [
+      "int getifaddrs(struct ifaddrs **)"
+    ],
+    "hook_class": null,
+    "id": "native.getifaddrs",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "getifaddrs",
+    "patterns": [],
+    "smali": [
+      "libc.so!getifaddrs"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "netlink": "RTM_GETLINK"
+    },
+    "canary": null,
+    "category": "device_id.mac",
+    "cls": "libc.so",
+    "descriptors": [
+      "ssize_t sendto(int, const void *, size_t, int, const struct sockaddr *, socklen_t)"
+    ],
+    "hook_class": null,
+    "id": "native.netlink_getlink",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "sendto",
+    "patterns": [],
+    "smali": [
+      "libc.so!sendto"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "msghdr": true,
+      "netlink": "RTM_GETLINK"
+    },
+    "canary": null,
+    "category": "device_id.mac",
+    "cls": "libc.so",
+    "descriptors": [
+      "ssize_t sendmsg(int, const struct msghdr *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.netlink_getlink_msg",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "sendmsg",
+    "patterns": [],
+    "smali": [
+      "libc.so!sendmsg"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "argv": true,
+      "index": 1,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int execve(const char *, char *const[], char *const[])"
+    ],
+    "hook_class": null,
+    "id": "native.execve",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "execve",
+    "patterns": [],
+    "smali": [
+      "libc.so!execve"
+    ]
+  },
+  {
+    "api": [
+      28
+    ],
+    "arg_filter": {
+      "argv": true,
+      "index": 4,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int posix_spawn(pid_t *, const char *, const posix_spawn_file_actions_t *, const posix_spawnattr_t *, char *const[], char *const[])"
+    ],
+    "hook_class": null,
+    "id": "native.posix_spawn",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "posix_spawn",
+    "patterns": [],
+    "smali": [
+      "libc.so!posix_spawn"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "FILE *popen(const char *, const char *)"
+    ],
+    "hook_class": null,
+    "id": "native.popen",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "popen",
+    "patterns": [],
+    "smali": [
+      "libc.so!popen"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int system(const char *)"
+    ],
+    "hook_class": null,
+    "id": "native.system",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "system",
+    "patterns": [],
+    "smali": [
+      "libc.so!system"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.io.FileInputStream",
+    "descriptors": [
+      "(Ljava/lang/String;)V",
+      "(Ljava/io/File;)V"
+    ],
+    "hook_class": null,
+    "id": "file.FileInputStream.init",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "<init>",
+    "patterns": [],
+    "smali": [
+      "Ljava/io/FileInputStream;-><init>(Ljava/lang/String;)V",
+      "Ljava/io/FileInputStream;-><init>(Ljava/io/File;)V"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.io.FileReader",
+    "descriptors": [
+      "(Ljava/lang/String;)V",
+      "(Ljava/io/File;)V"
+    ],
+    "hook_class": null,
+    "id": "file.FileReader.init",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "<init>",
+    "patterns": [],
+    "smali": [
+      "Ljava/io/FileReader;-><init>(Ljava/lang/String;)V",
+      "Ljava/io/FileReader;-><init>(Ljava/io/File;)V"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.io.RandomAccessFile",
+    "descriptors": [
+      "(Ljava/lang/String;Ljava/lang/String;)V",
+      "(Ljava/io/File;Ljava/lang/String;)V"
+    ],
+    "hook_class": null,
+    "id": "file.RandomAccessFile.init",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "<init>",
+    "patterns": [],
+    "smali": [
+      "Ljava/io/RandomAccessFile;-><init>(Ljava/lang/String;Ljava/lang/String;)V",
+      "Ljava/io/RandomAccessFile;-><init>(Ljava/io/File;Ljava/lang/String;)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.nio.file.Files",
+    "descriptors": [
+      "(Ljava/nio/file/Path;)[B"
+    ],
+    "hook_class": null,
+    "id": "file.Files.readAllBytes",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "readAllBytes",
+    "patterns": [],
+    "smali": [
+      "Ljava/nio/file/Files;->readAllBytes(Ljava/nio/file/Path;)[B"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.nio.file.Files",
+    "descriptors": [
+      "(Ljava/nio/file/Path;)Ljava/util/List;",
+      "(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "file.Files.readAllLines",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "readAllLines",
+    "patterns": [],
+    "smali": [
+      "Ljava/nio/file/Files;->readAllLines(Ljava/nio/file/Path;)Ljava/util/List;",
+      "Ljava/nio/file/Files;->readAllLines(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.nio.file.Files",
+    "descriptors": [
+      "(Ljava/nio/file/Path;[Ljava/nio/file/OpenOption;)Ljava/io/InputStream;"
+    ],
+    "hook_class": null,
+    "id": "file.Files.newInputStream",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "newInputStream",
+    "patterns": [],
+    "smali": [
+      "Ljava/nio/file/Files;->newInputStream(Ljava/nio/file/Path;[Ljava/nio/file/OpenOption;)Ljava/io/InputStream;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.nio.file.Files",
+    "descriptors": [
+      "(Ljava/nio/file/Path;)Ljava/io/BufferedReader;",
+      "(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/io/BufferedReader;"
+    ],
+    "hook_class": null,
+    "id": "file.Files.newBufferedReader",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "newBufferedReader",
+    "patterns": [],
+    "smali": [
+      "Ljava/nio/file/Files;->newBufferedReader(Ljava/nio/file/Path;)Ljava/io/BufferedReader;",
+      "Ljava/nio/file/Files;->newBufferedReader(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/io/BufferedReader;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      1,
+      1,
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.lang.Runtime",
+    "descriptors": [
+      "(Ljava/lang/String;)Ljava/lang/Process;",
+      "([Ljava/lang/String;)Ljava/lang/Process;",
+      "(Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
+      "([Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
+      "(Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;",
+      "([Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;"
+    ],
+    "hook_class": null,
+    "id": "exec.Runtime.exec",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "exec",
+    "patterns": [],
+    "smali": [
+      "Ljava/lang/Runtime;->exec(Ljava/lang/String;)Ljava/lang/Process;",
+      "Ljava/lang/Runtime;->exec([Ljava/lang/String;)Ljava/lang/Process;",
+      "Ljava/lang/Runtime;->exec(Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
+      "Ljava/lang/Runtime;->exec([Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
+      "Ljava/lang/Runtime;->exec(Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;",
+      "Ljava/lang/Runtime;->exec([Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": -1,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.lang.ProcessBuilder",
+    "descriptors": [
+      "()Ljava/lang/Process;"
+    ],
+    "hook_class": null,
+    "id": "exec.ProcessBuilder.start",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "start",
+    "patterns": [],
+    "smali": [
+      "Ljava/lang/ProcessBuilder;->start()Ljava/lang/Process;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "property"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.os.SystemProperties",
+    "descriptors": [
+      "(Ljava/lang/String;)Ljava/lang/String;",
+      "(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "sysprop.get",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "get",
+    "patterns": [],
+    "smali": [
+      "Landroid/os/SystemProperties;->get(Ljava/lang/String;)Ljava/lang/String;",
+      "Landroid/os/SystemProperties;->get(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "property"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.os.SystemProperties",
+    "descriptors": [
+      "(Ljava/lang/String;I)I"
+    ],
+    "hook_class": null,
+    "id": "sysprop.getInt",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getInt",
+    "patterns": [],
+    "smali": [
+      "Landroid/os/SystemProperties;->getInt(Ljava/lang/String;I)I"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "property"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.os.SystemProperties",
+    "descriptors": [
+      "(Ljava/lang/String;J)J"
+    ],
+    "hook_class": null,
+    "id": "sysprop.getLong",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getLong",
+    "patterns": [],
+    "smali": [
+      "Landroid/os/SystemProperties;->getLong(Ljava/lang/String;J)J"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "provider"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": "android.content.ContentResolver",
+    "id": "resolver.query.provider",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "provider"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;Ljava/lang/String;Ljava/lang/String;Landroid/os/Bundle;)Landroid/os/Bundle;"
+    ],
+    "hook_class": "android.content.ContentResolver",
+    "id": "resolver.call.provider",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "call",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->call(Landroid/net/Uri;Ljava/lang/String;Ljava/lang/String;Landroid/os/Bundle;)Landroid/os/Bundle;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "authority_prefix": "content://",
+      "index": 0,
+      "match": "provider"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
+      "(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
+    ],
+    "hook_class": "android.content.ContentResolver",
+    "id": "resolver.acquireClient.provider",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "acquireContentProviderClient",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->acquireContentProviderClient(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
+      "Landroid/content/ContentResolver;->acquireContentProviderClient(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "authority_prefix": "content://",
+      "index": 0,
+      "match": "provider"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
+      "(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
+    ],
+    "hook_class": "android.content.ContentResolver",
+    "id": "resolver.acquireUnstableClient.provider",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "acquireUnstableContentProviderClient",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->acquireUnstableContentProviderClient(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
+      "Landroid/content/ContentResolver;->acquireUnstableContentProviderClient(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      29,
+      34,
+      34
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "service"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.app.ContextImpl",
+    "descriptors": [
+      "(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z",
+      "(Landroid/content/Intent;ILjava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z",
+      "(Landroid/content/Intent;Landroid/content/ServiceConnection;Landroid/content/Context$BindServiceFlags;)Z",
+      "(Landroid/content/Intent;Landroid/content/Context$BindServiceFlags;Ljava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z"
+    ],
+    "hook_class": "android.app.ContextImpl",
+    "id": "context.bindService.oaid",
+    "iface": "android.content.Context",
+    "impl_only": false,
+    "kind": "method",
+    "member": "bindService",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z",
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;ILjava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z",
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/ServiceConnection;Landroid/content/Context$BindServiceFlags;)Z",
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/Context$BindServiceFlags;Ljava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "setting",
+      "namespace": "system"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.provider.Settings$System",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "settings.system.getString.cached",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getString",
+    "patterns": [],
+    "smali": [
+      "Landroid/provider/Settings$System;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "setting",
+      "namespace": "global"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.provider.Settings$Global",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "settings.global.getString.cached",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getString",
+    "patterns": [],
+    "smali": [
+      "Landroid/provider/Settings$Global;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "setting",
+      "namespace": "secure"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.provider.Settings$Secure",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "settings.secure.getString.cached",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getString",
+    "patterns": [],
+    "smali": [
+      "Landroid/provider/Settings$Secure;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      33
+    ],
+    "arg_filter": {
+      "index": 0,
+      "other_package": true,
+      "probe": true
+    },
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;",
+      "(Ljava/lang/String;Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Landroid/content/pm/ApplicationInfo;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.probe.getApplicationInfo",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "getApplicationInfo",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getApplicationInfo(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;",
+      "Landroid/content/pm/PackageManager;->getApplicationInfo(Ljava/lang/String;Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Landroid/content/pm/ApplicationInfo;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "other_package": true,
+      "probe": true
+    },
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(Ljava/lang/String;)Landroid/content/Intent;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.probe.getLaunchIntentForPackage",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "getLaunchIntentForPackage",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getLaunchIntentForPackage(Ljava/lang/String;)Landroid/content/Intent;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      33
+    ],
+    "arg_filter": {
+      "index": 0,
+      "intent": true,
+      "other_package": true,
+      "probe": true
+    },
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;",
+      "(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Landroid/content/pm/ResolveInfo;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.probe.resolveActivity",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "resolveActivity",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->resolveActivity(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;",
+      "Landroid/content/pm/PackageManager;->resolveActivity(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Landroid/content/pm/ResolveInfo;"
+    ]
+  }
+];
+var UNHOOKABLE = [
+  "msa.IdSupplier.getOAID: com.bun.miitmdid.interfaces.IdSupplier is abstract or an interface: hooked on the implementations loaded at run time",
+  "msa.supplier.IdSupplier.getOAID: com.bun.supplier.IdSupplier is abstract or an interface: hooked on the implementations loaded at run time",
+  "fused.getLastLocation: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface: hooked on the implementations loaded at run time",
+  "fused.requestLocationUpdates: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface: hooked on the implementations loaded at run time"
+];
+var UI_TOOLKITS = [
+  [
+    "compose",
+    "androidx.compose.ui.platform.AndroidComposeView",
+    "Jetpack Compose: Modifier.clickable never calls View.performClick"
+  ],
+  [
+    "flutter",
+    "io.flutter.embedding.engine.FlutterJNI",
+    "Flutter: taps are handled in the Dart engine"
+  ],
+  [
+    "react_native",
+    "com.facebook.react.bridge.ReactContext",
+    "React Native: touches are handled in JavaScript"
+  ]
+];
+
+// src/hooks.ts
+function globMatch(p, s) {
+  let pi = 0, si = 0, star = -1, back = 0;
+  while (si < s.length) {
+    if (p[pi] === "*") {
+      star = pi++;
+      back = si;
+    } else if (pi < p.length && p[pi] === s[si]) {
+      pi++;
+      si++;
+    } else if (star >= 0) {
+      pi = star + 1;
+      si = ++back;
+    } else
+      return false;
+  }
+  while (p[pi] === "*")
+    pi++;
+  return pi === p.length;
+}
+function targetFor(kind, texts) {
+  for (const t of API_TABLE) {
+    if (t.kind !== kind)
+      continue;
+    for (const text of texts) {
+      if (text === null)
+        continue;
+      if (t.patterns.some((p) => globMatch(p, text)))
+        return { t, text };
+    }
+  }
+  return null;
+}
+function listText(v) {
+  if (v === null || v === void 0)
+    return null;
+  if (Array.isArray(v))
+    return v.map((x) => argText(x) ?? "").join(" ");
+  try {
+    if (typeof v.toArray === "function") {
+      const a = v.toArray();
+      return Array.from(a).map((x) => argText(x) ?? "").join(" ");
+    }
+  } catch (e) {
+  }
+  return argText(v);
+}
+function intentTexts(v) {
+  const out = [];
+  for (const get of [() => v.getAction(), () => v.getPackage(), () => v.getComponent().getPackageName()]) {
+    try {
+      const x = get();
+      out.push(x === null || x === void 0 ? null : String(x));
+    } catch (e) {
+      out.push(null);
+    }
+  }
+  return out;
+}
+function matchTarget(e, self, args) {
+  const f = e.arg_filter;
+  const v = f.index < 0 ? self : args[f.index];
+  switch (f.match) {
+    case "command":
+      return targetFor("command", [f.index < 0 ? listText(v.command()) : listText(v)]);
+    case "service":
+      return targetFor("service", intentTexts(v));
+    case "setting": {
+      const s = argText(v);
+      return s === null ? null : targetFor("setting", [`${f.namespace ?? "system"}/${s}`]);
+    }
+    case "provider": {
+      const s = argText(v);
+      if (s === null)
+        return null;
+      return targetFor("provider", [f.authority_prefix && !s.includes("://") ? f.authority_prefix + s : s]);
+    }
+    default:
+      return targetFor(f.match, [argText(v)]);
+  }
+}
+var defaultUse = (cls) => frida_java_bridge_default.use(cls);
+function argText(v) {
+  if (v === null || v === void 0)
+    return null;
+  if (typeof v === "string")
+    return v;
+  try {
+    return String(v.toString());
+  } catch (e) {
+    return null;
+  }
+}
+function filterMatch(e, args, cfg) {
+  const f = e.arg_filter;
+  if (f === null)
+    return { ok: true };
+  if (f.own_result !== void 0)
+    return { ok: true };
+  if (f.intent && f.other_package) {
+    const [, pkg, comp] = intentTexts(args[f.index]);
+    const s2 = pkg ?? comp;
+    return s2 === null ? { ok: false } : { ok: s2 !== cfg.package, shown: s2 };
+  }
+  const s = argText(args[f.index]);
+  if (s === null)
+    return { ok: false };
+  if (f.equals !== void 0)
+    return { ok: f.equals.includes(s), shown: s };
+  if (f.uri_prefix !== void 0) {
+    const p = f.uri_prefix.find((x) => s.startsWith(x));
+    return p === void 0 ? { ok: false } : { ok: true, shown: p + (s.length > p.length ? "\u2026" : "") };
+  }
+  if (f.other_package)
+    return { ok: s !== cfg.package, shown: s === cfg.package ? s : void 0 };
+  return { ok: true };
+}
+function ownProcessesOnly(ret, pkg) {
+  if (ret === null || ret === void 0 || !pkg)
+    return false;
+  try {
+    const n = ret.size();
+    const Info = frida_java_bridge_default.use("android.app.ActivityManager$RunningAppProcessInfo");
+    for (let i = 0; i < n; i++) {
+      const name = String(frida_java_bridge_default.cast(ret.get(i), Info).processName.value);
+      if (name !== pkg && !name.startsWith(pkg + ":"))
+        return false;
+    }
+    return true;
+  } catch (err) {
+    return false;
+  }
+}
+function summarizeArgs(args, filterIndex, shown) {
+  return args.map((a, i) => i === filterIndex && shown !== void 0 ? shown : summarize(a));
+}
+function groups(table) {
+  const out = /* @__PURE__ */ new Map();
+  for (const e of table) {
+    if (e.kind !== "method" || e.impl_only === true)
+      continue;
+    const cls = e.hook_class ?? e.cls;
+    for (const d of e.descriptors) {
+      const k = `${cls}|${e.member}|${d}`;
+      let g = out.get(k);
+      if (g === void 0) {
+        g = { cls, member: e.member, desc: d, entries: [] };
+        out.set(k, g);
+      }
+      g.entries.push(e);
+    }
+  }
+  return out;
+}
+function hookOverload(cls, member, desc, entries, cfg, use = (c) => frida_java_bridge_default.use(c)) {
+  const canaries = cfg.canaries ?? {};
+  const ov = use(cls)[member === "<init>" ? "$init" : member].overload(...overloadTypes(desc));
+  const retDesc = splitDescriptor(desc).ret;
+  ov.implementation = function(...args) {
+    let ret;
+    let threw = null;
+    const token = enter();
+    try {
+      ret = ov.call(this, ...args);
+    } catch (err) {
+      threw = err;
+    } finally {
+      leave(token);
+    }
+    if (token < 0) {
+      if (threw !== null)
+        throw threw;
+      return ret;
+    }
+    try {
+      for (const e of entries) {
+        let hit = null;
+        let m;
+        if (e.arg_filter !== null && e.arg_filter.match !== void 0) {
+          hit = matchTarget(e, this, args);
+          m = hit === null ? { ok: false } : { ok: true, shown: hit.text };
+        } else {
+          m = filterMatch(e, args, cfg);
+        }
+        if (!m.ok)
+          continue;
+        const self = e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null && ownProcessesOnly(ret, cfg.package);
+        const ev = {
+          api_id: e.id,
+          args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
+          canary: false
+        };
+        if (hit !== null) {
+          ev.target = hit.t.id;
+          ev.target_value = hit.text;
+        }
+        const ovIndex = e.descriptors.indexOf(desc);
+        if (ovIndex > 0)
+          ev.ov = ovIndex;
+        if (cls !== e.cls)
+          ev.impl = cls;
+        const canaryCat = hit !== null ? hit.t.canary : e.canary;
+        const value = canaryCat !== null ? canaries[canaryCat] : void 0;
+        if (threw !== null) {
+          ev.threw = String(threw);
+        } else if (value !== void 0) {
+          const planted2 = plant(member, retDesc, value, ret);
+          if (planted2 !== void 0) {
+            ret = planted2;
+            ev.canary = true;
+            ev.ret = { t: "canary", value };
+          }
+        }
+        if (ev.ret === void 0 && threw === null)
+          ev.ret = summarize(ret);
+        emit(self ? "self_read" : "read", ev);
+        break;
+      }
+    } catch (err) {
+      hookError(`hook ${cls}.${member}`, err);
+    }
+    if (threw !== null)
+      throw threw;
+    return ret;
+  };
+}
+function installApiHooks(table, cfg, report3, use = defaultUse) {
+  const canaries = cfg.canaries ?? {};
+  const level2 = apiLevel2();
+  for (const g of groups(table).values()) {
+    const since = Math.max(...g.entries.map((e) => e.api?.[e.descriptors.indexOf(g.desc)] ?? 1));
+    if (level2 > 0 && since > level2) {
+      for (const e of g.entries)
+        report3.limits.push(notOnThisLevel(e.id, `${g.cls}.${g.member}${g.desc}`, since));
+      continue;
+    }
+    try {
+      hookOverload(g.cls, g.member, g.desc, g.entries, cfg, use);
+    } catch (err) {
+      for (const e of g.entries)
+        report3.missing.push({ id: e.id, reason: String(err) });
+      continue;
+    }
+    for (const e of g.entries)
+      if (!report3.hooked.includes(e.id))
+        report3.hooked.push(e.id);
+  }
+  for (const e of table) {
+    if (e.kind !== "field")
+      continue;
+    report3.limits.push(`${e.id}: static field reads are not observable by hooks`);
+    const value = e.canary !== null ? canaries[e.canary] : void 0;
+    if (value === void 0)
+      continue;
+    try {
+      use(e.cls)[e.member].value = value;
+      report3.limits.push(`${e.id}: canary planted in the field at load`);
+    } catch (err) {
+      report3.missing.push({ id: e.id, reason: String(err) });
+    }
+  }
+}
+
 // src/consent.ts
 var NAMES_EXTRA = "android.content.pm.extra.REQUEST_PERMISSIONS_NAMES";
 var RESULTS_EXTRA = "android.content.pm.extra.REQUEST_PERMISSIONS_RESULTS";
@@ -1908,16 +6630,16 @@ function stringList(v) {
     out.push(String(v[i]));
   return out;
 }
-function installPermissionHooks(table, report3) {
+function installPermissionHooks(table, report3, use = defaultUse, results = true) {
   for (const e of table) {
     if (e.kind !== "permission_request")
       continue;
     for (let i = 0; i < e.descriptors.length; i++) {
       const desc = e.descriptors[i];
-      const api3 = e.smali[i];
+      const api7 = e.smali[i];
       let ov;
       try {
-        ov = frida_java_bridge_default.use(e.cls)[e.member].overload(...overloadTypes(desc));
+        ov = use(e.cls)[e.member].overload(...overloadTypes(desc));
       } catch (err) {
         report3.missing.push({ id: e.id, reason: String(err) });
         continue;
@@ -1943,7 +6665,7 @@ function installPermissionHooks(table, report3) {
               perms = stringList(a);
           }
           if (perms !== null && perms.length > 0 && perms.every((p) => p.includes("permission"))) {
-            emit("permission_request", { api: api3, api_id: e.id, permissions: perms, request_code: code });
+            emit("permission_request", { api: api7, api_id: e.id, permissions: perms, request_code: code });
           }
         } catch (err) {
           hookError(`hook ${e.id}`, err);
@@ -1953,26 +6675,29 @@ function installPermissionHooks(table, report3) {
         report3.hooked.push(e.id);
     }
   }
+  if (!results)
+    return;
   try {
     const ov = frida_java_bridge_default.use("android.app.Activity").dispatchRequestPermissionsResult.overload("int", "android.content.Intent");
     ov.implementation = function(code, data) {
       try {
         const names2 = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
-        const grants = data === null ? null : data.getIntArrayExtra(RESULTS_EXTRA);
-        const results = {};
+        const grants = data === null ? null : javaInts(data.getIntArrayExtra(RESULTS_EXTRA));
+        const results2 = {};
         if (names2 !== null) {
           names2.forEach((p, i) => {
-            const g = grants !== null && grants !== void 0 ? Number(grants[i]) : -1;
-            results[p] = g === 0 ? "granted" : "denied";
+            const g = grants !== null && i < grants.length ? grants[i] : -1;
+            results2[p] = g === 0 ? "granted" : "denied";
           });
         }
-        emit("permission_result", { api_id: "perm.activity.dispatchRequestPermissionsResult", request_code: code, results });
+        emit("permission_result", { api_id: "perm.activity.dispatchRequestPermissionsResult", request_code: code, results: results2 });
       } catch (err) {
         hookError("hook dispatchRequestPermissionsResult", err);
       }
       return ov.call(this, code, data);
     };
     report3.hooked.push("perm.activity.dispatchRequestPermissionsResult");
+    deoptimizeCallers("perm.activity.dispatchRequestPermissionsResult", report3);
   } catch (err) {
     report3.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
   }
@@ -1991,14 +6716,14 @@ function sameValue(a, want) {
 function emitMarker(m, marker, value, granted) {
   emit("consent_marker", { scope: m.scope, marker, value, transition: transition(marker, granted) });
 }
-function installMethodMarker(m, report3) {
+function installMethodMarker(m, report3, use = defaultUse) {
   const name = m.method;
   const dot = name.lastIndexOf(".");
   const cls = name.slice(0, dot);
   const meth = name.slice(dot + 1);
   const id = `method:${name}`;
   try {
-    const overloads = frida_java_bridge_default.use(cls)[meth].overloads;
+    const overloads = use(cls)[meth].overloads;
     if (overloads.length === 0)
       throw new Error(`no method ${meth}`);
     for (const ov of overloads) {
@@ -2140,22 +6865,19 @@ function initDerive(canaries) {
   }
   forms = out;
 }
-function bytesOf(v, off = 0, len = -1) {
+function bytesOf(v, cap2, off = 0, len = -1) {
   if (v === null || v === void 0)
     return [];
   if (typeof v === "string") {
     const s = utf8Latin1(v);
-    const a2 = [];
-    for (let i = 0; i < s.length; i++)
-      a2.push(s.charCodeAt(i));
-    return a2;
+    const a = [];
+    for (let i = 0; i < s.length && i < cap2; i++)
+      a.push(s.charCodeAt(i));
+    return a;
   }
-  const n = typeof v.length === "number" ? v.length : 0;
-  const end = len < 0 ? n : Math.min(n, off + len);
-  const a = [];
-  for (let i = off; i < end && a.length < OUT_CAP; i++)
-    a.push(v[i] & 255);
-  return a;
+  if (typeof v.length !== "number")
+    return [];
+  return Array.from(javaBytes2(v, off, len, cap2));
 }
 function latin1(b, cap2) {
   let s = "";
@@ -2268,10 +6990,10 @@ function digestName(alg) {
   return alg.toLowerCase().replace(/-/g, "");
 }
 function cipherName(alg, keyBits) {
-  const [name, mode] = alg.split("/");
+  const [name, mode2] = alg.split("/");
   const n = name.toLowerCase();
   if (n === "aes")
-    return `aes-${keyBits || 128}-${(mode || "ecb").toLowerCase()}`;
+    return `aes-${keyBits || 128}-${(mode2 || "ecb").toLowerCase()}`;
   return n;
 }
 function each(cls, member, fn, installed) {
@@ -2287,7 +7009,7 @@ function each(cls, member, fn, installed) {
 function argBytes(ov, args) {
   const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
   if (types[0] === "[B")
-    return bytesOf(args[0], types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
+    return bytesOf(args[0], SCAN_CAP, types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
   if (types[0] === "byte")
     return [args[0] & 255];
   return [];
@@ -2315,13 +7037,13 @@ function installDeriveHooks(canaries, installed) {
       ov.implementation = function(...args) {
         const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
         if (types.length === 1 && types[0] === "[B")
-          guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0])));
+          guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0], SCAN_CAP)));
         const ret = javaCall(() => ov.call(this, ...args));
         if (types.length <= 1) {
           guard(`${cls}.final`, () => {
             const s = state2(this);
             drop(this);
-            derived(name(this), s.seen, bytesOf(ret));
+            derived(name(this), s.seen, bytesOf(ret, OUT_CAP));
           });
         }
         return ret;
@@ -2336,7 +7058,7 @@ function installDeriveHooks(canaries, installed) {
         try {
           const enc = args[1].getEncoded();
           if (enc !== null && enc !== void 0)
-            s.keyBits = bytesOf(enc).length * 8;
+            s.keyBits = Number(enc.length) * 8;
         } catch (e) {
         }
         drop(this);
@@ -2352,7 +7074,7 @@ function installDeriveHooks(canaries, installed) {
       guard(`${C}.update`, () => {
         const s = state2(this);
         if (Array.isArray(ret) || ret && typeof ret.length === "number")
-          s.out = s.out.concat(bytesOf(ret)).slice(0, OUT_CAP);
+          s.out = s.out.concat(bytesOf(ret, OUT_CAP - s.out.length));
       });
       return ret;
     };
@@ -2363,7 +7085,7 @@ function installDeriveHooks(canaries, installed) {
       const ret = javaCall(() => ov.call(this, ...args));
       guard(`${C}.doFinal`, () => {
         const s = state2(this);
-        const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret)) : s.out;
+        const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret, OUT_CAP - s.out.length)) : s.out;
         const seen = s.seen;
         s.seen = newSeen();
         s.out = [];
@@ -2382,7 +7104,7 @@ function installDeriveHooks(canaries, installed) {
           const seen = newSeen();
           guard(`${cls}.${m}`, () => look(seen, argBytes(ov, args)));
           const ret = javaCall(() => ov.call(this, ...args));
-          guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret)));
+          guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret, OUT_CAP)));
           return ret;
         };
       }, installed);
@@ -2592,3401 +7314,6 @@ function installNativeDerive(out) {
   }
 }
 
-// src/canary.ts
-function macBytes(mac) {
-  return mac.split(":").map((h) => {
-    const b = parseInt(h, 16);
-    return b > 127 ? b - 256 : b;
-  });
-}
-function plant(member, ret, value, original2) {
-  switch (ret) {
-    case "Ljava/lang/String;":
-      return value;
-    case "[B":
-      return frida_java_bridge_default.array("byte", macBytes(value));
-    case "Ljava/lang/CharSequence;":
-      return frida_java_bridge_default.use("java.lang.String").$new(value);
-    case "Landroid/content/ClipData;":
-      return frida_java_bridge_default.use("android.content.ClipData").newPlainText("sdkgate", value);
-    case "Landroid/location/Location;": {
-      const [lat, lon] = value.split(",").map(Number);
-      const loc = frida_java_bridge_default.use("android.location.Location").$new("gps");
-      loc.setLatitude(lat);
-      loc.setLongitude(lon);
-      loc.setAccuracy(12);
-      loc.setTime(Date.now());
-      return loc;
-    }
-    case "Ljava/util/List;": {
-      const ArrayList = frida_java_bridge_default.use("java.util.ArrayList");
-      const list = original2 === null || original2 === void 0 ? ArrayList.$new() : ArrayList.$new(original2);
-      let extra;
-      if (member === "getInstalledApplications") {
-        extra = frida_java_bridge_default.use("android.content.pm.ApplicationInfo").$new();
-      } else {
-        extra = frida_java_bridge_default.use("android.content.pm.PackageInfo").$new();
-      }
-      extra.packageName.value = value;
-      list.add(extra);
-      return list;
-    }
-    default:
-      return void 0;
-  }
-}
-
-// src/redact.ts
-function mask(s) {
-  if (s.length < 6)
-    return "*".repeat(s.length);
-  return "*".repeat(s.length - 2) + s.slice(-2);
-}
-function className(v) {
-  try {
-    const c = v.$className;
-    return typeof c === "string" ? c : null;
-  } catch (e) {
-    return null;
-  }
-}
-function summarize(v) {
-  if (v === null || v === void 0)
-    return null;
-  switch (typeof v) {
-    case "string":
-      return { t: "String", len: v.length, mask: mask(v) };
-    case "number":
-    case "boolean":
-      return v;
-    case "object": {
-      const c = className(v);
-      if (c === "java.lang.String") {
-        const s = String(v);
-        return { t: "String", len: s.length, mask: mask(s) };
-      }
-      if (c !== null)
-        return { t: c };
-      const len = v.length;
-      if (typeof len === "number")
-        return { t: "array", len };
-      return { t: "object" };
-    }
-    default:
-      return { t: typeof v };
-  }
-}
-
-// src/table.generated.ts
-var API_TABLE = [
-  {
-    "arg_filter": null,
-    "canary": "device_id.imei",
-    "category": "device_id.imei",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getDeviceId",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getDeviceId",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getDeviceId(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.imei",
-    "category": "device_id.imei",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getImei",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getImei",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getImei()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getImei(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.meid",
-    "category": "device_id.meid",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getMeid",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getMeid",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getMeid()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getMeid(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.imsi",
-    "category": "device_id.imsi",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getSubscriberId",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getSubscriberId",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getSubscriberId()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getSubscriberId(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.iccid",
-    "category": "device_id.iccid",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getSimSerialNumber",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getSimSerialNumber",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getSimSerialNumber()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getSimSerialNumber(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.phone_number",
-    "category": "device_id.phone_number",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getLine1Number",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getLine1Number",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getLine1Number()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getLine1Number(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.carrier",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getSimOperator",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getSimOperator",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getSimOperator()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.carrier",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getNetworkOperator",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getNetworkOperator",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getNetworkOperator()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Landroid/telephony/CellLocation;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getCellLocation",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getCellLocation",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getCellLocation()Landroid/telephony/CellLocation;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/util/List;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getAllCellInfo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getAllCellInfo",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getAllCellInfo()Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "equals": [
-        "android_id"
-      ],
-      "index": 1
-    },
-    "canary": "device_id.android_id",
-    "category": "device_id.android_id",
-    "cls": "android.provider.Settings$Secure",
-    "descriptors": [
-      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "settings.secure.getString",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getString",
-    "patterns": [],
-    "smali": [
-      "Landroid/provider/Settings$Secure;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "equals": [
-        "android_id"
-      ],
-      "index": 1
-    },
-    "canary": "device_id.android_id",
-    "category": "device_id.android_id",
-    "cls": "android.provider.Settings$System",
-    "descriptors": [
-      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "settings.system.getString",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getString",
-    "patterns": [],
-    "smali": [
-      "Landroid/provider/Settings$System;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.serial",
-    "category": "device_id.serial",
-    "cls": "android.os.Build",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "build.getSerial",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getSerial",
-    "patterns": [],
-    "smali": [
-      "Landroid/os/Build;->getSerial()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.serial",
-    "category": "device_id.serial",
-    "cls": "android.os.Build",
-    "descriptors": [
-      "Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "build.SERIAL",
-    "iface": null,
-    "impl_only": false,
-    "kind": "field",
-    "member": "SERIAL",
-    "patterns": [],
-    "smali": [
-      "Landroid/os/Build;->SERIAL:Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.mac",
-    "category": "device_id.mac",
-    "cls": "android.net.wifi.WifiInfo",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "wifiinfo.getMacAddress",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getMacAddress",
-    "patterns": [],
-    "smali": [
-      "Landroid/net/wifi/WifiInfo;->getMacAddress()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "android.net.wifi.WifiInfo",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "wifiinfo.getSSID",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getSSID",
-    "patterns": [],
-    "smali": [
-      "Landroid/net/wifi/WifiInfo;->getSSID()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "android.net.wifi.WifiInfo",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "wifiinfo.getBSSID",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getBSSID",
-    "patterns": [],
-    "smali": [
-      "Landroid/net/wifi/WifiInfo;->getBSSID()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.ip",
-    "cls": "android.net.wifi.WifiInfo",
-    "descriptors": [
-      "()I"
-    ],
-    "hook_class": null,
-    "id": "wifiinfo.getIpAddress",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getIpAddress",
-    "patterns": [],
-    "smali": [
-      "Landroid/net/wifi/WifiInfo;->getIpAddress()I"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "android.net.wifi.WifiManager",
-    "descriptors": [
-      "()Landroid/net/wifi/WifiInfo;"
-    ],
-    "hook_class": null,
-    "id": "wifimanager.getConnectionInfo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getConnectionInfo",
-    "patterns": [],
-    "smali": [
-      "Landroid/net/wifi/WifiManager;->getConnectionInfo()Landroid/net/wifi/WifiInfo;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "android.net.wifi.WifiManager",
-    "descriptors": [
-      "()Ljava/util/List;"
-    ],
-    "hook_class": null,
-    "id": "wifimanager.getScanResults",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getScanResults",
-    "patterns": [],
-    "smali": [
-      "Landroid/net/wifi/WifiManager;->getScanResults()Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.mac",
-    "category": "device_id.mac",
-    "cls": "java.net.NetworkInterface",
-    "descriptors": [
-      "()[B"
-    ],
-    "hook_class": null,
-    "id": "networkinterface.getHardwareAddress",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getHardwareAddress",
-    "patterns": [],
-    "smali": [
-      "Ljava/net/NetworkInterface;->getHardwareAddress()[B"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.mac",
-    "category": "device_id.mac",
-    "cls": "android.bluetooth.BluetoothAdapter",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "bluetooth.getAddress",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getAddress",
-    "patterns": [],
-    "smali": [
-      "Landroid/bluetooth/BluetoothAdapter;->getAddress()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.gaid",
-    "category": "device_id.gaid",
-    "cls": "com.google.android.gms.ads.identifier.AdvertisingIdClient$Info",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "gms.adid.getId",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getId",
-    "patterns": [],
-    "smali": [
-      "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.gaid",
-    "cls": "com.google.android.gms.ads.identifier.AdvertisingIdClient",
-    "descriptors": [
-      "(Landroid/content/Context;)Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;"
-    ],
-    "hook_class": null,
-    "id": "gms.adid.getAdvertisingIdInfo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getAdvertisingIdInfo",
-    "patterns": [],
-    "smali": [
-      "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient;->getAdvertisingIdInfo(Landroid/content/Context;)Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "com.huawei.hms.ads.identifier.AdvertisingIdClient",
-    "descriptors": [
-      "(Landroid/content/Context;)Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;"
-    ],
-    "hook_class": null,
-    "id": "hms.adid.getAdvertisingIdInfo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getAdvertisingIdInfo",
-    "patterns": [],
-    "smali": [
-      "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient;->getAdvertisingIdInfo(Landroid/content/Context;)Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.oaid",
-    "category": "device_id.oaid",
-    "cls": "com.huawei.hms.ads.identifier.AdvertisingIdClient$Info",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "hms.adid.getId",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getId",
-    "patterns": [],
-    "smali": [
-      "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.oaid",
-    "category": "device_id.oaid",
-    "cls": "com.bun.miitmdid.interfaces.IdSupplier",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "msa.IdSupplier.getOAID",
-    "iface": "com.bun.miitmdid.interfaces.IdSupplier",
-    "impl_only": true,
-    "kind": "method",
-    "member": "getOAID",
-    "patterns": [],
-    "smali": [
-      "Lcom/bun/miitmdid/interfaces/IdSupplier;->getOAID()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.oaid",
-    "category": "device_id.oaid",
-    "cls": "com.bun.supplier.IdSupplier",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "msa.supplier.IdSupplier.getOAID",
-    "iface": "com.bun.supplier.IdSupplier",
-    "impl_only": true,
-    "kind": "method",
-    "member": "getOAID",
-    "patterns": [],
-    "smali": [
-      "Lcom/bun/supplier/IdSupplier;->getOAID()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.oaid",
-    "category": "device_id.oaid",
-    "cls": "com.android.id.impl.IdProviderImpl",
-    "descriptors": [
-      "(Landroid/content/Context;)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "xiaomi.IdProvider.getOAID",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getOAID",
-    "patterns": [],
-    "smali": [
-      "Lcom/android/id/impl/IdProviderImpl;->getOAID(Landroid/content/Context;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "clipboard",
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Landroid/content/ClipData;"
-    ],
-    "hook_class": null,
-    "id": "clipboard.getPrimaryClip",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getPrimaryClip",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ClipboardManager;->getPrimaryClip()Landroid/content/ClipData;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Landroid/content/ClipDescription;"
-    ],
-    "hook_class": null,
-    "id": "clipboard.getPrimaryClipDescription",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getPrimaryClipDescription",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ClipboardManager;->getPrimaryClipDescription()Landroid/content/ClipDescription;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Z"
-    ],
-    "hook_class": null,
-    "id": "clipboard.hasPrimaryClip",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "hasPrimaryClip",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ClipboardManager;->hasPrimaryClip()Z"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "clipboard",
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Ljava/lang/CharSequence;"
-    ],
-    "hook_class": null,
-    "id": "clipboard.getText",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getText",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ClipboardManager;->getText()Ljava/lang/CharSequence;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "(Landroid/content/ClipboardManager$OnPrimaryClipChangedListener;)V"
-    ],
-    "hook_class": null,
-    "id": "clipboard.addPrimaryClipChangedListener",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "addPrimaryClipChangedListener",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ClipboardManager;->addPrimaryClipChangedListener(Landroid/content/ClipboardManager$OnPrimaryClipChangedListener;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "clipboard",
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Ljava/lang/CharSequence;"
-    ],
-    "hook_class": "android.content.ClipboardManager",
-    "id": "textclipboard.getText",
-    "iface": "android.text.ClipboardManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "getText",
-    "patterns": [],
-    "smali": [
-      "Landroid/text/ClipboardManager;->getText()Ljava/lang/CharSequence;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Z"
-    ],
-    "hook_class": "android.content.ClipboardManager",
-    "id": "textclipboard.hasText",
-    "iface": "android.text.ClipboardManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "hasText",
-    "patterns": [],
-    "smali": [
-      "Landroid/text/ClipboardManager;->hasText()Z"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "location",
-    "category": "location",
-    "cls": "android.location.LocationManager",
-    "descriptors": [
-      "(Ljava/lang/String;)Landroid/location/Location;"
-    ],
-    "hook_class": null,
-    "id": "location.getLastKnownLocation",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getLastKnownLocation",
-    "patterns": [],
-    "smali": [
-      "Landroid/location/LocationManager;->getLastKnownLocation(Ljava/lang/String;)Landroid/location/Location;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "android.location.LocationManager",
-    "descriptors": [
-      "(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
-      "(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
-      "(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "(Ljava/lang/String;JFLandroid/app/PendingIntent;)V"
-    ],
-    "hook_class": null,
-    "id": "location.requestLocationUpdates",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "requestLocationUpdates",
-    "patterns": [],
-    "smali": [
-      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
-      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
-      "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/app/PendingIntent;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "android.location.LocationManager",
-    "descriptors": [
-      "(Ljava/lang/String;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "(Landroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V"
-    ],
-    "hook_class": null,
-    "id": "location.requestSingleUpdate",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "requestSingleUpdate",
-    "patterns": [],
-    "smali": [
-      "Landroid/location/LocationManager;->requestSingleUpdate(Ljava/lang/String;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "Landroid/location/LocationManager;->requestSingleUpdate(Landroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "android.location.LocationManager",
-    "descriptors": [
-      "(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
-    ],
-    "hook_class": null,
-    "id": "location.getCurrentLocation",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getCurrentLocation",
-    "patterns": [],
-    "smali": [
-      "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
-    "descriptors": [
-      "()Lcom/google/android/gms/tasks/Task;"
-    ],
-    "hook_class": null,
-    "id": "fused.getLastLocation",
-    "iface": "com.google.android.gms.location.FusedLocationProviderClient",
-    "impl_only": true,
-    "kind": "method",
-    "member": "getLastLocation",
-    "patterns": [],
-    "smali": [
-      "Lcom/google/android/gms/location/FusedLocationProviderClient;->getLastLocation()Lcom/google/android/gms/tasks/Task;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
-    "descriptors": [
-      "(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
-    ],
-    "hook_class": null,
-    "id": "fused.requestLocationUpdates",
-    "iface": "com.google.android.gms.location.FusedLocationProviderClient",
-    "impl_only": true,
-    "kind": "method",
-    "member": "requestLocationUpdates",
-    "patterns": [],
-    "smali": [
-      "Lcom/google/android/gms/location/FusedLocationProviderClient;->requestLocationUpdates(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "installed_apps",
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(I)Ljava/util/List;",
-      "(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.getInstalledPackages",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "getInstalledPackages",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getInstalledPackages(I)Ljava/util/List;",
-      "Landroid/content/pm/PackageManager;->getInstalledPackages(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "installed_apps",
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(I)Ljava/util/List;",
-      "(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.getInstalledApplications",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "getInstalledApplications",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getInstalledApplications(I)Ljava/util/List;",
-      "Landroid/content/pm/PackageManager;->getInstalledApplications(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(Landroid/content/Intent;I)Ljava/util/List;",
-      "(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.queryIntentActivities",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "queryIntentActivities",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;I)Ljava/util/List;",
-      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(I)[Ljava/lang/String;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.getPackagesForUid",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "getPackagesForUid",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getPackagesForUid(I)[Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "other_package": true
-    },
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
-      "(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
-      "(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
-      "(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.getPackageInfo",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "getPackageInfo",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
-      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
-      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
-      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": -1,
-      "own_result": "processes"
-    },
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ActivityManager",
-    "descriptors": [
-      "()Ljava/util/List;"
-    ],
-    "hook_class": null,
-    "id": "am.getRunningAppProcesses",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getRunningAppProcesses",
-    "patterns": [],
-    "smali": [
-      "Landroid/app/ActivityManager;->getRunningAppProcesses()Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ActivityManager",
-    "descriptors": [
-      "(I)Ljava/util/List;"
-    ],
-    "hook_class": null,
-    "id": "am.getRunningTasks",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getRunningTasks",
-    "patterns": [],
-    "smali": [
-      "Landroid/app/ActivityManager;->getRunningTasks(I)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ActivityManager",
-    "descriptors": [
-      "(II)Ljava/util/List;"
-    ],
-    "hook_class": null,
-    "id": "am.getRecentTasks",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getRecentTasks",
-    "patterns": [],
-    "smali": [
-      "Landroid/app/ActivityManager;->getRecentTasks(II)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "uri_prefix": [
-        "content://com.android.contacts",
-        "content://contacts"
-      ]
-    },
-    "canary": null,
-    "category": "contacts",
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ],
-    "hook_class": null,
-    "id": "resolver.query.contacts",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "query",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "uri_prefix": [
-        "content://sms",
-        "content://mms-sms"
-      ]
-    },
-    "canary": null,
-    "category": "sms",
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ],
-    "hook_class": null,
-    "id": "resolver.query.sms",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "query",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "uri_prefix": [
-        "content://call_log"
-      ]
-    },
-    "canary": null,
-    "category": "call_log",
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ],
-    "hook_class": null,
-    "id": "resolver.query.call_log",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "query",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "uri_prefix": [
-        "content://com.android.calendar"
-      ]
-    },
-    "canary": null,
-    "category": "calendar",
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ],
-    "hook_class": null,
-    "id": "resolver.query.calendar",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "query",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "uri_prefix": [
-        "content://com.vivo.vms.IdProvider",
-        "content://com.meizu.flyme.openidsdk",
-        "content://com.oplus.stdid"
-      ]
-    },
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ],
-    "hook_class": null,
-    "id": "resolver.query.oaid_provider",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "query",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "accounts",
-    "cls": "android.accounts.AccountManager",
-    "descriptors": [
-      "()[Landroid/accounts/Account;"
-    ],
-    "hook_class": null,
-    "id": "accounts.getAccounts",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getAccounts",
-    "patterns": [],
-    "smali": [
-      "Landroid/accounts/AccountManager;->getAccounts()[Landroid/accounts/Account;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "accounts",
-    "cls": "android.accounts.AccountManager",
-    "descriptors": [
-      "(Ljava/lang/String;)[Landroid/accounts/Account;"
-    ],
-    "hook_class": null,
-    "id": "accounts.getAccountsByType",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getAccountsByType",
-    "patterns": [],
-    "smali": [
-      "Landroid/accounts/AccountManager;->getAccountsByType(Ljava/lang/String;)[Landroid/accounts/Account;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "sensors",
-    "cls": "android.hardware.SensorManager",
-    "descriptors": [
-      "(I)Ljava/util/List;"
-    ],
-    "hook_class": null,
-    "id": "sensors.getSensorList",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getSensorList",
-    "patterns": [],
-    "smali": [
-      "Landroid/hardware/SensorManager;->getSensorList(I)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "camera",
-    "cls": "android.hardware.Camera",
-    "descriptors": [
-      "()Landroid/hardware/Camera;",
-      "(I)Landroid/hardware/Camera;"
-    ],
-    "hook_class": null,
-    "id": "camera.open",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "open",
-    "patterns": [],
-    "smali": [
-      "Landroid/hardware/Camera;->open()Landroid/hardware/Camera;",
-      "Landroid/hardware/Camera;->open(I)Landroid/hardware/Camera;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "camera",
-    "cls": "android.hardware.camera2.CameraManager",
-    "descriptors": [
-      "(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V"
-    ],
-    "hook_class": null,
-    "id": "camera2.openCamera",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "openCamera",
-    "patterns": [],
-    "smali": [
-      "Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "microphone",
-    "cls": "android.media.AudioRecord",
-    "descriptors": [
-      "()V"
-    ],
-    "hook_class": null,
-    "id": "audiorecord.startRecording",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "startRecording",
-    "patterns": [],
-    "smali": [
-      "Landroid/media/AudioRecord;->startRecording()V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "microphone",
-    "cls": "android.media.MediaRecorder",
-    "descriptors": [
-      "(I)V"
-    ],
-    "hook_class": null,
-    "id": "mediarecorder.setAudioSource",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "setAudioSource",
-    "patterns": [],
-    "smali": [
-      "Landroid/media/MediaRecorder;->setAudioSource(I)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": null,
-    "cls": "android.app.Activity",
-    "descriptors": [
-      "([Ljava/lang/String;I)V"
-    ],
-    "hook_class": null,
-    "id": "perm.activity.requestPermissions",
-    "iface": null,
-    "impl_only": false,
-    "kind": "permission_request",
-    "member": "requestPermissions",
-    "patterns": [],
-    "smali": [
-      "Landroid/app/Activity;->requestPermissions([Ljava/lang/String;I)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": null,
-    "cls": "androidx.core.app.ActivityCompat",
-    "descriptors": [
-      "(Landroid/app/Activity;[Ljava/lang/String;I)V"
-    ],
-    "hook_class": null,
-    "id": "perm.activitycompat.requestPermissions",
-    "iface": null,
-    "impl_only": false,
-    "kind": "permission_request",
-    "member": "requestPermissions",
-    "patterns": [],
-    "smali": [
-      "Landroidx/core/app/ActivityCompat;->requestPermissions(Landroid/app/Activity;[Ljava/lang/String;I)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": null,
-    "cls": "android.support.v4.app.ActivityCompat",
-    "descriptors": [
-      "(Landroid/app/Activity;[Ljava/lang/String;I)V"
-    ],
-    "hook_class": null,
-    "id": "perm.supportcompat.requestPermissions",
-    "iface": null,
-    "impl_only": false,
-    "kind": "permission_request",
-    "member": "requestPermissions",
-    "patterns": [],
-    "smali": [
-      "Landroid/support/v4/app/ActivityCompat;->requestPermissions(Landroid/app/Activity;[Ljava/lang/String;I)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": null,
-    "cls": "androidx.fragment.app.Fragment",
-    "descriptors": [
-      "([Ljava/lang/String;I)V"
-    ],
-    "hook_class": null,
-    "id": "perm.fragment.requestPermissions",
-    "iface": null,
-    "impl_only": false,
-    "kind": "permission_request",
-    "member": "requestPermissions",
-    "patterns": [],
-    "smali": [
-      "Landroidx/fragment/app/Fragment;->requestPermissions([Ljava/lang/String;I)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": null,
-    "cls": "androidx.activity.result.ActivityResultLauncher",
-    "descriptors": [
-      "(Ljava/lang/Object;)V"
-    ],
-    "hook_class": null,
-    "id": "perm.resultlauncher.launch",
-    "iface": null,
-    "impl_only": false,
-    "kind": "permission_request",
-    "member": "launch",
-    "patterns": [],
-    "smali": [
-      "Landroidx/activity/result/ActivityResultLauncher;->launch(Ljava/lang/Object;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.mac",
-    "category": "device_id.mac",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "path.net_mac",
-    "iface": null,
-    "impl_only": false,
-    "kind": "path",
-    "member": "",
-    "patterns": [
-      "/sys/class/net/*/address"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "path.proc_net_arp",
-    "iface": null,
-    "impl_only": false,
-    "kind": "path",
-    "member": "",
-    "patterns": [
-      "/proc/net/arp"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.serial",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "path.cpuinfo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "path",
-    "member": "",
-    "patterns": [
-      "/proc/cpuinfo"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.serial",
-    "category": "device_id.serial",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "path.soc_serial",
-    "iface": null,
-    "impl_only": false,
-    "kind": "path",
-    "member": "",
-    "patterns": [
-      "/sys/devices/soc0/serial_number"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.serial",
-    "category": "device_id.serial",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "path.emmc_cid",
-    "iface": null,
-    "impl_only": false,
-    "kind": "path",
-    "member": "",
-    "patterns": [
-      "/sys/block/mmcblk*/device/cid",
-      "/sys/class/mmc_host/mmc*/mmc*/cid"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.sdk_cache",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "path.utdid_cache",
-    "iface": null,
-    "impl_only": false,
-    "kind": "path",
-    "member": "",
-    "patterns": [
-      "*/.UTSystemConfig/Global/*",
-      "*/.DataStorage/*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.sdk_cache",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "path.baidu_cuid_cache",
-    "iface": null,
-    "impl_only": false,
-    "kind": "path",
-    "member": "",
-    "patterns": [
-      "*/backups/.SystemConfig/.cuid*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.serial",
-    "category": "device_id.serial",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "prop.serialno",
-    "iface": null,
-    "impl_only": false,
-    "kind": "property",
-    "member": "",
-    "patterns": [
-      "ro.serialno",
-      "ro.boot.serialno",
-      "ril.serialnumber",
-      "sys.serialnumber",
-      "persist.sys.serialno"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.imei",
-    "category": "device_id.imei",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "prop.imei",
-    "iface": null,
-    "impl_only": false,
-    "kind": "property",
-    "member": "",
-    "patterns": [
-      "persist.radio.imei*",
-      "ro.ril.oem.imei*",
-      "ro.gsm.imei",
-      "ril.imei*",
-      "ril.IMEI*",
-      "persist.sys.imei*",
-      "ro.ril.miui.imei*",
-      "gsm.imei*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.mac",
-    "category": "device_id.mac",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "prop.mac",
-    "iface": null,
-    "impl_only": false,
-    "kind": "property",
-    "member": "",
-    "patterns": [
-      "ro.boot.wifimacaddr",
-      "ro.boot.btmacaddr",
-      "persist.service.bdroid.bdaddr",
-      "wifi.interface.mac",
-      "persist.wifi.macaddr"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.carrier",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "prop.carrier",
-    "iface": null,
-    "impl_only": false,
-    "kind": "property",
-    "member": "",
-    "patterns": [
-      "gsm.sim.operator.*",
-      "gsm.operator.*",
-      "gsm.sim.state"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.iccid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "prop.iccid",
-    "iface": null,
-    "impl_only": false,
-    "kind": "property",
-    "member": "",
-    "patterns": [
-      "gsm.sim.iccid*",
-      "ril.iccid*",
-      "persist.radio.iccid*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.pm_list_packages",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*pm list package*",
-      "*cmd package list package*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.dumpsys_packages",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*dumpsys package*",
-      "*dumpsys activity*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.imei",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.dumpsys_iphonesubinfo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*dumpsys iphonesubinfo*",
-      "*service call iphonesubinfo*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.dumpsys_wifi",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*dumpsys wifi*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.serial",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.getprop_serial",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*getprop",
-      "*getprop ro.serialno*",
-      "*getprop ro.boot.serialno*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.imei",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.getprop_imei",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*getprop persist.radio.imei*",
-      "*getprop ril.imei*",
-      "*getprop gsm.imei*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.mac",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.read_mac",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*cat /sys/class/net/*",
-      "*ip link*",
-      "*ip addr*",
-      "*ifconfig*",
-      "*busybox ifconfig*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.android_id",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.settings_android_id",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*settings get secure android_id*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "provider.oaid.vivo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "provider",
-    "member": "",
-    "patterns": [
-      "content://com.vivo.vms.IdProvider*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "provider.oaid.meizu",
-    "iface": null,
-    "impl_only": false,
-    "kind": "provider",
-    "member": "",
-    "patterns": [
-      "content://com.meizu.flyme.openidsdk*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "provider.oaid.nubia",
-    "iface": null,
-    "impl_only": false,
-    "kind": "provider",
-    "member": "",
-    "patterns": [
-      "content://cn.nubia.identity*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "provider.oaid.oppo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "provider",
-    "member": "",
-    "patterns": [
-      "content://com.oplus.stdid*",
-      "content://com.heytap.openid*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "provider.oaid.gionee",
-    "iface": null,
-    "impl_only": false,
-    "kind": "provider",
-    "member": "",
-    "patterns": [
-      "content://com.gionee.mobile.idservice*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.huawei",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.uodis.opendevice.OPENIDS_SERVICE",
-      "com.huawei.hwid"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.honor",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.hihonor.id.HnOaIdService",
-      "com.hihonor.id"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.oppo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "action.com.heytap.openid.OPEN_ID_SERVICE",
-      "com.heytap.openid",
-      "action.com.oplus.stdid.ID_SERVICE",
-      "com.coloros.mcs"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.samsung",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.samsung.android.deviceidservice*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.msa",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.bun.msa.action.bindto.service",
-      "com.bun.msa.action.start.service",
-      "com.mdid.msa"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.lenovo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.zui.deviceidservice*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.asus",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.asus.msa.action.ACCESS_DID",
-      "com.asus.msa.SupplementaryDID"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.coolpad",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.coolpad.deviceidsupport*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.freeme",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "android.service.action.msa",
-      "com.android.creator"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.qiku",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.qiku.id*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.gaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.gaid.google",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.google.android.gms.ads.identifier.service.START"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.sdk_cache",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "setting.utdid",
-    "iface": null,
-    "impl_only": false,
-    "kind": "setting",
-    "member": "",
-    "patterns": [
-      "system/mqBRboGZkQPcAkyk",
-      "system/dxCRMxhQkdGePGnp"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.sdk_cache",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "setting.baidu_cuid",
-    "iface": null,
-    "impl_only": false,
-    "kind": "setting",
-    "member": "",
-    "patterns": [
-      "system/com.baidu.deviceid*",
-      "system/bd_setting_i"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "setting.huawei_oaid",
-    "iface": null,
-    "impl_only": false,
-    "kind": "setting",
-    "member": "",
-    "patterns": [
-      "global/pps_oaid"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.mac",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "setting.bluetooth_address",
-    "iface": null,
-    "impl_only": false,
-    "kind": "setting",
-    "member": "",
-    "patterns": [
-      "secure/bluetooth_address"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.mac",
-    "category": "device_id.mac",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "ioctl.siocgifhwaddr",
-    "iface": null,
-    "impl_only": false,
-    "kind": "ioctl",
-    "member": "",
-    "patterns": [
-      "0x8927"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.ip",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "ioctl.siocgifconf",
-    "iface": null,
-    "impl_only": false,
-    "kind": "ioctl",
-    "member": "",
-    "patterns": [
-      "0x8912"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int open(const char *, int, ...)"
-    ],
-    "hook_class": null,
-    "id": "native.open",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "open",
-    "patterns": [],
-    "smali": [
-      "libc.so!open"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 1,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int openat(int, const char *, int, ...)"
-    ],
-    "hook_class": null,
-    "id": "native.openat",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "openat",
-    "patterns": [],
-    "smali": [
-      "libc.so!openat"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "FILE *fopen(const char *, const char *)"
-    ],
-    "hook_class": null,
-    "id": "native.fopen",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "fopen",
-    "patterns": [],
-    "smali": [
-      "libc.so!fopen"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int access(const char *, int)"
-    ],
-    "hook_class": null,
-    "id": "native.access",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "access",
-    "patterns": [],
-    "smali": [
-      "libc.so!access"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int stat(const char *, struct stat *)"
-    ],
-    "hook_class": null,
-    "id": "native.stat",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "stat",
-    "patterns": [],
-    "smali": [
-      "libc.so!stat"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "ssize_t readlink(const char *, char *, size_t)"
-    ],
-    "hook_class": null,
-    "id": "native.readlink",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "readlink",
-    "patterns": [],
-    "smali": [
-      "libc.so!readlink"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "property"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int __system_property_get(const char *, char *)"
-    ],
-    "hook_class": null,
-    "id": "native.system_property_get",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "__system_property_get",
-    "patterns": [],
-    "smali": [
-      "libc.so!__system_property_get"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "property"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "const prop_info *__system_property_find(const char *)"
-    ],
-    "hook_class": null,
-    "id": "native.system_property_find",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "__system_property_find",
-    "patterns": [],
-    "smali": [
-      "libc.so!__system_property_find"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "property",
-      "prop_info": true
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "void __system_property_read_callback(const prop_info *, void (*)(void *, const char *, const char *, uint32_t), void *)"
-    ],
-    "hook_class": null,
-    "id": "native.system_property_read_callback",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "__system_property_read_callback",
-    "patterns": [],
-    "smali": [
-      "libc.so!__system_property_read_callback"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 1,
-      "match": "ioctl"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int ioctl(int, int, ...)"
-    ],
-    "hook_class": null,
-    "id": "native.ioctl",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "ioctl",
-    "patterns": [],
-    "smali": [
-      "libc.so!ioctl"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.mac",
-    "cls": "libc.so",
-    "descriptors": [
-      "int getifaddrs(struct ifaddrs **)"
-    ],
-    "hook_class": null,
-    "id": "native.getifaddrs",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "getifaddrs",
-    "patterns": [],
-    "smali": [
-      "libc.so!getifaddrs"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 1,
-      "netlink": "RTM_GETLINK"
-    },
-    "canary": null,
-    "category": "device_id.mac",
-    "cls": "libc.so",
-    "descriptors": [
-      "ssize_t sendto(int, const void *, size_t, int, const struct sockaddr *, socklen_t)"
-    ],
-    "hook_class": null,
-    "id": "native.netlink_getlink",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "sendto",
-    "patterns": [],
-    "smali": [
-      "libc.so!sendto"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 1,
-      "msghdr": true,
-      "netlink": "RTM_GETLINK"
-    },
-    "canary": null,
-    "category": "device_id.mac",
-    "cls": "libc.so",
-    "descriptors": [
-      "ssize_t sendmsg(int, const struct msghdr *, int)"
-    ],
-    "hook_class": null,
-    "id": "native.netlink_getlink_msg",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "sendmsg",
-    "patterns": [],
-    "smali": [
-      "libc.so!sendmsg"
-    ]
-  },
-  {
-    "arg_filter": {
-      "argv": true,
-      "index": 1,
-      "match": "command"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int execve(const char *, char *const[], char *const[])"
-    ],
-    "hook_class": null,
-    "id": "native.execve",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "execve",
-    "patterns": [],
-    "smali": [
-      "libc.so!execve"
-    ]
-  },
-  {
-    "arg_filter": {
-      "argv": true,
-      "index": 4,
-      "match": "command"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int posix_spawn(pid_t *, const char *, const posix_spawn_file_actions_t *, const posix_spawnattr_t *, char *const[], char *const[])"
-    ],
-    "hook_class": null,
-    "id": "native.posix_spawn",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "posix_spawn",
-    "patterns": [],
-    "smali": [
-      "libc.so!posix_spawn"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "command"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "FILE *popen(const char *, const char *)"
-    ],
-    "hook_class": null,
-    "id": "native.popen",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "popen",
-    "patterns": [],
-    "smali": [
-      "libc.so!popen"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "command"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int system(const char *)"
-    ],
-    "hook_class": null,
-    "id": "native.system",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "system",
-    "patterns": [],
-    "smali": [
-      "libc.so!system"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.io.FileInputStream",
-    "descriptors": [
-      "(Ljava/lang/String;)V",
-      "(Ljava/io/File;)V"
-    ],
-    "hook_class": null,
-    "id": "file.FileInputStream.init",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "<init>",
-    "patterns": [],
-    "smali": [
-      "Ljava/io/FileInputStream;-><init>(Ljava/lang/String;)V",
-      "Ljava/io/FileInputStream;-><init>(Ljava/io/File;)V"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.io.FileReader",
-    "descriptors": [
-      "(Ljava/lang/String;)V",
-      "(Ljava/io/File;)V"
-    ],
-    "hook_class": null,
-    "id": "file.FileReader.init",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "<init>",
-    "patterns": [],
-    "smali": [
-      "Ljava/io/FileReader;-><init>(Ljava/lang/String;)V",
-      "Ljava/io/FileReader;-><init>(Ljava/io/File;)V"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.io.RandomAccessFile",
-    "descriptors": [
-      "(Ljava/lang/String;Ljava/lang/String;)V",
-      "(Ljava/io/File;Ljava/lang/String;)V"
-    ],
-    "hook_class": null,
-    "id": "file.RandomAccessFile.init",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "<init>",
-    "patterns": [],
-    "smali": [
-      "Ljava/io/RandomAccessFile;-><init>(Ljava/lang/String;Ljava/lang/String;)V",
-      "Ljava/io/RandomAccessFile;-><init>(Ljava/io/File;Ljava/lang/String;)V"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.nio.file.Files",
-    "descriptors": [
-      "(Ljava/nio/file/Path;)[B"
-    ],
-    "hook_class": null,
-    "id": "file.Files.readAllBytes",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "readAllBytes",
-    "patterns": [],
-    "smali": [
-      "Ljava/nio/file/Files;->readAllBytes(Ljava/nio/file/Path;)[B"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.nio.file.Files",
-    "descriptors": [
-      "(Ljava/nio/file/Path;)Ljava/util/List;",
-      "(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/util/List;"
-    ],
-    "hook_class": null,
-    "id": "file.Files.readAllLines",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "readAllLines",
-    "patterns": [],
-    "smali": [
-      "Ljava/nio/file/Files;->readAllLines(Ljava/nio/file/Path;)Ljava/util/List;",
-      "Ljava/nio/file/Files;->readAllLines(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.nio.file.Files",
-    "descriptors": [
-      "(Ljava/nio/file/Path;[Ljava/nio/file/OpenOption;)Ljava/io/InputStream;"
-    ],
-    "hook_class": null,
-    "id": "file.Files.newInputStream",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "newInputStream",
-    "patterns": [],
-    "smali": [
-      "Ljava/nio/file/Files;->newInputStream(Ljava/nio/file/Path;[Ljava/nio/file/OpenOption;)Ljava/io/InputStream;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.nio.file.Files",
-    "descriptors": [
-      "(Ljava/nio/file/Path;)Ljava/io/BufferedReader;",
-      "(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/io/BufferedReader;"
-    ],
-    "hook_class": null,
-    "id": "file.Files.newBufferedReader",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "newBufferedReader",
-    "patterns": [],
-    "smali": [
-      "Ljava/nio/file/Files;->newBufferedReader(Ljava/nio/file/Path;)Ljava/io/BufferedReader;",
-      "Ljava/nio/file/Files;->newBufferedReader(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/io/BufferedReader;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "command"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.lang.Runtime",
-    "descriptors": [
-      "(Ljava/lang/String;)Ljava/lang/Process;",
-      "([Ljava/lang/String;)Ljava/lang/Process;",
-      "(Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
-      "([Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
-      "(Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;",
-      "([Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;"
-    ],
-    "hook_class": null,
-    "id": "exec.Runtime.exec",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "exec",
-    "patterns": [],
-    "smali": [
-      "Ljava/lang/Runtime;->exec(Ljava/lang/String;)Ljava/lang/Process;",
-      "Ljava/lang/Runtime;->exec([Ljava/lang/String;)Ljava/lang/Process;",
-      "Ljava/lang/Runtime;->exec(Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
-      "Ljava/lang/Runtime;->exec([Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
-      "Ljava/lang/Runtime;->exec(Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;",
-      "Ljava/lang/Runtime;->exec([Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": -1,
-      "match": "command"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.lang.ProcessBuilder",
-    "descriptors": [
-      "()Ljava/lang/Process;"
-    ],
-    "hook_class": null,
-    "id": "exec.ProcessBuilder.start",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "start",
-    "patterns": [],
-    "smali": [
-      "Ljava/lang/ProcessBuilder;->start()Ljava/lang/Process;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "property"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.os.SystemProperties",
-    "descriptors": [
-      "(Ljava/lang/String;)Ljava/lang/String;",
-      "(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "sysprop.get",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "get",
-    "patterns": [],
-    "smali": [
-      "Landroid/os/SystemProperties;->get(Ljava/lang/String;)Ljava/lang/String;",
-      "Landroid/os/SystemProperties;->get(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "property"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.os.SystemProperties",
-    "descriptors": [
-      "(Ljava/lang/String;I)I"
-    ],
-    "hook_class": null,
-    "id": "sysprop.getInt",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getInt",
-    "patterns": [],
-    "smali": [
-      "Landroid/os/SystemProperties;->getInt(Ljava/lang/String;I)I"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "property"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.os.SystemProperties",
-    "descriptors": [
-      "(Ljava/lang/String;J)J"
-    ],
-    "hook_class": null,
-    "id": "sysprop.getLong",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getLong",
-    "patterns": [],
-    "smali": [
-      "Landroid/os/SystemProperties;->getLong(Ljava/lang/String;J)J"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "provider"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
-      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
-    ],
-    "hook_class": "android.content.ContentResolver",
-    "id": "resolver.query.provider",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "query",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "provider"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;Ljava/lang/String;Ljava/lang/String;Landroid/os/Bundle;)Landroid/os/Bundle;"
-    ],
-    "hook_class": "android.content.ContentResolver",
-    "id": "resolver.call.provider",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "call",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->call(Landroid/net/Uri;Ljava/lang/String;Ljava/lang/String;Landroid/os/Bundle;)Landroid/os/Bundle;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "authority_prefix": "content://",
-      "index": 0,
-      "match": "provider"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
-      "(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
-    ],
-    "hook_class": "android.content.ContentResolver",
-    "id": "resolver.acquireClient.provider",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "acquireContentProviderClient",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->acquireContentProviderClient(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
-      "Landroid/content/ContentResolver;->acquireContentProviderClient(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "authority_prefix": "content://",
-      "index": 0,
-      "match": "provider"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
-      "(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
-    ],
-    "hook_class": "android.content.ContentResolver",
-    "id": "resolver.acquireUnstableClient.provider",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "acquireUnstableContentProviderClient",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->acquireUnstableContentProviderClient(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
-      "Landroid/content/ContentResolver;->acquireUnstableContentProviderClient(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "service"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.app.ContextImpl",
-    "descriptors": [
-      "(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z"
-    ],
-    "hook_class": "android.app.ContextImpl",
-    "id": "context.bindService.oaid",
-    "iface": "android.content.Context",
-    "impl_only": false,
-    "kind": "method",
-    "member": "bindService",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 1,
-      "match": "setting",
-      "namespace": "system"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.provider.Settings$System",
-    "descriptors": [
-      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "settings.system.getString.cached",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getString",
-    "patterns": [],
-    "smali": [
-      "Landroid/provider/Settings$System;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 1,
-      "match": "setting",
-      "namespace": "global"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.provider.Settings$Global",
-    "descriptors": [
-      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "settings.global.getString.cached",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getString",
-    "patterns": [],
-    "smali": [
-      "Landroid/provider/Settings$Global;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 1,
-      "match": "setting",
-      "namespace": "secure"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.provider.Settings$Secure",
-    "descriptors": [
-      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "settings.secure.getString.cached",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getString",
-    "patterns": [],
-    "smali": [
-      "Landroid/provider/Settings$Secure;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "other_package": true,
-      "probe": true
-    },
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.probe.getApplicationInfo",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "getApplicationInfo",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getApplicationInfo(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "other_package": true,
-      "probe": true
-    },
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(Ljava/lang/String;)Landroid/content/Intent;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.probe.getLaunchIntentForPackage",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "getLaunchIntentForPackage",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getLaunchIntentForPackage(Ljava/lang/String;)Landroid/content/Intent;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "intent": true,
-      "other_package": true,
-      "probe": true
-    },
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.probe.resolveActivity",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "resolveActivity",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->resolveActivity(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;"
-    ]
-  }
-];
-var UNHOOKABLE = [
-  "msa.IdSupplier.getOAID: com.bun.miitmdid.interfaces.IdSupplier is abstract or an interface: hooked on the implementations loaded at run time",
-  "msa.supplier.IdSupplier.getOAID: com.bun.supplier.IdSupplier is abstract or an interface: hooked on the implementations loaded at run time",
-  "fused.getLastLocation: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface: hooked on the implementations loaded at run time",
-  "fused.requestLocationUpdates: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface: hooked on the implementations loaded at run time"
-];
-var UI_TOOLKITS = [
-  [
-    "compose",
-    "androidx.compose.ui.platform.AndroidComposeView",
-    "Jetpack Compose: Modifier.clickable never calls View.performClick"
-  ],
-  [
-    "flutter",
-    "io.flutter.embedding.engine.FlutterJNI",
-    "Flutter: taps are handled in the Dart engine"
-  ],
-  [
-    "react_native",
-    "com.facebook.react.bridge.ReactContext",
-    "React Native: touches are handled in JavaScript"
-  ]
-];
-
-// src/hooks.ts
-function globMatch(p, s) {
-  let pi = 0, si = 0, star = -1, back = 0;
-  while (si < s.length) {
-    if (p[pi] === "*") {
-      star = pi++;
-      back = si;
-    } else if (pi < p.length && p[pi] === s[si]) {
-      pi++;
-      si++;
-    } else if (star >= 0) {
-      pi = star + 1;
-      si = ++back;
-    } else
-      return false;
-  }
-  while (p[pi] === "*")
-    pi++;
-  return pi === p.length;
-}
-function targetFor(kind, texts) {
-  for (const t of API_TABLE) {
-    if (t.kind !== kind)
-      continue;
-    for (const text of texts) {
-      if (text === null)
-        continue;
-      if (t.patterns.some((p) => globMatch(p, text)))
-        return { t, text };
-    }
-  }
-  return null;
-}
-function listText(v) {
-  if (v === null || v === void 0)
-    return null;
-  if (Array.isArray(v))
-    return v.map((x) => argText(x) ?? "").join(" ");
-  try {
-    if (typeof v.toArray === "function") {
-      const a = v.toArray();
-      return Array.from(a).map((x) => argText(x) ?? "").join(" ");
-    }
-  } catch (e) {
-  }
-  return argText(v);
-}
-function intentTexts(v) {
-  const out = [];
-  for (const get of [() => v.getAction(), () => v.getPackage(), () => v.getComponent().getPackageName()]) {
-    try {
-      const x = get();
-      out.push(x === null || x === void 0 ? null : String(x));
-    } catch (e) {
-      out.push(null);
-    }
-  }
-  return out;
-}
-function matchTarget(e, self, args) {
-  const f = e.arg_filter;
-  const v = f.index < 0 ? self : args[f.index];
-  switch (f.match) {
-    case "command":
-      return targetFor("command", [f.index < 0 ? listText(v.command()) : listText(v)]);
-    case "service":
-      return targetFor("service", intentTexts(v));
-    case "setting": {
-      const s = argText(v);
-      return s === null ? null : targetFor("setting", [`${f.namespace ?? "system"}/${s}`]);
-    }
-    case "provider": {
-      const s = argText(v);
-      if (s === null)
-        return null;
-      return targetFor("provider", [f.authority_prefix && !s.includes("://") ? f.authority_prefix + s : s]);
-    }
-    default:
-      return targetFor(f.match, [argText(v)]);
-  }
-}
-function argText(v) {
-  if (v === null || v === void 0)
-    return null;
-  if (typeof v === "string")
-    return v;
-  try {
-    return String(v.toString());
-  } catch (e) {
-    return null;
-  }
-}
-function filterMatch(e, args, cfg) {
-  const f = e.arg_filter;
-  if (f === null)
-    return { ok: true };
-  if (f.own_result !== void 0)
-    return { ok: true };
-  if (f.intent && f.other_package) {
-    const [, pkg, comp] = intentTexts(args[f.index]);
-    const s2 = pkg ?? comp;
-    return s2 === null ? { ok: false } : { ok: s2 !== cfg.package, shown: s2 };
-  }
-  const s = argText(args[f.index]);
-  if (s === null)
-    return { ok: false };
-  if (f.equals !== void 0)
-    return { ok: f.equals.includes(s), shown: s };
-  if (f.uri_prefix !== void 0) {
-    const p = f.uri_prefix.find((x) => s.startsWith(x));
-    return p === void 0 ? { ok: false } : { ok: true, shown: p + (s.length > p.length ? "\u2026" : "") };
-  }
-  if (f.other_package)
-    return { ok: s !== cfg.package, shown: s === cfg.package ? s : void 0 };
-  return { ok: true };
-}
-function ownProcessesOnly(ret, pkg) {
-  if (ret === null || ret === void 0 || !pkg)
-    return false;
-  try {
-    const n = ret.size();
-    const Info = frida_java_bridge_default.use("android.app.ActivityManager$RunningAppProcessInfo");
-    for (let i = 0; i < n; i++) {
-      const name = String(frida_java_bridge_default.cast(ret.get(i), Info).processName.value);
-      if (name !== pkg && !name.startsWith(pkg + ":"))
-        return false;
-    }
-    return true;
-  } catch (err) {
-    return false;
-  }
-}
-function summarizeArgs(args, filterIndex, shown) {
-  return args.map((a, i) => i === filterIndex && shown !== void 0 ? shown : summarize(a));
-}
-function groups(table) {
-  const out = /* @__PURE__ */ new Map();
-  for (const e of table) {
-    if (e.kind !== "method" || e.impl_only === true)
-      continue;
-    const cls = e.hook_class ?? e.cls;
-    for (const d of e.descriptors) {
-      const k = `${cls}|${e.member}|${d}`;
-      let g = out.get(k);
-      if (g === void 0) {
-        g = { cls, member: e.member, desc: d, entries: [] };
-        out.set(k, g);
-      }
-      g.entries.push(e);
-    }
-  }
-  return out;
-}
-function hookOverload(cls, member, desc, entries, cfg, use = (c) => frida_java_bridge_default.use(c)) {
-  const canaries = cfg.canaries ?? {};
-  const ov = use(cls)[member === "<init>" ? "$init" : member].overload(...overloadTypes(desc));
-  const retDesc = splitDescriptor(desc).ret;
-  ov.implementation = function(...args) {
-    let ret;
-    let threw = null;
-    const token = enter();
-    try {
-      ret = ov.call(this, ...args);
-    } catch (err) {
-      threw = err;
-    } finally {
-      leave(token);
-    }
-    if (token < 0) {
-      if (threw !== null)
-        throw threw;
-      return ret;
-    }
-    try {
-      for (const e of entries) {
-        let hit = null;
-        let m;
-        if (e.arg_filter !== null && e.arg_filter.match !== void 0) {
-          hit = matchTarget(e, this, args);
-          m = hit === null ? { ok: false } : { ok: true, shown: hit.text };
-        } else {
-          m = filterMatch(e, args, cfg);
-        }
-        if (!m.ok)
-          continue;
-        const self = e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null && ownProcessesOnly(ret, cfg.package);
-        const ev = {
-          api_id: e.id,
-          args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
-          canary: false
-        };
-        if (hit !== null) {
-          ev.target = hit.t.id;
-          ev.target_value = hit.text;
-        }
-        const ovIndex = e.descriptors.indexOf(desc);
-        if (ovIndex > 0)
-          ev.ov = ovIndex;
-        if (cls !== e.cls)
-          ev.impl = cls;
-        const canaryCat = hit !== null ? hit.t.canary : e.canary;
-        const value = canaryCat !== null ? canaries[canaryCat] : void 0;
-        if (threw !== null) {
-          ev.threw = String(threw);
-        } else if (value !== void 0) {
-          const planted2 = plant(member, retDesc, value, ret);
-          if (planted2 !== void 0) {
-            ret = planted2;
-            ev.canary = true;
-            ev.ret = { t: "canary", value };
-          }
-        }
-        if (ev.ret === void 0 && threw === null)
-          ev.ret = summarize(ret);
-        emit(self ? "self_read" : "read", ev);
-        break;
-      }
-    } catch (err) {
-      hookError(`hook ${cls}.${member}`, err);
-    }
-    if (threw !== null)
-      throw threw;
-    return ret;
-  };
-}
-function installApiHooks(table, cfg, report3) {
-  const canaries = cfg.canaries ?? {};
-  for (const g of groups(table).values()) {
-    try {
-      hookOverload(g.cls, g.member, g.desc, g.entries, cfg);
-    } catch (err) {
-      for (const e of g.entries)
-        report3.missing.push({ id: e.id, reason: String(err) });
-      continue;
-    }
-    for (const e of g.entries)
-      if (!report3.hooked.includes(e.id))
-        report3.hooked.push(e.id);
-  }
-  for (const e of table) {
-    if (e.kind !== "field")
-      continue;
-    report3.limits.push(`${e.id}: static field reads are not observable by hooks`);
-    const value = e.canary !== null ? canaries[e.canary] : void 0;
-    if (value === void 0)
-      continue;
-    try {
-      frida_java_bridge_default.use(e.cls)[e.member].value = value;
-      report3.limits.push(`${e.id}: canary planted in the field at load`);
-    } catch (err) {
-      report3.missing.push({ id: e.id, reason: String(err) });
-    }
-  }
-}
-
 // src/native.ts
 var MODE = { str: 0, argv: 1, num: 2, netlink: 3, netlinkMsg: 4, propInfo: 5, always: 6 };
 var KINDS = ["path", "property", "command", "ioctl"];
@@ -6169,6 +7496,11 @@ function modeOf(e) {
   return MODE.str;
 }
 var keep = [];
+var MEMFD_API = 30;
+function memfdAvailable() {
+  const level2 = apiLevel2();
+  return (level2 === 0 || level2 >= MEMFD_API) && resolve("libc.so", "memfd_create") !== null;
+}
 function planted(t, value) {
   if (t.kind === "ioctl") {
     const bytes2 = value.split(":").map((h) => parseInt(h, 16));
@@ -6179,7 +7511,7 @@ function planted(t, value) {
   if (t.kind === "property")
     return Memory.allocUtf8String(value);
   if (t.kind === "path") {
-    const memfd = resolve("libc.so", "memfd_create");
+    const memfd = memfdAvailable() ? resolve("libc.so", "memfd_create") : null;
     if (memfd === null)
       return null;
     const fd = new NativeFunction(memfd, "int", ["pointer", "uint"])(Memory.allocUtf8String("sdkgate-canary"), 0);
@@ -6258,7 +7590,17 @@ function installNativeHooks(table, cfg, report3, javaDepth3) {
     return;
   }
   keep.push(cm, hit);
+  const level2 = apiLevel2();
+  const planting = targets.filter((t) => t.kind === "path" && t.canary !== null && canaries[t.canary] !== void 0);
+  if (planting.length > 0 && !memfdAvailable()) {
+    report3.limits.push(`${planting.map((t) => t.id).join(", ")}: canary not served: planted files need memfd_create (bionic API ${MEMFD_API}; this device is API ${level2 || "?"}): these reads are recorded, the app gets the real file`);
+  }
   natives.forEach((e, i) => {
+    const since = e.api?.[0] ?? 1;
+    if (level2 > 0 && since > level2) {
+      report3.limits.push(notOnThisLevel(e.id, `${e.member} in ${e.cls}`, since));
+      return;
+    }
     const addr = resolve(e.cls, e.member);
     if (addr === null) {
       report3.missing.push({ id: e.id, reason: `no ${e.member} in ${e.cls} or any loaded module` });
@@ -6558,11 +7900,11 @@ function clickProvenance(view, frames) {
     if (!by.startsWith("android.view.AccessibilityInteractionController")) {
       return programmatic(`performAccessibilityAction called by ${by || "?"}`);
     }
-    const ids = services();
-    if (ids.length > 0 && appPackage !== "" && ids.every((s) => s.startsWith(`${appPackage}/`))) {
-      return { evidence: "programmatic", why: "the only enabled accessibility service is the app's own", services: ids };
+    const ids2 = services();
+    if (ids2.length > 0 && appPackage !== "" && ids2.every((s) => s.startsWith(`${appPackage}/`))) {
+      return { evidence: "programmatic", why: "the only enabled accessibility service is the app's own", services: ids2 };
     }
-    return { evidence: "accessibility", services: ids };
+    return { evidence: "accessibility", services: ids2 };
   }
   return programmatic(`performClick called by ${entry || "?"}`);
 }
@@ -6949,6 +8291,113 @@ function installWebViewHooks(report3) {
   report3.hooked.push("ui.webview");
 }
 
+// src/classloaders.ts
+var FRAMEWORK = /^(android|java|javax|dalvik|libcore|sun|com\.android\.(internal|org|okhttp|i18n|icu|ims|id))\./;
+var APP_UNDER_FRAMEWORK = /^android\.(support|arch|databinding)\./;
+function isFramework(cls) {
+  return FRAMEWORK.test(cls) && !APP_UNDER_FRAMEWORK.test(cls);
+}
+function classMissing(reason) {
+  return /ClassNotFoundException|NoClassDefFoundError|Didn't find class/.test(reason);
+}
+var pendingRows = /* @__PURE__ */ new Map();
+var pendingMarkers = /* @__PURE__ */ new Map();
+var config2 = {};
+var announce = false;
+function markerId(m) {
+  return `method:${m.method}`;
+}
+function deferMissing(rows2, markers, report3) {
+  const missingClass2 = new Set(report3.missing.filter((m) => classMissing(m.reason)).map((m) => m.id));
+  const hooked2 = new Set(report3.hooked);
+  for (const id of hooked2) {
+    pendingRows.delete(id);
+    pendingMarkers.delete(id);
+  }
+  const deferred2 = [];
+  for (const e of rows2) {
+    if (missingClass2.has(e.id) && !hooked2.has(e.id)) {
+      pendingRows.set(e.id, e);
+      deferred2.push(e);
+    }
+  }
+  for (const m of markers)
+    if (m.method && missingClass2.has(markerId(m)))
+      pendingMarkers.set(markerId(m), m);
+  report3.missing = report3.missing.filter((m) => !(missingClass2.has(m.id) && (pendingRows.has(m.id) || pendingMarkers.has(m.id))));
+  return deferred2;
+}
+function pendingIds() {
+  return [...pendingRows.keys(), ...pendingMarkers.keys()];
+}
+function installVia(rows2, markers, use, where, report3) {
+  const part = { hooked: [], missing: [], limits: [] };
+  installApiHooks(rows2.filter((e) => e.kind !== "permission_request"), config2, part, use);
+  installPermissionHooks(rows2.filter((e) => e.kind === "permission_request"), part, use, false);
+  for (const m of markers)
+    installMethodMarker(m, part, use);
+  report3.where = report3.where ?? {};
+  for (const id of part.hooked) {
+    if (!report3.hooked.includes(id))
+      report3.hooked.push(id);
+    report3.where[id] = where;
+  }
+  report3.missing.push(...part.missing);
+  report3.limits.push(...part.limits);
+}
+function initRetries(cfg) {
+  config2 = cfg;
+}
+function startRetries() {
+  announce = true;
+}
+function retryIn(loader, where) {
+  if (pendingRows.size === 0 && pendingMarkers.size === 0)
+    return;
+  if (loader === null || loader === void 0)
+    return;
+  try {
+    const factory = frida_java_bridge_default.ClassFactory.get(loader);
+    const use = (cls) => factory.use(cls);
+    const rep = { hooked: [], missing: [], limits: [] };
+    installVia([...pendingRows.values()], [...pendingMarkers.values()], use, where, rep);
+    for (const id of rep.hooked) {
+      pendingRows.delete(id);
+      pendingMarkers.delete(id);
+    }
+    if (rep.hooked.length > 0 && announce) {
+      const missing = rep.missing.filter((m) => !classMissing(m.reason));
+      send({
+        type: "status",
+        status: "hooked",
+        t: nowMs(),
+        hooked: rep.hooked,
+        missing,
+        where: rep.where,
+        pending: pendingIds()
+      });
+    }
+  } catch (e) {
+    hookError(`class loader retry (${where})`, e);
+  }
+}
+function installApplicationRetry(report3) {
+  try {
+    const ov = frida_java_bridge_default.use("android.app.Instrumentation").callApplicationOnCreate.overload("android.app.Application");
+    ov.implementation = function(app) {
+      try {
+        retryIn(app.getClassLoader(), "app (the Application's class loader after attachBaseContext)");
+      } catch (e) {
+        hookError("callApplicationOnCreate retry", e);
+      }
+      return ov.call(this, app);
+    };
+    report3.hooked.push("loader.Instrumentation.callApplicationOnCreate");
+  } catch (e) {
+    report3.missing.push({ id: "loader.Instrumentation.callApplicationOnCreate", reason: String(e) });
+  }
+}
+
 // src/loaders.ts
 var S2 = "java.lang.String";
 var CL = "java.lang.ClassLoader";
@@ -6974,8 +8423,54 @@ var LOADER_TARGETS = [
 var depth2 = /* @__PURE__ */ new Map();
 var maxBytes = 64 * 1024 * 1024;
 var blobSeq = 0;
+var ownApk = null;
+var SYSTEM_PATH = /^\/(system|system_ext|product|vendor|odm|oem|apex)\//;
+var PROVIDERS = [
+  "com.google.android.webview",
+  "com.android.webview",
+  "com.android.chrome",
+  "com.chrome.beta",
+  "com.chrome.dev",
+  "com.google.android.trichromelibrary",
+  "com.google.android.gms",
+  "com.google.android.gsf",
+  "com.huawei.webview"
+];
+var providerApk = new RegExp(`^/data/app/(~~[^/]+/)?(${PROVIDERS.map((p) => p.replace(/\./g, "\\.")).join("|")})(_\\d+)?-[^/]+/`);
+var providerData = new RegExp(`^/data/(user(_de)?/\\d+|data)/(${PROVIDERS.map((p) => p.replace(/\./g, "\\.")).join("|")})/`);
+function skipReason(path) {
+  if (SYSTEM_PATH.test(path))
+    return "system";
+  if (providerApk.test(path) || providerData.test(path))
+    return "provider";
+  if (ownApk !== null && ownApk.test(path))
+    return "own";
+  return null;
+}
+var deferred = [];
+var armed = false;
+function later(fn) {
+  deferred.push(fn);
+  if (!armed) {
+    armed = true;
+    setTimeout(drainLoads, 0);
+  }
+}
+function drainLoads() {
+  armed = false;
+  let fn;
+  while ((fn = deferred.shift()) !== void 0) {
+    try {
+      fn();
+    } catch (e) {
+      hookError("loaded code", e);
+    }
+  }
+}
 function installLoaderHooks(cfg, report3) {
   maxBytes = cfg.loaded_max_bytes ?? maxBytes;
+  if (cfg.package)
+    ownApk = new RegExp(`^/data/app/(~~[^/]+/)?${cfg.package.replace(/\./g, "\\.")}-[^/]+/[^/]+\\.apk$`);
   for (const [cls, member, types] of LOADER_TARGETS) {
     const id = `loader.${cls.split(".").pop()}.${member}(${types.length})`;
     try {
@@ -7011,16 +8506,26 @@ function recordLoad(cls, member, types, ov, self, args) {
         hookError(`${cls}.${member}`, e);
       }
     }
-    const made = ov.call(self, ...args);
+    const ret = ov.call(self, ...args);
     if (d === 0)
       classesMayHaveLoaded();
-    return made;
+    if (d === 0 && member === "$init" && cls.endsWith("ClassLoader")) {
+      const from = source(types, args);
+      const skip = skipReason(from.split(":")[0]);
+      if (skip !== "system" && skip !== "provider")
+        retryIn(self, `${cls} ${from}`);
+    }
+    return ret;
   } finally {
     if (d === 0)
       depth2.delete(tid);
     else
       depth2.set(tid, d);
   }
+}
+function source(types, args) {
+  const i = types.indexOf(S2);
+  return i === 0 && args[0] !== null && args[0] !== void 0 ? String(args[0]) : "(in memory)";
 }
 function describe(cls, member, types, args) {
   const loader = `${cls}.${member}`;
@@ -7050,51 +8555,57 @@ function describe(cls, member, types, args) {
   }
 }
 function fromPath(loader, path) {
+  if (skipReason(path) !== null)
+    return;
   const id = ++blobSeq;
   const ev = { loader, in_memory: false, path, blob: id };
+  const at = capture();
+  let f = null;
+  let size = 0;
   try {
-    const f = new File(path, "rb");
+    f = new File(path, "rb");
     f.seek(0, File.SEEK_END);
-    const size = f.tell();
-    f.close();
+    size = f.tell();
     ev.size = size;
-    if (size > maxBytes) {
-      ev.too_large = true;
-    } else {
-      send({ type: "code", id, path, size }, File.readAllBytes(path));
-    }
   } catch (e) {
     ev.read_error = e instanceof Error ? e.message : String(e);
   }
-  emit("code_loaded", ev);
+  later(() => {
+    try {
+      if (f !== null && size > maxBytes) {
+        ev.too_large = true;
+      } else if (f !== null) {
+        f.seek(0, File.SEEK_SET);
+        send({ type: "code", id, path, size }, f.readBytes(size));
+      }
+    } catch (e) {
+      ev.read_error = e instanceof Error ? e.message : String(e);
+    } finally {
+      if (f !== null)
+        f.close();
+    }
+    emitCaptured("code_loaded", ev, at);
+  });
 }
 function fromBuffer(loader, buf, index) {
   const id = ++blobSeq;
   const ev = { loader, in_memory: true, path: null, index, blob: id };
+  const at = capture();
+  let bytes2 = null;
   try {
-    const n = Number(buf.remaining());
-    ev.size = n;
-    if (n > maxBytes) {
+    const got = bufferBytes(buf, maxBytes);
+    ev.size = got.size;
+    bytes2 = got.bytes;
+    if (bytes2 === null)
       ev.too_large = true;
-    } else {
-      let arr;
-      let off = 0;
-      if (buf.hasArray()) {
-        arr = buf.array();
-        off = Number(buf.arrayOffset()) + Number(buf.position());
-      } else {
-        arr = frida_java_bridge_default.array("byte", new Array(n).fill(0));
-        buf.duplicate().get(arr);
-      }
-      const out = new Uint8Array(n);
-      for (let k = 0; k < n; k++)
-        out[k] = arr[off + k] & 255;
-      send({ type: "code", id, path: null, size: n }, out.buffer);
-    }
   } catch (e) {
     ev.read_error = e instanceof Error ? e.message : String(e);
   }
-  emit("code_loaded", ev);
+  later(() => {
+    if (bytes2 !== null)
+      send({ type: "code", id, path: null, size: ev.size }, bytes2.buffer);
+    emitCaptured("code_loaded", ev, at);
+  });
 }
 
 // src/netguard.ts
@@ -7147,9 +8658,18 @@ function remember2(ip, host) {
   names.set(ip, host);
 }
 var PLATFORM_LIB = /^(libc\.so|libc\.so\.6|libart|libandroid_runtime|libjavacore|libopenjdk|libnetd_client|libcutils|libutils|libbinder|libdl|ld-|libpthread|libjavacrypto|libconscrypt|libssl|libcrypto|libandroidicu|frida|libgum)/;
-function nativeCaller(context) {
+var JAVA_RUNTIME_LIB = /^(libjavacore|libopenjdk|libart|libandroid_runtime)/;
+var unwindAccurate = false;
+function nativeCaller(context, ret) {
   if (context === void 0)
     return null;
+  if (!unwindAccurate && ret !== void 0) {
+    const direct = Process.findModuleByAddress(ret);
+    if (direct !== null && !PLATFORM_LIB.test(direct.name))
+      return direct.name;
+    if (direct !== null && JAVA_RUNTIME_LIB.test(direct.name))
+      return null;
+  }
   try {
     for (const addr of Thread.backtrace(context, Backtracer.ACCURATE).slice(0, 12)) {
       const m = Process.findModuleByAddress(addr);
@@ -7160,11 +8680,11 @@ function nativeCaller(context) {
   }
   return null;
 }
-function report2(call, fd, sa, proto, blocked, context) {
+function report2(call, fd, sa, proto, blocked, context, ret) {
   const ev = { ip: sa.ip, port: sa.port, protocol: proto, call, host: names.get(sa.ip) ?? null };
   if (blocked)
     ev.blocked = "quic";
-  const lib2 = nativeCaller(context);
+  const lib2 = nativeCaller(context, ret);
   if (lib2 !== null)
     ev.native_module = lib2;
   emit("net_connect", ev);
@@ -7220,7 +8740,7 @@ function hookConnect(block, installed) {
         const blocked = block && isQuic(proto, sa);
         if (blocked)
           args[1] = bogus;
-        report2("connect", fd, sa, proto, blocked, this.context);
+        report2("connect", fd, sa, proto, blocked, this.context, this.returnAddress);
       } catch (e) {
         hookError("connect", e);
       }
@@ -7228,7 +8748,7 @@ function hookConnect(block, installed) {
   });
   installed.push("connect");
 }
-function udpReport(call, fd, sa, proto, blocked, context) {
+function udpReport(call, fd, sa, proto, blocked, context, ret) {
   const key = `${sa.ip}|${sa.port}|${proto}`;
   const now = Date.now();
   const last2 = udpSeen.get(key);
@@ -7237,7 +8757,7 @@ function udpReport(call, fd, sa, proto, blocked, context) {
   if (udpSeen.size >= NAMES_MAX)
     udpSeen.clear();
   udpSeen.set(key, now);
-  report2(call, fd, sa, proto, blocked, context);
+  report2(call, fd, sa, proto, blocked, context, ret);
 }
 function hookSendto(block, installed) {
   const f = Module.findGlobalExportByName("sendto");
@@ -7254,7 +8774,7 @@ function hookSendto(block, installed) {
         const blocked = block && isQuic(proto, sa);
         if (blocked)
           args[4] = bogus;
-        udpReport("sendto", fd, sa, proto, blocked, this.context);
+        udpReport("sendto", fd, sa, proto, blocked, this.context, this.returnAddress);
       } catch (e) {
         hookError("sendto", e);
       }
@@ -7282,7 +8802,7 @@ function hookSendmsg(block, installed) {
           this.name = name;
           msg.writePointer(bogus);
         }
-        udpReport("sendmsg", fd, sa, proto, blocked, this.context);
+        udpReport("sendmsg", fd, sa, proto, blocked, this.context, this.returnAddress);
       } catch (e) {
         hookError("sendmsg", e);
       }
@@ -7320,7 +8840,7 @@ function hookSendmmsg(block, installed) {
             restore.push([msg, name]);
             msg.writePointer(bogus);
           }
-          udpReport("sendmmsg", fd, sa, proto, blocked, this.context);
+          udpReport("sendmmsg", fd, sa, proto, blocked, this.context, this.returnAddress);
         }
         this.restore = restore;
       } catch (e) {
@@ -7361,6 +8881,7 @@ function installNetGuard(cfg) {
   bogus = Memory.alloc(32);
   bogus.writeU16(BOGUS_FAMILY);
   const block = cfg.block_quic !== false;
+  unwindAccurate = cfg.unwind_mode === "accurate";
   hookResolver("getaddrinfo", 3, installed);
   hookResolver("android_getaddrinfofornet", 5, installed);
   hookConnect(block, installed);
@@ -7371,9 +8892,9 @@ function installNetGuard(cfg) {
 }
 
 // src/unpin.ts
-function all(cls, member, impl, out) {
+function all(cls, member, impl, out, use = (c) => frida_java_bridge_default.use(c)) {
   try {
-    const ovs = frida_java_bridge_default.use(cls)[member].overloads;
+    const ovs = use(cls)[member].overloads;
     for (const ov of ovs)
       ov.implementation = impl(ov);
     if (ovs.length > 0)
@@ -7388,7 +8909,7 @@ function note(via, host) {
     hookError(`unpin ${via}`, e);
   }
 }
-function installUnpin() {
+function installAppUnpin() {
   const out = [];
   for (const m of ["check", "check$okhttp"]) {
     all("okhttp3.CertificatePinner", m, () => function(host) {
@@ -7396,6 +8917,10 @@ function installUnpin() {
       return void 0;
     }, out);
   }
+  return out;
+}
+function installUnpin() {
+  const out = [];
   all("com.android.org.conscrypt.TrustManagerImpl", "verifyChain", () => function(chain, ...rest) {
     note("conscrypt.TrustManagerImpl", rest.length >= 2 ? rest[1] : null);
     return chain;
@@ -7422,7 +8947,6 @@ function installUnpin() {
 }
 
 // src/index.ts
-var FRAMEWORK = /^(android|java|javax|dalvik|libcore|sun|com\.android)\./;
 var configured = false;
 function configure(cfg) {
   if (configured)
@@ -7441,11 +8965,13 @@ function configure(cfg) {
     return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"], net };
   }
   const table = API_TABLE.filter((e) => e.kind !== "native");
-  const framework = table.filter((e) => FRAMEWORK.test(e.cls));
-  const appSide = table.filter((e) => !FRAMEWORK.test(e.cls) && e.cls !== "");
+  const framework = table.filter((e) => isFramework(e.cls));
+  const appSide = table.filter((e) => !isFramework(e.cls) && e.cls !== "");
+  const methodMarkers = (cfg.markers ?? []).filter((m) => m.method);
+  initRetries(cfg);
   installNativeHooks(API_TABLE, cfg, report3, javaDepth);
   frida_java_bridge_default.performNow(() => {
-    initJava();
+    initJava(cfg.stack_mode);
     installApiHooks(framework, cfg, report3);
     installPermissionHooks(framework, report3);
     installMarkerHooks(cfg, report3, false);
@@ -7453,24 +8979,38 @@ function configure(cfg) {
     installInputHooks(cfg.package ?? "", (n) => javaStack(n).frames, report3);
     installWebViewHooks(report3);
     installLoaderHooks(cfg, report3);
+    installApplicationRetry(report3);
     installJavaSocketHooks(net);
     installDeriveHooks(cfg.canaries ?? {}, net);
     if (cfg.unpin === true)
       unpin.push(...installUnpin());
   });
+  const rowIds = new Set(framework.map((e) => e.id));
+  report3.where = Object.fromEntries(report3.hooked.filter((id) => rowIds.has(id)).map((id) => [id, "boot"]));
+  const notInBoot = deferMissing(framework, [], report3);
   installNativeDerive(net);
-  const pending = { hooked: [], missing: [], limits: [] };
+  const pending = { hooked: [], missing: [], limits: [], where: {} };
   let inConfigure = true;
   let ran = false;
   frida_java_bridge_default.perform(() => {
-    installApiHooks(appSide, cfg, pending);
-    installPermissionHooks(appSide, pending);
-    installMarkerHooks(cfg, pending, true);
+    const rows2 = appSide.concat(notInBoot);
+    installVia(rows2, methodMarkers, defaultUse, "app", pending);
+    deferMissing(rows2, methodMarkers, pending);
+    if (cfg.unpin === true)
+      unpin.push(...installAppUnpin());
     installImplementationHooks(table, cfg);
     detectToolkits();
+    startRetries();
     ran = true;
     if (!inConfigure)
-      send({ type: "status", status: "hooked", t: nowMs(), ...pending, ui: uiReport() });
+      send({
+        type: "status",
+        status: "hooked",
+        t: nowMs(),
+        ...pending,
+        pending: pendingIds(),
+        ui: uiReport()
+      });
   });
   inConfigure = false;
   const all2 = ran ? merge(report3, pending) : report3;
@@ -7482,15 +9022,22 @@ function configure(cfg) {
     ...all2,
     net,
     unpin,
-    ...ran ? { ui: uiReport() } : {}
+    ...ran ? { ui: uiReport() } : {},
+    pending: pendingIds()
   };
 }
 function merge(a, b) {
-  return { hooked: a.hooked.concat(b.hooked), missing: a.missing.concat(b.missing), limits: a.limits.concat(b.limits) };
+  return {
+    hooked: a.hooked.concat(b.hooked),
+    missing: a.missing.concat(b.missing),
+    limits: a.limits.concat(b.limits),
+    where: { ...a.where ?? {}, ...b.where ?? {} }
+  };
 }
 Object.assign(rpc.exports, {
   configure,
   flush() {
+    drainLoads();
     state.queue.flush();
     return { ...state.queue.stats(), errors: state.errors };
   },

@@ -1,5 +1,5 @@
 📦
-606910 /src/index.js
+638711 /src/index.js
 ✄
 var __defProp = Object.defineProperty;
 var __export = (target, all2) => {
@@ -3229,11 +3229,11 @@ function _getApi() {
   }
   temporaryApi.vm = vms.readPointer();
   if (isArt) {
-    const apiLevel = getAndroidApiLevel();
+    const apiLevel2 = getAndroidApiLevel();
     let kAccCompileDontBother;
-    if (apiLevel >= 27) {
+    if (apiLevel2 >= 27) {
       kAccCompileDontBother = 33554432;
-    } else if (apiLevel >= 24) {
+    } else if (apiLevel2 >= 24) {
       kAccCompileDontBother = 16777216;
     } else {
       kAccCompileDontBother = 0;
@@ -3358,7 +3358,7 @@ function _getArtRuntimeSpec(api2) {
   const runtime2 = api2.artRuntime;
   const startOffset = pointerSize5 === 4 ? 200 : 384;
   const endOffset = startOffset + 100 * pointerSize5;
-  const apiLevel = getAndroidApiLevel();
+  const apiLevel2 = getAndroidApiLevel();
   const codename = getAndroidCodename();
   const { isApiLevel34OrApexEquivalent } = api2;
   let spec = null;
@@ -3367,15 +3367,15 @@ function _getArtRuntimeSpec(api2) {
     if (value.equals(vm3)) {
       let classLinkerOffsets;
       let jniIdManagerOffset = null;
-      if (apiLevel >= 33 || codename === "Tiramisu" || isApiLevel34OrApexEquivalent) {
+      if (apiLevel2 >= 33 || codename === "Tiramisu" || isApiLevel34OrApexEquivalent) {
         classLinkerOffsets = [offset - 4 * pointerSize5];
         jniIdManagerOffset = offset - pointerSize5;
-      } else if (apiLevel >= 30 || codename === "R") {
+      } else if (apiLevel2 >= 30 || codename === "R") {
         classLinkerOffsets = [offset - 3 * pointerSize5, offset - 4 * pointerSize5];
         jniIdManagerOffset = offset - pointerSize5;
-      } else if (apiLevel >= 29) {
+      } else if (apiLevel2 >= 29) {
         classLinkerOffsets = [offset - 2 * pointerSize5];
-      } else if (apiLevel >= 27) {
+      } else if (apiLevel2 >= 27) {
         classLinkerOffsets = [offset - STD_STRING_SIZE - 3 * pointerSize5];
       } else {
         classLinkerOffsets = [offset - STD_STRING_SIZE - 2 * pointerSize5];
@@ -3386,9 +3386,9 @@ function _getArtRuntimeSpec(api2) {
         let heapOffset;
         if (isApiLevel34OrApexEquivalent) {
           heapOffset = threadListOffset - 9 * pointerSize5;
-        } else if (apiLevel >= 24) {
+        } else if (apiLevel2 >= 24) {
           heapOffset = threadListOffset - 8 * pointerSize5;
-        } else if (apiLevel >= 23) {
+        } else if (apiLevel2 >= 23) {
           heapOffset = threadListOffset - 7 * pointerSize5;
         } else {
           heapOffset = threadListOffset - 4 * pointerSize5;
@@ -3625,24 +3625,24 @@ function tryGetArtClassLinkerSpec(runtime2, runtimeSpec) {
   const internTable = runtime2.add(internTableOffset).readPointer();
   const startOffset = pointerSize5 === 4 ? 100 : 200;
   const endOffset = startOffset + 100 * pointerSize5;
-  const apiLevel = getAndroidApiLevel();
+  const apiLevel2 = getAndroidApiLevel();
   let spec = null;
   for (let offset = startOffset; offset !== endOffset; offset += pointerSize5) {
     const value = classLinker.add(offset).readPointer();
     if (value.equals(internTable)) {
       let delta;
-      if (apiLevel >= 30 || getAndroidCodename() === "R") {
+      if (apiLevel2 >= 30 || getAndroidCodename() === "R") {
         delta = 6;
-      } else if (apiLevel >= 29) {
+      } else if (apiLevel2 >= 29) {
         delta = 4;
-      } else if (apiLevel >= 23) {
+      } else if (apiLevel2 >= 23) {
         delta = 3;
       } else {
         delta = 5;
       }
       const quickGenericJniTrampolineOffset = offset + delta * pointerSize5;
       let quickResolutionTrampolineOffset;
-      if (apiLevel >= 23) {
+      if (apiLevel2 >= 23) {
         quickResolutionTrampolineOffset = quickGenericJniTrampolineOffset - 2 * pointerSize5;
       } else {
         quickResolutionTrampolineOffset = quickGenericJniTrampolineOffset - 3 * pointerSize5;
@@ -3783,8 +3783,8 @@ function _getArtMethodSpec(vm3) {
     const runtimeModule = Process.getModuleByName("libandroid_runtime.so");
     const runtimeStart = runtimeModule.base;
     const runtimeEnd = runtimeStart.add(runtimeModule.size);
-    const apiLevel = getAndroidApiLevel();
-    const entrypointFieldSize = apiLevel <= 21 ? 8 : pointerSize5;
+    const apiLevel2 = getAndroidApiLevel();
+    const entrypointFieldSize = apiLevel2 <= 21 ? 8 : pointerSize5;
     const expectedAccessFlags = kAccPublic | kAccStatic | kAccFinal | kAccNative;
     const relevantAccessFlagsMask = ~(kAccFastInterpreterToInterpreterInvoke | kAccPublicApi | kAccNterpInvokeFastPathFlag) >>> 0;
     let jniCodeOffset = null;
@@ -3811,7 +3811,7 @@ function _getArtMethodSpec(vm3) {
       throw new Error("Unable to determine ArtMethod field offsets");
     }
     const quickCodeOffset = jniCodeOffset + entrypointFieldSize;
-    const size = apiLevel <= 21 ? quickCodeOffset + 32 : quickCodeOffset + pointerSize5;
+    const size = apiLevel2 <= 21 ? quickCodeOffset + 32 : quickCodeOffset + pointerSize5;
     spec = {
       size,
       offset: {
@@ -3827,8 +3827,8 @@ function _getArtMethodSpec(vm3) {
   return spec;
 }
 function getArtFieldSpec(vm3) {
-  const apiLevel = getAndroidApiLevel();
-  if (apiLevel >= 23) {
+  const apiLevel2 = getAndroidApiLevel();
+  if (apiLevel2 >= 23) {
     return {
       size: 16,
       offset: {
@@ -3836,7 +3836,7 @@ function getArtFieldSpec(vm3) {
       }
     };
   }
-  if (apiLevel >= 21) {
+  if (apiLevel2 >= 21) {
     return {
       size: 24,
       offset: {
@@ -3847,7 +3847,7 @@ function getArtFieldSpec(vm3) {
   return null;
 }
 function _getArtThreadSpec(vm3) {
-  const apiLevel = getAndroidApiLevel();
+  const apiLevel2 = getAndroidApiLevel();
   let spec;
   vm3.perform((env) => {
     const threadHandle = getArtThreadFromEnv(env);
@@ -3865,7 +3865,7 @@ function _getArtThreadSpec(vm3) {
         exceptionOffset = offset - 6 * pointerSize5;
         managedStackOffset = offset - 4 * pointerSize5;
         selfOffset = offset + 2 * pointerSize5;
-        if (apiLevel <= 22) {
+        if (apiLevel2 <= 22) {
           exceptionOffset -= pointerSize5;
           isExceptionReportedOffset = exceptionOffset - pointerSize5 - 9 * 8 - 3 * 4;
           throwLocationOffset = offset + 6 * pointerSize5;
@@ -3873,13 +3873,13 @@ function _getArtThreadSpec(vm3) {
           selfOffset -= pointerSize5;
         }
         topHandleScopeOffset = offset + 9 * pointerSize5;
-        if (apiLevel <= 22) {
+        if (apiLevel2 <= 22) {
           topHandleScopeOffset += 2 * pointerSize5 + 4;
           if (pointerSize5 === 8) {
             topHandleScopeOffset += 4;
           }
         }
-        if (apiLevel >= 23) {
+        if (apiLevel2 >= 23) {
           topHandleScopeOffset += pointerSize5;
         }
         break;
@@ -3902,8 +3902,8 @@ function _getArtThreadSpec(vm3) {
   return spec;
 }
 function _getArtManagedStackSpec() {
-  const apiLevel = getAndroidApiLevel();
-  if (apiLevel >= 23) {
+  const apiLevel2 = getAndroidApiLevel();
+  if (apiLevel2 >= 23) {
     return {
       offset: {
         topQuickFrame: 0,
@@ -4546,12 +4546,12 @@ function instrumentArtQuickEntrypoints(vm3) {
 }
 function instrumentArtMethodInvocationFromInterpreter() {
   const api2 = getApi();
-  const apiLevel = getAndroidApiLevel();
+  const apiLevel2 = getAndroidApiLevel();
   const { isApiLevel34OrApexEquivalent } = api2;
   let artInterpreterDoCallExportRegex;
-  if (apiLevel <= 22) {
+  if (apiLevel2 <= 22) {
     artInterpreterDoCallExportRegex = /^_ZN3art11interpreter6DoCallILb[0-1]ELb[0-1]EEEbPNS_6mirror9ArtMethodEPNS_6ThreadERNS_11ShadowFrameEPKNS_11InstructionEtPNS_6JValueE$/;
-  } else if (apiLevel <= 33 && !isApiLevel34OrApexEquivalent) {
+  } else if (apiLevel2 <= 33 && !isApiLevel34OrApexEquivalent) {
     artInterpreterDoCallExportRegex = /^_ZN3art11interpreter6DoCallILb[0-1]ELb[0-1]EEEbPNS_9ArtMethodEPNS_6ThreadERNS_11ShadowFrameEPKNS_11InstructionEtPNS_6JValueE$/;
   } else if (isApiLevel34OrApexEquivalent) {
     artInterpreterDoCallExportRegex = /^_ZN3art11interpreter6DoCallILb[0-1]EEEbPNS_9ArtMethodEPNS_6ThreadERNS_11ShadowFrameEPKNS_11InstructionEtbPNS_6JValueE$/;
@@ -4621,12 +4621,12 @@ function ensureArtKnowsHowToHandleReplacementMethods(vm3) {
     } catch (e) {
     }
   }
-  const apiLevel = getAndroidApiLevel();
+  const apiLevel2 = getAndroidApiLevel();
   let copyingPhase = null;
   const api2 = getApi();
-  if (apiLevel > 28) {
+  if (apiLevel2 > 28) {
     copyingPhase = api2.find("_ZN3art2gc9collector17ConcurrentCopying12CopyingPhaseEv");
-  } else if (apiLevel > 22) {
+  } else if (apiLevel2 > 22) {
     copyingPhase = api2.find("_ZN3art2gc9collector17ConcurrentCopying12MarkingPhaseEv");
   }
   if (copyingPhase !== null) {
@@ -13518,6 +13518,126 @@ function nowMs() {
   return Math.round((raw() - T0) * 1e3) / 1e3;
 }
 
+// src/arrays.ts
+var EMPTY = new Uint8Array(0);
+function javaBytes(arr, off = 0, len = -1, cap = Number.MAX_SAFE_INTEGER) {
+  if (arr === null || arr === void 0)
+    return EMPTY;
+  const n = Number(arr.length);
+  if (!Number.isFinite(n) || n <= 0)
+    return EMPTY;
+  const start = Math.max(0, Math.min(n, Number(off) || 0));
+  const end = len < 0 ? n : Math.min(n, start + Number(len));
+  const count = Math.min(end - start, cap);
+  if (count <= 0)
+    return EMPTY;
+  if (Array.isArray(arr) || arr instanceof Uint8Array || arr instanceof Int8Array) {
+    return Uint8Array.from(Array.prototype.slice.call(arr, start, start + count), (x) => x & 255);
+  }
+  const env = frida_java_bridge_default.vm.getEnv();
+  const buf = Memory.alloc(count);
+  env.getByteArrayRegion(arr.$h, start, count, buf);
+  env.throwIfExceptionPending();
+  return new Uint8Array(buf.readByteArray(count));
+}
+function bufferBytes(buf, cap) {
+  const size = Number(buf.remaining());
+  if (size > cap)
+    return { size, bytes: null };
+  if (size === 0)
+    return { size, bytes: EMPTY };
+  const pos = Number(buf.position());
+  if (buf.isDirect()) {
+    const addr2 = frida_java_bridge_default.vm.getEnv().getDirectBufferAddress(buf.$h);
+    if (!addr2.isNull())
+      return { size, bytes: new Uint8Array(addr2.add(pos).readByteArray(size)) };
+  }
+  if (buf.hasArray()) {
+    return { size, bytes: javaBytes(buf.array(), Number(buf.arrayOffset()) + pos, size) };
+  }
+  const direct = frida_java_bridge_default.use("java.nio.ByteBuffer").allocateDirect(size);
+  direct.put(buf.duplicate());
+  const addr = frida_java_bridge_default.vm.getEnv().getDirectBufferAddress(direct.$h);
+  return { size, bytes: new Uint8Array(addr.readByteArray(size)) };
+}
+function javaInts(arr) {
+  if (arr === null || arr === void 0)
+    return [];
+  if (Array.isArray(arr))
+    return arr.map(Number);
+  return arr.toJSON().map(Number);
+}
+
+// src/device.ts
+var level = null;
+function apiLevel() {
+  if (level !== null)
+    return level;
+  level = 0;
+  try {
+    if (frida_java_bridge_default.available)
+      frida_java_bridge_default.performNow(() => {
+        level = Number(frida_java_bridge_default.use("android.os.Build$VERSION").SDK_INT.value) || 0;
+      });
+  } catch (e) {
+  }
+  if (level === 0) {
+    try {
+      const get = Module.findGlobalExportByName("__system_property_get");
+      if (get !== null) {
+        const buf = Memory.alloc(92);
+        new NativeFunction(get, "int", ["pointer", "pointer"])(Memory.allocUtf8String("ro.build.version.sdk"), buf);
+        level = parseInt(buf.readUtf8String() ?? "", 10) || 0;
+      }
+    } catch (e) {
+    }
+  }
+  return level;
+}
+function notOnThisLevel(id, what, since) {
+  return `${id}: ${what} exists from API ${since}; this device is API ${apiLevel()}: not on this API level`;
+}
+
+// src/deopt.ts
+var BOOT_CALLERS = {
+  "perm.activity.dispatchRequestPermissionsResult": [["android.app.Activity", "dispatchActivityResult"]]
+};
+var bootImageDone = false;
+function deoptimizeCallers(id, report3) {
+  const callers = BOOT_CALLERS[id];
+  if (callers === void 0)
+    return;
+  const names2 = callers.map(([c, m]) => `${c.split(".").pop()}.${m}`).join(", ");
+  const problems = [];
+  if (apiLevel() === 0 || apiLevel() >= 26) {
+    try {
+      if (!bootImageDone)
+        frida_java_bridge_default.deoptimizeBootImage();
+      bootImageDone = true;
+      report3.limits.push(`${id}: called from boot-image code (${names2}): the boot image is deoptimised so the hook runs`);
+      return;
+    } catch (e) {
+      problems.push(`boot image: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (apiLevel() !== 0 && apiLevel() < 30) {
+    try {
+      const deopt = frida_java_bridge_default.deoptimizeMethod;
+      if (deopt === void 0)
+        throw new Error("this bridge has no Java.deoptimizeMethod");
+      for (const [cls, member] of callers) {
+        for (const ov of frida_java_bridge_default.use(cls)[member].overloads)
+          deopt.call(frida_java_bridge_default, ov.handle);
+      }
+      report3.limits.push(`${id}: called from boot-image code (${names2}): that caller is deoptimised so the hook runs`);
+      return;
+    } catch (e) {
+      problems.push(`per-method deoptimisation: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  report3.limits.push(`${id}: not hooked: called from boot-image code (${names2}) that could not be deoptimised (${problems.join("; ")}): not observable on this device`);
+}
+
 // src/java.ts
 var PRIMITIVES = {
   Z: "boolean",
@@ -13560,12 +13680,36 @@ var Log = null;
 var Throwable = null;
 var JThread = null;
 var frameCache = /* @__PURE__ */ new Map();
-function initJava() {
+var mode = "backtrace";
+function initJava(stackMode) {
   Log = frida_java_bridge_default.use("android.util.Log");
   Throwable = frida_java_bridge_default.use("java.lang.Throwable");
   JThread = frida_java_bridge_default.use("java.lang.Thread");
+  if (stackMode === "throwable")
+    mode = "throwable";
+}
+var ACC_NATIVE = 256;
+function frameText(f) {
+  const loc = (f.methodFlags & ACC_NATIVE) !== 0 ? "Native Method" : f.fileName ? f.lineNumber >= 0 ? `${f.fileName}:${f.lineNumber}` : f.fileName : "Unknown Source";
+  return `${f.className}.${f.methodName}(${loc})`;
 }
 function javaStack(limit) {
+  if (mode === "backtrace") {
+    try {
+      const bt = frida_java_bridge_default.backtrace({ limit });
+      const key = "bt:" + bt.id;
+      let frames2 = frameCache.get(key);
+      if (frames2 === void 0) {
+        frames2 = bt.frames.map(frameText);
+        if (frameCache.size > 4096)
+          frameCache.clear();
+        frameCache.set(key, frames2);
+      }
+      return { key, frames: frames2 };
+    } catch (e) {
+      mode = "throwable";
+    }
+  }
   const t = Throwable.$new();
   const text = String(Log.getStackTraceString(t));
   let frames = frameCache.get(text);
@@ -13733,28 +13877,41 @@ var state = {
   stackLimit: 64,
   errors: 0
 };
-function emit(kind, fields, withJava = true) {
-  const t = nowMs();
-  const ev = { kind, t, thread: withJava ? threadName() : `native:${Process.getCurrentThreadId()}` };
-  Object.assign(ev, fields);
-  let key = null;
-  let frames = null;
+function capture(withJava = true) {
+  const c = {
+    t: nowMs(),
+    thread: withJava ? threadName() : `native:${Process.getCurrentThreadId()}`,
+    key: null,
+    frames: null
+  };
   if (withJava)
     try {
       const s = javaStack(state.stackLimit);
-      key = s.key;
-      frames = s.frames;
-      if (kind === "read" && calledFromNative(frames) && ev.native_stack === void 0) {
+      c.key = s.key;
+      c.frames = s.frames;
+      if (calledFromNative(s.frames)) {
         const libs = nativeCallers();
-        if (libs.length > 0) {
-          ev.native_stack = libs;
-          ev.native_caller = libs[0];
-        }
+        if (libs.length > 0)
+          c.nativeLibs = libs;
       }
     } catch (e) {
-      ev.stack_error = String(e);
+      c.stackError = String(e);
     }
-  state.queue.push(ev, key, frames);
+  return c;
+}
+function emitCaptured(kind, fields, c) {
+  const ev = { kind, t: c.t, thread: c.thread };
+  Object.assign(ev, fields);
+  if (c.stackError !== void 0)
+    ev.stack_error = c.stackError;
+  if (kind === "read" && c.nativeLibs !== void 0 && ev.native_stack === void 0) {
+    ev.native_stack = c.nativeLibs;
+    ev.native_caller = c.nativeLibs[0];
+  }
+  state.queue.push(ev, c.key, c.frames);
+}
+function emit(kind, fields, withJava = true) {
+  emitCaptured(kind, fields, capture(withJava));
 }
 function calledFromNative(frames) {
   if (frames.length <= 1)
@@ -13786,6 +13943,4122 @@ function hookError(where, e) {
   }
 }
 
+// src/canary.ts
+function macBytes(mac) {
+  return mac.split(":").map((h) => {
+    const b = parseInt(h, 16);
+    return b > 127 ? b - 256 : b;
+  });
+}
+function plant(member, ret, value, original) {
+  switch (ret) {
+    case "Ljava/lang/String;":
+      return value;
+    case "[B":
+      return frida_java_bridge_default.array("byte", macBytes(value));
+    case "Ljava/lang/CharSequence;":
+      return frida_java_bridge_default.use("java.lang.String").$new(value);
+    case "Landroid/content/ClipData;":
+      return frida_java_bridge_default.use("android.content.ClipData").newPlainText("sdkgate", value);
+    case "Landroid/location/Location;": {
+      const [lat, lon] = value.split(",").map(Number);
+      const loc = frida_java_bridge_default.use("android.location.Location").$new("gps");
+      loc.setLatitude(lat);
+      loc.setLongitude(lon);
+      loc.setAccuracy(12);
+      loc.setTime(Date.now());
+      return loc;
+    }
+    case "Ljava/util/List;": {
+      const ArrayList = frida_java_bridge_default.use("java.util.ArrayList");
+      const list = original === null || original === void 0 ? ArrayList.$new() : ArrayList.$new(original);
+      let extra;
+      if (member === "getInstalledApplications") {
+        extra = frida_java_bridge_default.use("android.content.pm.ApplicationInfo").$new();
+      } else {
+        extra = frida_java_bridge_default.use("android.content.pm.PackageInfo").$new();
+      }
+      extra.packageName.value = value;
+      list.add(extra);
+      return list;
+    }
+    default:
+      return void 0;
+  }
+}
+
+// src/redact.ts
+function mask(s) {
+  if (s.length < 6)
+    return "*".repeat(s.length);
+  return "*".repeat(s.length - 2) + s.slice(-2);
+}
+function className(v) {
+  try {
+    const c = v.$className;
+    return typeof c === "string" ? c : null;
+  } catch (e) {
+    return null;
+  }
+}
+function summarize(v) {
+  if (v === null || v === void 0)
+    return null;
+  switch (typeof v) {
+    case "string":
+      return { t: "String", len: v.length, mask: mask(v) };
+    case "number":
+    case "boolean":
+      return v;
+    case "object": {
+      const c = className(v);
+      if (c === "java.lang.String") {
+        const s = String(v);
+        return { t: "String", len: s.length, mask: mask(s) };
+      }
+      if (c !== null)
+        return { t: c };
+      const len = v.length;
+      if (typeof len === "number")
+        return { t: "array", len };
+      return { t: "object" };
+    }
+    default:
+      return { t: typeof v };
+  }
+}
+
+// src/table.generated.ts
+var API_TABLE = [
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.imei",
+    "category": "device_id.imei",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getDeviceId",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getDeviceId",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getDeviceId(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      26,
+      26
+    ],
+    "arg_filter": null,
+    "canary": "device_id.imei",
+    "category": "device_id.imei",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getImei",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getImei",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getImei()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getImei(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      26,
+      26
+    ],
+    "arg_filter": null,
+    "canary": "device_id.meid",
+    "category": "device_id.meid",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getMeid",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getMeid",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getMeid()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getMeid(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.imsi",
+    "category": "device_id.imsi",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getSubscriberId",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getSubscriberId",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getSubscriberId()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getSubscriberId(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.iccid",
+    "category": "device_id.iccid",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getSimSerialNumber",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getSimSerialNumber",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getSimSerialNumber()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getSimSerialNumber(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.phone_number",
+    "category": "device_id.phone_number",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;",
+      "(I)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getLine1Number",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getLine1Number",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getLine1Number()Ljava/lang/String;",
+      "Landroid/telephony/TelephonyManager;->getLine1Number(I)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.carrier",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getSimOperator",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getSimOperator",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getSimOperator()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.carrier",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getNetworkOperator",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getNetworkOperator",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getNetworkOperator()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Landroid/telephony/CellLocation;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getCellLocation",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getCellLocation",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getCellLocation()Landroid/telephony/CellLocation;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.telephony.TelephonyManager",
+    "descriptors": [
+      "()Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "telephony.getAllCellInfo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getAllCellInfo",
+    "patterns": [],
+    "smali": [
+      "Landroid/telephony/TelephonyManager;->getAllCellInfo()Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "equals": [
+        "android_id"
+      ],
+      "index": 1
+    },
+    "canary": "device_id.android_id",
+    "category": "device_id.android_id",
+    "cls": "android.provider.Settings$Secure",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "settings.secure.getString",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getString",
+    "patterns": [],
+    "smali": [
+      "Landroid/provider/Settings$Secure;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "equals": [
+        "android_id"
+      ],
+      "index": 1
+    },
+    "canary": "device_id.android_id",
+    "category": "device_id.android_id",
+    "cls": "android.provider.Settings$System",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "settings.system.getString",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getString",
+    "patterns": [],
+    "smali": [
+      "Landroid/provider/Settings$System;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      26
+    ],
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "android.os.Build",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "build.getSerial",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getSerial",
+    "patterns": [],
+    "smali": [
+      "Landroid/os/Build;->getSerial()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "android.os.Build",
+    "descriptors": [
+      "Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "build.SERIAL",
+    "iface": null,
+    "impl_only": false,
+    "kind": "field",
+    "member": "SERIAL",
+    "patterns": [],
+    "smali": [
+      "Landroid/os/Build;->SERIAL:Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "wifiinfo.getMacAddress",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getMacAddress",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getMacAddress()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "wifiinfo.getSSID",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getSSID",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getSSID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "wifiinfo.getBSSID",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getBSSID",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getBSSID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.ip",
+    "cls": "android.net.wifi.WifiInfo",
+    "descriptors": [
+      "()I"
+    ],
+    "hook_class": null,
+    "id": "wifiinfo.getIpAddress",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getIpAddress",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiInfo;->getIpAddress()I"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiManager",
+    "descriptors": [
+      "()Landroid/net/wifi/WifiInfo;"
+    ],
+    "hook_class": null,
+    "id": "wifimanager.getConnectionInfo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getConnectionInfo",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiManager;->getConnectionInfo()Landroid/net/wifi/WifiInfo;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "android.net.wifi.WifiManager",
+    "descriptors": [
+      "()Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "wifimanager.getScanResults",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getScanResults",
+    "patterns": [],
+    "smali": [
+      "Landroid/net/wifi/WifiManager;->getScanResults()Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "java.net.NetworkInterface",
+    "descriptors": [
+      "()[B"
+    ],
+    "hook_class": null,
+    "id": "networkinterface.getHardwareAddress",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getHardwareAddress",
+    "patterns": [],
+    "smali": [
+      "Ljava/net/NetworkInterface;->getHardwareAddress()[B"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "android.bluetooth.BluetoothAdapter",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "bluetooth.getAddress",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getAddress",
+    "patterns": [],
+    "smali": [
+      "Landroid/bluetooth/BluetoothAdapter;->getAddress()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.gaid",
+    "category": "device_id.gaid",
+    "cls": "com.google.android.gms.ads.identifier.AdvertisingIdClient$Info",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "gms.adid.getId",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getId",
+    "patterns": [],
+    "smali": [
+      "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.gaid",
+    "cls": "com.google.android.gms.ads.identifier.AdvertisingIdClient",
+    "descriptors": [
+      "(Landroid/content/Context;)Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;"
+    ],
+    "hook_class": null,
+    "id": "gms.adid.getAdvertisingIdInfo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getAdvertisingIdInfo",
+    "patterns": [],
+    "smali": [
+      "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient;->getAdvertisingIdInfo(Landroid/content/Context;)Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "com.huawei.hms.ads.identifier.AdvertisingIdClient",
+    "descriptors": [
+      "(Landroid/content/Context;)Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;"
+    ],
+    "hook_class": null,
+    "id": "hms.adid.getAdvertisingIdInfo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getAdvertisingIdInfo",
+    "patterns": [],
+    "smali": [
+      "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient;->getAdvertisingIdInfo(Landroid/content/Context;)Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.huawei.hms.ads.identifier.AdvertisingIdClient$Info",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "hms.adid.getId",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getId",
+    "patterns": [],
+    "smali": [
+      "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.bun.miitmdid.interfaces.IdSupplier",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "msa.IdSupplier.getOAID",
+    "iface": "com.bun.miitmdid.interfaces.IdSupplier",
+    "impl_only": true,
+    "kind": "method",
+    "member": "getOAID",
+    "patterns": [],
+    "smali": [
+      "Lcom/bun/miitmdid/interfaces/IdSupplier;->getOAID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.bun.supplier.IdSupplier",
+    "descriptors": [
+      "()Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "msa.supplier.IdSupplier.getOAID",
+    "iface": "com.bun.supplier.IdSupplier",
+    "impl_only": true,
+    "kind": "method",
+    "member": "getOAID",
+    "patterns": [],
+    "smali": [
+      "Lcom/bun/supplier/IdSupplier;->getOAID()Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "device_id.oaid",
+    "category": "device_id.oaid",
+    "cls": "com.android.id.impl.IdProviderImpl",
+    "descriptors": [
+      "(Landroid/content/Context;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "xiaomi.IdProvider.getOAID",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getOAID",
+    "patterns": [],
+    "smali": [
+      "Lcom/android/id/impl/IdProviderImpl;->getOAID(Landroid/content/Context;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "clipboard",
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Landroid/content/ClipData;"
+    ],
+    "hook_class": null,
+    "id": "clipboard.getPrimaryClip",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getPrimaryClip",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ClipboardManager;->getPrimaryClip()Landroid/content/ClipData;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Landroid/content/ClipDescription;"
+    ],
+    "hook_class": null,
+    "id": "clipboard.getPrimaryClipDescription",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getPrimaryClipDescription",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ClipboardManager;->getPrimaryClipDescription()Landroid/content/ClipDescription;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Z"
+    ],
+    "hook_class": null,
+    "id": "clipboard.hasPrimaryClip",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "hasPrimaryClip",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ClipboardManager;->hasPrimaryClip()Z"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "clipboard",
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Ljava/lang/CharSequence;"
+    ],
+    "hook_class": null,
+    "id": "clipboard.getText",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getText",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ClipboardManager;->getText()Ljava/lang/CharSequence;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "(Landroid/content/ClipboardManager$OnPrimaryClipChangedListener;)V"
+    ],
+    "hook_class": null,
+    "id": "clipboard.addPrimaryClipChangedListener",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "addPrimaryClipChangedListener",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ClipboardManager;->addPrimaryClipChangedListener(Landroid/content/ClipboardManager$OnPrimaryClipChangedListener;)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "clipboard",
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Ljava/lang/CharSequence;"
+    ],
+    "hook_class": "android.content.ClipboardManager",
+    "id": "textclipboard.getText",
+    "iface": "android.text.ClipboardManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "getText",
+    "patterns": [],
+    "smali": [
+      "Landroid/text/ClipboardManager;->getText()Ljava/lang/CharSequence;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "clipboard",
+    "cls": "android.content.ClipboardManager",
+    "descriptors": [
+      "()Z"
+    ],
+    "hook_class": "android.content.ClipboardManager",
+    "id": "textclipboard.hasText",
+    "iface": "android.text.ClipboardManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "hasText",
+    "patterns": [],
+    "smali": [
+      "Landroid/text/ClipboardManager;->hasText()Z"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": "location",
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;)Landroid/location/Location;"
+    ],
+    "hook_class": null,
+    "id": "location.getLastKnownLocation",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getLastKnownLocation",
+    "patterns": [],
+    "smali": [
+      "Landroid/location/LocationManager;->getLastKnownLocation(Ljava/lang/String;)Landroid/location/Location;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      1,
+      1,
+      1,
+      30,
+      30,
+      31,
+      31
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
+      "(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
+      "(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "(Ljava/lang/String;JFLandroid/app/PendingIntent;)V",
+      "(JFLandroid/location/Criteria;Landroid/app/PendingIntent;)V",
+      "(Ljava/lang/String;JFLjava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "(JFLandroid/location/Criteria;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "(Ljava/lang/String;Landroid/location/LocationRequest;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/app/PendingIntent;)V"
+    ],
+    "hook_class": null,
+    "id": "location.requestLocationUpdates",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "requestLocationUpdates",
+    "patterns": [],
+    "smali": [
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/app/PendingIntent;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Landroid/app/PendingIntent;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLjava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;Landroid/location/LocationRequest;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V",
+      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/app/PendingIntent;)V"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "(Landroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V"
+    ],
+    "hook_class": null,
+    "id": "location.requestSingleUpdate",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "requestSingleUpdate",
+    "patterns": [],
+    "smali": [
+      "Landroid/location/LocationManager;->requestSingleUpdate(Ljava/lang/String;Landroid/location/LocationListener;Landroid/os/Looper;)V",
+      "Landroid/location/LocationManager;->requestSingleUpdate(Landroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V"
+    ]
+  },
+  {
+    "api": [
+      30,
+      31
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "android.location.LocationManager",
+    "descriptors": [
+      "(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V",
+      "(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
+    ],
+    "hook_class": null,
+    "id": "location.getCurrentLocation",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getCurrentLocation",
+    "patterns": [],
+    "smali": [
+      "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V",
+      "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
+    "descriptors": [
+      "()Lcom/google/android/gms/tasks/Task;"
+    ],
+    "hook_class": null,
+    "id": "fused.getLastLocation",
+    "iface": "com.google.android.gms.location.FusedLocationProviderClient",
+    "impl_only": true,
+    "kind": "method",
+    "member": "getLastLocation",
+    "patterns": [],
+    "smali": [
+      "Lcom/google/android/gms/location/FusedLocationProviderClient;->getLastLocation()Lcom/google/android/gms/tasks/Task;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "location",
+    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
+    "descriptors": [
+      "(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
+    ],
+    "hook_class": null,
+    "id": "fused.requestLocationUpdates",
+    "iface": "com.google.android.gms.location.FusedLocationProviderClient",
+    "impl_only": true,
+    "kind": "method",
+    "member": "requestLocationUpdates",
+    "patterns": [],
+    "smali": [
+      "Lcom/google/android/gms/location/FusedLocationProviderClient;->requestLocationUpdates(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      33
+    ],
+    "arg_filter": null,
+    "canary": "installed_apps",
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(I)Ljava/util/List;",
+      "(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.getInstalledPackages",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "getInstalledPackages",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getInstalledPackages(I)Ljava/util/List;",
+      "Landroid/content/pm/PackageManager;->getInstalledPackages(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      33
+    ],
+    "arg_filter": null,
+    "canary": "installed_apps",
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(I)Ljava/util/List;",
+      "(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.getInstalledApplications",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "getInstalledApplications",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getInstalledApplications(I)Ljava/util/List;",
+      "Landroid/content/pm/PackageManager;->getInstalledApplications(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      33
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(Landroid/content/Intent;I)Ljava/util/List;",
+      "(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.queryIntentActivities",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "queryIntentActivities",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;I)Ljava/util/List;",
+      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(I)[Ljava/lang/String;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.getPackagesForUid",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "getPackagesForUid",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getPackagesForUid(I)[Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      26,
+      33,
+      33
+    ],
+    "arg_filter": {
+      "index": 0,
+      "other_package": true
+    },
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
+      "(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
+      "(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
+      "(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.getPackageInfo",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "getPackageInfo",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
+      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": -1,
+      "own_result": "processes"
+    },
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ActivityManager",
+    "descriptors": [
+      "()Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "am.getRunningAppProcesses",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getRunningAppProcesses",
+    "patterns": [],
+    "smali": [
+      "Landroid/app/ActivityManager;->getRunningAppProcesses()Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ActivityManager",
+    "descriptors": [
+      "(I)Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "am.getRunningTasks",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getRunningTasks",
+    "patterns": [],
+    "smali": [
+      "Landroid/app/ActivityManager;->getRunningTasks(I)Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ActivityManager",
+    "descriptors": [
+      "(II)Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "am.getRecentTasks",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getRecentTasks",
+    "patterns": [],
+    "smali": [
+      "Landroid/app/ActivityManager;->getRecentTasks(II)Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.contacts",
+        "content://contacts"
+      ]
+    },
+    "canary": null,
+    "category": "contacts",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "resolver.query.contacts",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://sms",
+        "content://mms-sms"
+      ]
+    },
+    "canary": null,
+    "category": "sms",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "resolver.query.sms",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://call_log"
+      ]
+    },
+    "canary": null,
+    "category": "call_log",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "resolver.query.call_log",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.calendar"
+      ]
+    },
+    "canary": null,
+    "category": "calendar",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "resolver.query.calendar",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.contacts",
+        "content://contacts"
+      ]
+    },
+    "canary": null,
+    "category": "contacts",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.contacts",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://sms",
+        "content://mms-sms"
+      ]
+    },
+    "canary": null,
+    "category": "sms",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.sms",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://call_log"
+      ]
+    },
+    "canary": null,
+    "category": "call_log",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.call_log",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.android.calendar"
+      ]
+    },
+    "canary": null,
+    "category": "calendar",
+    "cls": "android.content.ContentProviderClient",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "providerclient.query.calendar",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;",
+      "Landroid/content/ContentProviderClient;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "uri_prefix": [
+        "content://com.vivo.vms.IdProvider",
+        "content://com.meizu.flyme.openidsdk",
+        "content://com.oplus.stdid"
+      ]
+    },
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ],
+    "hook_class": null,
+    "id": "resolver.query.oaid_provider",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "accounts",
+    "cls": "android.accounts.AccountManager",
+    "descriptors": [
+      "()[Landroid/accounts/Account;"
+    ],
+    "hook_class": null,
+    "id": "accounts.getAccounts",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getAccounts",
+    "patterns": [],
+    "smali": [
+      "Landroid/accounts/AccountManager;->getAccounts()[Landroid/accounts/Account;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "accounts",
+    "cls": "android.accounts.AccountManager",
+    "descriptors": [
+      "(Ljava/lang/String;)[Landroid/accounts/Account;"
+    ],
+    "hook_class": null,
+    "id": "accounts.getAccountsByType",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getAccountsByType",
+    "patterns": [],
+    "smali": [
+      "Landroid/accounts/AccountManager;->getAccountsByType(Ljava/lang/String;)[Landroid/accounts/Account;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "sensors",
+    "cls": "android.hardware.SensorManager",
+    "descriptors": [
+      "(I)Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "sensors.getSensorList",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getSensorList",
+    "patterns": [],
+    "smali": [
+      "Landroid/hardware/SensorManager;->getSensorList(I)Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "camera",
+    "cls": "android.hardware.Camera",
+    "descriptors": [
+      "()Landroid/hardware/Camera;",
+      "(I)Landroid/hardware/Camera;"
+    ],
+    "hook_class": null,
+    "id": "camera.open",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "open",
+    "patterns": [],
+    "smali": [
+      "Landroid/hardware/Camera;->open()Landroid/hardware/Camera;",
+      "Landroid/hardware/Camera;->open(I)Landroid/hardware/Camera;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      28
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "camera",
+    "cls": "android.hardware.camera2.CameraManager",
+    "descriptors": [
+      "(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V",
+      "(Ljava/lang/String;Ljava/util/concurrent/Executor;Landroid/hardware/camera2/CameraDevice$StateCallback;)V"
+    ],
+    "hook_class": null,
+    "id": "camera2.openCamera",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "openCamera",
+    "patterns": [],
+    "smali": [
+      "Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V",
+      "Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Ljava/util/concurrent/Executor;Landroid/hardware/camera2/CameraDevice$StateCallback;)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "microphone",
+    "cls": "android.media.AudioRecord",
+    "descriptors": [
+      "()V"
+    ],
+    "hook_class": null,
+    "id": "audiorecord.startRecording",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "startRecording",
+    "patterns": [],
+    "smali": [
+      "Landroid/media/AudioRecord;->startRecording()V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "microphone",
+    "cls": "android.media.MediaRecorder",
+    "descriptors": [
+      "(I)V"
+    ],
+    "hook_class": null,
+    "id": "mediarecorder.setAudioSource",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "setAudioSource",
+    "patterns": [],
+    "smali": [
+      "Landroid/media/MediaRecorder;->setAudioSource(I)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "android.app.Activity",
+    "descriptors": [
+      "([Ljava/lang/String;I)V"
+    ],
+    "hook_class": null,
+    "id": "perm.activity.requestPermissions",
+    "iface": null,
+    "impl_only": false,
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "patterns": [],
+    "smali": [
+      "Landroid/app/Activity;->requestPermissions([Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "androidx.core.app.ActivityCompat",
+    "descriptors": [
+      "(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ],
+    "hook_class": null,
+    "id": "perm.activitycompat.requestPermissions",
+    "iface": null,
+    "impl_only": false,
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "patterns": [],
+    "smali": [
+      "Landroidx/core/app/ActivityCompat;->requestPermissions(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "android.support.v4.app.ActivityCompat",
+    "descriptors": [
+      "(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ],
+    "hook_class": null,
+    "id": "perm.supportcompat.requestPermissions",
+    "iface": null,
+    "impl_only": false,
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "patterns": [],
+    "smali": [
+      "Landroid/support/v4/app/ActivityCompat;->requestPermissions(Landroid/app/Activity;[Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "androidx.fragment.app.Fragment",
+    "descriptors": [
+      "([Ljava/lang/String;I)V"
+    ],
+    "hook_class": null,
+    "id": "perm.fragment.requestPermissions",
+    "iface": null,
+    "impl_only": false,
+    "kind": "permission_request",
+    "member": "requestPermissions",
+    "patterns": [],
+    "smali": [
+      "Landroidx/fragment/app/Fragment;->requestPermissions([Ljava/lang/String;I)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": null,
+    "cls": "androidx.activity.result.ActivityResultLauncher",
+    "descriptors": [
+      "(Ljava/lang/Object;)V"
+    ],
+    "hook_class": null,
+    "id": "perm.resultlauncher.launch",
+    "iface": null,
+    "impl_only": false,
+    "kind": "permission_request",
+    "member": "launch",
+    "patterns": [],
+    "smali": [
+      "Landroidx/activity/result/ActivityResultLauncher;->launch(Ljava/lang/Object;)V"
+    ]
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.net_mac",
+    "iface": null,
+    "impl_only": false,
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "/sys/class/net/*/address"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.proc_net_arp",
+    "iface": null,
+    "impl_only": false,
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "/proc/net/arp"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.serial",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.cpuinfo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "/proc/cpuinfo"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.soc_serial",
+    "iface": null,
+    "impl_only": false,
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "/sys/devices/soc0/serial_number"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.emmc_cid",
+    "iface": null,
+    "impl_only": false,
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "/sys/block/mmcblk*/device/cid",
+      "/sys/class/mmc_host/mmc*/mmc*/cid"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.sdk_cache",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.utdid_cache",
+    "iface": null,
+    "impl_only": false,
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "*/.UTSystemConfig/Global/*",
+      "*/.DataStorage/*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.sdk_cache",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "path.baidu_cuid_cache",
+    "iface": null,
+    "impl_only": false,
+    "kind": "path",
+    "member": "",
+    "patterns": [
+      "*/backups/.SystemConfig/.cuid*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": "device_id.serial",
+    "category": "device_id.serial",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "prop.serialno",
+    "iface": null,
+    "impl_only": false,
+    "kind": "property",
+    "member": "",
+    "patterns": [
+      "ro.serialno",
+      "ro.boot.serialno",
+      "ril.serialnumber",
+      "sys.serialnumber",
+      "persist.sys.serialno"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": "device_id.imei",
+    "category": "device_id.imei",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "prop.imei",
+    "iface": null,
+    "impl_only": false,
+    "kind": "property",
+    "member": "",
+    "patterns": [
+      "persist.radio.imei*",
+      "ro.ril.oem.imei*",
+      "ro.gsm.imei",
+      "ril.imei*",
+      "ril.IMEI*",
+      "persist.sys.imei*",
+      "ro.ril.miui.imei*",
+      "gsm.imei*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "prop.mac",
+    "iface": null,
+    "impl_only": false,
+    "kind": "property",
+    "member": "",
+    "patterns": [
+      "ro.boot.wifimacaddr",
+      "ro.boot.btmacaddr",
+      "persist.service.bdroid.bdaddr",
+      "wifi.interface.mac",
+      "persist.wifi.macaddr"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.carrier",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "prop.carrier",
+    "iface": null,
+    "impl_only": false,
+    "kind": "property",
+    "member": "",
+    "patterns": [
+      "gsm.sim.operator.*",
+      "gsm.operator.*",
+      "gsm.sim.state"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.iccid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "prop.iccid",
+    "iface": null,
+    "impl_only": false,
+    "kind": "property",
+    "member": "",
+    "patterns": [
+      "gsm.sim.iccid*",
+      "ril.iccid*",
+      "persist.radio.iccid*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.pm_list_packages",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*pm list package*",
+      "*cmd package list package*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.dumpsys_packages",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*dumpsys package*",
+      "*dumpsys activity*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.imei",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.dumpsys_iphonesubinfo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*dumpsys iphonesubinfo*",
+      "*service call iphonesubinfo*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.wifi",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.dumpsys_wifi",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*dumpsys wifi*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.serial",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.getprop_serial",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*getprop",
+      "*getprop ro.serialno*",
+      "*getprop ro.boot.serialno*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.imei",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.getprop_imei",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*getprop persist.radio.imei*",
+      "*getprop ril.imei*",
+      "*getprop gsm.imei*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.mac",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.read_mac",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*cat /sys/class/net/*",
+      "*ip link*",
+      "*ip addr*",
+      "*ifconfig*",
+      "*busybox ifconfig*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.android_id",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "cmd.settings_android_id",
+    "iface": null,
+    "impl_only": false,
+    "kind": "command",
+    "member": "",
+    "patterns": [
+      "*settings get secure android_id*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "provider.oaid.vivo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "provider",
+    "member": "",
+    "patterns": [
+      "content://com.vivo.vms.IdProvider*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "provider.oaid.meizu",
+    "iface": null,
+    "impl_only": false,
+    "kind": "provider",
+    "member": "",
+    "patterns": [
+      "content://com.meizu.flyme.openidsdk*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "provider.oaid.nubia",
+    "iface": null,
+    "impl_only": false,
+    "kind": "provider",
+    "member": "",
+    "patterns": [
+      "content://cn.nubia.identity*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "provider.oaid.oppo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "provider",
+    "member": "",
+    "patterns": [
+      "content://com.oplus.stdid*",
+      "content://com.heytap.openid*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "provider.oaid.gionee",
+    "iface": null,
+    "impl_only": false,
+    "kind": "provider",
+    "member": "",
+    "patterns": [
+      "content://com.gionee.mobile.idservice*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.huawei",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.uodis.opendevice.OPENIDS_SERVICE",
+      "com.huawei.hwid"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.honor",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.hihonor.id.HnOaIdService",
+      "com.hihonor.id"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.oppo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "action.com.heytap.openid.OPEN_ID_SERVICE",
+      "com.heytap.openid",
+      "action.com.oplus.stdid.ID_SERVICE",
+      "com.coloros.mcs"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.samsung",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.samsung.android.deviceidservice*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.msa",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.bun.msa.action.bindto.service",
+      "com.bun.msa.action.start.service",
+      "com.mdid.msa"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.lenovo",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.zui.deviceidservice*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.asus",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.asus.msa.action.ACCESS_DID",
+      "com.asus.msa.SupplementaryDID"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.coolpad",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.coolpad.deviceidsupport*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.freeme",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "android.service.action.msa",
+      "com.android.creator"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.oaid.qiku",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.qiku.id*"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.gaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "service.gaid.google",
+    "iface": null,
+    "impl_only": false,
+    "kind": "service",
+    "member": "",
+    "patterns": [
+      "com.google.android.gms.ads.identifier.service.START"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.sdk_cache",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "setting.utdid",
+    "iface": null,
+    "impl_only": false,
+    "kind": "setting",
+    "member": "",
+    "patterns": [
+      "system/mqBRboGZkQPcAkyk",
+      "system/dxCRMxhQkdGePGnp"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.sdk_cache",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "setting.baidu_cuid",
+    "iface": null,
+    "impl_only": false,
+    "kind": "setting",
+    "member": "",
+    "patterns": [
+      "system/com.baidu.deviceid*",
+      "system/bd_setting_i"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.oaid",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "setting.huawei_oaid",
+    "iface": null,
+    "impl_only": false,
+    "kind": "setting",
+    "member": "",
+    "patterns": [
+      "global/pps_oaid"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.mac",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "setting.bluetooth_address",
+    "iface": null,
+    "impl_only": false,
+    "kind": "setting",
+    "member": "",
+    "patterns": [
+      "secure/bluetooth_address"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": "device_id.mac",
+    "category": "device_id.mac",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "ioctl.siocgifhwaddr",
+    "iface": null,
+    "impl_only": false,
+    "kind": "ioctl",
+    "member": "",
+    "patterns": [
+      "0x8927"
+    ],
+    "smali": []
+  },
+  {
+    "api": [],
+    "arg_filter": null,
+    "canary": null,
+    "category": "network.ip",
+    "cls": "",
+    "descriptors": [],
+    "hook_class": null,
+    "id": "ioctl.siocgifconf",
+    "iface": null,
+    "impl_only": false,
+    "kind": "ioctl",
+    "member": "",
+    "patterns": [
+      "0x8912"
+    ],
+    "smali": []
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int open(const char *, int, ...)"
+    ],
+    "hook_class": null,
+    "id": "native.open",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "open",
+    "patterns": [],
+    "smali": [
+      "libc.so!open"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int openat(int, const char *, int, ...)"
+    ],
+    "hook_class": null,
+    "id": "native.openat",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "openat",
+    "patterns": [],
+    "smali": [
+      "libc.so!openat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "FILE *fopen(const char *, const char *)"
+    ],
+    "hook_class": null,
+    "id": "native.fopen",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "fopen",
+    "patterns": [],
+    "smali": [
+      "libc.so!fopen"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int access(const char *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.access",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "access",
+    "patterns": [],
+    "smali": [
+      "libc.so!access"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int stat(const char *, struct stat *)"
+    ],
+    "hook_class": null,
+    "id": "native.stat",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "stat",
+    "patterns": [],
+    "smali": [
+      "libc.so!stat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int __open_2(const char *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.open_2",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "__open_2",
+    "patterns": [],
+    "smali": [
+      "libc.so!__open_2"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int __openat_2(int, const char *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.openat_2",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "__openat_2",
+    "patterns": [],
+    "smali": [
+      "libc.so!__openat_2"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int faccessat(int, const char *, int, int)"
+    ],
+    "hook_class": null,
+    "id": "native.faccessat",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "faccessat",
+    "patterns": [],
+    "smali": [
+      "libc.so!faccessat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int lstat(const char *, struct stat *)"
+    ],
+    "hook_class": null,
+    "id": "native.lstat",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "lstat",
+    "patterns": [],
+    "smali": [
+      "libc.so!lstat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int fstatat(int, const char *, struct stat *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.fstatat",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "fstatat",
+    "patterns": [],
+    "smali": [
+      "libc.so!fstatat"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "ssize_t readlink(const char *, char *, size_t)"
+    ],
+    "hook_class": null,
+    "id": "native.readlink",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "readlink",
+    "patterns": [],
+    "smali": [
+      "libc.so!readlink"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "property"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int __system_property_get(const char *, char *)"
+    ],
+    "hook_class": null,
+    "id": "native.system_property_get",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "__system_property_get",
+    "patterns": [],
+    "smali": [
+      "libc.so!__system_property_get"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "property"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "const prop_info *__system_property_find(const char *)"
+    ],
+    "hook_class": null,
+    "id": "native.system_property_find",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "__system_property_find",
+    "patterns": [],
+    "smali": [
+      "libc.so!__system_property_find"
+    ]
+  },
+  {
+    "api": [
+      26
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "property",
+      "prop_info": true
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "void __system_property_read_callback(const prop_info *, void (*)(void *, const char *, const char *, uint32_t), void *)"
+    ],
+    "hook_class": null,
+    "id": "native.system_property_read_callback",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "__system_property_read_callback",
+    "patterns": [],
+    "smali": [
+      "libc.so!__system_property_read_callback"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "ioctl"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int ioctl(int, int, ...)"
+    ],
+    "hook_class": null,
+    "id": "native.ioctl",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "ioctl",
+    "patterns": [],
+    "smali": [
+      "libc.so!ioctl"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": null,
+    "canary": null,
+    "category": "device_id.mac",
+    "cls": "libc.so",
+    "descriptors": [
+      "int getifaddrs(struct ifaddrs **)"
+    ],
+    "hook_class": null,
+    "id": "native.getifaddrs",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "getifaddrs",
+    "patterns": [],
+    "smali": [
+      "libc.so!getifaddrs"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "netlink": "RTM_GETLINK"
+    },
+    "canary": null,
+    "category": "device_id.mac",
+    "cls": "libc.so",
+    "descriptors": [
+      "ssize_t sendto(int, const void *, size_t, int, const struct sockaddr *, socklen_t)"
+    ],
+    "hook_class": null,
+    "id": "native.netlink_getlink",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "sendto",
+    "patterns": [],
+    "smali": [
+      "libc.so!sendto"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "msghdr": true,
+      "netlink": "RTM_GETLINK"
+    },
+    "canary": null,
+    "category": "device_id.mac",
+    "cls": "libc.so",
+    "descriptors": [
+      "ssize_t sendmsg(int, const struct msghdr *, int)"
+    ],
+    "hook_class": null,
+    "id": "native.netlink_getlink_msg",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "sendmsg",
+    "patterns": [],
+    "smali": [
+      "libc.so!sendmsg"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "argv": true,
+      "index": 1,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int execve(const char *, char *const[], char *const[])"
+    ],
+    "hook_class": null,
+    "id": "native.execve",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "execve",
+    "patterns": [],
+    "smali": [
+      "libc.so!execve"
+    ]
+  },
+  {
+    "api": [
+      28
+    ],
+    "arg_filter": {
+      "argv": true,
+      "index": 4,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int posix_spawn(pid_t *, const char *, const posix_spawn_file_actions_t *, const posix_spawnattr_t *, char *const[], char *const[])"
+    ],
+    "hook_class": null,
+    "id": "native.posix_spawn",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "posix_spawn",
+    "patterns": [],
+    "smali": [
+      "libc.so!posix_spawn"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "FILE *popen(const char *, const char *)"
+    ],
+    "hook_class": null,
+    "id": "native.popen",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "popen",
+    "patterns": [],
+    "smali": [
+      "libc.so!popen"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "libc.so",
+    "descriptors": [
+      "int system(const char *)"
+    ],
+    "hook_class": null,
+    "id": "native.system",
+    "iface": null,
+    "impl_only": false,
+    "kind": "native",
+    "member": "system",
+    "patterns": [],
+    "smali": [
+      "libc.so!system"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.io.FileInputStream",
+    "descriptors": [
+      "(Ljava/lang/String;)V",
+      "(Ljava/io/File;)V"
+    ],
+    "hook_class": null,
+    "id": "file.FileInputStream.init",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "<init>",
+    "patterns": [],
+    "smali": [
+      "Ljava/io/FileInputStream;-><init>(Ljava/lang/String;)V",
+      "Ljava/io/FileInputStream;-><init>(Ljava/io/File;)V"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.io.FileReader",
+    "descriptors": [
+      "(Ljava/lang/String;)V",
+      "(Ljava/io/File;)V"
+    ],
+    "hook_class": null,
+    "id": "file.FileReader.init",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "<init>",
+    "patterns": [],
+    "smali": [
+      "Ljava/io/FileReader;-><init>(Ljava/lang/String;)V",
+      "Ljava/io/FileReader;-><init>(Ljava/io/File;)V"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.io.RandomAccessFile",
+    "descriptors": [
+      "(Ljava/lang/String;Ljava/lang/String;)V",
+      "(Ljava/io/File;Ljava/lang/String;)V"
+    ],
+    "hook_class": null,
+    "id": "file.RandomAccessFile.init",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "<init>",
+    "patterns": [],
+    "smali": [
+      "Ljava/io/RandomAccessFile;-><init>(Ljava/lang/String;Ljava/lang/String;)V",
+      "Ljava/io/RandomAccessFile;-><init>(Ljava/io/File;Ljava/lang/String;)V"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.nio.file.Files",
+    "descriptors": [
+      "(Ljava/nio/file/Path;)[B"
+    ],
+    "hook_class": null,
+    "id": "file.Files.readAllBytes",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "readAllBytes",
+    "patterns": [],
+    "smali": [
+      "Ljava/nio/file/Files;->readAllBytes(Ljava/nio/file/Path;)[B"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.nio.file.Files",
+    "descriptors": [
+      "(Ljava/nio/file/Path;)Ljava/util/List;",
+      "(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/util/List;"
+    ],
+    "hook_class": null,
+    "id": "file.Files.readAllLines",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "readAllLines",
+    "patterns": [],
+    "smali": [
+      "Ljava/nio/file/Files;->readAllLines(Ljava/nio/file/Path;)Ljava/util/List;",
+      "Ljava/nio/file/Files;->readAllLines(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/util/List;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.nio.file.Files",
+    "descriptors": [
+      "(Ljava/nio/file/Path;[Ljava/nio/file/OpenOption;)Ljava/io/InputStream;"
+    ],
+    "hook_class": null,
+    "id": "file.Files.newInputStream",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "newInputStream",
+    "patterns": [],
+    "smali": [
+      "Ljava/nio/file/Files;->newInputStream(Ljava/nio/file/Path;[Ljava/nio/file/OpenOption;)Ljava/io/InputStream;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "path"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.nio.file.Files",
+    "descriptors": [
+      "(Ljava/nio/file/Path;)Ljava/io/BufferedReader;",
+      "(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/io/BufferedReader;"
+    ],
+    "hook_class": null,
+    "id": "file.Files.newBufferedReader",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "newBufferedReader",
+    "patterns": [],
+    "smali": [
+      "Ljava/nio/file/Files;->newBufferedReader(Ljava/nio/file/Path;)Ljava/io/BufferedReader;",
+      "Ljava/nio/file/Files;->newBufferedReader(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/io/BufferedReader;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1,
+      1,
+      1,
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.lang.Runtime",
+    "descriptors": [
+      "(Ljava/lang/String;)Ljava/lang/Process;",
+      "([Ljava/lang/String;)Ljava/lang/Process;",
+      "(Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
+      "([Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
+      "(Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;",
+      "([Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;"
+    ],
+    "hook_class": null,
+    "id": "exec.Runtime.exec",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "exec",
+    "patterns": [],
+    "smali": [
+      "Ljava/lang/Runtime;->exec(Ljava/lang/String;)Ljava/lang/Process;",
+      "Ljava/lang/Runtime;->exec([Ljava/lang/String;)Ljava/lang/Process;",
+      "Ljava/lang/Runtime;->exec(Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
+      "Ljava/lang/Runtime;->exec([Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
+      "Ljava/lang/Runtime;->exec(Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;",
+      "Ljava/lang/Runtime;->exec([Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": -1,
+      "match": "command"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "java.lang.ProcessBuilder",
+    "descriptors": [
+      "()Ljava/lang/Process;"
+    ],
+    "hook_class": null,
+    "id": "exec.ProcessBuilder.start",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "start",
+    "patterns": [],
+    "smali": [
+      "Ljava/lang/ProcessBuilder;->start()Ljava/lang/Process;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "property"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.os.SystemProperties",
+    "descriptors": [
+      "(Ljava/lang/String;)Ljava/lang/String;",
+      "(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "sysprop.get",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "get",
+    "patterns": [],
+    "smali": [
+      "Landroid/os/SystemProperties;->get(Ljava/lang/String;)Ljava/lang/String;",
+      "Landroid/os/SystemProperties;->get(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "property"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.os.SystemProperties",
+    "descriptors": [
+      "(Ljava/lang/String;I)I"
+    ],
+    "hook_class": null,
+    "id": "sysprop.getInt",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getInt",
+    "patterns": [],
+    "smali": [
+      "Landroid/os/SystemProperties;->getInt(Ljava/lang/String;I)I"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "property"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.os.SystemProperties",
+    "descriptors": [
+      "(Ljava/lang/String;J)J"
+    ],
+    "hook_class": null,
+    "id": "sysprop.getLong",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getLong",
+    "patterns": [],
+    "smali": [
+      "Landroid/os/SystemProperties;->getLong(Ljava/lang/String;J)J"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "provider"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ],
+    "hook_class": "android.content.ContentResolver",
+    "id": "resolver.query.provider",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "query",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
+      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "provider"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;Ljava/lang/String;Ljava/lang/String;Landroid/os/Bundle;)Landroid/os/Bundle;"
+    ],
+    "hook_class": "android.content.ContentResolver",
+    "id": "resolver.call.provider",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "call",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->call(Landroid/net/Uri;Ljava/lang/String;Ljava/lang/String;Landroid/os/Bundle;)Landroid/os/Bundle;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "authority_prefix": "content://",
+      "index": 0,
+      "match": "provider"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
+      "(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
+    ],
+    "hook_class": "android.content.ContentResolver",
+    "id": "resolver.acquireClient.provider",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "acquireContentProviderClient",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->acquireContentProviderClient(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
+      "Landroid/content/ContentResolver;->acquireContentProviderClient(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      1
+    ],
+    "arg_filter": {
+      "authority_prefix": "content://",
+      "index": 0,
+      "match": "provider"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.content.ContentResolver",
+    "descriptors": [
+      "(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
+      "(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
+    ],
+    "hook_class": "android.content.ContentResolver",
+    "id": "resolver.acquireUnstableClient.provider",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "acquireUnstableContentProviderClient",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/ContentResolver;->acquireUnstableContentProviderClient(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
+      "Landroid/content/ContentResolver;->acquireUnstableContentProviderClient(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      29,
+      34,
+      34
+    ],
+    "arg_filter": {
+      "index": 0,
+      "match": "service"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.app.ContextImpl",
+    "descriptors": [
+      "(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z",
+      "(Landroid/content/Intent;ILjava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z",
+      "(Landroid/content/Intent;Landroid/content/ServiceConnection;Landroid/content/Context$BindServiceFlags;)Z",
+      "(Landroid/content/Intent;Landroid/content/Context$BindServiceFlags;Ljava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z"
+    ],
+    "hook_class": "android.app.ContextImpl",
+    "id": "context.bindService.oaid",
+    "iface": "android.content.Context",
+    "impl_only": false,
+    "kind": "method",
+    "member": "bindService",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z",
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;ILjava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z",
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/ServiceConnection;Landroid/content/Context$BindServiceFlags;)Z",
+      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/Context$BindServiceFlags;Ljava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "setting",
+      "namespace": "system"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.provider.Settings$System",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "settings.system.getString.cached",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getString",
+    "patterns": [],
+    "smali": [
+      "Landroid/provider/Settings$System;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "setting",
+      "namespace": "global"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.provider.Settings$Global",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "settings.global.getString.cached",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getString",
+    "patterns": [],
+    "smali": [
+      "Landroid/provider/Settings$Global;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 1,
+      "match": "setting",
+      "namespace": "secure"
+    },
+    "canary": null,
+    "category": null,
+    "cls": "android.provider.Settings$Secure",
+    "descriptors": [
+      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ],
+    "hook_class": null,
+    "id": "settings.secure.getString.cached",
+    "iface": null,
+    "impl_only": false,
+    "kind": "method",
+    "member": "getString",
+    "patterns": [],
+    "smali": [
+      "Landroid/provider/Settings$Secure;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      33
+    ],
+    "arg_filter": {
+      "index": 0,
+      "other_package": true,
+      "probe": true
+    },
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;",
+      "(Ljava/lang/String;Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Landroid/content/pm/ApplicationInfo;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.probe.getApplicationInfo",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "getApplicationInfo",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getApplicationInfo(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;",
+      "Landroid/content/pm/PackageManager;->getApplicationInfo(Ljava/lang/String;Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Landroid/content/pm/ApplicationInfo;"
+    ]
+  },
+  {
+    "api": [
+      1
+    ],
+    "arg_filter": {
+      "index": 0,
+      "other_package": true,
+      "probe": true
+    },
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(Ljava/lang/String;)Landroid/content/Intent;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.probe.getLaunchIntentForPackage",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "getLaunchIntentForPackage",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->getLaunchIntentForPackage(Ljava/lang/String;)Landroid/content/Intent;"
+    ]
+  },
+  {
+    "api": [
+      1,
+      33
+    ],
+    "arg_filter": {
+      "index": 0,
+      "intent": true,
+      "other_package": true,
+      "probe": true
+    },
+    "canary": null,
+    "category": "installed_apps",
+    "cls": "android.app.ApplicationPackageManager",
+    "descriptors": [
+      "(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;",
+      "(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Landroid/content/pm/ResolveInfo;"
+    ],
+    "hook_class": "android.app.ApplicationPackageManager",
+    "id": "pm.probe.resolveActivity",
+    "iface": "android.content.pm.PackageManager",
+    "impl_only": false,
+    "kind": "method",
+    "member": "resolveActivity",
+    "patterns": [],
+    "smali": [
+      "Landroid/content/pm/PackageManager;->resolveActivity(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;",
+      "Landroid/content/pm/PackageManager;->resolveActivity(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Landroid/content/pm/ResolveInfo;"
+    ]
+  }
+];
+var UNHOOKABLE = [
+  "msa.IdSupplier.getOAID: com.bun.miitmdid.interfaces.IdSupplier is abstract or an interface: hooked on the implementations loaded at run time",
+  "msa.supplier.IdSupplier.getOAID: com.bun.supplier.IdSupplier is abstract or an interface: hooked on the implementations loaded at run time",
+  "fused.getLastLocation: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface: hooked on the implementations loaded at run time",
+  "fused.requestLocationUpdates: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface: hooked on the implementations loaded at run time"
+];
+var UI_TOOLKITS = [
+  [
+    "compose",
+    "androidx.compose.ui.platform.AndroidComposeView",
+    "Jetpack Compose: Modifier.clickable never calls View.performClick"
+  ],
+  [
+    "flutter",
+    "io.flutter.embedding.engine.FlutterJNI",
+    "Flutter: taps are handled in the Dart engine"
+  ],
+  [
+    "react_native",
+    "com.facebook.react.bridge.ReactContext",
+    "React Native: touches are handled in JavaScript"
+  ]
+];
+
+// src/hooks.ts
+function globMatch(p, s) {
+  let pi = 0, si = 0, star = -1, back = 0;
+  while (si < s.length) {
+    if (p[pi] === "*") {
+      star = pi++;
+      back = si;
+    } else if (pi < p.length && p[pi] === s[si]) {
+      pi++;
+      si++;
+    } else if (star >= 0) {
+      pi = star + 1;
+      si = ++back;
+    } else
+      return false;
+  }
+  while (p[pi] === "*")
+    pi++;
+  return pi === p.length;
+}
+function targetFor(kind, texts) {
+  for (const t of API_TABLE) {
+    if (t.kind !== kind)
+      continue;
+    for (const text of texts) {
+      if (text === null)
+        continue;
+      if (t.patterns.some((p) => globMatch(p, text)))
+        return { t, text };
+    }
+  }
+  return null;
+}
+function listText(v) {
+  if (v === null || v === void 0)
+    return null;
+  if (Array.isArray(v))
+    return v.map((x) => argText(x) ?? "").join(" ");
+  try {
+    if (typeof v.toArray === "function") {
+      const a = v.toArray();
+      return Array.from(a).map((x) => argText(x) ?? "").join(" ");
+    }
+  } catch (e) {
+  }
+  return argText(v);
+}
+function intentTexts(v) {
+  const out = [];
+  for (const get of [() => v.getAction(), () => v.getPackage(), () => v.getComponent().getPackageName()]) {
+    try {
+      const x = get();
+      out.push(x === null || x === void 0 ? null : String(x));
+    } catch (e) {
+      out.push(null);
+    }
+  }
+  return out;
+}
+function matchTarget(e, self, args) {
+  const f = e.arg_filter;
+  const v = f.index < 0 ? self : args[f.index];
+  switch (f.match) {
+    case "command":
+      return targetFor("command", [f.index < 0 ? listText(v.command()) : listText(v)]);
+    case "service":
+      return targetFor("service", intentTexts(v));
+    case "setting": {
+      const s = argText(v);
+      return s === null ? null : targetFor("setting", [`${f.namespace ?? "system"}/${s}`]);
+    }
+    case "provider": {
+      const s = argText(v);
+      if (s === null)
+        return null;
+      return targetFor("provider", [f.authority_prefix && !s.includes("://") ? f.authority_prefix + s : s]);
+    }
+    default:
+      return targetFor(f.match, [argText(v)]);
+  }
+}
+var defaultUse = (cls) => frida_java_bridge_default.use(cls);
+function argText(v) {
+  if (v === null || v === void 0)
+    return null;
+  if (typeof v === "string")
+    return v;
+  try {
+    return String(v.toString());
+  } catch (e) {
+    return null;
+  }
+}
+function filterMatch(e, args, cfg) {
+  const f = e.arg_filter;
+  if (f === null)
+    return { ok: true };
+  if (f.own_result !== void 0)
+    return { ok: true };
+  if (f.intent && f.other_package) {
+    const [, pkg, comp] = intentTexts(args[f.index]);
+    const s2 = pkg ?? comp;
+    return s2 === null ? { ok: false } : { ok: s2 !== cfg.package, shown: s2 };
+  }
+  const s = argText(args[f.index]);
+  if (s === null)
+    return { ok: false };
+  if (f.equals !== void 0)
+    return { ok: f.equals.includes(s), shown: s };
+  if (f.uri_prefix !== void 0) {
+    const p = f.uri_prefix.find((x) => s.startsWith(x));
+    return p === void 0 ? { ok: false } : { ok: true, shown: p + (s.length > p.length ? "\u2026" : "") };
+  }
+  if (f.other_package)
+    return { ok: s !== cfg.package, shown: s === cfg.package ? s : void 0 };
+  return { ok: true };
+}
+function ownProcessesOnly(ret, pkg) {
+  if (ret === null || ret === void 0 || !pkg)
+    return false;
+  try {
+    const n = ret.size();
+    const Info = frida_java_bridge_default.use("android.app.ActivityManager$RunningAppProcessInfo");
+    for (let i = 0; i < n; i++) {
+      const name = String(frida_java_bridge_default.cast(ret.get(i), Info).processName.value);
+      if (name !== pkg && !name.startsWith(pkg + ":"))
+        return false;
+    }
+    return true;
+  } catch (err) {
+    return false;
+  }
+}
+function summarizeArgs(args, filterIndex, shown) {
+  return args.map((a, i) => i === filterIndex && shown !== void 0 ? shown : summarize(a));
+}
+function groups(table) {
+  const out = /* @__PURE__ */ new Map();
+  for (const e of table) {
+    if (e.kind !== "method" || e.impl_only === true)
+      continue;
+    const cls = e.hook_class ?? e.cls;
+    for (const d of e.descriptors) {
+      const k = `${cls}|${e.member}|${d}`;
+      let g = out.get(k);
+      if (g === void 0) {
+        g = { cls, member: e.member, desc: d, entries: [] };
+        out.set(k, g);
+      }
+      g.entries.push(e);
+    }
+  }
+  return out;
+}
+function hookOverload(cls, member, desc, entries, cfg, use = (c) => frida_java_bridge_default.use(c)) {
+  const canaries = cfg.canaries ?? {};
+  const ov = use(cls)[member === "<init>" ? "$init" : member].overload(...overloadTypes(desc));
+  const retDesc = splitDescriptor(desc).ret;
+  ov.implementation = function(...args) {
+    let ret;
+    let threw = null;
+    const token = enter();
+    try {
+      ret = ov.call(this, ...args);
+    } catch (err) {
+      threw = err;
+    } finally {
+      leave(token);
+    }
+    if (token < 0) {
+      if (threw !== null)
+        throw threw;
+      return ret;
+    }
+    try {
+      for (const e of entries) {
+        let hit = null;
+        let m;
+        if (e.arg_filter !== null && e.arg_filter.match !== void 0) {
+          hit = matchTarget(e, this, args);
+          m = hit === null ? { ok: false } : { ok: true, shown: hit.text };
+        } else {
+          m = filterMatch(e, args, cfg);
+        }
+        if (!m.ok)
+          continue;
+        const self = e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null && ownProcessesOnly(ret, cfg.package);
+        const ev = {
+          api_id: e.id,
+          args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
+          canary: false
+        };
+        if (hit !== null) {
+          ev.target = hit.t.id;
+          ev.target_value = hit.text;
+        }
+        const ovIndex = e.descriptors.indexOf(desc);
+        if (ovIndex > 0)
+          ev.ov = ovIndex;
+        if (cls !== e.cls)
+          ev.impl = cls;
+        const canaryCat = hit !== null ? hit.t.canary : e.canary;
+        const value = canaryCat !== null ? canaries[canaryCat] : void 0;
+        if (threw !== null) {
+          ev.threw = String(threw);
+        } else if (value !== void 0) {
+          const planted2 = plant(member, retDesc, value, ret);
+          if (planted2 !== void 0) {
+            ret = planted2;
+            ev.canary = true;
+            ev.ret = { t: "canary", value };
+          }
+        }
+        if (ev.ret === void 0 && threw === null)
+          ev.ret = summarize(ret);
+        emit(self ? "self_read" : "read", ev);
+        break;
+      }
+    } catch (err) {
+      hookError(`hook ${cls}.${member}`, err);
+    }
+    if (threw !== null)
+      throw threw;
+    return ret;
+  };
+}
+function installApiHooks(table, cfg, report3, use = defaultUse) {
+  const canaries = cfg.canaries ?? {};
+  const level2 = apiLevel();
+  for (const g of groups(table).values()) {
+    const since = Math.max(...g.entries.map((e) => e.api?.[e.descriptors.indexOf(g.desc)] ?? 1));
+    if (level2 > 0 && since > level2) {
+      for (const e of g.entries)
+        report3.limits.push(notOnThisLevel(e.id, `${g.cls}.${g.member}${g.desc}`, since));
+      continue;
+    }
+    try {
+      hookOverload(g.cls, g.member, g.desc, g.entries, cfg, use);
+    } catch (err) {
+      for (const e of g.entries)
+        report3.missing.push({ id: e.id, reason: String(err) });
+      continue;
+    }
+    for (const e of g.entries)
+      if (!report3.hooked.includes(e.id))
+        report3.hooked.push(e.id);
+  }
+  for (const e of table) {
+    if (e.kind !== "field")
+      continue;
+    report3.limits.push(`${e.id}: static field reads are not observable by hooks`);
+    const value = e.canary !== null ? canaries[e.canary] : void 0;
+    if (value === void 0)
+      continue;
+    try {
+      use(e.cls)[e.member].value = value;
+      report3.limits.push(`${e.id}: canary planted in the field at load`);
+    } catch (err) {
+      report3.missing.push({ id: e.id, reason: String(err) });
+    }
+  }
+}
+
 // src/consent.ts
 var NAMES_EXTRA = "android.content.pm.extra.REQUEST_PERMISSIONS_NAMES";
 var RESULTS_EXTRA = "android.content.pm.extra.REQUEST_PERMISSIONS_RESULTS";
@@ -13811,7 +18084,7 @@ function stringList(v) {
     out.push(String(v[i]));
   return out;
 }
-function installPermissionHooks(table, report3) {
+function installPermissionHooks(table, report3, use = defaultUse, results = true) {
   for (const e of table) {
     if (e.kind !== "permission_request")
       continue;
@@ -13820,7 +18093,7 @@ function installPermissionHooks(table, report3) {
       const api2 = e.smali[i];
       let ov;
       try {
-        ov = frida_java_bridge_default.use(e.cls)[e.member].overload(...overloadTypes(desc));
+        ov = use(e.cls)[e.member].overload(...overloadTypes(desc));
       } catch (err) {
         report3.missing.push({ id: e.id, reason: String(err) });
         continue;
@@ -13856,26 +18129,29 @@ function installPermissionHooks(table, report3) {
         report3.hooked.push(e.id);
     }
   }
+  if (!results)
+    return;
   try {
     const ov = frida_java_bridge_default.use("android.app.Activity").dispatchRequestPermissionsResult.overload("int", "android.content.Intent");
     ov.implementation = function(code3, data) {
       try {
         const names2 = data === null ? null : stringList(data.getStringArrayExtra(NAMES_EXTRA));
-        const grants = data === null ? null : data.getIntArrayExtra(RESULTS_EXTRA);
-        const results = {};
+        const grants = data === null ? null : javaInts(data.getIntArrayExtra(RESULTS_EXTRA));
+        const results2 = {};
         if (names2 !== null) {
           names2.forEach((p, i) => {
-            const g = grants !== null && grants !== void 0 ? Number(grants[i]) : -1;
-            results[p] = g === 0 ? "granted" : "denied";
+            const g = grants !== null && i < grants.length ? grants[i] : -1;
+            results2[p] = g === 0 ? "granted" : "denied";
           });
         }
-        emit("permission_result", { api_id: "perm.activity.dispatchRequestPermissionsResult", request_code: code3, results });
+        emit("permission_result", { api_id: "perm.activity.dispatchRequestPermissionsResult", request_code: code3, results: results2 });
       } catch (err) {
         hookError("hook dispatchRequestPermissionsResult", err);
       }
       return ov.call(this, code3, data);
     };
     report3.hooked.push("perm.activity.dispatchRequestPermissionsResult");
+    deoptimizeCallers("perm.activity.dispatchRequestPermissionsResult", report3);
   } catch (err) {
     report3.missing.push({ id: "perm.activity.dispatchRequestPermissionsResult", reason: String(err) });
   }
@@ -13894,14 +18170,14 @@ function sameValue(a, want) {
 function emitMarker(m, marker, value, granted) {
   emit("consent_marker", { scope: m.scope, marker, value, transition: transition(marker, granted) });
 }
-function installMethodMarker(m, report3) {
+function installMethodMarker(m, report3, use = defaultUse) {
   const name = m.method;
   const dot = name.lastIndexOf(".");
   const cls = name.slice(0, dot);
   const meth = name.slice(dot + 1);
   const id = `method:${name}`;
   try {
-    const overloads = frida_java_bridge_default.use(cls)[meth].overloads;
+    const overloads = use(cls)[meth].overloads;
     if (overloads.length === 0)
       throw new Error(`no method ${meth}`);
     for (const ov of overloads) {
@@ -14043,22 +18319,19 @@ function initDerive(canaries) {
   }
   forms = out;
 }
-function bytesOf(v, off = 0, len = -1) {
+function bytesOf(v, cap, off = 0, len = -1) {
   if (v === null || v === void 0)
     return [];
   if (typeof v === "string") {
     const s = utf8Latin1(v);
-    const a2 = [];
-    for (let i = 0; i < s.length; i++)
-      a2.push(s.charCodeAt(i));
-    return a2;
+    const a = [];
+    for (let i = 0; i < s.length && i < cap; i++)
+      a.push(s.charCodeAt(i));
+    return a;
   }
-  const n = typeof v.length === "number" ? v.length : 0;
-  const end = len < 0 ? n : Math.min(n, off + len);
-  const a = [];
-  for (let i = off; i < end && a.length < OUT_CAP; i++)
-    a.push(v[i] & 255);
-  return a;
+  if (typeof v.length !== "number")
+    return [];
+  return Array.from(javaBytes(v, off, len, cap));
 }
 function latin1(b, cap) {
   let s = "";
@@ -14171,10 +18444,10 @@ function digestName(alg) {
   return alg.toLowerCase().replace(/-/g, "");
 }
 function cipherName(alg, keyBits) {
-  const [name, mode] = alg.split("/");
+  const [name, mode2] = alg.split("/");
   const n = name.toLowerCase();
   if (n === "aes")
-    return `aes-${keyBits || 128}-${(mode || "ecb").toLowerCase()}`;
+    return `aes-${keyBits || 128}-${(mode2 || "ecb").toLowerCase()}`;
   return n;
 }
 function each(cls, member, fn, installed) {
@@ -14190,7 +18463,7 @@ function each(cls, member, fn, installed) {
 function argBytes(ov, args) {
   const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
   if (types[0] === "[B")
-    return bytesOf(args[0], types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
+    return bytesOf(args[0], SCAN_CAP, types.length >= 3 ? args[1] : 0, types.length >= 3 ? args[2] : -1);
   if (types[0] === "byte")
     return [args[0] & 255];
   return [];
@@ -14218,13 +18491,13 @@ function installDeriveHooks(canaries, installed) {
       ov.implementation = function(...args) {
         const types = ov.argumentTypes.map((t) => String(t.className ?? t.name));
         if (types.length === 1 && types[0] === "[B")
-          guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0])));
+          guard(`${cls}.final`, () => look(state2(this).seen, bytesOf(args[0], SCAN_CAP)));
         const ret = javaCall(() => ov.call(this, ...args));
         if (types.length <= 1) {
           guard(`${cls}.final`, () => {
             const s = state2(this);
             drop(this);
-            derived(name(this), s.seen, bytesOf(ret));
+            derived(name(this), s.seen, bytesOf(ret, OUT_CAP));
           });
         }
         return ret;
@@ -14239,7 +18512,7 @@ function installDeriveHooks(canaries, installed) {
         try {
           const enc = args[1].getEncoded();
           if (enc !== null && enc !== void 0)
-            s.keyBits = bytesOf(enc).length * 8;
+            s.keyBits = Number(enc.length) * 8;
         } catch (e) {
         }
         drop(this);
@@ -14255,7 +18528,7 @@ function installDeriveHooks(canaries, installed) {
       guard(`${C}.update`, () => {
         const s = state2(this);
         if (Array.isArray(ret) || ret && typeof ret.length === "number")
-          s.out = s.out.concat(bytesOf(ret)).slice(0, OUT_CAP);
+          s.out = s.out.concat(bytesOf(ret, OUT_CAP - s.out.length));
       });
       return ret;
     };
@@ -14266,7 +18539,7 @@ function installDeriveHooks(canaries, installed) {
       const ret = javaCall(() => ov.call(this, ...args));
       guard(`${C}.doFinal`, () => {
         const s = state2(this);
-        const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret)) : s.out;
+        const out = ret !== null && ret !== void 0 && typeof ret === "object" ? s.out.concat(bytesOf(ret, OUT_CAP - s.out.length)) : s.out;
         const seen = s.seen;
         s.seen = newSeen();
         s.out = [];
@@ -14285,7 +18558,7 @@ function installDeriveHooks(canaries, installed) {
           const seen = newSeen();
           guard(`${cls}.${m}`, () => look(seen, argBytes(ov, args)));
           const ret = javaCall(() => ov.call(this, ...args));
-          guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret)));
+          guard(`${cls}.${m}`, () => derived("base64", seen, bytesOf(ret, OUT_CAP)));
           return ret;
         };
       }, installed);
@@ -14495,3401 +18768,6 @@ function installNativeDerive(out) {
   }
 }
 
-// src/canary.ts
-function macBytes(mac) {
-  return mac.split(":").map((h) => {
-    const b = parseInt(h, 16);
-    return b > 127 ? b - 256 : b;
-  });
-}
-function plant(member, ret, value, original) {
-  switch (ret) {
-    case "Ljava/lang/String;":
-      return value;
-    case "[B":
-      return frida_java_bridge_default.array("byte", macBytes(value));
-    case "Ljava/lang/CharSequence;":
-      return frida_java_bridge_default.use("java.lang.String").$new(value);
-    case "Landroid/content/ClipData;":
-      return frida_java_bridge_default.use("android.content.ClipData").newPlainText("sdkgate", value);
-    case "Landroid/location/Location;": {
-      const [lat, lon] = value.split(",").map(Number);
-      const loc = frida_java_bridge_default.use("android.location.Location").$new("gps");
-      loc.setLatitude(lat);
-      loc.setLongitude(lon);
-      loc.setAccuracy(12);
-      loc.setTime(Date.now());
-      return loc;
-    }
-    case "Ljava/util/List;": {
-      const ArrayList = frida_java_bridge_default.use("java.util.ArrayList");
-      const list = original === null || original === void 0 ? ArrayList.$new() : ArrayList.$new(original);
-      let extra;
-      if (member === "getInstalledApplications") {
-        extra = frida_java_bridge_default.use("android.content.pm.ApplicationInfo").$new();
-      } else {
-        extra = frida_java_bridge_default.use("android.content.pm.PackageInfo").$new();
-      }
-      extra.packageName.value = value;
-      list.add(extra);
-      return list;
-    }
-    default:
-      return void 0;
-  }
-}
-
-// src/redact.ts
-function mask(s) {
-  if (s.length < 6)
-    return "*".repeat(s.length);
-  return "*".repeat(s.length - 2) + s.slice(-2);
-}
-function className(v) {
-  try {
-    const c = v.$className;
-    return typeof c === "string" ? c : null;
-  } catch (e) {
-    return null;
-  }
-}
-function summarize(v) {
-  if (v === null || v === void 0)
-    return null;
-  switch (typeof v) {
-    case "string":
-      return { t: "String", len: v.length, mask: mask(v) };
-    case "number":
-    case "boolean":
-      return v;
-    case "object": {
-      const c = className(v);
-      if (c === "java.lang.String") {
-        const s = String(v);
-        return { t: "String", len: s.length, mask: mask(s) };
-      }
-      if (c !== null)
-        return { t: c };
-      const len = v.length;
-      if (typeof len === "number")
-        return { t: "array", len };
-      return { t: "object" };
-    }
-    default:
-      return { t: typeof v };
-  }
-}
-
-// src/table.generated.ts
-var API_TABLE = [
-  {
-    "arg_filter": null,
-    "canary": "device_id.imei",
-    "category": "device_id.imei",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getDeviceId",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getDeviceId",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getDeviceId(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.imei",
-    "category": "device_id.imei",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getImei",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getImei",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getImei()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getImei(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.meid",
-    "category": "device_id.meid",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getMeid",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getMeid",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getMeid()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getMeid(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.imsi",
-    "category": "device_id.imsi",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getSubscriberId",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getSubscriberId",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getSubscriberId()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getSubscriberId(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.iccid",
-    "category": "device_id.iccid",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getSimSerialNumber",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getSimSerialNumber",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getSimSerialNumber()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getSimSerialNumber(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.phone_number",
-    "category": "device_id.phone_number",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;",
-      "(I)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getLine1Number",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getLine1Number",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getLine1Number()Ljava/lang/String;",
-      "Landroid/telephony/TelephonyManager;->getLine1Number(I)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.carrier",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getSimOperator",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getSimOperator",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getSimOperator()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.carrier",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getNetworkOperator",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getNetworkOperator",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getNetworkOperator()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Landroid/telephony/CellLocation;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getCellLocation",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getCellLocation",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getCellLocation()Landroid/telephony/CellLocation;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "android.telephony.TelephonyManager",
-    "descriptors": [
-      "()Ljava/util/List;"
-    ],
-    "hook_class": null,
-    "id": "telephony.getAllCellInfo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getAllCellInfo",
-    "patterns": [],
-    "smali": [
-      "Landroid/telephony/TelephonyManager;->getAllCellInfo()Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "equals": [
-        "android_id"
-      ],
-      "index": 1
-    },
-    "canary": "device_id.android_id",
-    "category": "device_id.android_id",
-    "cls": "android.provider.Settings$Secure",
-    "descriptors": [
-      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "settings.secure.getString",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getString",
-    "patterns": [],
-    "smali": [
-      "Landroid/provider/Settings$Secure;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "equals": [
-        "android_id"
-      ],
-      "index": 1
-    },
-    "canary": "device_id.android_id",
-    "category": "device_id.android_id",
-    "cls": "android.provider.Settings$System",
-    "descriptors": [
-      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "settings.system.getString",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getString",
-    "patterns": [],
-    "smali": [
-      "Landroid/provider/Settings$System;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.serial",
-    "category": "device_id.serial",
-    "cls": "android.os.Build",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "build.getSerial",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getSerial",
-    "patterns": [],
-    "smali": [
-      "Landroid/os/Build;->getSerial()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.serial",
-    "category": "device_id.serial",
-    "cls": "android.os.Build",
-    "descriptors": [
-      "Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "build.SERIAL",
-    "iface": null,
-    "impl_only": false,
-    "kind": "field",
-    "member": "SERIAL",
-    "patterns": [],
-    "smali": [
-      "Landroid/os/Build;->SERIAL:Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.mac",
-    "category": "device_id.mac",
-    "cls": "android.net.wifi.WifiInfo",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "wifiinfo.getMacAddress",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getMacAddress",
-    "patterns": [],
-    "smali": [
-      "Landroid/net/wifi/WifiInfo;->getMacAddress()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "android.net.wifi.WifiInfo",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "wifiinfo.getSSID",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getSSID",
-    "patterns": [],
-    "smali": [
-      "Landroid/net/wifi/WifiInfo;->getSSID()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "android.net.wifi.WifiInfo",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "wifiinfo.getBSSID",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getBSSID",
-    "patterns": [],
-    "smali": [
-      "Landroid/net/wifi/WifiInfo;->getBSSID()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.ip",
-    "cls": "android.net.wifi.WifiInfo",
-    "descriptors": [
-      "()I"
-    ],
-    "hook_class": null,
-    "id": "wifiinfo.getIpAddress",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getIpAddress",
-    "patterns": [],
-    "smali": [
-      "Landroid/net/wifi/WifiInfo;->getIpAddress()I"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "android.net.wifi.WifiManager",
-    "descriptors": [
-      "()Landroid/net/wifi/WifiInfo;"
-    ],
-    "hook_class": null,
-    "id": "wifimanager.getConnectionInfo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getConnectionInfo",
-    "patterns": [],
-    "smali": [
-      "Landroid/net/wifi/WifiManager;->getConnectionInfo()Landroid/net/wifi/WifiInfo;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "android.net.wifi.WifiManager",
-    "descriptors": [
-      "()Ljava/util/List;"
-    ],
-    "hook_class": null,
-    "id": "wifimanager.getScanResults",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getScanResults",
-    "patterns": [],
-    "smali": [
-      "Landroid/net/wifi/WifiManager;->getScanResults()Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.mac",
-    "category": "device_id.mac",
-    "cls": "java.net.NetworkInterface",
-    "descriptors": [
-      "()[B"
-    ],
-    "hook_class": null,
-    "id": "networkinterface.getHardwareAddress",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getHardwareAddress",
-    "patterns": [],
-    "smali": [
-      "Ljava/net/NetworkInterface;->getHardwareAddress()[B"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.mac",
-    "category": "device_id.mac",
-    "cls": "android.bluetooth.BluetoothAdapter",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "bluetooth.getAddress",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getAddress",
-    "patterns": [],
-    "smali": [
-      "Landroid/bluetooth/BluetoothAdapter;->getAddress()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.gaid",
-    "category": "device_id.gaid",
-    "cls": "com.google.android.gms.ads.identifier.AdvertisingIdClient$Info",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "gms.adid.getId",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getId",
-    "patterns": [],
-    "smali": [
-      "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.gaid",
-    "cls": "com.google.android.gms.ads.identifier.AdvertisingIdClient",
-    "descriptors": [
-      "(Landroid/content/Context;)Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;"
-    ],
-    "hook_class": null,
-    "id": "gms.adid.getAdvertisingIdInfo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getAdvertisingIdInfo",
-    "patterns": [],
-    "smali": [
-      "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient;->getAdvertisingIdInfo(Landroid/content/Context;)Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "com.huawei.hms.ads.identifier.AdvertisingIdClient",
-    "descriptors": [
-      "(Landroid/content/Context;)Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;"
-    ],
-    "hook_class": null,
-    "id": "hms.adid.getAdvertisingIdInfo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getAdvertisingIdInfo",
-    "patterns": [],
-    "smali": [
-      "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient;->getAdvertisingIdInfo(Landroid/content/Context;)Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.oaid",
-    "category": "device_id.oaid",
-    "cls": "com.huawei.hms.ads.identifier.AdvertisingIdClient$Info",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "hms.adid.getId",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getId",
-    "patterns": [],
-    "smali": [
-      "Lcom/huawei/hms/ads/identifier/AdvertisingIdClient$Info;->getId()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.oaid",
-    "category": "device_id.oaid",
-    "cls": "com.bun.miitmdid.interfaces.IdSupplier",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "msa.IdSupplier.getOAID",
-    "iface": "com.bun.miitmdid.interfaces.IdSupplier",
-    "impl_only": true,
-    "kind": "method",
-    "member": "getOAID",
-    "patterns": [],
-    "smali": [
-      "Lcom/bun/miitmdid/interfaces/IdSupplier;->getOAID()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.oaid",
-    "category": "device_id.oaid",
-    "cls": "com.bun.supplier.IdSupplier",
-    "descriptors": [
-      "()Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "msa.supplier.IdSupplier.getOAID",
-    "iface": "com.bun.supplier.IdSupplier",
-    "impl_only": true,
-    "kind": "method",
-    "member": "getOAID",
-    "patterns": [],
-    "smali": [
-      "Lcom/bun/supplier/IdSupplier;->getOAID()Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.oaid",
-    "category": "device_id.oaid",
-    "cls": "com.android.id.impl.IdProviderImpl",
-    "descriptors": [
-      "(Landroid/content/Context;)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "xiaomi.IdProvider.getOAID",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getOAID",
-    "patterns": [],
-    "smali": [
-      "Lcom/android/id/impl/IdProviderImpl;->getOAID(Landroid/content/Context;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "clipboard",
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Landroid/content/ClipData;"
-    ],
-    "hook_class": null,
-    "id": "clipboard.getPrimaryClip",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getPrimaryClip",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ClipboardManager;->getPrimaryClip()Landroid/content/ClipData;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Landroid/content/ClipDescription;"
-    ],
-    "hook_class": null,
-    "id": "clipboard.getPrimaryClipDescription",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getPrimaryClipDescription",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ClipboardManager;->getPrimaryClipDescription()Landroid/content/ClipDescription;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Z"
-    ],
-    "hook_class": null,
-    "id": "clipboard.hasPrimaryClip",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "hasPrimaryClip",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ClipboardManager;->hasPrimaryClip()Z"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "clipboard",
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Ljava/lang/CharSequence;"
-    ],
-    "hook_class": null,
-    "id": "clipboard.getText",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getText",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ClipboardManager;->getText()Ljava/lang/CharSequence;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "(Landroid/content/ClipboardManager$OnPrimaryClipChangedListener;)V"
-    ],
-    "hook_class": null,
-    "id": "clipboard.addPrimaryClipChangedListener",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "addPrimaryClipChangedListener",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ClipboardManager;->addPrimaryClipChangedListener(Landroid/content/ClipboardManager$OnPrimaryClipChangedListener;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "clipboard",
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Ljava/lang/CharSequence;"
-    ],
-    "hook_class": "android.content.ClipboardManager",
-    "id": "textclipboard.getText",
-    "iface": "android.text.ClipboardManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "getText",
-    "patterns": [],
-    "smali": [
-      "Landroid/text/ClipboardManager;->getText()Ljava/lang/CharSequence;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "clipboard",
-    "cls": "android.content.ClipboardManager",
-    "descriptors": [
-      "()Z"
-    ],
-    "hook_class": "android.content.ClipboardManager",
-    "id": "textclipboard.hasText",
-    "iface": "android.text.ClipboardManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "hasText",
-    "patterns": [],
-    "smali": [
-      "Landroid/text/ClipboardManager;->hasText()Z"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "location",
-    "category": "location",
-    "cls": "android.location.LocationManager",
-    "descriptors": [
-      "(Ljava/lang/String;)Landroid/location/Location;"
-    ],
-    "hook_class": null,
-    "id": "location.getLastKnownLocation",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getLastKnownLocation",
-    "patterns": [],
-    "smali": [
-      "Landroid/location/LocationManager;->getLastKnownLocation(Ljava/lang/String;)Landroid/location/Location;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "android.location.LocationManager",
-    "descriptors": [
-      "(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
-      "(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
-      "(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "(Ljava/lang/String;JFLandroid/app/PendingIntent;)V"
-    ],
-    "hook_class": null,
-    "id": "location.requestLocationUpdates",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "requestLocationUpdates",
-    "patterns": [],
-    "smali": [
-      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;)V",
-      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/location/LocationListener;Landroid/os/Looper;)V",
-      "Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/app/PendingIntent;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "android.location.LocationManager",
-    "descriptors": [
-      "(Ljava/lang/String;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "(Landroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V"
-    ],
-    "hook_class": null,
-    "id": "location.requestSingleUpdate",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "requestSingleUpdate",
-    "patterns": [],
-    "smali": [
-      "Landroid/location/LocationManager;->requestSingleUpdate(Ljava/lang/String;Landroid/location/LocationListener;Landroid/os/Looper;)V",
-      "Landroid/location/LocationManager;->requestSingleUpdate(Landroid/location/Criteria;Landroid/location/LocationListener;Landroid/os/Looper;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "android.location.LocationManager",
-    "descriptors": [
-      "(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
-    ],
-    "hook_class": null,
-    "id": "location.getCurrentLocation",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getCurrentLocation",
-    "patterns": [],
-    "smali": [
-      "Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
-    "descriptors": [
-      "()Lcom/google/android/gms/tasks/Task;"
-    ],
-    "hook_class": null,
-    "id": "fused.getLastLocation",
-    "iface": "com.google.android.gms.location.FusedLocationProviderClient",
-    "impl_only": true,
-    "kind": "method",
-    "member": "getLastLocation",
-    "patterns": [],
-    "smali": [
-      "Lcom/google/android/gms/location/FusedLocationProviderClient;->getLastLocation()Lcom/google/android/gms/tasks/Task;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "location",
-    "cls": "com.google.android.gms.location.FusedLocationProviderClient",
-    "descriptors": [
-      "(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
-    ],
-    "hook_class": null,
-    "id": "fused.requestLocationUpdates",
-    "iface": "com.google.android.gms.location.FusedLocationProviderClient",
-    "impl_only": true,
-    "kind": "method",
-    "member": "requestLocationUpdates",
-    "patterns": [],
-    "smali": [
-      "Lcom/google/android/gms/location/FusedLocationProviderClient;->requestLocationUpdates(Lcom/google/android/gms/location/LocationRequest;Lcom/google/android/gms/location/LocationCallback;Landroid/os/Looper;)Lcom/google/android/gms/tasks/Task;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "installed_apps",
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(I)Ljava/util/List;",
-      "(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.getInstalledPackages",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "getInstalledPackages",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getInstalledPackages(I)Ljava/util/List;",
-      "Landroid/content/pm/PackageManager;->getInstalledPackages(Landroid/content/pm/PackageManager$PackageInfoFlags;)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "installed_apps",
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(I)Ljava/util/List;",
-      "(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.getInstalledApplications",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "getInstalledApplications",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getInstalledApplications(I)Ljava/util/List;",
-      "Landroid/content/pm/PackageManager;->getInstalledApplications(Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(Landroid/content/Intent;I)Ljava/util/List;",
-      "(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.queryIntentActivities",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "queryIntentActivities",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;I)Ljava/util/List;",
-      "Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(I)[Ljava/lang/String;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.getPackagesForUid",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "getPackagesForUid",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getPackagesForUid(I)[Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "other_package": true
-    },
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
-      "(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
-      "(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
-      "(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.getPackageInfo",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "getPackageInfo",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;I)Landroid/content/pm/PackageInfo;",
-      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;I)Landroid/content/pm/PackageInfo;",
-      "Landroid/content/pm/PackageManager;->getPackageInfo(Ljava/lang/String;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;",
-      "Landroid/content/pm/PackageManager;->getPackageInfo(Landroid/content/pm/VersionedPackage;Landroid/content/pm/PackageManager$PackageInfoFlags;)Landroid/content/pm/PackageInfo;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": -1,
-      "own_result": "processes"
-    },
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ActivityManager",
-    "descriptors": [
-      "()Ljava/util/List;"
-    ],
-    "hook_class": null,
-    "id": "am.getRunningAppProcesses",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getRunningAppProcesses",
-    "patterns": [],
-    "smali": [
-      "Landroid/app/ActivityManager;->getRunningAppProcesses()Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ActivityManager",
-    "descriptors": [
-      "(I)Ljava/util/List;"
-    ],
-    "hook_class": null,
-    "id": "am.getRunningTasks",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getRunningTasks",
-    "patterns": [],
-    "smali": [
-      "Landroid/app/ActivityManager;->getRunningTasks(I)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ActivityManager",
-    "descriptors": [
-      "(II)Ljava/util/List;"
-    ],
-    "hook_class": null,
-    "id": "am.getRecentTasks",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getRecentTasks",
-    "patterns": [],
-    "smali": [
-      "Landroid/app/ActivityManager;->getRecentTasks(II)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "uri_prefix": [
-        "content://com.android.contacts",
-        "content://contacts"
-      ]
-    },
-    "canary": null,
-    "category": "contacts",
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ],
-    "hook_class": null,
-    "id": "resolver.query.contacts",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "query",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "uri_prefix": [
-        "content://sms",
-        "content://mms-sms"
-      ]
-    },
-    "canary": null,
-    "category": "sms",
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ],
-    "hook_class": null,
-    "id": "resolver.query.sms",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "query",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "uri_prefix": [
-        "content://call_log"
-      ]
-    },
-    "canary": null,
-    "category": "call_log",
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ],
-    "hook_class": null,
-    "id": "resolver.query.call_log",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "query",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "uri_prefix": [
-        "content://com.android.calendar"
-      ]
-    },
-    "canary": null,
-    "category": "calendar",
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ],
-    "hook_class": null,
-    "id": "resolver.query.calendar",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "query",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "uri_prefix": [
-        "content://com.vivo.vms.IdProvider",
-        "content://com.meizu.flyme.openidsdk",
-        "content://com.oplus.stdid"
-      ]
-    },
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ],
-    "hook_class": null,
-    "id": "resolver.query.oaid_provider",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "query",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "accounts",
-    "cls": "android.accounts.AccountManager",
-    "descriptors": [
-      "()[Landroid/accounts/Account;"
-    ],
-    "hook_class": null,
-    "id": "accounts.getAccounts",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getAccounts",
-    "patterns": [],
-    "smali": [
-      "Landroid/accounts/AccountManager;->getAccounts()[Landroid/accounts/Account;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "accounts",
-    "cls": "android.accounts.AccountManager",
-    "descriptors": [
-      "(Ljava/lang/String;)[Landroid/accounts/Account;"
-    ],
-    "hook_class": null,
-    "id": "accounts.getAccountsByType",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getAccountsByType",
-    "patterns": [],
-    "smali": [
-      "Landroid/accounts/AccountManager;->getAccountsByType(Ljava/lang/String;)[Landroid/accounts/Account;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "sensors",
-    "cls": "android.hardware.SensorManager",
-    "descriptors": [
-      "(I)Ljava/util/List;"
-    ],
-    "hook_class": null,
-    "id": "sensors.getSensorList",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getSensorList",
-    "patterns": [],
-    "smali": [
-      "Landroid/hardware/SensorManager;->getSensorList(I)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "camera",
-    "cls": "android.hardware.Camera",
-    "descriptors": [
-      "()Landroid/hardware/Camera;",
-      "(I)Landroid/hardware/Camera;"
-    ],
-    "hook_class": null,
-    "id": "camera.open",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "open",
-    "patterns": [],
-    "smali": [
-      "Landroid/hardware/Camera;->open()Landroid/hardware/Camera;",
-      "Landroid/hardware/Camera;->open(I)Landroid/hardware/Camera;"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "camera",
-    "cls": "android.hardware.camera2.CameraManager",
-    "descriptors": [
-      "(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V"
-    ],
-    "hook_class": null,
-    "id": "camera2.openCamera",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "openCamera",
-    "patterns": [],
-    "smali": [
-      "Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "microphone",
-    "cls": "android.media.AudioRecord",
-    "descriptors": [
-      "()V"
-    ],
-    "hook_class": null,
-    "id": "audiorecord.startRecording",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "startRecording",
-    "patterns": [],
-    "smali": [
-      "Landroid/media/AudioRecord;->startRecording()V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "microphone",
-    "cls": "android.media.MediaRecorder",
-    "descriptors": [
-      "(I)V"
-    ],
-    "hook_class": null,
-    "id": "mediarecorder.setAudioSource",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "setAudioSource",
-    "patterns": [],
-    "smali": [
-      "Landroid/media/MediaRecorder;->setAudioSource(I)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": null,
-    "cls": "android.app.Activity",
-    "descriptors": [
-      "([Ljava/lang/String;I)V"
-    ],
-    "hook_class": null,
-    "id": "perm.activity.requestPermissions",
-    "iface": null,
-    "impl_only": false,
-    "kind": "permission_request",
-    "member": "requestPermissions",
-    "patterns": [],
-    "smali": [
-      "Landroid/app/Activity;->requestPermissions([Ljava/lang/String;I)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": null,
-    "cls": "androidx.core.app.ActivityCompat",
-    "descriptors": [
-      "(Landroid/app/Activity;[Ljava/lang/String;I)V"
-    ],
-    "hook_class": null,
-    "id": "perm.activitycompat.requestPermissions",
-    "iface": null,
-    "impl_only": false,
-    "kind": "permission_request",
-    "member": "requestPermissions",
-    "patterns": [],
-    "smali": [
-      "Landroidx/core/app/ActivityCompat;->requestPermissions(Landroid/app/Activity;[Ljava/lang/String;I)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": null,
-    "cls": "android.support.v4.app.ActivityCompat",
-    "descriptors": [
-      "(Landroid/app/Activity;[Ljava/lang/String;I)V"
-    ],
-    "hook_class": null,
-    "id": "perm.supportcompat.requestPermissions",
-    "iface": null,
-    "impl_only": false,
-    "kind": "permission_request",
-    "member": "requestPermissions",
-    "patterns": [],
-    "smali": [
-      "Landroid/support/v4/app/ActivityCompat;->requestPermissions(Landroid/app/Activity;[Ljava/lang/String;I)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": null,
-    "cls": "androidx.fragment.app.Fragment",
-    "descriptors": [
-      "([Ljava/lang/String;I)V"
-    ],
-    "hook_class": null,
-    "id": "perm.fragment.requestPermissions",
-    "iface": null,
-    "impl_only": false,
-    "kind": "permission_request",
-    "member": "requestPermissions",
-    "patterns": [],
-    "smali": [
-      "Landroidx/fragment/app/Fragment;->requestPermissions([Ljava/lang/String;I)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": null,
-    "cls": "androidx.activity.result.ActivityResultLauncher",
-    "descriptors": [
-      "(Ljava/lang/Object;)V"
-    ],
-    "hook_class": null,
-    "id": "perm.resultlauncher.launch",
-    "iface": null,
-    "impl_only": false,
-    "kind": "permission_request",
-    "member": "launch",
-    "patterns": [],
-    "smali": [
-      "Landroidx/activity/result/ActivityResultLauncher;->launch(Ljava/lang/Object;)V"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.mac",
-    "category": "device_id.mac",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "path.net_mac",
-    "iface": null,
-    "impl_only": false,
-    "kind": "path",
-    "member": "",
-    "patterns": [
-      "/sys/class/net/*/address"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "path.proc_net_arp",
-    "iface": null,
-    "impl_only": false,
-    "kind": "path",
-    "member": "",
-    "patterns": [
-      "/proc/net/arp"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.serial",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "path.cpuinfo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "path",
-    "member": "",
-    "patterns": [
-      "/proc/cpuinfo"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.serial",
-    "category": "device_id.serial",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "path.soc_serial",
-    "iface": null,
-    "impl_only": false,
-    "kind": "path",
-    "member": "",
-    "patterns": [
-      "/sys/devices/soc0/serial_number"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.serial",
-    "category": "device_id.serial",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "path.emmc_cid",
-    "iface": null,
-    "impl_only": false,
-    "kind": "path",
-    "member": "",
-    "patterns": [
-      "/sys/block/mmcblk*/device/cid",
-      "/sys/class/mmc_host/mmc*/mmc*/cid"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.sdk_cache",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "path.utdid_cache",
-    "iface": null,
-    "impl_only": false,
-    "kind": "path",
-    "member": "",
-    "patterns": [
-      "*/.UTSystemConfig/Global/*",
-      "*/.DataStorage/*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.sdk_cache",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "path.baidu_cuid_cache",
-    "iface": null,
-    "impl_only": false,
-    "kind": "path",
-    "member": "",
-    "patterns": [
-      "*/backups/.SystemConfig/.cuid*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.serial",
-    "category": "device_id.serial",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "prop.serialno",
-    "iface": null,
-    "impl_only": false,
-    "kind": "property",
-    "member": "",
-    "patterns": [
-      "ro.serialno",
-      "ro.boot.serialno",
-      "ril.serialnumber",
-      "sys.serialnumber",
-      "persist.sys.serialno"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.imei",
-    "category": "device_id.imei",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "prop.imei",
-    "iface": null,
-    "impl_only": false,
-    "kind": "property",
-    "member": "",
-    "patterns": [
-      "persist.radio.imei*",
-      "ro.ril.oem.imei*",
-      "ro.gsm.imei",
-      "ril.imei*",
-      "ril.IMEI*",
-      "persist.sys.imei*",
-      "ro.ril.miui.imei*",
-      "gsm.imei*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.mac",
-    "category": "device_id.mac",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "prop.mac",
-    "iface": null,
-    "impl_only": false,
-    "kind": "property",
-    "member": "",
-    "patterns": [
-      "ro.boot.wifimacaddr",
-      "ro.boot.btmacaddr",
-      "persist.service.bdroid.bdaddr",
-      "wifi.interface.mac",
-      "persist.wifi.macaddr"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.carrier",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "prop.carrier",
-    "iface": null,
-    "impl_only": false,
-    "kind": "property",
-    "member": "",
-    "patterns": [
-      "gsm.sim.operator.*",
-      "gsm.operator.*",
-      "gsm.sim.state"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.iccid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "prop.iccid",
-    "iface": null,
-    "impl_only": false,
-    "kind": "property",
-    "member": "",
-    "patterns": [
-      "gsm.sim.iccid*",
-      "ril.iccid*",
-      "persist.radio.iccid*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.pm_list_packages",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*pm list package*",
-      "*cmd package list package*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.dumpsys_packages",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*dumpsys package*",
-      "*dumpsys activity*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.imei",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.dumpsys_iphonesubinfo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*dumpsys iphonesubinfo*",
-      "*service call iphonesubinfo*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.wifi",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.dumpsys_wifi",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*dumpsys wifi*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.serial",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.getprop_serial",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*getprop",
-      "*getprop ro.serialno*",
-      "*getprop ro.boot.serialno*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.imei",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.getprop_imei",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*getprop persist.radio.imei*",
-      "*getprop ril.imei*",
-      "*getprop gsm.imei*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.mac",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.read_mac",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*cat /sys/class/net/*",
-      "*ip link*",
-      "*ip addr*",
-      "*ifconfig*",
-      "*busybox ifconfig*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.android_id",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "cmd.settings_android_id",
-    "iface": null,
-    "impl_only": false,
-    "kind": "command",
-    "member": "",
-    "patterns": [
-      "*settings get secure android_id*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "provider.oaid.vivo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "provider",
-    "member": "",
-    "patterns": [
-      "content://com.vivo.vms.IdProvider*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "provider.oaid.meizu",
-    "iface": null,
-    "impl_only": false,
-    "kind": "provider",
-    "member": "",
-    "patterns": [
-      "content://com.meizu.flyme.openidsdk*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "provider.oaid.nubia",
-    "iface": null,
-    "impl_only": false,
-    "kind": "provider",
-    "member": "",
-    "patterns": [
-      "content://cn.nubia.identity*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "provider.oaid.oppo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "provider",
-    "member": "",
-    "patterns": [
-      "content://com.oplus.stdid*",
-      "content://com.heytap.openid*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "provider.oaid.gionee",
-    "iface": null,
-    "impl_only": false,
-    "kind": "provider",
-    "member": "",
-    "patterns": [
-      "content://com.gionee.mobile.idservice*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.huawei",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.uodis.opendevice.OPENIDS_SERVICE",
-      "com.huawei.hwid"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.honor",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.hihonor.id.HnOaIdService",
-      "com.hihonor.id"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.oppo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "action.com.heytap.openid.OPEN_ID_SERVICE",
-      "com.heytap.openid",
-      "action.com.oplus.stdid.ID_SERVICE",
-      "com.coloros.mcs"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.samsung",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.samsung.android.deviceidservice*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.msa",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.bun.msa.action.bindto.service",
-      "com.bun.msa.action.start.service",
-      "com.mdid.msa"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.lenovo",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.zui.deviceidservice*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.asus",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.asus.msa.action.ACCESS_DID",
-      "com.asus.msa.SupplementaryDID"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.coolpad",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.coolpad.deviceidsupport*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.freeme",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "android.service.action.msa",
-      "com.android.creator"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.oaid.qiku",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.qiku.id*"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.gaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "service.gaid.google",
-    "iface": null,
-    "impl_only": false,
-    "kind": "service",
-    "member": "",
-    "patterns": [
-      "com.google.android.gms.ads.identifier.service.START"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.sdk_cache",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "setting.utdid",
-    "iface": null,
-    "impl_only": false,
-    "kind": "setting",
-    "member": "",
-    "patterns": [
-      "system/mqBRboGZkQPcAkyk",
-      "system/dxCRMxhQkdGePGnp"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.sdk_cache",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "setting.baidu_cuid",
-    "iface": null,
-    "impl_only": false,
-    "kind": "setting",
-    "member": "",
-    "patterns": [
-      "system/com.baidu.deviceid*",
-      "system/bd_setting_i"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.oaid",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "setting.huawei_oaid",
-    "iface": null,
-    "impl_only": false,
-    "kind": "setting",
-    "member": "",
-    "patterns": [
-      "global/pps_oaid"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.mac",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "setting.bluetooth_address",
-    "iface": null,
-    "impl_only": false,
-    "kind": "setting",
-    "member": "",
-    "patterns": [
-      "secure/bluetooth_address"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": "device_id.mac",
-    "category": "device_id.mac",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "ioctl.siocgifhwaddr",
-    "iface": null,
-    "impl_only": false,
-    "kind": "ioctl",
-    "member": "",
-    "patterns": [
-      "0x8927"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "network.ip",
-    "cls": "",
-    "descriptors": [],
-    "hook_class": null,
-    "id": "ioctl.siocgifconf",
-    "iface": null,
-    "impl_only": false,
-    "kind": "ioctl",
-    "member": "",
-    "patterns": [
-      "0x8912"
-    ],
-    "smali": []
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int open(const char *, int, ...)"
-    ],
-    "hook_class": null,
-    "id": "native.open",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "open",
-    "patterns": [],
-    "smali": [
-      "libc.so!open"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 1,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int openat(int, const char *, int, ...)"
-    ],
-    "hook_class": null,
-    "id": "native.openat",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "openat",
-    "patterns": [],
-    "smali": [
-      "libc.so!openat"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "FILE *fopen(const char *, const char *)"
-    ],
-    "hook_class": null,
-    "id": "native.fopen",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "fopen",
-    "patterns": [],
-    "smali": [
-      "libc.so!fopen"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int access(const char *, int)"
-    ],
-    "hook_class": null,
-    "id": "native.access",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "access",
-    "patterns": [],
-    "smali": [
-      "libc.so!access"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int stat(const char *, struct stat *)"
-    ],
-    "hook_class": null,
-    "id": "native.stat",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "stat",
-    "patterns": [],
-    "smali": [
-      "libc.so!stat"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "ssize_t readlink(const char *, char *, size_t)"
-    ],
-    "hook_class": null,
-    "id": "native.readlink",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "readlink",
-    "patterns": [],
-    "smali": [
-      "libc.so!readlink"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "property"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int __system_property_get(const char *, char *)"
-    ],
-    "hook_class": null,
-    "id": "native.system_property_get",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "__system_property_get",
-    "patterns": [],
-    "smali": [
-      "libc.so!__system_property_get"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "property"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "const prop_info *__system_property_find(const char *)"
-    ],
-    "hook_class": null,
-    "id": "native.system_property_find",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "__system_property_find",
-    "patterns": [],
-    "smali": [
-      "libc.so!__system_property_find"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "property",
-      "prop_info": true
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "void __system_property_read_callback(const prop_info *, void (*)(void *, const char *, const char *, uint32_t), void *)"
-    ],
-    "hook_class": null,
-    "id": "native.system_property_read_callback",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "__system_property_read_callback",
-    "patterns": [],
-    "smali": [
-      "libc.so!__system_property_read_callback"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 1,
-      "match": "ioctl"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int ioctl(int, int, ...)"
-    ],
-    "hook_class": null,
-    "id": "native.ioctl",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "ioctl",
-    "patterns": [],
-    "smali": [
-      "libc.so!ioctl"
-    ]
-  },
-  {
-    "arg_filter": null,
-    "canary": null,
-    "category": "device_id.mac",
-    "cls": "libc.so",
-    "descriptors": [
-      "int getifaddrs(struct ifaddrs **)"
-    ],
-    "hook_class": null,
-    "id": "native.getifaddrs",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "getifaddrs",
-    "patterns": [],
-    "smali": [
-      "libc.so!getifaddrs"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 1,
-      "netlink": "RTM_GETLINK"
-    },
-    "canary": null,
-    "category": "device_id.mac",
-    "cls": "libc.so",
-    "descriptors": [
-      "ssize_t sendto(int, const void *, size_t, int, const struct sockaddr *, socklen_t)"
-    ],
-    "hook_class": null,
-    "id": "native.netlink_getlink",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "sendto",
-    "patterns": [],
-    "smali": [
-      "libc.so!sendto"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 1,
-      "msghdr": true,
-      "netlink": "RTM_GETLINK"
-    },
-    "canary": null,
-    "category": "device_id.mac",
-    "cls": "libc.so",
-    "descriptors": [
-      "ssize_t sendmsg(int, const struct msghdr *, int)"
-    ],
-    "hook_class": null,
-    "id": "native.netlink_getlink_msg",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "sendmsg",
-    "patterns": [],
-    "smali": [
-      "libc.so!sendmsg"
-    ]
-  },
-  {
-    "arg_filter": {
-      "argv": true,
-      "index": 1,
-      "match": "command"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int execve(const char *, char *const[], char *const[])"
-    ],
-    "hook_class": null,
-    "id": "native.execve",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "execve",
-    "patterns": [],
-    "smali": [
-      "libc.so!execve"
-    ]
-  },
-  {
-    "arg_filter": {
-      "argv": true,
-      "index": 4,
-      "match": "command"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int posix_spawn(pid_t *, const char *, const posix_spawn_file_actions_t *, const posix_spawnattr_t *, char *const[], char *const[])"
-    ],
-    "hook_class": null,
-    "id": "native.posix_spawn",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "posix_spawn",
-    "patterns": [],
-    "smali": [
-      "libc.so!posix_spawn"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "command"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "FILE *popen(const char *, const char *)"
-    ],
-    "hook_class": null,
-    "id": "native.popen",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "popen",
-    "patterns": [],
-    "smali": [
-      "libc.so!popen"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "command"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "libc.so",
-    "descriptors": [
-      "int system(const char *)"
-    ],
-    "hook_class": null,
-    "id": "native.system",
-    "iface": null,
-    "impl_only": false,
-    "kind": "native",
-    "member": "system",
-    "patterns": [],
-    "smali": [
-      "libc.so!system"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.io.FileInputStream",
-    "descriptors": [
-      "(Ljava/lang/String;)V",
-      "(Ljava/io/File;)V"
-    ],
-    "hook_class": null,
-    "id": "file.FileInputStream.init",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "<init>",
-    "patterns": [],
-    "smali": [
-      "Ljava/io/FileInputStream;-><init>(Ljava/lang/String;)V",
-      "Ljava/io/FileInputStream;-><init>(Ljava/io/File;)V"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.io.FileReader",
-    "descriptors": [
-      "(Ljava/lang/String;)V",
-      "(Ljava/io/File;)V"
-    ],
-    "hook_class": null,
-    "id": "file.FileReader.init",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "<init>",
-    "patterns": [],
-    "smali": [
-      "Ljava/io/FileReader;-><init>(Ljava/lang/String;)V",
-      "Ljava/io/FileReader;-><init>(Ljava/io/File;)V"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.io.RandomAccessFile",
-    "descriptors": [
-      "(Ljava/lang/String;Ljava/lang/String;)V",
-      "(Ljava/io/File;Ljava/lang/String;)V"
-    ],
-    "hook_class": null,
-    "id": "file.RandomAccessFile.init",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "<init>",
-    "patterns": [],
-    "smali": [
-      "Ljava/io/RandomAccessFile;-><init>(Ljava/lang/String;Ljava/lang/String;)V",
-      "Ljava/io/RandomAccessFile;-><init>(Ljava/io/File;Ljava/lang/String;)V"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.nio.file.Files",
-    "descriptors": [
-      "(Ljava/nio/file/Path;)[B"
-    ],
-    "hook_class": null,
-    "id": "file.Files.readAllBytes",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "readAllBytes",
-    "patterns": [],
-    "smali": [
-      "Ljava/nio/file/Files;->readAllBytes(Ljava/nio/file/Path;)[B"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.nio.file.Files",
-    "descriptors": [
-      "(Ljava/nio/file/Path;)Ljava/util/List;",
-      "(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/util/List;"
-    ],
-    "hook_class": null,
-    "id": "file.Files.readAllLines",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "readAllLines",
-    "patterns": [],
-    "smali": [
-      "Ljava/nio/file/Files;->readAllLines(Ljava/nio/file/Path;)Ljava/util/List;",
-      "Ljava/nio/file/Files;->readAllLines(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/util/List;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.nio.file.Files",
-    "descriptors": [
-      "(Ljava/nio/file/Path;[Ljava/nio/file/OpenOption;)Ljava/io/InputStream;"
-    ],
-    "hook_class": null,
-    "id": "file.Files.newInputStream",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "newInputStream",
-    "patterns": [],
-    "smali": [
-      "Ljava/nio/file/Files;->newInputStream(Ljava/nio/file/Path;[Ljava/nio/file/OpenOption;)Ljava/io/InputStream;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "path"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.nio.file.Files",
-    "descriptors": [
-      "(Ljava/nio/file/Path;)Ljava/io/BufferedReader;",
-      "(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/io/BufferedReader;"
-    ],
-    "hook_class": null,
-    "id": "file.Files.newBufferedReader",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "newBufferedReader",
-    "patterns": [],
-    "smali": [
-      "Ljava/nio/file/Files;->newBufferedReader(Ljava/nio/file/Path;)Ljava/io/BufferedReader;",
-      "Ljava/nio/file/Files;->newBufferedReader(Ljava/nio/file/Path;Ljava/nio/charset/Charset;)Ljava/io/BufferedReader;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "command"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.lang.Runtime",
-    "descriptors": [
-      "(Ljava/lang/String;)Ljava/lang/Process;",
-      "([Ljava/lang/String;)Ljava/lang/Process;",
-      "(Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
-      "([Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
-      "(Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;",
-      "([Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;"
-    ],
-    "hook_class": null,
-    "id": "exec.Runtime.exec",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "exec",
-    "patterns": [],
-    "smali": [
-      "Ljava/lang/Runtime;->exec(Ljava/lang/String;)Ljava/lang/Process;",
-      "Ljava/lang/Runtime;->exec([Ljava/lang/String;)Ljava/lang/Process;",
-      "Ljava/lang/Runtime;->exec(Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
-      "Ljava/lang/Runtime;->exec([Ljava/lang/String;[Ljava/lang/String;)Ljava/lang/Process;",
-      "Ljava/lang/Runtime;->exec(Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;",
-      "Ljava/lang/Runtime;->exec([Ljava/lang/String;[Ljava/lang/String;Ljava/io/File;)Ljava/lang/Process;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": -1,
-      "match": "command"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "java.lang.ProcessBuilder",
-    "descriptors": [
-      "()Ljava/lang/Process;"
-    ],
-    "hook_class": null,
-    "id": "exec.ProcessBuilder.start",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "start",
-    "patterns": [],
-    "smali": [
-      "Ljava/lang/ProcessBuilder;->start()Ljava/lang/Process;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "property"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.os.SystemProperties",
-    "descriptors": [
-      "(Ljava/lang/String;)Ljava/lang/String;",
-      "(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "sysprop.get",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "get",
-    "patterns": [],
-    "smali": [
-      "Landroid/os/SystemProperties;->get(Ljava/lang/String;)Ljava/lang/String;",
-      "Landroid/os/SystemProperties;->get(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "property"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.os.SystemProperties",
-    "descriptors": [
-      "(Ljava/lang/String;I)I"
-    ],
-    "hook_class": null,
-    "id": "sysprop.getInt",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getInt",
-    "patterns": [],
-    "smali": [
-      "Landroid/os/SystemProperties;->getInt(Ljava/lang/String;I)I"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "property"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.os.SystemProperties",
-    "descriptors": [
-      "(Ljava/lang/String;J)J"
-    ],
-    "hook_class": null,
-    "id": "sysprop.getLong",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getLong",
-    "patterns": [],
-    "smali": [
-      "Landroid/os/SystemProperties;->getLong(Ljava/lang/String;J)J"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "provider"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
-      "(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
-    ],
-    "hook_class": "android.content.ContentResolver",
-    "id": "resolver.query.provider",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "query",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;",
-      "Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "provider"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;Ljava/lang/String;Ljava/lang/String;Landroid/os/Bundle;)Landroid/os/Bundle;"
-    ],
-    "hook_class": "android.content.ContentResolver",
-    "id": "resolver.call.provider",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "call",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->call(Landroid/net/Uri;Ljava/lang/String;Ljava/lang/String;Landroid/os/Bundle;)Landroid/os/Bundle;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "authority_prefix": "content://",
-      "index": 0,
-      "match": "provider"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
-      "(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
-    ],
-    "hook_class": "android.content.ContentResolver",
-    "id": "resolver.acquireClient.provider",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "acquireContentProviderClient",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->acquireContentProviderClient(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
-      "Landroid/content/ContentResolver;->acquireContentProviderClient(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "authority_prefix": "content://",
-      "index": 0,
-      "match": "provider"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.content.ContentResolver",
-    "descriptors": [
-      "(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
-      "(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
-    ],
-    "hook_class": "android.content.ContentResolver",
-    "id": "resolver.acquireUnstableClient.provider",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "acquireUnstableContentProviderClient",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/ContentResolver;->acquireUnstableContentProviderClient(Landroid/net/Uri;)Landroid/content/ContentProviderClient;",
-      "Landroid/content/ContentResolver;->acquireUnstableContentProviderClient(Ljava/lang/String;)Landroid/content/ContentProviderClient;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "match": "service"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.app.ContextImpl",
-    "descriptors": [
-      "(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z"
-    ],
-    "hook_class": "android.app.ContextImpl",
-    "id": "context.bindService.oaid",
-    "iface": "android.content.Context",
-    "impl_only": false,
-    "kind": "method",
-    "member": "bindService",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 1,
-      "match": "setting",
-      "namespace": "system"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.provider.Settings$System",
-    "descriptors": [
-      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "settings.system.getString.cached",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getString",
-    "patterns": [],
-    "smali": [
-      "Landroid/provider/Settings$System;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 1,
-      "match": "setting",
-      "namespace": "global"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.provider.Settings$Global",
-    "descriptors": [
-      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "settings.global.getString.cached",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getString",
-    "patterns": [],
-    "smali": [
-      "Landroid/provider/Settings$Global;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 1,
-      "match": "setting",
-      "namespace": "secure"
-    },
-    "canary": null,
-    "category": null,
-    "cls": "android.provider.Settings$Secure",
-    "descriptors": [
-      "(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ],
-    "hook_class": null,
-    "id": "settings.secure.getString.cached",
-    "iface": null,
-    "impl_only": false,
-    "kind": "method",
-    "member": "getString",
-    "patterns": [],
-    "smali": [
-      "Landroid/provider/Settings$Secure;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "other_package": true,
-      "probe": true
-    },
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.probe.getApplicationInfo",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "getApplicationInfo",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getApplicationInfo(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "other_package": true,
-      "probe": true
-    },
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(Ljava/lang/String;)Landroid/content/Intent;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.probe.getLaunchIntentForPackage",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "getLaunchIntentForPackage",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->getLaunchIntentForPackage(Ljava/lang/String;)Landroid/content/Intent;"
-    ]
-  },
-  {
-    "arg_filter": {
-      "index": 0,
-      "intent": true,
-      "other_package": true,
-      "probe": true
-    },
-    "canary": null,
-    "category": "installed_apps",
-    "cls": "android.app.ApplicationPackageManager",
-    "descriptors": [
-      "(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;"
-    ],
-    "hook_class": "android.app.ApplicationPackageManager",
-    "id": "pm.probe.resolveActivity",
-    "iface": "android.content.pm.PackageManager",
-    "impl_only": false,
-    "kind": "method",
-    "member": "resolveActivity",
-    "patterns": [],
-    "smali": [
-      "Landroid/content/pm/PackageManager;->resolveActivity(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;"
-    ]
-  }
-];
-var UNHOOKABLE = [
-  "msa.IdSupplier.getOAID: com.bun.miitmdid.interfaces.IdSupplier is abstract or an interface: hooked on the implementations loaded at run time",
-  "msa.supplier.IdSupplier.getOAID: com.bun.supplier.IdSupplier is abstract or an interface: hooked on the implementations loaded at run time",
-  "fused.getLastLocation: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface: hooked on the implementations loaded at run time",
-  "fused.requestLocationUpdates: com.google.android.gms.location.FusedLocationProviderClient is abstract or an interface: hooked on the implementations loaded at run time"
-];
-var UI_TOOLKITS = [
-  [
-    "compose",
-    "androidx.compose.ui.platform.AndroidComposeView",
-    "Jetpack Compose: Modifier.clickable never calls View.performClick"
-  ],
-  [
-    "flutter",
-    "io.flutter.embedding.engine.FlutterJNI",
-    "Flutter: taps are handled in the Dart engine"
-  ],
-  [
-    "react_native",
-    "com.facebook.react.bridge.ReactContext",
-    "React Native: touches are handled in JavaScript"
-  ]
-];
-
-// src/hooks.ts
-function globMatch(p, s) {
-  let pi = 0, si = 0, star = -1, back = 0;
-  while (si < s.length) {
-    if (p[pi] === "*") {
-      star = pi++;
-      back = si;
-    } else if (pi < p.length && p[pi] === s[si]) {
-      pi++;
-      si++;
-    } else if (star >= 0) {
-      pi = star + 1;
-      si = ++back;
-    } else
-      return false;
-  }
-  while (p[pi] === "*")
-    pi++;
-  return pi === p.length;
-}
-function targetFor(kind, texts) {
-  for (const t of API_TABLE) {
-    if (t.kind !== kind)
-      continue;
-    for (const text of texts) {
-      if (text === null)
-        continue;
-      if (t.patterns.some((p) => globMatch(p, text)))
-        return { t, text };
-    }
-  }
-  return null;
-}
-function listText(v) {
-  if (v === null || v === void 0)
-    return null;
-  if (Array.isArray(v))
-    return v.map((x) => argText(x) ?? "").join(" ");
-  try {
-    if (typeof v.toArray === "function") {
-      const a = v.toArray();
-      return Array.from(a).map((x) => argText(x) ?? "").join(" ");
-    }
-  } catch (e) {
-  }
-  return argText(v);
-}
-function intentTexts(v) {
-  const out = [];
-  for (const get of [() => v.getAction(), () => v.getPackage(), () => v.getComponent().getPackageName()]) {
-    try {
-      const x = get();
-      out.push(x === null || x === void 0 ? null : String(x));
-    } catch (e) {
-      out.push(null);
-    }
-  }
-  return out;
-}
-function matchTarget(e, self, args) {
-  const f = e.arg_filter;
-  const v = f.index < 0 ? self : args[f.index];
-  switch (f.match) {
-    case "command":
-      return targetFor("command", [f.index < 0 ? listText(v.command()) : listText(v)]);
-    case "service":
-      return targetFor("service", intentTexts(v));
-    case "setting": {
-      const s = argText(v);
-      return s === null ? null : targetFor("setting", [`${f.namespace ?? "system"}/${s}`]);
-    }
-    case "provider": {
-      const s = argText(v);
-      if (s === null)
-        return null;
-      return targetFor("provider", [f.authority_prefix && !s.includes("://") ? f.authority_prefix + s : s]);
-    }
-    default:
-      return targetFor(f.match, [argText(v)]);
-  }
-}
-function argText(v) {
-  if (v === null || v === void 0)
-    return null;
-  if (typeof v === "string")
-    return v;
-  try {
-    return String(v.toString());
-  } catch (e) {
-    return null;
-  }
-}
-function filterMatch(e, args, cfg) {
-  const f = e.arg_filter;
-  if (f === null)
-    return { ok: true };
-  if (f.own_result !== void 0)
-    return { ok: true };
-  if (f.intent && f.other_package) {
-    const [, pkg, comp] = intentTexts(args[f.index]);
-    const s2 = pkg ?? comp;
-    return s2 === null ? { ok: false } : { ok: s2 !== cfg.package, shown: s2 };
-  }
-  const s = argText(args[f.index]);
-  if (s === null)
-    return { ok: false };
-  if (f.equals !== void 0)
-    return { ok: f.equals.includes(s), shown: s };
-  if (f.uri_prefix !== void 0) {
-    const p = f.uri_prefix.find((x) => s.startsWith(x));
-    return p === void 0 ? { ok: false } : { ok: true, shown: p + (s.length > p.length ? "\u2026" : "") };
-  }
-  if (f.other_package)
-    return { ok: s !== cfg.package, shown: s === cfg.package ? s : void 0 };
-  return { ok: true };
-}
-function ownProcessesOnly(ret, pkg) {
-  if (ret === null || ret === void 0 || !pkg)
-    return false;
-  try {
-    const n = ret.size();
-    const Info = frida_java_bridge_default.use("android.app.ActivityManager$RunningAppProcessInfo");
-    for (let i = 0; i < n; i++) {
-      const name = String(frida_java_bridge_default.cast(ret.get(i), Info).processName.value);
-      if (name !== pkg && !name.startsWith(pkg + ":"))
-        return false;
-    }
-    return true;
-  } catch (err) {
-    return false;
-  }
-}
-function summarizeArgs(args, filterIndex, shown) {
-  return args.map((a, i) => i === filterIndex && shown !== void 0 ? shown : summarize(a));
-}
-function groups(table) {
-  const out = /* @__PURE__ */ new Map();
-  for (const e of table) {
-    if (e.kind !== "method" || e.impl_only === true)
-      continue;
-    const cls = e.hook_class ?? e.cls;
-    for (const d of e.descriptors) {
-      const k = `${cls}|${e.member}|${d}`;
-      let g = out.get(k);
-      if (g === void 0) {
-        g = { cls, member: e.member, desc: d, entries: [] };
-        out.set(k, g);
-      }
-      g.entries.push(e);
-    }
-  }
-  return out;
-}
-function hookOverload(cls, member, desc, entries, cfg, use = (c) => frida_java_bridge_default.use(c)) {
-  const canaries = cfg.canaries ?? {};
-  const ov = use(cls)[member === "<init>" ? "$init" : member].overload(...overloadTypes(desc));
-  const retDesc = splitDescriptor(desc).ret;
-  ov.implementation = function(...args) {
-    let ret;
-    let threw = null;
-    const token = enter();
-    try {
-      ret = ov.call(this, ...args);
-    } catch (err) {
-      threw = err;
-    } finally {
-      leave(token);
-    }
-    if (token < 0) {
-      if (threw !== null)
-        throw threw;
-      return ret;
-    }
-    try {
-      for (const e of entries) {
-        let hit = null;
-        let m;
-        if (e.arg_filter !== null && e.arg_filter.match !== void 0) {
-          hit = matchTarget(e, this, args);
-          m = hit === null ? { ok: false } : { ok: true, shown: hit.text };
-        } else {
-          m = filterMatch(e, args, cfg);
-        }
-        if (!m.ok)
-          continue;
-        const self = e.arg_filter !== null && e.arg_filter.own_result === "processes" && threw === null && ownProcessesOnly(ret, cfg.package);
-        const ev = {
-          api_id: e.id,
-          args: summarizeArgs(args, e.arg_filter ? e.arg_filter.index : null, m.shown),
-          canary: false
-        };
-        if (hit !== null) {
-          ev.target = hit.t.id;
-          ev.target_value = hit.text;
-        }
-        const ovIndex = e.descriptors.indexOf(desc);
-        if (ovIndex > 0)
-          ev.ov = ovIndex;
-        if (cls !== e.cls)
-          ev.impl = cls;
-        const canaryCat = hit !== null ? hit.t.canary : e.canary;
-        const value = canaryCat !== null ? canaries[canaryCat] : void 0;
-        if (threw !== null) {
-          ev.threw = String(threw);
-        } else if (value !== void 0) {
-          const planted2 = plant(member, retDesc, value, ret);
-          if (planted2 !== void 0) {
-            ret = planted2;
-            ev.canary = true;
-            ev.ret = { t: "canary", value };
-          }
-        }
-        if (ev.ret === void 0 && threw === null)
-          ev.ret = summarize(ret);
-        emit(self ? "self_read" : "read", ev);
-        break;
-      }
-    } catch (err) {
-      hookError(`hook ${cls}.${member}`, err);
-    }
-    if (threw !== null)
-      throw threw;
-    return ret;
-  };
-}
-function installApiHooks(table, cfg, report3) {
-  const canaries = cfg.canaries ?? {};
-  for (const g of groups(table).values()) {
-    try {
-      hookOverload(g.cls, g.member, g.desc, g.entries, cfg);
-    } catch (err) {
-      for (const e of g.entries)
-        report3.missing.push({ id: e.id, reason: String(err) });
-      continue;
-    }
-    for (const e of g.entries)
-      if (!report3.hooked.includes(e.id))
-        report3.hooked.push(e.id);
-  }
-  for (const e of table) {
-    if (e.kind !== "field")
-      continue;
-    report3.limits.push(`${e.id}: static field reads are not observable by hooks`);
-    const value = e.canary !== null ? canaries[e.canary] : void 0;
-    if (value === void 0)
-      continue;
-    try {
-      frida_java_bridge_default.use(e.cls)[e.member].value = value;
-      report3.limits.push(`${e.id}: canary planted in the field at load`);
-    } catch (err) {
-      report3.missing.push({ id: e.id, reason: String(err) });
-    }
-  }
-}
-
 // src/native.ts
 var MODE = { str: 0, argv: 1, num: 2, netlink: 3, netlinkMsg: 4, propInfo: 5, always: 6 };
 var KINDS = ["path", "property", "command", "ioctl"];
@@ -18072,6 +18950,11 @@ function modeOf(e) {
   return MODE.str;
 }
 var keep = [];
+var MEMFD_API = 30;
+function memfdAvailable() {
+  const level2 = apiLevel();
+  return (level2 === 0 || level2 >= MEMFD_API) && resolve("libc.so", "memfd_create") !== null;
+}
 function planted(t, value) {
   if (t.kind === "ioctl") {
     const bytes2 = value.split(":").map((h) => parseInt(h, 16));
@@ -18082,7 +18965,7 @@ function planted(t, value) {
   if (t.kind === "property")
     return Memory.allocUtf8String(value);
   if (t.kind === "path") {
-    const memfd = resolve("libc.so", "memfd_create");
+    const memfd = memfdAvailable() ? resolve("libc.so", "memfd_create") : null;
     if (memfd === null)
       return null;
     const fd = new NativeFunction(memfd, "int", ["pointer", "uint"])(Memory.allocUtf8String("sdkgate-canary"), 0);
@@ -18161,7 +19044,17 @@ function installNativeHooks(table, cfg, report3, javaDepth3) {
     return;
   }
   keep.push(cm2, hit);
+  const level2 = apiLevel();
+  const planting = targets.filter((t) => t.kind === "path" && t.canary !== null && canaries[t.canary] !== void 0);
+  if (planting.length > 0 && !memfdAvailable()) {
+    report3.limits.push(`${planting.map((t) => t.id).join(", ")}: canary not served: planted files need memfd_create (bionic API ${MEMFD_API}; this device is API ${level2 || "?"}): these reads are recorded, the app gets the real file`);
+  }
   natives.forEach((e, i) => {
+    const since = e.api?.[0] ?? 1;
+    if (level2 > 0 && since > level2) {
+      report3.limits.push(notOnThisLevel(e.id, `${e.member} in ${e.cls}`, since));
+      return;
+    }
     const addr = resolve(e.cls, e.member);
     if (addr === null) {
       report3.missing.push({ id: e.id, reason: `no ${e.member} in ${e.cls} or any loaded module` });
@@ -18852,6 +19745,113 @@ function installWebViewHooks(report3) {
   report3.hooked.push("ui.webview");
 }
 
+// src/classloaders.ts
+var FRAMEWORK = /^(android|java|javax|dalvik|libcore|sun|com\.android\.(internal|org|okhttp|i18n|icu|ims|id))\./;
+var APP_UNDER_FRAMEWORK = /^android\.(support|arch|databinding)\./;
+function isFramework(cls) {
+  return FRAMEWORK.test(cls) && !APP_UNDER_FRAMEWORK.test(cls);
+}
+function classMissing(reason) {
+  return /ClassNotFoundException|NoClassDefFoundError|Didn't find class/.test(reason);
+}
+var pendingRows = /* @__PURE__ */ new Map();
+var pendingMarkers = /* @__PURE__ */ new Map();
+var config3 = {};
+var announce = false;
+function markerId(m) {
+  return `method:${m.method}`;
+}
+function deferMissing(rows2, markers, report3) {
+  const missingClass = new Set(report3.missing.filter((m) => classMissing(m.reason)).map((m) => m.id));
+  const hooked2 = new Set(report3.hooked);
+  for (const id of hooked2) {
+    pendingRows.delete(id);
+    pendingMarkers.delete(id);
+  }
+  const deferred2 = [];
+  for (const e of rows2) {
+    if (missingClass.has(e.id) && !hooked2.has(e.id)) {
+      pendingRows.set(e.id, e);
+      deferred2.push(e);
+    }
+  }
+  for (const m of markers)
+    if (m.method && missingClass.has(markerId(m)))
+      pendingMarkers.set(markerId(m), m);
+  report3.missing = report3.missing.filter((m) => !(missingClass.has(m.id) && (pendingRows.has(m.id) || pendingMarkers.has(m.id))));
+  return deferred2;
+}
+function pendingIds() {
+  return [...pendingRows.keys(), ...pendingMarkers.keys()];
+}
+function installVia(rows2, markers, use, where, report3) {
+  const part = { hooked: [], missing: [], limits: [] };
+  installApiHooks(rows2.filter((e) => e.kind !== "permission_request"), config3, part, use);
+  installPermissionHooks(rows2.filter((e) => e.kind === "permission_request"), part, use, false);
+  for (const m of markers)
+    installMethodMarker(m, part, use);
+  report3.where = report3.where ?? {};
+  for (const id of part.hooked) {
+    if (!report3.hooked.includes(id))
+      report3.hooked.push(id);
+    report3.where[id] = where;
+  }
+  report3.missing.push(...part.missing);
+  report3.limits.push(...part.limits);
+}
+function initRetries(cfg) {
+  config3 = cfg;
+}
+function startRetries() {
+  announce = true;
+}
+function retryIn(loader, where) {
+  if (pendingRows.size === 0 && pendingMarkers.size === 0)
+    return;
+  if (loader === null || loader === void 0)
+    return;
+  try {
+    const factory = frida_java_bridge_default.ClassFactory.get(loader);
+    const use = (cls) => factory.use(cls);
+    const rep = { hooked: [], missing: [], limits: [] };
+    installVia([...pendingRows.values()], [...pendingMarkers.values()], use, where, rep);
+    for (const id of rep.hooked) {
+      pendingRows.delete(id);
+      pendingMarkers.delete(id);
+    }
+    if (rep.hooked.length > 0 && announce) {
+      const missing = rep.missing.filter((m) => !classMissing(m.reason));
+      send({
+        type: "status",
+        status: "hooked",
+        t: nowMs(),
+        hooked: rep.hooked,
+        missing,
+        where: rep.where,
+        pending: pendingIds()
+      });
+    }
+  } catch (e) {
+    hookError(`class loader retry (${where})`, e);
+  }
+}
+function installApplicationRetry(report3) {
+  try {
+    const ov = frida_java_bridge_default.use("android.app.Instrumentation").callApplicationOnCreate.overload("android.app.Application");
+    ov.implementation = function(app) {
+      try {
+        retryIn(app.getClassLoader(), "app (the Application's class loader after attachBaseContext)");
+      } catch (e) {
+        hookError("callApplicationOnCreate retry", e);
+      }
+      return ov.call(this, app);
+    };
+    report3.hooked.push("loader.Instrumentation.callApplicationOnCreate");
+  } catch (e) {
+    report3.missing.push({ id: "loader.Instrumentation.callApplicationOnCreate", reason: String(e) });
+  }
+}
+
 // src/loaders.ts
 var S = "java.lang.String";
 var CL = "java.lang.ClassLoader";
@@ -18877,8 +19877,54 @@ var LOADER_TARGETS = [
 var depth2 = /* @__PURE__ */ new Map();
 var maxBytes = 64 * 1024 * 1024;
 var blobSeq = 0;
+var ownApk = null;
+var SYSTEM_PATH = /^\/(system|system_ext|product|vendor|odm|oem|apex)\//;
+var PROVIDERS = [
+  "com.google.android.webview",
+  "com.android.webview",
+  "com.android.chrome",
+  "com.chrome.beta",
+  "com.chrome.dev",
+  "com.google.android.trichromelibrary",
+  "com.google.android.gms",
+  "com.google.android.gsf",
+  "com.huawei.webview"
+];
+var providerApk = new RegExp(`^/data/app/(~~[^/]+/)?(${PROVIDERS.map((p) => p.replace(/\./g, "\\.")).join("|")})(_\\d+)?-[^/]+/`);
+var providerData = new RegExp(`^/data/(user(_de)?/\\d+|data)/(${PROVIDERS.map((p) => p.replace(/\./g, "\\.")).join("|")})/`);
+function skipReason(path) {
+  if (SYSTEM_PATH.test(path))
+    return "system";
+  if (providerApk.test(path) || providerData.test(path))
+    return "provider";
+  if (ownApk !== null && ownApk.test(path))
+    return "own";
+  return null;
+}
+var deferred = [];
+var armed = false;
+function later(fn) {
+  deferred.push(fn);
+  if (!armed) {
+    armed = true;
+    setTimeout(drainLoads, 0);
+  }
+}
+function drainLoads() {
+  armed = false;
+  let fn;
+  while ((fn = deferred.shift()) !== void 0) {
+    try {
+      fn();
+    } catch (e) {
+      hookError("loaded code", e);
+    }
+  }
+}
 function installLoaderHooks(cfg, report3) {
   maxBytes = cfg.loaded_max_bytes ?? maxBytes;
+  if (cfg.package)
+    ownApk = new RegExp(`^/data/app/(~~[^/]+/)?${cfg.package.replace(/\./g, "\\.")}-[^/]+/[^/]+\\.apk$`);
   for (const [cls, member, types] of LOADER_TARGETS) {
     const id = `loader.${cls.split(".").pop()}.${member}(${types.length})`;
     try {
@@ -18914,16 +19960,26 @@ function recordLoad(cls, member, types, ov, self, args) {
         hookError(`${cls}.${member}`, e);
       }
     }
-    const made = ov.call(self, ...args);
+    const ret = ov.call(self, ...args);
     if (d === 0)
       classesMayHaveLoaded();
-    return made;
+    if (d === 0 && member === "$init" && cls.endsWith("ClassLoader")) {
+      const from2 = source(types, args);
+      const skip = skipReason(from2.split(":")[0]);
+      if (skip !== "system" && skip !== "provider")
+        retryIn(self, `${cls} ${from2}`);
+    }
+    return ret;
   } finally {
     if (d === 0)
       depth2.delete(tid);
     else
       depth2.set(tid, d);
   }
+}
+function source(types, args) {
+  const i = types.indexOf(S);
+  return i === 0 && args[0] !== null && args[0] !== void 0 ? String(args[0]) : "(in memory)";
 }
 function describe(cls, member, types, args) {
   const loader = `${cls}.${member}`;
@@ -18953,51 +20009,57 @@ function describe(cls, member, types, args) {
   }
 }
 function fromPath(loader, path) {
+  if (skipReason(path) !== null)
+    return;
   const id = ++blobSeq;
   const ev = { loader, in_memory: false, path, blob: id };
+  const at = capture();
+  let f = null;
+  let size = 0;
   try {
-    const f = new File(path, "rb");
+    f = new File(path, "rb");
     f.seek(0, File.SEEK_END);
-    const size = f.tell();
-    f.close();
+    size = f.tell();
     ev.size = size;
-    if (size > maxBytes) {
-      ev.too_large = true;
-    } else {
-      send({ type: "code", id, path, size }, File.readAllBytes(path));
-    }
   } catch (e) {
     ev.read_error = e instanceof Error ? e.message : String(e);
   }
-  emit("code_loaded", ev);
+  later(() => {
+    try {
+      if (f !== null && size > maxBytes) {
+        ev.too_large = true;
+      } else if (f !== null) {
+        f.seek(0, File.SEEK_SET);
+        send({ type: "code", id, path, size }, f.readBytes(size));
+      }
+    } catch (e) {
+      ev.read_error = e instanceof Error ? e.message : String(e);
+    } finally {
+      if (f !== null)
+        f.close();
+    }
+    emitCaptured("code_loaded", ev, at);
+  });
 }
 function fromBuffer(loader, buf, index) {
   const id = ++blobSeq;
   const ev = { loader, in_memory: true, path: null, index, blob: id };
+  const at = capture();
+  let bytes2 = null;
   try {
-    const n = Number(buf.remaining());
-    ev.size = n;
-    if (n > maxBytes) {
+    const got = bufferBytes(buf, maxBytes);
+    ev.size = got.size;
+    bytes2 = got.bytes;
+    if (bytes2 === null)
       ev.too_large = true;
-    } else {
-      let arr;
-      let off = 0;
-      if (buf.hasArray()) {
-        arr = buf.array();
-        off = Number(buf.arrayOffset()) + Number(buf.position());
-      } else {
-        arr = frida_java_bridge_default.array("byte", new Array(n).fill(0));
-        buf.duplicate().get(arr);
-      }
-      const out = new Uint8Array(n);
-      for (let k = 0; k < n; k++)
-        out[k] = arr[off + k] & 255;
-      send({ type: "code", id, path: null, size: n }, out.buffer);
-    }
   } catch (e) {
     ev.read_error = e instanceof Error ? e.message : String(e);
   }
-  emit("code_loaded", ev);
+  later(() => {
+    if (bytes2 !== null)
+      send({ type: "code", id, path: null, size: ev.size }, bytes2.buffer);
+    emitCaptured("code_loaded", ev, at);
+  });
 }
 
 // src/netguard.ts
@@ -19050,9 +20112,18 @@ function remember2(ip, host) {
   names.set(ip, host);
 }
 var PLATFORM_LIB = /^(libc\.so|libc\.so\.6|libart|libandroid_runtime|libjavacore|libopenjdk|libnetd_client|libcutils|libutils|libbinder|libdl|ld-|libpthread|libjavacrypto|libconscrypt|libssl|libcrypto|libandroidicu|frida|libgum)/;
-function nativeCaller(context) {
+var JAVA_RUNTIME_LIB = /^(libjavacore|libopenjdk|libart|libandroid_runtime)/;
+var unwindAccurate = false;
+function nativeCaller(context, ret) {
   if (context === void 0)
     return null;
+  if (!unwindAccurate && ret !== void 0) {
+    const direct = Process.findModuleByAddress(ret);
+    if (direct !== null && !PLATFORM_LIB.test(direct.name))
+      return direct.name;
+    if (direct !== null && JAVA_RUNTIME_LIB.test(direct.name))
+      return null;
+  }
   try {
     for (const addr of Thread.backtrace(context, Backtracer.ACCURATE).slice(0, 12)) {
       const m = Process.findModuleByAddress(addr);
@@ -19063,11 +20134,11 @@ function nativeCaller(context) {
   }
   return null;
 }
-function report2(call, fd, sa, proto, blocked, context) {
+function report2(call, fd, sa, proto, blocked, context, ret) {
   const ev = { ip: sa.ip, port: sa.port, protocol: proto, call, host: names.get(sa.ip) ?? null };
   if (blocked)
     ev.blocked = "quic";
-  const lib = nativeCaller(context);
+  const lib = nativeCaller(context, ret);
   if (lib !== null)
     ev.native_module = lib;
   emit("net_connect", ev);
@@ -19123,7 +20194,7 @@ function hookConnect(block, installed) {
         const blocked = block && isQuic(proto, sa);
         if (blocked)
           args[1] = bogus;
-        report2("connect", fd, sa, proto, blocked, this.context);
+        report2("connect", fd, sa, proto, blocked, this.context, this.returnAddress);
       } catch (e) {
         hookError("connect", e);
       }
@@ -19131,7 +20202,7 @@ function hookConnect(block, installed) {
   });
   installed.push("connect");
 }
-function udpReport(call, fd, sa, proto, blocked, context) {
+function udpReport(call, fd, sa, proto, blocked, context, ret) {
   const key = `${sa.ip}|${sa.port}|${proto}`;
   const now = Date.now();
   const last2 = udpSeen.get(key);
@@ -19140,7 +20211,7 @@ function udpReport(call, fd, sa, proto, blocked, context) {
   if (udpSeen.size >= NAMES_MAX)
     udpSeen.clear();
   udpSeen.set(key, now);
-  report2(call, fd, sa, proto, blocked, context);
+  report2(call, fd, sa, proto, blocked, context, ret);
 }
 function hookSendto(block, installed) {
   const f = Module.findGlobalExportByName("sendto");
@@ -19157,7 +20228,7 @@ function hookSendto(block, installed) {
         const blocked = block && isQuic(proto, sa);
         if (blocked)
           args[4] = bogus;
-        udpReport("sendto", fd, sa, proto, blocked, this.context);
+        udpReport("sendto", fd, sa, proto, blocked, this.context, this.returnAddress);
       } catch (e) {
         hookError("sendto", e);
       }
@@ -19185,7 +20256,7 @@ function hookSendmsg(block, installed) {
           this.name = name;
           msg.writePointer(bogus);
         }
-        udpReport("sendmsg", fd, sa, proto, blocked, this.context);
+        udpReport("sendmsg", fd, sa, proto, blocked, this.context, this.returnAddress);
       } catch (e) {
         hookError("sendmsg", e);
       }
@@ -19223,7 +20294,7 @@ function hookSendmmsg(block, installed) {
             restore.push([msg, name]);
             msg.writePointer(bogus);
           }
-          udpReport("sendmmsg", fd, sa, proto, blocked, this.context);
+          udpReport("sendmmsg", fd, sa, proto, blocked, this.context, this.returnAddress);
         }
         this.restore = restore;
       } catch (e) {
@@ -19264,6 +20335,7 @@ function installNetGuard(cfg) {
   bogus = Memory.alloc(32);
   bogus.writeU16(BOGUS_FAMILY);
   const block = cfg.block_quic !== false;
+  unwindAccurate = cfg.unwind_mode === "accurate";
   hookResolver("getaddrinfo", 3, installed);
   hookResolver("android_getaddrinfofornet", 5, installed);
   hookConnect(block, installed);
@@ -19274,9 +20346,9 @@ function installNetGuard(cfg) {
 }
 
 // src/unpin.ts
-function all(cls, member, impl, out) {
+function all(cls, member, impl, out, use = (c) => frida_java_bridge_default.use(c)) {
   try {
-    const ovs = frida_java_bridge_default.use(cls)[member].overloads;
+    const ovs = use(cls)[member].overloads;
     for (const ov of ovs)
       ov.implementation = impl(ov);
     if (ovs.length > 0)
@@ -19291,7 +20363,7 @@ function note(via, host) {
     hookError(`unpin ${via}`, e);
   }
 }
-function installUnpin() {
+function installAppUnpin() {
   const out = [];
   for (const m of ["check", "check$okhttp"]) {
     all("okhttp3.CertificatePinner", m, () => function(host) {
@@ -19299,6 +20371,10 @@ function installUnpin() {
       return void 0;
     }, out);
   }
+  return out;
+}
+function installUnpin() {
+  const out = [];
   all("com.android.org.conscrypt.TrustManagerImpl", "verifyChain", () => function(chain, ...rest) {
     note("conscrypt.TrustManagerImpl", rest.length >= 2 ? rest[1] : null);
     return chain;
@@ -19325,7 +20401,6 @@ function installUnpin() {
 }
 
 // src/index.ts
-var FRAMEWORK = /^(android|java|javax|dalvik|libcore|sun|com\.android)\./;
 var configured = false;
 function configure(cfg) {
   if (configured)
@@ -19344,11 +20419,13 @@ function configure(cfg) {
     return { t: nowMs(), java: false, hooked: [], missing: [], limits: ["no Java runtime in this process"], net };
   }
   const table = API_TABLE.filter((e) => e.kind !== "native");
-  const framework = table.filter((e) => FRAMEWORK.test(e.cls));
-  const appSide = table.filter((e) => !FRAMEWORK.test(e.cls) && e.cls !== "");
+  const framework = table.filter((e) => isFramework(e.cls));
+  const appSide = table.filter((e) => !isFramework(e.cls) && e.cls !== "");
+  const methodMarkers = (cfg.markers ?? []).filter((m) => m.method);
+  initRetries(cfg);
   installNativeHooks(API_TABLE, cfg, report3, javaDepth);
   frida_java_bridge_default.performNow(() => {
-    initJava();
+    initJava(cfg.stack_mode);
     installApiHooks(framework, cfg, report3);
     installPermissionHooks(framework, report3);
     installMarkerHooks(cfg, report3, false);
@@ -19356,24 +20433,38 @@ function configure(cfg) {
     installInputHooks(cfg.package ?? "", (n) => javaStack(n).frames, report3);
     installWebViewHooks(report3);
     installLoaderHooks(cfg, report3);
+    installApplicationRetry(report3);
     installJavaSocketHooks(net);
     installDeriveHooks(cfg.canaries ?? {}, net);
     if (cfg.unpin === true)
       unpin.push(...installUnpin());
   });
+  const rowIds = new Set(framework.map((e) => e.id));
+  report3.where = Object.fromEntries(report3.hooked.filter((id) => rowIds.has(id)).map((id) => [id, "boot"]));
+  const notInBoot = deferMissing(framework, [], report3);
   installNativeDerive(net);
-  const pending = { hooked: [], missing: [], limits: [] };
+  const pending = { hooked: [], missing: [], limits: [], where: {} };
   let inConfigure = true;
   let ran = false;
   frida_java_bridge_default.perform(() => {
-    installApiHooks(appSide, cfg, pending);
-    installPermissionHooks(appSide, pending);
-    installMarkerHooks(cfg, pending, true);
+    const rows2 = appSide.concat(notInBoot);
+    installVia(rows2, methodMarkers, defaultUse, "app", pending);
+    deferMissing(rows2, methodMarkers, pending);
+    if (cfg.unpin === true)
+      unpin.push(...installAppUnpin());
     installImplementationHooks(table, cfg);
     detectToolkits();
+    startRetries();
     ran = true;
     if (!inConfigure)
-      send({ type: "status", status: "hooked", t: nowMs(), ...pending, ui: uiReport() });
+      send({
+        type: "status",
+        status: "hooked",
+        t: nowMs(),
+        ...pending,
+        pending: pendingIds(),
+        ui: uiReport()
+      });
   });
   inConfigure = false;
   const all2 = ran ? merge(report3, pending) : report3;
@@ -19385,15 +20476,22 @@ function configure(cfg) {
     ...all2,
     net,
     unpin,
-    ...ran ? { ui: uiReport() } : {}
+    ...ran ? { ui: uiReport() } : {},
+    pending: pendingIds()
   };
 }
 function merge(a, b) {
-  return { hooked: a.hooked.concat(b.hooked), missing: a.missing.concat(b.missing), limits: a.limits.concat(b.limits) };
+  return {
+    hooked: a.hooked.concat(b.hooked),
+    missing: a.missing.concat(b.missing),
+    limits: a.limits.concat(b.limits),
+    where: { ...a.where ?? {}, ...b.where ?? {} }
+  };
 }
 Object.assign(rpc.exports, {
   configure,
   flush() {
+    drainLoads();
     state.queue.flush();
     return { ...state.queue.stats(), errors: state.errors };
   },

@@ -49,6 +49,7 @@ RECEIVERS = {
     "android.hardware.camera2.CameraManager": "cameraManager", "android.media.AudioRecord": "audioRecord",
     "android.media.MediaRecorder": "mediaRecorder", "java.net.NetworkInterface": "networkInterface",
     "java.lang.Runtime": "runtime", "android.content.Context": "context", "android.app.Activity": "activity",
+    "android.content.ContentProviderClient": "providerClient",
 }
 # parameter types the probe passes a real object for (a null listener would crash the app later)
 LISTENERS = ("Landroid/content/ClipboardManager$OnPrimaryClipChangedListener;",)

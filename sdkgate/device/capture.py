@@ -15,6 +15,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..scenario.backend import BackendUnavailable
+from .adb import shell
+
 WG_PACKAGE = "com.wireguard.android"
 WG_TUNNEL = "sdkgate"
 WG_DEVICE_PATH = "/sdcard/Download/sdkgate.conf"
@@ -91,3 +94,81 @@ def doctor_checks(adb, check_cls, ok: str, warn: str, problem: str) -> list:
                          "ip/iptables present (root needed for the uid route)" if has_ip else "no ip/iptables on the device",
                          "" if has_ip else "use --capture wireguard"))
     return out
+
+
+class CaptureSetup:
+    """Mixin of DeviceBackend: routing the device's traffic to the proxy (adb reverse + http_proxy, WireGuard,
+    transparent rules) and planting the clipboard canary; each change registers its undo."""
+
+    def _route_proxy(self, port: int) -> None:
+        prev = self._sh(["settings", "get", "global", "http_proxy"], check=False).strip()
+        if self.opt.proxy_route == "settings":
+            if not self.opt.proxy_host:
+                raise BackendUnavailable("proxy_route=settings needs the host address the device can reach")
+            target = f"{self.opt.proxy_host}:{port}"
+        else:
+            try:
+                self.adb.reverse(f"tcp:{port}", f"tcp:{port}")
+            except Exception as exc:  # noqa: BLE001
+                raise BackendUnavailable(f"adb reverse tcp:{port} failed: {exc}") from None
+            self._reverse = f"tcp:{port}"
+            self._undo.append((f"adb reverse --remove tcp:{port}", self._remove_reverse))
+            target = f"127.0.0.1:{port}"
+        self._undo.append(("restore http_proxy", lambda: self._restore_proxy(prev)))
+        self._sh(["settings", "put", "global", "http_proxy", target])
+        self._proxy_set = True
+
+    def _restore_proxy(self, prev: str) -> None:
+        value = prev if prev and prev not in ("null", ":0") else ":0"
+        shell(self.adb, ["settings", "put", "global", "http_proxy", value])
+        if value == ":0":
+            shell(self.adb, ["settings", "delete", "global", "http_proxy"])
+
+    def _setup_capture(self, ctx) -> None:
+        """--capture wireguard: push the client config and bring the tunnel up (device/capture.py).
+        --capture transparent: the uid routing rules are recorded (applied by the operator as root)."""
+        mode = getattr(self, "capture", "proxy")
+        if mode == "transparent":
+            rules = transparent_rules("APP_UID", self.opt.proxy_host or EMULATOR_HOST)   # type: ignore[arg-type]
+            self._info["capture"] = ["transparent: on the device as root (APP_UID = the app's uid): " + "; ".join(rules)]
+            return
+        if mode != "wireguard":
+            return
+        wg = next((x for x in (ctx.options.get("capture") or {}).get("listeners", []) if x.get("type") == "wireguard"),
+                  None)
+        if wg is None:
+            raise BackendUnavailable("--capture wireguard: the proxy has no WireGuard listener")
+        try:
+            notes = setup_wireguard(lambda a: self._sh(a), self.adb.sync.push, ctx.proxy.ca_path.parent,
+                                    self.opt.proxy_host or EMULATOR_HOST, int(wg["port"]), ctx.out_dir)
+        except Exception as exc:  # noqa: BLE001 - any failure here means the capture mode cannot be used
+            raise BackendUnavailable(f"--capture wireguard could not be set up: {exc} (see `sdkgate doctor`)") from None
+        self._info["capture"] = notes
+        self._undo.append(("WireGuard tunnel down", lambda: self._sh(wireguard_commands()["down"], check=False)))
+
+    def _remove_reverse(self) -> None:
+        if self._reverse:
+            self.adb.reverse_remove(self._reverse)
+            self._reverse = None
+
+    def _plant_clipboard(self) -> None:
+        value = (self.ctx.canaries if self.ctx else {}).get("clipboard")
+        if not value:
+            return
+        try:
+            ui = self.ui
+            setter = getattr(ui, "set_clipboard", None)
+            if setter is not None:
+                setter(value)
+            else:
+                ui.clipboard = value
+            self._info["clipboard_planted"] = True
+            self._undo.append(("clear the clipboard", lambda: self._clear_clipboard()))
+        except Exception as exc:  # noqa: BLE001 - the agent still plants it in the app
+            self._info["clipboard_planted"] = False
+            self._info.setdefault("warnings", []).append(f"could not plant the clipboard canary on the device: {exc}")
+
+    def _clear_clipboard(self) -> None:
+        setter = getattr(self._ui, "set_clipboard", None)
+        if setter is not None:
+            setter("")

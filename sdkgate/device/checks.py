@@ -88,6 +88,25 @@ def frida_server_file(abi: str | None = None) -> str:
             f"(unxz it, adb push it to {FRIDA_SERVER_DIR}/frida-server, chmod 755, start it as root)")
 
 
+def supported_frida() -> str:
+    """The Frida range whose gating behaviour sdkgate relies on (dynamic/processes.py; pyproject pins it)."""
+    from ..dynamic.processes import SUPPORTED_FRIDA  # noqa: PLC0415
+    return ",".join(SUPPORTED_FRIDA)
+
+
+def unsupported_frida(version: str | None) -> bool:
+    from packaging.specifiers import SpecifierSet  # noqa: PLC0415
+    from packaging.version import InvalidVersion, Version  # noqa: PLC0415
+    try:
+        return Version(str(version)) not in SpecifierSet(supported_frida())
+    except InvalidVersion:
+        return True
+
+
+RANGE_WHY = ("sdkgate relies on frida-server's spawn-gating watchdog signal (spawn-gating-disabled, Frida 17.16) "
+             "and the Frida 17 Java bridge")
+
+
 def version_problem(version: str | None, where: str, abi: str | None = None) -> str | None:
     import frida
     if version is None:
@@ -96,6 +115,9 @@ def version_problem(version: str | None, where: str, abi: str | None = None) -> 
         return (f"frida-server {version} on the device ({where}) does not match frida {frida.__version__} here "
                 f"(major versions must match): install {frida_server_file(abi)}, "
                 f"or pip install 'frida=={version}'")
+    if unsupported_frida(version):
+        return (f"frida-server {version} on the device ({where}) is outside the supported range {supported_frida()} "
+                f"({RANGE_WHY}): install {frida_server_file(abi)}")
     return None
 
 
@@ -103,7 +125,14 @@ def host_checks() -> list[Check]:
     out = []
     for dist in ("frida", "mitmproxy", "adbutils", "uiautomator2", "androguard"):
         try:
-            out.append(Check(f"python: {dist}", OK, metadata.version(dist)))
+            version = metadata.version(dist)
+            if dist == "frida" and unsupported_frida(version):
+                out.append(Check("python: frida", PROBLEM, f"{version}: outside the supported range {supported_frida()} "
+                                 f"({RANGE_WHY})", f"pip install 'frida{supported_frida()}'"))
+            elif dist == "frida":
+                out.append(Check("python: frida", OK, f"{version} (supported: {supported_frida()}; {RANGE_WHY})"))
+            else:
+                out.append(Check(f"python: {dist}", OK, version))
         except metadata.PackageNotFoundError:
             out.append(Check(f"python: {dist}", PROBLEM, "not installed", f"pip install {dist}  (or: pip install .)"))
     try:

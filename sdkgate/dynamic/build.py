@@ -55,6 +55,7 @@ def table_rows() -> list[dict]:
             # abstract rows: the agent also hooks the implementations it finds at run time (impls.ts); a row
             # with no concrete class to name (`hook_class: null`) is hooked there only
             "iface": a.cls if a.abstract else None, "impl_only": not a.hookable,
+            "api": [a.api_level(d) for d in a.descriptors],
         })
     return rows
 

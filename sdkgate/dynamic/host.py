@@ -53,10 +53,13 @@ class AgentOptions:
     stack_limit: int = 64       # frames kept per stack (nothing skipped before the cap)
     block_quic: bool = True     # the agent refuses UDP/443 (apps fall back to TCP); `run --allow-quic` turns it off
     unpin: bool = False         # `run --unpin`: the agent disables certificate pinning (device runs)
+    stack_mode: str = "backtrace"   # per-event Java stacks: the bridge's stack walk; "throwable" (bench baseline)
+    unwind_mode: str = "caller"     # native caller per connect: return address first; "accurate" (bench baseline)
 
     def to_config(self) -> dict:
         return {"batch_max": self.batch_max, "flush_ms": self.flush_ms, "queue_max": self.queue_max,
-                "stack_limit": self.stack_limit, "block_quic": self.block_quic, "unpin": self.unpin}
+                "stack_limit": self.stack_limit, "block_quic": self.block_quic, "unpin": self.unpin,
+                "stack_mode": self.stack_mode, "unwind_mode": self.unwind_mode}
 
 
 @dataclass
@@ -174,6 +177,7 @@ class AgentHost:
                 self._status("loaded", h1, hooked=len(rep.get("hooked", [])),
                              missing=[m["id"] for m in rep.get("missing", [])], limits=rep.get("limits", []),
                              app_hooks=rep.get("app_hooks"), net=rep.get("net", []), unpin=rep.get("unpin", []),
+                             **_where_fields(rep),
                              detail=f"{len(rep.get('hooked', []))} hooks installed, {len(rep.get('missing', []))} missing",
                              **({"ui": rep["ui"]} if isinstance(rep.get("ui"), dict) else {}))
         return rep
@@ -305,8 +309,9 @@ class AgentHost:
                     self._incomplete(t, msg("error inside an agent hook: {detail}", detail=str(payload.get('detail'))))
                 elif payload.get("status") == "hooked":
                     self._status("loaded", t, hooked=len(payload.get("hooked", [])),
-                                 missing=[m["id"] for m in payload.get("missing", [])],
-                                 detail="app-class hooks installed",
+                                 missing=[m["id"] for m in payload.get("missing", [])], **_where_fields(payload),
+                                 detail="hooks installed: " + ", ".join(sorted(set((payload.get("where") or {}).values())))
+                                 if payload.get("where") else "app-class hooks installed",
                                  **({"ui": payload["ui"]} if isinstance(payload.get("ui"), dict) else {}))
 
     def _intake(self, p: dict) -> None:
@@ -438,3 +443,14 @@ def load_agent(session, ctx, package: str, *, options: AgentOptions | None = Non
     host.load()
     host.configure()
     return host
+
+
+def _where_fields(rep: dict) -> dict:
+    """Where each table row was hooked (boot, app, a later class loader) and the rows no loader had yet."""
+    out: dict = {}
+    where = rep.get("where")
+    if isinstance(where, dict) and where:
+        out["hooked_in"] = {str(k): str(v) for k, v in where.items()}
+    if rep.get("pending"):
+        out["pending"] = [str(x) for x in rep.get("pending")]
+    return out

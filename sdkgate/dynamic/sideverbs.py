@@ -11,7 +11,8 @@ from typing import Callable
 from .simwire import obj
 
 SIDE_VERBS = ("native", "property", "exec", "file_read", "provider", "bind_service", "probe_packages")
-FILE_CALLS = ("open", "openat", "fopen", "access", "stat", "readlink")
+FILE_CALLS = ("open", "openat", "fopen", "access", "stat", "readlink", "__open_2", "__openat_2", "faccessat", "lstat",
+              "fstatat")
 PROP_CALLS = ("__system_property_get", "__system_property_find", "__system_property_read_callback")
 OTHER_CALLS = ("ioctl", "getifaddrs", "netlink")
 PROVIDER_METHODS = {"query": "resolver.query.provider", "call": "resolver.call.provider",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..apitable import SensitiveApi
+from ..apitable import SensitiveApi, apis, split_descriptor
 from ..canaries import generate
 from .simwire import _mac_bytes, frida_type, obj, uri
 
@@ -22,9 +22,10 @@ STATIC_CLASSES = frozenset({"android.os.SystemProperties", "java.nio.file.Files"
 class DeviceModel:
     """What the simulated phone really returns (fresh, realistic values, never the run's canaries)."""
 
-    def __init__(self, values: dict[str, str] | None = None, installed: tuple[str, ...] | None = None):
+    def __init__(self, values: dict[str, str] | None = None, installed: tuple[str, ...] | None = None, api: int = 35):
         self.values = values or generate()
         self.installed = installed or ("com.tencent.mm", "com.eg.android.AlipayGphone", "com.ss.android.ugc.aweme")
+        self.api = api                  # Android API level: which overloads and bionic symbols exist (api_levels)
 
     def ret(self, api: SensitiveApi, ret_desc: str) -> Any:
         v, cat = self.values, api.category or ""
@@ -91,3 +92,16 @@ class DeviceModel:
             else:
                 out.append(obj(frida_type(p)))
         return out
+
+
+def _overload_levels() -> dict[str, int]:
+    """"cls|member|frida types" -> first API level, for the overloads the table says are not on every level."""
+    out: dict[str, int] = {}
+    for a in apis():
+        if a.kind not in ("method", "permission_request"):
+            continue
+        for d in a.descriptors:
+            if a.api_level(d) > 1:
+                member = "$init" if a.member == "<init>" else a.member
+                out[f"{a.hook_cls}|{member}|{','.join(frida_type(t) for t in split_descriptor(d)[0])}"] = a.api_level(d)
+    return out

@@ -23,16 +23,28 @@ def load_code(sim, a, stack: list[str], thread: str) -> None:
     elif code.loader == "path":
         args = [str(code.file), parent]
     else:
-        data = code.file.read_bytes()
-        items = [b - 256 if b > 127 else b for b in data]       # Java bytes are signed
-        buf = obj("java.nio.ByteBuffer", returns={"hasArray": True, "array": {"$array": "byte", "items": items},
-                                                  "arrayOffset": 0, "position": 0, "remaining": len(data)})
-        args = [buf, parent]
-    req = {"cls": cls, "member": "$init", "types": types, "self": obj(cls), "args": args, "ret": None,
+        # ByteBuffer.wrap(bytes) as packers do: a heap buffer over a byte[] (the stand-in's ByteBuffer model,
+        # hooks/sim-bridge/arrays.js, with the device's cost of reading it)
+        args = [{"$bytebuffer": code.file.read_bytes().hex()}, parent]
+    # the new loader carries the classes its code defines: only its ClassFactory sees them (sim-bridge/classloaders.js)
+    req = {"cls": cls, "member": "$init", "types": types, "self": {**obj(cls), "loads": list(code.classes)},
+           "args": args, "ret": None,
            "stack": list(stack), "thread": thread}
     sim.rt._invoke(req, True)
     sim.stacks.loaded.setdefault(a.by, [])
     for c in code.classes:
         if c not in sim.stacks.loaded[a.by]:
             sim.stacks.loaded[a.by].append(c)
+
+
+def loaded_classes(model) -> list[str]:
+    """Every class of the code the model loads at run time: hidden from the app's first class loader."""
+    from .appmodel.parse import _walk  # noqa: PLC0415
+    acts = [a for b in model.blocks.values() for a in b] + [a for b in model.feature_blocks.values() for a in b]
+    acts += [a for t in model.timers for a in t.actions]
+    out: list[str] = []
+    for a in _walk(acts):
+        if a.code is not None:
+            out += [c for c in a.code.classes if c not in out]
+    return out
 

@@ -6,10 +6,13 @@ names an Android process. The main session has child gating on, so the fork and 
 by Frida and reach the same ProcessGate the device backend uses (processes.py): the agent is loaded
 into `package:*` processes before they resume. A process the model marks `instrumented: false` is
 started by the simulation outside any gated session; the gate's process-list check finds it and the
-run becomes incomplete, naming it.
+run becomes incomplete, naming it. Processes with a global name (`com.example.remote`, no `pkg:` prefix) are
+gated like `pkg:` ones. The device's gating deadline (frida-server's watchdog) applies on the simulated
+device's own clock (watchdog.py): an agent too slow to configure there makes the run incomplete, naming it.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -17,8 +20,9 @@ import time
 from typing import TYPE_CHECKING
 
 from ..events import Event
-from .processes import GatedProcess, ProcessGate
 from ..i18n import msg
+from .processes import GatedProcess, ProcessGate
+from .watchdog import DeviceTime, GatingWatchdog, configure_cost_s
 
 if TYPE_CHECKING:  # pragma: no cover
     from .simruntime import SimRuntime
@@ -30,7 +34,7 @@ LAUNCHER_CODE = (
     "    if n and os.fork() == 0:\n"
     "        os.execv('/bin/sleep', [n, '86400'])\n"
 )
-PYTHON = "/usr/bin/python3" if __import__("os").path.exists("/usr/bin/python3") else sys.executable
+PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 
 def launcher(package: str) -> tuple[str, list[str]]:
@@ -49,15 +53,26 @@ class SimProcesses:
         self.runtimes: dict[str, "SimRuntime"] = {}
         self.outside: dict[str, subprocess.Popen] = {}
         self._started = threading.Condition()
-        self.gate = ProcessGate(main._dev, self.package, self._load, on_escaped=self._escaped,
-                                on_session=self._ready)
+        # the device's deadline for held processes, on a clock moved by modelled costs (a test may inject
+        # `sim.gate_timing`: {clock: DeviceTime, configure_cost: report -> seconds})
+        timing = getattr(sim, "gate_timing", None) or {}
+        self.clock = timing.get("clock") or DeviceTime()
+        self.configure_cost = timing.get("configure_cost") or configure_cost_s
+        self.device = GatingWatchdog(main._dev, self.clock, scope=self._own_pids)
+        declared = [n for n in sim.model.processes if not n.startswith(self.package + ":")]
+        self.gate = ProcessGate(self.device, self.package, self._load, on_escaped=self._escaped,
+                                on_session=self._ready, declared=declared, clock=self.clock,
+                                on_gating_disabled=self._gating_off)
         self.gate.start(spawn_gating=False)
         self.gate.register(main.pid, self.package, main)
 
     # ------------------------------------------------------------------ gate callbacks
     def _load(self, session, name: str, pid: int):
         rt = self.sim._new_runtime(process=name, death_event=True)
-        rt.load_into(self.main._dev, pid, session)
+        try:
+            rt.load_into(self.main._dev, pid, session)
+        finally:
+            self.clock.advance(self.configure_cost(rt.host.install if rt.host is not None else None))
         return rt
 
     def _ready(self, p: GatedProcess) -> None:
@@ -68,7 +83,19 @@ class SimProcesses:
     def _escaped(self, name: str, pid: int, reason: str) -> None:
         ctx = self.sim.ctx
         ctx.emit(Event(seq=0, t_ms=round(ctx.clock.now_ms(), 3), source="hook", kind="incomplete",
-                       extra={"reason": reason, "process": name, "pid": pid}))
+                       extra={"reason": reason, "process": name, "pid": pid, "reason_kind": "process_not_instrumented"}))
+
+    def _gating_off(self, reason: str) -> None:
+        ctx = self.sim.ctx
+        ctx.emit(Event(seq=0, t_ms=round(ctx.clock.now_ms(), 3), source="hook", kind="incomplete",
+                       extra={"reason": reason, "reason_kind": "spawn_gating_disabled"}))
+
+    def _own_pids(self) -> set[int]:
+        """The simulated device's process list: the main process, what it forked/exec'd, and what the
+        simulation started outside gating (other processes of this machine, e.g. parallel runs, are not on it)."""
+        own = {self.main.pid} if self.main.pid else set()
+        own |= {p.pid for p in self.outside.values()}
+        return own | _descendants(own)
 
     # ------------------------------------------------------------------ processes
     def ensure(self, name: str) -> "SimRuntime | None":
@@ -124,6 +151,7 @@ class SimProcesses:
                 p.kill()
                 p.wait(5)
         self.gate.close()
+        self.device.close()
         for p in self.gate.procs.values():      # forks on their way to exec, native helpers
             if not p.instrumented:
                 try:
@@ -135,6 +163,27 @@ class SimProcesses:
     def info(self) -> list[dict]:
         return self.gate.info() + [{"name": n, "pid": p.pid, "instrumented": False, "origin": "outside"}
                                    for n, p in self.outside.items()]
+
+
+def _descendants(roots: set[int]) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat", "rb") as fh:
+                ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(d))
+    out: set[int] = set()
+    todo = list(roots)
+    while todo:
+        for c in children.get(todo.pop(), []):
+            if c not in out:
+                out.add(c)
+                todo.append(c)
+    return out
 
 
 def _wait_exec(pid: int, name: str, timeout: float = 2.0) -> None:

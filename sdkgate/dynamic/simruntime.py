@@ -41,14 +41,14 @@ import threading
 import time
 from typing import Any, Callable
 
-from ..apitable import SensitiveApi, by_id, split_descriptor
+from ..apitable import SensitiveApi, apis, by_id, split_descriptor
 from ..canaries import generate
 from ..errors import InputError
 from ..events import Event
 from .build import load_bundle
 from .host import AgentHost, AgentOptions
 from .simcalls import DEFAULT_ACTIVITY, AppCalls
-from .simdevice import STATIC_APIS, STATIC_CLASSES, DeviceModel
+from .simdevice import STATIC_APIS, STATIC_CLASSES, DeviceModel, _overload_levels
 from .simui import UiCalls, Window
 from .simwire import JavaThrow, SimObject, SimRuntimeError, decode, frida_type, obj, uri
 from ..i18n import msg
@@ -67,8 +67,8 @@ class SimRuntime(AppCalls, UiCalls):
                  process: str | None = None, child_gating: bool = False, stdio: str | None = None,
                  death_event: bool = False, argv: list[str] | None = None, loaded_store=None,
                  env: dict[str, str] | None = None, native_libs: tuple[str, ...] = (), device_layer: bool = True,
-                 api_level: int = 33, classes: dict[str, dict] | None = None, accessibility: tuple[str, ...] = (),
-                 consent_window: Window | None = None):
+                 api_level: int | None = None, classes: dict[str, dict] | None = None, accessibility: tuple[str, ...] = (),
+                 consent_window: Window | None = None, loaded_classes: tuple[str, ...] = ()):
         self.manifest = manifest
         self.canaries = canaries
         self.on_event = on_event or (lambda ev: None)
@@ -95,11 +95,14 @@ class SimRuntime(AppCalls, UiCalls):
         self.native_libs = tuple(native_libs)      # SDK native library names the app loads (simnative.py)
         self._sandbox: str | None = None
         self.device_layer = device_layer         # False (benchmarks): no sandbox redirection of file access
-        self.api_level = api_level               # Build.VERSION.SDK_INT of the simulated phone (24..35)
+        # Build.VERSION.SDK_INT of the simulated phone (24..35): which overloads and bionic symbols exist (api_levels)
+        self.api_level = api_level if api_level is not None else self.device.api
+        self.device.api = self.api_level
         self.classes = dict(classes or {})       # app/SDK classes: {name: {super, interfaces, modifiers, loaded, methods}}
         self.accessibility = tuple(accessibility)   # accessibility services enabled on the phone
         self.consent_window = consent_window or Window("android.app.Dialog", DEFAULT_ACTIVITY)
         self._uptime = 4_200_000                 # SystemClock.uptimeMillis of input events (monotonic, per process)
+        self.loaded_classes = tuple(loaded_classes)   # classes of code loaded at run time: not in the app's loader
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> dict:
@@ -138,8 +141,10 @@ class SimRuntime(AppCalls, UiCalls):
         ex.sim_define(self._app_class_defs())
         for name, spec in self.classes.items():
             ex.sim_define_class(name, spec)
+        if self.loaded_classes:
+            ex.sim_loaded_classes(list(self.loaded_classes))
         ex.sim_set_field("android.os.Build", "SERIAL", self.device.values["device_id.serial"])
-        ex.sim_set_field("android.os.Build$VERSION", "SDK_INT", self.api_level)
+        ex.sim_api_level(self.api_level, _overload_levels())       # also Build.VERSION.SDK_INT and RELEASE
         if self.accessibility:
             ex.sim_set_accessibility(list(self.accessibility))
         self._native_setup(ex)
@@ -169,7 +174,7 @@ class SimRuntime(AppCalls, UiCalls):
     def native(self, op: str, *, lib: str | None = None, call: str | None = None, arg: str | None = None,
                stack: list[str] | None = None, thread: str = "main", count: int = 0, sync: bool = True) -> dict:
         """A real native call from the SDK library `lib` inside the process (ops: file, property, ioctl,
-        getifaddrs, netlink, exec, bench_open). `stack`: the Java frames when called through JNI on a
+        getifaddrs, netlink, exec, bench_open, bench_connect). `stack`: the Java frames when called through JNI on a
         Java thread; None for a native thread. Returns {ret, out}."""
         from .simnative import DEFAULT_LIB  # noqa: PLC0415
         self._require()

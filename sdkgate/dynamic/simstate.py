@@ -49,7 +49,8 @@ def side_category(a: Action) -> str | None:
                  "bind_service": ("service", a.side.get("action") or a.side.get("package"))}.get(a.verb)
     if a.verb == "native":
         call = a.side.get("call", "")
-        kind = "path" if call in ("open", "openat", "fopen", "access", "stat", "readlink") else (
+        from .sideverbs import FILE_CALLS  # noqa: PLC0415
+        kind = "path" if call in FILE_CALLS else (
             "property" if call.startswith("__system_property") else None)
         if kind is None:
             return "device_id.mac" if call in ("ioctl", "getifaddrs", "netlink") else None

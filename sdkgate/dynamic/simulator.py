@@ -315,7 +315,11 @@ class SimulatedDevice(ActionPlayer, InputPlayer):
                                            clock=self.ctx.clock.now_ms, loaded_store=store_for(self.ctx),
                                            options=AgentOptions(**agent) if isinstance(agent, dict) else agent,
                                            env=self.network.env() if self.network is not None else None,
-                                           native_libs=self._native_libs(), **kw)
+                                           native_libs=self._native_libs(), loaded_classes=self._loaded_classes(), **kw)
+
+    def _loaded_classes(self) -> tuple[str, ...]:
+        from .simloading import loaded_classes  # noqa: PLC0415
+        return tuple(loaded_classes(self.model))
 
 
 def make_backend(app_model: str | Path, manifest: Manifest) -> SimulatedDevice:

@@ -28,6 +28,7 @@ class EvidenceRules:
         self.bad_lines = 0
         self.not_hooked: set[str] = set()      # table rows the agent could not hook (its `limits`)
         self.impls: dict[tuple, dict] = {}      # (process, api_id) -> the agent's last `impl` state (interface rows)
+        self.canary_off: set[str] = set()       # canary modes the device cannot serve (its API level)
         self.static_calls: dict[str, str] = {}  # api_id -> a caller the static scan found
         self.first_consent_step_t: float | None = None
 
@@ -90,6 +91,8 @@ class EvidenceRules:
         for lim in ev.get("limits") or []:
             if isinstance(lim, str) and ": not hooked" in lim:
                 self.not_hooked.add(lim.split(":", 1)[0])
+            elif isinstance(lim, str) and ": canary not served" in lim and len(self.canary_off) < 20:
+                self.canary_off.add(lim)
         if status == "impl" and isinstance(ev.get("api_id"), str) and len(self.impls) < 1000:
             self.impls[(ev.get("process"), ev.get("api_id"))] = {
                 "iface": ev.get("iface"), "loaded": ev.get("iface_loaded") is True, "hooked": ev.get("hooked") or [],
@@ -144,6 +147,8 @@ class EvidenceRules:
     def finish(self, st: RunState):
         self._bad_line_summary(st)
         self._implementations(st)
+        for lim in sorted(self.canary_off):     # reads are recorded; planted values were not served for these
+            st.skipped.append(msg("canary mode off on this device: {limit}", limit=lim))
         if self.not_hooked:
             st.skipped.append(msg("not observable at run time (abstract/interface with no concrete class to hook): {apis}",
                                   apis=", ".join(sorted(self.not_hooked))))

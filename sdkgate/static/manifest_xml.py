@@ -44,6 +44,7 @@ class Component:
     actions: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     meta: tuple[tuple[str, str], ...] = ()   # meta-data (name, value)
+    process: str | None = None               # android:process (":name" private, "a.b" global)
 
 
 @dataclass
@@ -59,6 +60,12 @@ class ApkManifest:
     declared_permissions: list[str] = field(default_factory=list)      # <permission android:name>
     split: str | None = None                                           # <manifest split="..."> of a split APK
     split_required: bool = False                                       # isSplitRequired / requiredSplitTypes
+    app_process: str | None = None                                     # <application android:process>
+
+    def process_names(self) -> set[str]:
+        """Every process the app declares, full names: ":push" -> "package:push"; a global name as it is."""
+        raw = [self.app_process] + [c.process for c in self.components]
+        return {self.package + p if p.startswith(":") else p for p in raw if p}
 
     def launcher_activities(self) -> list[str]:
         return [c.name for c in self.components if c.kind in ("activity", "activity-alias")
@@ -118,8 +125,9 @@ def manifest_from_root(root) -> ApkManifest:
     m.application = _qualify(_attr(app, "name"), package)
     m.split_required = m.split_required or str(_attr(app, "isSplitRequired")).lower() == "true"
     m.app_meta = [(_attr(x, "name") or "", _attr(x, "value") or "") for x in app.findall("meta-data")]
+    m.app_process = _attr(app, "process")
     if m.application:
-        m.components.append(Component("application", m.application))
+        m.components.append(Component("application", m.application, process=m.app_process))
     for el in app:
         if el.tag not in ("activity", "activity-alias", "provider", "receiver", "service"):
             continue
@@ -131,7 +139,7 @@ def manifest_from_root(root) -> ApkManifest:
             actions += [a for a in (_attr(x, "name") for x in f.findall("action")) if a]
             cats += [c for c in (_attr(x, "name") for x in f.findall("category")) if c]
         meta = tuple((_attr(x, "name") or "", _attr(x, "value") or "") for x in el.findall("meta-data"))
-        m.components.append(Component(el.tag, name, tuple(actions), tuple(cats), meta))
+        m.components.append(Component(el.tag, name, tuple(actions), tuple(cats), meta, _attr(el, "process")))
     return m
 
 

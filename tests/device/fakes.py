@@ -19,7 +19,7 @@ PKG = "com.example.recruit"
 class FakeAdbDevice:
     serial = "emulator-5554"
 
-    def __init__(self, *, frida_server: str = "17.2.1", root: bool = True, http_proxy: str = "null"):
+    def __init__(self, *, frida_server: str = "17.26.2", root: bool = True, http_proxy: str = "null"):
         self.calls: list[str] = []
         self.pushes: list[tuple[str, str]] = []
         self.reverses: set[str] = set()

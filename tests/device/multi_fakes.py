@@ -12,7 +12,7 @@ BROKEN = "emulator-5558"          # its frida-server is too old: the backend can
 
 
 def fake_backend(job):
-    adb = FakeAdbDevice(frida_server="16.5.9" if job.serial == BROKEN else "17.2.1")
+    adb = FakeAdbDevice(frida_server="16.5.9" if job.serial == BROKEN else "17.26.2")
     adb.serial = job.serial
     adb.props = {**adb.props, "ro.serialno": f"SER-{job.serial}"}
     return DeviceBackend(DeviceOptions(serial=job.serial, apk=Path(job.apk), package=PKG, ui_timeout_s=0.3,

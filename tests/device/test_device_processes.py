@@ -70,3 +70,18 @@ def test_a_process_that_cannot_be_instrumented_is_named(tmp_path, manifest, apk)
     assert len(inc) == 1 and inc[0].get("process") == f"{PKG}:pushcore"
     assert "could not be instrumented" in inc[0].get("reason")
     be.stop()
+
+
+def test_frida_turning_gating_off_makes_the_device_run_incomplete_and_gating_comes_back(tmp_path, manifest, apk):  # noqa: F811
+    be, frida, loader, events = _start(tmp_path, manifest, apk)
+    for cb in list(frida.handlers.get("spawn-gating-disabled", [])):
+        cb("watchdog-timeout")                       # frida-server's watchdog (Frida >= 17.16)
+    be.wait(1)
+    off = [e for e in events if e.kind == "incomplete" and e.get("reason_kind") == "spawn_gating_disabled"]
+    assert len(off) == 1 and "watchdog-timeout" in off[0].get("reason")
+    assert frida.calls.count(("enable_spawn_gating",)) == 2
+    be.stop()
+    events.sort(key=lambda e: e.t_ms)
+    rep = evaluate(events, manifest)
+    assert rep.verdict == "incomplete" and any("spawn gating off" in r for r in rep.incomplete)
+    assert be.info()["processes"][0]["held_ms"] >= 0                                # the main spawn's held time

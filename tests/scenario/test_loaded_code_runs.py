@@ -23,6 +23,7 @@ from sdkgate.scenario.runner import RunOptions, run_scenario
 from .conftest import MANIFEST, REPO, SharedProxy
 
 PLUGIN = REPO / "tests" / "fixtures" / "dex" / "adplugin.dex"
+HMS_PLUGIN = REPO / "tests" / "fixtures" / "dex" / "hmsplugin.dex"
 MODEL = """schema: sdkgate.appmodel/1
 app: {package: com.example.recruit}
 sdks:
@@ -135,6 +136,10 @@ def test_committed_plugin_dex_is_built_from_its_smali(tmp_path):
     subprocess.run(["smali", "assemble", "--api", "21", "-o", str(out),
                     str(REPO / "tests/fixtures/dex-src/adplugin")], check=True, capture_output=True)
     assert out.read_bytes() == PLUGIN.read_bytes()
+    out2 = tmp_path / "h.dex"
+    subprocess.run(["smali", "assemble", "--api", "21", "-o", str(out2),
+                    str(REPO / "tests/fixtures/dex-src/hmsplugin")], check=True, capture_output=True)
+    assert out2.read_bytes() == HMS_PLUGIN.read_bytes()
 
 
 def test_a_loaded_jar_is_kept_as_jar_and_scanned(tmp_path):
@@ -172,3 +177,39 @@ def test_load_code_bad_input_names_file_and_line(tmp_path):
             load_app_model(model, m)
         msg = ei.value.render()
         assert problem in msg and ("line 9" in msg or str(MANIFEST) in msg)
+
+
+HMS_MODEL = """schema: sdkgate.appmodel/1
+app: {package: com.example.recruit}
+sdks:
+  umeng_common:
+    entry: com.umeng.commonsdk.UMConfigure.init
+    classes: [com.umeng.commonsdk.statistics.idtracking.ImeiTracker]
+behaviour:
+  launch:
+    - {by: umeng_common, load_code: {file: %PLUGIN%, loader: dex}}
+    - {by: umeng_common, read: hms.adid.getAdvertisingIdInfo, frames_from_loaded: true}
+"""
+
+
+def test_a_row_whose_class_is_only_in_a_later_loader_is_hooked_there(tmp_path, proxy):
+    """The HMS identifier client ships in a plugin: the app's class loader never has it (the stand-in shows it only
+    through the plugin loader's ClassFactory); the agent retries its rows on every new class loader and says where
+    it hooked them."""
+    model = tmp_path / "model.yaml"
+    model.write_text(HMS_MODEL.replace("%PLUGIN%", str(HMS_PLUGIN)), "utf-8")
+    sc_path = tmp_path / "sc.yaml"
+    sc_path.write_text(SCENARIO.replace("  - consent: accept\n", ""), "utf-8")
+    m = load_manifest(MANIFEST)
+    res = run_scenario(load_scenario(sc_path), m, SimulatedDevice(load_app_model(model, m)), tmp_path / "out",
+                       RunOptions(app_model=model, canaries=proxy.canaries, proxy_factory=proxy.factory))
+    evs = list(read_events(res.out_dir / "events.jsonl"))
+    loaded = [e for e in evs if e.kind == "agent_status" and e.get("status") == "loaded"]
+    start = next(e for e in loaded if e.get("app_hooks"))                       # the configure report
+    assert "hms.adid.getAdvertisingIdInfo" in start.get("pending")              # not in the app's loader at start
+    assert start.get("hooked_in")["telephony.getDeviceId"] == "boot"
+    late = [e for e in loaded if "hms.adid.getAdvertisingIdInfo" in (e.get("hooked_in") or {})]
+    assert late and late[0].get("hooked_in")["hms.adid.getAdvertisingIdInfo"] == \
+        f"dalvik.system.DexClassLoader {HMS_PLUGIN}"
+    reads = [e for e in evs if e.kind == "read" and e.get("api_id") == "hms.adid.getAdvertisingIdInfo"]
+    assert len(reads) == 1 and reads[0].category == "device_id.oaid"

@@ -63,14 +63,15 @@ def proxy(tmp_path_factory):
     p.stop()
 
 
-def _run(tmp_path, proxy, remote: str = ""):
+def _run(tmp_path, proxy, remote: str = "", model_text: str | None = None, gate_timing: dict | None = None):
     model = tmp_path / "model.yaml"
-    model.write_text(MODEL.replace("%REMOTE%", remote), "utf-8")
+    model.write_text(model_text or MODEL.replace("%REMOTE%", remote), "utf-8")
     sc_path = tmp_path / "sc.yaml"
     sc_path.write_text(SCENARIO, "utf-8")
     sc = load_scenario(sc_path)
     m = load_manifest(MANIFEST)
     backend = SimulatedDevice(load_app_model(model, m))
+    backend.gate_timing = gate_timing
     res = run_scenario(sc, m, backend, tmp_path / "out", RunOptions(
         app_model=model, canaries=proxy.canaries, proxy_factory=proxy.factory))
     return res, [e for e in read_events(res.out_dir / "events.jsonl")], backend
@@ -147,3 +148,31 @@ def test_process_names_in_the_model_are_checked(tmp_path):
     with pytest.raises(InputError) as ei:
         load_app_model(bad, m)
     assert "pushcore" in ei.value.render()
+
+
+GLOBAL_MODEL = """schema: sdkgate.appmodel/1
+app: {package: com.example.recruit}
+processes: [{name: com.example.pushservice, start: launch}]
+sdks:
+  jpush:
+    entry: cn.jpush.android.api.JPushInterface.init
+    classes: [cn.jiguang.common.app.helper.DeviceHelper]
+behaviour:
+  launch:
+    - {by: jpush, read: telephony.getDeviceId, process: com.example.pushservice}
+"""
+
+
+def test_a_global_process_is_gated_and_a_slow_agent_trips_the_devices_watchdog(tmp_path, proxy):
+    """A process named by a global android:process (no `pkg:` prefix) gets the agent; an agent whose load +
+    configure takes 9 s of device time there trips frida-server's gating watchdog: the run is incomplete, naming it."""
+    res, evs, backend = _run(tmp_path, proxy, model_text=GLOBAL_MODEL,
+                             gate_timing={"configure_cost": lambda install: 9.0})
+    reads = [e for e in evs if e.kind == "read" and e.get("process") == "com.example.pushservice"]
+    assert reads and reads[0].get("api_id") == "telephony.getDeviceId"
+    off = [e for e in evs if e.kind == "incomplete" and e.get("reason_kind") == "spawn_gating_disabled"]
+    assert len(off) == 1 and "com.example.pushservice" in off[0].get("reason")
+    assert not [e for e in evs if e.kind == "incomplete" and e.get("reason_kind") == "process_not_instrumented"]
+    assert res.report.verdict == "incomplete" and any("spawn gating off" in r for r in res.report.incomplete)
+    procs = {p["name"]: p for p in backend.process_log}
+    assert procs["com.example.pushservice"]["resumed_by_frida"] and procs["com.example.pushservice"]["instrumented"]

@@ -4,6 +4,7 @@
       - ":pushcore"              # started on demand: an action with `process: ":pushcore"` or start_process
       - {name: ":channel", start: launch}          # started with every launch of the app
       - {name: ":remote", instrumented: false}     # started outside spawn/child gating on purpose
+      - com.example.remote       # a global process name (android:process without ':'): same app, same uid
     actions:
       process: ":pushcore"       # modifier: the action runs in that process (started on demand)
       start_process: ":pushcore" # verb: the app starts that process (a component / bindService)
@@ -13,6 +14,7 @@
 """
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,9 @@ from ...yamlio import Located
 from .types import LoadCode, ProcessModel
 
 LOADERS = ("dex", "inmemory", "path")
+
+
+_GLOBAL = re.compile(r"[a-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+")     # android:process without ':' (global)
 
 
 def parse_processes(data: Any, package: str, err) -> dict[str, ProcessModel]:
@@ -38,16 +43,18 @@ def parse_processes(data: Any, package: str, err) -> dict[str, ProcessModel]:
                 if k not in ("name", "start", "instrumented"):
                     err(data, "processes", f"unknown process field {k!r} (name, start, instrumented)")
         name = row.get("name") if isinstance(row, dict) else None
-        if not isinstance(name, str) or not name.startswith(":") or len(name) < 2 or any(c in name for c in " /\n"):
-            err(data, "processes", f"process {name!r}: a secondary process is named like ':pushcore'")
+        if not isinstance(name, str) or not (_GLOBAL.fullmatch(name) or name.startswith(":") and len(name) >= 2) \
+                or any(c in name for c in " /\n"):
+            err(data, "processes", f"process {name!r}: a secondary process is named like ':pushcore' (private) "
+                                   "or 'com.example.remote' (a global android:process name)")
         start = row.get("start", "on_demand")
         if start not in ("launch", "on_demand"):
             err(data, "processes", f"process {name}: start must be launch or on_demand")
         inst = row.get("instrumented", True)
         if not isinstance(inst, bool):
             err(data, "processes", f"process {name}: instrumented is true or false")
-        full = package + name
-        if full in out:
+        full = package + name if name.startswith(":") else name
+        if full in out or full == package:
             err(data, "processes", f"process {name} listed twice")
         out[full] = ProcessModel(full, start, inst)
     return out

@@ -35,9 +35,17 @@ static int finish(int fd, char *out, int n) {
     return r;
 }
 
-/* call: open | openat | fopen | access | stat | readlink */
+int __open_2(const char *path, int flags);              /* FORTIFY_SOURCE entry points (bionic and glibc) */
+int __openat_2(int dirfd, const char *path, int flags);
+
+/* call: open | openat | fopen | access | stat | readlink | __open_2 | __openat_2 | faccessat | lstat | fstatat */
 int sg_file(const char *call, const char *path, char *out, int n) {
     out[0] = 0;
+    if (!strcmp(call, "__open_2")) { int fd = __open_2(path, O_RDONLY); return fd < 0 ? -1 : finish(fd, out, n); }
+    if (!strcmp(call, "__openat_2")) { int fd = __openat_2(AT_FDCWD, path, O_RDONLY); return fd < 0 ? -1 : finish(fd, out, n); }
+    if (!strcmp(call, "faccessat")) return faccessat(AT_FDCWD, path, R_OK, 0);
+    if (!strcmp(call, "lstat")) { struct stat st; return lstat(path, &st); }
+    if (!strcmp(call, "fstatat")) { struct stat st; return fstatat(AT_FDCWD, path, &st, 0); }
     if (!strcmp(call, "open")) { int fd = open(path, O_RDONLY); return fd < 0 ? -1 : finish(fd, out, n); }
     if (!strcmp(call, "openat")) { int fd = openat(AT_FDCWD, path, O_RDONLY); return fd < 0 ? -1 : finish(fd, out, n); }
     if (!strcmp(call, "fopen")) {
@@ -169,4 +177,25 @@ int sg_jni_call(void (*cb)(void)) {
     volatile int depth = 1;
     cb();
     return depth - 1;
+}
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+/* bench: ns per socket()+connect()+close() to 127.0.0.1:`port` (a closed port: refused at once), measured here */
+double sg_bench_connect(const char *port, int count) {
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((unsigned short) atoi(port));
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    for (int i = 0; i < count; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0) continue;
+        connect(fd, (struct sockaddr *) &sa, sizeof sa);
+        close(fd);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    return ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / count;
 }

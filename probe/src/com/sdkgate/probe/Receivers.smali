@@ -207,3 +207,18 @@
     invoke-direct {v1, v2}, Lcom/sdkgate/probe/NoReceiver;-><init>(Ljava/lang/String;)V
     throw v1
 .end method
+
+# a client of the contacts provider (present on every phone): the table's ContentProviderClient.query rows are
+# called on it; the hook sees the call whatever the provider then answers for another authority's URI
+.method public static providerClient(Landroid/content/Context;Landroid/app/Activity;)Ljava/lang/Object;
+    .locals 2
+    invoke-virtual {p0}, Landroid/content/Context;->getContentResolver()Landroid/content/ContentResolver;
+    move-result-object v0
+    const-string v1, "com.android.contacts"
+    invoke-virtual {v0, v1}, Landroid/content/ContentResolver;->acquireUnstableContentProviderClient(Ljava/lang/String;)Landroid/content/ContentProviderClient;
+    move-result-object v0
+    const-string v1, "ContentProviderClient"
+    invoke-static {v0, v1}, Lcom/sdkgate/probe/Receivers;->nonNull(Ljava/lang/Object;Ljava/lang/String;)Ljava/lang/Object;
+    move-result-object v0
+    return-object v0
+.end method

@@ -4,7 +4,7 @@
 
 .method public static ids()[Ljava/lang/String;
     .locals 3
-    const v0, 0xba
+    const v0, 0xda
     new-array v0, v0, [Ljava/lang/String;
     const-string v1, "telephony.getDeviceId#0"
     const v2, 0x0
@@ -147,422 +147,518 @@
     const-string v1, "location.requestLocationUpdates#3"
     const v2, 0x2e
     aput-object v1, v0, v2
-    const-string v1, "location.requestSingleUpdate#0"
+    const-string v1, "location.requestLocationUpdates#4"
     const v2, 0x2f
     aput-object v1, v0, v2
-    const-string v1, "location.requestSingleUpdate#1"
+    const-string v1, "location.requestLocationUpdates#5"
     const v2, 0x30
     aput-object v1, v0, v2
-    const-string v1, "location.getCurrentLocation#0"
+    const-string v1, "location.requestLocationUpdates#6"
     const v2, 0x31
     aput-object v1, v0, v2
-    const-string v1, "fused.getLastLocation#0"
+    const-string v1, "location.requestLocationUpdates#7"
     const v2, 0x32
     aput-object v1, v0, v2
-    const-string v1, "fused.requestLocationUpdates#0"
+    const-string v1, "location.requestLocationUpdates#8"
     const v2, 0x33
     aput-object v1, v0, v2
-    const-string v1, "pm.getInstalledPackages#0"
+    const-string v1, "location.requestSingleUpdate#0"
     const v2, 0x34
     aput-object v1, v0, v2
-    const-string v1, "pm.getInstalledPackages#1"
+    const-string v1, "location.requestSingleUpdate#1"
     const v2, 0x35
     aput-object v1, v0, v2
-    const-string v1, "pm.getInstalledApplications#0"
+    const-string v1, "location.getCurrentLocation#0"
     const v2, 0x36
     aput-object v1, v0, v2
-    const-string v1, "pm.getInstalledApplications#1"
+    const-string v1, "location.getCurrentLocation#1"
     const v2, 0x37
     aput-object v1, v0, v2
-    const-string v1, "pm.queryIntentActivities#0"
+    const-string v1, "fused.getLastLocation#0"
     const v2, 0x38
     aput-object v1, v0, v2
-    const-string v1, "pm.queryIntentActivities#1"
+    const-string v1, "fused.requestLocationUpdates#0"
     const v2, 0x39
     aput-object v1, v0, v2
-    const-string v1, "pm.getPackagesForUid#0"
+    const-string v1, "pm.getInstalledPackages#0"
     const v2, 0x3a
     aput-object v1, v0, v2
-    const-string v1, "pm.getPackageInfo#0"
+    const-string v1, "pm.getInstalledPackages#1"
     const v2, 0x3b
     aput-object v1, v0, v2
-    const-string v1, "pm.getPackageInfo#1"
+    const-string v1, "pm.getInstalledApplications#0"
     const v2, 0x3c
     aput-object v1, v0, v2
-    const-string v1, "pm.getPackageInfo#2"
+    const-string v1, "pm.getInstalledApplications#1"
     const v2, 0x3d
     aput-object v1, v0, v2
-    const-string v1, "pm.getPackageInfo#3"
+    const-string v1, "pm.queryIntentActivities#0"
     const v2, 0x3e
     aput-object v1, v0, v2
-    const-string v1, "am.getRunningAppProcesses#0"
+    const-string v1, "pm.queryIntentActivities#1"
     const v2, 0x3f
     aput-object v1, v0, v2
-    const-string v1, "am.getRunningTasks#0"
+    const-string v1, "pm.getPackagesForUid#0"
     const v2, 0x40
     aput-object v1, v0, v2
-    const-string v1, "am.getRecentTasks#0"
+    const-string v1, "pm.getPackageInfo#0"
     const v2, 0x41
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.contacts#0"
+    const-string v1, "pm.getPackageInfo#1"
     const v2, 0x42
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.sms#0"
+    const-string v1, "pm.getPackageInfo#2"
     const v2, 0x43
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.call_log#0"
+    const-string v1, "pm.getPackageInfo#3"
     const v2, 0x44
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.calendar#0"
+    const-string v1, "am.getRunningAppProcesses#0"
     const v2, 0x45
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.oaid_provider#0"
+    const-string v1, "am.getRunningTasks#0"
     const v2, 0x46
     aput-object v1, v0, v2
-    const-string v1, "accounts.getAccounts#0"
+    const-string v1, "am.getRecentTasks#0"
     const v2, 0x47
     aput-object v1, v0, v2
-    const-string v1, "accounts.getAccountsByType#0"
+    const-string v1, "resolver.query.contacts#0"
     const v2, 0x48
     aput-object v1, v0, v2
-    const-string v1, "sensors.getSensorList#0"
+    const-string v1, "resolver.query.contacts#1"
     const v2, 0x49
     aput-object v1, v0, v2
-    const-string v1, "camera.open#0"
+    const-string v1, "resolver.query.contacts#2"
     const v2, 0x4a
     aput-object v1, v0, v2
-    const-string v1, "camera.open#1"
+    const-string v1, "resolver.query.sms#0"
     const v2, 0x4b
     aput-object v1, v0, v2
-    const-string v1, "camera2.openCamera#0"
+    const-string v1, "resolver.query.sms#1"
     const v2, 0x4c
     aput-object v1, v0, v2
-    const-string v1, "audiorecord.startRecording#0"
+    const-string v1, "resolver.query.sms#2"
     const v2, 0x4d
     aput-object v1, v0, v2
-    const-string v1, "mediarecorder.setAudioSource#0"
+    const-string v1, "resolver.query.call_log#0"
     const v2, 0x4e
     aput-object v1, v0, v2
-    const-string v1, "perm.activity.requestPermissions#0"
+    const-string v1, "resolver.query.call_log#1"
     const v2, 0x4f
     aput-object v1, v0, v2
-    const-string v1, "perm.activitycompat.requestPermissions#0"
+    const-string v1, "resolver.query.call_log#2"
     const v2, 0x50
     aput-object v1, v0, v2
-    const-string v1, "perm.supportcompat.requestPermissions#0"
+    const-string v1, "resolver.query.calendar#0"
     const v2, 0x51
     aput-object v1, v0, v2
-    const-string v1, "perm.fragment.requestPermissions#0"
+    const-string v1, "resolver.query.calendar#1"
     const v2, 0x52
     aput-object v1, v0, v2
-    const-string v1, "perm.resultlauncher.launch#0"
+    const-string v1, "resolver.query.calendar#2"
     const v2, 0x53
     aput-object v1, v0, v2
-    const-string v1, "file.FileInputStream.init#0@path.net_mac"
+    const-string v1, "providerclient.query.contacts#0"
     const v2, 0x54
     aput-object v1, v0, v2
-    const-string v1, "file.FileInputStream.init#0@path.proc_net_arp"
+    const-string v1, "providerclient.query.contacts#1"
     const v2, 0x55
     aput-object v1, v0, v2
-    const-string v1, "file.FileInputStream.init#0@path.cpuinfo"
+    const-string v1, "providerclient.query.contacts#2"
     const v2, 0x56
     aput-object v1, v0, v2
-    const-string v1, "file.FileInputStream.init#0@path.soc_serial"
+    const-string v1, "providerclient.query.sms#0"
     const v2, 0x57
     aput-object v1, v0, v2
-    const-string v1, "file.FileInputStream.init#0@path.emmc_cid"
+    const-string v1, "providerclient.query.sms#1"
     const v2, 0x58
     aput-object v1, v0, v2
-    const-string v1, "file.FileInputStream.init#0@path.utdid_cache"
+    const-string v1, "providerclient.query.sms#2"
     const v2, 0x59
     aput-object v1, v0, v2
-    const-string v1, "file.FileInputStream.init#0@path.baidu_cuid_cache"
+    const-string v1, "providerclient.query.call_log#0"
     const v2, 0x5a
     aput-object v1, v0, v2
-    const-string v1, "sysprop.get#0@prop.serialno"
+    const-string v1, "providerclient.query.call_log#1"
     const v2, 0x5b
     aput-object v1, v0, v2
-    const-string v1, "sysprop.get#0@prop.imei"
+    const-string v1, "providerclient.query.call_log#2"
     const v2, 0x5c
     aput-object v1, v0, v2
-    const-string v1, "sysprop.get#0@prop.mac"
+    const-string v1, "providerclient.query.calendar#0"
     const v2, 0x5d
     aput-object v1, v0, v2
-    const-string v1, "sysprop.get#0@prop.carrier"
+    const-string v1, "providerclient.query.calendar#1"
     const v2, 0x5e
     aput-object v1, v0, v2
-    const-string v1, "sysprop.get#0@prop.iccid"
+    const-string v1, "providerclient.query.calendar#2"
     const v2, 0x5f
     aput-object v1, v0, v2
-    const-string v1, "exec.Runtime.exec#0@cmd.pm_list_packages"
+    const-string v1, "resolver.query.oaid_provider#0"
     const v2, 0x60
     aput-object v1, v0, v2
-    const-string v1, "exec.Runtime.exec#0@cmd.dumpsys_packages"
+    const-string v1, "accounts.getAccounts#0"
     const v2, 0x61
     aput-object v1, v0, v2
-    const-string v1, "exec.Runtime.exec#0@cmd.dumpsys_iphonesubinfo"
+    const-string v1, "accounts.getAccountsByType#0"
     const v2, 0x62
     aput-object v1, v0, v2
-    const-string v1, "exec.Runtime.exec#0@cmd.dumpsys_wifi"
+    const-string v1, "sensors.getSensorList#0"
     const v2, 0x63
     aput-object v1, v0, v2
-    const-string v1, "exec.Runtime.exec#0@cmd.getprop_serial"
+    const-string v1, "camera.open#0"
     const v2, 0x64
     aput-object v1, v0, v2
-    const-string v1, "exec.Runtime.exec#0@cmd.getprop_imei"
+    const-string v1, "camera.open#1"
     const v2, 0x65
     aput-object v1, v0, v2
-    const-string v1, "exec.Runtime.exec#0@cmd.read_mac"
+    const-string v1, "camera2.openCamera#0"
     const v2, 0x66
     aput-object v1, v0, v2
-    const-string v1, "exec.Runtime.exec#0@cmd.settings_android_id"
+    const-string v1, "camera2.openCamera#1"
     const v2, 0x67
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.provider#1@provider.oaid.vivo"
+    const-string v1, "audiorecord.startRecording#0"
     const v2, 0x68
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.provider#1@provider.oaid.meizu"
+    const-string v1, "mediarecorder.setAudioSource#0"
     const v2, 0x69
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.provider#0@provider.oaid.nubia"
+    const-string v1, "perm.activity.requestPermissions#0"
     const v2, 0x6a
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.provider#1@provider.oaid.oppo"
+    const-string v1, "perm.activitycompat.requestPermissions#0"
     const v2, 0x6b
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.provider#0@provider.oaid.gionee"
+    const-string v1, "perm.supportcompat.requestPermissions#0"
     const v2, 0x6c
     aput-object v1, v0, v2
-    const-string v1, "context.bindService.oaid#0@service.oaid.huawei"
+    const-string v1, "perm.fragment.requestPermissions#0"
     const v2, 0x6d
     aput-object v1, v0, v2
-    const-string v1, "context.bindService.oaid#0@service.oaid.honor"
+    const-string v1, "perm.resultlauncher.launch#0"
     const v2, 0x6e
     aput-object v1, v0, v2
-    const-string v1, "context.bindService.oaid#0@service.oaid.oppo"
+    const-string v1, "file.FileInputStream.init#0@path.net_mac"
     const v2, 0x6f
     aput-object v1, v0, v2
-    const-string v1, "context.bindService.oaid#0@service.oaid.samsung"
+    const-string v1, "file.FileInputStream.init#0@path.proc_net_arp"
     const v2, 0x70
     aput-object v1, v0, v2
-    const-string v1, "context.bindService.oaid#0@service.oaid.msa"
+    const-string v1, "file.FileInputStream.init#0@path.cpuinfo"
     const v2, 0x71
     aput-object v1, v0, v2
-    const-string v1, "context.bindService.oaid#0@service.oaid.lenovo"
+    const-string v1, "file.FileInputStream.init#0@path.soc_serial"
     const v2, 0x72
     aput-object v1, v0, v2
-    const-string v1, "context.bindService.oaid#0@service.oaid.asus"
+    const-string v1, "file.FileInputStream.init#0@path.emmc_cid"
     const v2, 0x73
     aput-object v1, v0, v2
-    const-string v1, "context.bindService.oaid#0@service.oaid.coolpad"
+    const-string v1, "file.FileInputStream.init#0@path.utdid_cache"
     const v2, 0x74
     aput-object v1, v0, v2
-    const-string v1, "context.bindService.oaid#0@service.oaid.freeme"
+    const-string v1, "file.FileInputStream.init#0@path.baidu_cuid_cache"
     const v2, 0x75
     aput-object v1, v0, v2
-    const-string v1, "context.bindService.oaid#0@service.oaid.qiku"
+    const-string v1, "sysprop.get#0@prop.serialno"
     const v2, 0x76
     aput-object v1, v0, v2
-    const-string v1, "context.bindService.oaid#0@service.gaid.google"
+    const-string v1, "sysprop.get#0@prop.imei"
     const v2, 0x77
     aput-object v1, v0, v2
-    const-string v1, "settings.system.getString.cached#0@setting.utdid"
+    const-string v1, "sysprop.get#0@prop.mac"
     const v2, 0x78
     aput-object v1, v0, v2
-    const-string v1, "settings.system.getString.cached#0@setting.baidu_cuid"
+    const-string v1, "sysprop.get#0@prop.carrier"
     const v2, 0x79
     aput-object v1, v0, v2
-    const-string v1, "settings.global.getString.cached#0@setting.huawei_oaid"
+    const-string v1, "sysprop.get#0@prop.iccid"
     const v2, 0x7a
     aput-object v1, v0, v2
-    const-string v1, "settings.secure.getString.cached#0@setting.bluetooth_address"
+    const-string v1, "exec.Runtime.exec#0@cmd.pm_list_packages"
     const v2, 0x7b
     aput-object v1, v0, v2
-    const-string v1, "file.FileInputStream.init#0"
+    const-string v1, "exec.Runtime.exec#0@cmd.dumpsys_packages"
     const v2, 0x7c
     aput-object v1, v0, v2
-    const-string v1, "file.FileInputStream.init#1"
+    const-string v1, "exec.Runtime.exec#0@cmd.dumpsys_iphonesubinfo"
     const v2, 0x7d
     aput-object v1, v0, v2
-    const-string v1, "file.FileReader.init#0"
+    const-string v1, "exec.Runtime.exec#0@cmd.dumpsys_wifi"
     const v2, 0x7e
     aput-object v1, v0, v2
-    const-string v1, "file.FileReader.init#1"
+    const-string v1, "exec.Runtime.exec#0@cmd.getprop_serial"
     const v2, 0x7f
     aput-object v1, v0, v2
-    const-string v1, "file.RandomAccessFile.init#0"
+    const-string v1, "exec.Runtime.exec#0@cmd.getprop_imei"
     const v2, 0x80
     aput-object v1, v0, v2
-    const-string v1, "file.RandomAccessFile.init#1"
+    const-string v1, "exec.Runtime.exec#0@cmd.read_mac"
     const v2, 0x81
     aput-object v1, v0, v2
-    const-string v1, "file.Files.readAllBytes#0"
+    const-string v1, "exec.Runtime.exec#0@cmd.settings_android_id"
     const v2, 0x82
     aput-object v1, v0, v2
-    const-string v1, "file.Files.readAllLines#0"
+    const-string v1, "resolver.query.provider#1@provider.oaid.vivo"
     const v2, 0x83
     aput-object v1, v0, v2
-    const-string v1, "file.Files.readAllLines#1"
+    const-string v1, "resolver.query.provider#1@provider.oaid.meizu"
     const v2, 0x84
     aput-object v1, v0, v2
-    const-string v1, "file.Files.newInputStream#0"
+    const-string v1, "resolver.query.provider#0@provider.oaid.nubia"
     const v2, 0x85
     aput-object v1, v0, v2
-    const-string v1, "file.Files.newBufferedReader#0"
+    const-string v1, "resolver.query.provider#1@provider.oaid.oppo"
     const v2, 0x86
     aput-object v1, v0, v2
-    const-string v1, "file.Files.newBufferedReader#1"
+    const-string v1, "resolver.query.provider#0@provider.oaid.gionee"
     const v2, 0x87
     aput-object v1, v0, v2
-    const-string v1, "exec.Runtime.exec#0"
+    const-string v1, "context.bindService.oaid#0@service.oaid.huawei"
     const v2, 0x88
     aput-object v1, v0, v2
-    const-string v1, "exec.Runtime.exec#1"
+    const-string v1, "context.bindService.oaid#0@service.oaid.honor"
     const v2, 0x89
     aput-object v1, v0, v2
-    const-string v1, "exec.Runtime.exec#2"
+    const-string v1, "context.bindService.oaid#0@service.oaid.oppo"
     const v2, 0x8a
     aput-object v1, v0, v2
-    const-string v1, "exec.Runtime.exec#3"
+    const-string v1, "context.bindService.oaid#0@service.oaid.samsung"
     const v2, 0x8b
     aput-object v1, v0, v2
-    const-string v1, "exec.Runtime.exec#4"
+    const-string v1, "context.bindService.oaid#0@service.oaid.msa"
     const v2, 0x8c
     aput-object v1, v0, v2
-    const-string v1, "exec.Runtime.exec#5"
+    const-string v1, "context.bindService.oaid#0@service.oaid.lenovo"
     const v2, 0x8d
     aput-object v1, v0, v2
-    const-string v1, "exec.ProcessBuilder.start#0"
+    const-string v1, "context.bindService.oaid#0@service.oaid.asus"
     const v2, 0x8e
     aput-object v1, v0, v2
-    const-string v1, "sysprop.get#0"
+    const-string v1, "context.bindService.oaid#0@service.oaid.coolpad"
     const v2, 0x8f
     aput-object v1, v0, v2
-    const-string v1, "sysprop.get#1"
+    const-string v1, "context.bindService.oaid#0@service.oaid.freeme"
     const v2, 0x90
     aput-object v1, v0, v2
-    const-string v1, "sysprop.get#0~reflection"
+    const-string v1, "context.bindService.oaid#0@service.oaid.qiku"
     const v2, 0x91
     aput-object v1, v0, v2
-    const-string v1, "sysprop.getInt#0"
+    const-string v1, "context.bindService.oaid#0@service.gaid.google"
     const v2, 0x92
     aput-object v1, v0, v2
-    const-string v1, "sysprop.getLong#0"
+    const-string v1, "settings.system.getString.cached#0@setting.utdid"
     const v2, 0x93
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.provider#0"
+    const-string v1, "settings.system.getString.cached#0@setting.baidu_cuid"
     const v2, 0x94
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.provider#1"
+    const-string v1, "settings.global.getString.cached#0@setting.huawei_oaid"
     const v2, 0x95
     aput-object v1, v0, v2
-    const-string v1, "resolver.call.provider#0"
+    const-string v1, "settings.secure.getString.cached#0@setting.bluetooth_address"
     const v2, 0x96
     aput-object v1, v0, v2
-    const-string v1, "resolver.acquireClient.provider#0"
+    const-string v1, "file.FileInputStream.init#0"
     const v2, 0x97
     aput-object v1, v0, v2
-    const-string v1, "resolver.acquireClient.provider#1"
+    const-string v1, "file.FileInputStream.init#1"
     const v2, 0x98
     aput-object v1, v0, v2
-    const-string v1, "resolver.acquireUnstableClient.provider#0"
+    const-string v1, "file.FileReader.init#0"
     const v2, 0x99
     aput-object v1, v0, v2
-    const-string v1, "resolver.acquireUnstableClient.provider#1"
+    const-string v1, "file.FileReader.init#1"
     const v2, 0x9a
     aput-object v1, v0, v2
-    const-string v1, "context.bindService.oaid#0"
+    const-string v1, "file.RandomAccessFile.init#0"
     const v2, 0x9b
     aput-object v1, v0, v2
-    const-string v1, "settings.system.getString.cached#0"
+    const-string v1, "file.RandomAccessFile.init#1"
     const v2, 0x9c
     aput-object v1, v0, v2
-    const-string v1, "settings.global.getString.cached#0"
+    const-string v1, "file.Files.readAllBytes#0"
     const v2, 0x9d
     aput-object v1, v0, v2
-    const-string v1, "settings.secure.getString.cached#0"
+    const-string v1, "file.Files.readAllLines#0"
     const v2, 0x9e
     aput-object v1, v0, v2
-    const-string v1, "pm.probe.getApplicationInfo#0"
+    const-string v1, "file.Files.readAllLines#1"
     const v2, 0x9f
     aput-object v1, v0, v2
-    const-string v1, "pm.probe.getLaunchIntentForPackage#0"
+    const-string v1, "file.Files.newInputStream#0"
     const v2, 0xa0
     aput-object v1, v0, v2
-    const-string v1, "pm.probe.resolveActivity#0"
+    const-string v1, "file.Files.newBufferedReader#0"
     const v2, 0xa1
     aput-object v1, v0, v2
-    const-string v1, "telephony.getDeviceId#0@probe"
+    const-string v1, "file.Files.newBufferedReader#1"
     const v2, 0xa2
     aput-object v1, v0, v2
-    const-string v1, "telephony.getMeid#0@probe"
+    const-string v1, "exec.Runtime.exec#0"
     const v2, 0xa3
     aput-object v1, v0, v2
-    const-string v1, "telephony.getSubscriberId#0@probe"
+    const-string v1, "exec.Runtime.exec#1"
     const v2, 0xa4
     aput-object v1, v0, v2
-    const-string v1, "telephony.getSimSerialNumber#0@probe"
+    const-string v1, "exec.Runtime.exec#2"
     const v2, 0xa5
     aput-object v1, v0, v2
-    const-string v1, "telephony.getLine1Number#0@probe"
+    const-string v1, "exec.Runtime.exec#3"
     const v2, 0xa6
     aput-object v1, v0, v2
-    const-string v1, "telephony.getSimOperator#0@probe"
+    const-string v1, "exec.Runtime.exec#4"
     const v2, 0xa7
     aput-object v1, v0, v2
-    const-string v1, "telephony.getCellLocation#0@probe"
+    const-string v1, "exec.Runtime.exec#5"
     const v2, 0xa8
     aput-object v1, v0, v2
-    const-string v1, "settings.secure.getString#0@probe"
+    const-string v1, "exec.ProcessBuilder.start#0"
     const v2, 0xa9
     aput-object v1, v0, v2
-    const-string v1, "build.getSerial#0@probe"
+    const-string v1, "sysprop.get#0"
     const v2, 0xaa
     aput-object v1, v0, v2
-    const-string v1, "wifiinfo.getMacAddress#0@probe"
+    const-string v1, "sysprop.get#1"
     const v2, 0xab
     aput-object v1, v0, v2
-    const-string v1, "wifiinfo.getSSID#0@probe"
+    const-string v1, "sysprop.get#0~reflection"
     const v2, 0xac
     aput-object v1, v0, v2
-    const-string v1, "wifiinfo.getIpAddress#0@probe"
+    const-string v1, "sysprop.getInt#0"
     const v2, 0xad
     aput-object v1, v0, v2
-    const-string v1, "gms.adid.getId#0@probe"
+    const-string v1, "sysprop.getLong#0"
     const v2, 0xae
     aput-object v1, v0, v2
-    const-string v1, "hms.adid.getAdvertisingIdInfo#0@probe"
+    const-string v1, "resolver.query.provider#0"
     const v2, 0xaf
     aput-object v1, v0, v2
-    const-string v1, "clipboard.getPrimaryClip#0@probe"
+    const-string v1, "resolver.query.provider#1"
     const v2, 0xb0
     aput-object v1, v0, v2
-    const-string v1, "pm.getInstalledPackages#0@probe"
+    const-string v1, "resolver.call.provider#0"
     const v2, 0xb1
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.contacts#0@probe"
+    const-string v1, "resolver.acquireClient.provider#0"
     const v2, 0xb2
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.sms#0@probe"
+    const-string v1, "resolver.acquireClient.provider#1"
     const v2, 0xb3
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.call_log#0@probe"
+    const-string v1, "resolver.acquireUnstableClient.provider#0"
     const v2, 0xb4
     aput-object v1, v0, v2
-    const-string v1, "resolver.query.calendar#0@probe"
+    const-string v1, "resolver.acquireUnstableClient.provider#1"
     const v2, 0xb5
     aput-object v1, v0, v2
-    const-string v1, "accounts.getAccounts#0@probe"
+    const-string v1, "context.bindService.oaid#0"
     const v2, 0xb6
     aput-object v1, v0, v2
-    const-string v1, "sensors.getSensorList#0@probe"
+    const-string v1, "context.bindService.oaid#1"
     const v2, 0xb7
     aput-object v1, v0, v2
-    const-string v1, "camera.open#0@probe"
+    const-string v1, "context.bindService.oaid#2"
     const v2, 0xb8
     aput-object v1, v0, v2
-    const-string v1, "audiorecord.startRecording#0@probe"
+    const-string v1, "context.bindService.oaid#3"
     const v2, 0xb9
+    aput-object v1, v0, v2
+    const-string v1, "settings.system.getString.cached#0"
+    const v2, 0xba
+    aput-object v1, v0, v2
+    const-string v1, "settings.global.getString.cached#0"
+    const v2, 0xbb
+    aput-object v1, v0, v2
+    const-string v1, "settings.secure.getString.cached#0"
+    const v2, 0xbc
+    aput-object v1, v0, v2
+    const-string v1, "pm.probe.getApplicationInfo#0"
+    const v2, 0xbd
+    aput-object v1, v0, v2
+    const-string v1, "pm.probe.getApplicationInfo#1"
+    const v2, 0xbe
+    aput-object v1, v0, v2
+    const-string v1, "pm.probe.getLaunchIntentForPackage#0"
+    const v2, 0xbf
+    aput-object v1, v0, v2
+    const-string v1, "pm.probe.resolveActivity#0"
+    const v2, 0xc0
+    aput-object v1, v0, v2
+    const-string v1, "pm.probe.resolveActivity#1"
+    const v2, 0xc1
+    aput-object v1, v0, v2
+    const-string v1, "telephony.getDeviceId#0@probe"
+    const v2, 0xc2
+    aput-object v1, v0, v2
+    const-string v1, "telephony.getMeid#0@probe"
+    const v2, 0xc3
+    aput-object v1, v0, v2
+    const-string v1, "telephony.getSubscriberId#0@probe"
+    const v2, 0xc4
+    aput-object v1, v0, v2
+    const-string v1, "telephony.getSimSerialNumber#0@probe"
+    const v2, 0xc5
+    aput-object v1, v0, v2
+    const-string v1, "telephony.getLine1Number#0@probe"
+    const v2, 0xc6
+    aput-object v1, v0, v2
+    const-string v1, "telephony.getSimOperator#0@probe"
+    const v2, 0xc7
+    aput-object v1, v0, v2
+    const-string v1, "telephony.getCellLocation#0@probe"
+    const v2, 0xc8
+    aput-object v1, v0, v2
+    const-string v1, "settings.secure.getString#0@probe"
+    const v2, 0xc9
+    aput-object v1, v0, v2
+    const-string v1, "build.getSerial#0@probe"
+    const v2, 0xca
+    aput-object v1, v0, v2
+    const-string v1, "wifiinfo.getMacAddress#0@probe"
+    const v2, 0xcb
+    aput-object v1, v0, v2
+    const-string v1, "wifiinfo.getSSID#0@probe"
+    const v2, 0xcc
+    aput-object v1, v0, v2
+    const-string v1, "wifiinfo.getIpAddress#0@probe"
+    const v2, 0xcd
+    aput-object v1, v0, v2
+    const-string v1, "gms.adid.getId#0@probe"
+    const v2, 0xce
+    aput-object v1, v0, v2
+    const-string v1, "hms.adid.getAdvertisingIdInfo#0@probe"
+    const v2, 0xcf
+    aput-object v1, v0, v2
+    const-string v1, "clipboard.getPrimaryClip#0@probe"
+    const v2, 0xd0
+    aput-object v1, v0, v2
+    const-string v1, "pm.getInstalledPackages#0@probe"
+    const v2, 0xd1
+    aput-object v1, v0, v2
+    const-string v1, "resolver.query.contacts#0@probe"
+    const v2, 0xd2
+    aput-object v1, v0, v2
+    const-string v1, "resolver.query.sms#0@probe"
+    const v2, 0xd3
+    aput-object v1, v0, v2
+    const-string v1, "resolver.query.call_log#0@probe"
+    const v2, 0xd4
+    aput-object v1, v0, v2
+    const-string v1, "resolver.query.calendar#0@probe"
+    const v2, 0xd5
+    aput-object v1, v0, v2
+    const-string v1, "accounts.getAccounts#0@probe"
+    const v2, 0xd6
+    aput-object v1, v0, v2
+    const-string v1, "sensors.getSensorList#0@probe"
+    const v2, 0xd7
+    aput-object v1, v0, v2
+    const-string v1, "camera.open#0@probe"
+    const v2, 0xd8
+    aput-object v1, v0, v2
+    const-string v1, "audiorecord.startRecording#0@probe"
+    const v2, 0xd9
     aput-object v1, v0, v2
     return-object v0
 .end method
@@ -713,420 +809,516 @@
     invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/location_requestLocationUpdates;->o3(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
     :c47
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/location_requestSingleUpdate;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/location_requestLocationUpdates;->o4(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
     :c48
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/location_requestSingleUpdate;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/location_requestLocationUpdates;->o5(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
     :c49
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/location_getCurrentLocation;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/location_requestLocationUpdates;->o6(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
     :c50
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/fused_getLastLocation;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/location_requestLocationUpdates;->o7(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
     :c51
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/fused_requestLocationUpdates;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/location_requestLocationUpdates;->o8(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
     :c52
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getInstalledPackages;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/location_requestSingleUpdate;->o0(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
     :c53
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getInstalledPackages;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/location_requestSingleUpdate;->o1(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
     :c54
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getInstalledApplications;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/location_getCurrentLocation;->o0(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
     :c55
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getInstalledApplications;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/location_getCurrentLocation;->o1(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
     :c56
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_queryIntentActivities;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/fused_getLastLocation;->o0(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
     :c57
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_queryIntentActivities;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/fused_requestLocationUpdates;->o0(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
     :c58
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getPackagesForUid;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c59
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getPackageInfo;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c60
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getPackageInfo;->o1(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c61
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getPackageInfo;->o2(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c62
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getPackageInfo;->o3(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c63
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/am_getRunningAppProcesses;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c64
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/am_getRunningTasks;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c65
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/am_getRecentTasks;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c66
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_contacts;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c67
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_sms;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c68
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_call_log;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c69
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_calendar;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c70
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_oaid_provider;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c71
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/accounts_getAccounts;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c72
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/accounts_getAccountsByType;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c73
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/sensors_getSensorList;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c74
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/camera_open;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c75
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/camera_open;->o1(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c76
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/camera2_openCamera;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c77
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/audiorecord_startRecording;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c78
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/mediarecorder_setAudioSource;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c79
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/perm_activity_requestPermissions;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c80
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/perm_activitycompat_requestPermissions;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c81
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/perm_supportcompat_requestPermissions;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c82
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/perm_fragment_requestPermissions;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c83
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/perm_resultlauncher_launch;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c84
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/path_net_mac;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c85
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/path_proc_net_arp;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c86
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/path_cpuinfo;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c87
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/path_soc_serial;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c88
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/path_emmc_cid;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c89
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/path_utdid_cache;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c90
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/path_baidu_cuid_cache;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c91
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/prop_serialno;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c92
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/prop_imei;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c93
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/prop_mac;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c94
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/prop_carrier;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c95
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/prop_iccid;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c96
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_pm_list_packages;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c97
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_dumpsys_packages;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c98
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_dumpsys_iphonesubinfo;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c99
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_dumpsys_wifi;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c100
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_getprop_serial;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c101
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_getprop_imei;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c102
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_read_mac;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c103
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_settings_android_id;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c104
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/provider_oaid_vivo;->t1(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c105
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/provider_oaid_meizu;->t1(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c106
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/provider_oaid_nubia;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c107
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/provider_oaid_oppo;->t1(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c108
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/provider_oaid_gionee;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c109
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_huawei;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c110
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_honor;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c111
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_oppo;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c112
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_samsung;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c113
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_msa;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c114
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_lenovo;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c115
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_asus;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c116
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_coolpad;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c117
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_freeme;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c118
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_qiku;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c119
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_gaid_google;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c120
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/setting_utdid;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c121
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/setting_baidu_cuid;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c122
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/setting_huawei_oaid;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c123
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/setting_bluetooth_address;->t0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c124
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_FileInputStream_init;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c125
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_FileInputStream_init;->o1(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c126
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_FileReader_init;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c127
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_FileReader_init;->o1(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c128
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_RandomAccessFile_init;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c129
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_RandomAccessFile_init;->o1(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c130
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_Files_readAllBytes;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c131
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_Files_readAllLines;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c132
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_Files_readAllLines;->o1(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c133
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_Files_newInputStream;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c134
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_Files_newBufferedReader;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c135
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_Files_newBufferedReader;->o1(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c136
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/exec_Runtime_exec;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c137
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/exec_Runtime_exec;->o1(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c138
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/exec_Runtime_exec;->o2(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c139
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/exec_Runtime_exec;->o3(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c140
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/exec_Runtime_exec;->o4(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c141
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/exec_Runtime_exec;->o5(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c142
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/exec_ProcessBuilder_start;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c143
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/sysprop_get;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c144
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/sysprop_get;->o1(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c145
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/sysprop_get;->r0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c146
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/sysprop_getInt;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c147
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/sysprop_getLong;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c148
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_provider;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c149
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_provider;->o1(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c150
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_call_provider;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c151
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_acquireClient_provider;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c152
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_acquireClient_provider;->o1(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c153
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_acquireUnstableClient_provider;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c154
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_acquireUnstableClient_provider;->o1(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c155
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/context_bindService_oaid;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c156
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/settings_system_getString_cached;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c157
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/settings_global_getString_cached;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c158
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/settings_secure_getString_cached;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c159
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_probe_getApplicationInfo;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c160
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_probe_getLaunchIntentForPackage;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c161
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_probe_resolveActivity;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c162
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/telephony_getDeviceId;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c163
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/telephony_getMeid;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c164
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/telephony_getSubscriberId;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c165
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/telephony_getSimSerialNumber;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c166
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/telephony_getLine1Number;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c167
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/telephony_getSimOperator;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c168
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/telephony_getCellLocation;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c169
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/settings_secure_getString;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c170
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/build_getSerial;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c171
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/wifiinfo_getMacAddress;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c172
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/wifiinfo_getSSID;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c173
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/wifiinfo_getIpAddress;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c174
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/gms_adid_getId;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c175
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/hms_adid_getAdvertisingIdInfo;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c176
-    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/clipboard_getPrimaryClip;->o0(Landroid/content/Context;Landroid/app/Activity;)V
-    return-void
-    :c177
     invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getInstalledPackages;->o0(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
-    :c178
+    :c59
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getInstalledPackages;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c60
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getInstalledApplications;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c61
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getInstalledApplications;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c62
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_queryIntentActivities;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c63
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_queryIntentActivities;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c64
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getPackagesForUid;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c65
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getPackageInfo;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c66
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getPackageInfo;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c67
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getPackageInfo;->o2(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c68
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getPackageInfo;->o3(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c69
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/am_getRunningAppProcesses;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c70
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/am_getRunningTasks;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c71
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/am_getRecentTasks;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c72
     invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_contacts;->o0(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
-    :c179
+    :c73
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_contacts;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c74
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_contacts;->o2(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c75
     invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_sms;->o0(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
-    :c180
+    :c76
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_sms;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c77
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_sms;->o2(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c78
     invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_call_log;->o0(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
-    :c181
+    :c79
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_call_log;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c80
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_call_log;->o2(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c81
     invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_calendar;->o0(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
-    :c182
+    :c82
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_calendar;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c83
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_calendar;->o2(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c84
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/providerclient_query_contacts;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c85
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/providerclient_query_contacts;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c86
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/providerclient_query_contacts;->o2(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c87
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/providerclient_query_sms;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c88
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/providerclient_query_sms;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c89
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/providerclient_query_sms;->o2(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c90
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/providerclient_query_call_log;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c91
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/providerclient_query_call_log;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c92
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/providerclient_query_call_log;->o2(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c93
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/providerclient_query_calendar;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c94
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/providerclient_query_calendar;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c95
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/providerclient_query_calendar;->o2(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c96
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_oaid_provider;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c97
     invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/accounts_getAccounts;->o0(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
-    :c183
+    :c98
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/accounts_getAccountsByType;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c99
     invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/sensors_getSensorList;->o0(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
-    :c184
+    :c100
     invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/camera_open;->o0(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
+    :c101
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/camera_open;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c102
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/camera2_openCamera;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c103
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/camera2_openCamera;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c104
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/audiorecord_startRecording;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c105
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/mediarecorder_setAudioSource;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c106
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/perm_activity_requestPermissions;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c107
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/perm_activitycompat_requestPermissions;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c108
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/perm_supportcompat_requestPermissions;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c109
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/perm_fragment_requestPermissions;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c110
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/perm_resultlauncher_launch;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c111
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/path_net_mac;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c112
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/path_proc_net_arp;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c113
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/path_cpuinfo;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c114
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/path_soc_serial;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c115
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/path_emmc_cid;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c116
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/path_utdid_cache;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c117
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/path_baidu_cuid_cache;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c118
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/prop_serialno;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c119
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/prop_imei;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c120
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/prop_mac;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c121
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/prop_carrier;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c122
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/prop_iccid;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c123
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_pm_list_packages;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c124
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_dumpsys_packages;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c125
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_dumpsys_iphonesubinfo;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c126
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_dumpsys_wifi;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c127
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_getprop_serial;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c128
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_getprop_imei;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c129
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_read_mac;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c130
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/cmd_settings_android_id;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c131
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/provider_oaid_vivo;->t1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c132
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/provider_oaid_meizu;->t1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c133
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/provider_oaid_nubia;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c134
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/provider_oaid_oppo;->t1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c135
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/provider_oaid_gionee;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c136
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_huawei;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c137
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_honor;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c138
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_oppo;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c139
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_samsung;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c140
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_msa;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c141
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_lenovo;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c142
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_asus;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c143
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_coolpad;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c144
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_freeme;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c145
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_oaid_qiku;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c146
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/service_gaid_google;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c147
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/setting_utdid;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c148
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/setting_baidu_cuid;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c149
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/setting_huawei_oaid;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c150
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/setting_bluetooth_address;->t0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c151
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_FileInputStream_init;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c152
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_FileInputStream_init;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c153
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_FileReader_init;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c154
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_FileReader_init;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c155
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_RandomAccessFile_init;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c156
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_RandomAccessFile_init;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c157
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_Files_readAllBytes;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c158
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_Files_readAllLines;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c159
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_Files_readAllLines;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c160
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_Files_newInputStream;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c161
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_Files_newBufferedReader;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c162
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/file_Files_newBufferedReader;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c163
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/exec_Runtime_exec;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c164
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/exec_Runtime_exec;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c165
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/exec_Runtime_exec;->o2(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c166
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/exec_Runtime_exec;->o3(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c167
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/exec_Runtime_exec;->o4(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c168
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/exec_Runtime_exec;->o5(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c169
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/exec_ProcessBuilder_start;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c170
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/sysprop_get;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c171
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/sysprop_get;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c172
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/sysprop_get;->r0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c173
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/sysprop_getInt;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c174
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/sysprop_getLong;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c175
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_provider;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c176
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_provider;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c177
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_call_provider;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c178
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_acquireClient_provider;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c179
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_acquireClient_provider;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c180
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_acquireUnstableClient_provider;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c181
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_acquireUnstableClient_provider;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c182
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/context_bindService_oaid;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c183
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/context_bindService_oaid;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c184
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/context_bindService_oaid;->o2(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
     :c185
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/context_bindService_oaid;->o3(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c186
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/settings_system_getString_cached;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c187
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/settings_global_getString_cached;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c188
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/settings_secure_getString_cached;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c189
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_probe_getApplicationInfo;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c190
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_probe_getApplicationInfo;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c191
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_probe_getLaunchIntentForPackage;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c192
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_probe_resolveActivity;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c193
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_probe_resolveActivity;->o1(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c194
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/telephony_getDeviceId;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c195
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/telephony_getMeid;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c196
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/telephony_getSubscriberId;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c197
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/telephony_getSimSerialNumber;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c198
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/telephony_getLine1Number;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c199
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/telephony_getSimOperator;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c200
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/telephony_getCellLocation;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c201
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/settings_secure_getString;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c202
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/build_getSerial;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c203
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/wifiinfo_getMacAddress;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c204
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/wifiinfo_getSSID;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c205
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/wifiinfo_getIpAddress;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c206
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/gms_adid_getId;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c207
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/hms_adid_getAdvertisingIdInfo;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c208
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/clipboard_getPrimaryClip;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c209
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/pm_getInstalledPackages;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c210
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_contacts;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c211
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_sms;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c212
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_call_log;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c213
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/resolver_query_calendar;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c214
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/accounts_getAccounts;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c215
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/sensors_getSensorList;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c216
+    invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/camera_open;->o0(Landroid/content/Context;Landroid/app/Activity;)V
+    return-void
+    :c217
     invoke-static {p1, p2}, Lcom/sdkgate/probe/rows/audiorecord_startRecording;->o0(Landroid/content/Context;Landroid/app/Activity;)V
     return-void
     :table
@@ -1317,5 +1509,37 @@
         :c183
         :c184
         :c185
+        :c186
+        :c187
+        :c188
+        :c189
+        :c190
+        :c191
+        :c192
+        :c193
+        :c194
+        :c195
+        :c196
+        :c197
+        :c198
+        :c199
+        :c200
+        :c201
+        :c202
+        :c203
+        :c204
+        :c205
+        :c206
+        :c207
+        :c208
+        :c209
+        :c210
+        :c211
+        :c212
+        :c213
+        :c214
+        :c215
+        :c216
+        :c217
     .end packed-switch
 .end method

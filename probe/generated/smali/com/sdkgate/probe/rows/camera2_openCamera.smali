@@ -13,3 +13,15 @@
     invoke-virtual/range {v0 .. v3}, Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Landroid/hardware/camera2/CameraDevice$StateCallback;Landroid/os/Handler;)V
     return-void
 .end method
+
+.method public static o1(Landroid/content/Context;Landroid/app/Activity;)V
+    .locals 6
+    invoke-static {p0, p1}, Lcom/sdkgate/probe/Receivers;->cameraManager(Landroid/content/Context;Landroid/app/Activity;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/hardware/camera2/CameraManager;
+    const-string v1, "sdkgate-probe"
+    const v2, 0x0
+    const v3, 0x0
+    invoke-virtual/range {v0 .. v3}, Landroid/hardware/camera2/CameraManager;->openCamera(Ljava/lang/String;Ljava/util/concurrent/Executor;Landroid/hardware/camera2/CameraDevice$StateCallback;)V
+    return-void
+.end method

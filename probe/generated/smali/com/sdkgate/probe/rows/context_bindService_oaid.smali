@@ -15,3 +15,47 @@
     invoke-virtual/range {v0 .. v3}, Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/ServiceConnection;I)Z
     return-void
 .end method
+
+.method public static o1(Landroid/content/Context;Landroid/app/Activity;)V
+    .locals 7
+    invoke-static {p0, p1}, Lcom/sdkgate/probe/Receivers;->context(Landroid/content/Context;Landroid/app/Activity;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/content/Context;
+    new-instance v1, Landroid/content/Intent;
+    const-string v5, "com.uodis.opendevice.OPENIDS_SERVICE"
+    invoke-direct {v1, v5}, Landroid/content/Intent;-><init>(Ljava/lang/String;)V
+    const v2, 0x0
+    const v3, 0x0
+    const v4, 0x0
+    invoke-virtual/range {v0 .. v4}, Landroid/content/Context;->bindService(Landroid/content/Intent;ILjava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z
+    return-void
+.end method
+
+.method public static o2(Landroid/content/Context;Landroid/app/Activity;)V
+    .locals 6
+    invoke-static {p0, p1}, Lcom/sdkgate/probe/Receivers;->context(Landroid/content/Context;Landroid/app/Activity;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/content/Context;
+    new-instance v1, Landroid/content/Intent;
+    const-string v4, "com.uodis.opendevice.OPENIDS_SERVICE"
+    invoke-direct {v1, v4}, Landroid/content/Intent;-><init>(Ljava/lang/String;)V
+    const v2, 0x0
+    const v3, 0x0
+    invoke-virtual/range {v0 .. v3}, Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/ServiceConnection;Landroid/content/Context$BindServiceFlags;)Z
+    return-void
+.end method
+
+.method public static o3(Landroid/content/Context;Landroid/app/Activity;)V
+    .locals 7
+    invoke-static {p0, p1}, Lcom/sdkgate/probe/Receivers;->context(Landroid/content/Context;Landroid/app/Activity;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/content/Context;
+    new-instance v1, Landroid/content/Intent;
+    const-string v5, "com.uodis.opendevice.OPENIDS_SERVICE"
+    invoke-direct {v1, v5}, Landroid/content/Intent;-><init>(Ljava/lang/String;)V
+    const v2, 0x0
+    const v3, 0x0
+    const v4, 0x0
+    invoke-virtual/range {v0 .. v4}, Landroid/content/Context;->bindService(Landroid/content/Intent;Landroid/content/Context$BindServiceFlags;Ljava/util/concurrent/Executor;Landroid/content/ServiceConnection;)Z
+    return-void
+.end method

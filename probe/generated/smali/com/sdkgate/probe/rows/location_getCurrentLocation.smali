@@ -14,3 +14,17 @@
     invoke-virtual/range {v0 .. v4}, Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V
     return-void
 .end method
+
+.method public static o1(Landroid/content/Context;Landroid/app/Activity;)V
+    .locals 8
+    invoke-static {p0, p1}, Lcom/sdkgate/probe/Receivers;->location(Landroid/content/Context;Landroid/app/Activity;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/location/LocationManager;
+    const-string v1, "sdkgate-probe"
+    const v2, 0x0
+    const v3, 0x0
+    const v4, 0x0
+    const v5, 0x0
+    invoke-virtual/range {v0 .. v5}, Landroid/location/LocationManager;->getCurrentLocation(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/os/CancellationSignal;Ljava/util/concurrent/Executor;Ljava/util/function/Consumer;)V
+    return-void
+.end method

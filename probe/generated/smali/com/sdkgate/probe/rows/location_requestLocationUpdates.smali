@@ -55,3 +55,69 @@
     invoke-virtual/range {v0 .. v5}, Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLandroid/app/PendingIntent;)V
     return-void
 .end method
+
+.method public static o4(Landroid/content/Context;Landroid/app/Activity;)V
+    .locals 8
+    invoke-static {p0, p1}, Lcom/sdkgate/probe/Receivers;->location(Landroid/content/Context;Landroid/app/Activity;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/location/LocationManager;
+    const-wide v1, 0x0
+    const v3, 0x0
+    const v4, 0x0
+    const v5, 0x0
+    invoke-virtual/range {v0 .. v5}, Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Landroid/app/PendingIntent;)V
+    return-void
+.end method
+
+.method public static o5(Landroid/content/Context;Landroid/app/Activity;)V
+    .locals 9
+    invoke-static {p0, p1}, Lcom/sdkgate/probe/Receivers;->location(Landroid/content/Context;Landroid/app/Activity;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/location/LocationManager;
+    const-string v1, "sdkgate-probe"
+    const-wide v2, 0x0
+    const v4, 0x0
+    const v5, 0x0
+    const v6, 0x0
+    invoke-virtual/range {v0 .. v6}, Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;JFLjava/util/concurrent/Executor;Landroid/location/LocationListener;)V
+    return-void
+.end method
+
+.method public static o6(Landroid/content/Context;Landroid/app/Activity;)V
+    .locals 9
+    invoke-static {p0, p1}, Lcom/sdkgate/probe/Receivers;->location(Landroid/content/Context;Landroid/app/Activity;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/location/LocationManager;
+    const-wide v1, 0x0
+    const v3, 0x0
+    const v4, 0x0
+    const v5, 0x0
+    const v6, 0x0
+    invoke-virtual/range {v0 .. v6}, Landroid/location/LocationManager;->requestLocationUpdates(JFLandroid/location/Criteria;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V
+    return-void
+.end method
+
+.method public static o7(Landroid/content/Context;Landroid/app/Activity;)V
+    .locals 7
+    invoke-static {p0, p1}, Lcom/sdkgate/probe/Receivers;->location(Landroid/content/Context;Landroid/app/Activity;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/location/LocationManager;
+    const-string v1, "sdkgate-probe"
+    const v2, 0x0
+    const v3, 0x0
+    const v4, 0x0
+    invoke-virtual/range {v0 .. v4}, Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;Landroid/location/LocationRequest;Ljava/util/concurrent/Executor;Landroid/location/LocationListener;)V
+    return-void
+.end method
+
+.method public static o8(Landroid/content/Context;Landroid/app/Activity;)V
+    .locals 6
+    invoke-static {p0, p1}, Lcom/sdkgate/probe/Receivers;->location(Landroid/content/Context;Landroid/app/Activity;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/location/LocationManager;
+    const-string v1, "sdkgate-probe"
+    const v2, 0x0
+    const v3, 0x0
+    invoke-virtual/range {v0 .. v3}, Landroid/location/LocationManager;->requestLocationUpdates(Ljava/lang/String;Landroid/location/LocationRequest;Landroid/app/PendingIntent;)V
+    return-void
+.end method

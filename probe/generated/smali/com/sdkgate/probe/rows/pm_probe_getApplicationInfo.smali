@@ -12,3 +12,14 @@
     invoke-virtual/range {v0 .. v2}, Landroid/content/pm/PackageManager;->getApplicationInfo(Ljava/lang/String;I)Landroid/content/pm/ApplicationInfo;
     return-void
 .end method
+
+.method public static o1(Landroid/content/Context;Landroid/app/Activity;)V
+    .locals 5
+    invoke-static {p0, p1}, Lcom/sdkgate/probe/Receivers;->packageManager(Landroid/content/Context;Landroid/app/Activity;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/content/pm/PackageManager;
+    const-string v1, "com.sdkgate.probe.absent"
+    const v2, 0x0
+    invoke-virtual/range {v0 .. v2}, Landroid/content/pm/PackageManager;->getApplicationInfo(Ljava/lang/String;Landroid/content/pm/PackageManager$ApplicationInfoFlags;)Landroid/content/pm/ApplicationInfo;
+    return-void
+.end method

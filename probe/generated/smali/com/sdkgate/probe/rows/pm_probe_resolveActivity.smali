@@ -16,3 +16,18 @@
     invoke-virtual/range {v0 .. v2}, Landroid/content/pm/PackageManager;->resolveActivity(Landroid/content/Intent;I)Landroid/content/pm/ResolveInfo;
     return-void
 .end method
+
+.method public static o1(Landroid/content/Context;Landroid/app/Activity;)V
+    .locals 5
+    invoke-static {p0, p1}, Lcom/sdkgate/probe/Receivers;->packageManager(Landroid/content/Context;Landroid/app/Activity;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/content/pm/PackageManager;
+    new-instance v1, Landroid/content/Intent;
+    const-string v3, "android.intent.action.MAIN"
+    invoke-direct {v1, v3}, Landroid/content/Intent;-><init>(Ljava/lang/String;)V
+    const-string v3, "com.sdkgate.probe.absent"
+    invoke-virtual {v1, v3}, Landroid/content/Intent;->setPackage(Ljava/lang/String;)Landroid/content/Intent;
+    const v2, 0x0
+    invoke-virtual/range {v0 .. v2}, Landroid/content/pm/PackageManager;->resolveActivity(Landroid/content/Intent;Landroid/content/pm/PackageManager$ResolveInfoFlags;)Landroid/content/pm/ResolveInfo;
+    return-void
+.end method

@@ -21,3 +21,43 @@
     :done
     return-void
 .end method
+
+.method public static o1(Landroid/content/Context;Landroid/app/Activity;)V
+    .locals 9
+    invoke-static {p0, p1}, Lcom/sdkgate/probe/Receivers;->resolver(Landroid/content/Context;Landroid/app/Activity;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/content/ContentResolver;
+    const-string v1, "content://com.android.contacts/sdkgate-probe"
+    invoke-static {v1}, Landroid/net/Uri;->parse(Ljava/lang/String;)Landroid/net/Uri;
+    move-result-object v1
+    const v2, 0x0
+    const-string v3, "sdkgate-probe"
+    const v4, 0x0
+    const-string v5, "sdkgate-probe"
+    const v6, 0x0
+    invoke-virtual/range {v0 .. v6}, Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;Landroid/os/CancellationSignal;)Landroid/database/Cursor;
+    move-result-object v0
+    if-eqz v0, :done
+    invoke-interface {v0}, Landroid/database/Cursor;->close()V
+    :done
+    return-void
+.end method
+
+.method public static o2(Landroid/content/Context;Landroid/app/Activity;)V
+    .locals 7
+    invoke-static {p0, p1}, Lcom/sdkgate/probe/Receivers;->resolver(Landroid/content/Context;Landroid/app/Activity;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/content/ContentResolver;
+    const-string v1, "content://com.android.contacts/sdkgate-probe"
+    invoke-static {v1}, Landroid/net/Uri;->parse(Ljava/lang/String;)Landroid/net/Uri;
+    move-result-object v1
+    const v2, 0x0
+    const v3, 0x0
+    const v4, 0x0
+    invoke-virtual/range {v0 .. v4}, Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Landroid/os/Bundle;Landroid/os/CancellationSignal;)Landroid/database/Cursor;
+    move-result-object v0
+    if-eqz v0, :done
+    invoke-interface {v0}, Landroid/database/Cursor;->close()V
+    :done
+    return-void
+.end method
