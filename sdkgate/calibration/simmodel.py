@@ -117,6 +117,7 @@ def model_dict(plan: Plan) -> dict:
         "app": {"package": PACKAGE, "application": "android.app.Application",
                 "main_activity": f"{PACKAGE}.MainActivity", "consent_handler": f"{PACKAGE}.MainActivity"},
         "consent_gated": False,
+        "device": {"api_level": 35},       # the newest level: every overload of the table exists there
         "processes": [":probe"],
         **({"classes": dict(sorted(classes.items()))} if classes else {}),
         "features": {"programmatic_consent": {"activity": f"{PACKAGE}.MainActivity$Click"}},
