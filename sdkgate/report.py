@@ -244,31 +244,33 @@ STATS_TEXTS = (("static", "notes"), ("static", "manifest_warnings"), ("static", 
                ("calibration", "note"), ("", "not_judged"))
 
 
-def stats_to_json(stats: dict[str, Any]) -> dict[str, Any]:
-    """`stats` with `<field>_msg(s)` next to each text of STATS_TEXTS that is a message."""
-    out = dict(stats)
+def _text_fields(stats: dict[str, Any]):
+    """(a copy of stats, [(the dict holding a text of STATS_TEXTS, its key)]): the sections holding one are copies."""
+    out, found = dict(stats), []
     for section, key in STATS_TEXTS:
         holder = out.get(section) if section else out
-        if not isinstance(holder, dict) or key not in holder:
-            continue
-        value = holder[key]
-        extra = ({f"{key}_msgs": msgs_json(value)} if isinstance(value, list) else {f"{key}_msg": value.to_json()}
-                 if isinstance(value, Msg) else {})
-        if any(extra.values()):
+        if isinstance(holder, dict) and key in holder:
             if section:
                 out[section] = holder = dict(holder)
-            holder.update(extra)
+            found.append((holder, key))
+    return out, found
+
+
+def stats_to_json(stats: dict[str, Any]) -> dict[str, Any]:
+    """`stats` with `<field>_msg(s)` next to each text of STATS_TEXTS that is a message."""
+    out, found = _text_fields(stats)
+    for holder, key in found:
+        value = holder[key]
+        if isinstance(value, list) and msgs_json(value):
+            holder[f"{key}_msgs"] = msgs_json(value)
+        elif isinstance(value, Msg):
+            holder[f"{key}_msg"] = value.to_json()
     return out
 
 
 def _stats_messages(stats: dict[str, Any]) -> dict[str, Any]:
-    out = dict(stats)
-    for section, key in STATS_TEXTS:
-        holder = out.get(section) if section else out
-        if not isinstance(holder, dict) or key not in holder:
-            continue
-        if section:
-            out[section] = holder = dict(holder)
+    out, found = _text_fields(stats)
+    for holder, key in found:
         if isinstance(holder[key], list):
             holder[key] = attach_all(holder[key], holder.pop(f"{key}_msgs", None))
         else:

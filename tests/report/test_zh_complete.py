@@ -146,6 +146,19 @@ def _messages(fmt: str, text: str) -> str:
                      + [e.get("value") or "" for e in root.iter("property")])
 
 
+def test_manifest_diff_in_zh_has_no_english_sentence(tmp_path, capsys):
+    """`manifest diff --lang zh` of a report (its reasons from the engine and the audit) and of an APK."""
+    from sdkgate.cli import cli
+    from sdkgate.cli.common import run_guarded
+    ev = write_evidence(tmp_path / "ev")
+    demo = REPO / "manifests" / "demo-recruit.yaml"
+    for target in (ev / "report.json", REPO / "tests" / "fixtures" / "apks" / "recruit-noncompliant.apk"):
+        for fmt in ("console", "html"):
+            run_guarded(cli, ["manifest", "diff", str(demo), str(target), "--lang", "zh", "--format", fmt])
+            out = capsys.readouterr().out
+            assert "声明" in out and not english_runs(out), (target.name, fmt, english_runs(out)[:5])
+
+
 def test_the_english_run_detector_finds_untranslated_text():
     assert english_runs("证据不完整：the agent dropped 12 events") == ["the agent dropped"]
     assert not english_runs("Lcom/umeng/A;->b()V 调用 com.umeng.commonsdk 于 getPrimaryClip, api_id clipboard.read")
