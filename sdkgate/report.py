@@ -46,8 +46,9 @@ class Finding:
         d["evidence"] = [asdict(e) for e in self.evidence]
         if isinstance(self.message, Msg):          # the message id and parameters next to the English
             d["message_msg"] = self.message.to_json()
-        if isinstance(self.detail.get("summary"), Msg):
-            d["detail"]["summary_msg"] = self.detail["summary"].to_json()
+        for k, v in self.detail.items():            # summary, reason, unknown_why ...: their message next to them
+            if isinstance(v, Msg):
+                d["detail"][f"{k}_msg"] = v.to_json()
         return d
 
     def text(self, lang: str = "en") -> str:
@@ -233,8 +234,8 @@ def _finding(f: dict[str, Any]) -> Finding:
     data = f.pop("message_msg", None)
     f["message"] = attach(f.get("message"), data)
     detail = dict(f.get("detail") or {})
-    if "summary_msg" in detail:
-        detail["summary"] = attach(detail.get("summary"), detail.pop("summary_msg"))
+    for k in [k for k in detail if k.endswith("_msg") and k[:-4] in detail]:
+        detail[k[:-4]] = attach(detail[k[:-4]], detail.pop(k))
     f["detail"] = detail
     return Finding(**{**f, "evidence": [EvidenceRef(**e) for e in f.get("evidence") or []]})
 

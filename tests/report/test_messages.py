@@ -70,6 +70,19 @@ def test_findings_keep_their_message_in_report_json(tmp_path):
     assert raw["message"] == f.message and raw["message_msg"]["id"] == "{rule}: {actor} / {category} ({detail})"
 
 
+def test_a_scan_findings_details_keep_their_messages(tmp_path):
+    """SG204's `detail.reason` (why the component runs at start) is Chinese on a page rendered from report.json."""
+    from sdkgate.cli.scan_cmd import build_report
+    from sdkgate.manifest import load_manifest
+    repo = Path(__file__).resolve().parents[2]
+    rep, _ = build_report(repo / "tests/fixtures/apks/sdk-autoinit.apk", load_manifest(repo / "manifests/demo-recruit.yaml"))
+    again = Report.from_dict(json.loads(json.dumps(rep.to_dict())))
+    reasons = [f.detail["reason"] for f in again.findings if f.rule == "SG204" and f.detail.get("reason")]
+    assert reasons and all(isinstance(r, Msg) for r in reasons)
+    html = get("html").render(again, "zh")
+    assert any(r.render("zh") in html for r in reasons) and not any(str(r) in html for r in reasons)
+
+
 def _strip_messages(value):
     """What the version before message ids wrote: the same JSON without any *_msg / *_msgs / msg field."""
     if isinstance(value, dict):
