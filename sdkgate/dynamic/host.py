@@ -171,7 +171,7 @@ class AgentHost:
         self.agent_t0 = rep.get("t0")          # raw CLOCK_MONOTONIC ms at agent start (align_to)
         with self.lock:
             if not rep.get("java", False):
-                self._status("error", h1, detail="no Java runtime in the target process")
+                self._status("error", h1, detail=msg("no Java runtime in the target process"))
                 self._incomplete(h1, msg("the agent found no Java runtime in the target: no hooks installed"))
             else:
                 self._status("loaded", h1, hooked=len(rep.get("hooked", [])),
@@ -288,8 +288,8 @@ class AgentHost:
         with self.lock:
             if message.get("type") == "error":
                 self.stats.errors += 1
-                where = f" at {message.get('fileName', '?')}:{message.get('lineNumber', '?')}"
-                detail = f"script error: {message.get('description', message)}{where}"
+                detail = msg("script error: {error} at {file}:{line}", error=str(message.get('description', message)),
+                             file=str(message.get('fileName', '?')), line=str(message.get('lineNumber', '?')))
                 now = self.clock()
                 self._status("error", now, detail=detail)
                 self._incomplete(now, msg("agent {detail}", detail=detail))
@@ -400,9 +400,9 @@ class AgentHost:
     def _on_detached(self, reason, crash=None) -> None:
         with self.lock:
             if not self._closed and reason != "application-requested":
-                detail = f"session detached: {reason}"
-                if crash is not None:
-                    detail += f" (crash: {getattr(crash, 'summary', crash)})"
+                detail = msg("session detached: {reason}", reason=str(reason)) if crash is None else \
+                    msg("session detached: {reason} (crash: {crash})", reason=str(reason),
+                        crash=str(getattr(crash, 'summary', crash)))
                 self.stats.detached = str(reason)
                 now = self.clock()
                 self._status("error", now, detail=detail)
