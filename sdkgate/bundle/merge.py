@@ -10,6 +10,7 @@ from ..fileio import read_json_object
 from ..report import Report
 from .bundle import BUNDLE_FILE
 from ..i18n import N_, msg, tr
+from ..formats.labels import verdict_text
 
 VERDICT_ORDER = {"fail": 0, "incomplete": 1, "not_judged": 2, "pass": 3}
 MERGE_COLUMNS = (N_("Bundle"), N_("Device"), N_("Scenario"), N_("Verdict"), N_("Seal"))
@@ -165,7 +166,8 @@ def render_console(table: MergeTable, lang: str = "en") -> str:
     for rule in table.rules:
         tb.add_column(rule, justify="right")
     for r in table.rows:
-        tb.add_row(r.bundle, r.device, r.scenario, r.verdict, r.seal, *[str(r.counts.get(x, 0) or "") for x in table.rules])
+        tb.add_row(r.bundle, r.device, r.scenario, r.verdict if lang == "en" else verdict_text(r.verdict, lang), r.seal,
+                   *[str(r.counts.get(x, 0) or "") for x in table.rules])
     con.print(tb)
     return buf.getvalue()
 
@@ -176,4 +178,4 @@ def render_html(table: MergeTable, lang: str = "en") -> str:
     title = tr(N_("sdkgate merged report"), lang)
     app = msg("{n} bundle(s)", n=len(table.rows)).render(lang)
     return render_page("merge.html.j2", page_head(lang, kind=title, app=app, verdict=verdict), lang, table=table, title=title,
-                       columns=[tr(h, lang) for h in MERGE_COLUMNS])
+                       columns=[tr(h, lang) for h in MERGE_COLUMNS], verdict_text=lambda v: verdict_text(v, lang))
