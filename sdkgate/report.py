@@ -5,7 +5,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .i18n import Msg, attach, attach_all, msgs_json
+from .i18n import Msg, attach, attach_all, msgs_json, tr
 
 SCHEMA = "sdkgate.report/1"
 SEVERITIES = ("violation", "warning", "info")
@@ -148,7 +148,6 @@ class Report:
 
     def say(self, text: Any, lang: str = "en") -> str:
         """A sentence of this report (a reason, a note, what was not judged) in `lang`."""
-        from .i18n import tr
         return tr(text, lang)
 
     def to_dict(self) -> dict[str, Any]:
