@@ -28,6 +28,10 @@ def test_a_message_is_its_english_and_renders_in_chinese():
     nested = msg("{source}: {reason}", source="hook", reason=m)
     assert nested.render("zh") == "hook：Hook 代理丢弃了 12 个事件"
     assert from_json(json.loads(json.dumps(nested.to_json())), str(nested)).render("zh") == nested.render("zh")
+    import copy
+    import pickle                                           # fleet workers and dataclasses.asdict copy reports
+    for again in (pickle.loads(pickle.dumps(nested)), copy.deepcopy(nested)):
+        assert isinstance(again, Msg) and again == nested and again.render("zh") == nested.render("zh")
 
 
 def test_a_messages_claim_is_checked_against_its_english():
