@@ -52,6 +52,9 @@ KINDS: tuple[ReasonKind, ...] = (
                (r"died at t=", r"died mid-run"), loses_events="hook"),
     ReasonKind("process-not-instrumented", N_("an app process ran without the agent: its reads are unseen"),
                (r"not instrumented", r"uninstrumented", r"ran without the agent")),
+    ReasonKind("spawn-gating-disabled", N_("Frida turned spawn gating off and resumed the held processes: what they did "
+               "before their agent was ready, and processes started while gating was off, are unseen"),
+               (r"turned spawn gating off",), loses_events="hook"),
     ReasonKind("attached-late", N_("the agent attached to a running app: what it did before is unseen"),
                (r"attached to an already running app",), loses_events="hook", whole_run=True),
     ReasonKind("api-not-hookable", N_("the app calls an API no hook can observe: its reads at run time are unseen"),

@@ -29,7 +29,9 @@ export function isBoot(cls) {
 
 function visible(cls, loader) {
     if (isBoot(cls)) return true;
-    if (loader !== null && loader.$loads !== undefined && loader.$loads.includes(cls)) return true;
+    // a permissive wrapper (a class the model does not describe) answers any member name: only a real list counts
+    const loads = loader !== null ? loader.$loads : undefined;
+    if (Array.isArray(loads) && loads.includes(cls)) return true;
     if (hidden.has(cls)) return false;          // another loader's code
     return appReady || loader !== null;         // app classes: the app's loader, or a loader whose parent it is
 }

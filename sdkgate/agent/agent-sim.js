@@ -1,5 +1,5 @@
 📦
-271983 /src/index.js
+272010 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -644,7 +644,8 @@ function isBoot(cls) {
 }
 function visible(cls, loader) {
   if (isBoot(cls)) return true;
-  if (loader !== null && loader.$loads !== void 0 && loader.$loads.includes(cls)) return true;
+  const loads = loader !== null ? loader.$loads : void 0;
+  if (Array.isArray(loads) && loads.includes(cls)) return true;
   if (hidden.has(cls)) return false;
   return appReady || loader !== null;
 }

@@ -61,7 +61,7 @@ def _subcommand(argv) -> str:
     return next((a for a in args if not a.startswith("-")), "")
 
 
-def _output_folder(argv) -> "Path | None":
+def _output_folder(argv) -> "str | None":
     """The folder the command writes to (--out DIR, -o/--output FILE or DIR), if the command line names one."""
     import sys
     from pathlib import Path

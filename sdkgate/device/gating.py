@@ -195,12 +195,12 @@ class ProcessControl:
     def _escaped(self, name: str, pid: int, reason: str) -> None:
         from ..events import Event  # noqa: PLC0415
         self.ctx.emit(Event(seq=0, t_ms=round(self._now(), 3), source="hook", kind="incomplete",
-                            extra={"reason": reason, "process": name, "pid": pid, "reason_kind": "process_not_instrumented"}))
+                            extra={"reason": reason, "process": name, "pid": pid, "reason_kind": "process-not-instrumented"}))
 
     def _gating_off(self, reason: str) -> None:
         from ..events import Event  # noqa: PLC0415
         self.ctx.emit(Event(seq=0, t_ms=round(self._now(), 3), source="hook", kind="incomplete",
-                            extra={"reason": reason, "reason_kind": "spawn_gating_disabled"}))
+                            extra={"reason": reason, "reason_kind": "spawn-gating-disabled"}))
 
     def _poll_processes(self) -> None:
         if self.gate is not None:

@@ -83,12 +83,12 @@ class SimProcesses:
     def _escaped(self, name: str, pid: int, reason: str) -> None:
         ctx = self.sim.ctx
         ctx.emit(Event(seq=0, t_ms=round(ctx.clock.now_ms(), 3), source="hook", kind="incomplete",
-                       extra={"reason": reason, "process": name, "pid": pid, "reason_kind": "process_not_instrumented"}))
+                       extra={"reason": reason, "process": name, "pid": pid, "reason_kind": "process-not-instrumented"}))
 
     def _gating_off(self, reason: str) -> None:
         ctx = self.sim.ctx
         ctx.emit(Event(seq=0, t_ms=round(ctx.clock.now_ms(), 3), source="hook", kind="incomplete",
-                       extra={"reason": reason, "reason_kind": "spawn_gating_disabled"}))
+                       extra={"reason": reason, "reason_kind": "spawn-gating-disabled"}))
 
     def _own_pids(self) -> set[int]:
         """The simulated device's process list: the main process, what it forked/exec'd, and what the

@@ -41,7 +41,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from ..apitable import SensitiveApi, apis, by_id, split_descriptor
+from ..apitable import SensitiveApi, by_id, split_descriptor
 from ..canaries import generate
 from ..errors import InputError
 from ..events import Event

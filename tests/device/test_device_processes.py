@@ -77,7 +77,7 @@ def test_frida_turning_gating_off_makes_the_device_run_incomplete_and_gating_com
     for cb in list(frida.handlers.get("spawn-gating-disabled", [])):
         cb("watchdog-timeout")                       # frida-server's watchdog (Frida >= 17.16)
     be.wait(1)
-    off = [e for e in events if e.kind == "incomplete" and e.get("reason_kind") == "spawn_gating_disabled"]
+    off = [e for e in events if e.kind == "incomplete" and e.get("reason_kind") == "spawn-gating-disabled"]
     assert len(off) == 1 and "watchdog-timeout" in off[0].get("reason")
     assert frida.calls.count(("enable_spawn_gating",)) == 2
     be.stop()

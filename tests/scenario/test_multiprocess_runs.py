@@ -170,9 +170,14 @@ def test_a_global_process_is_gated_and_a_slow_agent_trips_the_devices_watchdog(t
                              gate_timing={"configure_cost": lambda install: 9.0})
     reads = [e for e in evs if e.kind == "read" and e.get("process") == "com.example.pushservice"]
     assert reads and reads[0].get("api_id") == "telephony.getDeviceId"
-    off = [e for e in evs if e.kind == "incomplete" and e.get("reason_kind") == "spawn_gating_disabled"]
+    off = [e for e in evs if e.kind == "incomplete" and e.get("reason_kind") == "spawn-gating-disabled"]
     assert len(off) == 1 and "com.example.pushservice" in off[0].get("reason")
-    assert not [e for e in evs if e.kind == "incomplete" and e.get("reason_kind") == "process_not_instrumented"]
-    assert res.report.verdict == "incomplete" and any("spawn gating off" in r for r in res.report.incomplete)
+    assert not [e for e in evs if e.kind == "incomplete" and e.get("reason_kind") == "process-not-instrumented"]
+    assert any("spawn gating off" in r for r in res.report.incomplete)
+    # the read is proven when it was recorded before gating went off (hook events may be lost after that): the
+    # order of the two depends on the process scheduler, the verdict on the order (issue 20's verdict order)
+    proven = reads[0].t_ms < off[0].t_ms
+    assert [f.confirmed for f in res.report.findings if f.rule == "SG101"] == [proven]
+    assert res.report.verdict == ("fail" if proven else "incomplete")
     procs = {p["name"]: p for p in backend.process_log}
     assert procs["com.example.pushservice"]["resumed_by_frida"] and procs["com.example.pushservice"]["instrumented"]
