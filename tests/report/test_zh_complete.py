@@ -34,7 +34,7 @@ def english_catalogue() -> set[str]:
 
 def _static_report() -> Report:
     from sdkgate.cli.common import quiet_androguard
-    from sdkgate.cli.scan_cmd import build_report
+    from sdkgate.scanning import build_report
     quiet_androguard()
     from sdkgate.manifest import load_manifest
     rep, _ = build_report(REPO / "tests/fixtures/apks/recruit-noncompliant.apk", load_manifest(REPO / "manifests/demo-recruit.yaml"))
