@@ -1,24 +1,14 @@
 """What every command shares: exit codes, the bad-input guard, output options."""
 from __future__ import annotations
 
-
 import click
 
 from ..errors import InputError
+from ..exitcodes import (EXIT_FAIL, EXIT_INCOMPLETE, EXIT_INPUT, EXIT_INTERNAL, EXIT_PASS,  # noqa: F401
+                         EXIT_TAMPERED, VERDICT_EXIT)
+from ..scanning import load_options, quiet_androguard  # noqa: F401 - the commands take them from here
 
-EXIT_PASS, EXIT_FAIL, EXIT_INPUT, EXIT_INCOMPLETE, EXIT_TAMPERED = 0, 1, 2, 3, 4
-EXIT_INTERNAL = 70          # EX_SOFTWARE: an unexpected internal error, never a verdict
 OUTPUT_FLAGS = ("--out", "-o", "--output")
-VERDICT_EXIT = {"pass": EXIT_PASS, "fail": EXIT_FAIL, "incomplete": EXIT_INCOMPLETE, "not_judged": EXIT_INCOMPLETE}
-
-
-def quiet_androguard():
-    """androguard logs through loguru at import time; silence it before anything else."""
-    try:
-        from loguru import logger
-        logger.remove()
-    except ImportError:  # pragma: no cover
-        pass
 
 
 def run_guarded(group: click.Group, argv=None) -> int:
@@ -163,16 +153,6 @@ def write_output(text, output: str | None, fmt: str = "") -> None:
         click.echo(text, nl=False)
 
 
-def load_options(suppressions: str | None, geoip: str | None):
-    from pathlib import Path
-
-    from ..errors import InputError
-    from ..rules import EvalOptions
-    from ..rules.suppress import load_suppressions
-    if geoip and not Path(geoip).is_file():
-        raise InputError(geoip, None, "GeoIP database not found")
-    return EvalOptions(suppressions=load_suppressions(suppressions) if suppressions else [],
-                       geoip=str(Path(geoip).resolve()) if geoip else None)
 
 
 def _duration(ctx, param, value):

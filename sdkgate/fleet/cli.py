@@ -14,7 +14,7 @@ def scan_to_db(apks, db_url: str | None, manifest_path: Path | None, suppression
     """APKS are files, folders of .apk files, or http(s) URLs (docs/fleet.md)."""
     from ..extras import require
     require("fleet", what="sdkgate scan --db")
-    from ..cli.common import load_options
+    from ..scanning import load_options
     from ..manifest import load_manifest
     from .sources import expand
     if not db_url:

@@ -26,7 +26,7 @@ def _unmangle(arg) -> str:
 
 def expand(args) -> list[str]:
     """Folders become their .apk files (as `scan` does); URLs stay as given."""
-    from ..cli.scan_cmd import _expand
+    from ..scanning import expand_inputs as _expand
     out: list[str] = []
     local: list[Path] = []
     for a in map(_unmangle, args):

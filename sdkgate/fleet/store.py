@@ -162,7 +162,7 @@ def store(db: Database, rec: ScanRecord, key: ScanKey, run_id: int | None = None
 
 
 def _exit_code(rep: dict[str, Any]) -> int | None:
-    from ..cli.common import VERDICT_EXIT
+    from ..exitcodes import VERDICT_EXIT
     return VERDICT_EXIT.get(str(rep.get("verdict")), None)
 
 

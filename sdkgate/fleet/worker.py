@@ -41,10 +41,9 @@ def peak_rss_kb() -> int | None:
 def scan_record(apk: str, sha256: str, size: int, manifest: tuple[str, bytes] | None,
                 suppressions: tuple[str, bytes] | None, allow_package_mismatch: bool = False) -> ScanRecord:
     """Scan one APK into a report dict; a bad APK becomes an `input` error record, never an exception."""
-    from ..cli.common import load_options, quiet_androguard
+    from ..scanning import build_report, load_options, quiet_androguard
     from ..errors import InputError
     quiet_androguard()
-    from ..cli.scan_cmd import build_report
     from ..manifest import load_manifest
 
     t0 = time.perf_counter()

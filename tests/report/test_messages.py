@@ -76,7 +76,7 @@ def test_findings_keep_their_message_in_report_json(tmp_path):
 
 def test_a_scan_findings_details_keep_their_messages(tmp_path):
     """SG204's `detail.reason` (why the component runs at start) is Chinese on a page rendered from report.json."""
-    from sdkgate.cli.scan_cmd import build_report
+    from sdkgate.scanning import build_report
     from sdkgate.manifest import load_manifest
     repo = Path(__file__).resolve().parents[2]
     rep, _ = build_report(repo / "tests/fixtures/apks/sdk-autoinit.apk", load_manifest(repo / "manifests/demo-recruit.yaml"))

@@ -75,7 +75,7 @@ def test_every_message_renders_in_both_languages(po):
 
 def _scan(apk: Path, manifest: Path | None = None) -> Report:
     from sdkgate.cli.common import quiet_androguard
-    from sdkgate.cli.scan_cmd import build_report
+    from sdkgate.scanning import build_report
     from sdkgate.manifest import load_manifest
     quiet_androguard()
     rep, _ = build_report(apk, load_manifest(manifest) if manifest else None)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sdkgate.cli import cli
 from sdkgate.cli.common import run_guarded
-from sdkgate.cli.scan_cmd import build_report
+from sdkgate.scanning import build_report
 from sdkgate.manifest import load_manifest
 from sdkgate.net.protobuf import field
 from sdkgate.static.manifest_xml import parse_manifest_xml

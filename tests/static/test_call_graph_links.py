@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from sdkgate.cli.scan_cmd import build_report
+from sdkgate.scanning import build_report
 from sdkgate.manifest import load_manifest
 from sdkgate.static import ScanOptions, scan_apk
 from sdkgate.static.paths import Bounds

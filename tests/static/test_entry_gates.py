@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from sdkgate.cli.scan_cmd import build_report
+from sdkgate.scanning import build_report
 from sdkgate.manifest import load_manifest
 from sdkgate.static import scan_apk
 from sdkgate.static.entries import ENTRY_KINDS

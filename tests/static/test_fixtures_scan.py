@@ -12,7 +12,7 @@ import yaml
 
 from sdkgate.cli import cli
 from sdkgate.cli.common import run_guarded
-from sdkgate.cli.scan_cmd import build_report
+from sdkgate.scanning import build_report
 from sdkgate.manifest import load_manifest
 from sdkgate.static import scan_apk
 

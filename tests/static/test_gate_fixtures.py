@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sdkgate.cli.scan_cmd import build_report
+from sdkgate.scanning import build_report
 from sdkgate.manifest import load_manifest
 
 ROOT = Path(__file__).resolve().parents[2]

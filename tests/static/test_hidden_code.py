@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sdkgate.cli.scan_cmd import build_report
+from sdkgate.scanning import build_report
 from sdkgate.manifest import load_manifest
 from sdkgate.static import scan_apk
 
