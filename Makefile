@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 NODESTAMP := hooks/node_modules/.installed
 
-.PHONY: setup demo test bench clean agent system-deps
+.PHONY: setup demo test bench clean agent system-deps messages
 
 setup: $(STAMP) $(NODESTAMP)
 
@@ -37,6 +37,10 @@ bench: setup system-deps
 
 agent: setup
 	$(BIN)/python -m sdkgate.dynamic.build
+
+# the message catalogue: new ids added, unused ones dropped, the .mo compiled; lists what needs a translation
+messages: setup
+	$(BIN)/python tools/messages.py
 
 clean:
 	rm -rf $(VENV) hooks/node_modules out build *.egg-info

@@ -12,7 +12,17 @@ consent: they are checked against the user's answer (SG106).
 """
 from __future__ import annotations
 
+from .i18n import N_, Msg
+
 NOT_ASKED, GRANTED, DECLINED, WITHDRAWN = "not_asked", "granted", "declined", "withdrawn"
+# how a sentence names a transition ("consent {transition} ..."), in the report's language
+TRANSITION_WORDS = {GRANTED: N_("granted"), DECLINED: N_("declined"), WITHDRAWN: N_("withdrawn")}
+
+
+def transition_word(transition) -> str:
+    """A transition as a message (a word the catalogue translates); anything else stays as recorded."""
+    word = TRANSITION_WORDS.get(transition) if isinstance(transition, str) else None
+    return Msg(word) if word else str(transition)
 TRANSITIONS = (GRANTED, DECLINED, WITHDRAWN)
 RESETTING_LIFECYCLE = ("install", "clear_data")
 UI_TAP = "ui_tap"            # `evidence` of a hook `consent` event: the input system delivered a real tap

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 from .fileio import MAX_JSON_DEPTH, MAX_LINE_BYTES, JsonLimitError, bounded_lines, check_depth
+from .i18n import Msg
 
 SCHEMA_VERSION = 1
 MAX_T_MS = 1e15         # ±31,000 years around the run start: any real clock, epoch ms included
@@ -76,6 +77,11 @@ class Event:
         if self.consent is not None:
             d["consent"] = self.consent
         d.update(self.extra)
+        for k, v in self.extra.items():        # a message keeps its id and parameters next to its English text
+            if v.__class__ is Msg:
+                d[k + "_msg"] = v.to_json()
+            elif v.__class__ is list and any(x.__class__ is Msg for x in v):
+                d[k + "_msgs"] = [x.to_json() if x.__class__ is Msg else None for x in v]
         return d
 
     def to_json(self) -> str:

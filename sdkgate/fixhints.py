@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .i18n import tr
 from .yamlio import package_data
 
 # rules next to which an SDK's compliant-initialisation API is worth naming
@@ -13,19 +14,22 @@ SDK_HINT_RULES = frozenset({"SG101", "SG204", "SG205", "SG401"})
 
 @dataclass(frozen=True)
 class Hint:
-    en: str
-    zh: str
+    en: str              # a message id: the translations are in the catalogue (sdkgate/i18n.py)
     api: str = ""
 
+    @property
+    def zh(self) -> str:
+        return tr(self.en, "zh")
+
     def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return tr(self.en, lang)
 
 
 @lru_cache(maxsize=1)
 def _table() -> tuple[dict[str, Hint], dict[str, Hint]]:
     data = package_data("fix_hints.yaml") or {}
-    rules = {rid: Hint(v["en"], v["zh"]) for rid, v in (data.get("rules") or {}).items()}
-    sdks = {sid: Hint(v["en"], v["zh"], v.get("api", "")) for sid, v in (data.get("sdks") or {}).items()}
+    rules = {rid: Hint(v["en"]) for rid, v in (data.get("rules") or {}).items()}
+    sdks = {sid: Hint(v["en"], v.get("api", "")) for sid, v in (data.get("sdks") or {}).items()}
     return rules, sdks
 
 

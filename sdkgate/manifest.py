@@ -12,12 +12,13 @@ from .catalogue import Catalogue, Sdk, default_catalogue
 from .errors import InputError
 from .taxonomy import categories
 from .yamlio import Located, load_yaml, line
+from .i18n import N_, Msg, msg
 
 SCHEMA = "sdkgate.manifest/1"
 WHEN = ("on_feature", "at_start")
 # ids of rows a draft could not map to the catalogue: allowed without packages (they attribute nothing)
 UNLISTED = "unlisted_"
-NO_CHECK = "no consent check declared: every start path to an SDK counts as before consent"
+NO_CHECK = N_("no consent check declared: every start path to an SDK counts as before consent")
 
 
 @dataclass(frozen=True)
@@ -103,13 +104,13 @@ class Manifest:
         """What the manifest leaves the checks to guess (issue 20): said once by `manifest validate` and `scan`."""
         out = list(self.notes)
         if not self.consent.check:
-            out.append(NO_CHECK)
+            out.append(Msg(NO_CHECK))
         cat = self.catalogue()
         for sid in self.sdks:
             row = cat.sdks.get(sid)
             if row is not None and row.acts_for_app:
-                out.append(f"sdks: {sid} is {row.kind} code in the catalogue ({row.name}): it acts for the app, "
-                           "its code is judged as the app's")
+                out.append(msg("sdks: {sdk} is {kind} code in the catalogue ({name}): it acts for the app, its code is "
+                               "judged as the app's", sdk=sid, kind=row.kind, name=row.name))
         return out
 
     def sdk_packages(self, sdk_id: str) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ renamed (`--allow-package-mismatch`): then the declarations judge it and the rep
 from __future__ import annotations
 
 from .errors import InputError
+from .i18n import msg
 
 FLAG = "--allow-package-mismatch"
 
@@ -16,8 +17,8 @@ def check_package(apk: str, apk_package: str | None, manifest, allow: bool = Fal
     if not allow:
         raise InputError(str(apk), None, f"the APK is {apk_package} but the manifest {manifest.path} declares "
                          f"{manifest.package}: they describe different apps (a renamed build: give {FLAG})")
-    return (f"package mismatch allowed ({FLAG}): the APK is {apk_package}, the manifest declares "
-            f"{manifest.package}")
+    return msg("package mismatch allowed ({flag}): the APK is {apk}, the manifest declares {manifest}", flag=FLAG,
+               apk=apk_package, manifest=manifest.package)
 
 
 def apk_package(apk: str) -> str | None:

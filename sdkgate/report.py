@@ -5,6 +5,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .i18n import Msg, attach, attach_all, msgs_json, tr
+
 SCHEMA = "sdkgate.report/1"
 SEVERITIES = ("violation", "warning", "info")
 # verdicts: `not_judged` = nothing to judge against (scan without a manifest); never a pass (exit 3)
@@ -42,7 +44,28 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["evidence"] = [asdict(e) for e in self.evidence]
+        if isinstance(self.message, Msg):          # the message id and parameters next to the English
+            d["message_msg"] = self.message.to_json()
+        for k, v in self.detail.items():            # summary, reason, unknown_why ...: their message next to them
+            if isinstance(v, Msg):
+                d["detail"][f"{k}_msg"] = v.to_json()
         return d
+
+    def text(self, lang: str = "en") -> str:
+        """The finding's message in `lang`: rendered from its message id, else (a report written before message
+        ids) the text recorded for that language."""
+        if isinstance(self.message, Msg):
+            return self.message.render(lang)
+        return (self.message_zh or self.message) if lang == "zh" else self.message
+
+    def summary(self, lang: str = "en") -> str:
+        """The rule-specific detail sentence (`detail.summary`) in `lang`."""
+        s = self.detail.get("summary")
+        if isinstance(s, Msg):
+            return s.render(lang)
+        if lang == "zh":
+            return str(self.detail.get("summary_zh") or s or "")
+        return str(s or "")
 
 
 @dataclass
@@ -123,7 +146,12 @@ class Report:
     def active_findings(self, severity: str | None = None) -> list[Finding]:
         return [f for f in self.findings if not f.suppressed and (severity is None or f.severity == severity)]
 
+    def say(self, text: Any, lang: str = "en") -> str:
+        """A sentence of this report (a reason, a note, what was not judged) in `lang`."""
+        return tr(text, lang)
+
     def to_dict(self) -> dict[str, Any]:
+        skipped_msgs = msgs_json(self.skipped)
         return {
             "schema": SCHEMA,
             "verdict": self.verdict,
@@ -132,11 +160,12 @@ class Report:
             "call_sites": [asdict(c) for c in self.call_sites],
             "findings": [f.to_dict() for f in self.findings],
             "incomplete": list(self.incomplete),
-            "incomplete_reasons": [dict(r) for r in self.incomplete_reasons],
+            "incomplete_reasons": [_reason_json(r) for r in self.incomplete_reasons],
             "incomplete_kinds": dict(self.incomplete_kinds),
             "skipped": list(self.skipped),
+            **({"skipped_msgs": skipped_msgs} if skipped_msgs else {}),
             "permissions": list(self.permissions),
-            "stats": self.stats,
+            "stats": stats_to_json(self.stats),
         }
 
     @classmethod
@@ -171,14 +200,79 @@ class Report:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Report":
+        """A report from its JSON; message ids next to the English texts make them messages again (a text whose
+        id this version does not know, or whose English differs, stays the recorded text)."""
+        reasons = [dict(r) for r in d.get("incomplete_reasons") or []]
+        by_text = {r.get("reason"): r.get("msg") for r in reasons if isinstance(r, dict) and r.get("msg")}
+        for r in reasons:
+            if "msg" in r:
+                r["reason"] = attach(r.get("reason"), r.pop("msg"))
+        stats = d.get("stats") or {}
         return cls(
             verdict=d["verdict"], app=d.get("app") or {},
             sdks=[SdkEntry(**s) for s in d.get("sdks") or []],
             call_sites=[CallSite(**c) for c in d.get("call_sites") or []],
-            findings=[Finding(**{**f, "evidence": [EvidenceRef(**e) for e in f.get("evidence") or []]})
-                      for f in d.get("findings") or []],
-            incomplete=list(d.get("incomplete") or []), skipped=list(d.get("skipped") or []),
-            stats=d.get("stats") or {}, permissions=list(d.get("permissions") or []),
-            incomplete_reasons=[dict(r) for r in d.get("incomplete_reasons") or []],
+            findings=[_finding(f) for f in d.get("findings") or []],
+            incomplete=[attach(r, by_text.get(r)) for r in d.get("incomplete") or []],
+            skipped=attach_all(list(d.get("skipped") or []), d.get("skipped_msgs")),
+            stats=_stats_messages(stats), permissions=list(d.get("permissions") or []),
+            incomplete_reasons=reasons,
             incomplete_kinds=dict(d.get("incomplete_kinds") or {}),
         )
+
+
+def _reason_json(r: dict[str, Any]) -> dict[str, Any]:
+    out = dict(r)
+    if isinstance(r.get("reason"), Msg):
+        out["msg"] = r["reason"].to_json()
+    return out
+
+
+def _finding(f: dict[str, Any]) -> Finding:
+    f = dict(f)
+    data = f.pop("message_msg", None)
+    f["message"] = attach(f.get("message"), data)
+    detail = dict(f.get("detail") or {})
+    for k in [k for k in detail if k.endswith("_msg") and k[:-4] in detail]:
+        detail[k[:-4]] = attach(detail[k[:-4]], detail.pop(k))
+    f["detail"] = detail
+    return Finding(**{**f, "evidence": [EvidenceRef(**e) for e in f.get("evidence") or []]})
+
+
+# texts in `stats` kept with their message ids: (section, field) -> a list of texts or one text
+STATS_TEXTS = (("static", "notes"), ("static", "manifest_warnings"), ("static", "paths"), ("static", "bounds"),
+               ("calibration", "note"), ("", "not_judged"))
+
+
+def _text_fields(stats: dict[str, Any]):
+    """(a copy of stats, [(the dict holding a text of STATS_TEXTS, its key)]): the sections holding one are copies."""
+    out, found = dict(stats), []
+    for section, key in STATS_TEXTS:
+        holder = out.get(section) if section else out
+        if isinstance(holder, dict) and key in holder:
+            if section:
+                out[section] = holder = dict(holder)
+            found.append((holder, key))
+    return out, found
+
+
+def stats_to_json(stats: dict[str, Any]) -> dict[str, Any]:
+    """`stats` with `<field>_msg(s)` next to each text of STATS_TEXTS that is a message."""
+    out, found = _text_fields(stats)
+    for holder, key in found:
+        value = holder[key]
+        if isinstance(value, list) and msgs_json(value):
+            holder[f"{key}_msgs"] = msgs_json(value)
+        elif isinstance(value, Msg):
+            holder[f"{key}_msg"] = value.to_json()
+    return out
+
+
+def _stats_messages(stats: dict[str, Any]) -> dict[str, Any]:
+    out, found = _text_fields(stats)
+    for holder, key in found:
+        if isinstance(holder[key], list):
+            holder[key] = attach_all(holder[key], holder.pop(f"{key}_msgs", None))
+        else:
+            holder[key] = attach(holder[key], holder.pop(f"{key}_msg", None))
+    return out

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import InputError
+from .i18n import N_, Msg, failure, msg
 
 
 def quiet_androguard():
@@ -27,7 +28,7 @@ def load_options(suppressions: str | None, geoip: str | None):
                        geoip=str(Path(geoip).resolve()) if geoip else None)
 
 
-NO_MANIFEST = "no manifest (declarations) given"
+NO_MANIFEST = N_("no manifest (declarations) given")
 
 
 def not_judged(report, inventory: bool = False):
@@ -35,7 +36,7 @@ def not_judged(report, inventory: bool = False):
     `--inventory` asks for the inventory alone (exit 0, no verdict line)."""
     if report.verdict != "incomplete" or inventory:
         report.verdict = "not_judged"
-    report.stats["not_judged"] = NO_MANIFEST
+    report.stats["not_judged"] = Msg(NO_MANIFEST)
     if inventory:
         report.stats["inventory_only"] = True
     return report
@@ -62,7 +63,7 @@ def build_report(apk: Path, manifest, options=None, eval_options=None, splits: t
     except Exception as exc:  # a bug or an input the parsers did not foresee: incomplete, not a traceback
         from .events import Event
         events = [Event(seq=0, t_ms=0.0, source="static", kind="incomplete",
-                        extra={"reason": f"{apk}: scan failed: {type(exc).__name__}: {exc}"})]
+                        extra={"reason": msg("{where}: scan failed: {error}", where=str(apk), error=failure(exc))})]
         result = None
     report = evaluate(events, manifest, eval_options)
     report.app.setdefault("apk", str(apk))

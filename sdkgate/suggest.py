@@ -6,6 +6,7 @@ import difflib
 from functools import lru_cache
 
 from .yamlio import package_data
+from .i18n import msg
 
 PLATFORM_PREFIX = "android.permission."
 
@@ -59,4 +60,5 @@ def check_permission(name: str) -> tuple[str | None, str | None]:
     hit = closest(name[len(PLATFORM_PREFIX):], short, cutoff=0.8)      # the names, not their shared prefix
     if hit:
         return f"unknown Android permission {name!r} (did you mean {short[hit[0]]}?)", None
-    return None, f"permission {name} is not an Android platform permission sdkgate knows (API 34 and older)"
+    return None, msg("permission {permission} is not an Android platform permission sdkgate knows (API 34 and older)",
+                     permission=name)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .i18n import Msg, tr
 from .yamlio import package_data
 
 EXACT, GENERIC = "exact", "generic"
@@ -18,8 +19,7 @@ EXACT, GENERIC = "exact", "generic"
 @dataclass(frozen=True)
 class Category:
     id: str
-    en: str
-    zh: str
+    en: str              # its label, a message id: the Chinese is in the catalogue (sdkgate/i18n.py)
     gated: bool          # reads before consent are violations
     immutable: bool      # a fixed device identifier (SG104 counts reads per run)
     generic: bool = False   # a parent declared when the text does not say which child
@@ -29,7 +29,7 @@ class Category:
         return self.id.split(".", 1)[0]
 
     def label(self, lang: str = "en") -> str:
-        return self.zh if lang == "zh" else self.en
+        return tr(self.en, lang)
 
 
 @lru_cache(maxsize=1)
@@ -67,6 +67,15 @@ def label(cid: str | None, lang: str = "en") -> str:
         return ""
     cat = categories().get(cid)
     return cat.label(lang) if cat else cid
+
+
+@lru_cache(maxsize=1024)
+def label_msg(cid: str | None) -> str:
+    """A category's label as a message (rendered in the report's language); an unknown id stays the id."""
+    if not cid:
+        return ""
+    cat = categories().get(cid)
+    return Msg(cat.en) if cat else cid
 
 
 def is_gated(cid: str | None) -> bool:

@@ -11,10 +11,10 @@ from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..manifest import Manifest
 from ..taxonomy import GENERIC, coverage, is_generic, label, parent
 from .observed import Observed
+from ..i18n import N_
 
 MATCH, UNDECLARED, NOT_SEEN = "match", "undeclared", "declared_not_seen"
-STATUS_TEXT = {"en": {MATCH: "match", UNDECLARED: "undeclared", NOT_SEEN: "declared, not seen"},
-               "zh": {MATCH: "一致", UNDECLARED: "未声明", NOT_SEEN: "已声明，未发现"}}
+STATUS_TEXT = {MATCH: N_("match"), UNDECLARED: N_("undeclared"), NOT_SEEN: N_("declared, not seen")}
 SCHEMA = "sdkgate.manifest-diff/1"
 
 

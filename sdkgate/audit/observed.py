@@ -12,6 +12,7 @@ from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..errors import InputError
 from ..events import BadLine, Event, read_events
 from ..manifest import Manifest
+from ..i18n import attach, failure, msg
 
 WHERE = ("static", "runtime", "network")
 
@@ -44,7 +45,7 @@ def from_events(events: Iterable[Event | BadLine], manifest: Manifest | None, so
     app_domains = manifest.app_domains if manifest else ()
     for ev in events:
         if isinstance(ev, BadLine):
-            ob.incomplete.append(f"{ev.file}:line {ev.line}: {ev.problem}")
+            ob.incomplete.append(msg("{file}:line {line}: {problem}", file=str(ev.file), line=ev.line, problem=ev.problem))
             continue
         k = ev.kind
         if k == "scan":
@@ -80,7 +81,8 @@ def from_events(events: Iterable[Event | BadLine], manifest: Manifest | None, so
             if k == "send":
                 ob.cat(actor, ev.category, "network")
         elif k == "incomplete":
-            ob.incomplete.append(str(ev.get("reason") or "incomplete evidence"))
+            reason = attach(ev.get("reason"), ev.get("reason_msg"))
+            ob.incomplete.append(reason if isinstance(reason, str) and reason else msg("incomplete evidence"))
     return ob
 
 
@@ -92,7 +94,7 @@ def from_apk(apk: Path, manifest: Manifest) -> Observed:
         raise
     except Exception as exc:  # noqa: BLE001 - an unforeseen input: incomplete, not a traceback
         ob = Observed(str(apk))
-        ob.incomplete.append(f"{apk}: scan failed: {type(exc).__name__}: {exc}")
+        ob.incomplete.append(msg("{where}: scan failed: {error}", where=str(apk), error=failure(exc)))
         return ob
     return from_events(result.events, manifest, str(apk))
 
@@ -139,8 +141,9 @@ def from_report(path: Path, manifest: Manifest) -> Observed:
             ob.cat(f.actor, f.category, "runtime" if f.rule.startswith("SG1") else
                    "network" if f.rule.startswith("SG4") else "static")
     ob.incomplete += list(rep.incomplete)
-    ob.incomplete.append(f"{path}: a report alone lists no contacted domains that were declared, and no "
-                         "uses-permission of the APK: give the evidence folder or the APK for those columns")
+    ob.incomplete.append(msg("{where}: a report alone lists no contacted domains that were declared, and no "
+                             "uses-permission of the APK: give the evidence folder or the APK for those columns",
+                             where=str(path)))
     return ob
 
 

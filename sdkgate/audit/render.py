@@ -6,31 +6,27 @@ import json
 import shutil
 
 from ..taxonomy import label
+from ..i18n import C_, N_, labels, tr
 from .diff import STATUS_TEXT, Diff
 
 FORMATS = ("console", "json", "html", "xlsx")
-T = {
-    "en": {"title": "Declared vs found", "sdks": "SDKs", "cats": "Data categories per SDK", "perms": "Permissions",
-           "doms": "Domains", "sdk": "SDK", "status": "Status", "where": "Seen in", "cat": "Category",
-           "perm": "Permission", "seen": "Seen as", "dom": "Domain", "by": "Contacted by", "decl": "Declared for",
-           "inc": "Evidence incomplete", "summary": "Summary", "pk": "Packages",
-           "generic": "declared only generically as {0}", "generic_row": "a generic row: covers {0}.*"},
-    "zh": {"title": "声明与发现对照", "sdks": "SDK", "cats": "各 SDK 的个人信息类型", "perms": "权限", "doms": "域名",
-           "sdk": "SDK", "status": "结论", "where": "发现于", "cat": "信息类型", "perm": "权限", "seen": "发现方式",
-           "dom": "域名", "by": "访问方", "decl": "声明于", "inc": "证据不完整", "summary": "汇总", "pk": "包名",
-           "generic": "仅概括声明为 {0}", "generic_row": "概括声明：涵盖 {0}.*"},
-}
-WHERE_ZH = {"static": "静态", "runtime": "运行时", "network": "网络", "declared_in_apk": "APK 声明",
-            "used_by_api": "API 使用", "requested": "运行时申请"}
+T = {"title": N_("Declared vs found"), "sdks": N_("SDKs"), "cats": N_("Data categories per SDK"),
+     "perms": N_("Permissions"), "doms": N_("Domains"), "sdk": N_("SDK"), "status": N_("Status"),
+     "where": N_("Seen in"), "cat": C_("data", "Category"), "perm": N_("Permission"), "seen": N_("Seen as"),
+     "dom": N_("Domain"), "by": N_("Contacted by"), "decl": N_("Declared for"), "inc": N_("Evidence incomplete"),
+     "summary": N_("Summary"), "pk": N_("Packages"), "generic": N_("declared only generically as {category}"),
+     "generic_row": N_("a generic row: covers {category}.*")}
+WHERE = {"static": N_("static"), "runtime": N_("runtime"), "network": N_("network"),
+         "declared_in_apk": N_("declared_in_apk"), "used_by_api": N_("used_by_api"), "requested": N_("requested")}
 
 
 def _w(items, lang):
-    return ", ".join(WHERE_ZH.get(i, i) if lang == "zh" else i for i in items)
+    return ", ".join(tr(WHERE.get(i, i), lang) if i in WHERE else i for i in items)
 
 
 def tables(d: Diff, lang: str) -> list[tuple[str, list[str], list[list[str]], list[str]]]:
     """(title, header, rows, statuses): the same four tables for every format."""
-    t, st = T[lang], STATUS_TEXT[lang]
+    t, st = labels(T, lang), labels(STATUS_TEXT, lang)
     out = []
     out.append((t["sdks"], [t["sdk"], t["status"], t["where"], t["pk"]],
                 [[f"{c.sdk}" + (f" ({c.name})" if c.name and c.name != c.sdk else ""), st[c.status], _w(c.where, lang),
@@ -52,7 +48,7 @@ def _cat_status(c, t, st) -> str:
     if not c.declared_as:
         return st[c.status]
     what = t["generic_row"] if c.declared_as == c.category else t["generic"]
-    return f"{st[c.status]} ({what.format(c.declared_as)})"
+    return f"{st[c.status]} ({what.format(category=c.declared_as)})"
 
 
 def _cat_class(c) -> str:
@@ -71,7 +67,7 @@ def render(d: Diff, fmt: str, lang: str = "en") -> str | bytes:
 
 def _summary(d: Diff, lang: str) -> str:
     s = d.to_dict()["summary"]
-    st = STATUS_TEXT[lang]
+    st = labels(STATUS_TEXT, lang)
     return ", ".join(f"{st[k]}: {v}" for k, v in s.items())
 
 
@@ -81,7 +77,7 @@ def _console(d: Diff, lang: str) -> str:
     buf = io.StringIO()
     con = Console(file=buf, width=max(80, shutil.get_terminal_size((110, 24)).columns), force_terminal=False,
                   color_system=None, soft_wrap=False)
-    t = T[lang]
+    t = labels(T, lang)
     con.print(f"{t['title']}: {d.manifest}  <->  {d.evidence}")
     for title, header, rows, _ in tables(d, lang):
         tb = Table(title=title, expand=False)
@@ -92,16 +88,17 @@ def _console(d: Diff, lang: str) -> str:
         con.print(tb)
     con.print(f"{t['summary']}: {_summary(d, lang)}")
     for r in d.incomplete:
-        con.print(f"{t['inc']}: {r}")
+        con.print(f"{t['inc']}: {tr(r, lang)}")
     return buf.getvalue()
 
 
 def _html(d: Diff, lang: str) -> str:
     from ..formats.htmlbase import page_head, render_page
-    t = T[lang]
+    t = labels(T, lang)
     verdict = {1: "fail", 3: "incomplete"}.get(d.exit_code, "pass")
     head = page_head(lang, kind=t["title"], app=d.manifest, verdict=verdict)
     return render_page("diff.html.j2", head, lang, t=t, d=d, summary=_summary(d, lang),
+                       incomplete=[tr(r, lang) for r in d.incomplete],
                        tables=[(title, header, list(zip(rows, statuses))) for title, header, rows, statuses in tables(d, lang)])
 
 
@@ -110,9 +107,10 @@ def _xlsx(d: Diff, lang: str) -> bytes:
     through the one cell writer (formats/cells.py): names from the manifest are never formulas."""
     from ..formats.cells import Sheet, workbook
     summary = [["manifest", d.manifest], ["evidence", d.evidence]]
-    summary += [[STATUS_TEXT[lang][k], v] for k, v in d.to_dict()["summary"].items()]
-    summary += [[T[lang]["inc"], r] for r in d.incomplete]
-    sheets = [Sheet("summary" if lang == "en" else "汇总", ["field", "value"] if lang == "en" else ["项目", "值"], summary, [30, 90])]
+    summary += [[tr(STATUS_TEXT[k], lang), v] for k, v in d.to_dict()["summary"].items()]
+    summary += [[tr(T["inc"], lang), tr(r, lang)] for r in d.incomplete]
+    head = ["field", "value"] if lang == "en" else [tr(N_("Field"), lang), tr(N_("Value"), lang)]
+    sheets = [Sheet("summary" if lang == "en" else tr(N_("Summary"), lang), head, summary, [30, 90])]
     for title, header, rows, statuses in tables(d, lang):
         widths = [max(14, min(60, max([len(str(h))] + [len(str(r[i])) for r in rows]) + 2)) for i, h in enumerate(header)]
         sheets.append(Sheet(title, header, rows, widths, [s == "undeclared" for s in statuses]))

@@ -9,8 +9,11 @@ from ..errors import InputError
 from ..fileio import read_json_object
 from ..report import Report
 from .bundle import BUNDLE_FILE
+from ..i18n import N_, msg, tr
+from ..formats.labels import verdict_text
 
 VERDICT_ORDER = {"fail": 0, "incomplete": 1, "not_judged": 2, "pass": 3}
+MERGE_COLUMNS = (N_("Bundle"), N_("Device"), N_("Scenario"), N_("Verdict"), N_("Seal"))
 
 
 @dataclass
@@ -155,14 +158,16 @@ def render_console(table: MergeTable, lang: str = "en") -> str:
     from rich.table import Table
     buf = io.StringIO()
     con = Console(file=buf, width=160, force_terminal=False, color_system=None)
-    head = ("bundle", "device", "scenario", "verdict", "seal") if lang == "en" else ("证据包", "设备", "场景", "结论", "封存")
-    tb = Table(title="sdkgate merge" if lang == "en" else "sdkgate 汇总")
+    head = ("bundle", "device", "scenario", "verdict", "seal") if lang == "en" else \
+        tuple(tr(h, lang) for h in MERGE_COLUMNS)
+    tb = Table(title="sdkgate merge" if lang == "en" else tr(N_("sdkgate merged report"), lang))
     for h in head:
         tb.add_column(h, overflow="fold")
     for rule in table.rules:
         tb.add_column(rule, justify="right")
     for r in table.rows:
-        tb.add_row(r.bundle, r.device, r.scenario, r.verdict, r.seal, *[str(r.counts.get(x, 0) or "") for x in table.rules])
+        tb.add_row(r.bundle, r.device, r.scenario, r.verdict if lang == "en" else verdict_text(r.verdict, lang), r.seal,
+                   *[str(r.counts.get(x, 0) or "") for x in table.rules])
     con.print(tb)
     return buf.getvalue()
 
@@ -170,6 +175,7 @@ def render_console(table: MergeTable, lang: str = "en") -> str:
 def render_html(table: MergeTable, lang: str = "en") -> str:
     from ..formats.htmlbase import page_head, render_page
     verdict = {1: "fail", 3: "incomplete"}.get(table.exit_code, "pass")
-    title = "sdkgate 汇总" if lang == "zh" else "sdkgate merged report"
-    app = f"{len(table.rows)} " + ("个证据包" if lang == "zh" else "bundle(s)")
-    return render_page("merge.html.j2", page_head(lang, kind=title, app=app, verdict=verdict), lang, table=table, title=title)
+    title = tr(N_("sdkgate merged report"), lang)
+    app = msg("{n} bundle(s)", n=len(table.rows)).render(lang)
+    return render_page("merge.html.j2", page_head(lang, kind=title, app=app, verdict=verdict), lang, table=table, title=title,
+                       columns=[tr(h, lang) for h in MERGE_COLUMNS], verdict_text=lambda v: verdict_text(v, lang))

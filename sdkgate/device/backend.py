@@ -24,6 +24,7 @@ from .adb import DeviceGone, shell
 from .capture import CaptureSetup
 from .connection import DeviceConnection
 from .gating import AgentLoader, HostHandle, ProcessControl, default_agent_loader  # noqa: F401 - re-exported
+from ..i18n import msg
 
 REMOTE_APK = "/data/local/tmp/sdkgate-under-test.apk"
 # system permission dialog controls (AOSP permission controller, older package installer, OEM skins)
@@ -139,26 +140,26 @@ class DeviceBackend(DeviceConnection, CaptureSetup, ProcessControl):
     # --- Backend: install state -----------------------------------------------------------------
     def fresh_install(self) -> StepOutcome:
         if self.opt.apk is None:
-            raise StepFailed("fresh_install needs the APK (--apk)")
+            raise StepFailed(msg("fresh_install needs the APK (--apk)"))
         self._kill_quietly()
         self._sh(["pm", "uninstall", self.package], check=False)
         try:
             self.adb.push(str(self.opt.apk), REMOTE_APK)
         except Exception as exc:  # noqa: BLE001
-            self._gone_or(exc, f"push of the APK failed: {exc}")
+            self._gone_or(exc, msg("push of the APK failed: {error}", error=str(exc)))
         try:
             out = self._sh(["pm", "install", "-r", "-t", REMOTE_APK], check=False)
         finally:
             self._sh(["rm", "-f", REMOTE_APK], check=False)
         if "Success" not in out:
-            raise StepFailed(f"pm install failed: {out.strip()[:300]}")
+            raise StepFailed(msg("pm install failed: {output}", output=out.strip()[:300]))
         return StepOutcome(detail=f"installed {self.package} (no runtime permissions granted)")
 
     def clear_data(self) -> StepOutcome:
         self._kill_quietly()
         out = self._sh(["pm", "clear", self.package], check=False)
         if "Success" not in out:
-            raise StepFailed(f"pm clear failed: {out.strip()[:300]}")
+            raise StepFailed(msg("pm clear failed: {output}", output=out.strip()[:300]))
         return StepOutcome(detail="app data cleared")
 
     # --- Backend: lifecycle ----------------------------------------------------------------
@@ -211,8 +212,8 @@ class DeviceBackend(DeviceConnection, CaptureSetup, ProcessControl):
                 self._clock_advanced_ms += ms
                 self._sh(["am", "broadcast", "-a", "android.intent.action.TIME_SET"], check=False)
                 return StepOutcome(detail=f"device clock +{ms} ms")
-        raise StepFailed("cannot move the device clock: setting the time needs root "
-                         "(an emulator with `adb root`, or a rooted phone with su)")
+        raise StepFailed(msg("cannot move the device clock: setting the time needs root "
+                             "(an emulator with `adb root`, or a rooted phone with su)"))
 
     # --- Backend: user actions -------------------------------------------------------------
     def consent(self, action: str, scope: str) -> StepOutcome:
@@ -224,13 +225,14 @@ class DeviceBackend(DeviceConnection, CaptureSetup, ProcessControl):
         el, how = self._find(rid, texts, self.opt.ui_timeout_s)
         if el is None:
             self._check_alive()
-            tried = ([f"resource id {rid}"] if rid else []) + [f"text {t!r}" for t in texts]
-            return StepOutcome(ok=False, detail=f"consent control for {action!r} never found (tried {', '.join(tried)}); "
-                               f"see {before}", data={"screenshot": before} if before else {})
+            tried = ([msg("resource id {id}", id=rid)] if rid else []) + [msg("text {text}", text=repr(t)) for t in texts]
+            return StepOutcome(ok=False, detail=msg("consent control for {action} never found (tried {tried}); see {shot}",
+                                                    action=repr(action), tried=tried, shot=str(before)),
+                               data={"screenshot": before} if before else {})
         try:
             el.click()
         except Exception as exc:  # noqa: BLE001
-            self._gone_or(exc, f"tap on {how} failed: {exc}")
+            self._gone_or(exc, msg("tap on {control} failed: {error}", control=str(how), error=str(exc)))
         t = self._now()                         # the tap has landed when click() returns
         return StepOutcome(t_ms=t, detail=f"tapped {how}", data={"screenshot": before} if before else {})
 
@@ -248,7 +250,7 @@ class DeviceBackend(DeviceConnection, CaptureSetup, ProcessControl):
         # no dialog showing: set the answer the app's next request will get
         out = self._sh(["pm", "grant" if decision == "grant" else "revoke", self.package, permission], check=False)
         if out.strip() and ("Exception" in out or "Error" in out):
-            raise StepFailed(f"pm {decision} {permission}: {out.strip()[:300]}")
+            raise StepFailed(": ".join((f"pm {decision} {permission}", out.strip()[:300])))
         return StepOutcome(t_ms=self._now(), results={permission: result},
                            detail=f"no dialog showing: pm {'grant' if decision == 'grant' else 'revoke'} {permission}")
 
@@ -256,8 +258,9 @@ class DeviceBackend(DeviceConnection, CaptureSetup, ProcessControl):
         self._need_running("open_feature")
         route = self.opt.features.get(feature)
         if not route:
-            return StepOutcome(ok=False, detail=f"no UI route for feature {feature!r} on a device: give it in the "
-                               "--ui file (features: {name: {text|resource_id|activity|uri: ...}})")
+            return StepOutcome(ok=False, detail=msg("no UI route for feature {feature} on a device: give it in the --ui "
+                                                    "file (features: {{name: {{text|resource_id|activity|uri: ...}}}})",
+                                                    feature=repr(feature)))
         if route.get("activity"):
             self._sh(["am", "start", "-n", route["activity"]])
         elif route.get("uri"):
@@ -268,7 +271,8 @@ class DeviceBackend(DeviceConnection, CaptureSetup, ProcessControl):
                                  self.opt.ui_timeout_s)
             if el is None:
                 shot = self._screenshot(f"feature-{feature}")
-                return StepOutcome(ok=False, detail=f"control for feature {feature!r} never found; see {shot}",
+                return StepOutcome(ok=False, detail=msg("control for feature {feature} never found; see {shot}",
+                                                        feature=repr(feature), shot=str(shot)),
                                    data={"screenshot": shot} if shot else {})
             el.click()
         return StepOutcome(t_ms=self._now())

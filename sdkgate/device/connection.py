@@ -6,6 +6,7 @@ import time
 
 from ..scenario.backend import BackendUnavailable, StepFailed, TargetDied
 from .adb import DeviceGone, shell
+from ..i18n import msg
 
 
 class DeviceConnection:
@@ -62,7 +63,7 @@ class DeviceConnection:
             try:
                 self._ui = uiautomator2.connect(self.adb.serial)
             except Exception as exc:  # noqa: BLE001
-                raise StepFailed(f"uiautomator2 cannot drive the screen: {exc}") from None
+                raise StepFailed(msg("uiautomator2 cannot drive the screen: {error}", error=str(exc))) from None
         if not self._ui_used:
             self._ui_used = True
             self._undo.append(("stop uiautomator", self._stop_ui))
@@ -76,7 +77,7 @@ class DeviceConnection:
         try:
             return shell(self.adb, args)
         except DeviceGone as exc:
-            raise TargetDied(f"device disconnected: {exc}", self._now()) from None
+            raise TargetDied(msg("device disconnected: {error}", error=str(exc)), self._now()) from None
         except Exception as exc:  # noqa: BLE001 - adb said no
             if check:
                 raise StepFailed(f"{' '.join(args)}: {exc}") from None
@@ -85,7 +86,7 @@ class DeviceConnection:
     def _gone_or(self, exc: BaseException, detail: str):
         from .adb import _is_gone
         if _is_gone(exc):
-            raise TargetDied(f"device disconnected: {exc}", self._now()) from None
+            raise TargetDied(msg("device disconnected: {error}", error=str(exc)), self._now()) from None
         raise StepFailed(detail) from None
 
     def _prop(self, name: str) -> str:

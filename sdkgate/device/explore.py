@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from ..scenario.backend import RunContext, StepOutcome
+from ..i18n import N_, Msg, tr
 
 SCENARIO = ("# explore mode: the app driven by hand; Ctrl-C ends the watch\n"
             "name: explore\nsettle: 0s\nsteps:\n  - launch\n  - wait: 24h\n")
-ATTACH_LIMITS = ("attached to an already running app: what it did before the attach (process start, the consent "
+LIVE_STATE = {"granted": N_("after consent"), "declined": N_("after decline"), "withdrawn": N_("after withdrawal"),
+              "": N_("BEFORE consent")}
+ATTACH_LIMITS = N_("attached to an already running app: what it did before the attach (process start, the consent "
                  "screen, reads in Application.onCreate) and its other processes were not observed")
 
 
@@ -40,12 +43,7 @@ class LivePrinter:
         self.lines = 0
 
     def _state(self) -> str:
-        if self.consent == "granted":
-            return "after consent" if self.lang == "en" else "同意后"
-        if self.consent in ("declined", "withdrawn"):
-            return (f"after {'decline' if self.consent == 'declined' else 'withdrawal'}" if self.lang == "en"
-                    else ("拒绝后" if self.consent == "declined" else "撤回后"))
-        return "BEFORE consent" if self.lang == "en" else "同意前"
+        return tr(LIVE_STATE.get(self.consent or "", LIVE_STATE[""]), self.lang)
 
     def event(self, ev) -> None:
         from ..taxonomy import label
@@ -143,7 +141,7 @@ class ExploreBackend:
         if not self.attach:
             return self.inner.launch()
         out = self.inner.attach_running()
-        out.data = {**(out.data or {}), "incomplete": [ATTACH_LIMITS]}
+        out.data = {**(out.data or {}), "incomplete": [Msg(ATTACH_LIMITS)]}
         return out
 
     def wait(self, ms: int) -> StepOutcome:

@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from ..dynamic.processes import call_loader
 from ..scenario.backend import BackendUnavailable, RunContext, StepFailed, StepOutcome, TargetDied
+from ..i18n import msg
 
 # AgentLoader(frida_session, ctx, package) -> handle with close(); default: sdkgate.dynamic.host
 AgentLoader = Callable[[Any, RunContext, str], Any]
@@ -73,8 +74,8 @@ class ProcessControl:
             self.gate.claim(None)
             from .adb import _is_gone
             if _is_gone(exc) or "device" in str(exc).lower() and "lost" in str(exc).lower():
-                raise TargetDied(f"device disconnected: {exc}", self._now()) from None
-            raise StepFailed(f"frida could not spawn {self.package}: {exc}") from None
+                raise TargetDied(msg("device disconnected: {error}", error=str(exc)), self._now()) from None
+            raise StepFailed(msg("frida could not spawn {package}: {error}", package=self.package, error=str(exc))) from None
         self.pid = pid
         try:
             self.session = self.frida.attach(pid)
@@ -88,7 +89,8 @@ class ProcessControl:
             raise
         except Exception as exc:  # noqa: BLE001
             self._kill_quietly()
-            raise StepFailed(f"agent could not be loaded into {self.package}: {exc}") from None
+            raise StepFailed(msg("agent could not be loaded into {package}: {error}", package=self.package,
+                                 error=str(exc))) from None
         t = self._now()
         main = self.gate.procs.get(pid)
         self.gate.resume(pid, main)                 # a process Frida resumed already is not an error
@@ -100,7 +102,8 @@ class ProcessControl:
             time.sleep(0.05)
         if self._died is not None:
             shot = self._screenshot("crash")
-            raise TargetDied(f"app died right after launch ({self._died})" + (f"; see {shot}" if shot else ""), self._now())
+            raise TargetDied(msg("app died right after launch ({detail}); see {shot}", detail=str(self._died), shot=str(shot))
+                             if shot else msg("app died right after launch ({detail})", detail=str(self._died)), self._now())
         self._poll_processes()
         return StepOutcome(t_ms=t, detail=f"spawned pid {pid} with the agent loaded before app code")
 
@@ -109,7 +112,8 @@ class ProcessControl:
         not seen; the explore mode records that as an incomplete reason."""
         pids = [p for p in self._sh(["pidof", self.package], check=False).split() if p.isdigit()]
         if not pids:
-            raise StepFailed(f"{self.package} is not running on the device: start it first, or run without --attach")
+            raise StepFailed(msg("{package} is not running on the device: start it first, or run without --attach",
+                                 package=self.package))
         self._died = None
         self.pid = int(pids[0])
         try:
@@ -118,7 +122,8 @@ class ProcessControl:
             self.handle = self.agent_loader(self.session, self.ctx, self.package, process=self.package, pid=self.pid)
         except Exception as exc:  # noqa: BLE001 - frida refused (no root, process gone)
             self.pid = None
-            raise StepFailed(f"could not attach to {self.package} (pid {pids[0]}): {exc}") from None
+            raise StepFailed(msg("could not attach to {package} (pid {pid}): {error}", package=self.package, pid=pids[0],
+                                 error=str(exc))) from None
         return StepOutcome(t_ms=self._now(), detail=f"attached to the running app (pid {self.pid})")
 
     def _on_detached(self, reason, crash=None) -> None:
@@ -159,7 +164,7 @@ class ProcessControl:
 
     def _need_running(self, what: str) -> None:
         if self.pid is None:
-            raise StepFailed(f"{what}: the app is not running (launch it first)")
+            raise StepFailed(msg("{step}: the app is not running (launch it first)", step=what))
         self._check_alive()
 
     def _check_alive(self) -> None:
@@ -167,8 +172,8 @@ class ProcessControl:
             reason = self._died
             self.pid = None
             if "device-lost" in reason or "connection-terminated" in reason:
-                raise TargetDied(f"device disconnected ({reason})", self._now())
-            raise TargetDied(f"app process ended ({reason})", self._now(), self.package)
+                raise TargetDied(msg("device disconnected ({reason})", reason=reason), self._now())
+            raise TargetDied(msg("app process ended ({reason})", reason=reason), self._now(), self.package)
 
     # --- every process of the package (dynamic/processes.py) ------------------------------------
     def _open_gate(self) -> None:

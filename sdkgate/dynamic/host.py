@@ -35,6 +35,7 @@ from ..apitable import by_id
 from ..errors import InputError
 from ..events import Event
 from .attribution import Attributor
+from ..i18n import msg
 
 
 class AgentLoadError(InputError):
@@ -170,8 +171,8 @@ class AgentHost:
         self.agent_t0 = rep.get("t0")          # raw CLOCK_MONOTONIC ms at agent start (align_to)
         with self.lock:
             if not rep.get("java", False):
-                self._status("error", h1, detail="no Java runtime in the target process")
-                self._incomplete(h1, "the agent found no Java runtime in the target: no hooks installed")
+                self._status("error", h1, detail=msg("no Java runtime in the target process"))
+                self._incomplete(h1, msg("the agent found no Java runtime in the target: no hooks installed"))
             else:
                 self._status("loaded", h1, hooked=len(rep.get("hooked", [])),
                              missing=[m["id"] for m in rep.get("missing", [])], limits=rep.get("limits", []),
@@ -287,11 +288,11 @@ class AgentHost:
         with self.lock:
             if message.get("type") == "error":
                 self.stats.errors += 1
-                where = f" at {message.get('fileName', '?')}:{message.get('lineNumber', '?')}"
-                detail = f"script error: {message.get('description', message)}{where}"
+                detail = msg("script error: {error} at {file}:{line}", error=str(message.get('description', message)),
+                             file=str(message.get('fileName', '?')), line=str(message.get('lineNumber', '?')))
                 now = self.clock()
                 self._status("error", now, detail=detail)
-                self._incomplete(now, f"agent {detail}")
+                self._incomplete(now, msg("agent {detail}", detail=detail))
                 return
             payload = message.get("payload") or {}
             kind = payload.get("type")
@@ -305,7 +306,7 @@ class AgentHost:
                 if payload.get("status") == "error":
                     self.stats.errors += 1
                     self._status("error", t, detail=payload.get("detail"))
-                    self._incomplete(t, f"error inside an agent hook: {payload.get('detail')}")
+                    self._incomplete(t, msg("error inside an agent hook: {detail}", detail=str(payload.get('detail'))))
                 elif payload.get("status") == "hooked":
                     self._status("loaded", t, hooked=len(payload.get("hooked", [])),
                                  missing=[m["id"] for m in payload.get("missing", [])], **_where_fields(payload),
@@ -320,17 +321,20 @@ class AgentHost:
         if first != self._expect:
             self.stats.gaps += 1
             t = self.to_run_ms(float(events[0]["t"])) if events else self.clock()
-            self._incomplete(t, f"agent event seq gap: expected {self._expect}, batch starts at {first}")
+            self._incomplete(t, msg("agent event seq gap: expected {expected}, batch starts at {first}",
+                                    expected=self._expect, first=first))
         if nxt != first + len(events) + dropped:
             self.stats.gaps += 1
-            self._incomplete(self.clock(), f"agent batch {first}..{nxt} holds {len(events)} events and "
-                                           f"{dropped} drops: seq numbers do not add up")
+            self._incomplete(self.clock(), msg("agent batch {first}..{next} holds {n} events and {dropped} drops: seq "
+                                               "numbers do not add up", first=first, next=nxt, n=len(events),
+                                               dropped=dropped))
         last_t = None
         per_stack: dict = {}          # (stack index, api class) -> attribution, once per batch
         for i, raw in enumerate(events):
             if raw.get("seq", first + i) != first + i:
                 self.stats.gaps += 1
-                self._incomplete(self.clock(), f"agent event seq {raw.get('seq')} out of order (expected {first + i})")
+                self._incomplete(self.clock(), msg("agent event seq {seq} out of order (expected {expected})",
+                                                   seq=str(raw.get('seq')), expected=first + i))
             last_t = raw.get("t")
             ev = self._convert(raw, stacks, per_stack)
             extras = ()
@@ -349,7 +353,7 @@ class AgentHost:
             self.stats.dropped += dropped
             t = self.to_run_ms(float(last_t)) if last_t is not None else self.clock()
             self._status("dropped", t, detail=f"agent queue full: {dropped} events dropped")
-            self._incomplete(t, f"the agent dropped {dropped} events (queue full): evidence is missing")
+            self._incomplete(t, msg("the agent dropped {n} events (queue full): evidence is missing", n=dropped))
         self._expect = max(self._expect, nxt)
 
     def _convert(self, raw: dict, stacks: list, per_stack: dict) -> Event:
@@ -396,14 +400,14 @@ class AgentHost:
     def _on_detached(self, reason, crash=None) -> None:
         with self.lock:
             if not self._closed and reason != "application-requested":
-                detail = f"session detached: {reason}"
-                if crash is not None:
-                    detail += f" (crash: {getattr(crash, 'summary', crash)})"
+                detail = msg("session detached: {reason}", reason=str(reason)) if crash is None else \
+                    msg("session detached: {reason} (crash: {crash})", reason=str(reason),
+                        crash=str(getattr(crash, 'summary', crash)))
                 self.stats.detached = str(reason)
                 now = self.clock()
                 self._status("error", now, detail=detail)
-                self._incomplete(now, f"target process died mid-run ({detail}); events not yet "
-                                      "flushed by the agent are lost, what was collected is kept")
+                self._incomplete(now, msg("target process died mid-run ({detail}); events not yet flushed by the agent "
+                                          "are lost, what was collected is kept", detail=detail))
                 if self.death_event:
                     self._deliver(Event(seq=self._next_seq(), t_ms=round(now, 3), source="hook", kind="lifecycle",
                                         extra={"what": "died", "detail": detail}))

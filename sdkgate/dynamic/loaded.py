@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..catalogue import UNKNOWN, default_catalogue
 from ..events import Event
+from ..i18n import at, exc_text, inside, msg
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_RUN_BYTES = 256 * 1024 * 1024
@@ -51,13 +52,14 @@ def dex_blobs(data: bytes, label: str) -> tuple[list[tuple[str, bytes]], list[st
         try:
             arc = Archive.open(data, label, Budget(Limits()))
         except Exception as exc:  # noqa: BLE001 - InputError and friends: named, not fatal
-            return [], [f"{label}: loaded archive unreadable: {exc}"]
+            return [], [msg("{where}: loaded archive unreadable: {problem}", where=label,
+                            problem=getattr(exc, "problem", None) or exc_text(exc))]
         try:
             blobs, problems = load_dex_blobs(arc)
             return blobs, list(arc.problems) + problems
         finally:
             arc.close()
-    return [], [f"{label}: loaded code is neither a DEX nor a JAR/APK: not scanned"]
+    return [], [msg("{where}: loaded code is neither a DEX nor a JAR/APK: not scanned", where=label)]
 
 
 @dataclass
@@ -77,11 +79,11 @@ class LoadedStore:
             if sha in self.kept:
                 return sha, self.kept[sha], None
             if len(data) > self.max_file:
-                return sha, None, (f"code loaded at run time not kept: {label} is {len(data)} bytes, over the "
-                                   f"{self.max_file // (1024 * 1024)} MB per-file bound")
+                return sha, None, msg("code loaded at run time not kept: {file} is {n} bytes, over the {mb} MB per-file "
+                                      "bound", file=label, n=len(data), mb=self.max_file // (1024 * 1024))
             if self.used + len(data) > self.max_run:
-                return sha, None, (f"code loaded at run time not kept: {label} ({len(data)} bytes) would pass the "
-                                   f"{self.max_run // (1024 * 1024)} MB per-run bound")
+                return sha, None, msg("code loaded at run time not kept: {file} ({n} bytes) would pass the {mb} MB per-run "
+                                      "bound", file=label, n=len(data), mb=self.max_run // (1024 * 1024))
             if self.out_dir is None:
                 return sha, None, None
             rel = f"loaded/{sha}.{kind_of(data)}"
@@ -126,9 +128,9 @@ def scan_loaded(data: bytes, label: str, manifest, loader_actor: str, sha256: st
         try:
             dexes.append(Dex(raw, name))
         except DexError as exc:
-            problems.append(f"{label}!{name}: {exc}")
+            problems.append(inside(label, at(name, exc_text(exc))))
     program = Program(dexes)
-    problems += [f"{label}!{p}" for p in program.problems]
+    problems += [inside(label, p) for p in program.problems]
     catalogue = manifest.catalogue() if manifest is not None else default_catalogue()
     app_packages = manifest.app_packages if manifest is not None else ()
     package = manifest.package if manifest is not None else ""
@@ -151,7 +153,7 @@ def scan_loaded(data: bytes, label: str, manifest, loader_actor: str, sha256: st
         ev("sdk_present", actor=loader_actor, packages=sorted({p for g in inv.unknown.values() for p in g.packages}),
            class_count=unknown_classes)
     sites = find_sites(program, TargetIndex.build(), package)
-    problems += [f"{label}!{p}" for p in sites.problems]
+    problems += [inside(label, p) for p in sites.problems]
     grouped: dict[tuple, dict] = {}
     for s in sites.sites:
         dex = program.dexes[s.dex]
@@ -186,12 +188,13 @@ def finish_code_loaded(host, ev: Event) -> list[Event]:
     out: list[Event] = []
     problems: list[str] = []
     if ev.get("too_large"):
-        problems.append(f"code loaded at run time not kept: {label} is {ev.get('size')} bytes, over the "
-                        f"{MAX_FILE_BYTES // (1024 * 1024)} MB per-file bound")
+        problems.append(msg("code loaded at run time not kept: {file} is {n} bytes, over the {mb} MB per-file bound",
+                            file=label, n=str(ev.get('size')), mb=MAX_FILE_BYTES // (1024 * 1024)))
     elif ev.get("read_error"):
-        problems.append(f"code loaded at run time could not be read: {label}: {ev.get('read_error')}")
+        problems.append(msg("code loaded at run time could not be read: {file}: {error}", file=label,
+                            error=str(ev.get('read_error'))))
     elif blob is None:
-        problems.append(f"code loaded at run time: the bytes of {label} never reached the host")
+        problems.append(msg("code loaded at run time: the bytes of {file} never reached the host", file=label))
     else:
         data = blob["data"]
         sha, rel, problem = host.loaded_store.keep(data, label)

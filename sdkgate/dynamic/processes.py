@@ -32,6 +32,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
+from ..i18n import failure, msg
+
 # The Frida versions whose gating behaviour this module relies on (pyproject pins the same range; `doctor`
 # checks the installed bindings and the device's frida-server against it).
 SUPPORTED_FRIDA = (">=17.16", "<18")
@@ -172,8 +174,8 @@ class ProcessGate:
             p.handle = self.loader(p.session, name, pid)
             p.instrumented = True
         except Exception as exc:  # noqa: BLE001 - the process will run: it runs unobserved
-            p.error = f"{type(exc).__name__}: {exc}"
-            self._escape(pid, name, f"could not be instrumented ({p.error})")
+            p.error = failure(exc)
+            self._escape(pid, name, msg("could not be instrumented ({error})", error=p.error))
         if resume:
             self.resume(pid, p)
             if p.instrumented and self.on_session is not None:
@@ -230,15 +232,16 @@ class ProcessGate:
     def _on_gating_disabled(self, *args) -> None:
         """Frida turned spawn gating off (its watchdog, or someone else's request) and resumed every pending
         process: those still held by us ran their first instructions without the agent."""
-        reason = (getattr(args[0], "value_nick", None) or str(args[0])) if args else "unknown"
+        reason = (getattr(args[0], "value_nick", None) or str(args[0])) if args else msg("unknown")
         with self._lock:
             held = [f"{name} (pid {pid})" for pid, (name, _) in sorted({**self._held, **self._resuming}.items())
                     if self.is_ours(name)]
             self.gating_disabled.append(reason)
-        text = (f"Frida turned spawn gating off ({reason}; frida-server does so when a gated process stays "
-                f"suspended for about {WATCHDOG_S:.0f} s) and resumed every held process: "
-                + (f"{', '.join(held)} started before its agent was ready" if held else "no process of the app was held")
-                + "; processes started while gating was off ran unobserved")
+        held_text = (msg("{processes} started before its agent was ready", processes=", ".join(held)) if held
+                     else msg("no process of the app was held"))
+        text = msg("Frida turned spawn gating off ({reason}; frida-server does so when a gated process stays suspended "
+                   "for about {seconds} s) and resumed every held process: {held}; processes started while gating was "
+                   "off ran unobserved", reason=reason, seconds=format(WATCHDOG_S, ".0f"), held=held_text)
         self.on_gating_disabled(text)
         if self.spawn_gating and not self._closed:
             threading.Thread(target=self._regate, name="sdkgate-regate", daemon=True).start()
@@ -273,7 +276,7 @@ class ProcessGate:
         try:
             if err is not None or self._closed:
                 if err is not None:
-                    self._escape(pid, name or f"pid {pid}", f"gate error: {type(err).__name__}: {err}")
+                    self._escape(pid, name or f"pid {pid}", msg("gate error: {error}", error=failure(err)))
                 self.resume(pid)
         finally:
             with self._lock:            # `_held` is cleared by resume() (an exec may reuse the pid meanwhile)
@@ -344,8 +347,8 @@ class ProcessGate:
             if p is not None and p.origin in ("fork",):
                 continue        # a fork still on its way to exec: caught by child gating
             new.append((pid, name))
-            self._escape(pid, name, "is in the device's process list but was never instrumented "
-                                    "(started outside spawn/child gating)")
+            self._escape(pid, name, msg("is in the device's process list but was never instrumented "
+                                        "(started outside spawn/child gating)"))
         return new
 
     def _escape(self, pid: int, name: str, why: str) -> None:
@@ -353,8 +356,8 @@ class ProcessGate:
             if pid in self.escaped:
                 return
             self.escaped[pid] = name
-        self.on_escaped(name, pid, f"process {name} (pid {pid}) ran without the agent: {why}; "
-                                   "what it did is not observed")
+        self.on_escaped(name, pid, msg("process {process} (pid {pid}) ran without the agent: {why}; what it did is not "
+                                       "observed", process=name, pid=pid, why=why))
 
     def info(self) -> list[dict]:
         with self._lock:

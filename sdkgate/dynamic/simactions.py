@@ -11,6 +11,7 @@ from .appmodel import Action
 from .sends import build_request
 from .sideverbs import SIDE_VERBS, perform
 from .simstate import side_category, value_text
+from ..i18n import exc_text, failure, msg
 
 
 class ActionPlayer:
@@ -59,7 +60,7 @@ class ActionPlayer:
         if not self._applies(a):
             return
         if self.rt is None:
-            raise StepFailed("the app process is gone")
+            raise StepFailed(msg("the app process is gone"))
         if a.process and a.process != self.model.package or a.verb == "start_process":
             from .simprocesses import act_in_process  # noqa: PLC0415
             act_in_process(self, a, trigger, detail, notes)
@@ -108,7 +109,7 @@ class ActionPlayer:
                 pid, process = self.rt.pid, self.rt.process
                 self.rt.crash()
                 self._close_process()
-                raise TargetDied(f"app crashed: {a.reason}", t, process, pid)
+                raise TargetDied(msg("app crashed: {reason}", reason=str(a.reason)), t, process, pid)
 
     def _sdk_lib(self, sdk: str) -> str | None:
         """The SDK's native library name (catalogue `native_libs`), for native verbs without `lib`."""
@@ -124,7 +125,8 @@ class ActionPlayer:
             return None          # the app catches the SecurityException and goes on
         except Exception as exc:  # noqa: BLE001
             self._check_alive()
-            raise StepFailed(f"simulated call {api_id} failed: {type(exc).__name__}: {exc}") from None
+            raise StepFailed(msg("simulated call {api} failed: {error}", api=api_id,
+                                 error=failure(exc))) from None
 
     def _send(self, a: Action, notes: list[str]) -> None:
         spec = a.send
@@ -137,12 +139,12 @@ class ActionPlayer:
             # every send goes out of the app process itself (libc sockets, libssl), so the agent's
             # socket hooks see it; without nss_wrapper only plain proxied HTTP(S) falls back to the host
             if self.network is None:
-                raise StepFailed(f"send to {spec.host}: {spec.net.transport} sends need nss_wrapper "
-                                 "(apt-get install libnss-wrapper) for the simulated resolver")
+                raise StepFailed(msg("send to {host}: {transport} sends need nss_wrapper (apt-get install libnss-wrapper) "
+                                     "for the simulated resolver", host=spec.host, transport=spec.net.transport))
             try:
                 play_send(self, a, notes)
             except OSError as exc:
-                raise StepFailed(str(exc)) from None
+                raise StepFailed(exc_text(exc)) from None
             return
         url, headers, body, missing = build_request(spec, self.storage.values)
         if missing:
@@ -150,9 +152,10 @@ class ActionPlayer:
         try:
             resp = self._http.request(spec.method, url, headers=headers, content=body)
         except Exception as exc:  # noqa: BLE001 - the proxy is ours: a failure is lost evidence
-            raise StepFailed(f"send to {url} through the proxy failed: {type(exc).__name__}: {exc}") from None
+            raise StepFailed(msg("send to {url} through the proxy failed: {error}", url=url,
+                                 error=failure(exc))) from None
         if resp.status_code >= 500:
-            raise StepFailed(f"send to {url}: proxy answered {resp.status_code}")
+            raise StepFailed(msg("send to {url}: proxy answered {status}", url=url, status=resp.status_code))
 
     def _http_send(self, method: str, url: str, headers: dict, body: bytes | None, http2: bool = False) -> None:
         """An HTTP send through the proxy (simsend.play_send after its transformations)."""
@@ -164,12 +167,13 @@ class ActionPlayer:
         try:
             resp = client.request(method, url, headers=headers, content=body)
         except Exception as exc:  # noqa: BLE001 - the proxy is ours: a failure is lost evidence
-            raise StepFailed(f"send to {url} through the proxy failed: {type(exc).__name__}: {exc}") from None
+            raise StepFailed(msg("send to {url} through the proxy failed: {error}", url=url,
+                                 error=failure(exc))) from None
         finally:
             if client is not self._http:
                 client.close()
         if resp.status_code >= 500:
-            raise StepFailed(f"send to {url}: proxy answered {resp.status_code}")
+            raise StepFailed(msg("send to {url}: proxy answered {status}", url=url, status=resp.status_code))
 
     def _request(self, a: Action, trigger: str, detail: str, thread: str, notes: list[str]) -> None:
         now_dev = self.ctx.clock.device_ms()

@@ -26,6 +26,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from ..i18n import msg
+
 
 NSS_WRAPPER = "libnss_wrapper.so"
 EAFNOSUPPORT = 97
@@ -151,7 +153,8 @@ class NetSender:
     def _check(self, res: list[dict], ops: list[dict], what: str) -> None:
         if len(res) < len(ops) or any(r.get("errno") for r in res):
             bad = next((r for r in res if r.get("errno")), {"errno": "?"})
-            raise OSError(f"{what}: errno {bad.get('errno')} after {len(res)}/{len(ops)} socket calls")
+            raise OSError(msg("{what}: errno {errno} after {done}/{total} socket calls", what=what,
+                              errno=str(bad.get('errno')), done=len(res), total=len(ops)))
 
     def tcp(self, host: str, port: int, payload: bytes, via_proxy: bool, stack, thread) -> None:
         if via_proxy:
@@ -221,7 +224,7 @@ class NetSender:
             answer = bytes.fromhex(res[5]["value"] or "")
             ws.receive_data(answer)
             if not any(type(ev).__name__ == "AcceptConnection" for ev in ws.events()):
-                raise OSError(f"websocket to {host}: upgrade refused: {answer[:80]!r}")
+                raise OSError(msg("websocket to {host}: upgrade refused: {answer}", host=host, answer=repr(answer[:80])))
             frames = ws.send(Message(data=message.decode("utf-8", "replace"))) + ws.send(CloseConnection(code=1000))
             ops2 = [{"op": "send", "fd": fd, "hex": frames.hex()},
                     {"op": "recv", "fd": fd, "max": 64, "timeout_ms": 2000}]
@@ -264,7 +267,8 @@ class NetSender:
             status_line = bytes.fromhex(res[answer_at]["value"] or "").split(b"\r\n", 1)[0]
             parts = status_line.split()
             if len(parts) < 2 or not parts[1].isdigit():
-                raise OSError(f"{method} {url}: no HTTP answer from the proxy ({status_line[:60]!r})")
+                raise OSError(msg("{method} {url}: no HTTP answer from the proxy ({status})", method=method, url=url,
+                                  status=repr(status_line[:60])))
             return int(parts[1])
         finally:
             close = ([{"op": "tls_close", "tls": tls_id}] if isinstance(tls_id, int) else []) + \
@@ -287,7 +291,7 @@ class NetSender:
         tls_id = res[4]["value"] if len(res) > 4 else None
         try:
             if len(res) < 4 or any(r.get("errno") for r in res[:4]):
-                raise OSError(f"pinned client to {host}: the proxy tunnel failed: {res}")
+                raise OSError(msg("pinned client to {host}: the proxy tunnel failed: {result}", host=host, result=str(res)))
             done = len(res) > 4 and res[4]["errno"] == 0
             return "closed after the handshake" if done else "handshake refused (certificate pinned)"
         finally:

@@ -20,6 +20,7 @@ import time
 from typing import TYPE_CHECKING
 
 from ..events import Event
+from ..i18n import msg
 from .processes import GatedProcess, ProcessGate
 from .watchdog import DeviceTime, GatingWatchdog, configure_cost_s
 
@@ -120,7 +121,7 @@ class SimProcesses:
         rt = self.runtimes.get(name)
         if rt is None:
             from ..scenario.backend import StepFailed  # noqa: PLC0415
-            raise StepFailed(f"process {name} did not start (child gating never reported it)")
+            raise StepFailed(msg("process {process} did not start (child gating never reported it)", process=name))
         return rt
 
     def flush(self) -> None:

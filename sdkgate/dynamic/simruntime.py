@@ -51,6 +51,7 @@ from .simcalls import DEFAULT_ACTIVITY, AppCalls
 from .simdevice import STATIC_APIS, STATIC_CLASSES, DeviceModel, _overload_levels
 from .simui import UiCalls, Window
 from .simwire import JavaThrow, SimObject, SimRuntimeError, decode, frida_type, obj, uri
+from ..i18n import msg
 
 
 def _default_clock() -> Callable[[], float]:
@@ -290,7 +291,7 @@ class SimRuntime(AppCalls, UiCalls):
                 res = self.host.script.exports_sync.sim_invoke(req)
             except Exception as exc:
                 if self.host.wait_detached(2.0):
-                    raise SimRuntimeError(f"the simulated process died: {exc}") from None
+                    raise SimRuntimeError(msg("the simulated process died: {error}", error=str(exc))) from None
                 raise
             if sync:
                 self.host.flush()
@@ -385,7 +386,7 @@ class SimRuntime(AppCalls, UiCalls):
                 res = getattr(self.host.script.exports_sync, name)(req)
             except Exception as exc:
                 if self.host.wait_detached(2.0):
-                    raise SimRuntimeError(f"the simulated process died: {exc}") from None
+                    raise SimRuntimeError(msg("the simulated process died: {error}", error=str(exc))) from None
                 raise
             if sync:
                 self.host.flush()

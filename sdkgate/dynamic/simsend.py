@@ -9,6 +9,7 @@ import secrets
 
 from .netspec import NetSpec
 from .simnet import NetSender, _http1_bytes
+from ..i18n import exc_text, msg
 
 # ----------------------------------------------------------------------------------------------
 # transformations in the process
@@ -156,7 +157,7 @@ def play_send(dev, a, notes: list[str]) -> None:
             else:
                 status = sender.http(spec.method, url, headers, body, stack, thread)
                 if status >= 500:
-                    raise OSError(f"{spec.method} {url}: proxy answered {status}")
+                    raise OSError(msg("{method} {url}: proxy answered {status}", method=spec.method, url=url, status=str(status)))
         elif t == "websocket":
             if net.proxy:
                 sender.websocket(host, spec.path, payload, stack, thread)
@@ -172,4 +173,4 @@ def play_send(dev, a, notes: list[str]) -> None:
                 vals.append(spec.extra.get(spec.fields.get("hash") or "did", ""))
             sender.dns(dns_name(vals, host), net.proxy, host, port, stack, thread)
     except OSError as exc:
-        raise OSError(f"send to {host} ({t}): {exc}") from None
+        raise OSError(msg("send to {host} ({transport}): {error}", host=host, transport=str(t), error=exc_text(exc))) from None

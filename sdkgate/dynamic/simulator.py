@@ -21,6 +21,7 @@ from .simactions import ActionPlayer
 from .siminput import InputPlayer
 from .simstate import AppStorage
 from .stacks import StackBuilder
+from ..i18n import failure, msg
 
 # --------------------------------------------------------------------------------------------
 # the backend
@@ -232,14 +233,14 @@ class SimulatedDevice(ActionPlayer, InputPlayer):
 
     def _need_running(self, what: str):
         if self.rt is None:
-            raise StepFailed(f"{what}: the app is not running (launch it first)")
+            raise StepFailed(msg("{step}: the app is not running (launch it first)", step=what))
         self._check_alive()
 
     def _check_alive(self):
         if self.rt is not None and not self.rt.alive:
             pid = self.rt.pid
             self._close_process()
-            raise TargetDied("the app process is gone", self._now(), self.model.package, pid)
+            raise TargetDied(msg("the app process is gone"), self._now(), self.model.package, pid)
 
     def _close_process(self):
         """Orderly end of the app process: flush the agent, unload, kill (the host logs no death)."""
@@ -275,13 +276,14 @@ class SimulatedDevice(ActionPlayer, InputPlayer):
                 rt.stop()
             except Exception:  # noqa: BLE001
                 pass
-            raise StepFailed(f"agent failed to load into the app process: {exc.render()}") from None
+            raise StepFailed(msg("agent failed to load into the app process: {problem}", problem=exc.render())) from None
         except Exception as exc:  # noqa: BLE001
             try:
                 rt.stop()
             except Exception:  # noqa: BLE001
                 pass
-            raise StepFailed(f"could not start the simulated app process: {type(exc).__name__}: {exc}") from None
+            raise StepFailed(msg("could not start the simulated app process: {error}",
+                                 error=failure(exc))) from None
         self.rt = rt
         self._show_ui()
         started = time.monotonic()

@@ -9,6 +9,7 @@ from ..apitable import by_id
 from ..catalogue import FIRST_PARTY
 from ..scenario.backend import StepFailed
 from .appmodel import Action, AppModel
+from ..i18n import msg
 
 LOOPER = [
     "android.os.Handler.dispatchMessage(Handler.java:106)",
@@ -94,7 +95,8 @@ class StackBuilder:
         """Frames of the classes the action's SDK loaded (innermost first), as a plugin's own thread shows."""
         classes = self.loaded.get(a.by) or []
         if not classes:
-            raise StepFailed(f"line {a.line}: frames_from_loaded, but {a.by} has loaded no code yet (load_code first)")
+            raise StepFailed(msg("line {line}: frames_from_loaded, but {sdk} has loaded no code yet (load_code first)",
+                                 line=a.line, sdk=a.by))
         return [frame(f"{c}.a", 20 + i, obfuscated=True) for i, c in enumerate(classes[:2])]
 
     def build(self, a: Action, api_frame: str | None, trigger: str, detail: str, thread: str) -> list[str]:

@@ -142,22 +142,24 @@ def render_xlsx(rep: FleetReport, path: str) -> None:
 def render_html(rep: FleetReport, lang: str = "en") -> str:
     from ..formats.htmlbase import page_head, render_page
     from .charts import bar_chart
-    zh = lang == "zh"
+    from ..formats.labels import verdict_text
+    from ..i18n import N_, msg, tr
+    from ..reasons import unseen
     top = rep.sdks[:25]
     charts = {
         "prevalence": bar_chart([(f"{s.name}", s.share, f"{s.apps}/{rep.scanned}") for s in top],
-                                title="SDK 普及率（应用占比）" if zh else "SDK prevalence (share of apps)"),
-        "verdicts": bar_chart([(v, n / rep.apps if rep.apps else 0.0, str(n)) for v, n in rep.verdicts.items()],
-                              title="结论分布" if zh else "Verdicts"),
+                                title=tr(N_("SDK prevalence (share of apps)"), lang)),
+        "verdicts": bar_chart([(verdict_text(v, lang), n / rep.apps if rep.apps else 0.0, str(n))
+                               for v, n in rep.verdicts.items()], title=tr(N_("Verdicts"), lang)),
         "undeclared": bar_chart([(u["name"] or u["sdk_id"], u["apps"] / rep.scanned if rep.scanned else 0.0, str(u["apps"]))
-                                 for u in rep.undeclared], title="未声明的 SDK（应用数）" if zh else "Top undeclared SDKs (apps)"),
+                                 for u in rep.undeclared], title=tr(N_("Top undeclared SDKs (apps)"), lang)),
     }
     from ..rules.catalog import RULES
-    title = "sdkgate 应用群审计报告" if zh else "sdkgate fleet report"
-    head = page_head(lang, kind=title, app=f"{rep.apps} " + ("个应用" if zh else "app(s)"))
-    return render_page("fleet.html.j2", head, lang, zh=zh, rep=rep, charts=charts, rules=rep.rules(),
-                       rule_titles=_rule_titles(RULES, lang))
+    title = tr(N_("sdkgate fleet report"), lang)
+    head = page_head(lang, kind=title, app=msg("{n} app(s)", n=rep.apps).render(lang))
+    return render_page("fleet.html.j2", head, lang, rep=rep, charts=charts, rules=rep.rules(),
+                       rule_titles=_rule_titles(RULES, lang), unseen=lambda kind: unseen(kind, lang))
 
 
 def _rule_titles(rules, lang: str) -> dict[str, str]:
-    return {rid: (r.zh if lang == "zh" else r.en) for rid, r in rules.items()}
+    return {rid: r.text(lang) for rid, r in rules.items()}

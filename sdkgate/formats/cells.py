@@ -16,10 +16,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
+from ..i18n import N_, tr
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_CELL = 32_767
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-YES_NO = {"en": ("yes", "no"), "zh": ("是", "否")}
+YES_NO = (N_("yes"), N_("no"))
 
 
 def safe_text(value: Any) -> str:
@@ -55,7 +57,7 @@ def xlsx_value(value: Any, lang: str = "en") -> tuple[Any, str | None]:
     if value is None:
         return None, None
     if isinstance(value, bool):
-        yes, no = YES_NO["zh" if lang == "zh" else "en"]
+        yes, no = (tr(w, lang) for w in YES_NO)
         return (yes if value else no), "s"
     if isinstance(value, (int, float)):
         return value, None

@@ -10,43 +10,31 @@ from rich.table import Table
 
 from ..report import Report
 from ..fixhints import rule_hint, sdk_hint
-from ..i18n import localise
+from ..i18n import C_, N_, Msg, labels, msg
 from ..rules.catalog import RULES
 from ..taxonomy import label
 from .labels import is_dangerous, kind_label, website
+from .labels import severity_text, verdict_text
 
 COLOURS = {"pass": "green", "fail": "red", "incomplete": "yellow", "not_judged": "yellow"}
 SEVERITY_COLOURS = {"violation": "red", "warning": "yellow"}
-T = {
-    "en": {"verdict": "Verdict", "sdks": "SDKs", "declared": "declared", "undeclared": "NOT declared",
-           "findings": "Findings", "rule": "Rule", "sev": "Severity", "actor": "Actor", "cat": "Data",
-           "msg": "Detail", "n": "#", "legend": "Rules", "incomplete": "Evidence incomplete", "calls": "Sensitive call sites",
-           "skipped": "Not judged", "suppressed": "suppressed",
-           "perm_missing": "APIs whose permission the APK does not declare", "fix": "fix", "packages": "packages",
-           "evidence": "evidence", "category": "category / website", "permissions": "Permissions",
-           "permission": "permission", "level": "protection level", "dangerous": "dangerous",
-           "not_dangerous": "-", "also": "evidence also incomplete", "kinds": "kind(s)",
-           "unconfirmed": "not confirmed", "confirmed": "Confirmed violations", "by_sdk": "by SDK",
-           "none": "none", "not_confirmed": "Violations not confirmed (they rest on incomplete evidence)",
-           "warnings": "Warnings", "reasons": "reason(s)", "sdks_line": "SDKs", "undeclared_short": "not declared",
-           "libs": "Platform and libraries (act for the app)", "more": "more", "details": "All findings, paths and "
-           "call sites: --format html or json", "notes": "Notes"},
-    "zh": {"verdict": "结论", "sdks": "SDK 清单", "declared": "已声明", "undeclared": "未声明",
-           "findings": "问题", "rule": "规则", "sev": "级别", "actor": "主体", "cat": "信息类型",
-           "msg": "详情", "n": "次数", "legend": "规则", "incomplete": "证据不完整", "calls": "敏感 API 调用点",
-           "skipped": "未评估", "suppressed": "已豁免",
-           "perm_missing": "所需权限未在 APK 中声明的 API", "fix": "修复建议", "packages": "包名",
-           "evidence": "识别依据", "category": "类别 / 网站", "permissions": "权限",
-           "permission": "权限", "level": "保护级别", "dangerous": "危险权限", "not_dangerous": "-",
-           "also": "证据同时不完整", "kinds": "类",
-           "unconfirmed": "未确证", "confirmed": "已确证的违规", "by_sdk": "按 SDK",
-           "none": "无", "not_confirmed": "未确证的违规（依据的证据不完整）",
-           "warnings": "警告", "reasons": "条原因",
-           "sdks_line": "SDK", "undeclared_short": "未声明", "libs": "平台与通用库（代表应用执行）", "more": "更多",
-           "details": "全部问题、路径与调用点：--format html 或 json", "notes": "提示"},
-}
-VERDICT_ZH = {"pass": "通过", "fail": "不通过", "incomplete": "证据不完整", "not_judged": "未评估"}
-SEVERITY_ZH = {"violation": "违规", "warning": "警告", "info": "提示"}
+T = {"verdict": N_("Verdict"), "sdks": C_("table", "SDKs"), "declared": N_("declared"), "undeclared": N_("NOT declared"),
+     "findings": N_("Findings"), "rule": N_("Rule"), "sev": N_("Severity"), "actor": N_("Actor"), "cat": N_("Data"),
+     "msg": N_("Detail"), "n": N_("#"), "legend": N_("Rules"), "incomplete": N_("Evidence incomplete"),
+     "calls": N_("Sensitive call sites"), "skipped": N_("Not judged"), "suppressed": N_("suppressed"),
+     "perm_missing": N_("APIs whose permission the APK does not declare"), "fix": N_("fix"),
+     "packages": N_("packages"), "evidence": N_("evidence"), "category": N_("category / website"),
+     "permissions": N_("Permissions"), "permission": N_("permission"), "level": N_("protection level"),
+     "dangerous": N_("dangerous"), "not_dangerous": N_("-"), "also": N_("evidence also incomplete"),
+     "kinds": N_("kind(s)"), "unconfirmed": N_("not confirmed"), "confirmed": N_("Confirmed violations"),
+     "by_sdk": N_("by SDK"), "none": N_("none"),
+     "not_confirmed": N_("Violations not confirmed (they rest on incomplete evidence)"), "warnings": N_("Warnings"),
+     "reasons": N_("reason(s)"), "sdks_line": N_("SDKs"), "undeclared_short": N_("not declared"),
+     "libs": N_("Platform and libraries (act for the app)"), "more": N_("more"),
+     "details": N_("All findings, paths and call sites: --format html or json"), "notes": N_("Notes"),
+     "calibration": N_("Calibration"), "manifest_warning": N_("Manifest warning"),
+     "app_permissions": N_("the app (permissions)")}
+NOT_JUDGED_WHY = N_("no manifest (declarations) given")
 
 
 class ConsoleFormat:
@@ -57,32 +45,32 @@ class ConsoleFormat:
                quiet: bool = False) -> str:
         """`color`: ANSI colours (the caller decides: a terminal, NO_COLOR unset); `quiet`: the verdict line
         and the reasons evidence is incomplete, nothing else."""
-        t = T[lang]
+        t = labels(T, lang)
         buf = io.StringIO()
         con = Console(file=buf, width=width or max(60, shutil.get_terminal_size((100, 24)).columns),
                       force_terminal=color, color_system="standard" if color else None, soft_wrap=False,
                       highlight=False)
         app = report.app.get("name") or report.app.get("package") or ""
-        verdict = report.verdict if lang == "en" else f"{VERDICT_ZH.get(report.verdict, report.verdict)} ({report.verdict})"
+        verdict = verdict_text(report.verdict, lang) + ("" if lang == "en" else f" ({report.verdict})")
         colour = COLOURS.get(report.verdict, "yellow")
         if report.verdict == "not_judged":
             if not report.stats.get("inventory_only"):    # `scan --inventory` asked for no verdict at all
-                why = report.stats.get("not_judged") or "no manifest (declarations) given"
-                con.print(f"[bold {colour}]NOT JUDGED: {why}[/bold {colour}]  {app}" if lang == "en" else
-                          f"[bold {colour}]{t['verdict']}: 未评估 (not_judged)：未提供声明清单[/bold {colour}]  {app}")
+                why = report.say(report.stats.get("not_judged") or Msg(NOT_JUDGED_WHY), lang)
+                line = msg("NOT JUDGED: {why}", why=why).render(lang)
+                con.print(f"[bold {colour}]{escape(line)}[/bold {colour}]  {escape(app)}")
         else:
             also = ""
             if report.verdict == "fail" and report.incomplete:
                 n = len(report.incomplete_kinds) or len(report.incomplete)
                 also = f"  ({t['also']}: {n} {t['kinds']})"
-            con.print(f"[bold {colour}]{t['verdict']}: {verdict.upper() if lang == 'en' else verdict}[/bold {colour}]"
+            con.print(f"[bold {colour}]{t['verdict']}: {verdict}[/bold {colour}]"
                       f"{escape(also)}  {escape(app)}")
         cal = report.stats.get("calibration")
         if isinstance(cal, dict) and isinstance(cal.get("note"), str) and not quiet:     # `run` on a device (issue 26)
-            con.print(escape(f"{'校准' if lang == 'zh' else 'Calibration'}: {localise(cal['note'], lang)}"))
+            con.print(escape(f"{t['calibration']}: {report.say(cal['note'], lang)}"))
         if quiet:
             for reason in report.incomplete:
-                con.print(f"[yellow]{t['incomplete']}:[/yellow] {localise(reason, lang)}")
+                con.print(f"[yellow]{t['incomplete']}:[/yellow] {escape(report.say(reason, lang))}")
             return buf.getvalue()
         if is_scan(report) and report.verdict != "not_judged":    # inventory / no manifest: the full tables below
             _scan_summary(report, con, t, lang)
@@ -121,7 +109,7 @@ class ConsoleFormat:
             con.print(f"{t['calls']}: {len(report.call_sites)}")
         undeclared = (report.stats.get("static") or {}).get("undeclared_api_permissions") or {}
         for w in (report.stats.get("static") or {}).get("manifest_warnings") or []:
-            con.print(escape(f"{'清单警告' if lang == 'zh' else 'Manifest warning'}: {w}"))
+            con.print(escape(f"{t['manifest_warning']}: {report.say(w, lang)}"))
         for perm, api_ids in undeclared.items():
             con.print(f"{t['perm_missing']}: {perm} ({', '.join(api_ids)})")
         if report.findings:
@@ -129,22 +117,22 @@ class ConsoleFormat:
             for col in ("rule", "sev", "actor", "cat", "n", "msg"):
                 tb.add_column(t[col], overflow="fold")
             for f in report.findings:
-                sev = (SEVERITY_ZH.get(f.severity, f.severity) if lang == "zh" else f.severity) \
+                sev = severity_text(f.severity, lang) \
                     + (f" ({t['suppressed']})" if f.suppressed else "") \
                     + (f" ({t['unconfirmed']})" if not f.confirmed and f.rule != "SG900" else "")
                 if not f.suppressed and f.severity in SEVERITY_COLOURS:
                     sev = f"[{SEVERITY_COLOURS[f.severity]}]{sev}[/{SEVERITY_COLOURS[f.severity]}]"
-                msg = f.detail.get("summary_zh" if lang == "zh" else "summary") or ""
+                detail = f.summary(lang)
                 who = f.actor or "-"
                 if f.process:
                     who += f"\n@ {f.process}"         # the app process the evidence came from
-                tb.add_row(f.rule, sev, who, label(f.category, lang) or "-", str(f.evidence_count), msg)
+                tb.add_row(f.rule, sev, escape(who), label(f.category, lang) or "-", str(f.evidence_count), escape(detail))
             con.print(tb)
             con.print(f"{t['legend']}:")
             for rid in sorted({f.rule for f in report.findings}):
                 r = RULES[rid]
                 clause = (report.app.get("clauses") or {}).get(rid) or r.clause
-                con.print(f"  {rid} {r.zh if lang == 'zh' else r.en} " + escape(f"[{clause}]"))
+                con.print(f"  {rid} {r.text(lang)} " + escape(f"[{clause}]"))
                 general = rule_hint(rid)
                 if general:
                     con.print(f"      {t['fix']}: {general.text(lang)}")
@@ -155,16 +143,15 @@ class ConsoleFormat:
                 con.print(f"      {escape(h.api)}")
         _baseline(con, report, lang)
         for reason in report.incomplete:
-            con.print(f"[yellow]{t['incomplete']}:[/yellow] {localise(reason, lang)}")
+            con.print(f"[yellow]{t['incomplete']}:[/yellow] {escape(report.say(reason, lang))}")
         for s in report.skipped:
-            con.print(f"{t['skipped']}: {localise(s, lang)}")
+            con.print(f"{t['skipped']}: {escape(report.say(s, lang))}")
         return buf.getvalue()
 
 
-BASELINE = {"en": {"head": "Since the baseline", "sdks": "SDKs", "permissions": "permissions", "call_sites": "call sites",
-                    "findings": "findings", "new": "new finding", "gone": "no longer found"},
-            "zh": {"head": "与基线相比", "sdks": "SDK", "permissions": "权限", "call_sites": "调用点", "findings": "问题",
-                    "new": "新增问题", "gone": "已消失"}}
+BASELINE = {"head": N_("Since the baseline"), "sdks": N_("SDKs"), "permissions": N_("permissions"),
+            "call_sites": N_("call sites"), "findings": N_("findings"), "new": N_("new finding"),
+            "gone": N_("no longer found")}
 
 
 def _baseline(con: Console, report: Report, lang: str) -> None:
@@ -172,7 +159,7 @@ def _baseline(con: Console, report: Report, lang: str) -> None:
     base = report.stats.get("baseline")
     if not isinstance(base, dict):
         return
-    w = BASELINE["zh" if lang == "zh" else "en"]
+    w = labels(BASELINE, lang)
     counts = base.get("counts") or {}
     parts = [f"{w[k]} +{c.get('new', 0)} -{c.get('removed', 0)}" for k, c in counts.items() if k in w]
     ver = f" {base.get('version_name')}" if base.get("version_name") else ""
@@ -207,16 +194,23 @@ def _fit(text: str, width: int) -> str:
     return "".join(out) + "…"
 
 
-def _short(reason: str, report: Report) -> str:
+def _short(reason: str, report: Report, lang: str = "en") -> str:
     """A reason without its source tag and the APK's path (the header names the app)."""
-    for p in ("static: ", "hook: ", "step: ", "net: "):
-        if reason.startswith(p):
-            reason = reason[len(p):]
-            break
+    if isinstance(reason, Msg) and reason.id == "{source}: {reason}":
+        reason = reason.params.get("reason", "")
+    else:
+        for p in ("static: ", "hook: ", "step: ", "net: "):      # recorded text (a report without message ids)
+            if reason.startswith(p):
+                reason = reason[len(p):]
+                break
     apk = str(report.app.get("apk") or "")
-    if apk and reason.startswith(apk):
-        reason = reason[len(apk):].lstrip(":! ")
-    return reason
+    where = reason.params.get("where") if isinstance(reason, Msg) else None
+    text = report.say(reason, lang)
+    if apk and where == apk:                      # "<apk>: ..." said by the message itself
+        return text[len(apk):].lstrip(":!： ")
+    if apk and text.startswith(apk):
+        text = text[len(apk):].lstrip(":!： ")
+    return text
 
 
 def _scan_summary(report: Report, con: Console, t: dict, lang: str) -> None:
@@ -226,7 +220,7 @@ def _scan_summary(report: Report, con: Console, t: dict, lang: str) -> None:
     width = con.width
     static = report.stats.get("static") or {}
     for w in static.get("manifest_warnings") or []:     # said once, at the top (no consent check, a typo ...)
-        con.print(f"[yellow]{escape(_fit(localise(str(w), lang), width))}[/yellow]")
+        con.print(f"[yellow]{escape(_fit(report.say(w, lang), width))}[/yellow]")
     undeclared = [s.id for s in report.sdks if not s.declared and s.id != "unknown"]
     line = f"{t['sdks_line']}: {len(report.sdks)}"
     if undeclared:
@@ -250,9 +244,8 @@ def _scan_summary(report: Report, con: Console, t: dict, lang: str) -> None:
             rules[f.rule] = rules.get(f.rule, 0) + 1
         cats = list(dict.fromkeys(label(f.category, lang) for f in fs if f.category))
         mark = f" ({t['undeclared_short']})" if actor in declared and not declared[actor] else ""
-        example = next((f.detail.get("summary_zh" if lang == "zh" else "summary") for f in fs
-                        if f.rule == "SG205" and f.detail.get("summary")), "") or ""
-        who = actor if actor != "-" else ("应用（权限）" if lang == "zh" else "the app (permissions)")
+        example = next((f.summary(lang) for f in fs if f.rule == "SG205" and f.detail.get("summary")), "") or ""
+        who = actor if actor != "-" else t["app_permissions"]
         text = (f"  {who}{mark}: " + " ".join(f"{r}×{n}" for r, n in sorted(rules.items()))
                 + (f" · {', '.join(cats[:4])}{' …' if len(cats) > 4 else ''}" if cats else "")
                 + (f" · {example}" if example else ""))
@@ -262,7 +255,7 @@ def _scan_summary(report: Report, con: Console, t: dict, lang: str) -> None:
     clauses = report.app.get("clauses") or {}
     for rid in sorted({f.rule for f in proven}):        # what each rule means, and the clause it rests on
         r = RULES[rid]
-        con.print(escape(_fit(f"  {rid} [{clauses.get(rid) or r.clause}] {r.zh if lang == 'zh' else r.en}", width)))
+        con.print(escape(_fit(f"  {rid} [{clauses.get(rid) or r.clause}] {r.text(lang)}", width)))
     unproven = [f for f in report.active_findings("violation") if not f.confirmed and f.rule != "SG900"]
     if unproven:
         con.print(f"{t['not_confirmed']}: {len(unproven)}")
@@ -277,13 +270,14 @@ def _scan_summary(report: Report, con: Console, t: dict, lang: str) -> None:
         con.print(f"[yellow]{t['incomplete']}:[/yellow] {sum(kinds.values())} {t['reasons']}, {len(kinds)} {t['kinds']}")
         for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])):
             first = next((r for r in report.incomplete if report.kind_of(r) == kind), "")
-            text = f"  {kind} ×{n}: " + (_short(localise(first, lang), report) if first else unseen(kind))
+            text = f"  {kind} ×{n}: " + (_short(first, report, lang) if first else unseen(kind, lang))
             con.print(escape(_fit(text, width)))
     notes = static.get("notes") or []
     if notes:
-        con.print(escape(_fit(f"{t['notes']}: {len(notes)} · {localise(str(notes[0]), lang)}", width)))
+        con.print(escape(_fit(f"{t['notes']}: {len(notes)} · {report.say(notes[0], lang)}", width)))
     if report.skipped:
-        con.print(escape(_fit(f"{t['skipped']}: " + "; ".join(localise(s, lang) for s in report.skipped), width)))
+        sep = "；" if lang == "zh" else "; "
+        con.print(escape(_fit(f"{t['skipped']}: " + sep.join(report.say(s, lang) for s in report.skipped), width)))
     con.print(f"[dim]{escape(t['details'])}[/dim]")
 
 

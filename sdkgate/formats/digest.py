@@ -13,40 +13,27 @@ from typing import Any, Callable
 
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..fixhints import hint_text, sdk_hint
-from ..i18n import localise
+from ..i18n import N_, msg, tr
 from ..report import Finding, Report
 
 EXAMPLES = 5                     # reasons of one kind shown; the rest are counted
-_MORE = re.compile(r"^(\d+) more reason\(s\) like: (.+)$")
+_MORE = re.compile(r"^(\d+) more reason\(s\) (?:like: |of kind )(.+)$")
 _SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
-WHY = {
-    "en": {"fail": "{n} violation(s) found{by}.", "fail_unconfirmed": " {u} of them not confirmed.",
-           "by": " by {who}", "more": " and {n} more",
-           "incomplete": "The evidence is incomplete ({n} reason(s) of {k} kind(s)): no pass can be given.",
-           "incomplete_and": " {v} violation(s) were found as well.",
-           "pass": "No violation found, and the evidence is complete.",
-           "not_judged": "Not judged: no manifest (declarations) was given, so this is an inventory only.",
-           "app_wide": "the app (no single SDK)"},
-    "zh": {"fail": "发现 {n} 项违规{by}。", "fail_unconfirmed": "其中 {u} 项未经确认。",
-           "by": "（{who}）", "more": " 等 {n} 个",
-           "incomplete": "证据不完整（{k} 类原因，共 {n} 条）：不能判定为通过。",
-           "incomplete_and": "同时发现 {v} 项违规。",
-           "pass": "未发现违规，且证据完整。",
-           "not_judged": "未评估：未提供声明清单，本报告仅为清单盘点。",
-           "app_wide": "应用整体（非单个 SDK）"},
-}
+WHY = {"pass": N_("No violation found, and the evidence is complete."),
+       "not_judged": N_("Not judged: no manifest (declarations) was given, so this is an inventory only."),
+       "app_wide": N_("the app (no single SDK)")}
 
 
 def confirmed(f: Finding) -> bool:
     return bool(getattr(f, "confirmed", True))
 
 
-OWN = {FIRST_PARTY: ("the app itself", "应用自身"), UNKNOWN: ("unattributed code", "无法归属的代码")}
+OWN = {FIRST_PARTY: N_("the app itself"), UNKNOWN: N_("unattributed code")}
 
 
 def _name_of(report: Report, actor: str | None, lang: str = "en") -> str:
     if actor in OWN:
-        return OWN[actor][1 if lang == "zh" else 0]
+        return tr(OWN[actor], lang)
     for s in report.sdks:
         if s.id == actor:
             return s.name
@@ -126,8 +113,9 @@ class ReasonGroup:
 
 def _reason(item: Any) -> tuple[str, str | None]:
     if isinstance(item, dict):
-        return str(item.get("reason") or item.get("text") or ""), item.get("kind")
-    return str(item), getattr(item, "kind", None)
+        text = item.get("reason") or item.get("text") or ""
+        return (text if isinstance(text, str) else str(text)), item.get("kind")
+    return (item if isinstance(item, str) else str(item)), getattr(item, "kind", None)
 
 
 def reason_groups(report: Report, lang: str = "en") -> list[ReasonGroup]:
@@ -146,24 +134,30 @@ def reason_groups(report: Report, lang: str = "en") -> list[ReasonGroup]:
         g = groups.setdefault(kind, ReasonGroup(kind))
         g.count += 1
         if len(g.examples) < EXAMPLES:
-            g.examples.append(localise(text, lang))
+            g.examples.append(tr(text, lang))
     return sorted(groups.values(), key=lambda g: (-g.count, g.kind))
 
 
 def why(report: Report, lang: str = "en", name: Callable[[str], str] | None = None) -> str:
     """One sentence saying why the verdict is what it is."""
-    w = WHY["zh" if lang == "zh" else "en"]
     active = [f for f in report.active_findings("violation")]
-    if report.verdict == "not_judged":
-        return w["not_judged"]
-    if report.verdict == "pass":
-        return w["pass"]
+    if report.verdict in ("not_judged", "pass"):
+        return tr(WHY[report.verdict], lang)
     if report.verdict == "incomplete":
         groups = reason_groups(report, lang)
-        text = w["incomplete"].format(n=sum(g.count for g in groups), k=len(groups))
-        return text + (w["incomplete_and"].format(v=len(active)) if active else "")
-    actors = list(dict.fromkeys(g.name or w["app_wide"] for g in finding_groups(report, lang, name) if g.violations))
-    who = ", ".join(actors[:3]) + (w["more"].format(n=len(actors) - 3) if len(actors) > 3 else "")
-    text = w["fail"].format(n=len(active), by=w["by"].format(who=who) if who else "")
+        text = msg("The evidence is incomplete ({n} reason(s) of {k} kind(s)): no pass can be given.",
+                   n=sum(g.count for g in groups), k=len(groups))
+        if active:
+            text = msg("{first} {second}", first=text, second=msg("{v} violation(s) were found as well.", v=len(active)))
+        return text.render(lang)
+    actors = list(dict.fromkeys(g.name or tr(WHY["app_wide"], lang) for g in finding_groups(report, lang, name)
+                                if g.violations))
+    who = ", ".join(actors[:3])
+    if len(actors) > 3:
+        who = msg("{names} and {n} more", names=who, n=len(actors) - 3)
+    text = msg("{n} violation(s) found by {who}.", n=len(active), who=who) if actors else \
+        msg("{n} violation(s) found.", n=len(active))
     unconfirmed = sum(1 for f in active if not confirmed(f))
-    return text + (w["fail_unconfirmed"].format(u=unconfirmed) if unconfirmed else "")
+    if unconfirmed:
+        text = msg("{first} {second}", first=text, second=msg("{u} of them not confirmed.", u=unconfirmed))
+    return text.render(lang)

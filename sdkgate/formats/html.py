@@ -13,13 +13,13 @@ from typing import Any, Iterable
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..events import BadLine, Event, merge_streams, parse_lines
 from ..fixhints import hint_text, sdk_hint
-from ..i18n import localise
+from ..i18n import C_, N_, labels, tr
 from ..report import Finding, Report
 from ..taxonomy import coverage, label
 from . import digest
 from .html_flows import HAR_MAX_BYTES, har_entry, highlight_excerpt, wire_form  # noqa: F401 - re-exported
 from .html_timeline import MAX_MARKS, PRE_COLOUR, Timeline, draw, short_perm
-from .htmlbase import SEVERITY_ZH, render_page, report_head
+from .htmlbase import render_page, report_head, severity_text
 from .when import relative_to_consent  # noqa: F401 - re-exported (tests, reads sheet)
 from .where import where
 
@@ -27,63 +27,38 @@ MAX_ROWS = 200                # actors with a row (and a lane) on the page
 MAX_HOSTS_SHOWN = 50          # hosts listed per actor
 MAX_PERMISSION_ROWS = 1000
 
-T = {
-    "en": {
-        "title": "sdkgate report", "verdict": "Verdict", "pass": "PASS", "fail": "FAIL", "incomplete": "INCOMPLETE", "not_judged": "NOT JUDGED",
-        "app": "App", "scenario": "Scenario", "device": "Device", "calibration": "Calibration", "tools": "Tools", "generated": "Bundle sealed",
-        "timeline": "Timeline", "timeline_note": "Each mark is a read (circle, from the hooks) or a send "
-                    "(square, seen on the wire), in the lane of the SDK that made it. Red marks happened "
-                    "before consent. Vertical lines are consent moments.",
-        "consent": "consent", "read": "read", "send": "send", "pre": "before consent", "post": "after consent",
-        "sdk_table": "What each SDK read and sent", "sdk": "SDK", "declared_rows": "Declared data types",
-        "read_pre": "Read before consent", "read_post": "Read after consent", "sent_pre": "Sent before consent",
-        "sent_post": "Sent after consent", "hosts": "Hosts", "not_declared": "not on the declared list",
-        "app_itself": "the app itself", "undeclared_cat": "not declared for this SDK",
-        "generic_cat": "declared only generically (the policy does not say which)",
-        "permissions": "Permission requests", "t": "Time", "permission": "Permission", "by": "Requested by",
-        "result": "Result", "in_table": "In permission table", "when": "Declared when", "yes": "yes", "no": "NO",
-        "findings": "Findings", "rule": "Rule", "severity": "Severity", "actor": "Actor", "category": "Data",
-        "clause": "Clause", "evidence": "Evidence", "stack": "Stack", "flow": "Flow that proves it",
-        "canary": "Planted value", "wire": "On the wire as", "suppressed": "suppressed", "count": "events",
-        "unconfirmed": "not confirmed", "unconfirmed_help": "rests on evidence that is incomplete (a gap in the consent record): listed, makes the run incomplete, not fail",
-        "incomplete_reasons": "Evidence incomplete", "skipped": "Not judged", "none": "none",
-        "fix": "How to fix", "no_findings": "No findings.", "no_permissions": "No permission requests seen.",
-        "more_marks": "marks merged where they overlap", "no_events": "No reads or sends were recorded.",
-        "request": "Request", "body": "Body excerpt", "sdks": "SDKs", "events": "events",
-        "legend_lanes": "Lane colour: one colour per SDK (named at the left of its lane); red fill: before consent.",
-        "violation_mark": "red outline: evidence of a violation (also after consent, e.g. a never-transmit value sent)",
-        "violations_label": "violations", "active_label": "active findings", "when_label": "When", "process": "process",
-        "event": "event", "marks_one": "mark merged where it overlaps",
-        "where": "Where", "not_confirmed": "not confirmed", "kinds": "kind(s) of reason",
-        "more_examples": "more of this kind",
-    },
-    "zh": {
-        "title": "sdkgate 检测报告", "verdict": "结论", "pass": "通过", "fail": "不通过", "incomplete": "证据不完整", "not_judged": "未评估",
-        "app": "应用", "scenario": "场景", "device": "设备", "calibration": "校准", "tools": "工具版本", "generated": "证据封存时间",
-        "timeline": "时间线", "timeline_note": "每个标记是一次读取（圆形，来自 Hook）或一次发送（方形，来自网络流量），"
-                    "位于对应 SDK 的泳道。红色标记发生在用户同意之前。竖线为同意/拒绝/撤回的时刻。",
-        "consent": "同意", "read": "读取", "send": "发送", "pre": "同意前", "post": "同意后",
-        "sdk_table": "各 SDK 读取与发送的信息", "sdk": "SDK", "declared_rows": "声明的信息类型",
-        "read_pre": "同意前读取", "read_post": "同意后读取", "sent_pre": "同意前发送", "sent_post": "同意后发送",
-        "hosts": "域名", "not_declared": "未在共享清单中声明", "app_itself": "应用自身",
-        "undeclared_cat": "该 SDK 未声明此类信息", "generic_cat": "仅概括声明（政策未说明具体类型）",
-        "permissions": "权限申请", "t": "时间", "permission": "权限", "by": "申请方", "result": "结果",
-        "in_table": "在权限清单中", "when": "声明的申请时机", "yes": "是", "no": "否",
-        "findings": "问题", "rule": "规则", "severity": "级别", "actor": "主体", "category": "信息类型",
-        "clause": "依据条款", "evidence": "证据", "stack": "调用栈", "flow": "证明该问题的网络请求",
-        "canary": "植入的值", "wire": "在流量中的形式", "suppressed": "已豁免", "count": "次",
-        "unconfirmed": "未确证", "unconfirmed_help": "所依据的证据不完整（同意记录有缺口）：列出，结论为证据不完整而非不通过",
-        "incomplete_reasons": "证据不完整", "skipped": "未评估", "none": "无",
-        "fix": "修复建议", "no_findings": "未发现问题。", "no_permissions": "未观察到权限申请。",
-        "more_marks": "个重叠标记已合并", "no_events": "未记录到读取或发送。",
-        "request": "请求", "body": "请求体片段", "sdks": "SDK", "events": "事件",
-        "legend_lanes": "泳道颜色：每个 SDK 一种颜色（名称在泳道左侧）；红色填充：同意前。",
-        "violation_mark": "红色描边：违规证据（包括同意后的违规，如发送了承诺不上传的信息）",
-        "violations_label": "违规", "active_label": "有效问题", "when_label": "时间", "process": "进程",
-        "event": "次", "marks_one": "个重叠标记已合并",
-        "where": "位置", "not_confirmed": "未确认", "kinds": "类原因", "more_examples": "条同类原因未列出",
-    },
-}
+T = {"title": N_("sdkgate report"), "verdict": N_("Verdict"), "pass": N_("PASS"), "fail": N_("FAIL"),
+     "incomplete": N_("INCOMPLETE"), "not_judged": N_("NOT JUDGED"), "app": N_("App"), "scenario": N_("Scenario"),
+     "device": N_("Device"), "calibration": N_("Calibration"), "tools": N_("Tools"),
+     "generated": N_("Bundle sealed"), "timeline": N_("Timeline"),
+     "timeline_note": N_("Each mark is a read (circle, from the hooks) or a send (square, seen on the wire), in the lane of the SDK that made it. Red marks happened before consent. Vertical lines are consent moments."),
+     "consent": N_("consent"), "read": N_("read"), "send": N_("send"), "pre": N_("before consent"),
+     "post": N_("after consent"), "sdk_table": N_("What each SDK read and sent"), "sdk": N_("SDK"),
+     "declared_rows": N_("Declared data types"), "read_pre": N_("Read before consent"),
+     "read_post": N_("Read after consent"), "sent_pre": N_("Sent before consent"),
+     "sent_post": N_("Sent after consent"), "hosts": N_("Hosts"), "not_declared": N_("not on the declared list"),
+     "app_itself": N_("the app itself"), "undeclared_cat": N_("not declared for this SDK"),
+     "generic_cat": N_("declared only generically (the policy does not say which)"),
+     "permissions": N_("Permission requests"), "t": N_("Time"), "permission": N_("Permission"),
+     "by": N_("Requested by"), "result": N_("Result"), "in_table": N_("In permission table"),
+     "when": N_("Declared when"), "yes": N_("yes"), "no": N_("NO"), "findings": N_("Findings"), "rule": N_("Rule"),
+     "severity": N_("Severity"), "actor": N_("Actor"), "category": N_("Data"), "clause": N_("Clause"),
+     "evidence": N_("Evidence"), "stack": N_("Stack"), "flow": N_("Flow that proves it"),
+     "canary": N_("Planted value"), "wire": N_("On the wire as"), "suppressed": N_("suppressed"),
+     "count": C_("count", "events"), "unconfirmed": N_("not confirmed"),
+     "unconfirmed_help": N_("rests on evidence that is incomplete (a gap in the consent record): listed, makes the run incomplete, not fail"),
+     "incomplete_reasons": N_("Evidence incomplete"), "skipped": N_("Not judged"), "none": N_("none"),
+     "fix": N_("How to fix"), "no_findings": N_("No findings."),
+     "no_permissions": N_("No permission requests seen."), "more_marks": N_("marks merged where they overlap"),
+     "no_events": N_("No reads or sends were recorded."), "request": N_("Request"), "body": N_("Body excerpt"),
+     "sdks": N_("SDKs"), "events": N_("events"),
+     "legend_lanes": N_("Lane colour: one colour per SDK (named at the left of its lane); red fill: before consent."),
+     "violation_mark": N_("red outline: evidence of a violation (also after consent, e.g. a never-transmit value sent)"),
+     "violations_label": N_("violations"), "active_label": N_("active findings"), "when_label": N_("When"),
+     "process": N_("process"), "event": N_("event"), "marks_one": N_("mark merged where it overlaps"),
+     "where": N_("Where"), "not_confirmed": N_("not confirmed"), "kinds": N_("kind(s) of reason"),
+     "more_examples": N_("more of this kind"),
+     "code_loaded": N_("loaded code"), "in_memory": N_("in-memory DEX")}
 
 
 @dataclass
@@ -109,7 +84,7 @@ class View:
 
     def __init__(self, report: Report, lang: str, manifest=None, run: dict | None = None,
                  bundle: dict | None = None, har: list[dict] | None = None):
-        self.report, self.lang, self.t = report, lang, T[lang]
+        self.report, self.lang, self.t = report, lang, labels(T, lang)
         self.manifest, self.run, self.bundle = manifest, run or {}, bundle or {}
         self.har = har or []
         self.canaries: dict[str, list[str]] = {k: ([v] if isinstance(v, str) else list(v))
@@ -208,10 +183,10 @@ class View:
                 self.omitted += 1
                 return
             self.row(actor)
-            what = str(ev.get("path") or "in-memory DEX")[:255]
+            what = str(ev.get("path") or self.t["in_memory"])[:255]
             if len(tl.raw) < MAX_MARKS:
                 tl.raw.append((ev.t_ms, actor, "code_loaded", not tl.state.consented(actor),
-                               f"{ev.t_ms / 1000:.3f} s {self.sdk_name(actor)} code_loaded {what} "
+                               f"{ev.t_ms / 1000:.3f} s {self.sdk_name(actor)} {self.t['code_loaded']} {what} "
                                f"({str(ev.get('sha256') or '')[:12]}, {ev.get('process') or ''}) · "
                                f"{relative_to_consent(ev.t_ms, self.moments(tl), self.lang)}",
                                (ev.source, ev.seq) in self.violation_refs))
@@ -280,8 +255,7 @@ class View:
             flows.append({"method": "", "url": f"{f.detail.get('scheme') or 'https'}://{f.detail.get('host')}"
                           f"{f.detail.get('path') or ''}", "encoding": f.detail.get("encoding") or "",
                           "where": f.detail.get("where") or "", "canaries": [], "body": None, "flow_id": f.detail.get("flow_id")})
-        return {"f": f, "message": f.message_zh if self.lang == "zh" else f.message,
-                "severity": SEVERITY_ZH.get(f.severity, f.severity) if self.lang == "zh" else f.severity,
+        return {"f": f, "message": f.text(self.lang), "severity": severity_text(f.severity, self.lang),
                 "category": label(f.category, self.lang), "actor": self.sdk_name(f.actor) if f.actor else "-",
                 "stack": stack[:24], "flows": flows, "fix": hint_text(f.rule, f.actor, self.lang),
                 "where": where(f), "confirmed": digest.confirmed(f),
@@ -323,7 +297,7 @@ def _render(view: View, tl: Timeline, printing: bool = False) -> str:
             if sid in {s.id for s in rep.sdks} or sid in view.rows:
                 view.row(sid)
     rows = sorted(view.rows.values(), key=lambda r: (r.declared is None, r.actor == UNKNOWN, r.actor))
-    groups = [{"actor": g.actor, "name": view.sdk_name(g.actor) if g.actor else digest.WHY[view.lang]["app_wide"],
+    groups = [{"actor": g.actor, "name": view.sdk_name(g.actor) if g.actor else tr(digest.WHY["app_wide"], view.lang),
                "violations": g.violations, "findings": [view.finding_view(f) for f in g.findings]}
               for g in digest.finding_groups(rep, view.lang, view.sdk_name)]
     perms = view.permission_log or [{"t_ms": p.get("t_ms"), "permissions": p.get("permissions") or [p.get("permission")],
@@ -339,7 +313,7 @@ def _render(view: View, tl: Timeline, printing: bool = False) -> str:
         "violations": len(rep.active_findings("violation")), "why": digest.why(rep, view.lang, view.sdk_name),
         "scenario": _scenario_name(view.run, view.bundle), "device": _device_text(view.bundle, view.run),
         "reasons": digest.reason_groups(rep, view.lang), "printing": printing,
-        "skipped": [localise(r, view.lang) for r in rep.skipped],
+        "skipped": [rep.say(r, view.lang) for r in rep.skipped],
         "calibration": _calibration_note(rep, view.lang),
     }
     return render_page("report.html.j2", report_head(rep, view.lang, view.t["title"], view.bundle_hash), view.lang, **ctx)
@@ -349,7 +323,7 @@ def _calibration_note(rep: Report, lang: str) -> str:
     """"agent calibrated on this device: N/M rows" (or not calibrated) of a device run (issue 26)."""
     cal = rep.stats.get("calibration")
     note = cal.get("note") if isinstance(cal, dict) else None
-    return localise(note, lang) if isinstance(note, str) else ""
+    return rep.say(note, lang) if isinstance(note, str) else ""
 
 
 def _scenario_name(run: dict, bundle: dict) -> str:

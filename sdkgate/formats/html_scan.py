@@ -8,60 +8,37 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ..i18n import localise
+from ..i18n import C_, N_, labels, tr
 from ..report import Report
 from ..taxonomy import label
 from . import digest
-from .htmlbase import SEVERITY_ZH, render_page, report_head, short, verdict_text
+from .htmlbase import render_page, report_head, severity_text, short, verdict_text
 from .labels import is_dangerous, kind_label, website
 
 MAX_FILTERS = 40          # SDK / API filter buttons on the call-site list (beyond: the browser's find)
-T = {
-    "en": {"title": "sdkgate static scan", "verdict": "Verdict", "app": "App", "sha": "APK SHA-256",
-           "n_sdks": "SDKs found", "n_undeclared": "undeclared SDKs", "n_sites": "sensitive call sites",
-           "n_violations": "violations", "n_paths": "ungated pre-consent paths", "n_incomplete": "incomplete reasons",
-           "dex": "DEX files / classes",
-           "incomplete_reasons": "Why the evidence is incomplete", "skipped": "Not judged",
-           "sdks": "SDKs in the APK", "sdk": "SDK", "vendor": "Vendor", "kind": "Category", "declared": "Declared",
-           "website": "Website", "yes": "yes", "no": "NOT declared", "evidence": "Found by", "class": "class",
-           "classes": "classes", "site": "call site", "sites": "call sites",
-           "categories": "Data read in code", "calls": "Sensitive call sites per SDK and data category",
-           "caller": "Caller", "api": "API", "start": "Code that runs at process start",
-           "component": "Component", "ctype": "Type", "reason": "Why it runs",
-           "target": "Reaches", "perms": "Permissions: APK vs the declared table", "permission": "Permission",
-           "level": "Protection", "dangerous": "Dangerous", "in_table": "In the table",
-           "findings": "Findings by SDK", "fix": "How to fix", "clause": "Clause", "none": "None.", "rule": "Rule",
-           "actor": "Actor", "category": "Data", "where": "Where", "path": "Path",
-           "not_confirmed": "not confirmed", "suppressed": "suppressed", "app_wide": "The app (no single SDK)",
-           "more_examples": "more of this kind", "filter_sdk": "Show SDK", "filter_api": "Show API", "all": "all",
-           "find_hint": "More SDKs or APIs than filter buttons: use the browser's find (Ctrl+F).",
-           "package": "packages", "components": "components", "meta_data": "meta-data", "native_libs": "native libraries",
-           "kinds": "kind(s) of reason", "baseline": "Since the baseline", "new": "new", "removed": "removed",
-           "b_sdks": "SDKs", "b_permissions": "Permissions", "b_call_sites": "Call sites", "b_findings": "Findings",
-           "unchanged": "findings unchanged"},
-    "zh": {"title": "sdkgate 静态扫描报告", "verdict": "结论", "app": "应用", "sha": "APK SHA-256",
-           "n_sdks": "发现的 SDK", "n_undeclared": "未声明的 SDK", "n_sites": "敏感 API 调用点",
-           "n_violations": "违规项", "n_paths": "未经同意检查的路径", "n_incomplete": "证据不完整原因",
-           "dex": "DEX 文件 / 类",
-           "incomplete_reasons": "证据不完整的原因", "skipped": "未评估",
-           "sdks": "APK 中的 SDK", "sdk": "SDK", "vendor": "公司", "kind": "类别", "declared": "已声明",
-           "website": "网站", "yes": "是", "no": "未声明", "evidence": "识别依据", "class": "个类", "classes": "个类",
-           "site": "个调用点", "sites": "个调用点",
-           "categories": "代码中读取的信息", "calls": "各 SDK、各信息类型的敏感 API 调用点",
-           "caller": "调用方", "api": "API", "start": "进程启动时运行的代码",
-           "component": "组件", "ctype": "类型", "reason": "运行原因",
-           "target": "到达", "perms": "权限：APK 与声明的权限清单", "permission": "权限",
-           "level": "保护级别", "dangerous": "危险权限", "in_table": "在清单中",
-           "findings": "各 SDK 的问题", "fix": "修复建议", "clause": "依据条款", "none": "无。", "rule": "规则",
-           "actor": "主体", "category": "信息类型", "where": "位置", "path": "路径",
-           "not_confirmed": "未确认", "suppressed": "已豁免", "app_wide": "应用整体（非单个 SDK）",
-           "more_examples": "条同类原因未列出", "filter_sdk": "按 SDK 筛选", "filter_api": "按 API 筛选", "all": "全部",
-           "find_hint": "SDK 或 API 多于筛选按钮：请用浏览器的查找（Ctrl+F）。",
-           "package": "包名", "components": "组件", "meta_data": "meta-data", "native_libs": "原生库",
-           "kinds": "类原因", "baseline": "与基线相比", "new": "新增", "removed": "移除",
-           "b_sdks": "SDK", "b_permissions": "权限", "b_call_sites": "调用点", "b_findings": "问题",
-           "unchanged": "项问题未变"},
-}
+T = {"title": N_("sdkgate static scan"), "verdict": N_("Verdict"), "app": N_("App"), "sha": N_("APK SHA-256"),
+     "n_sdks": N_("SDKs found"), "n_undeclared": N_("undeclared SDKs"), "n_sites": N_("sensitive call sites"),
+     "n_violations": N_("violations"), "n_paths": N_("ungated pre-consent paths"),
+     "n_incomplete": N_("incomplete reasons"), "dex": N_("DEX files / classes"),
+     "incomplete_reasons": N_("Why the evidence is incomplete"), "skipped": N_("Not judged"),
+     "sdks": N_("SDKs in the APK"), "sdk": N_("SDK"), "vendor": N_("Vendor"), "kind": N_("Category"),
+     "declared": N_("Declared"), "website": N_("Website"), "yes": N_("yes"), "no": N_("NOT declared"),
+     "evidence": N_("Found by"), "class": C_("count", "class"), "classes": C_("count", "classes"), "site": C_("count", "call site"),
+     "sites": C_("count", "call sites"), "categories": N_("Data read in code"),
+     "calls": N_("Sensitive call sites per SDK and data category"), "caller": N_("Caller"), "api": N_("API"),
+     "start": N_("Code that runs at process start"), "component": N_("Component"), "ctype": N_("Type"),
+     "reason": N_("Why it runs"), "target": N_("Reaches"), "perms": N_("Permissions: APK vs the declared table"),
+     "permission": N_("Permission"), "level": N_("Protection"), "dangerous": N_("Dangerous"),
+     "in_table": N_("In the table"), "findings": N_("Findings by SDK"), "fix": N_("How to fix"),
+     "clause": N_("Clause"), "none": N_("None."), "rule": N_("Rule"), "actor": N_("Actor"), "category": N_("Data"),
+     "where": N_("Where"), "path": N_("Path"), "not_confirmed": N_("not confirmed"), "suppressed": N_("suppressed"),
+     "app_wide": N_("The app (no single SDK)"), "more_examples": N_("more of this kind"),
+     "filter_sdk": N_("Show SDK"), "filter_api": N_("Show API"), "all": N_("all"),
+     "find_hint": N_("More SDKs or APIs than filter buttons: use the browser's find (Ctrl+F)."),
+     "package": N_("packages"), "components": N_("components"), "meta_data": N_("meta-data"),
+     "native_libs": N_("native libraries"), "kinds": N_("kind(s) of reason"), "baseline": N_("Since the baseline"),
+     "new": N_("new"), "removed": N_("removed"), "b_sdks": N_("SDKs"), "b_permissions": N_("Permissions"),
+     "b_call_sites": N_("Call sites"), "b_findings": N_("Findings"), "unchanged": N_("findings unchanged")}
 def _evidence(s) -> list[tuple[str, list[str]]]:
     """(kind, values) of what found an SDK: packages always, signature kinds when the scanner recorded them."""
     out = [("package", list(s.packages))] if s.packages else []
@@ -76,12 +53,11 @@ def _finding_view(f, lang: str, t: dict) -> dict[str, Any]:
     from .where import where
     fix, api = digest.fix_of(f, lang)
     d = f.detail or {}
-    return {"f": f, "message": f.message_zh if lang == "zh" else f.message, "fix": fix, "api": api,
-            "severity": SEVERITY_ZH.get(f.severity, f.severity) if lang == "zh" else f.severity,
+    return {"f": f, "message": f.text(lang), "fix": fix, "api": api, "severity": severity_text(f.severity, lang),
             "confirmed": digest.confirmed(f), "category": label(f.category, lang) if f.category else "",
             "where": where(f), "chain": [short(x) for x in (d.get("chain") or [])],
             "target": short(d.get("target", "")) if d.get("target") else "",
-            "reason": localise(str(d.get("reason") or ""), lang) if d.get("reason") else ""}
+            "reason": tr(d.get("reason"), lang) if d.get("reason") else ""}
 
 
 def _calls(report: Report, lang: str) -> tuple[list[dict], list[dict]]:
@@ -103,7 +79,7 @@ def _calls(report: Report, lang: str) -> tuple[list[dict], list[dict]]:
 
 def context(report: Report, lang: str, printing: bool = False) -> dict[str, Any]:
     lang = "zh" if lang == "zh" else "en"
-    t = T[lang]
+    t = labels(T, lang)
     cats_of: dict[str, set] = defaultdict(set)
     for c in report.call_sites:
         cats_of[c.actor].add(c.category)
@@ -136,8 +112,8 @@ def context(report: Report, lang: str, printing: bool = False) -> dict[str, Any]
                        "incomplete": sum(g.count for g in reasons)},
             "verdict_text": verdict_text(report.verdict, lang),
             "baseline": report.stats.get("baseline") if isinstance(report.stats.get("baseline"), dict) else None,
-            "loc": (lambda s: localise(str(s or ""), lang) if s else ""),
-            "skipped": [localise(r, lang) for r in report.skipped]}
+            "loc": (lambda s: report.say(s, lang) if s else ""),
+            "skipped": [report.say(r, lang) for r in report.skipped]}
 
 
 def render(report: Report, lang: str = "en", printing: bool = False) -> str:

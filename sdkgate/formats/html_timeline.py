@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..events import Event
+from ..consent import TRANSITION_WORDS, transition_word
 
 # SDK colours: none of them red (red is reserved for pre-consent marks)
 PALETTE = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#17becf", "#bcbd22", "#7f7f7f", "#393b79",
@@ -16,7 +17,6 @@ TRANSITION_COLOUR = {"granted": "#2e7d32", "declined": "#ef6c00", "withdrawn": "
 SVG_W, LABEL_W, LANE_H, TOP, BOTTOM = 1000, 170, 24, 34, 30
 MAX_MARKS = 20_000            # timeline marks kept before bucketing per pixel
 
-TRANSITION_ZH = {"granted": "同意", "declined": "拒绝", "withdrawn": "撤回"}
 
 
 @dataclass
@@ -126,7 +126,7 @@ def draw(tl: Timeline, sdk_name: Callable[[str], str], lang: str) -> dict[str, A
         if key in drawn and abs(t - drawn[key]) < 1000:
             continue            # one answer seen twice (the scenario step and the agent's tap): one line
         drawn[key] = t
-        text = TRANSITION_ZH.get(tr, tr) if lang == "zh" else tr
+        text = transition_word(tr).render(lang) if tr in TRANSITION_WORDS else str(tr)
         moments.append({"x": _x(float(mo["t_ms"]), tl.t_end), "colour": TRANSITION_COLOUR.get(tr, "#000"),
                         "label": f"{mo.get('scope', 'policy')}: {text}",
                         "title": f"{float(mo['t_ms']) / 1000:.3f} s {mo.get('scope', 'policy')} {tr}"})

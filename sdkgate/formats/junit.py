@@ -5,6 +5,8 @@ from xml.etree import ElementTree as ET
 
 from ..report import Report
 from ..rules.catalog import RULES
+from ..i18n import N_, msg, tr
+from .labels import severity_text
 
 
 class JunitFormat:
@@ -26,7 +28,7 @@ class JunitFormat:
                 tc = ET.SubElement(suite, "testcase", classname=f"sdkgate.{rid}", name=f"{rid} {rule.en}")
                 if rid in not_judged:      # not judged is never shown as passed
                     skipped += 1
-                    ET.SubElement(tc, "skipped", message=not_judged[rid])
+                    ET.SubElement(tc, "skipped", message=report.say(not_judged[rid], lang))
                 continue
             actors: dict[str, list] = {}
             for f in found:
@@ -36,22 +38,20 @@ class JunitFormat:
                 tc = ET.SubElement(suite, "testcase", classname=f"sdkgate.{rid}", name=f"{rid} {actor}")
                 active = [f for f in fs if not f.suppressed and f.severity == "violation"]
                 proven = [f for f in active if f.confirmed]
-                text = "\n".join(
-                    (f.message_zh if lang == "zh" else f.message)
-                    + f" [{f.severity}{', suppressed: ' + f.suppression_reason if f.suppressed else ''}"
-                    + f"{', not confirmed' if not f.confirmed and f.rule != 'SG900' else ''}]"
-                    + f" evidence: {', '.join(f'{e.source}#{e.seq}' for e in f.evidence[:10])}" for f in fs)
+                text = "\n".join(_line(f, lang) for f in fs)
                 if proven:
                     failures += 1
-                    el = ET.SubElement(tc, "failure", message=proven[0].message, type=rid)
-                    el.text = text + f"\nclause: {(report.app.get('clauses') or {}).get(rid) or RULES[rid].clause}"
+                    el = ET.SubElement(tc, "failure", message=proven[0].text(lang), type=rid)
+                    clause = (report.app.get('clauses') or {}).get(rid) or RULES[rid].clause
+                    el.text = text + "\n" + msg("clause: {clause}", clause=clause).render(lang)
                 elif active:        # rests on evidence that is incomplete: not a proven failure (SG900 fails)
                     skipped += 1
-                    el = ET.SubElement(tc, "skipped", message="not confirmed: " + active[0].message)
+                    el = ET.SubElement(tc, "skipped", message=msg("not confirmed: {finding}",
+                                                                  finding=active[0].message).render(lang))
                     el.text = text
                 elif rid == "SG900":
                     failures += 1
-                    el = ET.SubElement(tc, "failure", message="evidence incomplete", type=rid)
+                    el = ET.SubElement(tc, "failure", message=tr(N_("evidence incomplete"), lang), type=rid)
                     el.text = text
                 else:
                     ET.SubElement(tc, "system-out").text = text
@@ -63,11 +63,22 @@ class JunitFormat:
         ET.SubElement(props, "property", name="verdict", value=report.verdict)
         ET.SubElement(props, "property", name="confirmed_violations", value=str(len(report.confirmed_violations())))
         for reason in report.incomplete:
-            ET.SubElement(props, "property", name="incomplete", value=reason)
+            ET.SubElement(props, "property", name="incomplete", value=report.say(reason, lang))
         for kind, n in report.incomplete_kinds.items():
             ET.SubElement(props, "property", name=f"incomplete_kind.{kind}", value=str(n))
         ET.indent(suite)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
+
+
+def _line(f, lang: str) -> str:
+    """One finding as the test case's text: its message, severity and marks, the evidence it rests on."""
+    marks = [severity_text(f.severity, lang)]
+    if f.suppressed:
+        marks.append(msg("suppressed: {reason}", reason=f.suppression_reason).render(lang))
+    if not f.confirmed and f.rule != "SG900":
+        marks.append(tr(N_("not confirmed"), lang))
+    refs = ", ".join(f"{e.source}#{e.seq}" for e in f.evidence[:10])
+    return f"{f.text(lang)} [{', '.join(marks)}] " + msg("evidence: {refs}", refs=refs).render(lang)
 
 
 FORMAT = JunitFormat()

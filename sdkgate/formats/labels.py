@@ -1,14 +1,28 @@
-"""Inventory facts as a person reads them, the same in every format: an SDK's catalogue category, whether a
-permission is one Android calls dangerous (a runtime prompt guards it)."""
+"""Inventory facts and enum values as a person reads them, the same in every format and language (message ids,
+sdkgate/i18n.py): a verdict, a severity, an SDK's catalogue category, whether a permission is one Android calls
+dangerous (a runtime prompt guards it)."""
 from __future__ import annotations
 
-KIND_ZH = {"analytics": "统计分析", "push": "推送", "ads": "广告", "crash": "崩溃监测", "login": "登录",
-           "payment": "支付", "map_location": "地图定位", "face_identity": "人脸/身份", "oaid": "设备标识",
-           "utility": "工具", "share": "分享", "social": "社交", "attribution": "归因"}
+from ..i18n import N_, tr
+
+VERDICTS = {"pass": N_("PASS"), "fail": N_("FAIL"), "incomplete": N_("INCOMPLETE"), "not_judged": N_("NOT JUDGED")}
+SEVERITIES = {"violation": N_("violation"), "warning": N_("warning"), "info": N_("info")}
+KINDS = {"analytics": N_("analytics"), "push": N_("push"), "ads": N_("ads"), "crash": N_("crash"),
+         "login": N_("login"), "payment": N_("payment"), "map_location": N_("map location"),
+         "face_identity": N_("face identity"), "oaid": N_("oaid"), "utility": N_("utility"), "share": N_("share"),
+         "social": N_("social"), "attribution": N_("attribution")}
+
+
+def verdict_text(verdict: str, lang: str = "en") -> str:
+    return tr(VERDICTS[verdict], lang) if verdict in VERDICTS else str(verdict)
+
+
+def severity_text(severity: str, lang: str = "en") -> str:
+    return tr(SEVERITIES[severity], lang) if severity in SEVERITIES else str(severity)
 
 
 def kind_label(kind: str, lang: str = "en") -> str:
-    return KIND_ZH.get(kind, kind) if lang == "zh" else str(kind).replace("_", " ")
+    return tr(KINDS[kind], lang) if kind in KINDS else str(kind).replace("_", " ")
 
 
 def is_dangerous(level: str | None) -> bool:

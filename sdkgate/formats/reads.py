@@ -14,12 +14,13 @@ from typing import Any, Iterable
 from ..catalogue import UNKNOWN
 from ..events import BadLine, Event
 from .where import caller_frame
+from ..i18n import C_, N_
 
 MAX_ROWS = 100_000             # reads listed (an xlsx sheet holds 1,048,576 rows; a person filters far fewer)
 MAX_PENDING = 1_000            # reads per (category, actor) still waiting for the send that carries them
 STACK_FRAMES = 24
-CONSENT_STATE = {"en": {"granted": "granted", "declined": "declined", "withdrawn": "withdrawn", "none": "not answered"},
-                 "zh": {"granted": "已同意", "declined": "已拒绝", "withdrawn": "已撤回", "none": "未作答"}}
+CONSENT_STATE = {"granted": C_("state", "granted"), "declined": C_("state", "declined"),
+                 "withdrawn": C_("state", "withdrawn"), "none": N_("not answered")}
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import localise
+from ..i18n import C_, N_, tr
 from ..report import Report
 from ..rules.catalog import RULES
 from ..taxonomy import label
@@ -18,36 +18,35 @@ from .when import relative_to_consent
 from .where import where
 
 SHEETS = ("summary", "findings", "reads", "sdks", "permissions", "call_sites")
-SEVERITY = {"en": {"violation": "violation", "warning": "warning", "info": "note"},
-            "zh": {"violation": "违规", "warning": "警告", "info": "提示"}}
-# column id -> (English header, Chinese header); csv headers in English are the ids (scripts read them)
+SEVERITY = {"violation": N_("violation"), "warning": N_("warning"), "info": N_("note")}
+# column id -> header (a message id); csv headers in English are the ids (scripts read them)
 COLUMNS = {
-    "rule": ("Rule", "规则"), "rule_title": ("Rule title", "规则名称"), "severity": ("Severity", "级别"),
-    "confirmed": ("Confirmed", "已确认"), "suppressed": ("Suppressed", "已豁免"), "actor": ("SDK id", "SDK 标识"),
-    "sdk": ("SDK", "SDK 名称"), "process": ("Process", "进程"), "category": ("Data category id", "信息类型标识"),
-    "category_label": ("Data category", "信息类型"), "message": ("Detail", "详情"), "evidence_count": ("Events", "次数"),
-    "first_t_ms": ("First seen (ms)", "首次时间(ms)"), "when": ("When (against consent)", "相对同意的时间"),
-    "where": ("Where (caller)", "位置（调用方）"), "clause": ("Clause", "依据条款"), "fix": ("How to fix", "修复建议"),
-    "t_s": ("Time (s)", "时间(秒)"), "t_consent_s": ("Seconds from consent", "距同意(秒)"),
-    "api_id": ("API id", "API 标识"), "api": ("API", "API"), "caller": ("Caller (first app/SDK frame)", "调用方（首个应用/SDK 栈帧）"),
-    "consent_state": ("Consent state", "同意状态"), "before_consent": ("Before consent", "同意前"),
-    "thread": ("Thread", "线程"), "stack": ("Stack", "调用栈"), "sent_at_s": ("Sent at (s)", "发送时间(秒)"),
-    "sent_to": ("Sent to", "发送至"), "sent_as": ("Sent as (encoding)", "发送形式（编码）"), "sent_by": ("Sent by SDK id", "发送方 SDK 标识"),
-    "flow_id": ("Flow id", "流量标识"), "seq": ("Event seq", "事件序号"),
-    "name": ("SDK", "SDK 名称"), "vendor": ("Vendor", "公司"), "kind": ("Category id", "类别标识"),
-    "kind_label": ("Category", "类别"), "website": ("Website", "网站"), "declared": ("Declared", "已声明"),
-    "packages": ("Packages", "包名"), "class_count": ("Classes", "类数量"), "permission": ("Permission", "权限"),
-    "protection_level": ("Protection level", "保护级别"), "dangerous": ("Dangerous", "危险权限"),
-    "in_table": ("In the declared table", "在权限清单中"), "field": ("Field", "项目"), "value": ("Value", "值"),
-    "id": ("Id", "标识"),
+    "rule": N_("Rule"), "rule_title": N_("Rule title"), "severity": N_("Severity"),
+    "confirmed": N_("Confirmed"), "suppressed": N_("Suppressed"), "actor": N_("SDK id"),
+    "sdk": C_("column", "SDK"), "process": N_("Process"), "category": N_("Data category id"),
+    "category_label": N_("Data category"), "message": N_("Detail"), "evidence_count": N_("Events"),
+    "first_t_ms": N_("First seen (ms)"), "when": N_("When (against consent)"),
+    "where": N_("Where (caller)"), "clause": N_("Clause"), "fix": N_("How to fix"),
+    "t_s": N_("Time (s)"), "t_consent_s": N_("Seconds from consent"),
+    "api_id": N_("API id"), "api": N_("API"), "caller": N_("Caller (first app/SDK frame)"),
+    "consent_state": N_("Consent state"), "before_consent": N_("Before consent"),
+    "thread": N_("Thread"), "stack": N_("Stack"), "sent_at_s": N_("Sent at (s)"),
+    "sent_to": N_("Sent to"), "sent_as": N_("Sent as (encoding)"), "sent_by": N_("Sent by SDK id"),
+    "flow_id": N_("Flow id"), "seq": N_("Event seq"),
+    "name": C_("column", "SDK"), "vendor": N_("Vendor"), "kind": N_("Category id"),
+    "kind_label": N_("Category"), "website": N_("Website"), "declared": N_("Declared"),
+    "packages": N_("Packages"), "class_count": N_("Classes"), "permission": N_("Permission"),
+    "protection_level": N_("Protection level"), "dangerous": N_("Dangerous"),
+    "in_table": N_("In the declared table"), "field": N_("Field"), "value": N_("Value"),
+    "id": N_("Id"),
 }
-TITLES = {"summary": ("Summary", "结论"), "findings": ("Findings", "问题"), "reads": ("Reads", "读取明细"),
-          "sdks": ("SDKs", "SDK"), "permissions": ("Permissions", "权限"), "call_sites": ("Call sites", "调用点")}
-FIELDS = {"verdict": ("Verdict", "结论"), "why": ("Why", "原因"), "app": ("App", "应用"), "version": ("Version", "版本"),
-          "sha256": ("APK SHA-256", "APK SHA-256"), "scenario": ("Scenario", "场景"), "violations": ("Violations", "违规项"),
-          "active": ("Active findings", "有效问题"), "reads": ("Reads", "读取次数"),
-          "reads_omitted": ("Reads not listed (beyond the sheet's bound)", "未列出的读取（超出上限）"),
-          "incomplete": ("Evidence incomplete", "证据不完整"), "skipped": ("Not judged", "未评估")}
+TITLES = {"summary": C_("sheet", "Summary"), "findings": N_("Findings"), "reads": C_("sheet", "Reads"),
+          "sdks": N_("SDKs"), "permissions": N_("Permissions"), "call_sites": N_("Call sites")}
+FIELDS = {"verdict": N_("Verdict"), "why": N_("Why"), "app": N_("App"), "version": N_("Version"),
+          "sha256": N_("APK SHA-256"), "scenario": N_("Scenario"), "violations": N_("Violations"),
+          "active": N_("Active findings"), "reads": C_("count", "Reads"),
+          "reads_omitted": N_("Reads not listed (beyond the sheet's bound)"),
+          "incomplete": N_("Evidence incomplete"), "skipped": N_("Not judged")}
 WIDTHS = {"message": 70, "where": 50, "fix": 60, "clause": 36, "caller": 60, "stack": 80, "api": 50, "sent_to": 50,
           "value": 90, "packages": 40, "rule_title": 40, "when": 26, "sdk": 26, "name": 26, "website": 30}
 
@@ -60,18 +59,18 @@ def header(cols: tuple[str, ...], lang: str, machine: bool) -> list[str]:
     """csv in English keeps the column ids (scripts); xlsx and Chinese get the labels."""
     if machine and not _zh(lang):
         return list(cols)
-    return [COLUMNS[c][1 if _zh(lang) else 0] for c in cols]
+    return [tr(COLUMNS[c], lang) for c in cols]
 
 
 def _sheet(name: str, cols: tuple[str, ...], rows: list[list[Any]], lang: str, machine: bool, highlight=None) -> Sheet:
-    return Sheet(TITLES[name][1 if _zh(lang) else 0], header(cols, lang, machine), rows,
+    return Sheet(tr(TITLES[name], lang), header(cols, lang, machine), rows,
                  [WIDTHS.get(c, 14) for c in cols], highlight or [])
 
 
 def _names(report: Report, lang: str = "en") -> dict[str, str]:
     from ..catalogue import FIRST_PARTY, UNKNOWN
-    own = {FIRST_PARTY: ("the app itself", "应用自身"), UNKNOWN: ("unattributed code", "无法归属的代码")}
-    return {**{k: v[1 if _zh(lang) else 0] for k, v in own.items()}, **{s.id: s.name for s in report.sdks}}
+    from .digest import OWN
+    return {**{k: tr(OWN[k], lang) for k in (FIRST_PARTY, UNKNOWN)}, **{s.id: s.name for s in report.sdks}}
 
 
 FINDING_COLS = ("rule", "rule_title", "severity", "confirmed", "suppressed", "actor", "sdk", "process", "category",
@@ -86,10 +85,10 @@ def findings_sheet(report: Report, lang: str = "en", machine: bool = False) -> S
         first = f.evidence[0] if f.evidence else None
         when = (relative_to_consent(first.t_ms, moments, lang) if first and first.source in ("hook", "net", "step")
                 and moments else "")
-        sev = f.severity if machine and not _zh(lang) else SEVERITY["zh" if _zh(lang) else "en"].get(f.severity, f.severity)
-        rows.append([f.rule, (r.zh if _zh(lang) else r.en) if r else "", sev, digest.confirmed(f), f.suppressed,
+        sev = f.severity if machine and not _zh(lang) else tr(SEVERITY.get(f.severity, f.severity), lang)
+        rows.append([f.rule, r.text(lang) if r else "", sev, digest.confirmed(f), f.suppressed,
                      f.actor or "", names.get(f.actor or "", f.actor or ""), f.process or "", f.category or "",
-                     label(f.category, lang) if f.category else "", f.message_zh if _zh(lang) else f.message,
+                     label(f.category, lang) if f.category else "", f.text(lang),
                      f.evidence_count, first.t_ms if first else None, when, where(f), f.clause,
                      digest.fix_of(f, lang)[0]])
         marks.append(f.severity == "violation" and not f.suppressed)
@@ -110,7 +109,7 @@ def reads_sheet(report: Report, reads: ReadsTable, lang: str = "en", machine: bo
     names = _names(report, lang)
     moments = reads.moments or list(report.stats.get("consent") or [])
     accept = _first_accept(moments)
-    states = CONSENT_STATE["zh" if _zh(lang) else "en"]
+    states = {k: tr(v, lang) for k, v in CONSENT_STATE.items()}
     rows, marks = [], []
     for r in reads.rows:
         s = r.send or {}
@@ -161,26 +160,27 @@ def call_sites_sheet(report: Report, lang: str = "en", machine: bool = False) ->
 
 def summary_sheet(report: Report, lang: str = "en", reads: ReadsTable | None = None, machine: bool = False) -> Sheet:
     """The verdict and the facts around it, the sheet an auditor opens first: field, value, id."""
-    z = 1 if _zh(lang) else 0
+    def fld(key: str) -> str:
+        return tr(FIELDS[key], lang)
     app = report.app or {}
-    rows: list[list[Any]] = [[FIELDS["verdict"][z], verdict_text(report.verdict, lang), report.verdict],
-                             [FIELDS["why"][z], digest.why(report, lang), ""]]
+    rows: list[list[Any]] = [[fld("verdict"), verdict_text(report.verdict, lang), report.verdict],
+                             [fld("why"), digest.why(report, lang), ""]]
     if app.get("name") or app.get("package"):
-        rows.append([FIELDS["app"][z], str(app.get("name") or ""), str(app.get("package") or "")])
-    for key, fld in (("version_name", "version"), ("sha256", "sha256"), ("scenario", "scenario")):
+        rows.append([fld("app"), str(app.get("name") or ""), str(app.get("package") or "")])
+    for key, name in (("version_name", "version"), ("sha256", "sha256"), ("scenario", "scenario")):
         if app.get(key):
-            rows.append([FIELDS[fld][z], str(app[key]), ""])
-    rows.append([FIELDS["violations"][z], len(report.active_findings("violation")), ""])
-    rows.append([FIELDS["active"][z], len(report.active_findings()), ""])
+            rows.append([fld(name), str(app[key]), ""])
+    rows.append([fld("violations"), len(report.active_findings("violation")), ""])
+    rows.append([fld("active"), len(report.active_findings()), ""])
     if reads is not None:
-        rows.append([FIELDS["reads"][z], len(reads.rows) + reads.omitted, ""])
+        rows.append([fld("reads"), len(reads.rows) + reads.omitted, ""])
         if reads.omitted:
-            rows.append([FIELDS["reads_omitted"][z], reads.omitted, ""])
+            rows.append([fld("reads_omitted"), reads.omitted, ""])
     for g in digest.reason_groups(report, lang):
-        rows.append([f"{FIELDS['incomplete'][z]} ×{g.count}", g.examples[0] if g.examples else g.kind, g.kind])
+        rows.append([f"{fld('incomplete')} ×{g.count}", g.examples[0] if g.examples else g.kind, g.kind])
     for s in report.skipped:
-        rows.append([FIELDS["skipped"][z], localise(s, lang), ""])
-    return Sheet(TITLES["summary"][z], header(("field", "value", "id"), lang, machine), rows, [30, 90, 30])
+        rows.append([fld("skipped"), report.say(s, lang), ""])
+    return Sheet(tr(TITLES["summary"], lang), header(("field", "value", "id"), lang, machine), rows, [30, 90, 30])
 
 
 def sheets(report: Report, lang: str = "en", reads: ReadsTable | None = None, machine: bool = False) -> dict[str, Sheet]:

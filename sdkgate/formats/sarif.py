@@ -22,6 +22,7 @@ from ..report import Finding, Report
 from ..fixhints import hint_text, rule_hint, sdk_hint
 from ..rules.catalog import RULES
 from .where import caller_frame
+from ..i18n import msg
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"violation": "error", "warning": "warning", "info": "note"}
@@ -158,7 +159,7 @@ class SarifFormat:
             rules.append({
                 "id": rid,
                 "name": rid,
-                "shortDescription": {"text": r.zh if lang == "zh" else r.en},
+                "shortDescription": {"text": r.text(lang)},
                 "fullDescription": {"text": f"{r.en} / {r.zh}. Clause: {clause}"},
                 "help": _rule_help(rid, r, clause),
                 "defaultConfiguration": {"level": LEVELS.get(r.severity, "warning")},
@@ -174,7 +175,7 @@ class SarifFormat:
                 "ruleId": f.rule,
                 # a violation that rests on missing evidence is not proven: a warning, `confirmed: false`
                 "level": LEVELS.get(f.severity, "warning") if f.confirmed or f.severity != "violation" else "warning",
-                "message": {"text": f.message_zh if lang == "zh" else f.message},
+                "message": {"text": f.text(lang)},
                 "partialFingerprints": {"sdkgate/v1": fingerprint(f)},
                 "properties": {"actor": f.actor, "category": f.category, "severity": f.severity, "process": f.process,
                                "confirmed": f.confirmed, **({"via": f.detail["via"]} if f.detail.get("via") else {}),
@@ -187,7 +188,7 @@ class SarifFormat:
                 sdk = sdk_hint(f.rule, f.actor)
                 if sdk is not None:
                     res["properties"]["fix_api"] = sdk.api
-                    res["message"]["text"] += ("\n修复建议: " if lang == "zh" else "\nHow to fix: ") + fix
+                    res["message"]["text"] += "\n" + msg("How to fix: {fix}", fix=fix).render(lang)
             if f.rule in index:
                 res["ruleIndex"] = index[f.rule]
             if locs:
@@ -220,12 +221,13 @@ class SarifFormat:
             run["artifacts"] = [{"location": {"uri": _uri(name), "uriBaseId": SRCROOT}, "roles": ["analysisTarget"],
                                  **({"hashes": {"sha-256": report.app["sha256"]}} if report.app.get("sha256") else {})}]
         # rules that were not judged are tool notifications (never silently "no result" = passed)
-        notes = [{"level": "note", "message": {"text": f"{rid} not judged: {why}"},
+        notes = [{"level": "note", "message": {"text": msg("{rule} not judged: {why}", rule=rid, why=why).render(lang)},
                   "associatedRule": {"id": rid, "index": index[rid]}, "descriptor": {"id": rid}}
                  for rid, why in report.not_judged_rules().items()]
         if report.incomplete:
             run["invocations"] = [{"executionSuccessful": False,
-                                   "toolExecutionNotifications": [{"level": "warning", "message": {"text": r}}
+                                   "toolExecutionNotifications": [{"level": "warning",
+                                                                   "message": {"text": report.say(r, lang)}}
                                                                   for r in report.incomplete] + notes}]
         else:
             run["invocations"] = [{"executionSuccessful": True, **({"toolExecutionNotifications": notes} if notes else {})}]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-REL = {"en": {"before": "{d} before consent", "after": "{d} after consent", "declined": "{d} after decline",
-              "withdrawn": "{d} after withdrawal", "none": "no consent given in this run", "at": "at the consent moment"},
-       "zh": {"before": "同意前 {d}", "after": "同意后 {d}", "declined": "拒绝后 {d}", "withdrawn": "撤回后 {d}",
-              "none": "本次运行中用户未同意", "at": "在同意的时刻"}}
+from ..i18n import N_, Msg
+
+REL = {"before": N_("{d} before consent"), "after": N_("{d} after consent"), "declined": N_("{d} after decline"),
+       "withdrawn": N_("{d} after withdrawal"), "none": N_("no consent given in this run"),
+       "at": N_("at the consent moment")}
 
 
 def _dur(ms: float) -> str:
@@ -22,7 +23,8 @@ def _dur(ms: float) -> str:
 def relative_to_consent(t_ms: float, moments: list[dict[str, Any]], lang: str = "en", scope: str = "policy") -> str:
     """How a moment stands to the user's answer: "1.8 s before consent", "after decline", ... (the policy scope's
     answers in time order; the last answer before the moment decides, else the first accept after it)."""
-    words = REL["zh" if lang == "zh" else "en"]
+    def words(key: str, **params: Any) -> str:
+        return Msg(REL[key], params).render(lang)
     ms = sorted((m for m in moments if (m.get("scope") or "policy") == scope), key=lambda m: float(m.get("t_ms") or 0))
     last = None
     for m in ms:
@@ -32,10 +34,10 @@ def relative_to_consent(t_ms: float, moments: list[dict[str, Any]], lang: str = 
         d = _dur(t_ms - float(last["t_ms"]))
         tr = last.get("transition")
         if tr == "granted":
-            return words["after"].format(d=d) if t_ms > float(last["t_ms"]) else words["at"]
+            return words("after", d=d) if t_ms > float(last["t_ms"]) else words("at")
         if tr in ("declined", "withdrawn"):
-            return words[tr].format(d=d)
+            return words(tr, d=d)
     later = next((m for m in ms if float(m["t_ms"]) > t_ms and m.get("transition") == "granted"), None)
     if later is not None:
-        return words["before"].format(d=_dur(float(later["t_ms"]) - t_ms))
-    return words["none"]
+        return words("before", d=_dur(float(later["t_ms"]) - t_ms))
+    return words("none")

@@ -13,11 +13,13 @@ socket clients and a DNS listener as its resolver, all on loopback.
 """
 from __future__ import annotations
 
+from ..i18n import N_
+
 CAPTURE_MODES = ("proxy", "wireguard", "transparent")
 WIREGUARD_PORT = 51820
 SIMULATED_LISTENERS = ("socks5@127.0.0.1:0", "dns@127.0.0.1:0")
 
-PARTIAL_NOTE = ("capture mode proxy is partial: only clients that honour the system HTTP proxy are searched; "
+PARTIAL_NOTE = N_("capture mode proxy is partial: only clients that honour the system HTTP proxy are searched; "
                 "destinations reached around it are named as 'traffic not observed'")
 
 

@@ -18,6 +18,7 @@ from sdkgate.events import EventWriter
 from sdkgate.net.proxy import HAR_AFTER_EXIT_ENV
 from sdkgate.net.attribution import Attributor
 from sdkgate.net.matcher import Matcher
+from sdkgate.i18n import msg
 
 log = logging.getLogger("sdkgate.net")
 
@@ -147,6 +148,7 @@ class NetRecorder:
             pass
         log.error("sdkgate: %s failed on flow %s (%s): %s", what, getattr(flow, "id", "?"), host,
                   traceback.format_exc())
-        self.emit("incomplete", reason=f"net: {what} failed on flow {getattr(flow, 'id', '?')} ({host}): {exc!r}",
+        self.emit("incomplete", reason=msg("net: {what} failed on flow {flow} ({host}): {error}", what=what,
+                                           flow=str(getattr(flow, 'id', '?')), host=host, error=repr(exc)),
                   flow_id=getattr(flow, "id", None), host=host)
         self.flush()

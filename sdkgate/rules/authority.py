@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalogue import FIRST_PARTY
-from ..consent import DECLINED, GRANTED, WITHDRAWN, is_user_answer
+from ..consent import DECLINED, GRANTED, WITHDRAWN, is_user_answer, transition_word
 from ..events import Event
 from .state import RunState
+from ..i18n import msg
 
 
 @dataclass
@@ -56,11 +57,13 @@ class ConsentAuthority:
             if ev.get("transition") == GRANTED:
                 self._accepted(ev, st)
         else:
-            what = f"programmatic click on {ev.get('control') or 'the consent control'}"
-            self._app_recorded(ev, st, what + (f" ({ev.get('why')})" if ev.get("why") else ""))
+            control = ev.get('control') or msg("the consent control")
+            what = (msg("programmatic click on {control} ({why})", control=control, why=ev.get("why")) if ev.get("why")
+                    else msg("programmatic click on {control}", control=control))
+            self._app_recorded(ev, st, what)
 
     def consent_marker(self, ev: Event, st: RunState):
-        self._app_recorded(ev, st, ev.get("marker") or "marker")
+        self._app_recorded(ev, st, ev.get("marker") or msg("marker"))
 
     def _app_recorded(self, ev: Event, st: RunState, what: str):
         self.markers += 1
@@ -70,7 +73,7 @@ class ConsentAuthority:
         if st.scope_state(scope) == GRANTED and st.scope_state("policy") == GRANTED:
             return           # the user already accepted: the app records the user's answer
         refused = next((s for s in (st.scope_state("policy"), st.scope_state(scope)) if s in (DECLINED, WITHDRAWN)), None)
-        self.pending.append(_Pending(ev, scope, str(what), refused))
+        self.pending.append(_Pending(ev, scope, what if isinstance(what, str) else str(what), refused))
 
     def _accepted(self, ev: Event, st: RunState):
         """The user's accept: markers of that scope within tolerance before it were the same decision."""
@@ -83,31 +86,30 @@ class ConsentAuthority:
             early = ev.t_ms - p.ev.t_ms
             if early <= tol and p.refused is None:
                 continue
-            why = (f"after the user {p.refused} consent" if p.refused
-                   else f"{early:.0f} ms before the user's accept at t={ev.t_ms:.0f} ms (tolerance {tol} ms)")
+            why = (msg("after the user {transition} consent", transition=transition_word(p.refused)) if p.refused
+                   else msg("{ms} ms before the user's accept at t={t} ms (tolerance {tolerance} ms)", ms=format(early, ".0f"),
+                            t=format(ev.t_ms, ".0f"), tolerance=tol))
             self._report(st, p, why, "early" if not p.refused else p.refused)
         self.pending = keep
 
     def _report(self, st: RunState, p: _Pending, why: str, key: str):
-        zh = {"early": "早于用户同意", DECLINED: "用户拒绝后", WITHDRAWN: "用户撤回后", "none": "用户未作出同意",
-              "then_declined": "用户随后拒绝", "then_withdrawn": "用户随后撤回"}[key]
         st.sink.add("SG106", p.ev, actor=FIRST_PARTY, category=None, key=f"{p.scope}/{key}",
-                    detail_en=f"{p.marker} recorded '{p.scope}' consent at t={p.ev.t_ms:.0f} ms {why}",
-                    detail_zh=f"{p.marker}：{zh}", ref=p.marker,
+                    summary=lambda: msg("{marker} recorded '{scope}' consent at t={t} ms {why}", marker=p.marker, scope=p.scope,
+                                t=format(p.ev.t_ms, ".0f"), why=why), ref=str(p.marker),
                     detail={"scope": p.scope, "marker": p.marker, "t_ms": p.ev.t_ms, "why": key})
 
     def finish(self, st: RunState):
         if not self.user_evidence and self.unobserved:
-            st.incomplete_reason("consent answer not observable by the agent: " + "; ".join(self.unobserved)
-                                 + ": the run needs consent steps in the scenario", kind="consent-unobservable")
+            st.incomplete_reason(msg("consent answer not observable by the agent: {why}: the run needs consent steps in "
+                                     "the scenario", why="; ".join(self.unobserved)), kind="consent-unobservable")
         if not self.pending:
             return
         if not self.user_evidence:
             first = self.pending[0]
             st.incomplete_reason(
-                f"no evidence of the user's answer: the app recorded consent ({first.marker}, t={first.ev.t_ms:.0f} ms) "
-                "but the log has no consent step and no observed tap on the consent control", first.ev,
-                kind="consent-unobserved")
+                msg("no evidence of the user's answer: the app recorded consent ({marker}, t={t} ms) but the log has no "
+                    "consent step and no observed tap on the consent control", marker=first.marker, t=format(first.ev.t_ms, ".0f")),
+                first.ev, kind="consent-unobserved")
             # the user may have tapped unseen before the app recorded it: "before consent" is unknown from then on
             st.doubt_after(min(p.ev.t_ms for p in self.pending))
             return
@@ -115,9 +117,11 @@ class ConsentAuthority:
             later = next((x for x in (st.scope_state("policy"), st.scope_state(p.scope)) if x in (DECLINED, WITHDRAWN)),
                          None)
             if p.refused:
-                self._report(st, p, f"after the user {p.refused} consent", p.refused)
+                self._report(st, p, msg("after the user {transition} consent", transition=transition_word(p.refused)),
+                             p.refused)
             elif later:
-                self._report(st, p, f"and the user then {later} consent", f"then_{later}")
+                self._report(st, p, msg("and the user then {transition} consent", transition=transition_word(later)),
+                             f"then_{later}")
             else:
-                self._report(st, p, "with no accept from the user at all", "none")
+                self._report(st, p, msg("with no accept from the user at all"), "none")
         self.pending = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..events import Event
 from .state import RunState
+from ..i18n import msg
 
 NOT_OBSERVABLE = "not-observable-on-device"
 NOT_CALIBRATED = "agent-not-calibrated"
@@ -23,18 +24,21 @@ class CalibrationRules:
         status = ev.get("status")
         if status == "calibrated":
             fired, applicable = int(ev.get("rows_fired") or 0), int(ev.get("rows_applicable") or 0)
-            note = f"agent calibrated on this device: {fired}/{applicable} rows"
+            note = msg("agent calibrated on this device: {fired}/{applicable} rows", fired=fired, applicable=applicable)
             gaps = ev.get("not_observable") or {}
             for cat, ids in sorted(gaps.items()) if isinstance(gaps, dict) else ():
                 ids = [str(i) for i in ids] if isinstance(ids, list) else [str(ids)]
-                more = f" and {len(ids) - ROWS_NAMED} more" if len(ids) > ROWS_NAMED else ""
-                st.incomplete_reason(f"not observable on this device: {cat} (did not fire in calibration: "
-                                     f"{', '.join(ids[:ROWS_NAMED])}{more})", ev, kind=NOT_OBSERVABLE)
+                rows = ", ".join(ids[:ROWS_NAMED])
+                if len(ids) > ROWS_NAMED:
+                    rows = msg("{rows} and {n} more", rows=rows, n=len(ids) - ROWS_NAMED)
+                st.incomplete_reason(msg("not observable on this device: {category} (did not fire in calibration: {rows})",
+                                         category=str(cat), rows=rows), ev, kind=NOT_OBSERVABLE)
         else:
             problem = ev.get("problem")
-            note = "agent not calibrated on this device" + (f" ({problem})" if problem else "")
+            note = (msg("agent not calibrated on this device ({problem})", problem=problem) if problem
+                    else msg("agent not calibrated on this device"))
             if ev.get("required"):
-                st.incomplete_reason(note + ": --require-calibration", ev, kind=NOT_CALIBRATED)
+                st.incomplete_reason(msg("{note}: --require-calibration", note=note), ev, kind=NOT_CALIBRATED)
         self.summary = {"note": note, "status": status or "not_calibrated",
                         **{k: ev.get(k) for k in ("rows_fired", "rows_applicable", "sha256", "found") if ev.get(k) is not None}}
 

@@ -13,15 +13,16 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from ..events import Event
+from ..i18n import N_, Msg, msg
 from .state import RunState
 
 SLACK_MS = 5000          # clocks of agent and proxy agree within this (flows end after they start)
 ANY_HOSTS = ("0.0.0.0", "::", "")
 # what a capture mode cannot see without the agent's socket hooks (and its derived-value tracking)
 UNSEEN_WITHOUT_AGENT = {
-    "proxy": "traffic that bypasses the proxy, QUIC and values transformed before sending",
-    "wireguard": "QUIC and values transformed before sending",
-    "transparent": "QUIC and values transformed before sending",
+    "proxy": N_("traffic that bypasses the proxy, QUIC and values transformed before sending"),
+    "wireguard": N_("QUIC and values transformed before sending"),
+    "transparent": N_("QUIC and values transformed before sending"),
 }
 
 
@@ -76,10 +77,10 @@ class CoverageRules:
         if isinstance(ev.get("mode"), str):
             self.mode = ev.get("mode")
         if ev.get("partial") and PARTIAL_NOTE not in st.skipped:
-            st.skipped.append(PARTIAL_NOTE)
+            st.skipped.append(Msg(PARTIAL_NOTE))
         if ev.get("unpin"):
-            note = ("certificate unpinning was on (--unpin: OkHttp3 CertificatePinner, Conscrypt TrustManagerImpl, "
-                    "network security config, WebViewClient.onReceivedSslError)")
+            note = msg("certificate unpinning was on (--unpin: {hooks})", hooks="OkHttp3 CertificatePinner, "
+                       "Conscrypt TrustManagerImpl, network security config, WebViewClient.onReceivedSslError")
             if note not in st.skipped:
                 st.skipped.append(note)
         for x in ev.get("listeners") or []:
@@ -166,7 +167,7 @@ class CoverageRules:
     def finish(self, st: RunState):
         if self.net_evidence and not self.agent_sockets:
             unseen = UNSEEN_WITHOUT_AGENT.get(self.mode or "proxy", UNSEEN_WITHOUT_AGENT["proxy"])
-            st.incomplete_reason(f"capture partial: no agent evidence; {unseen} cannot be excluded",
+            st.incomplete_reason(msg("capture partial: no agent evidence; {unseen} cannot be excluded", unseen=Msg(unseen)),
                                  kind="capture-partial")
         named: set[tuple] = set()
         for r in self.reached:
@@ -176,9 +177,10 @@ class CoverageRules:
             if key in named:
                 continue
             named.add(key)
-            quic = " (QUIC allowed: not searched)" if r.protocol == "udp" and r.port == 443 else ""
             host = f" ({r.host})" if r.host and r.host != r.ip else ""
             lib = r.ev.get("native_module")
             native = f" [native: {lib}]" if lib else ""
-            st.incomplete_reason(f"traffic not observed: {r.ip}:{r.port}/{r.protocol} by {r.actor}{host}{native}{quic}",
-                                 r.ev, kind="traffic-not-observed")
+            p = {"destination": f"{r.ip}:{r.port}/{r.protocol}", "actor": f"{r.actor}{host}{native}"}
+            st.incomplete_reason(msg("traffic not observed: {destination} by {actor} (QUIC allowed: not searched)", **p)
+                                 if r.protocol == "udp" and r.port == 443 else
+                                 msg("traffic not observed: {destination} by {actor}", **p), r.ev, kind="traffic-not-observed")

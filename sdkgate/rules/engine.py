@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
 
-from ..consent import ACCESSIBILITY, RESETTING_LIFECYCLE, TRANSITIONS, UI_TAP, is_user_answer
+from ..consent import ACCESSIBILITY, RESETTING_LIFECYCLE, TRANSITIONS, UI_TAP, is_user_answer, transition_word
 from ..events import BadLine, Event
+from ..i18n import failure, msg
 from ..manifest import Manifest
 from ..report import Report
 from .authority import ConsentAuthority
@@ -51,17 +52,18 @@ class LifecycleState:
     def consent(self, ev: Event, st: RunState):
         scope, tr = ev.get("scope") or "policy", ev.get("transition")
         if tr not in TRANSITIONS:
-            st.incomplete_reason(f"{ev.source} event seq {ev.seq}: consent event without a valid transition", ev,
-                                 kind="malformed-event")
+            st.incomplete_reason(msg("{source} event seq {seq}: consent event without a valid transition",
+                                     source=ev.source, seq=ev.seq), ev, kind="malformed-event")
             return
         if is_user_answer(ev.kind, ev.source, ev.extra):
             st.set_consent(scope, tr, ev.t_ms, "step" if ev.source == "step" else UI_TAP)
             if ev.source == "hook" and ev.get("evidence") == ACCESSIBILITY and not (
                     st.manifest and st.manifest.consent.accept_accessibility):
-                services = ", ".join(str(x) for x in (ev.get("services") or [])[:5]) or "unknown service"
-                st.incomplete_reason(f"consent {tr} ({scope}) at t={ev.t_ms:.0f} ms was clicked by an accessibility "
-                                     f"service ({services}): the manifest does not say accessibility answers are the "
-                                     "user's (consent.accept_accessibility)", ev, kind="consent-accessibility")
+                services = ", ".join(str(x) for x in (ev.get("services") or [])[:5]) or msg("unknown service")
+                st.incomplete_reason(msg("consent {transition} ({scope}) at t={t} ms was clicked by an accessibility "
+                                         "service ({services}): the manifest does not say accessibility answers are the "
+                                         "user's (consent.accept_accessibility)", transition=transition_word(tr), scope=scope,
+                                         t=format(ev.t_ms, ".0f"), services=services), ev, kind="consent-accessibility")
         else:       # a click the input system did not deliver: the app's doing, judged by SG106
             st.moments.append(ConsentMoment(ev.t_ms, scope, tr, "marker"))
 
@@ -89,10 +91,10 @@ def _absent_sources(st: RunState, counts: dict) -> None:
     """Rules whose evidence source is absent from the log were not judged: say so (JUnit marks them
     skipped, SARIF lists them), so "no finding" is never read as "passed"."""
     if counts.get("static") and not counts.get("hook") and not counts.get("step"):
-        st.skipped.append("no run-time evidence (static scan only): SG101, SG102, SG103, SG104, SG105, SG106, "
-                          "SG302, SG303, SG304 not judged")
+        st.skipped.append(msg("no run-time evidence (static scan only): {rules} not judged",
+                              rules="SG101, SG102, SG103, SG104, SG105, SG106, SG302, SG303, SG304"))
     if counts.get("static") and not counts.get("net"):
-        st.skipped.append("no network evidence (static scan only): SG401, SG402, SG403 not judged")
+        st.skipped.append(msg("no network evidence (static scan only): {rules} not judged", rules="SG401, SG402, SG403"))
 
 
 def judge(findings, incomplete: list[str], judged: bool) -> str:
@@ -146,19 +148,19 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
             for h in handlers:
                 h(ev, st)
         except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
-            st.incomplete_reason(f"{ev.source} event seq {ev.seq} ({str(ev.kind)[:40]}): a field has the wrong "
-                                 f"shape ({type(exc).__name__}: {str(exc)[:120]}); not judged", ev,
-                                 kind="malformed-event")
+            st.incomplete_reason(lambda: msg("{source} event seq {seq} ({kind}): a field has the wrong shape ({error}); "
+                                             "not judged", source=ev.source, seq=ev.seq, kind=str(ev.kind)[:40],
+                                             error=failure(exc, 120)), ev, kind="malformed-event")
     for g in groups:
         if hasattr(g, "finish"):
             g.finish(st)
     _absent_sources(st, counts)
     if geo is None and manifest is not None and manifest.allowed_regions and counts.get("net"):
-        st.skipped.append("SG405 skipped: no GeoIP database given (--geoip FILE.mmdb)")
+        st.skipped.append(msg("SG405 skipped: no GeoIP database given (--geoip FILE.mmdb)"))
     st.streaming = False
     summarised = st.summarise()
     if not any(counts.values()) and not st.incomplete:
-        st.incomplete_reason("no evidence: the event log is empty", kind="no-evidence")
+        st.incomplete_reason(msg("no evidence: the event log is empty"), kind="no-evidence")
     st.settle_confirmed()
     findings = st.sink.findings()
     st.skipped.extend(apply_suppressions(findings, options.suppressions, options.today or date.today()))
@@ -182,7 +184,7 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
         incomplete_kinds=dict(st.reason_counts),
         stats={"events": dict(counts), "first_t_ms": st.first_t, "last_t_ms": st.last_t,
                **({"summarised": summarised} if summarised else {}), **calibration.stats(),
-               **({"not_judged": "no manifest (declarations) given"} if manifest is None else {}),
+               **({"not_judged": msg("no manifest (declarations) given")} if manifest is None else {}),
                "consent": [{"t_ms": m.t_ms, "scope": m.scope, "transition": m.transition, "source": m.source}
                            for m in st.moments]},
     )

@@ -1,11 +1,21 @@
 """SG900: the evidence itself. Gaps, drops, broken lines, dead processes, disagreeing consent records."""
 from __future__ import annotations
 
+from ..consent import transition_word
 from ..events import BadLine, Event
+from ..i18n import attach, msg
 from .state import RunState, reason_kind
 
 
 BAD_LINES_NAMED = 20      # broken lines named one by one in the report; the rest are counted
+
+
+def _detail(ev: Event):
+    """An event's `detail` (a message when its producer wrote one: `detail_msg`), or "" when it has none."""
+    d = ev.get("detail")
+    if d is None or d == "":
+        return ""
+    return attach(d, ev.get("detail_msg")) if isinstance(d, str) else str(d)[:500]
 
 
 class EvidenceRules:
@@ -26,35 +36,46 @@ class EvidenceRules:
         self.bad_lines += 1
         # a broken line of the traffic log cannot hide a consent answer; one of the app's event logs can
         net_log = str(bad.file).replace("\\", "/").rsplit("/", 1)[-1].startswith("net")
-        st.incomplete_reason(f"{bad.file}:{bad.line}: {bad.problem}", kind="broken-lines", listed_max=BAD_LINES_NAMED,
-                             loses=not net_log)
+        st.incomplete_reason(msg("{file}:{line}: {problem}", file=str(bad.file), line=bad.line, problem=bad.problem),
+                             kind="broken-lines", listed_max=BAD_LINES_NAMED, loses=not net_log)
 
     def _bad_line_summary(self, st: RunState):
         if self.bad_lines > BAD_LINES_NAMED:
-            st.incomplete.append(f"{self.bad_lines - BAD_LINES_NAMED} more broken lines not listed")
+            st.incomplete.append(msg("{n} more broken lines not listed", n=self.bad_lines - BAD_LINES_NAMED))
             st.reason_listed["broken-lines"] = st.reason_counts.get("broken-lines", 0)
 
     def any(self, ev: Event, st: RunState):
         """Every event: seq numbers per (source, pid) must run without gap or repeat."""
         pid = ev.extra.get("pid")
         key = (ev.source, pid)
-        src = ev.source if pid is None else f"{ev.source} (process {ev.extra.get('process') or '?'}, pid {pid})"
         exp = self.next_seq.get(key)
+        if exp is not None and ev.seq == exp:           # the common case: in order, nothing to say
+            self.next_seq[key] = exp + 1
+            return
+        def src():
+            return ev.source if pid is None else msg("{source} (process {process}, pid {pid})", source=ev.source,
+                                                     process=ev.extra.get('process') or '?', pid=pid)
         app_events = ev.source in ("hook", "step")      # those carry consent answers and features
         if exp is None:
             if ev.seq not in (0, 1):
-                st.incomplete_reason(f"{src} events start at seq {ev.seq}: earlier events are missing", ev,
-                                     kind="seq-gap", loses="source" if app_events else "")
+                st.incomplete_reason(lambda: msg("{source} events start at seq {seq}: earlier events are missing",
+                                                 source=src(), seq=ev.seq),
+                                     ev, kind="seq-gap", loses="source" if app_events else "")
         elif ev.seq != exp:
-            what = "repeated or out of order" if ev.seq < exp else f"{ev.seq - exp} missing"
-            st.incomplete_reason(f"{src} events: seq {ev.seq} where {exp} was expected ({what})", ev,
+            st.incomplete_reason(lambda: msg("{source} events: seq {seq} where {expected} was expected ({what})",
+                                             source=src(), seq=ev.seq, expected=exp,
+                                             what=msg("repeated or out of order") if ev.seq < exp else
+                                             msg("{n} missing", n=ev.seq - exp)), ev,
                                  kind="seq-gap", loses="source" if app_events else "")
         self.next_seq[key] = max(ev.seq + 1, exp or 0)
 
     def incomplete(self, ev: Event, st: RunState):
+        """A producer's reason: its message (`reason_msg` next to the English `reason`) when it has one this
+        version knows, else its text as recorded (logs written before message ids)."""
         kind = ev.get("reason_kind")
-        reason = ev.get("reason") or "incomplete evidence"
-        st.incomplete_reason(f"{ev.source}: {reason}", ev,
+        reason = attach(ev.get("reason"), ev.get("reason_msg")) or msg("incomplete evidence")
+        st.incomplete_reason(msg("{source}: {reason}", source=str(ev.source), reason=reason
+                                 if isinstance(reason, str) else str(reason)[:500]), ev,
                              kind=kind[:80] if isinstance(kind, str) and kind else reason_kind(str(reason)))
 
     def agent_status(self, ev: Event, st: RunState):
@@ -63,9 +84,10 @@ class EvidenceRules:
             self.agent_loaded = True
         dropped = ev.get("dropped") or 0
         if dropped:
-            st.incomplete_reason(f"agent dropped {dropped} events", ev, kind="agent-dropped")
+            st.incomplete_reason(msg("agent dropped {n} events", n=dropped), ev, kind="agent-dropped")
         if status == "error":
-            st.incomplete_reason(f"agent error: {ev.get('detail') or 'unknown'}", ev, kind="agent-error")
+            st.incomplete_reason(msg("agent error: {detail}", detail=_detail(ev) or msg("unknown")), ev,
+                                 kind="agent-error")
         for lim in ev.get("limits") or []:
             if isinstance(lim, str) and ": not hooked" in lim:
                 self.not_hooked.add(lim.split(":", 1)[0])
@@ -82,12 +104,16 @@ class EvidenceRules:
 
     def lifecycle(self, ev: Event, st: RunState):
         if ev.get("what") == "died" and ev.get("process"):
-            pid = f" (pid {ev.get('pid')})" if ev.get("pid") is not None else ""
-            st.incomplete_reason(f"process {ev.get('process')}{pid} died at t={ev.t_ms:.0f} ms "
-                                 f"({ev.get('detail') or 'unexpected'})", ev, kind="process-died")
+            detail = _detail(ev) or msg("unexpected")
+            if ev.get("pid") is not None:
+                st.incomplete_reason(msg("process {process} (pid {pid}) died at t={t} ms ({detail})", process=ev.get("process"),
+                                         pid=ev.get("pid"), t=format(ev.t_ms, ".0f"), detail=detail), ev, kind="process-died")
+            else:
+                st.incomplete_reason(msg("process {process} died at t={t} ms ({detail})", process=ev.get("process"),
+                                         t=format(ev.t_ms, ".0f"), detail=detail), ev, kind="process-died")
         elif ev.get("what") == "died":
-            st.incomplete_reason(f"app process died at t={ev.t_ms:.0f} ms ({ev.get('detail') or 'unexpected'})", ev,
-                                 kind="process-died")
+            st.incomplete_reason(msg("app process died at t={t} ms ({detail})", t=format(ev.t_ms, ".0f"),
+                                     detail=_detail(ev) or msg("unexpected")), ev, kind="process-died")
 
     def step(self, ev: Event, st: RunState):
         self.steps += 1
@@ -96,9 +122,11 @@ class EvidenceRules:
             if self.first_consent_step_t is None:
                 self.first_consent_step_t = ev.t_ms
             if ev.get("status") not in (None, "ok"):
-                self.consent_step_failures.append(str(ev.get("detail") or "consent control not found"))
+                self.consent_step_failures.append(_detail(ev) or msg("consent control not found"))
         if ev.get("status") == "failed":
-            st.incomplete_reason(f"step {ev.get('index')} ({ev.get('action')}) failed: {ev.get('detail') or ''}".strip(), ev,
+            st.incomplete_reason(msg("step {index} ({action}) failed: {detail}", index=ev.get('index'), action=ev.get('action'),
+                                     detail=_detail(ev)) if ev.get('detail') else
+                                 msg("step {index} ({action}) failed", index=ev.get('index'), action=ev.get('action')), ev,
                                  kind="step-failed")
 
     def _implementations(self, st: RunState):
@@ -108,27 +136,32 @@ class EvidenceRules:
             if not s["loaded"] or s["hooked"]:
                 continue
             failed = "; ".join(f"{k}: {v}" for k, v in list(s["failed"].items())[:3])
-            why = failed or "no loaded class implements it"
-            where = f" in {proc}" if proc else ""
-            st.incomplete_reason(f"{api_id}: {s['iface']} implementation not hookable{where}: {why}", s["ev"],
-                                 kind="impl-not-hookable")
+            why = failed or msg("no loaded class implements it")
+            if proc:
+                reason = msg("{api}: {iface} implementation not hookable in {process}: {why}", api=api_id,
+                             iface=s['iface'], process=proc, why=why)
+            else:
+                reason = msg("{api}: {iface} implementation not hookable: {why}", api=api_id, iface=s['iface'], why=why)
+            st.incomplete_reason(reason, s["ev"], kind="impl-not-hookable")
 
     def finish(self, st: RunState):
         self._bad_line_summary(st)
         self._implementations(st)
         for lim in sorted(self.canary_off):     # reads are recorded; planted values were not served for these
-            st.skipped.append(f"canary mode off on this device: {lim}")
+            st.skipped.append(msg("canary mode off on this device: {limit}", limit=lim))
         if self.not_hooked:
-            st.skipped.append("not observable at run time (abstract/interface with no concrete class to hook): "
-                              + ", ".join(sorted(self.not_hooked)))
+            st.skipped.append(msg("not observable at run time (abstract/interface with no concrete class to hook): {apis}",
+                                  apis=", ".join(sorted(self.not_hooked))))
             for api_id in sorted(self.not_hooked & set(self.static_calls)):
-                st.incomplete_reason(f"the app calls {api_id} (static: {self.static_calls[api_id]}) but no hook can "
-                                     "observe it at run time: its reads are unseen", kind="api-not-hookable")
+                st.incomplete_reason(msg("the app calls {api} (static: {caller}) but no hook can observe it at run time: "
+                                         "its reads are unseen", api=api_id, caller=self.static_calls[api_id]),
+                                     kind="api-not-hookable")
         if self.steps and not self.agent_loaded and st.counts.get("hook", 0) == 0:
-            st.incomplete_reason("a scenario ran but no hook evidence arrived (agent not loaded?)", kind="agent-not-loaded")
+            st.incomplete_reason(msg("a scenario ran but no hook evidence arrived (agent not loaded?)"),
+                                 kind="agent-not-loaded")
         step_moments = [m for m in st.moments if m.source == "step"]
         if self.consent_steps and not step_moments:
-            st.incomplete_reason("the scenario has a consent step but no consent event was recorded",
+            st.incomplete_reason(msg("the scenario has a consent step but no consent event was recorded"),
                                  kind="consent-not-recorded")
             st.doubt_after(self.first_consent_step_t or 0.0)
         self._cross_check(st)
@@ -149,5 +182,6 @@ class EvidenceRules:
         tol = m.consent.tolerance_ms
         for s in steps:
             if not any(x.scope == s.scope and x.transition == s.transition and abs(x.t_ms - s.t_ms) <= tol for x in markers):
-                st.incomplete_reason(f"consent {s.transition} ({s.scope}) at t={s.t_ms:.0f} ms has no marker hook "
-                                     f"within {tol} ms: step log and app disagree", kind="consent-marker-mismatch")
+                st.incomplete_reason(msg("consent {transition} ({scope}) at t={t} ms has no marker hook within {tolerance} ms: "
+                                         "step log and app disagree", transition=transition_word(s.transition), scope=s.scope,
+                                         t=format(s.t_ms, ".0f"), tolerance=tol), kind="consent-marker-mismatch")

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from ..events import Event
 from ..report import EvidenceRef, Finding
-from ..taxonomy import label
-from .catalog import rule
+from ..i18n import Msg, msg, tr
+from ..taxonomy import label_msg
+from .catalog import Rule, rule
 
 EVIDENCE_CAP = 20
 
@@ -16,6 +17,19 @@ def short_method(smali: str) -> str:
     cls, member = smali.split("->", 1)
     simple = cls.strip("L;").rsplit("/", 1)[-1]
     return f"{simple}.{member.split('(', 1)[0].split(':', 1)[0]}"
+
+
+def finding_message(r: Rule, actor: str | None, category: str | None, summary: str = "") -> Msg:
+    """"<rule title>: <actor> / <data category> (<detail>)", each part in the report's language when rendered."""
+    p = {"rule": r.title, "actor": actor or "-"}
+    cat = label_msg(category)
+    if cat and summary:
+        return msg("{rule}: {actor} / {category} ({detail})", **p, category=cat, detail=summary)
+    if cat:
+        return msg("{rule}: {actor} / {category}", **p, category=cat)
+    if summary:
+        return msg("{rule}: {actor} ({detail})", **p, detail=summary)
+    return msg("{rule}: {actor}", **p)
 
 
 KEYS_PER_GROUP = 20       # distinct keys (hosts, permissions, reasons) per (rule, actor, category) listed one by one
@@ -69,33 +83,34 @@ class FindingSink:
         return fk
 
     def add(self, rid: str, ev: Event | None, *, actor: str | None, category: str | None,
-            key: str = "", detail_en: str = "", detail_zh: str = "", severity: str | None = None,
+            key: str = "", summary: str = "", severity: str | None = None,
             ref: str = "", detail: dict | None = None) -> Finding:
+        """`summary`: the rule-specific detail, a message (sdkgate/i18n.py) or an identifier (an API id), or a function
+        making it (called only when the event starts a new finding: the common event adds to one)."""
         process = ev.extra.get("process") if ev is not None else None
         k = (rid, actor, category, key, process)      # one finding per process the evidence came from
         f = self._by_key.get(k)
         if ref.__class__ is not str:            # values taken from a hostile log: always text in a report
             ref = str(ref)[:500]
         if f is None:
-            if detail_en.__class__ is not str or detail_zh.__class__ is not str:
-                detail_en, detail_zh = str(detail_en)[:500], str(detail_zh)[:500]
             fk = self._fold(k)
             if fk is not None:
                 f = self._add_folded(fk, rid, ev, actor, category, str(key), severity, ref)
                 if self.on_add is not None:
                     self.on_add(rid, f, ev, actor)
                 return f
+            if callable(summary):
+                summary = summary()
+            if not isinstance(summary, str):
+                summary = str(summary)[:500]
             r = rule(rid)
-            who = actor or "-"
-            cat_en, cat_zh = label(category, "en"), label(category, "zh")
-            en = f"{r.en}: {who}" + (f" / {cat_en}" if cat_en else "") + (f" ({detail_en})" if detail_en else "")
-            zh = f"{r.zh}：{who}" + (f" / {cat_zh}" if cat_zh else "") + (f"（{detail_zh or detail_en}）" if (detail_zh or detail_en) else "")
+            message = finding_message(r, actor, category, summary)
             d = dict(detail or {})
-            if detail_en:
-                d["summary"] = detail_en
-                d["summary_zh"] = detail_zh or detail_en
+            if summary:
+                d["summary"] = summary
+                d["summary_zh"] = tr(summary, "zh")
             f = Finding(rule=rid, severity=severity or r.severity, actor=actor, category=category,
-                        message=en, message_zh=zh, clause=r.clause, detail=d, process=process)
+                        message=message, message_zh=message.render("zh"), clause=r.clause, detail=d, process=process)
             self._by_key[k] = f
             self._keys4.add(k[:4])
         f.evidence_count += 1
@@ -112,15 +127,12 @@ class FindingSink:
         f = self._by_key.get(fk)
         if f is None:
             scope = fk[3]
-            what = ("more findings than a report lists one by one" if scope == "*more findings*" else
-                    "more keys than listed one by one" if scope.startswith("**") else
-                    f"more under {scope.split('*')[1]}")
-            who = actor or "-"
-            cat_en, cat_zh = label(category, "en"), label(category, "zh")
-            f = Finding(rule=rid, severity=sev, actor=fk[1], category=fk[2],
-                        message=f"{r.en}: {who}" + (f" / {cat_en}" if cat_en else "") + f" (aggregated: {what})",
-                        message_zh=f"{r.zh}：{who}" + (f" / {cat_zh}" if cat_zh else "") + f"（汇总：{what}）",
-                        clause=r.clause, detail={"aggregated": True, "examples": []})
+            what = (msg("more findings than a report lists one by one") if scope == "*more findings*" else
+                    msg("more keys than listed one by one") if scope.startswith("**") else
+                    msg("more under {domain}", domain=scope.split('*')[1]))
+            message = finding_message(r, actor, category, msg("aggregated: {what}", what=what))
+            f = Finding(rule=rid, severity=sev, actor=fk[1], category=fk[2], message=message,
+                        message_zh=message.render("zh"), clause=r.clause, detail={"aggregated": True, "examples": []})
             self._by_key[fk] = f
             self._keys4.add(fk[:4])
         if _SEVERITY_ORDER.get(sev, 3) < _SEVERITY_ORDER.get(f.severity, 3):

@@ -13,6 +13,7 @@ from typing import Iterable
 from ..catalogue import UNKNOWN
 from ..errors import InputError
 from ..events import BadLine, Event
+from ..i18n import msg
 from ..manifest import Manifest
 from ..report import Finding
 
@@ -92,8 +93,8 @@ class GeoRules:
         st.sink.add("SG405", ev, actor=actor, category=ev.category if personal else None,
                     key=f"{host}/{country}/{'send' if personal else 'flow'}",
                     severity="violation" if personal else "warning",
-                    detail_en=f"{host} ({ip}) is in {country}; allowed: {', '.join(sorted(allowed))}",
-                    detail_zh=f"{host}（{ip}）位于 {country}；允许地区：{'、'.join(sorted(allowed))}",
+                    summary=lambda: msg("{host} ({ip}) is in {country}; allowed: {allowed}", host=host, ip=ip, country=country,
+                                allowed=", ".join(sorted(allowed))),
                     ref=f"{host} {ip} {country}", detail={"host": host, "ip": ip, "country": country})
 
     def flow(self, ev: Event, st):
@@ -105,14 +106,14 @@ class GeoRules:
     def finish(self, st):
         m = st.manifest
         if m is None or not m.allowed_regions:
-            st.skipped.append("SG405 skipped: the manifest declares no allowed_regions")
+            st.skipped.append(msg("SG405 skipped: the manifest declares no allowed_regions"))
         else:
             if self.unaddressed:
-                st.skipped.append(f"SG405: {len(self.unaddressed)} flow(s) without a server address "
-                                  "(offline proxy or no upstream connection) were not located")
+                st.skipped.append(msg("SG405: {n} flow(s) without a server address (offline proxy or no upstream "
+                                      "connection) were not located", n=len(self.unaddressed)))
             if self.unlocated:
-                st.skipped.append(f"SG405: {len(self.unlocated)} address(es) not in {self.path}: "
-                                  + ", ".join(sorted(self.unlocated)[:5]))
+                st.skipped.append(msg("SG405: {n} address(es) not in {path}: {addresses}", n=len(self.unlocated),
+                                      path=str(self.path), addresses=", ".join(sorted(self.unlocated)[:5])))
         self.close()
 
 
@@ -122,7 +123,7 @@ def geo_findings(events: Iterable[Event | BadLine], manifest: Manifest | None, m
     from .state import RunState
     st = RunState(manifest=manifest)
     if not mmdb_path:
-        return [], ["SG405 skipped: no GeoIP database given (--geoip FILE.mmdb)"]
+        return [], [msg("SG405 skipped: no GeoIP database given (--geoip FILE.mmdb)")]
     rules = GeoRules(mmdb_path)
     for ev in events:
         if isinstance(ev, Event) and ev.source == "net" and ev.kind in ("flow", "send"):

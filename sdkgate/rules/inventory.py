@@ -7,12 +7,14 @@ from ..report import CallSite, SdkEntry
 from .findings import short_method
 from .reads import declared_category
 from .state import RunState
+from ..i18n import N_, Msg, attach, attach_all, msg
 
 CALL_SITE_CAP = 100_000
 STACK_LOOKS = 8          # stacks per SDK read for its package prefixes (bounded work per event)
 
 
 MAX_SDKS = 1000
+WHERE_RUN_TIME, WHERE_TRAFFIC = N_("at run time"), N_("in traffic")     # "found {where}" (SG201)
 
 
 class InventoryRules:
@@ -30,18 +32,24 @@ class InventoryRules:
         pkg, m = ev.get("package"), st.manifest
         allowed = ev.get("package_mismatch_allowed")
         if allowed:
-            st.skipped.append(str(allowed)[:300])
+            st.skipped.append(attach(allowed, ev.get("package_mismatch_allowed_msg")) if isinstance(allowed, str)
+                              else str(allowed)[:300])
         elif m and pkg and pkg != m.package:
-            st.incomplete_reason(f"the APK is {pkg} but the manifest declares {m.package}: "
-                                 "its declarations cannot judge this app", ev, kind="package-mismatch")
+            st.incomplete_reason(msg("the APK is {apk} but the manifest declares {manifest}: its declarations cannot judge "
+                                     "this app", apk=pkg, manifest=m.package), ev, kind="package-mismatch")
         for k in ("package", "version_name", "sha256"):
             if ev.get(k):
                 self.app[k] = ev.get(k)
         libs = ev.get("libraries")
         if isinstance(libs, dict):
             self.libraries.update({str(k): v for k, v in list(libs.items())[:1000]})
-        if ev.get("bounds"):
-            st.skipped.append(f"static analysis bound hit: {ev.get('bounds')}")
+        bounds = ev.get("bounds")
+        if bounds:
+            if isinstance(bounds, list):
+                shown = attach_all([b if isinstance(b, str) else str(b) for b in bounds[:20]], ev.get("bounds_msgs"))
+            else:
+                shown = str(bounds)[:1000]
+            st.skipped.append(msg("static analysis bound hit: {bounds}", bounds=shown))
 
     def sdk_present(self, ev: Event, st: RunState):
         actor = ev.actor or "unknown"
@@ -64,14 +72,14 @@ class InventoryRules:
         if ev.get("unresolved_uri"):     # issue 11: an unnamed provider query is a finding, not a statistic
             caller = ev.get("caller") or ""
             via = _via(ev)
-            st.sink.add("SG206", ev, actor=actor, category=None, key=caller, detail_en=caller, ref=caller,
+            st.sink.add("SG206", ev, actor=actor, category=None, key=caller, summary=caller, ref=caller,
                         detail={"caller": caller, "api": ev.api, **({"via": via} if via else {})})
             return
         if len(self.call_sites) < CALL_SITE_CAP:
             self.call_sites.append(CallSite(ev.category or "", ev.api or "", ev.get("caller") or "", actor,
                                             ev.get("origin"), _via(ev)))
         elif "call sites truncated" not in " ".join(st.skipped):
-            st.skipped.append(f"call sites truncated at {CALL_SITE_CAP}")
+            st.skipped.append(msg("call sites truncated at {n}", n=CALL_SITE_CAP))
         if st.is_sdk(actor):
             self._entry(actor, st)
             self._undeclared(ev, st, actor, _where(ev))
@@ -84,15 +92,18 @@ class InventoryRules:
             return
         name = ev.get("name") or ""
         st.sink.add("SG204", ev, actor=actor, category=None, key=name,
-                    detail_en=f"{ev.get('component_type', 'component')} {name}", ref=name,
-                    detail={"component": name, "component_type": ev.get("component_type"), "reason": ev.get("reason")})
+                    summary=f"{ev.get('component_type', 'component')} {name}", ref=name,
+                    detail={"component": name, "component_type": ev.get("component_type"),
+                            "reason": attach(ev.get("reason"), ev.get("reason_msg"))})
 
     def path(self, ev: Event, st: RunState):
         chain = ev.get("chain") or []
         target = ev.get("target") or (chain[-1] if chain else "")
         shown = (chain[-3:] + [target]) if chain and chain[-1] != target else chain[-4:] or [target]
         via = _via(ev)
-        detail_en = detail_zh = " → ".join(short_method(m) for m in shown) + (f" (via {via})" if via else "")
+        summary = " → ".join(short_method(m) for m in shown)
+        if via:
+            summary = msg("{chain} (via {library})", chain=summary, library=via)
         detail = {"chain": chain, "target": target, **({"via": via} if via else {})}
         if ev.get("entry_kind"):
             detail.update(entry_kind=ev.get("entry_kind"), hops=ev.get("hops"))
@@ -100,24 +111,24 @@ class InventoryRules:
         if ev.get("gate") == "permission":      # only a runtime-permission check guards it: a warning naming the check
             check = str(ev.get("permission_check") or "")
             detail.update(permission=ev.get("permission"), permission_check=check)
-            detail_en += f"; guarded only by the permission check {short_method(check)} ({ev.get('permission')})"
-            detail_zh += f"；仅由权限检查 {short_method(check)}（{ev.get('permission')}）保护"
+            summary = msg("{chain}; guarded only by the permission check {check} ({permission})", chain=summary,
+                          check=short_method(check), permission=str(ev.get('permission')))
             severity, key = "warning", f"{target} (permission check)"     # never folded into a violation's finding
         st.sink.add("SG205", ev, actor=ev.actor or "unknown", category=ev.category, key=key,
-                    detail_en=detail_en, detail_zh=detail_zh, ref=target, detail=detail, severity=severity)
+                    summary=summary, ref=target, detail=detail, severity=severity)
 
     # --- dynamic and network events ---------------------------------------------------------
     def read(self, ev: Event, st: RunState):
-        self._seen(ev, st, "at run time")
+        self._seen(ev, st, WHERE_RUN_TIME)
 
     def code_loaded(self, ev: Event, st: RunState):
-        self._seen(ev, st, "loading code at run time")
+        self._seen(ev, st, N_("loading code at run time"))
 
     def send(self, ev: Event, st: RunState):
-        self._seen(ev, st, "in traffic")
+        self._seen(ev, st, WHERE_TRAFFIC)
 
     def flow(self, ev: Event, st: RunState):
-        self._seen(ev, st, "in traffic")
+        self._seen(ev, st, WHERE_TRAFFIC)
 
     def _seen(self, ev, st, where):
         actor = ev.actor or "unknown"
@@ -159,26 +170,24 @@ class InventoryRules:
         m = st.manifest
         if m is None or not st.is_sdk(actor) or actor in m.sdks:
             return
-        st.sink.add("SG201", ev, actor=actor, category=None, detail_en=f"found {where}",
-                    detail_zh={"in the APK": "存在于 APK 中", "at run time": "运行时发现", "in traffic": "流量中发现"}.get(where, where),
+        st.sink.add("SG201", ev, actor=actor, category=None, summary=lambda: msg("found {where}", where=Msg(where)),
                     ref=ev.api or ev.get("host") or ref)
 
     def finish(self, st: RunState):
         m = st.manifest
         if m is None:
-            st.skipped.append("no manifest: declaration rules (SG2xx, SG3xx, SG404) not judged")
+            st.skipped.append(msg("no manifest: declaration rules (SG2xx, SG3xx, SG404) not judged"))
             return
         if not self.scanned:
-            st.skipped.append("SG203 needs a static scan of the APK")
+            st.skipped.append(msg("SG203 needs a static scan of the APK"))
             return
         for sid in m.sdks:
             if sid in self.libraries:            # declared, present, and acting for the app: not an SDK to find
-                st.skipped.append(f"SG203: {sid} is declared as an SDK but the catalogue knows it as platform or "
-                                  "library code: its code is judged as the app's")
+                st.skipped.append(msg("SG203: {sdk} is declared as an SDK but the catalogue knows it as platform or "
+                                      "library code: its code is judged as the app's", sdk=sid))
                 continue
             if sid not in self.sdks:
-                st.sink.add("SG203", None, actor=sid, category=None, detail_en="declared but not in the APK",
-                            detail_zh="已声明但 APK 中未发现")
+                st.sink.add("SG203", None, actor=sid, category=None, summary=lambda: msg("declared but not in the APK"))
 
 
 def _via(ev: Event) -> str | None:
@@ -189,5 +198,5 @@ def _via(ev: Event) -> str | None:
 
 def _where(ev: Event) -> str:
     """Static evidence comes from the APK or from code the app loaded at run time (dynamic/loaded.py)."""
-    return "in code loaded at run time" if ev.get("origin") == "runtime_loaded" else "in the APK"
+    return N_("in code loaded at run time") if ev.get("origin") == "runtime_loaded" else N_("in the APK")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..events import Event
 from .state import RunState
+from ..i18n import msg
 
 
 class CodeLoadRules:
@@ -16,11 +17,10 @@ class CodeLoadRules:
             return
         if st.consented(actor) and row.feature in st.features_open:
             return
-        what = ev.get("path") or "an in-memory DEX"
-        when = "before consent" if not st.consented(actor) else f"before {row.feature} was opened"
+        what = ev.get("path") or msg("an in-memory DEX")
+        summary = (msg("loaded code at run time before consent: {what}", what=what) if not st.consented(actor) else
+                   msg("loaded code at run time before {feature} was opened: {what}", feature=row.feature, what=what))
         st.sink.add("SG105", ev, actor=actor, category=None, key=f"code_loaded:{ev.get('sha256') or what}",
-                    detail_en=f"loaded code at run time {when}: {what}",
-                    detail_zh=f"{'同意前' if not st.consented(actor) else row.feature + ' 功能使用前'}动态加载代码：{what}",
-                    ref=str(ev.get("sha256") or what),
+                    summary=summary, ref=str(ev.get("sha256") or what),
                     detail={"path": ev.get("path"), "sha256": ev.get("sha256"), "file": ev.get("file"),
                             "stack": ev.stack[:24]})

@@ -5,6 +5,8 @@ from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..events import Event
 from .reads import declared_category
 from .state import RunState
+from ..consent import transition_word
+from ..i18n import msg
 
 
 def host_in(host: str, domains) -> bool:
@@ -24,19 +26,21 @@ class NetworkRules:
         detail = {"host": host, "path": ev.get("path"), "encoding": ev.get("encoding"), "where": ev.get("where"),
                   "flow_id": ev.get("flow_id"), "scheme": ev.get("scheme")}
         if actor == UNKNOWN:
-            detail["unknown_why"] = (f"host {host} matches no catalogued SDK domain, no declared SDK domain "
-                                     "and not the app's own domains")
+            detail["unknown_why"] = msg("host {host} matches no catalogued SDK domain, no declared SDK domain and not "
+                                        "the app's own domains", host=host)
+        enc = ev.get('encoding') or "plain"
         if not st.consented(actor):
             refused = st.refused(actor)
             st.sink.add("SG401", ev, actor=actor, category=cat, key=host,
-                        detail_en=f"to {host} as {ev.get('encoding') or 'plain'}" + (f" after consent was {refused}" if refused else ""),
-                        detail_zh=f"以 {ev.get('encoding') or 'plain'} 形式发往 {host}", ref=ref, detail=detail)
+                        summary=lambda: msg("to {host} as {encoding} after consent was {transition}", host=host, encoding=enc,
+                                    transition=transition_word(refused)) if refused else
+                        msg("to {host} as {encoding}", host=host, encoding=enc), ref=ref, detail=detail)
         m = st.manifest
         if m and cat in m.never_transmit:
-            st.sink.add("SG402", ev, actor=actor, category=cat, key=host, detail_en=f"to {host} as {ev.get('encoding') or 'plain'}",
-                        detail_zh=f"以 {ev.get('encoding') or 'plain'} 形式发往 {host}", ref=ref, detail=detail)
+            st.sink.add("SG402", ev, actor=actor, category=cat, key=host,
+                        summary=lambda: msg("to {host} as {encoding}", host=host, encoding=enc), ref=ref, detail=detail)
         if (ev.get("scheme") or "").lower() in ("http", "ws"):
-            st.sink.add("SG403", ev, actor=actor, category=cat, key=host, detail_en=f"http://{host}", ref=ref, detail=detail)
+            st.sink.add("SG403", ev, actor=actor, category=cat, key=host, summary=f"http://{host}", ref=ref, detail=detail)
         if cat:
             declared_category(ev, st, actor, cat, severity="violation", ref=ref)
         self._destination(ev, st, actor, host, personal=True, ref=ref)
@@ -50,8 +54,9 @@ class NetworkRules:
         if host not in self.pinned_hosts:
             if len(self.pinned_hosts) < 10_000:
                 self.pinned_hosts.add(host)
-            st.incomplete_reason(f"TLS interception failed for {host} ({ev.get('reason') or 'certificate pinning?'}): "
-                                 "nothing can be said of what was sent there", ev, kind="tls-intercept-failed")
+            st.incomplete_reason(msg("TLS interception failed for {host} ({reason}): nothing can be said of what was sent "
+                                     "there", host=host, reason=ev.get('reason') or msg("certificate pinning?")), ev,
+                                 kind="tls-intercept-failed")
 
     def _destination(self, ev: Event, st: RunState, actor: str, host: str, personal: bool, ref: str):
         m = st.manifest
@@ -67,11 +72,11 @@ class NetworkRules:
             return
         if actor == UNKNOWN:
             st.sink.add("SG404", ev, actor=UNKNOWN, category=None, key=f"{host}/{severity}", severity=severity,
-                        detail_en=f"unknown third party {host}", detail_zh=f"未知第三方 {host}", ref=ref,
+                        summary=lambda: msg("unknown third party {host}", host=host), ref=ref,
                         detail={"host": host})
             return
         row = m.sdks.get(actor)
         if row is not None and not host_in(host, row.domains):
             st.sink.add("SG404", ev, actor=actor, category=None, key=f"{host}/{severity}", severity=severity,
-                        detail_en=f"{host} not declared for {actor}", detail_zh=f"{host} 未为 {actor} 声明", ref=ref,
+                        summary=lambda: msg("{host} not declared for {sdk}", host=host, sdk=actor), ref=ref,
                         detail={"host": host})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..events import Event
 from .state import RunState
+from ..i18n import msg
 
 HOURS_48_MS = 48 * 3600 * 1000
 
@@ -20,7 +21,7 @@ class PermissionRules:
                              "in_table": bool(st.manifest and perm in st.manifest.permissions)})
         m = st.manifest
         if m and perm and perm not in m.permissions:
-            st.sink.add("SG301", ev, actor=None, category=None, key=perm, detail_en=perm, ref=perm,
+            st.sink.add("SG301", ev, actor=None, category=None, key=perm, summary=perm, ref=perm,
                         detail={"permission": perm, "protection_level": ev.get("protection_level")})
 
     def permission_request(self, ev: Event, st: RunState):
@@ -35,30 +36,31 @@ class PermissionRules:
         for perm in perms:
             row = m.permissions.get(perm)
             if row is None:
-                st.sink.add("SG301", ev, actor=ev.actor, category=None, key=perm, detail_en=perm, ref=perm,
+                st.sink.add("SG301", ev, actor=ev.actor, category=None, key=perm, summary=perm, ref=perm,
                             detail={"permission": perm})
             scope = row.scope if row else "policy"
             if not (st.scope_state("policy") == "granted" and st.scope_state(scope) == "granted"):
-                st.sink.add("SG302", ev, actor=ev.actor, category=None, key=perm, detail_en=perm, ref=perm,
+                st.sink.add("SG302", ev, actor=ev.actor, category=None, key=perm, summary=perm, ref=perm,
                             detail={"permission": perm})
             denied = self.denied_at.get(perm)
             if denied is not None and now - denied < HOURS_48_MS:
                 hours = (now - denied) / 3_600_000
                 st.sink.add("SG303", ev, actor=ev.actor, category=None, key=perm,
-                            detail_en=f"{perm} again {hours:.1f} h after a denial",
-                            detail_zh=f"{perm} 拒绝后 {hours:.1f} 小时再次申请", ref=perm, detail={"permission": perm})
+                            summary=lambda: msg("{permission} again {hours} h after a denial", permission=perm, hours=format(hours, ".1f")),
+                            ref=perm, detail={"permission": perm})
             if row and row.when == "on_feature":
                 opened = st.features_open if row.feature is None else st.features_open & {row.feature}
                 if not opened:
                     st.sink.add("SG304", ev, actor=ev.actor, category=None, key=perm,
-                                detail_en=f"{perm} (table: on feature {row.feature or ''})".strip(), ref=perm,
+                                summary=lambda: msg("{permission} (table: on feature {feature})", permission=perm, feature=row.feature)
+                                if row.feature else msg("{permission} (table: on feature)", permission=perm), ref=perm,
                                 detail={"permission": perm, "feature": row.feature})
 
     def permission_result(self, ev: Event, st: RunState):
         results = ev.get("results") or {}
         if not isinstance(results, dict):
-            st.incomplete_reason(f"{ev.source} event seq {ev.seq}: permission_result without a results mapping", ev,
-                                 kind="malformed-event")
+            st.incomplete_reason(msg("{source} event seq {seq}: permission_result without a results mapping",
+                                     source=ev.source, seq=ev.seq), ev, kind="malformed-event")
             return
         if len(self.log) < 1000:
             self.log.append({"t_ms": ev.t_ms, "kind": "result", "results": results, "source": ev.source, "seq": ev.seq})

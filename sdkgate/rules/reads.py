@@ -5,6 +5,8 @@ from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..events import Event
 from ..taxonomy import categories, coverage
 from .state import RunState
+from ..consent import transition_word
+from ..i18n import msg
 
 
 class ReadRules:
@@ -16,8 +18,8 @@ class ReadRules:
     def read(self, ev: Event, st: RunState):
         cat = categories().get(ev.category or "")
         if cat is None:
-            st.incomplete_reason(f"hook event seq {ev.seq} has unknown category {ev.category!r}", ev,
-                                 kind="unknown-category")
+            st.incomplete_reason(lambda: msg("hook event seq {seq} has unknown category {category}", seq=ev.seq,
+                                             category=repr(ev.category)), ev, kind="unknown-category")
             return
         actor = ev.actor or "unknown"
         ref = ev.api or ev.get("api_id", "")
@@ -31,19 +33,18 @@ class ReadRules:
             refused = st.refused(actor)
             m = st.manifest
             if refused and (actor != FIRST_PARTY or refused == "withdrawn" or (m and m.consent.browse_mode)):
-                st.sink.add("SG103", ev, actor=actor, category=cat.id, detail_en=f"after consent was {refused}",
-                            detail_zh="拒绝后" if refused == "declined" else "撤回后", ref=ref, detail=detail)
+                st.sink.add("SG103", ev, actor=actor, category=cat.id, summary=lambda: msg("after consent was {transition}",
+                            transition=transition_word(refused)), ref=ref, detail=detail)
             elif not refused:
                 rid = "SG102" if actor == FIRST_PARTY else "SG101"
-                f = st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=ev.get("api_id") or "", ref=ref, detail=detail)
+                f = st.sink.add(rid, ev, actor=actor, category=cat.id, summary=ev.get("api_id") or "", ref=ref, detail=detail)
                 self._count_probe(ev, f, rid, actor)
         elif cat.gated:
             self._feature_bound(ev, st, actor, cat.id, ref, detail)
             if actor == UNKNOWN and st.manifest is not None:
                 # consent covers the declared SDKs only: unnamed code collecting is an undeclared third party
                 st.sink.add("SG201", ev, actor=UNKNOWN, category=None, key="run time",
-                            detail_en="unnamed code read personal data at run time", detail_zh="未知代码运行时读取个人信息",
-                            ref=ref, detail=detail)
+                            summary=lambda: msg("unnamed code read personal data at run time"), ref=ref, detail=detail)
         self._frequency(ev, st, actor, cat, ref)
         declared_category(ev, st, actor, cat.id, severity="violation", ref=ref)
 
@@ -68,8 +69,8 @@ class ReadRules:
         """SG105: an SDK whose row names a feature must stay idle until that feature is opened."""
         row = st.manifest.sdks.get(actor) if st.manifest else None
         if row is not None and row.feature and row.feature not in st.features_open:
-            st.sink.add("SG105", ev, actor=actor, category=category, detail_en=f"before {row.feature} was opened",
-                        detail_zh=f"{row.feature} 功能使用前", ref=ref, detail=detail)
+            st.sink.add("SG105", ev, actor=actor, category=category,
+                        summary=lambda: msg("before {feature} was opened", feature=row.feature), ref=ref, detail=detail)
 
     def _frequency(self, ev: Event, st: RunState, actor: str, cat, ref: str):
         m = st.manifest
@@ -83,7 +84,7 @@ class ReadRules:
         self._last[key] = ev.t_ms
         if rate > 0 and prev is not None and ev.t_ms - prev < 1000.0 / rate:
             st.sink.add("SG104", ev, actor=actor, category=cat.id, key="rate",
-                        detail_en=f"more than {rate:g} per second", detail_zh=f"每秒超过 {rate:g} 次", ref=ref)
+                        summary=lambda: msg("more than {rate} per second", rate=format(rate, "g")), ref=ref)
         if cat.immutable:
             if len(self._immutable) >= 50_000 and (proc, actor, cat.id) not in self._immutable:
                 self._immutable.clear()       # endless distinct actors: forget, stay flat
@@ -91,8 +92,7 @@ class ReadRules:
             self._immutable[(proc, actor, cat.id)] = n
             if n > limit:
                 st.sink.add("SG104", ev, actor=actor, category=cat.id, key="immutable",
-                            detail_en=f"immutable identifier read more than {limit} times",
-                            detail_zh=f"不变标识符读取超过 {limit} 次", ref=ref)
+                            summary=lambda: msg("immutable identifier read more than {n} times", n=limit), ref=ref)
 
 
 def declared_category(ev: Event, st: RunState, actor: str, category: str, severity: str, ref: str = ""):
@@ -104,17 +104,17 @@ def declared_category(ev: Event, st: RunState, actor: str, category: str, severi
     # a generic declaration ("device_id") covers its children; the audit table says it was only generic
     if row is not None and coverage(row.categories, category) is None:
         st.sink.add("SG202", ev, actor=actor, category=category, severity=severity,
-                    key=severity, detail_en="not in its declared data types", detail_zh="未在其声明的信息类型中", ref=ref)
+                    key=severity, summary=lambda: msg("not in its declared data types"), ref=ref)
 
 
 def unknown_why(stack: list[str], st: RunState) -> str:
     """Why a run-time stack named no actor: the reader of the finding needs the frames and the reason."""
     from ..dynamic.attribution import frame_class, is_layer_class  # noqa: PLC0415 - one definition of a layer frame
     if not stack:
-        return "the event carries no stack"
+        return msg("the event carries no stack")
     code = [f for f in stack if not is_layer_class(frame_class(f)[0])]
     if not code:
-        return "every frame is a platform layer (framework, JDK, reflection): no app or SDK frame on the stack"
-    pkgs = ", ".join(st.manifest.app_packages) if st.manifest else "none: no manifest"
-    return (f"no frame matched the SDK catalogue or the app's packages (app.packages: {pkgs}); "
-            f"first code frame {code[0]}")
+        return msg("every frame is a platform layer (framework, JDK, reflection): no app or SDK frame on the stack")
+    pkgs = ", ".join(st.manifest.app_packages) if st.manifest else msg("none: no manifest")
+    return msg("no frame matched the SDK catalogue or the app's packages (app.packages: {packages}); first code frame "
+               "{frame}", packages=pkgs, frame=code[0])

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..consent import DECLINED, GRANTED, WITHDRAWN, ConsentState
 from ..events import Event
+from ..i18n import msg
 from ..manifest import Manifest
 from ..reasons import classify, loses_events, whole_run
 from ..report import Finding
@@ -162,10 +163,13 @@ class RunState:
 
     def incomplete_reason(self, reason: str, ev: Event | None = None, kind: str | None = None,
                           listed_max: int = INCOMPLETE_EXAMPLES, loses: bool | str | None = None):
-        """Record why the evidence is incomplete, with its stable kind (sdkgate/reasons.py). Bounded under
-        any log: reasons are grouped by kind (one SG900 finding per kind, with the count), the first
+        """Record why the evidence is incomplete (a message, sdkgate/i18n.py) with its stable kind (reasons.py).
+        Bounded under any log: reasons are grouped by kind (one SG900 finding per kind, with the count), the first
         INCOMPLETE_EXAMPLES of a kind are listed verbatim and `summarise` adds one line for the rest.
-        `loses` (default: the kind's; True = "any"): app events may be missing from here on (`doubt_events`)."""
+        `loses` (default: the kind's; True = "any"): app events may be missing from here on (`doubt_events`).
+        `reason` may be a function making the message (a hostile log's millionth gap: built only when listed)."""
+        if kind is None and callable(reason):
+            reason = reason()
         kind = kind or reason_kind(reason)
         mode = loses_events(kind) if loses is None else ("any" if loses is True else (loses or ""))
         if mode == "source":
@@ -179,18 +183,21 @@ class RunState:
             kind, n = "other", self.reason_counts.get("other")
         self.reason_counts[kind] = (n or 0) + 1
         listed = self.reason_listed.get(kind, 0)
-        if listed < listed_max and reason not in self.reason_kinds:
-            self.incomplete.append(reason)
-            self.reason_kinds[reason] = kind
-            self.reason_listed[kind] = listed + 1
-        self.sink.add("SG900", ev, actor=None, category=None, key=kind, detail_en=reason)
+        if listed < listed_max:
+            if callable(reason):
+                reason = reason()
+            if reason not in self.reason_kinds:
+                self.incomplete.append(reason)
+                self.reason_kinds[reason] = kind
+                self.reason_listed[kind] = listed + 1
+        self.sink.add("SG900", ev, actor=None, category=None, key=kind, summary=reason)
 
     def summarise(self) -> dict:
         """One line per kind of reason with more than were listed; what the report summarised."""
         more = {k: n - self.reason_listed.get(k, 0) for k, n in self.reason_counts.items()
                 if n > self.reason_listed.get(k, 0)}
         for kind, n in more.items():
-            line = f"{n} more reason(s) of kind {kind}"
+            line = msg("{n} more reason(s) of kind {kind}", n=n, kind=kind)
             self.incomplete.append(line)
             self.reason_kinds[line] = kind
         out: dict = {}
@@ -200,8 +207,8 @@ class RunState:
             out["finding_events_aggregated"] = self.sink.aggregated
         if self.moments_dropped:
             out["consent_moments_not_kept"] = self.moments_dropped
-            self.skipped.append(f"more than {MAX_MOMENTS} consent transitions: the step/marker cross-check "
-                                f"used the first {MAX_MOMENTS}")
+            self.skipped.append(msg("more than {n} consent transitions: the step/marker cross-check used the first {n}",
+                                    n=MAX_MOMENTS))
         return out
 
     def is_third_party(self, actor: str | None) -> bool:

@@ -14,6 +14,7 @@ from ..errors import InputError
 from ..report import Finding
 from ..yamlio import line, load_yaml
 from .catalog import RULES
+from ..i18n import msg
 
 MATCH_FIELDS = ("actor", "category", "api", "permission", "host", "caller")
 FIELDS = ("rule", "reason", "expires", *MATCH_FIELDS)
@@ -187,7 +188,8 @@ def apply_suppressions(findings: list[Finding], sups: list[Suppression], today: 
         for i in hit:
             s = sups[i]
             if s.expires and s.expires < today:
-                note = f"suppression of {s.rule} for {s.actor or 'any actor'} expired on {s.expires.isoformat()}"
+                note = msg("suppression of {rule} for {actor} expired on {date}", rule=s.rule,
+                           actor=s.actor or msg("any actor"), date=s.expires.isoformat())
                 if note not in notes:
                     notes.append(note)
                 continue
@@ -195,7 +197,9 @@ def apply_suppressions(findings: list[Finding], sups: list[Suppression], today: 
             break
     for i, s in enumerate(sups):
         if s.rule == "SG900":
-            notes.append(f"suppression of SG900 ignored ({s.where()}): incomplete evidence is never suppressible")
+            notes.append(msg("suppression of SG900 ignored ({where}): incomplete evidence is never suppressible",
+                             where=s.where()))
         elif i not in used:
-            notes.append(f"unused suppression ({s.where()}): {s.describe()} matched nothing in this run")
+            notes.append(msg("unused suppression ({where}): {what} matched nothing in this run", where=s.where(),
+                             what=s.describe()))
     return notes

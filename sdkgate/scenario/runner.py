@@ -36,6 +36,7 @@ from ..report import Report
 from .backend import (CONSENT_ACTIONS, PERMISSION_DECISIONS, Backend, BackendError, BackendUnavailable,
                       ProxyInfo, RunClock, RunContext, StepFailed, StepOutcome, TargetDied)
 from .model import DEFAULT_SETTLE_MS, ExpectationResult, Scenario, Step, check_expectation
+from ..i18n import exc_text, failure, msg
 
 RUN_SCHEMA = "sdkgate.run/1"
 LIFECYCLE_OF = {"fresh_install": "install", "clear_data": "clear_data", "launch": "launch", "kill": "kill",
@@ -285,19 +286,20 @@ def run_scenario(scenario: Scenario, manifest: Manifest, backend: Backend, out_d
             if steps_done == len(scenario.steps):
                 settle(backend, log, clock, settle_ms)
         except KeyboardInterrupt as exc:
-            log.step_event("incomplete", clock.now_ms(), reason="run interrupted by the user (Ctrl-C)")
+            log.step_event("incomplete", clock.now_ms(), reason=msg("run interrupted by the user (Ctrl-C)"))
             interrupted = exc
     # backend stopped, proxy flushed (ExitStack closed)
     if proxy is None:
         log.step_event("incomplete", clock.now_ms(),
-                       reason="network not observed (run without the proxy): SG401-SG405 could not be judged")
+                       reason=msg("network not observed (run without the proxy): SG401-SG405 could not be judged"))
     else:
         # fail closed: a proxy that died, or left no net.jsonl, means the wire was not watched
         rc = getattr(proxy, "returncode", 0)
         if rc not in (0, None) or not (out_dir / "net.jsonl").is_file():
             log.step_event("incomplete", clock.now_ms(),
-                           reason=f"network evidence missing: the proxy exited with code {rc}"
-                                  + ("" if (out_dir / "net.jsonl").is_file() else " and wrote no net.jsonl"))
+                           reason=msg("network evidence missing: the proxy exited with code {rc}", rc=str(rc))
+                           if (out_dir / "net.jsonl").is_file() else
+                           msg("network evidence missing: the proxy exited with code {rc} and wrote no net.jsonl", rc=str(rc)))
     log.sort_by_time()
     report = judge(out_dir, manifest, eval_opts)
     _write_json(out_dir / "report.json", report.to_dict())
@@ -366,13 +368,13 @@ def play_steps(scenario: Scenario, backend: Backend, log: EventLog, clock: RunCl
             who = {"process": exc.process} if getattr(exc, "process", None) else {}
             log.step_event("lifecycle", t, what="died", detail=exc.detail, **who)
             log.step_event("step", max(t, clock.now_ms()), index=step.index, action=step.action, status="failed",
-                           detail=f"target process died: {exc.detail}", started_ms=started, line=step.line,
+                           detail=msg("target process died: {detail}", detail=exc.detail), started_ms=started, line=step.line,
                            **step.fields())
             return step.index + 1
         except (StepFailed, BackendError) as exc:
-            outcome = StepOutcome(ok=False, detail=str(exc) or type(exc).__name__)
+            outcome = StepOutcome(ok=False, detail=exc_text(exc) or type(exc).__name__)
         except Exception as exc:  # noqa: BLE001 - a backend bug must not lose the evidence
-            outcome = StepOutcome(ok=False, detail=f"backend error: {type(exc).__name__}: {exc}")
+            outcome = StepOutcome(ok=False, detail=msg("backend error: {error}", error=failure(exc)))
         unseen = list(outcome.data.pop("incomplete", None) or [])
         if outcome.ok:
             _effects(step, outcome, log, clock)
@@ -396,9 +398,9 @@ def settle(backend: Backend, log: EventLog, clock: RunClock, ms: int) -> None:
         backend.wait(ms)
     except TargetDied as exc:
         t = exc.t_ms if exc.t_ms is not None else clock.now_ms()
-        log.step_event("lifecycle", t, what="died", detail=f"during the settle period: {exc.detail}")
+        log.step_event("lifecycle", t, what="died", detail=msg("during the settle period: {detail}", detail=exc.detail))
     except (StepFailed, BackendError) as exc:
-        log.step_event("incomplete", clock.now_ms(), reason=f"settle period failed: {exc}")
+        log.step_event("incomplete", clock.now_ms(), reason=msg("settle period failed: {problem}", problem=exc_text(exc)))
 
 
 def _do(step: Step, backend: Backend) -> StepOutcome:

@@ -3,6 +3,7 @@ never saw (a packer's real Application, a component decrypted or downloaded at r
 from __future__ import annotations
 
 from .program import Program
+from ..i18n import Msg, msg
 
 # classes the device provides (boot class path): a component may legitimately name one
 _DEVICE_PREFIXES = ("android.", "java.", "javax.", "dalvik.", "com.android.internal.")
@@ -32,15 +33,23 @@ def runs_without_user(kind: str, name: str, launcher: list[str]) -> bool:
     return kind in AUTO_RUN or name in launcher
 
 
+def _shown(names: list, total: int) -> str:
+    shown = names if any(isinstance(n, Msg) for n in names) else ", ".join(names)
+    return msg("{names} and {n} more", names=shown, n=total - len(names)) if total > len(names) else shown
+
+
 def absent_note(label: str, absent: list[tuple[str, str]]) -> str:
     """Activities the user has to open, defined in no DEX (leftovers in the manifest): not a blind spot."""
-    shown = ", ".join(n for _k, n in absent[:12]) + (f" and {len(absent) - 12} more" if len(absent) > 12 else "")
-    return (f"{label}: {len(absent)} activit{'y' if len(absent) == 1 else 'ies'} in the manifest with no class in any "
-            f"DEX (only the user opens them; nothing runs there before consent): {shown}")
+    names = _shown([n for _k, n in absent[:12]], len(absent))
+    if len(absent) == 1:
+        return msg("{where}: 1 activity in the manifest with no class in any DEX (only the user opens it; nothing runs "
+                   "there before consent): {names}", where=label, names=names)
+    return msg("{where}: {n} activities in the manifest with no class in any DEX (only the user opens them; nothing "
+               "runs there before consent): {names}", where=label, n=len(absent), names=names)
 
 
 def absent_reason(label: str, absent: list[tuple[str, str]], launcher: list[str]) -> str:
-    shown = ", ".join(f"{n} ({'launcher activity' if n in launcher else k})" for k, n in absent[:12])
-    more = f" and {len(absent) - 12} more" if len(absent) > 12 else ""
-    return (f"{label}: code not in the APK: the class of {len(absent)} manifest component(s) is defined in no DEX: "
-            f"{shown}{more}; the code that runs there is loaded at run time; use a device run")
+    shown = [msg("{name} ({kind})", name=n, kind=msg("launcher activity") if n in launcher else k) for k, n in absent[:12]]
+    return msg("{where}: code not in the APK: the class of {n} manifest component(s) is defined in no DEX: {names}; the "
+               "code that runs there is loaded at run time; use a device run", where=label, n=len(absent),
+               names=_shown(shown, len(absent)))

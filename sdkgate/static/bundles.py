@@ -18,6 +18,7 @@ from .container import DEX_RE, Archive, EntryError, load_dex_blobs
 from .manifest_xml import ApkManifest, ManifestXmlError, manifest_from_root, parse_manifest_xml
 from .payloads import PayloadScan, scan_payloads
 from .proto_xml import ProtoXmlError, parse_proto_xml
+from ..i18n import exc_text, msg
 
 APP_SUFFIXES = (".apk", ".apks", ".xapk", ".aab", ".apkm")
 _AAB_MANIFEST = re.compile(r"^([^/]+)/manifest/AndroidManifest\.xml$")
@@ -128,10 +129,10 @@ def _manifest(unit: Unit, label: str, limits, problems: list[str]) -> ApkManifes
             return manifest_from_root(parse_proto_xml(raw))
         return parse_manifest_xml(raw)
     except EntryError as exc:
-        problems.append(f"{exc}: permissions, components and entry points unknown")
+        problems.append(msg("{problem}: permissions, components and entry points unknown", problem=exc_text(exc)))
     except (ManifestXmlError, ProtoXmlError) as exc:
-        problems.append(f"{label}!{unit.show('AndroidManifest.xml')}: {exc}: permissions, components and entry "
-                        "points unknown")
+        problems.append(msg("{where}: {problem}: permissions, components and entry points unknown",
+                            where="!".join((label, unit.show("AndroidManifest.xml"))), problem=exc_text(exc)))
     return None
 
 
@@ -168,7 +169,8 @@ def read_app(apk: Archive, label: str, limits, split_paths: tuple[str, ...] = ()
     base_i = next((i for i, (u, m) in enumerate(manifests) if m is not None and not m.split), 0)
     base_u, base_m = manifests[base_i]
     if base_m is None and not base_u.arc.has("AndroidManifest.xml"):
-        app.problems.append(f"{label}: no AndroidManifest.xml: permissions, components and entry points unknown")
+        app.problems.append(msg("{where}: no AndroidManifest.xml: permissions, components and entry points unknown",
+                                where=label))
     app.amf = base_m
     if base_m is not None:
         for u, m in manifests:
@@ -179,14 +181,16 @@ def read_app(apk: Archive, label: str, limits, split_paths: tuple[str, ...] = ()
             base_m.app_meta += m.app_meta
             base_m.declared_permissions += m.declared_permissions
         if base_m.split:
-            app.problems.append(f"{label}: this is split APK {base_m.split!r} of {base_m.package}: its base APK and "
-                                "other splits are missing, so the app's code was not all scanned; scan them together")
+            app.problems.append(msg("{where}: this is split APK {split} of {package}: its base APK and other splits are "
+                                    "missing, so the app's code was not all scanned; scan them together", where=label,
+                                    split=repr(base_m.split), package=base_m.package))
         elif base_m.split_required and len(units) == 1:
-            app.problems.append(f"{label}: required splits missing: the APK declares isSplitRequired / "
-                                "requiredSplitTypes and was scanned without its split APKs; their code and manifests "
-                                "were not scanned (give the base APK and its splits, or the .apks / .xapk / .aab)")
+            app.problems.append(msg("{where}: required splits missing: the APK declares isSplitRequired / "
+                                    "requiredSplitTypes and was scanned without its split APKs; their code and manifests "
+                                    "were not scanned (give the base APK and its splits, or the .apks / .xapk / .aab)",
+                                    where=label))
     if not app.dex_blobs and not any("DEX" in p or ".dex" in p for p in app.problems):
-        app.problems.append(f"{label}: no classes.dex: no code to scan")
+        app.problems.append(msg("{where}: no classes.dex: no code to scan", where=label))
     return app, opened
 
 

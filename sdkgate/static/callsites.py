@@ -19,6 +19,7 @@ from .dex import Dex, DexError
 from .opcodes import (CONST_STRING, CONST_STRING_JUMBO, INVOKE, INVOKE_STATIC, LENGTH, MOVE_RESULT, SGET,
                       invoke_registers, payload_length, written_register)
 from .program import Program
+from ..i18n import exc_text, msg
 
 
 def normalise_descriptor(desc: str) -> str:
@@ -274,7 +275,7 @@ def _judge(api: SensitiveApi, value: tuple[str, str] | None, app_package: str) -
     if "equals" in f:
         if kind == "string":
             return v in f["equals"], ""
-        return True, f"argument {f.get('index')} not resolved statically"
+        return True, msg("argument {index} not resolved statically", index=str(f.get('index')))
     if "uri_prefix" in f or "uri_fields" in f:
         if kind == "field":
             return v in (f.get("uri_fields") or ()), ""
@@ -286,7 +287,7 @@ def _judge(api: SensitiveApi, value: tuple[str, str] | None, app_package: str) -
             return False, ""
         if kind == "string":
             return True, ""
-        return True, f"argument {f.get('index')} (package name) not resolved statically"
+        return True, msg("argument {index} (package name) not resolved statically", index=str(f.get('index')))
     return True, ""
 
 
@@ -342,7 +343,7 @@ def find_sites(program: Program, index: TargetIndex, app_package: str) -> SiteSc
         try:
             _scan_dex(program, di, dex, index, subtypes, app_package, out)
         except (DexError, IndexError, struct.error, ValueError) as exc:
-            out.problems.append(f"{dex.name}: call-site scan stopped: {exc}")
+            out.problems.append(msg("{where}: call-site scan stopped: {problem}", where=dex.name, problem=exc_text(exc)))
     return out
 
 
@@ -431,7 +432,7 @@ def _scan_dex(program: Program, di: int, dex: Dex, index: TargetIndex, subtypes:
                         extra = {"target": target.id, "target_value": text}
                         counts, note = True, ""
                         if NOT_CONSTANT in text:
-                            note = f"argument {idx} is partly not constant (… = a run-time value)"
+                            note = msg("argument {index} is partly not constant (… = a run-time value)", index=idx)
                     else:
                         counts, note = _judge(api, value, app_package)
                     if note == "unresolved":
@@ -450,5 +451,5 @@ def _scan_dex(program: Program, di: int, dex: Dex, index: TargetIndex, subtypes:
                 out.unresolved_queries += 1
                 if len(out.unresolved) < 1000:
                     api, desc, via = hits[0]
-                    out.unresolved.append(Site(di, midx, pos, api, desc, via, "URI not resolved statically",
+                    out.unresolved.append(Site(di, midx, pos, api, desc, via, msg("URI not resolved statically"),
                                                {"unresolved_uri": True}))

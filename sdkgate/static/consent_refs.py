@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..manifest import Manifest
 from .program import Program
+from ..i18n import msg
 
 
 def _java_to_desc(cls: str) -> str:
@@ -15,21 +16,25 @@ def missing_consent_refs(program: Program, manifest: Manifest) -> list[str]:
     out: list[str] = []
     for check in manifest.consent.check:
         if "->" not in check:
-            out.append(f"consent.check {check!r} is not a smali reference (Lpkg/Cls;->method(args)ret)")
+            out.append(msg("consent.check {check} is not a smali reference (Lpkg/Cls;->method(args)ret)", check=repr(check)))
             continue
         cls, member = check.split("->", 1)
         if cls not in program.classes:
-            out.append(f"consent.check {check}: class {cls} is not in the APK; SG205 sees every path as ungated")
+            out.append(msg("consent.check {check}: class {cls} is not in the APK; SG205 sees every path as ungated",
+                           check=check, cls=cls))
         elif "(" in member and program.resolve(cls, member) is None:
-            out.append(f"consent.check {check}: the class has no such method; SG205 sees every path as ungated")
+            out.append(msg("consent.check {check}: the class has no such method; SG205 sees every path as ungated",
+                           check=check))
     for m in manifest.consent.markers:
         if not m.method:
             continue
         cls, _, name = m.method.rpartition(".")
         desc = _java_to_desc(cls)
         if desc not in program.classes:
-            out.append(f"consent marker method {m.method}: class {cls} is not in the APK; the marker never fires")
+            out.append(msg("consent marker method {method}: class {cls} is not in the APK; the marker never fires",
+                           method=m.method, cls=cls))
         elif not any(sig.split("(", 1)[0] == name for c in program.superclasses(desc)
                      for sig in program.methods_of(c)):
-            out.append(f"consent marker method {m.method}: {cls} has no method {name!r}; the marker never fires")
+            out.append(msg("consent marker method {method}: {cls} has no method {name}; the marker never fires",
+                           method=m.method, cls=cls, name=repr(name)))
     return out

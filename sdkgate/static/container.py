@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..i18n import exc_text, failure, msg
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ class Budget:
 
     def take(self, name: str, size: int) -> None:
         if self.used + size > self.limits.max_total_bytes:
-            raise EntryError(f"{name}: reading it would inflate more than {self.limits.max_total_bytes} bytes in total")
+            raise EntryError(msg("{where}: reading it would inflate more than {n} bytes in total", where=name,
+                                 n=self.limits.max_total_bytes))
         self.used += size
 
 
@@ -104,10 +106,12 @@ class Archive:
         for info in infos:
             name = info.filename
             if _climbs_out(name):
-                arc.problems.append(f"{label}: entry name {name!r} climbs out of the archive; not read")
+                arc.problems.append(msg("{where}: entry name {name} climbs out of the archive; not read", where=label,
+                                        name=repr(name)))
                 continue
             if name in seen:
-                arc.problems.append(f"{label}: entry {name!r} appears twice; which one Android uses is ambiguous")
+                arc.problems.append(msg("{where}: entry {name} appears twice; which one Android uses is ambiguous",
+                                        where=label, name=repr(name)))
                 continue
             seen.add(name)
             arc.names.append(name)
@@ -126,13 +130,15 @@ class Archive:
         try:
             info = self.getinfo(name)
         except KeyError:
-            raise EntryError(f"{where}: no such entry") from None
+            raise EntryError(msg("{where}: no such entry", where=where)) from None
         if info.flag_bits & 0x1:
-            raise EntryError(f"{where}: encrypted entry; not readable")
+            raise EntryError(msg("{where}: encrypted entry; not readable", where=where))
         if info.file_size > cap:
-            raise EntryError(f"{where}: declares {info.file_size} bytes inflated, more than the limit of {cap}")
+            raise EntryError(msg("{where}: declares {n} bytes inflated, more than the limit of {cap}", where=where,
+                                 n=info.file_size, cap=cap))
         if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
-            raise EntryError(f"{where}: stored entry whose sizes disagree ({info.compress_size} vs {info.file_size})")
+            raise EntryError(msg("{where}: stored entry whose sizes disagree ({compressed} vs {size})", where=where,
+                                 compressed=info.compress_size, size=info.file_size))
         self.budget.take(where, info.file_size)
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             return self._read_like_android(name, info, cap, where)
@@ -145,18 +151,20 @@ class Archive:
                         break
                     got += len(chunk)
                     if got > info.file_size or got > cap:
-                        raise EntryError(f"{where}: inflates beyond its declared size of {info.file_size} bytes")
+                        raise EntryError(msg("{where}: inflates beyond its declared size of {n} bytes", where=where,
+                                             n=info.file_size))
                     chunks.append(chunk)
         except EntryError:
             raise
         except zipfile.BadZipFile as exc:
             if "header" in str(exc).lower():     # a tampered local header: Android reads the central directory
                 return self._read_like_android(name, info, cap, where)
-            raise EntryError(f"{where}: corrupt entry: {exc}") from None
+            raise EntryError(msg("{where}: corrupt entry: {error}", where=where, error=str(exc))) from None
         except (zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as exc:
-            raise EntryError(f"{where}: corrupt entry: {exc}") from None
+            raise EntryError(msg("{where}: corrupt entry: {error}", where=where, error=str(exc))) from None
         if got != info.file_size:
-            raise EntryError(f"{where}: inflated to {got} bytes, the header says {info.file_size}")
+            raise EntryError(msg("{where}: inflated to {n} bytes, the header says {size}", where=where, n=got,
+                                 size=info.file_size))
         return b"".join(chunks)
 
     def _read_like_android(self, name: str, info: zipfile.ZipInfo, cap: int, where: str) -> bytes:
@@ -175,11 +183,11 @@ class Archive:
         except EntryError:
             raise
         except Exception as exc:  # noqa: BLE001 - apkInspector on hostile bytes: unreadable, said so
-            raise EntryError(f"{where}: corrupt entry (not readable the way Android reads it either): "
-                             f"{type(exc).__name__}: {str(exc)[:200]}") from None
+            raise EntryError(msg("{where}: corrupt entry (not readable the way Android reads it either): {error}",
+                                 where=where, error=failure(exc, 200))) from None
         if len(data) > min(cap, max(info.file_size, 0) or cap):
-            raise EntryError(f"{where}: inflates beyond its declared size of {info.file_size} bytes")
-        note = f"{where}: tampered zip entry ({how}): read the way Android reads it"
+            raise EntryError(msg("{where}: inflates beyond its declared size of {n} bytes", where=where, n=info.file_size))
+        note = msg("{where}: tampered zip entry ({how}): read the way Android reads it", where=where, how=str(how))
         if note not in self.problems and note not in self.tampered:
             self.tampered.append(note)
         return data
@@ -213,28 +221,29 @@ def load_dex_blobs(apk: Archive) -> tuple[list[tuple[str, bytes]], list[str]]:
         try:
             blobs.append((name, apk.read(name)))
         except EntryError as exc:
-            problems.append(str(exc))
+            problems.append(exc_text(exc))
     nested_dex, nested_arcs = apk.nested_names()
     for name in nested_dex:
         try:
             data = apk.read(name)
         except EntryError as exc:
-            problems.append(str(exc))
+            problems.append(exc_text(exc))
             continue
         if data[:4] == b"dex\n":
             blobs.append((name, data))
         else:
-            problems.append(f"{apk.label}!{name}: not a readable DEX (encrypted or packed?)")
+            problems.append(msg("{where}: not a readable DEX (encrypted or packed?)", where="!".join((apk.label, name))))
     for name in nested_arcs[:apk.budget.limits.max_nested_archives]:
         try:
             data = apk.read(name)
         except EntryError as exc:
-            problems.append(str(exc))
+            problems.append(exc_text(exc))
             continue
         try:
             inner = Archive.open(data, f"{name}", apk.budget)
         except InputError as exc:
-            problems.append(f"{apk.label}!{name}: nested archive not readable: {exc.problem}")
+            problems.append(msg("{where}: nested archive not readable: {problem}", where="!".join((apk.label, name)),
+                                problem=exc.problem))
             continue
         try:
             problems.extend(inner.problems)
@@ -242,10 +251,10 @@ def load_dex_blobs(apk: Archive) -> tuple[list[tuple[str, bytes]], list[str]]:
                 try:
                     blobs.append((f"{name}!{dn}", inner.read(dn)))
                 except EntryError as exc:
-                    problems.append(str(exc))
+                    problems.append(exc_text(exc))
         finally:
             inner.close()
     if len(nested_arcs) > apk.budget.limits.max_nested_archives:
-        problems.append(f"{apk.label}: {len(nested_arcs)} nested archives, only the first "
-                        f"{apk.budget.limits.max_nested_archives} were read")
+        problems.append(msg("{where}: {n} nested archives, only the first {max} were read", where=apk.label,
+                            n=len(nested_arcs), max=apk.budget.limits.max_nested_archives))
     return blobs, problems

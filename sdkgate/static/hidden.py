@@ -12,6 +12,7 @@ from .packers import PackerHit, detect_packers
 from .payloads import PayloadScan
 from .dex import DexError
 from .program import Program
+from ..i18n import exc_text, msg
 
 
 @dataclass
@@ -43,7 +44,8 @@ def find_hidden_code(label: str, entry_names: list[str], amf, program: Program, 
     try:
         out.load_sites += find_reflective_loaders(program, label)
     except DexError as exc:             # a corrupt string table: what loads code by reflection is not known
-        out.problems.append(f"{label}: class loaders named by reflection not searched: {exc}")
+        out.problems.append(msg("{where}: class loaders named by reflection not searched: {problem}", where=label,
+                                problem=exc_text(exc)))
     out.problems += [s.problem for s in out.load_sites if s.problem]
     out.notes += [s.note for s in out.load_sites if s.note and not s.other_package]   # those: one reason per package
     return out

@@ -10,6 +10,7 @@ from .callsites import ValueTracer, _invoke_pattern, instruction_starts
 from .dex import Dex, DexError
 from .opcodes import CONST_STRING, CONST_STRING_JUMBO, INVOKE
 from .program import Program
+from ..i18n import exc_text, msg
 
 
 @dataclass
@@ -73,5 +74,5 @@ def find_invokes(program: Program, wanted: set[tuple[str, str]], problems: list[
                     c, p, n = dex.method_ref(units[pos + 1])
                     out.append(Invoke(di, midx, pos, k, units, starts, types[c], dex.string(n), dex.proto(p), tracer))
         except (DexError, IndexError, struct.error, ValueError) as exc:
-            problems.append(f"{dex.name}: invoke search stopped: {exc}")
+            problems.append(msg("{where}: invoke search stopped: {problem}", where=dex.name, problem=exc_text(exc)))
     return out

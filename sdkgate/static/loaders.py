@@ -15,6 +15,7 @@ from .invokes import Invoke, find_invokes, method_strings
 from .opcodes import INVOKE
 from .payloads import PayloadScan
 from .program import Program
+from ..i18n import msg
 
 DEX_LOADERS = {
     ("Ldalvik/system/DexClassLoader;", "<init>"): "DexClassLoader",
@@ -121,34 +122,43 @@ def find_load_sites(program: Program, payloads: PayloadScan, entry_names: list[s
                 # the runtime loads a library by name only from the app's own folder or the system: every
                 # library the app ships was read, so nothing unseen runs (issue 20)
                 site.payload = "(a library the app ships or the system's)"
-                site.note = (f"{caller} loads a native library with {loader} (system library {site.argument!r}): a "
-                             "library of the device, not the app's code" if site.argument else
-                             f"{caller} loads a native library with {loader} (name not shown): only the app's own "
-                             f"libraries ({len(lib_names)}, all read) or the system's can load")
+                site.note = (msg("{caller} loads a native library with {loader} (system library {library}): a library "
+                                 "of the device, not the app's code", caller=caller, loader=loader,
+                                 library=repr(site.argument)) if site.argument else
+                             msg("{caller} loads a native library with {loader} (name not shown): only the app's own "
+                                 "libraries ({n}, all read) or the system's can load", caller=caller, loader=loader,
+                                 n=len(lib_names)))
                 continue
             if site.payload is None:
-                what = f"library {site.argument!r}" if site.argument else "a library whose name the bytecode does not show"
-                site.problem = (f"{label}: {caller} loads native code with {loader} ({what}) that is not shipped in "
-                                "the APK: the code it runs was not scanned; use a device run")
+                what = (msg("library {name}", name=repr(site.argument)) if site.argument else
+                        msg("a library whose name the bytecode does not show"))
+                site.problem = msg("{where}: {caller} loads native code with {loader} ({what}) that is not shipped in "
+                                   "the APK: the code it runs was not scanned; use a device run", where=label,
+                                   caller=caller, loader=loader, what=what)
             continue
         site.payload = _named(strings, code_names)
         if site.payload is None and loader in ("DexFile", "DexFile.loadDex") and _lists_only(inv):
             # ActiveAndroid & co. open a DEX (usually the app's own APK) to list its class names: no code runs
             site.payload = "(lists class names: no code is loaded)"
-            site.note = f"{caller} opens a DEX with {loader} only to list its classes (entries(), no loadClass)"
+            site.note = msg("{caller} opens a DEX with {loader} only to list its classes (entries(), no loadClass)",
+                            caller=caller, loader=loader)
             continue
         if site.payload is None:
             blob = _named(near, blob_names)
             if blob:
-                site.problem = (f"{label}: {caller} loads code with {loader} from {blob}, an encrypted or "
-                                "unreadable blob: the code it runs was not scanned; use a device run")
+                site.problem = msg("{where}: {caller} loads code with {loader} from {blob}, an encrypted or unreadable "
+                                   "blob: the code it runs was not scanned; use a device run", where=label, caller=caller,
+                                   loader=loader, blob=blob)
                 continue
-            what = (f"from {site.argument!r}" if site.argument else
-                    "from bytes in memory" if loader == "InMemoryDexClassLoader" else
-                    "from a path the bytecode does not show")
-            cand = f" (unreadable blobs in the APK: {', '.join(b.entry for b in blobs[:5])})" if blobs else ""
-            site.problem = (f"{label}: {caller} loads code with {loader} {what}: the payload is not found in the "
-                            f"APK{cand}; the code it runs was not scanned; use a device run")
+            what = (msg("from {path}", path=repr(site.argument)) if site.argument else
+                    msg("from bytes in memory") if loader == "InMemoryDexClassLoader" else
+                    msg("from a path the bytecode does not show"))
+            p = {"where": label, "caller": caller, "loader": loader, "what": what}
+            site.problem = (msg("{where}: {caller} loads code with {loader} {what}: the payload is not found in the APK "
+                                "(unreadable blobs in the APK: {blobs}); the code it runs was not scanned; use a device run",
+                                blobs=", ".join(b.entry for b in blobs[:5]), **p) if blobs else
+                            msg("{where}: {caller} loads code with {loader} {what}: the payload is not found in the APK; "
+                                "the code it runs was not scanned; use a device run", **p))
     _other_packages(out, label)
     return out
 
@@ -174,11 +184,12 @@ def _other_packages(sites: list[LoadSite], label: str) -> None:
         if s.other_package:
             by_pkg.setdefault(s.other_package, []).append(s)
     for pkg, group in by_pkg.items():
-        group[0].problem = (f"{label}: code from another installed package {pkg} runs in the app "
-                            f"({', '.join(sorted({s.loader for s in group}))} at {len(group)} call site(s), first "
-                            f"{group[0].caller}): it is not in the APK and was not scanned; use a device run")
+        group[0].problem = msg("{where}: code from another installed package {package} runs in the app ({loaders} at {n} "
+                               "call site(s), first {caller}): it is not in the APK and was not scanned; use a device run",
+                               where=label, package=pkg, loaders=", ".join(sorted({s.loader for s in group})),
+                               n=len(group), caller=group[0].caller)
         for s in group[1:]:
-            s.note = f"code of {pkg}: counted in one reason"
+            s.note = msg("code of {package}: counted in one reason", package=pkg)
 
 
 def _calls(inv: Invoke, wanted: dict) -> bool:
@@ -248,8 +259,8 @@ def find_reflective_loaders(program: Program, label: str) -> list[LoadSite]:
                 if name is None:
                     continue
                 out.append(LoadSite(f"reflection on {name}", name, caller, dex.name, name, None, False,
-                                    f"{label}: {caller} names {name} as a string (reflective code loading): the "
-                                    "code it loads was not scanned; use a device run"))
+                                    msg("{where}: {caller} names {name} as a string (reflective code loading): the code "
+                                        "it loads was not scanned; use a device run", where=label, caller=caller, name=name)))
                 break
     return out
 

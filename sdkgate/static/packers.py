@@ -10,6 +10,7 @@ from fnmatch import fnmatchcase
 from functools import lru_cache
 
 from ..yamlio import package_data
+from ..i18n import msg
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,8 @@ class PackerHit:
     matched: tuple[str, ...]        # "class com.stub.StubApp", "native lib lib/arm64-v8a/libjiagu.so", ...
 
     def reason(self, label: str) -> str:
-        return (f"{label}: packed by {self.packer.name} ({', '.join(self.matched[:4])}): the code that runs is "
-                "not in the APK's DEX; use a device run")
+        return msg("{where}: packed by {packer} ({matched}): the code that runs is not in the APK's DEX; use a device run",
+                   where=label, packer=self.packer.name, matched=list(self.matched[:4]))
 
 
 @lru_cache(maxsize=1)
@@ -61,21 +62,21 @@ def detect_packers(entry_names, component_classes, defined_classes) -> list[Pack
         globs = tuple(c for c in p.classes if "*" in c)
         for c in comps:
             if c in exact or _glob_hit(globs, c):
-                matched.append(f"manifest component {c}")
+                matched.append(msg("manifest component {name}", name=c))
         for c in exact:
             if c in defined_classes and f"manifest component {c}" not in matched:
-                matched.append(f"class {c}")
+                matched.append(msg("class {name}", name=c))
         if globs:
             prefixes = tuple(g.split("*", 1)[0] for g in globs)
             for c in candidates:
                 if c.startswith(prefixes) and _glob_hit(globs, c):
-                    matched.append(f"class {c}")
+                    matched.append(msg("class {name}", name=c))
                     break
         for full, base in basenames:
             if p.native_libs and _glob_hit(p.native_libs, base):
-                matched.append(f"native library {full}")
+                matched.append(msg("native library {name}", name=full))
             elif p.assets and _glob_hit(p.assets, full):
-                matched.append(f"asset {full}")
+                matched.append(msg("asset {name}", name=full))
         if matched:
             hits.append(PackerHit(p, tuple(matched)))
     return hits

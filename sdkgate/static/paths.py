@@ -31,6 +31,7 @@ from .links import Links
 from .program import Program
 from .reflection import ReflectionScan
 from .summary import Summaries
+from ..i18n import msg
 
 CHAIN_SHOWN = 64                    # longer chains keep their first 8 and last 55 methods
 # a check on one of these permissions grants what an API needing another of the group reads
@@ -145,9 +146,9 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
     unresolved_seen: set[tuple] = set()
     GATED = (True, frozenset())
 
-    def bound(msg: str) -> None:
-        if msg not in res.bounds_hit:
-            res.bounds_hit.append(msg)
+    def bound(text: str) -> None:
+        if text not in res.bounds_hit:
+            res.bounds_hit.append(text)
 
     for entry, entry_kind in entry_points(program, apk_manifest):
         esum = summaries.get(entry)
@@ -168,7 +169,8 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                         return
             d = depth[st] + 1
             if d > bounds.max_depth:
-                bound(f"depth: call chains longer than {bounds.max_depth} not followed (entry point {entry_sig})")
+                bound(msg("depth: call chains longer than {n} not followed (entry point {entry})", n=bounds.max_depth,
+                          entry=entry_sig))
                 return
             seen.setdefault(callee, []).append(label)
             nst = (callee, label)
@@ -203,8 +205,8 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
             node, (gated_in, perms_in) = state
             res.visited += 1
             if res.visited > bounds.max_nodes:
-                bound(f"nodes: stopped after visiting {bounds.max_nodes} methods (entry point {entry_sig}; "
-                      "later entry points not searched)")
+                bound(msg("nodes: stopped after visiting {n} methods (entry point {entry}; later entry points not "
+                          "searched)", n=bounds.max_nodes, entry=entry_sig))
                 break
             sm = summaries.get(node)
             if sm is None:
@@ -247,11 +249,12 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
                 if (fixed or label_at(k))[0] or is_platform(sm.cls) or (caller, k) in unresolved_seen:
                     continue
                 unresolved_seen.add((caller, k))
-                res.incomplete.append((f"reflection not resolved statically on a path before consent: {what}, in "
-                                       f"{caller} (entry point {entry_sig})", "reflection-unresolved"))
+                res.incomplete.append((msg("reflection not resolved statically on a path before consent: {what}, in "
+                                           "{caller} (entry point {entry})", what=what, caller=caller, entry=entry_sig),
+                                       "reflection-unresolved"))
             if not gated_in:                        # below a gated call site nothing is reported anyway
-                for msg in sm.capped:
-                    bound(f"{msg} (entry point {entry_sig})")
+                for capped in sm.capped:
+                    bound(msg("{bound} (entry point {entry})", bound=capped, entry=entry_sig))
             for k, callee, hop in sm.links:
                 label = fixed or label_at(k)
                 if callee not in seen and depth[state] < bounds.max_depth:      # the common case, inline
@@ -275,7 +278,7 @@ def find_paths(program: Program, apk_manifest, sites: list[Site], catalogue: Cat
     res.permission_gated = len(perm_only)
     paths += perm_only
     if len(paths) > bounds.max_paths:
-        res.bounds_hit.append(f"paths: more than {bounds.max_paths} pre-consent paths, the rest not listed")
+        res.bounds_hit.append(msg("paths: more than {n} pre-consent paths, the rest not listed", n=bounds.max_paths))
         paths = paths[:bounds.max_paths]
     res.paths = paths
     res.gated = len(gated - set(ungated) - set(by_permission))

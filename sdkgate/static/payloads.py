@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from .container import DEX_RE, Archive, EntryError
+from ..i18n import exc_text, inside, msg
 
 HEAD = 64
 ENTROPY_SAMPLE = 4096
@@ -82,15 +83,15 @@ def dex_version_problems(name: str, data: bytes) -> list[str]:
     """Unknown DEX versions and DEX 041 containers holding more than one DEX are reported, not guessed."""
     version = data[4:7]
     if version not in KNOWN_DEX_VERSIONS:
-        return [f"{name}: DEX version {version.decode('latin-1')!r} is unknown to this reader: read as 035-040, "
-                "code may be missing"]
+        return [msg("{where}: DEX version {version} is unknown to this reader: read as 035-040, code may be missing",
+                    where=name, version=repr(version.decode('latin-1')))]
     if version == b"041" and len(data) >= 0x78:
         file_size, header_size = struct.unpack_from("<I", data, 0x20)[0], struct.unpack_from("<I", data, 0x24)[0]
         if header_size >= 0x78:
             container_size = struct.unpack_from("<I", data, 0x70)[0]
             if container_size > file_size or len(data) > file_size:
-                return [f"{name}: DEX 041 container of {max(container_size, len(data))} bytes holds more DEX after "
-                        f"the first {file_size} bytes; only the first was read"]
+                return [msg("{where}: DEX 041 container of {n} bytes holds more DEX after the first {first} bytes; only "
+                            "the first was read", where=name, n=max(container_size, len(data)), first=file_size)]
     return []
 
 
@@ -119,8 +120,8 @@ def scan_payloads(apk: Archive, loaded: set[str]) -> PayloadScan:
         try:
             head = _head(apk, info, HEAD)
         except Exception as exc:  # noqa: BLE001 - corrupt entry: say so, go on
-            out.problems.append(f"{apk.label}!{name}: entry not readable ({type(exc).__name__}): "
-                                "whether it holds code is unknown")
+            out.problems.append(msg("{where}: entry not readable ({error}): whether it holds code is unknown",
+                                    where="!".join((apk.label, name)), error=type(exc).__name__))
             continue
         kind = classify(head)
         root_dex = bool(DEX_RE.match(name))
@@ -131,14 +132,14 @@ def scan_payloads(apk: Archive, loaded: set[str]) -> PayloadScan:
             try:
                 out.dex_blobs.append((name, apk.read(name)))
             except EntryError as exc:
-                out.problems.append(str(exc))
+                out.problems.append(exc_text(exc))
         elif kind == "zip":
             if name in loaded:
                 out.payloads.append(Payload(name, "zip", info.file_size))
                 continue
             if nested_left <= 0:
-                out.problems.append(f"{apk.label}!{name}: nested archive not opened (more than "
-                                    f"{apk.budget.limits.max_nested_archives}): whether it holds code is unknown")
+                out.problems.append(msg("{where}: nested archive not opened (more than {max}): whether it holds code is "
+                                        "unknown", where="!".join((apk.label, name)), max=apk.budget.limits.max_nested_archives))
                 continue
             nested_left -= 1
             _nested(apk, name, info, out)
@@ -146,17 +147,18 @@ def scan_payloads(apk: Archive, loaded: set[str]) -> PayloadScan:
             oat = name.endswith((".oat", ".odex")) or _has_oatdata(apk, info)
             if oat:
                 out.payloads.append(Payload(name, "oat", info.file_size))
-                out.problems.append(f"{apk.label}!{name}: precompiled OAT code: its DEX is not among the APK's DEX "
-                                    "and is not read")
+                out.problems.append(msg("{where}: precompiled OAT code: its DEX is not among the APK's DEX and is not "
+                                        "read", where="!".join((apk.label, name))))
             else:
                 out.native_libs.append(name)
                 out.payloads.append(Payload(name, "elf", info.file_size,
                                             "" if name.startswith("lib/") else "native code outside lib/"))
         elif kind in ("vdex", "cdex", "odex"):
             out.payloads.append(Payload(name, kind, info.file_size))
-            what = {"vdex": "VDEX (verified/compact DEX container)", "cdex": "compact DEX",
-                    "odex": "optimised DEX (dey)"}[kind]
-            out.problems.append(f"{apk.label}!{name}: {what}: code this reader does not decode")
+            what = {"vdex": msg("VDEX (verified/compact DEX container)"), "cdex": msg("compact DEX"),
+                    "odex": msg("optimised DEX (dey)")}[kind]
+            out.problems.append(msg("{where}: {what}: code this reader does not decode", where="!".join((apk.label, name)),
+                                    what=what))
         elif info.file_size >= BLOB_MIN_BYTES and not head.startswith(_KNOWN_DATA) and \
                 (not name.startswith(("res/", "META-INF/")) or name.startswith("res/raw/")):
             try:
@@ -181,7 +183,7 @@ def _nested(apk: Archive, name: str, info: zipfile.ZipInfo, out: PayloadScan) ->
     try:
         data = apk.read(name)
     except EntryError as exc:
-        out.problems.append(f"{exc}: whether this archive holds code is unknown")
+        out.problems.append(msg("{problem}: whether this archive holds code is unknown", problem=exc_text(exc)))
         return
     try:
         inner = Archive.open(data, name, apk.budget)
@@ -190,7 +192,7 @@ def _nested(apk: Archive, name: str, info: zipfile.ZipInfo, out: PayloadScan) ->
         return
     found = 0
     try:
-        out.problems.extend(f"{apk.label}!{p}" for p in inner.problems)
+        out.problems.extend(inside(apk.label, p) for p in inner.problems)
         for dn in inner.names:
             if dn.endswith("/"):
                 continue
@@ -201,7 +203,8 @@ def _nested(apk: Archive, name: str, info: zipfile.ZipInfo, out: PayloadScan) ->
                     continue
                 head = _head(inner, ii, HEAD) if ii.file_size else b""
             except Exception:  # noqa: BLE001
-                out.problems.append(f"{apk.label}!{name}!{dn}: entry not readable: whether it holds code is unknown")
+                out.problems.append(msg("{where}: entry not readable: whether it holds code is unknown",
+                                        where="!".join((apk.label, name, dn))))
                 continue
             k = classify(head)
             if k == "dex":
@@ -209,14 +212,15 @@ def _nested(apk: Archive, name: str, info: zipfile.ZipInfo, out: PayloadScan) ->
                     out.dex_blobs.append((f"{name}!{dn}", inner.read(dn)))
                     found += 1
                 except EntryError as exc:
-                    out.problems.append(str(exc))
+                    out.problems.append(exc_text(exc))
             elif k in ("vdex", "cdex", "odex"):
-                out.problems.append(f"{apk.label}!{name}!{dn}: {k} code this reader does not decode")
+                out.problems.append(msg("{where}: {kind} code this reader does not decode", where="!".join((apk.label, name, dn)),
+                                        kind=k))
             elif k == "elf":
                 out.native_libs.append(f"{name}!{dn}")
             elif k == "zip":
-                out.problems.append(f"{apk.label}!{name}!{dn}: archive nested two levels deep: not opened, "
-                                    "whether it holds code is unknown")
+                out.problems.append(msg("{where}: archive nested two levels deep: not opened, whether it holds code is "
+                                        "unknown", where="!".join((apk.label, name, dn))))
     finally:
         inner.close()
     out.payloads.append(Payload(name, "zip" if found else "archive", info.file_size,

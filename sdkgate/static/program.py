@@ -10,6 +10,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from .dex import NO_INDEX, ClassDef, Dex, DexError
+from ..i18n import exc_text, msg
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Program:
             try:
                 types = dex.types
             except DexError as exc:          # a corrupt type or string table: no class of this DEX is usable
-                self.problems.append(f"{dex.name}: classes not read: {exc}")
+                self.problems.append(msg("{where}: classes not read: {problem}", where=dex.name, problem=exc_text(exc)))
                 continue
             for cd in dex.class_defs():
                 try:
@@ -40,7 +41,7 @@ class Program:
                     sup = dex.type_name(cd.super_idx) if cd.super_idx != NO_INDEX else None
                     ifs = tuple(types[i] for i in dex.interfaces(cd))
                 except (DexError, IndexError) as exc:
-                    self.problems.append(f"{dex.name}: class_def skipped: {exc}")
+                    self.problems.append(msg("{where}: class_def skipped: {problem}", where=dex.name, problem=exc_text(exc)))
                     continue
                 if desc not in self.classes:
                     self.classes[desc] = ClassInfo(desc, di, cd, sup, ifs)
@@ -107,9 +108,10 @@ class Program:
                     if midx in code:
                         out[f"{dex.string(n)}{dex.proto(p)}"] = (info.dex, midx)
             except (DexError, IndexError, struct.error) as exc:     # a corrupt table: the methods read so far
-                msg = f"{dex.name}: methods of {desc} not all read: {exc}"
-                if msg not in self.problems and len(self.problems) < 1000:
-                    self.problems.append(msg)
+                text = msg("{where}: methods of {cls} not all read: {problem}", where=dex.name, cls=desc,
+                           problem=exc_text(exc))
+                if text not in self.problems and len(self.problems) < 1000:
+                    self.problems.append(text)
         self._methods_of[desc] = out
         return out
 

@@ -26,6 +26,7 @@ from .invokes import find_invokes
 from .opcodes import invoke_registers
 from .program import Program
 from .values import Evaluator, as_str
+from ..i18n import exc_text, msg
 
 REFLECT = {"getMethod": "method", "getDeclaredMethod": "method", "getField": "field", "getDeclaredField": "field"}
 LOADERS = ("Ljava/lang/ClassLoader;", "Ldalvik/system/BaseDexClassLoader;", "Ldalvik/system/PathClassLoader;",
@@ -109,7 +110,8 @@ def find_reflection(program: Program) -> ReflectionScan:
             cfg = build_cfg(units, starts, tries_of(dex, midx))
             states = Evaluator(dex, midx, units, starts, cfg, _Statics(program, di)).run({i.k for i in invs})
         except (DexError, IndexError, ValueError, struct.error) as exc:
-            out.problems.append(f"{dex.name}: reflection values not evaluated in method #{midx}: {exc}")
+            out.problems.append(msg("{where}: reflection values not evaluated in method #{index}: {problem}",
+                                    where=dex.name, index=midx, problem=exc_text(exc)))
             continue
         for inv in invs:
             st = states.get(inv.k)
@@ -129,7 +131,8 @@ def _one(inv, st, table, names, classes, out: ReflectionScan) -> None:
         if s:
             out.loaded[key] = "L" + s.replace(".", "/") + ";" if not s.startswith("[") else s
         else:
-            out.unresolved[key] = f"{'Class.forName' if name == 'forName' else 'ClassLoader.loadClass'} with a class name not known statically"
+            out.unresolved[key] = msg("{call} with a class name not known statically",
+                                      call='Class.forName' if name == 'forName' else 'ClassLoader.loadClass')
         return
     if name in REFLECT:
         if len(regs) < 2:
@@ -145,10 +148,11 @@ def _one(inv, st, table, names, classes, out: ReflectionScan) -> None:
                     break
             return
         if owner and owner in classes and owner != SYSPROP:
-            out.unresolved[key] = f"{inv.target_name} on {owner} with a member name not known statically"
+            out.unresolved[key] = msg("{call} on {owner} with a member name not known statically", call=inv.target_name,
+                                      owner=owner)
         elif not owner and (member is None or member in names):
-            what = f"member {member!r}" if member else "a member name not known statically"
-            out.unresolved[key] = f"{inv.target_name} for {what} on a class not known statically"
+            what = msg("member {name}", name=repr(member)) if member else msg("a member name not known statically")
+            out.unresolved[key] = msg("{call} for {what} on a class not known statically", call=inv.target_name, what=what)
         return
     if name == "invoke" and len(regs) >= 3:          # Method.invoke(receiver, Object[] args)
         m = st.get(regs[0])
@@ -164,7 +168,8 @@ def _one(inv, st, table, names, classes, out: ReflectionScan) -> None:
                                           {"via": "reflection", "target": target.id, "target_value": text}))
                 return
         if not prop:
-            out.unresolved[key] = f"SystemProperties.{m[2]} by reflection with a property not known statically"
+            out.unresolved[key] = msg("{call} by reflection with a property not known statically",
+                                      call="SystemProperties." + str(m[2]))
 
 
 def find_reflection_sites(program: Program) -> tuple[list[Site], list[str]]:

@@ -28,6 +28,7 @@ from .payloads import dex_version_problems
 from .signatures import match_signatures
 from .bundles import AppRead, read_app
 from .attribution import Overlay, component_owners
+from ..i18n import at, exc_text, inside, msg
 
 SOURCE = "static"
 
@@ -131,15 +132,16 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     dexes: list[Dex] = []
     primary_dexes: set[int] = set()
     for name, data in dex_blobs:
-        problems += [f"{label}!{p}" for p in dex_version_problems(name, data)]
+        problems += [inside(label, p) for p in dex_version_problems(name, data)]
         try:
             dexes.append(Dex(data, name))
             if name in app.primary:
                 primary_dexes.add(len(dexes) - 1)
         except DexError as exc:
-            problems.append(f"{label}!{exc}" if str(exc).startswith(name) else f"{label}!{name}: {exc}")
+            problems.append(inside(label, exc_text(exc)) if str(exc).startswith(name) else
+                            inside(label, at(name, exc_text(exc))))
     program = Program(dexes)
-    problems += [f"{label}!{p}" for p in program.problems]
+    problems += [inside(label, p) for p in program.problems]
     program_problems = len(program.problems)        # more may come as methods are looked up (a corrupt table)
 
     package = (amf.package if amf else "") or (manifest.package if manifest else "")
@@ -200,11 +202,11 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     # --- call sites ----------------------------------------------------------------------------
     phase("sensitive call sites")
     sites = find_sites(program, TargetIndex.build(), package)
-    problems += [f"{label}!{p}" for p in sites.problems]
+    problems += [inside(label, p) for p in sites.problems]
     from .reflection import find_reflection  # noqa: PLC0415  (issues 11, 21)
     refl = find_reflection(program)
     sites.sites += refl.sites
-    problems += [f"{label}!{p}" for p in refl.problems]
+    problems += [inside(label, p) for p in refl.problems]
     declared_perms = {p for p, _tag, _max in amf.permissions} if amf else None
     grouped: dict[tuple, dict] = {}
     for s in list(sites.sites):
@@ -212,7 +214,8 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         try:
             caller = dex.method_sig(s.method)
         except DexError as exc:         # code owned by a method the corrupt tables do not name
-            problems.append(f"{label}!{dex.name}: a call site's method is not readable: {exc}")
+            problems.append(inside(label, msg("{where}: a call site's method is not readable: {problem}", where=dex.name,
+                                              problem=exc_text(exc))))
             sites.sites.remove(s)
             continue
         key = (s.api.id, caller, s.via, s.extra.get("target") or "")
@@ -234,7 +237,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         if s.extra:
             fields.update(s.extra)
         if g["notes"]:
-            fields["note"] = "; ".join(g["notes"])
+            fields["note"] = g["notes"][0] if len(g["notes"]) == 1 else "; ".join(g["notes"])
         if s.api.kind == "permission_request":
             fields["api_kind"] = "permission_request"
         if s.api.permission:
@@ -260,7 +263,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
         em.emit("call_site", category=None, api=s.api.smali(s.descriptor),
                 actor=catalogue.attribute_class(caller.split("->", 1)[0], app_packages),
                 api_id="resolver.query.unresolved", caller=caller, dex=dex.name, count=1,
-                note="content URI not resolved statically", unresolved_uri=True, **_library(catalogue, caller))
+                note=msg("content URI not resolved statically"), unresolved_uri=True, **_library(catalogue, caller))
     scan_ev.extra["undeclared_api_permissions"] = undeclared
 
     # --- permissions and components ----------------------------------------------------------------
@@ -279,9 +282,9 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
     search = None
     kinded: list[tuple[str, str]] = []          # incomplete reasons with their kind slug
     if manifest is None:
-        scan_ev.extra["paths"] = "not searched: no manifest, so no consent check to look for"
+        scan_ev.extra["paths"] = msg("not searched: no manifest, so no consent check to look for")
     elif amf is None:
-        scan_ev.extra["paths"] = "not searched: the APK manifest is unreadable, so the entry points are unknown"
+        scan_ev.extra["paths"] = msg("not searched: the APK manifest is unreadable, so the entry points are unknown")
     else:
         t_paths = time.perf_counter()
         loaded: dict = {}
@@ -295,9 +298,9 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
                                 options.bounds, loaded, reflection=refl,
                                 components=Components.build(program, amf, app.names, app.read), at_start=at_start)
         except DexError as exc:         # a table every method needs is corrupt: nothing searched is a bound
-            search = PathSearch(bounds_hit=[f"the DEX tables could not be read ({exc})"])
+            search = PathSearch(bounds_hit=[msg("the DEX tables could not be read ({problem})", problem=exc_text(exc))])
         scan_ev.extra["path_search_seconds"] = round(time.perf_counter() - t_paths, 4)
-        problems += [f"{label}!{p}" for p in search.problems]
+        problems += [inside(label, p) for p in search.problems]
         scan_ev.extra.update(entry_points=search.entries, entry_point_kinds=search.entry_kinds, gated_paths=search.gated,
                              permission_gated_paths=search.permission_gated, visited_methods=search.visited,
                              consent_checks=list(manifest.consent.check), control_flow_graphs=search.cfgs,
@@ -305,9 +308,9 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
                              unresolved_component_starts=search.unresolved_starts)
         scan_ev.extra["bounds"] = list(search.bounds_hit)
         # a search bound hit leaves code unsearched: incomplete at that entry point (the paths cap only truncates the list)
-        kinded += [(f"{label}: pre-consent path search stopped: {b}", "path-search-bound")
+        kinded += [(msg("{where}: pre-consent path search stopped: {bound}", where=label, bound=b), "path-search-bound")
                    for b in search.bounds_hit if not b.startswith("paths:")]
-        kinded += [(f"{label}: {reason}", kind) for reason, kind in search.incomplete]
+        kinded += [(at(label, reason), kind) for reason, kind in search.incomplete]
         scan_ev.extra.update(ignored_consent_checks=search.ignored_checks,
                              call_graph_links=search.links.links if search.links else 0)
         for p in search.paths:
@@ -326,7 +329,7 @@ def _scan_archive(apk: Archive, app: AppRead, label: str, sha: str, manifest: Ma
             em.emit("path", actor=p.actor, category=p.category,
                     **({"api": p.target} if p.kind == "sensitive_api" else {}), **fields)
 
-    problems += [f"{label}!{p}" for p in program.problems[program_problems:]]
+    problems += [inside(label, p) for p in program.problems[program_problems:]]
     if apk.tampered:              # BadPack-style entries: read as Android reads them, and said so
         scan_ev.extra["tampered_entries"] = list(apk.tampered)
     for reason in problems:
@@ -357,20 +360,20 @@ def _components(em: _Emitter, amf: ApkManifest, program: Program, catalogue: Cat
             for meta_name, value in c.meta:
                 if value == "androidx.startup" and third_party(actor(meta_name), meta_name):
                     em.emit("component", actor=actor(meta_name), component_type="startup_initializer", name=meta_name,
-                            reason=f"androidx.startup initializer run by {c.name} at process start")
+                            reason=msg("androidx.startup initializer run by {provider} at process start", provider=c.name))
             if c.name != STARTUP_PROVIDER and third_party(actor(c.name), c.name):
                 em.emit("component", actor=actor(c.name), component_type="provider", name=c.name,
-                        reason="ContentProvider: created at process start, before Application.onCreate")
+                        reason=msg("ContentProvider: created at process start, before Application.onCreate"))
         elif c.kind == "application":
             for anc in program.superclasses("L" + c.name.replace(".", "/") + ";"):
                 jn = java_name(anc)
                 a = actor(jn)
                 if a not in (FIRST_PARTY, UNKNOWN) and not is_platform(jn):
                     em.emit("component", actor=a, component_type="application", name=c.name,
-                            reason=f"Application class is or extends SDK class {jn}")
+                            reason=msg("Application class is or extends SDK class {cls}", cls=jn))
                     break
         elif c.kind == "receiver":
             autos = [a for a in c.actions if is_system_broadcast(a)]      # entries.py: the walk's roots too
             if autos and third_party(actor(c.name), c.name):
                 em.emit("component", actor=actor(c.name), component_type="receiver", name=c.name,
-                        reason="receiver started by system broadcasts: " + ", ".join(autos))
+                        reason=msg("receiver started by system broadcasts: {actions}", actions=", ".join(autos)))

@@ -22,6 +22,7 @@ from .links import Links
 from .opcodes import INVOKE, LENGTH, invoke_registers, payload_length
 from .calls import COMPONENT, INTENT, JOB_INFO
 from .values import Evaluator
+from ..i18n import at, exc_text, msg
 
 IGET_SGET = frozenset(range(0x52, 0x59)) | frozenset(range(0x60, 0x67))
 _VIRTUAL = frozenset({0x6E, 0x72, 0x74, 0x78})          # invoke-virtual / -interface (and /range): overrides too
@@ -78,7 +79,7 @@ class Summaries:
             try:
                 got = self._build(node)
             except (DexError, IndexError, ValueError, struct.error) as exc:
-                self.problems.append(f"{dex.name}: {exc}")
+                self.problems.append(at(dex.name, exc_text(exc)))
                 got = None
             self._memo[node] = got
         return got
@@ -184,7 +185,7 @@ class Summaries:
             impls, cap = self.links.dispatch(cls, np)
             links += [(m, "dispatch") for m in impls]
             if cap:
-                capped = f"dispatch: more than 64 implementations of {target}, not all followed"
+                capped = msg("dispatch: more than 64 implementations of {target}, not all followed", target=target)
         hands = name in REGISTRATIONS or name in STARTERS or cls == SERVICE_LOADER or \
             (name in HANDLER_SENDS and (cls == HANDLER or self.links.is_a(cls, _HANDLER)))
         got = memo[key] = (target, chk, sdk, tuple(links), capped, (cls, name, proto) if hands else None)
@@ -284,8 +285,8 @@ class Summaries:
             self.cfg_seconds += time.perf_counter() - t0
             self.cfgs += 1
             if out.gates.capped:
-                out.capped.append(f"control flow: more than {_gates.MAX_BLOCKS} basic blocks in {out.sig}, "
-                                  "its consent checks not evaluated (taken as no gate)")
+                out.capped.append(msg("control flow: more than {n} basic blocks in {method}, its consent checks not "
+                                      "evaluated (taken as no gate)", n=_gates.MAX_BLOCKS, method=out.sig))
         return out
 
     def _handed_over(self, out: Summary, dex, units, starts, k, cls, name, proto, st, named) -> None:

@@ -51,7 +51,8 @@ def test_wheel_carries_agent_data_templates(wheel):
     for needed in ("sdkgate/agent/agent.js", "sdkgate/agent/agent-sim.js", "sdkgate/data/sensitive_apis.yaml",
                    "sdkgate/data/sdks.yaml", "sdkgate/data/categories.yaml", "sdkgate/templates/report.html.j2",
                    "sdkgate/data/probe/sdkgate-probe.apk", "sdkgate/data/probe/plan.json",     # sdkgate calibrate
-                   "sdkgate/data/probe/probe-dex.dex", "sdkgate/templates/calibration.html.j2"):
+                   "sdkgate/data/probe/probe-dex.dex", "sdkgate/templates/calibration.html.j2",
+                   "sdkgate/locale/zh_CN/LC_MESSAGES/sdkgate.mo"):          # the Chinese of every report
         assert needed in names, needed
     assert not any(n.startswith(("tests/", "hooks/")) for n in names)
     meta = next(n for n in names if n.endswith(".dist-info/METADATA"))

@@ -16,6 +16,7 @@ from ..bundle.evidence_kit import write_evidence
 
 
 def test_every_rule_has_a_hint_in_both_languages():
+    """The English in fix_hints.yaml, the Chinese from the catalogue (sdkgate/locale)."""
     for rid in RULES:
         h = rule_hint(rid)
         assert h is not None, rid
@@ -28,7 +29,8 @@ def test_sdk_hints_name_catalogue_sdks_with_their_api_and_source():
     known = default_catalogue().sdks
     for sid, row in data.items():
         assert sid in known, f"{sid} is not a catalogue SDK"
-        assert row["api"] and row["en"] and row["zh"] and row["source"], sid
+        assert row["api"] and row["en"] and row["source"], sid
+        assert sdk_hint("SG101", sid).zh != row["en"], f"{sid}: no Chinese in the catalogue"
     assert "preInit" in sdk_hint("SG101", "umeng_common").api
     assert sdk_hint("SG303", "umeng_common") is None          # not a rule about starting the SDK early
     assert hint_text("SG303", "umeng_common") == rule_hint("SG303").en
