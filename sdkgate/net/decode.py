@@ -49,15 +49,24 @@ class DecodeError(Exception):
 
 
 def _zlib(data: bytes, wbits: int, cap: int) -> tuple[bytes, bool]:
-    d = zlib.decompressobj(wbits)
-    out = d.decompress(data, cap + 1)
-    if len(out) > cap:
-        return out[:cap], True
-    if not d.eof:
-        out += d.flush()
+    """Every member of the stream (gzip may hold several); bytes after the last one are kept as sent, so a
+    small compressed stream in front cannot hide what follows it."""
+    out, rest = b"", data
+    while True:
+        d = zlib.decompressobj(wbits)
+        out += d.decompress(rest, cap + 1 - len(out))
+        if len(out) > cap:
+            return out[:cap], True
         if not d.eof:
-            raise DecodeError("truncated stream")
-    return out, False
+            out += d.flush()
+            if not d.eof:
+                raise DecodeError("truncated stream")
+        rest = d.unused_data
+        if not rest:
+            return out, False
+        if not (wbits & 16 and rest[:2] == b"\x1f\x8b"):      # not another gzip member: trailing bytes, as sent
+            out = out + b"\n" + rest
+            return (out[:cap], True) if len(out) > cap else (out, False)
 
 
 def _gzip(data: bytes, cap: int) -> tuple[bytes, bool]:
@@ -98,7 +107,7 @@ def _zstd(data: bytes, cap: int) -> tuple[bytes, bool]:
 
     import zstandard
     try:
-        with zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data)) as r:
+        with zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data), read_across_frames=True) as r:
             out = r.read(cap + 1)
     except zstandard.ZstdError as exc:
         raise DecodeError(str(exc)) from None
@@ -117,6 +126,7 @@ def content_decode(data: bytes, content_encoding: str, cap: int = DECODE_CAP) ->
     """
     errors: list[str] = []
     capped = False
+    original, raw_len = data, len(data)
     encs = [e.strip().lower() for e in (content_encoding or "").split(",") if e.strip()]
     for enc in reversed(encs):
         if enc in ("identity", "none"):
@@ -137,6 +147,9 @@ def content_decode(data: bytes, content_encoding: str, cap: int = DECODE_CAP) ->
             capped |= c
         except DecodeError:
             pass
+    if not data and raw_len:                  # a "successful" decode of something into nothing hides the body
+        errors.append("content-encoding decoded to nothing; scanned as sent")
+        data = original
     if len(data) > cap:
         data, capped = data[:cap], True
     return data, capped, errors

@@ -115,3 +115,31 @@ def test_garbage_never_raises():
             d = decode_body(os.urandom(4096), ct, enc)
             assert d.parts
     assert protobuf_strings(b"\xff\xff\xff") is None
+
+
+def test_a_compressed_stream_in_front_cannot_hide_what_follows():
+    """Bytes after the end of a gzip/deflate stream, a second gzip member and a second zstd frame are all
+    scanned: an SDK cannot put a tiny valid stream in front of its plaintext and have the rest ignored."""
+    import gzip
+    import zlib
+
+    import zstandard
+    imei = b"860000000000001"
+    tail = gzip.compress(b"hello") + b"imei=" + imei
+    d = decode_body(tail, "text/plain", "gzip")
+    assert any(imei in r for p in d.parts for r in p.reps)
+    two = gzip.compress(b"a=1") + gzip.compress(b"imei=" + imei)
+    assert any(imei in r for p in decode_body(two, "text/plain", "gzip").parts for r in p.reps)
+    raw = zlib.compressobj(wbits=-15)
+    front = raw.compress(b"x") + raw.flush()
+    assert any(imei in r for p in decode_body(front + imei, "text/plain", "deflate").parts for r in p.reps)
+    frames = zstandard.ZstdCompressor().compress(b"a") + zstandard.ZstdCompressor().compress(imei)
+    assert any(imei in r for p in decode_body(frames, "text/plain", "zstd").parts for r in p.reps)
+
+
+def test_a_body_that_decodes_to_nothing_is_scanned_as_sent():
+    import zlib
+    empty = zlib.compress(b"")
+    d = decode_body(empty, "multipart/form-data; boundary=z", "deflate")
+    assert d.parts and any(empty in r for p in d.parts for r in p.reps)
+    assert any("decoded to nothing" in e for e in d.errors)
