@@ -105,10 +105,16 @@ def report_cmd(db_url, html, fmt, output, lang, top):
 @db_option
 @click.argument("sql")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def query_cmd(db_url, sql, fmt):
-    """Run one read-only SQL statement over the tables and the documented views (docs/fleet.md)."""
+@click.option("--timeout", "timeout_s", type=click.FloatRange(0.001, 86400), default=60.0, show_default=True,
+              help="Stop the statement after this many seconds.")
+def query_cmd(db_url, sql, fmt, timeout_s):
+    """Run one read-only SQL statement over the tables and the documented views (docs/fleet.md).
+    Nothing it says can change the database; an older schema is named (`scan --db` migrates it)."""
     from .query import run_query
-    cols, rows = run_query(db_url, sql)
+    notes: list[str] = []
+    cols, rows = run_query(db_url, sql, timeout_s=timeout_s, notes=notes)
+    for n in notes:
+        click.echo(f"sdkgate: note: {n}", err=True)
     click.echo(_format_rows(cols, rows, fmt), nl=False)
     return 0
 

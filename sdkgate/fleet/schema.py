@@ -15,6 +15,7 @@ from typing import Callable
 from .. import __version__
 from ..errors import InputError
 from .db import Database
+from .reasons import reason_class
 
 V1 = [
     """CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL,
@@ -81,7 +82,6 @@ VIEWS_V2 = {
 
 
 def _backfill_reason_class(db: Database) -> None:
-    from .store import reason_class
     rows = db.query("SELECT DISTINCT reason FROM incomplete_reasons WHERE reason_class IS NULL")
     db.executemany("UPDATE incomplete_reasons SET reason_class = ? WHERE reason = ? AND reason_class IS NULL",
                    [(reason_class(r[0]), r[0]) for r in rows])

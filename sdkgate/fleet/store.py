@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .. import __version__
 from .db import Database
+from .reasons import reason_class
 from .schema import now_iso
 
 ERROR_VERDICT = "error"
@@ -68,23 +68,6 @@ def text_hash(*parts: bytes | None) -> str:
     for p in parts:
         h.update(b"\0" if p is None else hashlib.sha256(p).digest())
     return h.hexdigest()
-
-
-_NOISE = [
-    (re.compile(r"^[^\s:]+\.(?:apk|apks|xapk|aab|jar|zip)(?:![^\s:]*)?:\s*"), ""),   # leading file / entry label
-    (re.compile(r"\b[0-9a-f]{16,}\b"), "<hex>"),
-    (re.compile(r"'[^']*'|\"[^\"]*\""), "<q>"),
-    (re.compile(r"\d+"), "<n>"),
-]
-
-
-def reason_class(reason: str) -> str:
-    """An incomplete reason without the app-specific parts (file names, numbers, quoted names), so the
-    fleet report can count how many apps hit the same kind of blind spot."""
-    r = reason.strip()
-    for rx, sub in _NOISE:
-        r = rx.sub(sub, r)
-    return r[:200]
 
 
 def find_done(db: Database, key: ScanKey) -> tuple[int, str | None] | None:

@@ -22,10 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-READY_FILE = "proxy.json"
-CA_FILE = "mitmproxy-ca-cert.pem"
-
-HAR_AFTER_EXIT_ENV = "SDKGATE_HAR_AFTER_EXIT"   # set for a proxy child: its parent writes flows.har after it exits
+from .ready import CA_FILE, HAR_AFTER_EXIT_ENV, READY_FILE, listen_addr, listeners, write_ready  # noqa: F401
 
 def _make_master(listen_host: str, port: int, confdir: str | Path, out_dir: Path, addon,
                  idle_timeout: int | None = None, modes: tuple[str, ...] = ()):
@@ -42,32 +39,6 @@ def _make_master(listen_host: str, port: int, confdir: str | Path, out_dir: Path
     if idle_timeout:
         master.options.update(sdkgate_idle_timeout=int(idle_timeout))
     return master
-
-
-def listen_addr(master) -> tuple[str, int] | None:
-    ps = master.addons.get("proxyserver")
-    addrs = ps.listen_addrs() if ps else []
-    return tuple(addrs[0][:2]) if addrs else None
-
-
-def listeners(master) -> list[dict]:
-    """Every listening server: mode spec and address (the HTTP proxy, socks5, dns, wireguard ...)."""
-    ps = master.addons.get("proxyserver")
-    out = []
-    for server in (ps.servers if ps else []):
-        for addr in server.listen_addrs:
-            out.append({"mode": server.mode.full_spec, "type": server.mode.type_name, "host": addr[0], "port": addr[1]})
-    return out
-
-
-def write_ready(out_dir: Path, host: str, port: int, confdir: str | Path, servers: list[dict] | None = None) -> dict:
-    info = {"pid": os.getpid(), "host": host, "port": port,
-            "ca_path": str(Path(confdir).expanduser() / CA_FILE), "confdir": str(Path(confdir).expanduser()),
-            "listeners": servers or []}
-    tmp = out_dir / (READY_FILE + ".tmp")
-    tmp.write_text(json.dumps(info))
-    tmp.replace(out_dir / READY_FILE)
-    return info
 
 
 def serve(*, listen_host: str, port: int, canaries: dict[str, list[str]], out_dir: str | Path,
