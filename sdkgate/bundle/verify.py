@@ -313,6 +313,13 @@ def verify_bundle(path: str | Path, manifest: str | Path | None = None, key: str
 
 
 def _verify(src: BundleSource, res: VerifyResult, manifest, pub) -> None:
+    meta = check_integrity(src, res, pub)
+    if meta is not None and res.intact:
+        reproduce(src, res, meta, manifest)
+
+
+def check_integrity(src: BundleSource, res: VerifyResult, pub) -> dict[str, Any] | None:
+    """Seal, paths and signature; returns bundle.json's content (None when it is missing or unreadable)."""
     try:
         meta = load_bundle_meta(src)
     except FileNotFoundError:
@@ -320,10 +327,10 @@ def _verify(src: BundleSource, res: VerifyResult, manifest, pub) -> None:
             raise InputError(src.label, None, "not an evidence bundle (no bundle.json, run.json, "
                              "report.json or events.jsonl)") from None
         res.problems.append(f"{BUNDLE_FILE} missing: nothing to check the files against")
-        return
+        return None
     except ValueError as exc:
         res.problems.append(str(exc))
-        return
+        return None
     check_files(src, meta["files"], res)
     check_paths(src, meta, res)
     sig_kind = src.entries().get(SIG_FILE)
@@ -340,8 +347,12 @@ def _verify(src: BundleSource, res: VerifyResult, manifest, pub) -> None:
     elif pub is not None:
         res.signature = "invalid"
         res.problems.append(f"{SIG_FILE} missing: --key was given but the bundle is not signed")
-    if not res.intact:
-        return
+    return meta
+
+
+def reproduce(src: BundleSource, res: VerifyResult, meta: dict[str, Any], manifest) -> None:
+    """Re-derive the report from the raw evidence and compare it with report.json (and net.jsonl with
+    the recorded traffic); differences go to `res.differences`."""
     recorded = None
     if src.is_file("report.json"):
         try:

@@ -37,7 +37,7 @@ BODY_EXCERPT = 600
 T = {
     "en": {
         "title": "sdkgate report", "verdict": "Verdict", "pass": "PASS", "fail": "FAIL", "incomplete": "INCOMPLETE", "not_judged": "NOT JUDGED",
-        "app": "App", "scenario": "Scenario", "device": "Device", "tools": "Tools", "generated": "Bundle sealed",
+        "app": "App", "scenario": "Scenario", "device": "Device", "tools": "Tools", "generated": "Sealed at",
         "timeline": "Timeline", "timeline_note": "Each mark is a read (circle, from the hooks) or a send "
                     "(square, seen on the wire), in the lane of the SDK that made it. Red marks happened "
                     "before consent. Vertical lines are consent moments.",
@@ -59,6 +59,10 @@ T = {
         "violation_mark": "red outline: evidence of a violation (also after consent, e.g. a never-transmit value sent)",
         "violations_label": "violations", "active_label": "active findings", "when_label": "When", "process": "process",
         "event": "event", "marks_one": "mark merged where it overlaps",
+        "integrity": "Integrity", "seal_sealed": "sealed: every file matches bundle.json",
+        "seal_unsealed": "NOT sealed: integrity not checked", "sig_absent": "NOT signed: the seal does not show who made the bundle",
+        "sig_unchecked": "signature present, NOT checked (no key given)", "sig_valid": "signature valid for the given key",
+        "rederived": "verdict re-derived from the raw evidence", "not_rederived": "no raw evidence: verdict not re-derived",
     },
     "zh": {
         "title": "sdkgate 检测报告", "verdict": "结论", "pass": "通过", "fail": "不通过", "incomplete": "证据不完整", "not_judged": "未评估",
@@ -83,6 +87,9 @@ T = {
         "violation_mark": "红色描边：违规证据（包括同意后的违规，如发送了承诺不上传的信息）",
         "violations_label": "违规", "active_label": "有效问题", "when_label": "时间", "process": "进程",
         "event": "次", "marks_one": "个重叠标记已合并",
+        "integrity": "完整性", "seal_sealed": "已封存：所有文件与 bundle.json 一致", "seal_unsealed": "未封存：未校验完整性",
+        "sig_absent": "未签名：封存不能证明证据包由谁生成", "sig_unchecked": "有签名，但未校验（未提供公钥）",
+        "sig_valid": "签名有效（已用给定公钥校验）", "rederived": "结论已由原始证据重新推导", "not_rederived": "无原始证据：结论未重新推导",
     },
 }
 SEVERITY_ZH = {"violation": "违规", "warning": "警告", "info": "提示"}
@@ -620,9 +627,24 @@ def _shown_meta(d: dict) -> dict:
     return out
 
 
-def render_bundle(out_dir, lang: str = "en", report: Report | None = None) -> str:
+def integrity_parts(integrity: dict, t: dict) -> list[tuple[str, str]]:
+    """(text, css class) of the integrity facts (bundle/trust.py): only a checked signature is green."""
+    parts = [(t["seal_sealed"], "") if integrity.get("seal") == "sealed" else (t["seal_unsealed"], "bad")]
+    sig = integrity.get("signature")
+    if sig == "valid":
+        parts.append((t["sig_valid"], "ok"))
+    elif sig == "unchecked":
+        parts.append((t["sig_unchecked"], "bad"))
+    elif integrity.get("seal") == "sealed":
+        parts.append((t["sig_absent"], "bad"))
+    parts.append((t["rederived"], "") if integrity.get("evidence") else (t["not_rederived"], "bad"))
+    return parts
+
+
+def render_bundle(out_dir, lang: str = "en", report: Report | None = None, integrity: dict | None = None) -> str:
     """The HTML report of an evidence folder (or a BundleSource), drawing every read and send of its raw
-    evidence. Only plain files inside the bundle are read, each with the bounded readers."""
+    evidence. Only plain files inside the bundle are read, each with the bounded readers. `integrity`:
+    what `report` checked (seal, signature, re-derivation), shown among the facts."""
     from ..bundle.source import BundleSource, FolderSource
     from ..fileio import loads_bounded
     src = out_dir if isinstance(out_dir, BundleSource) else FolderSource(out_dir)
@@ -652,8 +674,10 @@ def render_bundle(out_dir, lang: str = "en", report: Report | None = None) -> st
         har = []
     if not isinstance(har, list):
         har = []
-    view = View(report, lang, manifest=manifest, run=_shown_meta(meta("run.json")), bundle=_shown_meta(meta("bundle.json")),
-                har=har)
+    shown = _shown_meta(meta("bundle.json"))
+    if integrity:
+        shown["integrity"] = {**integrity, "parts": integrity_parts(integrity, T[lang])}
+    view = View(report, lang, manifest=manifest, run=_shown_meta(meta("run.json")), bundle=shown, har=har)
     names = [n for n in ("events.jsonl", "net.jsonl") if src.is_file(n)]
     if not names:
         return _render(view, view.timeline_from_report())
