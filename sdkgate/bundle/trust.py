@@ -55,6 +55,7 @@ def _run_eval_options(src: BundleSource) -> dict[str, Any]:
 def integrity_summary(res: VerifyResult, sealed: bool) -> dict[str, Any]:
     """What the report says about the bundle's integrity (HTML facts, console notes)."""
     return {"seal": "sealed" if sealed else "unsealed", "signature": res.signature, "reproduced": not res.differences,
+            "unverified": bool(res.unverified),
             "evidence": bool(res.derived and sum((res.derived.stats.get("events") or {}).values()))}
 
 

@@ -7,7 +7,7 @@ import click
 
 from .. import __version__
 from ..errors import InputError
-from .common import EXIT_TAMPERED, lang_option
+from .common import EXIT_INCOMPLETE, EXIT_TAMPERED, lang_option
 
 HELP = """Render the report of an evidence folder, or one table over many (--merge).
 
@@ -115,6 +115,8 @@ def _single(src, html, fmt, output, lang, key) -> int:
     summary = integrity_summary(res, sealed)
     for line in integrity_notes(summary) + [f"note: {n}" for n in res.notes]:
         _say(src, line if line.startswith("note: ") else f"note: {line}")
+    for line in res.unverified:
+        _say(src, f"incomplete: {line}")
     if html:
         _write(render_bundle(src, lang, report, integrity=summary), html)
         click.echo(f"HTML report: {html}", err=True)
@@ -131,6 +133,8 @@ def _single(src, html, fmt, output, lang, key) -> int:
             except ModuleNotFoundError as exc:
                 raise InputError(None, f"--format {fmt}", f"format not available in this build ({exc.name})") from None
         _write(text, output)
+    if res.unverified:
+        return EXIT_INCOMPLETE      # part of the evidence could not be re-derived: incomplete, never pass or fail
     return report.exit_code
 
 

@@ -63,6 +63,7 @@ T = {
         "seal_unsealed": "NOT sealed: integrity not checked", "sig_absent": "NOT signed: the seal does not show who made the bundle",
         "sig_unchecked": "signature present, NOT checked (no key given)", "sig_valid": "signature valid for the given key",
         "rederived": "verdict re-derived from the raw evidence", "not_rederived": "no raw evidence: verdict not re-derived",
+        "partly_rederived": "verdict re-derived, but part of the evidence could not be re-checked (incomplete)",
     },
     "zh": {
         "title": "sdkgate 检测报告", "verdict": "结论", "pass": "通过", "fail": "不通过", "incomplete": "证据不完整", "not_judged": "未评估",
@@ -90,6 +91,7 @@ T = {
         "integrity": "完整性", "seal_sealed": "已封存：所有文件与 bundle.json 一致", "seal_unsealed": "未封存：未校验完整性",
         "sig_absent": "未签名：封存不能证明证据包由谁生成", "sig_unchecked": "有签名，但未校验（未提供公钥）",
         "sig_valid": "签名有效（已用给定公钥校验）", "rederived": "结论已由原始证据重新推导", "not_rederived": "无原始证据：结论未重新推导",
+        "partly_rederived": "结论已重新推导，但部分证据无法复核（证据不完整）",
     },
 }
 SEVERITY_ZH = {"violation": "违规", "warning": "警告", "info": "提示"}
@@ -637,7 +639,10 @@ def integrity_parts(integrity: dict, t: dict) -> list[tuple[str, str]]:
         parts.append((t["sig_unchecked"], "bad"))
     elif integrity.get("seal") == "sealed":
         parts.append((t["sig_absent"], "bad"))
-    parts.append((t["rederived"], "") if integrity.get("evidence") else (t["not_rederived"], "bad"))
+    if not integrity.get("evidence"):
+        parts.append((t["not_rederived"], "bad"))
+    else:
+        parts.append((t["partly_rederived"], "bad") if integrity.get("unverified") else (t["rederived"], ""))
     return parts
 
 
