@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
-from .fileio import MAX_JSON_DEPTH, MAX_LINE_BYTES, JsonLimitError, bounded_lines, check_depth
+from .fileio import MAX_LINE_BYTES, JsonLimitError, bounded_lines, decode_json_line, loads_bounded
 
 SCHEMA_VERSION = 1
 MAX_T_MS = 1e15         # ±31,000 years around the run start: any real clock, epoch ms included
@@ -143,8 +143,7 @@ def check_event_log(path: str | Path) -> None:
                 return       # an over-long first line: judged as a broken line
             if raw.strip():
                 try:
-                    check_depth(raw)
-                    first = json.loads(raw)
+                    first = loads_bounded(raw)
                 except JsonLimitError:
                     return   # too deep: judged as a broken line
                 except ValueError:
@@ -169,17 +168,29 @@ def read_events(path: str | Path) -> Iterator[Event | BadLine]:
 
 def parse_lines(fh: IO[bytes] | Iterable[bytes], name: str) -> Iterator[Event | BadLine]:
     """Events of a JSON Lines stream, bounded: a line over MAX_LINE_BYTES or nested deeper than
-    MAX_JSON_DEPTH (fileio) is a BadLine, never read whole and never handed to the recursive parser."""
-    decode = json.JSONDecoder().decode          # str in: skips json.loads' per-call encoding sniffing
-    from_dict = Event.from_dict
-    for n, raw, size in (bounded_lines(fh) if hasattr(fh, "readline") else _numbered(fh)):
-        if raw is None:
+    MAX_JSON_DEPTH (fileio) is a BadLine, never read whole and never handed to the recursive parser.
+    The hot path of every judgement: one loop, no nested generator per line."""
+    if not hasattr(fh, "readline"):
+        yield from _parse_numbered(_numbered(fh), name)
+        return
+    decode, from_dict = decode_json_line, Event.from_dict
+    readline = fh.readline
+    cap = MAX_LINE_BYTES + 1
+    n = 0
+    while True:
+        raw = readline(cap)
+        if not raw:
+            return
+        n += 1
+        if len(raw) == cap and raw[-1:] != b"\n":           # over the bound: skipped in chunks, never held whole
+            size = len(raw)
+            while raw and raw[-1:] != b"\n":
+                raw = readline(1 << 20)
+                size += len(raw)
             yield BadLine(name, n, f"line of {size} bytes, longer than the limit of {MAX_LINE_BYTES}: not read")
             continue
         try:
-            if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH:
-                check_depth(raw)
-            d = decode(raw.decode("utf-8"))
+            d = decode(raw)
         except UnicodeDecodeError as exc:
             yield BadLine(name, n, f"not UTF-8: {exc.reason} at byte {exc.start}")
             continue
@@ -187,16 +198,46 @@ def parse_lines(fh: IO[bytes] | Iterable[bytes], name: str) -> Iterator[Event | 
             yield BadLine(name, n, str(exc))
             continue
         except (ValueError, RecursionError) as exc:
-            if not raw.strip():
-                continue
-            cut = not raw.endswith(b"\n")        # the last line of a file cut short while writing
-            yield BadLine(name, n, "truncated line (no newline, not valid JSON)" if cut else f"not valid JSON: {exc}")
+            if raw.strip():
+                yield _unparsed(name, n, raw, exc)
             continue
         if d.__class__ is not dict:
             yield BadLine(name, n, "not a JSON object")
             continue
         try:
             yield from_dict(d)
+        except (ValueError, TypeError, AttributeError) as exc:
+            yield BadLine(name, n, str(exc)[:200])
+
+
+def _unparsed(name: str, n: int, raw: bytes, exc: Exception) -> BadLine:
+    cut = not raw.endswith(b"\n")        # the last line of a file cut short while writing
+    return BadLine(name, n, "truncated line (no newline, not valid JSON)" if cut else f"not valid JSON: {exc}")
+
+
+def _parse_numbered(lines: Iterable[tuple[int, bytes | None, int]], name: str) -> Iterator[Event | BadLine]:
+    """parse_lines over an iterable of lines (tests, in-memory logs)."""
+    for n, raw, size in lines:
+        if raw is None:
+            yield BadLine(name, n, f"line of {size} bytes, longer than the limit of {MAX_LINE_BYTES}: not read")
+            continue
+        try:
+            d = decode_json_line(raw)
+        except UnicodeDecodeError as exc:
+            yield BadLine(name, n, f"not UTF-8: {exc.reason} at byte {exc.start}")
+            continue
+        except JsonLimitError as exc:
+            yield BadLine(name, n, str(exc))
+            continue
+        except (ValueError, RecursionError) as exc:
+            if raw.strip():
+                yield _unparsed(name, n, raw, exc)
+            continue
+        if d.__class__ is not dict:
+            yield BadLine(name, n, "not a JSON object")
+            continue
+        try:
+            yield Event.from_dict(d)
         except (ValueError, TypeError, AttributeError) as exc:
             yield BadLine(name, n, str(exc)[:200])
 

@@ -22,6 +22,7 @@ import threading
 import time
 from pathlib import Path
 
+from ..fileio import loads_bounded
 from .ready import CA_FILE, HAR_AFTER_EXIT_ENV, READY_FILE, listen_addr, listeners, write_ready  # noqa: F401
 
 def _make_master(listen_host: str, port: int, confdir: str | Path, out_dir: Path, addon,
@@ -227,7 +228,7 @@ class ProxyProcess(_Endpoint):
                                    + (self.out_dir / "proxy.log").read_text("utf-8", "replace")[-2000:])
             if ready.exists():
                 try:
-                    info = json.loads(ready.read_text())
+                    info = loads_bounded(ready.read_bytes())
                 except ValueError:
                     info = None
                 if info and info.get("pid") == self.proc.pid and Path(info["ca_path"]).exists():

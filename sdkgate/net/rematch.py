@@ -8,12 +8,12 @@ net.jsonl (same flow, part, category, encoding) are not repeated.
 """
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 from typing import Iterable
 
 from ..events import Event, EventWriter, read_events
+from ..fileio import read_json_document
 from .derived import DerivedMatcher, derived_values
 
 
@@ -44,7 +44,7 @@ def rematch_events(files: Iterable[str | Path], manifest) -> list[Event]:
 
 def _t0(folder: Path) -> float:
     try:
-        return float(json.loads((folder / "run.json").read_text("utf-8"))["t0_epoch_ms"])
+        return float(read_json_document(folder / "run.json")["t0_epoch_ms"])
     except (OSError, ValueError, KeyError, TypeError):
         return 0.0
 

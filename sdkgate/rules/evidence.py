@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..events import BadLine, Event
-from .state import RunState
+from .state import RunState, reason_kind
 
 
 BAD_LINES_NAMED = 20      # broken lines named one by one in the report; the rest are counted
@@ -18,6 +18,7 @@ class EvidenceRules:
         self.bad_lines = 0
         self.not_hooked: set[str] = set()      # table rows the agent could not hook (its `limits`)
         self.static_calls: dict[str, str] = {}  # api_id -> a caller the static scan found
+        self._gap_kinds: dict[tuple, str] = {}   # ((source, pid), backwards) -> reason kind of its seq gaps
 
     def bad_line(self, bad: BadLine, st: RunState):
         self.bad_lines += 1
@@ -32,15 +33,27 @@ class EvidenceRules:
         """Every event: seq numbers per (source, pid) must run without gap or repeat."""
         pid = ev.extra.get("pid")
         key = (ev.source, pid)
-        src = ev.source if pid is None else f"{ev.source} (process {ev.extra.get('process') or '?'}, pid {pid})"
+        seq = ev.seq
         exp = self.next_seq.get(key)
+        if seq == exp:                      # the common case: the next number
+            self.next_seq[key] = seq + 1
+            return
+        src = ev.source if pid is None else f"{ev.source} (process {ev.extra.get('process') or '?'}, pid {pid})"
         if exp is None:
-            if ev.seq not in (0, 1):
-                st.incomplete_reason(f"{src} events start at seq {ev.seq}: earlier events are missing", ev)
-        elif ev.seq != exp:
-            what = "repeated or out of order" if ev.seq < exp else f"{ev.seq - exp} missing"
-            st.incomplete_reason(f"{src} events: seq {ev.seq} where {exp} was expected ({what})", ev)
-        self.next_seq[key] = max(ev.seq + 1, exp or 0)
+            if seq not in (0, 1):
+                st.incomplete_reason(f"{src} events start at seq {seq}: earlier events are missing", ev)
+        else:
+            def reason() -> str:
+                what = "repeated or out of order" if seq < exp else f"{seq - exp} missing"
+                return f"{src} events: seq {seq} where {exp} was expected ({what})"
+            ck = (key, seq < exp)           # one kind of reason per stream and direction: computed once
+            kind = self._gap_kinds.get(ck)
+            if kind is None:
+                kind = reason_kind(reason())
+                if len(self._gap_kinds) < 10_000:
+                    self._gap_kinds[ck] = kind
+            st.incomplete_reason(reason, ev, kind=kind)
+        self.next_seq[key] = max(seq + 1, exp or 0)
 
     def incomplete(self, ev: Event, st: RunState):
         kind = ev.get("reason_kind")

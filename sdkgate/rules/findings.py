@@ -1,6 +1,8 @@
 """Collects findings while the engine streams: one finding per (rule, actor, category, key), bounded evidence."""
 from __future__ import annotations
 
+from typing import Callable
+
 from ..events import Event
 from ..report import EvidenceRef, Finding
 from ..taxonomy import label
@@ -32,6 +34,11 @@ def _domain(key: str) -> tuple[str, str]:
         return "*", sep + suffix
     n = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in ("com", "net", "org", "gov", "edu", "co", "ac") else 2
     return ".".join(labels[-n:]), sep + suffix
+
+
+def _text(ref) -> str:
+    """An evidence reference as text: a rule's deferred one, or a value from a hostile log (never trusted)."""
+    return ref() if callable(ref) else str(ref)[:500]
 
 
 class FindingSink:
@@ -69,15 +76,22 @@ class FindingSink:
 
     def add(self, rid: str, ev: Event | None, *, actor: str | None, category: str | None,
             key: str = "", detail_en: str = "", detail_zh: str = "", severity: str | None = None,
-            ref: str = "", detail: dict | None = None) -> Finding:
+            ref: str = "", detail: dict | Callable[[], dict] | None = None) -> Finding:
+        """Count `ev` under its finding, made on first use. `detail`, `detail_en`, `detail_zh` and `ref`
+        may be functions, called only when used (the finding is made, or its evidence list has room), so
+        the millionth repeat of a finding costs one lookup."""
         process = ev.extra.get("process") if ev is not None else None
         k = (rid, actor, category, key, process)      # one finding per process the evidence came from
         f = self._by_key.get(k)
-        if ref.__class__ is not str:            # values taken from a hostile log: always text in a report
-            ref = str(ref)[:500]
         if f is None:
+            if callable(detail_en):
+                detail_en = detail_en()
+            if callable(detail_zh):
+                detail_zh = detail_zh()
             if detail_en.__class__ is not str or detail_zh.__class__ is not str:
                 detail_en, detail_zh = str(detail_en)[:500], str(detail_zh)[:500]
+            if ref.__class__ is not str:
+                ref = _text(ref)
             fk = self._fold(k)
             if fk is not None:
                 return self._add_folded(fk, rid, ev, actor, category, str(key), severity, ref)
@@ -86,7 +100,7 @@ class FindingSink:
             cat_en, cat_zh = label(category, "en"), label(category, "zh")
             en = f"{r.en}: {who}" + (f" / {cat_en}" if cat_en else "") + (f" ({detail_en})" if detail_en else "")
             zh = f"{r.zh}：{who}" + (f" / {cat_zh}" if cat_zh else "") + (f"（{detail_zh or detail_en}）" if (detail_zh or detail_en) else "")
-            d = dict(detail or {})
+            d = dict((detail() if callable(detail) else detail) or {})
             if detail_en:
                 d["summary"] = detail_en
                 d["summary_zh"] = detail_zh or detail_en
@@ -96,7 +110,7 @@ class FindingSink:
             self._keys4.add(k[:4])
         f.evidence_count += 1
         if ev is not None and len(f.evidence) < self.cap:
-            f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref))
+            f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref if ref.__class__ is str else _text(ref)))
         return f
 
     def _add_folded(self, fk: tuple, rid: str, ev: Event | None, actor: str | None, category: str | None,
@@ -126,6 +140,11 @@ class FindingSink:
         if ev is not None and len(f.evidence) < self.cap:
             f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref))
         return f
+
+    def exists(self, rid: str, ev: Event | None, actor: str | None, category: str | None, key: str = "") -> bool:
+        """Whether `add` with these arguments counts into a finding already made (nothing new is built)."""
+        process = ev.extra.get("process") if ev is not None else None
+        return (rid, actor, category, key, process) in self._by_key
 
     def has(self, rid: str, actor: str | None, category: str | None, key: str = "") -> bool:
         """Whether a finding of this (rule, actor, category, key) exists, in any process."""

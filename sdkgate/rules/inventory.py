@@ -103,8 +103,11 @@ class InventoryRules:
     def _seen(self, ev, st, where):
         actor = ev.actor or "unknown"
         if st.is_sdk(actor):
-            entry = self._entry(actor, st)
-            self._undeclared(ev, st, actor, where)
+            entry = self.sdks.get(actor) or self._entry(actor, st)
+            m = st.manifest
+            if m is not None and actor not in m.sdks:
+                st.sink.add("SG201", ev, actor=actor, category=None, detail_en=_FOUND[where],
+                            detail_zh=_WHERE_ZH[where], ref=ev.api or ev.extra.get("host") or "")
             if ev.stack and actor in self.sdks and self._stack_looks.get(actor, 0) < STACK_LOOKS:
                 self._stack_looks[actor] = self._stack_looks.get(actor, 0) + 1
                 self._packages_from_stack(ev.stack, actor, entry, st)
@@ -140,8 +143,7 @@ class InventoryRules:
         if m is None or not st.is_sdk(actor) or actor in m.sdks:
             return
         st.sink.add("SG201", ev, actor=actor, category=None, detail_en=f"found {where}",
-                    detail_zh={"in the APK": "存在于 APK 中", "at run time": "运行时发现", "in traffic": "流量中发现"}.get(where, where),
-                    ref=ev.api or ev.get("host") or ref)
+                    detail_zh=_WHERE_ZH.get(where, where), ref=ev.api or ev.extra.get("host") or ref)
 
     def finish(self, st: RunState):
         m = st.manifest
@@ -155,6 +157,11 @@ class InventoryRules:
             if sid not in self.sdks:
                 st.sink.add("SG203", None, actor=sid, category=None, detail_en="declared but not in the APK",
                             detail_zh="已声明但 APK 中未发现")
+
+
+_WHERE_ZH = {"in the APK": "存在于 APK 中", "at run time": "运行时发现", "in traffic": "流量中发现",
+             "loading code at run time": "加载代码时发现"}
+_FOUND = {w: f"found {w}" for w in _WHERE_ZH}
 
 
 def _where(ev: Event) -> str:

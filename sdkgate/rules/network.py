@@ -15,35 +15,61 @@ def host_in(host: str, domains) -> bool:
 class NetworkRules:
     def __init__(self):
         self.pinned_hosts: set[str] = set()     # bounded: see tls_failed
+        self._host_in: dict[tuple, bool] = {}   # (whose domains, host) -> host_in (bounded)
+
+    def _in(self, whose: str | None, host: str, domains) -> bool:
+        k = (whose, host)
+        hit = self._host_in.get(k)
+        if hit is None:
+            hit = host_in(host, domains)
+            if len(self._host_in) >= 50_000:    # endless distinct hosts: forget, stay flat
+                self._host_in.clear()
+            self._host_in[k] = hit
+        return hit
 
     def send(self, ev: Event, st: RunState):
         actor = ev.actor or UNKNOWN
-        host = ev.get("host") or ""
+        x = ev.extra
+        host = x.get("host") or ""
         cat = ev.category
-        ref = f"{ev.get('scheme', '')}://{host}{ev.get('path', '')} [{ev.get('encoding', '')}]"
-        detail = {"host": host, "path": ev.get("path"), "encoding": ev.get("encoding"), "where": ev.get("where"),
-                  "flow_id": ev.get("flow_id"), "scheme": ev.get("scheme")}
-        if actor == UNKNOWN:
-            detail["unknown_why"] = (f"host {host} matches no catalogued SDK domain, no declared SDK domain "
-                                     "and not the app's own domains")
+        # texts are built only when a finding is made or keeps evidence (FindingSink.add calls them)
+
+        def ref() -> str:
+            return f"{x.get('scheme', '')}://{host}{x.get('path', '')} [{x.get('encoding', '')}]"
+
+        def detail() -> dict:
+            d = {"host": host, "path": x.get("path"), "encoding": x.get("encoding"), "where": x.get("where"),
+                 "flow_id": x.get("flow_id"), "scheme": x.get("scheme")}
+            if actor == UNKNOWN:
+                d["unknown_why"] = (f"host {host} matches no catalogued SDK domain, no declared SDK domain "
+                                    "and not the app's own domains")
+            return d
+
+        def to_en() -> str:
+            return f"to {host} as {x.get('encoding') or 'plain'}"
+
+        def to_zh() -> str:
+            return f"以 {x.get('encoding') or 'plain'} 形式发往 {host}"
         if not st.consented(actor):
             refused = st.refused(actor)
             st.sink.add("SG401", ev, actor=actor, category=cat, key=host,
-                        detail_en=f"to {host} as {ev.get('encoding') or 'plain'}" + (f" after consent was {refused}" if refused else ""),
-                        detail_zh=f"以 {ev.get('encoding') or 'plain'} 形式发往 {host}", ref=ref, detail=detail)
+                        detail_en=(lambda: to_en() + f" after consent was {refused}") if refused else to_en,
+                        detail_zh=to_zh, ref=ref, detail=detail)
         m = st.manifest
         if m and cat in m.never_transmit:
-            st.sink.add("SG402", ev, actor=actor, category=cat, key=host, detail_en=f"to {host} as {ev.get('encoding') or 'plain'}",
-                        detail_zh=f"以 {ev.get('encoding') or 'plain'} 形式发往 {host}", ref=ref, detail=detail)
-        if (ev.get("scheme") or "").lower() in ("http", "ws"):
+            st.sink.add("SG402", ev, actor=actor, category=cat, key=host, detail_en=to_en, detail_zh=to_zh, ref=ref,
+                        detail=detail)
+        scheme = x.get("scheme")
+        if scheme and scheme.__class__ is str and scheme.lower() in ("http", "ws"):
             st.sink.add("SG403", ev, actor=actor, category=cat, key=host, detail_en=f"http://{host}", ref=ref, detail=detail)
         if cat:
             declared_category(ev, st, actor, cat, severity="violation", ref=ref)
         self._destination(ev, st, actor, host, personal=True, ref=ref)
 
     def flow(self, ev: Event, st: RunState):
-        self._destination(ev, st, ev.actor or UNKNOWN, ev.get("host") or "", personal=False,
-                          ref=f"{ev.get('scheme', '')}://{ev.get('host', '')}{ev.get('path', '')}")
+        x = ev.extra
+        self._destination(ev, st, ev.actor or UNKNOWN, x.get("host") or "", personal=False,
+                          ref=lambda: f"{x.get('scheme', '')}://{x.get('host', '')}{x.get('path', '')}")
 
     def tls_failed(self, ev: Event, st: RunState):
         host = str(ev.get("host") or "?")[:255]
@@ -53,11 +79,11 @@ class NetworkRules:
             st.incomplete_reason(f"TLS interception failed for {host} ({ev.get('reason') or 'certificate pinning?'}): "
                                  "nothing can be said of what was sent there", ev, kind="TLS interception failed")
 
-    def _destination(self, ev: Event, st: RunState, actor: str, host: str, personal: bool, ref: str):
+    def _destination(self, ev: Event, st: RunState, actor: str, host: str, personal: bool, ref):
         m = st.manifest
         if m is None or not host:
             return
-        if actor == FIRST_PARTY or host_in(host, m.app_domains):
+        if actor == FIRST_PARTY or self._in(None, host, m.app_domains):
             return
         severity = "violation" if personal else "warning"
         # a host that received personal data has its SG404 violation, not also a no-data warning
@@ -71,7 +97,7 @@ class NetworkRules:
                         detail={"host": host})
             return
         row = m.sdks.get(actor)
-        if row is not None and not host_in(host, row.domains):
+        if row is not None and not self._in(actor, host, row.domains):
             st.sink.add("SG404", ev, actor=actor, category=None, key=f"{host}/{severity}", severity=severity,
                         detail_en=f"{host} not declared for {actor}", detail_zh=f"{host} 未为 {actor} 声明", ref=ref,
                         detail={"host": host})

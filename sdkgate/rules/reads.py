@@ -1,10 +1,19 @@
 """SG101-SG104 and the behavioural SG202: reads of personal data seen by the hooks."""
 from __future__ import annotations
 
+from ..apitable import by_id
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..events import Event
 from ..taxonomy import categories
 from .state import RunState
+
+
+def read_detail(ev: Event, st: RunState, actor: str) -> dict:
+    """A read finding's detail (built only when a finding is made: the sink calls it lazily)."""
+    detail = {"api": ev.api, "stack": ev.stack[:24], "thread": ev.extra.get("thread")}
+    if actor == UNKNOWN:       # judged like a third party (issue 9.2): say why nobody was named
+        detail["unknown_why"] = unknown_why(ev.stack, st)
+    return detail
 
 
 class ReadRules:
@@ -12,17 +21,20 @@ class ReadRules:
         self._last: dict[tuple, float] = {}
         self._immutable: dict[tuple, int] = {}
         self._probed: dict[tuple, set] = {}     # (rule, actor) -> packages probed (bounded)
+        self._probe_rows: dict = {}             # api_id -> its table row when it probes packages, else None
+        self._cats = categories()
+        self._limits: tuple[float, int] | None = None   # (reads per second, immutable reads): the manifest's
 
     def read(self, ev: Event, st: RunState):
-        cat = categories().get(ev.category or "")
+        cat = self._cats.get(ev.category or "")
         if cat is None:
             st.incomplete_reason(f"hook event seq {ev.seq} has unknown category {ev.category!r}", ev)
             return
         actor = ev.actor or "unknown"
-        ref = ev.api or ev.get("api_id", "")
-        detail = {"api": ev.api, "stack": ev.stack[:24], "thread": ev.get("thread")}
-        if actor == UNKNOWN:       # judged like a third party (issue 9.2): say why nobody was named
-            detail["unknown_why"] = unknown_why(ev.stack, st)
+        ref = ev.api or ev.extra.get("api_id", "")
+
+        def detail() -> dict:
+            return read_detail(ev, st, actor)
         if cat.gated and not st.consented(actor):
             refused = st.refused(actor)
             m = st.manifest
@@ -31,8 +43,10 @@ class ReadRules:
                             detail_zh="拒绝后" if refused == "declined" else "撤回后", ref=ref, detail=detail)
             elif not refused:
                 rid = "SG102" if actor == FIRST_PARTY else "SG101"
-                f = st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=ev.get("api_id") or "", ref=ref, detail=detail)
-                self._count_probe(ev, f, rid, actor)
+                api_id = ev.extra.get("api_id")
+                f = st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=api_id or "", ref=ref, detail=detail)
+                if self._probe_rows.get(api_id, True) is not None:     # known not to probe: nothing to count
+                    self._count_probe(ev, f, rid, actor)
         elif cat.gated:
             self._feature_bound(ev, st, actor, cat.id, ref, detail)
             if actor == UNKNOWN and st.manifest is not None:
@@ -41,14 +55,23 @@ class ReadRules:
                             detail_en="unnamed code read personal data at run time", detail_zh="未知代码运行时读取个人信息",
                             ref=ref, detail=detail)
         self._frequency(ev, st, actor, cat, ref)
-        declared_category(ev, st, actor, cat.id, severity="violation", ref=ref)
+        m = st.manifest
+        if m is not None and actor in m.sdks:
+            declared_category(ev, st, actor, cat.id, severity="violation", ref=ref)
 
     def _count_probe(self, ev: Event, f, rid: str, actor: str) -> None:
         """Package probing (rows with arg_filter.probe, issue 11): the finding counts the distinct other
         packages looked up (`probes`) and keeps the first 50 names (`probed`)."""
-        from ..apitable import by_id  # noqa: PLC0415
-        api = by_id().get(ev.get("api_id") or "")
-        if api is None or not (api.arg_filter.get("probe") or api.arg_filter.get("other_package")):
+        api_id = ev.extra.get("api_id") or ""
+        try:
+            api = self._probe_rows[api_id]
+        except (KeyError, TypeError):
+            api = by_id().get(api_id) if api_id.__class__ is str else None
+            if api is not None and not (api.arg_filter.get("probe") or api.arg_filter.get("other_package")):
+                api = None
+            if len(self._probe_rows) < 10_000 and api_id.__class__ is str:
+                self._probe_rows[api_id] = api
+        if api is None:
             return
         args = ev.get("args") or []
         idx = api.arg_filter.get("index", 0)
@@ -60,7 +83,7 @@ class ReadRules:
         f.detail["probed"] = sorted(seen)[:50]
 
     @staticmethod
-    def _feature_bound(ev: Event, st: RunState, actor: str, category: str, ref: str, detail: dict):
+    def _feature_bound(ev: Event, st: RunState, actor: str, category: str, ref: str, detail):
         """SG105: an SDK whose row names a feature must stay idle until that feature is opened."""
         row = st.manifest.sdks.get(actor) if st.manifest else None
         if row is not None and row.feature and row.feature not in st.features_open:
@@ -68,18 +91,20 @@ class ReadRules:
                         detail_zh=f"{row.feature} 功能使用前", ref=ref, detail=detail)
 
     def _frequency(self, ev: Event, st: RunState, actor: str, cat, ref: str):
-        m = st.manifest
-        rate = m.max_reads_per_second if m else 1.0
-        limit = m.max_immutable_reads if m else 3
-        proc = ev.get("process")          # frequency counts per process and actor
-        key = (proc, actor, ev.get("api_id") or ev.api)
+        if self._limits is None:
+            m = st.manifest
+            self._limits = (m.max_reads_per_second, m.max_immutable_reads) if m else (1.0, 3)
+        rate, limit = self._limits
+        extra = ev.extra
+        proc = extra.get("process")          # frequency counts per process and actor
+        key = (proc, actor, extra.get("api_id") or ev.api)
         prev = self._last.get(key)
         if prev is None and len(self._last) >= 50_000:   # endless distinct APIs: forget, stay flat
             self._last.clear()
         self._last[key] = ev.t_ms
         if rate > 0 and prev is not None and ev.t_ms - prev < 1000.0 / rate:
             st.sink.add("SG104", ev, actor=actor, category=cat.id, key="rate",
-                        detail_en=f"more than {rate:g} per second", detail_zh=f"每秒超过 {rate:g} 次", ref=ref)
+                        detail_en=lambda: f"more than {rate:g} per second", detail_zh=lambda: f"每秒超过 {rate:g} 次", ref=ref)
         if cat.immutable:
             if len(self._immutable) >= 50_000 and (proc, actor, cat.id) not in self._immutable:
                 self._immutable.clear()       # endless distinct actors: forget, stay flat
@@ -87,8 +112,8 @@ class ReadRules:
             self._immutable[(proc, actor, cat.id)] = n
             if n > limit:
                 st.sink.add("SG104", ev, actor=actor, category=cat.id, key="immutable",
-                            detail_en=f"immutable identifier read more than {limit} times",
-                            detail_zh=f"不变标识符读取超过 {limit} 次", ref=ref)
+                            detail_en=lambda: f"immutable identifier read more than {limit} times",
+                            detail_zh=lambda: f"不变标识符读取超过 {limit} 次", ref=ref)
 
 
 def declared_category(ev: Event, st: RunState, actor: str, category: str, severity: str, ref: str = ""):

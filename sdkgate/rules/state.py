@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..consent import DECLINED, GRANTED, WITHDRAWN, ConsentState
@@ -47,23 +48,32 @@ class RunState:
     reason_counts: dict[str, int] = field(default_factory=dict)    # kind -> reasons of that kind
     reason_listed: dict[str, int] = field(default_factory=dict)    # kind -> reasons listed verbatim
     moments_dropped: int = 0
+    _scopes: dict = field(default_factory=dict, repr=False)     # actor -> consent scope (the manifest's)
 
     # --- consent -------------------------------------------------------------------------
     def scope_state(self, scope: str) -> str:
         return self.consent.get(scope)
 
     def actor_scope(self, actor: str | None) -> str:
-        return self.manifest.scope_for(actor) if self.manifest else "policy"
+        scope = self._scopes.get(actor)
+        if scope is None:
+            scope = self.manifest.scope_for(actor) if self.manifest else "policy"
+            if len(self._scopes) < 10_000:      # endless actors in a hostile log: stay flat
+                self._scopes[actor] = scope
+        return scope
 
     def consented(self, actor: str | None) -> bool:
         """Policy consent is needed by everyone; an SDK row may need a further scope."""
-        scope = self.actor_scope(actor)
-        return self.scope_state("policy") == GRANTED and self.scope_state(scope) == GRANTED
+        scopes = self.consent.scopes
+        return scopes.get("policy") == GRANTED and scopes.get(self.actor_scope(actor)) == GRANTED
 
     def refused(self, actor: str | None) -> str | None:
         """'declined'/'withdrawn' when the actor's scope (or policy) was refused, else None."""
+        scopes = self.consent.scopes
+        if not scopes:
+            return None
         for scope in ("policy", self.actor_scope(actor)):
-            st = self.scope_state(scope)
+            st = scopes.get(scope)
             if st in (DECLINED, WITHDRAWN):
                 return st
         return None
@@ -84,21 +94,30 @@ class RunState:
     def device_clock(self, ev: Event) -> float:
         return ev.t_ms + self.clock_offset_ms
 
-    def incomplete_reason(self, reason: str, ev: Event | None = None, kind: str | None = None,
+    def incomplete_reason(self, reason: str | Callable[[], str], ev: Event | None = None, kind: str | None = None,
                           listed_max: int = INCOMPLETE_EXAMPLES):
         """Record why the evidence is incomplete. Bounded under any log: reasons are grouped by kind
         (one SG900 finding per kind, with the count), the first INCOMPLETE_EXAMPLES of a kind are
-        listed verbatim and `summarise` adds one line for the rest."""
-        kind = kind or reason_kind(reason)
+        listed verbatim and `summarise` adds one line for the rest. `reason` may be a function, called
+        only when the text is needed (a log with a million gaps of one kind formats five)."""
+        if kind is None:
+            if callable(reason):
+                reason = reason()
+            kind = reason_kind(reason)
         n = self.reason_counts.get(kind)
         if n is None and len(self.reason_counts) >= MAX_INCOMPLETE_KINDS:
             kind, n = "other reasons", self.reason_counts.get("other reasons")
         self.reason_counts[kind] = (n or 0) + 1
         listed = self.reason_listed.get(kind, 0)
-        if listed < listed_max and reason not in self.incomplete:
-            self.incomplete.append(reason)
-            self.reason_listed[kind] = listed + 1
-        self.sink.add("SG900", ev, actor=None, category=None, key=kind, detail_en=reason)
+        if listed < listed_max:
+            if callable(reason):
+                reason = reason()
+            if reason not in self.incomplete:
+                self.incomplete.append(reason)
+                self.reason_listed[kind] = listed + 1
+        if callable(reason) and not self.sink.exists("SG900", ev, None, None, kind):
+            reason = reason()
+        self.sink.add("SG900", ev, actor=None, category=None, key=kind, detail_en="" if callable(reason) else reason)
 
     def summarise(self) -> dict:
         """One line per kind of reason with more than were listed; what the report summarised."""
