@@ -75,9 +75,12 @@ def group():
 def report_cmd(db_url, html, fmt, output, lang, top):
     """SDK prevalence, apps per SDK, rules per SDK, verdicts, incomplete reasons, top undeclared SDKs."""
     from . import report as fr
+    from .runs import mark_dead_runs
     from .schema import open_db
     db = open_db(db_url, create=False)
     try:
+        for dead in mark_dead_runs(db):
+            click.echo(f"sdkgate: note: fleet run {dead} was killed before it finished: marked aborted", err=True)
         rep = fr.build(db, top=top)
     finally:
         db.close()

@@ -138,16 +138,3 @@ def store(db: Database, rec: ScanRecord, key: ScanKey, run_id: int | None = None
 def _exit_code(rep: dict[str, Any]) -> int | None:
     from ..cli.common import VERDICT_EXIT
     return VERDICT_EXIT.get(str(rep.get("verdict")), None)
-
-
-def start_run(db: Database, engine: str, workers: int, apks: int) -> int:
-    """A fleet_runs row at the start (a killed run keeps it, with no finished_at)."""
-    with db.transaction():
-        return db.insert_id("INSERT INTO fleet_runs (started_at, tool_version, engine, workers, apks) "
-                            "VALUES (?, ?, ?, ?, ?)", (now_iso(), __version__, engine, workers, apks))
-
-
-def finish_run(db: Database, run_id: int, scanned: int, skipped: int, errors: int, workers: int) -> None:
-    with db.transaction():
-        db.execute("UPDATE fleet_runs SET finished_at = ?, scanned = ?, skipped = ?, errors = ?, workers = ? "
-                   "WHERE id = ?", (now_iso(), scanned, skipped, errors, workers, run_id))
