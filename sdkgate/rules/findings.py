@@ -57,14 +57,14 @@ class FindingSink:
     def _fold(self, k: tuple) -> tuple | None:
         """The aggregate key a new finding key folds into, or None when it gets its own finding."""
         rid, actor, category, key = k[:4]
+        if len(self._by_key) >= MAX_FINDINGS:
+            return (rid, None, None, "*more findings*", None)
         process = k[4] if len(k) > 4 else None
         group = (rid, actor, category)
         n = self._group_keys.get(group, 0)
-        if n < KEYS_PER_GROUP and len(self._by_key) < MAX_FINDINGS:
+        if n < KEYS_PER_GROUP:
             self._group_keys[group] = n + 1
             return None
-        if len(self._by_key) >= MAX_FINDINGS:
-            return (rid, None, None, "*more findings*", None)
         domain, suffix = _domain(str(key))
         fk = (rid, actor, category, f"*{domain}*{suffix}", process)
         if fk not in self._by_key:
@@ -84,17 +84,15 @@ class FindingSink:
         k = (rid, actor, category, key, process)      # one finding per process the evidence came from
         f = self._by_key.get(k)
         if f is None:
+            fk = self._fold(k)
+            if fk is not None:
+                return self._add_folded(fk, rid, ev, actor, category, str(key), severity, ref)
             if callable(detail_en):
                 detail_en = detail_en()
             if callable(detail_zh):
                 detail_zh = detail_zh()
             if detail_en.__class__ is not str or detail_zh.__class__ is not str:
                 detail_en, detail_zh = str(detail_en)[:500], str(detail_zh)[:500]
-            if ref.__class__ is not str:
-                ref = _text(ref)
-            fk = self._fold(k)
-            if fk is not None:
-                return self._add_folded(fk, rid, ev, actor, category, str(key), severity, ref)
             r = rule(rid)
             who = actor or "-"
             cat_en, cat_zh = label(category, "en"), label(category, "zh")
@@ -114,7 +112,7 @@ class FindingSink:
         return f
 
     def _add_folded(self, fk: tuple, rid: str, ev: Event | None, actor: str | None, category: str | None,
-                    key: str, severity: str | None, ref: str) -> Finding:
+                    key: str, severity: str | None, ref) -> Finding:
         r = rule(rid)
         sev = severity or r.severity
         f = self._by_key.get(fk)
@@ -138,7 +136,7 @@ class FindingSink:
         f.evidence_count += 1
         self.aggregated += 1
         if ev is not None and len(f.evidence) < self.cap:
-            f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref))
+            f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref if ref.__class__ is str else _text(ref)))
         return f
 
     def exists(self, rid: str, ev: Event | None, actor: str | None, category: str | None, key: str = "") -> bool:

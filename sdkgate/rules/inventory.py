@@ -103,7 +103,9 @@ class InventoryRules:
     def _seen(self, ev, st, where):
         actor = ev.actor or "unknown"
         if st.is_sdk(actor):
-            entry = self.sdks.get(actor) or self._entry(actor, st)
+            entry = self.sdks.get(actor)
+            if entry is None and len(self.sdks) < MAX_SDKS:     # beyond the cap an entry would not be kept
+                entry = self._entry(actor, st)
             m = st.manifest
             if m is not None and actor not in m.sdks:
                 st.sink.add("SG201", ev, actor=actor, category=None, detail_en=_FOUND[where],

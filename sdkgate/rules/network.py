@@ -15,17 +15,18 @@ def host_in(host: str, domains) -> bool:
 class NetworkRules:
     def __init__(self):
         self.pinned_hosts: set[str] = set()     # bounded: see tls_failed
-        self._host_in: dict[tuple, bool] = {}   # (whose domains, host) -> host_in (bounded)
+        self._domains: dict[str | None, tuple] = {}   # whose (None: the app, else a declared SDK) -> domains
 
     def _in(self, whose: str | None, host: str, domains) -> bool:
-        k = (whose, host)
-        hit = self._host_in.get(k)
-        if hit is None:
-            hit = host_in(host, domains)
-            if len(self._host_in) >= 50_000:    # endless distinct hosts: forget, stay flat
-                self._host_in.clear()
-            self._host_in[k] = hit
-        return hit
+        """host_in, with the declared domains normalised once per run (per app / declared SDK row)."""
+        norm = self._domains.get(whose)
+        if norm is None:
+            norm = self._domains[whose] = tuple((d.lower(), "." + d.lower().lstrip(".")) for d in domains)
+        host = (host or "").lower().rstrip(".")
+        for d, dotted in norm:
+            if host == d or host.endswith(dotted):
+                return True
+        return False
 
     def send(self, ev: Event, st: RunState):
         actor = ev.actor or UNKNOWN
