@@ -48,7 +48,7 @@ TRANSITIONS = ("granted", "declined", "withdrawn")
 CORE = ("v", "seq", "t_ms", "source", "kind", "category", "api", "actor", "stack", "consent")
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     seq: int
     t_ms: float

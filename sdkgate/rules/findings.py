@@ -48,6 +48,7 @@ class FindingSink:
 
     def __init__(self, cap: int = EVIDENCE_CAP):
         self._by_key: dict[tuple, Finding] = {}
+        self._full: dict[tuple, Finding] = {}   # findings of their own whose evidence list is full: only counted
         self._keys4: set[tuple] = set()        # (rule, actor, category, key) of every finding, whatever its process
         self._group_keys: dict[tuple, int] = {}
         self._group_domains: dict[tuple, int] = {}
@@ -109,7 +110,19 @@ class FindingSink:
         f.evidence_count += 1
         if ev is not None and len(f.evidence) < self.cap:
             f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref if ref.__class__ is str else _text(ref)))
+        elif ev is not None:
+            self._full[k] = f
         return f
+
+    def hit(self, k: tuple) -> bool:
+        """The hot path of a repeated finding: when `add` would only count one more event for the key
+        k = (rule, actor, category, key, process) (the finding is its own and keeps no more evidence), count
+        it and return True; else return False and let the rule call `add`."""
+        f = self._full.get(k)
+        if f is None:
+            return False
+        f.evidence_count += 1
+        return True
 
     def _add_folded(self, fk: tuple, rid: str, ev: Event | None, actor: str | None, category: str | None,
                     key: str, severity: str | None, ref) -> Finding:
@@ -154,6 +167,7 @@ class FindingSink:
         self._keys4.discard((rid, actor, category, key))
         for k in [k for k in self._by_key if k[:4] == (rid, actor, category, key)]:
             self._by_key.pop(k, None)
+            self._full.pop(k, None)
 
     def findings(self) -> list[Finding]:
         return sorted(self._by_key.values(), key=lambda f: (_SEVERITY_ORDER.get(f.severity, 3), f.rule, f.actor or "",

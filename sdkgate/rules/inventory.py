@@ -107,7 +107,7 @@ class InventoryRules:
             if entry is None and len(self.sdks) < MAX_SDKS:     # beyond the cap an entry would not be kept
                 entry = self._entry(actor, st)
             m = st.manifest
-            if m is not None and actor not in m.sdks:
+            if m is not None and actor not in m.sdks and not st.sink.hit(("SG201", actor, None, "", ev.extra.get("process"))):
                 st.sink.add("SG201", ev, actor=actor, category=None, detail_en=_FOUND[where],
                             detail_zh=_WHERE_ZH[where], ref=ev.api or ev.extra.get("host") or "")
             if ev.stack and actor in self.sdks and self._stack_looks.get(actor, 0) < STACK_LOOKS:

@@ -1,6 +1,8 @@
 """SG401-SG404: what left the device, to whom, when and how (SG405 lives in geo.py)."""
 from __future__ import annotations
 
+from functools import partial
+
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..events import Event
 from .reads import declared_category
@@ -10,6 +12,27 @@ from .state import RunState
 def host_in(host: str, domains) -> bool:
     host = (host or "").lower().rstrip(".")
     return any(host == d.lower() or host.endswith("." + d.lower().lstrip(".")) for d in domains)
+
+
+def _send_ref(x: dict, host: str) -> str:
+    return f"{x.get('scheme', '')}://{host}{x.get('path', '')} [{x.get('encoding', '')}]"
+
+
+def _send_detail(x: dict, host: str, actor: str) -> dict:
+    d = {"host": host, "path": x.get("path"), "encoding": x.get("encoding"), "where": x.get("where"),
+         "flow_id": x.get("flow_id"), "scheme": x.get("scheme")}
+    if actor == UNKNOWN:
+        d["unknown_why"] = (f"host {host} matches no catalogued SDK domain, no declared SDK domain "
+                            "and not the app's own domains")
+    return d
+
+
+def _to_en(x: dict, host: str, refused: str | None) -> str:
+    return f"to {host} as {x.get('encoding') or 'plain'}" + (f" after consent was {refused}" if refused else "")
+
+
+def _to_zh(x: dict, host: str) -> str:
+    return f"以 {x.get('encoding') or 'plain'} 形式发往 {host}"
 
 
 class NetworkRules:
@@ -34,27 +57,12 @@ class NetworkRules:
         host = x.get("host") or ""
         cat = ev.category
         # texts are built only when a finding is made or keeps evidence (FindingSink.add calls them)
-
-        def ref() -> str:
-            return f"{x.get('scheme', '')}://{host}{x.get('path', '')} [{x.get('encoding', '')}]"
-
-        def detail() -> dict:
-            d = {"host": host, "path": x.get("path"), "encoding": x.get("encoding"), "where": x.get("where"),
-                 "flow_id": x.get("flow_id"), "scheme": x.get("scheme")}
-            if actor == UNKNOWN:
-                d["unknown_why"] = (f"host {host} matches no catalogued SDK domain, no declared SDK domain "
-                                    "and not the app's own domains")
-            return d
-
-        def to_en() -> str:
-            return f"to {host} as {x.get('encoding') or 'plain'}"
-
-        def to_zh() -> str:
-            return f"以 {x.get('encoding') or 'plain'} 形式发往 {host}"
-        if not st.consented(actor):
+        ref, detail = partial(_send_ref, x, host), partial(_send_detail, x, host, actor)
+        to_en, to_zh = partial(_to_en, x, host, None), partial(_to_zh, x, host)
+        if not st.consented(actor) and not st.sink.hit(("SG401", actor, cat, host, x.get("process"))):
             refused = st.refused(actor)
             st.sink.add("SG401", ev, actor=actor, category=cat, key=host,
-                        detail_en=(lambda: to_en() + f" after consent was {refused}") if refused else to_en,
+                        detail_en=partial(_to_en, x, host, refused) if refused else to_en,
                         detail_zh=to_zh, ref=ref, detail=detail)
         m = st.manifest
         if m and cat in m.never_transmit:

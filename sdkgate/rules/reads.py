@@ -1,6 +1,8 @@
 """SG101-SG104 and the behavioural SG202: reads of personal data seen by the hooks."""
 from __future__ import annotations
 
+from functools import partial
+
 from ..apitable import by_id
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..events import Event
@@ -24,6 +26,7 @@ class ReadRules:
         self._probe_rows: dict = {}             # api_id -> its table row when it probes packages, else None
         self._cats = categories()
         self._limits: tuple[float, int] | None = None   # (reads per second, immutable reads): the manifest's
+        self._texts: tuple[str, ...] = ()
 
     def read(self, ev: Event, st: RunState):
         cat = self._cats.get(ev.category or "")
@@ -32,9 +35,7 @@ class ReadRules:
             return
         actor = ev.actor or "unknown"
         ref = ev.api or ev.extra.get("api_id", "")
-
-        def detail() -> dict:
-            return read_detail(ev, st, actor)
+        detail = partial(read_detail, ev, st, actor)      # built only if a finding is made
         if cat.gated and not st.consented(actor):
             refused = st.refused(actor)
             m = st.manifest
@@ -44,9 +45,11 @@ class ReadRules:
             elif not refused:
                 rid = "SG102" if actor == FIRST_PARTY else "SG101"
                 api_id = ev.extra.get("api_id")
-                f = st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=api_id or "", ref=ref, detail=detail)
-                if self._probe_rows.get(api_id, True) is not None:     # known not to probe: nothing to count
+                if self._probe_rows.get(api_id, True) is not None:     # probes packages (or not known yet)
+                    f = st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=api_id or "", ref=ref, detail=detail)
                     self._count_probe(ev, f, rid, actor)
+                elif not st.sink.hit((rid, actor, cat.id, "", ev.extra.get("process"))):
+                    st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=api_id or "", ref=ref, detail=detail)
         elif cat.gated:
             self._feature_bound(ev, st, actor, cat.id, ref, detail)
             if actor == UNKNOWN and st.manifest is not None:
@@ -93,8 +96,12 @@ class ReadRules:
     def _frequency(self, ev: Event, st: RunState, actor: str, cat, ref: str):
         if self._limits is None:
             m = st.manifest
-            self._limits = (m.max_reads_per_second, m.max_immutable_reads) if m else (1.0, 3)
+            rate, limit = (m.max_reads_per_second, m.max_immutable_reads) if m else (1.0, 3)
+            self._limits = (rate, limit)
+            self._texts = (f"more than {rate:g} per second", f"每秒超过 {rate:g} 次",
+                           f"immutable identifier read more than {limit} times", f"不变标识符读取超过 {limit} 次")
         rate, limit = self._limits
+        texts = self._texts
         extra = ev.extra
         proc = extra.get("process")          # frequency counts per process and actor
         key = (proc, actor, extra.get("api_id") or ev.api)
@@ -102,18 +109,18 @@ class ReadRules:
         if prev is None and len(self._last) >= 50_000:   # endless distinct APIs: forget, stay flat
             self._last.clear()
         self._last[key] = ev.t_ms
-        if rate > 0 and prev is not None and ev.t_ms - prev < 1000.0 / rate:
+        if rate > 0 and prev is not None and ev.t_ms - prev < 1000.0 / rate \
+                and not st.sink.hit(("SG104", actor, cat.id, "rate", proc)):
             st.sink.add("SG104", ev, actor=actor, category=cat.id, key="rate",
-                        detail_en=lambda: f"more than {rate:g} per second", detail_zh=lambda: f"每秒超过 {rate:g} 次", ref=ref)
+                        detail_en=texts[0], detail_zh=texts[1], ref=ref)
         if cat.immutable:
             if len(self._immutable) >= 50_000 and (proc, actor, cat.id) not in self._immutable:
                 self._immutable.clear()       # endless distinct actors: forget, stay flat
             n = self._immutable.get((proc, actor, cat.id), 0) + 1
             self._immutable[(proc, actor, cat.id)] = n
-            if n > limit:
+            if n > limit and not st.sink.hit(("SG104", actor, cat.id, "immutable", proc)):
                 st.sink.add("SG104", ev, actor=actor, category=cat.id, key="immutable",
-                            detail_en=lambda: f"immutable identifier read more than {limit} times",
-                            detail_zh=lambda: f"不变标识符读取超过 {limit} 次", ref=ref)
+                            detail_en=texts[2], detail_zh=texts[3], ref=ref)
 
 
 def declared_category(ev: Event, st: RunState, actor: str, category: str, severity: str, ref: str = ""):
