@@ -18,7 +18,7 @@ class EvidenceRules:
         self.bad_lines = 0
         self.not_hooked: set[str] = set()      # table rows the agent could not hook (its `limits`)
         self.static_calls: dict[str, str] = {}  # api_id -> a caller the static scan found
-        self._gap_kinds: dict[tuple, str] = {}   # ((source, pid), backwards) -> reason kind of its seq gaps
+        self._gap_kinds: dict[tuple, str] = {}   # (stream as named, backwards) -> reason kind of its seq gaps
 
     def bad_line(self, bad: BadLine, st: RunState):
         self.bad_lines += 1
@@ -46,7 +46,7 @@ class EvidenceRules:
             def reason() -> str:
                 what = "repeated or out of order" if seq < exp else f"{seq - exp} missing"
                 return f"{src} events: seq {seq} where {exp} was expected ({what})"
-            ck = (key, seq < exp)           # one kind of reason per stream and direction: computed once
+            ck = (src, seq < exp)           # one kind of reason per stream (as named) and direction: computed once
             kind = self._gap_kinds.get(ck)
             if kind is None:
                 kind = reason_kind(reason())

@@ -82,6 +82,8 @@ class FindingSink:
         may be functions, called only when used (the finding is made, or its evidence list has room), so
         the millionth repeat of a finding costs one lookup."""
         process = ev.extra.get("process") if ev is not None else None
+        if process is not None and process.__class__ is not str:
+            process = _text(process)[:200]            # a hostile log's list or object: a key all the same
         k = (rid, actor, category, key, process)      # one finding per process the evidence came from
         f = self._by_key.get(k)
         if f is None:
@@ -155,6 +157,8 @@ class FindingSink:
     def exists(self, rid: str, ev: Event | None, actor: str | None, category: str | None, key: str = "") -> bool:
         """Whether `add` with these arguments counts into a finding already made (nothing new is built)."""
         process = ev.extra.get("process") if ev is not None else None
+        if process is not None and process.__class__ is not str:
+            process = _text(process)[:200]
         return (rid, actor, category, key, process) in self._by_key
 
     def has(self, rid: str, actor: str | None, category: str | None, key: str = "") -> bool:

@@ -35,6 +35,12 @@ def _to_zh(x: dict, host: str) -> str:
     return f"以 {x.get('encoding') or 'plain'} 形式发往 {host}"
 
 
+def _send_texts(x: dict, host: str, actor: str, refused: str | None) -> dict:
+    """What add needs for a send finding, each part deferred (called only when used)."""
+    return {"detail_en": partial(_to_en, x, host, refused), "detail_zh": partial(_to_zh, x, host),
+            "ref": partial(_send_ref, x, host), "detail": partial(_send_detail, x, host, actor)}
+
+
 class NetworkRules:
     def __init__(self):
         self.pinned_hosts: set[str] = set()     # bounded: see tls_failed
@@ -56,21 +62,18 @@ class NetworkRules:
         x = ev.extra
         host = x.get("host") or ""
         cat = ev.category
-        # texts are built only when a finding is made or keeps evidence (FindingSink.add calls them)
-        ref, detail = partial(_send_ref, x, host), partial(_send_detail, x, host, actor)
-        to_en, to_zh = partial(_to_en, x, host, None), partial(_to_zh, x, host)
-        if not st.consented(actor) and not st.sink.hit(("SG401", actor, cat, host, x.get("process"))):
-            refused = st.refused(actor)
-            st.sink.add("SG401", ev, actor=actor, category=cat, key=host,
-                        detail_en=partial(_to_en, x, host, refused) if refused else to_en,
-                        detail_zh=to_zh, ref=ref, detail=detail)
+        proc = x.get("process")
+        sink = st.sink
+        ref = partial(_send_ref, x, host)       # texts are built only when a finding is made or keeps evidence
+        if not st.consented(actor) and not sink.hit(("SG401", actor, cat, host, proc)):
+            sink.add("SG401", ev, actor=actor, category=cat, key=host, **_send_texts(x, host, actor, st.refused(actor)))
         m = st.manifest
-        if m and cat in m.never_transmit:
-            st.sink.add("SG402", ev, actor=actor, category=cat, key=host, detail_en=to_en, detail_zh=to_zh, ref=ref,
-                        detail=detail)
+        if m and cat in m.never_transmit and not sink.hit(("SG402", actor, cat, host, proc)):
+            sink.add("SG402", ev, actor=actor, category=cat, key=host, **_send_texts(x, host, actor, None))
         scheme = x.get("scheme")
-        if scheme and scheme.__class__ is str and scheme.lower() in ("http", "ws"):
-            st.sink.add("SG403", ev, actor=actor, category=cat, key=host, detail_en=f"http://{host}", ref=ref, detail=detail)
+        if scheme and scheme.lower() in ("http", "ws") and not sink.hit(("SG403", actor, cat, host, proc)):
+            sink.add("SG403", ev, actor=actor, category=cat, key=host,
+                     **{**_send_texts(x, host, actor, None), "detail_en": f"http://{host}", "detail_zh": ""})
         if cat:
             declared_category(ev, st, actor, cat, severity="violation", ref=ref)
         self._destination(ev, st, actor, host, personal=True, ref=ref)
@@ -95,18 +98,22 @@ class NetworkRules:
         if actor == FIRST_PARTY or self._in(None, host, m.app_domains):
             return
         severity = "violation" if personal else "warning"
+        sink = st.sink
         # a host that received personal data has its SG404 violation, not also a no-data warning
         if personal:
-            st.sink.discard("SG404", actor, None, f"{host}/warning")
-        elif st.sink.has("SG404", actor, None, f"{host}/violation"):
+            sink.discard("SG404", actor, None, f"{host}/warning")
+        elif sink.has("SG404", actor, None, f"{host}/violation"):
             return
+        key = f"{host}/{severity}"
         if actor == UNKNOWN:
-            st.sink.add("SG404", ev, actor=UNKNOWN, category=None, key=f"{host}/{severity}", severity=severity,
-                        detail_en=f"unknown third party {host}", detail_zh=f"未知第三方 {host}", ref=ref,
-                        detail={"host": host})
+            if not sink.hit(("SG404", UNKNOWN, None, key, ev.extra.get("process"))):
+                sink.add("SG404", ev, actor=UNKNOWN, category=None, key=key, severity=severity,
+                         detail_en=f"unknown third party {host}", detail_zh=f"未知第三方 {host}", ref=ref,
+                         detail={"host": host})
             return
         row = m.sdks.get(actor)
-        if row is not None and not self._in(actor, host, row.domains):
-            st.sink.add("SG404", ev, actor=actor, category=None, key=f"{host}/{severity}", severity=severity,
-                        detail_en=f"{host} not declared for {actor}", detail_zh=f"{host} 未为 {actor} 声明", ref=ref,
-                        detail={"host": host})
+        if row is not None and not self._in(actor, host, row.domains) \
+                and not sink.hit(("SG404", actor, None, key, ev.extra.get("process"))):
+            sink.add("SG404", ev, actor=actor, category=None, key=key, severity=severity,
+                     detail_en=f"{host} not declared for {actor}", detail_zh=f"{host} 未为 {actor} 声明", ref=ref,
+                     detail={"host": host})

@@ -97,29 +97,35 @@ class ReadRules:
         if self._limits is None:
             m = st.manifest
             rate, limit = (m.max_reads_per_second, m.max_immutable_reads) if m else (1.0, 3)
-            self._limits = (rate, limit)
+            self._limits = (1000.0 / rate if rate > 0 else None, limit)     # (shortest gap in ms, limit)
             self._texts = (f"more than {rate:g} per second", f"每秒超过 {rate:g} 次",
                            f"immutable identifier read more than {limit} times", f"不变标识符读取超过 {limit} 次")
-        rate, limit = self._limits
-        texts = self._texts
+        min_gap, limit = self._limits
         extra = ev.extra
         proc = extra.get("process")          # frequency counts per process and actor
         key = (proc, actor, extra.get("api_id") or ev.api)
-        prev = self._last.get(key)
-        if prev is None and len(self._last) >= 50_000:   # endless distinct APIs: forget, stay flat
-            self._last.clear()
-        self._last[key] = ev.t_ms
-        if rate > 0 and prev is not None and ev.t_ms - prev < 1000.0 / rate \
-                and not st.sink.hit(("SG104", actor, cat.id, "rate", proc)):
-            st.sink.add("SG104", ev, actor=actor, category=cat.id, key="rate",
+        t = ev.t_ms
+        last = self._last
+        prev = last.get(key)
+        if prev is None and len(last) >= 50_000:   # endless distinct APIs: forget, stay flat
+            last.clear()
+        last[key] = t
+        cid = cat.id
+        if prev is not None and min_gap is not None and t - prev < min_gap and not st.sink.hit(("SG104", actor, cid, "rate", proc)):
+            texts = self._texts
+            st.sink.add("SG104", ev, actor=actor, category=cid, key="rate",
                         detail_en=texts[0], detail_zh=texts[1], ref=ref)
         if cat.immutable:
-            if len(self._immutable) >= 50_000 and (proc, actor, cat.id) not in self._immutable:
-                self._immutable.clear()       # endless distinct actors: forget, stay flat
-            n = self._immutable.get((proc, actor, cat.id), 0) + 1
-            self._immutable[(proc, actor, cat.id)] = n
-            if n > limit and not st.sink.hit(("SG104", actor, cat.id, "immutable", proc)):
-                st.sink.add("SG104", ev, actor=actor, category=cat.id, key="immutable",
+            ikey = (proc, actor, cid)
+            counts = self._immutable
+            n = counts.get(ikey)
+            if n is None and len(counts) >= 50_000:
+                counts.clear()                 # endless distinct actors: forget, stay flat
+            n = (n or 0) + 1
+            counts[ikey] = n
+            if n > limit and not st.sink.hit(("SG104", actor, cid, "immutable", proc)):
+                texts = self._texts
+                st.sink.add("SG104", ev, actor=actor, category=cid, key="immutable",
                             detail_en=texts[2], detail_zh=texts[3], ref=ref)
 
 
