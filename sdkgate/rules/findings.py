@@ -49,6 +49,7 @@ class FindingSink:
     def __init__(self, cap: int = EVIDENCE_CAP):
         self._by_key: dict[tuple, Finding] = {}
         self._full: dict[tuple, Finding] = {}   # findings of their own whose evidence list is full: only counted
+        self._folds: dict[tuple, tuple] = {}    # key -> the aggregate it folds into (valid until a discard)
         self._keys4: set[tuple] = set()        # (rule, actor, category, key) of every finding, whatever its process
         self._group_keys: dict[tuple, int] = {}
         self._group_domains: dict[tuple, int] = {}
@@ -87,7 +88,14 @@ class FindingSink:
         k = (rid, actor, category, key, process)      # one finding per process the evidence came from
         f = self._by_key.get(k)
         if f is None:
-            fk = self._fold(k)
+            if len(self._by_key) >= MAX_FINDINGS:
+                fk = (rid, None, None, "*more findings*", None)
+            else:                       # a key folded once folds the same way while the report has room
+                fk = self._folds.get(k)
+                if fk is None:
+                    fk = self._fold(k)
+                    if fk is not None and len(self._folds) < 100_000:
+                        self._folds[k] = fk
             if fk is not None:
                 return self._add_folded(fk, rid, ev, actor, category, str(key), severity, ref)
             if callable(detail_en):
@@ -169,6 +177,7 @@ class FindingSink:
         if (rid, actor, category, key) not in self._keys4:
             return
         self._keys4.discard((rid, actor, category, key))
+        self._folds.clear()             # fewer findings: a later key may get its own again
         for k in [k for k in self._by_key if k[:4] == (rid, actor, category, key)]:
             self._by_key.pop(k, None)
             self._full.pop(k, None)
