@@ -35,28 +35,30 @@ class ReadRules:
             return
         actor = ev.actor or "unknown"
         ref = ev.api or ev.extra.get("api_id", "")
-        detail = partial(read_detail, ev, st, actor)      # built only if a finding is made
         if cat.gated and not st.consented(actor):
             refused = st.refused(actor)
             m = st.manifest
             if refused and (actor != FIRST_PARTY or refused == "withdrawn" or (m and m.consent.browse_mode)):
                 st.sink.add("SG103", ev, actor=actor, category=cat.id, detail_en=f"after consent was {refused}",
-                            detail_zh="拒绝后" if refused == "declined" else "撤回后", ref=ref, detail=detail)
+                            detail_zh="拒绝后" if refused == "declined" else "撤回后", ref=ref,
+                            detail=partial(read_detail, ev, st, actor))
             elif not refused:
                 rid = "SG102" if actor == FIRST_PARTY else "SG101"
                 api_id = ev.extra.get("api_id")
                 if self._probe_rows.get(api_id, True) is not None:     # probes packages (or not known yet)
-                    f = st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=api_id or "", ref=ref, detail=detail)
+                    f = st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=api_id or "", ref=ref,
+                                    detail=partial(read_detail, ev, st, actor))
                     self._count_probe(ev, f, rid, actor)
                 elif not st.sink.hit((rid, actor, cat.id, "", ev.extra.get("process"))):
-                    st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=api_id or "", ref=ref, detail=detail)
+                    st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=api_id or "", ref=ref,
+                                detail=partial(read_detail, ev, st, actor))
         elif cat.gated:
-            self._feature_bound(ev, st, actor, cat.id, ref, detail)
+            self._feature_bound(ev, st, actor, cat.id, ref)
             if actor == UNKNOWN and st.manifest is not None:
                 # consent covers the declared SDKs only: unnamed code collecting is an undeclared third party
                 st.sink.add("SG201", ev, actor=UNKNOWN, category=None, key="run time",
                             detail_en="unnamed code read personal data at run time", detail_zh="未知代码运行时读取个人信息",
-                            ref=ref, detail=detail)
+                            ref=ref, detail=partial(read_detail, ev, st, actor))
         self._frequency(ev, st, actor, cat, ref)
         m = st.manifest
         if m is not None and actor in m.sdks:
@@ -86,12 +88,12 @@ class ReadRules:
         f.detail["probed"] = sorted(seen)[:50]
 
     @staticmethod
-    def _feature_bound(ev: Event, st: RunState, actor: str, category: str, ref: str, detail):
+    def _feature_bound(ev: Event, st: RunState, actor: str, category: str, ref: str):
         """SG105: an SDK whose row names a feature must stay idle until that feature is opened."""
         row = st.manifest.sdks.get(actor) if st.manifest else None
         if row is not None and row.feature and row.feature not in st.features_open:
             st.sink.add("SG105", ev, actor=actor, category=category, detail_en=f"before {row.feature} was opened",
-                        detail_zh=f"{row.feature} 功能使用前", ref=ref, detail=detail)
+                        detail_zh=f"{row.feature} 功能使用前", ref=ref, detail=partial(read_detail, ev, st, actor))
 
     def _frequency(self, ev: Event, st: RunState, actor: str, cat, ref: str):
         if self._limits is None:
