@@ -249,13 +249,19 @@ class ProxyProcess(_Endpoint):
                 self.proc.wait()
         if self.proc is not None:
             self.returncode = self.proc.returncode
-            from .har import export_har
-            export_har(self.out_dir)
+            self._close_log()
+            from . import harjob
+            harjob.start(self.out_dir)        # flows.har in a child: stopping does not wait for it (wait_har)
         self._close_log()
         if self._tmp_conf:
             shutil.rmtree(self._tmp_conf, ignore_errors=True)
             self._tmp_conf = None
         return self.returncode
+
+    def wait_har(self, timeout: float | None = None) -> int | None:
+        """Wait until flows.har is written (stop() leaves it to a child); the HAR writer's exit code."""
+        from . import harjob
+        return harjob.wait(self.out_dir, timeout)
 
     def _close_log(self):
         if self._log:

@@ -253,6 +253,7 @@ def test_seq_has_no_gaps_and_time_never_runs_backwards(proxy):
 
 def test_zz_sigint_flushes_flow_file_and_har(proxy):
     assert proxy.stop(signal.SIGINT) == 0
+    assert proxy.wait_har() == 0            # flows.har is written by a child once the proxy has exited
     out = proxy.out_dir
     har = json.loads((out / "flows.har").read_text())
     urls = {e["request"]["url"] for e in har["log"]["entries"]}
@@ -272,6 +273,7 @@ def test_sigterm_exits_0_with_files_flushed(tmp_path):
             c.get(f"http://alog.umeng.com/t?imei={IMEI}")
         flow_events(tmp_path / "net.jsonl", "/t")
         assert p.stop(signal.SIGTERM) == 0
+    assert p.wait_har() == 0
     evs = read_events(tmp_path / "net.jsonl")
     assert evs[0]["t_ms"] > 1e9             # relative to an epoch of 1 s: shares the caller's clock
     assert (tmp_path / "flows.har").exists() and (tmp_path / "flows.mitm").stat().st_size > 0

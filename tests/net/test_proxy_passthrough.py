@@ -82,6 +82,7 @@ def test_raw_tcp_payload_is_scanned(proxy, upstreams):
 
 def test_mitmdump_writes_flow_file_and_har_on_sigint(proxy):
     assert proxy.stop() == 0
+    assert proxy.wait_har() == 0
     assert (proxy.out_dir / "flows.mitm").stat().st_size > 0
     assert (proxy.out_dir / "flows.har").exists()
     evs = read_events(proxy.out_dir / "net.jsonl")
