@@ -18,6 +18,7 @@ from ..events import BadLine, Event, merge_streams, parse_lines, read_events
 from ..fileio import read_json_object
 from ..fixhints import hint_text, sdk_hint
 from ..i18n import localise
+from ..net.harview import HAR_MAX_BYTES, HAR_MAX_ENTRIES, HarDrawn, read_har
 from ..report import Finding, Report
 from ..taxonomy import label
 
@@ -27,7 +28,6 @@ PALETTE = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#17becf", "#bcbd22", "#7
 PRE_COLOUR = "#d62728"
 TRANSITION_COLOUR = {"granted": "#2e7d32", "declined": "#ef6c00", "withdrawn": "#6a1b9a"}
 SVG_W, LABEL_W, LANE_H, TOP, BOTTOM = 1000, 170, 24, 34, 30
-HAR_MAX_BYTES = 50 << 20
 MAX_MARKS = 20_000            # timeline marks kept before bucketing per pixel
 MAX_ROWS = 200                # actors with a row (and a lane) on the page
 MAX_HOSTS_SHOWN = 50          # hosts listed per actor
@@ -64,6 +64,10 @@ T = {
         "sig_unchecked": "signature present, NOT checked (no key given)", "sig_valid": "signature valid for the given key",
         "rederived": "verdict re-derived from the raw evidence", "not_rederived": "no raw evidence: verdict not re-derived",
         "partly_rederived": "verdict re-derived, but part of the evidence could not be re-checked (incomplete)",
+        "har_cut": "flows.har holds more than this page draws ({limit} MB or {max} flows): the first {n} flows "
+                   "are drawn, the rest only in flows.har / flows.mitm",
+        "har_unread": "flows.har is over this page's {limit} MB limit and not in sdkgate's layout: no flow is drawn "
+                      "from it (see flows.har / flows.mitm)",
     },
     "zh": {
         "title": "sdkgate 检测报告", "verdict": "结论", "pass": "通过", "fail": "不通过", "incomplete": "证据不完整", "not_judged": "未评估",
@@ -92,6 +96,8 @@ T = {
         "sig_absent": "未签名：封存不能证明证据包由谁生成", "sig_unchecked": "有签名，但未校验（未提供公钥）",
         "sig_valid": "签名有效（已用给定公钥校验）", "rederived": "结论已由原始证据重新推导", "not_rederived": "无原始证据：结论未重新推导",
         "partly_rederived": "结论已重新推导，但部分证据无法复核（证据不完整）",
+        "har_cut": "flows.har 超出本页面可展示的范围（{limit} MB 或 {max} 个请求）：仅展示前 {n} 个请求，其余请查看 flows.har / flows.mitm",
+        "har_unread": "flows.har 超过本页面 {limit} MB 的上限且不是 sdkgate 的格式：未展示其中的请求（请查看 flows.har / flows.mitm）",
     },
 }
 SEVERITY_ZH = {"violation": "违规", "warning": "警告", "info": "提示"}
@@ -672,17 +678,14 @@ def render_bundle(out_dir, lang: str = "en", report: Report | None = None, integ
         name = src.where("manifest.yaml")
         manifest = parse_manifest(loads_yaml(src.read_bytes("manifest.yaml", MAX_YAML_BYTES).decode("utf-8", "replace"),
                                              name), name)
-    har: list[dict] = []
-    try:
-        har = ((meta("flows.har", HAR_MAX_BYTES).get("log") or {}).get("entries")) or []
-    except AttributeError:
-        har = []
-    if not isinstance(har, list):
-        har = []
+    drawn = read_har(lambda: src.open("flows.har")) if src.is_file("flows.har") else HarDrawn()
     shown = _shown_meta(meta("bundle.json"))
+    if drawn.cut:
+        shown["har_note"] = T[lang]["har_unread" if drawn.unread else "har_cut"].format(
+            limit=HAR_MAX_BYTES >> 20, n=len(drawn.entries), max=HAR_MAX_ENTRIES)
     if integrity:
         shown["integrity"] = {**integrity, "parts": integrity_parts(integrity, T[lang])}
-    view = View(report, lang, manifest=manifest, run=_shown_meta(meta("run.json")), bundle=shown, har=har)
+    view = View(report, lang, manifest=manifest, run=_shown_meta(meta("run.json")), bundle=shown, har=drawn.entries)
     names = [n for n in ("events.jsonl", "net.jsonl") if src.is_file(n)]
     if not names:
         return _render(view, view.timeline_from_report())
