@@ -56,7 +56,7 @@ class _Engine:
                 raise InputError(None, "--cluster", "needs dask distributed (pip install 'dask[distributed]')") from None
             _probe(cluster)
             try:
-                self.client = Client(cluster, timeout="15s")
+                self.client = Client(cluster, timeout="60s")          # the port answered (_probe): a busy scheduler may be slow
             except (OSError, TimeoutError) as exc:
                 raise InputError(None, "--cluster", f"cannot reach the Dask scheduler at {cluster}: {exc}") from None
             self.workers = max(1, sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values()))
