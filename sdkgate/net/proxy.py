@@ -111,7 +111,7 @@ class InProcessProxy(_Endpoint):
         self._ready = threading.Event()
         self._error: BaseException | None = None
 
-    def start(self, timeout: float = 20) -> "InProcessProxy":
+    def start(self, timeout: float = 120) -> "InProcessProxy":
         from .addon import SdkgateAddon
 
         def run():
@@ -212,7 +212,7 @@ class ProxyProcess(_Endpoint):
             cmd += ["--listen-mode", m]
         return cmd + list(self.extra_args)
 
-    def start(self, timeout: float = 30) -> "ProxyProcess":
+    def start(self, timeout: float = 120) -> "ProxyProcess":       # a bound: returns once it listens
         ready = self.out_dir / READY_FILE
         ready.unlink(missing_ok=True)
         self._log = (self.out_dir / "proxy.log").open("ab")

@@ -16,7 +16,7 @@ from .helpers import CANARIES, IMEI, flow_events, read_events
 
 def test_sigkilled_proxy_leaves_net_jsonl_and_a_har(tmp_path):
     with ProxyProcess(CANARIES, tmp_path, offline=True, t0_ms=1_000) as p:
-        with httpx.Client(proxy=p.proxy_url, verify=p.ca_path, trust_env=False) as c:
+        with httpx.Client(proxy=p.proxy_url, verify=p.ca_path, trust_env=False, timeout=60) as c:
             for i in range(3):
                 c.get(f"http://alog.umeng.com/k{i}?imei={IMEI}")
         flow_events(tmp_path / "net.jsonl", "/k2")
@@ -33,21 +33,18 @@ def test_sigkilled_proxy_leaves_net_jsonl_and_a_har(tmp_path):
 
 def test_garbage_and_idle_connections_are_recorded(tmp_path):
     import socket
-    import time
 
     from .helpers import wait_events
     with ProxyProcess(CANARIES, tmp_path, offline=True, t0_ms=1_000, extra_args=["--idle-timeout", "1"]) as p:
         s = socket.create_connection(("127.0.0.1", p.port))
         s.sendall(b"GARBAGE NOT HTTP\x00\xff\r\n\r\n")
-        s.settimeout(5)
+        s.settimeout(60)
         while s.recv(4096):
             pass
         s.close()
         idle = socket.create_connection(("127.0.0.1", p.port))
-        idle.settimeout(10)
-        t = time.monotonic()
-        assert idle.recv(10) == b""                # closed by the proxy, not by us
-        assert time.monotonic() - t < 8
+        idle.settimeout(60)                        # far below the 120 s default: only --idle-timeout 1 closes it
+        assert idle.recv(10) == b""                # closed by the proxy, not by us (a timeout would raise)
         idle.close()
         evs = wait_events(tmp_path / "net.jsonl", lambda es: len([e for e in es if str(e.get("flow_id")).startswith("conn-")]) >= 2)
     conns = [e for e in evs if e["kind"] == "flow" and str(e.get("flow_id")).startswith("conn-")]
@@ -79,7 +76,7 @@ def test_stop_does_not_wait_for_the_har_and_sealing_does(tmp_path, monkeypatch):
     monkeypatch.setattr(harjob, "start", held_start)
     out = tmp_path / "run"
     with ProxyProcess(CANARIES, out, offline=True, t0_ms=1_000) as p:
-        with httpx.Client(proxy=p.proxy_url, verify=p.ca_path, trust_env=False) as c:
+        with httpx.Client(proxy=p.proxy_url, verify=p.ca_path, trust_env=False, timeout=60) as c:
             c.get(f"http://alog.umeng.com/h?imei={IMEI}")
         flow_events(out / "net.jsonl", "/h")
     assert p.returncode == 0
