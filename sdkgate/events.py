@@ -168,25 +168,10 @@ def read_events(path: str | Path) -> Iterator[Event | BadLine]:
 
 def parse_lines(fh: IO[bytes] | Iterable[bytes], name: str) -> Iterator[Event | BadLine]:
     """Events of a JSON Lines stream, bounded: a line over MAX_LINE_BYTES or nested deeper than
-    MAX_JSON_DEPTH (fileio) is a BadLine, never read whole and never handed to the recursive parser.
-    The hot path of every judgement: one loop, no nested generator per line."""
-    if not hasattr(fh, "readline"):
-        yield from _parse_numbered(_numbered(fh), name)
-        return
+    MAX_JSON_DEPTH (fileio) is a BadLine, never read whole and never handed to the recursive parser."""
     decode, from_dict = decode_json_line, Event.from_dict
-    readline = fh.readline
-    cap = MAX_LINE_BYTES + 1
-    n = 0
-    while True:
-        raw = readline(cap)
-        if not raw:
-            return
-        n += 1
-        if len(raw) == cap and raw[-1:] != b"\n":           # over the bound: skipped in chunks, never held whole
-            size = len(raw)
-            while raw and raw[-1:] != b"\n":
-                raw = readline(1 << 20)
-                size += len(raw)
+    for n, raw, size in (bounded_lines(fh) if hasattr(fh, "readline") else _numbered(fh)):
+        if raw is None:
             yield BadLine(name, n, f"line of {size} bytes, longer than the limit of {MAX_LINE_BYTES}: not read")
             continue
         try:
@@ -199,45 +184,14 @@ def parse_lines(fh: IO[bytes] | Iterable[bytes], name: str) -> Iterator[Event | 
             continue
         except (ValueError, RecursionError) as exc:
             if raw.strip():
-                yield _unparsed(name, n, raw, exc)
+                cut = not raw.endswith(b"\n")        # the last line of a file cut short while writing
+                yield BadLine(name, n, "truncated line (no newline, not valid JSON)" if cut else f"not valid JSON: {exc}")
             continue
         if d.__class__ is not dict:
             yield BadLine(name, n, "not a JSON object")
             continue
         try:
             yield from_dict(d)
-        except (ValueError, TypeError, AttributeError) as exc:
-            yield BadLine(name, n, str(exc)[:200])
-
-
-def _unparsed(name: str, n: int, raw: bytes, exc: Exception) -> BadLine:
-    cut = not raw.endswith(b"\n")        # the last line of a file cut short while writing
-    return BadLine(name, n, "truncated line (no newline, not valid JSON)" if cut else f"not valid JSON: {exc}")
-
-
-def _parse_numbered(lines: Iterable[tuple[int, bytes | None, int]], name: str) -> Iterator[Event | BadLine]:
-    """parse_lines over an iterable of lines (tests, in-memory logs)."""
-    for n, raw, size in lines:
-        if raw is None:
-            yield BadLine(name, n, f"line of {size} bytes, longer than the limit of {MAX_LINE_BYTES}: not read")
-            continue
-        try:
-            d = decode_json_line(raw)
-        except UnicodeDecodeError as exc:
-            yield BadLine(name, n, f"not UTF-8: {exc.reason} at byte {exc.start}")
-            continue
-        except JsonLimitError as exc:
-            yield BadLine(name, n, str(exc))
-            continue
-        except (ValueError, RecursionError) as exc:
-            if raw.strip():
-                yield _unparsed(name, n, raw, exc)
-            continue
-        if d.__class__ is not dict:
-            yield BadLine(name, n, "not a JSON object")
-            continue
-        try:
-            yield Event.from_dict(d)
         except (ValueError, TypeError, AttributeError) as exc:
             yield BadLine(name, n, str(exc)[:200])
 
