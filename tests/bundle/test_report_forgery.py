@@ -7,27 +7,18 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 
 from sdkgate.bundle import write_bundle
 from sdkgate.bundle.sign import sign_bundle
 from sdkgate.cli import cli
 from sdkgate.cli.common import run_guarded
-from tests.bundle.evidence_kit import write_evidence
-from tests.bundle.test_bundle_verify import _keys
+from tests.bundle.test_bundle_verify import _keys, bundle  # noqa: F401 - the sealed demo bundle fixture
 
 
 def sg(capsys, *argv) -> tuple[int, str]:
     code = run_guarded(cli, [str(a) for a in argv])
     cap = capsys.readouterr()
     return code, cap.out + cap.err
-
-
-@pytest.fixture
-def bundle(tmp_path) -> Path:
-    d = write_evidence(tmp_path / "run1")
-    write_bundle(d)
-    return d
 
 
 def forge(bundle: Path, edit, reseal: bool = True) -> None:
