@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 from sdkgate.bundle import write_bundle
 from sdkgate.cli import cli
