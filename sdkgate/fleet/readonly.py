@@ -73,13 +73,19 @@ def connect_sqlite_readonly(path: Path) -> sqlite3.Connection:
 
 def database_problem(path: Path | str, exc: sqlite3.Error) -> InputError:
     """A SQLite error that is about the file (corrupt, not a database, unreadable), named with the file."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    if name.startswith(("SQLITE_READONLY_ROLLBACK", "SQLITE_READONLY_RECOVERY")):
+        return InputError(str(path), None, "a write to it was cut short (its journal is still beside it) and a "
+                          "read-only query cannot recover it: run `scan --db` (or open it once with sqlite3) to "
+                          "recover it; nothing was changed")
     return InputError(str(path), None, f"not a usable SQLite database ({getattr(exc, 'sqlite_errorname', None) or 'error'}: "
                       f"{str(exc).strip()}); nothing was changed")
 
 
 def is_file_problem(exc: sqlite3.Error) -> bool:
     name = getattr(exc, "sqlite_errorname", "") or ""
-    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CANTOPEN", "SQLITE_IOERR"))
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CANTOPEN", "SQLITE_IOERR",
+                             "SQLITE_READONLY_ROLLBACK", "SQLITE_READONLY_RECOVERY"))
 
 
 class ReadGuard:

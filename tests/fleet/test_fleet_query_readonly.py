@@ -266,3 +266,21 @@ def test_old_schema_on_postgresql_is_named_not_migrated(pg_url, capsys):
         assert db.query("SELECT MAX(version) FROM schema_migrations") == [(1,)]
     finally:
         db.close()
+
+
+def test_a_write_cut_short_is_named_not_recovered(tmp_path, capsys):
+    """A writer killed mid-transaction leaves a hot journal: a read-only query says so and touches nothing."""
+    path = tmp_path / "fleet.db"
+    fill(f"sqlite:///{path}", 2)
+    code = ("import os, sqlite3, sys\n"
+            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('PRAGMA cache_size=1'); c.execute('BEGIN')\n"
+            "for i in range(3000): c.execute('INSERT INTO incomplete_reasons (app_id, reason) VALUES (1, ?)', ('x' * 500,))\n"
+            "os._exit(9)\n")
+    subprocess.run([sys.executable, "-c", code, str(path)], timeout=120)
+    assert (tmp_path / "fleet.db-journal").is_file()
+    before = snapshot(tmp_path)
+    assert sg("fleet", "query", "--db", f"sqlite:///{path}", "SELECT COUNT(*) FROM apps") == 2
+    err = capsys.readouterr().err
+    assert "fleet.db" in err and "cut short" in err and "run `scan --db`" in err
+    assert snapshot(tmp_path) == before
