@@ -50,6 +50,7 @@ class FindingSink:
         self._by_key: dict[tuple, Finding] = {}
         self._full: dict[tuple, Finding] = {}   # findings of their own whose evidence list is full: only counted
         self._folds: dict[tuple, tuple] = {}    # key -> the aggregate it folds into (valid until a discard)
+        self._full_folded: dict[tuple, Finding] = {}   # key -> its aggregate, when one more only counts
         self._keys4: set[tuple] = set()        # (rule, actor, category, key) of every finding, whatever its process
         self._group_keys: dict[tuple, int] = {}
         self._group_domains: dict[tuple, int] = {}
@@ -94,10 +95,10 @@ class FindingSink:
                 fk = self._folds.get(k)
                 if fk is None:
                     fk = self._fold(k)
-                    if fk is not None and len(self._folds) < 100_000:
+                    if fk is not None and len(self._folds) < 4096:       # the keys that repeat come early
                         self._folds[k] = fk
             if fk is not None:
-                return self._add_folded(fk, rid, ev, actor, category, str(key), severity, ref)
+                return self._add_folded(fk, k, ev, actor, category, str(key), severity, ref)
             if callable(detail_en):
                 detail_en = detail_en()
             if callable(detail_zh):
@@ -117,6 +118,8 @@ class FindingSink:
                         message=en, message_zh=zh, clause=r.clause, detail=d, process=process)
             self._by_key[k] = f
             self._keys4.add(k[:4])
+            if len(self._by_key) == MAX_FINDINGS:
+                self._full_folded.clear()       # from here on new keys fold into "more findings" instead
         f.evidence_count += 1
         if ev is not None and len(f.evidence) < self.cap:
             f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref if ref.__class__ is str else _text(ref)))
@@ -130,12 +133,16 @@ class FindingSink:
         it and return True; else return False and let the rule call `add`."""
         f = self._full.get(k)
         if f is None:
-            return False
+            f = self._full_folded.get(k)
+            if f is None:
+                return False
+            self.aggregated += 1
         f.evidence_count += 1
         return True
 
-    def _add_folded(self, fk: tuple, rid: str, ev: Event | None, actor: str | None, category: str | None,
+    def _add_folded(self, fk: tuple, k: tuple, ev: Event | None, actor: str | None, category: str | None,
                     key: str, severity: str | None, ref) -> Finding:
+        rid = k[0]
         r = rule(rid)
         sev = severity or r.severity
         f = self._by_key.get(fk)
@@ -152,6 +159,8 @@ class FindingSink:
                         clause=r.clause, detail={"aggregated": True, "examples": []})
             self._by_key[fk] = f
             self._keys4.add(fk[:4])
+            if len(self._by_key) == MAX_FINDINGS:
+                self._full_folded.clear()
         if _SEVERITY_ORDER.get(sev, 3) < _SEVERITY_ORDER.get(f.severity, 3):
             f.severity = sev                   # an aggregate is as severe as the worst thing it holds
         if len(f.detail["examples"]) < EXAMPLES and key not in f.detail["examples"]:
@@ -160,6 +169,10 @@ class FindingSink:
         self.aggregated += 1
         if ev is not None and len(f.evidence) < self.cap:
             f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref if ref.__class__ is str else _text(ref)))
+        examples = f.detail["examples"]
+        if ev is not None and len(f.evidence) >= self.cap and (len(examples) >= EXAMPLES or key in examples) \
+                and len(self._full_folded) < 4096:
+            self._full_folded[k] = f          # from now on one more of k only counts (hit)
         return f
 
     def exists(self, rid: str, ev: Event | None, actor: str | None, category: str | None, key: str = "") -> bool:
@@ -178,6 +191,7 @@ class FindingSink:
             return
         self._keys4.discard((rid, actor, category, key))
         self._folds.clear()             # fewer findings: a later key may get its own again
+        self._full_folded.clear()
         for k in [k for k in self._by_key if k[:4] == (rid, actor, category, key)]:
             self._by_key.pop(k, None)
             self._full.pop(k, None)
