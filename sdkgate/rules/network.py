@@ -1,8 +1,6 @@
 """SG401-SG404: what left the device, to whom, when and how (SG405 lives in geo.py)."""
 from __future__ import annotations
 
-from functools import partial
-
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..events import Event
 from .reads import declared_category
@@ -14,31 +12,35 @@ def host_in(host: str, domains) -> bool:
     return any(host == d.lower() or host.endswith("." + d.lower().lstrip(".")) for d in domains)
 
 
-def _send_ref(x: dict, host: str) -> str:
-    return f"{x.get('scheme', '')}://{host}{x.get('path', '')} [{x.get('encoding', '')}]"
+class _SendTexts:
+    """A send finding's texts, each built only when the sink uses it (a new finding, or evidence with room)."""
+    __slots__ = ("x", "host", "actor", "refused")
 
+    def __init__(self, x: dict, host: str, actor: str, refused: str | None = None):
+        self.x, self.host, self.actor, self.refused = x, host, actor, refused
 
-def _send_detail(x: dict, host: str, actor: str) -> dict:
-    d = {"host": host, "path": x.get("path"), "encoding": x.get("encoding"), "where": x.get("where"),
-         "flow_id": x.get("flow_id"), "scheme": x.get("scheme")}
-    if actor == UNKNOWN:
-        d["unknown_why"] = (f"host {host} matches no catalogued SDK domain, no declared SDK domain "
-                            "and not the app's own domains")
-    return d
+    def ref(self) -> str:
+        x = self.x
+        return f"{x.get('scheme', '')}://{self.host}{x.get('path', '')} [{x.get('encoding', '')}]"
 
+    def en(self) -> str:
+        return f"to {self.host} as {self.x.get('encoding') or 'plain'}" + \
+            (f" after consent was {self.refused}" if self.refused else "")
 
-def _to_en(x: dict, host: str, refused: str | None) -> str:
-    return f"to {host} as {x.get('encoding') or 'plain'}" + (f" after consent was {refused}" if refused else "")
+    def zh(self) -> str:
+        return f"以 {self.x.get('encoding') or 'plain'} 形式发往 {self.host}"
 
+    def http(self) -> str:
+        return f"http://{self.host}"
 
-def _to_zh(x: dict, host: str) -> str:
-    return f"以 {x.get('encoding') or 'plain'} 形式发往 {host}"
-
-
-def _send_texts(x: dict, host: str, actor: str, refused: str | None) -> dict:
-    """What add needs for a send finding, each part deferred (called only when used)."""
-    return {"detail_en": partial(_to_en, x, host, refused), "detail_zh": partial(_to_zh, x, host),
-            "ref": partial(_send_ref, x, host), "detail": partial(_send_detail, x, host, actor)}
+    def detail(self) -> dict:
+        x, host = self.x, self.host
+        d = {"host": host, "path": x.get("path"), "encoding": x.get("encoding"), "where": x.get("where"),
+             "flow_id": x.get("flow_id"), "scheme": x.get("scheme")}
+        if self.actor == UNKNOWN:
+            d["unknown_why"] = (f"host {host} matches no catalogued SDK domain, no declared SDK domain "
+                                "and not the app's own domains")
+        return d
 
 
 class NetworkRules:
@@ -64,16 +66,19 @@ class NetworkRules:
         cat = ev.category
         proc = x.get("process")
         sink = st.sink
-        ref = partial(_send_ref, x, host)       # texts are built only when a finding is made or keeps evidence
+        t = _SendTexts(x, host, actor)          # texts are built only when a finding is made or keeps evidence
+        ref = t.ref
         if not st.consented(actor) and not sink.hit(("SG401", actor, cat, host, proc)):
-            sink.add("SG401", ev, actor=actor, category=cat, key=host, **_send_texts(x, host, actor, st.refused(actor)))
+            t1 = _SendTexts(x, host, actor, st.refused(actor))
+            sink.add("SG401", ev, actor=actor, category=cat, key=host, detail_en=t1.en, detail_zh=t1.zh, ref=ref,
+                     detail=t.detail)
         m = st.manifest
         if m and cat in m.never_transmit and not sink.hit(("SG402", actor, cat, host, proc)):
-            sink.add("SG402", ev, actor=actor, category=cat, key=host, **_send_texts(x, host, actor, None))
+            sink.add("SG402", ev, actor=actor, category=cat, key=host, detail_en=t.en, detail_zh=t.zh, ref=ref,
+                     detail=t.detail)
         scheme = x.get("scheme")
         if scheme and scheme.lower() in ("http", "ws") and not sink.hit(("SG403", actor, cat, host, proc)):
-            sink.add("SG403", ev, actor=actor, category=cat, key=host,
-                     **{**_send_texts(x, host, actor, None), "detail_en": f"http://{host}", "detail_zh": ""})
+            sink.add("SG403", ev, actor=actor, category=cat, key=host, detail_en=t.http, ref=ref, detail=t.detail)
         if cat:
             declared_category(ev, st, actor, cat, severity="violation", ref=ref)
         self._destination(ev, st, actor, host, personal=True, ref=ref)
