@@ -114,12 +114,10 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
             st.first_t = ev.t_ms
         st.last_t = ev.t_ms
         try:
-            for h in anys:
-                h(ev, st)
             handlers = get_handlers(ev.kind)
-            if handlers is None:
-                handlers = dispatch[ev.kind] = [getattr(g, ev.kind) for g in groups if hasattr(g, ev.kind)
-                                                and not ev.kind.startswith("_") and ev.kind not in NOT_KINDS]
+            if handlers is None:            # every group's `any` first, then those named after the kind
+                handlers = dispatch[ev.kind] = anys + [getattr(g, ev.kind) for g in groups if hasattr(g, ev.kind)
+                                                       and not ev.kind.startswith("_") and ev.kind not in NOT_KINDS]
                 if len(dispatch) > MAX_KINDS:      # hostile logs with endless kinds: keep the table flat
                     dispatch.clear()
             for h in handlers:

@@ -10,7 +10,7 @@ BAD_LINES_NAMED = 20      # broken lines named one by one in the report; the res
 
 class EvidenceRules:
     def __init__(self):
-        self.next_seq: dict[tuple, int] = {}     # (source, pid): each process numbers its own events
+        self.next_seq: dict = {}                 # source, or (source, pid): each process numbers its own events
         self.agent_loaded = False
         self.steps = 0
         self.consent_steps = 0
@@ -32,7 +32,7 @@ class EvidenceRules:
     def any(self, ev: Event, st: RunState):
         """Every event: seq numbers per (source, pid) must run without gap or repeat."""
         pid = ev.extra.get("pid")
-        key = (ev.source, pid)
+        key = ev.source if pid is None else (ev.source, pid)    # a stream: its source, and its process if any
         seq = ev.seq
         exp = self.next_seq.get(key)
         if seq == exp:                      # the common case: the next number

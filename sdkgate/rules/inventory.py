@@ -1,7 +1,7 @@
 """SG201-SG205: which SDKs are there, what their code can reach, what runs at process start."""
 from __future__ import annotations
 
-from ..catalogue import default_catalogue
+from ..catalogue import FIRST_PARTY, UNKNOWN, default_catalogue
 from ..events import Event
 from ..report import CallSite, SdkEntry
 from .findings import short_method
@@ -102,7 +102,7 @@ class InventoryRules:
 
     def _seen(self, ev, st, where):
         actor = ev.actor or "unknown"
-        if st.is_sdk(actor):
+        if actor not in _NOT_SDK:               # st.is_sdk, inline: every read and send comes here
             entry = self.sdks.get(actor)
             if entry is None and len(self.sdks) < MAX_SDKS:     # beyond the cap an entry would not be kept
                 entry = self._entry(actor, st)
@@ -161,6 +161,7 @@ class InventoryRules:
                             detail_zh="已声明但 APK 中未发现")
 
 
+_NOT_SDK = frozenset({FIRST_PARTY, UNKNOWN})
 _WHERE_ZH = {"in the APK": "存在于 APK 中", "at run time": "运行时发现", "in traffic": "流量中发现",
              "loading code at run time": "加载代码时发现"}
 _FOUND = {w: f"found {w}" for w in _WHERE_ZH}
