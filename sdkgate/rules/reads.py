@@ -34,7 +34,9 @@ class ReadRules:
             st.incomplete_reason(f"hook event seq {ev.seq} has unknown category {ev.category!r}", ev)
             return
         actor = ev.actor or "unknown"
-        ref = ev.api or ev.extra.get("api_id", "")
+        extra = ev.extra
+        ref = ev.api or extra.get("api_id", "")
+        proc = extra.get("process")          # findings and frequency count per process
         if cat.gated and not st.consented(actor):
             refused = st.refused(actor)
             m = st.manifest
@@ -44,12 +46,12 @@ class ReadRules:
                             detail=partial(read_detail, ev, st, actor))
             elif not refused:
                 rid = "SG102" if actor == FIRST_PARTY else "SG101"
-                api_id = ev.extra.get("api_id")
+                api_id = extra.get("api_id")
                 if self._probe_rows.get(api_id, True) is not None:     # probes packages (or not known yet)
                     f = st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=api_id or "", ref=ref,
                                     detail=partial(read_detail, ev, st, actor))
                     self._count_probe(ev, f, rid, actor)
-                elif not st.sink.hit((rid, actor, cat.id, "", ev.extra.get("process"))):
+                elif not st.sink.hit((rid, actor, cat.id, "", proc)):
                     st.sink.add(rid, ev, actor=actor, category=cat.id, detail_en=api_id or "", ref=ref,
                                 detail=partial(read_detail, ev, st, actor))
         elif cat.gated:
@@ -59,7 +61,7 @@ class ReadRules:
                 st.sink.add("SG201", ev, actor=UNKNOWN, category=None, key="run time",
                             detail_en="unnamed code read personal data at run time", detail_zh="未知代码运行时读取个人信息",
                             ref=ref, detail=partial(read_detail, ev, st, actor))
-        self._frequency(ev, st, actor, cat, ref)
+        self._frequency(ev, st, actor, cat, ref, proc)
         m = st.manifest
         if m is not None and actor in m.sdks:
             declared_category(ev, st, actor, cat.id, severity="violation", ref=ref)
@@ -95,7 +97,7 @@ class ReadRules:
             st.sink.add("SG105", ev, actor=actor, category=category, detail_en=f"before {row.feature} was opened",
                         detail_zh=f"{row.feature} 功能使用前", ref=ref, detail=partial(read_detail, ev, st, actor))
 
-    def _frequency(self, ev: Event, st: RunState, actor: str, cat, ref: str):
+    def _frequency(self, ev: Event, st: RunState, actor: str, cat, ref: str, proc):
         if self._limits is None:
             m = st.manifest
             rate, limit = (m.max_reads_per_second, m.max_immutable_reads) if m else (1.0, 3)
@@ -103,9 +105,7 @@ class ReadRules:
             self._texts = (f"more than {rate:g} per second", f"每秒超过 {rate:g} 次",
                            f"immutable identifier read more than {limit} times", f"不变标识符读取超过 {limit} 次")
         min_gap, limit = self._limits
-        extra = ev.extra
-        proc = extra.get("process")          # frequency counts per process and actor
-        key = (proc, actor, extra.get("api_id") or ev.api)
+        key = (proc, actor, ev.extra.get("api_id") or ev.api)
         t = ev.t_ms
         last = self._last
         prev = last.get(key)
