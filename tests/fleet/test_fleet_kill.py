@@ -77,3 +77,23 @@ def test_a_finished_run_is_done_and_a_live_one_is_not_marked(tmp_path, capsys):
         assert db.query("SELECT id, status FROM fleet_runs ORDER BY id") == [(1, "done"), (live, "running")]
     finally:
         db.close()
+
+
+def test_a_run_stopped_by_ctrl_c_says_aborted(tmp_path, monkeypatch):
+    import pytest
+
+    from sdkgate.fleet import runner
+    from sdkgate.fleet.db import Database
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(runner, "_dispatch", interrupted)
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    with pytest.raises(KeyboardInterrupt):
+        runner.scan_fleet(make_fleet(tmp_path / "a", 1), url)
+    db = Database(url)
+    try:
+        rows = db.query("SELECT status, finished_at IS NOT NULL FROM fleet_runs")
+    finally:
+        db.close()
+    assert rows == [("aborted", 1)]
