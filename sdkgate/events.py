@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
-from .fileio import MAX_JSON_DEPTH, MAX_LINE_BYTES, JsonLimitError, bounded_lines, check_depth
+from .fileio import (MAX_LINE_BYTES, JsonLimitError, bounded_lines, decode_json_line, loads_bounded)
 from .i18n import Msg
 
 SCHEMA_VERSION = 1
@@ -49,7 +49,7 @@ TRANSITIONS = ("granted", "declined", "withdrawn")
 CORE = ("v", "seq", "t_ms", "source", "kind", "category", "api", "actor", "stack", "consent")
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     seq: int
     t_ms: float
@@ -149,8 +149,7 @@ def check_event_log(path: str | Path) -> None:
                 return       # an over-long first line: judged as a broken line
             if raw.strip():
                 try:
-                    check_depth(raw)
-                    first = json.loads(raw)
+                    first = loads_bounded(raw)
                 except JsonLimitError:
                     return   # too deep: judged as a broken line
                 except ValueError:
@@ -176,16 +175,13 @@ def read_events(path: str | Path) -> Iterator[Event | BadLine]:
 def parse_lines(fh: IO[bytes] | Iterable[bytes], name: str) -> Iterator[Event | BadLine]:
     """Events of a JSON Lines stream, bounded: a line over MAX_LINE_BYTES or nested deeper than
     MAX_JSON_DEPTH (fileio) is a BadLine, never read whole and never handed to the recursive parser."""
-    decode = json.JSONDecoder().decode          # str in: skips json.loads' per-call encoding sniffing
-    from_dict = Event.from_dict
+    decode, from_dict = decode_json_line, Event.from_dict
     for n, raw, size in (bounded_lines(fh) if hasattr(fh, "readline") else _numbered(fh)):
         if raw is None:
             yield BadLine(name, n, f"line of {size} bytes, longer than the limit of {MAX_LINE_BYTES}: not read")
             continue
         try:
-            if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH:
-                check_depth(raw)
-            d = decode(raw.decode("utf-8"))
+            d = decode(raw)
         except UnicodeDecodeError as exc:
             yield BadLine(name, n, f"not UTF-8: {exc.reason} at byte {exc.start}")
             continue
@@ -193,10 +189,9 @@ def parse_lines(fh: IO[bytes] | Iterable[bytes], name: str) -> Iterator[Event | 
             yield BadLine(name, n, str(exc))
             continue
         except (ValueError, RecursionError) as exc:
-            if not raw.strip():
-                continue
-            cut = not raw.endswith(b"\n")        # the last line of a file cut short while writing
-            yield BadLine(name, n, "truncated line (no newline, not valid JSON)" if cut else f"not valid JSON: {exc}")
+            if raw.strip():
+                cut = not raw.endswith(b"\n")        # the last line of a file cut short while writing
+                yield BadLine(name, n, "truncated line (no newline, not valid JSON)" if cut else f"not valid JSON: {exc}")
             continue
         if d.__class__ is not dict:
             yield BadLine(name, n, "not a JSON object")

@@ -16,6 +16,7 @@ import yaml
 
 from .catalogue import Catalogue, Sdk
 from .errors import InputError
+from .fileio import read_json_document
 
 # Exodus category -> catalogue kind. A tracker with several categories takes the first in this order.
 CATEGORY_KIND = (
@@ -108,15 +109,15 @@ def load_export(path: str | Path) -> list[Tracker]:
     path = Path(path)
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_json_document(path)
     except FileNotFoundError:
         raise InputError(name, None, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise InputError(name, None, f"cannot read: {exc}") from None
-    try:
-        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(name, f"line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}") from None
+    except ValueError as exc:                   # too large, too deep, not UTF-8
+        raise InputError(name, None, f"cannot read: {exc}") from None
     if isinstance(data, dict):
         if "trackers" not in data:
             raise InputError(name, None, "expected an Exodus tracker export: an object with 'trackers', or a list of trackers")

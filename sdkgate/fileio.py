@@ -56,8 +56,9 @@ def check_depth(raw: bytes, limit: int = MAX_JSON_DEPTH) -> None:
         raise JsonLimitError(f"nested deeper than {limit} levels (the limit for evidence JSON)")
 
 
-def loads_bounded(raw: bytes | str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
-    """json.loads with the depth bound checked first; raises ValueError (JsonLimitError for bounds)."""
+def loads_bounded(raw: bytes | str, *, max_depth: int = MAX_JSON_DEPTH, unicode_errors: bool = False) -> Any:
+    """json.loads with the depth bound checked first; raises ValueError (JsonLimitError for bounds).
+    `unicode_errors`: bytes that are not UTF-8/16/32 raise UnicodeDecodeError (to try another encoding)."""
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     check_depth(data, max_depth)
     try:
@@ -65,7 +66,32 @@ def loads_bounded(raw: bytes | str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
     except RecursionError:              # pragma: no cover - check_depth makes this unreachable
         raise JsonLimitError(f"nested deeper than {max_depth} levels") from None
     except UnicodeDecodeError as exc:
+        if unicode_errors:
+            raise
         raise ValueError(f"not UTF-8: {exc.reason} at byte {exc.start}") from None
+
+
+_DECODER = json.JSONDecoder()
+_DECODE = _DECODER.decode                      # str in: skips json.loads' per-call encoding sniffing
+_SCAN = _DECODER.scan_once                     # the C scanner itself: one value at an index
+
+
+def decode_json_line(raw: bytes) -> Any:
+    """One JSON Lines record whose length the caller has bounded (`MAX_LINE_BYTES`): the depth bound is
+    checked only when the brackets could nest that deep. Raises JsonLimitError, UnicodeDecodeError or
+    ValueError. The hot path of every judgement: a line as sdkgate writes it (a value, then a newline)
+    goes straight to the C scanner; anything else gets json's own checks and messages."""
+    if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH:
+        check_depth(raw)
+    s = raw.decode("utf-8")
+    try:
+        obj, end = _SCAN(s, 0)
+    except StopIteration:
+        return _DECODE(s)
+    n = len(s)
+    if end == n or (end == n - 1 and s[end] == "\n"):
+        return obj
+    return _DECODE(s)
 
 
 def read_bounded_bytes(fh: IO[bytes], max_bytes: int, what: str = "file") -> bytes:

@@ -136,6 +136,8 @@ def write_bundle(out_dir: str | Path, extra_meta: dict[str, Any] | None = None, 
     root = Path(out_dir)
     if not root.is_dir():
         raise InputError(str(root), None, "evidence folder not found")
+    from ..net import harjob
+    harjob.wait(root)               # flows.har is still being written after the proxy stopped: seal it whole
     extra = dict(extra_meta or {})
     run = read_json_object(root / "run.json")
     report = read_json_object(root / "report.json")

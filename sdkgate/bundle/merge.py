@@ -74,20 +74,18 @@ def find_bundles(paths: list[str | Path]) -> list[Path]:
 
 
 def seal_state(root: Path) -> str:
-    """sealed | TAMPERED | unsealed, checked as `verify` does (bounded, confined, symlinks not followed)."""
+    """sealed | TAMPERED | unsealed, checked as `verify` and `report` do (bounded, confined, symlinks not
+    followed), and report.json must be what the raw evidence gives (bundle/trust.py), else TAMPERED."""
     from .source import FolderSource
-    from .verify import VerifyResult, check_files, check_paths, load_bundle_meta
-    src = FolderSource(root)
-    res = VerifyResult(bundle=str(root))
-    try:
-        meta = load_bundle_meta(src)
-    except FileNotFoundError:
-        return "TAMPERED" if src.symlinks() else "unsealed"
-    except ValueError:
-        return "TAMPERED"
-    check_files(src, meta["files"], res)
-    check_paths(src, meta, res)
-    return "sealed" if res.intact else "TAMPERED"
+    from .trust import check_reproduced, check_seal
+    with FolderSource(root) as src:
+        res, meta = check_seal(src)
+        if not res.intact or not src.is_file("report.json"):
+            return "TAMPERED"
+        check_reproduced(src, res, meta)
+        if res.differences:
+            return "TAMPERED"
+    return "sealed" if meta is not None else "unsealed"
 
 
 def describe_device(bundle: dict, run: dict) -> str:
@@ -130,7 +128,7 @@ def merge(paths: list[str | Path]) -> MergeTable:
     labels = bundle_labels(roots)
     for root in roots:
         seal = seal_state(root)
-        if seal == "TAMPERED":      # nothing is parsed from an altered bundle: its row says so
+        if seal == "TAMPERED":      # nothing is drawn from an altered or forged bundle: its row says so
             rows.append(MergeRow(bundle=labels[root], device="", scenario="", verdict="incomplete", seal=seal))
             continue
         if (root / "report.json").is_symlink():

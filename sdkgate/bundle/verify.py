@@ -49,6 +49,7 @@ class VerifyResult:
     derived_verdict: str | None = None
     new_manifest: str | None = None
     differences: list[str] = field(default_factory=list)    # recorded vs re-derived
+    unverified: list[str] = field(default_factory=list)     # evidence that could not be re-derived (incomplete)
     notes: list[str] = field(default_factory=list)          # what could not be re-checked, and why
     derived: Report | None = None
     no_record: bool = False                                 # report.json missing or unreadable
@@ -72,9 +73,11 @@ class VerifyResult:
             return VERDICT_EXIT[self.derived_verdict]
         if self.no_record:
             return EXIT_INCOMPLETE              # nothing recorded to reproduce: never a plain "fail"
-        if self.reproduced:
+        if self.reproduced and not self.unverified:
             return EXIT_PASS
         code = VERDICT_EXIT[self.derived_verdict]
+        if self.unverified and not self.differences:
+            return EXIT_INCOMPLETE               # what could not be re-checked is incomplete, never "fail"
         return code if code else EXIT_INCOMPLETE
 
     def lines(self) -> list[str]:
@@ -98,11 +101,14 @@ class VerifyResult:
         if self.new_manifest:
             out.append(f"re-derived with {self.new_manifest}: verdict {self.derived_verdict} "
                        f"(recorded with the original manifest: {self.recorded_verdict})")
+        elif self.reproduced and self.unverified:
+            out.append(f"verdict reproduced: {self.derived_verdict}, but not every piece of evidence could be "
+                       "re-derived (incomplete):")
         elif self.reproduced:
             out.append(f"verdict reproduced: {self.derived_verdict}")
         else:
             out.append(f"verdict NOT reproduced: recorded {self.recorded_verdict}, re-derived {self.derived_verdict}")
-        out.extend(f"  {d}" for d in self.differences[:LINES_SHOWN])
+        out.extend(f"  {d}" for d in (self.differences + self.unverified)[:LINES_SHOWN])
         if len(self.differences) > LINES_SHOWN:
             out.append(f"  ... and {len(self.differences) - LINES_SHOWN} more differences")
         if self.derived is not None and not self.reproduced and self.derived.incomplete:
@@ -307,12 +313,20 @@ def verify_bundle(path: str | Path, manifest: str | Path | None = None, key: str
             res.problems.append(str(exc))
         if isinstance(src, ZipSource):
             res.differences = [src.scrub(d) for d in res.differences]
+            res.unverified = [src.scrub(d) for d in res.unverified]
             res.notes = [src.scrub(n) for n in res.notes]
             res.problems = [src.scrub(n) for n in res.problems]
         return res
 
 
 def _verify(src: BundleSource, res: VerifyResult, manifest, pub) -> None:
+    meta = check_integrity(src, res, pub)
+    if meta is not None and res.intact:
+        reproduce(src, res, meta, manifest)
+
+
+def check_integrity(src: BundleSource, res: VerifyResult, pub) -> dict[str, Any] | None:
+    """Seal, paths and signature; returns bundle.json's content (None when it is missing or unreadable)."""
     try:
         meta = load_bundle_meta(src)
     except FileNotFoundError:
@@ -320,10 +334,10 @@ def _verify(src: BundleSource, res: VerifyResult, manifest, pub) -> None:
             raise InputError(src.label, None, "not an evidence bundle (no bundle.json, run.json, "
                              "report.json or events.jsonl)") from None
         res.problems.append(f"{BUNDLE_FILE} missing: nothing to check the files against")
-        return
+        return None
     except ValueError as exc:
         res.problems.append(str(exc))
-        return
+        return None
     check_files(src, meta["files"], res)
     check_paths(src, meta, res)
     sig_kind = src.entries().get(SIG_FILE)
@@ -340,8 +354,12 @@ def _verify(src: BundleSource, res: VerifyResult, manifest, pub) -> None:
     elif pub is not None:
         res.signature = "invalid"
         res.problems.append(f"{SIG_FILE} missing: --key was given but the bundle is not signed")
-    if not res.intact:
-        return
+    return meta
+
+
+def reproduce(src: BundleSource, res: VerifyResult, meta: dict[str, Any], manifest) -> None:
+    """Re-derive the report from the raw evidence and compare it with report.json (and net.jsonl with
+    the recorded traffic); differences go to `res.differences`."""
     recorded = None
     if src.is_file("report.json"):
         try:
@@ -387,7 +405,9 @@ def recheck_network(src: BundleSource, res: VerifyResult) -> None:
         return
     missing = [f for f in ("flows.mitm", "canaries.json", "run.json") if not src.is_file(f)]
     if missing:
-        res.notes.append(f"network matches not re-derived from traffic: {', '.join(missing)} not in the bundle")
+        why = f"network matches not re-derived from traffic: {', '.join(missing)} not in the bundle"
+        # recorded traffic without what it is matched with cannot back net.jsonl up: incomplete
+        (res.unverified if src.is_file("flows.mitm") else res.notes).append(why)
         return
     from ..canaries import validate_canaries
     from ..manifest import parse_manifest
@@ -404,7 +424,7 @@ def recheck_network(src: BundleSource, res: VerifyResult) -> None:
                                                  name), name)
         rep = compare(src.local_path("net.jsonl"), src.local_path("flows.mitm"), canaries, manifest, t0)
     except (InputError, ValueError, KeyError, TypeError, OSError, AttributeError, EntryProblem) as exc:
-        res.differences.append(f"network matches could not be re-derived from flows.mitm: {str(exc)[:300]}")
+        res.unverified.append(f"network matches could not be re-derived from flows.mitm: {str(exc)[:300]}")
         return
     res.differences.extend(rep.differences)
     res.notes.extend(rep.not_replayed)

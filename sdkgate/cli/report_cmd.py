@@ -5,8 +5,9 @@ from pathlib import Path
 
 import click
 
+from .. import __version__
 from ..errors import InputError
-from .common import EXIT_TAMPERED, lang_option, sheet_option
+from .common import EXIT_INCOMPLETE, EXIT_TAMPERED, lang_option, sheet_option
 
 HELP = """Render the report of an evidence folder, or one table over many (--merge).
 
@@ -17,8 +18,11 @@ HELP = """Render the report of an evidence folder, or one table over many (--mer
   sdkgate report --merge DIR... [--format json|console|html] [-o FILE]
 
 A DIR given to --merge may also be a folder of evidence folders (e.g. one per device).
-Exit code: the recorded verdict (0 pass, 1 fail, 3 incomplete); with --merge the worst
-of all bundles (1 if any fails, else 3 if any is incomplete or tampered, else 0).
+Exit code: the recorded verdict (0 pass, 1 fail, 3 incomplete) once the seal holds and the
+verdict re-derived from the raw evidence (as `verify` does) matches report.json; 4 when a file
+changed after sealing or report.json disagrees with the evidence (what differs is named).
+With --merge the worst of all bundles (1 if any fails, else 3 if any is incomplete or tampered, else 0).
+A seal is not a signature: give --key PUB to check who signed the bundle.
 """
 
 
@@ -44,9 +48,11 @@ def _write(text, output: str | None) -> None:
               help="Output format (default: console; html needs -o or --html).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to this file instead of stdout.")
 @click.option("--merge", is_flag=True, help="One table over many bundles: rows bundle/device/scenario, verdict, counts per rule.")
+@click.option("--key", "key", type=click.Path(), default=None,
+              help="Ed25519 public key (PEM or OpenSSH) the bundle must be signed with.")
 @lang_option
 @sheet_option
-def command(dirs, html, fmt, output, merge, lang, pdf=None, sheet=None):
+def command(dirs, html, fmt, output, merge, lang, key, pdf=None, sheet=None):
     if not dirs:
         raise InputError(None, None, "give an evidence folder (or several with --merge)")
     if merge:
@@ -61,41 +67,36 @@ def command(dirs, html, fmt, output, merge, lang, pdf=None, sheet=None):
     from ..bundle.source import EntryProblem
     with opened_bundle(dirs[0]) as src:
         try:
-            return _single(src, html, fmt, output, lang, pdf, sheet)
+            return _single(src, html, fmt, output, lang, key, pdf, sheet)
         except EntryProblem as exc:      # a file that turned out corrupt while it was read
             click.echo(f"sdkgate: TAMPERED {exc}", err=True)
             click.echo("sdkgate: error: the evidence cannot be read as it was written; no report written", err=True)
             return EXIT_TAMPERED
 
 
-def _intact(src) -> bool:
-    """Nothing is parsed before this: symlinks are reported (never followed), a sealed bundle must
-    still match its bundle.json, and every path bundle.json names must be a sealed file inside it."""
-    from ..bundle.verify import BUNDLE_FILE, VerifyResult, check_files, check_paths, load_bundle_meta
-    res = VerifyResult(bundle=src.label)
-    res.problems.extend(src.bad_names)
-    if BUNDLE_FILE not in src.entries():
-        click.echo(f"sdkgate: note: {src.label} is not sealed (no {BUNDLE_FILE}): integrity not checked", err=True)
-        res.problems.extend(f"{rel}: a {kind}, not a plain file; not followed"
-                            for rel, kind in sorted(src.entries().items()) if kind != "file")
-    else:
-        try:
-            meta = load_bundle_meta(src)
-            check_files(src, meta["files"], res)
-            check_paths(src, meta, res)
-        except ValueError as exc:
-            res.problems.append(str(exc))
-    for line in res.lines() if not res.intact else []:
-        click.echo(f"sdkgate: {src.scrub(line) if hasattr(src, 'scrub') else line}", err=True)
-    return res.intact
+def _say(src, line: str) -> None:
+    click.echo(f"sdkgate: {src.scrub(line) if hasattr(src, 'scrub') else line}", err=True)
 
 
-def _single(src, html, fmt, output, lang, pdf=None, sheet=None) -> int:
+def _single(src, html, fmt, output, lang, key, pdf=None, sheet=None) -> int:
+    """Nothing is parsed before the seal is checked (symlinks reported, never followed; every path
+    bundle.json names must be a sealed file inside it); then report.json must be what the raw evidence
+    gives, re-derived as `verify` does. Either failing is exit 4 with what differs, and no report."""
+    from ..bundle.sign import load_public_key
+    from ..bundle.trust import check_reproduced, check_seal, integrity_notes, integrity_summary
     from ..fileio import loads_bounded
     from ..formats import render
     from ..formats.html import render_bundle
     from ..report import Report
-    if not _intact(src):
+    pub = load_public_key(key) if key else None
+    res, meta = check_seal(src, pub)
+    sealed = meta is not None
+    if not sealed:
+        click.echo(f"sdkgate: note: {src.label} is not sealed (no bundle.json): integrity not checked", err=True)
+    if not res.intact:
+        for line in res.lines():
+            if line.startswith("TAMPERED"):
+                _say(src, line)
         click.echo("sdkgate: error: the evidence was altered after it was sealed, or points outside it; no report "
                    f"written (`sdkgate verify {src.label}` says what changed)", err=True)
         return EXIT_TAMPERED
@@ -107,20 +108,37 @@ def _single(src, html, fmt, output, lang, pdf=None, sheet=None) -> int:
         raise InputError(src.where("report.json"), None, f"not a valid report: {exc}") from None
     if sheet and fmt != "csv":
         raise InputError(None, "--sheet", "applies to --format csv (an xlsx workbook holds every sheet)")
+    check_reproduced(src, res, meta)
+    if res.differences:
+        _say(src, f"TAMPERED report.json does not match the evidence {'sealed with it' if sealed else 'beside it'} "
+                  f"(re-derived as `sdkgate verify` does):")
+        for d in res.differences[:50]:
+            _say(src, f"  {d}")
+        made_by = ((meta or {}).get("tools") or {}).get("sdkgate") if isinstance((meta or {}).get("tools"), dict) else None
+        if isinstance(made_by, str) and made_by != __version__:
+            _say(src, f"note: sealed by sdkgate {made_by[:40]}, re-derived by sdkgate {__version__}: "
+                      "`sdkgate verify` with the sealing version tells a changed rule from an edited report")
+        click.echo("sdkgate: error: report.json was not written from this evidence; no report written", err=True)
+        return EXIT_TAMPERED
+    summary = integrity_summary(res, sealed)
+    for line in integrity_notes(summary) + [f"note: {n}" for n in res.notes]:
+        _say(src, line if line.startswith("note: ") else f"note: {line}")
+    for line in res.unverified:
+        _say(src, f"incomplete: {line}")
     if html:
-        _write(render_bundle(src, lang, report), html)
+        _write(render_bundle(src, lang, report, integrity=summary), html)
         click.echo(f"HTML report: {html}", err=True)
     if pdf:
         from ..formats.pdf import html_to_pdf
         from .common import write_output
-        write_output(html_to_pdf(render_bundle(src, lang, report, printing=True)), pdf, "pdf")
+        write_output(html_to_pdf(render_bundle(src, lang, report, printing=True, integrity=summary)), pdf, "pdf")
         click.echo(f"PDF report: {pdf}", err=True)
     if fmt or not (html or pdf):
         fmt = fmt or "console"
         if fmt in ("html", "pdf"):
             if not output:
                 raise InputError(None, f"--format {fmt}", f"give -o FILE (or use --{fmt} FILE)")
-            text = render_bundle(src, lang, report, printing=fmt == "pdf")
+            text = render_bundle(src, lang, report, printing=fmt == "pdf", integrity=summary)
             if fmt == "pdf":
                 from ..formats.pdf import html_to_pdf
                 text = html_to_pdf(text)
@@ -130,6 +148,8 @@ def _single(src, html, fmt, output, lang, pdf=None, sheet=None) -> int:
             extra = {"reads": reads_from_source(src), "sheet": sheet} if fmt in ("csv", "xlsx") else {}
             text = render(report, fmt, lang, **console_style(output), **extra)
         _write(text, output)
+    if res.unverified:
+        return EXIT_INCOMPLETE      # part of the evidence could not be re-derived: incomplete, never pass or fail
     return report.exit_code
 
 

@@ -1,9 +1,12 @@
 """adb through adbutils (its bundled adb binary): one place that knows the server it starts and stops it.
 
-adbutils starts an adb server on tcp:5037 that outlives Python; whoever starts it here stops it.
+adbutils starts an adb server on tcp:5037 that outlives Python; whoever starts it here stops it. The port
+is adb's own setting, ANDROID_ADB_SERVER_PORT (default 5037), read when used: a CI job (or a test) can keep
+its own server apart from one that is already running.
 """
 from __future__ import annotations
 
+import os
 import shlex
 import socket
 from dataclasses import dataclass, field
@@ -12,13 +15,21 @@ from typing import Any
 ADB_PORT = 5037
 
 
+def adb_port() -> int:
+    """The adb server port: ANDROID_ADB_SERVER_PORT as adb itself reads it, else 5037."""
+    try:
+        return int(os.environ.get("ANDROID_ADB_SERVER_PORT") or ADB_PORT)
+    except ValueError:
+        return ADB_PORT
+
+
 class DeviceGone(Exception):
     """The device disconnected (or went offline) while we talked to it."""
 
 
-def server_running(host: str = "127.0.0.1", port: int = ADB_PORT) -> bool:
+def server_running(host: str = "127.0.0.1", port: int | None = None) -> bool:
     try:
-        with socket.create_connection((host, port), timeout=0.3):
+        with socket.create_connection((host, port or adb_port()), timeout=0.3):
             return True
     except OSError:
         return False
@@ -35,7 +46,7 @@ class AdbServer:
         if self._client is None:
             import adbutils
             was_running = server_running()
-            self._client = adbutils.AdbClient(host="127.0.0.1", port=ADB_PORT)
+            self._client = adbutils.AdbClient(host="127.0.0.1", port=adb_port())
             self._client.server_version()       # starts the server when none runs
             self.started_here = not was_running
         return self._client

@@ -12,11 +12,11 @@ transparent (rooted emulators): the app's uid is policy-routed to this host, whi
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..scenario.backend import BackendUnavailable
 from .adb import shell
+from ..fileio import read_json_document
 
 WG_PACKAGE = "com.wireguard.android"
 WG_TUNNEL = "sdkgate"
@@ -32,7 +32,7 @@ def _pubkey(private_key: str) -> str:
 
 def client_conf(confdir: str | Path, endpoint_host: str, port: int) -> str:
     """The WireGuard client configuration for mitmproxy's server in `confdir` (keys from wireguard.conf)."""
-    keys = json.loads((Path(confdir).expanduser() / "wireguard.conf").read_text("utf-8"))
+    keys = read_json_document(Path(confdir).expanduser() / "wireguard.conf")
     return "\n".join([
         "[Interface]", f"PrivateKey = {keys['client_key']}", "Address = 10.0.0.1/32", "DNS = 10.0.0.53", "",
         "[Peer]", f"PublicKey = {_pubkey(keys['server_key'])}", "AllowedIPs = 0.0.0.0/0",

@@ -90,10 +90,10 @@ class NetTail(threading.Thread):
         data = self._partial + chunk
         lines = data.split(b"\n")
         self._partial = lines.pop()
-        import json
+        from ..fileio import loads_bounded
         for raw in lines:
             try:
-                d = json.loads(raw)
+                d = loads_bounded(raw)
                 if isinstance(d, dict) and d.get("kind") == "send":
                     self.on_event(Event.from_dict(d))
             except (ValueError, TypeError, KeyError):

@@ -188,7 +188,7 @@ def run_cluster(jobs_by_serial: dict[str, DeviceJob], address: str, spec: str,
 
     from ..fleet.runner import _probe
     _probe(address)
-    with Client(address, timeout="15s") as client:
+    with Client(address, timeout="60s") as client:          # the port answered (_probe): a busy scheduler may be slow
         where = client.run(survey)                                  # worker address -> serials on its host
         owner: dict[str, str] = {}
         for addr, serials in sorted(where.items()):

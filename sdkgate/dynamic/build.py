@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..apitable import apis
 from ..errors import InputError
+from ..fileio import read_json_document
 
 REPO = Path(__file__).resolve().parents[2]
 HOOKS = REPO / "hooks"
@@ -185,7 +186,7 @@ def bundle_sha256(target: str) -> str:
 
 def recorded_sources() -> dict:
     p = AGENT_DIR / SOURCES_FILE
-    return json.loads(p.read_text("utf-8")) if p.exists() else {}
+    return read_json_document(p) if p.exists() else {}
 
 
 def build_all(out_dir: Path = AGENT_DIR) -> dict:

@@ -137,6 +137,7 @@ class AgentHost:
         self._expect = 0
         self._sync_agent: list[float] = []     # agent ms at each sync point
         self._sync_offset: list[float] = []    # run ms - agent ms from that point on
+        self.sync_error_ms: list[float] = []   # how far each offset can be off: half its RPC's round trip
         self._mono_offset = 0.0                # host monotonic ms - agent ms
         self._callback_error: BaseException | None = None
         self._closed = False
@@ -167,6 +168,7 @@ class AgentHost:
         self._mono_offset = (m0 + m1) / 2 - t_agent
         self._sync_agent = [float("-inf")]
         self._sync_offset = [(h0 + h1) / 2 - t_agent]
+        self.sync_error_ms = [(h1 - h0) / 2]
         self.install = rep
         self.agent_t0 = rep.get("t0")          # raw CLOCK_MONOTONIC ms at agent start (align_to)
         with self.lock:
@@ -228,12 +230,14 @@ class AgentHost:
         try:
             run0 = self.clock()
             agent_now = float(self.script.exports_sync.now())
-            run_now = (run0 + self.clock()) / 2
+            run1 = self.clock()
+            run_now, error = (run0 + run1) / 2, (run1 - run0) / 2
         except Exception:
-            agent_now, run_now = agent_est, self.clock()
+            agent_now, run_now, error = agent_est, self.clock(), self.sync_error_ms[0]
         with self.lock:
             self._sync_agent.append(agent_now)
             self._sync_offset.append(run_now - agent_now)
+            self.sync_error_ms.append(error)
 
     def align_to(self, other: "AgentHost") -> None:
         """Map this process's agent clock through another process's sync on the same device: both
@@ -246,6 +250,7 @@ class AgentHost:
         with self.lock:
             self._sync_agent.append(agent_now)
             self._sync_offset.append(other._sync_offset[-1] + float(t0) - float(o0))
+            self.sync_error_ms.append(other.sync_error_ms[-1] if other.sync_error_ms else 0.0)
 
     def to_run_ms(self, t_agent: float) -> float:
         if not self._sync_offset:

@@ -79,9 +79,12 @@ def group():
 def report_cmd(db_url, html, fmt, output, lang, top):
     """SDK prevalence, apps per SDK, rules per SDK, verdicts, incomplete reasons, top undeclared SDKs."""
     from . import report as fr
+    from .runs import mark_dead_runs
     from .schema import open_db
     db = open_db(db_url, create=False)
     try:
+        for dead in mark_dead_runs(db):
+            click.echo(f"sdkgate: note: fleet run {dead} was killed before it finished: marked aborted", err=True)
         rep = fr.build(db, top=top)
     finally:
         db.close()
@@ -109,10 +112,16 @@ def report_cmd(db_url, html, fmt, output, lang, top):
 @db_option
 @click.argument("sql")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def query_cmd(db_url, sql, fmt):
-    """Run one read-only SQL statement over the tables and the documented views (docs/fleet.md)."""
+@click.option("--timeout", "timeout_s", type=click.FloatRange(0.001, 86400), default=60.0, show_default=True,
+              help="Stop the statement after this many seconds.")
+def query_cmd(db_url, sql, fmt, timeout_s):
+    """Run one read-only SQL statement over the tables and the documented views (docs/fleet.md).
+    Nothing it says can change the database; an older schema is named (`scan --db` migrates it)."""
     from .query import run_query
-    cols, rows = run_query(db_url, sql)
+    notes: list[str] = []
+    cols, rows = run_query(db_url, sql, timeout_s=timeout_s, notes=notes)
+    for n in notes:
+        click.echo(f"sdkgate: note: {n}", err=True)
     click.echo(_format_rows(cols, rows, fmt), nl=False)
     return 0
 

@@ -43,15 +43,20 @@ class DbUrl:
 class Database:
     """A connection plus the dialect; `execute`/`query` take `?` placeholders on both back ends."""
 
-    def __init__(self, url: str, *, create: bool = True):
+    def __init__(self, url: str, *, create: bool = True, read_only: bool = False):
         self.url = DbUrl.parse(url)
         self.dialect = self.url.dialect
+        self.read_only = read_only
         if self.dialect == "sqlite":
             p = Path(self.url.target)
             if not p.exists() and not create:
                 raise InputError(str(p), None, "no such database file (run `sdkgate scan ... --db` first)")
             if p.exists() and p.is_dir():
                 raise InputError(str(p), None, "is a folder, not a database file")
+            if read_only:
+                from .readonly import connect_sqlite_readonly
+                self.conn = connect_sqlite_readonly(p)
+                return
             p.parent.mkdir(parents=True, exist_ok=True)
             try:
                 self.conn = sqlite3.connect(str(p), timeout=30, isolation_level=None)   # transactions: transaction()
@@ -69,6 +74,7 @@ class Database:
                 self.conn = psycopg.connect(self.url.target, connect_timeout=10)
             except psycopg.Error as exc:
                 raise InputError(self.url.redacted(), None, f"cannot connect: {str(exc).strip()}") from None
+            self.conn.read_only = read_only       # every transaction of this connection is READ ONLY
 
     # --- SQL ------------------------------------------------------------------------------------
     def sql(self, text: str) -> str:
@@ -96,13 +102,6 @@ class Database:
         """INSERT ... and return the new row's id (RETURNING works on SQLite >= 3.35 and PostgreSQL)."""
         return int(self.execute(text + " RETURNING id", params).fetchone()[0])
 
-    def raw(self, text: str) -> tuple[list[str], list[tuple]]:
-        """A user's SQL as given (fleet query): column names and rows."""
-        cur = self.conn.cursor()
-        cur.execute(text)
-        cols = [d[0] for d in (cur.description or [])]
-        return cols, (list(cur.fetchall()) if cur.description else [])
-
     def tables(self) -> set[str]:
         if self.dialect == "sqlite":
             rows = self.query("SELECT name FROM sqlite_master WHERE type IN ('table','view')")
@@ -126,6 +125,14 @@ class Database:
         self.conn.commit()
 
     def close(self) -> None:
+        """A writer leaves a SQLite file in rollback-journal mode at rest (WAL only while it is open), so a
+        read-only reader later needs no -wal/-shm files beside it (it can never create them: fleet query)."""
+        if self.dialect == "sqlite" and not self.read_only:
+            try:
+                self.conn.execute("PRAGMA busy_timeout=0")          # never wait for a reader here
+                self.conn.execute("PRAGMA journal_mode=DELETE")     # refused (busy) while others read: fine
+            except sqlite3.Error:
+                pass
         try:
             self.conn.close()
         except Exception:  # noqa: BLE001 - closing a broken connection

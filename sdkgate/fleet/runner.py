@@ -16,8 +16,9 @@ from typing import Callable
 from ..errors import InputError
 from .schema import open_db
 from .sources import is_url, source_sha256
-from .store import ScanKey, ScanRecord, finish_run, find_done, should_skip, start_run, store, text_hash
-from .worker import scan_record
+from .runs import ABORTED, finish_run, mark_dead_runs, start_run
+from .store import ScanKey, ScanRecord, find_done, should_skip, store, text_hash
+from .worker import die_with_parent, scan_record
 
 # exit code of a stored row, worst first (as `scan`): unreadable input, incomplete/error, fail, pass
 _WORST = {2: 4, 3: 3, 1: 2, 0: 1}
@@ -55,7 +56,7 @@ class _Engine:
                 raise InputError(None, "--cluster", "needs dask distributed (pip install 'dask[distributed]')") from None
             _probe(cluster)
             try:
-                self.client = Client(cluster, timeout="15s")
+                self.client = Client(cluster, timeout="60s")          # the port answered (_probe): a busy scheduler may be slow
             except (OSError, TimeoutError) as exc:
                 raise InputError(None, "--cluster", f"cannot reach the Dask scheduler at {cluster}: {exc}") from None
             self.workers = max(1, sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values()))
@@ -63,14 +64,18 @@ class _Engine:
             self.name = "dask"
         else:
             self.workers = jobs
-            self.pool = cf.ProcessPoolExecutor(max_workers=jobs)
+            self.pool = self._local_pool()
             self.name = "local"
+
+    def _local_pool(self) -> cf.ProcessPoolExecutor:
+        """Workers that die with this process, even when it is killed with SIGKILL (worker.die_with_parent)."""
+        return cf.ProcessPoolExecutor(max_workers=self.jobs, initializer=die_with_parent, initargs=(os.getpid(),))
 
     def renew(self) -> None:
         """A local pool breaks when one worker process dies: start a fresh one for the rest."""
         if self.client is None:
             self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = cf.ProcessPoolExecutor(max_workers=self.jobs)
+            self.pool = self._local_pool()
 
     def close(self) -> None:
         if self.client is not None:
@@ -104,12 +109,14 @@ def scan_fleet(files: list[Path | str], db_url: str, *, manifest: Path | None = 
     if allow_package_mismatch:      # it changes the verdict: another key
         ohash = text_hash(sup[1] if sup else None, b"--allow-package-mismatch")
     keys: list[ScanKey] = []
+    engine = None
     try:
+        for dead in mark_dead_runs(db):
+            summary.lines.append(f"note: fleet run {dead} was killed before it finished: marked aborted")
         summary.run_id = start_run(db, "dask" if cluster else "local", 0, len(files))
         # keys are computed as the scans are handed out: the first scan starts at once, memory stays flat
         items = _keyed(files, db, mhash, ohash, rescan, summary, keys)
         first = next(items, None)
-        engine = None
         if first is not None:
             engine = _Engine(jobs or max(1, min(len(files), os.cpu_count() or 1)), cluster)
             try:
@@ -120,6 +127,14 @@ def scan_fleet(files: list[Path | str], db_url: str, *, manifest: Path | None = 
         finish_run(db, summary.run_id, summary.scanned, summary.skipped, summary.errors,
                    engine.workers if engine else 0)
         summary.exit_code = _worst_stored(db, keys)
+    except BaseException:           # Ctrl-C, a lost database, an internal error: the run says it stopped early
+        if summary.run_id is not None:
+            try:
+                finish_run(db, summary.run_id, summary.scanned, summary.skipped, summary.errors,
+                           engine.workers if engine else 0, status=ABORTED)
+            except Exception:  # noqa: BLE001 - the database itself may be what failed
+                pass
+        raise
     finally:
         db.close()
     return summary

@@ -15,6 +15,7 @@ from typing import Callable
 from .. import __version__
 from ..errors import InputError
 from .db import Database
+from .reasons import reason_class
 
 V1 = [
     """CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL,
@@ -81,7 +82,6 @@ VIEWS_V2 = {
 
 
 def _backfill_reason_class(db: Database) -> None:
-    from .store import reason_class
     rows = db.query("SELECT DISTINCT reason FROM incomplete_reasons WHERE reason_class IS NULL")
     db.executemany("UPDATE incomplete_reasons SET reason_class = ? WHERE reason = ? AND reason_class IS NULL",
                    [(reason_class(r[0]), r[0]) for r in rows])
@@ -103,6 +103,12 @@ V2 = [
     *[f"CREATE VIEW {name} AS {body}" for name, body in VIEWS_V2.items()],
 ]
 
+V3 = [
+    "ALTER TABLE fleet_runs ADD COLUMN status TEXT",
+    "ALTER TABLE fleet_runs ADD COLUMN coordinator TEXT",
+    "UPDATE fleet_runs SET status = CASE WHEN finished_at IS NULL THEN 'aborted' ELSE 'done' END",
+]
+
 Step = str | Callable[[Database], None]
 
 
@@ -117,6 +123,8 @@ MIGRATIONS = [
     Migration(1, "first schema: apps, app_sdks, call_sites, findings, incomplete_reasons", V1),
     Migration(2, "fleet_runs; apps.run_id/scan_ms/peak_rss_kb/worker; incomplete_reasons.reason_class (backfilled); "
                  "indexes; the documented fleet_* views", V2),
+    Migration(3, "fleet_runs.status (running, done, aborted) and coordinator (host:pid:start); unfinished "
+                 "earlier runs: aborted", V3),
 ]
 LATEST = MIGRATIONS[-1].version
 

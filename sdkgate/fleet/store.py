@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .. import __version__
 from .db import Database
+from .reasons import reason_kind
 from .schema import now_iso
 
 ERROR_VERDICT = "error"
@@ -68,29 +68,6 @@ def text_hash(*parts: bytes | None) -> str:
     for p in parts:
         h.update(b"\0" if p is None else hashlib.sha256(p).digest())
     return h.hexdigest()
-
-
-_NOISE = [
-    (re.compile(r"^[^\s:]+\.(?:apk|apks|xapk|aab|jar|zip)(?:![^\s:]*)?:\s*"), ""),   # leading file / entry label
-    (re.compile(r"\b[0-9a-f]{16,}\b"), "<hex>"),
-    (re.compile(r"'[^']*'|\"[^\"]*\""), "<q>"),
-    (re.compile(r"\d+"), "<n>"),
-]
-
-
-def reason_kind(reason: str) -> str:
-    """The stable kind of an incomplete reason (sdkgate/reasons.py): what `fleet report` counts apps by."""
-    from ..reasons import classify
-    return classify(reason)
-
-
-def reason_class(reason: str) -> str:
-    """An incomplete reason without the app-specific parts (file names, numbers, quoted names): the class
-    rows stored before reasons had kinds were given (schema migration 2 backfills it)."""
-    r = reason.strip()
-    for rx, sub in _NOISE:
-        r = rx.sub(sub, r)
-    return r[:200]
 
 
 def find_done(db: Database, key: ScanKey) -> tuple[int, str | None] | None:
@@ -164,16 +141,3 @@ def store(db: Database, rec: ScanRecord, key: ScanKey, run_id: int | None = None
 def _exit_code(rep: dict[str, Any]) -> int | None:
     from ..exitcodes import VERDICT_EXIT
     return VERDICT_EXIT.get(str(rep.get("verdict")), None)
-
-
-def start_run(db: Database, engine: str, workers: int, apks: int) -> int:
-    """A fleet_runs row at the start (a killed run keeps it, with no finished_at)."""
-    with db.transaction():
-        return db.insert_id("INSERT INTO fleet_runs (started_at, tool_version, engine, workers, apks) "
-                            "VALUES (?, ?, ?, ?, ?)", (now_iso(), __version__, engine, workers, apks))
-
-
-def finish_run(db: Database, run_id: int, scanned: int, skipped: int, errors: int, workers: int) -> None:
-    with db.transaction():
-        db.execute("UPDATE fleet_runs SET finished_at = ?, scanned = ?, skipped = ?, errors = ?, workers = ? "
-                   "WHERE id = ?", (now_iso(), scanned, skipped, errors, workers, run_id))

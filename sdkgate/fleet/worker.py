@@ -30,6 +30,28 @@ def _materialise(name: str | None, data: bytes | None) -> str | None:
     return path
 
 
+def die_with_parent(parent_pid: int) -> None:
+    """Pool initializer: this worker ends when the coordinator does, even when it is killed with SIGKILL
+    (no orphan scans on after `kill -9`). Linux: the kernel's parent-death signal; elsewhere a watcher
+    thread that notices the parent is gone."""
+    import signal
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) != 0:        # PR_SET_PDEATHSIG
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):
+        import threading
+
+        def watch() -> None:
+            while os.getppid() == parent_pid:
+                time.sleep(1.0)
+            os._exit(1)
+        threading.Thread(target=watch, name="sdkgate-parent-watch", daemon=True).start()
+    if os.getppid() != parent_pid:          # the parent died before the signal was armed
+        os._exit(1)
+
+
 def peak_rss_kb() -> int | None:
     try:
         import resource

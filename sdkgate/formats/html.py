@@ -13,7 +13,8 @@ from typing import Any, Iterable
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..events import BadLine, Event, merge_streams, parse_lines
 from ..fixhints import hint_text, sdk_hint
-from ..i18n import C_, N_, labels, tr
+from ..i18n import C_, N_, labels, msg, tr
+from ..net.harview import HAR_MAX_ENTRIES, HarDrawn, read_har
 from ..report import Finding, Report
 from ..taxonomy import coverage, label
 from . import digest
@@ -58,7 +59,15 @@ T = {"title": N_("sdkgate report"), "verdict": N_("Verdict"), "pass": N_("PASS")
      "process": N_("process"), "event": N_("event"), "marks_one": N_("mark merged where it overlaps"),
      "where": N_("Where"), "not_confirmed": N_("not confirmed"), "kinds": N_("kind(s) of reason"),
      "more_examples": N_("more of this kind"),
-     "code_loaded": N_("loaded code"), "in_memory": N_("in-memory DEX")}
+     "code_loaded": N_("loaded code"), "in_memory": N_("in-memory DEX"),
+     "integrity": N_("Integrity"), "seal_sealed": N_("sealed: every file matches bundle.json"),
+     "seal_unsealed": N_("NOT sealed: integrity not checked"),
+     "sig_absent": N_("NOT signed: the seal does not show who made the bundle"),
+     "sig_unchecked": N_("signature present, NOT checked (no key given)"),
+     "sig_valid": N_("signature valid for the given key"),
+     "rederived": N_("verdict re-derived from the raw evidence"),
+     "not_rederived": N_("no raw evidence: verdict not re-derived"),
+     "partly_rederived": N_("verdict re-derived, but part of the evidence could not be re-checked (incomplete)")}
 
 
 @dataclass
@@ -394,9 +403,28 @@ def _shown_meta(d: dict) -> dict:
     return out
 
 
-def render_bundle(out_dir, lang: str = "en", report: Report | None = None, printing: bool = False) -> str:
+def integrity_parts(integrity: dict, t: dict) -> list[tuple[str, str]]:
+    """(text, css class) of the integrity facts (bundle/trust.py): only a checked signature is green."""
+    parts = [(t["seal_sealed"], "") if integrity.get("seal") == "sealed" else (t["seal_unsealed"], "bad")]
+    sig = integrity.get("signature")
+    if sig == "valid":
+        parts.append((t["sig_valid"], "ok"))
+    elif sig == "unchecked":
+        parts.append((t["sig_unchecked"], "bad"))
+    elif integrity.get("seal") == "sealed":
+        parts.append((t["sig_absent"], "bad"))
+    if not integrity.get("evidence"):
+        parts.append((t["not_rederived"], "bad"))
+    else:
+        parts.append((t["partly_rederived"], "bad") if integrity.get("unverified") else (t["rederived"], ""))
+    return parts
+
+
+def render_bundle(out_dir, lang: str = "en", report: Report | None = None, printing: bool = False,
+                  integrity: dict | None = None) -> str:
     """The HTML report of an evidence folder (or a BundleSource), drawing every read and send of its raw
-    evidence. Only plain files inside the bundle are read, each with the bounded readers."""
+    evidence. Only plain files inside the bundle are read, each with the bounded readers. `integrity`:
+    what `report` checked (seal, signature, re-derivation), shown among the facts."""
     from ..bundle.source import BundleSource, FolderSource
     from ..fileio import loads_bounded
     src = out_dir if isinstance(out_dir, BundleSource) else FolderSource(out_dir)
@@ -414,15 +442,17 @@ def render_bundle(out_dir, lang: str = "en", report: Report | None = None, print
 
     from .reads import manifest_of
     manifest = manifest_of(src)
-    har: list[dict] = []
-    try:
-        har = ((meta("flows.har", HAR_MAX_BYTES).get("log") or {}).get("entries")) or []
-    except AttributeError:
-        har = []
-    if not isinstance(har, list):
-        har = []
-    view = View(report, lang, manifest=manifest, run=_shown_meta(meta("run.json")), bundle=_shown_meta(meta("bundle.json")),
-                har=har)
+    drawn = read_har(lambda: src.open("flows.har")) if src.is_file("flows.har") else HarDrawn()
+    shown = _shown_meta(meta("bundle.json"))
+    if drawn.cut:
+        shown["har_note"] = tr(msg("flows.har is over this page's {limit} MB limit and not in sdkgate's layout: no flow is "
+                                   "drawn from it (see flows.har / flows.mitm)", limit=HAR_MAX_BYTES >> 20) if drawn.unread
+                               else msg("flows.har holds more than this page draws ({limit} MB or {max} flows): the first "
+                                        "{n} flows are drawn, the rest only in flows.har / flows.mitm",
+                                        limit=HAR_MAX_BYTES >> 20, n=len(drawn.entries), max=HAR_MAX_ENTRIES), lang)
+    if integrity:
+        shown["integrity"] = {**integrity, "parts": integrity_parts(integrity, labels(T, lang))}
+    view = View(report, lang, manifest=manifest, run=_shown_meta(meta("run.json")), bundle=shown, har=drawn.entries)
     if src.is_file("bundle.json"):
         import hashlib
         view.bundle_hash = hashlib.sha256(src.read_bytes("bundle.json")).hexdigest()

@@ -2,7 +2,8 @@
 the request (from flows.har when the evidence folder has one)."""
 from __future__ import annotations
 
-HAR_MAX_BYTES = 50 << 20
+from ..net.harview import HAR_MAX_BYTES  # noqa: F401 - one limit: the page draws what harview reads
+
 BODY_EXCERPT = 600
 
 

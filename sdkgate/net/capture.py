@@ -5,43 +5,20 @@ Per-flow failures of our own code are contained: the flow becomes an `incomplete
 (`NetRecorder.failed`) and the proxy goes on.
 """
 import time
-from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
 from mitmproxy import ctx, http
 
 from sdkgate.net.attribution import registrable_domain
 from sdkgate.net.decode import DECODE_CAP, Decoded, add_pairs, decode_body
-from sdkgate.net.matcher import Match, StreamScan
+from sdkgate.net.flowscan import FlowState, emit_matches, scan_parts
+from sdkgate.net.matcher import Match
 from sdkgate.net.names import name_parts
 from sdkgate.net.offline import OFFLINE_HEADER, OfflineResponder
 from sdkgate.net.recorder import NetRecorder
 from sdkgate.net.stream import STREAM_DECODED_CAP, BodyStream
 
 PATH_CAP = 2048
-
-
-@dataclass
-class FlowState:
-    flow_id: str
-    host: str
-    scheme: str
-    method: str
-    path: str
-    actor: str
-    domain: str
-    stream: BodyStream | None = None
-    tcp_scan: StreamScan | None = None
-    tcp_in: StreamScan | None = None      # server -> client payloads are searched too
-    dst: str = ""                         # where the connection went (ip or host : port)
-    inbound: set = field(default_factory=set)   # planted values seen server -> client ("category/encoding")
-    bytes: int = 0
-    capped: bool = False
-    errors: list[str] = field(default_factory=list)
-    sent: set = field(default_factory=set)
-    done: bool = False
-    answered: tuple | None = None         # a response that came while the request body still streamed
-    body_done: bool = False               # the `request` hook ran: the body (if any) has ended
 
 
 class Capture:
@@ -72,14 +49,7 @@ class Capture:
 
     # --- events ---------------------------------------------------------------------------------
     def _emit_matches(self, st: FlowState, matches: list[Match], where: str, ts: float | None):
-        for m in matches:
-            key = (where, m.category, m.value, m.encoding)
-            if key in st.sent:
-                continue
-            st.sent.add(key)
-            self.rec.emit("send", ts, category=m.category, actor=st.actor, host=st.host, domain=st.domain,
-                          scheme=st.scheme, method=st.method, path=st.path, encoding=m.encoding, where=where,
-                          flow_id=st.flow_id)
+        emit_matches(self.rec, st, matches, where, ts)
 
     def _emit_flow(self, st: FlowState, status: int | None, *, ip: str | None = None, error: str | None = None,
                    extra: dict | None = None):
@@ -173,17 +143,7 @@ class Capture:
             self.rec.flush()
 
     def _scan_parts(self, st: FlowState, d: Decoded, ts: float):
-        m = self.rec.matcher
-        for part in d.parts:
-            found: list[Match] = []
-            seen_values: set[tuple[str, str]] = set()
-            for i, rep in enumerate(part.reps):
-                for match in m.scan(rep):
-                    if i and (match.category, match.value) in seen_values:
-                        continue                      # a decoded view adds only values the wire form hid
-                    found.append(match)
-                seen_values |= {(x.category, x.value) for x in found}
-            self._emit_matches(st, found, part.where, ts)
+        scan_parts(self.rec, st, d, ts)
 
     def _scan_head(self, st: FlowState, req: http.Request, ts: float):
         d = Decoded()

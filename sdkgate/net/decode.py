@@ -8,12 +8,13 @@ silently cut. Decoding never raises on bad traffic: problems are collected in `e
 """
 from __future__ import annotations
 
-import json
 import re
 import zlib
 from dataclasses import dataclass, field
 from typing import Iterable
 from urllib.parse import unquote_to_bytes
+
+from sdkgate.fileio import JsonLimitError, loads_bounded
 
 DECODE_CAP = 8 * 1024 * 1024        # bytes of decoded content kept per part
 MAX_PARTS = 1000                    # multipart parts / form fields / JSON strings groups
@@ -206,13 +207,16 @@ def json_strings(doc, limit: int) -> bytes:
 def parse_json(data: bytes, errors: list[str]):
     """JSON in any of the encodings json accepts (UTF-8/16/32); other bytes read as latin-1."""
     try:
-        return json.loads(data), "utf"
+        return loads_bounded(data, unicode_errors=True), "utf"
     except UnicodeDecodeError:
         pass
+    except JsonLimitError as exc:       # deeper than any real payload: its strings are scanned as raw bytes
+        errors.append(f"JSON body {exc}: scanned as raw bytes")
+        return None, None
     except ValueError:
         return None, None
     try:
-        doc = json.loads(data.decode("latin-1"))
+        doc = loads_bounded(data.decode("latin-1"))
     except ValueError:
         return None, None
     errors.append("JSON body is not UTF-8: strings scanned as raw bytes")

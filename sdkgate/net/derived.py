@@ -12,12 +12,12 @@ same report comes out months later; a send found this way has `encoding: derived
 from __future__ import annotations
 
 import base64
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import ahocorasick
 
+from sdkgate.fileio import MAX_LINE_BYTES, loads_bounded
 from sdkgate.net.matcher import MIN_CORE, Match, base64_cores
 
 MIN_OUTPUT = 8            # shorter outputs are too common to be evidence
@@ -141,7 +141,7 @@ class EventsTail:
             if b'"derived"' not in line:
                 continue
             try:
-                ev = json.loads(line)
+                ev = loads_bounded(line) if len(line) <= MAX_LINE_BYTES else None
             except ValueError:
                 continue
             if isinstance(ev, dict) and ev.get("kind") == "derived":

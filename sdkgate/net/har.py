@@ -70,6 +70,12 @@ def export_har(out_dir: str | Path) -> int | None:
         return None
 
 
+def main(argv: list[str]) -> int:
+    """`python -m sdkgate.net.har OUT_DIR`: the child that writes flows.har once the proxy has exited."""
+    n = export_har(argv[0]) if argv else None
+    return 0 if n is not None else 1
+
+
 def write_har(flow_file: str | Path, har_path: str | Path) -> int:
     """Write `har_path` from `flow_file`; returns the number of entries."""
     conv = SaveHar()
@@ -97,3 +103,8 @@ def write_har(flow_file: str | Path, har_path: str | Path) -> int:
         out.write('\n], "comment": ' + json.dumps(f"{skipped} non-HTTP or unconvertible flows are only in the flow file") + "}}\n")
     tmp.replace(har_path)
     return n
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(main(sys.argv[1:]))

@@ -22,10 +22,8 @@ import threading
 import time
 from pathlib import Path
 
-READY_FILE = "proxy.json"
-CA_FILE = "mitmproxy-ca-cert.pem"
-
-HAR_AFTER_EXIT_ENV = "SDKGATE_HAR_AFTER_EXIT"   # set for a proxy child: its parent writes flows.har after it exits
+from ..fileio import loads_bounded
+from .ready import CA_FILE, HAR_AFTER_EXIT_ENV, READY_FILE, listen_addr, listeners, write_ready  # noqa: F401
 
 def _make_master(listen_host: str, port: int, confdir: str | Path, out_dir: Path, addon,
                  idle_timeout: int | None = None, modes: tuple[str, ...] = ()):
@@ -42,32 +40,6 @@ def _make_master(listen_host: str, port: int, confdir: str | Path, out_dir: Path
     if idle_timeout:
         master.options.update(sdkgate_idle_timeout=int(idle_timeout))
     return master
-
-
-def listen_addr(master) -> tuple[str, int] | None:
-    ps = master.addons.get("proxyserver")
-    addrs = ps.listen_addrs() if ps else []
-    return tuple(addrs[0][:2]) if addrs else None
-
-
-def listeners(master) -> list[dict]:
-    """Every listening server: mode spec and address (the HTTP proxy, socks5, dns, wireguard ...)."""
-    ps = master.addons.get("proxyserver")
-    out = []
-    for server in (ps.servers if ps else []):
-        for addr in server.listen_addrs:
-            out.append({"mode": server.mode.full_spec, "type": server.mode.type_name, "host": addr[0], "port": addr[1]})
-    return out
-
-
-def write_ready(out_dir: Path, host: str, port: int, confdir: str | Path, servers: list[dict] | None = None) -> dict:
-    info = {"pid": os.getpid(), "host": host, "port": port,
-            "ca_path": str(Path(confdir).expanduser() / CA_FILE), "confdir": str(Path(confdir).expanduser()),
-            "listeners": servers or []}
-    tmp = out_dir / (READY_FILE + ".tmp")
-    tmp.write_text(json.dumps(info))
-    tmp.replace(out_dir / READY_FILE)
-    return info
 
 
 def serve(*, listen_host: str, port: int, canaries: dict[str, list[str]], out_dir: str | Path,
@@ -139,7 +111,7 @@ class InProcessProxy(_Endpoint):
         self._ready = threading.Event()
         self._error: BaseException | None = None
 
-    def start(self, timeout: float = 20) -> "InProcessProxy":
+    def start(self, timeout: float = 120) -> "InProcessProxy":
         from .addon import SdkgateAddon
 
         def run():
@@ -240,7 +212,7 @@ class ProxyProcess(_Endpoint):
             cmd += ["--listen-mode", m]
         return cmd + list(self.extra_args)
 
-    def start(self, timeout: float = 30) -> "ProxyProcess":
+    def start(self, timeout: float = 120) -> "ProxyProcess":       # a bound: returns once it listens
         ready = self.out_dir / READY_FILE
         ready.unlink(missing_ok=True)
         self._log = (self.out_dir / "proxy.log").open("ab")
@@ -256,7 +228,7 @@ class ProxyProcess(_Endpoint):
                                    + (self.out_dir / "proxy.log").read_text("utf-8", "replace")[-2000:])
             if ready.exists():
                 try:
-                    info = json.loads(ready.read_text())
+                    info = loads_bounded(ready.read_bytes())
                 except ValueError:
                     info = None
                 if info and info.get("pid") == self.proc.pid and Path(info["ca_path"]).exists():
@@ -277,13 +249,19 @@ class ProxyProcess(_Endpoint):
                 self.proc.wait()
         if self.proc is not None:
             self.returncode = self.proc.returncode
-            from .har import export_har
-            export_har(self.out_dir)
+            self._close_log()
+            from . import harjob
+            harjob.start(self.out_dir)        # flows.har in a child: stopping does not wait for it (wait_har)
         self._close_log()
         if self._tmp_conf:
             shutil.rmtree(self._tmp_conf, ignore_errors=True)
             self._tmp_conf = None
         return self.returncode
+
+    def wait_har(self, timeout: float | None = None) -> int | None:
+        """Wait until flows.har is written (stop() leaves it to a child); the HAR writer's exit code."""
+        from . import harjob
+        return harjob.wait(self.out_dir, timeout)
 
     def _close_log(self):
         if self._log:

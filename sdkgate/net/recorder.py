@@ -15,10 +15,10 @@ from mitmproxy import ctx, exceptions
 from sdkgate.canaries import load_canary_file
 from sdkgate.errors import InputError
 from sdkgate.events import EventWriter
-from sdkgate.net.proxy import HAR_AFTER_EXIT_ENV
 from sdkgate.net.attribution import Attributor
 from sdkgate.net.matcher import Matcher
 from sdkgate.i18n import msg
+from sdkgate.net.ready import HAR_AFTER_EXIT_ENV, listen_addr, listeners, write_ready
 
 log = logging.getLogger("sdkgate.net")
 
@@ -76,7 +76,6 @@ class NetRecorder:
 
     def running(self):
         if self.out_dir is not None:
-            from sdkgate.net.proxy import listen_addr, listeners, write_ready
             addr = listen_addr(ctx.master)
             servers = listeners(ctx.master)
             if addr:          # the proxy server is listening by now: tell whoever waits (ProxyProcess)

@@ -8,12 +8,12 @@ net.jsonl (same flow, part, category, encoding) are not repeated.
 """
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 from typing import Iterable
 
 from ..events import Event, EventWriter, read_events
+from ..fileio import read_json_document
 from .derived import DerivedMatcher, derived_values
 
 
@@ -44,7 +44,7 @@ def rematch_events(files: Iterable[str | Path], manifest) -> list[Event]:
 
 def _t0(folder: Path) -> float:
     try:
-        return float(json.loads((folder / "run.json").read_text("utf-8"))["t0_epoch_ms"])
+        return float(read_json_document(folder / "run.json")["t0_epoch_ms"])
     except (OSError, ValueError, KeyError, TypeError):
         return 0.0
 
@@ -104,6 +104,7 @@ def feed_flow(addon, f) -> None:
 
 def _ws(cap, f) -> None:
     from .decode import decode_body
+    from .flowscan import scan_parts
     st = cap._state(f)
     for msg in f.websocket.messages:
         if not msg.from_client:
@@ -111,10 +112,11 @@ def _ws(cap, f) -> None:
         d = decode_body(msg.content, "", "", cap=cap.body_cap)
         for p in d.parts:
             p.where = "ws"
-        cap._scan_parts(st, d, msg.timestamp)
+        scan_parts(cap.rec, st, d, msg.timestamp)
 
 
 def _raw(cap, f) -> None:
+    from .flowscan import emit_matches
     from .matcher import StreamScan
     scheme = "tcp" if f.type == "tcp" else "udp"
     st = cap._conn_state(f, scheme)
@@ -125,9 +127,9 @@ def _raw(cap, f) -> None:
         if scheme == "tcp":
             scan.feed(msg.content)
         else:
-            cap._emit_matches(st, cap.rec.matcher.scan(msg.content), "udp", msg.timestamp)
+            emit_matches(cap.rec, st, cap.rec.matcher.scan(msg.content), "udp", msg.timestamp)
     if scheme == "tcp":
-        cap._emit_matches(st, scan.matches(), "tcp", None)
+        emit_matches(cap.rec, st, scan.matches(), "tcp", None)
 
 
 def streams_with_rematch(files: Iterable[str | Path], manifest) -> list:

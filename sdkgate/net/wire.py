@@ -11,8 +11,9 @@ import time
 from mitmproxy import dns
 
 from sdkgate.net.attribution import registrable_domain
-from sdkgate.net.capture import Capture, FlowState
+from sdkgate.net.capture import Capture
 from sdkgate.net.decode import Decoded
+from sdkgate.net.flowscan import FlowState, scan_parts
 from sdkgate.net.names import name_parts
 from sdkgate.net.offline import OfflineResponder
 from sdkgate.net.recorder import NetRecorder
@@ -37,7 +38,7 @@ class WireNames:
         self.rec.poll_derived()
         d = Decoded()
         name_parts(d, where, name)
-        self.capture._scan_parts(st, d, ts)
+        scan_parts(self.rec, st, d, ts)
 
     # --- DNS ------------------------------------------------------------------------------------
     def dns_request(self, flow: dns.DNSFlow):

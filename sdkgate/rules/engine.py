@@ -128,29 +128,29 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
     dispatch: dict[str, list] = {}
     anys = [g.any for g in groups if hasattr(g, "any")]
     counts = st.counts
+    get_handlers = dispatch.get
     for ev in events:
-        if isinstance(ev, BadLine):
+        if ev.__class__ is BadLine:
             evidence.bad_line(ev, st)
             continue
-        counts[ev.source] = counts.get(ev.source, 0) + 1
+        source = ev.source
+        counts[source] = counts.get(source, 0) + 1
         if st.first_t is None:
             st.first_t = ev.t_ms
         st.last_t = ev.t_ms
         try:
-            for h in anys:
-                h(ev, st)
-            handlers = dispatch.get(ev.kind)
-            if handlers is None:
-                handlers = dispatch[ev.kind] = [getattr(g, ev.kind) for g in groups if hasattr(g, ev.kind)
-                                                and not ev.kind.startswith("_") and ev.kind not in NOT_KINDS]
+            handlers = get_handlers(ev.kind)
+            if handlers is None:            # every group's `any` first, then those named after the kind
+                handlers = dispatch[ev.kind] = anys + [getattr(g, ev.kind) for g in groups if hasattr(g, ev.kind)
+                                                       and not ev.kind.startswith("_") and ev.kind not in NOT_KINDS]
                 if len(dispatch) > MAX_KINDS:      # hostile logs with endless kinds: keep the table flat
                     dispatch.clear()
             for h in handlers:
                 h(ev, st)
         except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
-            st.incomplete_reason(lambda: msg("{source} event seq {seq} ({kind}): a field has the wrong shape ({error}); "
-                                             "not judged", source=ev.source, seq=ev.seq, kind=str(ev.kind)[:40],
-                                             error=failure(exc, 120)), ev, kind="malformed-event")
+            st.incomplete_reason(lambda ev=ev, exc=exc: msg(
+                "{source} event seq {seq} ({kind}): a field has the wrong shape ({error}); not judged",
+                source=ev.source, seq=ev.seq, kind=str(ev.kind)[:40], error=failure(exc, 120)), ev, kind="malformed-event")
     for g in groups:
         if hasattr(g, "finish"):
             g.finish(st)

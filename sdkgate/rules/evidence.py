@@ -20,7 +20,7 @@ def _detail(ev: Event):
 
 class EvidenceRules:
     def __init__(self):
-        self.next_seq: dict[tuple, int] = {}     # (source, pid): each process numbers its own events
+        self.next_seq: dict = {}                 # source, or (source, pid): each process numbers its own events
         self.agent_loaded = False
         self.steps = 0
         self.consent_steps = 0
@@ -47,7 +47,7 @@ class EvidenceRules:
     def any(self, ev: Event, st: RunState):
         """Every event: seq numbers per (source, pid) must run without gap or repeat."""
         pid = ev.extra.get("pid")
-        key = (ev.source, pid)
+        key = ev.source if pid is None else (ev.source, pid)    # a stream: its source, and its process if any
         exp = self.next_seq.get(key)
         if exp is not None and ev.seq == exp:           # the common case: in order, nothing to say
             self.next_seq[key] = exp + 1

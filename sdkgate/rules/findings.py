@@ -1,6 +1,8 @@
 """Collects findings while the engine streams: one finding per (rule, actor, category, key), bounded evidence."""
 from __future__ import annotations
 
+from typing import Callable
+
 from ..events import Event
 from ..report import EvidenceRef, Finding
 from ..i18n import Msg, msg, tr
@@ -48,6 +50,11 @@ def _domain(key: str) -> tuple[str, str]:
     return ".".join(labels[-n:]), sep + suffix
 
 
+def _text(ref) -> str:
+    """An evidence reference as text: a rule's deferred one, or a value from a hostile log (never trusted)."""
+    return ref() if callable(ref) else str(ref)[:500]
+
+
 class FindingSink:
     """Findings keyed by (rule, actor, category, key), bounded under any log: a group's first
     KEYS_PER_GROUP keys get a finding each, further keys are aggregated per domain (then into one),
@@ -55,24 +62,28 @@ class FindingSink:
 
     def __init__(self, cap: int = EVIDENCE_CAP):
         self._by_key: dict[tuple, Finding] = {}
+        self._full: dict[tuple, Finding] = {}   # findings of their own whose evidence list is full: only counted
+        self._folds: dict[tuple, tuple] = {}    # key -> the aggregate it folds into (valid until a discard)
+        self._full_folded: dict[tuple, Finding] = {}   # key -> its aggregate, when one more only counts
         self._keys4: set[tuple] = set()        # (rule, actor, category, key) of every finding, whatever its process
         self._group_keys: dict[tuple, int] = {}
         self._group_domains: dict[tuple, int] = {}
         self.cap = cap
         self.aggregated = 0        # events counted in aggregated findings
         self.on_add = None         # (rule, finding, event, actor) after each event counted (RunState: `confirmed`)
+        self.needs_track = None    # (rule, finding) -> True while its `confirmed` may still depend on more events
 
     def _fold(self, k: tuple) -> tuple | None:
         """The aggregate key a new finding key folds into, or None when it gets its own finding."""
         rid, actor, category, key = k[:4]
+        if len(self._by_key) >= MAX_FINDINGS:
+            return (rid, None, None, "*more findings*", None)
         process = k[4] if len(k) > 4 else None
         group = (rid, actor, category)
         n = self._group_keys.get(group, 0)
-        if n < KEYS_PER_GROUP and len(self._by_key) < MAX_FINDINGS:
+        if n < KEYS_PER_GROUP:
             self._group_keys[group] = n + 1
             return None
-        if len(self._by_key) >= MAX_FINDINGS:
-            return (rid, None, None, "*more findings*", None)
         domain, suffix = _domain(str(key))
         fk = (rid, actor, category, f"*{domain}*{suffix}", process)
         if fk not in self._by_key:
@@ -84,18 +95,26 @@ class FindingSink:
 
     def add(self, rid: str, ev: Event | None, *, actor: str | None, category: str | None,
             key: str = "", summary: str = "", severity: str | None = None,
-            ref: str = "", detail: dict | None = None) -> Finding:
-        """`summary`: the rule-specific detail, a message (sdkgate/i18n.py) or an identifier (an API id), or a function
-        making it (called only when the event starts a new finding: the common event adds to one)."""
+            ref: str = "", detail: dict | Callable[[], dict] | None = None) -> Finding:
+        """Count `ev` under its finding, made on first use. `summary`: the rule-specific detail, a message
+        (sdkgate/i18n.py) or an identifier (an API id); `summary`, `detail` and `ref` may be functions, called only
+        when used (the finding is made, or its evidence list has room), so the millionth repeat costs one lookup."""
         process = ev.extra.get("process") if ev is not None else None
+        if process is not None and process.__class__ is not str:
+            process = _text(process)[:200]            # a hostile log's list or object: a key all the same
         k = (rid, actor, category, key, process)      # one finding per process the evidence came from
         f = self._by_key.get(k)
-        if ref.__class__ is not str:            # values taken from a hostile log: always text in a report
-            ref = str(ref)[:500]
         if f is None:
-            fk = self._fold(k)
+            if len(self._by_key) >= MAX_FINDINGS:
+                fk = (rid, None, None, "*more findings*", None)
+            else:                       # a key folded once folds the same way while the report has room
+                fk = self._folds.get(k)
+                if fk is None:
+                    fk = self._fold(k)
+                    if fk is not None and len(self._folds) < 4096:       # the keys that repeat come early
+                        self._folds[k] = fk
             if fk is not None:
-                f = self._add_folded(fk, rid, ev, actor, category, str(key), severity, ref)
+                f = self._add_folded(fk, k, ev, actor, category, str(key), severity, ref)
                 if self.on_add is not None:
                     self.on_add(rid, f, ev, actor)
                 return f
@@ -105,7 +124,7 @@ class FindingSink:
                 summary = str(summary)[:500]
             r = rule(rid)
             message = finding_message(r, actor, category, summary)
-            d = dict(detail or {})
+            d = dict((detail() if callable(detail) else detail) or {})
             if summary:
                 d["summary"] = summary
                 d["summary_zh"] = tr(summary, "zh")
@@ -113,15 +132,37 @@ class FindingSink:
                         message=message, message_zh=message.render("zh"), clause=r.clause, detail=d, process=process)
             self._by_key[k] = f
             self._keys4.add(k[:4])
+            if len(self._by_key) == MAX_FINDINGS:
+                self._full_folded.clear()       # from here on new keys fold into "more findings" instead
         f.evidence_count += 1
         if ev is not None and len(f.evidence) < self.cap:
-            f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref))
+            f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref if ref.__class__ is str else _text(ref)))
+        elif ev is not None:
+            self._full[k] = f
         if self.on_add is not None:
             self.on_add(rid, f, ev, actor)
         return f
 
-    def _add_folded(self, fk: tuple, rid: str, ev: Event | None, actor: str | None, category: str | None,
-                    key: str, severity: str | None, ref: str) -> Finding:
+    def hit(self, k: tuple) -> bool:
+        """The hot path of a repeated finding: when `add` would only count one more event for the key
+        k = (rule, actor, category, key, process) (the finding is its own and keeps no more evidence), count
+        it and return True; else return False and let the rule call `add`."""
+        f = self._full.get(k)
+        folded = f is None
+        if folded:
+            f = self._full_folded.get(k)
+            if f is None:
+                return False
+        if self.needs_track is not None and self.needs_track(k[0], f):
+            return False                # whether the finding is confirmed may still depend on this event
+        if folded:
+            self.aggregated += 1
+        f.evidence_count += 1
+        return True
+
+    def _add_folded(self, fk: tuple, k: tuple, ev: Event | None, actor: str | None, category: str | None,
+                    key: str, severity: str | None, ref) -> Finding:
+        rid = k[0]
         r = rule(rid)
         sev = severity or r.severity
         f = self._by_key.get(fk)
@@ -135,6 +176,8 @@ class FindingSink:
                         message_zh=message.render("zh"), clause=r.clause, detail={"aggregated": True, "examples": []})
             self._by_key[fk] = f
             self._keys4.add(fk[:4])
+            if len(self._by_key) == MAX_FINDINGS:
+                self._full_folded.clear()
         if _SEVERITY_ORDER.get(sev, 3) < _SEVERITY_ORDER.get(f.severity, 3):
             f.severity = sev                   # an aggregate is as severe as the worst thing it holds
         if len(f.detail["examples"]) < EXAMPLES and key not in f.detail["examples"]:
@@ -142,8 +185,19 @@ class FindingSink:
         f.evidence_count += 1
         self.aggregated += 1
         if ev is not None and len(f.evidence) < self.cap:
-            f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref))
+            f.evidence.append(EvidenceRef(ev.source, ev.seq, ev.t_ms, ref if ref.__class__ is str else _text(ref)))
+        examples = f.detail["examples"]
+        if ev is not None and len(f.evidence) >= self.cap and (len(examples) >= EXAMPLES or key in examples) \
+                and len(self._full_folded) < 4096:
+            self._full_folded[k] = f          # from now on one more of k only counts (hit)
         return f
+
+    def exists(self, rid: str, ev: Event | None, actor: str | None, category: str | None, key: str = "") -> bool:
+        """Whether `add` with these arguments counts into a finding already made (nothing new is built)."""
+        process = ev.extra.get("process") if ev is not None else None
+        if process is not None and process.__class__ is not str:
+            process = _text(process)[:200]
+        return (rid, actor, category, key, process) in self._by_key
 
     def has(self, rid: str, actor: str | None, category: str | None, key: str = "") -> bool:
         """Whether a finding of this (rule, actor, category, key) exists, in any process."""
@@ -153,8 +207,11 @@ class FindingSink:
         if (rid, actor, category, key) not in self._keys4:
             return
         self._keys4.discard((rid, actor, category, key))
+        self._folds.clear()             # fewer findings: a later key may get its own again
+        self._full_folded.clear()
         for k in [k for k in self._by_key if k[:4] == (rid, actor, category, key)]:
             self._by_key.pop(k, None)
+            self._full.pop(k, None)
 
     def findings(self) -> list[Finding]:
         return sorted(self._by_key.values(), key=lambda f: (_SEVERITY_ORDER.get(f.severity, 3), f.rule, f.actor or "",

@@ -1,7 +1,7 @@
 """SG201-SG205: which SDKs are there, what their code can reach, what runs at process start."""
 from __future__ import annotations
 
-from ..catalogue import default_catalogue
+from ..catalogue import FIRST_PARTY, UNKNOWN, default_catalogue
 from ..events import Event
 from ..report import CallSite, SdkEntry
 from .findings import short_method
@@ -132,9 +132,14 @@ class InventoryRules:
 
     def _seen(self, ev, st, where):
         actor = ev.actor or "unknown"
-        if st.is_sdk(actor):
-            entry = self._entry(actor, st)
-            self._undeclared(ev, st, actor, where)
+        if actor not in _NOT_SDK:               # st.is_sdk, inline: every read and send comes here
+            entry = self.sdks.get(actor)
+            if entry is None and len(self.sdks) < MAX_SDKS:     # beyond the cap an entry would not be kept
+                entry = self._entry(actor, st)
+            m = st.manifest
+            if m is not None and actor not in m.sdks and not st.sink.hit(("SG201", actor, None, "", ev.extra.get("process"))):
+                st.sink.add("SG201", ev, actor=actor, category=None, summary=lambda: msg("found {where}", where=Msg(where)),
+                            ref=ev.api or ev.extra.get("host") or "")
             if ev.stack and actor in self.sdks and self._stack_looks.get(actor, 0) < STACK_LOOKS:
                 self._stack_looks[actor] = self._stack_looks.get(actor, 0) + 1
                 self._packages_from_stack(ev.stack, actor, entry, st)
@@ -171,7 +176,7 @@ class InventoryRules:
         if m is None or not st.is_sdk(actor) or actor in m.sdks:
             return
         st.sink.add("SG201", ev, actor=actor, category=None, summary=lambda: msg("found {where}", where=Msg(where)),
-                    ref=ev.api or ev.get("host") or ref)
+                    ref=ev.api or ev.extra.get("host") or ref)
 
     def finish(self, st: RunState):
         m = st.manifest
@@ -194,6 +199,9 @@ def _via(ev: Event) -> str | None:
     """The platform / library code (catalogue row) a first-party call or read is made in (issue 20)."""
     lib = ev.get("library")
     return lib[:100] if isinstance(lib, str) and lib else None
+
+
+_NOT_SDK = frozenset({FIRST_PARTY, UNKNOWN})
 
 
 def _where(ev: Event) -> str:

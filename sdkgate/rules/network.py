@@ -14,40 +14,79 @@ def host_in(host: str, domains) -> bool:
     return any(host == d.lower() or host.endswith("." + d.lower().lstrip(".")) for d in domains)
 
 
+class _SendTexts:
+    """A send finding's texts, each built only when the sink uses it (a new finding, or evidence with room)."""
+    __slots__ = ("x", "host", "actor", "refused")
+
+    def __init__(self, x: dict, host: str, actor: str, refused: str | None = None):
+        self.x, self.host, self.actor, self.refused = x, host, actor, refused
+
+    def ref(self) -> str:
+        x = self.x
+        return f"{x.get('scheme', '')}://{self.host}{x.get('path', '')} [{x.get('encoding', '')}]"
+
+    def summary(self):
+        enc = self.x.get("encoding") or "plain"
+        if self.refused:
+            return msg("to {host} as {encoding} after consent was {transition}", host=self.host, encoding=enc,
+                       transition=transition_word(self.refused))
+        return msg("to {host} as {encoding}", host=self.host, encoding=enc)
+
+    def http(self) -> str:
+        return f"http://{self.host}"
+
+    def detail(self) -> dict:
+        x, host = self.x, self.host
+        d = {"host": host, "path": x.get("path"), "encoding": x.get("encoding"), "where": x.get("where"),
+             "flow_id": x.get("flow_id"), "scheme": x.get("scheme")}
+        if self.actor == UNKNOWN:
+            d["unknown_why"] = msg("host {host} matches no catalogued SDK domain, no declared SDK domain and not "
+                                   "the app's own domains", host=host)
+        return d
+
+
 class NetworkRules:
     def __init__(self):
         self.pinned_hosts: set[str] = set()     # bounded: see tls_failed
+        self._domains: dict[str | None, tuple] = {}   # whose (None: the app, else a declared SDK) -> domains
+
+    def _in(self, whose: str | None, host: str, domains) -> bool:
+        """host_in, with the declared domains normalised once per run (per app / declared SDK row)."""
+        norm = self._domains.get(whose)
+        if norm is None:
+            norm = self._domains[whose] = tuple((d.lower(), "." + d.lower().lstrip(".")) for d in domains)
+        host = (host or "").lower().rstrip(".")
+        for d, dotted in norm:
+            if host == d or host.endswith(dotted):
+                return True
+        return False
 
     def send(self, ev: Event, st: RunState):
         actor = ev.actor or UNKNOWN
-        host = ev.get("host") or ""
+        x = ev.extra
+        host = x.get("host") or ""
         cat = ev.category
-        ref = f"{ev.get('scheme', '')}://{host}{ev.get('path', '')} [{ev.get('encoding', '')}]"
-        detail = {"host": host, "path": ev.get("path"), "encoding": ev.get("encoding"), "where": ev.get("where"),
-                  "flow_id": ev.get("flow_id"), "scheme": ev.get("scheme")}
-        if actor == UNKNOWN:
-            detail["unknown_why"] = msg("host {host} matches no catalogued SDK domain, no declared SDK domain and not "
-                                        "the app's own domains", host=host)
-        enc = ev.get('encoding') or "plain"
-        if not st.consented(actor):
-            refused = st.refused(actor)
-            st.sink.add("SG401", ev, actor=actor, category=cat, key=host,
-                        summary=lambda: msg("to {host} as {encoding} after consent was {transition}", host=host, encoding=enc,
-                                    transition=transition_word(refused)) if refused else
-                        msg("to {host} as {encoding}", host=host, encoding=enc), ref=ref, detail=detail)
+        proc = x.get("process")
+        sink = st.sink
+        t = _SendTexts(x, host, actor)          # texts are built only when a finding is made or keeps evidence
+        ref = t.ref
+        if not st.consented(actor) and not sink.hit(("SG401", actor, cat, host, proc)):
+            t1 = _SendTexts(x, host, actor, st.refused(actor))
+            sink.add("SG401", ev, actor=actor, category=cat, key=host, summary=t1.summary, ref=ref, detail=t.detail)
         m = st.manifest
-        if m and cat in m.never_transmit:
-            st.sink.add("SG402", ev, actor=actor, category=cat, key=host,
-                        summary=lambda: msg("to {host} as {encoding}", host=host, encoding=enc), ref=ref, detail=detail)
-        if (ev.get("scheme") or "").lower() in ("http", "ws"):
-            st.sink.add("SG403", ev, actor=actor, category=cat, key=host, summary=f"http://{host}", ref=ref, detail=detail)
+        if m and cat in m.never_transmit and not sink.hit(("SG402", actor, cat, host, proc)):
+            sink.add("SG402", ev, actor=actor, category=cat, key=host, summary=t.summary, ref=ref, detail=t.detail)
+        scheme = x.get("scheme")
+        if scheme and scheme.lower() in ("http", "ws") and not sink.hit(("SG403", actor, cat, host, proc)):
+            sink.add("SG403", ev, actor=actor, category=cat, key=host, summary=t.http, ref=ref, detail=t.detail)
         if cat:
             declared_category(ev, st, actor, cat, severity="violation", ref=ref)
         self._destination(ev, st, actor, host, personal=True, ref=ref)
 
     def flow(self, ev: Event, st: RunState):
-        self._destination(ev, st, ev.actor or UNKNOWN, ev.get("host") or "", personal=False,
-                          ref=f"{ev.get('scheme', '')}://{ev.get('host', '')}{ev.get('path', '')}")
+        x = ev.extra
+        self._destination(ev, st, ev.actor or UNKNOWN, x.get("host") or "", personal=False,
+                          ref=lambda: f"{x.get('scheme', '')}://{x.get('host', '')}{x.get('path', '')}")
 
     def tls_failed(self, ev: Event, st: RunState):
         host = str(ev.get("host") or "?")[:255]
@@ -58,25 +97,28 @@ class NetworkRules:
                                      "there", host=host, reason=ev.get('reason') or msg("certificate pinning?")), ev,
                                  kind="tls-intercept-failed")
 
-    def _destination(self, ev: Event, st: RunState, actor: str, host: str, personal: bool, ref: str):
+    def _destination(self, ev: Event, st: RunState, actor: str, host: str, personal: bool, ref):
         m = st.manifest
         if m is None or not host:
             return
-        if actor == FIRST_PARTY or host_in(host, m.app_domains):
+        if actor == FIRST_PARTY or self._in(None, host, m.app_domains):
             return
         severity = "violation" if personal else "warning"
+        sink = st.sink
         # a host that received personal data has its SG404 violation, not also a no-data warning
         if personal:
-            st.sink.discard("SG404", actor, None, f"{host}/warning")
-        elif st.sink.has("SG404", actor, None, f"{host}/violation"):
+            sink.discard("SG404", actor, None, f"{host}/warning")
+        elif sink.has("SG404", actor, None, f"{host}/violation"):
             return
+        key = f"{host}/{severity}"
         if actor == UNKNOWN:
-            st.sink.add("SG404", ev, actor=UNKNOWN, category=None, key=f"{host}/{severity}", severity=severity,
-                        summary=lambda: msg("unknown third party {host}", host=host), ref=ref,
-                        detail={"host": host})
+            if not sink.hit(("SG404", UNKNOWN, None, key, ev.extra.get("process"))):
+                sink.add("SG404", ev, actor=UNKNOWN, category=None, key=key, severity=severity,
+                         summary=lambda: msg("unknown third party {host}", host=host), ref=ref, detail={"host": host})
             return
         row = m.sdks.get(actor)
-        if row is not None and not host_in(host, row.domains):
-            st.sink.add("SG404", ev, actor=actor, category=None, key=f"{host}/{severity}", severity=severity,
-                        summary=lambda: msg("{host} not declared for {sdk}", host=host, sdk=actor), ref=ref,
-                        detail={"host": host})
+        if row is not None and not self._in(actor, host, row.domains) \
+                and not sink.hit(("SG404", actor, None, key, ev.extra.get("process"))):
+            sink.add("SG404", ev, actor=actor, category=None, key=key, severity=severity,
+                     summary=lambda: msg("{host} not declared for {sdk}", host=host, sdk=actor), ref=ref,
+                     detail={"host": host})

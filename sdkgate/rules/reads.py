@@ -1,6 +1,9 @@
 """SG101-SG104 and the behavioural SG202: reads of personal data seen by the hooks."""
 from __future__ import annotations
 
+from functools import partial
+
+from ..apitable import by_id
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..events import Event
 from ..taxonomy import categories, coverage
@@ -9,51 +12,76 @@ from ..consent import transition_word
 from ..i18n import msg
 
 
+def read_detail(ev: Event, st: RunState, actor: str) -> dict:
+    """A read finding's detail (built only when a finding is made: the sink calls it lazily)."""
+    detail = {"api": ev.api, "stack": ev.stack[:24], "thread": ev.extra.get("thread")}
+    lib = ev.extra.get("library")
+    if isinstance(lib, str) and lib:            # platform / library code reading for the app (issue 20)
+        detail["via"] = lib[:100]
+    if actor == UNKNOWN:       # judged like a third party (issue 9.2): say why nobody was named
+        detail["unknown_why"] = unknown_why(ev.stack, st)
+    return detail
+
+
 class ReadRules:
     def __init__(self):
         self._last: dict[tuple, float] = {}
         self._immutable: dict[tuple, int] = {}
         self._probed: dict[tuple, set] = {}     # (rule, actor) -> packages probed (bounded)
+        self._probe_rows: dict = {}             # api_id -> its table row when it probes packages, else None
+        self._cats = categories()
+        self._limits: tuple[float, int] | None = None   # (reads per second, immutable reads): the manifest's
+        self._texts: tuple[str, ...] = ()
 
     def read(self, ev: Event, st: RunState):
-        cat = categories().get(ev.category or "")
+        cat = self._cats.get(ev.category or "")
         if cat is None:
             st.incomplete_reason(lambda: msg("hook event seq {seq} has unknown category {category}", seq=ev.seq,
                                              category=repr(ev.category)), ev, kind="unknown-category")
             return
         actor = ev.actor or "unknown"
-        ref = ev.api or ev.get("api_id", "")
-        detail = {"api": ev.api, "stack": ev.stack[:24], "thread": ev.get("thread")}
-        lib = ev.get("library")
-        if isinstance(lib, str) and lib:            # platform / library code reading for the app (issue 20)
-            detail["via"] = lib[:100]
-        if actor == UNKNOWN:       # judged like a third party (issue 9.2): say why nobody was named
-            detail["unknown_why"] = unknown_why(ev.stack, st)
+        extra = ev.extra
+        ref = ev.api or extra.get("api_id", "")
+        proc = extra.get("process")          # findings and frequency count per process
         if cat.gated and not st.consented(actor):
             refused = st.refused(actor)
             m = st.manifest
             if refused and (actor != FIRST_PARTY or refused == "withdrawn" or (m and m.consent.browse_mode)):
                 st.sink.add("SG103", ev, actor=actor, category=cat.id, summary=lambda: msg("after consent was {transition}",
-                            transition=transition_word(refused)), ref=ref, detail=detail)
+                            transition=transition_word(refused)), ref=ref, detail=partial(read_detail, ev, st, actor))
             elif not refused:
                 rid = "SG102" if actor == FIRST_PARTY else "SG101"
-                f = st.sink.add(rid, ev, actor=actor, category=cat.id, summary=ev.get("api_id") or "", ref=ref, detail=detail)
-                self._count_probe(ev, f, rid, actor)
+                api_id = extra.get("api_id")
+                if self._probe_rows.get(api_id, True) is not None:     # probes packages (or not known yet)
+                    f = st.sink.add(rid, ev, actor=actor, category=cat.id, summary=api_id or "", ref=ref,
+                                    detail=partial(read_detail, ev, st, actor))
+                    self._count_probe(ev, f, rid, actor)
+                elif not st.sink.hit((rid, actor, cat.id, "", proc)):
+                    st.sink.add(rid, ev, actor=actor, category=cat.id, summary=api_id or "", ref=ref,
+                                detail=partial(read_detail, ev, st, actor))
         elif cat.gated:
-            self._feature_bound(ev, st, actor, cat.id, ref, detail)
+            self._feature_bound(ev, st, actor, cat.id, ref)
             if actor == UNKNOWN and st.manifest is not None:
                 # consent covers the declared SDKs only: unnamed code collecting is an undeclared third party
                 st.sink.add("SG201", ev, actor=UNKNOWN, category=None, key="run time",
-                            summary=lambda: msg("unnamed code read personal data at run time"), ref=ref, detail=detail)
-        self._frequency(ev, st, actor, cat, ref)
+                            summary=lambda: msg("unnamed code read personal data at run time"), ref=ref,
+                            detail=partial(read_detail, ev, st, actor))
+        self._frequency(ev, st, actor, cat, ref, proc)
         declared_category(ev, st, actor, cat.id, severity="violation", ref=ref)
 
     def _count_probe(self, ev: Event, f, rid: str, actor: str) -> None:
         """Package probing (rows with arg_filter.probe, issue 11): the finding counts the distinct other
         packages looked up (`probes`) and keeps the first 50 names (`probed`)."""
-        from ..apitable import by_id  # noqa: PLC0415
-        api = by_id().get(ev.get("api_id") or "")
-        if api is None or not (api.arg_filter.get("probe") or api.arg_filter.get("other_package")):
+        api_id = ev.extra.get("api_id") or ""
+        try:
+            api = self._probe_rows[api_id]
+        except (KeyError, TypeError):
+            api = by_id().get(api_id) if api_id.__class__ is str else None
+            if api is not None and not (api.arg_filter.get("probe") or api.arg_filter.get("other_package")):
+                api = None
+            if len(self._probe_rows) < 10_000 and api_id.__class__ is str:
+                self._probe_rows[api_id] = api
+        if api is None:
             return
         args = ev.get("args") or []
         idx = api.arg_filter.get("index", 0)
@@ -65,34 +93,42 @@ class ReadRules:
         f.detail["probed"] = sorted(seen)[:50]
 
     @staticmethod
-    def _feature_bound(ev: Event, st: RunState, actor: str, category: str, ref: str, detail: dict):
+    def _feature_bound(ev: Event, st: RunState, actor: str, category: str, ref: str):
         """SG105: an SDK whose row names a feature must stay idle until that feature is opened."""
         row = st.manifest.sdks.get(actor) if st.manifest else None
         if row is not None and row.feature and row.feature not in st.features_open:
             st.sink.add("SG105", ev, actor=actor, category=category,
-                        summary=lambda: msg("before {feature} was opened", feature=row.feature), ref=ref, detail=detail)
+                        summary=lambda: msg("before {feature} was opened", feature=row.feature), ref=ref,
+                        detail=partial(read_detail, ev, st, actor))
 
-    def _frequency(self, ev: Event, st: RunState, actor: str, cat, ref: str):
-        m = st.manifest
-        rate = m.max_reads_per_second if m else 1.0
-        limit = m.max_immutable_reads if m else 3
-        proc = ev.get("process")          # frequency counts per process and actor
-        key = (proc, actor, ev.get("api_id") or ev.api)
-        prev = self._last.get(key)
-        if prev is None and len(self._last) >= 50_000:   # endless distinct APIs: forget, stay flat
-            self._last.clear()
-        self._last[key] = ev.t_ms
-        if rate > 0 and prev is not None and ev.t_ms - prev < 1000.0 / rate:
-            st.sink.add("SG104", ev, actor=actor, category=cat.id, key="rate",
-                        summary=lambda: msg("more than {rate} per second", rate=format(rate, "g")), ref=ref)
+    def _frequency(self, ev: Event, st: RunState, actor: str, cat, ref: str, proc):
+        if self._limits is None:
+            m = st.manifest
+            rate, limit = (m.max_reads_per_second, m.max_immutable_reads) if m else (1.0, 3)
+            self._limits = (1000.0 / rate if rate > 0 else None, limit)     # (shortest gap in ms, limit)
+            self._texts = (msg("more than {rate} per second", rate=format(rate, "g")),
+                           msg("immutable identifier read more than {n} times", n=limit))
+        min_gap, limit = self._limits
+        key = (proc, actor, ev.extra.get("api_id") or ev.api)
+        t = ev.t_ms
+        last = self._last
+        prev = last.get(key)
+        if prev is None and len(last) >= 50_000:   # endless distinct APIs: forget, stay flat
+            last.clear()
+        last[key] = t
+        cid = cat.id
+        if prev is not None and min_gap is not None and t - prev < min_gap and not st.sink.hit(("SG104", actor, cid, "rate", proc)):
+            st.sink.add("SG104", ev, actor=actor, category=cid, key="rate", summary=self._texts[0], ref=ref)
         if cat.immutable:
-            if len(self._immutable) >= 50_000 and (proc, actor, cat.id) not in self._immutable:
-                self._immutable.clear()       # endless distinct actors: forget, stay flat
-            n = self._immutable.get((proc, actor, cat.id), 0) + 1
-            self._immutable[(proc, actor, cat.id)] = n
-            if n > limit:
-                st.sink.add("SG104", ev, actor=actor, category=cat.id, key="immutable",
-                            summary=lambda: msg("immutable identifier read more than {n} times", n=limit), ref=ref)
+            ikey = (proc, actor, cid)
+            counts = self._immutable
+            n = counts.get(ikey)
+            if n is None and len(counts) >= 50_000:
+                counts.clear()                 # endless distinct actors: forget, stay flat
+            n = (n or 0) + 1
+            counts[ikey] = n
+            if n > limit and not st.sink.hit(("SG104", actor, cid, "immutable", proc)):
+                st.sink.add("SG104", ev, actor=actor, category=cid, key="immutable", summary=self._texts[1], ref=ref)
 
 
 def declared_category(ev: Event, st: RunState, actor: str, category: str, severity: str, ref: str = ""):

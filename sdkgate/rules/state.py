@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..catalogue import FIRST_PARTY, UNKNOWN
 from ..consent import DECLINED, GRANTED, WITHDRAWN, ConsentState
@@ -69,6 +70,14 @@ class RunState:
 
     def __post_init__(self):
         self.sink.on_add = self._track
+        self.sink.needs_track = self._needs_track
+
+    def _needs_track(self, rid: str, f: Finding) -> bool:
+        """Whether a repeated event may still change this finding's `confirmed` (the sink's fast path asks)."""
+        if rid not in STATE_RULES:
+            return False
+        sure = self._certain_t.get(id(f))
+        return sure is None or sure[0] is None or sure[1] is None
 
     # --- is the state a finding rests on known? ------------------------------------------------------
     def doubt_events(self, which: str = "any") -> None:
@@ -115,23 +124,32 @@ class RunState:
         for key, f in self._dependent.items():
             t = (self._certain_t.get(key) or [None, None])[1 if steps_decide else 0]
             f.confirmed = t is not None and t < self.doubt_from_t
+    _scopes: dict = field(default_factory=dict, repr=False)     # actor -> consent scope (the manifest's)
 
     # --- consent -------------------------------------------------------------------------
     def scope_state(self, scope: str) -> str:
         return self.consent.get(scope)
 
     def actor_scope(self, actor: str | None) -> str:
-        return self.manifest.scope_for(actor) if self.manifest else "policy"
+        scope = self._scopes.get(actor)
+        if scope is None:
+            scope = self.manifest.scope_for(actor) if self.manifest else "policy"
+            if len(self._scopes) < 10_000:      # endless actors in a hostile log: stay flat
+                self._scopes[actor] = scope
+        return scope
 
     def consented(self, actor: str | None) -> bool:
         """Policy consent is needed by everyone; an SDK row may need a further scope."""
-        scope = self.actor_scope(actor)
-        return self.scope_state("policy") == GRANTED and self.scope_state(scope) == GRANTED
+        scopes = self.consent.scopes
+        return scopes.get("policy") == GRANTED and scopes.get(self.actor_scope(actor)) == GRANTED
 
     def refused(self, actor: str | None) -> str | None:
         """'declined'/'withdrawn' when the actor's scope (or policy) was refused, else None."""
+        scopes = self.consent.scopes
+        if not scopes:
+            return None
         for scope in ("policy", self.actor_scope(actor)):
-            st = self.scope_state(scope)
+            st = scopes.get(scope)
             if st in (DECLINED, WITHDRAWN):
                 return st
         return None
@@ -161,7 +179,7 @@ class RunState:
     def device_clock(self, ev: Event) -> float:
         return ev.t_ms + self.clock_offset_ms
 
-    def incomplete_reason(self, reason: str, ev: Event | None = None, kind: str | None = None,
+    def incomplete_reason(self, reason: str | Callable[[], str], ev: Event | None = None, kind: str | None = None,
                           listed_max: int = INCOMPLETE_EXAMPLES, loses: bool | str | None = None):
         """Record why the evidence is incomplete (a message, sdkgate/i18n.py) with its stable kind (reasons.py).
         Bounded under any log: reasons are grouped by kind (one SG900 finding per kind, with the count), the first
@@ -190,7 +208,7 @@ class RunState:
                 self.incomplete.append(reason)
                 self.reason_kinds[reason] = kind
                 self.reason_listed[kind] = listed + 1
-        self.sink.add("SG900", ev, actor=None, category=None, key=kind, summary=reason)
+        self.sink.add("SG900", ev, actor=None, category=None, key=kind, summary=reason)    # a callable: made if new
 
     def summarise(self) -> dict:
         """One line per kind of reason with more than were listed; what the report summarised."""

@@ -30,7 +30,7 @@ from ..canaries import generate
 from ..consent import ConsentState
 from ..errors import InputError
 from ..events import Event, merge_streams
-from ..fileio import sha256_file
+from ..fileio import loads_bounded, sha256_file
 from ..manifest import Manifest
 from ..report import Report
 from .backend import (CONSENT_ACTIONS, PERMISSION_DECISIONS, Backend, BackendError, BackendUnavailable,
@@ -92,7 +92,7 @@ class EventLog:
                 if not raw.strip():
                     continue
                 try:
-                    d = json.loads(raw)
+                    d = loads_bounded(raw)
                     good.append((float(d["t_ms"]), d))
                 except (ValueError, KeyError, TypeError):
                     bad.append(raw if raw.endswith(b"\n") else raw + b"\n")

@@ -53,3 +53,31 @@ def test_resealed_net_evidence_is_checked_against_the_recorded_traffic(sim, caps
     assert code == 1 and "verdict NOT reproduced" in out
     assert "net.jsonl has a send the recorded traffic does not show: device_id.imei as plain" in out
     assert "the recorded traffic shows a send net.jsonl lacks: device_id.imei as md5-hex-upper" in out
+
+
+@pytest.mark.parametrize("change", ["deep", "wrong_shape", "removed"])
+def test_canaries_that_cannot_be_re_derived_are_incomplete_not_fail(sim, capsys, tmp_path, change):
+    """The run's verdict is fail; resealed with a canaries.json nobody can match the traffic with, the
+    network evidence cannot be re-derived: verify and report say incomplete (3), never fail."""
+    import shutil
+
+    from sdkgate.bundle import write_bundle
+    d = tmp_path / "copy"
+    shutil.copytree(sim, d)
+    if change == "deep":
+        (d / "canaries.json").write_text("[" * 100_000 + "]" * 100_000)
+    elif change == "wrong_shape":
+        (d / "canaries.json").write_text(json.dumps({"device_id.imei": {"nested": ["x"]}}))
+    else:
+        (d / "canaries.json").unlink()
+    write_bundle(d)
+    code = run_guarded(cli, ["verify", str(d)])
+    out = capsys.readouterr().out
+    assert code == 3, out
+    assert "network matches" in out and ("could not be re-derived" in out or "canaries.json not in the bundle" in out)
+    assert "Traceback" not in out
+    page = tmp_path / "r.html"
+    code = run_guarded(cli, ["report", str(d), "--html", str(page)])
+    err = capsys.readouterr().err
+    assert code == 3 and "incomplete: network matches" in err, err
+    assert "part of the evidence could not be re-checked" in page.read_text("utf-8")

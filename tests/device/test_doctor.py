@@ -1,5 +1,6 @@
 """`sdkgate doctor` on this machine, which has no device: it explains every missing piece, exits 1,
-and stops the adb server it started."""
+and stops the adb server it started. Each test has an adb server port of its own (conftest.py), so an
+adb server that happens to run on this machine changes nothing here."""
 from __future__ import annotations
 
 import pytest
@@ -11,8 +12,7 @@ from sdkgate.device.checks import subject_hash_old
 
 
 def test_doctor_without_a_device(tmp_path, monkeypatch, capsys):
-    if server_running():
-        pytest.skip("an adb server is already running here (a device may be attached): not this test's case")
+    assert not server_running()                           # this test's own port: nothing runs there yet
     monkeypatch.setenv("HOME", str(tmp_path))            # adb writes ~/.android/adbkey
     monkeypatch.delenv("SDKGATE_CONFDIR", raising=False)
     code = run_guarded(cli, ["doctor"])
@@ -32,8 +32,7 @@ def test_doctor_without_a_device(tmp_path, monkeypatch, capsys):
 
 
 def test_doctor_json_and_a_missing_named_device(tmp_path, monkeypatch, capsys):
-    if server_running():
-        pytest.skip("an adb server is already running here")
+    assert not server_running()
     import json
     monkeypatch.setenv("HOME", str(tmp_path))
     code = run_guarded(cli, ["doctor", "--json"])
@@ -62,8 +61,7 @@ def test_ca_subject_hash_matches_openssl(tmp_path):
 
 
 def test_run_without_a_device_is_a_clear_error(tmp_path, monkeypatch, capsys):
-    if server_running():
-        pytest.skip("an adb server is already running here")
+    assert not server_running()
     from pathlib import Path
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("SDKGATE_CONFDIR", str(tmp_path / "ca"))

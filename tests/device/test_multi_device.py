@@ -70,6 +70,7 @@ def test_device_runs_on_a_dask_cluster(base):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   host="127.0.0.1", resources={"device": 1}, silence_logs=40) as cluster:
         with distributed.Client(cluster) as client:
+            client.wait_for_workers(2, timeout=300)     # a busy machine registers the workers late: wait for them
             pid_of = dict(client.run(lambda dask_worker: (dask_worker.name, os.getpid())).values())
         outcomes = run_cluster({"*": base}, cluster.scheduler_address, "all", fake_backend, survey=survey_by_worker_name)
         with pytest.raises(InputError, match="not connected: emulator-9999"):

@@ -18,6 +18,8 @@ distributed = pytest.importorskip("distributed")
 def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   host="127.0.0.1", silence_logs=40) as c:
+        with distributed.Client(c) as client:     # both workers registered before any test counts them
+            client.wait_for_workers(2, timeout=300)
         yield c
 
 

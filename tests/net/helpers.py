@@ -39,7 +39,10 @@ def read_events(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
-def wait_events(path: Path, pred, timeout: float = 15.0) -> list[dict]:
+WAIT_S = 120.0       # a bound for a condition on a loaded machine: returns as soon as it holds
+
+
+def wait_events(path: Path, pred, timeout: float = WAIT_S) -> list[dict]:
     """Events so far once `pred(events)` holds (the addon flushes after every flow)."""
     deadline = time.monotonic() + timeout
     evs: list[dict] = []
@@ -51,7 +54,7 @@ def wait_events(path: Path, pred, timeout: float = 15.0) -> list[dict]:
     raise AssertionError(f"timed out waiting for events; last {len(evs)}: {evs[-5:]}")
 
 
-def flow_events(path: Path, path_prefix: str, timeout: float = 15.0) -> tuple[dict, list[dict]]:
+def flow_events(path: Path, path_prefix: str, timeout: float = WAIT_S) -> tuple[dict, list[dict]]:
     """(the flow event, its send events) of the request whose path starts with path_prefix."""
     evs = wait_events(path, lambda es: any(e["kind"] == "flow" and e.get("path", "").startswith(path_prefix)
                                            for e in es), timeout)
@@ -65,7 +68,7 @@ def triples(sends: list[dict]) -> set[tuple[str, str, str]]:
 
 
 def connect_tunnel(port: int, host: str, target_port: int = 443) -> socket.socket:
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s = socket.create_connection(("127.0.0.1", port), timeout=60)
     s.sendall(f"CONNECT {host}:{target_port} HTTP/1.1\r\nHost: {host}:{target_port}\r\n\r\n".encode())
     buf = b""
     while b"\r\n\r\n" not in buf:

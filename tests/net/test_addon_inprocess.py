@@ -17,7 +17,7 @@ import json, sys, httpx
 from sdkgate.net.proxy import InProcessProxy
 canaries, out = json.loads(sys.argv[1]), sys.argv[2]
 with InProcessProxy({k: [v] for k, v in canaries.items()}, out, offline=True) as p:
-    with httpx.Client(proxy=p.proxy_url, verify=p.ca_path, trust_env=False) as c:
+    with httpx.Client(proxy=p.proxy_url, verify=p.ca_path, trust_env=False, timeout=60) as c:
         print(c.get("https://alog.umeng.com/inproc?i=" + canaries["device_id.imei"]).status_code)
 '''
 

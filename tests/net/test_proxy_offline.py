@@ -43,7 +43,7 @@ def proxy(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(proxy):
-    with httpx.Client(proxy=proxy.proxy_url, verify=proxy.ca_path, trust_env=False, timeout=30) as c:
+    with httpx.Client(proxy=proxy.proxy_url, verify=proxy.ca_path, trust_env=False, timeout=60) as c:
         yield c
 
 
@@ -238,7 +238,7 @@ def test_200mb_upload_is_streamed_scanned_and_marked(proxy, client):
 
     r = client.post("https://api.jpush.cn/bad/big", content=body(), headers={"content-type": "application/octet-stream"})
     assert r.status_code == 204
-    flow, sends = flow_events(net(proxy), "/bad/big", timeout=60)
+    flow, sends = flow_events(net(proxy), "/bad/big")
     assert flow["capped"] is True and flow["bytes"] == 200 * (1 << 20) + 5 + 32
     assert triples(sends) == {("device_id.imei", "md5-hex", "body.stream")}
     # memory is bounded by the body cap, not the body size
@@ -255,6 +255,7 @@ def test_seq_has_no_gaps_and_time_never_runs_backwards(proxy):
 
 def test_zz_sigint_flushes_flow_file_and_har(proxy):
     assert proxy.stop(signal.SIGINT) == 0
+    assert proxy.wait_har() == 0            # flows.har is written by a child once the proxy has exited
     out = proxy.out_dir
     har = json.loads((out / "flows.har").read_text())
     urls = {e["request"]["url"] for e in har["log"]["entries"]}
@@ -270,10 +271,11 @@ def test_zz_sigint_flushes_flow_file_and_har(proxy):
 
 def test_sigterm_exits_0_with_files_flushed(tmp_path):
     with ProxyProcess(CANARIES, tmp_path, offline=True, t0_ms=1_000) as p:
-        with httpx.Client(proxy=p.proxy_url, verify=p.ca_path, trust_env=False) as c:
+        with httpx.Client(proxy=p.proxy_url, verify=p.ca_path, trust_env=False, timeout=60) as c:
             c.get(f"http://alog.umeng.com/t?imei={IMEI}")
         flow_events(tmp_path / "net.jsonl", "/t")
         assert p.stop(signal.SIGTERM) == 0
+    assert p.wait_har() == 0
     evs = read_events(tmp_path / "net.jsonl")
     assert evs[0]["t_ms"] > 1e9             # relative to an epoch of 1 s: shares the caller's clock
     assert (tmp_path / "flows.har").exists() and (tmp_path / "flows.mitm").stat().st_size > 0

@@ -55,9 +55,9 @@ def test_websocket_messages_from_the_client_are_scanned(proxy, upstreams):
     sock = connect_tunnel(proxy.port, "127.0.0.1", upstreams["ws"])
     with ws_connect("ws://ws.umeng.com/socket", sock=sock) as ws:
         ws.send('{"did":"%s"}' % hashlib.sha256(IMEI.encode()).hexdigest())
-        assert ws.recv(timeout=10).startswith('{"did"')
+        assert ws.recv(timeout=60).startswith('{"did"')
         ws.send(base64.b64encode(MAC.encode()))                    # a binary frame
-        assert ws.recv(timeout=10)
+        assert ws.recv(timeout=60)
     evs = wait_events(proxy.out_dir / "net.jsonl", lambda es: len([e for e in es if e.get("where") == "ws"]) >= 2)
     sends = [e for e in evs if e["kind"] == "send" and e["where"] == "ws"]
     # the echoed (server -> client) copies are not sends
@@ -82,6 +82,7 @@ def test_raw_tcp_payload_is_scanned(proxy, upstreams):
 
 def test_mitmdump_writes_flow_file_and_har_on_sigint(proxy):
     assert proxy.stop() == 0
+    assert proxy.wait_har() == 0
     assert (proxy.out_dir / "flows.mitm").stat().st_size > 0
     assert (proxy.out_dir / "flows.har").exists()
     evs = read_events(proxy.out_dir / "net.jsonl")

@@ -33,7 +33,7 @@ def _net(p):
 
 def _dns(p, name: str) -> bytes:
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(5)
+    s.settimeout(60)
     s.sendto(dns_query(name), p.listener("dns"))
     try:
         return s.recv(1500)
@@ -64,7 +64,7 @@ def test_dns_value_split_across_labels_and_base32(proxy):
 
 
 def _connect(p, host: str, port: int = 443) -> socket.socket:
-    s = socket.create_connection((p.listen_host, p.port), timeout=10)
+    s = socket.create_connection((p.listen_host, p.port), timeout=60)
     s.sendall(f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
     buf = b""
     while b"\r\n\r\n" not in buf:

@@ -6,8 +6,6 @@ import os
 import subprocess
 import sys
 import sysconfig
-import tarfile
-import io
 import venv
 import zipfile
 from pathlib import Path

@@ -185,7 +185,7 @@ def test_a_long_nested_list_drops_nothing_and_merges_nothing(tmp_path):
     lines = ["# 第三方SDK目录", ""]
     for k, (name, _sid, data) in enumerate(LONG):
         marker = ("{n}.", "（{n}）", "-", "{c}")[k % 4].format(n=k % 9 + 1, c="①②③④⑤⑥⑦⑧⑨"[k % 9])
-        lines += [f"{marker} {name}SDK", f"    - 使用目的：功能{k}", f"    - 收集信息：", f"        - {data}", ""]
+        lines += [f"{marker} {name}SDK", f"    - 使用目的：功能{k}", "    - 收集信息：", f"        - {data}", ""]
     p = tmp_path / "long.md"
     p.write_text("\n".join(lines), "utf-8")
     d = draft_from_policy(p)

@@ -3,7 +3,6 @@ SG101/SG204/SG205/SG401 in the console, HTML and SARIF."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from sdkgate.catalogue import default_catalogue
 from sdkgate.fixhints import hint_text, rule_hint, sdk_hint

@@ -8,7 +8,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 
 from sdkgate.bundle import write_bundle
 from sdkgate.cli import cli

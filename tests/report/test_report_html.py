@@ -24,7 +24,7 @@ needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not in
 def chromium(tmp_path: Path, page: Path, *extra: str) -> str:
     ud = tmp_path / "chromium-profile"
     proc = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={ud}", *extra, page.as_uri()],
-                          capture_output=True, text=True, timeout=90)
+                          capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc.stdout
 

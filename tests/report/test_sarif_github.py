@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from pathlib import Path
 
 import jsonschema
-import pytest
 
 from sdkgate.cli import cli
 from sdkgate.cli.common import run_guarded
