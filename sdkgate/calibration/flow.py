@@ -8,7 +8,6 @@ probe-ledger.txt in the folder; it tells an API the device does not have from a 
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import resources
@@ -18,7 +17,7 @@ from typing import Any
 from .. import __version__
 from ..apitable import apis
 from ..device.backend import DeviceBackend
-from ..fileio import sha256_file
+from ..fileio import read_json_object, sha256_file
 from .matrix import NOT_FIRED, build_matrix, parse_ledger, summarise
 from .plan import PACKAGE
 from .record import SCHEMA, device_record, store_in_cache, write_record
@@ -92,7 +91,7 @@ def calibrate(backend, out_dir: Path, *, simulated: bool, options=None, cache: P
     from ..manifest import load_manifest  # noqa: PLC0415
     from ..scenario.model import load_scenario  # noqa: PLC0415
     from ..scenario.runner import RunOptions, run_scenario  # noqa: PLC0415
-    plan = json.loads(probe_file("plan.json").read_text("utf-8"))
+    plan = read_json_object(probe_file("plan.json"))
     sc = load_scenario(scenario or probe_file("scenario-simulated.yaml" if simulated else "scenario.yaml"))
     manifest = load_manifest(probe_file("manifest.yaml"))
     opts = options or RunOptions()
