@@ -3,7 +3,7 @@
 Every JSON or JSON Lines file sdkgate reads as evidence goes through the bounded readers here
 (`loads_bounded`, `read_json_document`, `read_json_object`, `bounded_lines`): a file shaped by a
 hostile app or bundle author cannot make them recurse, build an unbounded string, or raise anything
-but ValueError (documents) / a bad line (JSON Lines). The bounds are listed in docs/ARCHITECTURE.md.
+but ValueError (documents) / a bad line (JSON Lines). The bounds are listed in docs/internals.md.
 """
 from __future__ import annotations
 

@@ -1,14 +1,8 @@
 """Host side of the Frida agent: load it into a session, configure it, turn its batches into Events.
 
-Use (real device or simulator alike)::
-
-    host = AgentHost(session, load_bundle("device"), manifest=m, canaries=c, on_event=cb, clock=clk)
-    host.load()          # create + load the script (process still suspended)
-    host.configure()     # install every hook (before resume), sync clocks
-    device.resume(pid)
-    ...
-    host.flush()         # all events the agent queued so far have reached on_event when this returns
-    stats = host.close()
+Use (device or simulator alike): `AgentHost(session, load_bundle("device"), manifest=m, canaries=c, on_event=cb,
+clock=clk)`; `load()` (process still suspended), `configure()` (every hook before resume, clocks synced), resume,
+`flush()` (queued events have reached on_event), `close()` (stats).
 
 Guarantees:
 - every hook event comes out as `Event(source="hook", ...)` through `on_event`, with this host's own

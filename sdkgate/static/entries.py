@@ -1,5 +1,5 @@
 """Every way code runs before the user is asked: one table of entry kinds (the one source of truth; the
-pre-consent walk, the report's `entry_kind`/`hops` and docs/ARCHITECTURE.md follow it).
+pre-consent walk, the report's `entry_kind`/`hops` and docs/internals.md follow it).
 
 `system` kinds are roots: the manifest declares them and Android runs them with no user action.
 `code` kinds are links: reached code hands an object, a class or an Intent to the system, which then runs

@@ -1,6 +1,6 @@
 """One app in (an APK, with its splits, or an .apks / .xapk / .aab), static events out: `scan`, `sdk_present`,
 `call_site`, `permission_declared`, `component`, `path`, `packer`, `code_load_site` and `incomplete`
-(schema in docs/ARCHITECTURE.md). The rule engine judges them."""
+(schema in docs/internals.md). The rule engine judges them."""
 from __future__ import annotations
 
 import gc

@@ -69,7 +69,8 @@ def test_a_finished_run_is_done_and_a_live_one_is_not_marked(tmp_path, capsys):
     from sdkgate.fleet.runs import mark_dead_runs, start_run
     from sdkgate.fleet.schema import open_db
     url = f"sqlite:///{tmp_path / 'f.db'}"
-    assert run_guarded(cli, ["scan", str(make_fleet(tmp_path / "a", 1)[0]), "--db", url]) == 0
+    # no manifest: stored as not_judged, exit 3 (issue 20); the run itself finished
+    assert run_guarded(cli, ["scan", str(make_fleet(tmp_path / "a", 1)[0]), "--db", url]) == 3
     db = open_db(url)
     try:
         live = start_run(db, "local", 1, 1)                     # this process: alive
