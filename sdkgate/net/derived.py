@@ -17,7 +17,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from sdkgate.fileio import MAX_LINE_BYTES, loads_bounded
+from sdkgate.fileio import MAX_LINE_BYTES, bounded_lines, loads_bounded
 from sdkgate.net.matcher import MIN_CORE, Match, base64_cores
 
 MIN_OUTPUT = 8            # shorter outputs are too common to be evidence
@@ -136,27 +136,29 @@ class EventsTail:
         data = self._partial + chunk
         lines = data.split(b"\n")
         self._partial = lines.pop()
-        out = []
-        for line in lines:
-            if b'"derived"' not in line:
-                continue
-            try:
-                ev = loads_bounded(line) if len(line) <= MAX_LINE_BYTES else None
-            except ValueError:
-                continue
-            if isinstance(ev, dict) and ev.get("kind") == "derived":
-                dv = from_fields(ev)
-                if dv is not None:
-                    out.append(dv)
-        return out
+        return values_in_lines(lines)
 
 
-def derived_values(events) -> list[DerivedValue]:
-    """The derived values of an event stream (Event objects)."""
+def values_in_lines(lines) -> list[DerivedValue]:
+    """The derived values of raw JSON Lines: only lines naming `"derived"` are parsed (the rest of a log of
+    millions of reads costs a substring test, not a second JSON pass)."""
     out = []
-    for ev in events:
-        if getattr(ev, "kind", None) == "derived":
-            dv = from_fields(ev.extra)
+    for line in lines:
+        if b'"derived"' not in line:
+            continue
+        try:
+            ev = loads_bounded(line) if len(line) <= MAX_LINE_BYTES else None
+        except ValueError:
+            continue
+        if isinstance(ev, dict) and ev.get("kind") == "derived":
+            dv = from_fields(ev)
             if dv is not None:
                 out.append(dv)
     return out
+
+
+def values_in_file(path: Path) -> list[DerivedValue]:
+    """The derived values of an events.jsonl, read line by line with the line bound (fileio)."""
+    with Path(path).open("rb") as fh:
+        return values_in_lines(raw for _, raw, _ in bounded_lines(fh) if raw is not None)
+

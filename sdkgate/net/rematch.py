@@ -14,7 +14,7 @@ from typing import Iterable
 
 from ..events import Event, EventWriter, read_events
 from ..fileio import read_json_document
-from .derived import DerivedMatcher, derived_values
+from .derived import DerivedMatcher, values_in_file
 
 
 def _key(ev) -> tuple:
@@ -24,18 +24,18 @@ def _key(ev) -> tuple:
 def rematch_events(files: Iterable[str | Path], manifest) -> list[Event]:
     """Derived-value sends in the flows.mitm next to each net.jsonl of `files`."""
     files = [Path(f) for f in files]
-    hook = [f for f in files if f.name != "net.jsonl"]
+    nets = [f for f in files if f.name == "net.jsonl" and f.with_name("flows.mitm").is_file()]
+    if not nets:                 # nothing to re-match: the hook logs are not read a second time
+        return []
     values = []
-    for f in hook:
-        values += derived_values(e for e in read_events(f) if isinstance(e, Event))
+    for f in files:
+        if f.name != "net.jsonl":
+            values += values_in_file(f)
     if not values:
         return []
     out: list[Event] = []
-    for net in (f for f in files if f.name == "net.jsonl"):
-        flows = net.with_name("flows.mitm")
-        if not flows.is_file():
-            continue
-        out += _rematch_folder(net, flows, values, manifest)
+    for net in nets:
+        out += _rematch_folder(net, net.with_name("flows.mitm"), values, manifest)
     out.sort(key=lambda e: e.t_ms)
     for i, e in enumerate(out):
         e.seq = i
