@@ -89,30 +89,8 @@ def dex_classes(path: Path) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _parse_call(ctx, raw: Located, verb: str, val, kw: dict) -> None:
-    """`read` with `overload: N` / `this: {$obj ...}`; `request_permission` with `api: ROW` (the calibration probe's
-    model calls every overload of every row, issue 26)."""
-    for key, ok in (("overload", verb == "read"), ("this", verb == "read"), ("api", verb == "request_permission")):
-        if key in raw and not ok:
-            ctx.fail(raw.line_of(key), f"'{key}' belongs to {'read' if key != 'api' else 'request_permission'}")
-    if verb == "read":
-        ov, n = raw.get("overload", 0), len(ctx.apis[val].descriptors)
-        if not isinstance(ov, int) or isinstance(ov, bool) or not 0 <= ov < n:
-            ctx.fail(raw.line_of("overload"), f"overload is an index of {val}'s descriptors (0..{n - 1})")
-        this = raw.get("this")
-        if this is not None and not (isinstance(this, dict) and isinstance(this.get("$obj"), str)):
-            ctx.fail(raw.line_of("this"), "this is a mapping {$obj: CLASS, returns: {method: value}}")
-        kw.update(overload=ov, this=this)
-    elif "api" in raw:
-        api = raw["api"]
-        if api not in ctx.apis or ctx.apis[api].kind != "permission_request":
-            ctx.fail(raw.line_of("api"), f"api {api!r} is not a permission_request row of the table")
-        kw["api"] = api
-
-
 def parse_action_ext(ctx, raw: Located, verb: str, val, at: int, kw: dict) -> None:
     """Fill the multi-process / loaded-code parts of one action into `kw` (Action fields)."""
-    _parse_call(ctx, raw, verb, val, kw)
     if "process" in raw:
         kw["process"] = _process_name(ctx, raw, "process", raw["process"])
     if "frames_from_loaded" in raw:
