@@ -83,10 +83,10 @@ def _stale_rows(plan: dict) -> list[dict]:
 
 
 def calibrate(backend, out_dir: Path, *, simulated: bool, options=None, cache: Path | None | bool = None,
-              scenario: Path | None = None) -> CalibrationResult:
+              scenario: Path | None = None, lang: str = "en") -> CalibrationResult:
     """Run the probe on `backend` into `out_dir` and judge the agent. `options`: RunOptions (proxy, settle,
     capture); `cache`: where to keep a copy (None: the default cache, False: none); `scenario`: another
-    scenario for the probe (default: the shipped one)."""
+    scenario for the probe (default: the shipped one); `lang`: the page's language."""
     from ..bundle import write_bundle  # noqa: PLC0415
     from ..manifest import load_manifest  # noqa: PLC0415
     from ..scenario.model import load_scenario  # noqa: PLC0415
@@ -132,7 +132,7 @@ def calibrate(backend, out_dir: Path, *, simulated: bool, options=None, cache: P
     }
     path = write_record(out, record)
     from .views import render_html  # noqa: PLC0415
-    (out / "calibration.html").write_text(render_html(record), "utf-8")
+    (out / "calibration.html").write_text(render_html(record, lang), "utf-8")
     write_bundle(out, extra_meta={"calibration": {"file": path.name, "sha256": sha256_file(path),
                                                   "summary": record["summary"]}})
     cached = None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import shutil
-from importlib import resources
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ..i18n import N_, msg, tr
 from .matrix import FIRED, NOT_APPLICABLE, NOT_FIRED, NOT_HOOKABLE
 
 COLOURS = {FIRED: "green", NOT_FIRED: "red", NOT_HOOKABLE: "yellow", NOT_APPLICABLE: "cyan"}
@@ -29,9 +29,10 @@ def device_text(rec: dict) -> str:
 
 def headline(rec: dict) -> str:
     s = rec["summary"]
-    state = "COMPLETE" if s["complete"] else "INCOMPLETE"
-    return (f"Calibration {state}: {s['rows_fired']}/{s['rows_applicable']} rows fired, "
-            f"{s['checks_passed']}/{s['checks_total']} checks")
+    n = {"fired": s["rows_fired"], "rows": s["rows_applicable"], "passed": s["checks_passed"], "checks": s["checks_total"]}
+    if s["complete"]:
+        return msg("Calibration COMPLETE: {fired}/{rows} rows fired, {passed}/{checks} checks", **n)
+    return msg("Calibration INCOMPLETE: {fired}/{rows} rows fired, {passed}/{checks} checks", **n)
 
 
 def render_console(rec: dict, out_dir: str = "", width: int | None = None, color: bool = False) -> str:
@@ -69,10 +70,10 @@ def render_console(rec: dict, out_dir: str = "", width: int | None = None, color
     return buf.getvalue()
 
 
-def render_html(rec: dict) -> str:
-    import jinja2  # noqa: PLC0415
-    env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                             loader=jinja2.FunctionLoader(
-                                 lambda n: resources.files("sdkgate.templates").joinpath(n).read_text("utf-8")))
-    return env.get_template("calibration.html.j2").render(rec=rec, headline=headline(rec), device=device_text(rec),
-                                                           colours={FIRED: "ok", NOT_FIRED: "bad"})
+def render_html(rec: dict, lang: str = "en") -> str:
+    """The calibration page on the one base every page extends (formats/htmlbase.py): header, styles, print boxes."""
+    from ..formats.htmlbase import page_head, render_page  # noqa: PLC0415
+    device = device_text(rec)
+    head = page_head(lang, kind=tr(N_("calibration"), lang), app=device)
+    return render_page("calibration.html.j2", head, lang, rec=rec, headline=tr(headline(rec), lang), device=device,
+                       colours={FIRED: "ok", NOT_FIRED: "bad"})

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_INPUT, settle_option
+from .common import EXIT_INPUT, lang_option, settle_option
 
 
 def default_out_dir(serial: str | None, simulated: bool) -> Path:
@@ -41,8 +41,9 @@ def default_out_dir(serial: str | None, simulated: bool) -> Path:
               help="Ed25519 private key (PEM/OpenSSH): write bundle.sig next to bundle.json.")
 @click.option("--zip", "make_zip", is_flag=True, help="Also pack the evidence folder into DIR.zip.")
 @settle_option
+@lang_option
 def command(serial, out_dir, simulated, fmt, proxy_route, proxy_host, confdir, capture, cache_dir, sign_key, make_zip,
-            settle_ms):
+            settle_ms, lang):
     """Install the calibration probe (an APK generated from the sensitive-API table), run its scenario through the
     same runner as `run`, and compare what the agent reported with what the probe did: per table row fired / not
     fired / not hookable / not applicable on this API level, plus processes, loaded code, sockets and consent taps.
@@ -94,7 +95,7 @@ def command(serial, out_dir, simulated, fmt, proxy_route, proxy_host, confdir, c
         from .. import terminal
         with terminal.reporting("calibrate"):
             res = calibrate(backend, out, simulated=simulated, options=opts,
-                            cache=Path(cache_dir) if cache_dir else None)
+                            cache=Path(cache_dir) if cache_dir else None, lang=lang)
     except BackendUnavailable as exc:
         click.echo(f"sdkgate: error: device unavailable: {exc}\n  (nothing ran; `sdkgate doctor` lists what is "
                    "missing and how to fix it)", err=True)

@@ -1,4 +1,4 @@
-"""The one base every HTML page stands on (scan, run, merge, fleet, manifest diff): the template environment,
+"""The one base every HTML page stands on (scan, run, merge, fleet, manifest diff, calibration): the template environment,
 the page header every page (and every printed PDF page) carries, and the helpers the page modules share.
 
 Pages extend `templates/base.html.j2` (shared styles, header, footer). Nothing here imports a page module,

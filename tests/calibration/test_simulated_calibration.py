@@ -87,3 +87,20 @@ def test_views_treat_the_record_as_hostile_text(simulated):
     assert "<script>alert" not in html and "<img src=x" not in html and "&lt;script&gt;" in html
     text = render_console(rec, width=200)
     assert "[bold red]x[/bold red]" in text and "<script>alert(1)</script>" in text     # shown as text, not markup
+
+
+def test_the_calibration_page_stands_on_the_shared_base_in_either_language(simulated, tmp_path):
+    """One base for every page (issue 27): the shared header and footer, the page's words in its language, and
+    evidence text (a row detail an app could shape) escaped."""
+    from sdkgate.calibration.views import render_html
+    out, _ = simulated
+    en = (out / "calibration.html").read_text("utf-8")
+    assert 'id="page-foot"' in en and "Rows of the sensitive-API table" in en and 'lang="en"' in en
+    rec = json.loads((out / "calibration.json").read_text("utf-8"))
+    rec["rows"][0]["detail"] = '<script>alert(1)</script>'
+    zh = render_html(rec, "zh")
+    assert 'lang="zh-CN"' in zh and "敏感 API 表的各行" in zh and 'id="page-foot"' in zh
+    assert ("校准完整：" if rec["summary"]["complete"] else "校准不完整：") in zh
+    assert "Rows of the sensitive-API table" not in zh and "<script>alert(1)" not in zh and "&lt;script&gt;" in zh
+    res = CliRunner().invoke(cli, ["calibrate", "--help"])
+    assert "--lang" in res.output
