@@ -31,6 +31,8 @@ def _u32_array(data: bytes, off: int, n: int) -> array:
     return a
 
 
+ACC_NATIVE = 0x100
+
 def read_uleb128(data: bytes, pos: int) -> tuple[int, int]:
     b = data[pos]
     if b < 0x80:
@@ -110,6 +112,7 @@ class Dex:
         self._class_defs: list[ClassDef] | None = None
         self._code: dict[int, int] | None = None       # method_idx -> code_off
         self._code_starts: list[int] = []
+        self._natives: list[int] = []        # method_idx of every `native` method (filled with the code index)
         self._code_methods: list[int] = []
 
     # --- strings and types -----------------------------------------------------------------
@@ -238,6 +241,8 @@ class Dex:
     def _load_code(self) -> None:
         """Walk every class_data_item once: method_idx -> code_off, plus a sorted index for owner lookup."""
         code: dict[int, int] = {}
+        natives: list[int] = []
+        self._natives = natives              # what was read stays listed when the class data breaks off
         data = self.data
         n = len(data)
         uleb = read_uleb128
@@ -248,10 +253,14 @@ class Dex:
                     continue
                 if off >= n:
                     raise DexError(f"{self.name}: class_data of {self.type_name(cd.type_idx)} at {off:#x} outside the file")
-                sf, off = uleb(data, off)
-                inf, off = uleb(data, off)
-                dm, off = uleb(data, off)
-                vm, off = uleb(data, off)
+                if data[off] | data[off + 1] | data[off + 2] | data[off + 3] < 0x80:   # the usual: four one-byte counts
+                    sf, inf, dm, vm = data[off], data[off + 1], data[off + 2], data[off + 3]
+                    off += 4
+                else:
+                    sf, off = uleb(data, off)
+                    inf, off = uleb(data, off)
+                    dm, off = uleb(data, off)
+                    vm, off = uleb(data, off)
                 for _ in range(sf + inf):          # encoded_field: idx_diff, access_flags
                     while data[off] & 0x80:
                         off += 1
@@ -268,9 +277,13 @@ class Dex:
                             off += 1
                         else:
                             diff, off = uleb(data, off)
-                        while data[off] & 0x80:
+                        b = data[off]
+                        if b < 0x80:                # access_flags: ACC_NATIVE (0x100) needs the second byte
                             off += 1
-                        off += 1
+                        else:
+                            flags, off = uleb(data, off)
+                            if flags & ACC_NATIVE:
+                                natives.append(midx + diff)
                         b = data[off]
                         if b < 0x80:
                             code_off = b
@@ -286,6 +299,12 @@ class Dex:
         pairs = sorted((off, m) for m, off in code.items())
         self._code_starts = [p[0] for p in pairs]
         self._code_methods = [p[1] for p in pairs]
+
+    def native_method_indices(self) -> list[int]:
+        """method_idx of every method declared `native`, in class-data order (read with the code index)."""
+        if self._code is None:
+            self._load_code()
+        return self._natives
 
     @property
     def code_offsets(self) -> dict[int, int]:

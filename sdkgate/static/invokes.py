@@ -2,11 +2,10 @@
 APIs (reference tables, one byte-pattern pass per DEX, confirmed by walking the one method's instructions)."""
 from __future__ import annotations
 
-import re
 import struct
 from dataclasses import dataclass
 
-from .callsites import ValueTracer, _invoke_pattern, instruction_starts
+from .callsites import ValueTracer, candidate_offsets, instruction_starts
 from .dex import Dex, DexError
 from .opcodes import CONST_STRING, CONST_STRING_JUMBO, INVOKE
 from .program import Program
@@ -54,14 +53,7 @@ def find_invokes(program: Program, wanted: set[tuple[str, str]], problems: list[
                     mhits[midx] = True
             if not mhits:
                 continue
-            rx = re.compile(_invoke_pattern(dex, mhits))
-            data = dex.data
-            offsets = set()
-            for m in rx.finditer(data):
-                offsets.add(m.start())
-                if rx.match(data, m.start() + 2):
-                    offsets.add(m.start() + 2)
-            by_method = dex.owners(sorted(x for x in offsets if not x & 1))
+            by_method = dex.owners(candidate_offsets(dex, mhits))
             for midx, positions in by_method.items():
                 units = dex.code_units(midx)
                 starts = instruction_starts(units)

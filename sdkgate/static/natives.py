@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .dex import Dex, DexError, read_uleb128
+from .dex import Dex, DexError
 
-ACC_NATIVE = 0x100
 LIB_RE = re.compile(r"^lib/([^/]+)/([^/]+\.so)$")
 
 
@@ -22,29 +21,16 @@ def native_libraries(names: list[str]) -> list[tuple[str, str]]:
 
 
 def native_methods(dex: Dex) -> list[str]:
-    """Smali signatures of every method declared `native` in this DEX."""
-    data, out = dex.data, []
+    """Smali signatures of every method declared `native` in this DEX (partial when its class data breaks off:
+    the code scan reports that)."""
     try:
-        for cd in dex.class_defs():
-            off = cd.class_data_off
-            if not off or off >= len(data):
-                continue
-            sf, off = read_uleb128(data, off)
-            inf, off = read_uleb128(data, off)
-            dm, off = read_uleb128(data, off)
-            vm, off = read_uleb128(data, off)
-            for _ in range(sf + inf):
-                _, off = read_uleb128(data, off)
-                _, off = read_uleb128(data, off)
-            for count in (dm, vm):
-                midx = 0
-                for _ in range(count):
-                    diff, off = read_uleb128(data, off)
-                    flags, off = read_uleb128(data, off)
-                    _, off = read_uleb128(data, off)
-                    midx += diff
-                    if flags & ACC_NATIVE:
-                        out.append(dex.method_sig(midx))
-    except (IndexError, DexError):
-        pass          # the code scan reports a broken class_data; this listing stays partial
+        idxs = dex.native_method_indices()
+    except DexError:
+        idxs = dex._natives
+    out = []
+    for midx in idxs:
+        try:
+            out.append(dex.method_sig(midx))
+        except (IndexError, DexError):
+            break
     return out
