@@ -5,7 +5,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from .callsites import ValueTracer, candidate_offsets, instruction_starts
+from .callsites import ValueTracer, instruction_starts
+from .candidates import candidate_offsets
 from .dex import Dex, DexError
 from .opcodes import CONST_STRING, CONST_STRING_JUMBO, INVOKE
 from .program import Program
