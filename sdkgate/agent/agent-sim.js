@@ -1,5 +1,5 @@
 📦
-272010 /src/index.js
+272579 /src/index.js
 ✄
 // node_modules/frida-java-bridge/abstract.js
 var ABSTRACT = {
@@ -1256,6 +1256,149 @@ function installNetCrypto(internals) {
   };
 }
 
+// node_modules/frida-java-bridge/native.js
+var native = { root: null, libs: /* @__PURE__ */ new Map(), keep: [], replaced: [] };
+var DEVICE_ROOTS = ["/sys/", "/proc/net/", "/proc/cpuinfo", "/sdcard/", "/storage/", "/system/bin/"];
+function mapPath(p) {
+  if (p.isNull()) return p;
+  const s = p.readUtf8String();
+  if (!DEVICE_ROOTS.some((r) => s.startsWith(r))) return p;
+  const m = Memory.allocUtf8String(native.root + s);
+  native.keep.push(m);
+  if (native.keep.length > 256) native.keep.splice(0, 128);
+  return m;
+}
+function redirect(symbol, ret, argTypes, index) {
+  const addr = Module.getGlobalExportByName(symbol);
+  const orig = new NativeFunction(addr, ret, argTypes);
+  const cb = new NativeCallback(function(...args) {
+    args[index] = mapPath(args[index]);
+    return orig(...args);
+  }, ret, argTypes);
+  Interceptor.replace(addr, cb);
+  native.keep.push(cb);
+  native.replaced.push(addr);
+}
+function deviceIoctl(mac) {
+  const addr = Module.getGlobalExportByName("ioctl");
+  const orig = new NativeFunction(addr, "int", ["int", "ulong", "pointer"]);
+  const bytes2 = mac.split(":").map((h) => parseInt(h, 16));
+  const cb = new NativeCallback(function(fd, req, arg) {
+    if (Number(req) === 35111) {
+      arg.add(16).writeU16(1);
+      arg.add(18).writeByteArray(bytes2);
+      return 0;
+    }
+    return orig(fd, req, arg);
+  }, "int", ["int", "ulong", "pointer"]);
+  Interceptor.replace(addr, cb);
+  native.keep.push(cb);
+  native.replaced.push(addr);
+}
+function noSymbol(symbol, ret, argTypes) {
+  const addr = Module.findGlobalExportByName(symbol);
+  if (addr === null) return;
+  const errno = new NativeFunction(Module.getGlobalExportByName("__errno_location"), "pointer", []);
+  const cb = new NativeCallback(function() {
+    errno().writeS32(38);
+    return -1;
+  }, ret, argTypes);
+  Interceptor.replace(addr, cb);
+  native.keep.push(cb);
+  native.replaced.push(addr);
+}
+function sdkLib(name) {
+  let m = native.libs.get(name);
+  if (m === void 0) {
+    m = Module.load(`${native.root}/lib/${name}`);
+    native.libs.set(name, m);
+  }
+  return m;
+}
+var prepare = null;
+var invokePrepared = null;
+var apiLevel2 = () => 35;
+var setCtx = null;
+function installNative(deps) {
+  ({ prepare, invokePrepared, apiLevel: apiLevel2, setCtx } = deps);
+  const { simExports: simExports2 } = deps;
+  Object.assign(simExports2, {
+    simNativeSetup(cfg) {
+      native.root = cfg.sandbox;
+      const props = Module.load(cfg.props_lib);
+      new NativeFunction(props.getExportByName("sg_props_file"), "void", ["pointer"])(Memory.allocUtf8String(cfg.props_file));
+      if (cfg.redirect === false) return true;
+      redirect("open", "int", ["pointer", "int", "int"], 0);
+      redirect("openat", "int", ["int", "pointer", "int", "int"], 1);
+      redirect("fopen", "pointer", ["pointer", "pointer"], 0);
+      redirect("access", "int", ["pointer", "int"], 0);
+      redirect("stat", "int", ["pointer", "pointer"], 0);
+      redirect("readlink", "long", ["pointer", "pointer", "ulong"], 0);
+      redirect("__open_2", "int", ["pointer", "int"], 0);
+      redirect("__openat_2", "int", ["int", "pointer", "int"], 1);
+      redirect("faccessat", "int", ["int", "pointer", "int", "int"], 1);
+      redirect("lstat", "int", ["pointer", "pointer"], 0);
+      redirect("fstatat", "int", ["int", "pointer", "pointer", "int"], 1);
+      redirect("posix_spawn", "int", ["pointer", "pointer", "pointer", "pointer", "pointer", "pointer"], 1);
+      deviceIoctl(cfg.mac);
+      if (apiLevel2() < 30) noSymbol("memfd_create", "int", ["pointer", "uint"]);
+      return true;
+    },
+    simNativeTeardown() {
+      for (const a of native.replaced) Interceptor.revert(a);
+      native.replaced = [];
+      Interceptor.flush();
+      return true;
+    },
+    simJni(req, libName) {
+      const m = sdkLib(libName);
+      const p = prepare(req);
+      let out = null;
+      let error = null;
+      const cb = new NativeCallback(() => {
+        try {
+          out = invokePrepared(p, false);
+        } catch (e) {
+          error = e;
+        }
+      }, "void", []);
+      new NativeFunction(m.getExportByName("sg_jni_call"), "int", ["pointer"])(cb);
+      if (error !== null) throw error;
+      return out;
+    },
+    simNative(req) {
+      setCtx(req.stack ? { key: null, frames: req.stack, thread: req.thread || "main", throws: null, retValue: null } : null);
+      try {
+        const m = sdkLib(req.lib);
+        const out = Memory.alloc(4096);
+        const s = (x) => Memory.allocUtf8String(String(x));
+        let r;
+        if (req.op === "file") {
+          r = new NativeFunction(m.getExportByName("sg_file"), "int", ["pointer", "pointer", "pointer", "int"])(s(req.call), s(req.arg), out, 4096);
+        } else if (req.op === "property") {
+          r = new NativeFunction(m.getExportByName("sg_property"), "int", ["pointer", "pointer", "pointer", "int"])(s(req.call), s(req.arg), out, 4096);
+        } else if (req.op === "ioctl") {
+          r = new NativeFunction(m.getExportByName("sg_ioctl_hwaddr"), "int", ["pointer", "pointer", "int"])(s(req.arg), out, 4096);
+        } else if (req.op === "getifaddrs") {
+          r = new NativeFunction(m.getExportByName("sg_getifaddrs"), "int", ["pointer", "int"])(out, 4096);
+        } else if (req.op === "netlink") {
+          r = new NativeFunction(m.getExportByName("sg_netlink_getlink"), "int", [])();
+        } else if (req.op === "exec") {
+          r = new NativeFunction(m.getExportByName("sg_exec"), "int", ["pointer", "pointer", "int"])(s(req.arg), out, 4096);
+        } else if (req.op === "bench_open" || req.op === "bench_open_raw" || req.op === "bench_connect") {
+          const f = { bench_open: "sg_bench_open", bench_open_raw: "sg_bench_open_raw", bench_connect: "sg_bench_connect" }[req.op];
+          return { ret: new NativeFunction(m.getExportByName(f), "double", ["pointer", "int"])(s(req.arg), req.count), out: null };
+        } else {
+          throw new Error(`sim-bridge: unknown native op ${req.op}`);
+        }
+        return { ret: r, out: r >= 0 ? out.readUtf8String() : null };
+      } finally {
+        setCtx(null);
+      }
+    }
+  });
+}
+
 // node_modules/frida-java-bridge/index.js
 var methods = /* @__PURE__ */ new Map();
 var declared = /* @__PURE__ */ new Map();
@@ -1628,7 +1771,7 @@ function encode(v) {
   if (typeof v.$className === "string") return { $class: v.$className };
   return String(v);
 }
-function prepare(req) {
+function prepare2(req) {
   const types = req.types || [];
   return {
     key: methodKey(req.cls, req.member, types),
@@ -1643,7 +1786,7 @@ function prepare(req) {
     argsJson: req.args || []
   };
 }
-function invokePrepared(p, reuse) {
+function invokePrepared2(p, reuse) {
   ctx = {
     key: p.key,
     frames: p.frames,
@@ -1682,14 +1825,14 @@ function invokePrepared(p, reuse) {
 }
 var simExports = {
   simInvoke(req) {
-    return invokePrepared(prepare(req), false);
+    return invokePrepared2(prepare2(req), false);
   },
   simInvokeMany(req, count) {
-    const p = prepare(req);
+    const p = prepare2(req);
     let hooked2 = 0;
     let cost = 0;
     for (let i = 0; i < count; i++) {
-      const r = invokePrepared(p, true);
+      const r = invokePrepared2(p, true);
       if (r.hooked) hooked2++;
       cost += r.cost_us || 0;
     }
@@ -1757,139 +1900,9 @@ var simExports = {
     return true;
   }
 };
-var native = { root: null, libs: /* @__PURE__ */ new Map(), keep: [], replaced: [] };
-var DEVICE_ROOTS = ["/sys/", "/proc/net/", "/proc/cpuinfo", "/sdcard/", "/storage/", "/system/bin/"];
-function mapPath(p) {
-  if (p.isNull()) return p;
-  const s = p.readUtf8String();
-  if (!DEVICE_ROOTS.some((r) => s.startsWith(r))) return p;
-  const m = Memory.allocUtf8String(native.root + s);
-  native.keep.push(m);
-  if (native.keep.length > 256) native.keep.splice(0, 128);
-  return m;
-}
-function redirect(symbol, ret, argTypes, index) {
-  const addr = Module.getGlobalExportByName(symbol);
-  const orig = new NativeFunction(addr, ret, argTypes);
-  const cb = new NativeCallback(function(...args) {
-    args[index] = mapPath(args[index]);
-    return orig(...args);
-  }, ret, argTypes);
-  Interceptor.replace(addr, cb);
-  native.keep.push(cb);
-  native.replaced.push(addr);
-}
-function deviceIoctl(mac) {
-  const addr = Module.getGlobalExportByName("ioctl");
-  const orig = new NativeFunction(addr, "int", ["int", "ulong", "pointer"]);
-  const bytes2 = mac.split(":").map((h) => parseInt(h, 16));
-  const cb = new NativeCallback(function(fd, req, arg) {
-    if (Number(req) === 35111) {
-      arg.add(16).writeU16(1);
-      arg.add(18).writeByteArray(bytes2);
-      return 0;
-    }
-    return orig(fd, req, arg);
-  }, "int", ["int", "ulong", "pointer"]);
-  Interceptor.replace(addr, cb);
-  native.keep.push(cb);
-  native.replaced.push(addr);
-}
-function noSymbol(symbol, ret, argTypes) {
-  const addr = Module.findGlobalExportByName(symbol);
-  if (addr === null) return;
-  const errno = new NativeFunction(Module.getGlobalExportByName("__errno_location"), "pointer", []);
-  const cb = new NativeCallback(function() {
-    errno().writeS32(38);
-    return -1;
-  }, ret, argTypes);
-  Interceptor.replace(addr, cb);
-  native.keep.push(cb);
-  native.replaced.push(addr);
-}
-function sdkLib(name) {
-  let m = native.libs.get(name);
-  if (m === void 0) {
-    m = Module.load(`${native.root}/lib/${name}`);
-    native.libs.set(name, m);
-  }
-  return m;
-}
-Object.assign(simExports, {
-  simNativeSetup(cfg) {
-    native.root = cfg.sandbox;
-    const props = Module.load(cfg.props_lib);
-    new NativeFunction(props.getExportByName("sg_props_file"), "void", ["pointer"])(Memory.allocUtf8String(cfg.props_file));
-    if (cfg.redirect === false) return true;
-    redirect("open", "int", ["pointer", "int", "int"], 0);
-    redirect("openat", "int", ["int", "pointer", "int", "int"], 1);
-    redirect("fopen", "pointer", ["pointer", "pointer"], 0);
-    redirect("access", "int", ["pointer", "int"], 0);
-    redirect("stat", "int", ["pointer", "pointer"], 0);
-    redirect("readlink", "long", ["pointer", "pointer", "ulong"], 0);
-    redirect("__open_2", "int", ["pointer", "int"], 0);
-    redirect("__openat_2", "int", ["int", "pointer", "int"], 1);
-    redirect("faccessat", "int", ["int", "pointer", "int", "int"], 1);
-    redirect("lstat", "int", ["pointer", "pointer"], 0);
-    redirect("fstatat", "int", ["int", "pointer", "pointer", "int"], 1);
-    redirect("posix_spawn", "int", ["pointer", "pointer", "pointer", "pointer", "pointer", "pointer"], 1);
-    deviceIoctl(cfg.mac);
-    if (apiLevel() < 30) noSymbol("memfd_create", "int", ["pointer", "uint"]);
-    return true;
-  },
-  simNativeTeardown() {
-    for (const a of native.replaced) Interceptor.revert(a);
-    native.replaced = [];
-    Interceptor.flush();
-    return true;
-  },
-  simJni(req, libName) {
-    const m = sdkLib(libName);
-    const p = prepare(req);
-    let out = null;
-    let error = null;
-    const cb = new NativeCallback(() => {
-      try {
-        out = invokePrepared(p, false);
-      } catch (e) {
-        error = e;
-      }
-    }, "void", []);
-    new NativeFunction(m.getExportByName("sg_jni_call"), "int", ["pointer"])(cb);
-    if (error !== null) throw error;
-    return out;
-  },
-  simNative(req) {
-    ctx = req.stack ? { key: null, frames: req.stack, thread: req.thread || "main", throws: null, retValue: null } : null;
-    try {
-      const m = sdkLib(req.lib);
-      const out = Memory.alloc(4096);
-      const s = (x) => Memory.allocUtf8String(String(x));
-      let r;
-      if (req.op === "file") {
-        r = new NativeFunction(m.getExportByName("sg_file"), "int", ["pointer", "pointer", "pointer", "int"])(s(req.call), s(req.arg), out, 4096);
-      } else if (req.op === "property") {
-        r = new NativeFunction(m.getExportByName("sg_property"), "int", ["pointer", "pointer", "pointer", "int"])(s(req.call), s(req.arg), out, 4096);
-      } else if (req.op === "ioctl") {
-        r = new NativeFunction(m.getExportByName("sg_ioctl_hwaddr"), "int", ["pointer", "pointer", "int"])(s(req.arg), out, 4096);
-      } else if (req.op === "getifaddrs") {
-        r = new NativeFunction(m.getExportByName("sg_getifaddrs"), "int", ["pointer", "int"])(out, 4096);
-      } else if (req.op === "netlink") {
-        r = new NativeFunction(m.getExportByName("sg_netlink_getlink"), "int", [])();
-      } else if (req.op === "exec") {
-        r = new NativeFunction(m.getExportByName("sg_exec"), "int", ["pointer", "pointer", "int"])(s(req.arg), out, 4096);
-      } else if (req.op === "bench_open" || req.op === "bench_open_raw" || req.op === "bench_connect") {
-        const f = { bench_open: "sg_bench_open", bench_open_raw: "sg_bench_open_raw", bench_connect: "sg_bench_connect" }[req.op];
-        return { ret: new NativeFunction(m.getExportByName(f), "double", ["pointer", "int"])(s(req.arg), req.count), out: null };
-      } else {
-        throw new Error(`sim-bridge: unknown native op ${req.op}`);
-      }
-      return { ret: r, out: r >= 0 ? out.readUtf8String() : null };
-    } finally {
-      ctx = null;
-    }
-  }
-});
+installNative({ simExports, prepare: prepare2, invokePrepared: invokePrepared2, apiLevel, setCtx: (c) => {
+  ctx = c;
+} });
 function ensureExports() {
   Object.assign(rpc.exports, simExports, netCryptoExports, inputExports);
 }
@@ -2117,7 +2130,7 @@ function javaInts(arr) {
 
 // src/device.ts
 var level = null;
-function apiLevel2() {
+function apiLevel3() {
   if (level !== null)
     return level;
   level = 0;
@@ -2142,7 +2155,7 @@ function apiLevel2() {
   return level;
 }
 function notOnThisLevel(id, what, since) {
-  return `${id}: ${what} exists from API ${since}; this device is API ${apiLevel2()}: not on this API level`;
+  return `${id}: ${what} exists from API ${since}; this device is API ${apiLevel3()}: not on this API level`;
 }
 
 // src/deopt.ts
@@ -2156,7 +2169,7 @@ function deoptimizeCallers(id, report3) {
     return;
   const names2 = callers.map(([c, m]) => `${c.split(".").pop()}.${m}`).join(", ");
   const problems = [];
-  if (apiLevel2() === 0 || apiLevel2() >= 26) {
+  if (apiLevel3() === 0 || apiLevel3() >= 26) {
     try {
       if (!bootImageDone)
         frida_java_bridge_default.deoptimizeBootImage();
@@ -2167,7 +2180,7 @@ function deoptimizeCallers(id, report3) {
       problems.push(`boot image: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  if (apiLevel2() !== 0 && apiLevel2() < 30) {
+  if (apiLevel3() !== 0 && apiLevel3() < 30) {
     try {
       const deopt = frida_java_bridge_default.deoptimizeMethod;
       if (deopt === void 0)
@@ -6571,7 +6584,7 @@ function hookOverload(cls, member, desc, entries, cfg, use = (c) => frida_java_b
 }
 function installApiHooks(table, cfg, report3, use = defaultUse) {
   const canaries = cfg.canaries ?? {};
-  const level2 = apiLevel2();
+  const level2 = apiLevel3();
   for (const g of groups(table).values()) {
     const since = Math.max(...g.entries.map((e) => e.api?.[e.descriptors.indexOf(g.desc)] ?? 1));
     if (level2 > 0 && since > level2) {
@@ -7499,7 +7512,7 @@ function modeOf(e) {
 var keep = [];
 var MEMFD_API = 30;
 function memfdAvailable() {
-  const level2 = apiLevel2();
+  const level2 = apiLevel3();
   return (level2 === 0 || level2 >= MEMFD_API) && resolve("libc.so", "memfd_create") !== null;
 }
 function planted(t, value) {
@@ -7591,7 +7604,7 @@ function installNativeHooks(table, cfg, report3, javaDepth3) {
     return;
   }
   keep.push(cm, hit);
-  const level2 = apiLevel2();
+  const level2 = apiLevel3();
   const planting = targets.filter((t) => t.kind === "path" && t.canary !== null && canaries[t.canary] !== void 0);
   if (planting.length > 0 && !memfdAvailable()) {
     report3.limits.push(`${planting.map((t) => t.id).join(", ")}: canary not served: planted files need memfd_create (bionic API ${MEMFD_API}; this device is API ${level2 || "?"}): these reads are recorded, the app gets the real file`);

@@ -33,6 +33,7 @@ def _u32_array(data: bytes, off: int, n: int) -> array:
 
 ACC_NATIVE = 0x100
 
+
 def read_uleb128(data: bytes, pos: int) -> tuple[int, int]:
     b = data[pos]
     if b < 0x80:
