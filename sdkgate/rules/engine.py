@@ -129,15 +129,16 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
     anys = [g.any for g in groups if hasattr(g, "any")]
     counts = st.counts
     get_handlers = dispatch.get
+    first = last = None
     for ev in events:
         if ev.__class__ is BadLine:
             evidence.bad_line(ev, st)
             continue
         source = ev.source
         counts[source] = counts.get(source, 0) + 1
-        if st.first_t is None:
-            st.first_t = ev.t_ms
-        st.last_t = ev.t_ms
+        if first is None:
+            first = ev
+        last = ev
         try:
             handlers = get_handlers(ev.kind)
             if handlers is None:            # every group's `any` first, then those named after the kind
@@ -151,6 +152,8 @@ def evaluate(events: Iterable[Event | BadLine], manifest: Manifest | None,
             st.incomplete_reason(lambda ev=ev, exc=exc: msg(
                 "{source} event seq {seq} ({kind}): a field has the wrong shape ({error}); not judged",
                 source=ev.source, seq=ev.seq, kind=str(ev.kind)[:40], error=failure(exc, 120)), ev, kind="malformed-event")
+    if first is not None:
+        st.first_t, st.last_t = first.t_ms, last.t_ms
     for g in groups:
         if hasattr(g, "finish"):
             g.finish(st)

@@ -72,6 +72,8 @@ class FindingSink:
         self.aggregated = 0        # events counted in aggregated findings
         self.on_add = None         # (rule, finding, event, actor) after each event counted (RunState: `confirmed`)
         self.needs_track = None    # (rule, finding) -> True while its `confirmed` may still depend on more events
+        self.track_rules: frozenset = frozenset()   # the rules needs_track is asked about (RunState: STATE_RULES)
+        self.settled: set[int] = set()             # id() of findings whose `confirmed` no later event changes
 
     def _fold(self, k: tuple) -> tuple | None:
         """The aggregate key a new finding key folds into, or None when it gets its own finding."""
@@ -153,7 +155,7 @@ class FindingSink:
             f = self._full_folded.get(k)
             if f is None:
                 return False
-        if self.needs_track is not None and self.needs_track(k[0], f):
+        if k[0] in self.track_rules and id(f) not in self.settled and self.needs_track(k[0], f):
             return False                # whether the finding is confirmed may still depend on this event
         if folded:
             self.aggregated += 1

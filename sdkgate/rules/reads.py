@@ -32,6 +32,7 @@ class ReadRules:
         self._cats = categories()
         self._limits: tuple[float, int] | None = None   # (reads per second, immutable reads): the manifest's
         self._texts: tuple[str, ...] = ()
+        self._featured: frozenset | None = None
 
     def read(self, ev: Event, st: RunState):
         cat = self._cats.get(ev.category or "")
@@ -60,7 +61,12 @@ class ReadRules:
                     st.sink.add(rid, ev, actor=actor, category=cat.id, summary=api_id or "", ref=ref,
                                 detail=partial(read_detail, ev, st, actor))
         elif cat.gated:
-            self._feature_bound(ev, st, actor, cat.id, ref)
+            featured = self._featured
+            if featured is None:                 # the SDK rows that name a feature (SG105), found once
+                m = st.manifest
+                featured = self._featured = frozenset(k for k, row in m.sdks.items() if row.feature) if m else frozenset()
+            if actor in featured:
+                self._feature_bound(ev, st, actor, cat.id, ref)
             if actor == UNKNOWN and st.manifest is not None:
                 # consent covers the declared SDKs only: unnamed code collecting is an undeclared third party
                 st.sink.add("SG201", ev, actor=UNKNOWN, category=None, key="run time",

@@ -71,6 +71,7 @@ class RunState:
     def __post_init__(self):
         self.sink.on_add = self._track
         self.sink.needs_track = self._needs_track
+        self.sink.track_rules = STATE_RULES
 
     def _needs_track(self, rid: str, f: Finding) -> bool:
         """Whether a repeated event may still change this finding's `confirmed` (the sink's fast path asks)."""
@@ -112,6 +113,8 @@ class RunState:
         for i, doubt in enumerate((self.doubt, self.doubt_step)):
             if self.state_known(actor, rid, doubt) and (sure[i] is None or t < sure[i]):
                 sure[i] = t
+        if sure[0] is not None and sure[1] is not None:
+            self.sink.settled.add(key)       # the sink's fast path no longer asks about it
 
     def settle_confirmed(self) -> None:
         """`confirmed` on every finding: SG900 never (it is the gap itself); a state-dependent finding

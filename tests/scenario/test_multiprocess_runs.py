@@ -173,10 +173,10 @@ def test_a_global_process_is_gated_and_a_slow_agent_trips_the_devices_watchdog(t
     assert len(off) == 1 and "com.example.pushservice" in off[0].get("reason")
     assert not [e for e in evs if e.kind == "incomplete" and e.get("reason_kind") == "process-not-instrumented"]
     assert any("spawn gating off" in r for r in res.report.incomplete)
-    # the read is proven when it was recorded before gating went off (hook events may be lost after that): the
-    # order of the two depends on the process scheduler, the verdict on the order (issue 20's verdict order)
-    proven = reads[0].t_ms < off[0].t_ms
-    assert [f.confirmed for f in res.report.findings if f.rule == "SG101"] == [proven]
-    assert res.report.verdict == ("fail" if proven else "incomplete")
+    # the recorded read is proven whichever came first (the process scheduler decides): gating going off may lose
+    # the agent's events, but the consent answers are the scenario's own steps, which no agent loss can hide
+    # (issue 20: agent-only losses do not put a step-answered consent in doubt)
+    assert [f.confirmed for f in res.report.findings if f.rule == "SG101"] == [True]
+    assert res.report.verdict == "fail"
     procs = {p["name"]: p for p in backend.process_log}
     assert procs["com.example.pushservice"]["resumed_by_frida"] and procs["com.example.pushservice"]["instrumented"]
