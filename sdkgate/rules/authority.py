@@ -47,10 +47,6 @@ class ConsentAuthority:
                 if isinstance(u, str) and u not in self.unobserved and len(self.unobserved) < 10:
                     self.unobserved.append(u)
 
-    def any(self, ev: Event, st: RunState):
-        if ev.source == "step":
-            self.user_evidence = True
-
     def consent(self, ev: Event, st: RunState):
         if is_user_answer(ev.kind, ev.source, ev.extra):
             self.user_evidence = True
@@ -99,6 +95,8 @@ class ConsentAuthority:
                     detail={"scope": p.scope, "marker": p.marker, "t_ms": p.ev.t_ms, "why": key})
 
     def finish(self, st: RunState):
+        if st.counts.get("step"):             # scenario steps ran (the engine counts events per source)
+            self.user_evidence = True
         if not self.user_evidence and self.unobserved:
             st.incomplete_reason(msg("consent answer not observable by the agent: {why}: the run needs consent steps in "
                                      "the scenario", why="; ".join(self.unobserved)), kind="consent-unobservable")

@@ -142,9 +142,15 @@ def declared_category(ev: Event, st: RunState, actor: str, category: str, severi
     m = st.manifest
     if not m or not st.is_sdk(actor):
         return
-    row = m.sdks.get(actor)
-    # a generic declaration ("device_id") covers its children; the audit table says it was only generic
-    if row is not None and coverage(row.categories, category) is None:
+    memo = st.undeclared
+    bad = memo.get((actor, category))
+    if bad is None:
+        row = m.sdks.get(actor)
+        # a generic declaration ("device_id") covers its children; the audit table says it was only generic
+        bad = row is not None and coverage(row.categories, category) is None
+        if len(memo) < 10_000:                  # endless actors or categories in a hostile log: stay flat
+            memo[(actor, category)] = bad
+    if bad:
         st.sink.add("SG202", ev, actor=actor, category=category, severity=severity,
                     key=severity, summary=lambda: msg("not in its declared data types"), ref=ref)
 

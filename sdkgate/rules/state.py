@@ -128,6 +128,7 @@ class RunState:
             t = (self._certain_t.get(key) or [None, None])[1 if steps_decide else 0]
             f.confirmed = t is not None and t < self.doubt_from_t
     _scopes: dict = field(default_factory=dict, repr=False)     # actor -> consent scope (the manifest's)
+    undeclared: dict = field(default_factory=dict, repr=False)  # (actor, category) -> outside its declared row (SG202)
 
     # --- consent -------------------------------------------------------------------------
     def scope_state(self, scope: str) -> str:
