@@ -60,6 +60,7 @@ def candidate_offsets(dex: Dex, mhits, fhits=()) -> list[int]:
         x = m.start()
         if fits(x):
             found.append(x)
-        if match(data, x + 2) and fits(x + 2):        # a real instruction can start inside a 4-byte look-alike
-            found.append(x + 2)
+        for y in (x + 1, x + 2, x + 3):     # finditer skips these: a real instruction can start inside a look-alike
+            if not y & 1 and match(data, y) and fits(y):
+                found.append(y)
     return sorted(set(found))
